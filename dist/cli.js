@@ -8,7 +8,9 @@ import {
   UsageError,
   processIO,
   writeLine
-} from "./cli/chunk-SXZQZ56Z.js";
+} from "./cli/chunk-U4TGE65U.js";
+import "./cli/chunk-4WL4QE57.js";
+import "./cli/chunk-UB53VF2P.js";
 
 // src/cli/main.ts
 var USAGE = `jit-gpg ${VERSION}: just-in-time GPG signing and secret scanning
@@ -26,11 +28,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-QSKSTJ3I.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-4RENLUDA.js")).signCommand,
-  verify: async () => (await import("./cli/verify-4YCZORIA.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-O3EIEPZ2.js")).digestCommand,
-  key: async () => (await import("./cli/key-SX6WTC46.js")).keyCommand
+  scan: async () => (await import("./cli/scan-QV3JRMUP.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-3F4GBUFK.js")).signCommand,
+  verify: async () => (await import("./cli/verify-WXLQDZXJ.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-K3XBLVVN.js")).digestCommand,
+  key: async () => (await import("./cli/key-6TEXK5JJ.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,20 +31,37 @@ for (const name of readdirSync(dist, { withFileTypes: true })) {
 }
 mkdirSync(dist, { recursive: true });
 
-// `import … from 'node:http'` in ESM output makes Node build the builtin's ESM facade, which reads every export,
-// and reading some of them loads more (node:http's WebSocket getter loads all of undici: ~25 ms of every start).
-// A builtin imported through require() is only loaded, and its exports are read where the code uses them.
+// A builtin is loaded where the code first uses it, not when the bundle starts. In ESM output,
+// `import … from 'node:http'` makes Node build the builtin's ESM facade at link time, which loads it and reads every
+// export (node:http's WebSocket getter then loads all of undici: ~25 ms of every start). Instead an ESM import of a
+// builtin becomes a small CommonJS module whose exports are getters that require() it on first read: node:crypto
+// (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The export names are the
+// bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from the real module.
+// require() calls (the CommonJS dependencies) and builtins that are themselves a function or class (events,
+// stream, assert) get the real module.
 const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
-const builtinsViaRequire = {
-  name: 'builtins-via-require',
+const require = createRequire(import.meta.url);
+const builtinsOnFirstUse = {
+  name: 'builtins-on-first-use',
   setup(b) {
-    b.onResolve({ filter: BUILTIN }, (args) =>
-      args.namespace === 'builtin' ? { path: args.path, external: true } : { path: args.path, namespace: 'builtin' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
-      loader: 'js',
-    }));
+    b.onResolve({ filter: BUILTIN }, (args) => {
+      const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      const lazy = args.namespace !== 'builtin' && args.kind === 'import-statement' && typeof require(id) === 'object';
+      return lazy ? { path: id, namespace: 'builtin' } : { path: args.path, external: true };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
+      const names = Object.keys(require(args.path)).sort();
+      return {
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          `for (const name of ${JSON.stringify(names)}) {`,
+          '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+          '}',
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
   },
 };
 
@@ -63,7 +80,7 @@ const common = {
   logLevel: 'warning',
   // The addon is loaded at run time from dist/native; the npm package `re2` is only a fallback for CLI installs.
   external: ['re2'],
-  plugins: [builtinsViaRequire],
+  plugins: [builtinsOnFirstUse],
   // CommonJS dependencies (@actions/*, their http stack) call require(): give ESM output a real one.
   banner: {
     js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",

@@ -11,12 +11,24 @@ var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? requir
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
 });
+var __esm = (fn, res, err2) => function __init() {
+  if (err2) throw err2[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err2 = [e], e;
+  }
+};
 var __commonJS = (cb, mod3) => function __require2() {
   try {
     return mod3 || (0, cb[__getOwnPropNames(cb)[0]])((mod3 = { exports: {} }).exports, mod3), mod3.exports;
   } catch (e) {
     throw mod3 = 0, e;
   }
+};
+var __export = (target, all) => {
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -37,85 +49,67 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
 
 // builtin:node:path
 var require_node_path = __commonJS({
-  "builtin:node:path"(exports, module) {
-    module.exports = __require("node:path");
+  "builtin:node:path"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:path");
+    for (const name2 of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:os
-var require_os = __commonJS({
-  "builtin:os"(exports, module) {
-    module.exports = __require("node:os");
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:crypto
-var require_crypto = __commonJS({
-  "builtin:crypto"(exports, module) {
-    module.exports = __require("node:crypto");
+// builtin:node:crypto
+var require_node_crypto = __commonJS({
+  "builtin:node:crypto"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:crypto");
+    for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:fs
-var require_fs = __commonJS({
-  "builtin:fs"(exports, module) {
-    module.exports = __require("node:fs");
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:path
-var require_path = __commonJS({
-  "builtin:path"(exports, module) {
-    module.exports = __require("node:path");
+// builtin:node:http
+var require_node_http = __commonJS({
+  "builtin:node:http"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:http");
+    for (const name2 of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:http
-var require_http = __commonJS({
-  "builtin:http"(exports, module) {
-    module.exports = __require("node:http");
-  }
-});
-
-// builtin:https
-var require_https = __commonJS({
-  "builtin:https"(exports, module) {
-    module.exports = __require("node:https");
-  }
-});
-
-// builtin:net
-var require_net = __commonJS({
-  "builtin:net"(exports, module) {
-    module.exports = __require("node:net");
-  }
-});
-
-// builtin:tls
-var require_tls = __commonJS({
-  "builtin:tls"(exports, module) {
-    module.exports = __require("node:tls");
-  }
-});
-
-// builtin:events
-var require_events = __commonJS({
-  "builtin:events"(exports, module) {
-    module.exports = __require("node:events");
-  }
-});
-
-// builtin:assert
-var require_assert = __commonJS({
-  "builtin:assert"(exports, module) {
-    module.exports = __require("node:assert");
-  }
-});
-
-// builtin:util
-var require_util = __commonJS({
-  "builtin:util"(exports, module) {
-    module.exports = __require("node:util");
+// builtin:node:https
+var require_node_https = __commonJS({
+  "builtin:node:https"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:https");
+    for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
@@ -123,13 +117,13 @@ var require_util = __commonJS({
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net = require_net();
-    var tls2 = require_tls();
-    var http3 = require_http();
-    var https3 = require_https();
-    var events2 = require_events();
-    var assert = require_assert();
-    var util2 = require_util();
+    var net = __require("net");
+    var tls2 = __require("tls");
+    var http3 = __require("http");
+    var https3 = __require("https");
+    var events2 = __require("events");
+    var assert = __require("assert");
+    var util2 = __require("util");
     exports.httpOverHttp = httpOverHttp2;
     exports.httpsOverHttp = httpsOverHttp2;
     exports.httpOverHttps = httpOverHttps2;
@@ -356,27 +350,6 @@ var require_tunnel2 = __commonJS({
   }
 });
 
-// builtin:node:assert
-var require_node_assert = __commonJS({
-  "builtin:node:assert"(exports, module) {
-    module.exports = __require("node:assert");
-  }
-});
-
-// builtin:node:net
-var require_node_net = __commonJS({
-  "builtin:node:net"(exports, module) {
-    module.exports = __require("node:net");
-  }
-});
-
-// builtin:node:http
-var require_node_http = __commonJS({
-  "builtin:node:http"(exports, module) {
-    module.exports = __require("node:http");
-  }
-});
-
 // node_modules/undici/lib/core/symbols.js
 var require_symbols = __commonJS({
   "node_modules/undici/lib/core/symbols.js"(exports, module) {
@@ -447,41 +420,6 @@ var require_symbols = __commonJS({
       kHttpProxyAgent: /* @__PURE__ */ Symbol("http proxy agent"),
       kHttpsProxyAgent: /* @__PURE__ */ Symbol("https proxy agent")
     };
-  }
-});
-
-// builtin:node:stream
-var require_node_stream = __commonJS({
-  "builtin:node:stream"(exports, module) {
-    module.exports = __require("node:stream");
-  }
-});
-
-// builtin:node:buffer
-var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports, module) {
-    module.exports = __require("node:buffer");
-  }
-});
-
-// builtin:node:util
-var require_node_util = __commonJS({
-  "builtin:node:util"(exports, module) {
-    module.exports = __require("node:util");
-  }
-});
-
-// builtin:node:querystring
-var require_node_querystring = __commonJS({
-  "builtin:node:querystring"(exports, module) {
-    module.exports = __require("node:querystring");
-  }
-});
-
-// builtin:node:events
-var require_node_events = __commonJS({
-  "builtin:node:events"(exports, module) {
-    module.exports = __require("node:events");
   }
 });
 
@@ -1099,18 +1037,18 @@ var require_tree = __commonJS({
 });
 
 // node_modules/undici/lib/core/util.js
-var require_util2 = __commonJS({
+var require_util = __commonJS({
   "node_modules/undici/lib/core/util.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
-    var { IncomingMessage } = require_node_http();
-    var stream = require_node_stream();
-    var net = require_node_net();
-    var { Blob: Blob2 } = require_node_buffer();
-    var nodeUtil = require_node_util();
-    var { stringify: stringify2 } = require_node_querystring();
-    var { EventEmitter: EE } = require_node_events();
+    var { IncomingMessage } = __require("node:http");
+    var stream = __require("node:stream");
+    var net = __require("node:net");
+    var { Blob: Blob2 } = __require("node:buffer");
+    var nodeUtil = __require("node:util");
+    var { stringify: stringify2 } = __require("node:querystring");
+    var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
@@ -1604,19 +1542,12 @@ var require_util2 = __commonJS({
   }
 });
 
-// builtin:node:diagnostics_channel
-var require_node_diagnostics_channel = __commonJS({
-  "builtin:node:diagnostics_channel"(exports, module) {
-    module.exports = __require("node:diagnostics_channel");
-  }
-});
-
 // node_modules/undici/lib/core/diagnostics.js
 var require_diagnostics = __commonJS({
   "node_modules/undici/lib/core/diagnostics.js"(exports, module) {
     "use strict";
-    var diagnosticsChannel = require_node_diagnostics_channel();
-    var util2 = require_node_util();
+    var diagnosticsChannel = __require("node:diagnostics_channel");
+    var util2 = __require("node:util");
     var undiciDebugLog = util2.debuglog("undici");
     var fetchDebuglog = util2.debuglog("fetch");
     var websocketDebuglog = util2.debuglog("websocket");
@@ -1804,7 +1735,7 @@ var require_request = __commonJS({
       InvalidArgumentError,
       NotSupportedError
     } = require_errors();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var {
       isValidHTTPToken,
       isValidHeaderValue,
@@ -1818,7 +1749,7 @@ var require_request = __commonJS({
       validateHandler,
       getServerName,
       normalizedMethodRecords
-    } = require_util2();
+    } = require_util();
     var { channels } = require_diagnostics();
     var { headerNameLowerCasedRecord } = require_constants();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
@@ -2196,7 +2127,7 @@ var require_request = __commonJS({
 var require_dispatcher = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher.js"(exports, module) {
     "use strict";
-    var EventEmitter2 = require_node_events();
+    var EventEmitter2 = __require("node:events");
     var Dispatcher = class extends EventEmitter2 {
       dispatch() {
         throw new Error("not implemented");
@@ -2251,7 +2182,7 @@ var require_dispatcher = __commonJS({
 var require_dispatcher_base = __commonJS({
   "node_modules/undici/lib/dispatcher/dispatcher-base.js"(exports, module) {
     "use strict";
-    var buffer = require_node_buffer();
+    var buffer = __require("node:buffer");
     var Dispatcher = require_dispatcher();
     var {
       ClientDestroyedError,
@@ -2655,20 +2586,13 @@ var require_timers = __commonJS({
   }
 });
 
-// builtin:node:tls
-var require_node_tls = __commonJS({
-  "builtin:node:tls"(exports, module) {
-    module.exports = __require("node:tls");
-  }
-});
-
 // node_modules/undici/lib/core/connect.js
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net = require_node_net();
-    var assert = require_node_assert();
-    var util2 = require_util2();
+    var net = __require("node:net");
+    var assert = __require("node:assert");
+    var util2 = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop() {
@@ -2735,7 +2659,7 @@ var require_connect = __commonJS({
         let socket;
         if (protocol === "https:") {
           if (!tls2) {
-            tls2 = require_node_tls();
+            tls2 = __require("node:tls");
           }
           servername = servername || options.servername || util2.getServerName(host) || null;
           const sessionKey = servername || hostname;
@@ -3187,7 +3111,7 @@ var require_constants2 = __commonJS({
 var require_llhttp_wasm = __commonJS({
   "node_modules/undici/lib/llhttp/llhttp-wasm.js"(exports, module) {
     "use strict";
-    var { Buffer: Buffer2 } = require_node_buffer();
+    var { Buffer: Buffer2 } = __require("node:buffer");
     module.exports = Buffer2.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK07MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtXACAAQRhqQgA3AwAgAEIANwMAIABBOGpCADcDACAAQTBqQgA3AwAgAEEoakIANwMAIABBIGpCADcDACAAQRBqQgA3AwAgAEEIakIANwMAIABB3QE2AhwLBgAgABAyC5otAQt/IwBBEGsiCiQAQaTQACgCACIJRQRAQeTTACgCACIFRQRAQfDTAEJ/NwIAQejTAEKAgISAgIDAADcCAEHk0wAgCkEIakFwcUHYqtWqBXMiBTYCAEH40wBBADYCAEHI0wBBADYCAAtBzNMAQYDUBDYCAEGc0ABBgNQENgIAQbDQACAFNgIAQazQAEF/NgIAQdDTAEGArAM2AgADQCABQcjQAGogAUG80ABqIgI2AgAgAiABQbTQAGoiAzYCACABQcDQAGogAzYCACABQdDQAGogAUHE0ABqIgM2AgAgAyACNgIAIAFB2NAAaiABQczQAGoiAjYCACACIAM2AgAgAUHU0ABqIAI2AgAgAUEgaiIBQYACRw0AC0GM1ARBwasDNgIAQajQAEH00wAoAgA2AgBBmNAAQcCrAzYCAEGk0ABBiNQENgIAQcz/B0E4NgIAQYjUBCEJCwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB7AFNBEBBjNAAKAIAIgZBECAAQRNqQXBxIABBC0kbIgRBA3YiAHYiAUEDcQRAAkAgAUEBcSAAckEBcyICQQN0IgBBtNAAaiIBIABBvNAAaigCACIAKAIIIgNGBEBBjNAAIAZBfiACd3E2AgAMAQsgASADNgIIIAMgATYCDAsgAEEIaiEBIAAgAkEDdCICQQNyNgIEIAAgAmoiACAAKAIEQQFyNgIEDBELQZTQACgCACIIIARPDQEgAQRAAkBBAiAAdCICQQAgAmtyIAEgAHRxaCIAQQN0IgJBtNAAaiIBIAJBvNAAaigCACICKAIIIgNGBEBBjNAAIAZBfiAAd3EiBjYCAAwBCyABIAM2AgggAyABNgIMCyACIARBA3I2AgQgAEEDdCIAIARrIQUgACACaiAFNgIAIAIgBGoiBCAFQQFyNgIEIAgEQCAIQXhxQbTQAGohAEGg0AAoAgAhAwJ/QQEgCEEDdnQiASAGcUUEQEGM0AAgASAGcjYCACAADAELIAAoAggLIgEgAzYCDCAAIAM2AgggAyAANgIMIAMgATYCCAsgAkEIaiEBQaDQACAENgIAQZTQACAFNgIADBELQZDQACgCACILRQ0BIAtoQQJ0QbzSAGooAgAiACgCBEF4cSAEayEFIAAhAgNAAkAgAigCECIBRQRAIAJBFGooAgAiAUUNAQsgASgCBEF4cSAEayIDIAVJIQIgAyAFIAIbIQUgASAAIAIbIQAgASECDAELCyAAKAIYIQkgACgCDCIDIABHBEBBnNAAKAIAGiADIAAoAggiATYCCCABIAM2AgwMEAsgAEEUaiICKAIAIgFFBEAgACgCECIBRQ0DIABBEGohAgsDQCACIQcgASIDQRRqIgIoAgAiAQ0AIANBEGohAiADKAIQIgENAAsgB0EANgIADA8LQX8hBCAAQb9/Sw0AIABBE2oiAUFwcSEEQZDQACgCACIIRQ0AQQAgBGshBQJAAkACQAJ/QQAgBEGAAkkNABpBHyAEQf///wdLDQAaIARBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmoLIgZBAnRBvNIAaigCACICRQRAQQAhAUEAIQMMAQtBACEBIARBGSAGQQF2a0EAIAZBH0cbdCEAQQAhAwNAAkAgAigCBEF4cSAEayIHIAVPDQAgAiEDIAciBQ0AQQAhBSACIQEMAwsgASACQRRqKAIAIgcgByACIABBHXZBBHFqQRBqKAIAIgJGGyABIAcbIQEgAEEBdCEAIAINAAsLIAEgA3JFBEBBACEDQQIgBnQiAEEAIABrciAIcSIARQ0DIABoQQJ0QbzSAGooAgAhAQsgAUUNAQsDQCABKAIEQXhxIARrIgIgBUkhACACIAUgABshBSABIAMgABshAyABKAIQIgAEfyAABSABQRRqKAIACyIBDQALCyADRQ0AIAVBlNAAKAIAIARrTw0AIAMoAhghByADIAMoAgwiAEcEQEGc0AAoAgAaIAAgAygCCCIBNgIIIAEgADYCDAwOCyADQRRqIgIoAgAiAUUEQCADKAIQIgFFDQMgA0EQaiECCwNAIAIhBiABIgBBFGoiAigCACIBDQAgAEEQaiECIAAoAhAiAQ0ACyAGQQA2AgAMDQtBlNAAKAIAIgMgBE8EQEGg0AAoAgAhAQJAIAMgBGsiAkEQTwRAIAEgBGoiACACQQFyNgIEIAEgA2ogAjYCACABIARBA3I2AgQMAQsgASADQQNyNgIEIAEgA2oiACAAKAIEQQFyNgIEQQAhAEEAIQILQZTQACACNgIAQaDQACAANgIAIAFBCGohAQwPC0GY0AAoAgAiAyAESwRAIAQgCWoiACADIARrIgFBAXI2AgRBpNAAIAA2AgBBmNAAIAE2AgAgCSAEQQNyNgIEIAlBCGohAQwPC0EAIQEgBAJ/QeTTACgCAARAQezTACgCAAwBC0Hw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBDGpBcHFB2KrVqgVzNgIAQfjTAEEANgIAQcjTAEEANgIAQYCABAsiACAEQccAaiIFaiIGQQAgAGsiB3EiAk8EQEH80wBBMDYCAAwPCwJAQcTTACgCACIBRQ0AQbzTACgCACIIIAJqIQAgACABTSAAIAhLcQ0AQQAhAUH80wBBMDYCAAwPC0HI0wAtAABBBHENBAJAAkAgCQRAQczTACEBA0AgASgCACIAIAlNBEAgACABKAIEaiAJSw0DCyABKAIIIgENAAsLQQAQMyIAQX9GDQUgAiEGQejTACgCACIBQQFrIgMgAHEEQCACIABrIAAgA2pBACABa3FqIQYLIAQgBk8NBSAGQf7///8HSw0FQcTTACgCACIDBEBBvNMAKAIAIgcgBmohASABIAdNDQYgASADSw0GCyAGEDMiASAARw0BDAcLIAYgA2sgB3EiBkH+////B0sNBCAGEDMhACAAIAEoAgAgASgCBGpGDQMgACEBCwJAIAYgBEHIAGpPDQAgAUF/Rg0AQezTACgCACIAIAUgBmtqQQAgAGtxIgBB/v///wdLBEAgASEADAcLIAAQM0F/RwRAIAAgBmohBiABIQAMBwtBACAGaxAzGgwECyABIgBBf0cNBQwDC0EAIQMMDAtBACEADAoLIABBf0cNAgtByNMAQcjTACgCAEEEcjYCAAsgAkH+////B0sNASACEDMhAEEAEDMhASAAQX9GDQEgAUF/Rg0BIAAgAU8NASABIABrIgYgBEE4ak0NAQtBvNMAQbzTACgCACAGaiIBNgIAQcDTACgCACABSQRAQcDTACABNgIACwJAAkACQEGk0AAoAgAiAgRAQczTACEBA0AgACABKAIAIgMgASgCBCIFakYNAiABKAIIIgENAAsMAgtBnNAAKAIAIgFBAEcgACABT3FFBEBBnNAAIAA2AgALQQAhAUHQ0wAgBjYCAEHM0wAgADYCAEGs0ABBfzYCAEGw0ABB5NMAKAIANgIAQdjTAEEANgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBeCAAa0EPcSIBIABqIgIgBkE4ayIDIAFrIgFBAXI2AgRBqNAAQfTTACgCADYCAEGY0AAgATYCAEGk0AAgAjYCACAAIANqQTg2AgQMAgsgACACTQ0AIAIgA0kNACABKAIMQQhxDQBBeCACa0EPcSIAIAJqIgNBmNAAKAIAIAZqIgcgAGsiAEEBcjYCBCABIAUgBmo2AgRBqNAAQfTTACgCADYCAEGY0AAgADYCAEGk0AAgAzYCACACIAdqQTg2AgQMAQsgAEGc0AAoAgBJBEBBnNAAIAA2AgALIAAgBmohA0HM0wAhAQJAAkACQANAIAMgASgCAEcEQCABKAIIIgENAQwCCwsgAS0ADEEIcUUNAQtBzNMAIQEDQCABKAIAIgMgAk0EQCADIAEoAgRqIgUgAksNAwsgASgCCCEBDAALAAsgASAANgIAIAEgASgCBCAGajYCBCAAQXggAGtBD3FqIgkgBEEDcjYCBCADQXggA2tBD3FqIgYgBCAJaiIEayEBIAIgBkYEQEGk0AAgBDYCAEGY0ABBmNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEDAgLQaDQACgCACAGRgRAQaDQACAENgIAQZTQAEGU0AAoAgAgAWoiADYCACAEIABBAXI2AgQgACAEaiAANgIADAgLIAYoAgQiBUEDcUEBRw0GIAVBeHEhCCAFQf8BTQRAIAVBA3YhAyAGKAIIIgAgBigCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBwsgAiAANgIIIAAgAjYCDAwGCyAGKAIYIQcgBiAGKAIMIgBHBEAgACAGKAIIIgI2AgggAiAANgIMDAULIAZBFGoiAigCACIFRQRAIAYoAhAiBUUNBCAGQRBqIQILA0AgAiEDIAUiAEEUaiICKAIAIgUNACAAQRBqIQIgACgCECIFDQALIANBADYCAAwEC0F4IABrQQ9xIgEgAGoiByAGQThrIgMgAWsiAUEBcjYCBCAAIANqQTg2AgQgAiAFQTcgBWtBD3FqQT9rIgMgAyACQRBqSRsiA0EjNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAc2AgAgA0EQakHU0wApAgA3AgAgA0HM0wApAgA3AghB1NMAIANBCGo2AgBB0NMAIAY2AgBBzNMAIAA2AgBB2NMAQQA2AgAgA0EkaiEBA0AgAUEHNgIAIAUgAUEEaiIBSw0ACyACIANGDQAgAyADKAIEQX5xNgIEIAMgAyACayIFNgIAIAIgBUEBcjYCBCAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIDcUUEQEGM0AAgASADcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEGQ0AAoAgAiA0EBIAF0IgZxRQRAIAAgAjYCAEGQ0AAgAyAGcjYCACACIAA2AhggAiACNgIIIAIgAjYCDAwBCyAFQRkgAUEBdmtBACABQR9HG3QhASAAKAIAIQMCQANAIAMiACgCBEF4cSAFRg0BIAFBHXYhAyABQQF0IQEgACADQQRxakEQaiIGKAIAIgMNAAsgBiACNgIAIAIgADYCGCACIAI2AgwgAiACNgIIDAELIAAoAggiASACNgIMIAAgAjYCCCACQQA2AhggAiAANgIMIAIgATYCCAtBmNAAKAIAIgEgBE0NAEGk0AAoAgAiACAEaiICIAEgBGsiAUEBcjYCBEGY0AAgATYCAEGk0AAgAjYCACAAIARBA3I2AgQgAEEIaiEBDAgLQQAhAUH80wBBMDYCAAwHC0EAIQALIAdFDQACQCAGKAIcIgJBAnRBvNIAaiIDKAIAIAZGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAdBEEEUIAcoAhAgBkYbaiAANgIAIABFDQELIAAgBzYCGCAGKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAGQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAIaiEBIAYgCGoiBigCBCEFCyAGIAVBfnE2AgQgASAEaiABNgIAIAQgAUEBcjYCBCABQf8BTQRAIAFBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASABQQN2dCIBcUUEQEGM0AAgASACcjYCACAADAELIAAoAggLIgEgBDYCDCAAIAQ2AgggBCAANgIMIAQgATYCCAwBC0EfIQUgAUH///8HTQRAIAFBJiABQQh2ZyIAa3ZBAXEgAEEBdGtBPmohBQsgBCAFNgIcIARCADcCECAFQQJ0QbzSAGohAEGQ0AAoAgAiAkEBIAV0IgNxRQRAIAAgBDYCAEGQ0AAgAiADcjYCACAEIAA2AhggBCAENgIIIAQgBDYCDAwBCyABQRkgBUEBdmtBACAFQR9HG3QhBSAAKAIAIQACQANAIAAiAigCBEF4cSABRg0BIAVBHXYhACAFQQF0IQUgAiAAQQRxakEQaiIDKAIAIgANAAsgAyAENgIAIAQgAjYCGCAEIAQ2AgwgBCAENgIIDAELIAIoAggiACAENgIMIAIgBDYCCCAEQQA2AhggBCACNgIMIAQgADYCCAsgCUEIaiEBDAILAkAgB0UNAAJAIAMoAhwiAUECdEG80gBqIgIoAgAgA0YEQCACIAA2AgAgAA0BQZDQACAIQX4gAXdxIgg2AgAMAgsgB0EQQRQgBygCECADRhtqIAA2AgAgAEUNAQsgACAHNgIYIAMoAhAiAQRAIAAgATYCECABIAA2AhgLIANBFGooAgAiAUUNACAAQRRqIAE2AgAgASAANgIYCwJAIAVBD00EQCADIAQgBWoiAEEDcjYCBCAAIANqIgAgACgCBEEBcjYCBAwBCyADIARqIgIgBUEBcjYCBCADIARBA3I2AgQgAiAFaiAFNgIAIAVB/wFNBEAgBUF4cUG00ABqIQACf0GM0AAoAgAiAUEBIAVBA3Z0IgVxRQRAQYzQACABIAVyNgIAIAAMAQsgACgCCAsiASACNgIMIAAgAjYCCCACIAA2AgwgAiABNgIIDAELQR8hASAFQf///wdNBEAgBUEmIAVBCHZnIgBrdkEBcSAAQQF0a0E+aiEBCyACIAE2AhwgAkIANwIQIAFBAnRBvNIAaiEAQQEgAXQiBCAIcUUEQCAAIAI2AgBBkNAAIAQgCHI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEEAkADQCAEIgAoAgRBeHEgBUYNASABQR12IQQgAUEBdCEBIAAgBEEEcWpBEGoiBigCACIEDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLIANBCGohAQwBCwJAIAlFDQACQCAAKAIcIgFBAnRBvNIAaiICKAIAIABGBEAgAiADNgIAIAMNAUGQ0AAgC0F+IAF3cTYCAAwCCyAJQRBBFCAJKAIQIABGG2ogAzYCACADRQ0BCyADIAk2AhggACgCECIBBEAgAyABNgIQIAEgAzYCGAsgAEEUaigCACIBRQ0AIANBFGogATYCACABIAM2AhgLAkAgBUEPTQRAIAAgBCAFaiIBQQNyNgIEIAAgAWoiASABKAIEQQFyNgIEDAELIAAgBGoiByAFQQFyNgIEIAAgBEEDcjYCBCAFIAdqIAU2AgAgCARAIAhBeHFBtNAAaiEBQaDQACgCACEDAn9BASAIQQN2dCICIAZxRQRAQYzQACACIAZyNgIAIAEMAQsgASgCCAsiAiADNgIMIAEgAzYCCCADIAE2AgwgAyACNgIIC0Gg0AAgBzYCAEGU0AAgBTYCAAsgAEEIaiEBCyAKQRBqJAAgAQtDACAARQRAPwBBEHQPCwJAIABB//8DcQ0AIABBAEgNACAAQRB2QAAiAEF/RgRAQfzTAEEwNgIAQX8PCyAAQRB0DwsACwvcPyIAQYAICwkBAAAAAgAAAAMAQZQICwUEAAAABQBBpAgLCQYAAAAHAAAACABB3AgLii1JbnZhbGlkIGNoYXIgaW4gdXJsIHF1ZXJ5AFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fYm9keQBDb250ZW50LUxlbmd0aCBvdmVyZmxvdwBDaHVuayBzaXplIG92ZXJmbG93AFJlc3BvbnNlIG92ZXJmbG93AEludmFsaWQgbWV0aG9kIGZvciBIVFRQL3gueCByZXF1ZXN0AEludmFsaWQgbWV0aG9kIGZvciBSVFNQL3gueCByZXF1ZXN0AEV4cGVjdGVkIFNPVVJDRSBtZXRob2QgZm9yIElDRS94LnggcmVxdWVzdABJbnZhbGlkIGNoYXIgaW4gdXJsIGZyYWdtZW50IHN0YXJ0AEV4cGVjdGVkIGRvdABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3N0YXR1cwBJbnZhbGlkIHJlc3BvbnNlIHN0YXR1cwBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zAFVzZXIgY2FsbGJhY2sgZXJyb3IAYG9uX3Jlc2V0YCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfaGVhZGVyYCBjYWxsYmFjayBlcnJvcgBgb25fbWVzc2FnZV9iZWdpbmAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3N0YXR1c19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX3ZlcnNpb25fY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl91cmxfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZWAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXRob2RfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfZmllbGRfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fbmFtZWAgY2FsbGJhY2sgZXJyb3IAVW5leHBlY3RlZCBjaGFyIGluIHVybCBzZXJ2ZXIASW52YWxpZCBoZWFkZXIgdmFsdWUgY2hhcgBJbnZhbGlkIGhlYWRlciBmaWVsZCBjaGFyAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdmVyc2lvbgBJbnZhbGlkIG1pbm9yIHZlcnNpb24ASW52YWxpZCBtYWpvciB2ZXJzaW9uAEV4cGVjdGVkIHNwYWNlIGFmdGVyIHZlcnNpb24ARXhwZWN0ZWQgQ1JMRiBhZnRlciB2ZXJzaW9uAEludmFsaWQgSFRUUCB2ZXJzaW9uAEludmFsaWQgaGVhZGVyIHRva2VuAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fdXJsAEludmFsaWQgY2hhcmFjdGVycyBpbiB1cmwAVW5leHBlY3RlZCBzdGFydCBjaGFyIGluIHVybABEb3VibGUgQCBpbiB1cmwARW1wdHkgQ29udGVudC1MZW5ndGgASW52YWxpZCBjaGFyYWN0ZXIgaW4gQ29udGVudC1MZW5ndGgARHVwbGljYXRlIENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhciBpbiB1cmwgcGF0aABDb250ZW50LUxlbmd0aCBjYW4ndCBiZSBwcmVzZW50IHdpdGggVHJhbnNmZXItRW5jb2RpbmcASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgc2l6ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl92YWx1ZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl92YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHZhbHVlAE1pc3NpbmcgZXhwZWN0ZWQgTEYgYWZ0ZXIgaGVhZGVyIHZhbHVlAEludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYCBoZWFkZXIgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZSB2YWx1ZQBJbnZhbGlkIGNoYXJhY3RlciBpbiBjaHVuayBleHRlbnNpb25zIHF1b3RlZCB2YWx1ZQBQYXVzZWQgYnkgb25faGVhZGVyc19jb21wbGV0ZQBJbnZhbGlkIEVPRiBzdGF0ZQBvbl9yZXNldCBwYXVzZQBvbl9jaHVua19oZWFkZXIgcGF1c2UAb25fbWVzc2FnZV9iZWdpbiBwYXVzZQBvbl9jaHVua19leHRlbnNpb25fdmFsdWUgcGF1c2UAb25fc3RhdHVzX2NvbXBsZXRlIHBhdXNlAG9uX3ZlcnNpb25fY29tcGxldGUgcGF1c2UAb25fdXJsX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2NvbXBsZXRlIHBhdXNlAG9uX2hlYWRlcl92YWx1ZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXNzYWdlX2NvbXBsZXRlIHBhdXNlAG9uX21ldGhvZF9jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfZmllbGRfY29tcGxldGUgcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUgcGF1c2UAVW5leHBlY3RlZCBzcGFjZSBhZnRlciBzdGFydCBsaW5lAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fY2h1bmtfZXh0ZW5zaW9uX25hbWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBuYW1lAFBhdXNlIG9uIENPTk5FQ1QvVXBncmFkZQBQYXVzZSBvbiBQUkkvVXBncmFkZQBFeHBlY3RlZCBIVFRQLzIgQ29ubmVjdGlvbiBQcmVmYWNlAFNwYW4gY2FsbGJhY2sgZXJyb3IgaW4gb25fbWV0aG9kAEV4cGVjdGVkIHNwYWNlIGFmdGVyIG1ldGhvZABTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2hlYWRlcl9maWVsZABQYXVzZWQASW52YWxpZCB3b3JkIGVuY291bnRlcmVkAEludmFsaWQgbWV0aG9kIGVuY291bnRlcmVkAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2NoZW1hAFJlcXVlc3QgaGFzIGludmFsaWQgYFRyYW5zZmVyLUVuY29kaW5nYABTV0lUQ0hfUFJPWFkAVVNFX1BST1hZAE1LQUNUSVZJVFkAVU5QUk9DRVNTQUJMRV9FTlRJVFkAQ09QWQBNT1ZFRF9QRVJNQU5FTlRMWQBUT09fRUFSTFkATk9USUZZAEZBSUxFRF9ERVBFTkRFTkNZAEJBRF9HQVRFV0FZAFBMQVkAUFVUAENIRUNLT1VUAEdBVEVXQVlfVElNRU9VVABSRVFVRVNUX1RJTUVPVVQATkVUV09SS19DT05ORUNUX1RJTUVPVVQAQ09OTkVDVElPTl9USU1FT1VUAExPR0lOX1RJTUVPVVQATkVUV09SS19SRUFEX1RJTUVPVVQAUE9TVABNSVNESVJFQ1RFRF9SRVFVRVNUAENMSUVOVF9DTE9TRURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX0xPQURfQkFMQU5DRURfUkVRVUVTVABCQURfUkVRVUVTVABIVFRQX1JFUVVFU1RfU0VOVF9UT19IVFRQU19QT1JUAFJFUE9SVABJTV9BX1RFQVBPVABSRVNFVF9DT05URU5UAE5PX0NPTlRFTlQAUEFSVElBTF9DT05URU5UAEhQRV9JTlZBTElEX0NPTlNUQU5UAEhQRV9DQl9SRVNFVABHRVQASFBFX1NUUklDVABDT05GTElDVABURU1QT1JBUllfUkVESVJFQ1QAUEVSTUFORU5UX1JFRElSRUNUAENPTk5FQ1QATVVMVElfU1RBVFVTAEhQRV9JTlZBTElEX1NUQVRVUwBUT09fTUFOWV9SRVFVRVNUUwBFQVJMWV9ISU5UUwBVTkFWQUlMQUJMRV9GT1JfTEVHQUxfUkVBU09OUwBPUFRJT05TAFNXSVRDSElOR19QUk9UT0NPTFMAVkFSSUFOVF9BTFNPX05FR09USUFURVMATVVMVElQTEVfQ0hPSUNFUwBJTlRFUk5BTF9TRVJWRVJfRVJST1IAV0VCX1NFUlZFUl9VTktOT1dOX0VSUk9SAFJBSUxHVU5fRVJST1IASURFTlRJVFlfUFJPVklERVJfQVVUSEVOVElDQVRJT05fRVJST1IAU1NMX0NFUlRJRklDQVRFX0VSUk9SAElOVkFMSURfWF9GT1JXQVJERURfRk9SAFNFVF9QQVJBTUVURVIAR0VUX1BBUkFNRVRFUgBIUEVfVVNFUgBTRUVfT1RIRVIASFBFX0NCX0NIVU5LX0hFQURFUgBNS0NBTEVOREFSAFNFVFVQAFdFQl9TRVJWRVJfSVNfRE9XTgBURUFSRE9XTgBIUEVfQ0xPU0VEX0NPTk5FQ1RJT04ASEVVUklTVElDX0VYUElSQVRJT04ARElTQ09OTkVDVEVEX09QRVJBVElPTgBOT05fQVVUSE9SSVRBVElWRV9JTkZPUk1BVElPTgBIUEVfSU5WQUxJRF9WRVJTSU9OAEhQRV9DQl9NRVNTQUdFX0JFR0lOAFNJVEVfSVNfRlJPWkVOAEhQRV9JTlZBTElEX0hFQURFUl9UT0tFTgBJTlZBTElEX1RPS0VOAEZPUkJJRERFTgBFTkhBTkNFX1lPVVJfQ0FMTQBIUEVfSU5WQUxJRF9VUkwAQkxPQ0tFRF9CWV9QQVJFTlRBTF9DT05UUk9MAE1LQ09MAEFDTABIUEVfSU5URVJOQUwAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRV9VTk9GRklDSUFMAEhQRV9PSwBVTkxJTksAVU5MT0NLAFBSSQBSRVRSWV9XSVRIAEhQRV9JTlZBTElEX0NPTlRFTlRfTEVOR1RIAEhQRV9VTkVYUEVDVEVEX0NPTlRFTlRfTEVOR1RIAEZMVVNIAFBST1BQQVRDSABNLVNFQVJDSABVUklfVE9PX0xPTkcAUFJPQ0VTU0lORwBNSVNDRUxMQU5FT1VTX1BFUlNJU1RFTlRfV0FSTklORwBNSVNDRUxMQU5FT1VTX1dBUk5JTkcASFBFX0lOVkFMSURfVFJBTlNGRVJfRU5DT0RJTkcARXhwZWN0ZWQgQ1JMRgBIUEVfSU5WQUxJRF9DSFVOS19TSVpFAE1PVkUAQ09OVElOVUUASFBFX0NCX1NUQVRVU19DT01QTEVURQBIUEVfQ0JfSEVBREVSU19DT01QTEVURQBIUEVfQ0JfVkVSU0lPTl9DT01QTEVURQBIUEVfQ0JfVVJMX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19DT01QTEVURQBIUEVfQ0JfSEVBREVSX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fVkFMVUVfQ09NUExFVEUASFBFX0NCX0NIVU5LX0VYVEVOU0lPTl9OQU1FX0NPTVBMRVRFAEhQRV9DQl9NRVNTQUdFX0NPTVBMRVRFAEhQRV9DQl9NRVRIT0RfQ09NUExFVEUASFBFX0NCX0hFQURFUl9GSUVMRF9DT01QTEVURQBERUxFVEUASFBFX0lOVkFMSURfRU9GX1NUQVRFAElOVkFMSURfU1NMX0NFUlRJRklDQVRFAFBBVVNFAE5PX1JFU1BPTlNFAFVOU1VQUE9SVEVEX01FRElBX1RZUEUAR09ORQBOT1RfQUNDRVBUQUJMRQBTRVJWSUNFX1VOQVZBSUxBQkxFAFJBTkdFX05PVF9TQVRJU0ZJQUJMRQBPUklHSU5fSVNfVU5SRUFDSEFCTEUAUkVTUE9OU0VfSVNfU1RBTEUAUFVSR0UATUVSR0UAUkVRVUVTVF9IRUFERVJfRklFTERTX1RPT19MQVJHRQBSRVFVRVNUX0hFQURFUl9UT09fTEFSR0UAUEFZTE9BRF9UT09fTEFSR0UASU5TVUZGSUNJRU5UX1NUT1JBR0UASFBFX1BBVVNFRF9VUEdSQURFAEhQRV9QQVVTRURfSDJfVVBHUkFERQBTT1VSQ0UAQU5OT1VOQ0UAVFJBQ0UASFBFX1VORVhQRUNURURfU1BBQ0UAREVTQ1JJQkUAVU5TVUJTQ1JJQkUAUkVDT1JEAEhQRV9JTlZBTElEX01FVEhPRABOT1RfRk9VTkQAUFJPUEZJTkQAVU5CSU5EAFJFQklORABVTkFVVEhPUklaRUQATUVUSE9EX05PVF9BTExPV0VEAEhUVFBfVkVSU0lPTl9OT1RfU1VQUE9SVEVEAEFMUkVBRFlfUkVQT1JURUQAQUNDRVBURUQATk9UX0lNUExFTUVOVEVEAExPT1BfREVURUNURUQASFBFX0NSX0VYUEVDVEVEAEhQRV9MRl9FWFBFQ1RFRABDUkVBVEVEAElNX1VTRUQASFBFX1BBVVNFRABUSU1FT1VUX09DQ1VSRUQAUEFZTUVOVF9SRVFVSVJFRABQUkVDT05ESVRJT05fUkVRVUlSRUQAUFJPWFlfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATkVUV09SS19BVVRIRU5USUNBVElPTl9SRVFVSVJFRABMRU5HVEhfUkVRVUlSRUQAU1NMX0NFUlRJRklDQVRFX1JFUVVJUkVEAFVQR1JBREVfUkVRVUlSRUQAUEFHRV9FWFBJUkVEAFBSRUNPTkRJVElPTl9GQUlMRUQARVhQRUNUQVRJT05fRkFJTEVEAFJFVkFMSURBVElPTl9GQUlMRUQAU1NMX0hBTkRTSEFLRV9GQUlMRUQATE9DS0VEAFRSQU5TRk9STUFUSU9OX0FQUExJRUQATk9UX01PRElGSUVEAE5PVF9FWFRFTkRFRABCQU5EV0lEVEhfTElNSVRfRVhDRUVERUQAU0lURV9JU19PVkVSTE9BREVEAEhFQUQARXhwZWN0ZWQgSFRUUC8AAF4TAAAmEwAAMBAAAPAXAACdEwAAFRIAADkXAADwEgAAChAAAHUSAACtEgAAghMAAE8UAAB/EAAAoBUAACMUAACJEgAAixQAAE0VAADUEQAAzxQAABAYAADJFgAA3BYAAMERAADgFwAAuxQAAHQUAAB8FQAA5RQAAAgXAAAfEAAAZRUAAKMUAAAoFQAAAhUAAJkVAAAsEAAAixkAAE8PAADUDgAAahAAAM4QAAACFwAAiQ4AAG4TAAAcEwAAZhQAAFYXAADBEwAAzRMAAGwTAABoFwAAZhcAAF8XAAAiEwAAzg8AAGkOAADYDgAAYxYAAMsTAACqDgAAKBcAACYXAADFEwAAXRYAAOgRAABnEwAAZRMAAPIWAABzEwAAHRcAAPkWAADzEQAAzw4AAM4VAAAMEgAAsxEAAKURAABhEAAAMhcAALsTAEH5NQsBAQBBkDYL4AEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB/TcLAQEAQZE4C14CAwICAgICAAACAgACAgACAgICAgICAgICAAQAAAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEH9OQsBAQBBkToLXgIAAgICAgIAAAICAAICAAICAgICAgICAgIAAwAEAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgIAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgICAgACAAIAQfA7Cw1sb3NlZWVwLWFsaXZlAEGJPAsBAQBBoDwL4AEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBBiT4LAQEAQaA+C+cBAQEBAQEBAQEBAQEBAgEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQFjaHVua2VkAEGwwAALXwEBAAEBAQEBAAABAQABAQABAQEBAQEBAQEBAAAAAAAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAEGQwgALIWVjdGlvbmVudC1sZW5ndGhvbnJveHktY29ubmVjdGlvbgBBwMIACy1yYW5zZmVyLWVuY29kaW5ncGdyYWRlDQoNCg0KU00NCg0KVFRQL0NFL1RTUC8AQfnCAAsFAQIAAQMAQZDDAAvgAQQBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH5xAALBQECAAEDAEGQxQAL4AEEAQEFAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cYACwQBAAABAEGRxwAL3wEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAEH6yAALBAEAAAIAQZDJAAtfAwQAAAQEBAQEBAQEBAQEBQQEBAQEBAQEBAQEBAAEAAYHBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQABAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAAAAQAQfrKAAsEAQAAAQBBkMsACwEBAEGqywALQQIAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwAAAAAAAAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAEH6zAALBAEAAAEAQZDNAAsBAQBBms0ACwYCAAAAAAIAQbHNAAs6AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB8M4AC5YBTk9VTkNFRUNLT1VUTkVDVEVURUNSSUJFTFVTSEVURUFEU0VBUkNIUkdFQ1RJVklUWUxFTkRBUlZFT1RJRllQVElPTlNDSFNFQVlTVEFUQ0hHRU9SRElSRUNUT1JUUkNIUEFSQU1FVEVSVVJDRUJTQ1JJQkVBUkRPV05BQ0VJTkROS0NLVUJTQ1JJQkVIVFRQL0FEVFAv", "base64");
   }
 });
@@ -3196,15 +3120,8 @@ var require_llhttp_wasm = __commonJS({
 var require_llhttp_simd_wasm = __commonJS({
   "node_modules/undici/lib/llhttp/llhttp_simd-wasm.js"(exports, module) {
     "use strict";
-    var { Buffer: Buffer2 } = require_node_buffer();
+    var { Buffer: Buffer2 } = __require("node:buffer");
     module.exports = Buffer2.from("AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f38Bf2AAAGADf39/AALLAQgDZW52GHdhc21fb25faGVhZGVyc19jb21wbGV0ZQAEA2VudhV3YXNtX29uX21lc3NhZ2VfYmVnaW4AAANlbnYLd2FzbV9vbl91cmwAAQNlbnYOd2FzbV9vbl9zdGF0dXMAAQNlbnYUd2FzbV9vbl9oZWFkZXJfZmllbGQAAQNlbnYUd2FzbV9vbl9oZWFkZXJfdmFsdWUAAQNlbnYMd2FzbV9vbl9ib2R5AAEDZW52GHdhc21fb25fbWVzc2FnZV9jb21wbGV0ZQAAAy0sBQYAAAIAAAAAAAACAQIAAgICAAADAAAAAAMDAwMBAQEBAQEBAQEAAAIAAAAEBQFwARISBQMBAAIGCAF/AUGA1AQLB9EFIgZtZW1vcnkCAAtfaW5pdGlhbGl6ZQAIGV9faW5kaXJlY3RfZnVuY3Rpb25fdGFibGUBAAtsbGh0dHBfaW5pdAAJGGxsaHR0cF9zaG91bGRfa2VlcF9hbGl2ZQAvDGxsaHR0cF9hbGxvYwALBm1hbGxvYwAxC2xsaHR0cF9mcmVlAAwEZnJlZQAMD2xsaHR0cF9nZXRfdHlwZQANFWxsaHR0cF9nZXRfaHR0cF9tYWpvcgAOFWxsaHR0cF9nZXRfaHR0cF9taW5vcgAPEWxsaHR0cF9nZXRfbWV0aG9kABAWbGxodHRwX2dldF9zdGF0dXNfY29kZQAREmxsaHR0cF9nZXRfdXBncmFkZQASDGxsaHR0cF9yZXNldAATDmxsaHR0cF9leGVjdXRlABQUbGxodHRwX3NldHRpbmdzX2luaXQAFQ1sbGh0dHBfZmluaXNoABYMbGxodHRwX3BhdXNlABcNbGxodHRwX3Jlc3VtZQAYG2xsaHR0cF9yZXN1bWVfYWZ0ZXJfdXBncmFkZQAZEGxsaHR0cF9nZXRfZXJybm8AGhdsbGh0dHBfZ2V0X2Vycm9yX3JlYXNvbgAbF2xsaHR0cF9zZXRfZXJyb3JfcmVhc29uABwUbGxodHRwX2dldF9lcnJvcl9wb3MAHRFsbGh0dHBfZXJybm9fbmFtZQAeEmxsaHR0cF9tZXRob2RfbmFtZQAfEmxsaHR0cF9zdGF0dXNfbmFtZQAgGmxsaHR0cF9zZXRfbGVuaWVudF9oZWFkZXJzACEhbGxodHRwX3NldF9sZW5pZW50X2NodW5rZWRfbGVuZ3RoACIdbGxodHRwX3NldF9sZW5pZW50X2tlZXBfYWxpdmUAIyRsbGh0dHBfc2V0X2xlbmllbnRfdHJhbnNmZXJfZW5jb2RpbmcAJBhsbGh0dHBfbWVzc2FnZV9uZWVkc19lb2YALgkXAQBBAQsRAQIDBAUKBgcrLSwqKSglJyYK77MCLBYAQYjQACgCAARAAAtBiNAAQQE2AgALFAAgABAwIAAgAjYCOCAAIAE6ACgLFAAgACAALwEyIAAtAC4gABAvEAALHgEBf0HAABAyIgEQMCABQYAINgI4IAEgADoAKCABC48MAQd/AkAgAEUNACAAQQhrIgEgAEEEaygCACIAQXhxIgRqIQUCQCAAQQFxDQAgAEEDcUUNASABIAEoAgAiAGsiAUGc0AAoAgBJDQEgACAEaiEEAkACQEGg0AAoAgAgAUcEQCAAQf8BTQRAIABBA3YhAyABKAIIIgAgASgCDCICRgRAQYzQAEGM0AAoAgBBfiADd3E2AgAMBQsgAiAANgIIIAAgAjYCDAwECyABKAIYIQYgASABKAIMIgBHBEAgACABKAIIIgI2AgggAiAANgIMDAMLIAFBFGoiAygCACICRQRAIAEoAhAiAkUNAiABQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFKAIEIgBBA3FBA0cNAiAFIABBfnE2AgRBlNAAIAQ2AgAgBSAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCABKAIcIgJBAnRBvNIAaiIDKAIAIAFGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgAUYbaiAANgIAIABFDQELIAAgBjYCGCABKAIQIgIEQCAAIAI2AhAgAiAANgIYCyABQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAFTw0AIAUoAgQiAEEBcUUNAAJAAkACQAJAIABBAnFFBEBBpNAAKAIAIAVGBEBBpNAAIAE2AgBBmNAAQZjQACgCACAEaiIANgIAIAEgAEEBcjYCBCABQaDQACgCAEcNBkGU0ABBADYCAEGg0ABBADYCAAwGC0Gg0AAoAgAgBUYEQEGg0AAgATYCAEGU0ABBlNAAKAIAIARqIgA2AgAgASAAQQFyNgIEIAAgAWogADYCAAwGCyAAQXhxIARqIQQgAEH/AU0EQCAAQQN2IQMgBSgCCCIAIAUoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAULIAIgADYCCCAAIAI2AgwMBAsgBSgCGCEGIAUgBSgCDCIARwRAQZzQACgCABogACAFKAIIIgI2AgggAiAANgIMDAMLIAVBFGoiAygCACICRQRAIAUoAhAiAkUNAiAFQRBqIQMLA0AgAyEHIAIiAEEUaiIDKAIAIgINACAAQRBqIQMgACgCECICDQALIAdBADYCAAwCCyAFIABBfnE2AgQgASAEaiAENgIAIAEgBEEBcjYCBAwDC0EAIQALIAZFDQACQCAFKAIcIgJBAnRBvNIAaiIDKAIAIAVGBEAgAyAANgIAIAANAUGQ0ABBkNAAKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiAANgIAIABFDQELIAAgBjYCGCAFKAIQIgIEQCAAIAI2AhAgAiAANgIYCyAFQRRqKAIAIgJFDQAgAEEUaiACNgIAIAIgADYCGAsgASAEaiAENgIAIAEgBEEBcjYCBCABQaDQACgCAEcNAEGU0AAgBDYCAAwBCyAEQf8BTQRAIARBeHFBtNAAaiEAAn9BjNAAKAIAIgJBASAEQQN2dCIDcUUEQEGM0AAgAiADcjYCACAADAELIAAoAggLIgIgATYCDCAAIAE2AgggASAANgIMIAEgAjYCCAwBC0EfIQIgBEH///8HTQRAIARBJiAEQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAgsgASACNgIcIAFCADcCECACQQJ0QbzSAGohAAJAQZDQACgCACIDQQEgAnQiB3FFBEAgACABNgIAQZDQACADIAdyNgIAIAEgADYCGCABIAE2AgggASABNgIMDAELIARBGSACQQF2a0EAIAJBH0cbdCECIAAoAgAhAAJAA0AgACIDKAIEQXhxIARGDQEgAkEddiEAIAJBAXQhAiADIABBBHFqQRBqIgcoAgAiAA0ACyAHIAE2AgAgASADNgIYIAEgATYCDCABIAE2AggMAQsgAygCCCIAIAE2AgwgAyABNgIIIAFBADYCGCABIAM2AgwgASAANgIIC0Gs0ABBrNAAKAIAQQFrIgBBfyAAGzYCAAsLBwAgAC0AKAsHACAALQAqCwcAIAAtACsLBwAgAC0AKQsHACAALwEyCwcAIAAtAC4LQAEEfyAAKAIYIQEgAC0ALSECIAAtACghAyAAKAI4IQQgABAwIAAgBDYCOCAAIAM6ACggACACOgAtIAAgATYCGAu74gECB38DfiABIAJqIQQCQCAAIgIoAgwiAA0AIAIoAgQEQCACIAE2AgQLIwBBEGsiCCQAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAIoAhwiA0EBaw7dAdoBAdkBAgMEBQYHCAkKCwwNDtgBDxDXARES1gETFBUWFxgZGhvgAd8BHB0e1QEfICEiIyQl1AEmJygpKiss0wHSAS0u0QHQAS8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRtsBR0hJSs8BzgFLzQFMzAFNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn+AAYEBggGDAYQBhQGGAYcBiAGJAYoBiwGMAY0BjgGPAZABkQGSAZMBlAGVAZYBlwGYAZkBmgGbAZwBnQGeAZ8BoAGhAaIBowGkAaUBpgGnAagBqQGqAasBrAGtAa4BrwGwAbEBsgGzAbQBtQG2AbcBywHKAbgByQG5AcgBugG7AbwBvQG+Ab8BwAHBAcIBwwHEAcUBxgEA3AELQQAMxgELQQ4MxQELQQ0MxAELQQ8MwwELQRAMwgELQRMMwQELQRQMwAELQRUMvwELQRYMvgELQRgMvQELQRkMvAELQRoMuwELQRsMugELQRwMuQELQR0MuAELQQgMtwELQR4MtgELQSAMtQELQR8MtAELQQcMswELQSEMsgELQSIMsQELQSMMsAELQSQMrwELQRIMrgELQREMrQELQSUMrAELQSYMqwELQScMqgELQSgMqQELQcMBDKgBC0EqDKcBC0ErDKYBC0EsDKUBC0EtDKQBC0EuDKMBC0EvDKIBC0HEAQyhAQtBMAygAQtBNAyfAQtBDAyeAQtBMQydAQtBMgycAQtBMwybAQtBOQyaAQtBNQyZAQtBxQEMmAELQQsMlwELQToMlgELQTYMlQELQQoMlAELQTcMkwELQTgMkgELQTwMkQELQTsMkAELQT0MjwELQQkMjgELQSkMjQELQT4MjAELQT8MiwELQcAADIoBC0HBAAyJAQtBwgAMiAELQcMADIcBC0HEAAyGAQtBxQAMhQELQcYADIQBC0EXDIMBC0HHAAyCAQtByAAMgQELQckADIABC0HKAAx/C0HLAAx+C0HNAAx9C0HMAAx8C0HOAAx7C0HPAAx6C0HQAAx5C0HRAAx4C0HSAAx3C0HTAAx2C0HUAAx1C0HWAAx0C0HVAAxzC0EGDHILQdcADHELQQUMcAtB2AAMbwtBBAxuC0HZAAxtC0HaAAxsC0HbAAxrC0HcAAxqC0EDDGkLQd0ADGgLQd4ADGcLQd8ADGYLQeEADGULQeAADGQLQeIADGMLQeMADGILQQIMYQtB5AAMYAtB5QAMXwtB5gAMXgtB5wAMXQtB6AAMXAtB6QAMWwtB6gAMWgtB6wAMWQtB7AAMWAtB7QAMVwtB7gAMVgtB7wAMVQtB8AAMVAtB8QAMUwtB8gAMUgtB8wAMUQtB9AAMUAtB9QAMTwtB9gAMTgtB9wAMTQtB+AAMTAtB+QAMSwtB+gAMSgtB+wAMSQtB/AAMSAtB/QAMRwtB/gAMRgtB/wAMRQtBgAEMRAtBgQEMQwtBggEMQgtBgwEMQQtBhAEMQAtBhQEMPwtBhgEMPgtBhwEMPQtBiAEMPAtBiQEMOwtBigEMOgtBiwEMOQtBjAEMOAtBjQEMNwtBjgEMNgtBjwEMNQtBkAEMNAtBkQEMMwtBkgEMMgtBkwEMMQtBlAEMMAtBlQEMLwtBlgEMLgtBlwEMLQtBmAEMLAtBmQEMKwtBmgEMKgtBmwEMKQtBnAEMKAtBnQEMJwtBngEMJgtBnwEMJQtBoAEMJAtBoQEMIwtBogEMIgtBowEMIQtBpAEMIAtBpQEMHwtBpgEMHgtBpwEMHQtBqAEMHAtBqQEMGwtBqgEMGgtBqwEMGQtBrAEMGAtBrQEMFwtBrgEMFgtBAQwVC0GvAQwUC0GwAQwTC0GxAQwSC0GzAQwRC0GyAQwQC0G0AQwPC0G1AQwOC0G2AQwNC0G3AQwMC0G4AQwLC0G5AQwKC0G6AQwJC0G7AQwIC0HGAQwHC0G8AQwGC0G9AQwFC0G+AQwEC0G/AQwDC0HAAQwCC0HCAQwBC0HBAQshAwNAAkACQAJAAkACQAJAAkACQAJAIAICfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAgJ/AkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACfwJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACfwJAAkACQAJAAn8CQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCADDsYBAAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHyAhIyUmKCorLC8wMTIzNDU2Nzk6Ozw9lANAQkRFRklLTk9QUVJTVFVWWFpbXF1eX2BhYmNkZWZnaGpsb3Bxc3V2eHl6e3x/gAGBAYIBgwGEAYUBhgGHAYgBiQGKAYsBjAGNAY4BjwGQAZEBkgGTAZQBlQGWAZcBmAGZAZoBmwGcAZ0BngGfAaABoQGiAaMBpAGlAaYBpwGoAakBqgGrAawBrQGuAa8BsAGxAbIBswG0AbUBtgG3AbgBuQG6AbsBvAG9Ab4BvwHAAcEBwgHDAcQBxQHGAccByAHJAcsBzAHNAc4BzwGKA4kDiAOHA4QDgwOAA/sC+gL5AvgC9wL0AvMC8gLLAsECsALZAQsgASAERw3wAkHdASEDDLMDCyABIARHDcgBQcMBIQMMsgMLIAEgBEcNe0H3ACEDDLEDCyABIARHDXBB7wAhAwywAwsgASAERw1pQeoAIQMMrwMLIAEgBEcNZUHoACEDDK4DCyABIARHDWJB5gAhAwytAwsgASAERw0aQRghAwysAwsgASAERw0VQRIhAwyrAwsgASAERw1CQcUAIQMMqgMLIAEgBEcNNEE/IQMMqQMLIAEgBEcNMkE8IQMMqAMLIAEgBEcNK0ExIQMMpwMLIAItAC5BAUYNnwMMwQILQQAhAAJAAkACQCACLQAqRQ0AIAItACtFDQAgAi8BMCIDQQJxRQ0BDAILIAIvATAiA0EBcUUNAQtBASEAIAItAChBAUYNACACLwEyIgVB5ABrQeQASQ0AIAVBzAFGDQAgBUGwAkYNACADQcAAcQ0AQQAhACADQYgEcUGABEYNACADQShxQQBHIQALIAJBADsBMCACQQA6AC8gAEUN3wIgAkIANwMgDOACC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAARQ3MASAAQRVHDd0CIAJBBDYCHCACIAE2AhQgAkGwGDYCECACQRU2AgxBACEDDKQDCyABIARGBEBBBiEDDKQDCyABQQFqIQFBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAA3ZAgwcCyACQgA3AyBBEiEDDIkDCyABIARHDRZBHSEDDKEDCyABIARHBEAgAUEBaiEBQRAhAwyIAwtBByEDDKADCyACIAIpAyAiCiAEIAFrrSILfSIMQgAgCiAMWhs3AyAgCiALWA3UAkEIIQMMnwMLIAEgBEcEQCACQQk2AgggAiABNgIEQRQhAwyGAwtBCSEDDJ4DCyACKQMgQgBSDccBIAIgAi8BMEGAAXI7ATAMQgsgASAERw0/QdAAIQMMnAMLIAEgBEYEQEELIQMMnAMLIAFBAWohAUEAIQACQCACKAI4IgNFDQAgAygCUCIDRQ0AIAIgAxEAACEACyAADc8CDMYBC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ3GASAAQRVHDc0CIAJBCzYCHCACIAE2AhQgAkGCGTYCECACQRU2AgxBACEDDJoDC0EAIQACQCACKAI4IgNFDQAgAygCSCIDRQ0AIAIgAxEAACEACyAARQ0MIABBFUcNygIgAkEaNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMmQMLQQAhAAJAIAIoAjgiA0UNACADKAJMIgNFDQAgAiADEQAAIQALIABFDcQBIABBFUcNxwIgAkELNgIcIAIgATYCFCACQZEXNgIQIAJBFTYCDEEAIQMMmAMLIAEgBEYEQEEPIQMMmAMLIAEtAAAiAEE7Rg0HIABBDUcNxAIgAUEBaiEBDMMBC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3DASAAQRVHDcICIAJBDzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJYDCwNAIAEtAABB8DVqLQAAIgBBAUcEQCAAQQJHDcECIAIoAgQhAEEAIQMgAkEANgIEIAIgACABQQFqIgEQLSIADcICDMUBCyAEIAFBAWoiAUcNAAtBEiEDDJUDC0EAIQACQCACKAI4IgNFDQAgAygCTCIDRQ0AIAIgAxEAACEACyAARQ3FASAAQRVHDb0CIAJBGzYCHCACIAE2AhQgAkGRFzYCECACQRU2AgxBACEDDJQDCyABIARGBEBBFiEDDJQDCyACQQo2AgggAiABNgIEQQAhAAJAIAIoAjgiA0UNACADKAJIIgNFDQAgAiADEQAAIQALIABFDcIBIABBFUcNuQIgAkEVNgIcIAIgATYCFCACQYIZNgIQIAJBFTYCDEEAIQMMkwMLIAEgBEcEQANAIAEtAABB8DdqLQAAIgBBAkcEQAJAIABBAWsOBMQCvQIAvgK9AgsgAUEBaiEBQQghAwz8AgsgBCABQQFqIgFHDQALQRUhAwyTAwtBFSEDDJIDCwNAIAEtAABB8DlqLQAAIgBBAkcEQCAAQQFrDgTFArcCwwK4ArcCCyAEIAFBAWoiAUcNAAtBGCEDDJEDCyABIARHBEAgAkELNgIIIAIgATYCBEEHIQMM+AILQRkhAwyQAwsgAUEBaiEBDAILIAEgBEYEQEEaIQMMjwMLAkAgAS0AAEENaw4UtQG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwG/Ab8BvwEAvwELQQAhAyACQQA2AhwgAkGvCzYCECACQQI2AgwgAiABQQFqNgIUDI4DCyABIARGBEBBGyEDDI4DCyABLQAAIgBBO0cEQCAAQQ1HDbECIAFBAWohAQy6AQsgAUEBaiEBC0EiIQMM8wILIAEgBEYEQEEcIQMMjAMLQgAhCgJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAS0AAEEwaw43wQLAAgABAgMEBQYH0AHQAdAB0AHQAdAB0AEICQoLDA3QAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdAB0AHQAdABDg8QERIT0AELQgIhCgzAAgtCAyEKDL8CC0IEIQoMvgILQgUhCgy9AgtCBiEKDLwCC0IHIQoMuwILQgghCgy6AgtCCSEKDLkCC0IKIQoMuAILQgshCgy3AgtCDCEKDLYCC0INIQoMtQILQg4hCgy0AgtCDyEKDLMCC0IKIQoMsgILQgshCgyxAgtCDCEKDLACC0INIQoMrwILQg4hCgyuAgtCDyEKDK0CC0IAIQoCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIAEtAABBMGsON8ACvwIAAQIDBAUGB74CvgK+Ar4CvgK+Ar4CCAkKCwwNvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ar4CvgK+Ag4PEBESE74CC0ICIQoMvwILQgMhCgy+AgtCBCEKDL0CC0IFIQoMvAILQgYhCgy7AgtCByEKDLoCC0IIIQoMuQILQgkhCgy4AgtCCiEKDLcCC0ILIQoMtgILQgwhCgy1AgtCDSEKDLQCC0IOIQoMswILQg8hCgyyAgtCCiEKDLECC0ILIQoMsAILQgwhCgyvAgtCDSEKDK4CC0IOIQoMrQILQg8hCgysAgsgAiACKQMgIgogBCABa60iC30iDEIAIAogDFobNwMgIAogC1gNpwJBHyEDDIkDCyABIARHBEAgAkEJNgIIIAIgATYCBEElIQMM8AILQSAhAwyIAwtBASEFIAIvATAiA0EIcUUEQCACKQMgQgBSIQULAkAgAi0ALgRAQQEhACACLQApQQVGDQEgA0HAAHFFIAVxRQ0BC0EAIQAgA0HAAHENAEECIQAgA0EIcQ0AIANBgARxBEACQCACLQAoQQFHDQAgAi0ALUEKcQ0AQQUhAAwCC0EEIQAMAQsgA0EgcUUEQAJAIAItAChBAUYNACACLwEyIgBB5ABrQeQASQ0AIABBzAFGDQAgAEGwAkYNAEEEIQAgA0EocUUNAiADQYgEcUGABEYNAgtBACEADAELQQBBAyACKQMgUBshAAsgAEEBaw4FvgIAsAEBpAKhAgtBESEDDO0CCyACQQE6AC8MhAMLIAEgBEcNnQJBJCEDDIQDCyABIARHDRxBxgAhAwyDAwtBACEAAkAgAigCOCIDRQ0AIAMoAkQiA0UNACACIAMRAAAhAAsgAEUNJyAAQRVHDZgCIAJB0AA2AhwgAiABNgIUIAJBkRg2AhAgAkEVNgIMQQAhAwyCAwsgASAERgRAQSghAwyCAwtBACEDIAJBADYCBCACQQw2AgggAiABIAEQKiIARQ2UAiACQSc2AhwgAiABNgIUIAIgADYCDAyBAwsgASAERgRAQSkhAwyBAwsgAS0AACIAQSBGDRMgAEEJRw2VAiABQQFqIQEMFAsgASAERwRAIAFBAWohAQwWC0EqIQMM/wILIAEgBEYEQEErIQMM/wILIAEtAAAiAEEJRyAAQSBHcQ2QAiACLQAsQQhHDd0CIAJBADoALAzdAgsgASAERgRAQSwhAwz+AgsgAS0AAEEKRw2OAiABQQFqIQEMsAELIAEgBEcNigJBLyEDDPwCCwNAIAEtAAAiAEEgRwRAIABBCmsOBIQCiAKIAoQChgILIAQgAUEBaiIBRw0AC0ExIQMM+wILQTIhAyABIARGDfoCIAIoAgAiACAEIAFraiEHIAEgAGtBA2ohBgJAA0AgAEHwO2otAAAgAS0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDQEgAEEDRgRAQQYhAQziAgsgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAc2AgAM+wILIAJBADYCAAyGAgtBMyEDIAQgASIARg35AiAEIAFrIAIoAgAiAWohByAAIAFrQQhqIQYCQANAIAFB9DtqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBCEYEQEEFIQEM4QILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPoCCyACQQA2AgAgACEBDIUCC0E0IQMgBCABIgBGDfgCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgJAA0AgAUHQwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw0BIAFBBUYEQEEHIQEM4AILIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADPkCCyACQQA2AgAgACEBDIQCCyABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRg0JDIECCyAEIAFBAWoiAUcNAAtBMCEDDPgCC0EwIQMM9wILIAEgBEcEQANAIAEtAAAiAEEgRwRAIABBCmsOBP8B/gH+Af8B/gELIAQgAUEBaiIBRw0AC0E4IQMM9wILQTghAwz2AgsDQCABLQAAIgBBIEcgAEEJR3EN9gEgBCABQQFqIgFHDQALQTwhAwz1AgsDQCABLQAAIgBBIEcEQAJAIABBCmsOBPkBBAT5AQALIABBLEYN9QEMAwsgBCABQQFqIgFHDQALQT8hAwz0AgtBwAAhAyABIARGDfMCIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAEGAQGstAAAgAS0AAEEgckcNASAAQQZGDdsCIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPQCCyACQQA2AgALQTYhAwzZAgsgASAERgRAQcEAIQMM8gILIAJBDDYCCCACIAE2AgQgAi0ALEEBaw4E+wHuAewB6wHUAgsgAUEBaiEBDPoBCyABIARHBEADQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxIgBBCUYNACAAQSBGDQACQAJAAkACQCAAQeMAaw4TAAMDAwMDAwMBAwMDAwMDAwMDAgMLIAFBAWohAUExIQMM3AILIAFBAWohAUEyIQMM2wILIAFBAWohAUEzIQMM2gILDP4BCyAEIAFBAWoiAUcNAAtBNSEDDPACC0E1IQMM7wILIAEgBEcEQANAIAEtAABBgDxqLQAAQQFHDfcBIAQgAUEBaiIBRw0AC0E9IQMM7wILQT0hAwzuAgtBACEAAkAgAigCOCIDRQ0AIAMoAkAiA0UNACACIAMRAAAhAAsgAEUNASAAQRVHDeYBIAJBwgA2AhwgAiABNgIUIAJB4xg2AhAgAkEVNgIMQQAhAwztAgsgAUEBaiEBC0E8IQMM0gILIAEgBEYEQEHCACEDDOsCCwJAA0ACQCABLQAAQQlrDhgAAswCzALRAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAswCzALMAgDMAgsgBCABQQFqIgFHDQALQcIAIQMM6wILIAFBAWohASACLQAtQQFxRQ3+AQtBLCEDDNACCyABIARHDd4BQcQAIQMM6AILA0AgAS0AAEGQwABqLQAAQQFHDZwBIAQgAUEBaiIBRw0AC0HFACEDDOcCCyABLQAAIgBBIEYN/gEgAEE6Rw3AAiACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgAN3gEM3QELQccAIQMgBCABIgBGDeUCIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFBkMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvwIgAUEFRg3CAiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzlAgtByAAhAyAEIAEiAEYN5AIgBCABayACKAIAIgFqIQcgACABa0EJaiEGA0AgAUGWwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw2+AkECIAFBCUYNwgIaIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOQCCyABIARGBEBByQAhAwzkAgsCQAJAIAEtAAAiAEEgciAAIABBwQBrQf8BcUEaSRtB/wFxQe4Aaw4HAL8CvwK/Ar8CvwIBvwILIAFBAWohAUE+IQMMywILIAFBAWohAUE/IQMMygILQcoAIQMgBCABIgBGDeICIAQgAWsgAigCACIBaiEGIAAgAWtBAWohBwNAIAFBoMIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNvAIgAUEBRg2+AiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBjYCAAziAgtBywAhAyAEIAEiAEYN4QIgBCABayACKAIAIgFqIQcgACABa0EOaiEGA0AgAUGiwgBqLQAAIAAtAAAiBUEgciAFIAVBwQBrQf8BcUEaSRtB/wFxRw27AiABQQ5GDb4CIAFBAWohASAEIABBAWoiAEcNAAsgAiAHNgIADOECC0HMACEDIAQgASIARg3gAiAEIAFrIAIoAgAiAWohByAAIAFrQQ9qIQYDQCABQcDCAGotAAAgAC0AACIFQSByIAUgBUHBAGtB/wFxQRpJG0H/AXFHDboCQQMgAUEPRg2+AhogAUEBaiEBIAQgAEEBaiIARw0ACyACIAc2AgAM4AILQc0AIQMgBCABIgBGDd8CIAQgAWsgAigCACIBaiEHIAAgAWtBBWohBgNAIAFB0MIAai0AACAALQAAIgVBIHIgBSAFQcEAa0H/AXFBGkkbQf8BcUcNuQJBBCABQQVGDb0CGiABQQFqIQEgBCAAQQFqIgBHDQALIAIgBzYCAAzfAgsgASAERgRAQc4AIQMM3wILAkACQAJAAkAgAS0AACIAQSByIAAgAEHBAGtB/wFxQRpJG0H/AXFB4wBrDhMAvAK8ArwCvAK8ArwCvAK8ArwCvAK8ArwCAbwCvAK8AgIDvAILIAFBAWohAUHBACEDDMgCCyABQQFqIQFBwgAhAwzHAgsgAUEBaiEBQcMAIQMMxgILIAFBAWohAUHEACEDDMUCCyABIARHBEAgAkENNgIIIAIgATYCBEHFACEDDMUCC0HPACEDDN0CCwJAAkAgAS0AAEEKaw4EAZABkAEAkAELIAFBAWohAQtBKCEDDMMCCyABIARGBEBB0QAhAwzcAgsgAS0AAEEgRw0AIAFBAWohASACLQAtQQFxRQ3QAQtBFyEDDMECCyABIARHDcsBQdIAIQMM2QILQdMAIQMgASAERg3YAiACKAIAIgAgBCABa2ohBiABIABrQQFqIQUDQCABLQAAIABB1sIAai0AAEcNxwEgAEEBRg3KASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBjYCAAzYAgsgASAERgRAQdUAIQMM2AILIAEtAABBCkcNwgEgAUEBaiEBDMoBCyABIARGBEBB1gAhAwzXAgsCQAJAIAEtAABBCmsOBADDAcMBAcMBCyABQQFqIQEMygELIAFBAWohAUHKACEDDL0CC0EAIQACQCACKAI4IgNFDQAgAygCPCIDRQ0AIAIgAxEAACEACyAADb8BQc0AIQMMvAILIAItAClBIkYNzwIMiQELIAQgASIFRgRAQdsAIQMM1AILQQAhAEEBIQFBASEGQQAhAwJAAn8CQAJAAkACQAJAAkACQCAFLQAAQTBrDgrFAcQBAAECAwQFBgjDAQtBAgwGC0EDDAULQQQMBAtBBQwDC0EGDAILQQcMAQtBCAshA0EAIQFBACEGDL0BC0EJIQNBASEAQQAhAUEAIQYMvAELIAEgBEYEQEHdACEDDNMCCyABLQAAQS5HDbgBIAFBAWohAQyIAQsgASAERw22AUHfACEDDNECCyABIARHBEAgAkEONgIIIAIgATYCBEHQACEDDLgCC0HgACEDDNACC0HhACEDIAEgBEYNzwIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGA0AgAS0AACAAQeLCAGotAABHDbEBIABBA0YNswEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMzwILQeIAIQMgASAERg3OAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYDQCABLQAAIABB5sIAai0AAEcNsAEgAEECRg2vASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAzOAgtB4wAhAyABIARGDc0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgNAIAEtAAAgAEHpwgBqLQAARw2vASAAQQNGDa0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADM0CCyABIARGBEBB5QAhAwzNAgsgAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANqgFB1gAhAwyzAgsgASAERwRAA0AgAS0AACIAQSBHBEACQAJAAkAgAEHIAGsOCwABswGzAbMBswGzAbMBswGzAQKzAQsgAUEBaiEBQdIAIQMMtwILIAFBAWohAUHTACEDDLYCCyABQQFqIQFB1AAhAwy1AgsgBCABQQFqIgFHDQALQeQAIQMMzAILQeQAIQMMywILA0AgAS0AAEHwwgBqLQAAIgBBAUcEQCAAQQJrDgOnAaYBpQGkAQsgBCABQQFqIgFHDQALQeYAIQMMygILIAFBAWogASAERw0CGkHnACEDDMkCCwNAIAEtAABB8MQAai0AACIAQQFHBEACQCAAQQJrDgSiAaEBoAEAnwELQdcAIQMMsQILIAQgAUEBaiIBRw0AC0HoACEDDMgCCyABIARGBEBB6QAhAwzIAgsCQCABLQAAIgBBCmsOGrcBmwGbAbQBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBmwGbAZsBpAGbAZsBAJkBCyABQQFqCyEBQQYhAwytAgsDQCABLQAAQfDGAGotAABBAUcNfSAEIAFBAWoiAUcNAAtB6gAhAwzFAgsgAUEBaiABIARHDQIaQesAIQMMxAILIAEgBEYEQEHsACEDDMQCCyABQQFqDAELIAEgBEYEQEHtACEDDMMCCyABQQFqCyEBQQQhAwyoAgsgASAERgRAQe4AIQMMwQILAkACQAJAIAEtAABB8MgAai0AAEEBaw4HkAGPAY4BAHwBAo0BCyABQQFqIQEMCwsgAUEBagyTAQtBACEDIAJBADYCHCACQZsSNgIQIAJBBzYCDCACIAFBAWo2AhQMwAILAkADQCABLQAAQfDIAGotAAAiAEEERwRAAkACQCAAQQFrDgeUAZMBkgGNAQAEAY0BC0HaACEDDKoCCyABQQFqIQFB3AAhAwypAgsgBCABQQFqIgFHDQALQe8AIQMMwAILIAFBAWoMkQELIAQgASIARgRAQfAAIQMMvwILIAAtAABBL0cNASAAQQFqIQEMBwsgBCABIgBGBEBB8QAhAwy+AgsgAC0AACIBQS9GBEAgAEEBaiEBQd0AIQMMpQILIAFBCmsiA0EWSw0AIAAhAUEBIAN0QYmAgAJxDfkBC0EAIQMgAkEANgIcIAIgADYCFCACQYwcNgIQIAJBBzYCDAy8AgsgASAERwRAIAFBAWohAUHeACEDDKMCC0HyACEDDLsCCyABIARGBEBB9AAhAwy7AgsCQCABLQAAQfDMAGotAABBAWsOA/cBcwCCAQtB4QAhAwyhAgsgASAERwRAA0AgAS0AAEHwygBqLQAAIgBBA0cEQAJAIABBAWsOAvkBAIUBC0HfACEDDKMCCyAEIAFBAWoiAUcNAAtB8wAhAwy6AgtB8wAhAwy5AgsgASAERwRAIAJBDzYCCCACIAE2AgRB4AAhAwygAgtB9QAhAwy4AgsgASAERgRAQfYAIQMMuAILIAJBDzYCCCACIAE2AgQLQQMhAwydAgsDQCABLQAAQSBHDY4CIAQgAUEBaiIBRw0AC0H3ACEDDLUCCyABIARGBEBB+AAhAwy1AgsgAS0AAEEgRw16IAFBAWohAQxbC0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAADXgMgAILIAEgBEYEQEH6ACEDDLMCCyABLQAAQcwARw10IAFBAWohAUETDHYLQfsAIQMgASAERg2xAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYDQCABLQAAIABB8M4Aai0AAEcNcyAAQQVGDXUgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMsQILIAEgBEYEQEH8ACEDDLECCwJAAkAgAS0AAEHDAGsODAB0dHR0dHR0dHR0AXQLIAFBAWohAUHmACEDDJgCCyABQQFqIQFB5wAhAwyXAgtB/QAhAyABIARGDa8CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDXIgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADLACCyACQQA2AgAgBkEBaiEBQRAMcwtB/gAhAyABIARGDa4CIAIoAgAiACAEIAFraiEFIAEgAGtBBWohBgJAA0AgAS0AACAAQfbOAGotAABHDXEgAEEFRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK8CCyACQQA2AgAgBkEBaiEBQRYMcgtB/wAhAyABIARGDa0CIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQfzOAGotAABHDXAgAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADK4CCyACQQA2AgAgBkEBaiEBQQUMcQsgASAERgRAQYABIQMMrQILIAEtAABB2QBHDW4gAUEBaiEBQQgMcAsgASAERgRAQYEBIQMMrAILAkACQCABLQAAQc4Aaw4DAG8BbwsgAUEBaiEBQesAIQMMkwILIAFBAWohAUHsACEDDJICCyABIARGBEBBggEhAwyrAgsCQAJAIAEtAABByABrDggAbm5ubm5uAW4LIAFBAWohAUHqACEDDJICCyABQQFqIQFB7QAhAwyRAgtBgwEhAyABIARGDakCIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQYDPAGotAABHDWwgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKoCCyACQQA2AgAgBkEBaiEBQQAMbQtBhAEhAyABIARGDagCIAIoAgAiACAEIAFraiEFIAEgAGtBBGohBgJAA0AgAS0AACAAQYPPAGotAABHDWsgAEEERg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADKkCCyACQQA2AgAgBkEBaiEBQSMMbAsgASAERgRAQYUBIQMMqAILAkACQCABLQAAQcwAaw4IAGtra2trawFrCyABQQFqIQFB7wAhAwyPAgsgAUEBaiEBQfAAIQMMjgILIAEgBEYEQEGGASEDDKcCCyABLQAAQcUARw1oIAFBAWohAQxgC0GHASEDIAEgBEYNpQIgAigCACIAIAQgAWtqIQUgASAAa0EDaiEGAkADQCABLQAAIABBiM8Aai0AAEcNaCAAQQNGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpgILIAJBADYCACAGQQFqIQFBLQxpC0GIASEDIAEgBEYNpAIgAigCACIAIAQgAWtqIQUgASAAa0EIaiEGAkADQCABLQAAIABB0M8Aai0AAEcNZyAAQQhGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMpQILIAJBADYCACAGQQFqIQFBKQxoCyABIARGBEBBiQEhAwykAgtBASABLQAAQd8ARw1nGiABQQFqIQEMXgtBigEhAyABIARGDaICIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgNAIAEtAAAgAEGMzwBqLQAARw1kIABBAUYN+gEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMogILQYsBIQMgASAERg2hAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGOzwBqLQAARw1kIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyiAgsgAkEANgIAIAZBAWohAUECDGULQYwBIQMgASAERg2gAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHwzwBqLQAARw1jIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyhAgsgAkEANgIAIAZBAWohAUEfDGQLQY0BIQMgASAERg2fAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHyzwBqLQAARw1iIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAygAgsgAkEANgIAIAZBAWohAUEJDGMLIAEgBEYEQEGOASEDDJ8CCwJAAkAgAS0AAEHJAGsOBwBiYmJiYgFiCyABQQFqIQFB+AAhAwyGAgsgAUEBaiEBQfkAIQMMhQILQY8BIQMgASAERg2dAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGRzwBqLQAARw1gIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyeAgsgAkEANgIAIAZBAWohAUEYDGELQZABIQMgASAERg2cAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGXzwBqLQAARw1fIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAydAgsgAkEANgIAIAZBAWohAUEXDGALQZEBIQMgASAERg2bAiACKAIAIgAgBCABa2ohBSABIABrQQZqIQYCQANAIAEtAAAgAEGazwBqLQAARw1eIABBBkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAycAgsgAkEANgIAIAZBAWohAUEVDF8LQZIBIQMgASAERg2aAiACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEGhzwBqLQAARw1dIABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAybAgsgAkEANgIAIAZBAWohAUEeDF4LIAEgBEYEQEGTASEDDJoCCyABLQAAQcwARw1bIAFBAWohAUEKDF0LIAEgBEYEQEGUASEDDJkCCwJAAkAgAS0AAEHBAGsODwBcXFxcXFxcXFxcXFxcAVwLIAFBAWohAUH+ACEDDIACCyABQQFqIQFB/wAhAwz/AQsgASAERgRAQZUBIQMMmAILAkACQCABLQAAQcEAaw4DAFsBWwsgAUEBaiEBQf0AIQMM/wELIAFBAWohAUGAASEDDP4BC0GWASEDIAEgBEYNlgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBp88Aai0AAEcNWSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlwILIAJBADYCACAGQQFqIQFBCwxaCyABIARGBEBBlwEhAwyWAgsCQAJAAkACQCABLQAAQS1rDiMAW1tbW1tbW1tbW1tbW1tbW1tbW1tbW1sBW1tbW1sCW1tbA1sLIAFBAWohAUH7ACEDDP8BCyABQQFqIQFB/AAhAwz+AQsgAUEBaiEBQYEBIQMM/QELIAFBAWohAUGCASEDDPwBC0GYASEDIAEgBEYNlAIgAigCACIAIAQgAWtqIQUgASAAa0EEaiEGAkADQCABLQAAIABBqc8Aai0AAEcNVyAAQQRGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlQILIAJBADYCACAGQQFqIQFBGQxYC0GZASEDIAEgBEYNkwIgAigCACIAIAQgAWtqIQUgASAAa0EFaiEGAkADQCABLQAAIABBrs8Aai0AAEcNViAAQQVGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMlAILIAJBADYCACAGQQFqIQFBBgxXC0GaASEDIAEgBEYNkgIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBtM8Aai0AAEcNVSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkwILIAJBADYCACAGQQFqIQFBHAxWC0GbASEDIAEgBEYNkQIgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABBts8Aai0AAEcNVCAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAMkgILIAJBADYCACAGQQFqIQFBJwxVCyABIARGBEBBnAEhAwyRAgsCQAJAIAEtAABB1ABrDgIAAVQLIAFBAWohAUGGASEDDPgBCyABQQFqIQFBhwEhAwz3AQtBnQEhAyABIARGDY8CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbjPAGotAABHDVIgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADJACCyACQQA2AgAgBkEBaiEBQSYMUwtBngEhAyABIARGDY4CIAIoAgAiACAEIAFraiEFIAEgAGtBAWohBgJAA0AgAS0AACAAQbrPAGotAABHDVEgAEEBRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI8CCyACQQA2AgAgBkEBaiEBQQMMUgtBnwEhAyABIARGDY0CIAIoAgAiACAEIAFraiEFIAEgAGtBAmohBgJAA0AgAS0AACAAQe3PAGotAABHDVAgAEECRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI4CCyACQQA2AgAgBkEBaiEBQQwMUQtBoAEhAyABIARGDYwCIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQbzPAGotAABHDU8gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADI0CCyACQQA2AgAgBkEBaiEBQQ0MUAsgASAERgRAQaEBIQMMjAILAkACQCABLQAAQcYAaw4LAE9PT09PT09PTwFPCyABQQFqIQFBiwEhAwzzAQsgAUEBaiEBQYwBIQMM8gELIAEgBEYEQEGiASEDDIsCCyABLQAAQdAARw1MIAFBAWohAQxGCyABIARGBEBBowEhAwyKAgsCQAJAIAEtAABByQBrDgcBTU1NTU0ATQsgAUEBaiEBQY4BIQMM8QELIAFBAWohAUEiDE0LQaQBIQMgASAERg2IAiACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEHAzwBqLQAARw1LIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyJAgsgAkEANgIAIAZBAWohAUEdDEwLIAEgBEYEQEGlASEDDIgCCwJAAkAgAS0AAEHSAGsOAwBLAUsLIAFBAWohAUGQASEDDO8BCyABQQFqIQFBBAxLCyABIARGBEBBpgEhAwyHAgsCQAJAAkACQAJAIAEtAABBwQBrDhUATU1NTU1NTU1NTQFNTQJNTQNNTQRNCyABQQFqIQFBiAEhAwzxAQsgAUEBaiEBQYkBIQMM8AELIAFBAWohAUGKASEDDO8BCyABQQFqIQFBjwEhAwzuAQsgAUEBaiEBQZEBIQMM7QELQacBIQMgASAERg2FAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHtzwBqLQAARw1IIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyGAgsgAkEANgIAIAZBAWohAUERDEkLQagBIQMgASAERg2EAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHCzwBqLQAARw1HIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyFAgsgAkEANgIAIAZBAWohAUEsDEgLQakBIQMgASAERg2DAiACKAIAIgAgBCABa2ohBSABIABrQQRqIQYCQANAIAEtAAAgAEHFzwBqLQAARw1GIABBBEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyEAgsgAkEANgIAIAZBAWohAUErDEcLQaoBIQMgASAERg2CAiACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHKzwBqLQAARw1FIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyDAgsgAkEANgIAIAZBAWohAUEUDEYLIAEgBEYEQEGrASEDDIICCwJAAkACQAJAIAEtAABBwgBrDg8AAQJHR0dHR0dHR0dHRwNHCyABQQFqIQFBkwEhAwzrAQsgAUEBaiEBQZQBIQMM6gELIAFBAWohAUGVASEDDOkBCyABQQFqIQFBlgEhAwzoAQsgASAERgRAQawBIQMMgQILIAEtAABBxQBHDUIgAUEBaiEBDD0LQa0BIQMgASAERg3/ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHNzwBqLQAARw1CIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAyAAgsgAkEANgIAIAZBAWohAUEODEMLIAEgBEYEQEGuASEDDP8BCyABLQAAQdAARw1AIAFBAWohAUElDEILQa8BIQMgASAERg39ASACKAIAIgAgBCABa2ohBSABIABrQQhqIQYCQANAIAEtAAAgAEHQzwBqLQAARw1AIABBCEYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz+AQsgAkEANgIAIAZBAWohAUEqDEELIAEgBEYEQEGwASEDDP0BCwJAAkAgAS0AAEHVAGsOCwBAQEBAQEBAQEABQAsgAUEBaiEBQZoBIQMM5AELIAFBAWohAUGbASEDDOMBCyABIARGBEBBsQEhAwz8AQsCQAJAIAEtAABBwQBrDhQAPz8/Pz8/Pz8/Pz8/Pz8/Pz8/AT8LIAFBAWohAUGZASEDDOMBCyABQQFqIQFBnAEhAwziAQtBsgEhAyABIARGDfoBIAIoAgAiACAEIAFraiEFIAEgAGtBA2ohBgJAA0AgAS0AACAAQdnPAGotAABHDT0gAEEDRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPsBCyACQQA2AgAgBkEBaiEBQSEMPgtBswEhAyABIARGDfkBIAIoAgAiACAEIAFraiEFIAEgAGtBBmohBgJAA0AgAS0AACAAQd3PAGotAABHDTwgAEEGRg0BIABBAWohACAEIAFBAWoiAUcNAAsgAiAFNgIADPoBCyACQQA2AgAgBkEBaiEBQRoMPQsgASAERgRAQbQBIQMM+QELAkACQAJAIAEtAABBxQBrDhEAPT09PT09PT09AT09PT09Aj0LIAFBAWohAUGdASEDDOEBCyABQQFqIQFBngEhAwzgAQsgAUEBaiEBQZ8BIQMM3wELQbUBIQMgASAERg33ASACKAIAIgAgBCABa2ohBSABIABrQQVqIQYCQANAIAEtAAAgAEHkzwBqLQAARw06IABBBUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz4AQsgAkEANgIAIAZBAWohAUEoDDsLQbYBIQMgASAERg32ASACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEHqzwBqLQAARw05IABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAz3AQsgAkEANgIAIAZBAWohAUEHDDoLIAEgBEYEQEG3ASEDDPYBCwJAAkAgAS0AAEHFAGsODgA5OTk5OTk5OTk5OTkBOQsgAUEBaiEBQaEBIQMM3QELIAFBAWohAUGiASEDDNwBC0G4ASEDIAEgBEYN9AEgAigCACIAIAQgAWtqIQUgASAAa0ECaiEGAkADQCABLQAAIABB7c8Aai0AAEcNNyAAQQJGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9QELIAJBADYCACAGQQFqIQFBEgw4C0G5ASEDIAEgBEYN8wEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8M8Aai0AAEcNNiAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM9AELIAJBADYCACAGQQFqIQFBIAw3C0G6ASEDIAEgBEYN8gEgAigCACIAIAQgAWtqIQUgASAAa0EBaiEGAkADQCABLQAAIABB8s8Aai0AAEcNNSAAQQFGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8wELIAJBADYCACAGQQFqIQFBDww2CyABIARGBEBBuwEhAwzyAQsCQAJAIAEtAABByQBrDgcANTU1NTUBNQsgAUEBaiEBQaUBIQMM2QELIAFBAWohAUGmASEDDNgBC0G8ASEDIAEgBEYN8AEgAigCACIAIAQgAWtqIQUgASAAa0EHaiEGAkADQCABLQAAIABB9M8Aai0AAEcNMyAAQQdGDQEgAEEBaiEAIAQgAUEBaiIBRw0ACyACIAU2AgAM8QELIAJBADYCACAGQQFqIQFBGww0CyABIARGBEBBvQEhAwzwAQsCQAJAAkAgAS0AAEHCAGsOEgA0NDQ0NDQ0NDQBNDQ0NDQ0AjQLIAFBAWohAUGkASEDDNgBCyABQQFqIQFBpwEhAwzXAQsgAUEBaiEBQagBIQMM1gELIAEgBEYEQEG+ASEDDO8BCyABLQAAQc4ARw0wIAFBAWohAQwsCyABIARGBEBBvwEhAwzuAQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCABLQAAQcEAaw4VAAECAz8EBQY/Pz8HCAkKCz8MDQ4PPwsgAUEBaiEBQegAIQMM4wELIAFBAWohAUHpACEDDOIBCyABQQFqIQFB7gAhAwzhAQsgAUEBaiEBQfIAIQMM4AELIAFBAWohAUHzACEDDN8BCyABQQFqIQFB9gAhAwzeAQsgAUEBaiEBQfcAIQMM3QELIAFBAWohAUH6ACEDDNwBCyABQQFqIQFBgwEhAwzbAQsgAUEBaiEBQYQBIQMM2gELIAFBAWohAUGFASEDDNkBCyABQQFqIQFBkgEhAwzYAQsgAUEBaiEBQZgBIQMM1wELIAFBAWohAUGgASEDDNYBCyABQQFqIQFBowEhAwzVAQsgAUEBaiEBQaoBIQMM1AELIAEgBEcEQCACQRA2AgggAiABNgIEQasBIQMM1AELQcABIQMM7AELQQAhAAJAIAIoAjgiA0UNACADKAI0IgNFDQAgAiADEQAAIQALIABFDV4gAEEVRw0HIAJB0QA2AhwgAiABNgIUIAJBsBc2AhAgAkEVNgIMQQAhAwzrAQsgAUEBaiABIARHDQgaQcIBIQMM6gELA0ACQCABLQAAQQprDgQIAAALAAsgBCABQQFqIgFHDQALQcMBIQMM6QELIAEgBEcEQCACQRE2AgggAiABNgIEQQEhAwzQAQtBxAEhAwzoAQsgASAERgRAQcUBIQMM6AELAkACQCABLQAAQQprDgQBKCgAKAsgAUEBagwJCyABQQFqDAULIAEgBEYEQEHGASEDDOcBCwJAAkAgAS0AAEEKaw4XAQsLAQsLCwsLCwsLCwsLCwsLCwsLCwALCyABQQFqIQELQbABIQMMzQELIAEgBEYEQEHIASEDDOYBCyABLQAAQSBHDQkgAkEAOwEyIAFBAWohAUGzASEDDMwBCwNAIAEhAAJAIAEgBEcEQCABLQAAQTBrQf8BcSIDQQpJDQEMJwtBxwEhAwzmAQsCQCACLwEyIgFBmTNLDQAgAiABQQpsIgU7ATIgBUH+/wNxIANB//8Dc0sNACAAQQFqIQEgAiADIAVqIgM7ATIgA0H//wNxQegHSQ0BCwtBACEDIAJBADYCHCACQcEJNgIQIAJBDTYCDCACIABBAWo2AhQM5AELIAJBADYCHCACIAE2AhQgAkHwDDYCECACQRs2AgxBACEDDOMBCyACKAIEIQAgAkEANgIEIAIgACABECYiAA0BIAFBAWoLIQFBrQEhAwzIAQsgAkHBATYCHCACIAA2AgwgAiABQQFqNgIUQQAhAwzgAQsgAigCBCEAIAJBADYCBCACIAAgARAmIgANASABQQFqCyEBQa4BIQMMxQELIAJBwgE2AhwgAiAANgIMIAIgAUEBajYCFEEAIQMM3QELIAJBADYCHCACIAE2AhQgAkGXCzYCECACQQ02AgxBACEDDNwBCyACQQA2AhwgAiABNgIUIAJB4xA2AhAgAkEJNgIMQQAhAwzbAQsgAkECOgAoDKwBC0EAIQMgAkEANgIcIAJBrws2AhAgAkECNgIMIAIgAUEBajYCFAzZAQtBAiEDDL8BC0ENIQMMvgELQSYhAwy9AQtBFSEDDLwBC0EWIQMMuwELQRghAwy6AQtBHCEDDLkBC0EdIQMMuAELQSAhAwy3AQtBISEDDLYBC0EjIQMMtQELQcYAIQMMtAELQS4hAwyzAQtBPSEDDLIBC0HLACEDDLEBC0HOACEDDLABC0HYACEDDK8BC0HZACEDDK4BC0HbACEDDK0BC0HxACEDDKwBC0H0ACEDDKsBC0GNASEDDKoBC0GXASEDDKkBC0GpASEDDKgBC0GvASEDDKcBC0GxASEDDKYBCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB8Rs2AhAgAkEGNgIMDL0BCyACQQA2AgAgBkEBaiEBQSQLOgApIAIoAgQhACACQQA2AgQgAiAAIAEQJyIARQRAQeUAIQMMowELIAJB+QA2AhwgAiABNgIUIAIgADYCDEEAIQMMuwELIABBFUcEQCACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwy7AQsgAkH4ADYCHCACIAE2AhQgAkHKGDYCECACQRU2AgxBACEDDLoBCyACQQA2AhwgAiABNgIUIAJBjhs2AhAgAkEGNgIMQQAhAwy5AQsgAkEANgIcIAIgATYCFCACQf4RNgIQIAJBBzYCDEEAIQMMuAELIAJBADYCHCACIAE2AhQgAkGMHDYCECACQQc2AgxBACEDDLcBCyACQQA2AhwgAiABNgIUIAJBww82AhAgAkEHNgIMQQAhAwy2AQsgAkEANgIcIAIgATYCFCACQcMPNgIQIAJBBzYCDEEAIQMMtQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0RIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMtAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0gIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMswELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0iIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMsgELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0OIAJB5QA2AhwgAiABNgIUIAIgADYCDEEAIQMMsQELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0dIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMsAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0fIAJB0gA2AhwgAiABNgIUIAIgADYCDEEAIQMMrwELIABBP0cNASABQQFqCyEBQQUhAwyUAQtBACEDIAJBADYCHCACIAE2AhQgAkH9EjYCECACQQc2AgwMrAELIAJBADYCHCACIAE2AhQgAkHcCDYCECACQQc2AgxBACEDDKsBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNByACQeUANgIcIAIgATYCFCACIAA2AgxBACEDDKoBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNFiACQdMANgIcIAIgATYCFCACIAA2AgxBACEDDKkBCyACKAIEIQAgAkEANgIEIAIgACABECUiAEUNGCACQdIANgIcIAIgATYCFCACIAA2AgxBACEDDKgBCyACQQA2AhwgAiABNgIUIAJBxgo2AhAgAkEHNgIMQQAhAwynAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQMgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwymAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRIgAkHTADYCHCACIAE2AhQgAiAANgIMQQAhAwylAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDRQgAkHSADYCHCACIAE2AhQgAiAANgIMQQAhAwykAQsgAigCBCEAIAJBADYCBCACIAAgARAlIgBFDQAgAkHlADYCHCACIAE2AhQgAiAANgIMQQAhAwyjAQtB1QAhAwyJAQsgAEEVRwRAIAJBADYCHCACIAE2AhQgAkG5DTYCECACQRo2AgxBACEDDKIBCyACQeQANgIcIAIgATYCFCACQeMXNgIQIAJBFTYCDEEAIQMMoQELIAJBADYCACAGQQFqIQEgAi0AKSIAQSNrQQtJDQQCQCAAQQZLDQBBASAAdEHKAHFFDQAMBQtBACEDIAJBADYCHCACIAE2AhQgAkH3CTYCECACQQg2AgwMoAELIAJBADYCACAGQQFqIQEgAi0AKUEhRg0DIAJBADYCHCACIAE2AhQgAkGbCjYCECACQQg2AgxBACEDDJ8BCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJBkDM2AhAgAkEINgIMDJ0BCyACQQA2AgAgBkEBaiEBIAItAClBI0kNACACQQA2AhwgAiABNgIUIAJB0wk2AhAgAkEINgIMQQAhAwycAQtB0QAhAwyCAQsgAS0AAEEwayIAQf8BcUEKSQRAIAIgADoAKiABQQFqIQFBzwAhAwyCAQsgAigCBCEAIAJBADYCBCACIAAgARAoIgBFDYYBIAJB3gA2AhwgAiABNgIUIAIgADYCDEEAIQMMmgELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ2GASACQdwANgIcIAIgATYCFCACIAA2AgxBACEDDJkBCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMhwELIAJB2gA2AhwgAiAFNgIUIAIgADYCDAyYAQtBACEBQQEhAwsgAiADOgArIAVBAWohAwJAAkACQCACLQAtQRBxDQACQAJAAkAgAi0AKg4DAQACBAsgBkUNAwwCCyAADQEMAgsgAUUNAQsgAigCBCEAIAJBADYCBCACIAAgAxAoIgBFBEAgAyEBDAILIAJB2AA2AhwgAiADNgIUIAIgADYCDEEAIQMMmAELIAIoAgQhACACQQA2AgQgAiAAIAMQKCIARQRAIAMhAQyHAQsgAkHZADYCHCACIAM2AhQgAiAANgIMQQAhAwyXAQtBzAAhAwx9CyAAQRVHBEAgAkEANgIcIAIgATYCFCACQZQNNgIQIAJBITYCDEEAIQMMlgELIAJB1wA2AhwgAiABNgIUIAJByRc2AhAgAkEVNgIMQQAhAwyVAQtBACEDIAJBADYCHCACIAE2AhQgAkGAETYCECACQQk2AgwMlAELIAIoAgQhACACQQA2AgQgAiAAIAEQJSIARQ0AIAJB0wA2AhwgAiABNgIUIAIgADYCDEEAIQMMkwELQckAIQMMeQsgAkEANgIcIAIgATYCFCACQcEoNgIQIAJBBzYCDCACQQA2AgBBACEDDJEBCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAlIgBFDQAgAkHSADYCHCACIAE2AhQgAiAANgIMDJABC0HIACEDDHYLIAJBADYCACAFIQELIAJBgBI7ASogAUEBaiEBQQAhAAJAIAIoAjgiA0UNACADKAIwIgNFDQAgAiADEQAAIQALIAANAQtBxwAhAwxzCyAAQRVGBEAgAkHRADYCHCACIAE2AhQgAkHjFzYCECACQRU2AgxBACEDDIwBC0EAIQMgAkEANgIcIAIgATYCFCACQbkNNgIQIAJBGjYCDAyLAQtBACEDIAJBADYCHCACIAE2AhQgAkGgGTYCECACQR42AgwMigELIAEtAABBOkYEQCACKAIEIQBBACEDIAJBADYCBCACIAAgARApIgBFDQEgAkHDADYCHCACIAA2AgwgAiABQQFqNgIUDIoBC0EAIQMgAkEANgIcIAIgATYCFCACQbERNgIQIAJBCjYCDAyJAQsgAUEBaiEBQTshAwxvCyACQcMANgIcIAIgADYCDCACIAFBAWo2AhQMhwELQQAhAyACQQA2AhwgAiABNgIUIAJB8A42AhAgAkEcNgIMDIYBCyACIAIvATBBEHI7ATAMZgsCQCACLwEwIgBBCHFFDQAgAi0AKEEBRw0AIAItAC1BCHFFDQMLIAIgAEH3+wNxQYAEcjsBMAwECyABIARHBEACQANAIAEtAABBMGsiAEH/AXFBCk8EQEE1IQMMbgsgAikDICIKQpmz5syZs+bMGVYNASACIApCCn4iCjcDICAKIACtQv8BgyILQn+FVg0BIAIgCiALfDcDICAEIAFBAWoiAUcNAAtBOSEDDIUBCyACKAIEIQBBACEDIAJBADYCBCACIAAgAUEBaiIBECoiAA0MDHcLQTkhAwyDAQsgAi0AMEEgcQ0GQcUBIQMMaQtBACEDIAJBADYCBCACIAEgARAqIgBFDQQgAkE6NgIcIAIgADYCDCACIAFBAWo2AhQMgQELIAItAChBAUcNACACLQAtQQhxRQ0BC0E3IQMMZgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIABEAgAkE7NgIcIAIgADYCDCACIAFBAWo2AhQMfwsgAUEBaiEBDG4LIAJBCDoALAwECyABQQFqIQEMbQtBACEDIAJBADYCHCACIAE2AhQgAkHkEjYCECACQQQ2AgwMewsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ1sIAJBNzYCHCACIAE2AhQgAiAANgIMDHoLIAIgAi8BMEEgcjsBMAtBMCEDDF8LIAJBNjYCHCACIAE2AhQgAiAANgIMDHcLIABBLEcNASABQQFqIQBBASEBAkACQAJAAkACQCACLQAsQQVrDgQDAQIEAAsgACEBDAQLQQIhAQwBC0EEIQELIAJBAToALCACIAIvATAgAXI7ATAgACEBDAELIAIgAi8BMEEIcjsBMCAAIQELQTkhAwxcCyACQQA6ACwLQTQhAwxaCyABIARGBEBBLSEDDHMLAkACQANAAkAgAS0AAEEKaw4EAgAAAwALIAQgAUEBaiIBRw0AC0EtIQMMdAsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIARQ0CIAJBLDYCHCACIAE2AhQgAiAANgIMDHMLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAS0AAEENRgRAIAIoAgQhAEEAIQMgAkEANgIEIAIgACABECoiAEUEQCABQQFqIQEMAgsgAkEsNgIcIAIgADYCDCACIAFBAWo2AhQMcgsgAi0ALUEBcQRAQcQBIQMMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKiIADQEMZQtBLyEDDFcLIAJBLjYCHCACIAE2AhQgAiAANgIMDG8LQQAhAyACQQA2AhwgAiABNgIUIAJB8BQ2AhAgAkEDNgIMDG4LQQEhAwJAAkACQAJAIAItACxBBWsOBAMBAgAECyACIAIvATBBCHI7ATAMAwtBAiEDDAELQQQhAwsgAkEBOgAsIAIgAi8BMCADcjsBMAtBKiEDDFMLQQAhAyACQQA2AhwgAiABNgIUIAJB4Q82AhAgAkEKNgIMDGsLQQEhAwJAAkACQAJAAkACQCACLQAsQQJrDgcFBAQDAQIABAsgAiACLwEwQQhyOwEwDAMLQQIhAwwBC0EEIQMLIAJBAToALCACIAIvATAgA3I7ATALQSshAwxSC0EAIQMgAkEANgIcIAIgATYCFCACQasSNgIQIAJBCzYCDAxqC0EAIQMgAkEANgIcIAIgATYCFCACQf0NNgIQIAJBHTYCDAxpCyABIARHBEADQCABLQAAQSBHDUggBCABQQFqIgFHDQALQSUhAwxpC0ElIQMMaAsgAi0ALUEBcQRAQcMBIQMMTwsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQKSIABEAgAkEmNgIcIAIgADYCDCACIAFBAWo2AhQMaAsgAUEBaiEBDFwLIAFBAWohASACLwEwIgBBgAFxBEBBACEAAkAgAigCOCIDRQ0AIAMoAlQiA0UNACACIAMRAAAhAAsgAEUNBiAAQRVHDR8gAkEFNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMZwsCQCAAQaAEcUGgBEcNACACLQAtQQJxDQBBACEDIAJBADYCHCACIAE2AhQgAkGWEzYCECACQQQ2AgwMZwsgAgJ/IAIvATBBFHFBFEYEQEEBIAItAChBAUYNARogAi8BMkHlAEYMAQsgAi0AKUEFRgs6AC5BACEAAkAgAigCOCIDRQ0AIAMoAiQiA0UNACACIAMRAAAhAAsCQAJAAkACQAJAIAAOFgIBAAQEBAQEBAQEBAQEBAQEBAQEBAMECyACQQE6AC4LIAIgAi8BMEHAAHI7ATALQSchAwxPCyACQSM2AhwgAiABNgIUIAJBpRY2AhAgAkEVNgIMQQAhAwxnC0EAIQMgAkEANgIcIAIgATYCFCACQdULNgIQIAJBETYCDAxmC0EAIQACQCACKAI4IgNFDQAgAygCLCIDRQ0AIAIgAxEAACEACyAADQELQQ4hAwxLCyAAQRVGBEAgAkECNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMZAtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMYwtBACEDIAJBADYCHCACIAE2AhQgAkGqHDYCECACQQ82AgwMYgsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEgCqdqIgEQKyIARQ0AIAJBBTYCHCACIAE2AhQgAiAANgIMDGELQQ8hAwxHC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxfC0IBIQoLIAFBAWohAQJAIAIpAyAiC0L//////////w9YBEAgAiALQgSGIAqENwMgDAELQQAhAyACQQA2AhwgAiABNgIUIAJBrQk2AhAgAkEMNgIMDF4LQSQhAwxEC0EAIQMgAkEANgIcIAIgATYCFCACQc0TNgIQIAJBDDYCDAxcCyACKAIEIQBBACEDIAJBADYCBCACIAAgARAsIgBFBEAgAUEBaiEBDFILIAJBFzYCHCACIAA2AgwgAiABQQFqNgIUDFsLIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQRY2AhwgAiAANgIMIAIgAUEBajYCFAxbC0EfIQMMQQtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMWQsgAigCBCEAQQAhAyACQQA2AgQgAiAAIAEQLSIARQRAIAFBAWohAQxQCyACQRQ2AhwgAiAANgIMIAIgAUEBajYCFAxYCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABEC0iAEUEQCABQQFqIQEMAQsgAkETNgIcIAIgADYCDCACIAFBAWo2AhQMWAtBHiEDDD4LQQAhAyACQQA2AhwgAiABNgIUIAJBxgw2AhAgAkEjNgIMDFYLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABEC0iAEUEQCABQQFqIQEMTgsgAkERNgIcIAIgADYCDCACIAFBAWo2AhQMVQsgAkEQNgIcIAIgATYCFCACIAA2AgwMVAtBACEDIAJBADYCHCACIAE2AhQgAkHGDDYCECACQSM2AgwMUwtBACEDIAJBADYCHCACIAE2AhQgAkHAFTYCECACQQI2AgwMUgsgAigCBCEAQQAhAyACQQA2AgQCQCACIAAgARAtIgBFBEAgAUEBaiEBDAELIAJBDjYCHCACIAA2AgwgAiABQQFqNgIUDFILQRshAww4C0EAIQMgAkEANgIcIAIgATYCFCACQcYMNgIQIAJBIzYCDAxQCyACKAIEIQBBACEDIAJBADYCBAJAIAIgACABECwiAEUEQCABQQFqIQEMAQsgAkENNgIcIAIgADYCDCACIAFBAWo2AhQMUAtBGiEDDDYLQQAhAyACQQA2AhwgAiABNgIUIAJBmg82AhAgAkEiNgIMDE4LIAIoAgQhAEEAIQMgAkEANgIEAkAgAiAAIAEQLCIARQRAIAFBAWohAQwBCyACQQw2AhwgAiAANgIMIAIgAUEBajYCFAxOC0EZIQMMNAtBACEDIAJBADYCHCACIAE2AhQgAkGaDzYCECACQSI2AgwMTAsgAEEVRwRAQQAhAyACQQA2AhwgAiABNgIUIAJBgww2AhAgAkETNgIMDEwLIAJBCjYCHCACIAE2AhQgAkHkFjYCECACQRU2AgxBACEDDEsLIAIoAgQhAEEAIQMgAkEANgIEIAIgACABIAqnaiIBECsiAARAIAJBBzYCHCACIAE2AhQgAiAANgIMDEsLQRMhAwwxCyAAQRVHBEBBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMSgsgAkEeNgIcIAIgATYCFCACQfkXNgIQIAJBFTYCDEEAIQMMSQtBACEAAkAgAigCOCIDRQ0AIAMoAiwiA0UNACACIAMRAAAhAAsgAEUNQSAAQRVGBEAgAkEDNgIcIAIgATYCFCACQbAYNgIQIAJBFTYCDEEAIQMMSQtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMSAtBACEDIAJBADYCHCACIAE2AhQgAkHaDTYCECACQRQ2AgwMRwtBACEDIAJBADYCHCACIAE2AhQgAkGnDjYCECACQRI2AgwMRgsgAkEAOgAvIAItAC1BBHFFDT8LIAJBADoALyACQQE6ADRBACEDDCsLQQAhAyACQQA2AhwgAkHkETYCECACQQc2AgwgAiABQQFqNgIUDEMLAkADQAJAIAEtAABBCmsOBAACAgACCyAEIAFBAWoiAUcNAAtB3QEhAwxDCwJAAkAgAi0ANEEBRw0AQQAhAAJAIAIoAjgiA0UNACADKAJYIgNFDQAgAiADEQAAIQALIABFDQAgAEEVRw0BIAJB3AE2AhwgAiABNgIUIAJB1RY2AhAgAkEVNgIMQQAhAwxEC0HBASEDDCoLIAJBADYCHCACIAE2AhQgAkHpCzYCECACQR82AgxBACEDDEILAkACQCACLQAoQQFrDgIEAQALQcABIQMMKQtBuQEhAwwoCyACQQI6AC9BACEAAkAgAigCOCIDRQ0AIAMoAgAiA0UNACACIAMRAAAhAAsgAEUEQEHCASEDDCgLIABBFUcEQCACQQA2AhwgAiABNgIUIAJBpAw2AhAgAkEQNgIMQQAhAwxBCyACQdsBNgIcIAIgATYCFCACQfoWNgIQIAJBFTYCDEEAIQMMQAsgASAERgRAQdoBIQMMQAsgAS0AAEHIAEYNASACQQE6ACgLQawBIQMMJQtBvwEhAwwkCyABIARHBEAgAkEQNgIIIAIgATYCBEG+ASEDDCQLQdkBIQMMPAsgASAERgRAQdgBIQMMPAsgAS0AAEHIAEcNBCABQQFqIQFBvQEhAwwiCyABIARGBEBB1wEhAww7CwJAAkAgAS0AAEHFAGsOEAAFBQUFBQUFBQUFBQUFBQEFCyABQQFqIQFBuwEhAwwiCyABQQFqIQFBvAEhAwwhC0HWASEDIAEgBEYNOSACKAIAIgAgBCABa2ohBSABIABrQQJqIQYCQANAIAEtAAAgAEGD0ABqLQAARw0DIABBAkYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw6CyACKAIEIQAgAkIANwMAIAIgACAGQQFqIgEQJyIARQRAQcYBIQMMIQsgAkHVATYCHCACIAE2AhQgAiAANgIMQQAhAww5C0HUASEDIAEgBEYNOCACKAIAIgAgBCABa2ohBSABIABrQQFqIQYCQANAIAEtAAAgAEGB0ABqLQAARw0CIABBAUYNASAAQQFqIQAgBCABQQFqIgFHDQALIAIgBTYCAAw5CyACQYEEOwEoIAIoAgQhACACQgA3AwAgAiAAIAZBAWoiARAnIgANAwwCCyACQQA2AgALQQAhAyACQQA2AhwgAiABNgIUIAJB2Bs2AhAgAkEINgIMDDYLQboBIQMMHAsgAkHTATYCHCACIAE2AhQgAiAANgIMQQAhAww0C0EAIQACQCACKAI4IgNFDQAgAygCOCIDRQ0AIAIgAxEAACEACyAARQ0AIABBFUYNASACQQA2AhwgAiABNgIUIAJBzA42AhAgAkEgNgIMQQAhAwwzC0HkACEDDBkLIAJB+AA2AhwgAiABNgIUIAJByhg2AhAgAkEVNgIMQQAhAwwxC0HSASEDIAQgASIARg0wIAQgAWsgAigCACIBaiEFIAAgAWtBBGohBgJAA0AgAC0AACABQfzPAGotAABHDQEgAUEERg0DIAFBAWohASAEIABBAWoiAEcNAAsgAiAFNgIADDELIAJBADYCHCACIAA2AhQgAkGQMzYCECACQQg2AgwgAkEANgIAQQAhAwwwCyABIARHBEAgAkEONgIIIAIgATYCBEG3ASEDDBcLQdEBIQMMLwsgAkEANgIAIAZBAWohAQtBuAEhAwwUCyABIARGBEBB0AEhAwwtCyABLQAAQTBrIgBB/wFxQQpJBEAgAiAAOgAqIAFBAWohAUG2ASEDDBQLIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0UIAJBzwE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAsgASAERgRAQc4BIQMMLAsCQCABLQAAQS5GBEAgAUEBaiEBDAELIAIoAgQhACACQQA2AgQgAiAAIAEQKCIARQ0VIAJBzQE2AhwgAiABNgIUIAIgADYCDEEAIQMMLAtBtQEhAwwSCyAEIAEiBUYEQEHMASEDDCsLQQAhAEEBIQFBASEGQQAhAwJAAkACQAJAAkACfwJAAkACQAJAAkACQAJAIAUtAABBMGsOCgoJAAECAwQFBggLC0ECDAYLQQMMBQtBBAwEC0EFDAMLQQYMAgtBBwwBC0EICyEDQQAhAUEAIQYMAgtBCSEDQQEhAEEAIQFBACEGDAELQQAhAUEBIQMLIAIgAzoAKyAFQQFqIQMCQAJAIAItAC1BEHENAAJAAkACQCACLQAqDgMBAAIECyAGRQ0DDAILIAANAQwCCyABRQ0BCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMAwsgAkHJATYCHCACIAM2AhQgAiAANgIMQQAhAwwtCyACKAIEIQAgAkEANgIEIAIgACADECgiAEUEQCADIQEMGAsgAkHKATYCHCACIAM2AhQgAiAANgIMQQAhAwwsCyACKAIEIQAgAkEANgIEIAIgACAFECgiAEUEQCAFIQEMFgsgAkHLATYCHCACIAU2AhQgAiAANgIMDCsLQbQBIQMMEQtBACEAAkAgAigCOCIDRQ0AIAMoAjwiA0UNACACIAMRAAAhAAsCQCAABEAgAEEVRg0BIAJBADYCHCACIAE2AhQgAkGUDTYCECACQSE2AgxBACEDDCsLQbIBIQMMEQsgAkHIATYCHCACIAE2AhQgAkHJFzYCECACQRU2AgxBACEDDCkLIAJBADYCACAGQQFqIQFB9QAhAwwPCyACLQApQQVGBEBB4wAhAwwPC0HiACEDDA4LIAAhASACQQA2AgALIAJBADoALEEJIQMMDAsgAkEANgIAIAdBAWohAUHAACEDDAsLQQELOgAsIAJBADYCACAGQQFqIQELQSkhAwwIC0E4IQMMBwsCQCABIARHBEADQCABLQAAQYA+ai0AACIAQQFHBEAgAEECRw0DIAFBAWohAQwFCyAEIAFBAWoiAUcNAAtBPiEDDCELQT4hAwwgCwsgAkEAOgAsDAELQQshAwwEC0E6IQMMAwsgAUEBaiEBQS0hAwwCCyACIAE6ACwgAkEANgIAIAZBAWohAUEMIQMMAQsgAkEANgIAIAZBAWohAUEKIQMMAAsAC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwXC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwWC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwVC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwUC0EAIQMgAkEANgIcIAIgATYCFCACQc0QNgIQIAJBCTYCDAwTC0EAIQMgAkEANgIcIAIgATYCFCACQekKNgIQIAJBCTYCDAwSC0EAIQMgAkEANgIcIAIgATYCFCACQbcQNgIQIAJBCTYCDAwRC0EAIQMgAkEANgIcIAIgATYCFCACQZwRNgIQIAJBCTYCDAwQC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwPC0EAIQMgAkEANgIcIAIgATYCFCACQZcVNgIQIAJBDzYCDAwOC0EAIQMgAkEANgIcIAIgATYCFCACQcASNgIQIAJBCzYCDAwNC0EAIQMgAkEANgIcIAIgATYCFCACQZUJNgIQIAJBCzYCDAwMC0EAIQMgAkEANgIcIAIgATYCFCACQeEPNgIQIAJBCjYCDAwLC0EAIQMgAkEANgIcIAIgATYCFCACQfsPNgIQIAJBCjYCDAwKC0EAIQMgAkEANgIcIAIgATYCFCACQfEZNgIQIAJBAjYCDAwJC0EAIQMgAkEANgIcIAIgATYCFCACQcQUNgIQIAJBAjYCDAwIC0EAIQMgAkEANgIcIAIgATYCFCACQfIVNgIQIAJBAjYCDAwHCyACQQI2AhwgAiABNgIUIAJBnBo2AhAgAkEWNgIMQQAhAwwGC0EBIQMMBQtB1AAhAyABIARGDQQgCEEIaiEJIAIoAgAhBQJAAkAgASAERwRAIAVB2MIAaiEHIAQgBWogAWshACAFQX9zQQpqIgUgAWohBgNAIAEtAAAgBy0AAEcEQEECIQcMAwsgBUUEQEEAIQcgBiEBDAMLIAVBAWshBSAHQQFqIQcgBCABQQFqIgFHDQALIAAhBSAEIQELIAlBATYCACACIAU2AgAMAQsgAkEANgIAIAkgBzYCAAsgCSABNgIEIAgoAgwhACAIKAIIDgMBBAIACwALIAJBADYCHCACQbUaNgIQIAJBFzYCDCACIABBAWo2AhRBACEDDAILIAJBADYCHCACIAA2AhQgAkHKGjYCECACQQk2AgxBACEDDAELIAEgBEYEQEEiIQMMAQsgAkEJNgIIIAIgATYCBEEhIQMLIAhBEGokACADRQRAIAIoAgwhAAwBCyACIAM2AhxBACEAIAIoAgQiAUUNACACIAEgBCACKAIIEQEAIgFFDQAgAiAENgIUIAIgATYCDCABIQALIAALvgIBAn8gAEEAOgAAIABB3ABqIgFBAWtBADoAACAAQQA6AAIgAEEAOgABIAFBA2tBADoAACABQQJrQQA6AAAgAEEAOgADIAFBBGtBADoAAEEAIABrQQNxIgEgAGoiAEEANgIAQdwAIAFrQXxxIgIgAGoiAUEEa0EANgIAAkAgAkEJSQ0AIABBADYCCCAAQQA2AgQgAUEIa0EANgIAIAFBDGtBADYCACACQRlJDQAgAEEANgIYIABBADYCFCAAQQA2AhAgAEEANgIMIAFBEGtBADYCACABQRRrQQA2AgAgAUEYa0EANgIAIAFBHGtBADYCACACIABBBHFBGHIiAmsiAUEgSQ0AIAAgAmohAANAIABCADcDGCAAQgA3AxAgAEIANwMIIABCADcDACAAQSBqIQAgAUEgayIBQR9LDQALCwtWAQF/AkAgACgCDA0AAkACQAJAAkAgAC0ALw4DAQADAgsgACgCOCIBRQ0AIAEoAiwiAUUNACAAIAERAAAiAQ0DC0EADwsACyAAQcMWNgIQQQ4hAQsgAQsaACAAKAIMRQRAIABB0Rs2AhAgAEEVNgIMCwsUACAAKAIMQRVGBEAgAEEANgIMCwsUACAAKAIMQRZGBEAgAEEANgIMCwsHACAAKAIMCwcAIAAoAhALCQAgACABNgIQCwcAIAAoAhQLFwAgAEEkTwRAAAsgAEECdEGgM2ooAgALFwAgAEEuTwRAAAsgAEECdEGwNGooAgALvwkBAX9B6yghAQJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAIABB5ABrDvQDY2IAAWFhYWFhYQIDBAVhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhBgcICQoLDA0OD2FhYWFhEGFhYWFhYWFhYWFhEWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYRITFBUWFxgZGhthYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2YTc4OTphYWFhYWFhYTthYWE8YWFhYT0+P2FhYWFhYWFhQGFhQWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYUJDREVGR0hJSktMTU5PUFFSU2FhYWFhYWFhVFVWV1hZWlthXF1hYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFeYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhX2BhC0HhJw8LQaQhDwtByywPC0H+MQ8LQcAkDwtBqyQPC0GNKA8LQeImDwtBgDAPC0G5Lw8LQdckDwtB7x8PC0HhHw8LQfofDwtB8iAPC0GoLw8LQa4yDwtBiDAPC0HsJw8LQYIiDwtBjh0PC0HQLg8LQcojDwtBxTIPC0HfHA8LQdIcDwtBxCAPC0HXIA8LQaIfDwtB7S4PC0GrMA8LQdQlDwtBzC4PC0H6Lg8LQfwrDwtB0jAPC0HxHQ8LQbsgDwtB9ysPC0GQMQ8LQdcxDwtBoi0PC0HUJw8LQeArDwtBnywPC0HrMQ8LQdUfDwtByjEPC0HeJQ8LQdQeDwtB9BwPC0GnMg8LQbEdDwtBoB0PC0G5MQ8LQbwwDwtBkiEPC0GzJg8LQeksDwtBrB4PC0HUKw8LQfcmDwtBgCYPC0GwIQ8LQf4eDwtBjSMPC0GJLQ8LQfciDwtBoDEPC0GuHw8LQcYlDwtB6B4PC0GTIg8LQcIvDwtBwx0PC0GLLA8LQeEdDwtBjS8PC0HqIQ8LQbQtDwtB0i8PC0HfMg8LQdIyDwtB8DAPC0GpIg8LQfkjDwtBmR4PC0G1LA8LQZswDwtBkjIPC0G2Kw8LQcIiDwtB+DIPC0GeJQ8LQdAiDwtBuh4PC0GBHg8LAAtB1iEhAQsgAQsWACAAIAAtAC1B/gFxIAFBAEdyOgAtCxkAIAAgAC0ALUH9AXEgAUEAR0EBdHI6AC0LGQAgACAALQAtQfsBcSABQQBHQQJ0cjoALQsZACAAIAAtAC1B9wFxIAFBAEdBA3RyOgAtCz4BAn8CQCAAKAI4IgNFDQAgAygCBCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBxhE2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCCCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9go2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCDCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7Ro2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCECIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlRA2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCFCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBqhs2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCGCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB7RM2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCKCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABB9gg2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCHCIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBwhk2AhBBGCEECyAECz4BAn8CQCAAKAI4IgNFDQAgAygCICIDRQ0AIAAgASACIAFrIAMRAQAiBEF/Rw0AIABBlBQ2AhBBGCEECyAEC1kBAn8CQCAALQAoQQFGDQAgAC8BMiIBQeQAa0HkAEkNACABQcwBRg0AIAFBsAJGDQAgAC8BMCIAQcAAcQ0AQQEhAiAAQYgEcUGABEYNACAAQShxRSECCyACC4wBAQJ/AkACQAJAIAAtACpFDQAgAC0AK0UNACAALwEwIgFBAnFFDQEMAgsgAC8BMCIBQQFxRQ0BC0EBIQIgAC0AKEEBRg0AIAAvATIiAEHkAGtB5ABJDQAgAEHMAUYNACAAQbACRg0AIAFBwABxDQBBACECIAFBiARxQYAERg0AIAFBKHFBAEchAgsgAgtzACAAQRBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAA/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQTBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQSBq/QwAAAAAAAAAAAAAAAAAAAAA/QsDACAAQd0BNgIcCwYAIAAQMguaLQELfyMAQRBrIgokAEGk0AAoAgAiCUUEQEHk0wAoAgAiBUUEQEHw0wBCfzcCAEHo0wBCgICEgICAwAA3AgBB5NMAIApBCGpBcHFB2KrVqgVzIgU2AgBB+NMAQQA2AgBByNMAQQA2AgALQczTAEGA1AQ2AgBBnNAAQYDUBDYCAEGw0AAgBTYCAEGs0ABBfzYCAEHQ0wBBgKwDNgIAA0AgAUHI0ABqIAFBvNAAaiICNgIAIAIgAUG00ABqIgM2AgAgAUHA0ABqIAM2AgAgAUHQ0ABqIAFBxNAAaiIDNgIAIAMgAjYCACABQdjQAGogAUHM0ABqIgI2AgAgAiADNgIAIAFB1NAAaiACNgIAIAFBIGoiAUGAAkcNAAtBjNQEQcGrAzYCAEGo0ABB9NMAKAIANgIAQZjQAEHAqwM2AgBBpNAAQYjUBDYCAEHM/wdBODYCAEGI1AQhCQsCQAJAAkACQAJAAkACQAJAAkACQAJAAkACQAJAAkACQCAAQewBTQRAQYzQACgCACIGQRAgAEETakFwcSAAQQtJGyIEQQN2IgB2IgFBA3EEQAJAIAFBAXEgAHJBAXMiAkEDdCIAQbTQAGoiASAAQbzQAGooAgAiACgCCCIDRgRAQYzQACAGQX4gAndxNgIADAELIAEgAzYCCCADIAE2AgwLIABBCGohASAAIAJBA3QiAkEDcjYCBCAAIAJqIgAgACgCBEEBcjYCBAwRC0GU0AAoAgAiCCAETw0BIAEEQAJAQQIgAHQiAkEAIAJrciABIAB0cWgiAEEDdCICQbTQAGoiASACQbzQAGooAgAiAigCCCIDRgRAQYzQACAGQX4gAHdxIgY2AgAMAQsgASADNgIIIAMgATYCDAsgAiAEQQNyNgIEIABBA3QiACAEayEFIAAgAmogBTYCACACIARqIgQgBUEBcjYCBCAIBEAgCEF4cUG00ABqIQBBoNAAKAIAIQMCf0EBIAhBA3Z0IgEgBnFFBEBBjNAAIAEgBnI2AgAgAAwBCyAAKAIICyIBIAM2AgwgACADNgIIIAMgADYCDCADIAE2AggLIAJBCGohAUGg0AAgBDYCAEGU0AAgBTYCAAwRC0GQ0AAoAgAiC0UNASALaEECdEG80gBqKAIAIgAoAgRBeHEgBGshBSAAIQIDQAJAIAIoAhAiAUUEQCACQRRqKAIAIgFFDQELIAEoAgRBeHEgBGsiAyAFSSECIAMgBSACGyEFIAEgACACGyEAIAEhAgwBCwsgACgCGCEJIAAoAgwiAyAARwRAQZzQACgCABogAyAAKAIIIgE2AgggASADNgIMDBALIABBFGoiAigCACIBRQRAIAAoAhAiAUUNAyAAQRBqIQILA0AgAiEHIAEiA0EUaiICKAIAIgENACADQRBqIQIgAygCECIBDQALIAdBADYCAAwPC0F/IQQgAEG/f0sNACAAQRNqIgFBcHEhBEGQ0AAoAgAiCEUNAEEAIARrIQUCQAJAAkACf0EAIARBgAJJDQAaQR8gBEH///8HSw0AGiAEQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qCyIGQQJ0QbzSAGooAgAiAkUEQEEAIQFBACEDDAELQQAhASAEQRkgBkEBdmtBACAGQR9HG3QhAEEAIQMDQAJAIAIoAgRBeHEgBGsiByAFTw0AIAIhAyAHIgUNAEEAIQUgAiEBDAMLIAEgAkEUaigCACIHIAcgAiAAQR12QQRxakEQaigCACICRhsgASAHGyEBIABBAXQhACACDQALCyABIANyRQRAQQAhA0ECIAZ0IgBBACAAa3IgCHEiAEUNAyAAaEECdEG80gBqKAIAIQELIAFFDQELA0AgASgCBEF4cSAEayICIAVJIQAgAiAFIAAbIQUgASADIAAbIQMgASgCECIABH8gAAUgAUEUaigCAAsiAQ0ACwsgA0UNACAFQZTQACgCACAEa08NACADKAIYIQcgAyADKAIMIgBHBEBBnNAAKAIAGiAAIAMoAggiATYCCCABIAA2AgwMDgsgA0EUaiICKAIAIgFFBEAgAygCECIBRQ0DIANBEGohAgsDQCACIQYgASIAQRRqIgIoAgAiAQ0AIABBEGohAiAAKAIQIgENAAsgBkEANgIADA0LQZTQACgCACIDIARPBEBBoNAAKAIAIQECQCADIARrIgJBEE8EQCABIARqIgAgAkEBcjYCBCABIANqIAI2AgAgASAEQQNyNgIEDAELIAEgA0EDcjYCBCABIANqIgAgACgCBEEBcjYCBEEAIQBBACECC0GU0AAgAjYCAEGg0AAgADYCACABQQhqIQEMDwtBmNAAKAIAIgMgBEsEQCAEIAlqIgAgAyAEayIBQQFyNgIEQaTQACAANgIAQZjQACABNgIAIAkgBEEDcjYCBCAJQQhqIQEMDwtBACEBIAQCf0Hk0wAoAgAEQEHs0wAoAgAMAQtB8NMAQn83AgBB6NMAQoCAhICAgMAANwIAQeTTACAKQQxqQXBxQdiq1aoFczYCAEH40wBBADYCAEHI0wBBADYCAEGAgAQLIgAgBEHHAGoiBWoiBkEAIABrIgdxIgJPBEBB/NMAQTA2AgAMDwsCQEHE0wAoAgAiAUUNAEG80wAoAgAiCCACaiEAIAAgAU0gACAIS3ENAEEAIQFB/NMAQTA2AgAMDwtByNMALQAAQQRxDQQCQAJAIAkEQEHM0wAhAQNAIAEoAgAiACAJTQRAIAAgASgCBGogCUsNAwsgASgCCCIBDQALC0EAEDMiAEF/Rg0FIAIhBkHo0wAoAgAiAUEBayIDIABxBEAgAiAAayAAIANqQQAgAWtxaiEGCyAEIAZPDQUgBkH+////B0sNBUHE0wAoAgAiAwRAQbzTACgCACIHIAZqIQEgASAHTQ0GIAEgA0sNBgsgBhAzIgEgAEcNAQwHCyAGIANrIAdxIgZB/v///wdLDQQgBhAzIQAgACABKAIAIAEoAgRqRg0DIAAhAQsCQCAGIARByABqTw0AIAFBf0YNAEHs0wAoAgAiACAFIAZrakEAIABrcSIAQf7///8HSwRAIAEhAAwHCyAAEDNBf0cEQCAAIAZqIQYgASEADAcLQQAgBmsQMxoMBAsgASIAQX9HDQUMAwtBACEDDAwLQQAhAAwKCyAAQX9HDQILQcjTAEHI0wAoAgBBBHI2AgALIAJB/v///wdLDQEgAhAzIQBBABAzIQEgAEF/Rg0BIAFBf0YNASAAIAFPDQEgASAAayIGIARBOGpNDQELQbzTAEG80wAoAgAgBmoiATYCAEHA0wAoAgAgAUkEQEHA0wAgATYCAAsCQAJAAkBBpNAAKAIAIgIEQEHM0wAhAQNAIAAgASgCACIDIAEoAgQiBWpGDQIgASgCCCIBDQALDAILQZzQACgCACIBQQBHIAAgAU9xRQRAQZzQACAANgIAC0EAIQFB0NMAIAY2AgBBzNMAIAA2AgBBrNAAQX82AgBBsNAAQeTTACgCADYCAEHY0wBBADYCAANAIAFByNAAaiABQbzQAGoiAjYCACACIAFBtNAAaiIDNgIAIAFBwNAAaiADNgIAIAFB0NAAaiABQcTQAGoiAzYCACADIAI2AgAgAUHY0ABqIAFBzNAAaiICNgIAIAIgAzYCACABQdTQAGogAjYCACABQSBqIgFBgAJHDQALQXggAGtBD3EiASAAaiICIAZBOGsiAyABayIBQQFyNgIEQajQAEH00wAoAgA2AgBBmNAAIAE2AgBBpNAAIAI2AgAgACADakE4NgIEDAILIAAgAk0NACACIANJDQAgASgCDEEIcQ0AQXggAmtBD3EiACACaiIDQZjQACgCACAGaiIHIABrIgBBAXI2AgQgASAFIAZqNgIEQajQAEH00wAoAgA2AgBBmNAAIAA2AgBBpNAAIAM2AgAgAiAHakE4NgIEDAELIABBnNAAKAIASQRAQZzQACAANgIACyAAIAZqIQNBzNMAIQECQAJAAkADQCADIAEoAgBHBEAgASgCCCIBDQEMAgsLIAEtAAxBCHFFDQELQczTACEBA0AgASgCACIDIAJNBEAgAyABKAIEaiIFIAJLDQMLIAEoAgghAQwACwALIAEgADYCACABIAEoAgQgBmo2AgQgAEF4IABrQQ9xaiIJIARBA3I2AgQgA0F4IANrQQ9xaiIGIAQgCWoiBGshASACIAZGBEBBpNAAIAQ2AgBBmNAAQZjQACgCACABaiIANgIAIAQgAEEBcjYCBAwIC0Gg0AAoAgAgBkYEQEGg0AAgBDYCAEGU0ABBlNAAKAIAIAFqIgA2AgAgBCAAQQFyNgIEIAAgBGogADYCAAwICyAGKAIEIgVBA3FBAUcNBiAFQXhxIQggBUH/AU0EQCAFQQN2IQMgBigCCCIAIAYoAgwiAkYEQEGM0ABBjNAAKAIAQX4gA3dxNgIADAcLIAIgADYCCCAAIAI2AgwMBgsgBigCGCEHIAYgBigCDCIARwRAIAAgBigCCCICNgIIIAIgADYCDAwFCyAGQRRqIgIoAgAiBUUEQCAGKAIQIgVFDQQgBkEQaiECCwNAIAIhAyAFIgBBFGoiAigCACIFDQAgAEEQaiECIAAoAhAiBQ0ACyADQQA2AgAMBAtBeCAAa0EPcSIBIABqIgcgBkE4ayIDIAFrIgFBAXI2AgQgACADakE4NgIEIAIgBUE3IAVrQQ9xakE/ayIDIAMgAkEQakkbIgNBIzYCBEGo0ABB9NMAKAIANgIAQZjQACABNgIAQaTQACAHNgIAIANBEGpB1NMAKQIANwIAIANBzNMAKQIANwIIQdTTACADQQhqNgIAQdDTACAGNgIAQczTACAANgIAQdjTAEEANgIAIANBJGohAQNAIAFBBzYCACAFIAFBBGoiAUsNAAsgAiADRg0AIAMgAygCBEF+cTYCBCADIAMgAmsiBTYCACACIAVBAXI2AgQgBUH/AU0EQCAFQXhxQbTQAGohAAJ/QYzQACgCACIBQQEgBUEDdnQiA3FFBEBBjNAAIAEgA3I2AgAgAAwBCyAAKAIICyIBIAI2AgwgACACNgIIIAIgADYCDCACIAE2AggMAQtBHyEBIAVB////B00EQCAFQSYgBUEIdmciAGt2QQFxIABBAXRrQT5qIQELIAIgATYCHCACQgA3AhAgAUECdEG80gBqIQBBkNAAKAIAIgNBASABdCIGcUUEQCAAIAI2AgBBkNAAIAMgBnI2AgAgAiAANgIYIAIgAjYCCCACIAI2AgwMAQsgBUEZIAFBAXZrQQAgAUEfRxt0IQEgACgCACEDAkADQCADIgAoAgRBeHEgBUYNASABQR12IQMgAUEBdCEBIAAgA0EEcWpBEGoiBigCACIDDQALIAYgAjYCACACIAA2AhggAiACNgIMIAIgAjYCCAwBCyAAKAIIIgEgAjYCDCAAIAI2AgggAkEANgIYIAIgADYCDCACIAE2AggLQZjQACgCACIBIARNDQBBpNAAKAIAIgAgBGoiAiABIARrIgFBAXI2AgRBmNAAIAE2AgBBpNAAIAI2AgAgACAEQQNyNgIEIABBCGohAQwIC0EAIQFB/NMAQTA2AgAMBwtBACEACyAHRQ0AAkAgBigCHCICQQJ0QbzSAGoiAygCACAGRgRAIAMgADYCACAADQFBkNAAQZDQACgCAEF+IAJ3cTYCAAwCCyAHQRBBFCAHKAIQIAZGG2ogADYCACAARQ0BCyAAIAc2AhggBigCECICBEAgACACNgIQIAIgADYCGAsgBkEUaigCACICRQ0AIABBFGogAjYCACACIAA2AhgLIAEgCGohASAGIAhqIgYoAgQhBQsgBiAFQX5xNgIEIAEgBGogATYCACAEIAFBAXI2AgQgAUH/AU0EQCABQXhxQbTQAGohAAJ/QYzQACgCACICQQEgAUEDdnQiAXFFBEBBjNAAIAEgAnI2AgAgAAwBCyAAKAIICyIBIAQ2AgwgACAENgIIIAQgADYCDCAEIAE2AggMAQtBHyEFIAFB////B00EQCABQSYgAUEIdmciAGt2QQFxIABBAXRrQT5qIQULIAQgBTYCHCAEQgA3AhAgBUECdEG80gBqIQBBkNAAKAIAIgJBASAFdCIDcUUEQCAAIAQ2AgBBkNAAIAIgA3I2AgAgBCAANgIYIAQgBDYCCCAEIAQ2AgwMAQsgAUEZIAVBAXZrQQAgBUEfRxt0IQUgACgCACEAAkADQCAAIgIoAgRBeHEgAUYNASAFQR12IQAgBUEBdCEFIAIgAEEEcWpBEGoiAygCACIADQALIAMgBDYCACAEIAI2AhggBCAENgIMIAQgBDYCCAwBCyACKAIIIgAgBDYCDCACIAQ2AgggBEEANgIYIAQgAjYCDCAEIAA2AggLIAlBCGohAQwCCwJAIAdFDQACQCADKAIcIgFBAnRBvNIAaiICKAIAIANGBEAgAiAANgIAIAANAUGQ0AAgCEF+IAF3cSIINgIADAILIAdBEEEUIAcoAhAgA0YbaiAANgIAIABFDQELIAAgBzYCGCADKAIQIgEEQCAAIAE2AhAgASAANgIYCyADQRRqKAIAIgFFDQAgAEEUaiABNgIAIAEgADYCGAsCQCAFQQ9NBEAgAyAEIAVqIgBBA3I2AgQgACADaiIAIAAoAgRBAXI2AgQMAQsgAyAEaiICIAVBAXI2AgQgAyAEQQNyNgIEIAIgBWogBTYCACAFQf8BTQRAIAVBeHFBtNAAaiEAAn9BjNAAKAIAIgFBASAFQQN2dCIFcUUEQEGM0AAgASAFcjYCACAADAELIAAoAggLIgEgAjYCDCAAIAI2AgggAiAANgIMIAIgATYCCAwBC0EfIQEgBUH///8HTQRAIAVBJiAFQQh2ZyIAa3ZBAXEgAEEBdGtBPmohAQsgAiABNgIcIAJCADcCECABQQJ0QbzSAGohAEEBIAF0IgQgCHFFBEAgACACNgIAQZDQACAEIAhyNgIAIAIgADYCGCACIAI2AgggAiACNgIMDAELIAVBGSABQQF2a0EAIAFBH0cbdCEBIAAoAgAhBAJAA0AgBCIAKAIEQXhxIAVGDQEgAUEddiEEIAFBAXQhASAAIARBBHFqQRBqIgYoAgAiBA0ACyAGIAI2AgAgAiAANgIYIAIgAjYCDCACIAI2AggMAQsgACgCCCIBIAI2AgwgACACNgIIIAJBADYCGCACIAA2AgwgAiABNgIICyADQQhqIQEMAQsCQCAJRQ0AAkAgACgCHCIBQQJ0QbzSAGoiAigCACAARgRAIAIgAzYCACADDQFBkNAAIAtBfiABd3E2AgAMAgsgCUEQQRQgCSgCECAARhtqIAM2AgAgA0UNAQsgAyAJNgIYIAAoAhAiAQRAIAMgATYCECABIAM2AhgLIABBFGooAgAiAUUNACADQRRqIAE2AgAgASADNgIYCwJAIAVBD00EQCAAIAQgBWoiAUEDcjYCBCAAIAFqIgEgASgCBEEBcjYCBAwBCyAAIARqIgcgBUEBcjYCBCAAIARBA3I2AgQgBSAHaiAFNgIAIAgEQCAIQXhxQbTQAGohAUGg0AAoAgAhAwJ/QQEgCEEDdnQiAiAGcUUEQEGM0AAgAiAGcjYCACABDAELIAEoAggLIgIgAzYCDCABIAM2AgggAyABNgIMIAMgAjYCCAtBoNAAIAc2AgBBlNAAIAU2AgALIABBCGohAQsgCkEQaiQAIAELQwAgAEUEQD8AQRB0DwsCQCAAQf//A3ENACAAQQBIDQAgAEEQdkAAIgBBf0YEQEH80wBBMDYCAEF/DwsgAEEQdA8LAAsL3D8iAEGACAsJAQAAAAIAAAADAEGUCAsFBAAAAAUAQaQICwkGAAAABwAAAAgAQdwIC4otSW52YWxpZCBjaGFyIGluIHVybCBxdWVyeQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2JvZHkAQ29udGVudC1MZW5ndGggb3ZlcmZsb3cAQ2h1bmsgc2l6ZSBvdmVyZmxvdwBSZXNwb25zZSBvdmVyZmxvdwBJbnZhbGlkIG1ldGhvZCBmb3IgSFRUUC94LnggcmVxdWVzdABJbnZhbGlkIG1ldGhvZCBmb3IgUlRTUC94LnggcmVxdWVzdABFeHBlY3RlZCBTT1VSQ0UgbWV0aG9kIGZvciBJQ0UveC54IHJlcXVlc3QASW52YWxpZCBjaGFyIGluIHVybCBmcmFnbWVudCBzdGFydABFeHBlY3RlZCBkb3QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9zdGF0dXMASW52YWxpZCByZXNwb25zZSBzdGF0dXMASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucwBVc2VyIGNhbGxiYWNrIGVycm9yAGBvbl9yZXNldGAgY2FsbGJhY2sgZXJyb3IAYG9uX2NodW5rX2hlYWRlcmAgY2FsbGJhY2sgZXJyb3IAYG9uX21lc3NhZ2VfYmVnaW5gIGNhbGxiYWNrIGVycm9yAGBvbl9jaHVua19leHRlbnNpb25fdmFsdWVgIGNhbGxiYWNrIGVycm9yAGBvbl9zdGF0dXNfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl92ZXJzaW9uX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fdXJsX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGVgIGNhbGxiYWNrIGVycm9yAGBvbl9tZXNzYWdlX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fbWV0aG9kX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlYCBjYWxsYmFjayBlcnJvcgBgb25fY2h1bmtfZXh0ZW5zaW9uX25hbWVgIGNhbGxiYWNrIGVycm9yAFVuZXhwZWN0ZWQgY2hhciBpbiB1cmwgc2VydmVyAEludmFsaWQgaGVhZGVyIHZhbHVlIGNoYXIASW52YWxpZCBoZWFkZXIgZmllbGQgY2hhcgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3ZlcnNpb24ASW52YWxpZCBtaW5vciB2ZXJzaW9uAEludmFsaWQgbWFqb3IgdmVyc2lvbgBFeHBlY3RlZCBzcGFjZSBhZnRlciB2ZXJzaW9uAEV4cGVjdGVkIENSTEYgYWZ0ZXIgdmVyc2lvbgBJbnZhbGlkIEhUVFAgdmVyc2lvbgBJbnZhbGlkIGhlYWRlciB0b2tlbgBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX3VybABJbnZhbGlkIGNoYXJhY3RlcnMgaW4gdXJsAFVuZXhwZWN0ZWQgc3RhcnQgY2hhciBpbiB1cmwARG91YmxlIEAgaW4gdXJsAEVtcHR5IENvbnRlbnQtTGVuZ3RoAEludmFsaWQgY2hhcmFjdGVyIGluIENvbnRlbnQtTGVuZ3RoAER1cGxpY2F0ZSBDb250ZW50LUxlbmd0aABJbnZhbGlkIGNoYXIgaW4gdXJsIHBhdGgAQ29udGVudC1MZW5ndGggY2FuJ3QgYmUgcHJlc2VudCB3aXRoIFRyYW5zZmVyLUVuY29kaW5nAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIHNpemUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfdmFsdWUAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9jaHVua19leHRlbnNpb25fdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyB2YWx1ZQBNaXNzaW5nIGV4cGVjdGVkIExGIGFmdGVyIGhlYWRlciB2YWx1ZQBJbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AgaGVhZGVyIHZhbHVlAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgcXVvdGUgdmFsdWUASW52YWxpZCBjaGFyYWN0ZXIgaW4gY2h1bmsgZXh0ZW5zaW9ucyBxdW90ZWQgdmFsdWUAUGF1c2VkIGJ5IG9uX2hlYWRlcnNfY29tcGxldGUASW52YWxpZCBFT0Ygc3RhdGUAb25fcmVzZXQgcGF1c2UAb25fY2h1bmtfaGVhZGVyIHBhdXNlAG9uX21lc3NhZ2VfYmVnaW4gcGF1c2UAb25fY2h1bmtfZXh0ZW5zaW9uX3ZhbHVlIHBhdXNlAG9uX3N0YXR1c19jb21wbGV0ZSBwYXVzZQBvbl92ZXJzaW9uX2NvbXBsZXRlIHBhdXNlAG9uX3VybF9jb21wbGV0ZSBwYXVzZQBvbl9jaHVua19jb21wbGV0ZSBwYXVzZQBvbl9oZWFkZXJfdmFsdWVfY29tcGxldGUgcGF1c2UAb25fbWVzc2FnZV9jb21wbGV0ZSBwYXVzZQBvbl9tZXRob2RfY29tcGxldGUgcGF1c2UAb25faGVhZGVyX2ZpZWxkX2NvbXBsZXRlIHBhdXNlAG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lIHBhdXNlAFVuZXhwZWN0ZWQgc3BhY2UgYWZ0ZXIgc3RhcnQgbGluZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX2NodW5rX2V4dGVuc2lvbl9uYW1lAEludmFsaWQgY2hhcmFjdGVyIGluIGNodW5rIGV4dGVuc2lvbnMgbmFtZQBQYXVzZSBvbiBDT05ORUNUL1VwZ3JhZGUAUGF1c2Ugb24gUFJJL1VwZ3JhZGUARXhwZWN0ZWQgSFRUUC8yIENvbm5lY3Rpb24gUHJlZmFjZQBTcGFuIGNhbGxiYWNrIGVycm9yIGluIG9uX21ldGhvZABFeHBlY3RlZCBzcGFjZSBhZnRlciBtZXRob2QAU3BhbiBjYWxsYmFjayBlcnJvciBpbiBvbl9oZWFkZXJfZmllbGQAUGF1c2VkAEludmFsaWQgd29yZCBlbmNvdW50ZXJlZABJbnZhbGlkIG1ldGhvZCBlbmNvdW50ZXJlZABVbmV4cGVjdGVkIGNoYXIgaW4gdXJsIHNjaGVtYQBSZXF1ZXN0IGhhcyBpbnZhbGlkIGBUcmFuc2Zlci1FbmNvZGluZ2AAU1dJVENIX1BST1hZAFVTRV9QUk9YWQBNS0FDVElWSVRZAFVOUFJPQ0VTU0FCTEVfRU5USVRZAENPUFkATU9WRURfUEVSTUFORU5UTFkAVE9PX0VBUkxZAE5PVElGWQBGQUlMRURfREVQRU5ERU5DWQBCQURfR0FURVdBWQBQTEFZAFBVVABDSEVDS09VVABHQVRFV0FZX1RJTUVPVVQAUkVRVUVTVF9USU1FT1VUAE5FVFdPUktfQ09OTkVDVF9USU1FT1VUAENPTk5FQ1RJT05fVElNRU9VVABMT0dJTl9USU1FT1VUAE5FVFdPUktfUkVBRF9USU1FT1VUAFBPU1QATUlTRElSRUNURURfUkVRVUVTVABDTElFTlRfQ0xPU0VEX1JFUVVFU1QAQ0xJRU5UX0NMT1NFRF9MT0FEX0JBTEFOQ0VEX1JFUVVFU1QAQkFEX1JFUVVFU1QASFRUUF9SRVFVRVNUX1NFTlRfVE9fSFRUUFNfUE9SVABSRVBPUlQASU1fQV9URUFQT1QAUkVTRVRfQ09OVEVOVABOT19DT05URU5UAFBBUlRJQUxfQ09OVEVOVABIUEVfSU5WQUxJRF9DT05TVEFOVABIUEVfQ0JfUkVTRVQAR0VUAEhQRV9TVFJJQ1QAQ09ORkxJQ1QAVEVNUE9SQVJZX1JFRElSRUNUAFBFUk1BTkVOVF9SRURJUkVDVABDT05ORUNUAE1VTFRJX1NUQVRVUwBIUEVfSU5WQUxJRF9TVEFUVVMAVE9PX01BTllfUkVRVUVTVFMARUFSTFlfSElOVFMAVU5BVkFJTEFCTEVfRk9SX0xFR0FMX1JFQVNPTlMAT1BUSU9OUwBTV0lUQ0hJTkdfUFJPVE9DT0xTAFZBUklBTlRfQUxTT19ORUdPVElBVEVTAE1VTFRJUExFX0NIT0lDRVMASU5URVJOQUxfU0VSVkVSX0VSUk9SAFdFQl9TRVJWRVJfVU5LTk9XTl9FUlJPUgBSQUlMR1VOX0VSUk9SAElERU5USVRZX1BST1ZJREVSX0FVVEhFTlRJQ0FUSU9OX0VSUk9SAFNTTF9DRVJUSUZJQ0FURV9FUlJPUgBJTlZBTElEX1hfRk9SV0FSREVEX0ZPUgBTRVRfUEFSQU1FVEVSAEdFVF9QQVJBTUVURVIASFBFX1VTRVIAU0VFX09USEVSAEhQRV9DQl9DSFVOS19IRUFERVIATUtDQUxFTkRBUgBTRVRVUABXRUJfU0VSVkVSX0lTX0RPV04AVEVBUkRPV04ASFBFX0NMT1NFRF9DT05ORUNUSU9OAEhFVVJJU1RJQ19FWFBJUkFUSU9OAERJU0NPTk5FQ1RFRF9PUEVSQVRJT04ATk9OX0FVVEhPUklUQVRJVkVfSU5GT1JNQVRJT04ASFBFX0lOVkFMSURfVkVSU0lPTgBIUEVfQ0JfTUVTU0FHRV9CRUdJTgBTSVRFX0lTX0ZST1pFTgBIUEVfSU5WQUxJRF9IRUFERVJfVE9LRU4ASU5WQUxJRF9UT0tFTgBGT1JCSURERU4ARU5IQU5DRV9ZT1VSX0NBTE0ASFBFX0lOVkFMSURfVVJMAEJMT0NLRURfQllfUEFSRU5UQUxfQ09OVFJPTABNS0NPTABBQ0wASFBFX0lOVEVSTkFMAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0VfVU5PRkZJQ0lBTABIUEVfT0sAVU5MSU5LAFVOTE9DSwBQUkkAUkVUUllfV0lUSABIUEVfSU5WQUxJRF9DT05URU5UX0xFTkdUSABIUEVfVU5FWFBFQ1RFRF9DT05URU5UX0xFTkdUSABGTFVTSABQUk9QUEFUQ0gATS1TRUFSQ0gAVVJJX1RPT19MT05HAFBST0NFU1NJTkcATUlTQ0VMTEFORU9VU19QRVJTSVNURU5UX1dBUk5JTkcATUlTQ0VMTEFORU9VU19XQVJOSU5HAEhQRV9JTlZBTElEX1RSQU5TRkVSX0VOQ09ESU5HAEV4cGVjdGVkIENSTEYASFBFX0lOVkFMSURfQ0hVTktfU0laRQBNT1ZFAENPTlRJTlVFAEhQRV9DQl9TVEFUVVNfQ09NUExFVEUASFBFX0NCX0hFQURFUlNfQ09NUExFVEUASFBFX0NCX1ZFUlNJT05fQ09NUExFVEUASFBFX0NCX1VSTF9DT01QTEVURQBIUEVfQ0JfQ0hVTktfQ09NUExFVEUASFBFX0NCX0hFQURFUl9WQUxVRV9DT01QTEVURQBIUEVfQ0JfQ0hVTktfRVhURU5TSU9OX1ZBTFVFX0NPTVBMRVRFAEhQRV9DQl9DSFVOS19FWFRFTlNJT05fTkFNRV9DT01QTEVURQBIUEVfQ0JfTUVTU0FHRV9DT01QTEVURQBIUEVfQ0JfTUVUSE9EX0NPTVBMRVRFAEhQRV9DQl9IRUFERVJfRklFTERfQ09NUExFVEUAREVMRVRFAEhQRV9JTlZBTElEX0VPRl9TVEFURQBJTlZBTElEX1NTTF9DRVJUSUZJQ0FURQBQQVVTRQBOT19SRVNQT05TRQBVTlNVUFBPUlRFRF9NRURJQV9UWVBFAEdPTkUATk9UX0FDQ0VQVEFCTEUAU0VSVklDRV9VTkFWQUlMQUJMRQBSQU5HRV9OT1RfU0FUSVNGSUFCTEUAT1JJR0lOX0lTX1VOUkVBQ0hBQkxFAFJFU1BPTlNFX0lTX1NUQUxFAFBVUkdFAE1FUkdFAFJFUVVFU1RfSEVBREVSX0ZJRUxEU19UT09fTEFSR0UAUkVRVUVTVF9IRUFERVJfVE9PX0xBUkdFAFBBWUxPQURfVE9PX0xBUkdFAElOU1VGRklDSUVOVF9TVE9SQUdFAEhQRV9QQVVTRURfVVBHUkFERQBIUEVfUEFVU0VEX0gyX1VQR1JBREUAU09VUkNFAEFOTk9VTkNFAFRSQUNFAEhQRV9VTkVYUEVDVEVEX1NQQUNFAERFU0NSSUJFAFVOU1VCU0NSSUJFAFJFQ09SRABIUEVfSU5WQUxJRF9NRVRIT0QATk9UX0ZPVU5EAFBST1BGSU5EAFVOQklORABSRUJJTkQAVU5BVVRIT1JJWkVEAE1FVEhPRF9OT1RfQUxMT1dFRABIVFRQX1ZFUlNJT05fTk9UX1NVUFBPUlRFRABBTFJFQURZX1JFUE9SVEVEAEFDQ0VQVEVEAE5PVF9JTVBMRU1FTlRFRABMT09QX0RFVEVDVEVEAEhQRV9DUl9FWFBFQ1RFRABIUEVfTEZfRVhQRUNURUQAQ1JFQVRFRABJTV9VU0VEAEhQRV9QQVVTRUQAVElNRU9VVF9PQ0NVUkVEAFBBWU1FTlRfUkVRVUlSRUQAUFJFQ09ORElUSU9OX1JFUVVJUkVEAFBST1hZX0FVVEhFTlRJQ0FUSU9OX1JFUVVJUkVEAE5FVFdPUktfQVVUSEVOVElDQVRJT05fUkVRVUlSRUQATEVOR1RIX1JFUVVJUkVEAFNTTF9DRVJUSUZJQ0FURV9SRVFVSVJFRABVUEdSQURFX1JFUVVJUkVEAFBBR0VfRVhQSVJFRABQUkVDT05ESVRJT05fRkFJTEVEAEVYUEVDVEFUSU9OX0ZBSUxFRABSRVZBTElEQVRJT05fRkFJTEVEAFNTTF9IQU5EU0hBS0VfRkFJTEVEAExPQ0tFRABUUkFOU0ZPUk1BVElPTl9BUFBMSUVEAE5PVF9NT0RJRklFRABOT1RfRVhURU5ERUQAQkFORFdJRFRIX0xJTUlUX0VYQ0VFREVEAFNJVEVfSVNfT1ZFUkxPQURFRABIRUFEAEV4cGVjdGVkIEhUVFAvAABeEwAAJhMAADAQAADwFwAAnRMAABUSAAA5FwAA8BIAAAoQAAB1EgAArRIAAIITAABPFAAAfxAAAKAVAAAjFAAAiRIAAIsUAABNFQAA1BEAAM8UAAAQGAAAyRYAANwWAADBEQAA4BcAALsUAAB0FAAAfBUAAOUUAAAIFwAAHxAAAGUVAACjFAAAKBUAAAIVAACZFQAALBAAAIsZAABPDwAA1A4AAGoQAADOEAAAAhcAAIkOAABuEwAAHBMAAGYUAABWFwAAwRMAAM0TAABsEwAAaBcAAGYXAABfFwAAIhMAAM4PAABpDgAA2A4AAGMWAADLEwAAqg4AACgXAAAmFwAAxRMAAF0WAADoEQAAZxMAAGUTAADyFgAAcxMAAB0XAAD5FgAA8xEAAM8OAADOFQAADBIAALMRAAClEQAAYRAAADIXAAC7EwBB+TULAQEAQZA2C+ABAQECAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQf03CwEBAEGROAteAgMCAgICAgAAAgIAAgIAAgICAgICAgICAgAEAAAAAAACAgICAgICAgICAgICAgICAgICAgICAgICAgAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAAIAAgBB/TkLAQEAQZE6C14CAAICAgICAAACAgACAgACAgICAgICAgICAAMABAAAAAICAgICAgICAgICAgICAgICAgICAgICAgICAAAAAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgACAEHwOwsNbG9zZWVlcC1hbGl2ZQBBiTwLAQEAQaA8C+ABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQYk+CwEBAEGgPgvnAQEBAQEBAQEBAQEBAQIBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBY2h1bmtlZABBsMAAC18BAQABAQEBAQAAAQEAAQEAAQEBAQEBAQEBAQAAAAAAAAABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQBBkMIACyFlY3Rpb25lbnQtbGVuZ3Rob25yb3h5LWNvbm5lY3Rpb24AQcDCAAstcmFuc2Zlci1lbmNvZGluZ3BncmFkZQ0KDQoNClNNDQoNClRUUC9DRS9UU1AvAEH5wgALBQECAAEDAEGQwwAL4AEEAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+cQACwUBAgABAwBBkMUAC+ABBAEBBQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEAQfnGAAsEAQAAAQBBkccAC98BAQEAAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQBB+sgACwQBAAACAEGQyQALXwMEAAAEBAQEBAQEBAQEBAUEBAQEBAQEBAQEBAQABAAGBwQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAAEAAQABAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQAAAAEAEH6ygALBAEAAAEAQZDLAAsBAQBBqssAC0ECAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAAAAAAAADAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwBB+swACwQBAAABAEGQzQALAQEAQZrNAAsGAgAAAAACAEGxzQALOgMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAAAAAAAAAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMAQfDOAAuWAU5PVU5DRUVDS09VVE5FQ1RFVEVDUklCRUxVU0hFVEVBRFNFQVJDSFJHRUNUSVZJVFlMRU5EQVJWRU9USUZZUFRJT05TQ0hTRUFZU1RBVENIR0VPUkRJUkVDVE9SVFJDSFBBUkFNRVRFUlVSQ0VCU0NSSUJFQVJET1dOQUNFSU5ETktDS1VCU0NSSUJFSFRUUC9BRFRQLw==", "base64");
-  }
-});
-
-// builtin:node:zlib
-var require_node_zlib = __commonJS({
-  "builtin:node:zlib"(exports, module) {
-    module.exports = __require("node:zlib");
   }
 });
 
@@ -3466,7 +3383,7 @@ var require_global = __commonJS({
 var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var encoder = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
@@ -3814,34 +3731,13 @@ var require_data_url = __commonJS({
   }
 });
 
-// builtin:node:perf_hooks
-var require_node_perf_hooks = __commonJS({
-  "builtin:node:perf_hooks"(exports, module) {
-    module.exports = __require("node:perf_hooks");
-  }
-});
-
-// builtin:node:util/types
-var require_types = __commonJS({
-  "builtin:node:util/types"(exports, module) {
-    module.exports = __require("node:util/types");
-  }
-});
-
-// builtin:node:worker_threads
-var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports, module) {
-    module.exports = __require("node:worker_threads");
-  }
-});
-
 // node_modules/undici/lib/web/fetch/webidl.js
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports, module) {
     "use strict";
-    var { types, inspect: inspect2 } = require_node_util();
-    var { markAsUncloneable } = require_node_worker_threads();
-    var { toUSVString } = require_util2();
+    var { types, inspect: inspect2 } = __require("node:util");
+    var { markAsUncloneable } = __require("node:worker_threads");
+    var { toUSVString } = require_util();
     var webidl = {};
     webidl.converters = {};
     webidl.util = {};
@@ -4254,31 +4150,24 @@ var require_webidl = __commonJS({
   }
 });
 
-// builtin:node:crypto
-var require_node_crypto = __commonJS({
-  "builtin:node:crypto"(exports, module) {
-    module.exports = __require("node:crypto");
-  }
-});
-
 // node_modules/undici/lib/web/fetch/util.js
-var require_util3 = __commonJS({
+var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform } = require_node_stream();
-    var zlib2 = require_node_zlib();
+    var { Transform } = __require("node:stream");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = require_node_perf_hooks();
-    var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util2();
-    var assert = require_node_assert();
-    var { isUint8Array: isUint8Array2 } = require_types();
+    var { performance: performance2 } = __require("node:perf_hooks");
+    var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
+    var assert = __require("node:assert");
+    var { isUint8Array: isUint8Array2 } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
     var crypto3;
     try {
-      crypto3 = require_node_crypto();
+      crypto3 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
       supportedHashes = crypto3.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
@@ -5149,7 +5038,7 @@ var require_symbols2 = __commonJS({
 var require_file = __commonJS({
   "node_modules/undici/lib/web/fetch/file.js"(exports, module) {
     "use strict";
-    var { Blob: Blob2, File } = require_node_buffer();
+    var { Blob: Blob2, File } = __require("node:buffer");
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
@@ -5212,13 +5101,13 @@ var require_file = __commonJS({
 var require_formdata = __commonJS({
   "node_modules/undici/lib/web/fetch/formdata.js"(exports, module) {
     "use strict";
-    var { isBlobLike, iteratorMixin } = require_util3();
+    var { isBlobLike, iteratorMixin } = require_util2();
     var { kState } = require_symbols2();
-    var { kEnumerableProperty } = require_util2();
+    var { kEnumerableProperty } = require_util();
     var { FileLike, isFileLike } = require_file();
     var { webidl } = require_webidl();
-    var { File: NativeFile } = require_node_buffer();
-    var nodeUtil = require_node_util();
+    var { File: NativeFile } = __require("node:buffer");
+    var nodeUtil = __require("node:util");
     var File = globalThis.File ?? NativeFile;
     var FormData = class _FormData {
       constructor(form) {
@@ -5359,13 +5248,13 @@ var require_formdata = __commonJS({
 var require_formdata_parser = __commonJS({
   "node_modules/undici/lib/web/fetch/formdata-parser.js"(exports, module) {
     "use strict";
-    var { isUSVString, bufferToLowerCasedHeaderName } = require_util2();
-    var { utf8DecodeBytes } = require_util3();
+    var { isUSVString, bufferToLowerCasedHeaderName } = require_util();
+    var { utf8DecodeBytes } = require_util2();
     var { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = require_data_url();
     var { isFileLike } = require_file();
     var { makeEntry } = require_formdata();
-    var assert = require_node_assert();
-    var { File: NodeFile } = require_node_buffer();
+    var assert = __require("node:assert");
+    var { File: NodeFile } = __require("node:buffer");
     var File = globalThis.File ?? NodeFile;
     var formDataNameBuffer = Buffer.from('form-data; name="');
     var filenameBuffer = Buffer.from("; filename");
@@ -5610,7 +5499,7 @@ var require_formdata_parser = __commonJS({
 var require_body = __commonJS({
   "node_modules/undici/lib/web/fetch/body.js"(exports, module) {
     "use strict";
-    var util2 = require_util2();
+    var util2 = require_util();
     var {
       ReadableStreamFrom,
       isBlobLike,
@@ -5620,19 +5509,19 @@ var require_body = __commonJS({
       fullyReadBody,
       extractMimeType,
       utf8DecodeBytes
-    } = require_util3();
+    } = require_util2();
     var { FormData } = require_formdata();
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
-    var { Blob: Blob2 } = require_node_buffer();
-    var assert = require_node_assert();
-    var { isErrored, isDisturbed } = require_node_stream();
-    var { isArrayBuffer } = require_types();
+    var { Blob: Blob2 } = __require("node:buffer");
+    var assert = __require("node:assert");
+    var { isErrored, isDisturbed } = __require("node:stream");
+    var { isArrayBuffer } = __require("node:util/types");
     var { serializeAMimeType } = require_data_url();
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto3 = require_node_crypto();
+      const crypto3 = __require("node:crypto");
       random = (max2) => crypto3.randomInt(0, max2);
     } catch {
       random = (max2) => Math.floor(Math.random(max2));
@@ -5924,8 +5813,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 var require_client_h1 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h1.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var util2 = require_util2();
+    var assert = __require("node:assert");
+    var util2 = require_util();
     var { channels } = require_diagnostics();
     var timers = require_timers();
     var {
@@ -7050,21 +6939,14 @@ ${len.toString(16)}\r
   }
 });
 
-// builtin:node:http2
-var require_node_http2 = __commonJS({
-  "builtin:node:http2"(exports, module) {
-    module.exports = __require("node:http2");
-  }
-});
-
 // node_modules/undici/lib/dispatcher/client-h2.js
 var require_client_h2 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h2.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var { errorMonitor } = require_node_events();
-    var { pipeline } = require_node_stream();
-    var util2 = require_util2();
+    var assert = __require("node:assert");
+    var { errorMonitor } = __require("node:events");
+    var { pipeline } = __require("node:stream");
+    var util2 = require_util();
     var {
       RequestContentLengthMismatchError,
       RequestAbortedError,
@@ -7095,7 +6977,7 @@ var require_client_h2 = __commonJS({
     var h2ExperimentalWarned = false;
     var http22;
     try {
-      http22 = require_node_http2();
+      http22 = __require("node:http2");
     } catch {
       http22 = { constants: {} };
     }
@@ -7635,11 +7517,11 @@ var require_client_h2 = __commonJS({
 var require_redirect_handler = __commonJS({
   "node_modules/undici/lib/handler/redirect-handler.js"(exports, module) {
     "use strict";
-    var util2 = require_util2();
+    var util2 = require_util();
     var { kBodyUsed } = require_symbols();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { InvalidArgumentError } = require_errors();
-    var EE = require_node_events();
+    var EE = __require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
     var BodyAsyncIterable = class {
@@ -7816,10 +7698,10 @@ var require_redirect_interceptor = __commonJS({
 var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var net = require_node_net();
-    var http3 = require_node_http();
-    var util2 = require_util2();
+    var assert = __require("node:assert");
+    var net = __require("node:net");
+    var http3 = __require("node:http");
+    var util2 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
@@ -8573,7 +8455,7 @@ var require_pool = __commonJS({
     var {
       InvalidArgumentError
     } = require_errors();
-    var util2 = require_util2();
+    var util2 = require_util();
     var { kUrl, kInterceptors } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
@@ -8667,7 +8549,7 @@ var require_balanced_pool = __commonJS({
     } = require_pool_base();
     var Pool = require_pool();
     var { kUrl, kInterceptors } = require_symbols();
-    var { parseOrigin } = require_util2();
+    var { parseOrigin } = require_util();
     var kFactory = /* @__PURE__ */ Symbol("factory");
     var kOptions = /* @__PURE__ */ Symbol("options");
     var kGreatestCommonDivisor = /* @__PURE__ */ Symbol("kGreatestCommonDivisor");
@@ -8802,7 +8684,7 @@ var require_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
     var Client = require_client();
-    var util2 = require_util2();
+    var util2 = require_util();
     var createRedirectInterceptor = require_redirect_interceptor();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
     var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
@@ -8893,19 +8775,12 @@ var require_agent = __commonJS({
   }
 });
 
-// builtin:node:url
-var require_node_url = __commonJS({
-  "builtin:node:url"(exports, module) {
-    module.exports = __require("node:url");
-  }
-});
-
 // node_modules/undici/lib/dispatcher/proxy-agent.js
 var require_proxy_agent = __commonJS({
   "node_modules/undici/lib/dispatcher/proxy-agent.js"(exports, module) {
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
-    var { URL: URL2 } = require_node_url();
+    var { URL: URL2 } = __require("node:url");
     var Agent3 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
@@ -9263,7 +9138,7 @@ var require_env_http_proxy_agent = __commonJS({
 var require_retry_handler = __commonJS({
   "node_modules/undici/lib/handler/retry-handler.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { kRetryHandlerDefaultRetry } = require_symbols();
     var { RequestRetryError } = require_errors();
     var {
@@ -9271,7 +9146,7 @@ var require_retry_handler = __commonJS({
       parseHeaders,
       parseRangeHeader,
       wrapRequestBody
-    } = require_util2();
+    } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
       const current = Date.now();
       return new Date(retryAfter).getTime() - current;
@@ -9647,11 +9522,11 @@ var require_retry_agent = __commonJS({
 var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var { Readable: Readable2 } = require_node_stream();
+    var assert = __require("node:assert");
+    var { Readable: Readable2 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
-    var util2 = require_util2();
-    var { ReadableStreamFrom } = require_util2();
+    var util2 = require_util();
+    var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
     var kReading = /* @__PURE__ */ Symbol("kReading");
     var kBody = /* @__PURE__ */ Symbol("kBody");
@@ -9937,9 +9812,9 @@ var require_readable = __commonJS({
 });
 
 // node_modules/undici/lib/api/util.js
-var require_util4 = __commonJS({
+var require_util3 = __commonJS({
   "node_modules/undici/lib/api/util.js"(exports, module) {
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var {
       ResponseStatusCodeError
     } = require_errors();
@@ -9997,23 +9872,16 @@ var require_util4 = __commonJS({
   }
 });
 
-// builtin:node:async_hooks
-var require_node_async_hooks = __commonJS({
-  "builtin:node:async_hooks"(exports, module) {
-    module.exports = __require("node:async_hooks");
-  }
-});
-
 // node_modules/undici/lib/api/api-request.js
 var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { Readable: Readable2 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
-    var util2 = require_util2();
-    var { getResolveErrorBodyCallback } = require_util4();
-    var { AsyncResource } = require_node_async_hooks();
+    var util2 = require_util();
+    var { getResolveErrorBodyCallback } = require_util3();
+    var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
@@ -10193,7 +10061,7 @@ var require_api_request = __commonJS({
 // node_modules/undici/lib/api/abort-signal.js
 var require_abort_signal = __commonJS({
   "node_modules/undici/lib/api/abort-signal.js"(exports, module) {
-    var { addAbortListener } = require_util2();
+    var { addAbortListener } = require_util();
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
@@ -10245,12 +10113,12 @@ var require_abort_signal = __commonJS({
 var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var { finished, PassThrough } = require_node_stream();
+    var assert = __require("node:assert");
+    var { finished, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
-    var util2 = require_util2();
-    var { getResolveErrorBodyCallback } = require_util4();
-    var { AsyncResource } = require_node_async_hooks();
+    var util2 = require_util();
+    var { getResolveErrorBodyCallback } = require_util3();
+    var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
     var StreamHandler = class extends AsyncResource {
       constructor(opts, factory, callback) {
@@ -10422,16 +10290,16 @@ var require_api_pipeline = __commonJS({
       Readable: Readable2,
       Duplex,
       PassThrough
-    } = require_node_stream();
+    } = __require("node:stream");
     var {
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
-    var util2 = require_util2();
-    var { AsyncResource } = require_node_async_hooks();
+    var util2 = require_util();
+    var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
     var PipelineRequest = class extends Readable2 {
       constructor() {
@@ -10619,10 +10487,10 @@ var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
-    var { AsyncResource } = require_node_async_hooks();
-    var util2 = require_util2();
+    var { AsyncResource } = __require("node:async_hooks");
+    var util2 = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var UpgradeHandler = class extends AsyncResource {
       constructor(opts, callback) {
         if (!opts || typeof opts !== "object") {
@@ -10710,10 +10578,10 @@ var require_api_upgrade = __commonJS({
 var require_api_connect = __commonJS({
   "node_modules/undici/lib/api/api-connect.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
-    var { AsyncResource } = require_node_async_hooks();
+    var assert = __require("node:assert");
+    var { AsyncResource } = __require("node:async_hooks");
     var { InvalidArgumentError, SocketError } = require_errors();
-    var util2 = require_util2();
+    var util2 = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
@@ -10873,13 +10741,13 @@ var require_mock_utils = __commonJS({
       kOrigin,
       kGetNetConnect
     } = require_mock_symbols();
-    var { buildURL } = require_util2();
-    var { STATUS_CODES } = require_node_http();
+    var { buildURL } = require_util();
+    var { STATUS_CODES } = __require("node:http");
     var {
       types: {
         isPromise
       }
-    } = require_node_util();
+    } = __require("node:util");
     function matchValue(match, value) {
       if (typeof match === "string") {
         return match === value;
@@ -11171,7 +11039,7 @@ var require_mock_interceptor = __commonJS({
       kMockDispatch
     } = require_mock_symbols();
     var { InvalidArgumentError } = require_errors();
-    var { buildURL } = require_util2();
+    var { buildURL } = require_util();
     var MockScope = class {
       constructor(mockDispatch) {
         this[kMockDispatch] = mockDispatch;
@@ -11323,7 +11191,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = require_node_util();
+    var { promisify } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11376,7 +11244,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = require_node_util();
+    var { promisify } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11456,19 +11324,12 @@ var require_pluralizer = __commonJS({
   }
 });
 
-// builtin:node:console
-var require_node_console = __commonJS({
-  "builtin:node:console"(exports, module) {
-    module.exports = __require("node:console");
-  }
-});
-
 // node_modules/undici/lib/mock/pending-interceptors-formatter.js
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform } = require_node_stream();
-    var { Console } = require_node_console();
+    var { Transform } = __require("node:stream");
+    var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
@@ -11759,7 +11620,7 @@ var require_retry = __commonJS({
 var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
-    var util2 = require_util2();
+    var util2 = require_util();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
@@ -11853,19 +11714,12 @@ var require_dump = __commonJS({
   }
 });
 
-// builtin:node:dns
-var require_node_dns = __commonJS({
-  "builtin:node:dns"(exports, module) {
-    module.exports = __require("node:dns");
-  }
-});
-
 // node_modules/undici/lib/interceptor/dns.js
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = require_node_net();
-    var { lookup } = require_node_dns();
+    var { isIP: isIP2 } = __require("node:net");
+    var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -12154,15 +12008,15 @@ var require_headers = __commonJS({
   "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols();
-    var { kEnumerableProperty } = require_util2();
+    var { kEnumerableProperty } = require_util();
     var {
       iteratorMixin,
       isValidHeaderName,
       isValidHeaderValue
-    } = require_util3();
+    } = require_util2();
     var { webidl } = require_webidl();
-    var assert = require_node_assert();
-    var util2 = require_node_util();
+    var assert = __require("node:assert");
+    var util2 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
     function isHTTPWhiteSpaceCharCode(code21) {
@@ -12599,8 +12453,8 @@ var require_response = __commonJS({
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
-    var util2 = require_util2();
-    var nodeUtil = require_node_util();
+    var util2 = require_util();
+    var nodeUtil = __require("node:util");
     var { kEnumerableProperty } = util2;
     var {
       isValidReasonPhrase,
@@ -12611,7 +12465,7 @@ var require_response = __commonJS({
       isErrorLike,
       isomorphicEncode,
       environmentSettingsObject: relevantRealm
-    } = require_util3();
+    } = require_util2();
     var {
       redirectStatusSet,
       nullBodyStatus
@@ -12621,8 +12475,8 @@ var require_response = __commonJS({
     var { FormData } = require_formdata();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
-    var assert = require_node_assert();
-    var { types } = require_node_util();
+    var assert = __require("node:assert");
+    var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
     var Response = class _Response {
       // Creates network error Response.
@@ -13041,13 +12895,13 @@ var require_request2 = __commonJS({
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
-    var util2 = require_util2();
-    var nodeUtil = require_node_util();
+    var util2 = require_util();
+    var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
       sameOrigin,
       environmentSettingsObject
-    } = require_util3();
+    } = require_util2();
     var {
       forbiddenMethodsSet,
       corsSafeListedMethodsSet,
@@ -13063,8 +12917,8 @@ var require_request2 = __commonJS({
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { kConstruct } = require_symbols();
-    var assert = require_node_assert();
-    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = require_node_events();
+    var assert = __require("node:assert");
+    var { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __require("node:events");
     var kAbortController = /* @__PURE__ */ Symbol("abortController");
     var requestFinalizer = new FinalizationRegistry2(({ signal, abort }) => {
       signal.removeEventListener("abort", abort);
@@ -13742,7 +13596,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib2 = require_node_zlib();
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -13777,9 +13631,9 @@ var require_fetch = __commonJS({
       buildContentRange,
       createInflate,
       extractMimeType
-    } = require_util3();
+    } = require_util2();
     var { kState, kDispatcher } = require_symbols2();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { safelyExtractBody, extractBody } = require_body();
     var {
       redirectStatusSet,
@@ -13788,13 +13642,13 @@ var require_fetch = __commonJS({
       requestBodyHeader,
       subresourceSet
     } = require_constants3();
-    var EE = require_node_events();
-    var { Readable: Readable2, pipeline, finished } = require_node_stream();
-    var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util2();
+    var EE = __require("node:events");
+    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
+    var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES } = require_node_http();
+    var { STATUS_CODES } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14121,7 +13975,7 @@ var require_fetch = __commonJS({
         }
         case "blob:": {
           if (!resolveObjectURL) {
-            resolveObjectURL = require_node_buffer().resolveObjectURL;
+            resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
           const blobURLEntry = requestCurrentURL(request);
           if (blobURLEntry.search.length !== 0) {
@@ -15163,15 +15017,8 @@ var require_encoding = __commonJS({
   }
 });
 
-// builtin:string_decoder
-var require_string_decoder = __commonJS({
-  "builtin:string_decoder"(exports, module) {
-    module.exports = __require("node:string_decoder");
-  }
-});
-
 // node_modules/undici/lib/web/fileapi/util.js
-var require_util5 = __commonJS({
+var require_util4 = __commonJS({
   "node_modules/undici/lib/web/fileapi/util.js"(exports, module) {
     "use strict";
     var {
@@ -15184,9 +15031,9 @@ var require_util5 = __commonJS({
     var { ProgressEvent } = require_progressevent();
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
-    var { types } = require_node_util();
-    var { StringDecoder: StringDecoder2 } = require_string_decoder();
-    var { btoa: btoa2 } = require_node_buffer();
+    var { types } = __require("node:util");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
+    var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
       writable: false,
@@ -15363,7 +15210,7 @@ var require_filereader = __commonJS({
       staticPropertyDescriptors,
       readOperation,
       fireAProgressEvent
-    } = require_util5();
+    } = require_util4();
     var {
       kState,
       kError,
@@ -15372,7 +15219,7 @@ var require_filereader = __commonJS({
       kAborted
     } = require_symbols3();
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util2();
+    var { kEnumerableProperty } = require_util();
     var FileReader = class _FileReader extends EventTarget {
       constructor() {
         super();
@@ -15625,12 +15472,12 @@ var require_symbols4 = __commonJS({
 });
 
 // node_modules/undici/lib/web/cache/util.js
-var require_util6 = __commonJS({
+var require_util5 = __commonJS({
   "node_modules/undici/lib/web/cache/util.js"(exports, module) {
     "use strict";
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
-    var { isValidHeaderName } = require_util3();
+    var { isValidHeaderName } = require_util2();
     function urlEquals(A2, B, excludeFragment = false) {
       const serializedA = URLSerializer(A2, excludeFragment);
       const serializedB = URLSerializer(B, excludeFragment);
@@ -15659,15 +15506,15 @@ var require_cache = __commonJS({
   "node_modules/undici/lib/web/cache/cache.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols4();
-    var { urlEquals, getFieldValues } = require_util6();
-    var { kEnumerableProperty, isDisturbed } = require_util2();
+    var { urlEquals, getFieldValues } = require_util5();
+    var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
     var { Response, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
-    var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util3();
-    var assert = require_node_assert();
+    var { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = require_util2();
+    var assert = __require("node:assert");
     var Cache = class _Cache {
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-request-response-list
@@ -16206,7 +16053,7 @@ var require_cachestorage = __commonJS({
     var { kConstruct } = require_symbols4();
     var { Cache } = require_cache();
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util2();
+    var { kEnumerableProperty } = require_util();
     var CacheStorage = class _CacheStorage {
       /**
        * @see https://w3c.github.io/ServiceWorker/#dfn-relevant-name-to-cache-map
@@ -16323,7 +16170,7 @@ var require_constants4 = __commonJS({
 });
 
 // node_modules/undici/lib/web/cookies/util.js
-var require_util7 = __commonJS({
+var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports, module) {
     "use strict";
     function isCTLExcludingHtab(value) {
@@ -16535,9 +16382,9 @@ var require_parse = __commonJS({
   "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants4();
-    var { isCTLExcludingHtab } = require_util7();
+    var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
-    var assert = require_node_assert();
+    var assert = __require("node:assert");
     function parseSetCookie(header2) {
       if (isCTLExcludingHtab(header2)) {
         return null;
@@ -16671,7 +16518,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util7();
+    var { stringify: stringify2 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16796,13 +16643,13 @@ var require_cookies = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/events.js
-var require_events2 = __commonJS({
+var require_events = __commonJS({
   "node_modules/undici/lib/web/websocket/events.js"(exports, module) {
     "use strict";
     var { webidl } = require_webidl();
-    var { kEnumerableProperty } = require_util2();
+    var { kEnumerableProperty } = require_util();
     var { kConstruct } = require_symbols();
-    var { MessagePort } = require_node_worker_threads();
+    var { MessagePort } = __require("node:worker_threads");
     var MessageEvent = class _MessageEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
@@ -17136,13 +16983,13 @@ var require_symbols5 = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/util.js
-var require_util8 = __commonJS({
+var require_util7 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
     var { states, opcodes } = require_constants5();
-    var { ErrorEvent, createFastMessageEvent } = require_events2();
-    var { isUtf8: isUtf82 } = require_node_buffer();
+    var { ErrorEvent, createFastMessageEvent } = require_events();
+    var { isUtf8: isUtf82 } = __require("node:buffer");
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
     function isConnecting(ws) {
       return ws[kReadyState] === states.CONNECTING;
@@ -17318,7 +17165,7 @@ var require_frame = __commonJS({
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto3 = require_node_crypto();
+      crypto3 = __require("node:crypto");
     } catch {
       crypto3 = {
         // not full compatibility, but minimum.
@@ -17397,17 +17244,17 @@ var require_connection = __commonJS({
       kReceivedClose,
       kResponse
     } = require_symbols5();
-    var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util8();
+    var { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = require_util7();
     var { channels } = require_diagnostics();
-    var { CloseEvent } = require_events2();
+    var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch();
     var { Headers: Headers2, getHeadersList } = require_headers();
-    var { getDecodeSplit } = require_util3();
+    var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
     var crypto3;
     try {
-      crypto3 = require_node_crypto();
+      crypto3 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
@@ -17574,8 +17421,8 @@ var require_connection = __commonJS({
 var require_permessage_deflate = __commonJS({
   "node_modules/undici/lib/web/websocket/permessage-deflate.js"(exports, module) {
     "use strict";
-    var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = require_node_zlib();
-    var { isValidClientWindowBits } = require_util8();
+    var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
+    var { isValidClientWindowBits } = require_util7();
     var { MessageSizeExceededError } = require_errors();
     var tail = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
@@ -17656,8 +17503,8 @@ var require_permessage_deflate = __commonJS({
 var require_receiver = __commonJS({
   "node_modules/undici/lib/web/websocket/receiver.js"(exports, module) {
     "use strict";
-    var { Writable } = require_node_stream();
-    var assert = require_node_assert();
+    var { Writable } = __require("node:stream");
+    var assert = __require("node:assert");
     var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants5();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
     var { channels } = require_diagnostics();
@@ -17670,7 +17517,7 @@ var require_receiver = __commonJS({
       isControlFrame,
       isTextBinaryFrame,
       isContinuationFrame
-    } = require_util8();
+    } = require_util7();
     var { WebsocketFrameSend } = require_frame();
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
@@ -18122,7 +17969,7 @@ var require_websocket = __commonJS({
     "use strict";
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
-    var { environmentSettingsObject } = require_util3();
+    var { environmentSettingsObject } = require_util2();
     var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = require_constants5();
     var {
       kWebSocketURL,
@@ -18139,13 +17986,13 @@ var require_websocket = __commonJS({
       isClosing,
       isValidSubprotocol,
       fireEvent
-    } = require_util8();
+    } = require_util7();
     var { establishWebSocketConnection, closeWebSocketConnection } = require_connection();
     var { ByteParser } = require_receiver();
-    var { kEnumerableProperty, isBlobLike } = require_util2();
+    var { kEnumerableProperty, isBlobLike } = require_util();
     var { getGlobalDispatcher } = require_global2();
-    var { types } = require_node_util();
-    var { ErrorEvent, CloseEvent } = require_events2();
+    var { types } = __require("node:util");
+    var { ErrorEvent, CloseEvent } = require_events();
     var { SendQueue } = require_sender();
     var WebSocket = class _WebSocket extends EventTarget {
       #events = {
@@ -18507,7 +18354,7 @@ var require_websocket = __commonJS({
 });
 
 // node_modules/undici/lib/web/eventsource/util.js
-var require_util9 = __commonJS({
+var require_util8 = __commonJS({
   "node_modules/undici/lib/web/eventsource/util.js"(exports, module) {
     "use strict";
     function isValidLastEventId(value) {
@@ -18537,9 +18384,9 @@ var require_util9 = __commonJS({
 var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
-    var buffer = require_node_buffer();
-    var { Transform } = require_node_stream();
-    var { isASCIINumber, isValidLastEventId } = require_util9();
+    var buffer = __require("node:buffer");
+    var { Transform } = __require("node:stream");
+    var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
@@ -18942,17 +18789,17 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = require_node_stream();
+    var { pipeline } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
     var { EventSourceStream } = require_eventsource_stream();
     var { parseMIMEType } = require_data_url();
-    var { createFastMessageEvent } = require_events2();
+    var { createFastMessageEvent } = require_events();
     var { isNetworkError } = require_response();
-    var { delay } = require_util9();
-    var { kEnumerableProperty } = require_util2();
-    var { environmentSettingsObject } = require_util3();
+    var { delay } = require_util8();
+    var { kEnumerableProperty } = require_util();
+    var { environmentSettingsObject } = require_util2();
     var { getGlobalDispatcher } = require_global2();
     var experimentalWarned = false;
     var defaultReconnectionTime = 3e3;
@@ -19251,7 +19098,7 @@ var require_undici = __commonJS({
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
-    var util2 = require_util2();
+    var util2 = require_util();
     var { InvalidArgumentError } = errors;
     var api = require_api();
     var buildConnector = require_connect();
@@ -19345,7 +19192,7 @@ var require_undici = __commonJS({
     module.exports.Response = require_response().Response;
     module.exports.Request = require_request2().Request;
     module.exports.FormData = require_formdata().FormData;
-    module.exports.File = globalThis.File ?? require_node_buffer().File;
+    module.exports.File = globalThis.File ?? __require("node:buffer").File;
     module.exports.FileReader = require_filereader().FileReader;
     var { setGlobalOrigin, getGlobalOrigin } = require_global();
     module.exports.setGlobalOrigin = setGlobalOrigin;
@@ -19361,7 +19208,7 @@ var require_undici = __commonJS({
     var { parseMIMEType, serializeAMimeType } = require_data_url();
     module.exports.parseMIMEType = parseMIMEType;
     module.exports.serializeAMimeType = serializeAMimeType;
-    var { CloseEvent, ErrorEvent, MessageEvent } = require_events2();
+    var { CloseEvent, ErrorEvent, MessageEvent } = require_events();
     module.exports.WebSocket = require_websocket().WebSocket;
     module.exports.CloseEvent = CloseEvent;
     module.exports.ErrorEvent = ErrorEvent;
@@ -19380,59 +19227,6827 @@ var require_undici = __commonJS({
   }
 });
 
-// builtin:child_process
-var require_child_process = __commonJS({
-  "builtin:child_process"(exports, module) {
-    module.exports = __require("node:child_process");
-  }
-});
-
-// builtin:timers
-var require_timers2 = __commonJS({
-  "builtin:timers"(exports, module) {
-    module.exports = __require("node:timers");
-  }
-});
-
-// builtin:node:https
-var require_node_https = __commonJS({
-  "builtin:node:https"(exports, module) {
-    module.exports = __require("node:https");
-  }
-});
-
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
-  }
-});
-
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports, module) {
-    module.exports = __require("node:fs");
-  }
-});
-
-// builtin:module
-var require_module = __commonJS({
-  "builtin:module"(exports, module) {
-    module.exports = __require("node:module");
+// builtin:node:string_decoder
+var require_node_string_decoder = __commonJS({
+  "builtin:node:string_decoder"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:string_decoder");
+    for (const name2 of ["StringDecoder"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports, module) {
-    module.exports = __require("node:child_process");
+  "builtin:node:child_process"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:child_process");
+    for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
-// builtin:node:module
-var require_node_module = __commonJS({
-  "builtin:node:module"(exports, module) {
-    module.exports = __require("node:module");
+// builtin:node:timers
+var require_node_timers = __commonJS({
+  "builtin:node:timers"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:timers");
+    for (const name2 of ["clearImmediate", "clearInterval", "clearTimeout", "promises", "setImmediate", "setInterval", "setTimeout"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:net
+var require_node_net = __commonJS({
+  "builtin:node:net"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:net");
+    for (const name2 of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:tls
+var require_node_tls = __commonJS({
+  "builtin:node:tls"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:tls");
+    for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:buffer
+var require_node_buffer = __commonJS({
+  "builtin:node:buffer"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:buffer");
+    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:url
+var require_node_url = __commonJS({
+  "builtin:node:url"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:url");
+    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// node_modules/re2js/build/index.js
+var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B642, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
+var init_build = __esm({
+  "node_modules/re2js/build/index.js"() {
+    RE2Flags = class RE2Flags2 {
+      static FOLD_CASE = 1;
+      static LITERAL = 2;
+      static CLASS_NL = 4;
+      static DOT_NL = 8;
+      static ONE_LINE = 16;
+      static NON_GREEDY = 32;
+      static PERL_X = 64;
+      static UNICODE_GROUPS = 128;
+      static WAS_DOLLAR = 256;
+      static LOOKBEHIND = 512;
+      static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+      static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+      static POSIX = 0;
+      static UNANCHORED = 0;
+      static ANCHOR_START = 1;
+      static ANCHOR_BOTH = 2;
+    };
+    PublicFlags = {
+      CASE_INSENSITIVE: 1,
+      DOTALL: 2,
+      MULTILINE: 4,
+      DISABLE_UNICODE_GROUPS: 8,
+      LONGEST_MATCH: 16,
+      LOOKBEHINDS: 512
+    };
+    ASCII_SIZE = 128;
+    ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+    ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+    MAX_BMP = 65535;
+    for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
+      if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
+      else ASCII_TO_UPPER[i2] = i2;
+      if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
+      else ASCII_TO_LOWER[i2] = i2;
+    }
+    Codepoint = class {
+      static CODES = Object.freeze({
+        "\x07": 7,
+        "\b": 8,
+        "	": 9,
+        "\n": 10,
+        "\v": 11,
+        "\f": 12,
+        "\r": 13,
+        " ": 32,
+        '"': 34,
+        $: 36,
+        "&": 38,
+        "'": 39,
+        "(": 40,
+        ")": 41,
+        "*": 42,
+        "+": 43,
+        "-": 45,
+        ".": 46,
+        0: 48,
+        1: 49,
+        2: 50,
+        3: 51,
+        4: 52,
+        5: 53,
+        6: 54,
+        7: 55,
+        8: 56,
+        9: 57,
+        ":": 58,
+        "<": 60,
+        ">": 62,
+        "?": 63,
+        A: 65,
+        B: 66,
+        C: 67,
+        F: 70,
+        P: 80,
+        Q: 81,
+        U: 85,
+        Z: 90,
+        "[": 91,
+        "\\": 92,
+        "]": 93,
+        "^": 94,
+        _: 95,
+        "`": 96,
+        a: 97,
+        b: 98,
+        f: 102,
+        i: 105,
+        m: 109,
+        n: 110,
+        r: 114,
+        s: 115,
+        t: 116,
+        v: 118,
+        x: 120,
+        z: 122,
+        "{": 123,
+        "|": 124,
+        "}": 125
+      });
+      static toUpperCase(codepoint) {
+        if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+        const s = String.fromCodePoint(codepoint).toUpperCase();
+        const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (s.length > expectedLen) return codepoint;
+        const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
+        const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+        return s.codePointAt(0);
+      }
+      static toLowerCase(codepoint) {
+        if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+        const s = String.fromCodePoint(codepoint).toLowerCase();
+        const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (s.length > expectedLen) return codepoint;
+        const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
+        const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+        if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+        return s.codePointAt(0);
+      }
+    };
+    UnicodeRangeTable = class {
+      /**
+      * @param {Uint32Array | number[]} data
+      * @param {boolean} isStride1
+      */
+      constructor(data, isStride1 = false) {
+        this.data = data;
+        this.isStride1 = isStride1;
+        this.SIZE = isStride1 ? 2 : 3;
+      }
+      getLo(index2) {
+        return this.data[index2 * this.SIZE];
+      }
+      getHi(index2) {
+        return this.data[index2 * this.SIZE + 1];
+      }
+      getStride(index2) {
+        return this.isStride1 ? 1 : this.data[index2 * this.SIZE + 2];
+      }
+      get length() {
+        return this.data.length / this.SIZE;
+      }
+    };
+    B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+    B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+    for (let i2 = 0; i2 < 64; i2++) B64_MAP[B642.charCodeAt(i2)] = i2;
+    decodeVLQ = (str3) => {
+      const res = [];
+      let value = 0;
+      let shift = 0;
+      for (let i2 = 0; i2 < str3.length; i2++) {
+        const digit = B64_MAP[str3.charCodeAt(i2)];
+        value |= (digit & 31) << shift;
+        if ((digit & 32) === 0) {
+          res.push(value);
+          value = 0;
+          shift = 0;
+        } else shift += 5;
+      }
+      return res;
+    };
+    decodeRanges = (str3, isStride1) => {
+      const res = decodeVLQ(str3);
+      const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+      const out = new Uint32Array(numRanges * 3);
+      let current = 0;
+      let resIdx = 0;
+      for (let i2 = 0; i2 < numRanges; i2++) {
+        current += res[resIdx++];
+        out[i2 * 3] = current;
+        current += res[resIdx++];
+        out[i2 * 3 + 1] = current;
+        out[i2 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+      }
+      return out;
+    };
+    decodeOrbit = (str3) => {
+      const res = decodeVLQ(str3);
+      const map = /* @__PURE__ */ new Map();
+      let currentKey = 0;
+      for (let i2 = 0; i2 < res.length; i2 += 2) {
+        currentKey += res[i2];
+        const zz = res[i2 + 1];
+        const delta = zz >>> 1 ^ -(zz & 1);
+        map.set(currentKey, currentKey + delta);
+      }
+      return map;
+    };
+    LazyMap = class {
+      constructor(initializer) {
+        this.initializer = initializer;
+        this.cache = /* @__PURE__ */ new Map();
+      }
+      has(key) {
+        return Object.hasOwn(this.initializer, key);
+      }
+      get(key) {
+        if (this.cache.has(key)) return this.cache.get(key);
+        const val = this.has(key) ? this.initializer[key]() : null;
+        this.cache.set(key, val);
+        return val;
+      }
+    };
+    UnicodeTables = class {
+      static _CASE_ORBIT = null;
+      static get CASE_ORBIT() {
+        if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+        return this._CASE_ORBIT;
+      }
+      static _Print = null;
+      static get Print() {
+        if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+        return this._Print;
+      }
+      static CATEGORIES = new LazyMap({
+        C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+        Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+        Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+        Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+        Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+        Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+        L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+        Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+        Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+        Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+        Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+        M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+        Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+        Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+        Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+        N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+        Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+        Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+        No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+        P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+        Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+        Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+        Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+        Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+        Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+        Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+        Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+        S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+        Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+        Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+        Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+        So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+        Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+        Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+        Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+        Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+        ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+        Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+        Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+        Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+        Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+        Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+        Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+        Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+        Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+        Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+        Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+        Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+        Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+        Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+        White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+      });
+      static SCRIPTS = new LazyMap({
+        Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+        Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+        Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+        Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+        Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+        Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+        Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+        Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+        Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+        Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+        Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+        Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+        Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+        Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+        Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+        Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+        Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+        Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+        Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+        Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+        Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+        Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+        Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+        Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+        Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+        Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+        Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+        Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+        Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+        Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+        Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+        Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+        Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+        Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+        Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+        Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+        Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+        Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+        Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+        Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+        Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+        Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+        Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+        Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+        Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+        Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+        Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+        Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+        Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+        Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+        Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+        Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+        Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+        Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+        Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+        Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+        Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+        Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+        Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+        Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+        Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+        Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+        Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+        Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+        Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+        Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+        Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+        Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+        Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+        Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+        Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+        Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+        Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+        Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+        Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+        Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+        Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+        Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+        Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+        Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+        Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+        Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+        Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+        Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+        Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+        Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+        Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+        Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+        Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+        Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+        Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+        Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+        Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+        Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+        Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+        Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+        Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+        Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+        Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+        Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+        Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+        Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+        Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+        New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+        Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+        Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+        Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+        Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+        Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+        Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+        Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+        Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+        Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+        Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+        Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+        Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+        Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+        Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+        Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+        Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+        Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+        Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+        Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+        Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+        Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+        Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+        Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+        Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+        Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+        Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+        Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+        Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+        Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+        Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+        Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+        Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+        Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+        SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+        Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+        Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+        Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+        Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+        Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+        Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+        Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+        Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+        Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+        Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+        Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+        Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+        Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+        Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+        Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+        Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+        Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+        Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+        Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+        Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+        Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+        Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+        Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+        Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+        Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+        Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+        Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+        Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+        Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+        Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+        Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+        Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+        Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+        Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+        Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+        Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+        Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+      });
+      static FOLD_CATEGORIES = new LazyMap({
+        L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+        LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+        Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+        Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+        Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+        M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+        Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+        Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+        Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+        Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+        Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+        Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+      });
+      static FOLD_SCRIPT = new LazyMap({
+        Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+        Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+        Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+      });
+    };
+    Unicode = class Unicode2 {
+      static MAX_RUNE = 1114111;
+      static RUNE_ERROR = 65533;
+      static isUnsearchable(r) {
+        return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+      }
+      static MAX_ASCII = 127;
+      static MAX_LATIN1 = 255;
+      static MAX_BMP = 65535;
+      static MIN_FOLD = 65;
+      static MAX_FOLD = 125251;
+      static MIN_HIGH_SURROGATE = 55296;
+      static MAX_HIGH_SURROGATE = 56319;
+      static MIN_LOW_SURROGATE = 56320;
+      static MAX_LOW_SURROGATE = 57343;
+      static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+      static is32(ranges, r) {
+        let lo = 0;
+        let hi = ranges.length;
+        while (lo < hi) {
+          const m = lo + Math.floor((hi - lo) / 2);
+          const rlo = ranges.getLo(m);
+          const rhi = ranges.getHi(m);
+          if (rlo <= r && r <= rhi) {
+            const stride = ranges.getStride(m);
+            return (r - rlo) % stride === 0;
+          }
+          if (r < rlo) hi = m;
+          else lo = m + 1;
+        }
+        return false;
+      }
+      static is(ranges, r) {
+        if (r <= Unicode2.MAX_LATIN1) {
+          for (let i2 = 0; i2 < ranges.length; i2++) {
+            if (r > ranges.getHi(i2)) continue;
+            const rlo = ranges.getLo(i2);
+            if (r < rlo) return false;
+            const stride = ranges.getStride(i2);
+            return (r - rlo) % stride === 0;
+          }
+          return false;
+        }
+        return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+      }
+      static isPrint(r) {
+        if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+        return Unicode2.is(UnicodeTables.Print, r);
+      }
+      static simpleFold(r) {
+        if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+        if (r <= Unicode2.MAX_ASCII) {
+          const l = Codepoint.toLowerCase(r);
+          return l !== r ? l : Codepoint.toUpperCase(r);
+        }
+        return r;
+      }
+      static equalsIgnoreCase(r1, r2) {
+        if (r1 === r2) return true;
+        if (r1 < 0 || r2 < 0) return false;
+        if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+          if (65 <= r1 && r1 <= 90) r1 |= 32;
+          if (65 <= r2 && r2 <= 90) r2 |= 32;
+          return r1 === r2;
+        }
+        for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+        return false;
+      }
+    };
+    RE2JSException = class extends Error {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSException";
+      }
+    };
+    RE2JSSyntaxException = class extends RE2JSException {
+      /**
+      * @param {string} error
+      * @param {string|null} [input=null]
+      */
+      constructor(error2, input = null) {
+        let message = `error parsing regexp: ${error2}`;
+        if (input) message += `: \`${input}\``;
+        super(message);
+        this.name = "RE2JSSyntaxException";
+        this.message = message;
+        this.error = error2;
+        this.input = input;
+      }
+      /**
+      * Retrieves the description of the error.
+      * @returns {string}
+      */
+      getDescription() {
+        return this.error;
+      }
+      /**
+      * Retrieves the erroneous regular-expression pattern.
+      * @returns {string|null}
+      */
+      getPattern() {
+        return this.input;
+      }
+    };
+    RE2JSCompileException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSCompileException";
+      }
+    };
+    RE2JSGroupException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSGroupException";
+      }
+    };
+    RE2JSFlagsException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSFlagsException";
+      }
+    };
+    RE2JSInternalException = class extends RE2JSException {
+      /** @param {string} message */
+      constructor(message) {
+        super(message);
+        this.name = "RE2JSInternalException";
+      }
+    };
+    FAST_PATH_TABLE_SIZE = 256;
+    WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+    for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
+    cachedNativeEncoder = null;
+    cachedNativeDecoder = null;
+    Utils = class Utils2 {
+      static METACHARACTERS = "\\.+*?()|[]{}^$";
+      static EMPTY_BEGIN_LINE = 1;
+      static EMPTY_END_LINE = 2;
+      static EMPTY_BEGIN_TEXT = 4;
+      static EMPTY_END_TEXT = 8;
+      static EMPTY_WORD_BOUNDARY = 16;
+      static EMPTY_NO_WORD_BOUNDARY = 32;
+      static EMPTY_ALL = -1;
+      static emptyInts() {
+        return [];
+      }
+      static isString(value) {
+        return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+      }
+      static typeName(value) {
+        if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+        return Object.prototype.toString.call(value).slice(8, -1);
+      }
+      static checkPattern(pattern) {
+        if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+      }
+      static checkInput(input) {
+        if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+      }
+      static checkFlags(flags) {
+        const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+        if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+      }
+      static isByteArray(input) {
+        return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+      }
+      static isalnum(c) {
+        return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+      }
+      static unhex(c) {
+        if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+        if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+        if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+        return -1;
+      }
+      static escapeRune(rune) {
+        let out = "";
+        if (Unicode.isPrint(rune)) {
+          if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+          out += String.fromCodePoint(rune);
+        } else switch (rune) {
+          case Codepoint.CODES['"']:
+            out += '\\"';
+            break;
+          case Codepoint.CODES["\\"]:
+            out += "\\\\";
+            break;
+          case Codepoint.CODES["	"]:
+            out += "\\t";
+            break;
+          case Codepoint.CODES["\n"]:
+            out += "\\n";
+            break;
+          case Codepoint.CODES["\r"]:
+            out += "\\r";
+            break;
+          case Codepoint.CODES["\b"]:
+            out += "\\b";
+            break;
+          case Codepoint.CODES["\f"]:
+            out += "\\f";
+            break;
+          default: {
+            let s = rune.toString(16);
+            if (rune < 256) {
+              out += "\\x";
+              if (s.length === 1) out += "0";
+              out += s;
+            } else out += `\\x{${s}}`;
+            break;
+          }
+        }
+        return out;
+      }
+      static stringToRunes(str3) {
+        const string = String(str3);
+        const runes = [];
+        let i2 = 0;
+        while (i2 < string.length) {
+          const cp = string.codePointAt(i2);
+          runes.push(cp);
+          i2 += cp > Unicode.MAX_BMP ? 2 : 1;
+        }
+        return new Int32Array(runes);
+      }
+      static runeToString(r) {
+        return String.fromCodePoint(r);
+      }
+      static isWordRune(r) {
+        return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+      }
+      static emptyOpContext(r1, r2) {
+        let op = 0;
+        if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+        if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+        if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+        if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+        if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+        else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+        return op;
+      }
+      /**
+      * Returns a string that quotes all regular expression metacharacters inside the argument text;
+      * the returned string is a regular expression matching the literal text. For example,
+      * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+      * @param {string} str
+      * @returns {string}
+      */
+      static quoteMeta(str3) {
+        return str3.split("").map((s) => {
+          if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
+          return s;
+        }).join("");
+      }
+      static charCount(codePoint) {
+        return codePoint > Unicode.MAX_BMP ? 2 : 1;
+      }
+      /**
+      * High-speed conversion from TypedArrays to standard JS Arrays.
+      * Bypasses the expensive Symbol.iterator overhead of Array.from()
+      */
+      static toArray(typedArray) {
+        const len = typedArray.length;
+        const res = new Array(len);
+        for (let i2 = 0; i2 < len; i2++) res[i2] = typedArray[i2];
+        return res;
+      }
+      static stringToUtf8ByteArray(str3) {
+        if (globalThis.TextEncoder) {
+          if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+          return cachedNativeEncoder.encode(str3);
+        } else {
+          let out = [], p = 0;
+          for (let i2 = 0; i2 < str3.length; i2++) {
+            let c = str3.charCodeAt(i2);
+            if (c < 128) out[p++] = c;
+            else if (c < 2048) {
+              out[p++] = c >> 6 | 192;
+              out[p++] = c & 63 | 128;
+            } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i2 + 1 < str3.length && (str3.charCodeAt(i2 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+              c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str3.charCodeAt(++i2) & 1023);
+              out[p++] = c >> 18 | 240;
+              out[p++] = c >> 12 & 63 | 128;
+              out[p++] = c >> 6 & 63 | 128;
+              out[p++] = c & 63 | 128;
+            } else {
+              out[p++] = c >> 12 | 224;
+              out[p++] = c >> 6 & 63 | 128;
+              out[p++] = c & 63 | 128;
+            }
+          }
+          return out;
+        }
+      }
+      static utf8ByteArrayToString(bytes) {
+        if (globalThis.TextDecoder) {
+          if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+          const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+          return cachedNativeDecoder.decode(view);
+        } else {
+          let out = [], pos = 0, c = 0;
+          while (pos < bytes.length) {
+            let c1 = bytes[pos++];
+            if (c1 < 128) out[c++] = String.fromCharCode(c1);
+            else if (c1 > 191 && c1 < 224) {
+              let c2 = bytes[pos++];
+              out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+            } else if (c1 > 239 && c1 < 365) {
+              let c2 = bytes[pos++];
+              let c3 = bytes[pos++];
+              let c4 = bytes[pos++];
+              let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+              out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+              out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+            } else {
+              let c2 = bytes[pos++];
+              let c3 = bytes[pos++];
+              out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+            }
+          }
+          return out.join("");
+        }
+      }
+    };
+    createEnum = (values = [], initNum = 0) => {
+      const enumObject = /* @__PURE__ */ Object.create(null);
+      for (let i2 = 0; i2 < values.length; i2++) {
+        const val = values[i2];
+        const keyVal = initNum + i2;
+        enumObject[val] = keyVal;
+        enumObject[keyVal] = val;
+      }
+      return Object.freeze(enumObject);
+    };
+    MatcherInputBase = class MatcherInputBase2 {
+      static Encoding = createEnum(["UTF_16", "UTF_8"]);
+      getEncoding() {
+        throw Error("not implemented");
+      }
+      /** @returns {string} */
+      asCharSequence() {
+        throw Error("not implemented");
+      }
+      /** @returns {Uint8Array|number[]|null} */
+      asBytes() {
+        throw Error("not implemented");
+      }
+      /** @returns {number} */
+      length() {
+        throw Error("not implemented");
+      }
+      /**
+      *
+      * @returns {boolean}
+      */
+      isUTF8Encoding() {
+        return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+      }
+      /**
+      *
+      * @returns {boolean}
+      */
+      isUTF16Encoding() {
+        return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+      }
+    };
+    Utf8MatcherInput = class extends MatcherInputBase {
+      /** @param {Uint8Array|number[]|null} bytes */
+      constructor(bytes = null) {
+        super();
+        this.bytes = bytes;
+      }
+      getEncoding() {
+        return MatcherInputBase.Encoding.UTF_8;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      asCharSequence() {
+        return Utils.utf8ByteArrayToString(this.bytes);
+      }
+      /**
+      *
+      * @returns {Uint8Array|number[]|null}
+      */
+      asBytes() {
+        return this.bytes;
+      }
+      /**
+      *
+      * @returns {number}
+      */
+      length() {
+        return this.bytes.length;
+      }
+    };
+    Utf16MatcherInput = class extends MatcherInputBase {
+      /** @param {string|null} charSequence */
+      constructor(charSequence = null) {
+        super();
+        this.charSequence = charSequence;
+      }
+      getEncoding() {
+        return MatcherInputBase.Encoding.UTF_16;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      asCharSequence() {
+        return this.charSequence;
+      }
+      /**
+      *
+      * @returns {number[]}
+      */
+      asBytes() {
+        return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+      }
+      /**
+      *
+      * @returns {number}
+      */
+      length() {
+        return this.charSequence.length;
+      }
+    };
+    MatcherInput = class {
+      /**
+      * Return the MatcherInput for UTF_16 encoding.
+      * @returns {Utf16MatcherInput}
+      */
+      static utf16(charSequence) {
+        Utils.checkInput(charSequence);
+        return new Utf16MatcherInput(charSequence);
+      }
+      /**
+      * Return the MatcherInput for UTF_8 encoding.
+      * @returns {Utf8MatcherInput}
+      */
+      static utf8(input) {
+        if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+        return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+      }
+    };
+    MachineInputBase = class {
+      static EOF() {
+        return -8;
+      }
+      constructor() {
+        this.start = 0;
+        this.end = 0;
+      }
+      canCheckPrefix() {
+        return true;
+      }
+      endPos() {
+        return this.end - this.start;
+      }
+      hasString() {
+        return false;
+      }
+      hasAnyString() {
+        return false;
+      }
+      prefixLength() {
+        return 0;
+      }
+    };
+    MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+      static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+      constructor(bytes, start = 0, end = bytes.length) {
+        super();
+        this.bytes = bytes;
+        this.start = start;
+        this.end = end;
+      }
+      hasString(prefilter, pos) {
+        const target = prefilter.bytes;
+        if (target.length === 0) return true;
+        const idx = this.indexOf(this.bytes, target, this.start + pos);
+        return idx !== -1 && idx <= this.end - target.length;
+      }
+      hasAnyString(prefilter, pos) {
+        return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+      }
+      step(pos) {
+        pos += this.start;
+        if (pos >= this.end) return MachineInputBase.EOF();
+        const c = this.bytes[pos] & 255;
+        if (c < 128) return c << 3 | 1;
+        let size;
+        let rune;
+        let lo = 128;
+        let hi = 191;
+        if (c >= 194 && c <= 223) {
+          size = 2;
+          rune = c & 31;
+        } else if (c >= 224 && c <= 239) {
+          size = 3;
+          rune = c & 15;
+          if (c === 224) lo = 160;
+          else if (c === 237) hi = 159;
+        } else if (c >= 240 && c <= 244) {
+          size = 4;
+          rune = c & 7;
+          if (c === 240) lo = 144;
+          else if (c === 244) hi = 143;
+        } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+        if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        const c1 = this.bytes[pos + 1] & 255;
+        if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c1 & 63;
+        if (size > 2) {
+          const c2 = this.bytes[pos + 2] & 255;
+          if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+          rune = rune << 6 | c2 & 63;
+          if (size > 3) {
+            const c3 = this.bytes[pos + 3] & 255;
+            if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+            rune = rune << 6 | c3 & 63;
+          }
+        }
+        return rune << 3 | size;
+      }
+      index(re2, pos) {
+        pos += this.start;
+        const i2 = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+        return i2 < 0 ? i2 : i2 - pos;
+      }
+      context(pos) {
+        pos += this.start;
+        let r1 = -1;
+        if (pos > this.start && pos <= this.end) {
+          let start = pos - 1;
+          r1 = this.bytes[start--];
+          if (r1 >= 128) {
+            let lim = pos - 4;
+            if (lim < this.start) lim = this.start;
+            while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+            if (start < this.start) start = this.start;
+            const r = this.step(start - this.start);
+            r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+          }
+        }
+        const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+        return Utils.emptyOpContext(r1, r2);
+      }
+      indexOf(source, target, fromIndex = 0) {
+        let targetLength = target.length;
+        if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+        const firstByte = target[0];
+        let limit = this.end - targetLength;
+        const hasNativeIndexOf = typeof source.indexOf === "function";
+        let i2 = fromIndex;
+        while (i2 <= limit) {
+          if (hasNativeIndexOf) {
+            i2 = source.indexOf(firstByte, i2);
+            if (i2 === -1 || i2 > limit) return -1;
+          } else {
+            while (i2 <= limit && source[i2] !== firstByte) i2++;
+            if (i2 > limit) return -1;
+          }
+          let match = true;
+          for (let j = 1; j < targetLength; j++) if (source[i2 + j] !== target[j]) {
+            match = false;
+            break;
+          }
+          if (match) return i2;
+          i2++;
+        }
+        return -1;
+      }
+      prefixLength(re2) {
+        return re2.prefixUTF8.length;
+      }
+    };
+    MachineUTF16Input = class extends MachineInputBase {
+      constructor(charSequence, start = 0, end = charSequence.length) {
+        super();
+        this.charSequence = charSequence;
+        this.start = start;
+        this.end = end;
+      }
+      hasString(prefilter, pos) {
+        const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+        return idx !== -1 && idx <= this.end - prefilter.str.length;
+      }
+      hasAnyString(prefilter, pos) {
+        return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+      }
+      step(pos) {
+        pos += this.start;
+        if (pos >= this.end) return MachineInputBase.EOF();
+        const c1 = this.charSequence.charCodeAt(pos);
+        if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+        const c2 = this.charSequence.charCodeAt(pos + 1);
+        if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+        return c1 << 3 | 1;
+      }
+      index(re2, pos) {
+        pos += this.start;
+        const i2 = this.charSequence.indexOf(re2.prefix, pos);
+        if (i2 < 0 || i2 > this.end - re2.prefix.length) return -1;
+        return i2 - pos;
+      }
+      context(pos) {
+        pos += this.start;
+        const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+        const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+        return Utils.emptyOpContext(r1, r2);
+      }
+      prefixLength(re2) {
+        return re2.prefix.length;
+      }
+    };
+    MachineInput = class {
+      static fromUTF8(bytes, start = 0, end = bytes.length) {
+        return new MachineUTF8Input(bytes, start, end);
+      }
+      static fromUTF16(charSequence, start = 0, end = void 0) {
+        Utils.checkInput(charSequence);
+        return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+      }
+    };
+    Matcher = class Matcher2 {
+      /**
+      * V8 and WebKit have historical hard limits on the number of arguments
+      * that can be passed to a function. We cap replacer arguments to prevent
+      * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+      */
+      static MAX_REPLACER_ARGS = 65535;
+      /**
+      * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+      * {@link #appendReplacement} as a literal replacement of {@code s}.
+      *
+      * @param {string} str the string to be quoted
+      * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+      * @returns {string} the quoted string
+      */
+      static quoteReplacement(str3, javaMode = false) {
+        if (javaMode) {
+          if (str3.indexOf("\\") < 0 && str3.indexOf("$") < 0) return str3;
+          return str3.split("").map((s) => {
+            const c = s.codePointAt(0);
+            if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
+            return s;
+          }).join("");
+        }
+        if (str3.indexOf("$") < 0) return str3;
+        return str3.split("").map((s) => {
+          if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+          return s;
+        }).join("");
+      }
+      /**
+      *
+      * @param {import('./index.js').RE2JS} pattern
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input
+      */
+      constructor(pattern, input) {
+        if (pattern === null) throw new Error("pattern is null");
+        this.patternInput = pattern;
+        const re2 = this.patternInput.re2();
+        this.patternGroupCount = re2.numberOfCapturingGroups();
+        this.groups = [];
+        this.namedGroups = re2.namedGroups;
+        this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+        this.numberOfInstructions = re2.numberOfInstructions();
+        this.lookbehindState = null;
+        if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+        else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+        else this.resetMatcherInput(MatcherInput.utf16(input));
+      }
+      /**
+      * Returns the {@code RE2JS} associated with this {@code Matcher}.
+      * @returns {import('./index.js').RE2JS}
+      */
+      pattern() {
+        return this.patternInput;
+      }
+      /**
+      * Resets the {@code Matcher}, rewinding input and discarding any match information.
+      *
+      * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+      */
+      reset() {
+        this.matcherInputLength = this.matcherInput.length();
+        this.appendPos = 0;
+        this.hasMatch = false;
+        this.hasGroups = false;
+        this.anchorFlag = 0;
+        return this;
+      }
+      /**
+      * Resets the {@code Matcher} and changes the input.
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input
+      * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+      */
+      resetMatcherInput(input) {
+        if (input === null) throw new Error("input is null");
+        if (!(input instanceof MatcherInputBase)) {
+          if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+          else input = MatcherInput.utf16(input);
+        }
+        this.matcherInput = input;
+        if (this.lookbehindState !== null) this.lookbehindState.reset();
+        else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+        this.reset();
+        return this;
+      }
+      /**
+      * Returns the start of the named group of the most recent match, or -1 if the group was not
+      * matched.
+      * @param {string|number} [group=0]
+      * @returns {number}
+      */
+      start(group2 = 0) {
+        if (typeof group2 === "string") {
+          const groupInt = this.namedGroups[group2];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+          group2 = groupInt;
+        }
+        this.loadGroup(group2);
+        return this.groups[2 * group2];
+      }
+      /**
+      * Returns the end of the named group of the most recent match, or -1 if the group was not
+      * matched.
+      * @param {string|number} [group=0]
+      * @returns {number}
+      */
+      end(group2 = 0) {
+        if (typeof group2 === "string") {
+          const groupInt = this.namedGroups[group2];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+          group2 = groupInt;
+        }
+        this.loadGroup(group2);
+        return this.groups[2 * group2 + 1];
+      }
+      /**
+      * Returns the program size of this pattern.
+      *
+      * <p>
+      * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+      * "cost". Larger numbers are more expensive than smaller numbers.
+      * </p>
+      *
+      * @returns {number} the program size of this pattern
+      */
+      programSize() {
+        return this.numberOfInstructions;
+      }
+      /**
+      * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+      * @param {string|number} [group=0]
+      * @returns {string|null}
+      */
+      group(group2 = 0) {
+        if (typeof group2 === "string") {
+          const groupInt = this.namedGroups[group2];
+          if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
+          group2 = groupInt;
+        }
+        const start = this.start(group2);
+        const end = this.end(group2);
+        if (start < 0 && end < 0) return null;
+        return this.substring(start, end);
+      }
+      /**
+      * Returns a dictionary map of all named capturing groups and their matched values.
+      * If a group was not matched, its value will be `null`.
+      * @returns {Record<string, string|null>}
+      */
+      getNamedGroups() {
+        if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+        const result = /* @__PURE__ */ Object.create(null);
+        for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
+        return result;
+      }
+      /**
+      * Returns the number of subgroups in this pattern.
+      *
+      * @returns {number} the number of subgroups; the overall match (group 0) does not count
+      */
+      groupCount() {
+        return this.patternGroupCount;
+      }
+      /**
+      * Helper: finds subgroup information if needed for group.
+      * @param {number} group
+      * @private
+      */
+      loadGroup(group2) {
+        if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
+        if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+        if (group2 === 0 || this.hasGroups) return;
+        const end = this.matcherInputLength;
+        const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+        if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+        this.groups = res[1];
+        this.hasGroups = true;
+      }
+      /**
+      * Matches the entire input against the pattern (anchored start and end). If there is a match,
+      * {@code matches} sets the match state to describe it.
+      *
+      * @returns {boolean} true if the entire input matches the pattern
+      */
+      matches() {
+        return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+      }
+      /**
+      * Matches the beginning of input against the pattern (anchored start). If there is a match,
+      * {@code lookingAt} sets the match state to describe it.
+      *
+      * @returns {boolean} true if the beginning of the input matches the pattern
+      */
+      lookingAt() {
+        return this.genMatch(0, RE2Flags.ANCHOR_START);
+      }
+      /**
+      * Matches the input against the pattern (unanchored), starting at a specified position. If there
+      * is a match, {@code find} sets the match state to describe it.
+      *
+      * @param {number|null} [start=null] the input position where the search begins
+      * @returns {boolean} if it finds a match
+      * @throws IndexOutOfBoundsException if start is not a valid input position
+      */
+      find(start = null) {
+        if (start !== null) {
+          if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+          this.reset();
+          return this.genMatch(start, 0);
+        }
+        start = 0;
+        if (this.hasMatch) {
+          start = this.groups[1];
+          if (this.groups[0] === this.groups[1]) {
+            const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+            if (r < 0) start++;
+            else start += r & 7;
+          }
+        }
+        return this.genMatch(start, RE2Flags.UNANCHORED);
+      }
+      /**
+      * Helper: does match starting at start, with RE2 anchor flag.
+      * @param {number} startByte
+      * @param {number} anchor
+      * @returns {boolean}
+      * @private
+      */
+      genMatch(startByte, anchor) {
+        const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+        if (!res[0]) {
+          this.hasMatch = false;
+          return false;
+        }
+        this.groups = res[1];
+        this.hasMatch = true;
+        this.hasGroups = this.patternGroupCount === 0;
+        this.anchorFlag = anchor;
+        return true;
+      }
+      /**
+      * Helper: return substring for [start, end).
+      * @param {number} start
+      * @param {number} end
+      * @returns {string}
+      */
+      substring(start, end) {
+        if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+        return this.matcherInput.asCharSequence().substring(start, end).toString();
+      }
+      /**
+      * Helper for Pattern: return input length.
+      * @returns {number}
+      */
+      inputLength() {
+        return this.matcherInputLength;
+      }
+      /**
+      * Appends to result two strings: the text from the append position up to the beginning of the
+      * most recent match, and then the replacement with submatch groups substituted for references to
+      * them. It advances the append position to where the most recent match ended.
+      *
+      * By default the replacement is expanded as by String.prototype.replace (see
+      * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+      * many digits as still form a valid group number, ${name} is a named group, and a backslash
+      * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+      *
+      * @param {string} replacement the replacement string
+      * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string}
+      * @throws IllegalStateException if there was no most recent match
+      * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+      * @private
+      */
+      appendReplacement(replacement, javaMode = false) {
+        let res = "";
+        const s = this.start();
+        const e = this.end();
+        if (this.appendPos < s) res += this.substring(this.appendPos, s);
+        this.appendPos = e;
+        res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+        return res;
+      }
+      /**
+      * @param {string} replacement - the replacement string
+      * @returns {string}
+      * @private
+      */
+      appendReplacementInternalJava(replacement) {
+        let res = "";
+        let last = 0;
+        const m = replacement.length;
+        let i2 = 0;
+        while (i2 < m) {
+          const cCode = replacement.codePointAt(i2);
+          if (cCode === Codepoint.CODES["\\"]) {
+            if (last < i2) res += replacement.substring(last, i2);
+            i2++;
+            if (i2 >= m) throw new RE2JSGroupException("character to be escaped is missing");
+            last = i2;
+            i2++;
+            continue;
+          }
+          if (cCode === Codepoint.CODES["$"]) {
+            if (last < i2) res += replacement.substring(last, i2);
+            if (i2 + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+            const nextCode = replacement.codePointAt(i2 + 1);
+            if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+              let n = nextCode - Codepoint.CODES["0"];
+              let j = i2 + 2;
+              for (; j < m; j++) {
+                const digit = replacement.codePointAt(j);
+                if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+                n = n * 10 + digit - Codepoint.CODES["0"];
+              }
+              if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
+              const group2 = this.group(n);
+              if (group2 !== null) res += group2;
+              i2 = j;
+              last = i2;
+            } else if (nextCode === Codepoint.CODES["{"]) {
+              let j = i2 + 2;
+              while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+              if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+              const groupName = replacement.substring(i2 + 2, j);
+              const groupVal = this.group(groupName);
+              if (groupVal !== null) res += groupVal;
+              i2 = j + 1;
+              last = i2;
+            } else throw new RE2JSGroupException("Illegal group reference");
+            continue;
+          }
+          i2++;
+        }
+        if (last < m) res += replacement.substring(last, m);
+        return res;
+      }
+      /**
+      * Expands |replacement| for the current match by the rules of String.prototype.replace
+      * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+      * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+      * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+      * (empty when no such group), only when the pattern has named groups. Anything else, such as
+      * "$0" or "$<" without a closing ">", is kept as is.
+      * @param {string} replacement - the replacement string
+      * @returns {string}
+      * @private
+      */
+      appendReplacementInternalJs(replacement) {
+        const isDigit2 = (c) => c >= 48 && c <= 57;
+        const groupCount = this.patternGroupCount;
+        let res = "";
+        let i2 = 0;
+        while (i2 < replacement.length) {
+          const dollar = replacement.indexOf("$", i2);
+          if (dollar < 0) break;
+          res += replacement.substring(i2, dollar);
+          i2 = dollar;
+          const c = replacement.charCodeAt(i2 + 1);
+          if (c === Codepoint.CODES["$"]) {
+            res += "$";
+            i2 += 2;
+          } else if (c === Codepoint.CODES["&"]) {
+            res += this.group(0);
+            i2 += 2;
+          } else if (c === Codepoint.CODES["`"]) {
+            res += this.substring(0, this.start(0));
+            i2 += 2;
+          } else if (c === Codepoint.CODES["'"]) {
+            res += this.substring(this.end(0), this.matcherInputLength);
+            i2 += 2;
+          } else if (isDigit2(c)) {
+            let digits2 = 1;
+            let index2 = c - 48;
+            const c2 = replacement.charCodeAt(i2 + 2);
+            if (isDigit2(c2) && index2 * 10 + c2 - 48 <= groupCount) {
+              digits2 = 2;
+              index2 = index2 * 10 + c2 - 48;
+            }
+            if (index2 >= 1 && index2 <= groupCount) {
+              const group2 = this.group(index2);
+              if (group2 !== null) res += group2;
+            } else res += replacement.substring(i2, i2 + 1 + digits2);
+            i2 += 1 + digits2;
+          } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+            const gt = replacement.indexOf(">", i2 + 2);
+            if (gt < 0) {
+              res += "$<";
+              i2 += 2;
+            } else {
+              const name2 = replacement.substring(i2 + 2, gt);
+              if (Object.hasOwn(this.namedGroups, name2)) {
+                const group2 = this.group(name2);
+                if (group2 !== null) res += group2;
+              }
+              i2 = gt + 1;
+            }
+          } else {
+            res += "$";
+            i2 += 1;
+          }
+        }
+        return res + replacement.substring(i2);
+      }
+      /**
+      * Return the substring of the input from the append position to the end of the
+      * input.
+      * @returns {string}
+      */
+      appendTail() {
+        return this.substring(this.appendPos, this.matcherInputLength);
+      }
+      /**
+      * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+      * {@code appendReplacement}.
+      *
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string} the input string with the matches replaced
+      * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+      */
+      replaceAll(replacement, javaMode = false) {
+        return this.replace(replacement, true, javaMode);
+      }
+      /**
+      * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+      * {@code appendReplacement}.
+      *
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string} the input string with the first match replaced
+      * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+      */
+      replaceFirst(replacement, javaMode = false) {
+        return this.replace(replacement, false, javaMode);
+      }
+      /**
+      * Helper: replaceAll/replaceFirst hybrid.
+      * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+      * @param {boolean} [all=true] - replace all matches
+      * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+      * @returns {string}
+      * @private
+      */
+      replace(replacement, all = true, javaMode = false) {
+        let res = "";
+        this.reset();
+        const isFunc = typeof replacement === "function";
+        let originalInput = null;
+        if (isFunc) {
+          if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+          originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+        }
+        while (this.find()) {
+          res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+          if (!all) break;
+        }
+        res += this.appendTail();
+        return res;
+      }
+      /**
+      * Evaluates a replacer function for the current match and appends the result,
+      * along with any un-matched preceding text, advancing the append position.
+      * @param {Function} replacer - the replacer function
+      * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+      * @returns {string} the evaluated string to append
+      * @private
+      */
+      appendReplacementFunc(replacer, originalInput) {
+        let res = "";
+        const s = this.start();
+        const e = this.end();
+        if (this.appendPos < s) res += this.substring(this.appendPos, s);
+        this.appendPos = e;
+        const args = this.matchArray();
+        args.push(s, originalInput);
+        if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+        res += String(replacer(...args));
+        return res;
+      }
+      /**
+      * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+      * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+      * @returns {Array<string|undefined>}
+      * @private
+      */
+      matchArray() {
+        const result = [this.group(0)];
+        for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
+          const group2 = this.group(i2);
+          result.push(group2 === null ? void 0 : group2);
+        }
+        return result;
+      }
+      /**
+      * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+      * prototype mapping each name to its group (undefined when it did not take part in the match),
+      * or undefined when the pattern has no named groups.
+      * @returns {Record<string, string|undefined>|undefined}
+      * @private
+      */
+      namedGroupsObject() {
+        if (!this.hasNamedGroups) return;
+        const result = this.getNamedGroups();
+        for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
+        return result;
+      }
+    };
+    Inst = class Inst2 {
+      static ALT = 1;
+      static ALT_MATCH = 2;
+      static CAPTURE = 3;
+      static EMPTY_WIDTH = 4;
+      static FAIL = 5;
+      static MATCH = 6;
+      static NOP = 7;
+      static RUNE = 8;
+      static RUNE1 = 9;
+      static RUNE_ANY = 10;
+      static RUNE_ANY_NOT_NL = 11;
+      static LB_WRITE = 12;
+      static LB_CHECK = 13;
+      static isRuneOp(op) {
+        return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+      }
+      static escapeRunes(runes) {
+        let out = '"';
+        for (let rune of runes) out += Utils.escapeRune(rune);
+        out += '"';
+        return out;
+      }
+      constructor(op) {
+        this.op = op;
+        this.out = 0;
+        this.arg = 0;
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.next = null;
+      }
+      matchRune(r) {
+        if (this.runes.length === 1) {
+          const r0 = this.runes[0];
+          if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+          return r === r0;
+        }
+        const len = this.runes.length;
+        if (len === 0) return false;
+        if (len === 2 || len === 4 || len === 6 || len === 8) {
+          for (let j = 0; j < len; j += 2) {
+            if (r < this.runes[j]) return false;
+            if (r <= this.runes[j + 1]) return true;
+          }
+          return false;
+        }
+        let base = 0;
+        let n = len >> 1;
+        while (n > 1) {
+          const half = n >> 1;
+          base += this.runes[base + half << 1] <= r ? half : 0;
+          n -= half;
+        }
+        base += this.runes[base << 1] <= r ? 1 : 0;
+        const m = base - 1;
+        return m >= 0 && r <= this.runes[m << 1 | 1];
+      }
+      matchRunePos(r) {
+        if (this.runes.length === 1) {
+          const r0 = this.runes[0];
+          if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+          return r === r0 ? 0 : -1;
+        }
+        const len = this.runes.length;
+        if (len === 0) return -1;
+        if (len === 2 || len === 4 || len === 6 || len === 8) {
+          for (let j = 0; j < len; j += 2) {
+            if (r < this.runes[j]) return -1;
+            if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+          }
+          return -1;
+        }
+        let base = 0;
+        let n = len >> 1;
+        while (n > 1) {
+          const half = n >> 1;
+          base += this.runes[base + half << 1] <= r ? half : 0;
+          n -= half;
+        }
+        base += this.runes[base << 1] <= r ? 1 : 0;
+        const m = base - 1;
+        return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        switch (this.op) {
+          case Inst2.ALT:
+            return `alt -> ${this.out}, ${this.arg}`;
+          case Inst2.ALT_MATCH:
+            return `altmatch -> ${this.out}, ${this.arg}`;
+          case Inst2.CAPTURE:
+            return `cap ${this.arg} -> ${this.out}`;
+          case Inst2.EMPTY_WIDTH:
+            return `empty ${this.arg} -> ${this.out}`;
+          case Inst2.MATCH:
+            return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+          case Inst2.FAIL:
+            return "fail";
+          case Inst2.NOP:
+            return `nop -> ${this.out}`;
+          case Inst2.LB_WRITE:
+            return `lbwrite ${this.arg} -> ${this.out}`;
+          case Inst2.LB_CHECK:
+            return `lbcheck ${this.arg} -> ${this.out}`;
+          case Inst2.RUNE:
+            if (this.runes === null) return "rune <null>";
+            return [
+              "rune ",
+              Inst2.escapeRunes(this.runes),
+              (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+              " -> ",
+              this.out
+            ].join("");
+          case Inst2.RUNE1:
+            return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+          case Inst2.RUNE_ANY:
+            return `any -> ${this.out}`;
+          case Inst2.RUNE_ANY_NOT_NL:
+            return `anynotnl -> ${this.out}`;
+          default:
+            throw new Error("unhandled case in Inst.toString");
+        }
+      }
+    };
+    Queue = class Queue2 {
+      constructor(numInst) {
+        this.sparse = new Int32Array(numInst);
+        this.densePcs = new Int32Array(numInst);
+        this.denseCaps = null;
+        this.size = 0;
+        this.ncap = 0;
+        this.mainThreads = 0;
+      }
+      static INITIAL_THREADS = 32;
+      init(ncap) {
+        this.ncap = ncap;
+        const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
+        if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+      }
+      growCaps(needed) {
+        const limit = this.densePcs.length * this.ncap;
+        const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+        grown.set(this.denseCaps);
+        this.denseCaps = grown;
+      }
+      contains(pc) {
+        const j = this.sparse[pc];
+        return j < this.size && this.densePcs[j] === pc;
+      }
+      isEmpty() {
+        return this.size === 0;
+      }
+      add(pc) {
+        const j = this.size++;
+        this.sparse[pc] = j;
+        this.densePcs[j] = pc;
+        return j;
+      }
+      clear() {
+        this.size = 0;
+        this.mainThreads = 0;
+      }
+      toString() {
+        let out = "{";
+        for (let i2 = 0; i2 < this.size; i2++) {
+          if (i2 !== 0) out += ", ";
+          out += this.densePcs[i2];
+        }
+        out += "}";
+        return out;
+      }
+    };
+    LookbehindState = class {
+      constructor(prog) {
+        this.pos = -1;
+        this.pcs = new Int32Array(prog.numInst());
+        this.size = 0;
+        this.lbTable = new Int32Array(prog.numLb + 1);
+      }
+      reset() {
+        this.pos = -1;
+        this.size = 0;
+      }
+    };
+    Machine = class Machine2 {
+      static fromRE2(re2) {
+        const m = new Machine2();
+        m.prog = re2.prog;
+        m.re2 = re2;
+        m.q0 = new Queue(m.prog.numInst());
+        m.q1 = new Queue(m.prog.numInst());
+        m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+        m.matched = false;
+        m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+        m.ncap = 0;
+        return m;
+      }
+      constructor() {
+        this.prog = null;
+        this.re2 = null;
+        this.q0 = null;
+        this.q1 = null;
+        this.addStack = null;
+        this.matched = false;
+        this.matchcap = null;
+        this.ncap = 0;
+        this.lbTable = null;
+      }
+      init(ncap) {
+        this.ncap = ncap;
+        if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+        else this.matchcap.fill(-1);
+        this.q0.init(ncap);
+        this.q1.init(ncap);
+        if (this.prog.numLb > 0) {
+          if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+          this.lbTable.fill(-1);
+        }
+      }
+      submatches() {
+        if (this.ncap === 0) return Utils.emptyInts();
+        return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+      }
+      match(input, pos, anchor, lbState = null) {
+        const startCond = this.re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return false;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+        this.matched = false;
+        this.matchcap.fill(-1);
+        const hasLookbehinds = this.prog.numLb > 0;
+        const matchStartPos = pos;
+        let currentPos = pos;
+        let resumeLookbehinds = false;
+        if (hasLookbehinds) {
+          if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+            currentPos = lbState.pos;
+            resumeLookbehinds = true;
+          } else currentPos = 0;
+        }
+        let saveLookbehinds = hasLookbehinds && lbState !== null;
+        let runq = this.q0;
+        let nextq = this.q1;
+        let r = input.step(currentPos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+        }
+        let flag;
+        if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+        else flag = input.context(currentPos);
+        if (hasLookbehinds) {
+          if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+          else this.spawnLookbehinds(runq, currentPos, flag);
+        }
+        while (true) {
+          if (runq.mainThreads === 0) {
+            if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+            if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+            if (this.matched) break;
+            if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+              const advance = input.index(this.re2, currentPos);
+              if (advance < 0) break;
+              currentPos += advance;
+              r = input.step(currentPos);
+              rune = r >> 3;
+              width = r & 7;
+              r = input.step(currentPos + width);
+              rune1 = r >> 3;
+              width1 = r & 7;
+              flag = input.context(currentPos);
+            }
+          }
+          if (currentPos >= matchStartPos) {
+            if (saveLookbehinds) {
+              this.saveLookbehinds(lbState, runq, currentPos);
+              saveLookbehinds = false;
+            }
+            if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+              if (this.ncap > 0) this.matchcap[0] = currentPos;
+              this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+            }
+          }
+          const nextPos = currentPos + width;
+          flag = input.context(nextPos);
+          this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+          if (width === 0) break;
+          if (this.ncap === 0 && this.matched) break;
+          currentPos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r = input.step(currentPos + width);
+            rune1 = r >> 3;
+            width1 = r & 7;
+          }
+          const tmpq = runq;
+          runq = nextq;
+          nextq = tmpq;
+        }
+        runq.clear();
+        nextq.clear();
+        return this.matched;
+      }
+      matchSet(input, pos, anchor) {
+        const startCond = this.re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return [];
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+        let currentPos = this.prog.numLb > 0 ? 0 : pos;
+        let matchStartPos = pos;
+        let runq = this.q0;
+        let nextq = this.q1;
+        let r = input.step(currentPos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+        }
+        let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+        const matches = /* @__PURE__ */ new Set();
+        if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+        while (true) {
+          if (runq.mainThreads === 0) {
+            if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+            if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+          }
+          if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+            if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+          }
+          const nextPos = currentPos + width;
+          flag = input.context(nextPos);
+          for (let j = 0; j < runq.size; j++) {
+            const pc = runq.densePcs[j];
+            const i2 = this.prog.inst[pc];
+            const capOffset = j * this.ncap;
+            let add2 = false;
+            switch (i2.op) {
+              case Inst.MATCH:
+                if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+                matches.add(i2.arg);
+                break;
+              case Inst.RUNE:
+                add2 = i2.matchRune(rune);
+                break;
+              case Inst.RUNE1:
+                add2 = rune === i2.runes[0];
+                break;
+              case Inst.RUNE_ANY:
+                add2 = true;
+                break;
+              case Inst.RUNE_ANY_NOT_NL:
+                add2 = rune !== 10;
+                break;
+              default:
+                continue;
+            }
+            if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
+          }
+          runq.clear();
+          if (width === 0) break;
+          currentPos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r = input.step(currentPos + width);
+            rune1 = r >> 3;
+            width1 = r & 7;
+          }
+          const tmpq = runq;
+          runq = nextq;
+          nextq = tmpq;
+        }
+        nextq.clear();
+        return Array.from(matches).sort((a, b) => a - b);
+      }
+      step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+        const longest = this.re2.longest;
+        for (let j = 0; j < runq.size; j++) {
+          const pc = runq.densePcs[j];
+          const capOffset = j * this.ncap;
+          if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+          const i2 = this.prog.inst[pc];
+          let add2 = false;
+          switch (i2.op) {
+            case Inst.MATCH:
+              if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+              if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+                runq.denseCaps[capOffset + 1] = pos;
+                for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+              }
+              if (!longest) runq.size = 0;
+              this.matched = true;
+              break;
+            case Inst.RUNE:
+              add2 = i2.matchRune(c);
+              break;
+            case Inst.RUNE1:
+              add2 = c === i2.runes[0];
+              break;
+            case Inst.RUNE_ANY:
+              add2 = true;
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              add2 = c !== 10;
+              break;
+            default:
+              continue;
+          }
+          if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
+        }
+        runq.clear();
+      }
+      spawnLookbehinds(q2, pos, flag) {
+        for (let i2 = 0; i2 < this.prog.lbStarts.length; i2++) this.add(q2, this.prog.lbStarts[i2], pos, this.matchcap, 0, flag);
+      }
+      restoreLookbehinds(lbState, q2, flag) {
+        this.lbTable.set(lbState.lbTable);
+        for (let j = 0; j < lbState.size; j++) this.add(q2, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+      }
+      saveLookbehinds(lbState, q2, pos) {
+        let size = 0;
+        for (let j = 0; j < q2.size; j++) {
+          const pc = q2.densePcs[j];
+          if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+        }
+        lbState.size = size;
+        lbState.pos = pos;
+        lbState.lbTable.set(this.lbTable);
+      }
+      add(q2, pc, pos, capArray, capOffset, cond) {
+        const stk = this.addStack;
+        let nstk = 0;
+        for (; ; ) {
+          while (pc !== 0 && !q2.contains(pc)) {
+            const d = q2.add(pc);
+            const inst = this.prog.inst[pc];
+            switch (inst.op) {
+              case Inst.FAIL:
+                pc = 0;
+                break;
+              case Inst.ALT:
+              case Inst.ALT_MATCH:
+                stk[nstk++] = inst.arg;
+                stk[nstk++] = 0;
+                pc = inst.out;
+                break;
+              case Inst.EMPTY_WIDTH:
+                pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+                break;
+              case Inst.NOP:
+                pc = inst.out;
+                break;
+              case Inst.CAPTURE:
+                if (inst.arg < this.ncap) {
+                  stk[nstk++] = -inst.arg - 1;
+                  stk[nstk++] = capArray[capOffset + inst.arg];
+                  capArray[capOffset + inst.arg] = pos;
+                }
+                pc = inst.out;
+                break;
+              case Inst.LB_WRITE:
+                this.lbTable[Math.abs(inst.arg)] = pos;
+                pc = inst.out;
+                break;
+              case Inst.LB_CHECK:
+                if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+                else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+                break;
+              case Inst.MATCH:
+              case Inst.RUNE:
+              case Inst.RUNE1:
+              case Inst.RUNE_ANY:
+              case Inst.RUNE_ANY_NOT_NL:
+                if (this.prog.lbInst[pc] === 0) q2.mainThreads++;
+                if (this.ncap > 0) {
+                  const destOffset = d * this.ncap;
+                  if (destOffset + this.ncap > q2.denseCaps.length) q2.growCaps(destOffset + this.ncap);
+                  for (let c = 0; c < this.ncap; c++) q2.denseCaps[destOffset + c] = capArray[capOffset + c];
+                }
+                pc = 0;
+                break;
+              default:
+                throw new RE2JSInternalException("unhandled");
+            }
+          }
+          if (nstk === 0) return;
+          nstk -= 2;
+          const entry = stk[nstk];
+          if (entry < 0) {
+            capArray[capOffset - entry - 1] = stk[nstk + 1];
+            pc = 0;
+          } else pc = entry;
+        }
+      }
+    };
+    hashState = (pcs, flag, ids) => {
+      let h = -2128831035;
+      for (let i2 = 0; i2 < pcs.length; i2++) {
+        h ^= pcs[i2];
+        h = Math.imul(h, 16777619);
+      }
+      h ^= flag;
+      h = Math.imul(h, 16777619);
+      for (let i2 = 0; i2 < ids.length; i2++) {
+        h ^= ids[i2];
+        h = Math.imul(h, 16777619);
+      }
+      return h;
+    };
+    arraysEqual = (a, b) => {
+      if (a.length !== b.length) return false;
+      for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return false;
+      return true;
+    };
+    isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+    NO_IDS = [];
+    END_TEXT = -1;
+    DFAState = class {
+      constructor(nfaStates, flag, matchIDs) {
+        this.nfaStates = nfaStates;
+        this.flag = flag;
+        this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+        this.matchIDs = matchIDs;
+        this.next = null;
+        this.nextAnchored = null;
+      }
+    };
+    DFA = class DFA2 {
+      static FLAG_EMPTY_MASK = 255;
+      static FLAG_MATCH = 256;
+      static FLAG_LAST_WORD = 512;
+      static FLAG_NEED_SHIFT = 16;
+      static STATE_OVERHEAD = 150;
+      static ARRAY_OVERHEAD = 40;
+      static ELEMENT_SIZE = 8;
+      static TABLE_OVERHEAD = 48;
+      static PROGRESS_PER_STATE = 10;
+      constructor(prog, maxMem = 8388608) {
+        this.prog = prog;
+        this.maxMem = maxMem;
+        this.stateCache = /* @__PURE__ */ new Map();
+        this.stateCount = 0;
+        this.startStates = /* @__PURE__ */ new Map();
+        this.failed = false;
+        for (let pc = 0; pc < prog.numInst(); pc++) {
+          const op = prog.getInst(pc).op;
+          if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+            this.failed = true;
+            break;
+          }
+        }
+        this.computeRuneClasses();
+        this.stateBudget = maxMem;
+        this.memBudget = maxMem;
+      }
+      computeRuneClasses() {
+        const bounds = /* @__PURE__ */ new Set();
+        const addRange = (lo, hi) => {
+          bounds.add(lo);
+          bounds.add(hi + 1);
+        };
+        for (let pc = 0; pc < this.prog.numInst(); pc++) {
+          const inst = this.prog.getInst(pc);
+          switch (inst.op) {
+            case Inst.RUNE:
+            case Inst.RUNE1:
+              if (inst.runes.length === 1) {
+                addRange(inst.runes[0], inst.runes[0]);
+                if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+              } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              addRange(10, 10);
+              break;
+            case Inst.EMPTY_WIDTH:
+              if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+              if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+                addRange(48, 57);
+                addRange(65, 90);
+                addRange(95, 95);
+                addRange(97, 122);
+              }
+          }
+        }
+        bounds.delete(0);
+        this.classBounds = Int32Array.from(bounds).sort();
+        this.numClasses = this.classBounds.length + 1;
+        const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+        for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+        this.latin1Class = latin1Class;
+      }
+      runeClass(r) {
+        if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+        return this.searchClass(r);
+      }
+      searchClass(r) {
+        const bounds = this.classBounds;
+        let lo = 0;
+        let hi = bounds.length;
+        while (lo < hi) {
+          const mid = lo + hi >> 1;
+          if (bounds[mid] <= r) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      }
+      closure(pcs, flag) {
+        const closure = /* @__PURE__ */ new Set();
+        const stack = Array.from(pcs);
+        let needflags = 0;
+        while (stack.length > 0) {
+          const pc = stack.pop();
+          if (pc === 0 || closure.has(pc)) continue;
+          closure.add(pc);
+          const inst = this.prog.getInst(pc);
+          switch (inst.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              stack.push(inst.out);
+              stack.push(inst.arg);
+              break;
+            case Inst.NOP:
+            case Inst.CAPTURE:
+              stack.push(inst.out);
+              break;
+            case Inst.EMPTY_WIDTH:
+              needflags |= inst.arg;
+              if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+          }
+        }
+        return {
+          pcs: Array.from(closure).sort((a, b) => a - b),
+          needflags
+        };
+      }
+      getState(pcs, flag, ids) {
+        const hash = hashState(pcs, flag, ids);
+        const cached2 = this.stateCache.get(hash);
+        if (cached2 instanceof DFAState) {
+          if (isState(cached2, pcs, flag, ids)) return cached2;
+        } else if (cached2 !== void 0) {
+          for (let i2 = 0; i2 < cached2.length; i2++) if (isState(cached2[i2], pcs, flag, ids)) return cached2[i2];
+        }
+        const cost = DFA2.stateCost(pcs, ids);
+        if (this.memBudget < cost) return null;
+        this.memBudget -= cost;
+        const state = new DFAState(pcs, flag, ids);
+        if (cached2 === void 0) this.stateCache.set(hash, state);
+        else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state]);
+        else cached2.push(state);
+        this.stateCount++;
+        return state;
+      }
+      static stateCost(pcs, ids) {
+        const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+        return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+      }
+      *cachedStates() {
+        for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
+        else yield* cached2;
+      }
+      makeState(pcs, flag, ids) {
+        const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+        let stateFlag = flag;
+        if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+        stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+        return this.getState(closure.pcs, stateFlag, ids);
+      }
+      allocTable(state, anchor) {
+        const size = this.numClasses + 1;
+        const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+        if (this.memBudget < cost) return null;
+        this.memBudget -= cost;
+        const table = new Array(size).fill(null);
+        if (anchor === RE2Flags.UNANCHORED) state.next = table;
+        else state.nextAnchored = table;
+        return table;
+      }
+      clearCache() {
+        this.stateCache.clear();
+        this.stateCount = 0;
+        this.startStates.clear();
+        this.memBudget = this.stateBudget;
+      }
+      resetCache(current) {
+        this.clearCache();
+        return this.getState(current.nfaStates, current.flag, current.matchIDs);
+      }
+      step(state, cls, rune, anchor) {
+        let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+        if (table !== null) {
+          const cached2 = table[cls];
+          if (cached2 !== null) return cached2;
+        } else {
+          table = this.allocTable(state, anchor);
+          if (table === null) return null;
+        }
+        const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+        const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+        let beforeflag = oldbeforeflag;
+        let afterflag = 0;
+        if (rune === 10) {
+          beforeflag |= Utils.EMPTY_END_LINE;
+          afterflag |= Utils.EMPTY_BEGIN_LINE;
+        }
+        if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+        const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+        const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+        beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+        let pcs = state.nfaStates;
+        if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+        const nextPCs = [];
+        let ismatch = false;
+        let ids = NO_IDS;
+        for (let i2 = 0; i2 < pcs.length; i2++) {
+          const inst = this.prog.getInst(pcs[i2]);
+          if (inst.op === Inst.MATCH) {
+            if (!ismatch) {
+              ismatch = true;
+              ids = [];
+            }
+            ids.push(inst.arg);
+          } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+        }
+        if (ids.length > 1) ids.sort((a, b) => a - b);
+        if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+        let flag = afterflag;
+        if (ismatch) flag |= DFA2.FLAG_MATCH;
+        if (isword) flag |= DFA2.FLAG_LAST_WORD;
+        const nextState = this.makeState(nextPCs, flag, ids);
+        if (nextState === null) return null;
+        table[cls] = nextState;
+        return nextState;
+      }
+      start(input, pos) {
+        const context = input.context(pos);
+        let flags;
+        if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+        else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+        else {
+          const r = input.step(pos);
+          const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+          flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+        }
+        let state = this.startStates.get(flags);
+        if (state === void 0) {
+          state = this.makeState([this.prog.start], flags, NO_IDS);
+          if (state === null) {
+            this.clearCache();
+            state = this.makeState([this.prog.start], flags, NO_IDS);
+            if (state === null) return null;
+          }
+          this.startStates.set(flags, state);
+        }
+        return state;
+      }
+      stepOrReset(state, cls, rune, anchor, pos, search) {
+        let next = this.step(state, cls, rune, anchor);
+        if (next !== null) return next;
+        if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+        search.resetPos = pos;
+        const restored = this.resetCache(state);
+        if (restored === null) return null;
+        next = this.step(restored, cls, rune, anchor);
+        return next;
+      }
+      run(input, pos, anchor, state, onMatch) {
+        const endPos = input.endPos();
+        const latin1Class = this.latin1Class;
+        const unanchored = anchor === RE2Flags.UNANCHORED;
+        const search = { resetPos: -1 };
+        let i2 = pos;
+        while (i2 < endPos) {
+          const r = input.step(i2);
+          const rune = r >> 3;
+          const width = r & 7;
+          if (width === 0) break;
+          const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+          let next = unanchored && state.next !== null ? state.next[cls] : null;
+          if (next === null) {
+            next = this.stepOrReset(state, cls, rune, anchor, i2, search);
+            if (next === null) return null;
+          }
+          state = next;
+          if (state.isMatch && onMatch(state, false)) return true;
+          if (!unanchored && state.nfaStates.length === 0) return false;
+          i2 += width;
+        }
+        state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i2, search);
+        if (state === null) return null;
+        return state.isMatch && onMatch(state, true);
+      }
+      match(input, pos, anchor) {
+        if (this.failed) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+        const startState = this.start(input, pos);
+        if (startState === null) return null;
+        return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+      }
+      matchSet(input, pos, anchor) {
+        if (this.failed) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+        const startState = this.start(input, pos);
+        if (startState === null) return null;
+        const matches = /* @__PURE__ */ new Set();
+        const collect = (state, atEnd) => {
+          if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+          return false;
+        };
+        if (this.run(input, pos, anchor, startState, collect) === null) return null;
+        return Array.from(matches).sort((a, b) => a - b);
+      }
+    };
+    VISITED_BITS = 32;
+    MAX_BACKTRACK_PROG = 500;
+    INITIAL_JOB_CAPACITY = 256;
+    MAX_BACKTRACK_VECTOR = 262144;
+    BitState = class {
+      constructor() {
+        this.end = 0;
+        this.cap = /* @__PURE__ */ new Int32Array(0);
+        this.matchcap = /* @__PURE__ */ new Int32Array(0);
+        this.ncap = 0;
+        this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+        this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+        this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+        this.jobLen = 0;
+        this.visited = /* @__PURE__ */ new Uint32Array(0);
+      }
+      reset(prog, end, ncap) {
+        this.end = end;
+        this.jobLen = 0;
+        this.ncap = ncap;
+        const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+        if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+        else this.visited.fill(0, 0, visitedSize);
+        if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+        else this.cap.fill(-1, 0, ncap);
+        if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+        else this.matchcap.fill(-1, 0, ncap);
+      }
+      shouldVisit(pc, pos) {
+        const n = pc * (this.end + 1) + pos;
+        const idx = n >>> 5;
+        const mask = 1 << (n & 31);
+        if ((this.visited[idx] & mask) !== 0) return false;
+        this.visited[idx] |= mask;
+        return true;
+      }
+      push(re2, pc, pos, arg) {
+        if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+          if (this.jobLen >= this.jobPc.length) {
+            const newSize = this.jobPc.length * 2;
+            const newPc = new Int32Array(newSize);
+            newPc.set(this.jobPc);
+            this.jobPc = newPc;
+            const newArg = new Uint8Array(newSize);
+            newArg.set(this.jobArg);
+            this.jobArg = newArg;
+            const newPos = new Int32Array(newSize);
+            newPos.set(this.jobPos);
+            this.jobPos = newPos;
+          }
+          this.jobPc[this.jobLen] = pc;
+          this.jobArg[this.jobLen] = arg ? 1 : 0;
+          this.jobPos[this.jobLen] = pos;
+          this.jobLen++;
+        }
+      }
+      tryBacktrack(re2, input, pc, pos, anchor) {
+        const longest = re2.longest;
+        this.push(re2, pc, pos, false);
+        while (this.jobLen > 0) {
+          this.jobLen--;
+          let currentPc = this.jobPc[this.jobLen];
+          let arg = this.jobArg[this.jobLen] === 1;
+          let currentPos = this.jobPos[this.jobLen];
+          let skipShouldVisit = true;
+          while (true) {
+            if (!skipShouldVisit) {
+              if (!this.shouldVisit(currentPc, currentPos)) break;
+            }
+            skipShouldVisit = false;
+            const inst = re2.prog.getInst(currentPc);
+            switch (inst.op) {
+              case Inst.FAIL:
+                break;
+              case Inst.ALT:
+                if (arg) {
+                  arg = false;
+                  currentPc = inst.arg;
+                  continue;
+                } else {
+                  this.push(re2, currentPc, currentPos, true);
+                  currentPc = inst.out;
+                  continue;
+                }
+              case Inst.ALT_MATCH: {
+                const outInst = re2.prog.getInst(inst.out);
+                if (Inst.isRuneOp(outInst.op)) {
+                  this.push(re2, inst.arg, currentPos, false);
+                  currentPc = inst.arg;
+                  currentPos = this.end;
+                  continue;
+                }
+                this.push(re2, inst.out, this.end, false);
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (!inst.matchRune(r >> 3)) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE1: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (r >> 3 !== inst.runes[0]) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE_ANY_NOT_NL: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                if (r >> 3 === 10) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.RUNE_ANY: {
+                const r = input.step(currentPos);
+                if (r === MachineInputBase.EOF()) break;
+                currentPos += r & 7;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.CAPTURE:
+                if (arg) {
+                  this.cap[inst.arg] = currentPos;
+                  break;
+                } else {
+                  if (inst.arg < this.ncap) {
+                    this.push(re2, currentPc, this.cap[inst.arg], true);
+                    this.cap[inst.arg] = currentPos;
+                  }
+                  currentPc = inst.out;
+                  continue;
+                }
+              case Inst.EMPTY_WIDTH: {
+                const flag = input.context(currentPos);
+                if ((inst.arg & ~flag) !== 0) break;
+                currentPc = inst.out;
+                continue;
+              }
+              case Inst.NOP:
+                currentPc = inst.out;
+                continue;
+              case Inst.MATCH: {
+                if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+                if (this.ncap === 0) return true;
+                if (this.ncap > 1) this.cap[1] = currentPos;
+                const old = this.matchcap[1];
+                if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+                if (!longest) return true;
+                if (currentPos === this.end) return true;
+                break;
+              }
+              case Inst.LB_WRITE:
+              case Inst.LB_CHECK:
+                throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+              default:
+                throw new RE2JSInternalException("bad inst");
+            }
+            break;
+          }
+        }
+        return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+      }
+    };
+    bitStatePool = [];
+    Backtracker = class Backtracker2 {
+      static shouldBacktrack(prog) {
+        return prog.numInst() <= MAX_BACKTRACK_PROG;
+      }
+      static maxBitStateLen(prog) {
+        if (!Backtracker2.shouldBacktrack(prog)) return 0;
+        return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+      }
+      static execute(re2, input, pos, anchor, ncap) {
+        const startCond = re2.cond;
+        if (startCond === Utils.EMPTY_ALL) return null;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+        const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+        const end = input.endPos();
+        b.reset(re2.prog, end, ncap);
+        let matched = false;
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+          if (b.ncap > 0) b.cap[0] = pos;
+          if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+        } else {
+          let width = -1;
+          for (; pos <= end && width !== 0; pos += width) {
+            if (re2.prefix.length > 0) {
+              const advance = input.index(re2, pos);
+              if (advance < 0) break;
+              pos += advance;
+            }
+            if (b.ncap > 0) b.cap[0] = pos;
+            if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+              matched = true;
+              break;
+            }
+            const r = input.step(pos);
+            width = r === MachineInputBase.EOF() ? 0 : r & 7;
+          }
+        }
+        if (!matched) {
+          bitStatePool.push(b);
+          return null;
+        }
+        const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
+        bitStatePool.push(b);
+        return result;
+      }
+    };
+    QueueOnePass = class {
+      constructor(size) {
+        this.sparse = new Uint32Array(size);
+        this.dense = new Uint32Array(size);
+        this.size = 0;
+        this.nextIndex = 0;
+      }
+      empty() {
+        return this.nextIndex >= this.size;
+      }
+      next() {
+        return this.dense[this.nextIndex++];
+      }
+      clear() {
+        this.size = 0;
+        this.nextIndex = 0;
+      }
+      contains(u) {
+        return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+      }
+      insert(u) {
+        if (!this.contains(u)) this.insertNew(u);
+      }
+      insertNew(u) {
+        if (u >= this.sparse.length) return;
+        this.sparse[u] = this.size;
+        this.dense[this.size] = u;
+        this.size++;
+      }
+    };
+    mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+      const leftLen = leftRunes.length;
+      const rightLen = rightRunes.length;
+      let lx = 0, rx = 0;
+      const merged = [];
+      const next = [];
+      let ok2 = true;
+      let ix = -1;
+      const extend = (isLeft) => {
+        const newArray = isLeft ? leftRunes : rightRunes;
+        const low = isLeft ? lx : rx;
+        const pc = isLeft ? leftPC : rightPC;
+        if (ix > 0 && newArray[low] <= merged[ix]) return false;
+        merged.push(newArray[low], newArray[low + 1]);
+        if (isLeft) lx += 2;
+        else rx += 2;
+        ix += 2;
+        next.push(pc);
+        return true;
+      };
+      while (lx < leftLen || rx < rightLen) {
+        if (rx >= rightLen) ok2 = extend(true);
+        else if (lx >= leftLen) ok2 = extend(false);
+        else if (rightRunes[rx] < leftRunes[lx]) ok2 = extend(false);
+        else ok2 = extend(true);
+        if (!ok2) return null;
+      }
+      return {
+        merged,
+        next
+      };
+    };
+    OnePassProg = class {
+      constructor(prog) {
+        this.start = prog.start;
+        this.numCap = prog.numCap;
+        this.inst = new Array(prog.inst.length);
+        for (let i2 = 0; i2 < prog.inst.length; i2++) {
+          const orig = prog.inst[i2];
+          const inst = new Inst(orig.op);
+          inst.out = orig.out;
+          inst.arg = orig.arg;
+          inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+          inst.next = null;
+          this.inst[i2] = inst;
+        }
+      }
+    };
+    onePassCopy = (prog) => {
+      const p = new OnePassProg(prog);
+      for (let pc = 0; pc < p.inst.length; pc++) {
+        const inst = p.inst[pc];
+        if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+        let pAOther = "out";
+        let pAAlt = "arg";
+        let instAlt = p.inst[inst[pAAlt]];
+        if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+          pAOther = "arg";
+          pAAlt = "out";
+          instAlt = p.inst[inst[pAAlt]];
+          if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+        }
+        const instOther = p.inst[inst[pAOther]];
+        if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+        let pBAlt = "out";
+        let pBOther = "arg";
+        let patch = false;
+        if (instAlt.out === pc) patch = true;
+        else if (instAlt.arg === pc) {
+          patch = true;
+          pBAlt = "arg";
+          pBOther = "out";
+        }
+        if (patch) instAlt[pBAlt] = inst[pAOther];
+        if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+      }
+      return p;
+    };
+    makeOnePass = (p) => {
+      if (p.inst.length >= 1e3) return null;
+      const instQueue = new QueueOnePass(p.inst.length);
+      const visitQueue = new QueueOnePass(p.inst.length);
+      const onePassRunes = new Array(p.inst.length);
+      const m = new Array(p.inst.length).fill(false);
+      const check = (pc) => {
+        let ok2 = true;
+        const inst = p.inst[pc];
+        if (visitQueue.contains(pc)) return true;
+        visitQueue.insert(pc);
+        switch (inst.op) {
+          case Inst.ALT:
+          case Inst.ALT_MATCH: {
+            ok2 = check(inst.out) && check(inst.arg);
+            let matchOut = m[inst.out];
+            let matchArg = m[inst.arg];
+            if (matchOut && matchArg) return false;
+            if (matchArg) {
+              const tempOut = inst.out;
+              inst.out = inst.arg;
+              inst.arg = tempOut;
+              const tempMatch = matchOut;
+              matchOut = matchArg;
+              matchArg = tempMatch;
+            }
+            if (matchOut) {
+              m[pc] = true;
+              inst.op = Inst.ALT_MATCH;
+            }
+            const leftRunes = onePassRunes[inst.out] || [];
+            const rightRunes = onePassRunes[inst.arg] || [];
+            const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+            if (!mergeRes) return false;
+            onePassRunes[pc] = new Int32Array(mergeRes.merged);
+            inst.next = new Uint32Array(mergeRes.next);
+            break;
+          }
+          case Inst.CAPTURE:
+          case Inst.EMPTY_WIDTH:
+          case Inst.NOP:
+            ok2 = check(inst.out);
+            m[pc] = m[inst.out];
+            onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+            inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+            break;
+          case Inst.MATCH:
+          case Inst.FAIL:
+            m[pc] = inst.op === Inst.MATCH;
+            break;
+          case Inst.RUNE: {
+            m[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            if (!inst.runes || inst.runes.length === 0) {
+              onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+              inst.next = new Uint32Array([inst.out]);
+              break;
+            }
+            let runes = [];
+            if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+              const r0 = inst.runes[0];
+              runes.push(r0, r0);
+              for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+              runes.sort((a, b) => a - b);
+            } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+            onePassRunes[pc] = new Int32Array(runes);
+            inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+            inst.op = Inst.RUNE;
+            break;
+          }
+          case Inst.RUNE1: {
+            m[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            let runes = [];
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+              const r0 = inst.runes[0];
+              runes.push(r0, r0);
+              for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+              runes.sort((a, b) => a - b);
+            } else runes.push(inst.runes[0], inst.runes[0]);
+            onePassRunes[pc] = new Int32Array(runes);
+            inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+            inst.op = Inst.RUNE;
+            break;
+          }
+          case Inst.RUNE_ANY:
+            m[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+            inst.next = new Uint32Array([inst.out]);
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            m[pc] = false;
+            if (inst.next && inst.next.length > 0) break;
+            instQueue.insert(inst.out);
+            onePassRunes[pc] = new Int32Array([
+              0,
+              9,
+              11,
+              Unicode.MAX_RUNE
+            ]);
+            inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        }
+        return ok2;
+      };
+      instQueue.clear();
+      instQueue.insert(p.start);
+      while (!instQueue.empty()) {
+        visitQueue.clear();
+        if (!check(instQueue.next())) return null;
+      }
+      for (let i2 = 0; i2 < p.inst.length; i2++) if (onePassRunes[i2]) p.inst[i2].runes = onePassRunes[i2];
+      return p;
+    };
+    cleanupOnePass = (p, original) => {
+      for (let ix = 0; ix < original.inst.length; ix++) {
+        const instOriginal = original.inst[ix];
+        switch (instOriginal.op) {
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+          case Inst.RUNE:
+            break;
+          case Inst.CAPTURE:
+          case Inst.EMPTY_WIDTH:
+          case Inst.NOP:
+          case Inst.MATCH:
+          case Inst.FAIL:
+            p.inst[ix].next = null;
+            break;
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            p.inst[ix].next = null;
+            p.inst[ix].op = instOriginal.op;
+            p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+        }
+      }
+    };
+    OnePass = class OnePass2 {
+      static compile(prog) {
+        if (prog.start === 0) return null;
+        if (prog.numLb > 0) return null;
+        const startInst = prog.inst[prog.start];
+        if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+        let hasAlt = false;
+        for (let i2 = 0; i2 < prog.inst.length; i2++) if (prog.inst[i2].op === Inst.ALT || prog.inst[i2].op === Inst.ALT_MATCH) {
+          hasAlt = true;
+          break;
+        }
+        for (let i2 = 0; i2 < prog.inst.length; i2++) {
+          const inst = prog.inst[i2];
+          const opOut = prog.inst[inst.out].op;
+          switch (inst.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+              break;
+            case Inst.EMPTY_WIDTH:
+              if (opOut === Inst.MATCH) {
+                if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+                return null;
+              }
+              break;
+            default:
+              if (opOut === Inst.MATCH && hasAlt) return null;
+          }
+        }
+        let p = onePassCopy(prog);
+        p = makeOnePass(p);
+        if (p !== null) cleanupOnePass(p, prog);
+        return p;
+      }
+      static next(inst, r) {
+        const nextIdx = inst.matchRunePos(r);
+        if (nextIdx >= 0) return inst.next[nextIdx];
+        if (inst.op === Inst.ALT_MATCH) return inst.out;
+        return 0;
+      }
+      static execute(re2, input, pos, anchor, ncap) {
+        const onepass = re2.onepass;
+        if (!onepass) return null;
+        const matchcap = new Int32Array(ncap).fill(-1);
+        let matched = false;
+        let r = input.step(pos);
+        let rune = r >> 3;
+        let width = r & 7;
+        let r1 = MachineInputBase.EOF();
+        let rune1 = -1;
+        let width1 = 0;
+        if (r !== MachineInputBase.EOF()) {
+          r1 = input.step(pos + width);
+          if (r1 !== MachineInputBase.EOF()) {
+            rune1 = r1 >> 3;
+            width1 = r1 & 7;
+          }
+        }
+        let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+        let pc = onepass.start;
+        let inst;
+        while (true) {
+          inst = onepass.inst[pc];
+          pc = inst.out;
+          switch (inst.op) {
+            case Inst.MATCH:
+              if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+              matched = true;
+              if (matchcap.length > 0) {
+                matchcap[0] = 0;
+                matchcap[1] = pos;
+              }
+              return ncap === 0 ? [] : Utils.toArray(matchcap);
+            case Inst.RUNE:
+              if (!inst.matchRune(rune)) return null;
+              break;
+            case Inst.RUNE1:
+              if (rune !== inst.runes[0]) return null;
+              break;
+            case Inst.RUNE_ANY:
+              break;
+            case Inst.RUNE_ANY_NOT_NL:
+              if (rune === 10) return null;
+              break;
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              pc = OnePass2.next(inst, rune);
+              continue;
+            case Inst.FAIL:
+              return null;
+            case Inst.NOP:
+              continue;
+            case Inst.EMPTY_WIDTH:
+              if ((inst.arg & ~flag) !== 0) return null;
+              continue;
+            case Inst.CAPTURE:
+              if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+              continue;
+            default:
+              throw new RE2JSInternalException("bad inst");
+          }
+          if (width === 0) break;
+          flag = Utils.emptyOpContext(rune, rune1);
+          pos += width;
+          rune = rune1;
+          width = width1;
+          if (rune !== -1) {
+            r1 = input.step(pos + width);
+            if (r1 !== MachineInputBase.EOF()) {
+              rune1 = r1 >> 3;
+              width1 = r1 & 7;
+            } else {
+              rune1 = -1;
+              width1 = 0;
+            }
+          }
+        }
+        if (!matched) return null;
+        return ncap === 0 ? [] : Utils.toArray(matchcap);
+      }
+    };
+    Regexp = class Regexp2 {
+      static Op = createEnum([
+        "NO_MATCH",
+        "EMPTY_MATCH",
+        "LITERAL",
+        "CHAR_CLASS",
+        "ANY_CHAR_NOT_NL",
+        "ANY_CHAR",
+        "BEGIN_LINE",
+        "END_LINE",
+        "BEGIN_TEXT",
+        "END_TEXT",
+        "WORD_BOUNDARY",
+        "NO_WORD_BOUNDARY",
+        "CAPTURE",
+        "STAR",
+        "PLUS",
+        "QUEST",
+        "REPEAT",
+        "CONCAT",
+        "ALTERNATE",
+        "PLB",
+        "NLB",
+        "LEFT_PAREN",
+        "VERTICAL_BAR"
+      ]);
+      static isPseudoOp(op) {
+        return op >= Regexp2.Op.LEFT_PAREN;
+      }
+      static emptySubs() {
+        return [];
+      }
+      static quoteIfHyphen(rune) {
+        if (rune === Codepoint.CODES["-"]) return "\\";
+        return "";
+      }
+      static fromRegexp(re) {
+        const regex = new Regexp2(re.op);
+        regex.flags = re.flags;
+        regex.subs = re.subs;
+        regex.runes = re.runes;
+        regex.cap = re.cap;
+        regex.min = re.min;
+        regex.max = re.max;
+        regex.name = re.name;
+        regex.namedGroups = re.namedGroups;
+        regex.lb = re.lb;
+        return regex;
+      }
+      constructor(op) {
+        this.op = op;
+        this.flags = 0;
+        this.subs = Regexp2.emptySubs();
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.min = 0;
+        this.max = 0;
+        this.cap = 0;
+        this.name = null;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.lb = 0;
+      }
+      reinit() {
+        this.flags = 0;
+        this.subs = Regexp2.emptySubs();
+        this.runes = /* @__PURE__ */ new Int32Array(0);
+        this.cap = 0;
+        this.min = 0;
+        this.max = 0;
+        this.name = null;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.lb = 0;
+      }
+      toString() {
+        return this.appendTo();
+      }
+      appendTo() {
+        let out = "";
+        switch (this.op) {
+          case Regexp2.Op.NO_MATCH:
+            out += "[^\\x00-\\x{10FFFF}]";
+            break;
+          case Regexp2.Op.EMPTY_MATCH:
+            out += "(?:)";
+            break;
+          case Regexp2.Op.STAR:
+          case Regexp2.Op.PLUS:
+          case Regexp2.Op.QUEST:
+          case Regexp2.Op.REPEAT: {
+            const sub = this.subs[0];
+            if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+            else out += sub.appendTo();
+            switch (this.op) {
+              case Regexp2.Op.STAR:
+                out += "*";
+                break;
+              case Regexp2.Op.PLUS:
+                out += "+";
+                break;
+              case Regexp2.Op.QUEST:
+                out += "?";
+                break;
+              case Regexp2.Op.REPEAT:
+                out += `{${this.min}`;
+                if (this.min !== this.max) {
+                  out += ",";
+                  if (this.max >= 0) out += this.max;
+                }
+                out += "}";
+            }
+            if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+            break;
+          }
+          case Regexp2.Op.CONCAT:
+            for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+            else out += sub.appendTo();
+            break;
+          case Regexp2.Op.ALTERNATE: {
+            let sep8 = "";
+            for (let sub of this.subs) {
+              out += sep8;
+              sep8 = "|";
+              out += sub.appendTo();
+            }
+            break;
+          }
+          case Regexp2.Op.LITERAL:
+            if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+            for (let rune of this.runes) out += Utils.escapeRune(rune);
+            if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+            break;
+          case Regexp2.Op.ANY_CHAR_NOT_NL:
+            out += "(?-s:.)";
+            break;
+          case Regexp2.Op.ANY_CHAR:
+            out += "(?s:.)";
+            break;
+          case Regexp2.Op.PLB:
+            out += `(?<=${this.subs[0].appendTo()})`;
+            break;
+          case Regexp2.Op.NLB:
+            out += `(?<!${this.subs[0].appendTo()})`;
+            break;
+          case Regexp2.Op.CAPTURE:
+            if (this.name === null || this.name.length === 0) out += "(";
+            else out += `(?P<${this.name}>`;
+            if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+            out += ")";
+            break;
+          case Regexp2.Op.BEGIN_TEXT:
+            out += "\\A";
+            break;
+          case Regexp2.Op.END_TEXT:
+            if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+            else out += "\\z";
+            break;
+          case Regexp2.Op.BEGIN_LINE:
+            out += "^";
+            break;
+          case Regexp2.Op.END_LINE:
+            out += "$";
+            break;
+          case Regexp2.Op.WORD_BOUNDARY:
+            out += "\\b";
+            break;
+          case Regexp2.Op.NO_WORD_BOUNDARY:
+            out += "\\B";
+            break;
+          case Regexp2.Op.CHAR_CLASS:
+            if (this.runes.length % 2 !== 0) {
+              out += "[invalid char class]";
+              break;
+            }
+            out += "[";
+            if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+            else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+              out += "^";
+              for (let i2 = 1; i2 < this.runes.length - 1; i2 += 2) {
+                const lo = this.runes[i2] + 1;
+                const hi = this.runes[i2 + 1] - 1;
+                out += Regexp2.quoteIfHyphen(lo);
+                out += Utils.escapeRune(lo);
+                if (lo !== hi) {
+                  out += "-";
+                  out += Regexp2.quoteIfHyphen(hi);
+                  out += Utils.escapeRune(hi);
+                }
+              }
+            } else for (let i2 = 0; i2 < this.runes.length; i2 += 2) {
+              const lo = this.runes[i2];
+              const hi = this.runes[i2 + 1];
+              out += Regexp2.quoteIfHyphen(lo);
+              out += Utils.escapeRune(lo);
+              if (lo !== hi) {
+                out += "-";
+                out += Regexp2.quoteIfHyphen(hi);
+                out += Utils.escapeRune(hi);
+              }
+            }
+            out += "]";
+            break;
+          default:
+            out += this.op;
+        }
+        return out;
+      }
+      maxCap() {
+        let m = 0;
+        if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
+        if (this.subs !== null) for (let sub of this.subs) {
+          const n = sub.maxCap();
+          if (m < n) m = n;
+        }
+        return m;
+      }
+      equals(that) {
+        if (!(that !== null && that instanceof Regexp2)) return false;
+        if (this.op !== that.op) return false;
+        switch (this.op) {
+          case Regexp2.Op.END_TEXT:
+            if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+            break;
+          case Regexp2.Op.LITERAL:
+          case Regexp2.Op.CHAR_CLASS:
+            if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+            if (this.runes === null && that.runes === null) break;
+            if (this.runes === null || that.runes === null) return false;
+            if (this.runes.length !== that.runes.length) return false;
+            for (let i2 = 0; i2 < this.runes.length; i2++) if (this.runes[i2] !== that.runes[i2]) return false;
+            break;
+          case Regexp2.Op.ALTERNATE:
+          case Regexp2.Op.CONCAT:
+            if (this.subs.length !== that.subs.length) return false;
+            for (let i2 = 0; i2 < this.subs.length; ++i2) if (!this.subs[i2].equals(that.subs[i2])) return false;
+            break;
+          case Regexp2.Op.STAR:
+          case Regexp2.Op.PLUS:
+          case Regexp2.Op.QUEST:
+            if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.REPEAT:
+            if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.CAPTURE:
+            if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+            break;
+          case Regexp2.Op.PLB:
+          case Regexp2.Op.NLB:
+            if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+        }
+        return true;
+      }
+    };
+    RegexpWalker = class {
+      static walk(root, handler) {
+        const stack = [];
+        let re = root;
+        let result;
+        for (; ; ) {
+          if (re.subs.length === 0) result = handler.leaf(re);
+          else {
+            const state = handler.enter(re);
+            if (state.result === void 0) {
+              stack.push({
+                re,
+                state,
+                i: 0
+              });
+              re = re.subs[0];
+              continue;
+            }
+            result = state.result;
+          }
+          for (; ; ) {
+            if (stack.length === 0) return result;
+            const frame = stack[stack.length - 1];
+            handler.child(frame.re, frame.state, result, frame.i);
+            frame.i++;
+            if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+              re = frame.re.subs[frame.i];
+              break;
+            }
+            stack.pop();
+            result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+          }
+        }
+      }
+    };
+    AhoCorasick = class {
+      constructor(words, alphabetSize) {
+        const edges = /* @__PURE__ */ new Map();
+        const parent = [0];
+        const unit = [0];
+        const depth = [0];
+        const terminal = [0];
+        for (const word of words) {
+          let node = 0;
+          for (let i2 = 0; i2 < word.length; i2++) {
+            const key = node * alphabetSize + word[i2];
+            let child2 = edges.get(key);
+            if (child2 === void 0) {
+              child2 = parent.length;
+              edges.set(key, child2);
+              parent.push(node);
+              unit.push(word[i2]);
+              depth.push(depth[node] + 1);
+              terminal.push(0);
+            }
+            node = child2;
+          }
+          terminal[node] = 1;
+        }
+        const numNodes = parent.length;
+        const children = new Int32Array(numNodes - 1);
+        for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+        children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
+        const childStart = new Int32Array(numNodes + 1);
+        for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+        for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
+        const childUnit = new Int32Array(numNodes - 1);
+        for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+        this.childStart = childStart;
+        this.childUnit = childUnit;
+        this.childNode = children;
+        const byDepth = new Int32Array(numNodes);
+        for (let n = 0; n < numNodes; n++) byDepth[n] = n;
+        byDepth.sort((a, b) => depth[a] - depth[b]);
+        const fail = new Int32Array(numNodes);
+        const match = Uint8Array.from(terminal);
+        for (let k = 1; k < numNodes; k++) {
+          const c = byDepth[k];
+          const p = parent[c];
+          if (p !== 0) {
+            let f = fail[p];
+            let next = this.next(f, unit[c]);
+            while (next < 0 && f !== 0) {
+              f = fail[f];
+              next = this.next(f, unit[c]);
+            }
+            fail[c] = next >= 0 ? next : 0;
+          }
+          match[c] |= match[fail[c]];
+        }
+        this.fail = fail;
+        this.match = match;
+      }
+      next(node, u) {
+        let lo = this.childStart[node];
+        let hi = this.childStart[node + 1];
+        const units = this.childUnit;
+        while (lo < hi) {
+          const mid = lo + hi >> 1;
+          const m = units[mid];
+          if (m === u) return this.childNode[mid];
+          if (m < u) lo = mid + 1;
+          else hi = mid;
+        }
+        return -1;
+      }
+      advance(node, u) {
+        for (; ; ) {
+          const next = this.next(node, u);
+          if (next >= 0) return next;
+          if (node === 0) return 0;
+          node = this.fail[node];
+        }
+      }
+      searchUTF16(charSeq, start, end) {
+        let node = 0;
+        for (let i2 = start; i2 < end; i2++) {
+          node = this.advance(node, charSeq.charCodeAt(i2));
+          if (this.match[node] === 1) return true;
+        }
+        return false;
+      }
+      searchUTF8(bytes, start, end) {
+        let node = 0;
+        for (let i2 = start; i2 < end; i2++) {
+          node = this.advance(node, bytes[i2]);
+          if (this.match[node] === 1) return true;
+        }
+        return false;
+      }
+    };
+    Prefilter = class Prefilter2 {
+      static Type = {
+        NONE: 0,
+        EXACT: 1,
+        AND: 2,
+        OR: 3
+      };
+      static MAX_SCANS = 32;
+      static MAX_AC_UNITS = 1 << 18;
+      constructor(type) {
+        this.type = type;
+        this.subs = [];
+        this.str = "";
+        this.bytes = null;
+        this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+        this.allExact = false;
+        this.ac16 = null;
+        this.ac8 = null;
+      }
+      automaton16() {
+        if (this.ac16 === null) {
+          const words = this.subs.map((s) => {
+            const arr = new Array(s.str.length);
+            for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
+            return arr;
+          });
+          this.ac16 = new AhoCorasick(words, 65536);
+        }
+        return this.ac16;
+      }
+      automaton8() {
+        if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
+        return this.ac8;
+      }
+      eval(input, pos) {
+        switch (this.type) {
+          case Prefilter2.Type.NONE:
+            return true;
+          case Prefilter2.Type.EXACT:
+            return input.hasString(this, pos);
+          case Prefilter2.Type.AND:
+            for (let i2 = 0; i2 < this.subs.length; i2++) if (!this.subs[i2].eval(input, pos)) return false;
+            return true;
+          case Prefilter2.Type.OR:
+            if (this.allExact) return input.hasAnyString(this, pos);
+            for (let i2 = 0; i2 < this.subs.length; i2++) if (this.subs[i2].eval(input, pos)) return true;
+            return false;
+          default:
+            return true;
+        }
+      }
+    };
+    PrefilterTree = class PrefilterTree2 {
+      static build(re) {
+        if (!re) return new Prefilter(Prefilter.Type.NONE);
+        return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+      }
+      static WALKER = {
+        leaf: (re) => PrefilterTree2.leaf(re),
+        enter: (re) => PrefilterTree2.enter(re),
+        child: (re, state, result) => PrefilterTree2.child(re, state, result),
+        leave: (re, state) => PrefilterTree2.leave(re, state)
+      };
+      static leaf(re) {
+        if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+        if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+        let str3 = "";
+        for (let i2 = 0; i2 < re.runes.length; i2++) {
+          if (Unicode.isUnsearchable(re.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
+          str3 += String.fromCodePoint(re.runes[i2]);
+        }
+        const pf = new Prefilter(Prefilter.Type.EXACT);
+        pf.str = str3;
+        pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+        return pf;
+      }
+      static enter(re) {
+        switch (re.op) {
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.PLUS:
+            return { sub: null };
+          case Regexp.Op.REPEAT:
+            if (re.min >= 1) return { sub: null };
+            return { result: new Prefilter(Prefilter.Type.NONE) };
+          case Regexp.Op.CONCAT:
+            return {
+              pf: new Prefilter(Prefilter.Type.AND),
+              subs: []
+            };
+          case Regexp.Op.ALTERNATE:
+            return {
+              pf: new Prefilter(Prefilter.Type.OR),
+              subs: []
+            };
+          default:
+            return { result: new Prefilter(Prefilter.Type.NONE) };
+        }
+      }
+      static child(re, state, s) {
+        if (state.subs === void 0) {
+          state.sub = s;
+          return;
+        }
+        if (state.pf.type === Prefilter.Type.AND) {
+          if (s.type === Prefilter.Type.NONE) return;
+          if (s.type === Prefilter.Type.AND) {
+            for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+            return;
+          }
+          state.subs.push(s);
+          return;
+        }
+        if (s.type === Prefilter.Type.NONE) {
+          state.result = new Prefilter(Prefilter.Type.NONE);
+          return;
+        }
+        if (s.type === Prefilter.Type.OR) {
+          for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
+          return;
+        }
+        state.subs.push(s);
+      }
+      static leave(re, state) {
+        if (state.subs === void 0) return state.sub;
+        const pf = state.pf;
+        const seen = /* @__PURE__ */ new Set();
+        const subs = [];
+        for (const sub of state.subs) {
+          if (sub.type === Prefilter.Type.EXACT) {
+            if (seen.has(sub.str)) continue;
+            seen.add(sub.str);
+          }
+          subs.push(sub);
+        }
+        if (pf.type === Prefilter.Type.AND) {
+          const kept = [];
+          let cost2 = 0;
+          for (const sub of subs) {
+            if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+            kept.push(sub);
+            cost2 += sub.cost;
+          }
+          if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+          if (kept.length === 1) return kept[0];
+          pf.subs = kept;
+          pf.cost = cost2;
+          return pf;
+        }
+        if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+        if (subs.length === 1) return subs[0];
+        pf.subs = subs;
+        let allExact = true;
+        let cost = 0;
+        let units = 0;
+        for (const sub of subs) {
+          if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+          else units += sub.bytes.length;
+          cost += sub.cost;
+        }
+        if (allExact) {
+          if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+          pf.allExact = true;
+          pf.cost = 1;
+          return pf;
+        }
+        if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+        pf.cost = cost;
+        return pf;
+      }
+    };
+    PatchList = class {
+      /**
+      * @param {number} head - Encoded pointer to the start of the patch list.
+      * @param {number} tail - Encoded pointer to the end of the patch list.
+      */
+      constructor(head = 0, tail = 0) {
+        this.head = head;
+        this.tail = tail;
+      }
+    };
+    Prog = class {
+      constructor() {
+        this.inst = [];
+        this.start = 0;
+        this.numCap = 2;
+        this.lbStarts = [];
+        this.numLb = 0;
+        this.lbInst = null;
+      }
+      getInst(pc) {
+        return this.inst[pc];
+      }
+      numInst() {
+        return this.inst.length;
+      }
+      addInst(op) {
+        this.inst.push(new Inst(op));
+      }
+      markLookbehindInsts() {
+        const lbInst = new Uint8Array(this.inst.length);
+        const pending = this.lbStarts.slice();
+        while (pending.length > 0) {
+          const pc = pending.pop();
+          if (pc === 0 || lbInst[pc] === 1) continue;
+          lbInst[pc] = 1;
+          const i2 = this.inst[pc];
+          switch (i2.op) {
+            case Inst.ALT:
+            case Inst.ALT_MATCH:
+              pending.push(i2.out, i2.arg);
+              break;
+            case Inst.MATCH:
+            case Inst.FAIL:
+              break;
+            default:
+              pending.push(i2.out);
+          }
+        }
+        this.lbInst = lbInst;
+      }
+      skipNop(pc) {
+        let i2 = this.inst[pc];
+        while (i2.op === Inst.NOP || i2.op === Inst.CAPTURE) {
+          i2 = this.inst[pc];
+          pc = i2.out;
+        }
+        return i2;
+      }
+      /** @returns {[boolean, string]} */
+      prefix() {
+        let prefix = "";
+        let i2 = this.skipNop(this.start);
+        if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) return [i2.op === Inst.MATCH, prefix];
+        while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i2.runes[0])) {
+          prefix += String.fromCodePoint(i2.runes[0]);
+          i2 = this.skipNop(i2.out);
+        }
+        return [i2.op === Inst.MATCH, prefix];
+      }
+      startCond() {
+        let flag = 0;
+        let pc = this.start;
+        loop: for (; ; ) {
+          const i2 = this.inst[pc];
+          switch (i2.op) {
+            case Inst.EMPTY_WIDTH:
+              flag |= i2.arg;
+              break;
+            case Inst.FAIL:
+              return -1;
+            case Inst.CAPTURE:
+            case Inst.NOP:
+              break;
+            default:
+              break loop;
+          }
+          pc = i2.out;
+        }
+        return flag;
+      }
+      patch(l, val) {
+        let head = l.head;
+        while (head !== 0) {
+          const i2 = this.inst[head >> 1];
+          if ((head & 1) === 0) {
+            head = i2.out;
+            i2.out = val;
+          } else {
+            head = i2.arg;
+            i2.arg = val;
+          }
+        }
+      }
+      append(l1, l2) {
+        if (l1.head === 0) return l2;
+        if (l2.head === 0) return l1;
+        const i2 = this.inst[l1.tail >> 1];
+        if ((l1.tail & 1) === 0) i2.out = l2.head;
+        else i2.arg = l2.head;
+        return new PatchList(l1.head, l2.tail);
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        let out = "";
+        for (let pc = 0; pc < this.inst.length; pc++) {
+          const len = out.length;
+          out += pc;
+          if (pc === this.start) out += "*";
+          out += "        ".substring(out.length - len);
+          out += this.inst[pc];
+          out += "\n";
+        }
+        return out;
+      }
+    };
+    ANY_RUNE_NOT_NL = new Int32Array([
+      0,
+      Codepoint.CODES["\n"] - 1,
+      Codepoint.CODES["\n"] + 1,
+      Unicode.MAX_RUNE
+    ]);
+    ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+    Frag = class {
+      constructor(i2 = 0, out = new PatchList(), nullable = false) {
+        this.i = i2;
+        this.out = out;
+        this.nullable = nullable;
+      }
+    };
+    Compiler = class Compiler2 {
+      static compileRegexp(re) {
+        const c = new Compiler2();
+        const f = c.compile(re);
+        c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+        c.prog.start = f.i;
+        c.prog.markLookbehindInsts();
+        return c.prog;
+      }
+      static compileSet(regexps) {
+        const c = new Compiler2();
+        if (regexps.length === 0) {
+          c.prog.start = c.newInst(Inst.FAIL).i;
+          c.prog.markLookbehindInsts();
+          return c.prog;
+        }
+        let starts = [];
+        for (let i2 = 0; i2 < regexps.length; i2++) {
+          c.lbOffset = c.prog.numLb;
+          const f = c.compile(regexps[i2]);
+          const m = c.newInst(Inst.MATCH);
+          c.prog.getInst(m.i).arg = i2;
+          c.prog.patch(f.out, m.i);
+          starts.push(f.i);
+        }
+        let start = starts[0];
+        for (let i2 = 1; i2 < starts.length; i2++) {
+          const f = c.newInst(Inst.ALT);
+          const inst = c.prog.getInst(f.i);
+          inst.out = start;
+          inst.arg = starts[i2];
+          start = f.i;
+        }
+        c.prog.start = start;
+        c.prog.markLookbehindInsts();
+        return c.prog;
+      }
+      constructor() {
+        this.prog = new Prog();
+        this.newInst(Inst.FAIL);
+        this.lbOffset = 0;
+        this.runeCache = /* @__PURE__ */ new Map();
+        this.walker = {
+          leaf: (re) => this.leaf(re),
+          enter: (re) => this.enter(re),
+          child: (re, state, result) => this.child(re, state, result),
+          leave: (re, state) => this.leave(re, state)
+        };
+      }
+      newInst(op) {
+        this.prog.addInst(op);
+        return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+      }
+      nop() {
+        const f = this.newInst(Inst.NOP);
+        f.out = new PatchList(f.i << 1, f.i << 1);
+        return f;
+      }
+      fail() {
+        return new Frag();
+      }
+      cap(arg) {
+        const f = this.newInst(Inst.CAPTURE);
+        f.out = new PatchList(f.i << 1, f.i << 1);
+        this.prog.getInst(f.i).arg = arg;
+        if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+        return f;
+      }
+      cat(f1, f2) {
+        if (f1.i === 0 || f2.i === 0) {
+          this.prog.patch(f1.out, 0);
+          this.prog.patch(f2.out, 0);
+          return this.fail();
+        }
+        this.prog.patch(f1.out, f2.i);
+        return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+      }
+      alt(f1, f2) {
+        if (f1.i === 0) return f2;
+        if (f2.i === 0) return f1;
+        const f = this.newInst(Inst.ALT);
+        const i2 = this.prog.getInst(f.i);
+        i2.out = f1.i;
+        i2.arg = f2.i;
+        f.out = this.prog.append(f1.out, f2.out);
+        f.nullable = f1.nullable || f2.nullable;
+        return f;
+      }
+      loop(f1, nongreedy) {
+        const f = this.newInst(Inst.ALT);
+        const i2 = this.prog.getInst(f.i);
+        if (nongreedy) {
+          i2.arg = f1.i;
+          f.out = new PatchList(f.i << 1, f.i << 1);
+        } else {
+          i2.out = f1.i;
+          f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+        }
+        this.prog.patch(f1.out, f.i);
+        return f;
+      }
+      quest(f1, nongreedy) {
+        if (f1.i === 0) return this.nop();
+        const f = this.newInst(Inst.ALT);
+        const i2 = this.prog.getInst(f.i);
+        if (nongreedy) {
+          i2.arg = f1.i;
+          f.out = new PatchList(f.i << 1, f.i << 1);
+        } else {
+          i2.out = f1.i;
+          f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+        }
+        f.out = this.prog.append(f.out, f1.out);
+        return f;
+      }
+      star(f1, nongreedy) {
+        if (f1.i === 0) return this.nop();
+        if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+        return this.loop(f1, nongreedy);
+      }
+      plus(f1, nongreedy) {
+        if (f1.i === 0) return this.fail();
+        return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+      }
+      empty(op) {
+        const f = this.newInst(Inst.EMPTY_WIDTH);
+        this.prog.getInst(f.i).arg = op;
+        f.out = new PatchList(f.i << 1, f.i << 1);
+        return f;
+      }
+      rune(runes, flags) {
+        const f = this.newInst(Inst.RUNE);
+        f.nullable = false;
+        const i2 = this.prog.getInst(f.i);
+        i2.runes = runes;
+        flags &= RE2Flags.FOLD_CASE;
+        if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+        i2.arg = flags;
+        f.out = new PatchList(f.i << 1, f.i << 1);
+        if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i2.op = Inst.RUNE1;
+        else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY;
+        else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY_NOT_NL;
+        return f;
+      }
+      lookBehind(a, parsedLb) {
+        const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+        const id = this.newInst(Inst.LB_WRITE);
+        this.prog.getInst(id.i).arg = lb;
+        const any = this.rune(ANY_RUNE, 0);
+        const dotStar = this.star(any, true);
+        const lbAutomaton = this.cat(dotStar, a);
+        this.prog.patch(lbAutomaton.out, id.i);
+        const checkId = this.newInst(Inst.LB_CHECK);
+        this.prog.getInst(checkId.i).arg = lb;
+        this.prog.lbStarts.push(lbAutomaton.i);
+        if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+        checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+        return checkId;
+      }
+      compile(re) {
+        return RegexpWalker.walk(re, this.walker);
+      }
+      leaf(re) {
+        switch (re.op) {
+          case Regexp.Op.NO_MATCH:
+            return this.fail();
+          case Regexp.Op.EMPTY_MATCH:
+            return this.nop();
+          case Regexp.Op.LITERAL: {
+            if (re.runes.length === 0) return this.nop();
+            let f = null;
+            for (let r of re.runes) {
+              let singleRune = this.runeCache.get(r);
+              if (singleRune === void 0) {
+                singleRune = new Int32Array([r]);
+                this.runeCache.set(r, singleRune);
+              }
+              const f1 = this.rune(singleRune, re.flags);
+              f = f === null ? f1 : this.cat(f, f1);
+            }
+            return f;
+          }
+          case Regexp.Op.CHAR_CLASS:
+            return this.rune(re.runes, re.flags);
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            return this.rune(ANY_RUNE_NOT_NL, 0);
+          case Regexp.Op.ANY_CHAR:
+            return this.rune(ANY_RUNE, 0);
+          case Regexp.Op.BEGIN_LINE:
+            return this.empty(Utils.EMPTY_BEGIN_LINE);
+          case Regexp.Op.END_LINE:
+            return this.empty(Utils.EMPTY_END_LINE);
+          case Regexp.Op.BEGIN_TEXT:
+            return this.empty(Utils.EMPTY_BEGIN_TEXT);
+          case Regexp.Op.END_TEXT:
+            return this.empty(Utils.EMPTY_END_TEXT);
+          case Regexp.Op.WORD_BOUNDARY:
+            return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+          case Regexp.Op.NO_WORD_BOUNDARY:
+            return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return this.nop();
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+      enter(re) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return { sub: null };
+          case Regexp.Op.CAPTURE:
+            return {
+              bra: this.cap(re.cap << 1),
+              sub: null
+            };
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return { f: null };
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+      child(re, state, f1) {
+        if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+        else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+        else state.sub = f1;
+      }
+      leave(re, state) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+            return this.lookBehind(state.sub, re.lb);
+          case Regexp.Op.CAPTURE: {
+            const ket = this.cap(re.cap << 1 | 1);
+            return this.cat(this.cat(state.bra, state.sub), ket);
+          }
+          case Regexp.Op.STAR:
+            return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.PLUS:
+            return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.QUEST:
+            return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return state.f;
+          default:
+            throw new RE2JSCompileException("regexp: unhandled case in compile");
+        }
+      }
+    };
+    Simplify = class Simplify2 {
+      static simplify(re) {
+        if (re === null) return null;
+        return RegexpWalker.walk(re, Simplify2.WALKER);
+      }
+      static WALKER = {
+        leaf: (re) => Simplify2.leaf(re),
+        enter: (re) => Simplify2.enter(re),
+        child: (re, state, result, i2) => Simplify2.child(re, state, result, i2),
+        leave: (re, state) => Simplify2.leave(re, state)
+      };
+      static leaf(re) {
+        if (re.op === Regexp.Op.CHAR_CLASS) {
+          if (re.runes === null) return re;
+          if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+          if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+        }
+        return re;
+      }
+      static enter(re) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return { sub: null };
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            return {
+              subs: [],
+              changed: false
+            };
+          case Regexp.Op.REPEAT:
+            if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+            return { sub: null };
+          default:
+            return { result: re };
+        }
+      }
+      static child(re, state, nsub, i2) {
+        if (state.subs === void 0) {
+          state.sub = nsub;
+          return;
+        }
+        if (nsub !== re.subs[i2]) state.changed = true;
+        if (re.op === Regexp.Op.CONCAT) {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            state.result = new Regexp(Regexp.Op.NO_MATCH);
+            return;
+          }
+          if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+            state.changed = true;
+            return;
+          }
+          if (nsub.op === Regexp.Op.CONCAT) {
+            state.changed = true;
+            for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+            return;
+          }
+        } else {
+          if (nsub.op === Regexp.Op.NO_MATCH) {
+            state.changed = true;
+            return;
+          }
+          if (nsub.op === Regexp.Op.ALTERNATE) {
+            state.changed = true;
+            for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+            return;
+          }
+        }
+        state.subs.push(nsub);
+      }
+      static leave(re, state) {
+        switch (re.op) {
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE: {
+            const sub = state.sub;
+            if (sub !== re.subs[0]) {
+              const nre = Regexp.fromRegexp(re);
+              nre.runes = /* @__PURE__ */ new Int32Array(0);
+              nre.subs = [sub];
+              return nre;
+            }
+            return re;
+          }
+          case Regexp.Op.CONCAT:
+          case Regexp.Op.ALTERNATE:
+            if (state.changed) {
+              const newSubs = state.subs;
+              if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+              if (newSubs.length === 1) return newSubs[0];
+              const nre = Regexp.fromRegexp(re);
+              nre.runes = /* @__PURE__ */ new Int32Array(0);
+              nre.subs = newSubs;
+              return nre;
+            }
+            return re;
+          case Regexp.Op.STAR:
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+          case Regexp.Op.REPEAT:
+            return Simplify2.simplifyRepeat(re, state.sub);
+          default:
+            return re;
+        }
+      }
+      static simplifyRepeat(re, sub) {
+        if (re.max === -1) {
+          if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+          if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+          const subs = [];
+          for (let i2 = 0; i2 < re.min - 1; i2++) subs.push(sub);
+          subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+          return Simplify2.concat(subs);
+        }
+        if (re.min === 1 && re.max === 1) return sub;
+        let prefixSubs = null;
+        if (re.min > 0) {
+          prefixSubs = [];
+          for (let i2 = 0; i2 < re.min; i2++) prefixSubs.push(sub);
+        }
+        if (re.max > re.min) {
+          let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+          for (let i2 = re.min + 1; i2 < re.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+          if (prefixSubs === null) return suffix;
+          prefixSubs.push(suffix);
+        }
+        if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+        return new Regexp(Regexp.Op.NO_MATCH);
+      }
+      static concat(subs) {
+        const newSubs = [];
+        for (let i2 = 0; i2 < subs.length; i2++) {
+          const sub = subs[i2];
+          if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+          if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+          if (sub.op === Regexp.Op.CONCAT) {
+            for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+            continue;
+          }
+          newSubs.push(sub);
+        }
+        if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+        if (newSubs.length === 1) return newSubs[0];
+        const nre = new Regexp(Regexp.Op.CONCAT);
+        nre.subs = newSubs;
+        return nre;
+      }
+      static simplify1(op, flags, sub, re) {
+        if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+        if (sub.op === Regexp.Op.NO_MATCH) {
+          if (op === Regexp.Op.PLUS) return sub;
+          return new Regexp(Regexp.Op.EMPTY_MATCH);
+        }
+        if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+        if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+        const nre = new Regexp(op);
+        nre.flags = flags;
+        nre.subs = [sub];
+        return nre;
+      }
+    };
+    CharGroup = class {
+      constructor(sign, cls) {
+        this.sign = sign;
+        this.cls = cls;
+      }
+    };
+    code1 = [48, 57];
+    code2 = [
+      9,
+      10,
+      12,
+      13,
+      32,
+      32
+    ];
+    code3 = [
+      48,
+      57,
+      65,
+      90,
+      95,
+      95,
+      97,
+      122
+    ];
+    PERL_GROUPS = /* @__PURE__ */ new Map([
+      ["\\d", new CharGroup(1, code1)],
+      ["\\D", new CharGroup(-1, code1)],
+      ["\\s", new CharGroup(1, code2)],
+      ["\\S", new CharGroup(-1, code2)],
+      ["\\w", new CharGroup(1, code3)],
+      ["\\W", new CharGroup(-1, code3)]
+    ]);
+    code4 = [
+      48,
+      57,
+      65,
+      90,
+      97,
+      122
+    ];
+    code5 = [
+      65,
+      90,
+      97,
+      122
+    ];
+    code6 = [0, 127];
+    code7 = [
+      9,
+      9,
+      32,
+      32
+    ];
+    code8 = [
+      0,
+      31,
+      127,
+      127
+    ];
+    code9 = [48, 57];
+    code10 = [33, 126];
+    code11 = [97, 122];
+    code12 = [32, 126];
+    code13 = [
+      33,
+      47,
+      58,
+      64,
+      91,
+      96,
+      123,
+      126
+    ];
+    code14 = [
+      9,
+      13,
+      32,
+      32
+    ];
+    code15 = [65, 90];
+    code16 = [
+      48,
+      57,
+      65,
+      90,
+      95,
+      95,
+      97,
+      122
+    ];
+    code17 = [
+      48,
+      57,
+      65,
+      70,
+      97,
+      102
+    ];
+    POSIX_GROUPS = /* @__PURE__ */ new Map([
+      ["[:alnum:]", new CharGroup(1, code4)],
+      ["[:^alnum:]", new CharGroup(-1, code4)],
+      ["[:alpha:]", new CharGroup(1, code5)],
+      ["[:^alpha:]", new CharGroup(-1, code5)],
+      ["[:ascii:]", new CharGroup(1, code6)],
+      ["[:^ascii:]", new CharGroup(-1, code6)],
+      ["[:blank:]", new CharGroup(1, code7)],
+      ["[:^blank:]", new CharGroup(-1, code7)],
+      ["[:cntrl:]", new CharGroup(1, code8)],
+      ["[:^cntrl:]", new CharGroup(-1, code8)],
+      ["[:digit:]", new CharGroup(1, code9)],
+      ["[:^digit:]", new CharGroup(-1, code9)],
+      ["[:graph:]", new CharGroup(1, code10)],
+      ["[:^graph:]", new CharGroup(-1, code10)],
+      ["[:lower:]", new CharGroup(1, code11)],
+      ["[:^lower:]", new CharGroup(-1, code11)],
+      ["[:print:]", new CharGroup(1, code12)],
+      ["[:^print:]", new CharGroup(-1, code12)],
+      ["[:punct:]", new CharGroup(1, code13)],
+      ["[:^punct:]", new CharGroup(-1, code13)],
+      ["[:space:]", new CharGroup(1, code14)],
+      ["[:^space:]", new CharGroup(-1, code14)],
+      ["[:upper:]", new CharGroup(1, code15)],
+      ["[:^upper:]", new CharGroup(-1, code15)],
+      ["[:word:]", new CharGroup(1, code16)],
+      ["[:^word:]", new CharGroup(-1, code16)],
+      ["[:xdigit:]", new CharGroup(1, code17)],
+      ["[:^xdigit:]", new CharGroup(-1, code17)]
+    ]);
+    CharClass = class CharClass2 {
+      static charClassToString(r, len) {
+        let result = "[";
+        for (let i2 = 0; i2 < len; i2 += 2) {
+          if (i2 > 0) result += " ";
+          const lo = r[i2];
+          const hi = r[i2 + 1];
+          if (lo === hi) result += `0x${lo.toString(16)}`;
+          else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+        }
+        result += "]";
+        return result;
+      }
+      static sortRanges(array, len) {
+        const n = len >> 1;
+        const order = new Array(n);
+        for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
+        order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
+        const sorted = array.slice(0, len);
+        for (let i2 = 0; i2 < n; i2++) {
+          array[2 * i2] = sorted[2 * order[i2]];
+          array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
+        }
+      }
+      /**
+      * @param {number[]|Int32Array} [r]
+      */
+      constructor(r = Utils.emptyInts()) {
+        this.r = r;
+        this.len = r.length;
+      }
+      toArray() {
+        if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+        return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+      }
+      toGrowableArray() {
+        if (Array.isArray(this.r)) {
+          this.r.length = this.len;
+          return this.r;
+        }
+        return Array.from(this.r.subarray(0, this.len));
+      }
+      cleanClass() {
+        if (this.len < 4) return this;
+        CharClass2.sortRanges(this.r, this.len);
+        let w = 2;
+        for (let i2 = 2; i2 < this.len; i2 += 2) {
+          const lo = this.r[i2];
+          const hi = this.r[i2 + 1];
+          if (lo <= this.r[w - 1] + 1) {
+            if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+            continue;
+          }
+          this.r[w] = lo;
+          this.r[w + 1] = hi;
+          w += 2;
+        }
+        this.len = w;
+        return this;
+      }
+      appendLiteral(x2, flags) {
+        return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x2, x2) : this.appendRange(x2, x2);
+      }
+      appendRange(lo, hi) {
+        if (this.len > 0) {
+          for (let i2 = 2; i2 <= 4; i2 += 2) if (this.len >= i2) {
+            const rlo = this.r[this.len - i2];
+            const rhi = this.r[this.len - i2 + 1];
+            if (lo <= rhi + 1 && rlo <= hi + 1) {
+              if (lo < rlo) this.r[this.len - i2] = lo;
+              if (hi > rhi) this.r[this.len - i2 + 1] = hi;
+              return this;
+            }
+          }
+        }
+        this.r[this.len++] = lo;
+        this.r[this.len++] = hi;
+        return this;
+      }
+      appendFoldedRange(lo, hi) {
+        if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+        if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+        if (lo < Unicode.MIN_FOLD) {
+          this.appendRange(lo, Unicode.MIN_FOLD - 1);
+          lo = Unicode.MIN_FOLD;
+        }
+        if (hi > Unicode.MAX_FOLD) {
+          this.appendRange(Unicode.MAX_FOLD + 1, hi);
+          hi = Unicode.MAX_FOLD;
+        }
+        for (let c = lo; c <= hi; c++) {
+          this.appendRange(c, c);
+          for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+        }
+        return this;
+      }
+      appendClass(x2) {
+        for (let i2 = 0; i2 < x2.length; i2 += 2) this.appendRange(x2[i2], x2[i2 + 1]);
+        return this;
+      }
+      appendFoldedClass(x2) {
+        for (let i2 = 0; i2 < x2.length; i2 += 2) this.appendFoldedRange(x2[i2], x2[i2 + 1]);
+        return this;
+      }
+      appendNegatedClass(x2) {
+        let nextLo = 0;
+        for (let i2 = 0; i2 < x2.length; i2 += 2) {
+          const lo = x2[i2];
+          const hi = x2[i2 + 1];
+          if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+          nextLo = hi + 1;
+        }
+        if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+        return this;
+      }
+      appendTable(table) {
+        for (let i2 = 0; i2 < table.length; ++i2) {
+          const lo = table.getLo(i2);
+          const hi = table.getHi(i2);
+          const stride = table.getStride(i2);
+          if (stride === 1) {
+            this.appendRange(lo, hi);
+            continue;
+          }
+          for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+        }
+        return this;
+      }
+      appendNegatedTable(table) {
+        let nextLo = 0;
+        for (let i2 = 0; i2 < table.length; ++i2) {
+          const lo = table.getLo(i2);
+          const hi = table.getHi(i2);
+          const stride = table.getStride(i2);
+          if (stride === 1) {
+            if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+            nextLo = hi + 1;
+            continue;
+          }
+          for (let c = lo; c <= hi; c += stride) {
+            if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+            nextLo = c + 1;
+          }
+        }
+        if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+        return this;
+      }
+      appendTableWithSign(table, sign) {
+        return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+      }
+      negateClass() {
+        let nextLo = 0;
+        let w = 0;
+        for (let i2 = 0; i2 < this.len; i2 += 2) {
+          const lo = this.r[i2];
+          const hi = this.r[i2 + 1];
+          if (nextLo <= lo - 1) {
+            this.r[w] = nextLo;
+            this.r[w + 1] = lo - 1;
+            w += 2;
+          }
+          nextLo = hi + 1;
+        }
+        this.len = w;
+        if (nextLo <= Unicode.MAX_RUNE) {
+          this.r[this.len++] = nextLo;
+          this.r[this.len++] = Unicode.MAX_RUNE;
+        }
+        return this;
+      }
+      appendClassWithSign(x2, sign) {
+        return sign < 0 ? this.appendNegatedClass(x2) : this.appendClass(x2);
+      }
+      appendGroup(g, foldCase) {
+        let cls = g.cls;
+        if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+        return this.appendClassWithSign(cls, g.sign);
+      }
+      toString() {
+        return CharClass2.charClassToString(this.r, this.len);
+      }
+    };
+    StringIterator = class {
+      constructor(str3) {
+        this.str = str3;
+        this.position = 0;
+      }
+      pos() {
+        return this.position;
+      }
+      rewindTo(pos) {
+        this.position = pos;
+      }
+      more() {
+        return this.position < this.str.length;
+      }
+      peek() {
+        return this.str.codePointAt(this.position);
+      }
+      skip(n) {
+        this.position += n;
+      }
+      skipString(s) {
+        this.position += s.length;
+      }
+      pop() {
+        const r = this.str.codePointAt(this.position);
+        this.position += Utils.charCount(r);
+        return r;
+      }
+      lookingAt(s) {
+        return this.str.startsWith(s, this.position);
+      }
+      rest() {
+        return this.str.substring(this.position);
+      }
+      from(beforePos) {
+        return this.str.substring(beforePos, this.position);
+      }
+      toString() {
+        return this.rest();
+      }
+    };
+    Parser = class Parser2 {
+      static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+      static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+      static ERR_INVALID_ESCAPE = "invalid escape sequence";
+      static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+      static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+      static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+      static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+      static ERR_MISSING_BRACKET = "missing closing ]";
+      static ERR_MISSING_PAREN = "missing closing )";
+      static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+      static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+      static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+      static ERR_UNEXPECTED_PAREN = "unexpected )";
+      static ERR_NESTING_DEPTH = "expression nests too deeply";
+      static ERR_LARGE = "expression too large";
+      static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+      static MAX_HEIGHT = 1e3;
+      static MAX_SIZE = 1398101;
+      static MAX_RUNES = 33554432;
+      static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        Unicode.MAX_RUNE,
+        1
+      ]));
+      static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        127,
+        1
+      ]));
+      static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+        0,
+        127,
+        1,
+        383,
+        383,
+        1,
+        8490,
+        8490,
+        1
+      ]));
+      static unicodeTable(name2) {
+        if (name2 === "Any") return {
+          tab: Parser2.ANY_TABLE,
+          fold: Parser2.ANY_TABLE,
+          sign: 1
+        };
+        if (name2 === "Ascii") return {
+          tab: Parser2.ASCII_TABLE,
+          fold: Parser2.ASCII_FOLD_TABLE,
+          sign: 1
+        };
+        if (name2 === "Assigned") return {
+          tab: UnicodeTables.CATEGORIES.get("Cn"),
+          fold: UnicodeTables.CATEGORIES.get("Cn"),
+          sign: -1
+        };
+        if (name2 === "Lc") return {
+          tab: UnicodeTables.CATEGORIES.get("LC"),
+          fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+          sign: 1
+        };
+        if (UnicodeTables.CATEGORIES.has(name2)) return {
+          tab: UnicodeTables.CATEGORIES.get(name2),
+          fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
+          sign: 1
+        };
+        if (UnicodeTables.SCRIPTS.has(name2)) return {
+          tab: UnicodeTables.SCRIPTS.get(name2),
+          fold: UnicodeTables.FOLD_SCRIPT.get(name2),
+          sign: 1
+        };
+        return null;
+      }
+      static minFoldRune(r) {
+        if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+        let min = r;
+        const r0 = r;
+        for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+        return min;
+      }
+      static leadingRegexp(re) {
+        if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          const sub = re.subs[0];
+          if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+          return sub;
+        }
+        return re;
+      }
+      static literalRegexp(s, flags) {
+        const re = new Regexp(Regexp.Op.LITERAL);
+        re.flags = flags;
+        re.runes = Utils.stringToRunes(s);
+        return re;
+      }
+      /**
+      * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+      * @param {string} pattern
+      * @param {number} flags
+      */
+      static parse(pattern, flags) {
+        return new Parser2(pattern, flags).parseInternal();
+      }
+      static parseRepeat(t) {
+        const start = t.pos();
+        if (!t.more() || !t.lookingAt("{")) return -1;
+        t.skip(1);
+        const min = Parser2.parseInt(t);
+        if (min === -1) return -1;
+        if (!t.more()) return -1;
+        let max2;
+        if (!t.lookingAt(",")) max2 = min;
+        else {
+          t.skip(1);
+          if (!t.more()) return -1;
+          if (t.lookingAt("}")) max2 = -1;
+          else if ((max2 = Parser2.parseInt(t)) === -1) return -1;
+        }
+        if (!t.more() || !t.lookingAt("}")) return -1;
+        t.skip(1);
+        if (min < 0 || min > 1e3 || max2 === -2 || max2 > 1e3 || max2 >= 0 && min > max2) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
+        return min << 16 | max2 & Unicode.MAX_BMP;
+      }
+      static isValidCaptureName(name2) {
+        if (name2.length === 0) return false;
+        for (let i2 = 0; i2 < name2.length; i2++) {
+          const c = name2.codePointAt(i2);
+          if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+        }
+        return true;
+      }
+      static parseInt(t) {
+        const start = t.pos();
+        while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+        const n = t.from(start);
+        if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+        if (n.length > 8) return -2;
+        return parseInt(n, 10);
+      }
+      static isCharClass(re) {
+        return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+      }
+      static matchRune(re, r) {
+        switch (re.op) {
+          case Regexp.Op.LITERAL:
+            return re.runes.length === 1 && re.runes[0] === r;
+          case Regexp.Op.CHAR_CLASS:
+            for (let i2 = 0; i2 < re.runes.length; i2 += 2) if (re.runes[i2] <= r && r <= re.runes[i2 + 1]) return true;
+            return false;
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            return r !== Codepoint.CODES["\n"];
+          case Regexp.Op.ANY_CHAR:
+            return true;
+        }
+        return false;
+      }
+      static mergeCharClass(dst, src) {
+        switch (dst.op) {
+          case Regexp.Op.ANY_CHAR:
+            break;
+          case Regexp.Op.ANY_CHAR_NOT_NL:
+            if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+            break;
+          case Regexp.Op.CHAR_CLASS: {
+            const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+            if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+            else cc.appendClass(src.runes);
+            dst.runes = cc.toGrowableArray();
+            break;
+          }
+          case Regexp.Op.LITERAL:
+            if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+            dst.op = Regexp.Op.CHAR_CLASS;
+            dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+        }
+      }
+      static parseEscape(t) {
+        const startPos = t.pos();
+        t.skip(1);
+        if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
+        let c = t.pop();
+        bigswitch: switch (c) {
+          case Codepoint.CODES["1"]:
+          case Codepoint.CODES["2"]:
+          case Codepoint.CODES["3"]:
+          case Codepoint.CODES["4"]:
+          case Codepoint.CODES["5"]:
+          case Codepoint.CODES["6"]:
+          case Codepoint.CODES["7"]:
+            if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          case Codepoint.CODES["0"]: {
+            let r = c - Codepoint.CODES["0"];
+            for (let i2 = 1; i2 < 3; i2++) {
+              if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+              r = r * 8 + t.peek() - Codepoint.CODES["0"];
+              t.skip(1);
+            }
+            return r;
+          }
+          case Codepoint.CODES["x"]: {
+            if (!t.more()) break;
+            c = t.pop();
+            if (c === Codepoint.CODES["{"]) {
+              let nhex = 0;
+              let r = 0;
+              while (true) {
+                if (!t.more()) break bigswitch;
+                c = t.pop();
+                if (c === Codepoint.CODES["}"]) break;
+                const v = Utils.unhex(c);
+                if (v < 0) break bigswitch;
+                r = r * 16 + v;
+                if (r > Unicode.MAX_RUNE) break bigswitch;
+                nhex++;
+              }
+              if (nhex === 0) break bigswitch;
+              return r;
+            }
+            const x2 = Utils.unhex(c);
+            if (!t.more()) break;
+            c = t.pop();
+            const y = Utils.unhex(c);
+            if (x2 < 0 || y < 0) break;
+            return x2 * 16 + y;
+          }
+          case Codepoint.CODES["a"]:
+            return Codepoint.CODES["\x07"];
+          case Codepoint.CODES["f"]:
+            return Codepoint.CODES["\f"];
+          case Codepoint.CODES["n"]:
+            return Codepoint.CODES["\n"];
+          case Codepoint.CODES["r"]:
+            return Codepoint.CODES["\r"];
+          case Codepoint.CODES["t"]:
+            return Codepoint.CODES["	"];
+          case Codepoint.CODES["v"]:
+            return Codepoint.CODES["\v"];
+          default:
+            if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+        }
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
+      }
+      static parseClassChar(t, wholeClassPos) {
+        if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+        if (t.lookingAt("\\")) return Parser2.parseEscape(t);
+        return t.pop();
+      }
+      static hasCapture(re) {
+        if (re === null) return false;
+        if (re.op === Regexp.Op.CAPTURE) return true;
+        if (re.subs) {
+          for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
+        }
+        return false;
+      }
+      constructor(wholeRegexp, flags = 0) {
+        this.wholeRegexp = wholeRegexp;
+        this.flags = flags;
+        this.numCap = 0;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.stack = [];
+        this.free = null;
+        this.numRegexp = 0;
+        this.numRunes = 0;
+        this.repeats = 0;
+        this.height = null;
+        this.size = null;
+        this.nlb = 0;
+      }
+      newRegexp(op) {
+        let re = this.free;
+        if (re !== null && re.subs !== null && re.subs.length > 0) {
+          this.free = re.subs[0];
+          re.reinit();
+          re.op = op;
+        } else {
+          re = new Regexp(op);
+          this.numRegexp += 1;
+        }
+        return re;
+      }
+      reuse(re) {
+        if (this.height !== null && this.height.has(re)) this.height.delete(re);
+        if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+        this.free = re;
+      }
+      checkLimits(re) {
+        if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+        this.checkSize(re);
+        this.checkHeight(re);
+      }
+      checkSize(re) {
+        if (this.size === null) {
+          if (this.repeats === 0) this.repeats = 1;
+          if (re.op === Regexp.Op.REPEAT) {
+            let n = re.max;
+            if (n === -1) n = re.min;
+            if (n <= 0) n = 1;
+            if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
+            else this.repeats *= n;
+          }
+          if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
+          this.size = /* @__PURE__ */ new Map();
+          for (let reEx of this.stack) this.checkSize(reEx);
+        }
+        if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
+      }
+      calcSize(re, force = false) {
+        if (!force && this.size !== null) {
+          if (this.size.has(re)) return this.size.get(re);
+        }
+        let size = 0;
+        switch (re.op) {
+          case Regexp.Op.LITERAL:
+            size = re.runes.length;
+            break;
+          case Regexp.Op.PLB:
+          case Regexp.Op.NLB:
+          case Regexp.Op.CAPTURE:
+          case Regexp.Op.STAR:
+            size = 2 + this.calcSize(re.subs[0]);
+            break;
+          case Regexp.Op.PLUS:
+          case Regexp.Op.QUEST:
+            size = 1 + this.calcSize(re.subs[0]);
+            break;
+          case Regexp.Op.CONCAT:
+            for (let sub of re.subs) size = size + this.calcSize(sub);
+            break;
+          case Regexp.Op.ALTERNATE:
+            for (let sub of re.subs) size = size + this.calcSize(sub);
+            if (re.subs.length > 1) size = size + re.subs.length - 1;
+            break;
+          case Regexp.Op.REPEAT: {
+            let sub = this.calcSize(re.subs[0]);
+            if (re.max === -1) {
+              if (re.min === 0) size = 2 + sub;
+              else size = 1 + re.min * sub;
+              break;
+            }
+            size = re.max * sub + (re.max - re.min);
+            break;
+          }
+        }
+        size = Math.max(1, size);
+        if (this.size === null) this.size = /* @__PURE__ */ new Map();
+        this.size.set(re, size);
+        return size;
+      }
+      checkHeight(re) {
+        if (this.numRegexp < Parser2.MAX_HEIGHT) return;
+        if (this.height === null) {
+          this.height = /* @__PURE__ */ new Map();
+          for (let reEx of this.stack) this.checkHeight(reEx);
+        }
+        if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
+      }
+      calcHeight(re, force = false) {
+        if (!force && this.height !== null) {
+          if (this.height.has(re)) return this.height.get(re);
+        }
+        let h = 1;
+        for (let sub of re.subs) {
+          const hsub = this.calcHeight(sub);
+          if (h < 1 + hsub) h = 1 + hsub;
+        }
+        if (this.height === null) this.height = /* @__PURE__ */ new Map();
+        this.height.set(re, h);
+        return h;
+      }
+      pop() {
+        return this.stack.pop();
+      }
+      popToPseudo() {
+        const n = this.stack.length;
+        let i2 = n;
+        while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
+        return this.stack.splice(i2, n - i2);
+      }
+      push(re) {
+        this.numRunes += re.runes.length;
+        if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+          if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+          re.op = Regexp.Op.LITERAL;
+          re.runes = [re.runes[0]];
+          re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+        } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+          if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+          re.op = Regexp.Op.LITERAL;
+          re.runes = [re.runes[0]];
+          re.flags = this.flags | RE2Flags.FOLD_CASE;
+        } else this.maybeConcat(-1, 0);
+        this.stack.push(re);
+        this.checkLimits(re);
+        return re;
+      }
+      maybeConcat(r, flags) {
+        const n = this.stack.length;
+        if (n < 2) return false;
+        const re1 = this.stack[n - 1];
+        const re2 = this.stack[n - 2];
+        if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+        if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+        for (let i2 = 0; i2 < re1.runes.length; i2++) re2.runes.push(re1.runes[i2]);
+        if (r >= 0) {
+          re1.runes = [r];
+          re1.flags = flags;
+          return true;
+        }
+        this.pop();
+        this.reuse(re1);
+        return false;
+      }
+      newLiteral(r, flags) {
+        const re = this.newRegexp(Regexp.Op.LITERAL);
+        re.flags = flags;
+        if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
+        re.runes = [r];
+        return re;
+      }
+      literal(r) {
+        this.push(this.newLiteral(r, this.flags));
+      }
+      op(op) {
+        const re = this.newRegexp(op);
+        re.flags = this.flags;
+        return this.push(re);
+      }
+      repeat(op, min, max2, beforePos, t, lastRepeatPos) {
+        let flags = this.flags;
+        if ((flags & RE2Flags.PERL_X) !== 0) {
+          if (t.more() && t.lookingAt("?")) {
+            t.skip(1);
+            flags ^= RE2Flags.NON_GREEDY;
+          }
+          if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+        }
+        const n = this.stack.length;
+        if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const sub = this.stack[n - 1];
+        if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+        const re = this.newRegexp(op);
+        re.min = min;
+        re.max = max2;
+        re.flags = flags;
+        re.subs = [sub];
+        this.stack[n - 1] = re;
+        this.checkLimits(re);
+        if (op === Regexp.Op.REPEAT && (min >= 2 || max2 >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+      }
+      repeatIsValid(re, n) {
+        if (re.op === Regexp.Op.REPEAT) {
+          let m = re.max;
+          if (m === 0) return true;
+          if (m < 0) m = re.min;
+          if (m > n) return false;
+          if (m > 0) n = Math.trunc(n / m);
+        }
+        for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
+        return true;
+      }
+      concat() {
+        this.maybeConcat(-1, 0);
+        const subs = this.popToPseudo();
+        if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+        return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+      }
+      alternate() {
+        const subs = this.popToPseudo();
+        if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+        if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+        return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+      }
+      cleanAlt(re) {
+        if (re.op === Regexp.Op.CHAR_CLASS) {
+          re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+          if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+            re.runes = /* @__PURE__ */ new Int32Array(0);
+            re.op = Regexp.Op.ANY_CHAR;
+          } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+            re.runes = /* @__PURE__ */ new Int32Array(0);
+            re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+          }
+        }
+      }
+      collapse(subs, op) {
+        if (subs.length === 1) return subs[0];
+        let len = 0;
+        for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+        let newsubs = new Array(len).fill(null);
+        let i2 = 0;
+        for (let sub of subs) if (sub.op === op) {
+          for (let j = 0; j < sub.subs.length; j++) newsubs[i2++] = sub.subs[j];
+          this.reuse(sub);
+        } else newsubs[i2++] = sub;
+        let re = this.newRegexp(op);
+        re.subs = newsubs;
+        if (op === Regexp.Op.ALTERNATE) {
+          re.subs = this.factor(re.subs);
+          if (re.subs.length === 1) {
+            const old = re;
+            re = re.subs[0];
+            this.reuse(old);
+          }
+        }
+        return re;
+      }
+      factor(array) {
+        if (array.length < 2) return array;
+        let s = 0;
+        let lensub = array.length;
+        let lenout = 0;
+        let str3 = null;
+        let strlen = 0;
+        let strflags = 0;
+        let start = 0;
+        for (let i2 = 0; i2 <= lensub; i2++) {
+          let istr = null;
+          let istrlen = 0;
+          let iflags = 0;
+          if (i2 < lensub) {
+            let re = array[s + i2];
+            if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+            if (re.op === Regexp.Op.LITERAL) {
+              istr = re.runes;
+              istrlen = re.runes.length;
+              iflags = re.flags & RE2Flags.FOLD_CASE;
+            }
+            if (iflags === strflags) {
+              let same = 0;
+              while (same < strlen && same < istrlen && str3[same] === istr[same]) same++;
+              if (same > 0) {
+                strlen = same;
+                continue;
+              }
+            }
+          }
+          if (i2 === start) {
+          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          else {
+            const prefix = this.newRegexp(Regexp.Op.LITERAL);
+            prefix.flags = strflags;
+            prefix.runes = str3.slice(0, strlen);
+            for (let j = start; j < i2; j++) {
+              array[s + j] = this.removeLeadingString(array[s + j], strlen);
+              this.checkLimits(array[s + j]);
+            }
+            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const re = this.newRegexp(Regexp.Op.CONCAT);
+            re.subs = [prefix, suffix];
+            array[lenout++] = re;
+          }
+          start = i2;
+          str3 = istr;
+          strlen = istrlen;
+          strflags = iflags;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        let first = null;
+        for (let i2 = 0; i2 <= lensub; i2++) {
+          let ifirst = null;
+          if (i2 < lensub) {
+            ifirst = Parser2.leadingRegexp(array[s + i2]);
+            if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
+          }
+          if (i2 === start) {
+          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          else {
+            const prefix = first;
+            for (let j = start; j < i2; j++) {
+              const reuse = j !== start;
+              array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
+              this.checkLimits(array[s + j]);
+            }
+            const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
+            const re = this.newRegexp(Regexp.Op.CONCAT);
+            re.subs = [prefix, suffix];
+            array[lenout++] = re;
+          }
+          start = i2;
+          first = ifirst;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        for (let i2 = 0; i2 <= lensub; i2++) {
+          if (i2 < lensub && Parser2.isCharClass(array[s + i2])) continue;
+          if (i2 === start) {
+          } else if (i2 === start + 1) array[lenout++] = array[s + start];
+          else {
+            let max2 = start;
+            for (let j = start + 1; j < i2; j++) {
+              const subMax = array[s + max2];
+              const subJ = array[s + j];
+              if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max2 = j;
+            }
+            const tmp = array[s + start];
+            array[s + start] = array[s + max2];
+            array[s + max2] = tmp;
+            for (let j = start + 1; j < i2; j++) {
+              Parser2.mergeCharClass(array[s + start], array[s + j]);
+              this.reuse(array[s + j]);
+            }
+            this.cleanAlt(array[s + start]);
+            array[lenout++] = array[s + start];
+          }
+          if (i2 < lensub) array[lenout++] = array[s + i2];
+          start = i2 + 1;
+        }
+        lensub = lenout;
+        s = 0;
+        start = 0;
+        lenout = 0;
+        for (let i2 = 0; i2 < lensub; ++i2) {
+          if (i2 + 1 < lensub && array[s + i2].op === Regexp.Op.EMPTY_MATCH && array[s + i2 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array[lenout++] = array[s + i2];
+        }
+        lensub = lenout;
+        s = 0;
+        return array.slice(s, lensub);
+      }
+      removeLeadingString(re, n) {
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          const sub = this.removeLeadingString(re.subs[0], n);
+          re.subs[0] = sub;
+          if (sub.op === Regexp.Op.EMPTY_MATCH) {
+            this.reuse(sub);
+            switch (re.subs.length) {
+              case 0:
+              case 1:
+                re.op = Regexp.Op.EMPTY_MATCH;
+                re.subs = Regexp.emptySubs();
+                break;
+              case 2: {
+                const old = re;
+                re = re.subs[1];
+                this.reuse(old);
+                break;
+              }
+              default:
+                re.subs = re.subs.slice(1, re.subs.length);
+            }
+          }
+          return re;
+        }
+        if (re.op === Regexp.Op.LITERAL) {
+          re.runes = re.runes.slice(n, re.runes.length);
+          if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+        }
+        return re;
+      }
+      removeLeadingRegexp(re, reuse) {
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+          if (reuse) this.reuse(re.subs[0]);
+          re.subs = re.subs.slice(1, re.subs.length);
+          switch (re.subs.length) {
+            case 0:
+              re.op = Regexp.Op.EMPTY_MATCH;
+              re.subs = Regexp.emptySubs();
+              break;
+            case 1: {
+              const old = re;
+              re = re.subs[0];
+              this.reuse(old);
+              break;
+            }
+          }
+          return re;
+        }
+        if (reuse) this.reuse(re);
+        return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+      }
+      parseInternal() {
+        if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
+        let lastRepeatPos = -1;
+        let min = -1;
+        let max2 = -1;
+        const t = new StringIterator(this.wholeRegexp);
+        while (t.more()) {
+          let repeatPos = -1;
+          bigswitch: switch (t.peek()) {
+            case Codepoint.CODES["("]:
+              if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+                if (t.lookingAt("(?<=")) {
+                  this.parsePosLookBehind();
+                  t.skip(4);
+                  break;
+                }
+                if (t.lookingAt("(?<!")) {
+                  this.parseNegLookBehind();
+                  t.skip(4);
+                  break;
+                }
+              }
+              if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+                this.parsePerlFlags(t);
+                break;
+              }
+              this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+              t.skip(1);
+              break;
+            case Codepoint.CODES["|"]:
+              this.parseVerticalBar();
+              t.skip(1);
+              break;
+            case Codepoint.CODES[")"]:
+              this.parseRightParen();
+              t.skip(1);
+              break;
+            case Codepoint.CODES["^"]:
+              if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+              else this.op(Regexp.Op.BEGIN_LINE);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["$"]:
+              if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+              else this.op(Regexp.Op.END_LINE);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["."]:
+              if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+              else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+              t.skip(1);
+              break;
+            case Codepoint.CODES["["]:
+              this.parseClass(t);
+              break;
+            case Codepoint.CODES["*"]:
+            case Codepoint.CODES["+"]:
+            case Codepoint.CODES["?"]: {
+              repeatPos = t.pos();
+              let op = null;
+              switch (t.pop()) {
+                case Codepoint.CODES["*"]:
+                  op = Regexp.Op.STAR;
+                  break;
+                case Codepoint.CODES["+"]:
+                  op = Regexp.Op.PLUS;
+                  break;
+                case Codepoint.CODES["?"]:
+                  op = Regexp.Op.QUEST;
+              }
+              this.repeat(op, min, max2, repeatPos, t, lastRepeatPos);
+              break;
+            }
+            case Codepoint.CODES["{"]: {
+              const before = t.pos();
+              const minMax = Parser2.parseRepeat(t);
+              if (minMax < 0) {
+                t.rewindTo(before);
+                this.literal(t.pop());
+                break;
+              }
+              repeatPos = before;
+              min = minMax >> 16;
+              max2 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+              this.repeat(Regexp.Op.REPEAT, min, max2, repeatPos, t, lastRepeatPos);
+              break;
+            }
+            case Codepoint.CODES["\\"]: {
+              const savedPos = t.pos();
+              t.skip(1);
+              if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+                case Codepoint.CODES["A"]:
+                  this.op(Regexp.Op.BEGIN_TEXT);
+                  break bigswitch;
+                case Codepoint.CODES["b"]:
+                  this.op(Regexp.Op.WORD_BOUNDARY);
+                  break bigswitch;
+                case Codepoint.CODES["B"]:
+                  this.op(Regexp.Op.NO_WORD_BOUNDARY);
+                  break bigswitch;
+                case Codepoint.CODES["C"]:
+                  throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
+                case Codepoint.CODES["Q"]: {
+                  let lit = t.rest();
+                  const i2 = lit.indexOf("\\E");
+                  if (i2 >= 0) {
+                    lit = lit.substring(0, i2);
+                    t.skipString(lit);
+                    t.skipString("\\E");
+                  } else t.skipString(lit);
+                  let j = 0;
+                  while (j < lit.length) {
+                    const codepoint = lit.codePointAt(j);
+                    this.literal(codepoint);
+                    j += Utils.charCount(codepoint);
+                  }
+                  break bigswitch;
+                }
+                case Codepoint.CODES["z"]:
+                  this.op(Regexp.Op.END_TEXT);
+                  break bigswitch;
+                default:
+                  t.rewindTo(savedPos);
+              }
+              else t.rewindTo(savedPos);
+              const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+              re.flags = this.flags;
+              if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+                const cc2 = new CharClass();
+                if (this.parseUnicodeClass(t, cc2)) {
+                  re.runes = cc2.toArray();
+                  this.push(re);
+                  break bigswitch;
+                }
+              }
+              const cc = new CharClass();
+              if (this.parsePerlClassEscape(t, cc)) {
+                re.runes = cc.toArray();
+                this.push(re);
+                break bigswitch;
+              }
+              t.rewindTo(savedPos);
+              this.reuse(re);
+              this.literal(Parser2.parseEscape(t));
+              break;
+            }
+            default:
+              this.literal(t.pop());
+          }
+          lastRepeatPos = repeatPos;
+        }
+        this.concat();
+        if (this.swapVerticalBar()) this.pop();
+        this.alternate();
+        if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
+        this.stack[0].namedGroups = this.namedGroups;
+        return this.stack[0];
+      }
+      parsePerlFlags(t) {
+        const startPos = t.pos();
+        const s = t.rest();
+        if (s.startsWith("(?P<") || s.startsWith("(?<")) {
+          const begin = s.charAt(2) === "P" ? 4 : 3;
+          const end = s.indexOf(">");
+          if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
+          const name2 = s.substring(begin, end);
+          t.skipString(name2);
+          t.skip(begin + 1);
+          if (!Parser2.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
+          const re = this.op(Regexp.Op.LEFT_PAREN);
+          re.cap = ++this.numCap;
+          if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name2);
+          this.namedGroups[name2] = this.numCap;
+          re.name = name2;
+          return;
+        }
+        t.skip(2);
+        let flags = this.flags;
+        let sign = 1;
+        let sawFlag = false;
+        loop: while (t.more()) {
+          const c = t.pop();
+          switch (c) {
+            case Codepoint.CODES["i"]:
+              flags |= RE2Flags.FOLD_CASE;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["m"]:
+              flags &= ~RE2Flags.ONE_LINE;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["s"]:
+              flags |= RE2Flags.DOT_NL;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["U"]:
+              flags |= RE2Flags.NON_GREEDY;
+              sawFlag = true;
+              break;
+            case Codepoint.CODES["-"]:
+              if (sign < 0) break loop;
+              sign = -1;
+              flags = ~flags;
+              sawFlag = false;
+              break;
+            case Codepoint.CODES[":"]:
+            case Codepoint.CODES[")"]:
+              if (sign < 0) {
+                if (!sawFlag) break loop;
+                flags = ~flags;
+              }
+              if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+              this.flags = flags;
+              return;
+            default:
+              break loop;
+          }
+        }
+        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
+      }
+      parsePosLookBehind() {
+        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re.flags = this.flags;
+        re.lb = ++this.nlb;
+        return this.push(re);
+      }
+      parseNegLookBehind() {
+        const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+        re.flags = this.flags;
+        re.lb = -++this.nlb;
+        return this.push(re);
+      }
+      parseVerticalBar() {
+        this.concat();
+        if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+      }
+      swapVerticalBar() {
+        const n = this.stack.length;
+        if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
+          let re1 = this.stack[n - 1];
+          let re3 = this.stack[n - 3];
+          if (re1.op > re3.op) {
+            const tmp = re3;
+            re3 = re1;
+            re1 = tmp;
+            this.stack[n - 3] = re3;
+          }
+          Parser2.mergeCharClass(re3, re1);
+          this.reuse(re1);
+          this.pop();
+          return true;
+        }
+        if (n >= 2) {
+          const re1 = this.stack[n - 1];
+          const re2 = this.stack[n - 2];
+          if (re2.op === Regexp.Op.VERTICAL_BAR) {
+            if (n >= 3) this.cleanAlt(this.stack[n - 3]);
+            this.stack[n - 2] = re1;
+            this.stack[n - 1] = re2;
+            return true;
+          }
+        }
+        return false;
+      }
+      parseRightParen() {
+        this.concat();
+        if (this.swapVerticalBar()) this.pop();
+        this.alternate();
+        if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        const re1 = this.pop();
+        const re2 = this.pop();
+        if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+        this.flags = re2.flags;
+        if (re2.lb !== 0) {
+          if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+          if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+          else re2.op = Regexp.Op.NLB;
+          re2.subs = [re1];
+          this.push(re2);
+          return;
+        }
+        if (re2.cap === 0) this.push(re1);
+        else {
+          re2.op = Regexp.Op.CAPTURE;
+          re2.subs = [re1];
+          this.push(re2);
+        }
+      }
+      parsePerlClassEscape(t, cc) {
+        const beforePos = t.pos();
+        if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+        t.pop();
+        const p = t.from(beforePos);
+        const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+        if (g === null) return false;
+        cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+        return true;
+      }
+      parseNamedClass(t, cc) {
+        const cls = t.rest();
+        const i2 = cls.indexOf(":]");
+        if (i2 < 0) return false;
+        const name2 = cls.substring(0, i2 + 2);
+        t.skipString(name2);
+        const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
+        if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name2);
+        cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+        return true;
+      }
+      parseUnicodeClass(t, cc) {
+        const startPos = t.pos();
+        if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+        t.skip(1);
+        let sign = 1;
+        let c = t.pop();
+        if (c === Codepoint.CODES["P"]) sign = -1;
+        if (!t.more()) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+        c = t.pop();
+        let name2;
+        if (c !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c);
+        else {
+          const rest = t.rest();
+          const end = rest.indexOf("}");
+          if (end < 0) {
+            t.rewindTo(startPos);
+            throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+          }
+          name2 = rest.substring(0, end);
+          t.skipString(name2);
+          t.skip(1);
+        }
+        if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
+          sign = 0 - sign;
+          name2 = name2.substring(1);
+        }
+        const pair = Parser2.unicodeTable(name2);
+        if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+        if (pair.sign < 0) sign = 0 - sign;
+        const tab = pair.tab;
+        const fold = pair.fold;
+        if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+        else {
+          const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+          cc.appendClassWithSign(Array.from(tmp), sign);
+        }
+        return true;
+      }
+      parseClass(t) {
+        const startPos = t.pos();
+        t.skip(1);
+        const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+        re.flags = this.flags;
+        const cc = new CharClass();
+        let sign = 1;
+        if (t.more() && t.lookingAt("^")) {
+          sign = -1;
+          t.skip(1);
+          if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+        }
+        let first = true;
+        while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+          if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+            const s = t.rest();
+            if (s === "-" || !s.startsWith("-]")) {
+              t.rewindTo(startPos);
+              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
+            }
+          }
+          first = false;
+          const beforePos = t.pos();
+          if (t.lookingAt("[:")) {
+            if (this.parseNamedClass(t, cc)) continue;
+            t.rewindTo(beforePos);
+          }
+          if (this.parseUnicodeClass(t, cc)) continue;
+          if (this.parsePerlClassEscape(t, cc)) continue;
+          t.rewindTo(beforePos);
+          const lo = Parser2.parseClassChar(t, startPos);
+          let hi = lo;
+          if (t.more() && t.lookingAt("-")) {
+            t.skip(1);
+            if (t.more() && t.lookingAt("]")) t.skip(-1);
+            else {
+              hi = Parser2.parseClassChar(t, startPos);
+              if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+            }
+          }
+          if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+          else cc.appendFoldedRange(lo, hi);
+        }
+        t.skip(1);
+        cc.cleanClass();
+        if (sign < 0) cc.negateClass();
+        re.runes = cc.toArray();
+        this.push(re);
+      }
+    };
+    RE2 = class RE22 {
+      static initTest(expr) {
+        const re2 = RE22.compile(expr);
+        const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+        res.cond = re2.cond;
+        res.prefix = re2.prefix;
+        res.prefixUTF8 = re2.prefixUTF8;
+        res.prefixComplete = re2.prefixComplete;
+        res.prefixRune = re2.prefixRune;
+        res.prefilter = re2.prefilter;
+        res.namedGroups = re2.namedGroups;
+        return res;
+      }
+      /**
+      * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+      * used to match against text.
+      *
+      * When matching against text, the regexp returns a match that begins as early as possible in the
+      * input (leftmost), and among those it chooses the one that a backtracking search would have
+      * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+      * and other implementations use, although this package implements it without the expense of
+      * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+      */
+      static compile(expr) {
+        return RE22.compileImpl(expr, RE2Flags.PERL, false);
+      }
+      /**
+      * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+      * (egrep) syntax and changes the match semantics to leftmost-longest.
+      *
+      * That is, when matching against text, the regexp returns a match that begins as early as
+      * possible in the input (leftmost), and among those it chooses a match that is as long as
+      * possible. This so-called leftmost-longest matching is the same semantics that early regular
+      * expression implementations used and that POSIX specifies.
+      *
+      * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+      * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+      * package chooses the one that a backtracking search would have found first, while POSIX
+      * specifies that the match be chosen to maximize the length of the first subexpression, then the
+      * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+      * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+      */
+      static compilePOSIX(expr) {
+        return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+      }
+      static compileImpl(expr, mode, longest) {
+        let re = Parser.parse(expr, mode);
+        const maxCap = re.maxCap();
+        const namedGroups = re.namedGroups;
+        re = Simplify.simplify(re);
+        const prefilter = PrefilterTree.build(re);
+        const prog = Compiler.compileRegexp(re);
+        const re2 = new RE22(expr, prog, maxCap, longest);
+        re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+        const [prefixCompl, prefixStr] = prog.prefix();
+        re2.prefixComplete = prefixCompl;
+        re2.prefix = prefixStr;
+        re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+        if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+        re2.namedGroups = namedGroups;
+        return re2;
+      }
+      /**
+      * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+      *
+      * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+      */
+      static match(pattern, s) {
+        return RE22.compile(pattern).match(s);
+      }
+      constructor(expr, prog, numSubexp = 0, longest = 0) {
+        this.expr = expr;
+        this.prog = prog;
+        this.numSubexp = numSubexp;
+        this.longest = longest;
+        this.cond = prog.startCond();
+        this.prefix = null;
+        this.prefixUTF8 = null;
+        this.prefixComplete = false;
+        this.prefixRune = 0;
+        this.namedGroups = /* @__PURE__ */ Object.create(null);
+        this.machinePool = [];
+        this.lazyDFA = null;
+        this.onepass = OnePass.compile(this.prog);
+        this.prefilter = null;
+      }
+      get dfa() {
+        if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+        return this.lazyDFA;
+      }
+      matchPrefixComplete(input, pos, anchor, ncap) {
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+        let matchStart = -1;
+        let matchEnd = -1;
+        const pLen = input.prefixLength(this);
+        if (anchor === RE2Flags.UNANCHORED) {
+          const idx = input.index(this, pos);
+          if (idx < 0) return null;
+          matchStart = pos + idx;
+          matchEnd = matchStart + pLen;
+        } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+          if (input.endPos() !== pLen) return null;
+          if (input.index(this, 0) !== 0) return null;
+          matchStart = 0;
+          matchEnd = pLen;
+        } else if (anchor === RE2Flags.ANCHOR_START) {
+          if (input.index(this, 0) !== 0) return null;
+          matchStart = 0;
+          matchEnd = pLen;
+        }
+        if (matchStart < 0) return null;
+        if (ncap > 0) {
+          const matchcap = new Int32Array(ncap).fill(-1);
+          matchcap[0] = matchStart;
+          matchcap[1] = matchEnd;
+          return Array.from(matchcap);
+        }
+        return [];
+      }
+      createLookbehindState() {
+        return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+      }
+      executeEngine(input, pos, anchor, ncap, lbState = null) {
+        if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+        if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+          if (!this.prefilter.eval(input, pos)) return null;
+        }
+        if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+        if (ncap > 0) {
+          if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+          return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+        }
+        if (this.prog.numLb === 0) {
+          const dfaResult = this.dfa.match(input, pos, anchor);
+          if (dfaResult !== null) return dfaResult ? [] : null;
+          if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+        }
+        return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+      }
+      /**
+      * Returns the number of parenthesized subexpressions in this regular expression.
+      */
+      numberOfCapturingGroups() {
+        return this.numSubexp;
+      }
+      /**
+      * Returns the number of instructions in this compiled regular expression program.
+      */
+      numberOfInstructions() {
+        return this.prog.numInst();
+      }
+      get() {
+        return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+      }
+      reset() {
+        this.machinePool.length = 0;
+      }
+      put(m) {
+        this.machinePool.push(m);
+      }
+      toString() {
+        return this.expr;
+      }
+      doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+        let m = this.get();
+        if (!m) m = Machine.fromRE2(this);
+        m.init(ncap);
+        const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+        this.put(m);
+        return cap;
+      }
+      match(s) {
+        return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
+      }
+      /**
+      * Matches the regular expression against input starting at position start and ending at position
+      * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+      * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+      * array. It is most efficient not to ask for submatch boundaries.
+      *
+      * @param input the input byte array
+      * @param start the beginning position in the input
+      * @param end the end position in the input
+      * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+      * @param group the array to fill with submatch positions
+      * @param ngroup the number of array pairs to fill in
+      * @param lbState optional state carried between successive matches over the same input (see
+      *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+      * @returns true if a match was found
+      */
+      matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+        if (!(input instanceof MatcherInputBase)) {
+          if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+          else input = MatcherInput.utf16(input);
+        }
+        return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+      }
+      matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+        if (start > end) return [false, null];
+        const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+        const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+        if (groupMatch === null) return [false, null];
+        return [true, groupMatch];
+      }
+      /**
+      * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+      */
+      matchUTF8(b) {
+        return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
+      }
+      /**
+      * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+      * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceAll(src, repl) {
+        return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+      }
+      /**
+      * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+      * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceFirst(src, repl) {
+        return this.replaceAllFunc(src, () => repl, 1);
+      }
+      /**
+      * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+      * been replaced by the return value of of function {@code repl} (whose first argument is the
+      * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+      * replacement string.
+      */
+      replaceAllFunc(src, replFunc, maxReplaces) {
+        let lastMatchEnd = 0;
+        let searchPos = 0;
+        let out = "";
+        const input = MachineInput.fromUTF16(src);
+        const lbState = this.createLookbehindState();
+        let numReplaces = 0;
+        while (searchPos <= src.length) {
+          const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+          if (a === null || a.length === 0) break;
+          out += src.substring(lastMatchEnd, a[0]);
+          if (a[1] > lastMatchEnd || a[0] === 0) {
+            out += replFunc(src.substring(a[0], a[1]));
+            numReplaces++;
+          }
+          lastMatchEnd = a[1];
+          const width = input.step(searchPos) & 7;
+          if (searchPos + width > a[1]) searchPos += width;
+          else if (searchPos + 1 > a[1]) searchPos++;
+          else searchPos = a[1];
+          if (numReplaces >= maxReplaces) break;
+        }
+        out += src.substring(lastMatchEnd);
+        return out;
+      }
+      pad(a) {
+        if (a === null) return null;
+        let n = (1 + this.numSubexp) * 2;
+        if (a.length < n) {
+          let a2 = new Array(n).fill(-1);
+          for (let i2 = 0; i2 < a.length; i2++) a2[i2] = a[i2];
+          a = a2;
+        }
+        return a;
+      }
+      allMatches(input, n, deliverFun = (v) => v) {
+        let result = [];
+        const end = input.endPos();
+        if (n < 0) n = end + 1;
+        let pos = 0;
+        let i2 = 0;
+        let prevMatchEnd = -1;
+        const lbState = this.createLookbehindState();
+        while (i2 < n && pos <= end) {
+          const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+          if (matches === null || matches.length === 0) break;
+          let accept = true;
+          if (matches[1] === pos) {
+            if (matches[0] === prevMatchEnd) accept = false;
+            const r = input.step(pos);
+            if (r < 0) pos = end + 1;
+            else pos += r & 7;
+          } else pos = matches[1];
+          prevMatchEnd = matches[1];
+          if (accept) {
+            result.push(deliverFun(this.pad(matches)));
+            i2++;
+          }
+        }
+        return result;
+      }
+      /**
+      * Returns an array holding the text of the leftmost match in {@code b} of this regular
+      * expression.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8(b) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return null;
+        return b.slice(a[0], a[1]);
+      }
+      /**
+      * Returns a two-element array of integers defining the location of the leftmost match in
+      * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8Index(b) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return null;
+        return a.slice(0, 2);
+      }
+      /**
+      * Returns a string holding the text of the leftmost match in {@code s} of this regular
+      * expression.
+      *
+      * If there is no match, the return value is an empty string, but it will also be empty if the
+      * regular expression successfully matches an empty string. Use {@link #findIndex} or
+      * {@link #findSubmatch} if it is necessary to distinguish these cases.
+      */
+      find(s) {
+        const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+        if (a === null) return "";
+        return s.substring(a[0], a[1]);
+      }
+      /**
+      * Returns a two-element array of integers defining the location of the leftmost match in
+      * {@code s} of this regular expression. The match itself is at
+      * {@code s.substring(loc[0], loc[1])}.
+      *
+      * A return value of null indicates no match.
+      */
+      findIndex(s) {
+        return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
+      }
+      /**
+      * Returns an array of arrays the text of the leftmost match of the regular expression in
+      * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8Submatch(b) {
+        const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+        if (a === null) return null;
+        const ret = new Array(1 + this.numSubexp).fill(null);
+        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = b.slice(a[2 * i2], a[2 * i2 + 1]);
+        return ret;
+      }
+      /**
+      * Returns an array holding the index pairs identifying the leftmost match of this regular
+      * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+      * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+      *
+      * A return value of null indicates no match.
+      */
+      findUTF8SubmatchIndex(b) {
+        return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+      }
+      /**
+      * Returns an array of strings holding the text of the leftmost match of the regular expression in
+      * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findSubmatch(s) {
+        const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+        if (a === null) return null;
+        const ret = new Array(1 + this.numSubexp).fill(null);
+        for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = s.substring(a[2 * i2], a[2 * i2 + 1]);
+        return ret;
+      }
+      /**
+      * Returns an array holding the index pairs identifying the leftmost match of this regular
+      * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+      * href='#submatch'>Submatch</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findSubmatchIndex(s) {
+        return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+      }
+      /**
+      * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+      * list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      *
+      * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+      * by |b|.
+      */
+      findAllUTF8(b, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+      * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8Index(b, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+      * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+      * description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAll(s, n) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+      * list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllIndex(s, n) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+      * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8Submatch(b, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
+          let slice2 = new Array(match.length / 2 | 0).fill(null);
+          for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = b.slice(match[2 * j], match[2 * j + 1]);
+          return slice2;
+        });
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+      * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+      * expression, as defined by the <a href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllUTF8SubmatchIndex(b, n) {
+        const result = this.allMatches(MachineInput.fromUTF8(b), n);
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+      * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+      * href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllSubmatch(s, n) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
+          let slice2 = new Array(match.length / 2 | 0).fill(null);
+          for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = s.substring(match[2 * j], match[2 * j + 1]);
+          return slice2;
+        });
+        if (result.length === 0) return null;
+        return result;
+      }
+      /**
+      * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+      * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+      * expression, as defined by the <a href='#all'>All</a> description above.
+      *
+      * A return value of null indicates no match.
+      */
+      findAllSubmatchIndex(s, n) {
+        const result = this.allMatches(MachineInput.fromUTF16(s), n);
+        if (result.length === 0) return null;
+        return result;
+      }
+    };
+    RE2Set = class RE2Set2 {
+      /** @type {number} */
+      static UNANCHORED = RE2Flags.UNANCHORED;
+      /** @type {number} */
+      static ANCHOR_START = RE2Flags.ANCHOR_START;
+      /** @type {number} */
+      static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+      /**
+      * Constructs a new RE2Set with the specified anchor mode and flags.
+      * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+      * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+      * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+      */
+      constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+        if (![
+          RE2Set2.UNANCHORED,
+          RE2Set2.ANCHOR_START,
+          RE2Set2.ANCHOR_BOTH
+        ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+        Utils.checkFlags(flags);
+        this.anchor = anchor;
+        this.jsFlags = flags;
+        this.maxMem = maxMem;
+        let re2Flags = RE2Flags.PERL;
+        if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        this.re2Flags = re2Flags;
+        this.regexps = [];
+        this.prog = null;
+        this.dfa = null;
+        this.dummyRe2 = null;
+      }
+      /**
+      * Adds a new regular expression pattern to the set.
+      * Patterns cannot be added after the set has been compiled.
+      * @param {string} pattern - The regular expression pattern to add.
+      * @returns {number} The integer index assigned to the added pattern.
+      * @throws {RE2JSCompileException} If patterns are added after compilation.
+      */
+      add(pattern) {
+        if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+        Utils.checkPattern(pattern);
+        let fregex = pattern;
+        if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        const re = Parser.parse(fregex, this.re2Flags);
+        this.regexps.push(Simplify.simplify(re));
+        return this.regexps.length - 1;
+      }
+      /**
+      * Compiles the added patterns into a single state machine.
+      * This is automatically called on the first match if not called explicitly.
+      * @returns {void}
+      */
+      compile() {
+        if (this.prog) return;
+        const prog = Compiler.compileSet(this.regexps);
+        if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
+        this.prog = prog;
+        this.dfa = new DFA(this.prog, this.maxMem);
+        this.dummyRe2 = {
+          prog: this.prog,
+          cond: this.prog.startCond(),
+          prefix: "",
+          prefixRune: 0,
+          longest: false
+        };
+      }
+      /**
+      * Matches the input against the compiled set of regular expressions.
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+      * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+      */
+      match(input) {
+        if (!this.prog) this.compile();
+        const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+        let internalAnchor = RE2Flags.UNANCHORED;
+        if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+        else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+        const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+        if (dfaResult !== null) return dfaResult;
+        const machine = Machine.fromRE2(this.dummyRe2);
+        machine.init(0);
+        return machine.matchSet(machineInput, 0, internalAnchor);
+      }
+    };
+    TranslateRegExpString = class TranslateRegExpString2 {
+      static isHexadecimal(ch) {
+        return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+      }
+      static translate(data) {
+        let prefixFlags = "";
+        if (Object.prototype.toString.call(data) === "[object RegExp]") {
+          if (data.ignoreCase) prefixFlags += "i";
+          if (data.multiline) prefixFlags += "m";
+          if (data.dotAll) prefixFlags += "s";
+          data = data.source;
+        }
+        if (typeof data !== "string") return data;
+        let result = "";
+        let changed = false;
+        let size = data.length;
+        if (size === 0) {
+          result = "(?:)";
+          changed = true;
+        }
+        let inCharClass = false;
+        let i2 = 0;
+        while (i2 < size) {
+          let ch = data[i2];
+          if (ch === "\\") {
+            if (i2 + 1 < size) {
+              ch = data[i2 + 1];
+              switch (ch) {
+                case "\\":
+                  result += "\\\\";
+                  i2 += 2;
+                  continue;
+                case "c":
+                  if (i2 + 2 < size) {
+                    let code21 = data[i2 + 2].charCodeAt(0);
+                    if (code21 >= 65 && code21 <= 90 || code21 >= 97 && code21 <= 122) {
+                      let val = code21 % 32;
+                      result += "\\x";
+                      result += (val >> 4).toString(16).toUpperCase();
+                      result += (val & 15).toString(16).toUpperCase();
+                      i2 += 3;
+                      changed = true;
+                      continue;
+                    }
+                  }
+                  result += "c";
+                  i2 += 2;
+                  changed = true;
+                  continue;
+                case "u":
+                  if (i2 + 2 < size) {
+                    if (data[i2 + 2] === "{") {
+                      let j = i2 + 3;
+                      let hasHex = false;
+                      let closed = false;
+                      while (j < size) {
+                        const hexChar = data[j];
+                        if (hexChar === "}") {
+                          closed = true;
+                          break;
+                        }
+                        if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                        hasHex = true;
+                        j++;
+                      }
+                      if (closed && hasHex) {
+                        result += "\\x";
+                        i2 += 2;
+                        changed = true;
+                        continue;
+                      }
+                    } else if (i2 + 5 < size) {
+                      let isHex4 = true;
+                      for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i2 + 2 + j])) {
+                        isHex4 = false;
+                        break;
+                      }
+                      if (isHex4) {
+                        result += "\\x{" + data.substring(i2 + 2, i2 + 6) + "}";
+                        i2 += 6;
+                        changed = true;
+                        continue;
+                      }
+                    }
+                  }
+                  result += "u";
+                  i2 += 2;
+                  changed = true;
+                  continue;
+                case "x": {
+                  let isValidHex = false;
+                  if (i2 + 2 < size && data[i2 + 2] === "{") {
+                    let j = i2 + 3;
+                    let hasHex = false;
+                    let closed = false;
+                    while (j < size) {
+                      const hexChar = data[j];
+                      if (hexChar === "}") {
+                        closed = true;
+                        break;
+                      }
+                      if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                      hasHex = true;
+                      j++;
+                    }
+                    if (closed && hasHex) isValidHex = true;
+                  } else if (i2 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i2 + 2]) && TranslateRegExpString2.isHexadecimal(data[i2 + 3])) isValidHex = true;
+                  if (isValidHex) {
+                    result += "\\x";
+                    i2 += 2;
+                  } else {
+                    result += "x";
+                    i2 += 2;
+                    changed = true;
+                  }
+                  continue;
+                }
+                case "n":
+                case "r":
+                case "t":
+                case "a":
+                case "f":
+                case "v":
+                case "d":
+                case "D":
+                case "s":
+                case "S":
+                case "w":
+                case "W":
+                case "b":
+                case "B":
+                case "p":
+                case "P":
+                case "A":
+                case "z":
+                case "Q":
+                case "E":
+                case "0":
+                case "1":
+                case "2":
+                case "3":
+                case "4":
+                case "5":
+                case "6":
+                case "7":
+                  result += "\\" + ch;
+                  i2 += 2;
+                  continue;
+                default: {
+                  let cp2 = data.codePointAt(i2 + 1);
+                  if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                    let symSize2 = Utils.charCount(cp2);
+                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
+                    i2 += symSize2 + 1;
+                    changed = true;
+                  } else {
+                    result += "\\";
+                    let symSize2 = Utils.charCount(cp2);
+                    result += data.substring(i2 + 1, i2 + 1 + symSize2);
+                    i2 += symSize2 + 1;
+                  }
+                  continue;
+                }
+              }
+            }
+          } else if (ch === "/") {
+            result += "\\/";
+            i2 += 1;
+            changed = true;
+            continue;
+          } else if (ch === "[") {
+            if (!inCharClass && data[i2 + 1] === "]") {
+              result += "[^\\x00-\\x{10FFFF}]";
+              i2 += 2;
+              changed = true;
+              continue;
+            }
+            if (!inCharClass && data[i2 + 1] === "^" && data[i2 + 2] === "]") {
+              result += "[\\x00-\\x{10FFFF}]";
+              i2 += 3;
+              changed = true;
+              continue;
+            }
+            inCharClass = true;
+          } else if (ch === "]") inCharClass = false;
+          else if (!inCharClass && ch === "(" && i2 + 2 < size && data[i2 + 1] === "?" && data[i2 + 2] === "<") {
+            if (i2 + 3 < size && !"=!>)".includes(data[i2 + 3])) {
+              result += "(?P<";
+              i2 += 3;
+              changed = true;
+              continue;
+            }
+          }
+          let cp = data.codePointAt(i2);
+          let symSize = Utils.charCount(cp);
+          result += data.substring(i2, i2 + symSize);
+          i2 += symSize;
+        }
+        const finalResult = changed ? result : data;
+        if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+        return finalResult;
+      }
+    };
+    execResult = (m, input) => {
+      const result = m.matchArray();
+      result.index = m.start(0);
+      result.input = input;
+      result.groups = m.namedGroupsObject();
+      return result;
+    };
+    RE2JS = class RE2JS2 {
+      /**
+      * Flag: case insensitive matching.
+      */
+      static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+      /**
+      * Flag: dot ({@code .}) matches all characters, including newline.
+      */
+      static DOTALL = PublicFlags.DOTALL;
+      /**
+      * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+      * beginning and end of input.
+      */
+      static MULTILINE = PublicFlags.MULTILINE;
+      /**
+      * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+      */
+      static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+      /**
+      * Flag: matches longest possible string.
+      */
+      static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+      /**
+      * Flag: enable linear-time captureless lookbehinds.
+      */
+      static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+      /**
+      * Returns a literal pattern string for the specified string.
+      *
+      * This method produces a string that can be used to create a <code>RE2JS</code> that would
+      * match the string <code>s</code> as if it were a literal pattern.
+      *
+      * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+      *
+      * @param {string} str The string to be literalized
+      * @returns {string} A literal string replacement
+      */
+      static quote(str3) {
+        return Utils.quoteMeta(str3);
+      }
+      /**
+      * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+      * replacement methods as a literal replacement of {@code str}.
+      *
+      * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+      *
+      * @param {string} str the string to be quoted
+      * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+      * @returns {string} the quoted string
+      */
+      static quoteReplacement(str3, javaMode = false) {
+        return Matcher.quoteReplacement(str3, javaMode);
+      }
+      /**
+      * Translates a given regular expression string to ensure compatibility with RE2JS.
+      *
+      * This function preprocesses the input regex string by applying necessary transformations,
+      * such as escaping special characters (e.g., `/`), converting named capture groups to
+      * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+      * resulting regex is safe and properly formatted before compilation.
+      *
+      * @param {string|RegExp} expr - The regular expression string to be translated.
+      * @returns {string} - The transformed regular expression string, ready for compilation.
+      */
+      static translateRegExp(expr) {
+        return TranslateRegExpString.translate(expr);
+      }
+      /**
+      * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+      * @param {string} regex
+      * @param {number} [flags=0]
+      * @returns {RE2JS}
+      */
+      static compile(regex, flags = 0) {
+        Utils.checkPattern(regex);
+        Utils.checkFlags(flags);
+        let fregex = regex;
+        if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+        if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+        if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+        let re2Flags = RE2Flags.PERL;
+        if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+        if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+        const p = new RE2JS2(regex, flags);
+        p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+        return p;
+      }
+      /**
+      * Matches a string against a regular expression.
+      *
+      * @param {string} regex the regular expression
+      * @param {string|number[]|Uint8Array} input the input
+      * @returns {boolean} true if the regular expression matches the entire input
+      * @throws RE2JSSyntaxException if the regular expression is malformed
+      */
+      static matches(regex, input) {
+        return RE2JS2.compile(regex).testExact(input);
+      }
+      /**
+      * This is visible for testing.
+      * @private
+      */
+      static initTest(pattern, flags, re2) {
+        if (pattern == null) throw new Error("pattern is null");
+        if (re2 == null) throw new Error("re2 is null");
+        const p = new RE2JS2(pattern, flags);
+        p.re2Input = re2;
+        return p;
+      }
+      /**
+      *
+      * @param {string} pattern
+      * @param {number} flags
+      */
+      constructor(pattern, flags) {
+        this.patternInput = pattern;
+        this.flagsInput = flags;
+        this.re2Input = null;
+      }
+      /**
+      * Releases memory used by internal caches associated with this pattern. Does not change the
+      * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+      */
+      reset() {
+        this.re2Input.reset();
+      }
+      /**
+      * Returns the flags used in the constructor.
+      * @returns {number}
+      */
+      flags() {
+        return this.flagsInput;
+      }
+      /**
+      * Returns the pattern used in the constructor.
+      * @returns {string}
+      */
+      pattern() {
+        return this.patternInput;
+      }
+      re2() {
+        return this.re2Input;
+      }
+      /**
+      * Matches a string against a regular expression.
+      *
+      * @param {string|number[]|Uint8Array} input the input
+      * @returns {boolean} true if the regular expression matches the entire input
+      */
+      matches(input) {
+        return this.testExact(input);
+      }
+      /**
+      * Creates a new {@code Matcher} matching the pattern against the input.
+      *
+      * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+      * @returns {Matcher}
+      */
+      matcher(input) {
+        if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+        return new Matcher(this, input);
+      }
+      /**
+      * Tests whether the regular expression matches any part of the input string.
+      * Performance Note: This method is highly optimized. Because it only returns
+      * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+      * and guarantees execution on the high-speed DFA engine whenever possible.
+      *
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+      * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+      */
+      test(input) {
+        if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+        return this.re2Input.match(input);
+      }
+      /**
+      * Tests whether the regular expression matches the ENTIRE input string.
+      * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+      * faster because it does not request capture group data. By requesting 0 capture groups,
+      * it securely routes execution through the DFA fast-path.
+      *
+      * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+      * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+      */
+      testExact(input) {
+        const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+        return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+      }
+      /**
+      * Executes a search for a match in a specified string.
+      * Returns a result array, or null if no match is found.
+      * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+      * including `.index`, `.input`, and `.groups` properties.
+      *
+      * @param {string|number[]|Uint8Array} input the input string or byte array
+      * @returns {Array|null} the match array with index, input, and groups properties, or null
+      */
+      exec(input) {
+        const m = this.matcher(input);
+        return m.find() ? execResult(m, input) : null;
+      }
+      /**
+      * Splits input around instances of the regular expression. It returns an array giving the strings
+      * that occur before, between, and after instances of the regular expression.
+      *
+      * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+      * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+      * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+      * of the input, possibly including additional matches of the pattern.
+      *
+      * @param {string} input the input string to be split
+      * @param {number} [limit=0] the limit
+      * @returns {string[]} the split strings
+      */
+      split(input, limit = 0) {
+        const m = this.matcher(input);
+        const result = [];
+        let emptiesSkipped = 0;
+        let last = 0;
+        while (m.find()) {
+          if (last === 0 && m.end() === 0) {
+            last = m.end();
+            continue;
+          }
+          if (limit > 0 && result.length === limit - 1) break;
+          if (last === m.start()) {
+            if (limit === 0) {
+              emptiesSkipped += 1;
+              last = m.end();
+              continue;
+            }
+          } else while (emptiesSkipped > 0) {
+            result.push("");
+            emptiesSkipped -= 1;
+          }
+          result.push(m.substring(last, m.start()));
+          last = m.end();
+        }
+        if (limit === 0 && last !== m.inputLength()) {
+          while (emptiesSkipped > 0) {
+            result.push("");
+            emptiesSkipped -= 1;
+          }
+          result.push(m.substring(last, m.inputLength()));
+        }
+        if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+        return result;
+      }
+      /**
+      * Returns an iterator of all results matching a string against the regular expression,
+      * including capturing groups.
+      *
+      * @param {string|number[]|Uint8Array} input the input string or byte array
+      * @returns {IterableIterator<RegExpMatchArray>}
+      */
+      *matchAll(input) {
+        const m = this.matcher(input);
+        while (m.find()) yield execResult(m, input);
+      }
+      /**
+      *
+      * @returns {string}
+      */
+      toString() {
+        return this.patternInput;
+      }
+      /**
+      * Returns the program size of this pattern.
+      *
+      * <p>
+      * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+      * "cost". Larger numbers are more expensive than smaller numbers.
+      * </p>
+      *
+      * @returns {number} the program size of this pattern
+      */
+      programSize() {
+        return this.re2Input.numberOfInstructions();
+      }
+      /**
+      * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+      * pattern and is excluded from this count.
+      *
+      * @returns {number} the number of capturing groups in this pattern
+      */
+      groupCount() {
+        return this.re2Input.numberOfCapturingGroups();
+      }
+      /**
+      * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+      * is the index of the group in the pattern.
+      * @returns {Record<string, number>}
+      */
+      namedGroups() {
+        return this.re2Input.namedGroups;
+      }
+      /**
+      *
+      * @param {*} other
+      * @returns {boolean}
+      */
+      equals(other) {
+        if (this === other) return true;
+        if (other === null || this.constructor !== other.constructor) return false;
+        return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+      }
+    };
+  }
+});
+
+// src/scan/regex/portable.ts
+var portable_exports = {};
+__export(portable_exports, {
+  portableEngine: () => portableEngine
+});
+function byteOffsets(text) {
+  const out = new Uint32Array(text.length + 1);
+  let bytes = 0;
+  for (let i2 = 0; i2 < text.length; i2++) {
+    out[i2] = bytes;
+    const c = text.charCodeAt(i2);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319) {
+      bytes += 4;
+      out[++i2] = bytes;
+    } else bytes += 3;
+  }
+  out[text.length] = bytes;
+  return out;
+}
+function portableEngine() {
+  return {
+    name: "re2js",
+    compile(source, options = {}) {
+      const re = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+      const groupCount = re.groupCount();
+      return {
+        source,
+        matchAll(input) {
+          const text = input.toString("utf8");
+          const map = byteOffsets(text);
+          const m = re.matcher(text);
+          const spans = [];
+          while (m.find()) {
+            const groups = [];
+            for (let g = 1; g <= groupCount; g++) {
+              const s = m.start(g);
+              groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
+            }
+            spans.push({ start: map[m.start()], end: map[m.end()], groups });
+          }
+          return spans;
+        }
+      };
+    },
+    compileSet(sources, options = {}) {
+      const patterns = sources.map((s) => RE2JS.compile(s, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
+      return {
+        match(input) {
+          const text = input.toString("utf8");
+          const hits = [];
+          patterns.forEach((p, i2) => {
+            if (p.matcher(text).find()) hits.push(i2);
+          });
+          return hits;
+        }
+      };
+    }
+  };
+}
+var init_portable = __esm({
+  "src/scan/regex/portable.ts"() {
+    "use strict";
+    init_build();
   }
 });
 
@@ -21212,10 +27827,36 @@ var require_picomatch2 = __commonJS({
   }
 });
 
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports, module) {
-    module.exports = __require("node:os");
+// builtin:node:zlib
+var require_node_zlib = __commonJS({
+  "builtin:node:zlib"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:zlib");
+    for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:util
+var require_node_util = __commonJS({
+  "builtin:node:util"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:util");
+    for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:worker_threads");
+    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
@@ -21223,7 +27864,7 @@ var require_node_os = __commonJS({
 var import_node_path18 = __toESM(require_node_path(), 1);
 
 // node_modules/@actions/core/lib/command.js
-var os = __toESM(require_os(), 1);
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -21297,9 +27938,9 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-var crypto2 = __toESM(require_crypto(), 1);
-var fs = __toESM(require_fs(), 1);
-var os2 = __toESM(require_os(), 1);
+var crypto2 = __toESM(require_node_crypto(), 1);
+var fs = __toESM(require_node_fs(), 1);
+var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -21325,12 +27966,12 @@ function prepareKeyValueMessage(key, value) {
 }
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_os(), 1);
-var path5 = __toESM(require_path(), 1);
+var os5 = __toESM(require_node_os(), 1);
+var path5 = __toESM(require_node_path(), 1);
 
 // node_modules/@actions/http-client/lib/index.js
-var http = __toESM(require_http(), 1);
-var https = __toESM(require_https(), 1);
+var http = __toESM(require_node_http(), 1);
+var https = __toESM(require_node_https(), 1);
 var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var HttpCodes;
@@ -21386,8 +28027,8 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_os(), 1);
-var import_fs = __toESM(require_fs(), 1);
+var import_os = __toESM(require_node_os(), 1);
+var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -21671,33 +28312,33 @@ var _summary = new Summary();
 var summary = _summary;
 
 // node_modules/@actions/core/lib/path-utils.js
-var path = __toESM(require_path(), 1);
+var path = __toESM(require_node_path(), 1);
 
 // node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_os(), 1);
+var import_os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/exec/lib/exec.js
-var import_string_decoder = __toESM(require_string_decoder(), 1);
+var import_string_decoder = __toESM(require_node_string_decoder(), 1);
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_os(), 1);
-var events = __toESM(require_events(), 1);
-var child = __toESM(require_child_process(), 1);
-var path4 = __toESM(require_path(), 1);
+var os3 = __toESM(require_node_os(), 1);
+var child = __toESM(require_node_child_process(), 1);
+var path4 = __toESM(require_node_path(), 1);
+import * as events from "events";
 
 // node_modules/@actions/io/lib/io.js
-var import_assert = __toESM(require_assert(), 1);
-var path3 = __toESM(require_path(), 1);
+var path3 = __toESM(require_node_path(), 1);
+import { ok } from "assert";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_fs(), 1);
-var path2 = __toESM(require_path(), 1);
+var fs2 = __toESM(require_node_fs(), 1);
+var path2 = __toESM(require_node_path(), 1);
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var import_timers = __toESM(require_timers2(), 1);
+var import_timers = __toESM(require_node_timers(), 1);
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
@@ -22327,8 +28968,8 @@ var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 
 // node_modules/openpgp/dist/node/openpgp.mjs
-var import_module = __toESM(require_module(), 1);
 var nc = __toESM(require_node_crypto(), 1);
+import { createRequire } from "module";
 var globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
   m.forEach(function(e) {
@@ -23797,7 +30438,7 @@ var util = {
   isString: function(data) {
     return typeof data === "string" || data instanceof String;
   },
-  nodeRequire: (0, import_module.createRequire)(import.meta.url),
+  nodeRequire: createRequire(import.meta.url),
   isArray: function(data) {
     return data instanceof Array;
   },
@@ -30055,7 +36696,7 @@ function newS2KFromConfig(config2) {
   }
   return newS2KFromType(s2kType, config2);
 }
-var require$1 = (0, import_module.createRequire)("/");
+var require$1 = createRequire("/");
 var _a;
 var Worker;
 var isMarkedAsUntransferable;
@@ -51553,8 +58194,8 @@ var PLACEHOLDER_SHAPES = [
   /\byour[_-]/i,
   // your_api_key
   /^your/i,
-  /\.\.\.|…/
-  // elided values
+  /\.\.\.|\u2026/
+  // elided values (... or the ellipsis character)
 ];
 function isPlaceholder(secret) {
   const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
@@ -51769,80 +58410,103 @@ function preview(secret) {
 }
 
 // src/scan/prefilter.ts
+var WASM_AFTER = 1024 * 1024;
 var KeywordPrefilter = class {
   /** Keyword bytes (lowercase), by keyword id. */
   keywords;
-  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   classOf;
   /** Columns per row of `delta`. */
   classes;
-  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
+  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
   delta;
-  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
-  outputs;
+  /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
+  outIds;
+  outStart;
   states;
+  // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
+  // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    let maxStates = 1;
+    for (const kw of this.keywords) {
+      maxStates += kw.length;
+      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    }
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    const gotoMaps = [/* @__PURE__ */ new Map()];
-    const own = [[]];
+    let delta = new Int32Array(maxStates * classes);
+    const own = new Int32Array(maxStates).fill(-1);
+    let n = 1;
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
-      let s = 0;
+      let row = 0;
       for (const b of kw) {
-        const c = classOf[b];
-        let next = gotoMaps[s].get(c);
-        if (next === void 0) {
-          next = gotoMaps.length;
-          gotoMaps.push(/* @__PURE__ */ new Map());
-          own.push([]);
-          gotoMaps[s].set(c, next);
-        }
-        s = next;
+        const at = row + classOf[b];
+        if (delta[at] === 0) delta[at] = n++ * classes;
+        row = delta[at];
       }
-      own[s].push(id);
+      if (own[row / classes] === -1) own[row / classes] = id;
     });
-    const n = gotoMaps.length;
-    const delta = new Int32Array(n * classes);
+    delta = delta.slice(0, n * classes);
     const fail = new Int32Array(n);
-    const outputs = new Array(n);
-    const outLists = own.map((o) => o.slice());
     const ends = new Uint8Array(n);
-    const order = [0];
-    for (let head = 0; head < order.length; head++) {
+    const order = new Int32Array(n);
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row = s * classes;
-      if (s !== 0) delta.copyWithin(row, fail[s] * classes, fail[s] * classes + classes);
-      for (const [c, g] of gotoMaps[s]) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * classes + c]) / classes;
+      const failRow = fail[s] * classes;
+      for (let c = 0; c < classes; c++) {
+        const child2 = delta[row + c];
+        if (child2 === 0) {
+          if (s !== 0) delta[row + c] = delta[failRow + c];
+          continue;
+        }
+        const g = child2 / classes;
+        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
-        order.push(g);
-        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
+        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        order[tail++] = g;
+        if (ends[g]) delta[row + c] = -child2;
       }
     }
-    for (const s of order) {
-      if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
-      outputs[s] = Int32Array.from(outLists[s]);
+    const count = new Int32Array(n);
+    for (let i2 = 1; i2 < n; i2++) {
+      const s = order[i2];
+      count[s] = (own[s] >= 0 ? 1 : 0) + count[fail[s]];
+    }
+    const outStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) outStart[s + 1] = outStart[s] + count[s];
+    const outIds = new Int32Array(outStart[n]);
+    for (let i2 = 1; i2 < n; i2++) {
+      const s = order[i2];
+      let at = outStart[s];
+      if (own[s] >= 0) outIds[at++] = own[s];
+      outIds.copyWithin(at, outStart[fail[s]], outStart[fail[s] + 1]);
     }
     this.classOf = classOf;
     this.classes = classes;
     this.states = n;
     this.delta = delta;
-    this.outputs = outputs;
+    this.outIds = outIds;
+    this.outStart = outStart;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
   wasm;
+  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  scannedInJs = 0;
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
-   * there are `outputs[state]`.
+   * there are `outIds[outStart[state] .. outStart[state + 1])`.
    */
   findHits(input) {
-    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    if (this.wasm === void 0) {
+      this.scannedInJs += input.length;
+      if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
+    }
     if (this.wasm) return this.wasm.findHits(input, this);
     const { delta, classOf, classes } = this;
     let hits = this.hits;
@@ -51872,10 +58536,10 @@ var KeywordPrefilter = class {
   /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
   scan(input, onHit, start = 0, end = input.length) {
     const n = this.findHits(input.subarray(start, end));
-    const hits = this.hits;
+    const { hits, outIds, outStart } = this;
     for (let h = 0; h < n; h++) {
-      const out = this.outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
+      const state = hits[2 * h + 1];
+      for (let k = outStart[state]; k < outStart[state + 1]; k++) onHit(outIds[k], start + hits[2 * h]);
     }
   }
   /** Whether any keyword occurs in the input. */
@@ -52005,16 +58669,46 @@ var WasmScanner = class _WasmScanner {
 
 // src/scan/regex/native.ts
 var import_node_fs6 = __toESM(require_node_fs(), 1);
-var import_node_module = __toESM(require_node_module(), 1);
 var import_node_path8 = __toESM(require_node_path(), 1);
 var import_node_url = __toESM(require_node_url(), 1);
+import { createRequire as createRequire2 } from "node:module";
 function nativeAddonName(platform2 = process.platform, arch2 = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform2}-${arch2}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
 function detectLibc() {
   if (process.platform !== "linux") return "";
+  const fromInterpreter = elfInterpreter(process.execPath);
+  if (fromInterpreter?.includes("musl")) return "musl";
+  if (fromInterpreter?.includes("ld-linux")) return "glibc";
   const report = process.report?.getReport();
   return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+}
+function elfInterpreter(path6) {
+  let fd2;
+  try {
+    fd2 = (0, import_node_fs6.openSync)(path6, "r");
+    const head = Buffer.alloc(4096);
+    const got = (0, import_node_fs6.readSync)(fd2, head, 0, head.length, 0);
+    if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
+    const phoff = Number(head.readBigUInt64LE(32));
+    const phentsize = head.readUInt16LE(54);
+    const phnum = head.readUInt16LE(56);
+    if (phentsize < 56 || phoff + phnum * phentsize > got) return void 0;
+    for (let i2 = 0; i2 < phnum; i2++) {
+      const at = phoff + i2 * phentsize;
+      if (head.readUInt32LE(at) !== 3) continue;
+      const offset = Number(head.readBigUInt64LE(at + 8));
+      const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
+      const name2 = Buffer.alloc(size);
+      (0, import_node_fs6.readSync)(fd2, name2, 0, size, offset);
+      return name2.toString("latin1").replace(/\0.*$/s, "");
+    }
+    return void 0;
+  } catch {
+    return void 0;
+  } finally {
+    if (fd2 !== void 0) (0, import_node_fs6.closeSync)(fd2);
+  }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
@@ -52026,7 +58720,7 @@ function addonCandidates(fromDir, name2) {
   return out;
 }
 function loadNativeRE2() {
-  const require2 = (0, import_node_module.createRequire)(import.meta.url);
+  const require2 = createRequire2(import.meta.url);
   const here = (0, import_node_path8.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
@@ -52075,6745 +58769,32 @@ function nativeEngine(ctor) {
   };
 }
 
-// node_modules/re2js/build/index.js
-var RE2Flags = class RE2Flags2 {
-  static FOLD_CASE = 1;
-  static LITERAL = 2;
-  static CLASS_NL = 4;
-  static DOT_NL = 8;
-  static ONE_LINE = 16;
-  static NON_GREEDY = 32;
-  static PERL_X = 64;
-  static UNICODE_GROUPS = 128;
-  static WAS_DOLLAR = 256;
-  static LOOKBEHIND = 512;
-  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
-  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
-  static POSIX = 0;
-  static UNANCHORED = 0;
-  static ANCHOR_START = 1;
-  static ANCHOR_BOTH = 2;
-};
-var PublicFlags = {
-  CASE_INSENSITIVE: 1,
-  DOTALL: 2,
-  MULTILINE: 4,
-  DISABLE_UNICODE_GROUPS: 8,
-  LONGEST_MATCH: 16,
-  LOOKBEHINDS: 512
-};
-var ASCII_SIZE = 128;
-var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
-var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
-var MAX_BMP = 65535;
-for (let i2 = 0; i2 < ASCII_SIZE; i2++) {
-  if (i2 >= 97 && i2 <= 122) ASCII_TO_UPPER[i2] = i2 - 32;
-  else ASCII_TO_UPPER[i2] = i2;
-  if (i2 >= 65 && i2 <= 90) ASCII_TO_LOWER[i2] = i2 + 32;
-  else ASCII_TO_LOWER[i2] = i2;
-}
-var Codepoint = class {
-  static CODES = Object.freeze({
-    "\x07": 7,
-    "\b": 8,
-    "	": 9,
-    "\n": 10,
-    "\v": 11,
-    "\f": 12,
-    "\r": 13,
-    " ": 32,
-    '"': 34,
-    $: 36,
-    "&": 38,
-    "'": 39,
-    "(": 40,
-    ")": 41,
-    "*": 42,
-    "+": 43,
-    "-": 45,
-    ".": 46,
-    0: 48,
-    1: 49,
-    2: 50,
-    3: 51,
-    4: 52,
-    5: 53,
-    6: 54,
-    7: 55,
-    8: 56,
-    9: 57,
-    ":": 58,
-    "<": 60,
-    ">": 62,
-    "?": 63,
-    A: 65,
-    B: 66,
-    C: 67,
-    F: 70,
-    P: 80,
-    Q: 81,
-    U: 85,
-    Z: 90,
-    "[": 91,
-    "\\": 92,
-    "]": 93,
-    "^": 94,
-    _: 95,
-    "`": 96,
-    a: 97,
-    b: 98,
-    f: 102,
-    i: 105,
-    m: 109,
-    n: 110,
-    r: 114,
-    s: 115,
-    t: 116,
-    v: 118,
-    x: 120,
-    z: 122,
-    "{": 123,
-    "|": 124,
-    "}": 125
-  });
-  static toUpperCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
-    const s = String.fromCodePoint(codepoint).toUpperCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-  static toLowerCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
-    const s = String.fromCodePoint(codepoint).toLowerCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-};
-var UnicodeRangeTable = class {
-  /**
-  * @param {Uint32Array | number[]} data
-  * @param {boolean} isStride1
-  */
-  constructor(data, isStride1 = false) {
-    this.data = data;
-    this.isStride1 = isStride1;
-    this.SIZE = isStride1 ? 2 : 3;
-  }
-  getLo(index2) {
-    return this.data[index2 * this.SIZE];
-  }
-  getHi(index2) {
-    return this.data[index2 * this.SIZE + 1];
-  }
-  getStride(index2) {
-    return this.isStride1 ? 1 : this.data[index2 * this.SIZE + 2];
-  }
-  get length() {
-    return this.data.length / this.SIZE;
-  }
-};
-var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-for (let i2 = 0; i2 < 64; i2++) B64_MAP[B642.charCodeAt(i2)] = i2;
-var decodeVLQ = (str3) => {
-  const res = [];
-  let value = 0;
-  let shift = 0;
-  for (let i2 = 0; i2 < str3.length; i2++) {
-    const digit = B64_MAP[str3.charCodeAt(i2)];
-    value |= (digit & 31) << shift;
-    if ((digit & 32) === 0) {
-      res.push(value);
-      value = 0;
-      shift = 0;
-    } else shift += 5;
-  }
-  return res;
-};
-var decodeRanges = (str3, isStride1) => {
-  const res = decodeVLQ(str3);
-  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
-  const out = new Uint32Array(numRanges * 3);
-  let current = 0;
-  let resIdx = 0;
-  for (let i2 = 0; i2 < numRanges; i2++) {
-    current += res[resIdx++];
-    out[i2 * 3] = current;
-    current += res[resIdx++];
-    out[i2 * 3 + 1] = current;
-    out[i2 * 3 + 2] = isStride1 ? 1 : res[resIdx++];
-  }
-  return out;
-};
-var decodeOrbit = (str3) => {
-  const res = decodeVLQ(str3);
-  const map = /* @__PURE__ */ new Map();
-  let currentKey = 0;
-  for (let i2 = 0; i2 < res.length; i2 += 2) {
-    currentKey += res[i2];
-    const zz = res[i2 + 1];
-    const delta = zz >>> 1 ^ -(zz & 1);
-    map.set(currentKey, currentKey + delta);
-  }
-  return map;
-};
-var LazyMap = class {
-  constructor(initializer) {
-    this.initializer = initializer;
-    this.cache = /* @__PURE__ */ new Map();
-  }
-  has(key) {
-    return Object.hasOwn(this.initializer, key);
-  }
-  get(key) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const val = this.has(key) ? this.initializer[key]() : null;
-    this.cache.set(key, val);
-    return val;
-  }
-};
-var UnicodeTables = class {
-  static _CASE_ORBIT = null;
-  static get CASE_ORBIT() {
-    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
-    return this._CASE_ORBIT;
-  }
-  static _Print = null;
-  static get Print() {
-    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
-    return this._Print;
-  }
-  static CATEGORIES = new LazyMap({
-    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
-    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
-    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
-    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
-    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
-    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
-    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
-    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
-    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
-    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
-    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
-    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
-    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
-    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
-    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
-    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
-    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
-    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
-    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
-    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
-    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
-    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
-    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
-    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
-    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
-    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
-    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
-    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
-    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
-    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
-    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
-    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
-    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
-    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
-  });
-  static SCRIPTS = new LazyMap({
-    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
-    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
-    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
-    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
-    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
-    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
-    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
-    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
-    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
-    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
-    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
-    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
-    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
-    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
-    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
-    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
-    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
-    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
-    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
-    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
-    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
-    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
-    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
-    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
-    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
-    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
-    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
-    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
-    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
-    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
-    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
-    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
-    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
-    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
-    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
-    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
-    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
-    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
-    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
-    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
-    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
-    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
-    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
-    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
-    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
-    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
-    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
-    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
-    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
-    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
-    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
-    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
-    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
-    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
-    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
-    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
-    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
-    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
-    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
-    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
-    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
-    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
-    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
-    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
-    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
-    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
-    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
-    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
-    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
-    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
-    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
-    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
-    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
-    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
-    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
-    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
-    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
-    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
-    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
-    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
-    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
-    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
-    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
-    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
-    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
-    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
-    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
-    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
-    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
-    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
-    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
-    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
-    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
-    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
-    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
-    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
-    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
-    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
-    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
-    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
-    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
-    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
-    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
-    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
-    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
-    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
-    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
-    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
-    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
-    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
-    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
-    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
-    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
-    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
-    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
-    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
-    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
-    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
-    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
-    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
-    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
-    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
-    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
-    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
-    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
-    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
-    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
-    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
-    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
-    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
-    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
-    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
-    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
-    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
-    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
-    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
-    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
-    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
-    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
-    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
-    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
-    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
-    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
-    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
-    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
-    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
-    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
-    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
-    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
-    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
-    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
-    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
-    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
-    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
-    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
-    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
-    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
-    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
-    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
-    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
-    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
-    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
-    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
-    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
-    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
-    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
-    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
-    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
-    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
-    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
-    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
-    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
-  });
-  static FOLD_CATEGORIES = new LazyMap({
-    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
-  });
-  static FOLD_SCRIPT = new LazyMap({
-    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
-  });
-};
-var Unicode = class Unicode2 {
-  static MAX_RUNE = 1114111;
-  static RUNE_ERROR = 65533;
-  static isUnsearchable(r) {
-    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
-  }
-  static MAX_ASCII = 127;
-  static MAX_LATIN1 = 255;
-  static MAX_BMP = 65535;
-  static MIN_FOLD = 65;
-  static MAX_FOLD = 125251;
-  static MIN_HIGH_SURROGATE = 55296;
-  static MAX_HIGH_SURROGATE = 56319;
-  static MIN_LOW_SURROGATE = 56320;
-  static MAX_LOW_SURROGATE = 57343;
-  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
-  static is32(ranges, r) {
-    let lo = 0;
-    let hi = ranges.length;
-    while (lo < hi) {
-      const m = lo + Math.floor((hi - lo) / 2);
-      const rlo = ranges.getLo(m);
-      const rhi = ranges.getHi(m);
-      if (rlo <= r && r <= rhi) {
-        const stride = ranges.getStride(m);
-        return (r - rlo) % stride === 0;
-      }
-      if (r < rlo) hi = m;
-      else lo = m + 1;
-    }
-    return false;
-  }
-  static is(ranges, r) {
-    if (r <= Unicode2.MAX_LATIN1) {
-      for (let i2 = 0; i2 < ranges.length; i2++) {
-        if (r > ranges.getHi(i2)) continue;
-        const rlo = ranges.getLo(i2);
-        if (r < rlo) return false;
-        const stride = ranges.getStride(i2);
-        return (r - rlo) % stride === 0;
-      }
-      return false;
-    }
-    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
-  }
-  static isPrint(r) {
-    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
-    return Unicode2.is(UnicodeTables.Print, r);
-  }
-  static simpleFold(r) {
-    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
-    if (r <= Unicode2.MAX_ASCII) {
-      const l = Codepoint.toLowerCase(r);
-      return l !== r ? l : Codepoint.toUpperCase(r);
-    }
-    return r;
-  }
-  static equalsIgnoreCase(r1, r2) {
-    if (r1 === r2) return true;
-    if (r1 < 0 || r2 < 0) return false;
-    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
-      if (65 <= r1 && r1 <= 90) r1 |= 32;
-      if (65 <= r2 && r2 <= 90) r2 |= 32;
-      return r1 === r2;
-    }
-    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
-    return false;
-  }
-};
-var RE2JSException = class extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSException";
-  }
-};
-var RE2JSSyntaxException = class extends RE2JSException {
-  /**
-  * @param {string} error
-  * @param {string|null} [input=null]
-  */
-  constructor(error2, input = null) {
-    let message = `error parsing regexp: ${error2}`;
-    if (input) message += `: \`${input}\``;
-    super(message);
-    this.name = "RE2JSSyntaxException";
-    this.message = message;
-    this.error = error2;
-    this.input = input;
-  }
-  /**
-  * Retrieves the description of the error.
-  * @returns {string}
-  */
-  getDescription() {
-    return this.error;
-  }
-  /**
-  * Retrieves the erroneous regular-expression pattern.
-  * @returns {string|null}
-  */
-  getPattern() {
-    return this.input;
-  }
-};
-var RE2JSCompileException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSCompileException";
-  }
-};
-var RE2JSGroupException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSGroupException";
-  }
-};
-var RE2JSFlagsException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSFlagsException";
-  }
-};
-var RE2JSInternalException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSInternalException";
-  }
-};
-var FAST_PATH_TABLE_SIZE = 256;
-var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-for (let i2 = 0; i2 < FAST_PATH_TABLE_SIZE; i2++) WORD_RUNE_TABLE[i2] = 97 <= i2 && i2 <= 122 || 65 <= i2 && i2 <= 90 || 48 <= i2 && i2 <= 57 || i2 === 95 ? 1 : 0;
-var cachedNativeEncoder = null;
-var cachedNativeDecoder = null;
-var Utils = class Utils2 {
-  static METACHARACTERS = "\\.+*?()|[]{}^$";
-  static EMPTY_BEGIN_LINE = 1;
-  static EMPTY_END_LINE = 2;
-  static EMPTY_BEGIN_TEXT = 4;
-  static EMPTY_END_TEXT = 8;
-  static EMPTY_WORD_BOUNDARY = 16;
-  static EMPTY_NO_WORD_BOUNDARY = 32;
-  static EMPTY_ALL = -1;
-  static emptyInts() {
-    return [];
-  }
-  static isString(value) {
-    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
-  }
-  static typeName(value) {
-    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
-    return Object.prototype.toString.call(value).slice(8, -1);
-  }
-  static checkPattern(pattern) {
-    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
-  }
-  static checkInput(input) {
-    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
-  }
-  static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
-  }
-  static isByteArray(input) {
-    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
-  }
-  static isalnum(c) {
-    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
-  }
-  static unhex(c) {
-    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
-    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
-    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
-    return -1;
-  }
-  static escapeRune(rune) {
-    let out = "";
-    if (Unicode.isPrint(rune)) {
-      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
-      out += String.fromCodePoint(rune);
-    } else switch (rune) {
-      case Codepoint.CODES['"']:
-        out += '\\"';
-        break;
-      case Codepoint.CODES["\\"]:
-        out += "\\\\";
-        break;
-      case Codepoint.CODES["	"]:
-        out += "\\t";
-        break;
-      case Codepoint.CODES["\n"]:
-        out += "\\n";
-        break;
-      case Codepoint.CODES["\r"]:
-        out += "\\r";
-        break;
-      case Codepoint.CODES["\b"]:
-        out += "\\b";
-        break;
-      case Codepoint.CODES["\f"]:
-        out += "\\f";
-        break;
-      default: {
-        let s = rune.toString(16);
-        if (rune < 256) {
-          out += "\\x";
-          if (s.length === 1) out += "0";
-          out += s;
-        } else out += `\\x{${s}}`;
-        break;
-      }
-    }
-    return out;
-  }
-  static stringToRunes(str3) {
-    const string = String(str3);
-    const runes = [];
-    let i2 = 0;
-    while (i2 < string.length) {
-      const cp = string.codePointAt(i2);
-      runes.push(cp);
-      i2 += cp > Unicode.MAX_BMP ? 2 : 1;
-    }
-    return new Int32Array(runes);
-  }
-  static runeToString(r) {
-    return String.fromCodePoint(r);
-  }
-  static isWordRune(r) {
-    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
-  }
-  static emptyOpContext(r1, r2) {
-    let op = 0;
-    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
-    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
-    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
-    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
-    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
-    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
-    return op;
-  }
-  /**
-  * Returns a string that quotes all regular expression metacharacters inside the argument text;
-  * the returned string is a regular expression matching the literal text. For example,
-  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
-  * @param {string} str
-  * @returns {string}
-  */
-  static quoteMeta(str3) {
-    return str3.split("").map((s) => {
-      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
-      return s;
-    }).join("");
-  }
-  static charCount(codePoint) {
-    return codePoint > Unicode.MAX_BMP ? 2 : 1;
-  }
-  /**
-  * High-speed conversion from TypedArrays to standard JS Arrays.
-  * Bypasses the expensive Symbol.iterator overhead of Array.from()
-  */
-  static toArray(typedArray) {
-    const len = typedArray.length;
-    const res = new Array(len);
-    for (let i2 = 0; i2 < len; i2++) res[i2] = typedArray[i2];
-    return res;
-  }
-  static stringToUtf8ByteArray(str3) {
-    if (globalThis.TextEncoder) {
-      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
-      return cachedNativeEncoder.encode(str3);
-    } else {
-      let out = [], p = 0;
-      for (let i2 = 0; i2 < str3.length; i2++) {
-        let c = str3.charCodeAt(i2);
-        if (c < 128) out[p++] = c;
-        else if (c < 2048) {
-          out[p++] = c >> 6 | 192;
-          out[p++] = c & 63 | 128;
-        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i2 + 1 < str3.length && (str3.charCodeAt(i2 + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str3.charCodeAt(++i2) & 1023);
-          out[p++] = c >> 18 | 240;
-          out[p++] = c >> 12 & 63 | 128;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        } else {
-          out[p++] = c >> 12 | 224;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        }
-      }
-      return out;
-    }
-  }
-  static utf8ByteArrayToString(bytes) {
-    if (globalThis.TextDecoder) {
-      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
-      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      return cachedNativeDecoder.decode(view);
-    } else {
-      let out = [], pos = 0, c = 0;
-      while (pos < bytes.length) {
-        let c1 = bytes[pos++];
-        if (c1 < 128) out[c++] = String.fromCharCode(c1);
-        else if (c1 > 191 && c1 < 224) {
-          let c2 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
-        } else if (c1 > 239 && c1 < 365) {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          let c4 = bytes[pos++];
-          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
-          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
-          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
-        } else {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
-        }
-      }
-      return out.join("");
-    }
-  }
-};
-var createEnum = (values = [], initNum = 0) => {
-  const enumObject = /* @__PURE__ */ Object.create(null);
-  for (let i2 = 0; i2 < values.length; i2++) {
-    const val = values[i2];
-    const keyVal = initNum + i2;
-    enumObject[val] = keyVal;
-    enumObject[keyVal] = val;
-  }
-  return Object.freeze(enumObject);
-};
-var MatcherInputBase = class MatcherInputBase2 {
-  static Encoding = createEnum(["UTF_16", "UTF_8"]);
-  getEncoding() {
-    throw Error("not implemented");
-  }
-  /** @returns {string} */
-  asCharSequence() {
-    throw Error("not implemented");
-  }
-  /** @returns {Uint8Array|number[]|null} */
-  asBytes() {
-    throw Error("not implemented");
-  }
-  /** @returns {number} */
-  length() {
-    throw Error("not implemented");
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF8Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF16Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
-  }
-};
-var Utf8MatcherInput = class extends MatcherInputBase {
-  /** @param {Uint8Array|number[]|null} bytes */
-  constructor(bytes = null) {
-    super();
-    this.bytes = bytes;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return Utils.utf8ByteArrayToString(this.bytes);
-  }
-  /**
-  *
-  * @returns {Uint8Array|number[]|null}
-  */
-  asBytes() {
-    return this.bytes;
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.bytes.length;
-  }
-};
-var Utf16MatcherInput = class extends MatcherInputBase {
-  /** @param {string|null} charSequence */
-  constructor(charSequence = null) {
-    super();
-    this.charSequence = charSequence;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_16;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return this.charSequence;
-  }
-  /**
-  *
-  * @returns {number[]}
-  */
-  asBytes() {
-    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.charSequence.length;
-  }
-};
-var MatcherInput = class {
-  /**
-  * Return the MatcherInput for UTF_16 encoding.
-  * @returns {Utf16MatcherInput}
-  */
-  static utf16(charSequence) {
-    Utils.checkInput(charSequence);
-    return new Utf16MatcherInput(charSequence);
-  }
-  /**
-  * Return the MatcherInput for UTF_8 encoding.
-  * @returns {Utf8MatcherInput}
-  */
-  static utf8(input) {
-    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
-    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
-  }
-};
-var MachineInputBase = class {
-  static EOF() {
-    return -8;
-  }
-  constructor() {
-    this.start = 0;
-    this.end = 0;
-  }
-  canCheckPrefix() {
-    return true;
-  }
-  endPos() {
-    return this.end - this.start;
-  }
-  hasString() {
-    return false;
-  }
-  hasAnyString() {
-    return false;
-  }
-  prefixLength() {
-    return 0;
-  }
-};
-var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
-  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
-  constructor(bytes, start = 0, end = bytes.length) {
-    super();
-    this.bytes = bytes;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const target = prefilter.bytes;
-    if (target.length === 0) return true;
-    const idx = this.indexOf(this.bytes, target, this.start + pos);
-    return idx !== -1 && idx <= this.end - target.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c = this.bytes[pos] & 255;
-    if (c < 128) return c << 3 | 1;
-    let size;
-    let rune;
-    let lo = 128;
-    let hi = 191;
-    if (c >= 194 && c <= 223) {
-      size = 2;
-      rune = c & 31;
-    } else if (c >= 224 && c <= 239) {
-      size = 3;
-      rune = c & 15;
-      if (c === 224) lo = 160;
-      else if (c === 237) hi = 159;
-    } else if (c >= 240 && c <= 244) {
-      size = 4;
-      rune = c & 7;
-      if (c === 240) lo = 144;
-      else if (c === 244) hi = 143;
-    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
-    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    const c1 = this.bytes[pos + 1] & 255;
-    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    rune = rune << 6 | c1 & 63;
-    if (size > 2) {
-      const c2 = this.bytes[pos + 2] & 255;
-      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-      rune = rune << 6 | c2 & 63;
-      if (size > 3) {
-        const c3 = this.bytes[pos + 3] & 255;
-        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-        rune = rune << 6 | c3 & 63;
-      }
-    }
-    return rune << 3 | size;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i2 = this.indexOf(this.bytes, re2.prefixUTF8, pos);
-    return i2 < 0 ? i2 : i2 - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    let r1 = -1;
-    if (pos > this.start && pos <= this.end) {
-      let start = pos - 1;
-      r1 = this.bytes[start--];
-      if (r1 >= 128) {
-        let lim = pos - 4;
-        if (lim < this.start) lim = this.start;
-        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
-        if (start < this.start) start = this.start;
-        const r = this.step(start - this.start);
-        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
-      }
-    }
-    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  indexOf(source, target, fromIndex = 0) {
-    let targetLength = target.length;
-    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
-    const firstByte = target[0];
-    let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
-    let i2 = fromIndex;
-    while (i2 <= limit) {
-      if (hasNativeIndexOf) {
-        i2 = source.indexOf(firstByte, i2);
-        if (i2 === -1 || i2 > limit) return -1;
-      } else {
-        while (i2 <= limit && source[i2] !== firstByte) i2++;
-        if (i2 > limit) return -1;
-      }
-      let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i2 + j] !== target[j]) {
-        match = false;
-        break;
-      }
-      if (match) return i2;
-      i2++;
-    }
-    return -1;
-  }
-  prefixLength(re2) {
-    return re2.prefixUTF8.length;
-  }
-};
-var MachineUTF16Input = class extends MachineInputBase {
-  constructor(charSequence, start = 0, end = charSequence.length) {
-    super();
-    this.charSequence = charSequence;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
-    return idx !== -1 && idx <= this.end - prefilter.str.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c1 = this.charSequence.charCodeAt(pos);
-    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
-    const c2 = this.charSequence.charCodeAt(pos + 1);
-    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
-    return c1 << 3 | 1;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i2 = this.charSequence.indexOf(re2.prefix, pos);
-    if (i2 < 0 || i2 > this.end - re2.prefix.length) return -1;
-    return i2 - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
-    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  prefixLength(re2) {
-    return re2.prefix.length;
-  }
-};
-var MachineInput = class {
-  static fromUTF8(bytes, start = 0, end = bytes.length) {
-    return new MachineUTF8Input(bytes, start, end);
-  }
-  static fromUTF16(charSequence, start = 0, end = void 0) {
-    Utils.checkInput(charSequence);
-    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
-  }
-};
-var Matcher = class Matcher2 {
-  /**
-  * V8 and WebKit have historical hard limits on the number of arguments
-  * that can be passed to a function. We cap replacer arguments to prevent
-  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
-  */
-  static MAX_REPLACER_ARGS = 65535;
-  /**
-  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
-  * {@link #appendReplacement} as a literal replacement of {@code s}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str3, javaMode = false) {
-    if (javaMode) {
-      if (str3.indexOf("\\") < 0 && str3.indexOf("$") < 0) return str3;
-      return str3.split("").map((s) => {
-        const c = s.codePointAt(0);
-        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
-        return s;
-      }).join("");
-    }
-    if (str3.indexOf("$") < 0) return str3;
-    return str3.split("").map((s) => {
-      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
-      return s;
-    }).join("");
-  }
-  /**
-  *
-  * @param {import('./index.js').RE2JS} pattern
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  */
-  constructor(pattern, input) {
-    if (pattern === null) throw new Error("pattern is null");
-    this.patternInput = pattern;
-    const re2 = this.patternInput.re2();
-    this.patternGroupCount = re2.numberOfCapturingGroups();
-    this.groups = [];
-    this.namedGroups = re2.namedGroups;
-    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
-    this.numberOfInstructions = re2.numberOfInstructions();
-    this.lookbehindState = null;
-    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
-    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
-    else this.resetMatcherInput(MatcherInput.utf16(input));
-  }
-  /**
-  * Returns the {@code RE2JS} associated with this {@code Matcher}.
-  * @returns {import('./index.js').RE2JS}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  /**
-  * Resets the {@code Matcher}, rewinding input and discarding any match information.
-  *
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  reset() {
-    this.matcherInputLength = this.matcherInput.length();
-    this.appendPos = 0;
-    this.hasMatch = false;
-    this.hasGroups = false;
-    this.anchorFlag = 0;
-    return this;
-  }
-  /**
-  * Resets the {@code Matcher} and changes the input.
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  resetMatcherInput(input) {
-    if (input === null) throw new Error("input is null");
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    this.matcherInput = input;
-    if (this.lookbehindState !== null) this.lookbehindState.reset();
-    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
-    this.reset();
-    return this;
-  }
-  /**
-  * Returns the start of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  start(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    this.loadGroup(group2);
-    return this.groups[2 * group2];
-  }
-  /**
-  * Returns the end of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  end(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    this.loadGroup(group2);
-    return this.groups[2 * group2 + 1];
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.numberOfInstructions;
-  }
-  /**
-  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
-  * @param {string|number} [group=0]
-  * @returns {string|null}
-  */
-  group(group2 = 0) {
-    if (typeof group2 === "string") {
-      const groupInt = this.namedGroups[group2];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group2}' not found`);
-      group2 = groupInt;
-    }
-    const start = this.start(group2);
-    const end = this.end(group2);
-    if (start < 0 && end < 0) return null;
-    return this.substring(start, end);
-  }
-  /**
-  * Returns a dictionary map of all named capturing groups and their matched values.
-  * If a group was not matched, its value will be `null`.
-  * @returns {Record<string, string|null>}
-  */
-  getNamedGroups() {
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    const result = /* @__PURE__ */ Object.create(null);
-    for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
-    return result;
-  }
-  /**
-  * Returns the number of subgroups in this pattern.
-  *
-  * @returns {number} the number of subgroups; the overall match (group 0) does not count
-  */
-  groupCount() {
-    return this.patternGroupCount;
-  }
-  /**
-  * Helper: finds subgroup information if needed for group.
-  * @param {number} group
-  * @private
-  */
-  loadGroup(group2) {
-    if (!Number.isInteger(group2) || group2 < 0 || group2 > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group2}`);
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    if (group2 === 0 || this.hasGroups) return;
-    const end = this.matcherInputLength;
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
-    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
-    this.groups = res[1];
-    this.hasGroups = true;
-  }
-  /**
-  * Matches the entire input against the pattern (anchored start and end). If there is a match,
-  * {@code matches} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the entire input matches the pattern
-  */
-  matches() {
-    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
-  }
-  /**
-  * Matches the beginning of input against the pattern (anchored start). If there is a match,
-  * {@code lookingAt} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the beginning of the input matches the pattern
-  */
-  lookingAt() {
-    return this.genMatch(0, RE2Flags.ANCHOR_START);
-  }
-  /**
-  * Matches the input against the pattern (unanchored), starting at a specified position. If there
-  * is a match, {@code find} sets the match state to describe it.
-  *
-  * @param {number|null} [start=null] the input position where the search begins
-  * @returns {boolean} if it finds a match
-  * @throws IndexOutOfBoundsException if start is not a valid input position
-  */
-  find(start = null) {
-    if (start !== null) {
-      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
-      this.reset();
-      return this.genMatch(start, 0);
-    }
-    start = 0;
-    if (this.hasMatch) {
-      start = this.groups[1];
-      if (this.groups[0] === this.groups[1]) {
-        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
-        if (r < 0) start++;
-        else start += r & 7;
-      }
-    }
-    return this.genMatch(start, RE2Flags.UNANCHORED);
-  }
-  /**
-  * Helper: does match starting at start, with RE2 anchor flag.
-  * @param {number} startByte
-  * @param {number} anchor
-  * @returns {boolean}
-  * @private
-  */
-  genMatch(startByte, anchor) {
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
-    if (!res[0]) {
-      this.hasMatch = false;
-      return false;
-    }
-    this.groups = res[1];
-    this.hasMatch = true;
-    this.hasGroups = this.patternGroupCount === 0;
-    this.anchorFlag = anchor;
-    return true;
-  }
-  /**
-  * Helper: return substring for [start, end).
-  * @param {number} start
-  * @param {number} end
-  * @returns {string}
-  */
-  substring(start, end) {
-    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
-    return this.matcherInput.asCharSequence().substring(start, end).toString();
-  }
-  /**
-  * Helper for Pattern: return input length.
-  * @returns {number}
-  */
-  inputLength() {
-    return this.matcherInputLength;
-  }
-  /**
-  * Appends to result two strings: the text from the append position up to the beginning of the
-  * most recent match, and then the replacement with submatch groups substituted for references to
-  * them. It advances the append position to where the most recent match ended.
-  *
-  * By default the replacement is expanded as by String.prototype.replace (see
-  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
-  * many digits as still form a valid group number, ${name} is a named group, and a backslash
-  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
-  *
-  * @param {string} replacement the replacement string
-  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @throws IllegalStateException if there was no most recent match
-  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
-  * @private
-  */
-  appendReplacement(replacement, javaMode = false) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
-    return res;
-  }
-  /**
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJava(replacement) {
-    let res = "";
-    let last = 0;
-    const m = replacement.length;
-    let i2 = 0;
-    while (i2 < m) {
-      const cCode = replacement.codePointAt(i2);
-      if (cCode === Codepoint.CODES["\\"]) {
-        if (last < i2) res += replacement.substring(last, i2);
-        i2++;
-        if (i2 >= m) throw new RE2JSGroupException("character to be escaped is missing");
-        last = i2;
-        i2++;
-        continue;
-      }
-      if (cCode === Codepoint.CODES["$"]) {
-        if (last < i2) res += replacement.substring(last, i2);
-        if (i2 + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-        const nextCode = replacement.codePointAt(i2 + 1);
-        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
-          let n = nextCode - Codepoint.CODES["0"];
-          let j = i2 + 2;
-          for (; j < m; j++) {
-            const digit = replacement.codePointAt(j);
-            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
-            n = n * 10 + digit - Codepoint.CODES["0"];
-          }
-          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
-          const group2 = this.group(n);
-          if (group2 !== null) res += group2;
-          i2 = j;
-          last = i2;
-        } else if (nextCode === Codepoint.CODES["{"]) {
-          let j = i2 + 2;
-          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
-          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-          const groupName = replacement.substring(i2 + 2, j);
-          const groupVal = this.group(groupName);
-          if (groupVal !== null) res += groupVal;
-          i2 = j + 1;
-          last = i2;
-        } else throw new RE2JSGroupException("Illegal group reference");
-        continue;
-      }
-      i2++;
-    }
-    if (last < m) res += replacement.substring(last, m);
-    return res;
-  }
-  /**
-  * Expands |replacement| for the current match by the rules of String.prototype.replace
-  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
-  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
-  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
-  * (empty when no such group), only when the pattern has named groups. Anything else, such as
-  * "$0" or "$<" without a closing ">", is kept as is.
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJs(replacement) {
-    const isDigit2 = (c) => c >= 48 && c <= 57;
-    const groupCount = this.patternGroupCount;
-    let res = "";
-    let i2 = 0;
-    while (i2 < replacement.length) {
-      const dollar = replacement.indexOf("$", i2);
-      if (dollar < 0) break;
-      res += replacement.substring(i2, dollar);
-      i2 = dollar;
-      const c = replacement.charCodeAt(i2 + 1);
-      if (c === Codepoint.CODES["$"]) {
-        res += "$";
-        i2 += 2;
-      } else if (c === Codepoint.CODES["&"]) {
-        res += this.group(0);
-        i2 += 2;
-      } else if (c === Codepoint.CODES["`"]) {
-        res += this.substring(0, this.start(0));
-        i2 += 2;
-      } else if (c === Codepoint.CODES["'"]) {
-        res += this.substring(this.end(0), this.matcherInputLength);
-        i2 += 2;
-      } else if (isDigit2(c)) {
-        let digits2 = 1;
-        let index2 = c - 48;
-        const c2 = replacement.charCodeAt(i2 + 2);
-        if (isDigit2(c2) && index2 * 10 + c2 - 48 <= groupCount) {
-          digits2 = 2;
-          index2 = index2 * 10 + c2 - 48;
-        }
-        if (index2 >= 1 && index2 <= groupCount) {
-          const group2 = this.group(index2);
-          if (group2 !== null) res += group2;
-        } else res += replacement.substring(i2, i2 + 1 + digits2);
-        i2 += 1 + digits2;
-      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
-        const gt = replacement.indexOf(">", i2 + 2);
-        if (gt < 0) {
-          res += "$<";
-          i2 += 2;
-        } else {
-          const name2 = replacement.substring(i2 + 2, gt);
-          if (Object.hasOwn(this.namedGroups, name2)) {
-            const group2 = this.group(name2);
-            if (group2 !== null) res += group2;
-          }
-          i2 = gt + 1;
-        }
-      } else {
-        res += "$";
-        i2 += 1;
-      }
-    }
-    return res + replacement.substring(i2);
-  }
-  /**
-  * Return the substring of the input from the append position to the end of the
-  * input.
-  * @returns {string}
-  */
-  appendTail() {
-    return this.substring(this.appendPos, this.matcherInputLength);
-  }
-  /**
-  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the matches replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceAll(replacement, javaMode = false) {
-    return this.replace(replacement, true, javaMode);
-  }
-  /**
-  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the first match replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceFirst(replacement, javaMode = false) {
-    return this.replace(replacement, false, javaMode);
-  }
-  /**
-  * Helper: replaceAll/replaceFirst hybrid.
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [all=true] - replace all matches
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @private
-  */
-  replace(replacement, all = true, javaMode = false) {
-    let res = "";
-    this.reset();
-    const isFunc = typeof replacement === "function";
-    let originalInput = null;
-    if (isFunc) {
-      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
-      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
-    }
-    while (this.find()) {
-      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
-      if (!all) break;
-    }
-    res += this.appendTail();
-    return res;
-  }
-  /**
-  * Evaluates a replacer function for the current match and appends the result,
-  * along with any un-matched preceding text, advancing the append position.
-  * @param {Function} replacer - the replacer function
-  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
-  * @returns {string} the evaluated string to append
-  * @private
-  */
-  appendReplacementFunc(replacer, originalInput) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    const args = this.matchArray();
-    args.push(s, originalInput);
-    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
-    res += String(replacer(...args));
-    return res;
-  }
-  /**
-  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
-  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
-  * @returns {Array<string|undefined>}
-  * @private
-  */
-  matchArray() {
-    const result = [this.group(0)];
-    for (let i2 = 1; i2 <= this.patternGroupCount; i2++) {
-      const group2 = this.group(i2);
-      result.push(group2 === null ? void 0 : group2);
-    }
-    return result;
-  }
-  /**
-  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
-  * prototype mapping each name to its group (undefined when it did not take part in the match),
-  * or undefined when the pattern has no named groups.
-  * @returns {Record<string, string|undefined>|undefined}
-  * @private
-  */
-  namedGroupsObject() {
-    if (!this.hasNamedGroups) return;
-    const result = this.getNamedGroups();
-    for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
-    return result;
-  }
-};
-var Inst = class Inst2 {
-  static ALT = 1;
-  static ALT_MATCH = 2;
-  static CAPTURE = 3;
-  static EMPTY_WIDTH = 4;
-  static FAIL = 5;
-  static MATCH = 6;
-  static NOP = 7;
-  static RUNE = 8;
-  static RUNE1 = 9;
-  static RUNE_ANY = 10;
-  static RUNE_ANY_NOT_NL = 11;
-  static LB_WRITE = 12;
-  static LB_CHECK = 13;
-  static isRuneOp(op) {
-    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
-  }
-  static escapeRunes(runes) {
-    let out = '"';
-    for (let rune of runes) out += Utils.escapeRune(rune);
-    out += '"';
-    return out;
-  }
-  constructor(op) {
-    this.op = op;
-    this.out = 0;
-    this.arg = 0;
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.next = null;
-  }
-  matchRune(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
-      return r === r0;
-    }
-    const len = this.runes.length;
-    if (len === 0) return false;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return false;
-        if (r <= this.runes[j + 1]) return true;
-      }
-      return false;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1];
-  }
-  matchRunePos(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
-      return r === r0 ? 0 : -1;
-    }
-    const len = this.runes.length;
-    if (len === 0) return -1;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return -1;
-        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
-      }
-      return -1;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    switch (this.op) {
-      case Inst2.ALT:
-        return `alt -> ${this.out}, ${this.arg}`;
-      case Inst2.ALT_MATCH:
-        return `altmatch -> ${this.out}, ${this.arg}`;
-      case Inst2.CAPTURE:
-        return `cap ${this.arg} -> ${this.out}`;
-      case Inst2.EMPTY_WIDTH:
-        return `empty ${this.arg} -> ${this.out}`;
-      case Inst2.MATCH:
-        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
-      case Inst2.FAIL:
-        return "fail";
-      case Inst2.NOP:
-        return `nop -> ${this.out}`;
-      case Inst2.LB_WRITE:
-        return `lbwrite ${this.arg} -> ${this.out}`;
-      case Inst2.LB_CHECK:
-        return `lbcheck ${this.arg} -> ${this.out}`;
-      case Inst2.RUNE:
-        if (this.runes === null) return "rune <null>";
-        return [
-          "rune ",
-          Inst2.escapeRunes(this.runes),
-          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
-          " -> ",
-          this.out
-        ].join("");
-      case Inst2.RUNE1:
-        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
-      case Inst2.RUNE_ANY:
-        return `any -> ${this.out}`;
-      case Inst2.RUNE_ANY_NOT_NL:
-        return `anynotnl -> ${this.out}`;
-      default:
-        throw new Error("unhandled case in Inst.toString");
-    }
-  }
-};
-var Queue = class Queue2 {
-  constructor(numInst) {
-    this.sparse = new Int32Array(numInst);
-    this.densePcs = new Int32Array(numInst);
-    this.denseCaps = null;
-    this.size = 0;
-    this.ncap = 0;
-    this.mainThreads = 0;
-  }
-  static INITIAL_THREADS = 32;
-  init(ncap) {
-    this.ncap = ncap;
-    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
-    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
-  }
-  growCaps(needed) {
-    const limit = this.densePcs.length * this.ncap;
-    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
-    grown.set(this.denseCaps);
-    this.denseCaps = grown;
-  }
-  contains(pc) {
-    const j = this.sparse[pc];
-    return j < this.size && this.densePcs[j] === pc;
-  }
-  isEmpty() {
-    return this.size === 0;
-  }
-  add(pc) {
-    const j = this.size++;
-    this.sparse[pc] = j;
-    this.densePcs[j] = pc;
-    return j;
-  }
-  clear() {
-    this.size = 0;
-    this.mainThreads = 0;
-  }
-  toString() {
-    let out = "{";
-    for (let i2 = 0; i2 < this.size; i2++) {
-      if (i2 !== 0) out += ", ";
-      out += this.densePcs[i2];
-    }
-    out += "}";
-    return out;
-  }
-};
-var LookbehindState = class {
-  constructor(prog) {
-    this.pos = -1;
-    this.pcs = new Int32Array(prog.numInst());
-    this.size = 0;
-    this.lbTable = new Int32Array(prog.numLb + 1);
-  }
-  reset() {
-    this.pos = -1;
-    this.size = 0;
-  }
-};
-var Machine = class Machine2 {
-  static fromRE2(re2) {
-    const m = new Machine2();
-    m.prog = re2.prog;
-    m.re2 = re2;
-    m.q0 = new Queue(m.prog.numInst());
-    m.q1 = new Queue(m.prog.numInst());
-    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
-    m.matched = false;
-    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
-    m.ncap = 0;
-    return m;
-  }
-  constructor() {
-    this.prog = null;
-    this.re2 = null;
-    this.q0 = null;
-    this.q1 = null;
-    this.addStack = null;
-    this.matched = false;
-    this.matchcap = null;
-    this.ncap = 0;
-    this.lbTable = null;
-  }
-  init(ncap) {
-    this.ncap = ncap;
-    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1);
-    this.q0.init(ncap);
-    this.q1.init(ncap);
-    if (this.prog.numLb > 0) {
-      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
-      this.lbTable.fill(-1);
-    }
-  }
-  submatches() {
-    if (this.ncap === 0) return Utils.emptyInts();
-    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
-  }
-  match(input, pos, anchor, lbState = null) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return false;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    this.matched = false;
-    this.matchcap.fill(-1);
-    const hasLookbehinds = this.prog.numLb > 0;
-    const matchStartPos = pos;
-    let currentPos = pos;
-    let resumeLookbehinds = false;
-    if (hasLookbehinds) {
-      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
-        currentPos = lbState.pos;
-        resumeLookbehinds = true;
-      } else currentPos = 0;
-    }
-    let saveLookbehinds = hasLookbehinds && lbState !== null;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag;
-    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
-    else flag = input.context(currentPos);
-    if (hasLookbehinds) {
-      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
-      else this.spawnLookbehinds(runq, currentPos, flag);
-    }
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-        if (this.matched) break;
-        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-          const advance = input.index(this.re2, currentPos);
-          if (advance < 0) break;
-          currentPos += advance;
-          r = input.step(currentPos);
-          rune = r >> 3;
-          width = r & 7;
-          r = input.step(currentPos + width);
-          rune1 = r >> 3;
-          width1 = r & 7;
-          flag = input.context(currentPos);
-        }
-      }
-      if (currentPos >= matchStartPos) {
-        if (saveLookbehinds) {
-          this.saveLookbehinds(lbState, runq, currentPos);
-          saveLookbehinds = false;
-        }
-        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
-          if (this.ncap > 0) this.matchcap[0] = currentPos;
-          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-        }
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
-      if (width === 0) break;
-      if (this.ncap === 0 && this.matched) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    runq.clear();
-    nextq.clear();
-    return this.matched;
-  }
-  matchSet(input, pos, anchor) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return [];
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    let currentPos = this.prog.numLb > 0 ? 0 : pos;
-    let matchStartPos = pos;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
-    const matches = /* @__PURE__ */ new Set();
-    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-      }
-      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
-        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      for (let j = 0; j < runq.size; j++) {
-        const pc = runq.densePcs[j];
-        const i2 = this.prog.inst[pc];
-        const capOffset = j * this.ncap;
-        let add2 = false;
-        switch (i2.op) {
-          case Inst.MATCH:
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-            matches.add(i2.arg);
-            break;
-          case Inst.RUNE:
-            add2 = i2.matchRune(rune);
-            break;
-          case Inst.RUNE1:
-            add2 = rune === i2.runes[0];
-            break;
-          case Inst.RUNE_ANY:
-            add2 = true;
-            break;
-          case Inst.RUNE_ANY_NOT_NL:
-            add2 = rune !== 10;
-            break;
-          default:
-            continue;
-        }
-        if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, flag);
-      }
-      runq.clear();
-      if (width === 0) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    nextq.clear();
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
-    const longest = this.re2.longest;
-    for (let j = 0; j < runq.size; j++) {
-      const pc = runq.densePcs[j];
-      const capOffset = j * this.ncap;
-      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-      const i2 = this.prog.inst[pc];
-      let add2 = false;
-      switch (i2.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
-          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
-            runq.denseCaps[capOffset + 1] = pos;
-            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
-          }
-          if (!longest) runq.size = 0;
-          this.matched = true;
-          break;
-        case Inst.RUNE:
-          add2 = i2.matchRune(c);
-          break;
-        case Inst.RUNE1:
-          add2 = c === i2.runes[0];
-          break;
-        case Inst.RUNE_ANY:
-          add2 = true;
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          add2 = c !== 10;
-          break;
-        default:
-          continue;
-      }
-      if (add2) this.add(nextq, i2.out, nextPos, runq.denseCaps, capOffset, nextCond);
-    }
-    runq.clear();
-  }
-  spawnLookbehinds(q2, pos, flag) {
-    for (let i2 = 0; i2 < this.prog.lbStarts.length; i2++) this.add(q2, this.prog.lbStarts[i2], pos, this.matchcap, 0, flag);
-  }
-  restoreLookbehinds(lbState, q2, flag) {
-    this.lbTable.set(lbState.lbTable);
-    for (let j = 0; j < lbState.size; j++) this.add(q2, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
-  }
-  saveLookbehinds(lbState, q2, pos) {
-    let size = 0;
-    for (let j = 0; j < q2.size; j++) {
-      const pc = q2.densePcs[j];
-      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
-    }
-    lbState.size = size;
-    lbState.pos = pos;
-    lbState.lbTable.set(this.lbTable);
-  }
-  add(q2, pc, pos, capArray, capOffset, cond) {
-    const stk = this.addStack;
-    let nstk = 0;
-    for (; ; ) {
-      while (pc !== 0 && !q2.contains(pc)) {
-        const d = q2.add(pc);
-        const inst = this.prog.inst[pc];
-        switch (inst.op) {
-          case Inst.FAIL:
-            pc = 0;
-            break;
-          case Inst.ALT:
-          case Inst.ALT_MATCH:
-            stk[nstk++] = inst.arg;
-            stk[nstk++] = 0;
-            pc = inst.out;
-            break;
-          case Inst.EMPTY_WIDTH:
-            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
-            break;
-          case Inst.NOP:
-            pc = inst.out;
-            break;
-          case Inst.CAPTURE:
-            if (inst.arg < this.ncap) {
-              stk[nstk++] = -inst.arg - 1;
-              stk[nstk++] = capArray[capOffset + inst.arg];
-              capArray[capOffset + inst.arg] = pos;
-            }
-            pc = inst.out;
-            break;
-          case Inst.LB_WRITE:
-            this.lbTable[Math.abs(inst.arg)] = pos;
-            pc = inst.out;
-            break;
-          case Inst.LB_CHECK:
-            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
-            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
-            break;
-          case Inst.MATCH:
-          case Inst.RUNE:
-          case Inst.RUNE1:
-          case Inst.RUNE_ANY:
-          case Inst.RUNE_ANY_NOT_NL:
-            if (this.prog.lbInst[pc] === 0) q2.mainThreads++;
-            if (this.ncap > 0) {
-              const destOffset = d * this.ncap;
-              if (destOffset + this.ncap > q2.denseCaps.length) q2.growCaps(destOffset + this.ncap);
-              for (let c = 0; c < this.ncap; c++) q2.denseCaps[destOffset + c] = capArray[capOffset + c];
-            }
-            pc = 0;
-            break;
-          default:
-            throw new RE2JSInternalException("unhandled");
-        }
-      }
-      if (nstk === 0) return;
-      nstk -= 2;
-      const entry = stk[nstk];
-      if (entry < 0) {
-        capArray[capOffset - entry - 1] = stk[nstk + 1];
-        pc = 0;
-      } else pc = entry;
-    }
-  }
-};
-var hashState = (pcs, flag, ids) => {
-  let h = -2128831035;
-  for (let i2 = 0; i2 < pcs.length; i2++) {
-    h ^= pcs[i2];
-    h = Math.imul(h, 16777619);
-  }
-  h ^= flag;
-  h = Math.imul(h, 16777619);
-  for (let i2 = 0; i2 < ids.length; i2++) {
-    h ^= ids[i2];
-    h = Math.imul(h, 16777619);
-  }
-  return h;
-};
-var arraysEqual = (a, b) => {
-  if (a.length !== b.length) return false;
-  for (let i2 = 0; i2 < a.length; i2++) if (a[i2] !== b[i2]) return false;
-  return true;
-};
-var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
-var NO_IDS = [];
-var END_TEXT = -1;
-var DFAState = class {
-  constructor(nfaStates, flag, matchIDs) {
-    this.nfaStates = nfaStates;
-    this.flag = flag;
-    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
-    this.matchIDs = matchIDs;
-    this.next = null;
-    this.nextAnchored = null;
-  }
-};
-var DFA = class DFA2 {
-  static FLAG_EMPTY_MASK = 255;
-  static FLAG_MATCH = 256;
-  static FLAG_LAST_WORD = 512;
-  static FLAG_NEED_SHIFT = 16;
-  static STATE_OVERHEAD = 150;
-  static ARRAY_OVERHEAD = 40;
-  static ELEMENT_SIZE = 8;
-  static TABLE_OVERHEAD = 48;
-  static PROGRESS_PER_STATE = 10;
-  constructor(prog, maxMem = 8388608) {
-    this.prog = prog;
-    this.maxMem = maxMem;
-    this.stateCache = /* @__PURE__ */ new Map();
-    this.stateCount = 0;
-    this.startStates = /* @__PURE__ */ new Map();
-    this.failed = false;
-    for (let pc = 0; pc < prog.numInst(); pc++) {
-      const op = prog.getInst(pc).op;
-      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
-        this.failed = true;
-        break;
-      }
-    }
-    this.computeRuneClasses();
-    this.stateBudget = maxMem;
-    this.memBudget = maxMem;
-  }
-  computeRuneClasses() {
-    const bounds = /* @__PURE__ */ new Set();
-    const addRange = (lo, hi) => {
-      bounds.add(lo);
-      bounds.add(hi + 1);
-    };
-    for (let pc = 0; pc < this.prog.numInst(); pc++) {
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.RUNE:
-        case Inst.RUNE1:
-          if (inst.runes.length === 1) {
-            addRange(inst.runes[0], inst.runes[0]);
-            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
-          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          addRange(10, 10);
-          break;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
-          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
-            addRange(48, 57);
-            addRange(65, 90);
-            addRange(95, 95);
-            addRange(97, 122);
-          }
-      }
-    }
-    bounds.delete(0);
-    this.classBounds = Int32Array.from(bounds).sort();
-    this.numClasses = this.classBounds.length + 1;
-    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
-    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
-    this.latin1Class = latin1Class;
-  }
-  runeClass(r) {
-    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
-    return this.searchClass(r);
-  }
-  searchClass(r) {
-    const bounds = this.classBounds;
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (bounds[mid] <= r) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
-    const stack = Array.from(pcs);
-    let needflags = 0;
-    while (stack.length > 0) {
-      const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          stack.push(inst.out);
-          stack.push(inst.arg);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          stack.push(inst.out);
-          break;
-        case Inst.EMPTY_WIDTH:
-          needflags |= inst.arg;
-          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
-      }
-    }
-    return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
-      needflags
-    };
-  }
-  getState(pcs, flag, ids) {
-    const hash = hashState(pcs, flag, ids);
-    const cached2 = this.stateCache.get(hash);
-    if (cached2 instanceof DFAState) {
-      if (isState(cached2, pcs, flag, ids)) return cached2;
-    } else if (cached2 !== void 0) {
-      for (let i2 = 0; i2 < cached2.length; i2++) if (isState(cached2[i2], pcs, flag, ids)) return cached2[i2];
-    }
-    const cost = DFA2.stateCost(pcs, ids);
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const state = new DFAState(pcs, flag, ids);
-    if (cached2 === void 0) this.stateCache.set(hash, state);
-    else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state]);
-    else cached2.push(state);
-    this.stateCount++;
-    return state;
-  }
-  static stateCost(pcs, ids) {
-    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
-    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
-  }
-  *cachedStates() {
-    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
-    else yield* cached2;
-  }
-  makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
-    let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
-  }
-  allocTable(state, anchor) {
-    const size = this.numClasses + 1;
-    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const table = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table;
-    else state.nextAnchored = table;
-    return table;
-  }
-  clearCache() {
-    this.stateCache.clear();
-    this.stateCount = 0;
-    this.startStates.clear();
-    this.memBudget = this.stateBudget;
-  }
-  resetCache(current) {
-    this.clearCache();
-    return this.getState(current.nfaStates, current.flag, current.matchIDs);
-  }
-  step(state, cls, rune, anchor) {
-    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table !== null) {
-      const cached2 = table[cls];
-      if (cached2 !== null) return cached2;
-    } else {
-      table = this.allocTable(state, anchor);
-      if (table === null) return null;
-    }
-    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
-    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
-    let beforeflag = oldbeforeflag;
-    let afterflag = 0;
-    if (rune === 10) {
-      beforeflag |= Utils.EMPTY_END_LINE;
-      afterflag |= Utils.EMPTY_BEGIN_LINE;
-    }
-    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
-    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
-    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
-    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
-    let pcs = state.nfaStates;
-    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
-    const nextPCs = [];
-    let ismatch = false;
-    let ids = NO_IDS;
-    for (let i2 = 0; i2 < pcs.length; i2++) {
-      const inst = this.prog.getInst(pcs[i2]);
-      if (inst.op === Inst.MATCH) {
-        if (!ismatch) {
-          ismatch = true;
-          ids = [];
-        }
-        ids.push(inst.arg);
-      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
-    }
-    if (ids.length > 1) ids.sort((a, b) => a - b);
-    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
-    let flag = afterflag;
-    if (ismatch) flag |= DFA2.FLAG_MATCH;
-    if (isword) flag |= DFA2.FLAG_LAST_WORD;
-    const nextState = this.makeState(nextPCs, flag, ids);
-    if (nextState === null) return null;
-    table[cls] = nextState;
-    return nextState;
-  }
-  start(input, pos) {
-    const context = input.context(pos);
-    let flags;
-    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
-    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
-    else {
-      const r = input.step(pos);
-      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
-      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
-    }
-    let state = this.startStates.get(flags);
-    if (state === void 0) {
-      state = this.makeState([this.prog.start], flags, NO_IDS);
-      if (state === null) {
-        this.clearCache();
-        state = this.makeState([this.prog.start], flags, NO_IDS);
-        if (state === null) return null;
-      }
-      this.startStates.set(flags, state);
-    }
-    return state;
-  }
-  stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next = this.step(state, cls, rune, anchor);
-    if (next !== null) return next;
-    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
-    search.resetPos = pos;
-    const restored = this.resetCache(state);
-    if (restored === null) return null;
-    next = this.step(restored, cls, rune, anchor);
-    return next;
-  }
-  run(input, pos, anchor, state, onMatch) {
-    const endPos = input.endPos();
-    const latin1Class = this.latin1Class;
-    const unanchored = anchor === RE2Flags.UNANCHORED;
-    const search = { resetPos: -1 };
-    let i2 = pos;
-    while (i2 < endPos) {
-      const r = input.step(i2);
-      const rune = r >> 3;
-      const width = r & 7;
-      if (width === 0) break;
-      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next === null) {
-        next = this.stepOrReset(state, cls, rune, anchor, i2, search);
-        if (next === null) return null;
-      }
-      state = next;
-      if (state.isMatch && onMatch(state, false)) return true;
-      if (!unanchored && state.nfaStates.length === 0) return false;
-      i2 += width;
-    }
-    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i2, search);
-    if (state === null) return null;
-    return state.isMatch && onMatch(state, true);
-  }
-  match(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
-  }
-  matchSet(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    const matches = /* @__PURE__ */ new Set();
-    const collect = (state, atEnd) => {
-      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
-      return false;
-    };
-    if (this.run(input, pos, anchor, startState, collect) === null) return null;
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-};
-var VISITED_BITS = 32;
-var MAX_BACKTRACK_PROG = 500;
-var INITIAL_JOB_CAPACITY = 256;
-var MAX_BACKTRACK_VECTOR = 262144;
-var BitState = class {
-  constructor() {
-    this.end = 0;
-    this.cap = /* @__PURE__ */ new Int32Array(0);
-    this.matchcap = /* @__PURE__ */ new Int32Array(0);
-    this.ncap = 0;
-    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
-    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobLen = 0;
-    this.visited = /* @__PURE__ */ new Uint32Array(0);
-  }
-  reset(prog, end, ncap) {
-    this.end = end;
-    this.jobLen = 0;
-    this.ncap = ncap;
-    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
-    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
-    else this.visited.fill(0, 0, visitedSize);
-    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
-    else this.cap.fill(-1, 0, ncap);
-    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1, 0, ncap);
-  }
-  shouldVisit(pc, pos) {
-    const n = pc * (this.end + 1) + pos;
-    const idx = n >>> 5;
-    const mask = 1 << (n & 31);
-    if ((this.visited[idx] & mask) !== 0) return false;
-    this.visited[idx] |= mask;
-    return true;
-  }
-  push(re2, pc, pos, arg) {
-    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
-      if (this.jobLen >= this.jobPc.length) {
-        const newSize = this.jobPc.length * 2;
-        const newPc = new Int32Array(newSize);
-        newPc.set(this.jobPc);
-        this.jobPc = newPc;
-        const newArg = new Uint8Array(newSize);
-        newArg.set(this.jobArg);
-        this.jobArg = newArg;
-        const newPos = new Int32Array(newSize);
-        newPos.set(this.jobPos);
-        this.jobPos = newPos;
-      }
-      this.jobPc[this.jobLen] = pc;
-      this.jobArg[this.jobLen] = arg ? 1 : 0;
-      this.jobPos[this.jobLen] = pos;
-      this.jobLen++;
-    }
-  }
-  tryBacktrack(re2, input, pc, pos, anchor) {
-    const longest = re2.longest;
-    this.push(re2, pc, pos, false);
-    while (this.jobLen > 0) {
-      this.jobLen--;
-      let currentPc = this.jobPc[this.jobLen];
-      let arg = this.jobArg[this.jobLen] === 1;
-      let currentPos = this.jobPos[this.jobLen];
-      let skipShouldVisit = true;
-      while (true) {
-        if (!skipShouldVisit) {
-          if (!this.shouldVisit(currentPc, currentPos)) break;
-        }
-        skipShouldVisit = false;
-        const inst = re2.prog.getInst(currentPc);
-        switch (inst.op) {
-          case Inst.FAIL:
-            break;
-          case Inst.ALT:
-            if (arg) {
-              arg = false;
-              currentPc = inst.arg;
-              continue;
-            } else {
-              this.push(re2, currentPc, currentPos, true);
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.ALT_MATCH: {
-            const outInst = re2.prog.getInst(inst.out);
-            if (Inst.isRuneOp(outInst.op)) {
-              this.push(re2, inst.arg, currentPos, false);
-              currentPc = inst.arg;
-              currentPos = this.end;
-              continue;
-            }
-            this.push(re2, inst.out, this.end, false);
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (!inst.matchRune(r >> 3)) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE1: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 !== inst.runes[0]) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY_NOT_NL: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 === 10) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.CAPTURE:
-            if (arg) {
-              this.cap[inst.arg] = currentPos;
-              break;
-            } else {
-              if (inst.arg < this.ncap) {
-                this.push(re2, currentPc, this.cap[inst.arg], true);
-                this.cap[inst.arg] = currentPos;
-              }
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.EMPTY_WIDTH: {
-            const flag = input.context(currentPos);
-            if ((inst.arg & ~flag) !== 0) break;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.NOP:
-            currentPc = inst.out;
-            continue;
-          case Inst.MATCH: {
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
-            if (this.ncap === 0) return true;
-            if (this.ncap > 1) this.cap[1] = currentPos;
-            const old = this.matchcap[1];
-            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
-            if (!longest) return true;
-            if (currentPos === this.end) return true;
-            break;
-          }
-          case Inst.LB_WRITE:
-          case Inst.LB_CHECK:
-            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
-          default:
-            throw new RE2JSInternalException("bad inst");
-        }
-        break;
-      }
-    }
-    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
-  }
-};
-var bitStatePool = [];
-var Backtracker = class Backtracker2 {
-  static shouldBacktrack(prog) {
-    return prog.numInst() <= MAX_BACKTRACK_PROG;
-  }
-  static maxBitStateLen(prog) {
-    if (!Backtracker2.shouldBacktrack(prog)) return 0;
-    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const startCond = re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
-    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
-    const end = input.endPos();
-    b.reset(re2.prog, end, ncap);
-    let matched = false;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
-      if (b.ncap > 0) b.cap[0] = pos;
-      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
-    } else {
-      let width = -1;
-      for (; pos <= end && width !== 0; pos += width) {
-        if (re2.prefix.length > 0) {
-          const advance = input.index(re2, pos);
-          if (advance < 0) break;
-          pos += advance;
-        }
-        if (b.ncap > 0) b.cap[0] = pos;
-        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
-          matched = true;
-          break;
-        }
-        const r = input.step(pos);
-        width = r === MachineInputBase.EOF() ? 0 : r & 7;
-      }
-    }
-    if (!matched) {
-      bitStatePool.push(b);
-      return null;
-    }
-    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
-    bitStatePool.push(b);
-    return result;
-  }
-};
-var QueueOnePass = class {
-  constructor(size) {
-    this.sparse = new Uint32Array(size);
-    this.dense = new Uint32Array(size);
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  empty() {
-    return this.nextIndex >= this.size;
-  }
-  next() {
-    return this.dense[this.nextIndex++];
-  }
-  clear() {
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  contains(u) {
-    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
-  }
-  insert(u) {
-    if (!this.contains(u)) this.insertNew(u);
-  }
-  insertNew(u) {
-    if (u >= this.sparse.length) return;
-    this.sparse[u] = this.size;
-    this.dense[this.size] = u;
-    this.size++;
-  }
-};
-var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
-  const leftLen = leftRunes.length;
-  const rightLen = rightRunes.length;
-  let lx = 0, rx = 0;
-  const merged = [];
-  const next = [];
-  let ok2 = true;
-  let ix = -1;
-  const extend = (isLeft) => {
-    const newArray = isLeft ? leftRunes : rightRunes;
-    const low = isLeft ? lx : rx;
-    const pc = isLeft ? leftPC : rightPC;
-    if (ix > 0 && newArray[low] <= merged[ix]) return false;
-    merged.push(newArray[low], newArray[low + 1]);
-    if (isLeft) lx += 2;
-    else rx += 2;
-    ix += 2;
-    next.push(pc);
-    return true;
-  };
-  while (lx < leftLen || rx < rightLen) {
-    if (rx >= rightLen) ok2 = extend(true);
-    else if (lx >= leftLen) ok2 = extend(false);
-    else if (rightRunes[rx] < leftRunes[lx]) ok2 = extend(false);
-    else ok2 = extend(true);
-    if (!ok2) return null;
-  }
-  return {
-    merged,
-    next
-  };
-};
-var OnePassProg = class {
-  constructor(prog) {
-    this.start = prog.start;
-    this.numCap = prog.numCap;
-    this.inst = new Array(prog.inst.length);
-    for (let i2 = 0; i2 < prog.inst.length; i2++) {
-      const orig = prog.inst[i2];
-      const inst = new Inst(orig.op);
-      inst.out = orig.out;
-      inst.arg = orig.arg;
-      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
-      inst.next = null;
-      this.inst[i2] = inst;
-    }
-  }
-};
-var onePassCopy = (prog) => {
-  const p = new OnePassProg(prog);
-  for (let pc = 0; pc < p.inst.length; pc++) {
-    const inst = p.inst[pc];
-    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
-    let pAOther = "out";
-    let pAAlt = "arg";
-    let instAlt = p.inst[inst[pAAlt]];
-    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
-      pAOther = "arg";
-      pAAlt = "out";
-      instAlt = p.inst[inst[pAAlt]];
-      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
-    }
-    const instOther = p.inst[inst[pAOther]];
-    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
-    let pBAlt = "out";
-    let pBOther = "arg";
-    let patch = false;
-    if (instAlt.out === pc) patch = true;
-    else if (instAlt.arg === pc) {
-      patch = true;
-      pBAlt = "arg";
-      pBOther = "out";
-    }
-    if (patch) instAlt[pBAlt] = inst[pAOther];
-    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
-  }
-  return p;
-};
-var makeOnePass = (p) => {
-  if (p.inst.length >= 1e3) return null;
-  const instQueue = new QueueOnePass(p.inst.length);
-  const visitQueue = new QueueOnePass(p.inst.length);
-  const onePassRunes = new Array(p.inst.length);
-  const m = new Array(p.inst.length).fill(false);
-  const check = (pc) => {
-    let ok2 = true;
-    const inst = p.inst[pc];
-    if (visitQueue.contains(pc)) return true;
-    visitQueue.insert(pc);
-    switch (inst.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH: {
-        ok2 = check(inst.out) && check(inst.arg);
-        let matchOut = m[inst.out];
-        let matchArg = m[inst.arg];
-        if (matchOut && matchArg) return false;
-        if (matchArg) {
-          const tempOut = inst.out;
-          inst.out = inst.arg;
-          inst.arg = tempOut;
-          const tempMatch = matchOut;
-          matchOut = matchArg;
-          matchArg = tempMatch;
-        }
-        if (matchOut) {
-          m[pc] = true;
-          inst.op = Inst.ALT_MATCH;
-        }
-        const leftRunes = onePassRunes[inst.out] || [];
-        const rightRunes = onePassRunes[inst.arg] || [];
-        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
-        if (!mergeRes) return false;
-        onePassRunes[pc] = new Int32Array(mergeRes.merged);
-        inst.next = new Uint32Array(mergeRes.next);
-        break;
-      }
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-        ok2 = check(inst.out);
-        m[pc] = m[inst.out];
-        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-        break;
-      case Inst.MATCH:
-      case Inst.FAIL:
-        m[pc] = inst.op === Inst.MATCH;
-        break;
-      case Inst.RUNE: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        if (!inst.runes || inst.runes.length === 0) {
-          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
-          inst.next = new Uint32Array([inst.out]);
-          break;
-        }
-        let runes = [];
-        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE1: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        let runes = [];
-        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else runes.push(inst.runes[0], inst.runes[0]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE_ANY:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
-        inst.next = new Uint32Array([inst.out]);
-        break;
-      case Inst.RUNE_ANY_NOT_NL:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([
-          0,
-          9,
-          11,
-          Unicode.MAX_RUNE
-        ]);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-    }
-    return ok2;
-  };
-  instQueue.clear();
-  instQueue.insert(p.start);
-  while (!instQueue.empty()) {
-    visitQueue.clear();
-    if (!check(instQueue.next())) return null;
-  }
-  for (let i2 = 0; i2 < p.inst.length; i2++) if (onePassRunes[i2]) p.inst[i2].runes = onePassRunes[i2];
-  return p;
-};
-var cleanupOnePass = (p, original) => {
-  for (let ix = 0; ix < original.inst.length; ix++) {
-    const instOriginal = original.inst[ix];
-    switch (instOriginal.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH:
-      case Inst.RUNE:
-        break;
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-      case Inst.MATCH:
-      case Inst.FAIL:
-        p.inst[ix].next = null;
-        break;
-      case Inst.RUNE1:
-      case Inst.RUNE_ANY:
-      case Inst.RUNE_ANY_NOT_NL:
-        p.inst[ix].next = null;
-        p.inst[ix].op = instOriginal.op;
-        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
-    }
-  }
-};
-var OnePass = class OnePass2 {
-  static compile(prog) {
-    if (prog.start === 0) return null;
-    if (prog.numLb > 0) return null;
-    const startInst = prog.inst[prog.start];
-    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
-    let hasAlt = false;
-    for (let i2 = 0; i2 < prog.inst.length; i2++) if (prog.inst[i2].op === Inst.ALT || prog.inst[i2].op === Inst.ALT_MATCH) {
-      hasAlt = true;
-      break;
-    }
-    for (let i2 = 0; i2 < prog.inst.length; i2++) {
-      const inst = prog.inst[i2];
-      const opOut = prog.inst[inst.out].op;
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
-          break;
-        case Inst.EMPTY_WIDTH:
-          if (opOut === Inst.MATCH) {
-            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
-            return null;
-          }
-          break;
-        default:
-          if (opOut === Inst.MATCH && hasAlt) return null;
-      }
-    }
-    let p = onePassCopy(prog);
-    p = makeOnePass(p);
-    if (p !== null) cleanupOnePass(p, prog);
-    return p;
-  }
-  static next(inst, r) {
-    const nextIdx = inst.matchRunePos(r);
-    if (nextIdx >= 0) return inst.next[nextIdx];
-    if (inst.op === Inst.ALT_MATCH) return inst.out;
-    return 0;
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const onepass = re2.onepass;
-    if (!onepass) return null;
-    const matchcap = new Int32Array(ncap).fill(-1);
-    let matched = false;
-    let r = input.step(pos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let r1 = MachineInputBase.EOF();
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r1 = input.step(pos + width);
-      if (r1 !== MachineInputBase.EOF()) {
-        rune1 = r1 >> 3;
-        width1 = r1 & 7;
-      }
-    }
-    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
-    let pc = onepass.start;
-    let inst;
-    while (true) {
-      inst = onepass.inst[pc];
-      pc = inst.out;
-      switch (inst.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
-          matched = true;
-          if (matchcap.length > 0) {
-            matchcap[0] = 0;
-            matchcap[1] = pos;
-          }
-          return ncap === 0 ? [] : Utils.toArray(matchcap);
-        case Inst.RUNE:
-          if (!inst.matchRune(rune)) return null;
-          break;
-        case Inst.RUNE1:
-          if (rune !== inst.runes[0]) return null;
-          break;
-        case Inst.RUNE_ANY:
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          if (rune === 10) return null;
-          break;
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pc = OnePass2.next(inst, rune);
-          continue;
-        case Inst.FAIL:
-          return null;
-        case Inst.NOP:
-          continue;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & ~flag) !== 0) return null;
-          continue;
-        case Inst.CAPTURE:
-          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
-          continue;
-        default:
-          throw new RE2JSInternalException("bad inst");
-      }
-      if (width === 0) break;
-      flag = Utils.emptyOpContext(rune, rune1);
-      pos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r1 = input.step(pos + width);
-        if (r1 !== MachineInputBase.EOF()) {
-          rune1 = r1 >> 3;
-          width1 = r1 & 7;
-        } else {
-          rune1 = -1;
-          width1 = 0;
-        }
-      }
-    }
-    if (!matched) return null;
-    return ncap === 0 ? [] : Utils.toArray(matchcap);
-  }
-};
-var Regexp = class Regexp2 {
-  static Op = createEnum([
-    "NO_MATCH",
-    "EMPTY_MATCH",
-    "LITERAL",
-    "CHAR_CLASS",
-    "ANY_CHAR_NOT_NL",
-    "ANY_CHAR",
-    "BEGIN_LINE",
-    "END_LINE",
-    "BEGIN_TEXT",
-    "END_TEXT",
-    "WORD_BOUNDARY",
-    "NO_WORD_BOUNDARY",
-    "CAPTURE",
-    "STAR",
-    "PLUS",
-    "QUEST",
-    "REPEAT",
-    "CONCAT",
-    "ALTERNATE",
-    "PLB",
-    "NLB",
-    "LEFT_PAREN",
-    "VERTICAL_BAR"
-  ]);
-  static isPseudoOp(op) {
-    return op >= Regexp2.Op.LEFT_PAREN;
-  }
-  static emptySubs() {
-    return [];
-  }
-  static quoteIfHyphen(rune) {
-    if (rune === Codepoint.CODES["-"]) return "\\";
-    return "";
-  }
-  static fromRegexp(re) {
-    const regex = new Regexp2(re.op);
-    regex.flags = re.flags;
-    regex.subs = re.subs;
-    regex.runes = re.runes;
-    regex.cap = re.cap;
-    regex.min = re.min;
-    regex.max = re.max;
-    regex.name = re.name;
-    regex.namedGroups = re.namedGroups;
-    regex.lb = re.lb;
-    return regex;
-  }
-  constructor(op) {
-    this.op = op;
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.min = 0;
-    this.max = 0;
-    this.cap = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  reinit() {
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.cap = 0;
-    this.min = 0;
-    this.max = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  toString() {
-    return this.appendTo();
-  }
-  appendTo() {
-    let out = "";
-    switch (this.op) {
-      case Regexp2.Op.NO_MATCH:
-        out += "[^\\x00-\\x{10FFFF}]";
-        break;
-      case Regexp2.Op.EMPTY_MATCH:
-        out += "(?:)";
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-      case Regexp2.Op.REPEAT: {
-        const sub = this.subs[0];
-        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        switch (this.op) {
-          case Regexp2.Op.STAR:
-            out += "*";
-            break;
-          case Regexp2.Op.PLUS:
-            out += "+";
-            break;
-          case Regexp2.Op.QUEST:
-            out += "?";
-            break;
-          case Regexp2.Op.REPEAT:
-            out += `{${this.min}`;
-            if (this.min !== this.max) {
-              out += ",";
-              if (this.max >= 0) out += this.max;
-            }
-            out += "}";
-        }
-        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
-        break;
-      }
-      case Regexp2.Op.CONCAT:
-        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        break;
-      case Regexp2.Op.ALTERNATE: {
-        let sep8 = "";
-        for (let sub of this.subs) {
-          out += sep8;
-          sep8 = "|";
-          out += sub.appendTo();
-        }
-        break;
-      }
-      case Regexp2.Op.LITERAL:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
-        for (let rune of this.runes) out += Utils.escapeRune(rune);
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
-        break;
-      case Regexp2.Op.ANY_CHAR_NOT_NL:
-        out += "(?-s:.)";
-        break;
-      case Regexp2.Op.ANY_CHAR:
-        out += "(?s:.)";
-        break;
-      case Regexp2.Op.PLB:
-        out += `(?<=${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.NLB:
-        out += `(?<!${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.name === null || this.name.length === 0) out += "(";
-        else out += `(?P<${this.name}>`;
-        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
-        out += ")";
-        break;
-      case Regexp2.Op.BEGIN_TEXT:
-        out += "\\A";
-        break;
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
-        else out += "\\z";
-        break;
-      case Regexp2.Op.BEGIN_LINE:
-        out += "^";
-        break;
-      case Regexp2.Op.END_LINE:
-        out += "$";
-        break;
-      case Regexp2.Op.WORD_BOUNDARY:
-        out += "\\b";
-        break;
-      case Regexp2.Op.NO_WORD_BOUNDARY:
-        out += "\\B";
-        break;
-      case Regexp2.Op.CHAR_CLASS:
-        if (this.runes.length % 2 !== 0) {
-          out += "[invalid char class]";
-          break;
-        }
-        out += "[";
-        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
-        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
-          out += "^";
-          for (let i2 = 1; i2 < this.runes.length - 1; i2 += 2) {
-            const lo = this.runes[i2] + 1;
-            const hi = this.runes[i2 + 1] - 1;
-            out += Regexp2.quoteIfHyphen(lo);
-            out += Utils.escapeRune(lo);
-            if (lo !== hi) {
-              out += "-";
-              out += Regexp2.quoteIfHyphen(hi);
-              out += Utils.escapeRune(hi);
-            }
-          }
-        } else for (let i2 = 0; i2 < this.runes.length; i2 += 2) {
-          const lo = this.runes[i2];
-          const hi = this.runes[i2 + 1];
-          out += Regexp2.quoteIfHyphen(lo);
-          out += Utils.escapeRune(lo);
-          if (lo !== hi) {
-            out += "-";
-            out += Regexp2.quoteIfHyphen(hi);
-            out += Utils.escapeRune(hi);
-          }
-        }
-        out += "]";
-        break;
-      default:
-        out += this.op;
-    }
-    return out;
-  }
-  maxCap() {
-    let m = 0;
-    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
-    if (this.subs !== null) for (let sub of this.subs) {
-      const n = sub.maxCap();
-      if (m < n) m = n;
-    }
-    return m;
-  }
-  equals(that) {
-    if (!(that !== null && that instanceof Regexp2)) return false;
-    if (this.op !== that.op) return false;
-    switch (this.op) {
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
-        break;
-      case Regexp2.Op.LITERAL:
-      case Regexp2.Op.CHAR_CLASS:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
-        if (this.runes === null && that.runes === null) break;
-        if (this.runes === null || that.runes === null) return false;
-        if (this.runes.length !== that.runes.length) return false;
-        for (let i2 = 0; i2 < this.runes.length; i2++) if (this.runes[i2] !== that.runes[i2]) return false;
-        break;
-      case Regexp2.Op.ALTERNATE:
-      case Regexp2.Op.CONCAT:
-        if (this.subs.length !== that.subs.length) return false;
-        for (let i2 = 0; i2 < this.subs.length; ++i2) if (!this.subs[i2].equals(that.subs[i2])) return false;
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.REPEAT:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.PLB:
-      case Regexp2.Op.NLB:
-        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
-    }
-    return true;
-  }
-};
-var RegexpWalker = class {
-  static walk(root, handler) {
-    const stack = [];
-    let re = root;
-    let result;
-    for (; ; ) {
-      if (re.subs.length === 0) result = handler.leaf(re);
-      else {
-        const state = handler.enter(re);
-        if (state.result === void 0) {
-          stack.push({
-            re,
-            state,
-            i: 0
-          });
-          re = re.subs[0];
-          continue;
-        }
-        result = state.result;
-      }
-      for (; ; ) {
-        if (stack.length === 0) return result;
-        const frame = stack[stack.length - 1];
-        handler.child(frame.re, frame.state, result, frame.i);
-        frame.i++;
-        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-          re = frame.re.subs[frame.i];
-          break;
-        }
-        stack.pop();
-        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
-      }
-    }
-  }
-};
-var AhoCorasick = class {
-  constructor(words, alphabetSize) {
-    const edges = /* @__PURE__ */ new Map();
-    const parent = [0];
-    const unit = [0];
-    const depth = [0];
-    const terminal = [0];
-    for (const word of words) {
-      let node = 0;
-      for (let i2 = 0; i2 < word.length; i2++) {
-        const key = node * alphabetSize + word[i2];
-        let child2 = edges.get(key);
-        if (child2 === void 0) {
-          child2 = parent.length;
-          edges.set(key, child2);
-          parent.push(node);
-          unit.push(word[i2]);
-          depth.push(depth[node] + 1);
-          terminal.push(0);
-        }
-        node = child2;
-      }
-      terminal[node] = 1;
-    }
-    const numNodes = parent.length;
-    const children = new Int32Array(numNodes - 1);
-    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
-    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
-    const childStart = new Int32Array(numNodes + 1);
-    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
-    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
-    const childUnit = new Int32Array(numNodes - 1);
-    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
-    this.childStart = childStart;
-    this.childUnit = childUnit;
-    this.childNode = children;
-    const byDepth = new Int32Array(numNodes);
-    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
-    byDepth.sort((a, b) => depth[a] - depth[b]);
-    const fail = new Int32Array(numNodes);
-    const match = Uint8Array.from(terminal);
-    for (let k = 1; k < numNodes; k++) {
-      const c = byDepth[k];
-      const p = parent[c];
-      if (p !== 0) {
-        let f = fail[p];
-        let next = this.next(f, unit[c]);
-        while (next < 0 && f !== 0) {
-          f = fail[f];
-          next = this.next(f, unit[c]);
-        }
-        fail[c] = next >= 0 ? next : 0;
-      }
-      match[c] |= match[fail[c]];
-    }
-    this.fail = fail;
-    this.match = match;
-  }
-  next(node, u) {
-    let lo = this.childStart[node];
-    let hi = this.childStart[node + 1];
-    const units = this.childUnit;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      const m = units[mid];
-      if (m === u) return this.childNode[mid];
-      if (m < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
-  advance(node, u) {
-    for (; ; ) {
-      const next = this.next(node, u);
-      if (next >= 0) return next;
-      if (node === 0) return 0;
-      node = this.fail[node];
-    }
-  }
-  searchUTF16(charSeq, start, end) {
-    let node = 0;
-    for (let i2 = start; i2 < end; i2++) {
-      node = this.advance(node, charSeq.charCodeAt(i2));
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-  searchUTF8(bytes, start, end) {
-    let node = 0;
-    for (let i2 = start; i2 < end; i2++) {
-      node = this.advance(node, bytes[i2]);
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-};
-var Prefilter = class Prefilter2 {
-  static Type = {
-    NONE: 0,
-    EXACT: 1,
-    AND: 2,
-    OR: 3
-  };
-  static MAX_SCANS = 32;
-  static MAX_AC_UNITS = 1 << 18;
-  constructor(type) {
-    this.type = type;
-    this.subs = [];
-    this.str = "";
-    this.bytes = null;
-    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
-    this.allExact = false;
-    this.ac16 = null;
-    this.ac8 = null;
-  }
-  automaton16() {
-    if (this.ac16 === null) {
-      const words = this.subs.map((s) => {
-        const arr = new Array(s.str.length);
-        for (let i2 = 0; i2 < s.str.length; i2++) arr[i2] = s.str.charCodeAt(i2);
-        return arr;
-      });
-      this.ac16 = new AhoCorasick(words, 65536);
-    }
-    return this.ac16;
-  }
-  automaton8() {
-    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
-    return this.ac8;
-  }
-  eval(input, pos) {
-    switch (this.type) {
-      case Prefilter2.Type.NONE:
-        return true;
-      case Prefilter2.Type.EXACT:
-        return input.hasString(this, pos);
-      case Prefilter2.Type.AND:
-        for (let i2 = 0; i2 < this.subs.length; i2++) if (!this.subs[i2].eval(input, pos)) return false;
-        return true;
-      case Prefilter2.Type.OR:
-        if (this.allExact) return input.hasAnyString(this, pos);
-        for (let i2 = 0; i2 < this.subs.length; i2++) if (this.subs[i2].eval(input, pos)) return true;
-        return false;
-      default:
-        return true;
-    }
-  }
-};
-var PrefilterTree = class PrefilterTree2 {
-  static build(re) {
-    if (!re) return new Prefilter(Prefilter.Type.NONE);
-    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => PrefilterTree2.leaf(re),
-    enter: (re) => PrefilterTree2.enter(re),
-    child: (re, state, result) => PrefilterTree2.child(re, state, result),
-    leave: (re, state) => PrefilterTree2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
-    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
-    let str3 = "";
-    for (let i2 = 0; i2 < re.runes.length; i2++) {
-      if (Unicode.isUnsearchable(re.runes[i2])) return new Prefilter(Prefilter.Type.NONE);
-      str3 += String.fromCodePoint(re.runes[i2]);
-    }
-    const pf = new Prefilter(Prefilter.Type.EXACT);
-    pf.str = str3;
-    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
-    return pf;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.PLUS:
-        return { sub: null };
-      case Regexp.Op.REPEAT:
-        if (re.min >= 1) return { sub: null };
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-      case Regexp.Op.CONCAT:
-        return {
-          pf: new Prefilter(Prefilter.Type.AND),
-          subs: []
-        };
-      case Regexp.Op.ALTERNATE:
-        return {
-          pf: new Prefilter(Prefilter.Type.OR),
-          subs: []
-        };
-      default:
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-    }
-  }
-  static child(re, state, s) {
-    if (state.subs === void 0) {
-      state.sub = s;
-      return;
-    }
-    if (state.pf.type === Prefilter.Type.AND) {
-      if (s.type === Prefilter.Type.NONE) return;
-      if (s.type === Prefilter.Type.AND) {
-        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-        return;
-      }
-      state.subs.push(s);
-      return;
-    }
-    if (s.type === Prefilter.Type.NONE) {
-      state.result = new Prefilter(Prefilter.Type.NONE);
-      return;
-    }
-    if (s.type === Prefilter.Type.OR) {
-      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-      return;
-    }
-    state.subs.push(s);
-  }
-  static leave(re, state) {
-    if (state.subs === void 0) return state.sub;
-    const pf = state.pf;
-    const seen = /* @__PURE__ */ new Set();
-    const subs = [];
-    for (const sub of state.subs) {
-      if (sub.type === Prefilter.Type.EXACT) {
-        if (seen.has(sub.str)) continue;
-        seen.add(sub.str);
-      }
-      subs.push(sub);
-    }
-    if (pf.type === Prefilter.Type.AND) {
-      const kept = [];
-      let cost2 = 0;
-      for (const sub of subs) {
-        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
-        kept.push(sub);
-        cost2 += sub.cost;
-      }
-      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
-      if (kept.length === 1) return kept[0];
-      pf.subs = kept;
-      pf.cost = cost2;
-      return pf;
-    }
-    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
-    if (subs.length === 1) return subs[0];
-    pf.subs = subs;
-    let allExact = true;
-    let cost = 0;
-    let units = 0;
-    for (const sub of subs) {
-      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
-      else units += sub.bytes.length;
-      cost += sub.cost;
-    }
-    if (allExact) {
-      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
-      pf.allExact = true;
-      pf.cost = 1;
-      return pf;
-    }
-    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
-    pf.cost = cost;
-    return pf;
-  }
-};
-var PatchList = class {
-  /**
-  * @param {number} head - Encoded pointer to the start of the patch list.
-  * @param {number} tail - Encoded pointer to the end of the patch list.
-  */
-  constructor(head = 0, tail = 0) {
-    this.head = head;
-    this.tail = tail;
-  }
-};
-var Prog = class {
-  constructor() {
-    this.inst = [];
-    this.start = 0;
-    this.numCap = 2;
-    this.lbStarts = [];
-    this.numLb = 0;
-    this.lbInst = null;
-  }
-  getInst(pc) {
-    return this.inst[pc];
-  }
-  numInst() {
-    return this.inst.length;
-  }
-  addInst(op) {
-    this.inst.push(new Inst(op));
-  }
-  markLookbehindInsts() {
-    const lbInst = new Uint8Array(this.inst.length);
-    const pending = this.lbStarts.slice();
-    while (pending.length > 0) {
-      const pc = pending.pop();
-      if (pc === 0 || lbInst[pc] === 1) continue;
-      lbInst[pc] = 1;
-      const i2 = this.inst[pc];
-      switch (i2.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pending.push(i2.out, i2.arg);
-          break;
-        case Inst.MATCH:
-        case Inst.FAIL:
-          break;
-        default:
-          pending.push(i2.out);
-      }
-    }
-    this.lbInst = lbInst;
-  }
-  skipNop(pc) {
-    let i2 = this.inst[pc];
-    while (i2.op === Inst.NOP || i2.op === Inst.CAPTURE) {
-      i2 = this.inst[pc];
-      pc = i2.out;
-    }
-    return i2;
-  }
-  /** @returns {[boolean, string]} */
-  prefix() {
-    let prefix = "";
-    let i2 = this.skipNop(this.start);
-    if (!Inst.isRuneOp(i2.op) || i2.runes.length !== 1) return [i2.op === Inst.MATCH, prefix];
-    while (Inst.isRuneOp(i2.op) && i2.runes.length === 1 && (i2.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i2.runes[0])) {
-      prefix += String.fromCodePoint(i2.runes[0]);
-      i2 = this.skipNop(i2.out);
-    }
-    return [i2.op === Inst.MATCH, prefix];
-  }
-  startCond() {
-    let flag = 0;
-    let pc = this.start;
-    loop: for (; ; ) {
-      const i2 = this.inst[pc];
-      switch (i2.op) {
-        case Inst.EMPTY_WIDTH:
-          flag |= i2.arg;
-          break;
-        case Inst.FAIL:
-          return -1;
-        case Inst.CAPTURE:
-        case Inst.NOP:
-          break;
-        default:
-          break loop;
-      }
-      pc = i2.out;
-    }
-    return flag;
-  }
-  patch(l, val) {
-    let head = l.head;
-    while (head !== 0) {
-      const i2 = this.inst[head >> 1];
-      if ((head & 1) === 0) {
-        head = i2.out;
-        i2.out = val;
-      } else {
-        head = i2.arg;
-        i2.arg = val;
-      }
-    }
-  }
-  append(l1, l2) {
-    if (l1.head === 0) return l2;
-    if (l2.head === 0) return l1;
-    const i2 = this.inst[l1.tail >> 1];
-    if ((l1.tail & 1) === 0) i2.out = l2.head;
-    else i2.arg = l2.head;
-    return new PatchList(l1.head, l2.tail);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    let out = "";
-    for (let pc = 0; pc < this.inst.length; pc++) {
-      const len = out.length;
-      out += pc;
-      if (pc === this.start) out += "*";
-      out += "        ".substring(out.length - len);
-      out += this.inst[pc];
-      out += "\n";
-    }
-    return out;
-  }
-};
-var ANY_RUNE_NOT_NL = new Int32Array([
-  0,
-  Codepoint.CODES["\n"] - 1,
-  Codepoint.CODES["\n"] + 1,
-  Unicode.MAX_RUNE
-]);
-var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
-var Frag = class {
-  constructor(i2 = 0, out = new PatchList(), nullable = false) {
-    this.i = i2;
-    this.out = out;
-    this.nullable = nullable;
-  }
-};
-var Compiler = class Compiler2 {
-  static compileRegexp(re) {
-    const c = new Compiler2();
-    const f = c.compile(re);
-    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
-    c.prog.start = f.i;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  static compileSet(regexps) {
-    const c = new Compiler2();
-    if (regexps.length === 0) {
-      c.prog.start = c.newInst(Inst.FAIL).i;
-      c.prog.markLookbehindInsts();
-      return c.prog;
-    }
-    let starts = [];
-    for (let i2 = 0; i2 < regexps.length; i2++) {
-      c.lbOffset = c.prog.numLb;
-      const f = c.compile(regexps[i2]);
-      const m = c.newInst(Inst.MATCH);
-      c.prog.getInst(m.i).arg = i2;
-      c.prog.patch(f.out, m.i);
-      starts.push(f.i);
-    }
-    let start = starts[0];
-    for (let i2 = 1; i2 < starts.length; i2++) {
-      const f = c.newInst(Inst.ALT);
-      const inst = c.prog.getInst(f.i);
-      inst.out = start;
-      inst.arg = starts[i2];
-      start = f.i;
-    }
-    c.prog.start = start;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  constructor() {
-    this.prog = new Prog();
-    this.newInst(Inst.FAIL);
-    this.lbOffset = 0;
-    this.runeCache = /* @__PURE__ */ new Map();
-    this.walker = {
-      leaf: (re) => this.leaf(re),
-      enter: (re) => this.enter(re),
-      child: (re, state, result) => this.child(re, state, result),
-      leave: (re, state) => this.leave(re, state)
-    };
-  }
-  newInst(op) {
-    this.prog.addInst(op);
-    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
-  }
-  nop() {
-    const f = this.newInst(Inst.NOP);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  fail() {
-    return new Frag();
-  }
-  cap(arg) {
-    const f = this.newInst(Inst.CAPTURE);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    this.prog.getInst(f.i).arg = arg;
-    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
-    return f;
-  }
-  cat(f1, f2) {
-    if (f1.i === 0 || f2.i === 0) {
-      this.prog.patch(f1.out, 0);
-      this.prog.patch(f2.out, 0);
-      return this.fail();
-    }
-    this.prog.patch(f1.out, f2.i);
-    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
-  }
-  alt(f1, f2) {
-    if (f1.i === 0) return f2;
-    if (f2.i === 0) return f1;
-    const f = this.newInst(Inst.ALT);
-    const i2 = this.prog.getInst(f.i);
-    i2.out = f1.i;
-    i2.arg = f2.i;
-    f.out = this.prog.append(f1.out, f2.out);
-    f.nullable = f1.nullable || f2.nullable;
-    return f;
-  }
-  loop(f1, nongreedy) {
-    const f = this.newInst(Inst.ALT);
-    const i2 = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i2.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i2.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    this.prog.patch(f1.out, f.i);
-    return f;
-  }
-  quest(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    const f = this.newInst(Inst.ALT);
-    const i2 = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i2.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i2.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    f.out = this.prog.append(f.out, f1.out);
-    return f;
-  }
-  star(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
-    return this.loop(f1, nongreedy);
-  }
-  plus(f1, nongreedy) {
-    if (f1.i === 0) return this.fail();
-    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
-  }
-  empty(op) {
-    const f = this.newInst(Inst.EMPTY_WIDTH);
-    this.prog.getInst(f.i).arg = op;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  rune(runes, flags) {
-    const f = this.newInst(Inst.RUNE);
-    f.nullable = false;
-    const i2 = this.prog.getInst(f.i);
-    i2.runes = runes;
-    flags &= RE2Flags.FOLD_CASE;
-    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-    i2.arg = flags;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i2.op = Inst.RUNE1;
-    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY;
-    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i2.op = Inst.RUNE_ANY_NOT_NL;
-    return f;
-  }
-  lookBehind(a, parsedLb) {
-    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
-    const id = this.newInst(Inst.LB_WRITE);
-    this.prog.getInst(id.i).arg = lb;
-    const any = this.rune(ANY_RUNE, 0);
-    const dotStar = this.star(any, true);
-    const lbAutomaton = this.cat(dotStar, a);
-    this.prog.patch(lbAutomaton.out, id.i);
-    const checkId = this.newInst(Inst.LB_CHECK);
-    this.prog.getInst(checkId.i).arg = lb;
-    this.prog.lbStarts.push(lbAutomaton.i);
-    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
-    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
-    return checkId;
-  }
-  compile(re) {
-    return RegexpWalker.walk(re, this.walker);
-  }
-  leaf(re) {
-    switch (re.op) {
-      case Regexp.Op.NO_MATCH:
-        return this.fail();
-      case Regexp.Op.EMPTY_MATCH:
-        return this.nop();
-      case Regexp.Op.LITERAL: {
-        if (re.runes.length === 0) return this.nop();
-        let f = null;
-        for (let r of re.runes) {
-          let singleRune = this.runeCache.get(r);
-          if (singleRune === void 0) {
-            singleRune = new Int32Array([r]);
-            this.runeCache.set(r, singleRune);
-          }
-          const f1 = this.rune(singleRune, re.flags);
-          f = f === null ? f1 : this.cat(f, f1);
-        }
-        return f;
-      }
-      case Regexp.Op.CHAR_CLASS:
-        return this.rune(re.runes, re.flags);
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return this.rune(ANY_RUNE_NOT_NL, 0);
-      case Regexp.Op.ANY_CHAR:
-        return this.rune(ANY_RUNE, 0);
-      case Regexp.Op.BEGIN_LINE:
-        return this.empty(Utils.EMPTY_BEGIN_LINE);
-      case Regexp.Op.END_LINE:
-        return this.empty(Utils.EMPTY_END_LINE);
-      case Regexp.Op.BEGIN_TEXT:
-        return this.empty(Utils.EMPTY_BEGIN_TEXT);
-      case Regexp.Op.END_TEXT:
-        return this.empty(Utils.EMPTY_END_TEXT);
-      case Regexp.Op.WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
-      case Regexp.Op.NO_WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return this.nop();
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CAPTURE:
-        return {
-          bra: this.cap(re.cap << 1),
-          sub: null
-        };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return { f: null };
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  child(re, state, f1) {
-    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
-    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
-    else state.sub = f1;
-  }
-  leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-        return this.lookBehind(state.sub, re.lb);
-      case Regexp.Op.CAPTURE: {
-        const ket = this.cap(re.cap << 1 | 1);
-        return this.cat(this.cat(state.bra, state.sub), ket);
-      }
-      case Regexp.Op.STAR:
-        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.PLUS:
-        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.QUEST:
-        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return state.f;
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-};
-var Simplify = class Simplify2 {
-  static simplify(re) {
-    if (re === null) return null;
-    return RegexpWalker.walk(re, Simplify2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => Simplify2.leaf(re),
-    enter: (re) => Simplify2.enter(re),
-    child: (re, state, result, i2) => Simplify2.child(re, state, result, i2),
-    leave: (re, state) => Simplify2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      if (re.runes === null) return re;
-      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
-      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
-    }
-    return re;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return {
-          subs: [],
-          changed: false
-        };
-      case Regexp.Op.REPEAT:
-        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
-        return { sub: null };
-      default:
-        return { result: re };
-    }
-  }
-  static child(re, state, nsub, i2) {
-    if (state.subs === void 0) {
-      state.sub = nsub;
-      return;
-    }
-    if (nsub !== re.subs[i2]) state.changed = true;
-    if (re.op === Regexp.Op.CONCAT) {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.result = new Regexp(Regexp.Op.NO_MATCH);
-        return;
-      }
-      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.CONCAT) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    } else {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.ALTERNATE) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    }
-    state.subs.push(nsub);
-  }
-  static leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE: {
-        const sub = state.sub;
-        if (sub !== re.subs[0]) {
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = [sub];
-          return nre;
-        }
-        return re;
-      }
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        if (state.changed) {
-          const newSubs = state.subs;
-          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
-          if (newSubs.length === 1) return newSubs[0];
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = newSubs;
-          return nre;
-        }
-        return re;
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
-      case Regexp.Op.REPEAT:
-        return Simplify2.simplifyRepeat(re, state.sub);
-      default:
-        return re;
-    }
-  }
-  static simplifyRepeat(re, sub) {
-    if (re.max === -1) {
-      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
-      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
-      const subs = [];
-      for (let i2 = 0; i2 < re.min - 1; i2++) subs.push(sub);
-      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
-      return Simplify2.concat(subs);
-    }
-    if (re.min === 1 && re.max === 1) return sub;
-    let prefixSubs = null;
-    if (re.min > 0) {
-      prefixSubs = [];
-      for (let i2 = 0; i2 < re.min; i2++) prefixSubs.push(sub);
-    }
-    if (re.max > re.min) {
-      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-      for (let i2 = re.min + 1; i2 < re.max; i2++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
-      if (prefixSubs === null) return suffix;
-      prefixSubs.push(suffix);
-    }
-    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
-    return new Regexp(Regexp.Op.NO_MATCH);
-  }
-  static concat(subs) {
-    const newSubs = [];
-    for (let i2 = 0; i2 < subs.length; i2++) {
-      const sub = subs[i2];
-      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
-      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
-      if (sub.op === Regexp.Op.CONCAT) {
-        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
-        continue;
-      }
-      newSubs.push(sub);
-    }
-    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
-    if (newSubs.length === 1) return newSubs[0];
-    const nre = new Regexp(Regexp.Op.CONCAT);
-    nre.subs = newSubs;
-    return nre;
-  }
-  static simplify1(op, flags, sub, re) {
-    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
-    if (sub.op === Regexp.Op.NO_MATCH) {
-      if (op === Regexp.Op.PLUS) return sub;
-      return new Regexp(Regexp.Op.EMPTY_MATCH);
-    }
-    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
-    const nre = new Regexp(op);
-    nre.flags = flags;
-    nre.subs = [sub];
-    return nre;
-  }
-};
-var CharGroup = class {
-  constructor(sign, cls) {
-    this.sign = sign;
-    this.cls = cls;
-  }
-};
-var code1 = [48, 57];
-var code2 = [
-  9,
-  10,
-  12,
-  13,
-  32,
-  32
-];
-var code3 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var PERL_GROUPS = /* @__PURE__ */ new Map([
-  ["\\d", new CharGroup(1, code1)],
-  ["\\D", new CharGroup(-1, code1)],
-  ["\\s", new CharGroup(1, code2)],
-  ["\\S", new CharGroup(-1, code2)],
-  ["\\w", new CharGroup(1, code3)],
-  ["\\W", new CharGroup(-1, code3)]
-]);
-var code4 = [
-  48,
-  57,
-  65,
-  90,
-  97,
-  122
-];
-var code5 = [
-  65,
-  90,
-  97,
-  122
-];
-var code6 = [0, 127];
-var code7 = [
-  9,
-  9,
-  32,
-  32
-];
-var code8 = [
-  0,
-  31,
-  127,
-  127
-];
-var code9 = [48, 57];
-var code10 = [33, 126];
-var code11 = [97, 122];
-var code12 = [32, 126];
-var code13 = [
-  33,
-  47,
-  58,
-  64,
-  91,
-  96,
-  123,
-  126
-];
-var code14 = [
-  9,
-  13,
-  32,
-  32
-];
-var code15 = [65, 90];
-var code16 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var code17 = [
-  48,
-  57,
-  65,
-  70,
-  97,
-  102
-];
-var POSIX_GROUPS = /* @__PURE__ */ new Map([
-  ["[:alnum:]", new CharGroup(1, code4)],
-  ["[:^alnum:]", new CharGroup(-1, code4)],
-  ["[:alpha:]", new CharGroup(1, code5)],
-  ["[:^alpha:]", new CharGroup(-1, code5)],
-  ["[:ascii:]", new CharGroup(1, code6)],
-  ["[:^ascii:]", new CharGroup(-1, code6)],
-  ["[:blank:]", new CharGroup(1, code7)],
-  ["[:^blank:]", new CharGroup(-1, code7)],
-  ["[:cntrl:]", new CharGroup(1, code8)],
-  ["[:^cntrl:]", new CharGroup(-1, code8)],
-  ["[:digit:]", new CharGroup(1, code9)],
-  ["[:^digit:]", new CharGroup(-1, code9)],
-  ["[:graph:]", new CharGroup(1, code10)],
-  ["[:^graph:]", new CharGroup(-1, code10)],
-  ["[:lower:]", new CharGroup(1, code11)],
-  ["[:^lower:]", new CharGroup(-1, code11)],
-  ["[:print:]", new CharGroup(1, code12)],
-  ["[:^print:]", new CharGroup(-1, code12)],
-  ["[:punct:]", new CharGroup(1, code13)],
-  ["[:^punct:]", new CharGroup(-1, code13)],
-  ["[:space:]", new CharGroup(1, code14)],
-  ["[:^space:]", new CharGroup(-1, code14)],
-  ["[:upper:]", new CharGroup(1, code15)],
-  ["[:^upper:]", new CharGroup(-1, code15)],
-  ["[:word:]", new CharGroup(1, code16)],
-  ["[:^word:]", new CharGroup(-1, code16)],
-  ["[:xdigit:]", new CharGroup(1, code17)],
-  ["[:^xdigit:]", new CharGroup(-1, code17)]
-]);
-var CharClass = class CharClass2 {
-  static charClassToString(r, len) {
-    let result = "[";
-    for (let i2 = 0; i2 < len; i2 += 2) {
-      if (i2 > 0) result += " ";
-      const lo = r[i2];
-      const hi = r[i2 + 1];
-      if (lo === hi) result += `0x${lo.toString(16)}`;
-      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
-    }
-    result += "]";
-    return result;
-  }
-  static sortRanges(array, len) {
-    const n = len >> 1;
-    const order = new Array(n);
-    for (let i2 = 0; i2 < n; i2++) order[i2] = i2;
-    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-    const sorted = array.slice(0, len);
-    for (let i2 = 0; i2 < n; i2++) {
-      array[2 * i2] = sorted[2 * order[i2]];
-      array[2 * i2 + 1] = sorted[2 * order[i2] + 1];
-    }
-  }
-  /**
-  * @param {number[]|Int32Array} [r]
-  */
-  constructor(r = Utils.emptyInts()) {
-    this.r = r;
-    this.len = r.length;
-  }
-  toArray() {
-    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
-    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
-  }
-  toGrowableArray() {
-    if (Array.isArray(this.r)) {
-      this.r.length = this.len;
-      return this.r;
-    }
-    return Array.from(this.r.subarray(0, this.len));
-  }
-  cleanClass() {
-    if (this.len < 4) return this;
-    CharClass2.sortRanges(this.r, this.len);
-    let w = 2;
-    for (let i2 = 2; i2 < this.len; i2 += 2) {
-      const lo = this.r[i2];
-      const hi = this.r[i2 + 1];
-      if (lo <= this.r[w - 1] + 1) {
-        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
-        continue;
-      }
-      this.r[w] = lo;
-      this.r[w + 1] = hi;
-      w += 2;
-    }
-    this.len = w;
-    return this;
-  }
-  appendLiteral(x2, flags) {
-    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x2, x2) : this.appendRange(x2, x2);
-  }
-  appendRange(lo, hi) {
-    if (this.len > 0) {
-      for (let i2 = 2; i2 <= 4; i2 += 2) if (this.len >= i2) {
-        const rlo = this.r[this.len - i2];
-        const rhi = this.r[this.len - i2 + 1];
-        if (lo <= rhi + 1 && rlo <= hi + 1) {
-          if (lo < rlo) this.r[this.len - i2] = lo;
-          if (hi > rhi) this.r[this.len - i2 + 1] = hi;
-          return this;
-        }
-      }
-    }
-    this.r[this.len++] = lo;
-    this.r[this.len++] = hi;
-    return this;
-  }
-  appendFoldedRange(lo, hi) {
-    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (lo < Unicode.MIN_FOLD) {
-      this.appendRange(lo, Unicode.MIN_FOLD - 1);
-      lo = Unicode.MIN_FOLD;
-    }
-    if (hi > Unicode.MAX_FOLD) {
-      this.appendRange(Unicode.MAX_FOLD + 1, hi);
-      hi = Unicode.MAX_FOLD;
-    }
-    for (let c = lo; c <= hi; c++) {
-      this.appendRange(c, c);
-      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
-    }
-    return this;
-  }
-  appendClass(x2) {
-    for (let i2 = 0; i2 < x2.length; i2 += 2) this.appendRange(x2[i2], x2[i2 + 1]);
-    return this;
-  }
-  appendFoldedClass(x2) {
-    for (let i2 = 0; i2 < x2.length; i2 += 2) this.appendFoldedRange(x2[i2], x2[i2 + 1]);
-    return this;
-  }
-  appendNegatedClass(x2) {
-    let nextLo = 0;
-    for (let i2 = 0; i2 < x2.length; i2 += 2) {
-      const lo = x2[i2];
-      const hi = x2[i2 + 1];
-      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-      nextLo = hi + 1;
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTable(table) {
-    for (let i2 = 0; i2 < table.length; ++i2) {
-      const lo = table.getLo(i2);
-      const hi = table.getHi(i2);
-      const stride = table.getStride(i2);
-      if (stride === 1) {
-        this.appendRange(lo, hi);
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
-    }
-    return this;
-  }
-  appendNegatedTable(table) {
-    let nextLo = 0;
-    for (let i2 = 0; i2 < table.length; ++i2) {
-      const lo = table.getLo(i2);
-      const hi = table.getHi(i2);
-      const stride = table.getStride(i2);
-      if (stride === 1) {
-        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-        nextLo = hi + 1;
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) {
-        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
-        nextLo = c + 1;
-      }
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
-  }
-  negateClass() {
-    let nextLo = 0;
-    let w = 0;
-    for (let i2 = 0; i2 < this.len; i2 += 2) {
-      const lo = this.r[i2];
-      const hi = this.r[i2 + 1];
-      if (nextLo <= lo - 1) {
-        this.r[w] = nextLo;
-        this.r[w + 1] = lo - 1;
-        w += 2;
-      }
-      nextLo = hi + 1;
-    }
-    this.len = w;
-    if (nextLo <= Unicode.MAX_RUNE) {
-      this.r[this.len++] = nextLo;
-      this.r[this.len++] = Unicode.MAX_RUNE;
-    }
-    return this;
-  }
-  appendClassWithSign(x2, sign) {
-    return sign < 0 ? this.appendNegatedClass(x2) : this.appendClass(x2);
-  }
-  appendGroup(g, foldCase) {
-    let cls = g.cls;
-    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
-    return this.appendClassWithSign(cls, g.sign);
-  }
-  toString() {
-    return CharClass2.charClassToString(this.r, this.len);
-  }
-};
-var StringIterator = class {
-  constructor(str3) {
-    this.str = str3;
-    this.position = 0;
-  }
-  pos() {
-    return this.position;
-  }
-  rewindTo(pos) {
-    this.position = pos;
-  }
-  more() {
-    return this.position < this.str.length;
-  }
-  peek() {
-    return this.str.codePointAt(this.position);
-  }
-  skip(n) {
-    this.position += n;
-  }
-  skipString(s) {
-    this.position += s.length;
-  }
-  pop() {
-    const r = this.str.codePointAt(this.position);
-    this.position += Utils.charCount(r);
-    return r;
-  }
-  lookingAt(s) {
-    return this.str.startsWith(s, this.position);
-  }
-  rest() {
-    return this.str.substring(this.position);
-  }
-  from(beforePos) {
-    return this.str.substring(beforePos, this.position);
-  }
-  toString() {
-    return this.rest();
-  }
-};
-var Parser = class Parser2 {
-  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
-  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
-  static ERR_INVALID_ESCAPE = "invalid escape sequence";
-  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
-  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
-  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
-  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
-  static ERR_MISSING_BRACKET = "missing closing ]";
-  static ERR_MISSING_PAREN = "missing closing )";
-  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
-  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
-  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
-  static ERR_UNEXPECTED_PAREN = "unexpected )";
-  static ERR_NESTING_DEPTH = "expression nests too deeply";
-  static ERR_LARGE = "expression too large";
-  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
-  static MAX_HEIGHT = 1e3;
-  static MAX_SIZE = 1398101;
-  static MAX_RUNES = 33554432;
-  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    Unicode.MAX_RUNE,
-    1
-  ]));
-  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1
-  ]));
-  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1,
-    383,
-    383,
-    1,
-    8490,
-    8490,
-    1
-  ]));
-  static unicodeTable(name2) {
-    if (name2 === "Any") return {
-      tab: Parser2.ANY_TABLE,
-      fold: Parser2.ANY_TABLE,
-      sign: 1
-    };
-    if (name2 === "Ascii") return {
-      tab: Parser2.ASCII_TABLE,
-      fold: Parser2.ASCII_FOLD_TABLE,
-      sign: 1
-    };
-    if (name2 === "Assigned") return {
-      tab: UnicodeTables.CATEGORIES.get("Cn"),
-      fold: UnicodeTables.CATEGORIES.get("Cn"),
-      sign: -1
-    };
-    if (name2 === "Lc") return {
-      tab: UnicodeTables.CATEGORIES.get("LC"),
-      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
-      sign: 1
-    };
-    if (UnicodeTables.CATEGORIES.has(name2)) return {
-      tab: UnicodeTables.CATEGORIES.get(name2),
-      fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
-      sign: 1
-    };
-    if (UnicodeTables.SCRIPTS.has(name2)) return {
-      tab: UnicodeTables.SCRIPTS.get(name2),
-      fold: UnicodeTables.FOLD_SCRIPT.get(name2),
-      sign: 1
-    };
-    return null;
-  }
-  static minFoldRune(r) {
-    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
-    let min = r;
-    const r0 = r;
-    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
-    return min;
-  }
-  static leadingRegexp(re) {
-    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = re.subs[0];
-      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
-      return sub;
-    }
-    return re;
-  }
-  static literalRegexp(s, flags) {
-    const re = new Regexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    re.runes = Utils.stringToRunes(s);
-    return re;
-  }
-  /**
-  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  static parse(pattern, flags) {
-    return new Parser2(pattern, flags).parseInternal();
-  }
-  static parseRepeat(t) {
-    const start = t.pos();
-    if (!t.more() || !t.lookingAt("{")) return -1;
-    t.skip(1);
-    const min = Parser2.parseInt(t);
-    if (min === -1) return -1;
-    if (!t.more()) return -1;
-    let max2;
-    if (!t.lookingAt(",")) max2 = min;
-    else {
-      t.skip(1);
-      if (!t.more()) return -1;
-      if (t.lookingAt("}")) max2 = -1;
-      else if ((max2 = Parser2.parseInt(t)) === -1) return -1;
-    }
-    if (!t.more() || !t.lookingAt("}")) return -1;
-    t.skip(1);
-    if (min < 0 || min > 1e3 || max2 === -2 || max2 > 1e3 || max2 >= 0 && min > max2) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
-    return min << 16 | max2 & Unicode.MAX_BMP;
-  }
-  static isValidCaptureName(name2) {
-    if (name2.length === 0) return false;
-    for (let i2 = 0; i2 < name2.length; i2++) {
-      const c = name2.codePointAt(i2);
-      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
-    }
-    return true;
-  }
-  static parseInt(t) {
-    const start = t.pos();
-    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
-    const n = t.from(start);
-    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
-    if (n.length > 8) return -2;
-    return parseInt(n, 10);
-  }
-  static isCharClass(re) {
-    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
-  }
-  static matchRune(re, r) {
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        return re.runes.length === 1 && re.runes[0] === r;
-      case Regexp.Op.CHAR_CLASS:
-        for (let i2 = 0; i2 < re.runes.length; i2 += 2) if (re.runes[i2] <= r && r <= re.runes[i2 + 1]) return true;
-        return false;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return r !== Codepoint.CODES["\n"];
-      case Regexp.Op.ANY_CHAR:
-        return true;
-    }
-    return false;
-  }
-  static mergeCharClass(dst, src) {
-    switch (dst.op) {
-      case Regexp.Op.ANY_CHAR:
-        break;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
-        break;
-      case Regexp.Op.CHAR_CLASS: {
-        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
-        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
-        else cc.appendClass(src.runes);
-        dst.runes = cc.toGrowableArray();
-        break;
-      }
-      case Regexp.Op.LITERAL:
-        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
-        dst.op = Regexp.Op.CHAR_CLASS;
-        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
-    }
-  }
-  static parseEscape(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
-    let c = t.pop();
-    bigswitch: switch (c) {
-      case Codepoint.CODES["1"]:
-      case Codepoint.CODES["2"]:
-      case Codepoint.CODES["3"]:
-      case Codepoint.CODES["4"]:
-      case Codepoint.CODES["5"]:
-      case Codepoint.CODES["6"]:
-      case Codepoint.CODES["7"]:
-        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-      case Codepoint.CODES["0"]: {
-        let r = c - Codepoint.CODES["0"];
-        for (let i2 = 1; i2 < 3; i2++) {
-          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-          r = r * 8 + t.peek() - Codepoint.CODES["0"];
-          t.skip(1);
-        }
-        return r;
-      }
-      case Codepoint.CODES["x"]: {
-        if (!t.more()) break;
-        c = t.pop();
-        if (c === Codepoint.CODES["{"]) {
-          let nhex = 0;
-          let r = 0;
-          while (true) {
-            if (!t.more()) break bigswitch;
-            c = t.pop();
-            if (c === Codepoint.CODES["}"]) break;
-            const v = Utils.unhex(c);
-            if (v < 0) break bigswitch;
-            r = r * 16 + v;
-            if (r > Unicode.MAX_RUNE) break bigswitch;
-            nhex++;
-          }
-          if (nhex === 0) break bigswitch;
-          return r;
-        }
-        const x2 = Utils.unhex(c);
-        if (!t.more()) break;
-        c = t.pop();
-        const y = Utils.unhex(c);
-        if (x2 < 0 || y < 0) break;
-        return x2 * 16 + y;
-      }
-      case Codepoint.CODES["a"]:
-        return Codepoint.CODES["\x07"];
-      case Codepoint.CODES["f"]:
-        return Codepoint.CODES["\f"];
-      case Codepoint.CODES["n"]:
-        return Codepoint.CODES["\n"];
-      case Codepoint.CODES["r"]:
-        return Codepoint.CODES["\r"];
-      case Codepoint.CODES["t"]:
-        return Codepoint.CODES["	"];
-      case Codepoint.CODES["v"]:
-        return Codepoint.CODES["\v"];
-      default:
-        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
-  }
-  static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
-    return t.pop();
-  }
-  static hasCapture(re) {
-    if (re === null) return false;
-    if (re.op === Regexp.Op.CAPTURE) return true;
-    if (re.subs) {
-      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
-    }
-    return false;
-  }
-  constructor(wholeRegexp, flags = 0) {
-    this.wholeRegexp = wholeRegexp;
-    this.flags = flags;
-    this.numCap = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.stack = [];
-    this.free = null;
-    this.numRegexp = 0;
-    this.numRunes = 0;
-    this.repeats = 0;
-    this.height = null;
-    this.size = null;
-    this.nlb = 0;
-  }
-  newRegexp(op) {
-    let re = this.free;
-    if (re !== null && re.subs !== null && re.subs.length > 0) {
-      this.free = re.subs[0];
-      re.reinit();
-      re.op = op;
-    } else {
-      re = new Regexp(op);
-      this.numRegexp += 1;
-    }
-    return re;
-  }
-  reuse(re) {
-    if (this.height !== null && this.height.has(re)) this.height.delete(re);
-    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
-    this.free = re;
-  }
-  checkLimits(re) {
-    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-    this.checkSize(re);
-    this.checkHeight(re);
-  }
-  checkSize(re) {
-    if (this.size === null) {
-      if (this.repeats === 0) this.repeats = 1;
-      if (re.op === Regexp.Op.REPEAT) {
-        let n = re.max;
-        if (n === -1) n = re.min;
-        if (n <= 0) n = 1;
-        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
-        else this.repeats *= n;
-      }
-      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
-      this.size = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkSize(reEx);
-    }
-    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-  }
-  calcSize(re, force = false) {
-    if (!force && this.size !== null) {
-      if (this.size.has(re)) return this.size.get(re);
-    }
-    let size = 0;
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        size = re.runes.length;
-        break;
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-        size = 2 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        size = 1 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.CONCAT:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        break;
-      case Regexp.Op.ALTERNATE:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        if (re.subs.length > 1) size = size + re.subs.length - 1;
-        break;
-      case Regexp.Op.REPEAT: {
-        let sub = this.calcSize(re.subs[0]);
-        if (re.max === -1) {
-          if (re.min === 0) size = 2 + sub;
-          else size = 1 + re.min * sub;
-          break;
-        }
-        size = re.max * sub + (re.max - re.min);
-        break;
-      }
-    }
-    size = Math.max(1, size);
-    if (this.size === null) this.size = /* @__PURE__ */ new Map();
-    this.size.set(re, size);
-    return size;
-  }
-  checkHeight(re) {
-    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
-    if (this.height === null) {
-      this.height = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkHeight(reEx);
-    }
-    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
-  }
-  calcHeight(re, force = false) {
-    if (!force && this.height !== null) {
-      if (this.height.has(re)) return this.height.get(re);
-    }
-    let h = 1;
-    for (let sub of re.subs) {
-      const hsub = this.calcHeight(sub);
-      if (h < 1 + hsub) h = 1 + hsub;
-    }
-    if (this.height === null) this.height = /* @__PURE__ */ new Map();
-    this.height.set(re, h);
-    return h;
-  }
-  pop() {
-    return this.stack.pop();
-  }
-  popToPseudo() {
-    const n = this.stack.length;
-    let i2 = n;
-    while (i2 > 0 && !Regexp.isPseudoOp(this.stack[i2 - 1].op)) i2--;
-    return this.stack.splice(i2, n - i2);
-  }
-  push(re) {
-    this.numRunes += re.runes.length;
-    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
-    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
-      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags | RE2Flags.FOLD_CASE;
-    } else this.maybeConcat(-1, 0);
-    this.stack.push(re);
-    this.checkLimits(re);
-    return re;
-  }
-  maybeConcat(r, flags) {
-    const n = this.stack.length;
-    if (n < 2) return false;
-    const re1 = this.stack[n - 1];
-    const re2 = this.stack[n - 2];
-    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
-    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
-    for (let i2 = 0; i2 < re1.runes.length; i2++) re2.runes.push(re1.runes[i2]);
-    if (r >= 0) {
-      re1.runes = [r];
-      re1.flags = flags;
-      return true;
-    }
-    this.pop();
-    this.reuse(re1);
-    return false;
-  }
-  newLiteral(r, flags) {
-    const re = this.newRegexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
-    re.runes = [r];
-    return re;
-  }
-  literal(r) {
-    this.push(this.newLiteral(r, this.flags));
-  }
-  op(op) {
-    const re = this.newRegexp(op);
-    re.flags = this.flags;
-    return this.push(re);
-  }
-  repeat(op, min, max2, beforePos, t, lastRepeatPos) {
-    let flags = this.flags;
-    if ((flags & RE2Flags.PERL_X) !== 0) {
-      if (t.more() && t.lookingAt("?")) {
-        t.skip(1);
-        flags ^= RE2Flags.NON_GREEDY;
-      }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
-    }
-    const n = this.stack.length;
-    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const sub = this.stack[n - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const re = this.newRegexp(op);
-    re.min = min;
-    re.max = max2;
-    re.flags = flags;
-    re.subs = [sub];
-    this.stack[n - 1] = re;
-    this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max2 >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
-  }
-  repeatIsValid(re, n) {
-    if (re.op === Regexp.Op.REPEAT) {
-      let m = re.max;
-      if (m === 0) return true;
-      if (m < 0) m = re.min;
-      if (m > n) return false;
-      if (m > 0) n = Math.trunc(n / m);
-    }
-    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
-    return true;
-  }
-  concat() {
-    this.maybeConcat(-1, 0);
-    const subs = this.popToPseudo();
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
-  }
-  alternate() {
-    const subs = this.popToPseudo();
-    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
-  }
-  cleanAlt(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR;
-      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
-      }
-    }
-  }
-  collapse(subs, op) {
-    if (subs.length === 1) return subs[0];
-    let len = 0;
-    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
-    let newsubs = new Array(len).fill(null);
-    let i2 = 0;
-    for (let sub of subs) if (sub.op === op) {
-      for (let j = 0; j < sub.subs.length; j++) newsubs[i2++] = sub.subs[j];
-      this.reuse(sub);
-    } else newsubs[i2++] = sub;
-    let re = this.newRegexp(op);
-    re.subs = newsubs;
-    if (op === Regexp.Op.ALTERNATE) {
-      re.subs = this.factor(re.subs);
-      if (re.subs.length === 1) {
-        const old = re;
-        re = re.subs[0];
-        this.reuse(old);
-      }
-    }
-    return re;
-  }
-  factor(array) {
-    if (array.length < 2) return array;
-    let s = 0;
-    let lensub = array.length;
-    let lenout = 0;
-    let str3 = null;
-    let strlen = 0;
-    let strflags = 0;
-    let start = 0;
-    for (let i2 = 0; i2 <= lensub; i2++) {
-      let istr = null;
-      let istrlen = 0;
-      let iflags = 0;
-      if (i2 < lensub) {
-        let re = array[s + i2];
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
-        if (re.op === Regexp.Op.LITERAL) {
-          istr = re.runes;
-          istrlen = re.runes.length;
-          iflags = re.flags & RE2Flags.FOLD_CASE;
-        }
-        if (iflags === strflags) {
-          let same = 0;
-          while (same < strlen && same < istrlen && str3[same] === istr[same]) same++;
-          if (same > 0) {
-            strlen = same;
-            continue;
-          }
-        }
-      }
-      if (i2 === start) {
-      } else if (i2 === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = this.newRegexp(Regexp.Op.LITERAL);
-        prefix.flags = strflags;
-        prefix.runes = str3.slice(0, strlen);
-        for (let j = start; j < i2; j++) {
-          array[s + j] = this.removeLeadingString(array[s + j], strlen);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i2;
-      str3 = istr;
-      strlen = istrlen;
-      strflags = iflags;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    let first = null;
-    for (let i2 = 0; i2 <= lensub; i2++) {
-      let ifirst = null;
-      if (i2 < lensub) {
-        ifirst = Parser2.leadingRegexp(array[s + i2]);
-        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
-      }
-      if (i2 === start) {
-      } else if (i2 === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = first;
-        for (let j = start; j < i2; j++) {
-          const reuse = j !== start;
-          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i2), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i2;
-      first = ifirst;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i2 = 0; i2 <= lensub; i2++) {
-      if (i2 < lensub && Parser2.isCharClass(array[s + i2])) continue;
-      if (i2 === start) {
-      } else if (i2 === start + 1) array[lenout++] = array[s + start];
-      else {
-        let max2 = start;
-        for (let j = start + 1; j < i2; j++) {
-          const subMax = array[s + max2];
-          const subJ = array[s + j];
-          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max2 = j;
-        }
-        const tmp = array[s + start];
-        array[s + start] = array[s + max2];
-        array[s + max2] = tmp;
-        for (let j = start + 1; j < i2; j++) {
-          Parser2.mergeCharClass(array[s + start], array[s + j]);
-          this.reuse(array[s + j]);
-        }
-        this.cleanAlt(array[s + start]);
-        array[lenout++] = array[s + start];
-      }
-      if (i2 < lensub) array[lenout++] = array[s + i2];
-      start = i2 + 1;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i2 = 0; i2 < lensub; ++i2) {
-      if (i2 + 1 < lensub && array[s + i2].op === Regexp.Op.EMPTY_MATCH && array[s + i2 + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-      array[lenout++] = array[s + i2];
-    }
-    lensub = lenout;
-    s = 0;
-    return array.slice(s, lensub);
-  }
-  removeLeadingString(re, n) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = this.removeLeadingString(re.subs[0], n);
-      re.subs[0] = sub;
-      if (sub.op === Regexp.Op.EMPTY_MATCH) {
-        this.reuse(sub);
-        switch (re.subs.length) {
-          case 0:
-          case 1:
-            re.op = Regexp.Op.EMPTY_MATCH;
-            re.subs = Regexp.emptySubs();
-            break;
-          case 2: {
-            const old = re;
-            re = re.subs[1];
-            this.reuse(old);
-            break;
-          }
-          default:
-            re.subs = re.subs.slice(1, re.subs.length);
-        }
-      }
-      return re;
-    }
-    if (re.op === Regexp.Op.LITERAL) {
-      re.runes = re.runes.slice(n, re.runes.length);
-      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
-    }
-    return re;
-  }
-  removeLeadingRegexp(re, reuse) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      if (reuse) this.reuse(re.subs[0]);
-      re.subs = re.subs.slice(1, re.subs.length);
-      switch (re.subs.length) {
-        case 0:
-          re.op = Regexp.Op.EMPTY_MATCH;
-          re.subs = Regexp.emptySubs();
-          break;
-        case 1: {
-          const old = re;
-          re = re.subs[0];
-          this.reuse(old);
-          break;
-        }
-      }
-      return re;
-    }
-    if (reuse) this.reuse(re);
-    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
-  }
-  parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
-    let lastRepeatPos = -1;
-    let min = -1;
-    let max2 = -1;
-    const t = new StringIterator(this.wholeRegexp);
-    while (t.more()) {
-      let repeatPos = -1;
-      bigswitch: switch (t.peek()) {
-        case Codepoint.CODES["("]:
-          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
-            if (t.lookingAt("(?<=")) {
-              this.parsePosLookBehind();
-              t.skip(4);
-              break;
-            }
-            if (t.lookingAt("(?<!")) {
-              this.parseNegLookBehind();
-              t.skip(4);
-              break;
-            }
-          }
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
-            this.parsePerlFlags(t);
-            break;
-          }
-          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
-          t.skip(1);
-          break;
-        case Codepoint.CODES["|"]:
-          this.parseVerticalBar();
-          t.skip(1);
-          break;
-        case Codepoint.CODES[")"]:
-          this.parseRightParen();
-          t.skip(1);
-          break;
-        case Codepoint.CODES["^"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
-          else this.op(Regexp.Op.BEGIN_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["$"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
-          else this.op(Regexp.Op.END_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["."]:
-          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
-          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["["]:
-          this.parseClass(t);
-          break;
-        case Codepoint.CODES["*"]:
-        case Codepoint.CODES["+"]:
-        case Codepoint.CODES["?"]: {
-          repeatPos = t.pos();
-          let op = null;
-          switch (t.pop()) {
-            case Codepoint.CODES["*"]:
-              op = Regexp.Op.STAR;
-              break;
-            case Codepoint.CODES["+"]:
-              op = Regexp.Op.PLUS;
-              break;
-            case Codepoint.CODES["?"]:
-              op = Regexp.Op.QUEST;
-          }
-          this.repeat(op, min, max2, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["{"]: {
-          const before = t.pos();
-          const minMax = Parser2.parseRepeat(t);
-          if (minMax < 0) {
-            t.rewindTo(before);
-            this.literal(t.pop());
-            break;
-          }
-          repeatPos = before;
-          min = minMax >> 16;
-          max2 = (minMax & Unicode.MAX_BMP) << 16 >> 16;
-          this.repeat(Regexp.Op.REPEAT, min, max2, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["\\"]: {
-          const savedPos = t.pos();
-          t.skip(1);
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
-            case Codepoint.CODES["A"]:
-              this.op(Regexp.Op.BEGIN_TEXT);
-              break bigswitch;
-            case Codepoint.CODES["b"]:
-              this.op(Regexp.Op.WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["B"]:
-              this.op(Regexp.Op.NO_WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
-            case Codepoint.CODES["Q"]: {
-              let lit = t.rest();
-              const i2 = lit.indexOf("\\E");
-              if (i2 >= 0) {
-                lit = lit.substring(0, i2);
-                t.skipString(lit);
-                t.skipString("\\E");
-              } else t.skipString(lit);
-              let j = 0;
-              while (j < lit.length) {
-                const codepoint = lit.codePointAt(j);
-                this.literal(codepoint);
-                j += Utils.charCount(codepoint);
-              }
-              break bigswitch;
-            }
-            case Codepoint.CODES["z"]:
-              this.op(Regexp.Op.END_TEXT);
-              break bigswitch;
-            default:
-              t.rewindTo(savedPos);
-          }
-          else t.rewindTo(savedPos);
-          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-          re.flags = this.flags;
-          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
-            const cc2 = new CharClass();
-            if (this.parseUnicodeClass(t, cc2)) {
-              re.runes = cc2.toArray();
-              this.push(re);
-              break bigswitch;
-            }
-          }
-          const cc = new CharClass();
-          if (this.parsePerlClassEscape(t, cc)) {
-            re.runes = cc.toArray();
-            this.push(re);
-            break bigswitch;
-          }
-          t.rewindTo(savedPos);
-          this.reuse(re);
-          this.literal(Parser2.parseEscape(t));
-          break;
-        }
-        default:
-          this.literal(t.pop());
-      }
-      lastRepeatPos = repeatPos;
-    }
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
-    this.stack[0].namedGroups = this.namedGroups;
-    return this.stack[0];
-  }
-  parsePerlFlags(t) {
-    const startPos = t.pos();
-    const s = t.rest();
-    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
-      const begin = s.charAt(2) === "P" ? 4 : 3;
-      const end = s.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
-      const name2 = s.substring(begin, end);
-      t.skipString(name2);
-      t.skip(begin + 1);
-      if (!Parser2.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-      const re = this.op(Regexp.Op.LEFT_PAREN);
-      re.cap = ++this.numCap;
-      if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name2);
-      this.namedGroups[name2] = this.numCap;
-      re.name = name2;
-      return;
-    }
-    t.skip(2);
-    let flags = this.flags;
-    let sign = 1;
-    let sawFlag = false;
-    loop: while (t.more()) {
-      const c = t.pop();
-      switch (c) {
-        case Codepoint.CODES["i"]:
-          flags |= RE2Flags.FOLD_CASE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["m"]:
-          flags &= ~RE2Flags.ONE_LINE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["s"]:
-          flags |= RE2Flags.DOT_NL;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["U"]:
-          flags |= RE2Flags.NON_GREEDY;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["-"]:
-          if (sign < 0) break loop;
-          sign = -1;
-          flags = ~flags;
-          sawFlag = false;
-          break;
-        case Codepoint.CODES[":"]:
-        case Codepoint.CODES[")"]:
-          if (sign < 0) {
-            if (!sawFlag) break loop;
-            flags = ~flags;
-          }
-          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
-          this.flags = flags;
-          return;
-        default:
-          break loop;
-      }
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
-  }
-  parsePosLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = ++this.nlb;
-    return this.push(re);
-  }
-  parseNegLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = -++this.nlb;
-    return this.push(re);
-  }
-  parseVerticalBar() {
-    this.concat();
-    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
-  }
-  swapVerticalBar() {
-    const n = this.stack.length;
-    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
-      let re1 = this.stack[n - 1];
-      let re3 = this.stack[n - 3];
-      if (re1.op > re3.op) {
-        const tmp = re3;
-        re3 = re1;
-        re1 = tmp;
-        this.stack[n - 3] = re3;
-      }
-      Parser2.mergeCharClass(re3, re1);
-      this.reuse(re1);
-      this.pop();
-      return true;
-    }
-    if (n >= 2) {
-      const re1 = this.stack[n - 1];
-      const re2 = this.stack[n - 2];
-      if (re2.op === Regexp.Op.VERTICAL_BAR) {
-        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
-        this.stack[n - 2] = re1;
-        this.stack[n - 1] = re2;
-        return true;
-      }
-    }
-    return false;
-  }
-  parseRightParen() {
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    const re1 = this.pop();
-    const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    this.flags = re2.flags;
-    if (re2.lb !== 0) {
-      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
-      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
-      else re2.op = Regexp.Op.NLB;
-      re2.subs = [re1];
-      this.push(re2);
-      return;
-    }
-    if (re2.cap === 0) this.push(re1);
-    else {
-      re2.op = Regexp.Op.CAPTURE;
-      re2.subs = [re1];
-      this.push(re2);
-    }
-  }
-  parsePerlClassEscape(t, cc) {
-    const beforePos = t.pos();
-    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
-    t.pop();
-    const p = t.from(beforePos);
-    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
-    if (g === null) return false;
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseNamedClass(t, cc) {
-    const cls = t.rest();
-    const i2 = cls.indexOf(":]");
-    if (i2 < 0) return false;
-    const name2 = cls.substring(0, i2 + 2);
-    t.skipString(name2);
-    const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name2);
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseUnicodeClass(t, cc) {
-    const startPos = t.pos();
-    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
-    t.skip(1);
-    let sign = 1;
-    let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign = -1;
-    if (!t.more()) {
-      t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-    }
-    c = t.pop();
-    let name2;
-    if (c !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c);
-    else {
-      const rest = t.rest();
-      const end = rest.indexOf("}");
-      if (end < 0) {
-        t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-      }
-      name2 = rest.substring(0, end);
-      t.skipString(name2);
-      t.skip(1);
-    }
-    if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign = 0 - sign;
-      name2 = name2.substring(1);
-    }
-    const pair = Parser2.unicodeTable(name2);
-    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign = 0 - sign;
-    const tab = pair.tab;
-    const fold = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
-    else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign);
-    }
-    return true;
-  }
-  parseClass(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-    re.flags = this.flags;
-    const cc = new CharClass();
-    let sign = 1;
-    if (t.more() && t.lookingAt("^")) {
-      sign = -1;
-      t.skip(1);
-      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
-    }
-    let first = true;
-    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
-      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
-        const s = t.rest();
-        if (s === "-" || !s.startsWith("-]")) {
-          t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-        }
-      }
-      first = false;
-      const beforePos = t.pos();
-      if (t.lookingAt("[:")) {
-        if (this.parseNamedClass(t, cc)) continue;
-        t.rewindTo(beforePos);
-      }
-      if (this.parseUnicodeClass(t, cc)) continue;
-      if (this.parsePerlClassEscape(t, cc)) continue;
-      t.rewindTo(beforePos);
-      const lo = Parser2.parseClassChar(t, startPos);
-      let hi = lo;
-      if (t.more() && t.lookingAt("-")) {
-        t.skip(1);
-        if (t.more() && t.lookingAt("]")) t.skip(-1);
-        else {
-          hi = Parser2.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
-        }
-      }
-      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
-      else cc.appendFoldedRange(lo, hi);
-    }
-    t.skip(1);
-    cc.cleanClass();
-    if (sign < 0) cc.negateClass();
-    re.runes = cc.toArray();
-    this.push(re);
-  }
-};
-var RE2 = class RE22 {
-  static initTest(expr) {
-    const re2 = RE22.compile(expr);
-    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
-    res.cond = re2.cond;
-    res.prefix = re2.prefix;
-    res.prefixUTF8 = re2.prefixUTF8;
-    res.prefixComplete = re2.prefixComplete;
-    res.prefixRune = re2.prefixRune;
-    res.prefilter = re2.prefilter;
-    res.namedGroups = re2.namedGroups;
-    return res;
-  }
-  /**
-  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
-  * used to match against text.
-  *
-  * When matching against text, the regexp returns a match that begins as early as possible in the
-  * input (leftmost), and among those it chooses the one that a backtracking search would have
-  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
-  * and other implementations use, although this package implements it without the expense of
-  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
-  */
-  static compile(expr) {
-    return RE22.compileImpl(expr, RE2Flags.PERL, false);
-  }
-  /**
-  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
-  * (egrep) syntax and changes the match semantics to leftmost-longest.
-  *
-  * That is, when matching against text, the regexp returns a match that begins as early as
-  * possible in the input (leftmost), and among those it chooses a match that is as long as
-  * possible. This so-called leftmost-longest matching is the same semantics that early regular
-  * expression implementations used and that POSIX specifies.
-  *
-  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
-  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
-  * package chooses the one that a backtracking search would have found first, while POSIX
-  * specifies that the match be chosen to maximize the length of the first subexpression, then the
-  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
-  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
-  */
-  static compilePOSIX(expr) {
-    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
-  }
-  static compileImpl(expr, mode, longest) {
-    let re = Parser.parse(expr, mode);
-    const maxCap = re.maxCap();
-    const namedGroups = re.namedGroups;
-    re = Simplify.simplify(re);
-    const prefilter = PrefilterTree.build(re);
-    const prog = Compiler.compileRegexp(re);
-    const re2 = new RE22(expr, prog, maxCap, longest);
-    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
-    const [prefixCompl, prefixStr] = prog.prefix();
-    re2.prefixComplete = prefixCompl;
-    re2.prefix = prefixStr;
-    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
-    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
-    re2.namedGroups = namedGroups;
-    return re2;
-  }
-  /**
-  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
-  *
-  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
-  */
-  static match(pattern, s) {
-    return RE22.compile(pattern).match(s);
-  }
-  constructor(expr, prog, numSubexp = 0, longest = 0) {
-    this.expr = expr;
-    this.prog = prog;
-    this.numSubexp = numSubexp;
-    this.longest = longest;
-    this.cond = prog.startCond();
-    this.prefix = null;
-    this.prefixUTF8 = null;
-    this.prefixComplete = false;
-    this.prefixRune = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.machinePool = [];
-    this.lazyDFA = null;
-    this.onepass = OnePass.compile(this.prog);
-    this.prefilter = null;
-  }
-  get dfa() {
-    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
-    return this.lazyDFA;
-  }
-  matchPrefixComplete(input, pos, anchor, ncap) {
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    let matchStart = -1;
-    let matchEnd = -1;
-    const pLen = input.prefixLength(this);
-    if (anchor === RE2Flags.UNANCHORED) {
-      const idx = input.index(this, pos);
-      if (idx < 0) return null;
-      matchStart = pos + idx;
-      matchEnd = matchStart + pLen;
-    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
-      if (input.endPos() !== pLen) return null;
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    } else if (anchor === RE2Flags.ANCHOR_START) {
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    }
-    if (matchStart < 0) return null;
-    if (ncap > 0) {
-      const matchcap = new Int32Array(ncap).fill(-1);
-      matchcap[0] = matchStart;
-      matchcap[1] = matchEnd;
-      return Array.from(matchcap);
-    }
-    return [];
-  }
-  createLookbehindState() {
-    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
-  }
-  executeEngine(input, pos, anchor, ncap, lbState = null) {
-    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
-    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
-      if (!this.prefilter.eval(input, pos)) return null;
-    }
-    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
-    if (ncap > 0) {
-      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-    }
-    if (this.prog.numLb === 0) {
-      const dfaResult = this.dfa.match(input, pos, anchor);
-      if (dfaResult !== null) return dfaResult ? [] : null;
-      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-    }
-    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-  }
-  /**
-  * Returns the number of parenthesized subexpressions in this regular expression.
-  */
-  numberOfCapturingGroups() {
-    return this.numSubexp;
-  }
-  /**
-  * Returns the number of instructions in this compiled regular expression program.
-  */
-  numberOfInstructions() {
-    return this.prog.numInst();
-  }
-  get() {
-    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
-  }
-  reset() {
-    this.machinePool.length = 0;
-  }
-  put(m) {
-    this.machinePool.push(m);
-  }
-  toString() {
-    return this.expr;
-  }
-  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
-    let m = this.get();
-    if (!m) m = Machine.fromRE2(this);
-    m.init(ncap);
-    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
-    this.put(m);
-    return cap;
-  }
-  match(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Matches the regular expression against input starting at position start and ending at position
-  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
-  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
-  * array. It is most efficient not to ask for submatch boundaries.
-  *
-  * @param input the input byte array
-  * @param start the beginning position in the input
-  * @param end the end position in the input
-  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
-  * @param group the array to fill with submatch positions
-  * @param ngroup the number of array pairs to fill in
-  * @param lbState optional state carried between successive matches over the same input (see
-  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
-  * @returns true if a match was found
-  */
-  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
-  }
-  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
-    if (start > end) return [false, null];
-    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
-    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
-    if (groupMatch === null) return [false, null];
-    return [true, groupMatch];
-  }
-  /**
-  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
-  */
-  matchUTF8(b) {
-    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
-  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAll(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
-  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceFirst(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
-  * been replaced by the return value of of function {@code repl} (whose first argument is the
-  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAllFunc(src, replFunc, maxReplaces) {
-    let lastMatchEnd = 0;
-    let searchPos = 0;
-    let out = "";
-    const input = MachineInput.fromUTF16(src);
-    const lbState = this.createLookbehindState();
-    let numReplaces = 0;
-    while (searchPos <= src.length) {
-      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
-      if (a === null || a.length === 0) break;
-      out += src.substring(lastMatchEnd, a[0]);
-      if (a[1] > lastMatchEnd || a[0] === 0) {
-        out += replFunc(src.substring(a[0], a[1]));
-        numReplaces++;
-      }
-      lastMatchEnd = a[1];
-      const width = input.step(searchPos) & 7;
-      if (searchPos + width > a[1]) searchPos += width;
-      else if (searchPos + 1 > a[1]) searchPos++;
-      else searchPos = a[1];
-      if (numReplaces >= maxReplaces) break;
-    }
-    out += src.substring(lastMatchEnd);
-    return out;
-  }
-  pad(a) {
-    if (a === null) return null;
-    let n = (1 + this.numSubexp) * 2;
-    if (a.length < n) {
-      let a2 = new Array(n).fill(-1);
-      for (let i2 = 0; i2 < a.length; i2++) a2[i2] = a[i2];
-      a = a2;
-    }
-    return a;
-  }
-  allMatches(input, n, deliverFun = (v) => v) {
-    let result = [];
-    const end = input.endPos();
-    if (n < 0) n = end + 1;
-    let pos = 0;
-    let i2 = 0;
-    let prevMatchEnd = -1;
-    const lbState = this.createLookbehindState();
-    while (i2 < n && pos <= end) {
-      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
-      if (matches === null || matches.length === 0) break;
-      let accept = true;
-      if (matches[1] === pos) {
-        if (matches[0] === prevMatchEnd) accept = false;
-        const r = input.step(pos);
-        if (r < 0) pos = end + 1;
-        else pos += r & 7;
-      } else pos = matches[1];
-      prevMatchEnd = matches[1];
-      if (accept) {
-        result.push(deliverFun(this.pad(matches)));
-        i2++;
-      }
-    }
-    return result;
-  }
-  /**
-  * Returns an array holding the text of the leftmost match in {@code b} of this regular
-  * expression.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return b.slice(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Index(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return a.slice(0, 2);
-  }
-  /**
-  * Returns a string holding the text of the leftmost match in {@code s} of this regular
-  * expression.
-  *
-  * If there is no match, the return value is an empty string, but it will also be empty if the
-  * regular expression successfully matches an empty string. Use {@link #findIndex} or
-  * {@link #findSubmatch} if it is necessary to distinguish these cases.
-  */
-  find(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return "";
-    return s.substring(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code s} of this regular expression. The match itself is at
-  * {@code s.substring(loc[0], loc[1])}.
-  *
-  * A return value of null indicates no match.
-  */
-  findIndex(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-  }
-  /**
-  * Returns an array of arrays the text of the leftmost match of the regular expression in
-  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Submatch(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = b.slice(a[2 * i2], a[2 * i2 + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
-  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8SubmatchIndex(b) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * Returns an array of strings holding the text of the leftmost match of the regular expression in
-  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatch(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i2 = 0; i2 < ret.length; i2++) if (2 * i2 < a.length && a[2 * i2] >= 0) ret[i2] = s.substring(a[2 * i2], a[2 * i2 + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatchIndex(s) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  *
-  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
-  * by |b|.
-  */
-  findAllUTF8(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Index(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
-  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
-  * description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAll(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
-  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Submatch(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
-      let slice2 = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = b.slice(match[2 * j], match[2 * j + 1]);
-      return slice2;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8SubmatchIndex(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatch(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
-      let slice2 = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = s.substring(match[2 * j], match[2 * j + 1]);
-      return slice2;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatchIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-};
-var RE2Set = class RE2Set2 {
-  /** @type {number} */
-  static UNANCHORED = RE2Flags.UNANCHORED;
-  /** @type {number} */
-  static ANCHOR_START = RE2Flags.ANCHOR_START;
-  /** @type {number} */
-  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
-  /**
-  * Constructs a new RE2Set with the specified anchor mode and flags.
-  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
-  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
-  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
-  */
-  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
-    if (![
-      RE2Set2.UNANCHORED,
-      RE2Set2.ANCHOR_START,
-      RE2Set2.ANCHOR_BOTH
-    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
-    Utils.checkFlags(flags);
-    this.anchor = anchor;
-    this.jsFlags = flags;
-    this.maxMem = maxMem;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    this.re2Flags = re2Flags;
-    this.regexps = [];
-    this.prog = null;
-    this.dfa = null;
-    this.dummyRe2 = null;
-  }
-  /**
-  * Adds a new regular expression pattern to the set.
-  * Patterns cannot be added after the set has been compiled.
-  * @param {string} pattern - The regular expression pattern to add.
-  * @returns {number} The integer index assigned to the added pattern.
-  * @throws {RE2JSCompileException} If patterns are added after compilation.
-  */
-  add(pattern) {
-    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
-    Utils.checkPattern(pattern);
-    let fregex = pattern;
-    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser.parse(fregex, this.re2Flags);
-    this.regexps.push(Simplify.simplify(re));
-    return this.regexps.length - 1;
-  }
-  /**
-  * Compiles the added patterns into a single state machine.
-  * This is automatically called on the first match if not called explicitly.
-  * @returns {void}
-  */
-  compile() {
-    if (this.prog) return;
-    const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
-    this.prog = prog;
-    this.dfa = new DFA(this.prog, this.maxMem);
-    this.dummyRe2 = {
-      prog: this.prog,
-      cond: this.prog.startCond(),
-      prefix: "",
-      prefixRune: 0,
-      longest: false
-    };
-  }
-  /**
-  * Matches the input against the compiled set of regular expressions.
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
-  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
-  */
-  match(input) {
-    if (!this.prog) this.compile();
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    let internalAnchor = RE2Flags.UNANCHORED;
-    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
-    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
-    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
-    if (dfaResult !== null) return dfaResult;
-    const machine = Machine.fromRE2(this.dummyRe2);
-    machine.init(0);
-    return machine.matchSet(machineInput, 0, internalAnchor);
-  }
-};
-var TranslateRegExpString = class TranslateRegExpString2 {
-  static isHexadecimal(ch) {
-    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
-  }
-  static translate(data) {
-    let prefixFlags = "";
-    if (Object.prototype.toString.call(data) === "[object RegExp]") {
-      if (data.ignoreCase) prefixFlags += "i";
-      if (data.multiline) prefixFlags += "m";
-      if (data.dotAll) prefixFlags += "s";
-      data = data.source;
-    }
-    if (typeof data !== "string") return data;
-    let result = "";
-    let changed = false;
-    let size = data.length;
-    if (size === 0) {
-      result = "(?:)";
-      changed = true;
-    }
-    let inCharClass = false;
-    let i2 = 0;
-    while (i2 < size) {
-      let ch = data[i2];
-      if (ch === "\\") {
-        if (i2 + 1 < size) {
-          ch = data[i2 + 1];
-          switch (ch) {
-            case "\\":
-              result += "\\\\";
-              i2 += 2;
-              continue;
-            case "c":
-              if (i2 + 2 < size) {
-                let code21 = data[i2 + 2].charCodeAt(0);
-                if (code21 >= 65 && code21 <= 90 || code21 >= 97 && code21 <= 122) {
-                  let val = code21 % 32;
-                  result += "\\x";
-                  result += (val >> 4).toString(16).toUpperCase();
-                  result += (val & 15).toString(16).toUpperCase();
-                  i2 += 3;
-                  changed = true;
-                  continue;
-                }
-              }
-              result += "c";
-              i2 += 2;
-              changed = true;
-              continue;
-            case "u":
-              if (i2 + 2 < size) {
-                if (data[i2 + 2] === "{") {
-                  let j = i2 + 3;
-                  let hasHex = false;
-                  let closed = false;
-                  while (j < size) {
-                    const hexChar = data[j];
-                    if (hexChar === "}") {
-                      closed = true;
-                      break;
-                    }
-                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                    hasHex = true;
-                    j++;
-                  }
-                  if (closed && hasHex) {
-                    result += "\\x";
-                    i2 += 2;
-                    changed = true;
-                    continue;
-                  }
-                } else if (i2 + 5 < size) {
-                  let isHex4 = true;
-                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i2 + 2 + j])) {
-                    isHex4 = false;
-                    break;
-                  }
-                  if (isHex4) {
-                    result += "\\x{" + data.substring(i2 + 2, i2 + 6) + "}";
-                    i2 += 6;
-                    changed = true;
-                    continue;
-                  }
-                }
-              }
-              result += "u";
-              i2 += 2;
-              changed = true;
-              continue;
-            case "x": {
-              let isValidHex = false;
-              if (i2 + 2 < size && data[i2 + 2] === "{") {
-                let j = i2 + 3;
-                let hasHex = false;
-                let closed = false;
-                while (j < size) {
-                  const hexChar = data[j];
-                  if (hexChar === "}") {
-                    closed = true;
-                    break;
-                  }
-                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                  hasHex = true;
-                  j++;
-                }
-                if (closed && hasHex) isValidHex = true;
-              } else if (i2 + 3 < size && TranslateRegExpString2.isHexadecimal(data[i2 + 2]) && TranslateRegExpString2.isHexadecimal(data[i2 + 3])) isValidHex = true;
-              if (isValidHex) {
-                result += "\\x";
-                i2 += 2;
-              } else {
-                result += "x";
-                i2 += 2;
-                changed = true;
-              }
-              continue;
-            }
-            case "n":
-            case "r":
-            case "t":
-            case "a":
-            case "f":
-            case "v":
-            case "d":
-            case "D":
-            case "s":
-            case "S":
-            case "w":
-            case "W":
-            case "b":
-            case "B":
-            case "p":
-            case "P":
-            case "A":
-            case "z":
-            case "Q":
-            case "E":
-            case "0":
-            case "1":
-            case "2":
-            case "3":
-            case "4":
-            case "5":
-            case "6":
-            case "7":
-              result += "\\" + ch;
-              i2 += 2;
-              continue;
-            default: {
-              let cp2 = data.codePointAt(i2 + 1);
-              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                i2 += symSize2 + 1;
-                changed = true;
-              } else {
-                result += "\\";
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i2 + 1, i2 + 1 + symSize2);
-                i2 += symSize2 + 1;
-              }
-              continue;
-            }
-          }
-        }
-      } else if (ch === "/") {
-        result += "\\/";
-        i2 += 1;
-        changed = true;
-        continue;
-      } else if (ch === "[") {
-        if (!inCharClass && data[i2 + 1] === "]") {
-          result += "[^\\x00-\\x{10FFFF}]";
-          i2 += 2;
-          changed = true;
-          continue;
-        }
-        if (!inCharClass && data[i2 + 1] === "^" && data[i2 + 2] === "]") {
-          result += "[\\x00-\\x{10FFFF}]";
-          i2 += 3;
-          changed = true;
-          continue;
-        }
-        inCharClass = true;
-      } else if (ch === "]") inCharClass = false;
-      else if (!inCharClass && ch === "(" && i2 + 2 < size && data[i2 + 1] === "?" && data[i2 + 2] === "<") {
-        if (i2 + 3 < size && !"=!>)".includes(data[i2 + 3])) {
-          result += "(?P<";
-          i2 += 3;
-          changed = true;
-          continue;
-        }
-      }
-      let cp = data.codePointAt(i2);
-      let symSize = Utils.charCount(cp);
-      result += data.substring(i2, i2 + symSize);
-      i2 += symSize;
-    }
-    const finalResult = changed ? result : data;
-    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
-    return finalResult;
-  }
-};
-var execResult = (m, input) => {
-  const result = m.matchArray();
-  result.index = m.start(0);
-  result.input = input;
-  result.groups = m.namedGroupsObject();
-  return result;
-};
-var RE2JS = class RE2JS2 {
-  /**
-  * Flag: case insensitive matching.
-  */
-  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
-  /**
-  * Flag: dot ({@code .}) matches all characters, including newline.
-  */
-  static DOTALL = PublicFlags.DOTALL;
-  /**
-  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
-  * beginning and end of input.
-  */
-  static MULTILINE = PublicFlags.MULTILINE;
-  /**
-  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
-  */
-  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
-  /**
-  * Flag: matches longest possible string.
-  */
-  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
-  /**
-  * Flag: enable linear-time captureless lookbehinds.
-  */
-  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
-  /**
-  * Returns a literal pattern string for the specified string.
-  *
-  * This method produces a string that can be used to create a <code>RE2JS</code> that would
-  * match the string <code>s</code> as if it were a literal pattern.
-  *
-  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
-  *
-  * @param {string} str The string to be literalized
-  * @returns {string} A literal string replacement
-  */
-  static quote(str3) {
-    return Utils.quoteMeta(str3);
-  }
-  /**
-  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
-  * replacement methods as a literal replacement of {@code str}.
-  *
-  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str3, javaMode = false) {
-    return Matcher.quoteReplacement(str3, javaMode);
-  }
-  /**
-  * Translates a given regular expression string to ensure compatibility with RE2JS.
-  *
-  * This function preprocesses the input regex string by applying necessary transformations,
-  * such as escaping special characters (e.g., `/`), converting named capture groups to
-  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
-  * resulting regex is safe and properly formatted before compilation.
-  *
-  * @param {string|RegExp} expr - The regular expression string to be translated.
-  * @returns {string} - The transformed regular expression string, ready for compilation.
-  */
-  static translateRegExp(expr) {
-    return TranslateRegExpString.translate(expr);
-  }
-  /**
-  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
-  * @param {string} regex
-  * @param {number} [flags=0]
-  * @returns {RE2JS}
-  */
-  static compile(regex, flags = 0) {
-    Utils.checkPattern(regex);
-    Utils.checkFlags(flags);
-    let fregex = regex;
-    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    const p = new RE2JS2(regex, flags);
-    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
-    return p;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string} regex the regular expression
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  * @throws RE2JSSyntaxException if the regular expression is malformed
-  */
-  static matches(regex, input) {
-    return RE2JS2.compile(regex).testExact(input);
-  }
-  /**
-  * This is visible for testing.
-  * @private
-  */
-  static initTest(pattern, flags, re2) {
-    if (pattern == null) throw new Error("pattern is null");
-    if (re2 == null) throw new Error("re2 is null");
-    const p = new RE2JS2(pattern, flags);
-    p.re2Input = re2;
-    return p;
-  }
-  /**
-  *
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  constructor(pattern, flags) {
-    this.patternInput = pattern;
-    this.flagsInput = flags;
-    this.re2Input = null;
-  }
-  /**
-  * Releases memory used by internal caches associated with this pattern. Does not change the
-  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
-  */
-  reset() {
-    this.re2Input.reset();
-  }
-  /**
-  * Returns the flags used in the constructor.
-  * @returns {number}
-  */
-  flags() {
-    return this.flagsInput;
-  }
-  /**
-  * Returns the pattern used in the constructor.
-  * @returns {string}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  re2() {
-    return this.re2Input;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  */
-  matches(input) {
-    return this.testExact(input);
-  }
-  /**
-  * Creates a new {@code Matcher} matching the pattern against the input.
-  *
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
-  * @returns {Matcher}
-  */
-  matcher(input) {
-    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-    return new Matcher(this, input);
-  }
-  /**
-  * Tests whether the regular expression matches any part of the input string.
-  * Performance Note: This method is highly optimized. Because it only returns
-  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
-  * and guarantees execution on the high-speed DFA engine whenever possible.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
-  */
-  test(input) {
-    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
-    return this.re2Input.match(input);
-  }
-  /**
-  * Tests whether the regular expression matches the ENTIRE input string.
-  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
-  * faster because it does not request capture group data. By requesting 0 capture groups,
-  * it securely routes execution through the DFA fast-path.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
-  */
-  testExact(input) {
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
-  }
-  /**
-  * Executes a search for a match in a specified string.
-  * Returns a result array, or null if no match is found.
-  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
-  * including `.index`, `.input`, and `.groups` properties.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {Array|null} the match array with index, input, and groups properties, or null
-  */
-  exec(input) {
-    const m = this.matcher(input);
-    return m.find() ? execResult(m, input) : null;
-  }
-  /**
-  * Splits input around instances of the regular expression. It returns an array giving the strings
-  * that occur before, between, and after instances of the regular expression.
-  *
-  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
-  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
-  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
-  * of the input, possibly including additional matches of the pattern.
-  *
-  * @param {string} input the input string to be split
-  * @param {number} [limit=0] the limit
-  * @returns {string[]} the split strings
-  */
-  split(input, limit = 0) {
-    const m = this.matcher(input);
-    const result = [];
-    let emptiesSkipped = 0;
-    let last = 0;
-    while (m.find()) {
-      if (last === 0 && m.end() === 0) {
-        last = m.end();
-        continue;
-      }
-      if (limit > 0 && result.length === limit - 1) break;
-      if (last === m.start()) {
-        if (limit === 0) {
-          emptiesSkipped += 1;
-          last = m.end();
-          continue;
-        }
-      } else while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.start()));
-      last = m.end();
-    }
-    if (limit === 0 && last !== m.inputLength()) {
-      while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.inputLength()));
-    }
-    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
-    return result;
-  }
-  /**
-  * Returns an iterator of all results matching a string against the regular expression,
-  * including capturing groups.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {IterableIterator<RegExpMatchArray>}
-  */
-  *matchAll(input) {
-    const m = this.matcher(input);
-    while (m.find()) yield execResult(m, input);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    return this.patternInput;
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.re2Input.numberOfInstructions();
-  }
-  /**
-  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
-  * pattern and is excluded from this count.
-  *
-  * @returns {number} the number of capturing groups in this pattern
-  */
-  groupCount() {
-    return this.re2Input.numberOfCapturingGroups();
-  }
-  /**
-  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
-  * is the index of the group in the pattern.
-  * @returns {Record<string, number>}
-  */
-  namedGroups() {
-    return this.re2Input.namedGroups;
-  }
-  /**
-  *
-  * @param {*} other
-  * @returns {boolean}
-  */
-  equals(other) {
-    if (this === other) return true;
-    if (other === null || this.constructor !== other.constructor) return false;
-    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
-  }
-};
-
-// src/scan/regex/portable.ts
-function byteOffsets(text) {
-  const out = new Uint32Array(text.length + 1);
-  let bytes = 0;
-  for (let i2 = 0; i2 < text.length; i2++) {
-    out[i2] = bytes;
-    const c = text.charCodeAt(i2);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319) {
-      bytes += 4;
-      out[++i2] = bytes;
-    } else bytes += 3;
-  }
-  out[text.length] = bytes;
-  return out;
-}
-function portableEngine() {
-  return {
-    name: "re2js",
-    compile(source, options = {}) {
-      const re = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
-      const groupCount = re.groupCount();
-      return {
-        source,
-        matchAll(input) {
-          const text = input.toString("utf8");
-          const map = byteOffsets(text);
-          const m = re.matcher(text);
-          const spans = [];
-          while (m.find()) {
-            const groups = [];
-            for (let g = 1; g <= groupCount; g++) {
-              const s = m.start(g);
-              groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
-            }
-            spans.push({ start: map[m.start()], end: map[m.end()], groups });
-          }
-          return spans;
-        }
-      };
-    },
-    compileSet(sources, options = {}) {
-      const patterns = sources.map((s) => RE2JS.compile(s, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
-      return {
-        match(input) {
-          const text = input.toString("utf8");
-          const hits = [];
-          patterns.forEach((p, i2) => {
-            if (p.matcher(text).find()) hits.push(i2);
-          });
-          return hits;
-        }
-      };
-    }
-  };
-}
-
 // src/scan/regex/index.ts
 var cached;
+var native;
+var portable;
+function wantsPortable() {
+  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") return true;
+  native ??= loadNativeRE2();
+  return !("ctor" in native);
+}
+async function prepareRegexEngine() {
+  if (!cached && !portable && wantsPortable()) portable = (await Promise.resolve().then(() => (init_portable(), portable_exports))).portableEngine;
+}
 function loadRegexEngine(onWarning = () => {
 }) {
   if (cached) return cached;
-  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") {
-    cached = portableEngine();
+  if (!wantsPortable() && native && "ctor" in native) {
+    cached = nativeEngine(native.ctor);
     return cached;
   }
-  const native = loadNativeRE2();
-  if ("ctor" in native) {
-    cached = nativeEngine(native.ctor);
-  } else {
+  if (!portable) throw new Error("internal: the portable regex engine was not loaded (await prepareRegexEngine())");
+  if (native && "error" in native && process.env.JIT_GPG_REGEX_ENGINE !== "re2js") {
     onWarning(
       `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} (${native.error}); using the portable re2js engine: same results, slower scans`
     );
-    cached = portableEngine();
   }
+  cached = portable();
   return cached;
 }
 
@@ -58827,6 +58808,23 @@ function named(vendor, value) {
 
 // src/scan/validate/structure.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
+
+// src/scan/validate/seeded.ts
+function seededBytes(seed, length) {
+  let state = 2166136261;
+  for (let i2 = 0; i2 < seed.length; i2++) state = Math.imul(state ^ seed.charCodeAt(i2), 16777619);
+  const out = Buffer.allocUnsafe(length);
+  for (let i2 = 0; i2 < length; i2 += 4) {
+    state = state + 1831565813 | 0;
+    let t = Math.imul(state ^ state >>> 15, 1 | state);
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
+    const word = (t ^ t >>> 14) >>> 0;
+    for (let k = 0; k < 4 && i2 + k < length; k++) out[i2 + k] = word >>> 8 * k;
+  }
+  return out;
+}
+
+// src/scan/validate/structure.ts
 function b64(s) {
   const clean3 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean3) || clean3.length % 4 === 1) return void 0;
@@ -58955,7 +58953,7 @@ var PLACEHOLDER_SHAPES2 = [
   // ****, xxxx, 0000
   /x{3,}/i,
   /\*{3,}/,
-  /^\.\.\.$|\.\.\.|…/,
+  /^\.\.\.$|\.\.\.|\u2026/,
   /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
   /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
   /change[_-]?(?:me|it|this)/i,
@@ -59561,7 +59559,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
-  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
+  if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -59589,7 +59587,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
   const h = shannonEntropy(v);
-  if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
+  if (h < (v.length >= 20 && !/^[0-9a-f]+$/i.test(v) ? 3.5 : 3)) return "invalid";
   return "unknown";
 }
 var FIXTURE_ALPHABETS = {
@@ -59604,11 +59602,7 @@ var FIXTURE_ALPHABETS = {
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 };
 function fixtureBytes(seed, length) {
-  const chunks = [];
-  for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push((0, import_node_crypto11.createHash)("sha256").update(`jit-gpg-structure:${seed}:${i2}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
+  return seededBytes(`jit-gpg-structure:${seed}`, length);
 }
 function fx(seed, length, alphabet = FIXTURE_ALPHABETS.base62) {
   let out = "";
@@ -59844,6 +59838,21 @@ function validateIntercomToken(secret) {
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
 
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
 // src/scan/rules/ai.ts
 var OAI = ["T3Blbk", "FJ"].join("");
 var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
@@ -59881,7 +59890,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
     help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
       fp: [
         "OPENAI_API_KEY=sk-...",
@@ -59889,7 +59898,7 @@ var aiRules = [
         `OPENAI_API_KEY=sk-${fx("oaf3", 19)}${OAI}${fx("oaf4", 20)}`,
         'api_key = os.environ["OPENAI_API_KEY"]'
       ]
-    }
+    }))
   },
   {
     id: "openai-project-key",
@@ -59899,14 +59908,14 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("project API key (`sk-proj-`)"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiProject)],
       fp: [
         "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `openai_key: "sk-proj-${fx("opf", 120, FIXTURE_ALPHABETS.base64url)}"`,
         'OPENAI_API_KEY="sk-proj-<your key>"'
       ]
-    }
+    }))
   },
   {
     id: "openai-service-account-key",
@@ -59916,10 +59925,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiSvc)],
       fp: ["OPENAI_API_KEY=sk-svcacct-...", `openai: "sk-svcacct-${fx("osf", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "openai-admin-key",
@@ -59929,10 +59938,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
       fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "anthropic-api-key",
@@ -59942,14 +59951,14 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
       fp: [
         "ANTHROPIC_API_KEY=sk-ant-api03-...",
         `anthropic_api_key: "sk-ant-api03-${fx("anf", 40, FIXTURE_ALPHABETS.base64url)}AA"`,
         "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"
       ]
-    }
+    }))
   },
   {
     id: "anthropic-admin-key",
@@ -59959,10 +59968,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ANTHROPIC_ADMIN_KEY", anthropicAdmin)],
       fp: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<key>", `admin: "sk-ant-admin01-${fx("anf2", 50, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "anthropic-oauth-token",
@@ -59972,10 +59981,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
       fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "huggingface-access-token",
@@ -59986,14 +59995,14 @@ var aiRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
       fp: [
         "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         "from utils import hf_downloadmodelweightsfromtheremotehub",
         `HF_TOKEN=hf_${fx("hff", 30, FIXTURE_ALPHABETS.letters)}`
       ]
-    }
+    }))
   },
   {
     id: "huggingface-org-token",
@@ -60004,10 +60013,10 @@ var aiRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
       fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
-    }
+    }))
   },
   {
     id: "replicate-api-token",
@@ -60017,10 +60026,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
       fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
-    }
+    }))
   },
   {
     id: "groq-api-key",
@@ -60030,10 +60039,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
     help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GROQ_API_KEY", groq)],
       fp: ["GROQ_API_KEY=gsk_...", `GROQ_API_KEY=gsk_${fx("gqf", 40)}`]
-    }
+    }))
   },
   {
     id: "perplexity-api-key",
@@ -60043,13 +60052,13 @@ var aiRules = [
     pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
     help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PERPLEXITY_API_KEY", pplx)],
       fp: [
         "PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `model = "pplx-${fx("pxf", 12, FIXTURE_ALPHABETS.lowerAlnum)}-online"`
       ]
-    }
+    }))
   },
   {
     id: "xai-api-key",
@@ -60059,10 +60068,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
     help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("XAI_API_KEY", xai)],
       fp: ["XAI_API_KEY=xai-<key>", `XAI_API_KEY=xai-${fx("xaf", 60)}`]
-    }
+    }))
   },
   {
     id: "openrouter-api-key",
@@ -60072,10 +60081,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
       fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "together-api-key",
@@ -60085,10 +60094,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
     help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
       fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
-    }
+    }))
   },
   {
     id: "langsmith-api-key",
@@ -60098,10 +60107,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
     help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
       fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "pinecone-api-key",
@@ -60111,10 +60120,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
     help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
       fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
-    }
+    }))
   },
   {
     id: "tavily-api-key",
@@ -60124,10 +60133,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
     help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
       fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
-    }
+    }))
   },
   {
     id: "cohere-api-key",
@@ -60137,14 +60146,14 @@ var aiRules = [
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
     help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
       fp: [
         "COHERE_API_KEY=<your-cohere-api-key>",
         `cohere_model: "command-r-plus-${fx("cof", 10, FIXTURE_ALPHABETS.lowerAlnum)}"`,
         `COHERE_API_KEY=${fx("cof2", 32)}`
       ]
-    }
+    }))
   },
   {
     id: "mistral-api-key",
@@ -60154,14 +60163,14 @@ var aiRules = [
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
     help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
       fp: [
         "MISTRAL_API_KEY=your-mistral-key",
         'mistral_model: "mistral-large-latest"',
         `MISTRAL_API_KEY=${fx("mif", 24)}`
       ]
-    }
+    }))
   },
   {
     id: "deepseek-api-key",
@@ -60171,10 +60180,10 @@ var aiRules = [
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
     help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
       fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "wandb-api-key",
@@ -60184,14 +60193,14 @@ var aiRules = [
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
     help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
       fp: [
         "WANDB_API_KEY=$WANDB_KEY",
         `wandb_run_id: "${fx("wbf", 8, FIXTURE_ALPHABETS.lowerAlnum)}"`,
         "WANDB_API_KEY=0000000000000000000000000000000000000000"
       ]
-    }
+    }))
   },
   {
     id: "elevenlabs-api-key",
@@ -60201,10 +60210,10 @@ var aiRules = [
     pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
     help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ELEVENLABS_API_KEY", eleven), `headers = {"xi-api-key": "${eleven}"}`],
       fp: ["ELEVENLABS_API_KEY=sk_<key>", `ELEVENLABS_VOICE_ID=${fx("elf", 20)}`]
-    }
+    }))
   },
   {
     id: "deepgram-api-key",
@@ -60214,10 +60223,10 @@ var aiRules = [
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
     help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
       fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "assemblyai-api-key",
@@ -60227,10 +60236,10 @@ var aiRules = [
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
     help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
       fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   }
 ];
 
@@ -60554,11 +60563,7 @@ var ALPHABETS = {
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 };
 function fakeBytes(seed, length) {
-  const chunks = [];
-  for (let i2 = 0; chunks.length * 32 < length; i2++) {
-    chunks.push((0, import_node_crypto12.createHash)("sha256").update(`jit-gpg-fixture:${seed}:${i2}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
+  return seededBytes(`jit-gpg-fixture:${seed}`, length);
 }
 function fake(seed, length, alphabet = BASE62) {
   const bytes = fakeBytes(seed, length);
@@ -60656,7 +60661,7 @@ var cloudRules = [
     entropy: 3,
     validate: validateAwsKeyId,
     help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_ACCESS_KEY_ID", akia),
         `[default]
@@ -60673,7 +60678,7 @@ aws_access_key_id = ${akia}`,
         code("id", `XAKIA${fake("akia-e", 16, ALPHABETS.base32)}`),
         env("AWS_ACCESS_KEY_ID", akia.toLowerCase())
       ]
-    }
+    }))
   },
   {
     id: "aws-secret-access-key",
@@ -60684,7 +60689,7 @@ aws_access_key_id = ${akia}`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_SECRET_ACCESS_KEY", awsSecretA),
         `[default]
@@ -60702,7 +60707,7 @@ aws_secret_access_key = ${awsSecretB}`,
         code("secretKey", awsSecretA)
         // no AWS context
       ]
-    }
+    }))
   },
   {
     id: "aws-secret-access-key-pair",
@@ -60717,7 +60722,7 @@ aws_secret_access_key = ${awsSecretB}`,
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
     help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `User name,Password,Access key ID,Secret access key
 ci-deployer,,${akia},${awsSecretA}`,
@@ -60729,7 +60734,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `${akia},${b642("pair-s", 30)}`,
         `${akia} ${"A".repeat(40)}`
       ]
-    }
+    }))
   },
   {
     id: "aws-session-token",
@@ -60739,14 +60744,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
     help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
       fp: [
         env("AWS_SESSION_TOKEN", `IQoJb3JpZ2luX2Vj${b642("sts-s", 40)}`),
         yaml("aws_session_token", syntax.ref("AWS_SESSION_TOKEN")),
         json("SessionToken", `IQoJb3JpZ2luX2Vj${"A".repeat(200)}`)
       ]
-    }
+    }))
   },
   {
     id: "aws-bedrock-api-key",
@@ -60758,7 +60763,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateBedrockApiKey,
     requireValid: true,
     help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
         yaml("api_key", bedrockLong("br-b")),
@@ -60768,7 +60773,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("AWS_BEARER_TOKEN_BEDROCK", `ABSKQmVkcm9ja0FQSUtleS${b642("br-x", 80)}`),
         yaml("api_key", `ABSKQmVkcm9ja0FQSUtleS${b642("br-s", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "aws-bedrock-short-term-api-key",
@@ -60780,13 +60785,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateBedrockShortTermKey,
     requireValid: true,
     help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("AWS_BEARER_TOKEN_BEDROCK", bedrockShort("brs-a")), json("token", bedrockShort("brs-b"))],
       fp: [
         env("AWS_BEARER_TOKEN_BEDROCK", `bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t${b642("brs-x", 200)}`),
         yaml("token", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t")
       ]
-    }
+    }))
   },
   {
     id: "amazon-mws-auth-token",
@@ -60796,7 +60801,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
     help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
         yaml("mws_auth_token", `amzn.mws.${fakeUuid("mws-b")}`)
@@ -60805,7 +60810,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
         yaml("mws_auth_token", `amzn.mws.${hex2("mws-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "gcp-api-key",
@@ -60815,7 +60820,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("google_api_key", `AIza${b64url3("gk-a", 35)}`, `AIza${b64url3("gk-b", 35)}`),
         `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url3("gk-c", 35)}`
@@ -60826,7 +60831,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("google_api_key", `AIza${b64url3("gk-l", 40)}`),
         code("id", `xAIza${b64url3("gk-e", 35)}`)
       ]
-    }
+    }))
   },
   {
     id: "gcp-service-account-key",
@@ -60839,7 +60844,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
     help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         serviceAccount(jsonPem(SA_KEY_BODY)),
         `{"type":"service_account","project_id":"acme","private_key":"${jsonPem(SA_KEY_BODY)}","client_email":"ci@acme.iam.gserviceaccount.com"}`
@@ -60850,7 +60855,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         serviceAccount(`-----BEGIN ${PK}-----\\nMIIE...\\n-----END ${PK}-----\\n`),
         serviceAccount(jsonPem(SA_KEY_BODY), "external_account")
       ]
-    }
+    }))
   },
   {
     id: "gcp-oauth-client-secret",
@@ -60860,14 +60865,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("google_client_secret", `GOCSPX-${b64url3("gcs-a", 28)}`, `GOCSPX-${b64url3("gcs-b", 28)}`),
       fp: [
         env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
         yaml("google_client_secret", `GOCSPX-${b64url3("gcs-s", 20)}`),
         json("google_client_secret", `GOCSPX-${b64url3("gcs-l", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "google-oauth-refresh-token",
@@ -60877,7 +60882,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
     entropy: 4,
     help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("GOOGLE_REFRESH_TOKEN", `1//0${b64url3("grt-a", 99)}`),
         json("refresh_token", `1//0${b64url3("grt-b", 99)}`)
@@ -60886,7 +60891,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("GOOGLE_REFRESH_TOKEN", `1//0${b64url3("grt-s", 20)}`),
         yaml("path", `file:///1//0${b64url3("grt-u", 60)}`)
       ]
-    }
+    }))
   },
   {
     id: "google-oauth-access-token",
@@ -60896,13 +60901,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
     entropy: 4,
     help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Bearer ya29.${b64url3("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
         json("access_token", `ya29.${b64url3("ya-b", 150)}`)
       ],
       fp: [json("access_token", `ya29.${b64url3("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
-    }
+    }))
   },
   {
     id: "azure-storage-connection-string",
@@ -60913,7 +60918,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
         json(
@@ -60928,7 +60933,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref("STORAGE_KEY")}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey("st-s").slice(0, 40)}`
       ]
-    }
+    }))
   },
   {
     id: "azure-storage-account-key",
@@ -60947,7 +60952,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AZURE_STORAGE_KEY", storageKey("sk-a")),
         yaml("storageAccountKey", storageKey("sk-b")),
@@ -60959,7 +60964,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("AZURE_STORAGE_KEY", AZURITE_KEY),
         json("storageAccountName", storageKey("sk-n").slice(0, 24))
       ]
-    }
+    }))
   },
   {
     id: "azure-cosmosdb-connection-string",
@@ -60970,7 +60975,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
         json("CosmosDb", `AccountEndpoint=https://acme-eu.documents.azure.com:443/;AccountKey=${storageKey("cos-b")}`)
@@ -60980,7 +60985,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         // the emulator
         `AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${"A".repeat(86)}==`
       ]
-    }
+    }))
   },
   {
     id: "azure-service-bus-connection-string",
@@ -60990,7 +60995,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
     help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
         json(
@@ -61002,7 +61007,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${syntax.ref("SB_KEY")}`,
         `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${"A".repeat(43)}=`
       ]
-    }
+    }))
   },
   {
     id: "azure-sas-token",
@@ -61013,7 +61018,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateAzureSasSignature,
     help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=${sasSig("sas-a")}`,
         `AZURE_SAS="sp=r&st=2026-01-01T00:00:00Z&se=2026-02-01T00:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=${sasSig("sas-b")}"`,
@@ -61024,7 +61029,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `https://acme.blob.core.windows.net/logs?sv=2022-11-02&sp=rl&sig=${encodeURIComponent(fakeBytes("sas-s", 20).toString("base64"))}`,
         `https://example.net/api?sv=2022-11-02&sig=${b642("sas-n", 60)}%3D`
       ]
-    }
+    }))
   },
   {
     id: "azure-entra-client-secret",
@@ -61034,7 +61039,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
     help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AZURE_CLIENT_SECRET", entraA),
         yaml("client_secret", entraB),
@@ -61047,7 +61052,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         // 5 characters before 8Q~
         json("ClientSecret", `${fake("entra-s", 3, ENTRA)}8Q~${fake("entra-s2", 20, ENTRA)}`)
       ]
-    }
+    }))
   },
   {
     id: "azure-app-configuration-connection-string",
@@ -61057,7 +61062,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
     help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
         json(
@@ -61069,7 +61074,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${syntax.ref("APPCONFIG_SECRET")}`,
         `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${"A".repeat(43)}=`
       ]
-    }
+    }))
   },
   ...[
     ["dop", "digitalocean-pat", "DigitalOcean personal access token", "critical"],
@@ -61084,7 +61089,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
       help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
-      examples: {
+      examples: lazyExamples(() => ({
         tp: syntax.all(
           "digitalocean_token",
           `${prefix}_v1_${hex2(`${id}-a`, 64)}`,
@@ -61095,7 +61100,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           yaml("digitalocean_token", `${prefix}_v1_${hex2(`${id}-s`, 40)}`),
           json("digitalocean_token", `${prefix}_v1_${hex2(`${id}-u`, 64).toUpperCase()}`)
         ]
-      }
+      }))
     })
   ),
   {
@@ -61106,14 +61111,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("heroku_api_key", `HRKU-AA${b64url3("hk-a", 58)}`, `HRKU-AA${b64url3("hk-b", 58)}`),
       fp: [
         env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
         yaml("heroku_api_key", `HRKU-${b64url3("hk-s", 20)}`),
         json("heroku_api_key", `SHRKU-AA${b64url3("hk-e", 58)}`)
       ]
-    }
+    }))
   },
   {
     id: "heroku-api-key-legacy",
@@ -61123,7 +61128,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("HEROKU_API_KEY", fakeUuid("hkl-a")),
         yaml("heroku_api_key", fakeUuid("hkl-b")),
@@ -61135,7 +61140,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("heroku_api_key", "00000000-0000-0000-0000-000000000000"),
         json("herokuToken", syntax.ref("HEROKU_API_KEY"))
       ]
-    }
+    }))
   },
   {
     id: "alibaba-access-key-id",
@@ -61145,7 +61150,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
     entropy: 3.5,
     help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${fake("ali-a", 20)}`),
         yaml("access_key_id", `LTAI${fake("ali-b", 16)}`),
@@ -61156,17 +61161,17 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("access_key_id", `LTAI${fake("ali-s", 8)}`),
         code("word", `ALTAI${fake("ali-e", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "alibaba-access-key-secret",
     title: "Alibaba Cloud AccessKey secret",
     severity: "critical",
     keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})${TOKEN_END}`,
     entropy: 4,
     help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake("alis-a", 30)),
         yaml("aliyun_access_key_secret", fake("alis-b", 30)),
@@ -61177,7 +61182,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("aliyun_access_key_secret", fake("alis-s", 24)),
         env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
       ]
-    }
+    }))
   },
   {
     id: "tencent-cloud-secret-id",
@@ -61187,7 +61192,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
     help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
         yaml("secret_id", `AKID${fake("tc-b", 32)}`),
@@ -61198,7 +61203,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("secret_id", `AKID${fake("tc-s", 20)}`),
         code("id", `XAKID${fake("tc-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "ibm-cloud-api-key",
@@ -61208,7 +61213,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("IBMCLOUD_API_KEY", b64url3("ibm-a", 44)),
         yaml("ibm_api_key", b64url3("ibm-b", 44)),
@@ -61220,7 +61225,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("ibm_api_key", b64url3("ibm-s", 32)),
         env("IBMCLOUD_API_KEY", "x".repeat(44))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-api-token",
@@ -61230,7 +61235,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDFLARE_API_TOKEN", b64url3("cf-a", 40)),
         yaml("cloudflare_token", b64url3("cf-b", 40)),
@@ -61242,7 +61247,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("cloudflare_token", b64url3("cf-s", 32)),
         env("CLOUDFLARE_ACCOUNT_ID", hex2("cf-id", 32))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-global-api-key",
@@ -61252,7 +61257,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDFLARE_API_KEY", hex2("cfg-a", 37)),
         yaml("cloudflare_global_api_key", hex2("cfg-b", 37)),
@@ -61263,7 +61268,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("cloudflare_zone_id", hex2("cfg-z", 32)),
         env("CF_API_KEY", syntax.ref("CF_API_KEY"))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-origin-ca-key",
@@ -61273,13 +61278,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
     help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-a", 24)}-${hex2("oca-b", 146)}`),
         yaml("origin_ca_key", `v1.0-${hex2("oca-c", 24)}-${hex2("oca-d", 146)}`)
       ],
       fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex2("oca-s", 24)}-${hex2("oca-t", 100)}`), yaml("version", "v1.0-beta")]
-    }
+    }))
   },
   {
     id: "fly-io-token",
@@ -61289,14 +61294,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
     help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
         yaml("fly_token", `fm2_lJPE${b642("fly-b", 220)}`),
         json("token", `fm1r_${b642("fly-c", 120)}`)
       ],
       fp: [env("FLY_API_TOKEN", `FlyV1 fm2_${"A".repeat(80)}`), yaml("fly_token", `fm2_lJPE${b642("fly-s", 30)}`)]
-    }
+    }))
   },
   {
     id: "fly-io-access-token",
@@ -61306,14 +61311,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("fly_access_token", `fo1_${b64url3("fo-a", 43)}`, `fo1_${b64url3("fo-b", 43)}`),
       fp: [
         env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
         yaml("fly_access_token", `fo1_${b64url3("fo-s", 30)}`),
         json("fly_access_token", "fo1_your_token_here")
       ]
-    }
+    }))
   },
   {
     id: "vercel-token",
@@ -61322,10 +61327,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
     pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
     entropy: 4.2,
-    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
+    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory... do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
     help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
       fp: [
         env("VERCEL_TOKEN", `vcp_${"x".repeat(56)}`),
@@ -61333,17 +61338,17 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("id", `my_vcp_${fake("vc-e", 56)}`),
         code("fixture", "vcr_cassettelibrarydirectoryforintegrationtests")
       ]
-    }
+    }))
   },
   {
     id: "vercel-token-legacy",
     title: "Vercel access token (unprefixed)",
     severity: "high",
     keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 4,
     help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("VERCEL_TOKEN", fake("vcl-a", 24)),
         yaml("vercel_token", fake("vcl-b", 24)),
@@ -61354,7 +61359,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
         yaml("vercel_token", "a".repeat(24))
       ]
-    }
+    }))
   },
   {
     id: "netlify-pat",
@@ -61364,14 +61369,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
     help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
       fp: [
         env("NETLIFY_AUTH_TOKEN", `nfp_${"x".repeat(36)}`),
         yaml("netlify_auth_token", `nfp_${fake("nf-s", 20)}`),
         json("id", `xnfp_${fake("nf-e", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "netlify-token-legacy",
@@ -61381,13 +61386,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("NETLIFY_AUTH_TOKEN", b64url3("nfl-a", 43)), yaml("netlify_token", b64url3("nfl-b", 43))],
       fp: [
         env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
         env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
       ]
-    }
+    }))
   },
   {
     id: "supabase-pat",
@@ -61397,14 +61402,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("supabase_access_token", `sbp_${hex2("sbp-a", 40)}`, `sbp_${hex2("sbp-b", 40)}`),
       fp: [
         env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
         yaml("supabase_access_token", `sbp_${hex2("sbp-s", 32)}`),
         json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "supabase-secret-key",
@@ -61414,14 +61419,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("supabase_secret_key", `sb_secret_${b64url3("sbs-a", 36)}`, `sb_secret_${b64url3("sbs-b", 36)}`),
       fp: [
         env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
         yaml("supabase_publishable_key", `sb_publishable_${b64url3("sbs-p", 36)}`),
         json("supabase_secret_key", `sb_secret_${b64url3("sbs-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "firebase-cloud-messaging-server-key",
@@ -61431,7 +61436,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("FCM_SERVER_KEY", `AAAA${b64url3("fcm-a", 7)}:APA91b${b64url3("fcm-b", 134)}`),
         `curl -H "Authorization: key=AAAA${b64url3("fcm-c", 7)}:APA91b${b64url3("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
@@ -61440,7 +61445,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("FCM_SERVER_KEY", `AAAA${b64url3("fcm-s", 7)}:APA91b${b64url3("fcm-t", 60)}`),
         yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
       ]
-    }
+    }))
   },
   {
     id: "planetscale-token",
@@ -61450,7 +61455,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "planetscale_service_token",
         `pscale_tkn_${b64url3("ps-a", 43)}`,
@@ -61460,7 +61465,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
         yaml("planetscale_service_token", `pscale_tkn_${b64url3("ps-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "planetscale-password",
@@ -61470,7 +61475,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("DATABASE_PASSWORD", `pscale_pw_${b64url3("pw-a", 43)}`),
         `mysql://acme:pscale_pw_${b64url3("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
@@ -61479,7 +61484,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
         yaml("password", `pscale_pw_${b64url3("pw-s", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "scaleway-secret-key",
@@ -61489,14 +61494,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("SCW_SECRET_KEY", fakeUuid("scw-a")),
         yaml("scaleway_secret_key", fakeUuid("scw-b")),
         json("scalewaySecretKey", fakeUuid("scw-c"))
       ],
       fp: [env("SCW_SECRET_KEY", syntax.ref("SCW_SECRET_KEY")), env("SCW_DEFAULT_PROJECT_ID", fakeUuid("scw-id"))]
-    }
+    }))
   },
   {
     id: "render-api-key",
@@ -61506,24 +61511,24 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
     help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
       fp: [
         env("RENDER_API_KEY", `rnd_${"x".repeat(32)}`),
         yaml("render_api_key", `rnd_${fake("rnd-s", 12)}`),
         code("fn", `build_rnd_${fake("rnd-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "hetzner-cloud-token",
     title: "Hetzner Cloud API token",
     severity: "high",
     keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})${TOKEN_END}`,
     entropy: 4.5,
     help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("HCLOUD_TOKEN", fake("hz-a", 64)),
         yaml("hcloud_token", fake("hz-b", 64)),
@@ -61534,7 +61539,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("hcloud_token", fake("hz-s", 40)),
         env("HCLOUD_TOKEN", "a".repeat(64))
       ]
-    }
+    }))
   },
   {
     id: "linode-token",
@@ -61544,7 +61549,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("LINODE_TOKEN", hex2("ln-a", 64)),
         yaml("linode_api_key", hex2("ln-b", 64)),
@@ -61555,7 +61560,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("linode_token", "0".repeat(64)),
         env("LINODE_TOKEN", hex2("ln-s", 40))
       ]
-    }
+    }))
   },
   {
     id: "vultr-api-key",
@@ -61565,14 +61570,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
     help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
       fp: [
         env("VULTR_API_KEY", syntax.ref("VULTR_API_KEY")),
         yaml("vultr_api_key", upper("vu-s", 24)),
         env("VULTR_API_KEY", fakeUuid("vu-u"))
       ]
-    }
+    }))
   },
   {
     id: "backblaze-b2-application-key",
@@ -61582,7 +61587,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("B2_APPLICATION_KEY", `K005${b642("b2-a", 27)}`),
         yaml("b2_application_key", `K004${b642("b2-b", 27)}`),
@@ -61593,7 +61598,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
         yaml("b2_application_key", `K005${"x".repeat(27)}`)
       ]
-    }
+    }))
   },
   {
     id: "cloudinary-url",
@@ -61603,7 +61608,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
     help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url3("cl-a", 27)}@acme`),
         yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url3("cl-b", 27)}@acme-prod`)
@@ -61612,7 +61617,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
         yaml("cloudinary_url", `cloudinary://${fake("cl-k3", 15, "0123456789")}:${"x".repeat(27)}@acme`)
       ]
-    }
+    }))
   },
   {
     id: "mapbox-secret-token",
@@ -61624,13 +61629,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
     help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
       fp: [
         env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url3("mb-x", 40)}.${b64url3("mb-y", 22)}`),
         yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
       ]
-    }
+    }))
   }
 ];
 
@@ -61670,7 +61675,7 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
       fp: [
         "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
@@ -61679,7 +61684,7 @@ var commerceRules = [
         `stripe_key: "sk_live_${fx("stf3", 20)}"`,
         "stripe:\n  secret_key: ${STRIPE_SECRET_KEY}"
       ]
-    }
+    }))
   },
   {
     id: "stripe-live-restricted-key",
@@ -61689,10 +61694,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
       fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
-    }
+    }))
   },
   {
     id: "stripe-test-key",
@@ -61702,7 +61707,7 @@ var commerceRules = [
     pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_TEST_KEY", skTest), `stripe.api_key = "${rkTest}"`],
       fp: [
         "STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
@@ -61710,7 +61715,7 @@ var commerceRules = [
         `def task_test_${fx("stt2", 30)}(): pass`,
         "STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key"
       ]
-    }
+    }))
   },
   {
     id: "webhook-signing-secret",
@@ -61720,14 +61725,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
       fp: [
         "STRIPE_WEBHOOK_SECRET=whsec_...",
         `endpoint_secret = 'whsec_${fx("whf", 20)}'`,
         "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
       ]
-    }
+    }))
   },
   {
     id: "shopify-access-token",
@@ -61737,14 +61742,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
       fp: [
         "SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `shpat_${fx("shf", 32, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `shpat_${fx("shf2", 31, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "shopify-custom-app-token",
@@ -61754,10 +61759,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_CUSTOM_APP_TOKEN", shop("shpca", "sh2"))],
       fp: ["SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>", `shpca_${fx("shf3", 20, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "shopify-private-app-token",
@@ -61767,10 +61772,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_PASSWORD", shop("shppa", "sh3"))],
       fp: ["SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}", `shppa_${fx("shf4", 32, FIXTURE_ALPHABETS.lowerAlnum)}`]
-    }
+    }))
   },
   {
     id: "shopify-shared-secret",
@@ -61780,10 +61785,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_API_SECRET", shop("shpss", "sh4"))],
       fp: ["SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", `shpss_${fx("shf5", 16, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "square-access-token",
@@ -61793,14 +61798,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
     help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
       fp: [
         "SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `square_token: "EAAA${fx("sqf", 40, FIXTURE_ALPHABETS.base64url)}"`,
         `facebook_token: "EAAB${fx("sqf2", 60, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "square-legacy-access-token",
@@ -61810,10 +61815,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_TOKEN", squareLegacy)],
       fp: ["SQUARE_TOKEN=sq0atp-<token>", `sq0atp-${fx("sqf3", 10, FIXTURE_ALPHABETS.base64url)}`]
-    }
+    }))
   },
   {
     id: "square-oauth-secret",
@@ -61823,13 +61828,13 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
       fp: [
         "SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `sq0csp-${fx("sqf4", 20, FIXTURE_ALPHABETS.base64url)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-access-token",
@@ -61839,13 +61844,13 @@ var commerceRules = [
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
       fp: [
         "BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
         `access_token$production$${fx("btf", 16, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf2", 20, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-sandbox-access-token",
@@ -61855,13 +61860,13 @@ var commerceRules = [
     pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_SANDBOX_TOKEN", btSandbox)],
       fp: [
         "BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>",
         `access_token$sandbox$${fx("btf3", 10, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf4", 32, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-private-key",
@@ -61871,14 +61876,14 @@ var commerceRules = [
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
       fp: [
         "BRAINTREE_PRIVATE_KEY=use_your_private_key",
         `BRAINTREE_PUBLIC_KEY=${fx("btf5", 16, FIXTURE_ALPHABETS.lowerAlnum)}`,
         'braintree_private_key: "${BT_PRIVATE_KEY}"'
       ]
-    }
+    }))
   },
   {
     id: "paypal-client-secret",
@@ -61888,14 +61893,14 @@ var commerceRules = [
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
       fp: [
         "PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>",
         `PAYPAL_CLIENT_ID=A${fx("ppf", 79, FIXTURE_ALPHABETS.base64url)}`,
         `paypal_secret: "${fx("ppf2", 40, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "adyen-api-key",
@@ -61905,14 +61910,14 @@ var commerceRules = [
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
     help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
       fp: [
         "ADYEN_API_KEY=AQE_YOUR_API_KEY",
         `adyen_api_key: "AQE${fx("adf", 60, FIXTURE_ALPHABETS.base62)}-${fx("adf2", 20)}"`,
         `data: "AQEB${fx("adf3", 40, FIXTURE_ALPHABETS.base62)}"`
       ]
-    }
+    }))
   },
   {
     id: "plaid-access-token",
@@ -61922,14 +61927,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
       fp: [
         `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid("plf")}`,
         'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
         "access-production-<item-token>"
       ]
-    }
+    }))
   },
   {
     id: "plaid-secret",
@@ -61939,14 +61944,14 @@ var commerceRules = [
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
       fp: [
         "PLAID_SECRET=your-plaid-secret",
         `PLAID_CLIENT_ID=${fx("plf2", 24, FIXTURE_ALPHABETS.hex)}`,
         'plaid_secret: "000000000000000000000000000000"'
       ]
-    }
+    }))
   },
   {
     id: "flutterwave-secret-key",
@@ -61956,10 +61961,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
       fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
+    }))
   },
   {
     id: "flutterwave-test-secret-key",
@@ -61969,10 +61974,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FLW_TEST_SECRET_KEY", flwTest)],
       fp: ["FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X", `FLWPUBK_TEST-${fx("fwf2", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
+    }))
   },
   {
     id: "razorpay-key-secret",
@@ -61982,14 +61987,14 @@ var commerceRules = [
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
       fp: [
         "RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET",
         `RAZORPAY_KEY_ID=rzp_live_${fx("rzf", 14)}`,
         'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"'
       ]
-    }
+    }))
   },
   {
     id: "paddle-api-key",
@@ -61999,14 +62004,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
       fp: [
         "PADDLE_API_KEY=pdl_live_apikey_<key>",
         `pdl_live_apikey_${fx("pdf", 26, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `PADDLE_API_KEY=${paddleSandbox}`
       ]
-    }
+    }))
   },
   {
     id: "paddle-sandbox-api-key",
@@ -62016,10 +62021,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
       fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
-    }
+    }))
   },
   {
     id: "mollie-api-key",
@@ -62029,10 +62034,10 @@ var commerceRules = [
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
       fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
-    }
+    }))
   },
   {
     id: "gocardless-access-token",
@@ -62042,10 +62047,10 @@ var commerceRules = [
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
       fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
-    }
+    }))
   }
 ];
 
@@ -62075,7 +62080,7 @@ var devopsRules = [
     pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `hvs.${b64url4("hvs-a", 24)}`),
         yaml2("token", `hvs.CAESI${b64url4("hvs-b", 90)}`),
@@ -62086,7 +62091,7 @@ var devopsRules = [
         yaml2("token", `hvs.${b64url4("hvs-s", 12)}`),
         json2("path", `ahvs.${b64url4("hvs-e", 24)}`)
       ]
-    }
+    }))
   },
   {
     id: "vault-batch-token",
@@ -62096,23 +62101,23 @@ var devopsRules = [
     pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url4("hvb-a", 140)}`),
         json2("client_token", `hvb.AAAAAQ${b64url4("hvb-b", 140)}`)
       ],
       fp: [env2("VAULT_TOKEN", `hvb.${b64url4("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
-    }
+    }))
   },
   {
     id: "vault-legacy-token",
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
         yaml2("vault_token", `s.${fake("vl-b", 24)}`),
@@ -62123,7 +62128,7 @@ var devopsRules = [
         yaml2("vault_token", `s.${fake("vl-s", 12)}`),
         env2("VAULT_ADDR", "https://vault.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "terraform-cloud-token",
@@ -62133,7 +62138,7 @@ var devopsRules = [
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
         `credentials "app.terraform.io" {
@@ -62145,7 +62150,7 @@ var devopsRules = [
         env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url4("tf-s2", 30)}`),
         yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
       ]
-    }
+    }))
   },
   {
     id: "doppler-personal-token",
@@ -62155,14 +62160,14 @@ var devopsRules = [
     pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("doppler_token", `dp.pt.${fake("dpt-a", 43)}`, `dp.ct.${fake("dpt-b", 43)}`),
       fp: [
         env2("DOPPLER_TOKEN", `dp.pt.${"x".repeat(43)}`),
         yaml2("doppler_token", `dp.pt.${fake("dpt-s", 20)}`),
         json2("doppler_token", syntax.ref("DOPPLER_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "doppler-service-token",
@@ -62172,14 +62177,14 @@ var devopsRules = [
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
         yaml2("doppler_token", `dp.st.${fake("dps-b", 43)}`),
         json2("token", `dp.sa.${fake("dps-c", 43)}`)
       ],
       fp: [env2("DOPPLER_TOKEN", `dp.st.prd.${"x".repeat(43)}`), yaml2("doppler_token", `dp.st.${fake("dps-s", 16)}`)]
-    }
+    }))
   },
   {
     id: "onepassword-service-account-token",
@@ -62191,10 +62196,10 @@ var devopsRules = [
     validate: jsonAfter("ops_"),
     requireValid: true,
     help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
       fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
-    }
+    }))
   },
   {
     id: "databricks-token",
@@ -62204,7 +62209,7 @@ var devopsRules = [
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
     help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("databricks_token", `dapi${hex3("db-a", 32)}`, `dapi${hex3("db-b", 32)}-2`),
         `curl -H "Authorization: Bearer dapi${hex3("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
@@ -62214,7 +62219,7 @@ var devopsRules = [
         yaml2("databricks_token", `dapi${hex3("db-s", 24)}`),
         code18("fn", `rapidapi${hex3("db-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "atlassian-api-token",
@@ -62226,7 +62231,7 @@ var devopsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JIRA_API_TOKEN", atlassian("at-a")),
         yaml2("confluence_token", atlassian("at-b")),
@@ -62241,17 +62246,17 @@ var devopsRules = [
         env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url4("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
         // a random checksum
       ]
-    }
+    }))
   },
   {
     id: "atlassian-api-token-legacy",
     title: "Atlassian API token (unprefixed)",
     severity: "medium",
     keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JIRA_API_TOKEN", fake("atl-a", 24)),
         yaml2("confluence_api_token", fake("atl-b", 24)),
@@ -62260,9 +62265,11 @@ var devopsRules = [
       fp: [
         env2("JIRA_API_TOKEN", syntax.ref("JIRA_API_TOKEN")),
         yaml2("jira_url", "https://acme.atlassian.net"),
-        env2("JIRA_API_TOKEN", "a".repeat(24))
+        env2("JIRA_API_TOKEN", "a".repeat(24)),
+        // The first 24 characters of a longer token (a current ATATT3 token continues with - or _) are not a legacy one.
+        env2("JIRA_API_TOKEN", `${fake("atl-d", 24)}-${fake("atl-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "linear-api-key",
@@ -62272,14 +62279,14 @@ var devopsRules = [
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
     help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
       fp: [
         env2("LINEAR_API_KEY", `lin_api_${"x".repeat(40)}`),
         yaml2("linear_api_key", `lin_api_${fake("lin-s", 24)}`),
         json2("linear_api_key", `lin_api_${fake("lin-l", 48)}`)
       ]
-    }
+    }))
   },
   {
     id: "linear-oauth-token",
@@ -62289,10 +62296,10 @@ var devopsRules = [
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex3("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex3("lo-b", 64)}`)],
       fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex3("lo-s", 40)}`)]
-    }
+    }))
   },
   {
     id: "postman-api-key",
@@ -62302,7 +62309,7 @@ var devopsRules = [
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
     help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "postman_api_key",
         `PMAK-${hex3("pm-a", 24)}-${hex3("pm-b", 34)}`,
@@ -62312,7 +62319,7 @@ var devopsRules = [
         env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
         yaml2("postman_api_key", `PMAK-${hex3("pm-s", 24)}-${hex3("pm-t", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "grafana-cloud-token",
@@ -62324,14 +62331,14 @@ var devopsRules = [
     validate: jsonAfter("glc_"),
     requireValid: true,
     help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
         yaml2("password", grafanaCloud("gc-b")),
         json2("token", grafanaCloud("gc-c"))
       ],
       fp: [env2("GRAFANA_CLOUD_TOKEN", `glc_${b643("gc-x", 120)}`), yaml2("password", `glc_${"A".repeat(60)}`)]
-    }
+    }))
   },
   {
     id: "grafana-service-account-token",
@@ -62343,7 +62350,7 @@ var devopsRules = [
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
     help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
         env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
@@ -62353,7 +62360,7 @@ var devopsRules = [
         yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex3("gs-t", 8)}`),
         json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "grafana-api-key-legacy",
@@ -62365,13 +62372,13 @@ var devopsRules = [
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
     help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
       fp: [
         env2("GRAFANA_API_KEY", `eyJrIjoi${b643("gl-x", 60)}`),
         yaml2("grafana_api_key", "eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk")
       ]
-    }
+    }))
   },
   {
     id: "sentry-user-token",
@@ -62381,13 +62388,13 @@ var devopsRules = [
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("sentry_auth_token", `sntryu_${hex3("su-a", 64)}`, `sntryu_${hex3("su-b", 64)}`),
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
         yaml2("sentry_auth_token", `sntryu_${hex3("su-s", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "sentry-org-token",
@@ -62399,13 +62406,13 @@ var devopsRules = [
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
     help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntrys_eyJ${b643("so-x", 80)}_${b643("so-y", 43)}`),
         yaml2("authToken", `sntrys_eyJ${b643("so-s", 80)}`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-user-api-key",
@@ -62415,14 +62422,14 @@ var devopsRules = [
     pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
     entropy: 4,
     help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("new_relic_api_key", `NRAK-${upper2("nr-a", 27)}`, `NRAK-${upper2("nr-b", 27)}`),
       fp: [
         env2("NEW_RELIC_API_KEY", `NRAK-${"X".repeat(27)}`),
         yaml2("new_relic_api_key", `NRAK-${upper2("nr-s", 20)}`),
         json2("new_relic_api_key", `NRAK-${fake("nr-l", 27, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-license-key",
@@ -62432,7 +62439,7 @@ var devopsRules = [
     pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
     entropy: 3.5,
     help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("NEW_RELIC_LICENSE_KEY", `eu01xx${fake("nrl-a", 30, ALPHABETS.lowerAlnum)}NRAL`),
         yaml2("license_key", `${fake("nrl-b", 36, ALPHABETS.lowerAlnum)}NRAL`)
@@ -62441,7 +62448,7 @@ var devopsRules = [
         env2("NEW_RELIC_LICENSE_KEY", `${"x".repeat(36)}NRAL`),
         yaml2("license_key", `${fake("nrl-s", 20, ALPHABETS.lowerAlnum)}NRAL`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-insights-key",
@@ -62451,13 +62458,13 @@ var devopsRules = [
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url4("nri-a", 32)}`),
         yaml2("query_key", `NRIQ-${b64url4("nri-b", 32)}`)
       ],
       fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url4("nri-s", 16)}`)]
-    }
+    }))
   },
   {
     id: "datadog-api-key",
@@ -62467,7 +62474,7 @@ var devopsRules = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DD_API_KEY", hex3("dd-a", 32)),
         yaml2("datadog_api_key", hex3("dd-b", 32)),
@@ -62480,7 +62487,7 @@ var devopsRules = [
         env2("DD_API_KEY", hex3("dd-s", 24)),
         json2("dd_site", "datadoghq.eu")
       ]
-    }
+    }))
   },
   {
     id: "datadog-app-key",
@@ -62490,7 +62497,7 @@ var devopsRules = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DD_APP_KEY", hex3("dda-a", 40)),
         yaml2("datadog_application_key", hex3("dda-b", 40)),
@@ -62501,7 +62508,7 @@ var devopsRules = [
         yaml2("datadog_app_key", hex3("dda-s", 32)),
         env2("DD_APP_KEY", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "dynatrace-token",
@@ -62511,7 +62518,7 @@ var devopsRules = [
     pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
     entropy: 4,
     help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "dt_api_token",
         `dt0c01.${upper2("dt-a", 24)}.${upper2("dt-b", 64)}`,
@@ -62521,7 +62528,7 @@ var devopsRules = [
         env2("DT_API_TOKEN", `dt0c01.${upper2("dt-s", 24)}.${upper2("dt-t", 40)}`),
         yaml2("dt_api_token", `dt0c01.${"X".repeat(24)}.${"X".repeat(64)}`)
       ]
-    }
+    }))
   },
   {
     id: "pagerduty-api-key",
@@ -62531,7 +62538,7 @@ var devopsRules = [
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("PAGERDUTY_TOKEN", b64url4("pd-a", 20)),
         yaml2("pagerduty_api_key", `u+${b64url4("pd-b", 18)}`),
@@ -62543,7 +62550,7 @@ var devopsRules = [
         // an Events routing key is 32 hex: not this rule
         env2("PAGERDUTY_TOKEN", "x".repeat(20))
       ]
-    }
+    }))
   },
   {
     id: "circleci-personal-token",
@@ -62553,7 +62560,7 @@ var devopsRules = [
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "circle_token",
         `CCIPAT_${fake("cc-a", 22)}_${hex3("cc-b", 40)}`,
@@ -62563,7 +62570,7 @@ var devopsRules = [
         env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
         yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex3("cc-t", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "circleci-project-token",
@@ -62573,7 +62580,7 @@ var devopsRules = [
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex3("cp-b", 40)}`),
         json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex3("cp-d", 40)}`)
@@ -62582,7 +62589,7 @@ var devopsRules = [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
         json2("token", `CCIPRJ_${fake("cp-s", 22)}`)
       ]
-    }
+    }))
   },
   {
     id: "circleci-token-legacy",
@@ -62592,7 +62599,7 @@ var devopsRules = [
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CIRCLE_TOKEN", hex3("cl-a", 40)),
         yaml2("circleci_token", hex3("cl-b", 40)),
@@ -62603,7 +62610,7 @@ var devopsRules = [
         env2("CIRCLE_SHA1", hex3("cl-sha", 40)),
         yaml2("circleci_token", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "travis-ci-token",
@@ -62613,7 +62620,7 @@ var devopsRules = [
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TRAVIS_TOKEN", b64url4("tr-a", 22)),
         yaml2("travis_api_token", b64url4("tr-b", 22)),
@@ -62624,7 +62631,7 @@ var devopsRules = [
         env2("TRAVIS_TOKEN", b64url4("tr-s", 16)),
         yaml2("travis_token", "x".repeat(22))
       ]
-    }
+    }))
   },
   {
     id: "buildkite-token",
@@ -62634,13 +62641,13 @@ var devopsRules = [
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("buildkite_api_token", `bkua_${hex3("bk-a", 40)}`, `bkua_${hex3("bk-b", 40)}`),
       fp: [
         env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
         yaml2("buildkite_api_token", `bkua_${hex3("bk-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "jenkins-api-token",
@@ -62650,7 +62657,7 @@ var devopsRules = [
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JENKINS_API_TOKEN", `11${hex3("jk-a", 32)}`),
         yaml2("jenkins_token", `11${hex3("jk-b", 32)}`),
@@ -62661,7 +62668,7 @@ var devopsRules = [
         yaml2("jenkins_token", `11${"0".repeat(32)}`),
         env2("JENKINS_URL", "https://ci.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "snyk-token",
@@ -62671,7 +62678,7 @@ var devopsRules = [
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("SNYK_TOKEN", fakeUuid("sn-a")),
         yaml2("snyk_token", fakeUuid("sn-b")),
@@ -62682,7 +62689,7 @@ var devopsRules = [
         env2("SNYK_ORG_ID", fakeUuid("sn-org")),
         yaml2("snyk_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "sonarqube-token",
@@ -62692,14 +62699,14 @@ var devopsRules = [
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("sonar_token", `squ_${hex3("sq-a", 40)}`, `sqp_${hex3("sq-b", 40)}`),
       fp: [
         env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
         yaml2("sonar_token", `sqa_${hex3("sq-s", 30)}`),
         json2("id", `xsqu_${hex3("sq-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "sonarcloud-token",
@@ -62709,7 +62716,7 @@ var devopsRules = [
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("SONAR_TOKEN", hex3("sc-a", 40)),
         `sonar-scanner -Dsonar.login=${hex3("sc-b", 40)}`,
@@ -62720,7 +62727,7 @@ var devopsRules = [
         yaml2("sonar.login", "admin"),
         env2("SONAR_TOKEN", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "codecov-token",
@@ -62730,13 +62737,13 @@ var devopsRules = [
     pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("CODECOV_TOKEN", fakeUuid("cv-a")), yaml2("codecov_token", fakeUuid("cv-b"))],
       fp: [
         env2("CODECOV_TOKEN", syntax.secretRef("CODECOV_TOKEN")),
         yaml2("codecov_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "pulumi-access-token",
@@ -62746,14 +62753,14 @@ var devopsRules = [
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("pulumi_access_token", `pul-${hex3("pu-a", 40)}`, `pul-${hex3("pu-b", 40)}`),
       fp: [
         env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
         yaml2("pulumi_access_token", `pul-${hex3("pu-s", 32)}`),
         json2("name", `rapul-${hex3("pu-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "okta-api-token",
@@ -62763,7 +62770,7 @@ var devopsRules = [
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("OKTA_API_TOKEN", `00${b64url4("ok-a", 40)}`),
         yaml2("okta_token", `00${b64url4("ok-b", 40)}`),
@@ -62774,7 +62781,7 @@ var devopsRules = [
         yaml2("okta_token", `00${b64url4("ok-s", 30)}`),
         env2("OKTA_CLIENT_ID", `0oa${b64url4("ok-id", 17)}`)
       ]
-    }
+    }))
   },
   {
     id: "tailscale-auth-key",
@@ -62784,7 +62791,7 @@ var devopsRules = [
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
         yaml2("authkey", tailscale("auth", "ts-b")),
@@ -62795,7 +62802,7 @@ var devopsRules = [
         yaml2("authkey", "tskey-auth-XXXX"),
         env2("TS_AUTHKEY", `tskey-auth-${fake("ts-s", 12)}`)
       ]
-    }
+    }))
   },
   {
     id: "tailscale-api-key",
@@ -62805,7 +62812,7 @@ var devopsRules = [
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
         json2("oauth_client_secret", tailscale("client", "tsa-b"))
@@ -62814,7 +62821,7 @@ var devopsRules = [
         env2("TAILSCALE_API_KEY", `tskey-api-${"x".repeat(12)}-${"x".repeat(33)}`),
         json2("oauth_client_secret", "tskey-client-")
       ]
-    }
+    }))
   },
   {
     id: "prefect-api-key",
@@ -62824,10 +62831,10 @@ var devopsRules = [
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
     help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
       fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
-    }
+    }))
   },
   {
     id: "octopus-deploy-api-key",
@@ -62837,7 +62844,7 @@ var devopsRules = [
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
     help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
         `octo push --apiKey API-${upper2("oc-b", 30)} --server https://octopus.acme.test`
@@ -62847,7 +62854,7 @@ var devopsRules = [
         yaml2("header", "API-VERSION-NEGOTIATION-HEADER"),
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "rancher-api-token",
@@ -62857,7 +62864,7 @@ var devopsRules = [
     pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
     entropy: 3.5,
     help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2(
           "RANCHER_TOKEN",
@@ -62869,7 +62876,7 @@ var devopsRules = [
         env2("RANCHER_TOKEN", `token-abcde:${"x".repeat(54)}`),
         yaml2("token", `token-${fake("rc-s", 5, ALPHABETS.lowerAlnum)}:${fake("rc-t", 30, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "launchdarkly-access-token",
@@ -62879,13 +62886,13 @@ var devopsRules = [
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
     help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
       fp: [
         env2("LD_ACCESS_TOKEN", "api-00000000-0000-0000-0000-000000000000"),
         yaml2("route", `/v2/api-${fakeUuid("ld-c").slice(0, 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "launchdarkly-sdk-key",
@@ -62895,13 +62902,13 @@ var devopsRules = [
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
     help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
         env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
         json2("sdkKey", `sdk-${hex3("lds-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "splunk-hec-token",
@@ -62911,7 +62918,7 @@ var devopsRules = [
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
         env2("SPLUNK_HEC_TOKEN", fakeUuid("sp-b")),
@@ -62921,7 +62928,7 @@ var devopsRules = [
         env2("SPLUNK_HEC_TOKEN", syntax.ref("SPLUNK_HEC_TOKEN")),
         yaml2("splunk_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "opsgenie-api-key",
@@ -62931,13 +62938,13 @@ var devopsRules = [
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
         env2("OPSGENIE_API_KEY", fakeUuid("og-b"))
       ],
       fp: [env2("OPSGENIE_API_KEY", syntax.ref("OPSGENIE_API_KEY")), env2("OPSGENIE_TEAM_ID", fakeUuid("og-t"))]
-    }
+    }))
   },
   {
     id: "ngrok-authtoken",
@@ -62947,7 +62954,7 @@ var devopsRules = [
     pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ngrok config add-authtoken 2${fake("ng-a", 26)}_${fake("ng-b", 21)}`,
         yaml2("authtoken", `2${fake("ng-c", 26)}_${fake("ng-d", 21)}`),
@@ -62957,7 +62964,7 @@ var devopsRules = [
         env2("NGROK_AUTHTOKEN", syntax.ref("NGROK_AUTHTOKEN")),
         yaml2("authtoken", `2${"x".repeat(26)}_${"x".repeat(21)}`)
       ]
-    }
+    }))
   },
   {
     id: "hashicorp-consul-nomad-token",
@@ -62967,7 +62974,7 @@ var devopsRules = [
     pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CONSUL_HTTP_TOKEN", fakeUuid("cs-a")),
         env2("NOMAD_TOKEN", fakeUuid("cs-b")),
@@ -62978,7 +62985,7 @@ var devopsRules = [
         env2("NOMAD_TOKEN", "00000000-0000-0000-0000-000000000000"),
         env2("CONSUL_HTTP_ADDR", "https://consul.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "kubernetes-bootstrap-token",
@@ -62989,7 +62996,7 @@ var devopsRules = [
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex3("kb-h", 64)}`,
         yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
@@ -62998,7 +63005,7 @@ var devopsRules = [
         "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification",
         yaml2("bootstrap_token", syntax.ref("BOOTSTRAP_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "wireguard-private-key",
@@ -63009,7 +63016,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `[Interface]
 Address = 10.8.0.2/32
@@ -63022,7 +63029,7 @@ ListenPort = 51820`,
         `PrivateKey = ${"A".repeat(43)}=`,
         "PrivateKey = <output of wg genkey>"
       ]
-    }
+    }))
   }
 ];
 
@@ -63081,7 +63088,7 @@ var genericRules = [
     validate: validateGenericSecret,
     fallback: true,
     help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `DB_PASSWORD=${pw}`,
         `  password: "${pw}"`,
@@ -63165,7 +63172,7 @@ var genericRules = [
  "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
         `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
       ]
-    }
+    }))
   },
   {
     id: "generic-secret-quoted",
@@ -63178,7 +63185,7 @@ var genericRules = [
     validate: validateQuotedSecret,
     fallback: true,
     help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `  password: "]${pw}"`,
         `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
@@ -63197,7 +63204,7 @@ var genericRules = [
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"'
       ]
-    }
+    }))
   },
   {
     id: "generic-secret-xml",
@@ -63210,14 +63217,14 @@ var genericRules = [
     validate: validateGenericSecret,
     fallback: true,
     help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
       fp: [
         "<password>${env.NEXUS_PASSWORD}</password>",
         "<password>{COQLCE6DU6GtcS5P=}</password>",
         "<secretName>my-tls-secret</secretName>"
       ]
-    }
+    }))
   }
 ];
 
@@ -63245,7 +63252,7 @@ var httpRules = [
     validate: validateBasicAuthBase64,
     fallback: true,
     help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
         `GET https://api.service.invalid/v1/items
@@ -63261,7 +63268,7 @@ Authorization: Basic ${basic}`,
         "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
         "Authorization: Basic {{credentials}}"
       ]
-    }
+    }))
   },
   {
     id: "authorization-bearer",
@@ -63272,7 +63279,7 @@ Authorization: Basic ${basic}`,
     validate: validateBearer,
     fallback: true,
     help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
         `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
@@ -63293,7 +63300,7 @@ Authorization: Bearer ${bearer}`,
         `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
         "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
       ]
-    }
+    }))
   },
   {
     id: "curl-user-password",
@@ -63303,7 +63310,7 @@ Authorization: Bearer ${bearer}`,
     pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
     validate: validatePassword,
     help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
         `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
@@ -63316,29 +63323,12 @@ Authorization: Bearer ${bearer}`,
         "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
         "curl -u elastic:<password> https://localhost:9200"
       ]
-    }
+    }))
   }
 ];
 
 // src/scan/rules/keys.ts
 var import_node_crypto13 = __toESM(require_node_crypto(), 1);
-
-// src/scan/rules/examples.ts
-function lazyExamples(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
-
-// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -63756,7 +63746,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
         `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
@@ -63766,7 +63756,7 @@ var messagingRules = [
         `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
         `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-user-token",
@@ -63776,14 +63766,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
       fp: [
         "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `slack_user_token: "${slackUser.slice(0, -1)}"`,
         `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
       ]
-    }
+    }))
   },
   {
     id: "slack-app-token",
@@ -63793,14 +63783,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
       fp: [
         "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
         `slack_app_token: "${slackApp.slice(0, -3)}"`,
         `appToken = "xapp-1-${fx("saf", 20)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-config-access-token",
@@ -63810,10 +63800,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
       fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
-    }
+    }))
   },
   {
     id: "slack-config-refresh-token",
@@ -63823,10 +63813,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
       fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
-    }
+    }))
   },
   {
     id: "slack-legacy-token",
@@ -63836,10 +63826,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
       fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
-    }
+    }))
   },
   {
     id: "slack-webhook-url",
@@ -63849,14 +63839,14 @@ var messagingRules = [
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
       fp: [
         "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
         'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
         `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-workflow-webhook-url",
@@ -63866,13 +63856,13 @@ var messagingRules = [
     pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
       fp: [
         "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
         `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
       ]
-    }
+    }))
   },
   {
     id: "discord-bot-token",
@@ -63883,14 +63873,14 @@ var messagingRules = [
     validate: validateDiscordBotToken,
     requireValid: true,
     help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
       fp: [
         `DISCORD_BOT_TOKEN=${discordBadId}`,
         'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
         `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
       ]
-    }
+    }))
   },
   {
     id: "discord-webhook-url",
@@ -63900,14 +63890,14 @@ var messagingRules = [
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
       fp: [
         "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
         'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
         `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "telegram-bot-token",
@@ -63917,7 +63907,7 @@ var messagingRules = [
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
     help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
       fp: [
         "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -63925,7 +63915,7 @@ var messagingRules = [
         `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
         "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
       ]
-    }
+    }))
   },
   {
     id: "twilio-auth-token",
@@ -63935,7 +63925,7 @@ var messagingRules = [
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
       fp: [
         "TWILIO_AUTH_TOKEN=your_auth_token",
@@ -63943,7 +63933,7 @@ var messagingRules = [
         `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
         `TWILIO_ACCOUNT_SID=${twilioSid}`
       ]
-    }
+    }))
   },
   {
     id: "twilio-credentials-url",
@@ -63953,7 +63943,7 @@ var messagingRules = [
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
     help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
         `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
@@ -63962,7 +63952,7 @@ var messagingRules = [
         `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
         "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
       ]
-    }
+    }))
   },
   {
     id: "sendgrid-api-key",
@@ -63972,14 +63962,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
       fp: [
         "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
         'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
       ]
-    }
+    }))
   },
   {
     id: "mailgun-api-key",
@@ -63989,7 +63979,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
         `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
@@ -64000,7 +63990,7 @@ var messagingRules = [
         `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
         `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
       ]
-    }
+    }))
   },
   {
     id: "mailgun-private-key",
@@ -64011,7 +64001,7 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
         `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
@@ -64022,7 +64012,7 @@ var messagingRules = [
         `mailgun_request_id: "${fxUuid("mgf4")}"`,
         `build_id = "${mailgunKey}"`
       ]
-    }
+    }))
   },
   {
     id: "mailchimp-api-key",
@@ -64032,14 +64022,14 @@ var messagingRules = [
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
     help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
       fp: [
         "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
         `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
         `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
       ]
-    }
+    }))
   },
   {
     id: "mailchimp-transactional-key",
@@ -64050,7 +64040,7 @@ var messagingRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
       fp: [
         "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
@@ -64058,7 +64048,7 @@ var messagingRules = [
         `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `<div class="${mandrill}">`
       ]
-    }
+    }))
   },
   {
     id: "postmark-server-token",
@@ -64068,14 +64058,14 @@ var messagingRules = [
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
       fp: [
         "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
         'postmark_token: "00000000-0000-0000-0000-000000000000"',
         `postmark_message_stream: outbound # ${fxUuid("pmf")}`
       ]
-    }
+    }))
   },
   {
     id: "microsoft-teams-webhook-url",
@@ -64085,13 +64075,13 @@ var messagingRules = [
     pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
     entropy: 3,
     help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
       fp: [
         "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
         'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
       ]
-    }
+    }))
   },
   {
     id: "microsoft-teams-workflow-webhook-url",
@@ -64101,13 +64091,13 @@ var messagingRules = [
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
     help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
       fp: [
         "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
         `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
       ]
-    }
+    }))
   },
   {
     id: "google-chat-webhook-url",
@@ -64117,13 +64107,13 @@ var messagingRules = [
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
     help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
       fp: [
         "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
         'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
       ]
-    }
+    }))
   },
   {
     id: "brevo-api-key",
@@ -64133,10 +64123,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
       fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
-    }
+    }))
   },
   {
     id: "brevo-smtp-key",
@@ -64146,10 +64136,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
       fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
-    }
+    }))
   },
   {
     id: "resend-api-key",
@@ -64159,14 +64149,14 @@ var messagingRules = [
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
       fp: [
         "RESEND_API_KEY=re_123456789",
         "const re_pattern_matcher_for_tokens_abc = 1;",
         `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "mailersend-api-token",
@@ -64176,10 +64166,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
       fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
-    }
+    }))
   },
   {
     id: "zapier-webhook-url",
@@ -64189,13 +64179,13 @@ var messagingRules = [
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
     help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
       fp: [
         "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
         'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
       ]
-    }
+    }))
   },
   {
     id: "twilio-api-key-secret",
@@ -64205,7 +64195,7 @@ var messagingRules = [
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
     help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
         ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
@@ -64215,7 +64205,7 @@ var messagingRules = [
         `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
         `twilio_api_secret: "${fx("twf2", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "vonage-api-secret",
@@ -64225,14 +64215,14 @@ var messagingRules = [
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
     help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
       fp: [
         "VONAGE_API_SECRET=<api-secret>",
         `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
         'nexmo_secret: "aaaaaaaaaaaaaaaa"'
       ]
-    }
+    }))
   },
   {
     id: "pusher-app-secret",
@@ -64242,14 +64232,14 @@ var messagingRules = [
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
       fp: [
         "PUSHER_APP_SECRET=${PUSHER_SECRET}",
         `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
         'pusher_secret: "00000000000000000000"'
       ]
-    }
+    }))
   },
   {
     id: "intercom-access-token",
@@ -64260,13 +64250,13 @@ var messagingRules = [
     validate: validateIntercomToken,
     requireValid: true,
     help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
       fp: [
         `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
         `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
       ]
-    }
+    }))
   }
 ];
 
@@ -64295,7 +64285,7 @@ var serviceRules = [
     keywords: ["contribsys__com"],
     pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
     help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
         `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
@@ -64305,7 +64295,7 @@ var serviceRules = [
         "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
         "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
       ]
-    }
+    }))
   },
   {
     id: "sumologic-access-id",
@@ -64315,10 +64305,10 @@ var serviceRules = [
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
     help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
       fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
-    }
+    }))
   },
   {
     id: "sumologic-access-key",
@@ -64328,10 +64318,10 @@ var serviceRules = [
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
     help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
       fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
-    }
+    }))
   },
   {
     id: "notion-integration-token",
@@ -64340,10 +64330,10 @@ var serviceRules = [
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
     help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
       fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
-    }
+    }))
   },
   {
     id: "notion-integration-token-legacy",
@@ -64353,10 +64343,10 @@ var serviceRules = [
     pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
     validate: validateRandomBody,
     help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
       fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
-    }
+    }))
   },
   {
     id: "nuget-cleartext-password",
@@ -64366,7 +64356,7 @@ var serviceRules = [
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
     help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
         `      <add key="Username" value="ci" />
@@ -64377,7 +64367,7 @@ var serviceRules = [
         '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
         '<add key="ClearTextPassword" value="password" />'
       ]
-    }
+    }))
   },
   {
     id: "facebook-access-token",
@@ -64387,10 +64377,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
       fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
-    }
+    }))
   },
   {
     id: "facebook-app-secret",
@@ -64400,10 +64390,10 @@ var serviceRules = [
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
       fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
-    }
+    }))
   },
   {
     id: "slack-legacy-bot-token",
@@ -64413,10 +64403,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
       fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
-    }
+    }))
   },
   {
     id: "live-secret-key",
@@ -64426,10 +64416,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
-    }
+    }))
   }
 ];
 
@@ -64921,7 +64911,7 @@ var packageRules = [
     validate: validateNpmToken,
     requireValid: true,
     help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("npm_token", npmA, npmB),
         `//registry.npmjs.org/:_authToken=${npmA}`,
@@ -64934,7 +64924,7 @@ var packageRules = [
         code19("name", `my_npm_${fake("npm-e", 36)}`),
         env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "pypi-api-token",
@@ -64946,7 +64936,7 @@ var packageRules = [
     validate: validatePypiToken,
     requireValid: true,
     help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("TWINE_PASSWORD", pypiA),
         yaml3("password", pypiB),
@@ -64963,7 +64953,7 @@ password = ${pypiB}`
         json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
         code19("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
       ]
-    }
+    }))
   },
   {
     id: "pypi-test-api-token",
@@ -64975,10 +64965,10 @@ password = ${pypiB}`
     validate: validateTestPypiToken,
     requireValid: true,
     help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
       fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
-    }
+    }))
   },
   {
     id: "rubygems-api-key",
@@ -64988,7 +64978,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
     help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("GEM_HOST_API_KEY", `rubygems_${hex4("rg-a", 48)}`),
         yaml3(":rubygems_api_key", `rubygems_${hex4("rg-b", 48)}`),
@@ -64999,7 +64989,7 @@ password = ${pypiB}`
         yaml3(":rubygems_api_key", `rubygems_${hex4("rg-s", 40)}`),
         code19("k", `my_rubygems_${hex4("rg-e", 48)}`)
       ]
-    }
+    }))
   },
   {
     id: "nuget-api-key",
@@ -65009,7 +64999,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
     entropy: 3.5,
     help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
         `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
@@ -65020,7 +65010,7 @@ password = ${pypiB}`
         yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
         code19("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "crates-io-token",
@@ -65030,7 +65020,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
     help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
         `[registry]
@@ -65042,7 +65032,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("token", `cio${fake("cio-s", 24)}`),
         code19("word", `precious${fake("cio-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "docker-hub-pat",
@@ -65052,7 +65042,7 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
         yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
@@ -65063,7 +65053,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
         json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
       ]
-    }
+    }))
   },
   {
     id: "jfrog-api-key",
@@ -65073,7 +65063,7 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
     entropy: 4,
     help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
         yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
@@ -65084,7 +65074,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
         json3("api_key", `AKCp${fake("jf-l", 80)}`)
       ]
-    }
+    }))
   },
   {
     id: "jfrog-reference-token",
@@ -65096,7 +65086,7 @@ token = "cio${fake("cio-b", 32)}"`,
     validate: validateJfrogReference,
     requireValid: true,
     help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
         yaml3("token", jfrogRef("jr-b")),
@@ -65107,7 +65097,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
         json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
       ]
-    }
+    }))
   },
   {
     id: "clojars-deploy-token",
@@ -65117,13 +65107,13 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
     entropy: 3,
     help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("CLOJARS_PASSWORD", `CLOJARS_${hex4("cj-a", 60)}`),
         `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex4("cj-b", 60)}"}`
       ],
       fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex4("cj-s", 40)}`)]
-    }
+    }))
   },
   {
     id: "packagist-token",
@@ -65133,7 +65123,7 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
     help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex4("pk-a", 68)}`),
         json3("repo.packagist.com", `packagist_uut_${hex4("pk-b", 68)}`),
@@ -65144,7 +65134,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("token", `packagist_ort_${hex4("pk-s", 60)}`),
         code19("name", `my_packagist_ort_${hex4("pk-e", 68)}`)
       ]
-    }
+    }))
   }
 ];
 
@@ -65170,7 +65160,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
-    examples: { tp, fp }
+    examples: lazyExamples(() => ({ tp, fp }))
   };
 }
 function validateKubeToken(secret) {
@@ -65191,7 +65181,7 @@ var structuredRules = [
     validate: validateJwt,
     requireValid: true,
     help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `AUTH_TOKEN=${jwt}`,
         `Authorization: Bearer ${jwtRs}`,
@@ -65206,7 +65196,7 @@ var structuredRules = [
         `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
         `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   dbRule(
     "postgres-url",
@@ -65337,7 +65327,7 @@ var structuredRules = [
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
     help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
         `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
@@ -65347,7 +65337,7 @@ var structuredRules = [
         'url: "jdbc:postgresql://localhost/app?password=password"',
         "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
       ]
-    }
+    }))
   },
   {
     id: "connection-string-password",
@@ -65357,7 +65347,7 @@ var structuredRules = [
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
     help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
         `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
@@ -65369,7 +65359,7 @@ var structuredRules = [
         '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
         '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
       ]
-    }
+    }))
   },
   {
     id: "basic-auth-url",
@@ -65379,7 +65369,7 @@ var structuredRules = [
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
         `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
@@ -65394,7 +65384,7 @@ var structuredRules = [
         "https://<user>:<token>@gitlab.com/group/project.git",
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
       ]
-    }
+    }))
   },
   {
     id: "service-credentials-url",
@@ -65404,14 +65394,14 @@ var structuredRules = [
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
         `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
         `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
       ],
       fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
-    }
+    }))
   },
   {
     id: "docker-config-auth",
@@ -65421,7 +65411,7 @@ var structuredRules = [
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
     help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
         `{
@@ -65439,7 +65429,7 @@ var structuredRules = [
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
       ]
-    }
+    }))
   },
   {
     id: "npmrc-auth-token",
@@ -65450,7 +65440,7 @@ var structuredRules = [
     entropy: 3,
     validate: validateNpmrcToken,
     help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
         `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
@@ -65464,7 +65454,7 @@ var structuredRules = [
         "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
         'npmAuthToken: "<your-token>"'
       ]
-    }
+    }))
   },
   {
     id: "npmrc-basic-auth",
@@ -65474,13 +65464,13 @@ var structuredRules = [
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
         `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
       ],
       fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
-    }
+    }))
   },
   {
     id: "npmrc-password",
@@ -65490,7 +65480,7 @@ var structuredRules = [
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
         `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
@@ -65499,7 +65489,7 @@ var structuredRules = [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
         `//registry.corp.invalid/:_password=${b646("changeme")}`
       ]
-    }
+    }))
   },
   {
     id: "kubeconfig-client-key",
@@ -65539,7 +65529,7 @@ var structuredRules = [
     entropy: 3,
     validate: validateKubeToken,
     help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `users:
 - name: ci
@@ -65562,7 +65552,7 @@ var structuredRules = [
     name: octocat
   token_url: https://github.com/login/oauth/access_token`
       ]
-    }
+    }))
   },
   {
     id: "netrc-password",
@@ -65573,7 +65563,7 @@ var structuredRules = [
     window: 512,
     validate: validatePassword,
     help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
         `machine git.internal.invalid
@@ -65590,7 +65580,7 @@ var structuredRules = [
         "machine api.corp.invalid login me password old-token",
         "machine api.corp.invalid login me password expired-auth-token"
       ]
-    }
+    }))
   },
   {
     id: "cli-password-argument",
@@ -65600,7 +65590,7 @@ var structuredRules = [
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
         `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
@@ -65613,7 +65603,7 @@ var structuredRules = [
         "sshpass -p password ssh user@host",
         "Pass it as `mysql -pSECRET`, not in the URL."
       ]
-    }
+    }))
   }
 ];
 
@@ -65634,7 +65624,7 @@ function githubClassic(prefix, id, title, severity, help) {
     validate: validateGithubClassic,
     requireValid: true,
     help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("github_token", a, b),
         `git clone https://x-access-token:${a}@github.com/acme/app.git`,
@@ -65652,7 +65642,7 @@ function githubClassic(prefix, id, title, severity, help) {
         // too long
         yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
       ]
-    }
+    }))
   };
 }
 function gitlab(s) {
@@ -65677,7 +65667,7 @@ function gitlab(s) {
     entropy: 3,
     ...routes ? { validate: validateGitlabToken } : {},
     help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all(s.name, a, b), ...routableTp],
       fp: [
         env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
@@ -65686,7 +65676,7 @@ function gitlab(s) {
         code20(s.name, `<${s.prefix}your-token-here>`),
         ...routableFp
       ]
-    }
+    }))
   };
 }
 var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
@@ -65741,14 +65731,14 @@ var vcsRules = [
     entropy: 3.5,
     validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
     help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
       fp: [
         env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
         yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
         json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-app-installation-token",
@@ -65760,7 +65750,7 @@ var vcsRules = [
     validate: validateGithubInstallation,
     requireValid: true,
     help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GH_TOKEN", ghsA),
         yaml4("token", ghsStateless),
@@ -65771,7 +65761,7 @@ var vcsRules = [
         yaml4("token", `ghs_${"x".repeat(36)}`),
         json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-fine-grained-pat",
@@ -65782,7 +65772,7 @@ var vcsRules = [
     entropy: 4,
     validate: validateGithubFineGrained,
     help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
         env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
@@ -65790,7 +65780,7 @@ var vcsRules = [
         json4("token", `github_pat_${fake("fg-c", 82)}`),
         code20("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-oauth-client-secret",
@@ -65800,7 +65790,7 @@ var vcsRules = [
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
         yaml4("github_client_secret", hex40("gcs-b")),
@@ -65814,7 +65804,7 @@ var vcsRules = [
         // an id, not the secret
         json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
       ]
-    }
+    }))
   },
   gitlab({
     id: "gitlab-pat",
@@ -65927,7 +65917,7 @@ var vcsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
       fp: [
         env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
@@ -65938,7 +65928,7 @@ var vcsRules = [
         json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
         code20("token", corrupt(atctA))
       ]
-    }
+    }))
   },
   {
     id: "bitbucket-app-password",
@@ -65950,7 +65940,7 @@ var vcsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("BITBUCKET_APP_PASSWORD", atbbA),
         yaml4("app_password", atbbB),
@@ -65964,7 +65954,7 @@ var vcsRules = [
         yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
         json4("app_password", `ATBB${fake("atbb-l", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "gitea-token",
@@ -65974,7 +65964,7 @@ var vcsRules = [
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GITEA_TOKEN", hex40("gitea-a")),
         yaml4("forgejo_token", hex40("gitea-b")),
@@ -65987,7 +65977,7 @@ var vcsRules = [
         env4("GITEA_TOKEN", "a".repeat(40)),
         yaml4("gitea_version", "1.22.0")
       ]
-    }
+    }))
   },
   {
     id: "azure-devops-pat",
@@ -65997,7 +65987,7 @@ var vcsRules = [
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
     help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
         yaml4("pat", adoNewB),
@@ -66009,7 +65999,7 @@ var vcsRules = [
         // too short
         json4("pat", `x${adoNewA}`)
       ]
-    }
+    }))
   },
   {
     id: "azure-devops-pat-legacy",
@@ -66019,7 +66009,7 @@ var vcsRules = [
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("AZURE_DEVOPS_PAT", adoLegacyA),
         yaml4("azdo_token", adoLegacyB),
@@ -66032,7 +66022,7 @@ var vcsRules = [
         json4("azureDevopsPat", adoLegacyA.toUpperCase()),
         env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
       ]
-    }
+    }))
   },
   {
     id: "sourcegraph-token",
@@ -66042,7 +66032,7 @@ var vcsRules = [
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
         yaml4("token", `sgp_${hex40("sg-b")}`),
@@ -66053,7 +66043,7 @@ var vcsRules = [
         yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
         json4("token", `xsgp_${hex40("sg-e")}`)
       ]
-    }
+    }))
   },
   {
     id: "gitlab-session-cookie",
@@ -66063,7 +66053,7 @@ var vcsRules = [
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
         `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
@@ -66072,7 +66062,7 @@ var vcsRules = [
         `Cookie: _gitlab_session=${"0".repeat(32)}`,
         `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
       ]
-    }
+    }))
   }
 ];
 
@@ -66421,7 +66411,7 @@ var ScanEngine = class {
     const pf = this.prefilter;
     const count = pf.findHits(view);
     const hits = pf.hits;
-    const outputs = pf.outputs;
+    const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
     const kwRules = this.keywordRules;
     const rules = this.rules;
@@ -66433,9 +66423,9 @@ var ScanEngine = class {
     let lineEnd = 0;
     for (let h = 0; h < count; h++) {
       const he = hits[2 * h];
-      const out = outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k];
+      const state = hits[2 * h + 1];
+      for (let k = outStart[state]; k < outStart[state + 1]; k++) {
+        const kw = outIds[k];
         const hs = he - kwLen[kw];
         if (hs < lineStart || hs >= lineEnd) {
           lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
@@ -66836,9 +66826,50 @@ function groupOccurrences(findings, rank2 = () => 0) {
   return out;
 }
 
+// src/scan/glob.ts
+var LITERAL = /^[A-Za-z0-9._~ -]$/;
+function simpleGlob(glob2) {
+  const segments = glob2.split("/").filter((seg, i2, all) => !(seg === "**" && all[i2 - 1] === "**"));
+  let source = "";
+  for (let i2 = 0; i2 < segments.length; i2++) {
+    const seg = segments[i2];
+    const first = i2 === 0;
+    const last = i2 === segments.length - 1;
+    if (seg === "**") {
+      if (segments.length === 1) source = ".+";
+      else if (first) source += "(?:.*/)?";
+      else if (last) source += "(?:/.*)?";
+      else source += "(?:/.*)?/";
+      continue;
+    }
+    if (seg === "") return void 0;
+    let part = "";
+    for (const c of seg) {
+      if (c === "*") part += "[^/]*";
+      else if (c === "?") part += "[^/]";
+      else if (LITERAL.test(c)) part += /[.-]/.test(c) ? `\\${c}` : c;
+      else return void 0;
+    }
+    if (/\*\*/.test(seg)) return void 0;
+    if (seg === "*") part = "[^/]+";
+    source += !first && segments[i2 - 1] !== "**" ? `/${part}` : part;
+  }
+  return new RegExp(`^${source}/?$`);
+}
+var picomatch;
+async function globMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const simple = globs.map(simpleGlob);
+  if (simple.every((re) => re !== void 0)) {
+    const res = simple;
+    return res.length === 1 ? (path6) => res[0].test(path6) : (path6) => res.some((re) => re.test(path6));
+  }
+  picomatch ??= (await Promise.resolve().then(() => __toESM(require_picomatch2(), 1))).default;
+  return picomatch(globs, { dot: true });
+}
+
 // src/scan/item.ts
 var import_node_fs8 = __toESM(require_node_fs(), 1);
-var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/scan/archive.ts
 var import_promises8 = __toESM(require_promises(), 1);
@@ -67161,10 +67192,6 @@ function* gzipEntries(data, path6, limits, budget, warn) {
 }
 
 // src/scan/item.ts
-function pathMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  return (0, import_picomatch.default)(globs, { dot: true });
-}
 function mayBeArchive(path6, size, policy) {
   return policy.archives && ARCHIVE_NAME.test(path6) && size <= maxTotal(policy.limits);
 }
@@ -67430,7 +67457,7 @@ var ScanPool = class {
 var import_node_fs10 = __toESM(require_node_fs(), 1);
 var import_node_path9 = __toESM(require_node_path(), 1);
 var import_node_net3 = __toESM(require_node_net(), 1);
-var import_node_stream = __toESM(require_node_stream(), 1);
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -67487,7 +67514,7 @@ async function openNamedInput(abs2, name2) {
     }
   }
   const pipe2 = new import_node_net3.Socket({ fd: fd2, readable: true, writable: false });
-  return import_node_stream.Readable.from(
+  return Readable.from(
     (async function* () {
       if (first) yield first;
       for await (const chunk of pipe2) yield chunk;
@@ -67697,14 +67724,15 @@ function itemSize(item) {
 }
 async function scan(opts) {
   const t0 = performance.now();
+  await prepareRegexEngine();
   const warnings = [];
   const warn = (m) => {
     warnings.push(m);
     opts.onWarning?.(m);
   };
   const policy = opts.policy;
-  const ignore = pathMatcher(policy.ignorePaths);
-  const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
+  const ignore = await globMatcher(policy.ignorePaths);
+  const ignoreDir = await globMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
   const skips = { symlink: 0, special: 0 };
@@ -71314,6 +71342,7 @@ function selectSource(opts) {
   }
 }
 async function runScanJob(opts) {
+  await prepareRegexEngine();
   const plan = selectSource(opts);
   if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
@@ -71656,7 +71685,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 var import_node_crypto15 = __toESM(require_node_crypto(), 1);
 var import_promises10 = __toESM(require_promises(), 1);
 var import_node_path16 = __toESM(require_node_path(), 1);
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
+var import_picomatch = __toESM(require_picomatch2(), 1);
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
@@ -71696,10 +71725,10 @@ async function matchPaths(patterns, ws) {
   const include = patterns.filter((p) => !p.startsWith("!"));
   const exclude = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   if (!include.length) return [];
-  const included = (0, import_picomatch2.default)(include);
-  const excluded = exclude.length ? (0, import_picomatch2.default)(exclude) : () => false;
+  const included = (0, import_picomatch.default)(include);
+  const excluded = exclude.length ? (0, import_picomatch.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
-  for (const base of new Set(include.map((p) => import_picomatch2.default.scan(p).base))) {
+  for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = (0, import_node_path16.resolve)(ws, base);
     const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {

@@ -2,7 +2,6 @@
 // the files plus the present artifacts the manifest will vouch for (unless `--no-scan`); findings and conflicts end
 // in a ReleaseCheckError (exit 1). The action's counterpart is src/action/pre-sign.ts; both call the same libraries.
 import { dirname, join } from 'node:path';
-import { describeArtifactFindings, scanArtifacts } from '../scan/artifacts.ts';
 import { displayPath, printable } from '../shared/escape.ts';
 import type { ManifestEntry } from '../sign/manifest.ts';
 import { findFragments, type MergedManifest, MergeError, manifestEntriesWith, mergeFragments } from '../sign/merge.ts';
@@ -43,6 +42,8 @@ export function cliReleaseHooks(options: CliReleaseOptions) {
       }
       const present = merged ? merged.verified.map((n) => join(manifestDir, ...n.split('/'))) : [];
       if (!options.scan || files.length + present.length === 0) return;
+      // The scanner (rules, engine) is loaded only when signing scans: `--no-scan` starts without it.
+      const { describeArtifactFindings, scanArtifacts } = await import('../scan/artifacts.ts');
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

@@ -517,7 +517,7 @@ export class ScanEngine {
     const pf = this.prefilter;
     const count = pf.findHits(view);
     const hits = pf.hits;
-    const outputs = pf.outputs;
+    const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
     const kwRules = this.keywordRules;
     const rules = this.rules;
@@ -529,9 +529,9 @@ export class ScanEngine {
     let lineEnd = 0;
     for (let h = 0; h < count; h++) {
       const he = hits[2 * h]!;
-      const out = outputs[hits[2 * h + 1]!]!;
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k]!;
+      const state = hits[2 * h + 1]!;
+      for (let k = outStart[state]!; k < outStart[state + 1]!; k++) {
+        const kw = outIds[k]!;
         const hs = he - kwLen[kw]!;
         if (hs < lineStart || hs >= lineEnd) {
           lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;

@@ -36,7 +36,7 @@ const PLACEHOLDER_SHAPES: RegExp[] = [
   /%\([^)]*\)s/, // %(name)s
   /\byour[_-]/i, // your_api_key
   /^your/i,
-  /\.\.\.|…/, // elided values
+  /\.\.\.|\u2026/, // elided values (... or the ellipsis character)
 ];
 
 /** Template variables and obvious stand-ins: `xxxx`, `<...>`, `${...}`, `{{ ... }}`, `%(...)s`, `changeme`, `example`, `your_...`, `dummy`, `redacted`, `****`. */

@@ -3,7 +3,9 @@
 import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
 import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
-import { type ItemPolicy, mayBeArchive, pathMatcher, scanItem } from './item.ts';
+import { globMatcher } from './glob.ts';
+import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
+import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
 import {
   defaultThreads,
@@ -95,14 +97,15 @@ function itemSize(item: ScanItem): number {
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const t0 = performance.now();
+  await prepareRegexEngine();
   const warnings: string[] = [];
   const warn = (m: string) => {
     warnings.push(m);
     opts.onWarning?.(m);
   };
   const policy = opts.policy;
-  const ignore = pathMatcher(policy.ignorePaths);
-  const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
+  const ignore = await globMatcher(policy.ignorePaths);
+  const ignoreDir = await globMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats: EngineStats = emptyEngineStats();
   let skippedLarge = 0;
   const skips = { symlink: 0, special: 0 };

@@ -3,7 +3,6 @@
 // anything else goes to the engine as it is. The workers call this, and so does scan()'s inline path, so the main
 // thread only lists files: reading, inflating and matching all run where the scanning runs.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import picomatch from 'picomatch';
 import { ARCHIVE_NAME, type ArchiveLimits, archiveItems, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './archive.ts';
 import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';
 import { releaseBuffer } from './release.ts';
@@ -18,12 +17,6 @@ export interface ItemPolicy {
   maxFileSize: number;
   /** The policy's ignore globs, applied to archive entries (`outer.zip!inner/path`) as to files. */
   ignore: (path: string) => boolean;
-}
-
-/** picomatch over the policy's globs (dot files included); never matches without globs. */
-export function pathMatcher(globs: readonly string[]): (path: string) => boolean {
-  if (globs.length === 0) return () => false;
-  return picomatch(globs as string[], { dot: true });
 }
 
 /** Whether a file of this name and size goes to scanItem even when it is over the max file size. */

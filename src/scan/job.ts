@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { applyBaseline, type Baseline, loadBaseline } from './baseline.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { prepareRegexEngine } from './regex/index.ts';
 import { baseSource, type ConfigSource, ConfigSourceError, worktreeSource } from './config-source.ts';
 import { type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
 import { scan } from './index.ts';
@@ -170,6 +171,7 @@ export function selectSource(
 }
 
 export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
+  await prepareRegexEngine();
   const plan = selectSource(opts);
   // A work tree or a git range is usually worth the workers: they start loading now, beside the config, the git
   // calls and the listing, instead of after them (workers.ts). A scan that turns out small ends them unused.

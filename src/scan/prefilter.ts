@@ -8,90 +8,116 @@
 // bound by the latency of the dependent table loads, and WebAssembly's loads make it ~1.6x faster than the same
 // loop in JS (measured: 505 vs 310 MiB/s on the bench corpus, 375 keywords). Plain JS is the fallback.
 
+const WASM_AFTER = 1024 * 1024;
+
 export class KeywordPrefilter {
   /** Keyword bytes (lowercase), by keyword id. */
   readonly keywords: Buffer[];
-  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   readonly classOf: Uint8Array;
   /** Columns per row of `delta`. */
   readonly classes: number;
-  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
+  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
   readonly delta: Int32Array;
-  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
-  readonly outputs: Int32Array[];
+  /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
+  readonly outIds: Int32Array;
+  readonly outStart: Int32Array;
   readonly states: number;
 
+  // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
+  // before the JIT has warmed up, so it is start-up time.
   constructor(keywords: readonly string[]) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
     // Lowercased UTF-8 never holds A-Z, 0xC0, 0xC1 or 0xF5-0xFF: at most 217 byte values, so class ids fit a byte.
     const classOf = new Uint8Array(256);
     let classes = 1;
-    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    let maxStates = 1;
+    for (const kw of this.keywords) {
+      maxStates += kw.length;
+      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    }
     for (let b = 0x41; b <= 0x5a; b++) classOf[b] = classOf[b + 32]!;
-    // Trie, over classes.
-    const gotoMaps: Array<Map<number, number>> = [new Map()];
-    const own: number[][] = [[]];
+    // Trie, written straight into the table: an entry is the child's row offset (state * classes), 0 for no edge
+    // (the root is never a child). `own[s]` is the keyword ending at s, -1 for none (keywords are distinct).
+    let delta = new Int32Array(maxStates * classes);
+    const own = new Int32Array(maxStates).fill(-1);
+    let n = 1;
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
-      let s = 0;
+      let row = 0;
       for (const b of kw) {
-        const c = classOf[b]!;
-        let next = gotoMaps[s]!.get(c);
-        if (next === undefined) {
-          next = gotoMaps.length;
-          gotoMaps.push(new Map());
-          own.push([]);
-          gotoMaps[s]!.set(c, next);
-        }
-        s = next;
+        const at = row + classOf[b]!;
+        if (delta[at] === 0) delta[at] = n++ * classes;
+        row = delta[at]!;
       }
-      own[s]!.push(id);
+      if (own[row / classes] === -1) own[row / classes] = id;
     });
-    const n = gotoMaps.length;
-    const delta = new Int32Array(n * classes);
+    delta = delta.slice(0, n * classes);
+    // BFS: a missing edge takes the failure state's (complete already: shallower); a child's failure state is the
+    // target of the same edge from its parent's failure state. A state ends a keyword if it or its failure chain
+    // does, so each edge gets its sign as it is written (no second pass over the table).
     const fail = new Int32Array(n);
-    const outputs: Int32Array[] = new Array(n);
-    const outLists: number[][] = own.map((o) => o.slice());
-    // Whether a state ends a keyword (its own or one of its failure chain's): known as soon as its failure link is,
-    // so each entry gets its sign as it is written (no second pass over the table).
     const ends = new Uint8Array(n);
-    // BFS: a state's row starts as a copy of its failure state's row (already complete: shallower), then its own
-    // trie edges override it.
-    const order: number[] = [0];
-    for (let head = 0; head < order.length; head++) {
+    const order = new Int32Array(n);
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
       const s = order[head]!;
       const row = s * classes;
-      if (s !== 0) delta.copyWithin(row, fail[s]! * classes, fail[s]! * classes + classes);
-      for (const [c, g] of gotoMaps[s]!) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s]! * classes + c]!) / classes;
+      const failRow = fail[s]! * classes;
+      for (let c = 0; c < classes; c++) {
+        const child = delta[row + c]!;
+        if (child === 0) {
+          if (s !== 0) delta[row + c] = delta[failRow + c]!;
+          continue;
+        }
+        const g = child / classes;
+        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]!) / classes;
         fail[g] = f;
-        ends[g] = own[g]!.length > 0 || ends[f] ? 1 : 0;
-        order.push(g);
-        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
+        ends[g] = own[g]! >= 0 || ends[f] ? 1 : 0;
+        order[tail++] = g;
+        if (ends[g]) delta[row + c] = -child;
       }
     }
-    // Outputs inherit along failure links (BFS order guarantees the fail state is complete first).
-    for (const s of order) {
-      if (s !== 0) for (const id of outLists[fail[s]!]!) outLists[s]!.push(id);
-      outputs[s] = Int32Array.from(outLists[s]!);
+    // Outputs: a state's own keyword, then its failure state's outputs (complete first: BFS order).
+    const count = new Int32Array(n);
+    for (let i = 1; i < n; i++) {
+      const s = order[i]!;
+      count[s] = (own[s]! >= 0 ? 1 : 0) + count[fail[s]!]!;
+    }
+    const outStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) outStart[s + 1] = outStart[s]! + count[s]!;
+    const outIds = new Int32Array(outStart[n]!);
+    for (let i = 1; i < n; i++) {
+      const s = order[i]!;
+      let at = outStart[s]!;
+      if (own[s]! >= 0) outIds[at++] = own[s]!;
+      outIds.copyWithin(at, outStart[fail[s]!]!, outStart[fail[s]! + 1]!);
     }
     this.classOf = classOf;
     this.classes = classes;
     this.states = n;
     this.delta = delta;
-    this.outputs = outputs;
+    this.outIds = outIds;
+    this.outStart = outStart;
   }
 
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits: Int32Array = new Int32Array(1024);
   private wasm: WasmScanner | undefined | null;
+  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  private scannedInJs = 0;
 
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
-   * there are `outputs[state]`.
+   * there are `outIds[outStart[state] .. outStart[state + 1])`.
    */
   findHits(input: Uint8Array): number {
-    if (this.wasm === undefined) this.wasm = WasmScanner.create(this);
+    // Setting up WebAssembly (module, memory, a copy of the table) costs ~10 ms, more than the JS loop spends on a
+    // MiB: a scan of a few small files (a pre-commit hook) never pays it, a large scan switches after its first MiB.
+    if (this.wasm === undefined) {
+      this.scannedInJs += input.length;
+      if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
+    }
     if (this.wasm) return this.wasm.findHits(input, this);
     const { delta, classOf, classes } = this;
     let hits = this.hits;
@@ -123,10 +149,10 @@ export class KeywordPrefilter {
   /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
   scan(input: Uint8Array, onHit: (keyword: number, end: number) => void, start = 0, end = input.length): void {
     const n = this.findHits(input.subarray(start, end));
-    const hits = this.hits;
+    const { hits, outIds, outStart } = this;
     for (let h = 0; h < n; h++) {
-      const out = this.outputs[hits[2 * h + 1]!]!;
-      for (let k = 0; k < out.length; k++) onHit(out[k]!, start + hits[2 * h]!);
+      const state = hits[2 * h + 1]!;
+      for (let k = outStart[state]!; k < outStart[state + 1]!; k++) onHit(outIds[k]!, start + hits[2 * h]!);
     }
   }
 

@@ -4,11 +4,16 @@
 // (pool.ts prestartWorkers), as the first message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
-import { type ItemPolicy, pathMatcher, scanItem } from './item.ts';
+import { globMatcher } from './glob.ts';
+import { type ItemPolicy, scanItem } from './item.ts';
+import { prepareRegexEngine } from './regex/index.ts';
 import { type PoolInit, rulesFromWire, type WireBatch, type WireInit, type WireItem, type WireResult } from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
 
-function start(init: PoolInit): void {
+// A worker started ahead of its scan loads the regex engine while it waits for the policy.
+await prepareRegexEngine();
+
+async function start(init: PoolInit): Promise<void> {
   const initWarnings: string[] = [];
   const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
   const engine = new ScanEngine(
@@ -24,14 +29,15 @@ function start(init: PoolInit): void {
     archives: init.items.archives,
     limits: init.items.limits,
     maxFileSize: init.items.maxFileSize,
-    ignore: pathMatcher(init.items.ignorePaths),
+    ignore: await globMatcher(init.items.ignorePaths),
   };
   parentPort!.on('message', (batch: WireBatch) => parentPort!.postMessage(scanBatch(engine, itemPolicy, batch)));
   parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 }
 
-if (workerData) start(workerData as PoolInit);
-else parentPort!.once('message', (m: WireInit) => start(m.init));
+// A failure to start rejects: an uncaught error that ends the worker, which the pool reports.
+if (workerData) await start(workerData as PoolInit);
+else parentPort!.once('message', (m: WireInit) => void start(m.init));
 
 function fromWire(w: WireItem): ScanItem {
   const source: ScanItem['source'] =

@@ -6,7 +6,8 @@ import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { emptyEngineStats, ScanEngine } from '../../src/scan/engine.ts';
 import { scan } from '../../src/scan/index.ts';
-import { type ItemPolicy, pathMatcher, scanItem } from '../../src/scan/item.ts';
+import { globMatcher } from '../../src/scan/glob.ts';
+import { type ItemPolicy, scanItem } from '../../src/scan/item.ts';
 import type { ScanPolicy } from '../../src/scan/policy.ts';
 
 function tar(files: Array<{ name: string; data: Buffer }>): Buffer {
@@ -66,6 +67,8 @@ function bundle(): Buffer {
   );
 }
 
+const fixturesDir = await globMatcher(['**/fixtures/**']);
+
 describe('scanItem: archives are opened where the item is scanned', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jit-item-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +76,7 @@ describe('scanItem: archives are opened where the item is scanned', () => {
     archives: true,
     limits: {},
     maxFileSize: 2048,
-    ignore: pathMatcher(['**/fixtures/**']),
+    ignore: fixturesDir,
   };
   const engine = new ScanEngine({ rules: [rule], allowRegexes: [], stopwords: [] });
 

@@ -9,7 +9,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { nativeAddonName } from '../../src/scan/regex/native.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { elfInterpreter, nativeAddonName } from '../../src/scan/regex/native.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NATIVE = join(ROOT, 'dist', 'native');
@@ -17,7 +19,8 @@ const shipped = existsSync(NATIVE) ? readdirSync(NATIVE).filter((f) => f.endsWit
 
 /** Loads the engine from the sources and matches with it: prints `<engine> <match index>`. */
 const PROBE = `
-const { loadRegexEngine } = await import(${JSON.stringify(join(ROOT, 'src/scan/regex/index.ts'))});
+const { loadRegexEngine, prepareRegexEngine } = await import(${JSON.stringify(join(ROOT, 'src/scan/regex/index.ts'))});
+await prepareRegexEngine();
 const warnings = [];
 const re = loadRegexEngine((m) => warnings.push(m));
 const spans = re.compile('k(e+)y').matchAll(Buffer.from('a keeey'));
@@ -86,5 +89,64 @@ describe('native RE2 where users are', () => {
     assert.equal(r.status, 0, r.stderr);
     // The npm package's own build may still load (CLI installs); otherwise re2js with the warning.
     assert.match(r.stdout.trim(), /^(re2 2 3-6 0 false|re2js 2 3-6 0 true)$/);
+  });
+});
+
+describe('libc detection from the ELF program interpreter (no diagnostic report at start-up)', () => {
+  /** A minimal ELF64 little-endian header with one PT_INTERP program header naming `interp`. */
+  function elf(interp: string, patch?: (b: Buffer) => void): Buffer {
+    const b = Buffer.alloc(256);
+    b.writeUInt32BE(0x7f454c46, 0);
+    b[4] = 2; // 64-bit
+    b[5] = 1; // little-endian
+    b.writeBigUInt64LE(64n, 0x20); // e_phoff
+    b.writeUInt16LE(56, 0x36); // e_phentsize
+    b.writeUInt16LE(1, 0x38); // e_phnum
+    b.writeUInt32LE(3, 64); // PT_INTERP
+    b.writeBigUInt64LE(160n, 64 + 0x08); // p_offset
+    b.writeBigUInt64LE(BigInt(interp.length + 1), 64 + 0x20); // p_filesz, with its NUL
+    b.write(`${interp}\0`, 160, 'latin1');
+    patch?.(b);
+    return b;
+  }
+
+  it('reads the interpreter of this Node (glibc here) and of musl and hostile binaries', () => {
+    assert.match(elfInterpreter(process.execPath) ?? '', /ld-linux/);
+    assert.match(nativeAddonName(), /-glibc-abi\d+\.node$/);
+    const dir = mkdtempSync(join(tmpdir(), 'jit-elf-'));
+    try {
+      const at = (name: string, bytes: Buffer) => {
+        writeFileSync(join(dir, name), bytes);
+        return elfInterpreter(join(dir, name));
+      };
+      assert.equal(at('musl', elf('/lib/ld-musl-x86_64.so.1')), '/lib/ld-musl-x86_64.so.1');
+      assert.equal(at('text', Buffer.from('#!/bin/sh\necho hi\n')), undefined);
+      assert.equal(at('short', elf('/lib/ld-musl-x86_64.so.1').subarray(0, 40)), undefined);
+      // Program headers said to lie beyond what was read, or an ELF32 / big-endian header: not trusted.
+      assert.equal(
+        at(
+          'far',
+          elf('/x', (b) => b.writeBigUInt64LE(1n << 40n, 0x20)),
+        ),
+        undefined,
+      );
+      assert.equal(
+        at(
+          'elf32',
+          elf('/x', (b) => (b[4] = 1)),
+        ),
+        undefined,
+      );
+      assert.equal(
+        at(
+          'be',
+          elf('/x', (b) => (b[5] = 2)),
+        ),
+        undefined,
+      );
+      assert.equal(elfInterpreter(join(dir, 'missing')), undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

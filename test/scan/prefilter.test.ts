@@ -64,6 +64,7 @@ describe('WebAssembly and JS loops', () => {
   it('agree on hits for inputs of every length and alignment, and across buffer growth and many hits', () => {
     const kws = ['ghp_', 'token', 'api', 'pi_k', 'http', 'begin rsa private key', 'é'];
     const wasm = new KeywordPrefilter(kws);
+    assert.equal(wasm.usesWasm, true);
     const js = new KeywordPrefilter(kws);
     js.disableWasm();
     assert.equal(js.usesWasm, false);
@@ -76,5 +77,22 @@ describe('WebAssembly and JS loops', () => {
       assert.equal(a, b, `length ${len}`);
       assert.deepEqual(ha, Array.from(js.hits.subarray(0, 2 * b)), `length ${len}`);
     }
+  });
+
+  it('start in JS and switch to WebAssembly after the first MiB, with the same hits across the switch', () => {
+    const kws = ['ghp_', 'token', 'api'];
+    const pf = new KeywordPrefilter(kws);
+    const js = new KeywordPrefilter(kws);
+    js.disableWasm();
+    const text = Buffer.from('token=ghp_x api\n'.repeat(20_000)); // 320 KB
+    const seen: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const a = pf.findHits(text);
+      const b = js.findHits(text);
+      assert.equal(a, 60_000);
+      assert.ok(Buffer.from(pf.hits.buffer, 0, 8 * a).equals(Buffer.from(js.hits.buffer, 0, 8 * b)), `round ${round}`);
+      seen.push((pf as unknown as { wasm: unknown }).wasm ? 1 : 0);
+    }
+    assert.deepEqual(seen, [0, 0, 0, 1, 1, 1]);
   });
 });

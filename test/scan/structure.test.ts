@@ -450,9 +450,23 @@ describe('generic secret heuristics', () => {
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
   });
+  it('keeps random hex of 20 to 32 characters, whose measured entropy is often under 3.5 bits', () => {
+    let kept = 0;
+    for (let i = 0; i < 200; i++) {
+      for (const n of [20, 24, 32, 40])
+        kept += Number(validateGenericSecret(fx(`hex-${i}-${n}`, n, '0123456789abcdef')) === 'unknown');
+    }
+    assert.ok(kept >= 585, `${kept} of 600 kept`); // a few measure under 3 bits or hold runs like 1234 (40: a git SHA)
+    // Hex that starts like a binary or octal literal is not one.
+    assert.equal(validateGenericSecret('0b4f3be9f1c8994615604177ffbd5bd7'), 'unknown');
+    assert.equal(validateGenericSecret('0o8f3be9f1c8994615604177ffbd5bd7'), 'unknown');
+  });
   it('drops placeholders, references, identifiers, paths, URLs, UUIDs, git SHAs, numbers and owned prefixes', () => {
     const drop = [
       'changeme',
+      '-0x3f879678abcdef',
+      '0b1010101010101010',
+      '0o7557557557',
       'process.env.API_KEY',
       'settings.SECRET_KEY',
       'DATABASE_PASSWORD',

@@ -12,6 +12,7 @@ import {
   inSyntaxes,
   validateAdyenKey,
 } from '../validate/structure.ts';
+import { lazyExamples } from './examples.ts';
 
 const stripe = (kind: string, mode: string, seed: string, n = 99) => `${kind}_${mode}_${fx(seed, n)}`;
 const skLive = stripe('sk', 'live', 'st1');
@@ -51,7 +52,7 @@ export const commerceRules: Rule[] = [
     help:
       'A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it ' +
       'in the Dashboard (Developers → API keys → Roll key) and move it to a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('STRIPE_SECRET_KEY', skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
       fp: [
         'STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx',
@@ -60,7 +61,7 @@ export const commerceRules: Rule[] = [
         `stripe_key: "sk_live_${fx('stf3', 20)}"`,
         'stripe:\n  secret_key: ${STRIPE_SECRET_KEY}',
       ],
-    },
+    })),
   },
   {
     id: 'stripe-live-restricted-key',
@@ -72,10 +73,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. ' +
       'Roll or delete it in the Dashboard (Developers → API keys).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('STRIPE_RESTRICTED_KEY', rkLive)],
       fp: ['STRIPE_RESTRICTED_KEY=rk_live_...', `work_live_${fx('rkf', 30)}`, `rk_live_${fx('rkf2', 10)}`],
-    },
+    })),
   },
   {
     id: 'stripe-test-key',
@@ -87,7 +88,7 @@ export const commerceRules: Rule[] = [
     help:
       'A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and ' +
       'reveals the account. Roll it in the Dashboard if the repository is public.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('STRIPE_TEST_KEY', skTest), `stripe.api_key = "${rkTest}"`],
       fp: [
         'STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx',
@@ -95,7 +96,7 @@ export const commerceRules: Rule[] = [
         `def task_test_${fx('stt2', 30)}(): pass`,
         'STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key',
       ],
-    },
+    })),
   },
   {
     id: 'webhook-signing-secret',
@@ -107,14 +108,14 @@ export const commerceRules: Rule[] = [
     help:
       'A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge ' +
       'webhook events your endpoint will trust. Roll the endpoint’s secret in the provider’s dashboard.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('STRIPE_WEBHOOK_SECRET', whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
       fp: [
         'STRIPE_WEBHOOK_SECRET=whsec_...',
         `endpoint_secret = 'whsec_${fx('whf', 20)}'`,
         'whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       ],
-    },
+    })),
   },
   {
     id: 'shopify-access-token',
@@ -126,14 +127,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Shopify Admin API access token (`shpat_`): store data and orders with the app’s scopes. Uninstall and ' +
       'reinstall the app (or rotate the token in the app’s API credentials) to revoke it.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SHOPIFY_ACCESS_TOKEN', shop('shpat', 'sh1'))],
       fp: [
         'SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         `shpat_${fx('shf', 32, A.lowerAlnum)}`,
         `shpat_${fx('shf2', 31, A.hex)}`,
       ],
-    },
+    })),
   },
   {
     id: 'shopify-custom-app-token',
@@ -145,10 +146,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the ' +
       'Shopify admin to revoke it.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SHOPIFY_CUSTOM_APP_TOKEN', shop('shpca', 'sh2'))],
       fp: ['SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>', `shpca_${fx('shf3', 20, A.hex)}`],
-    },
+    })),
   },
   {
     id: 'shopify-private-app-token',
@@ -160,10 +161,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its ' +
       'password in the Shopify admin.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SHOPIFY_PASSWORD', shop('shppa', 'sh3'))],
       fp: ['SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}', `shppa_${fx('shf4', 32, A.lowerAlnum)}`],
-    },
+    })),
   },
   {
     id: 'shopify-shared-secret',
@@ -175,10 +176,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge ' +
       'requests to your app. Rotate the client secret in the Partner Dashboard.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SHOPIFY_API_SECRET', shop('shpss', 'sh4'))],
       fp: ['SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', `shpss_${fx('shf5', 16, A.hex)}`],
-    },
+    })),
   },
   {
     id: 'square-access-token',
@@ -190,14 +191,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog ' +
       'access. Revoke it in the Developer Dashboard (Credentials → Replace) or through the OAuth revoke endpoint.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SQUARE_ACCESS_TOKEN', squareToken)],
       fp: [
         'SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         `square_token: "EAAA${fx('sqf', 40, A.base64url)}"`,
         `facebook_token: "EAAB${fx('sqf2', 60, A.base64url)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'square-legacy-access-token',
@@ -209,10 +210,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current ' +
       'OAuth or personal access token.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SQUARE_TOKEN', squareLegacy)],
       fp: ['SQUARE_TOKEN=sq0atp-<token>', `sq0atp-${fx('sqf3', 10, A.base64url)}`],
-    },
+    })),
   },
   {
     id: 'square-oauth-secret',
@@ -224,13 +225,13 @@ export const commerceRules: Rule[] = [
     help:
       'A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. ' +
       'Replace it in the Developer Dashboard (OAuth → Replace secret).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SQUARE_APP_SECRET', squareSecret)],
       fp: [
         'SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         `sq0csp-${fx('sqf4', 20, A.base64url)}`,
       ],
-    },
+    })),
   },
   {
     id: 'braintree-access-token',
@@ -242,13 +243,13 @@ export const commerceRules: Rule[] = [
     help:
       'A Braintree (PayPal) production access token (`access_token$production$…`): live payment API access. ' +
       'Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('BRAINTREE_ACCESS_TOKEN', btProd)],
       fp: [
         'BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>',
         `access_token$production$${fx('btf', 16, A.lowerAlnum)}$${fx('btf2', 20, A.hex)}`,
       ],
-    },
+    })),
   },
   {
     id: 'braintree-sandbox-access-token',
@@ -260,13 +261,13 @@ export const commerceRules: Rule[] = [
     help:
       'A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in ' +
       'the sandbox Control Panel if the repository is public.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('BRAINTREE_SANDBOX_TOKEN', btSandbox)],
       fp: [
         'BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>',
         `access_token$sandbox$${fx('btf3', 10, A.lowerAlnum)}$${fx('btf4', 32, A.hex)}`,
       ],
-    },
+    })),
   },
   {
     id: 'braintree-private-key',
@@ -278,14 +279,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Braintree API private key (32 hex, named as Braintree’s): with the public key and merchant id it has ' +
       'full gateway access. Delete the API key in the Control Panel (Settings → API) and generate a new pair.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('BRAINTREE_PRIVATE_KEY', btPrivate)],
       fp: [
         'BRAINTREE_PRIVATE_KEY=use_your_private_key',
         `BRAINTREE_PUBLIC_KEY=${fx('btf5', 16, A.lowerAlnum)}`,
         'braintree_private_key: "${BT_PRIVATE_KEY}"',
       ],
-    },
+    })),
   },
   {
     id: 'paypal-client-secret',
@@ -297,14 +298,14 @@ export const commerceRules: Rule[] = [
     help:
       'A PayPal REST API app secret (80 characters, named as PayPal’s): with the client id it obtains OAuth ' +
       'tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PAYPAL_CLIENT_SECRET', paypalSecret)],
       fp: [
         'PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>',
         `PAYPAL_CLIENT_ID=A${fx('ppf', 79, A.base64url)}`,
         `paypal_secret: "${fx('ppf2', 40, A.base64url)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'adyen-api-key',
@@ -317,14 +318,14 @@ export const commerceRules: Rule[] = [
       'An Adyen API key (`AQE…-<base64>=-…`): payment and management API access for its company or merchant ' +
       'account. Reported only when both base64 segments decode. Generate a new key for the API credential in the ' +
       'Customer Area and delete the old one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('ADYEN_API_KEY', adyenFull), `x-api-key: ${adyen}`],
       fp: [
         'ADYEN_API_KEY=AQE_YOUR_API_KEY',
         `adyen_api_key: "AQE${fx('adf', 60, A.base62)}-${fx('adf2', 20)}"`,
         `data: "AQEB${fx('adf3', 40, A.base62)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'plaid-access-token',
@@ -336,14 +337,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account’s data. Rotate it ' +
       'with `/item/access_token/invalidate` or remove the Item with `/item/remove`.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PLAID_ACCESS_TOKEN', plaidAccess)],
       fp: [
         `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid('plf')}`,
         'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
         'access-production-<item-token>',
       ],
-    },
+    })),
   },
   {
     id: 'plaid-secret',
@@ -355,14 +356,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Plaid API secret (30 hex, named as Plaid’s): with the client id it calls the Plaid API for every linked ' +
       'Item. Rotate it in the Plaid Dashboard (Team Settings → Keys).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PLAID_SECRET', plaidSecret)],
       fp: [
         'PLAID_SECRET=your-plaid-secret',
         `PLAID_CLIENT_ID=${fx('plf2', 24, A.hex)}`,
         'plaid_secret: "000000000000000000000000000000"',
       ],
-    },
+    })),
   },
   {
     id: 'flutterwave-secret-key',
@@ -374,10 +375,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Flutterwave live secret key (`FLWSECK-…-X`): live payments and transfers. Regenerate the API keys in the ' +
       'Flutterwave dashboard (Settings → API).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('FLW_SECRET_KEY', flwLive)],
       fp: ['FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X', `FLWPUBK-${fx('fwf', 32, A.hex)}-X`],
-    },
+    })),
   },
   {
     id: 'flutterwave-test-secret-key',
@@ -389,10 +390,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. ' +
       'Regenerate the test keys if the repository is public.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('FLW_TEST_SECRET_KEY', flwTest)],
       fp: ['FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X', `FLWPUBK_TEST-${fx('fwf2', 32, A.hex)}-X`],
-    },
+    })),
   },
   {
     id: 'razorpay-key-secret',
@@ -404,14 +405,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Razorpay API key secret (24 characters, named as Razorpay’s): with the `rzp_` key id it has payment API ' +
       'access. Regenerate the key in the Razorpay Dashboard (Account & Settings → API Keys).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('RAZORPAY_KEY_SECRET', razorpaySecret)],
       fp: [
         'RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET',
         `RAZORPAY_KEY_ID=rzp_live_${fx('rzf', 14)}`,
         'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"',
       ],
-    },
+    })),
   },
   {
     id: 'paddle-api-key',
@@ -423,14 +424,14 @@ export const commerceRules: Rule[] = [
     help:
       'A Paddle Billing live API key (`pdl_live_apikey_…`): live transactions, subscriptions and customers, within ' +
       'its permissions. Revoke it under Developer Tools → Authentication in the Paddle dashboard and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PADDLE_API_KEY', paddle), `Authorization: Bearer ${paddle}`],
       fp: [
         'PADDLE_API_KEY=pdl_live_apikey_<key>',
         `pdl_live_apikey_${fx('pdf', 26, A.lowerAlnum)}`,
         `PADDLE_API_KEY=${paddleSandbox}`,
       ],
-    },
+    })),
   },
   {
     id: 'paddle-sandbox-api-key',
@@ -442,10 +443,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Paddle Billing sandbox API key (`pdl_sdbx_apikey_…`): no real money, but it exposes the sandbox account. ' +
       'Revoke it in the sandbox dashboard if the repository is public.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PADDLE_SANDBOX_API_KEY', paddleSandbox)],
       fp: ['PADDLE_API_KEY=pdl_sdbx_apikey_...', `PADDLE_API_KEY=${paddle.slice(0, -4)}`],
-    },
+    })),
   },
   {
     id: 'mollie-api-key',
@@ -457,10 +458,10 @@ export const commerceRules: Rule[] = [
     help:
       'A Mollie live API key (`live_` + 30 characters, named as Mollie’s): live payments and refunds. Reset it in ' +
       'the Mollie Dashboard (Developers → API keys).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('MOLLIE_API_KEY', mollie)],
       fp: [`MOLLIE_API_KEY=test_${fx('mlf', 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"'],
-    },
+    })),
   },
   {
     id: 'gocardless-access-token',
@@ -472,9 +473,9 @@ export const commerceRules: Rule[] = [
     help:
       'A GoCardless live access token (`live_` + 40 characters, named as GoCardless’s): Direct Debit mandates and ' +
       'payments. Revoke it in the GoCardless Dashboard (Developers → Access tokens).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('GOCARDLESS_ACCESS_TOKEN', gocardless)],
       fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx('gcf', 40, A.base64url)}`, 'gocardless_token: "live_<token>"'],
-    },
+    })),
   },
 ];

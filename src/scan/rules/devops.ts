@@ -3,7 +3,7 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
-import { ASSIGN } from './syntax.ts';
+import { ASSIGN, TOKEN_END } from './syntax.ts';
 import {
   ALPHABETS,
   corrupt,
@@ -17,6 +17,7 @@ import {
   validateBase64JsonPayload,
   validateGrafanaServiceAccountToken,
 } from '../validate/checksum.ts';
+import { lazyExamples } from './examples.ts';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 const UUIDL = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -55,7 +56,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: 'A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('VAULT_TOKEN', `hvs.${b64url('hvs-a', 24)}`),
         yaml('token', `hvs.CAESI${b64url('hvs-b', 90)}`),
@@ -66,7 +67,7 @@ export const devopsRules: Rule[] = [
         yaml('token', `hvs.${b64url('hvs-s', 12)}`),
         json('path', `ahvs.${b64url('hvs-e', 24)}`),
       ],
-    },
+    })),
   },
   {
     id: 'vault-batch-token',
@@ -76,23 +77,23 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: 'A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('VAULT_TOKEN', `hvb.AAAAAQ${b64url('hvb-a', 140)}`),
         json('client_token', `hvb.AAAAAQ${b64url('hvb-b', 140)}`),
       ],
       fp: [env('VAULT_TOKEN', `hvb.${b64url('hvb-s', 40)}`), yaml('token', `hvb.${'A'.repeat(120)}`)],
-    },
+    })),
   },
   {
     id: 'vault-legacy-token',
     title: 'HashiCorp Vault token (pre-1.10 format)',
     severity: 'medium',
     keywords: ['vault_token', 'vaulttoken', 'x-vault-token'],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: 'A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('VAULT_TOKEN', `s.${fake('vl-a', 24)}`),
         yaml('vault_token', `s.${fake('vl-b', 24)}`),
@@ -103,7 +104,7 @@ export const devopsRules: Rule[] = [
         yaml('vault_token', `s.${fake('vl-s', 12)}`),
         env('VAULT_ADDR', 'https://vault.acme.test'),
       ],
-    },
+    })),
   },
   {
     id: 'terraform-cloud-token',
@@ -113,7 +114,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: 'A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings → API tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('TF_TOKEN_app_terraform_io', terraform('tf-a')),
         `credentials "app.terraform.io" {\n  token = "${terraform('tf-b')}"\n}`,
@@ -123,7 +124,7 @@ export const devopsRules: Rule[] = [
         env('TF_TOKEN_app_terraform_io', `${fake('tf-s', 14)}.atlasv1.${b64url('tf-s2', 30)}`),
         yaml('token', `${'x'.repeat(14)}.atlasv1.${'x'.repeat(67)}`),
       ],
-    },
+    })),
   },
   {
     id: 'doppler-personal-token',
@@ -133,14 +134,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: 'A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('doppler_token', `dp.pt.${fake('dpt-a', 43)}`, `dp.ct.${fake('dpt-b', 43)}`),
       fp: [
         env('DOPPLER_TOKEN', `dp.pt.${'x'.repeat(43)}`),
         yaml('doppler_token', `dp.pt.${fake('dpt-s', 20)}`),
         json('doppler_token', syntax.ref('DOPPLER_TOKEN')),
       ],
-    },
+    })),
   },
   {
     id: 'doppler-service-token',
@@ -150,14 +151,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config → Access, or the service account's tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('DOPPLER_TOKEN', `dp.st.prd.${fake('dps-a', 43)}`),
         yaml('doppler_token', `dp.st.${fake('dps-b', 43)}`),
         json('token', `dp.sa.${fake('dps-c', 43)}`),
       ],
       fp: [env('DOPPLER_TOKEN', `dp.st.prd.${'x'.repeat(43)}`), yaml('doppler_token', `dp.st.${fake('dps-s', 16)}`)],
-    },
+    })),
   },
   {
     id: 'onepassword-service-account-token',
@@ -169,10 +170,10 @@ export const devopsRules: Rule[] = [
     validate: jsonAfter('ops_'),
     requireValid: true,
     help: 'A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer → Service accounts. It must decode to a JSON payload; one that does not is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('OP_SERVICE_ACCOUNT_TOKEN', onePassword('op-a')), yaml('op_token', onePassword('op-b'))],
       fp: [env('OP_SERVICE_ACCOUNT_TOKEN', `ops_eyJ${b64('op-x', 300)}`), yaml('op_token', 'ops_eyJhbGciOiJIUzI1NiJ9')],
-    },
+    })),
   },
   {
     id: 'databricks-token',
@@ -182,7 +183,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
     help: 'A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings → Developer → Access tokens, or an admin can revoke it with the Token Management API.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all('databricks_token', `dapi${hex('db-a', 32)}`, `dapi${hex('db-b', 32)}-2`),
         `curl -H "Authorization: Bearer dapi${hex('db-c', 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`,
@@ -192,7 +193,7 @@ export const devopsRules: Rule[] = [
         yaml('databricks_token', `dapi${hex('db-s', 24)}`),
         code('fn', `rapidapi${hex('db-e', 32)}`),
       ],
-    },
+    })),
   },
   {
     id: 'atlassian-api-token',
@@ -204,7 +205,7 @@ export const devopsRules: Rule[] = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: 'An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com → Security → API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('JIRA_API_TOKEN', atlassian('at-a')),
         yaml('confluence_token', atlassian('at-b')),
@@ -217,17 +218,17 @@ export const devopsRules: Rule[] = [
         code('token', corrupt(atlassian('at-a'))),
         env('JIRA_API_TOKEN', `ATATT3xFfGF0${b64url('at-r', 170)}=${fake('at-r2', 8, ALPHABETS.HEX)}`), // a random checksum
       ],
-    },
+    })),
   },
   {
     id: 'atlassian-api-token-legacy',
     title: 'Atlassian API token (unprefixed)',
     severity: 'medium',
     keywords: ['jira', 'confluence', 'atlassian'],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: 'An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com → Security → API tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('JIRA_API_TOKEN', fake('atl-a', 24)),
         yaml('confluence_api_token', fake('atl-b', 24)),
@@ -237,8 +238,10 @@ export const devopsRules: Rule[] = [
         env('JIRA_API_TOKEN', syntax.ref('JIRA_API_TOKEN')),
         yaml('jira_url', 'https://acme.atlassian.net'),
         env('JIRA_API_TOKEN', 'a'.repeat(24)),
+        // The first 24 characters of a longer token (a current ATATT3 token continues with - or _) are not a legacy one.
+        env('JIRA_API_TOKEN', `${fake('atl-d', 24)}-${fake('atl-e', 40)}`),
       ],
-    },
+    })),
   },
   {
     id: 'linear-api-key',
@@ -248,14 +251,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
     help: 'A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings → Account → Security & access → API keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('linear_api_key', `lin_api_${fake('lin-a', 40)}`, `lin_api_${fake('lin-b', 40)}`),
       fp: [
         env('LINEAR_API_KEY', `lin_api_${'x'.repeat(40)}`),
         yaml('linear_api_key', `lin_api_${fake('lin-s', 24)}`),
         json('linear_api_key', `lin_api_${fake('lin-l', 48)}`),
       ],
-    },
+    })),
   },
   {
     id: 'linear-oauth-token',
@@ -265,10 +268,10 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
     help: 'A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings → Applications.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('LINEAR_TOKEN', `lin_oauth_${hex('lo-a', 64)}`), json('access_token', `lin_oauth_${hex('lo-b', 64)}`)],
       fp: [env('LINEAR_TOKEN', `lin_oauth_${'0'.repeat(64)}`), json('access_token', `lin_oauth_${hex('lo-s', 40)}`)],
-    },
+    })),
   },
   {
     id: 'postman-api-key',
@@ -278,7 +281,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
     help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings → API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         'postman_api_key',
         `PMAK-${hex('pm-a', 24)}-${hex('pm-b', 34)}`,
@@ -288,7 +291,7 @@ export const devopsRules: Rule[] = [
         env('POSTMAN_API_KEY', `PMAK-${'0'.repeat(24)}-${'0'.repeat(34)}`),
         yaml('postman_api_key', `PMAK-${hex('pm-s', 24)}-${hex('pm-t', 20)}`),
       ],
-    },
+    })),
   },
   {
     id: 'grafana-cloud-token',
@@ -300,14 +303,14 @@ export const devopsRules: Rule[] = [
     validate: jsonAfter('glc_'),
     requireValid: true,
     help: 'A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration → Cloud access policies. It must decode to a JSON payload; one that does not is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('GRAFANA_CLOUD_TOKEN', grafanaCloud('gc-a')),
         yaml('password', grafanaCloud('gc-b')),
         json('token', grafanaCloud('gc-c')),
       ],
       fp: [env('GRAFANA_CLOUD_TOKEN', `glc_${b64('gc-x', 120)}`), yaml('password', `glc_${'A'.repeat(60)}`)],
-    },
+    })),
   },
   {
     id: 'grafana-service-account-token',
@@ -319,7 +322,7 @@ export const devopsRules: Rule[] = [
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
     help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration → Users and access → Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('grafana_token', fakeGrafanaServiceAccountToken('gs-a'), fakeGrafanaServiceAccountToken('gs-c')),
       fp: [
         env('GRAFANA_TOKEN', corrupt(fakeGrafanaServiceAccountToken('gs-a'))),
@@ -328,7 +331,7 @@ export const devopsRules: Rule[] = [
         yaml('grafana_token', `glsa_${fake('gs-s', 20)}_${hex('gs-t', 8)}`),
         json('grafana_token', `glsa_${fake('gs-n', 32)}`),
       ],
-    },
+    })),
   },
   {
     id: 'grafana-api-key-legacy',
@@ -340,13 +343,13 @@ export const devopsRules: Rule[] = [
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
     help: 'A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration → API keys and migrate to service accounts. One that does not decode is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('GRAFANA_API_KEY', grafanaLegacy('gl-a')), `Authorization: Bearer ${grafanaLegacy('gl-b')}`],
       fp: [
         env('GRAFANA_API_KEY', `eyJrIjoi${b64('gl-x', 60)}`),
         yaml('grafana_api_key', 'eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk'),
       ],
-    },
+    })),
   },
   {
     id: 'sentry-user-token',
@@ -356,13 +359,13 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
     help: 'A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings → Personal Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('sentry_auth_token', `sntryu_${hex('su-a', 64)}`, `sntryu_${hex('su-b', 64)}`),
       fp: [
         env('SENTRY_AUTH_TOKEN', `sntryu_${'0'.repeat(64)}`),
         yaml('sentry_auth_token', `sntryu_${hex('su-s', 40)}`),
       ],
-    },
+    })),
   },
   {
     id: 'sentry-org-token',
@@ -374,13 +377,13 @@ export const devopsRules: Rule[] = [
     validate: (s) => validateBase64JsonPayload(s.slice('sntrys_'.length, s.lastIndexOf('_'))),
     requireValid: true,
     help: 'A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings → Developer Settings → Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('SENTRY_AUTH_TOKEN', sentryOrg('so-a')), yaml('authToken', sentryOrg('so-b'))],
       fp: [
         env('SENTRY_AUTH_TOKEN', `sntrys_eyJ${b64('so-x', 80)}_${b64('so-y', 43)}`),
         yaml('authToken', `sntrys_eyJ${b64('so-s', 80)}`),
       ],
-    },
+    })),
   },
   {
     id: 'newrelic-user-api-key',
@@ -390,14 +393,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
     entropy: 4,
     help: 'A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('new_relic_api_key', `NRAK-${upper('nr-a', 27)}`, `NRAK-${upper('nr-b', 27)}`),
       fp: [
         env('NEW_RELIC_API_KEY', `NRAK-${'X'.repeat(27)}`),
         yaml('new_relic_api_key', `NRAK-${upper('nr-s', 20)}`),
         json('new_relic_api_key', `NRAK-${fake('nr-l', 27, ALPHABETS.lowerAlnum)}`),
       ],
-    },
+    })),
   },
   {
     id: 'newrelic-license-key',
@@ -407,7 +410,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
     entropy: 3.5,
     help: 'A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('NEW_RELIC_LICENSE_KEY', `eu01xx${fake('nrl-a', 30, ALPHABETS.lowerAlnum)}NRAL`),
         yaml('license_key', `${fake('nrl-b', 36, ALPHABETS.lowerAlnum)}NRAL`),
@@ -416,7 +419,7 @@ export const devopsRules: Rule[] = [
         env('NEW_RELIC_LICENSE_KEY', `${'x'.repeat(36)}NRAL`),
         yaml('license_key', `${fake('nrl-s', 20, ALPHABETS.lowerAlnum)}NRAL`),
       ],
-    },
+    })),
   },
   {
     id: 'newrelic-insights-key',
@@ -426,13 +429,13 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: 'An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys → Insights keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('NEW_RELIC_INSERT_KEY', `NRII-${b64url('nri-a', 32)}`),
         yaml('query_key', `NRIQ-${b64url('nri-b', 32)}`),
       ],
       fp: [env('NEW_RELIC_INSERT_KEY', `NRII-${'x'.repeat(32)}`), yaml('query_key', `NRIQ-${b64url('nri-s', 16)}`)],
-    },
+    })),
   },
   {
     id: 'datadog-api-key',
@@ -442,7 +445,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: 'A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('DD_API_KEY', hex('dd-a', 32)),
         yaml('datadog_api_key', hex('dd-b', 32)),
@@ -455,7 +458,7 @@ export const devopsRules: Rule[] = [
         env('DD_API_KEY', hex('dd-s', 24)),
         json('dd_site', 'datadoghq.eu'),
       ],
-    },
+    })),
   },
   {
     id: 'datadog-app-key',
@@ -465,7 +468,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings → Application Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('DD_APP_KEY', hex('dda-a', 40)),
         yaml('datadog_application_key', hex('dda-b', 40)),
@@ -476,7 +479,7 @@ export const devopsRules: Rule[] = [
         yaml('datadog_app_key', hex('dda-s', 32)),
         env('DD_APP_KEY', '0'.repeat(40)),
       ],
-    },
+    })),
   },
   {
     id: 'dynatrace-token',
@@ -486,7 +489,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
     entropy: 4,
     help: 'A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         'dt_api_token',
         `dt0c01.${upper('dt-a', 24)}.${upper('dt-b', 64)}`,
@@ -496,7 +499,7 @@ export const devopsRules: Rule[] = [
         env('DT_API_TOKEN', `dt0c01.${upper('dt-s', 24)}.${upper('dt-t', 40)}`),
         yaml('dt_api_token', `dt0c01.${'X'.repeat(24)}.${'X'.repeat(64)}`),
       ],
-    },
+    })),
   },
   {
     id: 'pagerduty-api-key',
@@ -506,7 +509,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations → API Access Keys or the user's API access.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('PAGERDUTY_TOKEN', b64url('pd-a', 20)),
         yaml('pagerduty_api_key', `u+${b64url('pd-b', 18)}`),
@@ -517,7 +520,7 @@ export const devopsRules: Rule[] = [
         yaml('pagerduty_routing_key', hex('pd-r', 32)), // an Events routing key is 32 hex: not this rule
         env('PAGERDUTY_TOKEN', 'x'.repeat(20)),
       ],
-    },
+    })),
   },
   {
     id: 'circleci-personal-token',
@@ -527,7 +530,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: 'A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings → Personal API Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         'circle_token',
         `CCIPAT_${fake('cc-a', 22)}_${hex('cc-b', 40)}`,
@@ -537,7 +540,7 @@ export const devopsRules: Rule[] = [
         env('CIRCLE_TOKEN', `CCIPAT_${'x'.repeat(22)}_${'0'.repeat(40)}`),
         yaml('circle_token', `CCIPAT_${fake('cc-s', 22)}_${hex('cc-t', 20)}`),
       ],
-    },
+    })),
   },
   {
     id: 'circleci-project-token',
@@ -547,7 +550,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: 'A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings → API Permissions.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('CIRCLE_PROJECT_TOKEN', `CCIPRJ_${fake('cp-a', 22)}_${hex('cp-b', 40)}`),
         json('token', `CCIPRJ_${fake('cp-c', 22)}_${hex('cp-d', 40)}`),
@@ -556,7 +559,7 @@ export const devopsRules: Rule[] = [
         env('CIRCLE_PROJECT_TOKEN', `CCIPRJ_${'x'.repeat(22)}_${'0'.repeat(40)}`),
         json('token', `CCIPRJ_${fake('cp-s', 22)}`),
       ],
-    },
+    })),
   },
   {
     id: 'circleci-token-legacy',
@@ -566,7 +569,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: 'An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings → Personal API Tokens or Project Settings → API Permissions.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('CIRCLE_TOKEN', hex('cl-a', 40)),
         yaml('circleci_token', hex('cl-b', 40)),
@@ -577,7 +580,7 @@ export const devopsRules: Rule[] = [
         env('CIRCLE_SHA1', hex('cl-sha', 40)),
         yaml('circleci_token', '0'.repeat(40)),
       ],
-    },
+    })),
   },
   {
     id: 'travis-ci-token',
@@ -587,7 +590,7 @@ export const devopsRules: Rule[] = [
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: 'A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings → API authentication.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('TRAVIS_TOKEN', b64url('tr-a', 22)),
         yaml('travis_api_token', b64url('tr-b', 22)),
@@ -598,7 +601,7 @@ export const devopsRules: Rule[] = [
         env('TRAVIS_TOKEN', b64url('tr-s', 16)),
         yaml('travis_token', 'x'.repeat(22)),
       ],
-    },
+    })),
   },
   {
     id: 'buildkite-token',
@@ -608,13 +611,13 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
     help: 'A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings → API Access Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('buildkite_api_token', `bkua_${hex('bk-a', 40)}`, `bkua_${hex('bk-b', 40)}`),
       fp: [
         env('BUILDKITE_API_TOKEN', `bkua_${'0'.repeat(40)}`),
         yaml('buildkite_api_token', `bkua_${hex('bk-s', 32)}`),
       ],
-    },
+    })),
   },
   {
     id: 'jenkins-api-token',
@@ -624,7 +627,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: 'A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user → Security → API Token.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('JENKINS_API_TOKEN', `11${hex('jk-a', 32)}`),
         yaml('jenkins_token', `11${hex('jk-b', 32)}`),
@@ -635,7 +638,7 @@ export const devopsRules: Rule[] = [
         yaml('jenkins_token', `11${'0'.repeat(32)}`),
         env('JENKINS_URL', 'https://ci.acme.test'),
       ],
-    },
+    })),
   },
   {
     id: 'snyk-token',
@@ -645,7 +648,7 @@ export const devopsRules: Rule[] = [
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID})\\b`,
     entropy: 3,
     help: 'A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings → Auth token, or the service account.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('SNYK_TOKEN', fakeUuid('sn-a')),
         yaml('snyk_token', fakeUuid('sn-b')),
@@ -656,7 +659,7 @@ export const devopsRules: Rule[] = [
         env('SNYK_ORG_ID', fakeUuid('sn-org')),
         yaml('snyk_token', '00000000-0000-0000-0000-000000000000'),
       ],
-    },
+    })),
   },
   {
     id: 'sonarqube-token',
@@ -666,14 +669,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
     help: 'A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account → Security or Administration → Security.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('sonar_token', `squ_${hex('sq-a', 40)}`, `sqp_${hex('sq-b', 40)}`),
       fp: [
         env('SONAR_TOKEN', `squ_${'0'.repeat(40)}`),
         yaml('sonar_token', `sqa_${hex('sq-s', 30)}`),
         json('id', `xsqu_${hex('sq-e', 40)}`),
       ],
-    },
+    })),
   },
   {
     id: 'sonarcloud-token',
@@ -683,7 +686,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: 'An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account → Security.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('SONAR_TOKEN', hex('sc-a', 40)),
         `sonar-scanner -Dsonar.login=${hex('sc-b', 40)}`,
@@ -694,7 +697,7 @@ export const devopsRules: Rule[] = [
         yaml('sonar.login', 'admin'),
         env('SONAR_TOKEN', '0'.repeat(40)),
       ],
-    },
+    })),
   },
   {
     id: 'codecov-token',
@@ -704,13 +707,13 @@ export const devopsRules: Rule[] = [
     pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('CODECOV_TOKEN', fakeUuid('cv-a')), yaml('codecov_token', fakeUuid('cv-b'))],
       fp: [
         env('CODECOV_TOKEN', syntax.secretRef('CODECOV_TOKEN')),
         yaml('codecov_token', '00000000-0000-0000-0000-000000000000'),
       ],
-    },
+    })),
   },
   {
     id: 'pulumi-access-token',
@@ -720,14 +723,14 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
     help: 'A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings → Access tokens in Pulumi Cloud.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('pulumi_access_token', `pul-${hex('pu-a', 40)}`, `pul-${hex('pu-b', 40)}`),
       fp: [
         env('PULUMI_ACCESS_TOKEN', `pul-${'0'.repeat(40)}`),
         yaml('pulumi_access_token', `pul-${hex('pu-s', 32)}`),
         json('name', `rapul-${hex('pu-e', 40)}`),
       ],
-    },
+    })),
   },
   {
     id: 'okta-api-token',
@@ -737,7 +740,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security → API → Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('OKTA_API_TOKEN', `00${b64url('ok-a', 40)}`),
         yaml('okta_token', `00${b64url('ok-b', 40)}`),
@@ -748,7 +751,7 @@ export const devopsRules: Rule[] = [
         yaml('okta_token', `00${b64url('ok-s', 30)}`),
         env('OKTA_CLIENT_ID', `0oa${b64url('ok-id', 17)}`),
       ],
-    },
+    })),
   },
   {
     id: 'tailscale-auth-key',
@@ -758,7 +761,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: 'A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings → Keys in the admin console.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('TS_AUTHKEY', tailscale('auth', 'ts-a')),
         yaml('authkey', tailscale('auth', 'ts-b')),
@@ -769,7 +772,7 @@ export const devopsRules: Rule[] = [
         yaml('authkey', 'tskey-auth-XXXX'),
         env('TS_AUTHKEY', `tskey-auth-${fake('ts-s', 12)}`),
       ],
-    },
+    })),
   },
   {
     id: 'tailscale-api-key',
@@ -779,7 +782,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: 'A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('TAILSCALE_API_KEY', tailscale('api', 'tsa-a')),
         json('oauth_client_secret', tailscale('client', 'tsa-b')),
@@ -788,7 +791,7 @@ export const devopsRules: Rule[] = [
         env('TAILSCALE_API_KEY', `tskey-api-${'x'.repeat(12)}-${'x'.repeat(33)}`),
         json('oauth_client_secret', 'tskey-client-'),
       ],
-    },
+    })),
   },
   {
     id: 'prefect-api-key',
@@ -798,10 +801,10 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
     help: 'A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile → API keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all('prefect_api_key', `pnu_${fake('pf-a', 36)}`, `pnu_${fake('pf-b', 36)}`),
       fp: [env('PREFECT_API_KEY', `pnu_${'x'.repeat(36)}`), yaml('prefect_api_key', `pnu_${fake('pf-s', 20)}`)],
-    },
+    })),
   },
   {
     id: 'octopus-deploy-api-key',
@@ -811,7 +814,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
     help: 'An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile → API keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('OCTOPUS_API_KEY', `API-${upper('oc-a', 26)}`),
         `octo push --apiKey API-${upper('oc-b', 30)} --server https://octopus.acme.test`,
@@ -821,7 +824,7 @@ export const devopsRules: Rule[] = [
         yaml('header', 'API-VERSION-NEGOTIATION-HEADER'),
         env('OCTOPUS_API_KEY', `API-${upper('oc-s', 16)}`),
       ],
-    },
+    })),
   },
   {
     id: 'rancher-api-token',
@@ -831,7 +834,7 @@ export const devopsRules: Rule[] = [
     pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
     entropy: 3.5,
     help: 'A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env(
           'RANCHER_TOKEN',
@@ -843,7 +846,7 @@ export const devopsRules: Rule[] = [
         env('RANCHER_TOKEN', `token-abcde:${'x'.repeat(54)}`),
         yaml('token', `token-${fake('rc-s', 5, ALPHABETS.lowerAlnum)}:${fake('rc-t', 30, ALPHABETS.lowerAlnum)}`),
       ],
-    },
+    })),
   },
   {
     id: 'launchdarkly-access-token',
@@ -853,13 +856,13 @@ export const devopsRules: Rule[] = [
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
     help: 'A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings → Authorization.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('LD_ACCESS_TOKEN', `api-${fakeUuid('ld-a')}`), yaml('launchdarkly_token', `api-${fakeUuid('ld-b')}`)],
       fp: [
         env('LD_ACCESS_TOKEN', 'api-00000000-0000-0000-0000-000000000000'),
         yaml('route', `/v2/api-${fakeUuid('ld-c').slice(0, 20)}`),
       ],
-    },
+    })),
   },
   {
     id: 'launchdarkly-sdk-key',
@@ -869,13 +872,13 @@ export const devopsRules: Rule[] = [
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
     help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project → Environments → the environment's keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('LAUNCHDARKLY_SDK_KEY', `sdk-${fakeUuid('lds-a')}`), json('sdkKey', `sdk-${fakeUuid('lds-b')}`)],
       fp: [
         env('LAUNCHDARKLY_SDK_KEY', 'sdk-00000000-0000-0000-0000-000000000000'),
         json('sdkKey', `sdk-${hex('lds-s', 32)}`),
       ],
-    },
+    })),
   },
   {
     id: 'splunk-hec-token',
@@ -885,7 +888,7 @@ export const devopsRules: Rule[] = [
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID})\\b`,
     entropy: 3,
     help: 'A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings → Data inputs → HTTP Event Collector.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Splunk ${fakeUuid('sp-a')}" https://splunk.acme.test:8088/services/collector`,
         env('SPLUNK_HEC_TOKEN', fakeUuid('sp-b')),
@@ -895,7 +898,7 @@ export const devopsRules: Rule[] = [
         env('SPLUNK_HEC_TOKEN', syntax.ref('SPLUNK_HEC_TOKEN')),
         yaml('splunk_token', '00000000-0000-0000-0000-000000000000'),
       ],
-    },
+    })),
   },
   {
     id: 'opsgenie-api-key',
@@ -905,13 +908,13 @@ export const devopsRules: Rule[] = [
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID})\\b`,
     entropy: 3,
     help: 'An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings → API key management (or the integration).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: GenieKey ${fakeUuid('og-a')}" https://api.opsgenie.com/v2/alerts`,
         env('OPSGENIE_API_KEY', fakeUuid('og-b')),
       ],
       fp: [env('OPSGENIE_API_KEY', syntax.ref('OPSGENIE_API_KEY')), env('OPSGENIE_TEAM_ID', fakeUuid('og-t'))],
-    },
+    })),
   },
   {
     id: 'ngrok-authtoken',
@@ -921,7 +924,7 @@ export const devopsRules: Rule[] = [
     pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: 'An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ngrok config add-authtoken 2${fake('ng-a', 26)}_${fake('ng-b', 21)}`,
         yaml('authtoken', `2${fake('ng-c', 26)}_${fake('ng-d', 21)}`),
@@ -931,7 +934,7 @@ export const devopsRules: Rule[] = [
         env('NGROK_AUTHTOKEN', syntax.ref('NGROK_AUTHTOKEN')),
         yaml('authtoken', `2${'x'.repeat(26)}_${'x'.repeat(21)}`),
       ],
-    },
+    })),
   },
   {
     id: 'hashicorp-consul-nomad-token',
@@ -941,7 +944,7 @@ export const devopsRules: Rule[] = [
     pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID})\\b`,
     entropy: 3,
     help: 'A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('CONSUL_HTTP_TOKEN', fakeUuid('cs-a')),
         env('NOMAD_TOKEN', fakeUuid('cs-b')),
@@ -952,7 +955,7 @@ export const devopsRules: Rule[] = [
         env('NOMAD_TOKEN', '00000000-0000-0000-0000-000000000000'),
         env('CONSUL_HTTP_ADDR', 'https://consul.acme.test'),
       ],
-    },
+    })),
   },
   {
     id: 'kubernetes-bootstrap-token',
@@ -963,7 +966,7 @@ export const devopsRules: Rule[] = [
     entropy: 3.5,
     validate: (s) => (s === 'abcdef.0123456789abcdef' ? 'invalid' : 'unknown'),
     help: 'A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `kubeadm join 10.0.0.10:6443 --token ${fake('kb-a', 6, ALPHABETS.lowerAlnum)}.${fake('kb-b', 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex('kb-h', 64)}`,
         yaml('bootstrap_token', `${fake('kb-c', 6, ALPHABETS.lowerAlnum)}.${fake('kb-d', 16, ALPHABETS.lowerAlnum)}`),
@@ -972,7 +975,7 @@ export const devopsRules: Rule[] = [
         'kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification',
         yaml('bootstrap_token', syntax.ref('BOOTSTRAP_TOKEN')),
       ],
-    },
+    })),
   },
   {
     id: 'wireguard-private-key',
@@ -983,7 +986,7 @@ export const devopsRules: Rule[] = [
     entropy: 4,
     validate: (s) => (Buffer.from(s, 'base64').length === 32 ? 'unknown' : 'invalid'),
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `[Interface]\nAddress = 10.8.0.2/32\nPrivateKey = ${fakeBytes('wg-a', 32).toString('base64')}\nListenPort = 51820`,
         `PresharedKey = ${fakeBytes('wg-b', 32).toString('base64')}`,
@@ -993,6 +996,6 @@ export const devopsRules: Rule[] = [
         `PrivateKey = ${'A'.repeat(43)}=`,
         'PrivateKey = <output of wg genkey>',
       ],
-    },
+    })),
   },
 ];

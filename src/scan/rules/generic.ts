@@ -6,6 +6,7 @@
 import type { Rule } from '../types.ts';
 import type { Validity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
+import { lazyExamples } from './examples.ts';
 
 // The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
 // overlapping secret, so a value a specific rule of the policy owns is that rule's finding (better title, a
@@ -92,7 +93,7 @@ export const genericRules: Rule[] = [
       'JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function ' +
       'calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the ' +
       'environment or a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `DB_PASSWORD=${pw}`,
         `  password: "${pw}"`,
@@ -175,7 +176,7 @@ export const genericRules: Rule[] = [
         `{"type": "http-01", "url": "https://acme.invalid/chall/1",\n "token": "${fx('gac', 43, A.base64url)}"}`,
         `X-Amz-Credential=${'AKIA'}${fx('gsc', 16, A.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`,
       ],
-    },
+    })),
   },
   {
     id: 'generic-secret-quoted',
@@ -192,7 +193,7 @@ export const genericRules: Rule[] = [
       '`{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation ' +
       'are the other generic rule’s; placeholders, references, interpolations, encrypted values (`{cipher}…`, ' +
       '`ENC(…)`) and password hashes are not reported. Rotate the credential and load it from a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `  password: "]${pw}"`,
         `DB_PASSWORD='&${fx('gq1', 6)}{${fx('gq2', 5)}$${fx('gq3', 4, A.digits)}'`,
@@ -211,7 +212,7 @@ export const genericRules: Rule[] = [
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
       ],
-    },
+    })),
   },
   {
     id: 'generic-secret-xml',
@@ -227,13 +228,13 @@ export const genericRules: Rule[] = [
       'A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, ' +
       'app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the ' +
       'credential and use encryption or environment references.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
       fp: [
         '<password>${env.NEXUS_PASSWORD}</password>',
         '<password>{COQLCE6DU6GtcS5P=}</password>',
         '<secretName>my-tls-secret</secretName>',
       ],
-    },
+    })),
   },
 ];

@@ -13,6 +13,7 @@ import {
   validateBasicAuthBase64,
   validatePassword,
 } from '../validate/structure.ts';
+import { lazyExamples } from './examples.ts';
 
 /** `Authorization` as a header line, a dictionary key or a header-setting call, then the value's opening quote. */
 const AUTHORIZATION = String.raw`(?i:authorization)["'\x60]?[ \t]*(?::|=>|=|,)[ \t]*["'\x60]?`;
@@ -48,7 +49,7 @@ export const httpRules: Rule[] = [
       'An `Authorization: Basic …` header with base64 of `user:password` (curl commands, `.http` files, code, ' +
       'YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the ' +
       'password and send it from a secret store or the environment instead.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
         `GET https://api.service.invalid/v1/items\nAuthorization: Basic ${basic}`,
@@ -63,7 +64,7 @@ export const httpRules: Rule[] = [
         "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
         'Authorization: Basic {{credentials}}',
       ],
-    },
+    })),
   },
   {
     id: 'authorization-bearer',
@@ -77,7 +78,7 @@ export const httpRules: Rule[] = [
       'An `Authorization: Bearer …` or `Authorization: Token …` header with a literal token (curl commands, `.http` ' +
       'files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT…) are reported by that rule; ' +
       'placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
         `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
@@ -96,7 +97,7 @@ export const httpRules: Rule[] = [
         `Authorization: Bearer ${fakeJwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, 'hjw')}`,
         'Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx',
       ],
-    },
+    })),
   },
   {
     id: 'curl-user-password',
@@ -109,7 +110,7 @@ export const httpRules: Rule[] = [
       'A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and ' +
       'process lists. Placeholders and variables are not reported. Rotate the password and pass it with ' +
       '`--netrc-file` or a config read from a secret.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -u admin:${pw} https://api.service.invalid/v1/items`,
         `curl --user "deploy:${pw}" -X POST https://ci.service.invalid/job/build`,
@@ -122,6 +123,6 @@ export const httpRules: Rule[] = [
         'curl -u ${USERNAME}:${TOKEN} https://api.service.invalid',
         'curl -u elastic:<password> https://localhost:9200',
       ],
-    },
+    })),
   },
 ];

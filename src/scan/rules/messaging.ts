@@ -13,6 +13,7 @@ import {
   validateIntercomToken,
   validateMixedCase,
 } from '../validate/structure.ts';
+import { lazyExamples } from './examples.ts';
 
 const digits = (seed: string, n: number) =>
   `${1 + (fx(seed, 1, A.digits).charCodeAt(0) % 9)}${fx(seed, n - 1, A.digits)}`;
@@ -75,7 +76,7 @@ export const messagingRules: Rule[] = [
       'A Slack bot user OAuth token (`xoxb-`): it acts as the app’s bot in the workspace. Revoke it with ' +
       '`auth.revoke` or by reinstalling the app (OAuth & Permissions → Revoke tokens), then store the new one in a ' +
       'secret manager.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes('SLACK_BOT_TOKEN', slackBot),
         `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`,
@@ -85,7 +86,7 @@ export const messagingRules: Rule[] = [
         `SLACK_BOT_TOKEN=xoxb-${digits('sbf', 12)}-${digits('sbf2', 13)}-${fx('sbf3', 23)}`,
         `slack_token: "myxoxb-${digits('sbf4', 12)}-${digits('sbf5', 13)}-${fx('sbf6', 24)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'slack-user-token',
@@ -97,14 +98,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke ' +
       'it with `auth.revoke` or from the app’s OAuth settings, then reinstall to get a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_USER_TOKEN', slackUser)],
       fp: [
         'SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         `slack_user_token: "${slackUser.slice(0, -1)}"`,
         `const t = '${slackUser.replace('xoxp-', 'xoxq-')}';`,
       ],
-    },
+    })),
   },
   {
     id: 'slack-app-token',
@@ -116,14 +117,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app’s Basic ' +
       'Information page (App-Level Tokens) and generate a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_APP_TOKEN', slackApp)],
       fp: [
         'SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>',
         `slack_app_token: "${slackApp.slice(0, -3)}"`,
         `appToken = "xapp-1-${fx('saf', 20)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'slack-config-access-token',
@@ -135,10 +136,10 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through ' +
       'the App Manifest API. Revoke it under Your Apps → Your App Configuration Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_CONFIG_TOKEN', slackConfig)],
       fp: ['SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...', `slack_config_token: "xoxe.xoxp-1-${fx('scf', 40)}"`],
-    },
+    })),
   },
   {
     id: 'slack-config-refresh-token',
@@ -150,10 +151,10 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under ' +
       'Your Apps → Your App Configuration Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_CONFIG_REFRESH_TOKEN', slackRefresh)],
       fp: ['SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>', `refresh: "xoxe-1-${fx('srf', 60)}"`],
-    },
+    })),
   },
   {
     id: 'slack-legacy-token',
@@ -166,10 +167,10 @@ export const messagingRules: Rule[] = [
       'A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) ' +
       'token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a ' +
       'Slack app.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_TOKEN', slackLegacy)],
       fp: ['SLACK_TOKEN=xoxs-0000-0000-0000-<session>', `slack: "xoxs-${fx('slf', 30)}"`],
-    },
+    })),
   },
   {
     id: 'slack-webhook-url',
@@ -181,14 +182,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add ' +
       'the webhook under the app’s Incoming Webhooks page) and keep the URL in a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_WEBHOOK_URL', slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
       fp: [
         'SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX',
         'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
         `url = "https://hooks.slack.com/services/T${fx('shf', 10, A.upperAlnum)}/B${fx('shf2', 10, A.upperAlnum)}/${fx('shf3', 12)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'slack-workflow-webhook-url',
@@ -200,13 +201,13 @@ export const messagingRules: Rule[] = [
     help:
       'A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. ' +
       'Delete and recreate the trigger in Workflow Builder.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SLACK_WORKFLOW_URL', slackTrigger)],
       fp: [
         'SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>',
         `trigger: "https://hooks.slack.com/triggers/T${fx('stf', 10, A.upperAlnum)}/${digits('stf2', 13)}/${fx('stf3', 16, A.hex)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'discord-bot-token',
@@ -219,14 +220,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Discord bot token: base64 of the bot’s user id, a timestamp and an HMAC. Reported only when the first ' +
       'part decodes to a snowflake id. Reset it on the Developer Portal (Bot → Reset Token).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('DISCORD_BOT_TOKEN', discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
       fp: [
         `DISCORD_BOT_TOKEN=${discordBadId}`,
         'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
         `discordToken = process.env.DISCORD_TOKEN // ${fx('dcf', 10)}`,
       ],
-    },
+    })),
   },
   {
     id: 'discord-webhook-url',
@@ -238,14 +239,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings → ' +
       'Integrations → Webhooks) and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('DISCORD_WEBHOOK', discordHook)],
       fp: [
         'DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}',
         'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
         `hook = "https://discord.com/api/webhooks/${digits('dhf', 19)}/${fx('dhf2', 30, A.base64url)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'telegram-bot-token',
@@ -257,7 +258,7 @@ export const messagingRules: Rule[] = [
     help:
       'A Telegram Bot API token (`<bot id>:AA…`): full control of the bot. Revoke it with @BotFather (`/revoke`) ' +
       'and use the new token.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('TELEGRAM_BOT_TOKEN', telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
       fp: [
         'TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
@@ -265,7 +266,7 @@ export const messagingRules: Rule[] = [
         `mac = "${digits('tgf', 10)}:aa:bb:cc"`,
         'TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}',
       ],
-    },
+    })),
   },
   {
     id: 'twilio-auth-token',
@@ -278,7 +279,7 @@ export const messagingRules: Rule[] = [
       'A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole ' +
       'account. Rotate it in the Twilio Console (Account → API keys & tokens → request a secondary token, promote ' +
       'it) and prefer API keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('TWILIO_AUTH_TOKEN', twilioToken)],
       fp: [
         'TWILIO_AUTH_TOKEN=your_auth_token',
@@ -286,7 +287,7 @@ export const messagingRules: Rule[] = [
         `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
         `TWILIO_ACCOUNT_SID=${twilioSid}`,
       ],
-    },
+    })),
   },
   {
     id: 'twilio-credentials-url',
@@ -298,7 +299,7 @@ export const messagingRules: Rule[] = [
     help:
       'A Twilio account SID or API key SID with its secret in a URL’s user-info (`https://AC…:token@api.twilio.com`). ' +
       'Rotate the auth token or delete the API key in the Twilio Console.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
         `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`,
@@ -307,7 +308,7 @@ export const messagingRules: Rule[] = [
         `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
         'https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/',
       ],
-    },
+    })),
   },
   {
     id: 'sendgrid-api-key',
@@ -319,14 +320,14 @@ export const messagingRules: Rule[] = [
     help:
       'A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings → ' +
       'API Keys and create a new, narrowly scoped key.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('SENDGRID_API_KEY', sendgrid)],
       fp: [
         'SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
         `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
         'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);',
       ],
-    },
+    })),
   },
   {
     id: 'mailgun-api-key',
@@ -338,7 +339,7 @@ export const messagingRules: Rule[] = [
     help:
       'A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. ' +
       'Delete it under API Security in the Mailgun dashboard and create a new key.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes('MAILGUN_API_KEY', mailgunLegacy),
         `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`,
@@ -349,7 +350,7 @@ export const messagingRules: Rule[] = [
         `"ssh-key-${fx('mgf2', 32, A.hex)}"`,
         `mailgun_api_key: "key-${fx('mgf3', 31, A.hex)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'mailgun-private-key',
@@ -362,7 +363,7 @@ export const messagingRules: Rule[] = [
     help:
       'A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun’s or used as `api:<key>`. ' +
       'Delete it under API Security in the Mailgun dashboard and create a new key.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes('MAILGUN_API_KEY', mailgunKey),
         `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
@@ -373,7 +374,7 @@ export const messagingRules: Rule[] = [
         `mailgun_request_id: "${fxUuid('mgf4')}"`,
         `build_id = "${mailgunKey}"`,
       ],
-    },
+    })),
   },
   {
     id: 'mailchimp-api-key',
@@ -385,14 +386,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile → ' +
       'Extras → API keys and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('MAILCHIMP_API_KEY', mailchimp)],
       fp: [
         'MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14',
         `locale: "${fx('mcf', 32, A.hex)}-us-east-1"`,
         `mailchimp_key: "${fx('mcf2', 30, A.hex)}-us14"`,
       ],
-    },
+    })),
   },
   {
     id: 'mailchimp-transactional-key',
@@ -406,7 +407,7 @@ export const messagingRules: Rule[] = [
       'A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as ' +
       'Mandrill’s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete ' +
       'it in the Mandrill settings (SMTP & API Info) and create a new key.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('MANDRILL_API_KEY', mandrill)],
       fp: [
         'MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx',
@@ -414,7 +415,7 @@ export const messagingRules: Rule[] = [
         `MANDRILL_API_KEY=${fx('mdf', 22, A.lowerAlnum)}`,
         `<div class="${mandrill}">`,
       ],
-    },
+    })),
   },
   {
     id: 'postmark-server-token',
@@ -426,14 +427,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Postmark server or account API token (a UUID named as Postmark’s, or in an `X-Postmark-Server-Token` ' +
       'header): it sends mail from your servers. Regenerate it under the server’s API Tokens tab.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('POSTMARK_SERVER_TOKEN', postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
       fp: [
         'POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST',
         'postmark_token: "00000000-0000-0000-0000-000000000000"',
         `postmark_message_stream: outbound # ${fxUuid('pmf')}`,
       ],
-    },
+    })),
   },
   {
     id: 'microsoft-teams-webhook-url',
@@ -445,13 +446,13 @@ export const messagingRules: Rule[] = [
     help:
       'A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. ' +
       'Remove the connector from the channel and create a new one (or move to a Workflows webhook).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('TEAMS_WEBHOOK_URL', teamsHook)],
       fp: [
         'TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>',
         'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"',
       ],
-    },
+    })),
   },
   {
     id: 'microsoft-teams-workflow-webhook-url',
@@ -463,13 +464,13 @@ export const messagingRules: Rule[] = [
     help:
       'A Power Automate / Logic Apps HTTP trigger URL (the Teams “Workflows” webhook); its `sig` is a SAS ' +
       'signature that lets anyone start the flow. Regenerate the trigger’s access keys (or recreate the flow).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('TEAMS_FLOW_URL', teamsFlow)],
       fp: [
         'TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>',
         `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx('tff', 32, A.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`,
       ],
-    },
+    })),
   },
   {
     id: 'google-chat-webhook-url',
@@ -481,13 +482,13 @@ export const messagingRules: Rule[] = [
     help:
       'A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. ' +
       'Delete the webhook in the space’s Apps & integrations and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('GOOGLE_CHAT_WEBHOOK', gchat)],
       fp: [
         'GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN',
         'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"',
       ],
-    },
+    })),
   },
   {
     id: 'brevo-api-key',
@@ -499,10 +500,10 @@ export const messagingRules: Rule[] = [
     help:
       'A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete ' +
       'it under SMTP & API → API Keys and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('BREVO_API_KEY', brevo)],
       fp: ['BREVO_API_KEY=xkeysib-<your-key>', `brevo: "xkeysib-${fx('bvf', 64, A.hex)}"`],
-    },
+    })),
   },
   {
     id: 'brevo-smtp-key',
@@ -514,10 +515,10 @@ export const messagingRules: Rule[] = [
     help:
       'A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo’s SMTP relay as your account. Delete it ' +
       'under SMTP & API → SMTP and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('BREVO_SMTP_KEY', brevoSmtp)],
       fp: ['SMTP_PASSWORD=xsmtpsib-xxxxxxxx', `smtp: "xsmtpsib-${fx('bvf2', 60, A.hex)}-${fx('bvf3', 16)}"`],
-    },
+    })),
   },
   {
     id: 'resend-api-key',
@@ -530,14 +531,14 @@ export const messagingRules: Rule[] = [
       'A Resend API key (`re_<id>_<secret>`, named as Resend’s or passed to `new Resend(…)`): it sends mail from ' +
       'your verified domains. Delete it under API Keys in ' +
       'the Resend dashboard and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('RESEND_API_KEY', resend), `const resend = new Resend('${resend}');`],
       fp: [
         'RESEND_API_KEY=re_123456789',
         'const re_pattern_matcher_for_tokens_abc = 1;',
         `resend_id = "pre_${fx('rsf', 8)}_${fx('rsf2', 24)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'mailersend-api-token',
@@ -549,10 +550,10 @@ export const messagingRules: Rule[] = [
     help:
       'A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations → ' +
       'API tokens and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('MAILERSEND_API_KEY', mailersend)],
       fp: ['MAILERSEND_API_KEY=mlsn.<token>', `mailersend: "mlsn.${fx('msf', 40, A.hex)}"`],
-    },
+    })),
   },
   {
     id: 'zapier-webhook-url',
@@ -564,13 +565,13 @@ export const messagingRules: Rule[] = [
     help:
       'A Zapier “Catch Hook” trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, ' +
       'replace its trigger (a new hook URL is issued) and keep the URL in a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('ZAPIER_HOOK', zapier)],
       fp: [
         'ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/',
         'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"',
       ],
-    },
+    })),
   },
   {
     id: 'twilio-api-key-secret',
@@ -582,7 +583,7 @@ export const messagingRules: Rule[] = [
     help:
       'The secret of a Twilio API key (32 characters, named as Twilio’s; the `SK…` key SID is its user name). ' +
       'Delete the API key in the Twilio Console (API keys & tokens) and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes('TWILIO_API_SECRET', twilioApiSecret),
         ...inSyntaxes('TWILIO_API_KEY_SECRET', twilioApiSecret).slice(0, 1),
@@ -592,7 +593,7 @@ export const messagingRules: Rule[] = [
         `TWILIO_API_KEY=SK${fx('twf', 32, A.hex)}`,
         `twilio_api_secret: "${fx('twf2', 24)}"`,
       ],
-    },
+    })),
   },
   {
     id: 'vonage-api-secret',
@@ -604,14 +605,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage’s): with the API key it sends SMS and ' +
       'places calls on the account. Rotate it in the Vonage API dashboard (API settings → secrets).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('VONAGE_API_SECRET', vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
       fp: [
         'VONAGE_API_SECRET=<api-secret>',
         `VONAGE_API_KEY=${fx('vnf', 8, A.hex)}`,
         'nexmo_secret: "aaaaaaaaaaaaaaaa"',
       ],
-    },
+    })),
   },
   {
     id: 'pusher-app-secret',
@@ -623,14 +624,14 @@ export const messagingRules: Rule[] = [
     help:
       'A Pusher Channels app secret (20 hex, named as Pusher’s): it signs private/presence channel auth and ' +
       'triggers events. Rotate it under App Keys in the Pusher dashboard.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('PUSHER_APP_SECRET', pusherSecret)],
       fp: [
         'PUSHER_APP_SECRET=${PUSHER_SECRET}',
         `PUSHER_APP_KEY=${fx('puf', 20, A.hex)}`,
         'pusher_secret: "00000000000000000000"',
       ],
-    },
+    })),
   },
   {
     id: 'intercom-access-token',
@@ -643,12 +644,12 @@ export const messagingRules: Rule[] = [
     help:
       'An Intercom access token (base64 of `tok:<uuid>:…`): workspace data through the REST API. Reported only ' +
       'when it decodes to that shape. Revoke it in the Developer Hub (app → Authentication) and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('INTERCOM_ACCESS_TOKEN', intercom), `Authorization: Bearer ${intercom}`],
       fp: [
         `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx('icf', 20)}`).toString('base64')}`,
         `note = "${Buffer.from('token: this is not one at all, just prose').toString('base64')}"`,
       ],
-    },
+    })),
   },
 ];

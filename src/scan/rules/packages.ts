@@ -12,6 +12,7 @@ import {
   validatePypiToken,
   validateTestPypiToken,
 } from '../validate/checksum.ts';
+import { lazyExamples } from './examples.ts';
 
 const { env, yaml, json, code } = syntax;
 const hex = (seed: string, n: number) => fake(seed, n, ALPHABETS.hex);
@@ -44,7 +45,7 @@ export const packageRules: Rule[] = [
     validate: validateNpmToken,
     requireValid: true,
     help: 'An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all('npm_token', npmA, npmB),
         `//registry.npmjs.org/:_authToken=${npmA}`,
@@ -57,7 +58,7 @@ export const packageRules: Rule[] = [
         code('name', `my_npm_${fake('npm-e', 36)}`),
         env('NPM_TOKEN', syntax.ref('NPM_TOKEN')),
       ],
-    },
+    })),
   },
   {
     id: 'pypi-api-token',
@@ -69,7 +70,7 @@ export const packageRules: Rule[] = [
     validate: validatePypiToken,
     requireValid: true,
     help: 'A PyPI API token uploads releases for its account or one project. Remove it under Account settings → API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('TWINE_PASSWORD', pypiA),
         yaml('password', pypiB),
@@ -82,7 +83,7 @@ export const packageRules: Rule[] = [
         json('pypi_token', `pypi-AgEIcHlwaS5vcmc${'x'.repeat(100)}`),
         code('pkg', 'pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners'),
       ],
-    },
+    })),
   },
   {
     id: 'pypi-test-api-token',
@@ -94,10 +95,10 @@ export const packageRules: Rule[] = [
     validate: validateTestPypiToken,
     requireValid: true,
     help: 'A TestPyPI API token uploads to the test index only. Remove it under Account settings → API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('TEST_PYPI_TOKEN', testPypiA), yaml('password', testPypiB)],
       fp: [env('PYPI_TOKEN', pypiA), yaml('password', `pypi-${fake('tpypi-r', 120, ALPHABETS.base64url)}`)],
-    },
+    })),
   },
   {
     id: 'rubygems-api-key',
@@ -107,7 +108,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
     help: 'A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings → API keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('GEM_HOST_API_KEY', `rubygems_${hex('rg-a', 48)}`),
         yaml(':rubygems_api_key', `rubygems_${hex('rg-b', 48)}`),
@@ -118,7 +119,7 @@ export const packageRules: Rule[] = [
         yaml(':rubygems_api_key', `rubygems_${hex('rg-s', 40)}`),
         code('k', `my_rubygems_${hex('rg-e', 48)}`),
       ],
-    },
+    })),
   },
   {
     id: 'nuget-api-key',
@@ -128,7 +129,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
     entropy: 3.5,
     help: 'A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('NUGET_API_KEY', `oy2${fake('ng-a', 43, ALPHABETS.lowerAlnum)}`),
         `dotnet nuget push app.nupkg --api-key oy2${fake('ng-b', 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
@@ -139,7 +140,7 @@ export const packageRules: Rule[] = [
         yaml('apiKey', `oy2${fake('ng-s', 30, ALPHABETS.lowerAlnum)}`),
         code('id', `toy2${fake('ng-e', 43, ALPHABETS.lowerAlnum)}`),
       ],
-    },
+    })),
   },
   {
     id: 'crates-io-token',
@@ -149,7 +150,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
     help: 'A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings → API Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('CARGO_REGISTRY_TOKEN', `cio${fake('cio-a', 32)}`),
         `[registry]\ntoken = "cio${fake('cio-b', 32)}"`,
@@ -160,7 +161,7 @@ export const packageRules: Rule[] = [
         yaml('token', `cio${fake('cio-s', 24)}`),
         code('word', `precious${fake('cio-e', 32)}`),
       ],
-    },
+    })),
   },
   {
     id: 'docker-hub-pat',
@@ -170,7 +171,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: 'A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings → Personal access tokens (or the organisation access tokens).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('DOCKERHUB_TOKEN', `dckr_pat_${fake('dh-a', 27, ALPHABETS.base64url)}`),
         yaml('password', `dckr_oat_${fake('dh-b', 32, ALPHABETS.base64url)}`),
@@ -181,7 +182,7 @@ export const packageRules: Rule[] = [
         yaml('password', `dckr_pat_${fake('dh-s', 16, ALPHABETS.base64url)}`),
         json('password', `xdckr_pat_${fake('dh-e', 27, ALPHABETS.base64url)}`),
       ],
-    },
+    })),
   },
   {
     id: 'jfrog-api-key',
@@ -191,7 +192,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
     entropy: 4,
     help: 'A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('ARTIFACTORY_API_KEY', `AKCp${fake('jf-a', 69)}`),
         yaml('api_key', `AKCp${fake('jf-b', 69)}`),
@@ -202,7 +203,7 @@ export const packageRules: Rule[] = [
         yaml('api_key', `AKCp${fake('jf-s', 50)}`),
         json('api_key', `AKCp${fake('jf-l', 80)}`),
       ],
-    },
+    })),
   },
   {
     id: 'jfrog-reference-token',
@@ -214,7 +215,7 @@ export const packageRules: Rule[] = [
     validate: validateJfrogReference,
     requireValid: true,
     help: 'A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration → Identity and Access → Access Tokens. A value that does not decode to `reftkn:` is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('JFROG_ACCESS_TOKEN', jfrogRef('jr-a')),
         yaml('token', jfrogRef('jr-b')),
@@ -225,7 +226,7 @@ export const packageRules: Rule[] = [
         yaml('token', `cmVmdGtu${fake('jr-s', 30)}`),
         json('token', `xcmVmdGtu${fake('jr-e', 56)}`),
       ],
-    },
+    })),
   },
   {
     id: 'clojars-deploy-token',
@@ -235,13 +236,13 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
     entropy: 3,
     help: 'A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('CLOJARS_PASSWORD', `CLOJARS_${hex('cj-a', 60)}`),
         `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex('cj-b', 60)}"}`,
       ],
       fp: [env('CLOJARS_PASSWORD', `CLOJARS_${'0'.repeat(60)}`), yaml('password', `CLOJARS_${hex('cj-s', 40)}`)],
-    },
+    })),
   },
   {
     id: 'packagist-token',
@@ -251,7 +252,7 @@ export const packageRules: Rule[] = [
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
     help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings → Authentication tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('COMPOSER_AUTH_TOKEN', `packagist_ort_${hex('pk-a', 68)}`),
         json('repo.packagist.com', `packagist_uut_${hex('pk-b', 68)}`),
@@ -262,6 +263,6 @@ export const packageRules: Rule[] = [
         yaml('token', `packagist_ort_${hex('pk-s', 60)}`),
         code('name', `my_packagist_ort_${hex('pk-e', 68)}`),
       ],
-    },
+    })),
   },
 ];

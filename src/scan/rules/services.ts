@@ -8,6 +8,7 @@ import { isPlaceholder, isStandIn, shannonEntropy } from '../filters.ts';
 import type { Rule, Validity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, inSyntaxes, validatePassword } from '../validate/structure.ts';
 import { ASSIGN, TOKEN_END as E, TOKEN_START as B, named } from './syntax.ts';
+import { lazyExamples } from './examples.ts';
 
 const sidekiq = `${fx('skq1', 8, A.hex)}:${fx('skq2', 8, A.hex)}`;
 const sumoId = `su${fx('sumo1', 12)}`;
@@ -42,7 +43,7 @@ export const serviceRules: Rule[] = [
       'The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server ' +
       '(`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask ' +
       'Contributed Systems to rotate it and set it as a CI secret.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
         `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
@@ -52,7 +53,7 @@ export const serviceRules: Rule[] = [
         'BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}',
         'bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD',
       ],
-    },
+    })),
   },
   {
     id: 'sumologic-access-id',
@@ -65,10 +66,10 @@ export const serviceRules: Rule[] = [
       'A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported ' +
       'separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic ' +
       '(Administration → Security → Access Keys) and create a new one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes('SUMO_ACCESS_ID', sumoId).slice(0, 3),
       fp: ['SUMO_ACCESS_ID=${SUMO_ID}', 'sumo_access_id: suXXXXXXXXXXXX', `SUMO_ACCESS_ID=su${'abcdefghijkl'}`],
-    },
+    })),
   },
   {
     id: 'sumologic-access-key',
@@ -81,10 +82,10 @@ export const serviceRules: Rule[] = [
       'A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo ' +
       'Logic API as the key’s user. Placeholders are not reported. Delete it under Administration → Security → ' +
       'Access Keys and create a new pair.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes('SUMO_ACCESS_KEY', sumoKey).slice(0, 3),
       fp: ['SUMO_ACCESS_KEY=${SUMO_KEY}', `sumo_access_key: ${'x'.repeat(64)}`],
-    },
+    })),
   },
   {
     id: 'notion-integration-token',
@@ -95,10 +96,10 @@ export const serviceRules: Rule[] = [
     help:
       'A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page ' +
       'shared with the integration. Refresh the secret on the integration’s page at notion.so/my-integrations.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('NOTION_TOKEN', notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
       fp: [`NOTION_TOKEN=ntn_${fx('ntnf', 11, A.digits)}`, 'NOTION_TOKEN=ntn_<your token>'],
-    },
+    })),
   },
   {
     id: 'notion-integration-token-legacy',
@@ -110,10 +111,10 @@ export const serviceRules: Rule[] = [
     help:
       'A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. ' +
       'Placeholders are not reported. Refresh it at notion.so/my-integrations.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes('NOTION_API_KEY', notionLegacy).slice(0, 3),
       fp: ['NOTION_API_KEY=secret_${NOTION}', `NOTION_API_KEY=secret_${'X'.repeat(43)}`],
-    },
+    })),
   },
   {
     id: 'nuget-cleartext-password',
@@ -127,7 +128,7 @@ export const serviceRules: Rule[] = [
       '(Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are ' +
       'not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only ' +
       'from a CI secret.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `<add key="ClearTextPassword" value="${fx('nug1', 24)}" />`,
         `      <add key="Username" value="ci" />\n      <add key="ClearTextPassword" value="${fx('nug2', 52, A.lowerAlnum)}" />`,
@@ -137,7 +138,7 @@ export const serviceRules: Rule[] = [
         '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
         '<add key="ClearTextPassword" value="password" />',
       ],
-    },
+    })),
   },
   {
     id: 'facebook-access-token',
@@ -150,10 +151,10 @@ export const serviceRules: Rule[] = [
       'A Facebook Graph API access token (`EAA…`): page and long-lived user tokens post and read as the page or ' +
       'user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the ' +
       'app from the page, and keep tokens in a secret store.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('FACEBOOK_PAGE_TOKEN', fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
       fp: [`FACEBOOK_PAGE_TOKEN=EAAG${'x'.repeat(120)}`, 'FACEBOOK_PAGE_TOKEN=EAAG<your page token>'],
-    },
+    })),
   },
   {
     id: 'facebook-app-secret',
@@ -165,10 +166,10 @@ export const serviceRules: Rule[] = [
     help:
       'A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. ' +
       'Placeholders are not reported. Reset it in the app’s Basic settings on developers.facebook.com.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes('FACEBOOK_APP_SECRET', fbSecret).slice(0, 3),
       fp: ['FACEBOOK_APP_SECRET=${FB_SECRET}', `FACEBOOK_APP_SECRET=${'0'.repeat(32)}`],
-    },
+    })),
   },
   {
     id: 'slack-legacy-bot-token',
@@ -181,10 +182,10 @@ export const serviceRules: Rule[] = [
       'A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot ' +
       'integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace’s ' +
       'app management and move to a Slack app.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes('SLACK_BOT_TOKEN', slackLegacyBot).slice(0, 3),
       fp: [`SLACK_BOT_TOKEN=xoxb-${'1'.repeat(11)}-${'x'.repeat(24)}`, 'SLACK_BOT_TOKEN=xoxb-<your token>'],
-    },
+    })),
   },
   {
     id: 'live-secret-key',
@@ -197,9 +198,9 @@ export const serviceRules: Rule[] = [
       'A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon ' +
       'Squeezy and others use the prefix Stripe made common; Stripe’s own keys have their own rule). ' +
       'Placeholder-like keys are not reported. Roll the key in the vendor’s dashboard.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes('CLERK_SECRET_KEY', liveKey('lk1')).slice(0, 3), `secretKey: '${liveKey('lk2')}'`],
       fp: ['CLERK_SECRET_KEY=sk_live_your-secret-key-here', 'CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx'],
-    },
+    })),
   },
 ];

@@ -63,7 +63,7 @@ function dbRule(
     pattern: `${B}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
-    examples: { tp, fp },
+    examples: lazyExamples(() => ({ tp, fp })),
   };
 }
 
@@ -92,7 +92,7 @@ export const structuredRules: Rule[] = [
       'A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header ' +
       'and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if ' +
       'it is long-lived; never commit real tokens as test fixtures.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `AUTH_TOKEN=${jwt}`,
         `Authorization: Bearer ${jwtRs}`,
@@ -107,7 +107,7 @@ export const structuredRules: Rule[] = [
         `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: 'payload' }, 'jwf3')}`,
         `"${Buffer.from('{"x":1}').toString('base64url')}.eyJub3Rqc29u${fx('jwf', 10, A.base64url)}.${fx('jwf2', 43, A.base64url)}"`,
       ],
-    },
+    })),
   },
   dbRule(
     'postgres-url',
@@ -239,7 +239,7 @@ export const structuredRules: Rule[] = [
     help:
       'A JDBC URL with a `password=` parameter. Change the database account’s password and pass it separately ' +
       '(a secret store or the driver’s properties), not inside the URL. Placeholder passwords are not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw('jd1')}`,
         `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw('jd2')};encrypt=true"`,
@@ -249,7 +249,7 @@ export const structuredRules: Rule[] = [
         'url: "jdbc:postgresql://localhost/app?password=password"',
         'jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1',
       ],
-    },
+    })),
   },
   {
     id: 'connection-string-password',
@@ -262,7 +262,7 @@ export const structuredRules: Rule[] = [
       'A `Server=…;User Id=…;Password=…` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change ' +
       'the account’s password and load the string from a secret store or use managed identity. Placeholder ' +
       'passwords are not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw('ado1')};`,
         `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw('ado2')};SSL Mode=Require"`,
@@ -274,7 +274,7 @@ export const structuredRules: Rule[] = [
         '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
         '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"',
       ],
-    },
+    })),
   },
   {
     id: 'basic-auth-url',
@@ -287,7 +287,7 @@ export const structuredRules: Rule[] = [
       'An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password ' +
       'or token and pass credentials through a credential helper or header instead. Placeholder passwords are not ' +
       'reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `PIP_INDEX_URL=https://ci:${pw('ba1')}@pypi.internal.invalid/simple`,
         `url = "https://deploy:${pw('ba2')}@git.internal.invalid/team/app.git"`,
@@ -302,7 +302,7 @@ export const structuredRules: Rule[] = [
         'https://<user>:<token>@gitlab.com/group/project.git',
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');",
       ],
-    },
+    })),
   },
   {
     id: 'service-credentials-url',
@@ -314,14 +314,14 @@ export const structuredRules: Rule[] = [
     help:
       'A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account’s password and ' +
       'keep the URL in a secret store. Placeholder passwords are not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `EMAIL_URL=smtp://mailer:${pw('sv1')}@smtp.mailgun.org:587`,
         `ldap_url: "ldaps://cn=svc,dc=corp:${pw('sv2')}@ldap.corp.invalid"`,
         `FTP_TARGET=ftp://upload:${pw('sv3')}@files.corp.invalid/incoming`,
       ],
       fp: ['EMAIL_URL=smtp://user:password@localhost:25', 'FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu'],
-    },
+    })),
   },
   {
     id: 'docker-config-auth',
@@ -334,7 +334,7 @@ export const structuredRules: Rule[] = [
       'A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the ' +
       'registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or ' +
       'access token at the registry and use a credential helper (`credsStore`).',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
         `{\n  "auths": {\n    "ghcr.io": {\n      "auth": "${b64(`bot:${pw('dk2')}`)}"\n    }\n  }\n}`,
@@ -346,7 +346,7 @@ export const structuredRules: Rule[] = [
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}',
       ],
-    },
+    })),
   },
   {
     id: 'npmrc-auth-token',
@@ -361,7 +361,7 @@ export const structuredRules: Rule[] = [
       '`npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. ' +
       'Revoke the token at its ' +
       'registry (`npm token revoke`, or the registry’s UI) and use `${NPM_TOKEN}` in the file.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
         `//npm.pkg.github.com/:_authToken=${fx('npg', 40)}`,
@@ -373,7 +373,7 @@ export const structuredRules: Rule[] = [
         '//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE',
         'npmAuthToken: "<your-token>"',
       ],
-    },
+    })),
   },
   {
     id: 'npmrc-basic-auth',
@@ -386,13 +386,13 @@ export const structuredRules: Rule[] = [
       'An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to ' +
       '`user:password` with a real password. Change that password and switch to a scoped `_authToken` from an ' +
       'environment variable.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `_auth=${b64(`ci-bot:${pw('na1')}`)}`,
         `//nexus.corp.invalid/repository/npm/:_auth="${b64(`deploy:${pw('na2')}`)}"`,
       ],
       fp: ['_auth=${NPM_AUTH}', `_auth=${b64('user:password')}`, `_auth=${b64('justatoken')}`],
-    },
+    })),
   },
   {
     id: 'npmrc-password',
@@ -404,7 +404,7 @@ export const structuredRules: Rule[] = [
     help:
       'An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real ' +
       'password. Change that password and use a token from an environment variable instead.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//nexus.corp.invalid/repository/npm/:_password=${b64(pw('np6'))}`,
         `//registry.corp.invalid/:_password="${b64(pw('np7'))}"`,
@@ -413,7 +413,7 @@ export const structuredRules: Rule[] = [
         '//registry.corp.invalid/:_password=${NPM_PASSWORD}',
         `//registry.corp.invalid/:_password=${b64('changeme')}`,
       ],
-    },
+    })),
   },
   {
     id: 'kubeconfig-client-key',
@@ -455,7 +455,7 @@ export const structuredRules: Rule[] = [
       'A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account ' +
       'tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the ' +
       'bindings it had.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `users:\n- name: ci\n  user:\n    token: ${kubeToken}`,
         `users:\n- name: ops\n  user:\n    as-user-extra: {}\n    token: "${fx('kb3', 48, A.base64url)}"`,
@@ -465,7 +465,7 @@ export const structuredRules: Rule[] = [
         'users:\n- name: ci\n  user:\n    token: ${KUBE_TOKEN}',
         `github:\n  user:\n    name: octocat\n  token_url: https://github.com/login/oauth/access_token`,
       ],
-    },
+    })),
   },
   {
     id: 'netrc-password',
@@ -478,7 +478,7 @@ export const structuredRules: Rule[] = [
     help:
       'A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or ' +
       'token and keep `.netrc` out of the repository. Placeholder passwords are not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `machine api.heroku.com login ops@corp.invalid password ${pw('nr1')}`,
         `machine git.internal.invalid\n  login ci\n  password ${pw('nr2')}`,
@@ -493,7 +493,7 @@ export const structuredRules: Rule[] = [
         'machine api.corp.invalid login me password old-token',
         'machine api.corp.invalid login me password expired-auth-token',
       ],
-    },
+    })),
   },
   {
     id: 'cli-password-argument',
@@ -506,7 +506,7 @@ export const structuredRules: Rule[] = [
       'A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also ' +
       'leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an ' +
       'option file. Placeholder passwords and variables are not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `docker login -u deploy -p ${pw('cl1')} registry.internal.invalid`,
         `run: mysql -h db.internal -u root -p${pw('cl2')} shop < dump.sql`,
@@ -519,6 +519,6 @@ export const structuredRules: Rule[] = [
         'sshpass -p password ssh user@host',
         'Pass it as `mysql -pSECRET`, not in the URL.',
       ],
-    },
+    })),
   },
 ];

@@ -17,6 +17,7 @@ import {
   validateGithubInstallation,
   validateGitlabToken,
 } from '../validate/checksum.ts';
+import { lazyExamples } from './examples.ts';
 
 const { env, yaml, json, code } = syntax;
 
@@ -36,7 +37,7 @@ function githubClassic(prefix: string, id: string, title: string, severity: Seve
     validate: validateGithubClassic,
     requireValid: true,
     help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all('github_token', a, b),
         `git clone https://x-access-token:${a}@github.com/acme/app.git`,
@@ -50,7 +51,7 @@ function githubClassic(prefix: string, id: string, title: string, severity: Seve
         env('GITHUB_TOKEN', `${a}Z`), // too long
         yaml('token', syntax.secretRef('GITHUB_TOKEN')),
       ],
-    },
+    })),
   };
 }
 
@@ -94,7 +95,7 @@ function gitlab(s: GitlabSpec): Rule {
     help: !routes
       ? s.help
       : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all(s.name, a, b), ...routableTp],
       fp: [
         env(s.name.toUpperCase(), `${s.prefix}${'x'.repeat(min)}`),
@@ -103,7 +104,7 @@ function gitlab(s: GitlabSpec): Rule {
         code(s.name, `<${s.prefix}your-token-here>`),
         ...routableFp,
       ],
-    },
+    })),
   };
 }
 
@@ -166,14 +167,14 @@ export const vcsRules: Rule[] = [
     entropy: 3.5,
     validate: (s) => (s.length === 40 ? validateGithubClassic(s) : 'unknown'),
     help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('GH_REFRESH_TOKEN', ghrShort), yaml('refresh_token', ghrLong), json('refresh_token', ghrShort)],
       fp: [
         env('GH_REFRESH_TOKEN', corrupt(ghrShort)),
         yaml('refresh_token', `ghr_${'x'.repeat(36)}`),
         json('refresh_token', `myghr_${fake('ghr-emb', 36)}`),
       ],
-    },
+    })),
   },
   {
     id: 'github-app-installation-token',
@@ -185,7 +186,7 @@ export const vcsRules: Rule[] = [
     validate: validateGithubInstallation,
     requireValid: true,
     help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('GH_TOKEN', ghsA),
         yaml('token', ghsStateless),
@@ -196,7 +197,7 @@ export const vcsRules: Rule[] = [
         yaml('token', `ghs_${'x'.repeat(36)}`),
         json('token', `ghs_123_${fake('bad-jwt', 20)}.${fake('bad-jwt2', 20)}.${fake('bad-jwt3', 20)}`),
       ],
-    },
+    })),
   },
   {
     id: 'github-fine-grained-pat',
@@ -207,7 +208,7 @@ export const vcsRules: Rule[] = [
     entropy: 4,
     validate: validateGithubFineGrained,
     help: 'A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings → Developer settings → Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all('github_pat', fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
         env('GITHUB_PAT', `github_pat_${fake('fg-s', 22)}_${fake('fg-s2', 40)}`),
@@ -215,7 +216,7 @@ export const vcsRules: Rule[] = [
         json('token', `github_pat_${fake('fg-c', 82)}`),
         code('token', `my_github_pat_${fake('fg-e', 22)}_${fake('fg-e2', 59)}`),
       ],
-    },
+    })),
   },
   {
     id: 'github-oauth-client-secret',
@@ -225,7 +226,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: 'The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('GITHUB_CLIENT_SECRET', hex40('gcs-a')),
         yaml('github_client_secret', hex40('gcs-b')),
@@ -238,7 +239,7 @@ export const vcsRules: Rule[] = [
         env('GITHUB_CLIENT_ID', hex40('gcs-id')), // an id, not the secret
         json('github_client_secret', fake('gcs-short', 32, ALPHABETS.hex)),
       ],
-    },
+    })),
   },
   gitlab({
     id: 'gitlab-pat',
@@ -351,7 +352,7 @@ export const vcsRules: Rule[] = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: 'A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings → Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env('BITBUCKET_TOKEN', atctA), yaml('bitbucket_token', atctB), code('token', atctA)],
       fp: [
         env('BITBUCKET_TOKEN', `ATCTT3xFfGN0${'x'.repeat(170)}=00000000`),
@@ -362,7 +363,7 @@ export const vcsRules: Rule[] = [
         json('token', `xATCTT3xFfGN0${atlassianTail('atct-e')}`),
         code('token', corrupt(atctA)),
       ],
-    },
+    })),
   },
   {
     id: 'bitbucket-app-password',
@@ -374,7 +375,7 @@ export const vcsRules: Rule[] = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: 'A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings → App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('BITBUCKET_APP_PASSWORD', atbbA),
         yaml('app_password', atbbB),
@@ -387,7 +388,7 @@ export const vcsRules: Rule[] = [
         yaml('app_password', `ATBB${fake('atbb-s', 20)}`),
         json('app_password', `ATBB${fake('atbb-l', 40)}`),
       ],
-    },
+    })),
   },
   {
     id: 'gitea-token',
@@ -397,7 +398,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: 'A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings → Applications on the instance.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('GITEA_TOKEN', hex40('gitea-a')),
         yaml('forgejo_token', hex40('gitea-b')),
@@ -410,7 +411,7 @@ export const vcsRules: Rule[] = [
         env('GITEA_TOKEN', 'a'.repeat(40)),
         yaml('gitea_version', '1.22.0'),
       ],
-    },
+    })),
   },
   {
     id: 'azure-devops-pat',
@@ -420,7 +421,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
     help: 'An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens, or ask an administrator to revoke it organisation-wide.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('AZURE_DEVOPS_EXT_PAT', adoNewA),
         yaml('pat', adoNewB),
@@ -431,7 +432,7 @@ export const vcsRules: Rule[] = [
         yaml('pat', `${fake('ado-s', 58)}AZDO${fake('ado-s3', 4)}`), // too short
         json('pat', `x${adoNewA}`),
       ],
-    },
+    })),
   },
   {
     id: 'azure-devops-pat-legacy',
@@ -441,7 +442,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: 'A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings → Personal access tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('AZURE_DEVOPS_PAT', adoLegacyA),
         yaml('azdo_token', adoLegacyB),
@@ -454,7 +455,7 @@ export const vcsRules: Rule[] = [
         json('azureDevopsPat', adoLegacyA.toUpperCase()),
         env('AZURE_DEVOPS_ORG', 'https://dev.azure.com/acme'),
       ],
-    },
+    })),
   },
   {
     id: 'sourcegraph-token',
@@ -464,7 +465,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
     help: 'A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings → Access tokens.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env('SRC_ACCESS_TOKEN', `sgp_${fake('sg-i', 16, ALPHABETS.hex)}_${hex40('sg-a')}`),
         yaml('token', `sgp_${hex40('sg-b')}`),
@@ -475,7 +476,7 @@ export const vcsRules: Rule[] = [
         yaml('token', `sgp_${fake('sg-s', 30, ALPHABETS.hex)}`),
         json('token', `xsgp_${hex40('sg-e')}`),
       ],
-    },
+    })),
   },
   {
     id: 'gitlab-session-cookie',
@@ -485,7 +486,7 @@ export const vcsRules: Rule[] = [
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
     help: 'A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile → Active sessions → Revoke) and scrub the logs or HAR files that carried it.',
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -b "_gitlab_session=${hex40('gsc-a').slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
         `Cookie: known_sign_in=1; _gitlab_session=${hex40('gsc-b').slice(0, 32)}; event_filter=all`,
@@ -494,6 +495,6 @@ export const vcsRules: Rule[] = [
         `Cookie: _gitlab_session=${'0'.repeat(32)}`,
         `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`,
       ],
-    },
+    })),
   },
 ];

@@ -2,8 +2,9 @@
 // real-format token (never a network call). 'valid' raises a finding to validated; 'invalid' drops the match.
 // Also the fixture helpers the rule catalogue uses to build fake, format-valid example values at run time (so no
 // literal token in the sources trips push protection).
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import type { Validity } from '../types.ts';
+import { seededBytes } from './seeded.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // CRC32 and base62 (GitHub's and npm's token checksum)
@@ -451,13 +452,9 @@ export const ALPHABETS = {
   upperAlnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789',
 } as const;
 
-/** Deterministic pseudo-random bytes derived from a seed (sha256 in counter mode). */
+/** Deterministic pseudo-random bytes derived from a seed (seeded.ts). */
 export function fakeBytes(seed: string, length: number): Buffer {
-  const chunks: Buffer[] = [];
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push(createHash('sha256').update(`jit-gpg-fixture:${seed}:${i}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
+  return seededBytes(`jit-gpg-fixture:${seed}`, length);
 }
 
 /** A deterministic fake string of `length` characters from `alphabet` (default base62). */

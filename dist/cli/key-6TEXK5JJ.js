@@ -6,23 +6,29 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5RBXO7J2.js";
-import "./chunk-G7YDGGFC.js";
-import "./chunk-EEVXPQ6T.js";
+} from "./chunk-D2ARDCAL.js";
+import "./chunk-OCLRRPSL.js";
+import "./chunk-2UK4IBTI.js";
 import {
   writePublicFile
-} from "./chunk-GGBLOXZB.js";
-import "./chunk-TD757TII.js";
+} from "./chunk-IT3MCM5A.js";
+import "./chunk-EBBTBHIT.js";
 import {
-  parseFlags,
-  require_node_path
-} from "./chunk-NIQBKPZI.js";
+  parseFlags
+} from "./chunk-I3AEDIGR.js";
 import {
   EXIT,
-  UsageError,
-  __toESM,
+  UsageError
+} from "./chunk-U4TGE65U.js";
+import {
+  require_node_path
+} from "./chunk-NM2V3NXJ.js";
+import {
   printable
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/key.ts
 var import_node_path = __toESM(require_node_path(), 1);

@@ -8,15 +8,17 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-TD757TII.js";
+} from "./chunk-EBBTBHIT.js";
 import {
   require_node_path,
   require_promises
-} from "./chunk-NIQBKPZI.js";
+} from "./chunk-NM2V3NXJ.js";
 import {
-  __toESM,
   require_node_crypto
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/sign/signer.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);

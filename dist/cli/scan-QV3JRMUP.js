@@ -8,25 +8,32 @@ import {
   redactFindings,
   require_node_url,
   runScanJob
-} from "./chunk-G7YDGGFC.js";
+} from "./chunk-ESP23KQN.js";
 import {
   VERSION
 } from "./chunk-EEVXPQ6T.js";
+import "./chunk-2UK4IBTI.js";
 import {
   oneOf,
-  parseFlags,
-  require_node_fs,
-  require_node_path,
-  require_promises
-} from "./chunk-NIQBKPZI.js";
+  parseFlags
+} from "./chunk-I3AEDIGR.js";
 import {
   EXIT,
   UsageError,
-  __toESM,
-  jsonSafe,
-  printable,
   writeLine
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-U4TGE65U.js";
+import {
+  require_node_fs,
+  require_node_path,
+  require_promises
+} from "./chunk-NM2V3NXJ.js";
+import {
+  jsonSafe,
+  printable
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/scan.ts
 var import_node_fs = __toESM(require_node_fs(), 1);

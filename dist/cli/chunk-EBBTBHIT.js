@@ -5,20 +5,13 @@ import {
   readRegularFile,
   require_node_fs,
   require_promises
-} from "./chunk-NIQBKPZI.js";
+} from "./chunk-NM2V3NXJ.js";
 import {
-  __commonJS,
-  __require,
-  __toESM,
   require_node_crypto
-} from "./chunk-SXZQZ56Z.js";
-
-// builtin:module
-var require_module = __commonJS({
-  "builtin:module"(exports, module) {
-    module.exports = __require("node:module");
-  }
-});
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/sign/packet.ts
 var HASH_IDS = { sha256: 8, sha384: 9, sha512: 10 };
@@ -203,8 +196,8 @@ function splitPackets(buf) {
 var import_node_crypto = __toESM(require_node_crypto(), 1);
 
 // node_modules/openpgp/dist/node/openpgp.mjs
-var import_module = __toESM(require_module(), 1);
 var nc = __toESM(require_node_crypto(), 1);
+import { createRequire } from "module";
 var globalThis = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
   m.forEach(function(e) {
@@ -1673,7 +1666,7 @@ var util = {
   isString: function(data) {
     return typeof data === "string" || data instanceof String;
   },
-  nodeRequire: (0, import_module.createRequire)(import.meta.url),
+  nodeRequire: createRequire(import.meta.url),
   isArray: function(data) {
     return data instanceof Array;
   },
@@ -7931,7 +7924,7 @@ function newS2KFromConfig(config2) {
   }
   return newS2KFromType(s2kType, config2);
 }
-var require$1 = (0, import_module.createRequire)("/");
+var require$1 = createRequire("/");
 var _a;
 var Worker;
 var isMarkedAsUntransferable;

@@ -3,17 +3,22 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-GGBLOXZB.js";
-import "./chunk-TD757TII.js";
+} from "./chunk-IT3MCM5A.js";
+import "./chunk-EBBTBHIT.js";
 import {
-  parseFlags,
-  require_node_path
-} from "./chunk-NIQBKPZI.js";
+  parseFlags
+} from "./chunk-I3AEDIGR.js";
 import {
   EXIT,
-  UsageError,
+  UsageError
+} from "./chunk-U4TGE65U.js";
+import {
+  require_node_path
+} from "./chunk-NM2V3NXJ.js";
+import "./chunk-4WL4QE57.js";
+import {
   __toESM
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts
 var import_node_path = __toESM(require_node_path(), 1);

@@ -1,23 +1,20 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  require_picomatch
+} from "./chunk-OCLRRPSL.js";
+import {
   HttpError,
   createHttpClient,
   errorMessage,
   httpRequest,
   isLoopbackHost,
   isTransientStatus,
-  redactFindings,
   require_node_child_process,
   require_node_net,
-  require_picomatch,
   retry,
   retryAfterMs,
-  runScanJob,
   safeUrl
-} from "./chunk-G7YDGGFC.js";
-import {
-  VERSION
-} from "./chunk-EEVXPQ6T.js";
+} from "./chunk-2UK4IBTI.js";
 import {
   commonDir,
   formatNamed,
@@ -28,7 +25,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-GGBLOXZB.js";
+} from "./chunk-IT3MCM5A.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -49,29 +46,35 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-TD757TII.js";
+} from "./chunk-EBBTBHIT.js";
+import {
+  parseFlags
+} from "./chunk-I3AEDIGR.js";
+import {
+  EXIT,
+  UsageError
+} from "./chunk-U4TGE65U.js";
 import {
   FileReadError,
-  parseFlags,
   readRegularFile,
   readRegularTextFile,
   require_node_fs,
   require_node_path,
   require_promises
-} from "./chunk-NIQBKPZI.js";
+} from "./chunk-NM2V3NXJ.js";
 import {
-  EXIT,
-  UsageError,
-  __toESM,
   displayPath,
   excerpt,
   printable,
   require_node_crypto
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/sign.ts
-var import_promises7 = __toESM(require_promises(), 1);
-var import_node_path10 = __toESM(require_node_path(), 1);
+var import_promises6 = __toESM(require_promises(), 1);
+var import_node_path9 = __toESM(require_node_path(), 1);
 
 // src/sign/job.ts
 var import_node_fs3 = __toESM(require_node_fs(), 1);
@@ -489,8 +492,8 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat5 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
-      const state = stat5.slice(stat5.lastIndexOf(")") + 2, stat5.lastIndexOf(")") + 3);
+      const stat4 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const state = stat4.slice(stat4.lastIndexOf(")") + 2, stat4.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
       return false;
@@ -1199,8 +1202,8 @@ function tokenRequestUrl(requestUrl, audience) {
   const url = new URL(requestUrl);
   if (url.searchParams.has("audience")) url.searchParams.delete("audience");
   if (!audience) return url.toString();
-  const sep4 = url.search === "" ? "?" : "&";
-  return `${url.toString()}${sep4}audience=${encodeURIComponent(audience)}`;
+  const sep3 = url.search === "" ? "?" : "&";
+  return `${url.toString()}${sep3}audience=${encodeURIComponent(audience)}`;
 }
 function base64UrlDecode(part) {
   return Buffer.from(part.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
@@ -4325,141 +4328,40 @@ async function readCallerDescriptor(fd, options) {
 }
 
 // src/cli/release-checks.ts
-var import_node_path9 = __toESM(require_node_path(), 1);
-
-// src/scan/artifacts.ts
-var import_node_crypto5 = __toESM(require_node_crypto(), 1);
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-var import_promises5 = __toESM(require_promises(), 1);
-var import_node_path7 = __toESM(require_node_path(), 1);
-
-// src/scan/cache.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-var MAX_STATE_BYTES = 256 * 1024 * 1024;
-function policyHash(policy, scannerVersion, extra = {}) {
-  const rules = policy.rules.map((r) => ({
-    id: r.id,
-    pattern: r.pattern,
-    keywords: [...r.keywords].sort(),
-    secretGroup: r.secretGroup ?? null,
-    caseInsensitive: r.caseInsensitive ?? false,
-    entropy: r.entropy ?? null,
-    window: r.window ?? null,
-    requireValid: r.requireValid ?? false,
-    severity: r.severity,
-    // A validator is code: its presence and its source text are part of the policy.
-    validate: r.validate ? sha256(r.validate.toString()) : null
-  })).sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const body = {
-    scannerVersion,
-    rules,
-    ignorePaths: [...policy.ignorePaths].sort(),
-    allowRegexes: [...policy.allowRegexes].sort(),
-    stopwords: [...policy.stopwords].map((s) => s.toLowerCase()).sort(),
-    maxFileSize: policy.maxFileSize,
-    extra: Object.fromEntries(Object.entries(extra).sort(([a], [b]) => a < b ? -1 : 1))
-  };
-  return sha256(JSON.stringify(body));
-}
-function sha256(s) {
-  return (0, import_node_crypto4.createHash)("sha256").update(s).digest("hex");
-}
-
-// src/scan/artifacts.ts
-var POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
-var NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
-function classifyWarning(message) {
-  if (!NOT_SCANNED.test(message)) return "other";
-  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
-}
-function itemPath(file, root) {
-  const rel = (0, import_node_path7.relative)(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${import_node_path7.sep}`) || (0, import_node_path7.isAbsolute)(rel)) return file;
-  return import_node_path7.sep === "/" ? rel : rel.split(import_node_path7.sep).join("/");
-}
-async function scanArtifacts(options) {
-  const root = options.root;
-  const files = [...options.files];
-  const items = async function* () {
-    for (const absPath of files) {
-      const { size } = await (0, import_promises5.stat)(absPath);
-      yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
-    }
-  };
-  const warnings = [];
-  let unscannable = 0;
-  let policySkipped = 0;
-  const job = await runScanJob({
-    root,
-    items: { describe: `${files.length} artifact(s)`, items },
-    mode: "worktree",
-    ...options.configPath ? { configPath: options.configPath } : {},
-    configSearch: [root],
-    cwd: root,
-    env: options.env,
-    ...options.threads !== void 0 ? { threads: options.threads } : {},
-    onWarning: (m) => {
-      warnings.push(m);
-      const kind2 = classifyWarning(m);
-      if (kind2 === "unscannable") unscannable++;
-      if (kind2 === "policy") policySkipped++;
-      options.onWarning?.(m);
-    }
-  });
-  const configBytes = job.configFile ? (0, import_node_crypto5.createHash)("sha256").update((0, import_node_fs5.readFileSync)(job.configFile)).digest("hex") : "";
-  const hash = policyHash(job.policy, VERSION, { config: configBytes });
-  const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
-  if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
-  const s = job.result.stats;
-  return {
-    findings: redactFindings(job.result.findings),
-    ruleSet,
-    stats: s,
-    warnings,
-    incomplete: s.failed + s.unreadable + unscannable,
-    policySkipped
-  };
-}
-function describeArtifactFindings(scan, offSwitch = "the input `scan: false`") {
-  const where = [...new Set(scan.findings.map((f) => f.file))];
-  const shown = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
-  const more = where.length > shown.length ? ` and ${where.length - shown.length} more` : "";
-  const n = scan.findings.length;
-  return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
-}
+var import_node_path8 = __toESM(require_node_path(), 1);
 
 // src/sign/merge.ts
-var import_node_crypto6 = __toESM(require_node_crypto(), 1);
-var import_promises6 = __toESM(require_promises(), 1);
-var import_node_path8 = __toESM(require_node_path(), 1);
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_promises5 = __toESM(require_promises(), 1);
+var import_node_path7 = __toESM(require_node_path(), 1);
 var import_picomatch = __toESM(require_picomatch(), 1);
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
 var q = (s) => `"${displayPath(s)}"`;
-var toPosix2 = (p) => import_node_path8.sep === "/" ? p : p.split(import_node_path8.sep).join("/");
+var toPosix2 = (p) => import_node_path7.sep === "/" ? p : p.split(import_node_path7.sep).join("/");
 function inside(dir, path) {
-  const rel = (0, import_node_path8.relative)(dir, path);
-  return rel === "" || !rel.startsWith(`..${import_node_path8.sep}`) && rel !== ".." && !(0, import_node_path8.isAbsolute)(rel);
+  const rel = (0, import_node_path7.relative)(dir, path);
+  return rel === "" || !rel.startsWith(`..${import_node_path7.sep}`) && rel !== ".." && !(0, import_node_path7.isAbsolute)(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises6.realpath)((0, import_node_path8.resolve)(workspace));
+  const ws = await (0, import_promises5.realpath)((0, import_node_path7.resolve)(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if ((0, import_node_path8.isAbsolute)(bare) || bare.split(/[\\/]/).includes("..")) {
+    if ((0, import_node_path7.isAbsolute)(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs = (0, import_node_path8.resolve)(ws, rel);
-    const real = await (0, import_promises6.realpath)(abs).catch(() => void 0);
+    const abs = (0, import_node_path7.resolve)(ws, rel);
+    const real = await (0, import_promises5.realpath)(abs).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises6.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
+    if ((await (0, import_promises5.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -4476,11 +4378,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
-    const dir = (0, import_node_path8.resolve)(ws, base);
-    const entries = await (0, import_promises6.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const dir = (0, import_node_path7.resolve)(ws, base);
+    const entries = await (0, import_promises5.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2((0, import_node_path8.relative)(ws, (0, import_node_path8.join)(e.parentPath, e.name)));
+      const rel = toPosix2((0, import_node_path7.relative)(ws, (0, import_node_path7.join)(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -4535,12 +4437,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises6.realpath)((0, import_node_path8.resolve)(options.manifestDir)).catch(() => (0, import_node_path8.resolve)(options.manifestDir));
+  const dir = await (0, import_promises5.realpath)((0, import_node_path7.resolve)(options.manifestDir)).catch(() => (0, import_node_path7.resolve)(options.manifestDir));
   const verified = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path = (0, import_node_path8.join)(dir, ...e.name.split("/"));
-    const st = await (0, import_promises6.lstat)(path).catch((err) => {
+    const path = (0, import_node_path7.join)(dir, ...e.name.split("/"));
+    const st = await (0, import_promises5.lstat)(path).catch((err) => {
       if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err.code}`);
     });
@@ -4548,13 +4450,13 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises6.realpath)(path);
+    const real = await (0, import_promises5.realpath)(path);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = (0, import_node_crypto6.createHash)("sha256");
+    const h = (0, import_node_crypto4.createHash)("sha256");
     await hashFileInto(path, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {
@@ -4582,7 +4484,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: (0, import_node_path8.join)(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: (0, import_node_path7.join)(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -4591,7 +4493,7 @@ var ReleaseCheckError = class extends Error {
   name = "ReleaseCheckError";
 };
 function cliReleaseHooks(options) {
-  const manifestDir = options.manifestPath ? (0, import_node_path9.dirname)(options.manifestPath) : options.cwd;
+  const manifestDir = options.manifestPath ? (0, import_node_path8.dirname)(options.manifestPath) : options.cwd;
   let merged;
   const merging = options.mergePatterns.length > 0;
   return {
@@ -4609,8 +4511,9 @@ function cliReleaseHooks(options) {
           `merged ${merged.fragments.length} fragment(s): ${merged.entries.length} listed, ${merged.verified.length} present and matching, ${merged.absent.length} absent`
         );
       }
-      const present = merged ? merged.verified.map((n) => (0, import_node_path9.join)(manifestDir, ...n.split("/"))) : [];
+      const present = merged ? merged.verified.map((n) => (0, import_node_path8.join)(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-ODNULRLY.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
@@ -4635,7 +4538,7 @@ function cliReleaseHooks(options) {
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
         try {
-          const r = manifestEntriesWith(merged, entries, (0, import_node_path9.dirname)(manifestPath));
+          const r = manifestEntriesWith(merged, entries, (0, import_node_path8.dirname)(manifestPath));
           merged = r.merged;
           return r.entries;
         } catch (e) {
@@ -4809,9 +4712,9 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => (0, import_node_path10.resolve)(io.cwd, p));
+  const files = positionals.map((p) => (0, import_node_path9.resolve)(io.cwd, p));
   for (const file of files) {
-    const s = await (0, import_promises7.stat)(file).catch(() => void 0);
+    const s = await (0, import_promises6.stat)(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
@@ -4819,7 +4722,7 @@ async function signCommand(argv, io) {
   let key;
   let remotePublicKey;
   if (f["key-file"]) {
-    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile((0, import_node_path10.resolve)(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile((0, import_node_path9.resolve)(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
     key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     if (!built) throw new UsageError("sign: no key source");
@@ -4828,7 +4731,7 @@ async function signCommand(argv, io) {
     const audience = f.audience ?? defaultAudience(built.name, built.audienceInputs);
     key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], audience, io) };
   }
-  const checksumsPath = f.checksums ? (0, import_node_path10.join)(commonDir(files, io.cwd), (0, import_node_path10.basename)(f.checksums)) : void 0;
+  const checksumsPath = f.checksums ? (0, import_node_path9.join)(commonDir(files, io.cwd), (0, import_node_path9.basename)(f.checksums)) : void 0;
   const release = cliReleaseHooks({
     cwd: io.cwd,
     scan: !f["no-scan"],
@@ -4849,7 +4752,7 @@ async function signCommand(argv, io) {
       ...f.hash ? { hash: f.hash } : {},
       notations,
       ...checksumsPath ? { checksumsPath } : {},
-      ...f["public-key-out"] ? { publicKeyPath: (0, import_node_path10.resolve)(io.cwd, f["public-key-out"]) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: (0, import_node_path9.resolve)(io.cwd, f["public-key-out"]) } : {},
       ttl: 300
     },
     // progress goes to stderr only for key services (as before); the files' lines are printed below
@@ -4898,7 +4801,7 @@ async function cliJwt(file, envName, audience, io, command = "sign") {
     }
     return { token, claims };
   };
-  if (file) return fromText(readCliFile((0, import_node_path10.resolve)(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
+  if (file) return fromText(readCliFile((0, import_node_path9.resolve)(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`${command}: --jwt-env ${envName}: the variable is not set`);

@@ -1,37 +1,54 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  UsageError,
+  displayPath
+} from "./chunk-4WL4QE57.js";
+import {
   __commonJS,
   __require,
-  __toESM,
-  displayPath
-} from "./chunk-SXZQZ56Z.js";
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports, module) {
-    module.exports = __require("node:fs");
+  "builtin:node:fs"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
   }
 });
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports, module) {
-    module.exports = __require("node:fs/promises");
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
   }
 });
 
 // builtin:node:path
 var require_node_path = __commonJS({
-  "builtin:node:path"(exports, module) {
-    module.exports = __require("node:path");
+  "builtin:node:path"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:path");
+    for (const name of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
   }
 });
 
 // builtin:node:util
 var require_node_util = __commonJS({
-  "builtin:node:util"(exports, module) {
-    module.exports = __require("node:util");
+  "builtin:node:util"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:util");
+    for (const name of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
   }
 });
 
@@ -112,22 +129,6 @@ function readRegularTextFile(path, limits) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
-// src/cli/args.ts
-var import_node_util = __toESM(require_node_util(), 1);
-function parseFlags(command, argv, options) {
-  try {
-    return (0, import_node_util.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    const reason = e.message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new UsageError(`${command}: ${reason}. Run \`jit-gpg ${command} --help\` for usage.`);
-  }
-}
-function oneOf(command, flag, value, allowed) {
-  if (value === void 0) return void 0;
-  if (allowed.includes(value)) return value;
-  throw new UsageError(`${command}: --${flag} must be one of ${allowed.join(", ")} (got "${value}")`);
-}
-
 // src/shared/crc24.ts
 function crc24(data) {
   let crc = 11994318;
@@ -149,7 +150,5 @@ export {
   readRegularFile,
   readRegularTextFile,
   crc24,
-  require_node_util,
-  parseFlags,
-  oneOf
+  require_node_util
 };

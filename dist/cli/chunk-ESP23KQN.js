@@ -1,5 +1,14 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  HttpError,
+  httpRequest,
+  isTransientStatus,
+  require_node_child_process,
+  require_node_net,
+  retry,
+  retryAfterMs
+} from "./chunk-2UK4IBTI.js";
+import {
   FileReadError,
   crc24,
   readRegularFile,
@@ -7,1873 +16,70 @@ import {
   require_node_path,
   require_node_util,
   require_promises
-} from "./chunk-NIQBKPZI.js";
+} from "./chunk-NM2V3NXJ.js";
 import {
-  __commonJS,
-  __require,
-  __toESM,
   displayPath,
   excerpt,
   require_node_crypto
-} from "./chunk-SXZQZ56Z.js";
-
-// builtin:node:child_process
-var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports, module) {
-    module.exports = __require("node:child_process");
-  }
-});
+} from "./chunk-4WL4QE57.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // builtin:node:buffer
 var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports, module) {
-    module.exports = __require("node:buffer");
-  }
-});
-
-// builtin:node:module
-var require_node_module = __commonJS({
-  "builtin:node:module"(exports, module) {
-    module.exports = __require("node:module");
+  "builtin:node:buffer"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:buffer");
+    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
 // builtin:node:url
 var require_node_url = __commonJS({
-  "builtin:node:url"(exports, module) {
-    module.exports = __require("node:url");
-  }
-});
-
-// node_modules/picomatch/lib/constants.js
-var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports, module) {
-    "use strict";
-    var WIN_SLASH = "\\\\/";
-    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
-    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
-    var DOT_LITERAL = "\\.";
-    var PLUS_LITERAL = "\\+";
-    var QMARK_LITERAL = "\\?";
-    var SLASH_LITERAL = "\\/";
-    var ONE_CHAR = "(?=.)";
-    var QMARK = "[^/]";
-    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
-    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
-    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
-    var NO_DOT = `(?!${DOT_LITERAL})`;
-    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
-    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
-    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
-    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
-    var STAR = `${QMARK}*?`;
-    var SEP = "/";
-    var POSIX_CHARS = {
-      DOT_LITERAL,
-      PLUS_LITERAL,
-      QMARK_LITERAL,
-      SLASH_LITERAL,
-      ONE_CHAR,
-      QMARK,
-      END_ANCHOR,
-      DOTS_SLASH,
-      NO_DOT,
-      NO_DOTS,
-      NO_DOT_SLASH,
-      NO_DOTS_SLASH,
-      QMARK_NO_DOT,
-      STAR,
-      START_ANCHOR,
-      SEP
-    };
-    var WINDOWS_CHARS = {
-      ...POSIX_CHARS,
-      SLASH_LITERAL: `[${WIN_SLASH}]`,
-      QMARK: WIN_NO_SLASH,
-      STAR: `${WIN_NO_SLASH}*?`,
-      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
-      NO_DOT: `(?!${DOT_LITERAL})`,
-      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
-      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
-      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
-      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
-      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
-      SEP: "\\"
-    };
-    var POSIX_REGEX_SOURCE = {
-      __proto__: null,
-      alnum: "a-zA-Z0-9",
-      alpha: "a-zA-Z",
-      ascii: "\\x00-\\x7F",
-      blank: " \\t",
-      cntrl: "\\x00-\\x1F\\x7F",
-      digit: "0-9",
-      graph: "\\x21-\\x7E",
-      lower: "a-z",
-      print: "\\x20-\\x7E ",
-      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
-      space: " \\t\\r\\n\\v\\f",
-      upper: "A-Z",
-      word: "A-Za-z0-9_",
-      xdigit: "A-Fa-f0-9"
-    };
-    module.exports = {
-      DEFAULT_MAX_EXTGLOB_RECURSION,
-      MAX_LENGTH: 1024 * 64,
-      POSIX_REGEX_SOURCE,
-      // regular expressions
-      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
-      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
-      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
-      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
-      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
-      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
-      // Replace globs with equivalent patterns to reduce parsing time.
-      REPLACEMENTS: {
-        __proto__: null,
-        "***": "*",
-        "**/**": "**",
-        "**/**/**": "**"
-      },
-      // Digits
-      CHAR_0: 48,
-      /* 0 */
-      CHAR_9: 57,
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: 65,
-      /* A */
-      CHAR_LOWERCASE_A: 97,
-      /* a */
-      CHAR_UPPERCASE_Z: 90,
-      /* Z */
-      CHAR_LOWERCASE_Z: 122,
-      /* z */
-      CHAR_LEFT_PARENTHESES: 40,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: 41,
-      /* ) */
-      CHAR_ASTERISK: 42,
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: 38,
-      /* & */
-      CHAR_AT: 64,
-      /* @ */
-      CHAR_BACKWARD_SLASH: 92,
-      /* \ */
-      CHAR_CARRIAGE_RETURN: 13,
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: 94,
-      /* ^ */
-      CHAR_COLON: 58,
-      /* : */
-      CHAR_COMMA: 44,
-      /* , */
-      CHAR_DOT: 46,
-      /* . */
-      CHAR_DOUBLE_QUOTE: 34,
-      /* " */
-      CHAR_EQUAL: 61,
-      /* = */
-      CHAR_EXCLAMATION_MARK: 33,
-      /* ! */
-      CHAR_FORM_FEED: 12,
-      /* \f */
-      CHAR_FORWARD_SLASH: 47,
-      /* / */
-      CHAR_GRAVE_ACCENT: 96,
-      /* ` */
-      CHAR_HASH: 35,
-      /* # */
-      CHAR_HYPHEN_MINUS: 45,
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: 60,
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: 123,
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: 91,
-      /* [ */
-      CHAR_LINE_FEED: 10,
-      /* \n */
-      CHAR_NO_BREAK_SPACE: 160,
-      /* \u00A0 */
-      CHAR_PERCENT: 37,
-      /* % */
-      CHAR_PLUS: 43,
-      /* + */
-      CHAR_QUESTION_MARK: 63,
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: 62,
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: 125,
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: 93,
-      /* ] */
-      CHAR_SEMICOLON: 59,
-      /* ; */
-      CHAR_SINGLE_QUOTE: 39,
-      /* ' */
-      CHAR_SPACE: 32,
-      /*   */
-      CHAR_TAB: 9,
-      /* \t */
-      CHAR_UNDERSCORE: 95,
-      /* _ */
-      CHAR_VERTICAL_LINE: 124,
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
-      /* \uFEFF */
-      /**
-       * Create EXTGLOB_CHARS
-       */
-      extglobChars(chars) {
-        return {
-          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
-          "?": { type: "qmark", open: "(?:", close: ")?" },
-          "+": { type: "plus", open: "(?:", close: ")+" },
-          "*": { type: "star", open: "(?:", close: ")*" },
-          "@": { type: "at", open: "(?:", close: ")" }
-        };
-      },
-      /**
-       * Create GLOB_CHARS
-       */
-      globChars(win32) {
-        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
-      }
-    };
-  }
-});
-
-// node_modules/picomatch/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports) {
-    "use strict";
-    var {
-      REGEX_BACKSLASH,
-      REGEX_REMOVE_BACKSLASH,
-      REGEX_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants();
-    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
-    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
-    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
-    exports.isWindows = () => {
-      if (typeof navigator !== "undefined" && navigator.platform) {
-        const platform = navigator.platform.toLowerCase();
-        return platform === "win32" || platform === "windows";
-      }
-      if (typeof process !== "undefined" && process.platform) {
-        return process.platform === "win32";
-      }
-      return false;
-    };
-    exports.removeBackslashes = (str3) => {
-      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
-        return match === "\\" ? "" : match;
-      });
-    };
-    exports.escapeLast = (input, char, lastIdx) => {
-      const idx = input.lastIndexOf(char, lastIdx);
-      if (idx === -1) return input;
-      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
-      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
-    };
-    exports.removePrefix = (input, state = {}) => {
-      let output = input;
-      if (output.startsWith("./")) {
-        output = output.slice(2);
-        state.prefix = "./";
-      }
-      return output;
-    };
-    exports.wrapOutput = (input, state = {}, options = {}) => {
-      const prepend = options.contains ? "" : "^";
-      const append = options.contains ? "" : "$";
-      let output = `${prepend}(?:${input})${append}`;
-      if (state.negated === true) {
-        output = `(?:^(?!${output}).*$)`;
-      }
-      return output;
-    };
-    exports.basename = (path, { windows } = {}) => {
-      const segs = path.split(windows ? /[\\/]/ : "/");
-      const last = segs[segs.length - 1];
-      if (last === "") {
-        return segs[segs.length - 2];
-      }
-      return last;
-    };
-  }
-});
-
-// node_modules/picomatch/lib/scan.js
-var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports, module) {
-    "use strict";
-    var utils = require_utils();
-    var {
-      CHAR_ASTERISK,
-      /* * */
-      CHAR_AT,
-      /* @ */
-      CHAR_BACKWARD_SLASH,
-      /* \ */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_EXCLAMATION_MARK,
-      /* ! */
-      CHAR_FORWARD_SLASH,
-      /* / */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_PLUS,
-      /* + */
-      CHAR_QUESTION_MARK,
-      /* ? */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_RIGHT_SQUARE_BRACKET
-      /* ] */
-    } = require_constants();
-    var isPathSeparator = (code21) => {
-      return code21 === CHAR_FORWARD_SLASH || code21 === CHAR_BACKWARD_SLASH;
-    };
-    var depth = (token2) => {
-      if (token2.isPrefix !== true) {
-        token2.depth = token2.isGlobstar ? Infinity : 1;
-      }
-    };
-    var scan2 = (input, options) => {
-      const opts = options || {};
-      const length = input.length - 1;
-      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
-      const slashes = [];
-      const tokens = [];
-      const parts = [];
-      let str3 = input;
-      let index = -1;
-      let start = 0;
-      let lastIndex = 0;
-      let isBrace = false;
-      let isBracket = false;
-      let isGlob = false;
-      let isExtglob = false;
-      let isGlobstar = false;
-      let braceEscaped = false;
-      let backslashes = false;
-      let negated = false;
-      let negatedExtglob = false;
-      let finished = false;
-      let braces = 0;
-      let prev;
-      let code21;
-      let token2 = { value: "", depth: 0, isGlob: false };
-      const eos = () => index >= length;
-      const peek = () => str3.charCodeAt(index + 1);
-      const advance = () => {
-        prev = code21;
-        return str3.charCodeAt(++index);
-      };
-      while (index < length) {
-        code21 = advance();
-        let next;
-        if (code21 === CHAR_BACKWARD_SLASH) {
-          backslashes = token2.backslashes = true;
-          code21 = advance();
-          if (code21 === CHAR_LEFT_CURLY_BRACE) {
-            braceEscaped = true;
-          }
-          continue;
-        }
-        if (braceEscaped === true || code21 === CHAR_LEFT_CURLY_BRACE) {
-          braces++;
-          while (eos() !== true && (code21 = advance())) {
-            if (code21 === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (code21 === CHAR_LEFT_CURLY_BRACE) {
-              braces++;
-              continue;
-            }
-            if (braceEscaped !== true && code21 === CHAR_DOT && (code21 = advance()) === CHAR_DOT) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (braceEscaped !== true && code21 === CHAR_COMMA) {
-              isBrace = token2.isBrace = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              if (scanToEnd === true) {
-                continue;
-              }
-              break;
-            }
-            if (code21 === CHAR_RIGHT_CURLY_BRACE) {
-              braces--;
-              if (braces === 0) {
-                braceEscaped = false;
-                isBrace = token2.isBrace = true;
-                finished = true;
-                break;
-              }
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_FORWARD_SLASH) {
-          slashes.push(index);
-          tokens.push(token2);
-          token2 = { value: "", depth: 0, isGlob: false };
-          if (finished === true) continue;
-          if (prev === CHAR_DOT && index === start + 1) {
-            start += 2;
-            continue;
-          }
-          lastIndex = index + 1;
-          continue;
-        }
-        if (opts.noext !== true) {
-          const isExtglobChar = code21 === CHAR_PLUS || code21 === CHAR_AT || code21 === CHAR_ASTERISK || code21 === CHAR_QUESTION_MARK || code21 === CHAR_EXCLAMATION_MARK;
-          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
-            isGlob = token2.isGlob = true;
-            isExtglob = token2.isExtglob = true;
-            finished = true;
-            if (code21 === CHAR_EXCLAMATION_MARK && index === start) {
-              negatedExtglob = true;
-            }
-            if (scanToEnd === true) {
-              let parens = 0;
-              while (eos() !== true && (code21 = advance())) {
-                if (code21 === CHAR_BACKWARD_SLASH) {
-                  backslashes = token2.backslashes = true;
-                  advance();
-                  continue;
-                }
-                if (code21 === CHAR_LEFT_PARENTHESES) {
-                  parens++;
-                  continue;
-                }
-                if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                  finished = true;
-                  break;
-                }
-              }
-              continue;
-            }
-            break;
-          }
-        }
-        if (code21 === CHAR_ASTERISK) {
-          if (prev === CHAR_ASTERISK) isGlobstar = token2.isGlobstar = true;
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_QUESTION_MARK) {
-          isGlob = token2.isGlob = true;
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (code21 === CHAR_LEFT_SQUARE_BRACKET) {
-          while (eos() !== true && (next = advance())) {
-            if (next === CHAR_BACKWARD_SLASH) {
-              backslashes = token2.backslashes = true;
-              advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              isBracket = token2.isBracket = true;
-              isGlob = token2.isGlob = true;
-              finished = true;
-              break;
-            }
-          }
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-        if (opts.nonegate !== true && code21 === CHAR_EXCLAMATION_MARK && index === start) {
-          negated = token2.negated = true;
-          start++;
-          continue;
-        }
-        if (opts.noparen !== true && code21 === CHAR_LEFT_PARENTHESES) {
-          isGlob = token2.isGlob = true;
-          if (scanToEnd === true) {
-            let parens = 1;
-            while (eos() !== true && (code21 = advance())) {
-              if (code21 === CHAR_BACKWARD_SLASH) {
-                backslashes = token2.backslashes = true;
-                advance();
-                continue;
-              }
-              if (code21 === CHAR_LEFT_PARENTHESES) {
-                parens++;
-                continue;
-              }
-              if (code21 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
-                finished = true;
-                break;
-              }
-            }
-            continue;
-          }
-          break;
-        }
-        if (isGlob === true) {
-          finished = true;
-          if (scanToEnd === true) {
-            continue;
-          }
-          break;
-        }
-      }
-      if (opts.noext === true) {
-        isExtglob = false;
-        isGlob = false;
-      }
-      let base = str3;
-      let prefix = "";
-      let glob = "";
-      if (start > 0) {
-        prefix = str3.slice(0, start);
-        str3 = str3.slice(start);
-        lastIndex -= start;
-      }
-      if (base && isGlob === true && lastIndex > 0) {
-        base = str3.slice(0, lastIndex);
-        glob = str3.slice(lastIndex);
-      } else if (isGlob === true) {
-        base = "";
-        glob = str3;
-      } else {
-        base = str3;
-      }
-      if (base && base !== "" && base !== "/" && base !== str3) {
-        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
-          base = base.slice(0, -1);
-        }
-      }
-      if (opts.unescape === true) {
-        if (glob) glob = utils.removeBackslashes(glob);
-        if (base && backslashes === true) {
-          base = utils.removeBackslashes(base);
-        }
-      }
-      const state = {
-        prefix,
-        input,
-        start,
-        base,
-        glob,
-        isBrace,
-        isBracket,
-        isGlob,
-        isExtglob,
-        isGlobstar,
-        negated,
-        negatedExtglob
-      };
-      if (opts.tokens === true) {
-        state.maxDepth = 0;
-        if (!isPathSeparator(code21)) {
-          tokens.push(token2);
-        }
-        state.tokens = tokens;
-      }
-      if (opts.parts === true || opts.tokens === true) {
-        let prevIndex;
-        for (let idx = 0; idx < slashes.length; idx++) {
-          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
-          const i = slashes[idx];
-          const value2 = input.slice(n2, i);
-          if (opts.tokens) {
-            if (idx === 0 && start !== 0) {
-              tokens[idx].isPrefix = true;
-              tokens[idx].value = prefix;
-            } else {
-              tokens[idx].value = value2;
-            }
-            depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
-          }
-          if (i >= start) {
-            parts.push(value2);
-            prevIndex = i;
-          }
-        }
-        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
-        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
-          depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
-        }
-        state.slashes = slashes;
-        state.parts = parts;
-      }
-      return state;
-    };
-    module.exports = scan2;
-  }
-});
-
-// node_modules/picomatch/lib/parse.js
-var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports, module) {
-    "use strict";
-    var constants2 = require_constants();
-    var utils = require_utils();
-    var {
-      MAX_LENGTH,
-      POSIX_REGEX_SOURCE,
-      REGEX_NON_SPECIAL_CHARS,
-      REGEX_SPECIAL_CHARS_BACKREF,
-      REPLACEMENTS
-    } = constants2;
-    var expandRange = (args, options) => {
-      if (typeof options.expandRange === "function") {
-        return options.expandRange(...args, options);
-      }
-      args.sort();
-      const value = `[${args.join("-")}]`;
-      try {
-        new RegExp(value);
-      } catch (ex) {
-        return args.map((v) => utils.escapeRegex(v)).join("..");
-      }
-      return value;
-    };
-    var syntaxError = (type, char) => {
-      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
-    };
-    var splitTopLevel = (input) => {
-      const parts = [];
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let value = "";
-      let escaped = false;
-      for (const ch of input) {
-        if (escaped === true) {
-          value += ch;
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          value += ch;
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          value += ch;
-          continue;
-        }
-        if (quote === 0) {
-          if (ch === "[") {
-            bracket++;
-          } else if (ch === "]" && bracket > 0) {
-            bracket--;
-          } else if (bracket === 0) {
-            if (ch === "(") {
-              paren++;
-            } else if (ch === ")" && paren > 0) {
-              paren--;
-            } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
-              continue;
-            }
-          }
-        }
-        value += ch;
-      }
-      parts.push(value);
-      return parts;
-    };
-    var isPlainBranch = (branch) => {
-      let escaped = false;
-      for (const ch of branch) {
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (/[?*+@!()[\]{}]/.test(ch)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
-      let changed = true;
-      while (changed === true) {
-        changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
-          changed = true;
-        }
-      }
-      if (!isPlainBranch(value)) {
-        return;
-      }
-      return value.replace(/\\(.)/g, "$1");
-    };
-    var hasRepeatedCharPrefixOverlap = (branches) => {
-      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
-      for (let i = 0; i < values.length; i++) {
-        for (let j = i + 1; j < values.length; j++) {
-          const a = values[i];
-          const b = values[j];
-          const char = a[0];
-          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
-            continue;
-          }
-          if (a === b || a.startsWith(b) || b.startsWith(a)) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
-      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
-        return;
-      }
-      let bracket = 0;
-      let paren = 0;
-      let quote = 0;
-      let escaped = false;
-      for (let i = 1; i < pattern.length; i++) {
-        const ch = pattern[i];
-        if (escaped === true) {
-          escaped = false;
-          continue;
-        }
-        if (ch === "\\") {
-          escaped = true;
-          continue;
-        }
-        if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
-          continue;
-        }
-        if (quote === 1) {
-          continue;
-        }
-        if (ch === "[") {
-          bracket++;
-          continue;
-        }
-        if (ch === "]" && bracket > 0) {
-          bracket--;
-          continue;
-        }
-        if (bracket > 0) {
-          continue;
-        }
-        if (ch === "(") {
-          paren++;
-          continue;
-        }
-        if (ch === ")") {
-          paren--;
-          if (paren === 0) {
-            if (requireEnd === true && i !== pattern.length - 1) {
-              return;
-            }
-            return {
-              type: pattern[0],
-              body: pattern.slice(2, i),
-              end: i
-            };
-          }
-        }
-      }
-    };
-    var buildCharClassStar = (chars) => {
-      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
-      return `${source}*`;
-    };
-    var getStarExtglobSequenceChars = (pattern) => {
-      let index = 0;
-      const chars = [];
-      while (index < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index), false);
-        if (!match || match.type !== "*") {
-          return;
-        }
-        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
-        if (branches.length !== 1) {
-          return;
-        }
-        const branch = normalizeSimpleBranch(branches[0]);
-        if (!branch || branch.length !== 1) {
-          return;
-        }
-        chars.push(branch);
-        index += match.end + 1;
-      }
-      if (chars.length < 1) {
-        return;
-      }
-      return chars;
-    };
-    var repeatedExtglobRecursion = (pattern) => {
-      let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
-      while (match) {
-        depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
-      }
-      return depth;
-    };
-    var analyzeRepeatedExtglob = (body, options) => {
-      if (options.maxExtglobRecursion === false) {
-        return { risky: false };
-      }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
-      const branches = splitTopLevel(body).map((branch) => branch.trim());
-      if (branches.length > 1) {
-        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
-          return { risky: true };
-        }
-      }
-      const safeChars = [];
-      let sawStarSequence = false;
-      let combinable = true;
-      for (const branch of branches) {
-        const chars = getStarExtglobSequenceChars(branch);
-        if (chars) {
-          sawStarSequence = true;
-          safeChars.push(...chars);
-          continue;
-        }
-        const literal = normalizeSimpleBranch(branch);
-        if (literal && literal.length === 1) {
-          safeChars.push(literal);
-          continue;
-        }
-        combinable = false;
-        if (repeatedExtglobRecursion(branch) > max) {
-          return { risky: true };
-        }
-      }
-      if (sawStarSequence) {
-        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
-      }
-      return { risky: false };
-    };
-    var parse2 = (input, options) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      input = REPLACEMENTS[input] || input;
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      let len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      const bos = { type: "bos", value: "", output: opts.prepend || "" };
-      const tokens = [bos];
-      const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
-      const {
-        DOT_LITERAL,
-        PLUS_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOT_SLASH,
-        NO_DOTS_SLASH,
-        QMARK,
-        QMARK_NO_DOT,
-        STAR,
-        START_ANCHOR
-      } = PLATFORM_CHARS;
-      const globstar = (opts2) => {
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const nodot = opts.dot ? "" : NO_DOT;
-      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
-      let star = opts.bash === true ? globstar(opts) : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      if (typeof opts.noext === "boolean") {
-        opts.noextglob = opts.noext;
-      }
-      const state = {
-        input,
-        index: -1,
-        start: 0,
-        dot: opts.dot === true,
-        consumed: "",
-        output: "",
-        prefix: "",
-        backtrack: false,
-        negated: false,
-        brackets: 0,
-        braces: 0,
-        parens: 0,
-        quotes: 0,
-        globstar: false,
-        tokens
-      };
-      input = utils.removePrefix(input, state);
-      len = input.length;
-      const extglobs = [];
-      const braces = [];
-      const stack = [];
-      let prev = bos;
-      let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input[state.index + n];
-      const advance = state.advance = () => input[++state.index] || "";
-      const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num3 = 0) => {
-        state.consumed += value2;
-        state.index += num3;
-      };
-      const append = (token2) => {
-        state.output += token2.output != null ? token2.output : token2.value;
-        consume(token2.value);
-      };
-      const negate = () => {
-        let count = 1;
-        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
-          advance();
-          state.start++;
-          count++;
-        }
-        if (count % 2 === 0) {
-          return false;
-        }
-        state.negated = true;
-        state.start++;
-        return true;
-      };
-      const increment = (type) => {
-        state[type]++;
-        stack.push(type);
-      };
-      const decrement = (type) => {
-        state[type]--;
-        stack.pop();
-      };
-      const push = (tok) => {
-        if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
-          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
-          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
-            prev.type = "star";
-            prev.value = "*";
-            prev.output = star;
-            state.output += prev.output;
-          }
-        }
-        if (extglobs.length && tok.type !== "paren") {
-          extglobs[extglobs.length - 1].inner += tok.value;
-        }
-        if (tok.value || tok.output) append(tok);
-        if (prev && prev.type === "text" && tok.type === "text") {
-          prev.output = (prev.output || prev.value) + tok.value;
-          prev.value += tok.value;
-          return;
-        }
-        tok.prev = prev;
-        tokens.push(tok);
-        prev = tok;
-      };
-      const extglobOpen = (type, value2) => {
-        const token2 = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
-        token2.prev = prev;
-        token2.parens = state.parens;
-        token2.output = state.output;
-        token2.startIndex = state.index;
-        token2.tokensIndex = tokens.length;
-        const output = (opts.capture ? "(" : "") + token2.open;
-        increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
-        extglobs.push(token2);
-      };
-      const extglobClose = (token2) => {
-        const literal = input.slice(token2.startIndex, state.index + 1);
-        const body = input.slice(token2.startIndex + 2, state.index);
-        const analysis = analyzeRepeatedExtglob(body, opts);
-        if ((token2.type === "plus" || token2.type === "star") && analysis.risky) {
-          const safeOutput = analysis.safeOutput ? (token2.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
-          const open = tokens[token2.tokensIndex];
-          open.type = "text";
-          open.value = literal;
-          open.output = safeOutput || utils.escapeRegex(literal);
-          for (let i = token2.tokensIndex + 1; i < tokens.length; i++) {
-            tokens[i].value = "";
-            tokens[i].output = "";
-            delete tokens[i].suffix;
-          }
-          state.output = token2.output + open.output;
-          state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
-          decrement("parens");
-          return;
-        }
-        let output = token2.close + (opts.capture ? ")" : "");
-        let rest;
-        if (token2.type === "negate") {
-          let extglobStar = star;
-          if (token2.inner && token2.inner.length > 1 && token2.inner.includes("/")) {
-            extglobStar = globstar(opts);
-          }
-          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
-            output = token2.close = `)$))${extglobStar}`;
-          }
-          if (token2.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
-            output = token2.close = `)${expression})${extglobStar})`;
-          }
-          if (token2.prev.type === "bos") {
-            state.negatedExtglob = true;
-          }
-        }
-        push({ type: "paren", extglob: true, value, output });
-        decrement("parens");
-      };
-      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
-        let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
-            backslashes = true;
-            return m;
-          }
-          if (first === "?") {
-            if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            if (index === 0) {
-              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
-            }
-            return QMARK.repeat(chars.length);
-          }
-          if (first === ".") {
-            return DOT_LITERAL.repeat(chars.length);
-          }
-          if (first === "*") {
-            if (esc) {
-              return esc + first + (rest ? star : "");
-            }
-            return star;
-          }
-          return esc ? m : `\\${m}`;
-        });
-        if (backslashes === true) {
-          if (opts.unescape === true) {
-            output = output.replace(/\\/g, "");
-          } else {
-            output = output.replace(/\\+/g, (m) => {
-              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
-            });
-          }
-        }
-        if (output === input && opts.contains === true) {
-          state.output = input;
-          return state;
-        }
-        state.output = utils.wrapOutput(output, state, options);
-        return state;
-      }
-      while (!eos()) {
-        value = advance();
-        if (value === "\0") {
-          continue;
-        }
-        if (value === "\\") {
-          const next = peek();
-          if (next === "/" && opts.bash !== true) {
-            continue;
-          }
-          if (next === "." || next === ";") {
-            continue;
-          }
-          if (!next) {
-            value += "\\";
-            push({ type: "text", value });
-            continue;
-          }
-          const match = /^\\+/.exec(remaining());
-          let slashes = 0;
-          if (match && match[0].length > 2) {
-            slashes = match[0].length;
-            state.index += slashes;
-            if (slashes % 2 !== 0) {
-              value += "\\";
-            }
-          }
-          if (opts.unescape === true) {
-            value = advance();
-          } else {
-            value += advance();
-          }
-          if (state.brackets === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-        }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
-            const inner = prev.value.slice(1);
-            if (inner.includes("[")) {
-              prev.posix = true;
-              if (inner.includes(":")) {
-                const idx = prev.value.lastIndexOf("[");
-                const pre = prev.value.slice(0, idx);
-                const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
-                  state.backtrack = true;
-                  advance();
-                  if (!bos.output && tokens.indexOf(prev) === 1) {
-                    bos.output = ONE_CHAR;
-                  }
-                  continue;
-                }
-              }
-            }
-          }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
-          }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
-          }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
-          }
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
-          continue;
-        }
-        if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
-          if (opts.keepQuotes === true) {
-            push({ type: "text", value });
-          }
-          continue;
-        }
-        if (value === "(") {
-          increment("parens");
-          push({ type: "paren", value });
-          continue;
-        }
-        if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
-          }
-          const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
-            extglobClose(extglobs.pop());
-            continue;
-          }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
-          decrement("parens");
-          continue;
-        }
-        if (value === "[") {
-          if (opts.nobracket === true || !remaining().includes("]")) {
-            if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
-            }
-            value = `\\${value}`;
-          } else {
-            increment("brackets");
-          }
-          push({ type: "bracket", value });
-          continue;
-        }
-        if (value === "]") {
-          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          if (state.brackets === 0) {
-            if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
-            }
-            push({ type: "text", value, output: `\\${value}` });
-            continue;
-          }
-          decrement("brackets");
-          const prevValue = prev.value.slice(1);
-          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
-          }
-          prev.value += value;
-          append({ value });
-          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
-            continue;
-          }
-          const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
-          if (opts.literalBrackets === true) {
-            state.output += escaped;
-            prev.value = escaped;
-            continue;
-          }
-          prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
-          continue;
-        }
-        if (value === "{" && opts.nobrace !== true) {
-          increment("braces");
-          const open = {
-            type: "brace",
-            value,
-            output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
-          };
-          braces.push(open);
-          push(open);
-          continue;
-        }
-        if (value === "}") {
-          const brace = braces[braces.length - 1];
-          if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
-            continue;
-          }
-          let output = ")";
-          if (brace.dots === true) {
-            const arr = tokens.slice();
-            const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
-              tokens.pop();
-              if (arr[i].type === "brace") {
-                break;
-              }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
-              }
-            }
-            output = expandRange(range, opts);
-            state.backtrack = true;
-          }
-          if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
-            brace.value = brace.output = "\\{";
-            value = output = "\\}";
-            state.output = out;
-            for (const t of toks) {
-              state.output += t.output || t.value;
-            }
-          }
-          push({ type: "brace", value, output });
-          decrement("braces");
-          braces.pop();
-          continue;
-        }
-        if (value === "|") {
-          if (extglobs.length > 0) {
-            extglobs[extglobs.length - 1].conditions++;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === ",") {
-          let output = value;
-          const brace = braces[braces.length - 1];
-          if (brace && stack[stack.length - 1] === "braces") {
-            brace.comma = true;
-            output = "|";
-          }
-          push({ type: "comma", value, output });
-          continue;
-        }
-        if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
-            tokens.pop();
-            prev = bos;
-            continue;
-          }
-          push({ type: "slash", value, output: SLASH_LITERAL });
-          continue;
-        }
-        if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
-            if (prev.value === ".") prev.output = DOT_LITERAL;
-            const brace = braces[braces.length - 1];
-            prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
-            brace.dots = true;
-            continue;
-          }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
-            continue;
-          }
-          push({ type: "dot", value, output: DOT_LITERAL });
-          continue;
-        }
-        if (value === "?") {
-          const isGroup = prev && prev.value === "(";
-          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
-            continue;
-          }
-          if (prev && prev.type === "paren") {
-            const next = peek();
-            let output = value;
-            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
-            }
-            push({ type: "text", value, output });
-            continue;
-          }
-          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
-            continue;
-          }
-          push({ type: "qmark", value, output: QMARK });
-          continue;
-        }
-        if (value === "!") {
-          if (opts.noextglob !== true && peek() === "(") {
-            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
-              continue;
-            }
-          }
-          if (opts.nonegate !== true && state.index === 0) {
-            negate();
-            continue;
-          }
-        }
-        if (value === "+") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
-            continue;
-          }
-          if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
-            continue;
-          }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
-            continue;
-          }
-          push({ type: "plus", value: PLUS_LITERAL });
-          continue;
-        }
-        if (value === "@") {
-          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
-            continue;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
-          }
-          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
-          if (match) {
-            value += match[0];
-            state.index += match[0].length;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (prev && (prev.type === "globstar" || prev.star === true)) {
-          prev.type = "star";
-          prev.star = true;
-          prev.value += value;
-          prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        let rest = remaining();
-        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
-          continue;
-        }
-        if (prev.type === "star") {
-          if (opts.noglobstar === true) {
-            consume(value);
-            continue;
-          }
-          const prior = prev.prev;
-          const before = prior.prev;
-          const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
-          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
-          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
-          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
-            continue;
-          }
-          while (rest.slice(0, 3) === "/**") {
-            const after = input[state.index + 4];
-            if (after && after !== "/") {
-              break;
-            }
-            rest = rest.slice(3);
-            consume("/**", 3);
-          }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
-          if (prior.type === "bos" && eos()) {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
-            consume(value);
-            continue;
-          }
-          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
-            const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
-            prior.output = `(?:${prior.output}`;
-            prev.type = "globstar";
-            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          if (prior.type === "bos" && rest[0] === "/") {
-            prev.type = "globstar";
-            prev.value += value;
-            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
-            consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
-            continue;
-          }
-          state.output = state.output.slice(0, -prev.output.length);
-          prev.type = "globstar";
-          prev.output = globstar(opts);
-          prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
-          consume(value);
-          continue;
-        }
-        const token2 = { type: "star", value, output: star };
-        if (opts.bash === true) {
-          token2.output = ".*?";
-          if (prev.type === "bos" || prev.type === "slash") {
-            token2.output = nodot + token2.output;
-          }
-          push(token2);
-          continue;
-        }
-        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token2.output = value;
-          push(token2);
-          continue;
-        }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
-          if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
-            prev.output += NO_DOT_SLASH;
-          } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
-            prev.output += NO_DOTS_SLASH;
-          } else {
-            state.output += nodot;
-            prev.output += nodot;
-          }
-          if (peek() !== "*") {
-            state.output += ONE_CHAR;
-            prev.output += ONE_CHAR;
-          }
-        }
-        push(token2);
-      }
-      while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
-        decrement("brackets");
-      }
-      while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
-        decrement("parens");
-      }
-      while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
-        decrement("braces");
-      }
-      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
-      }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token2 of state.tokens) {
-          state.output += token2.output != null ? token2.output : token2.value;
-          if (token2.suffix) {
-            state.output += token2.suffix;
-          }
-        }
-      }
-      return state;
-    };
-    parse2.fastpaths = (input, options) => {
-      const opts = { ...options };
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      const len = input.length;
-      if (len > max) {
-        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
-      }
-      input = REPLACEMENTS[input] || input;
-      const {
-        DOT_LITERAL,
-        SLASH_LITERAL,
-        ONE_CHAR,
-        DOTS_SLASH,
-        NO_DOT,
-        NO_DOTS,
-        NO_DOTS_SLASH,
-        STAR,
-        START_ANCHOR
-      } = constants2.globChars(opts.windows);
-      const nodot = opts.dot ? NO_DOTS : NO_DOT;
-      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
-      const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
-      let star = opts.bash === true ? ".*?" : STAR;
-      if (opts.capture) {
-        star = `(${star})`;
-      }
-      const globstar = (opts2) => {
-        if (opts2.noglobstar === true) return star;
-        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
-      };
-      const create = (str3) => {
-        switch (str3) {
-          case "*":
-            return `${nodot}${ONE_CHAR}${star}`;
-          case ".*":
-            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*.*":
-            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "*/*":
-            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
-          case "**":
-            return nodot + globstar(opts);
-          case "**/*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
-          case "**/*.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
-          case "**/.*":
-            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
-          default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str3);
-            if (!match) return;
-            const source2 = create(match[1]);
-            if (!source2) return;
-            return source2 + DOT_LITERAL + match[2];
-          }
-        }
-      };
-      const output = utils.removePrefix(input, state);
-      let source = create(output);
-      if (source && opts.strictSlashes !== true) {
-        source += `${SLASH_LITERAL}?`;
-      }
-      return source;
-    };
-    module.exports = parse2;
-  }
-});
-
-// node_modules/picomatch/lib/picomatch.js
-var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
-    "use strict";
-    var scan2 = require_scan();
-    var parse2 = require_parse();
-    var utils = require_utils();
-    var constants2 = require_constants();
-    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
-      if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
-        const arrayMatcher = (str3) => {
-          for (const isMatch of fns) {
-            const state2 = isMatch(str3);
-            if (state2) return state2;
-          }
-          return false;
-        };
-        return arrayMatcher;
-      }
-      const isState2 = isObject(glob) && glob.tokens && glob.input;
-      if (glob === "" || typeof glob !== "string" && !isState2) {
-        throw new TypeError("Expected pattern to be a non-empty string");
-      }
-      const opts = options || {};
-      const posix = opts.windows;
-      const regex = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
-      const state = regex.state;
-      delete regex.state;
-      let isIgnored = () => false;
-      if (opts.ignore) {
-        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
-      }
-      const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
-        if (typeof opts.onResult === "function") {
-          opts.onResult(result);
-        }
-        if (isMatch === false) {
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (isIgnored(input)) {
-          if (typeof opts.onIgnore === "function") {
-            opts.onIgnore(result);
-          }
-          result.isMatch = false;
-          return returnObject ? result : false;
-        }
-        if (typeof opts.onMatch === "function") {
-          opts.onMatch(result);
-        }
-        return returnObject ? result : true;
-      };
-      if (returnState) {
-        matcher.state = state;
-      }
-      return matcher;
-    };
-    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected input to be a string");
-      }
-      if (input === "") {
-        return { isMatch: false, output: "" };
-      }
-      const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
-      let match = input === glob;
-      let output = match && format ? format(input) : input;
-      if (match === false) {
-        output = format ? format(input) : input;
-        match = output === glob;
-      }
-      if (match === false || opts.capture === true) {
-        if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix);
-        } else {
-          match = regex.exec(output);
-        }
-      }
-      return { isMatch: Boolean(match), match, output };
-    };
-    picomatch2.matchBase = (input, glob, options, posix = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
-    };
-    picomatch2.isMatch = (str3, patterns, options) => picomatch2(patterns, options)(str3);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
-    };
-    picomatch2.scan = (input, options) => scan2(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
-      if (returnOutput === true) {
-        return state.output;
-      }
-      const opts = options || {};
-      const prepend = opts.contains ? "" : "^";
-      const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
-        source = `^(?!${source}).*$`;
-      }
-      const regex = picomatch2.toRegex(source, options);
-      if (returnState === true) {
-        regex.state = state;
-      }
-      return regex;
-    };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
-      if (!input || typeof input !== "string") {
-        throw new TypeError("Expected a non-empty string");
-      }
-      let parsed = { negated: false, fastpaths: true };
-      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
-      }
-      if (!parsed.output) {
-        parsed = parse2(input, options);
-      }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
-    };
-    picomatch2.toRegex = (source, options) => {
-      try {
-        const opts = options || {};
-        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
-      } catch (err) {
-        if (options && options.debug === true) throw err;
-        return /$^/;
-      }
-    };
-    picomatch2.constants = constants2;
-    module.exports = picomatch2;
-  }
-});
-
-// node_modules/picomatch/index.js
-var require_picomatch2 = __commonJS({
-  "node_modules/picomatch/index.js"(exports, module) {
-    "use strict";
-    var pico = require_picomatch();
-    var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
-      if (options && (options.windows === null || options.windows === void 0)) {
-        options = { ...options, windows: utils.isWindows() };
-      }
-      return pico(glob, options, returnState);
+  "builtin:node:url"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:url");
+    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
   }
 });
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
-  "builtin:node:zlib"(exports, module) {
-    module.exports = __require("node:zlib");
+  "builtin:node:zlib"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:zlib");
+    for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
 // builtin:node:os
 var require_node_os = __commonJS({
-  "builtin:node:os"(exports, module) {
-    module.exports = __require("node:os");
+  "builtin:node:os"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports, module) {
-    module.exports = __require("node:worker_threads");
-  }
-});
-
-// builtin:node:net
-var require_node_net = __commonJS({
-  "builtin:node:net"(exports, module) {
-    module.exports = __require("node:net");
-  }
-});
-
-// builtin:node:stream
-var require_node_stream = __commonJS({
-  "builtin:node:stream"(exports, module) {
-    module.exports = __require("node:stream");
-  }
-});
-
-// builtin:node:http
-var require_node_http = __commonJS({
-  "builtin:node:http"(exports, module) {
-    module.exports = __require("node:http");
-  }
-});
-
-// builtin:node:https
-var require_node_https = __commonJS({
-  "builtin:node:https"(exports, module) {
-    module.exports = __require("node:https");
-  }
-});
-
-// builtin:node:tls
-var require_node_tls = __commonJS({
-  "builtin:node:tls"(exports, module) {
-    module.exports = __require("node:tls");
+  "builtin:node:worker_threads"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:worker_threads");
+    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
@@ -2132,8 +338,8 @@ var PLACEHOLDER_SHAPES = [
   /\byour[_-]/i,
   // your_api_key
   /^your/i,
-  /\.\.\.|…/
-  // elided values
+  /\.\.\.|\u2026/
+  // elided values (... or the ellipsis character)
 ];
 function isPlaceholder(secret) {
   const xs = secret.length >= 100 ? 8 : secret.length >= 20 ? 6 : 4;
@@ -2348,80 +554,103 @@ function preview(secret) {
 }
 
 // src/scan/prefilter.ts
+var WASM_AFTER = 1024 * 1024;
 var KeywordPrefilter = class {
   /** Keyword bytes (lowercase), by keyword id. */
   keywords;
-  /** Byte → its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
+  /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   classOf;
   /** Columns per row of `delta`. */
   classes;
-  /** `state * classes + class` → next state * classes, negated when the next state ends a keyword. */
+  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
   delta;
-  /** Keyword ids ending at each state (its own and those of its suffix states), indexed by `state`. */
-  outputs;
+  /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
+  outIds;
+  outStart;
   states;
+  // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
+  // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
     this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    for (const kw of this.keywords) for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    let maxStates = 1;
+    for (const kw of this.keywords) {
+      maxStates += kw.length;
+      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
+    }
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    const gotoMaps = [/* @__PURE__ */ new Map()];
-    const own = [[]];
+    let delta = new Int32Array(maxStates * classes);
+    const own = new Int32Array(maxStates).fill(-1);
+    let n = 1;
     this.keywords.forEach((kw, id) => {
       if (kw.length === 0) return;
-      let s = 0;
+      let row = 0;
       for (const b of kw) {
-        const c = classOf[b];
-        let next = gotoMaps[s].get(c);
-        if (next === void 0) {
-          next = gotoMaps.length;
-          gotoMaps.push(/* @__PURE__ */ new Map());
-          own.push([]);
-          gotoMaps[s].set(c, next);
-        }
-        s = next;
+        const at = row + classOf[b];
+        if (delta[at] === 0) delta[at] = n++ * classes;
+        row = delta[at];
       }
-      own[s].push(id);
+      if (own[row / classes] === -1) own[row / classes] = id;
     });
-    const n = gotoMaps.length;
-    const delta = new Int32Array(n * classes);
+    delta = delta.slice(0, n * classes);
     const fail = new Int32Array(n);
-    const outputs = new Array(n);
-    const outLists = own.map((o) => o.slice());
     const ends = new Uint8Array(n);
-    const order = [0];
-    for (let head = 0; head < order.length; head++) {
+    const order = new Int32Array(n);
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row = s * classes;
-      if (s !== 0) delta.copyWithin(row, fail[s] * classes, fail[s] * classes + classes);
-      for (const [c, g] of gotoMaps[s]) {
-        const f = s === 0 ? 0 : Math.abs(delta[fail[s] * classes + c]) / classes;
+      const failRow = fail[s] * classes;
+      for (let c = 0; c < classes; c++) {
+        const child = delta[row + c];
+        if (child === 0) {
+          if (s !== 0) delta[row + c] = delta[failRow + c];
+          continue;
+        }
+        const g = child / classes;
+        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g].length > 0 || ends[f] ? 1 : 0;
-        order.push(g);
-        delta[row + c] = ends[g] ? -(g * classes) : g * classes;
+        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        order[tail++] = g;
+        if (ends[g]) delta[row + c] = -child;
       }
     }
-    for (const s of order) {
-      if (s !== 0) for (const id of outLists[fail[s]]) outLists[s].push(id);
-      outputs[s] = Int32Array.from(outLists[s]);
+    const count = new Int32Array(n);
+    for (let i = 1; i < n; i++) {
+      const s = order[i];
+      count[s] = (own[s] >= 0 ? 1 : 0) + count[fail[s]];
+    }
+    const outStart = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) outStart[s + 1] = outStart[s] + count[s];
+    const outIds = new Int32Array(outStart[n]);
+    for (let i = 1; i < n; i++) {
+      const s = order[i];
+      let at = outStart[s];
+      if (own[s] >= 0) outIds[at++] = own[s];
+      outIds.copyWithin(at, outStart[fail[s]], outStart[fail[s] + 1]);
     }
     this.classOf = classOf;
     this.classes = classes;
     this.states = n;
     this.delta = delta;
-    this.outputs = outputs;
+    this.outIds = outIds;
+    this.outStart = outStart;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
   wasm;
+  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  scannedInJs = 0;
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
-   * there are `outputs[state]`.
+   * there are `outIds[outStart[state] .. outStart[state + 1])`.
    */
   findHits(input) {
-    if (this.wasm === void 0) this.wasm = WasmScanner.create(this);
+    if (this.wasm === void 0) {
+      this.scannedInJs += input.length;
+      if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
+    }
     if (this.wasm) return this.wasm.findHits(input, this);
     const { delta, classOf, classes } = this;
     let hits = this.hits;
@@ -2451,10 +680,10 @@ var KeywordPrefilter = class {
   /** Calls `onHit(keywordId, end)` for every keyword occurrence ending at byte `end` (exclusive) in input[start, end). */
   scan(input, onHit, start = 0, end = input.length) {
     const n = this.findHits(input.subarray(start, end));
-    const hits = this.hits;
+    const { hits, outIds, outStart } = this;
     for (let h = 0; h < n; h++) {
-      const out = this.outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) onHit(out[k], start + hits[2 * h]);
+      const state = hits[2 * h + 1];
+      for (let k = outStart[state]; k < outStart[state + 1]; k++) onHit(outIds[k], start + hits[2 * h]);
     }
   }
   /** Whether any keyword occurs in the input. */
@@ -2584,16 +813,46 @@ var WasmScanner = class _WasmScanner {
 
 // src/scan/regex/native.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-var import_node_module = __toESM(require_node_module(), 1);
 var import_node_path = __toESM(require_node_path(), 1);
 var import_node_url = __toESM(require_node_url(), 1);
+import { createRequire } from "node:module";
 function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
 function detectLibc() {
   if (process.platform !== "linux") return "";
+  const fromInterpreter = elfInterpreter(process.execPath);
+  if (fromInterpreter?.includes("musl")) return "musl";
+  if (fromInterpreter?.includes("ld-linux")) return "glibc";
   const report = process.report?.getReport();
   return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+}
+function elfInterpreter(path) {
+  let fd;
+  try {
+    fd = (0, import_node_fs.openSync)(path, "r");
+    const head = Buffer.alloc(4096);
+    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
+    const phoff = Number(head.readBigUInt64LE(32));
+    const phentsize = head.readUInt16LE(54);
+    const phnum = head.readUInt16LE(56);
+    if (phentsize < 56 || phoff + phnum * phentsize > got) return void 0;
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (head.readUInt32LE(at) !== 3) continue;
+      const offset = Number(head.readBigUInt64LE(at + 8));
+      const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
+      const name2 = Buffer.alloc(size);
+      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      return name2.toString("latin1").replace(/\0.*$/s, "");
+    }
+    return void 0;
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
@@ -2605,7 +864,7 @@ function addonCandidates(fromDir, name2) {
   return out;
 }
 function loadNativeRE2() {
-  const require2 = (0, import_node_module.createRequire)(import.meta.url);
+  const require2 = createRequire(import.meta.url);
   const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
@@ -2654,6745 +913,32 @@ function nativeEngine(ctor) {
   };
 }
 
-// node_modules/re2js/build/index.js
-var RE2Flags = class RE2Flags2 {
-  static FOLD_CASE = 1;
-  static LITERAL = 2;
-  static CLASS_NL = 4;
-  static DOT_NL = 8;
-  static ONE_LINE = 16;
-  static NON_GREEDY = 32;
-  static PERL_X = 64;
-  static UNICODE_GROUPS = 128;
-  static WAS_DOLLAR = 256;
-  static LOOKBEHIND = 512;
-  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
-  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
-  static POSIX = 0;
-  static UNANCHORED = 0;
-  static ANCHOR_START = 1;
-  static ANCHOR_BOTH = 2;
-};
-var PublicFlags = {
-  CASE_INSENSITIVE: 1,
-  DOTALL: 2,
-  MULTILINE: 4,
-  DISABLE_UNICODE_GROUPS: 8,
-  LONGEST_MATCH: 16,
-  LOOKBEHINDS: 512
-};
-var ASCII_SIZE = 128;
-var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
-var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
-var MAX_BMP = 65535;
-for (let i = 0; i < ASCII_SIZE; i++) {
-  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
-  else ASCII_TO_UPPER[i] = i;
-  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
-  else ASCII_TO_LOWER[i] = i;
-}
-var Codepoint = class {
-  static CODES = Object.freeze({
-    "\x07": 7,
-    "\b": 8,
-    "	": 9,
-    "\n": 10,
-    "\v": 11,
-    "\f": 12,
-    "\r": 13,
-    " ": 32,
-    '"': 34,
-    $: 36,
-    "&": 38,
-    "'": 39,
-    "(": 40,
-    ")": 41,
-    "*": 42,
-    "+": 43,
-    "-": 45,
-    ".": 46,
-    0: 48,
-    1: 49,
-    2: 50,
-    3: 51,
-    4: 52,
-    5: 53,
-    6: 54,
-    7: 55,
-    8: 56,
-    9: 57,
-    ":": 58,
-    "<": 60,
-    ">": 62,
-    "?": 63,
-    A: 65,
-    B: 66,
-    C: 67,
-    F: 70,
-    P: 80,
-    Q: 81,
-    U: 85,
-    Z: 90,
-    "[": 91,
-    "\\": 92,
-    "]": 93,
-    "^": 94,
-    _: 95,
-    "`": 96,
-    a: 97,
-    b: 98,
-    f: 102,
-    i: 105,
-    m: 109,
-    n: 110,
-    r: 114,
-    s: 115,
-    t: 116,
-    v: 118,
-    x: 120,
-    z: 122,
-    "{": 123,
-    "|": 124,
-    "}": 125
-  });
-  static toUpperCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
-    const s = String.fromCodePoint(codepoint).toUpperCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toLowerCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-  static toLowerCase(codepoint) {
-    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
-    const s = String.fromCodePoint(codepoint).toLowerCase();
-    const expectedLen = s.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (s.length > expectedLen) return codepoint;
-    const sOrigin = String.fromCodePoint(s.codePointAt(0)).toUpperCase();
-    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
-    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
-    return s.codePointAt(0);
-  }
-};
-var UnicodeRangeTable = class {
-  /**
-  * @param {Uint32Array | number[]} data
-  * @param {boolean} isStride1
-  */
-  constructor(data, isStride1 = false) {
-    this.data = data;
-    this.isStride1 = isStride1;
-    this.SIZE = isStride1 ? 2 : 3;
-  }
-  getLo(index) {
-    return this.data[index * this.SIZE];
-  }
-  getHi(index) {
-    return this.data[index * this.SIZE + 1];
-  }
-  getStride(index) {
-    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
-  }
-  get length() {
-    return this.data.length / this.SIZE;
-  }
-};
-var B642 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
-var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
-for (let i = 0; i < 64; i++) B64_MAP[B642.charCodeAt(i)] = i;
-var decodeVLQ = (str3) => {
-  const res = [];
-  let value = 0;
-  let shift = 0;
-  for (let i = 0; i < str3.length; i++) {
-    const digit = B64_MAP[str3.charCodeAt(i)];
-    value |= (digit & 31) << shift;
-    if ((digit & 32) === 0) {
-      res.push(value);
-      value = 0;
-      shift = 0;
-    } else shift += 5;
-  }
-  return res;
-};
-var decodeRanges = (str3, isStride1) => {
-  const res = decodeVLQ(str3);
-  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
-  const out = new Uint32Array(numRanges * 3);
-  let current = 0;
-  let resIdx = 0;
-  for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
-    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
-  }
-  return out;
-};
-var decodeOrbit = (str3) => {
-  const res = decodeVLQ(str3);
-  const map = /* @__PURE__ */ new Map();
-  let currentKey = 0;
-  for (let i = 0; i < res.length; i += 2) {
-    currentKey += res[i];
-    const zz = res[i + 1];
-    const delta = zz >>> 1 ^ -(zz & 1);
-    map.set(currentKey, currentKey + delta);
-  }
-  return map;
-};
-var LazyMap = class {
-  constructor(initializer) {
-    this.initializer = initializer;
-    this.cache = /* @__PURE__ */ new Map();
-  }
-  has(key) {
-    return Object.hasOwn(this.initializer, key);
-  }
-  get(key) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const val = this.has(key) ? this.initializer[key]() : null;
-    this.cache.set(key, val);
-    return val;
-  }
-};
-var UnicodeTables = class {
-  static _CASE_ORBIT = null;
-  static get CASE_ORBIT() {
-    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
-    return this._CASE_ORBIT;
-  }
-  static _Print = null;
-  static get Print() {
-    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
-    return this._Print;
-  }
-  static CATEGORIES = new LazyMap({
-    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
-    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
-    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
-    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
-    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
-    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
-    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
-    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
-    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
-    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
-    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
-    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
-    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
-    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
-    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
-    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
-    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
-    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
-    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
-    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
-    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
-    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
-    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
-    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
-    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
-    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
-    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
-    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
-    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
-    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
-    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
-    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
-    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
-    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
-    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
-    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
-    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
-  });
-  static SCRIPTS = new LazyMap({
-    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
-    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
-    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
-    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
-    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
-    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
-    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
-    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
-    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
-    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
-    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
-    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
-    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
-    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
-    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
-    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
-    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
-    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
-    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
-    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
-    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
-    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
-    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
-    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
-    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
-    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
-    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
-    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
-    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
-    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
-    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
-    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
-    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
-    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
-    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
-    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
-    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
-    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
-    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
-    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
-    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
-    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
-    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
-    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
-    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
-    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
-    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
-    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
-    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
-    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
-    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
-    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
-    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
-    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
-    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
-    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
-    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
-    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
-    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
-    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
-    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
-    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
-    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
-    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
-    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
-    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
-    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
-    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
-    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
-    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
-    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
-    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
-    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
-    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
-    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
-    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
-    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
-    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
-    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
-    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
-    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
-    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
-    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
-    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
-    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
-    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
-    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
-    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
-    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
-    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
-    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
-    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
-    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
-    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
-    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
-    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
-    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
-    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
-    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
-    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
-    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
-    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
-    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
-    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
-    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
-    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
-    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
-    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
-    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
-    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
-    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
-    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
-    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
-    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
-    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
-    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
-    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
-    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
-    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
-    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
-    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
-    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
-    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
-    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
-    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
-    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
-    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
-    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
-    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
-    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
-    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
-    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
-    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
-    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
-    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
-    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
-    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
-    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
-    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
-    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
-    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
-    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
-    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
-    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
-    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
-    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
-    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
-    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
-    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
-    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
-    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
-    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
-    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
-    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
-    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
-    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
-    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
-    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
-    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
-    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
-    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
-    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
-    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
-    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
-    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
-    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
-    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
-    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
-    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
-    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
-    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
-    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
-    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
-  });
-  static FOLD_CATEGORIES = new LazyMap({
-    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
-    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
-    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
-    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
-    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
-    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
-    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
-    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
-  });
-  static FOLD_SCRIPT = new LazyMap({
-    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
-    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
-    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
-  });
-};
-var Unicode = class Unicode2 {
-  static MAX_RUNE = 1114111;
-  static RUNE_ERROR = 65533;
-  static isUnsearchable(r) {
-    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
-  }
-  static MAX_ASCII = 127;
-  static MAX_LATIN1 = 255;
-  static MAX_BMP = 65535;
-  static MIN_FOLD = 65;
-  static MAX_FOLD = 125251;
-  static MIN_HIGH_SURROGATE = 55296;
-  static MAX_HIGH_SURROGATE = 56319;
-  static MIN_LOW_SURROGATE = 56320;
-  static MAX_LOW_SURROGATE = 57343;
-  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
-  static is32(ranges, r) {
-    let lo = 0;
-    let hi = ranges.length;
-    while (lo < hi) {
-      const m = lo + Math.floor((hi - lo) / 2);
-      const rlo = ranges.getLo(m);
-      const rhi = ranges.getHi(m);
-      if (rlo <= r && r <= rhi) {
-        const stride = ranges.getStride(m);
-        return (r - rlo) % stride === 0;
-      }
-      if (r < rlo) hi = m;
-      else lo = m + 1;
-    }
-    return false;
-  }
-  static is(ranges, r) {
-    if (r <= Unicode2.MAX_LATIN1) {
-      for (let i = 0; i < ranges.length; i++) {
-        if (r > ranges.getHi(i)) continue;
-        const rlo = ranges.getLo(i);
-        if (r < rlo) return false;
-        const stride = ranges.getStride(i);
-        return (r - rlo) % stride === 0;
-      }
-      return false;
-    }
-    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
-  }
-  static isPrint(r) {
-    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
-    return Unicode2.is(UnicodeTables.Print, r);
-  }
-  static simpleFold(r) {
-    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
-    if (r <= Unicode2.MAX_ASCII) {
-      const l = Codepoint.toLowerCase(r);
-      return l !== r ? l : Codepoint.toUpperCase(r);
-    }
-    return r;
-  }
-  static equalsIgnoreCase(r1, r2) {
-    if (r1 === r2) return true;
-    if (r1 < 0 || r2 < 0) return false;
-    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
-      if (65 <= r1 && r1 <= 90) r1 |= 32;
-      if (65 <= r2 && r2 <= 90) r2 |= 32;
-      return r1 === r2;
-    }
-    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
-    return false;
-  }
-};
-var RE2JSException = class extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSException";
-  }
-};
-var RE2JSSyntaxException = class extends RE2JSException {
-  /**
-  * @param {string} error
-  * @param {string|null} [input=null]
-  */
-  constructor(error, input = null) {
-    let message = `error parsing regexp: ${error}`;
-    if (input) message += `: \`${input}\``;
-    super(message);
-    this.name = "RE2JSSyntaxException";
-    this.message = message;
-    this.error = error;
-    this.input = input;
-  }
-  /**
-  * Retrieves the description of the error.
-  * @returns {string}
-  */
-  getDescription() {
-    return this.error;
-  }
-  /**
-  * Retrieves the erroneous regular-expression pattern.
-  * @returns {string|null}
-  */
-  getPattern() {
-    return this.input;
-  }
-};
-var RE2JSCompileException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSCompileException";
-  }
-};
-var RE2JSGroupException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSGroupException";
-  }
-};
-var RE2JSFlagsException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSFlagsException";
-  }
-};
-var RE2JSInternalException = class extends RE2JSException {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = "RE2JSInternalException";
-  }
-};
-var FAST_PATH_TABLE_SIZE = 256;
-var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
-for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
-var cachedNativeEncoder = null;
-var cachedNativeDecoder = null;
-var Utils = class Utils2 {
-  static METACHARACTERS = "\\.+*?()|[]{}^$";
-  static EMPTY_BEGIN_LINE = 1;
-  static EMPTY_END_LINE = 2;
-  static EMPTY_BEGIN_TEXT = 4;
-  static EMPTY_END_TEXT = 8;
-  static EMPTY_WORD_BOUNDARY = 16;
-  static EMPTY_NO_WORD_BOUNDARY = 32;
-  static EMPTY_ALL = -1;
-  static emptyInts() {
-    return [];
-  }
-  static isString(value) {
-    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
-  }
-  static typeName(value) {
-    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
-    return Object.prototype.toString.call(value).slice(8, -1);
-  }
-  static checkPattern(pattern) {
-    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
-  }
-  static checkInput(input) {
-    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
-  }
-  static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
-  }
-  static isByteArray(input) {
-    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
-  }
-  static isalnum(c) {
-    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
-  }
-  static unhex(c) {
-    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
-    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
-    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
-    return -1;
-  }
-  static escapeRune(rune) {
-    let out = "";
-    if (Unicode.isPrint(rune)) {
-      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
-      out += String.fromCodePoint(rune);
-    } else switch (rune) {
-      case Codepoint.CODES['"']:
-        out += '\\"';
-        break;
-      case Codepoint.CODES["\\"]:
-        out += "\\\\";
-        break;
-      case Codepoint.CODES["	"]:
-        out += "\\t";
-        break;
-      case Codepoint.CODES["\n"]:
-        out += "\\n";
-        break;
-      case Codepoint.CODES["\r"]:
-        out += "\\r";
-        break;
-      case Codepoint.CODES["\b"]:
-        out += "\\b";
-        break;
-      case Codepoint.CODES["\f"]:
-        out += "\\f";
-        break;
-      default: {
-        let s = rune.toString(16);
-        if (rune < 256) {
-          out += "\\x";
-          if (s.length === 1) out += "0";
-          out += s;
-        } else out += `\\x{${s}}`;
-        break;
-      }
-    }
-    return out;
-  }
-  static stringToRunes(str3) {
-    const string = String(str3);
-    const runes = [];
-    let i = 0;
-    while (i < string.length) {
-      const cp = string.codePointAt(i);
-      runes.push(cp);
-      i += cp > Unicode.MAX_BMP ? 2 : 1;
-    }
-    return new Int32Array(runes);
-  }
-  static runeToString(r) {
-    return String.fromCodePoint(r);
-  }
-  static isWordRune(r) {
-    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
-  }
-  static emptyOpContext(r1, r2) {
-    let op = 0;
-    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
-    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
-    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
-    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
-    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
-    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
-    return op;
-  }
-  /**
-  * Returns a string that quotes all regular expression metacharacters inside the argument text;
-  * the returned string is a regular expression matching the literal text. For example,
-  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
-  * @param {string} str
-  * @returns {string}
-  */
-  static quoteMeta(str3) {
-    return str3.split("").map((s) => {
-      if (Utils2.METACHARACTERS.indexOf(s) >= 0) return `\\${s}`;
-      return s;
-    }).join("");
-  }
-  static charCount(codePoint) {
-    return codePoint > Unicode.MAX_BMP ? 2 : 1;
-  }
-  /**
-  * High-speed conversion from TypedArrays to standard JS Arrays.
-  * Bypasses the expensive Symbol.iterator overhead of Array.from()
-  */
-  static toArray(typedArray) {
-    const len = typedArray.length;
-    const res = new Array(len);
-    for (let i = 0; i < len; i++) res[i] = typedArray[i];
-    return res;
-  }
-  static stringToUtf8ByteArray(str3) {
-    if (globalThis.TextEncoder) {
-      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
-      return cachedNativeEncoder.encode(str3);
-    } else {
-      let out = [], p = 0;
-      for (let i = 0; i < str3.length; i++) {
-        let c = str3.charCodeAt(i);
-        if (c < 128) out[p++] = c;
-        else if (c < 2048) {
-          out[p++] = c >> 6 | 192;
-          out[p++] = c & 63 | 128;
-        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str3.length && (str3.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str3.charCodeAt(++i) & 1023);
-          out[p++] = c >> 18 | 240;
-          out[p++] = c >> 12 & 63 | 128;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        } else {
-          out[p++] = c >> 12 | 224;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
-        }
-      }
-      return out;
-    }
-  }
-  static utf8ByteArrayToString(bytes) {
-    if (globalThis.TextDecoder) {
-      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
-      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      return cachedNativeDecoder.decode(view);
-    } else {
-      let out = [], pos = 0, c = 0;
-      while (pos < bytes.length) {
-        let c1 = bytes[pos++];
-        if (c1 < 128) out[c++] = String.fromCharCode(c1);
-        else if (c1 > 191 && c1 < 224) {
-          let c2 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
-        } else if (c1 > 239 && c1 < 365) {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          let c4 = bytes[pos++];
-          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
-          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
-          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
-        } else {
-          let c2 = bytes[pos++];
-          let c3 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
-        }
-      }
-      return out.join("");
-    }
-  }
-};
-var createEnum = (values = [], initNum = 0) => {
-  const enumObject = /* @__PURE__ */ Object.create(null);
-  for (let i = 0; i < values.length; i++) {
-    const val = values[i];
-    const keyVal = initNum + i;
-    enumObject[val] = keyVal;
-    enumObject[keyVal] = val;
-  }
-  return Object.freeze(enumObject);
-};
-var MatcherInputBase = class MatcherInputBase2 {
-  static Encoding = createEnum(["UTF_16", "UTF_8"]);
-  getEncoding() {
-    throw Error("not implemented");
-  }
-  /** @returns {string} */
-  asCharSequence() {
-    throw Error("not implemented");
-  }
-  /** @returns {Uint8Array|number[]|null} */
-  asBytes() {
-    throw Error("not implemented");
-  }
-  /** @returns {number} */
-  length() {
-    throw Error("not implemented");
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF8Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {boolean}
-  */
-  isUTF16Encoding() {
-    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
-  }
-};
-var Utf8MatcherInput = class extends MatcherInputBase {
-  /** @param {Uint8Array|number[]|null} bytes */
-  constructor(bytes = null) {
-    super();
-    this.bytes = bytes;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_8;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return Utils.utf8ByteArrayToString(this.bytes);
-  }
-  /**
-  *
-  * @returns {Uint8Array|number[]|null}
-  */
-  asBytes() {
-    return this.bytes;
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.bytes.length;
-  }
-};
-var Utf16MatcherInput = class extends MatcherInputBase {
-  /** @param {string|null} charSequence */
-  constructor(charSequence = null) {
-    super();
-    this.charSequence = charSequence;
-  }
-  getEncoding() {
-    return MatcherInputBase.Encoding.UTF_16;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  asCharSequence() {
-    return this.charSequence;
-  }
-  /**
-  *
-  * @returns {number[]}
-  */
-  asBytes() {
-    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
-  }
-  /**
-  *
-  * @returns {number}
-  */
-  length() {
-    return this.charSequence.length;
-  }
-};
-var MatcherInput = class {
-  /**
-  * Return the MatcherInput for UTF_16 encoding.
-  * @returns {Utf16MatcherInput}
-  */
-  static utf16(charSequence) {
-    Utils.checkInput(charSequence);
-    return new Utf16MatcherInput(charSequence);
-  }
-  /**
-  * Return the MatcherInput for UTF_8 encoding.
-  * @returns {Utf8MatcherInput}
-  */
-  static utf8(input) {
-    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
-    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
-  }
-};
-var MachineInputBase = class {
-  static EOF() {
-    return -8;
-  }
-  constructor() {
-    this.start = 0;
-    this.end = 0;
-  }
-  canCheckPrefix() {
-    return true;
-  }
-  endPos() {
-    return this.end - this.start;
-  }
-  hasString() {
-    return false;
-  }
-  hasAnyString() {
-    return false;
-  }
-  prefixLength() {
-    return 0;
-  }
-};
-var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
-  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
-  constructor(bytes, start = 0, end = bytes.length) {
-    super();
-    this.bytes = bytes;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const target = prefilter.bytes;
-    if (target.length === 0) return true;
-    const idx = this.indexOf(this.bytes, target, this.start + pos);
-    return idx !== -1 && idx <= this.end - target.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c = this.bytes[pos] & 255;
-    if (c < 128) return c << 3 | 1;
-    let size;
-    let rune;
-    let lo = 128;
-    let hi = 191;
-    if (c >= 194 && c <= 223) {
-      size = 2;
-      rune = c & 31;
-    } else if (c >= 224 && c <= 239) {
-      size = 3;
-      rune = c & 15;
-      if (c === 224) lo = 160;
-      else if (c === 237) hi = 159;
-    } else if (c >= 240 && c <= 244) {
-      size = 4;
-      rune = c & 7;
-      if (c === 240) lo = 144;
-      else if (c === 244) hi = 143;
-    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
-    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    const c1 = this.bytes[pos + 1] & 255;
-    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
-    rune = rune << 6 | c1 & 63;
-    if (size > 2) {
-      const c2 = this.bytes[pos + 2] & 255;
-      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-      rune = rune << 6 | c2 & 63;
-      if (size > 3) {
-        const c3 = this.bytes[pos + 3] & 255;
-        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
-        rune = rune << 6 | c3 & 63;
-      }
-    }
-    return rune << 3 | size;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
-    return i < 0 ? i : i - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    let r1 = -1;
-    if (pos > this.start && pos <= this.end) {
-      let start = pos - 1;
-      r1 = this.bytes[start--];
-      if (r1 >= 128) {
-        let lim = pos - 4;
-        if (lim < this.start) lim = this.start;
-        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
-        if (start < this.start) start = this.start;
-        const r = this.step(start - this.start);
-        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
-      }
-    }
-    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  indexOf(source, target, fromIndex = 0) {
-    let targetLength = target.length;
-    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
-    const firstByte = target[0];
-    let limit = this.end - targetLength;
-    const hasNativeIndexOf = typeof source.indexOf === "function";
-    let i = fromIndex;
-    while (i <= limit) {
-      if (hasNativeIndexOf) {
-        i = source.indexOf(firstByte, i);
-        if (i === -1 || i > limit) return -1;
-      } else {
-        while (i <= limit && source[i] !== firstByte) i++;
-        if (i > limit) return -1;
-      }
-      let match = true;
-      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
-        match = false;
-        break;
-      }
-      if (match) return i;
-      i++;
-    }
-    return -1;
-  }
-  prefixLength(re2) {
-    return re2.prefixUTF8.length;
-  }
-};
-var MachineUTF16Input = class extends MachineInputBase {
-  constructor(charSequence, start = 0, end = charSequence.length) {
-    super();
-    this.charSequence = charSequence;
-    this.start = start;
-    this.end = end;
-  }
-  hasString(prefilter, pos) {
-    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
-    return idx !== -1 && idx <= this.end - prefilter.str.length;
-  }
-  hasAnyString(prefilter, pos) {
-    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
-  }
-  step(pos) {
-    pos += this.start;
-    if (pos >= this.end) return MachineInputBase.EOF();
-    const c1 = this.charSequence.charCodeAt(pos);
-    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
-    const c2 = this.charSequence.charCodeAt(pos + 1);
-    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
-    return c1 << 3 | 1;
-  }
-  index(re2, pos) {
-    pos += this.start;
-    const i = this.charSequence.indexOf(re2.prefix, pos);
-    if (i < 0 || i > this.end - re2.prefix.length) return -1;
-    return i - pos;
-  }
-  context(pos) {
-    pos += this.start;
-    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
-    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
-    return Utils.emptyOpContext(r1, r2);
-  }
-  prefixLength(re2) {
-    return re2.prefix.length;
-  }
-};
-var MachineInput = class {
-  static fromUTF8(bytes, start = 0, end = bytes.length) {
-    return new MachineUTF8Input(bytes, start, end);
-  }
-  static fromUTF16(charSequence, start = 0, end = void 0) {
-    Utils.checkInput(charSequence);
-    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
-  }
-};
-var Matcher = class Matcher2 {
-  /**
-  * V8 and WebKit have historical hard limits on the number of arguments
-  * that can be passed to a function. We cap replacer arguments to prevent
-  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
-  */
-  static MAX_REPLACER_ARGS = 65535;
-  /**
-  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
-  * {@link #appendReplacement} as a literal replacement of {@code s}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str3, javaMode = false) {
-    if (javaMode) {
-      if (str3.indexOf("\\") < 0 && str3.indexOf("$") < 0) return str3;
-      return str3.split("").map((s) => {
-        const c = s.codePointAt(0);
-        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s}`;
-        return s;
-      }).join("");
-    }
-    if (str3.indexOf("$") < 0) return str3;
-    return str3.split("").map((s) => {
-      if (s.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
-      return s;
-    }).join("");
-  }
-  /**
-  *
-  * @param {import('./index.js').RE2JS} pattern
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  */
-  constructor(pattern, input) {
-    if (pattern === null) throw new Error("pattern is null");
-    this.patternInput = pattern;
-    const re2 = this.patternInput.re2();
-    this.patternGroupCount = re2.numberOfCapturingGroups();
-    this.groups = [];
-    this.namedGroups = re2.namedGroups;
-    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
-    this.numberOfInstructions = re2.numberOfInstructions();
-    this.lookbehindState = null;
-    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
-    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
-    else this.resetMatcherInput(MatcherInput.utf16(input));
-  }
-  /**
-  * Returns the {@code RE2JS} associated with this {@code Matcher}.
-  * @returns {import('./index.js').RE2JS}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  /**
-  * Resets the {@code Matcher}, rewinding input and discarding any match information.
-  *
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  reset() {
-    this.matcherInputLength = this.matcherInput.length();
-    this.appendPos = 0;
-    this.hasMatch = false;
-    this.hasGroups = false;
-    this.anchorFlag = 0;
-    return this;
-  }
-  /**
-  * Resets the {@code Matcher} and changes the input.
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input
-  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
-  */
-  resetMatcherInput(input) {
-    if (input === null) throw new Error("input is null");
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    this.matcherInput = input;
-    if (this.lookbehindState !== null) this.lookbehindState.reset();
-    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
-    this.reset();
-    return this;
-  }
-  /**
-  * Returns the start of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  start(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
-    }
-    this.loadGroup(group);
-    return this.groups[2 * group];
-  }
-  /**
-  * Returns the end of the named group of the most recent match, or -1 if the group was not
-  * matched.
-  * @param {string|number} [group=0]
-  * @returns {number}
-  */
-  end(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
-    }
-    this.loadGroup(group);
-    return this.groups[2 * group + 1];
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.numberOfInstructions;
-  }
-  /**
-  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
-  * @param {string|number} [group=0]
-  * @returns {string|null}
-  */
-  group(group = 0) {
-    if (typeof group === "string") {
-      const groupInt = this.namedGroups[group];
-      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
-      group = groupInt;
-    }
-    const start = this.start(group);
-    const end = this.end(group);
-    if (start < 0 && end < 0) return null;
-    return this.substring(start, end);
-  }
-  /**
-  * Returns a dictionary map of all named capturing groups and their matched values.
-  * If a group was not matched, its value will be `null`.
-  * @returns {Record<string, string|null>}
-  */
-  getNamedGroups() {
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    const result = /* @__PURE__ */ Object.create(null);
-    for (const name2 of Object.keys(this.namedGroups)) result[name2] = this.group(name2);
-    return result;
-  }
-  /**
-  * Returns the number of subgroups in this pattern.
-  *
-  * @returns {number} the number of subgroups; the overall match (group 0) does not count
-  */
-  groupCount() {
-    return this.patternGroupCount;
-  }
-  /**
-  * Helper: finds subgroup information if needed for group.
-  * @param {number} group
-  * @private
-  */
-  loadGroup(group) {
-    if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
-    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
-    if (group === 0 || this.hasGroups) return;
-    const end = this.matcherInputLength;
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
-    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
-    this.groups = res[1];
-    this.hasGroups = true;
-  }
-  /**
-  * Matches the entire input against the pattern (anchored start and end). If there is a match,
-  * {@code matches} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the entire input matches the pattern
-  */
-  matches() {
-    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
-  }
-  /**
-  * Matches the beginning of input against the pattern (anchored start). If there is a match,
-  * {@code lookingAt} sets the match state to describe it.
-  *
-  * @returns {boolean} true if the beginning of the input matches the pattern
-  */
-  lookingAt() {
-    return this.genMatch(0, RE2Flags.ANCHOR_START);
-  }
-  /**
-  * Matches the input against the pattern (unanchored), starting at a specified position. If there
-  * is a match, {@code find} sets the match state to describe it.
-  *
-  * @param {number|null} [start=null] the input position where the search begins
-  * @returns {boolean} if it finds a match
-  * @throws IndexOutOfBoundsException if start is not a valid input position
-  */
-  find(start = null) {
-    if (start !== null) {
-      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
-      this.reset();
-      return this.genMatch(start, 0);
-    }
-    start = 0;
-    if (this.hasMatch) {
-      start = this.groups[1];
-      if (this.groups[0] === this.groups[1]) {
-        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
-        if (r < 0) start++;
-        else start += r & 7;
-      }
-    }
-    return this.genMatch(start, RE2Flags.UNANCHORED);
-  }
-  /**
-  * Helper: does match starting at start, with RE2 anchor flag.
-  * @param {number} startByte
-  * @param {number} anchor
-  * @returns {boolean}
-  * @private
-  */
-  genMatch(startByte, anchor) {
-    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
-    if (!res[0]) {
-      this.hasMatch = false;
-      return false;
-    }
-    this.groups = res[1];
-    this.hasMatch = true;
-    this.hasGroups = this.patternGroupCount === 0;
-    this.anchorFlag = anchor;
-    return true;
-  }
-  /**
-  * Helper: return substring for [start, end).
-  * @param {number} start
-  * @param {number} end
-  * @returns {string}
-  */
-  substring(start, end) {
-    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
-    return this.matcherInput.asCharSequence().substring(start, end).toString();
-  }
-  /**
-  * Helper for Pattern: return input length.
-  * @returns {number}
-  */
-  inputLength() {
-    return this.matcherInputLength;
-  }
-  /**
-  * Appends to result two strings: the text from the append position up to the beginning of the
-  * most recent match, and then the replacement with submatch groups substituted for references to
-  * them. It advances the append position to where the most recent match ended.
-  *
-  * By default the replacement is expanded as by String.prototype.replace (see
-  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
-  * many digits as still form a valid group number, ${name} is a named group, and a backslash
-  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
-  *
-  * @param {string} replacement the replacement string
-  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @throws IllegalStateException if there was no most recent match
-  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
-  * @private
-  */
-  appendReplacement(replacement, javaMode = false) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
-    return res;
-  }
-  /**
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJava(replacement) {
-    let res = "";
-    let last = 0;
-    const m = replacement.length;
-    let i = 0;
-    while (i < m) {
-      const cCode = replacement.codePointAt(i);
-      if (cCode === Codepoint.CODES["\\"]) {
-        if (last < i) res += replacement.substring(last, i);
-        i++;
-        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
-        last = i;
-        i++;
-        continue;
-      }
-      if (cCode === Codepoint.CODES["$"]) {
-        if (last < i) res += replacement.substring(last, i);
-        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
-        const nextCode = replacement.codePointAt(i + 1);
-        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
-          let n = nextCode - Codepoint.CODES["0"];
-          let j = i + 2;
-          for (; j < m; j++) {
-            const digit = replacement.codePointAt(j);
-            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
-            n = n * 10 + digit - Codepoint.CODES["0"];
-          }
-          if (n > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n}`);
-          const group = this.group(n);
-          if (group !== null) res += group;
-          i = j;
-          last = i;
-        } else if (nextCode === Codepoint.CODES["{"]) {
-          let j = i + 2;
-          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
-          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
-          const groupName = replacement.substring(i + 2, j);
-          const groupVal = this.group(groupName);
-          if (groupVal !== null) res += groupVal;
-          i = j + 1;
-          last = i;
-        } else throw new RE2JSGroupException("Illegal group reference");
-        continue;
-      }
-      i++;
-    }
-    if (last < m) res += replacement.substring(last, m);
-    return res;
-  }
-  /**
-  * Expands |replacement| for the current match by the rules of String.prototype.replace
-  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
-  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
-  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
-  * (empty when no such group), only when the pattern has named groups. Anything else, such as
-  * "$0" or "$<" without a closing ">", is kept as is.
-  * @param {string} replacement - the replacement string
-  * @returns {string}
-  * @private
-  */
-  appendReplacementInternalJs(replacement) {
-    const isDigit2 = (c) => c >= 48 && c <= 57;
-    const groupCount = this.patternGroupCount;
-    let res = "";
-    let i = 0;
-    while (i < replacement.length) {
-      const dollar = replacement.indexOf("$", i);
-      if (dollar < 0) break;
-      res += replacement.substring(i, dollar);
-      i = dollar;
-      const c = replacement.charCodeAt(i + 1);
-      if (c === Codepoint.CODES["$"]) {
-        res += "$";
-        i += 2;
-      } else if (c === Codepoint.CODES["&"]) {
-        res += this.group(0);
-        i += 2;
-      } else if (c === Codepoint.CODES["`"]) {
-        res += this.substring(0, this.start(0));
-        i += 2;
-      } else if (c === Codepoint.CODES["'"]) {
-        res += this.substring(this.end(0), this.matcherInputLength);
-        i += 2;
-      } else if (isDigit2(c)) {
-        let digits2 = 1;
-        let index = c - 48;
-        const c2 = replacement.charCodeAt(i + 2);
-        if (isDigit2(c2) && index * 10 + c2 - 48 <= groupCount) {
-          digits2 = 2;
-          index = index * 10 + c2 - 48;
-        }
-        if (index >= 1 && index <= groupCount) {
-          const group = this.group(index);
-          if (group !== null) res += group;
-        } else res += replacement.substring(i, i + 1 + digits2);
-        i += 1 + digits2;
-      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
-        const gt = replacement.indexOf(">", i + 2);
-        if (gt < 0) {
-          res += "$<";
-          i += 2;
-        } else {
-          const name2 = replacement.substring(i + 2, gt);
-          if (Object.hasOwn(this.namedGroups, name2)) {
-            const group = this.group(name2);
-            if (group !== null) res += group;
-          }
-          i = gt + 1;
-        }
-      } else {
-        res += "$";
-        i += 1;
-      }
-    }
-    return res + replacement.substring(i);
-  }
-  /**
-  * Return the substring of the input from the append position to the end of the
-  * input.
-  * @returns {string}
-  */
-  appendTail() {
-    return this.substring(this.appendPos, this.matcherInputLength);
-  }
-  /**
-  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the matches replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceAll(replacement, javaMode = false) {
-    return this.replace(replacement, true, javaMode);
-  }
-  /**
-  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
-  * {@code appendReplacement}.
-  *
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string} the input string with the first match replaced
-  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
-  */
-  replaceFirst(replacement, javaMode = false) {
-    return this.replace(replacement, false, javaMode);
-  }
-  /**
-  * Helper: replaceAll/replaceFirst hybrid.
-  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
-  * @param {boolean} [all=true] - replace all matches
-  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
-  * @returns {string}
-  * @private
-  */
-  replace(replacement, all = true, javaMode = false) {
-    let res = "";
-    this.reset();
-    const isFunc = typeof replacement === "function";
-    let originalInput = null;
-    if (isFunc) {
-      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
-      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
-    }
-    while (this.find()) {
-      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
-      if (!all) break;
-    }
-    res += this.appendTail();
-    return res;
-  }
-  /**
-  * Evaluates a replacer function for the current match and appends the result,
-  * along with any un-matched preceding text, advancing the append position.
-  * @param {Function} replacer - the replacer function
-  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
-  * @returns {string} the evaluated string to append
-  * @private
-  */
-  appendReplacementFunc(replacer, originalInput) {
-    let res = "";
-    const s = this.start();
-    const e = this.end();
-    if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
-    const args = this.matchArray();
-    args.push(s, originalInput);
-    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
-    res += String(replacer(...args));
-    return res;
-  }
-  /**
-  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
-  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
-  * @returns {Array<string|undefined>}
-  * @private
-  */
-  matchArray() {
-    const result = [this.group(0)];
-    for (let i = 1; i <= this.patternGroupCount; i++) {
-      const group = this.group(i);
-      result.push(group === null ? void 0 : group);
-    }
-    return result;
-  }
-  /**
-  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
-  * prototype mapping each name to its group (undefined when it did not take part in the match),
-  * or undefined when the pattern has no named groups.
-  * @returns {Record<string, string|undefined>|undefined}
-  * @private
-  */
-  namedGroupsObject() {
-    if (!this.hasNamedGroups) return;
-    const result = this.getNamedGroups();
-    for (const name2 in result) if (result[name2] === null) result[name2] = void 0;
-    return result;
-  }
-};
-var Inst = class Inst2 {
-  static ALT = 1;
-  static ALT_MATCH = 2;
-  static CAPTURE = 3;
-  static EMPTY_WIDTH = 4;
-  static FAIL = 5;
-  static MATCH = 6;
-  static NOP = 7;
-  static RUNE = 8;
-  static RUNE1 = 9;
-  static RUNE_ANY = 10;
-  static RUNE_ANY_NOT_NL = 11;
-  static LB_WRITE = 12;
-  static LB_CHECK = 13;
-  static isRuneOp(op) {
-    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
-  }
-  static escapeRunes(runes) {
-    let out = '"';
-    for (let rune of runes) out += Utils.escapeRune(rune);
-    out += '"';
-    return out;
-  }
-  constructor(op) {
-    this.op = op;
-    this.out = 0;
-    this.arg = 0;
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.next = null;
-  }
-  matchRune(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
-      return r === r0;
-    }
-    const len = this.runes.length;
-    if (len === 0) return false;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return false;
-        if (r <= this.runes[j + 1]) return true;
-      }
-      return false;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1];
-  }
-  matchRunePos(r) {
-    if (this.runes.length === 1) {
-      const r0 = this.runes[0];
-      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
-      return r === r0 ? 0 : -1;
-    }
-    const len = this.runes.length;
-    if (len === 0) return -1;
-    if (len === 2 || len === 4 || len === 6 || len === 8) {
-      for (let j = 0; j < len; j += 2) {
-        if (r < this.runes[j]) return -1;
-        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
-      }
-      return -1;
-    }
-    let base = 0;
-    let n = len >> 1;
-    while (n > 1) {
-      const half = n >> 1;
-      base += this.runes[base + half << 1] <= r ? half : 0;
-      n -= half;
-    }
-    base += this.runes[base << 1] <= r ? 1 : 0;
-    const m = base - 1;
-    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    switch (this.op) {
-      case Inst2.ALT:
-        return `alt -> ${this.out}, ${this.arg}`;
-      case Inst2.ALT_MATCH:
-        return `altmatch -> ${this.out}, ${this.arg}`;
-      case Inst2.CAPTURE:
-        return `cap ${this.arg} -> ${this.out}`;
-      case Inst2.EMPTY_WIDTH:
-        return `empty ${this.arg} -> ${this.out}`;
-      case Inst2.MATCH:
-        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
-      case Inst2.FAIL:
-        return "fail";
-      case Inst2.NOP:
-        return `nop -> ${this.out}`;
-      case Inst2.LB_WRITE:
-        return `lbwrite ${this.arg} -> ${this.out}`;
-      case Inst2.LB_CHECK:
-        return `lbcheck ${this.arg} -> ${this.out}`;
-      case Inst2.RUNE:
-        if (this.runes === null) return "rune <null>";
-        return [
-          "rune ",
-          Inst2.escapeRunes(this.runes),
-          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
-          " -> ",
-          this.out
-        ].join("");
-      case Inst2.RUNE1:
-        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
-      case Inst2.RUNE_ANY:
-        return `any -> ${this.out}`;
-      case Inst2.RUNE_ANY_NOT_NL:
-        return `anynotnl -> ${this.out}`;
-      default:
-        throw new Error("unhandled case in Inst.toString");
-    }
-  }
-};
-var Queue = class Queue2 {
-  constructor(numInst) {
-    this.sparse = new Int32Array(numInst);
-    this.densePcs = new Int32Array(numInst);
-    this.denseCaps = null;
-    this.size = 0;
-    this.ncap = 0;
-    this.mainThreads = 0;
-  }
-  static INITIAL_THREADS = 32;
-  init(ncap) {
-    this.ncap = ncap;
-    const needed = Math.min(this.densePcs.length, Queue2.INITIAL_THREADS) * ncap;
-    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
-  }
-  growCaps(needed) {
-    const limit = this.densePcs.length * this.ncap;
-    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
-    grown.set(this.denseCaps);
-    this.denseCaps = grown;
-  }
-  contains(pc) {
-    const j = this.sparse[pc];
-    return j < this.size && this.densePcs[j] === pc;
-  }
-  isEmpty() {
-    return this.size === 0;
-  }
-  add(pc) {
-    const j = this.size++;
-    this.sparse[pc] = j;
-    this.densePcs[j] = pc;
-    return j;
-  }
-  clear() {
-    this.size = 0;
-    this.mainThreads = 0;
-  }
-  toString() {
-    let out = "{";
-    for (let i = 0; i < this.size; i++) {
-      if (i !== 0) out += ", ";
-      out += this.densePcs[i];
-    }
-    out += "}";
-    return out;
-  }
-};
-var LookbehindState = class {
-  constructor(prog) {
-    this.pos = -1;
-    this.pcs = new Int32Array(prog.numInst());
-    this.size = 0;
-    this.lbTable = new Int32Array(prog.numLb + 1);
-  }
-  reset() {
-    this.pos = -1;
-    this.size = 0;
-  }
-};
-var Machine = class Machine2 {
-  static fromRE2(re2) {
-    const m = new Machine2();
-    m.prog = re2.prog;
-    m.re2 = re2;
-    m.q0 = new Queue(m.prog.numInst());
-    m.q1 = new Queue(m.prog.numInst());
-    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
-    m.matched = false;
-    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
-    m.ncap = 0;
-    return m;
-  }
-  constructor() {
-    this.prog = null;
-    this.re2 = null;
-    this.q0 = null;
-    this.q1 = null;
-    this.addStack = null;
-    this.matched = false;
-    this.matchcap = null;
-    this.ncap = 0;
-    this.lbTable = null;
-  }
-  init(ncap) {
-    this.ncap = ncap;
-    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1);
-    this.q0.init(ncap);
-    this.q1.init(ncap);
-    if (this.prog.numLb > 0) {
-      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
-      this.lbTable.fill(-1);
-    }
-  }
-  submatches() {
-    if (this.ncap === 0) return Utils.emptyInts();
-    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
-  }
-  match(input, pos, anchor, lbState = null) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return false;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    this.matched = false;
-    this.matchcap.fill(-1);
-    const hasLookbehinds = this.prog.numLb > 0;
-    const matchStartPos = pos;
-    let currentPos = pos;
-    let resumeLookbehinds = false;
-    if (hasLookbehinds) {
-      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
-        currentPos = lbState.pos;
-        resumeLookbehinds = true;
-      } else currentPos = 0;
-    }
-    let saveLookbehinds = hasLookbehinds && lbState !== null;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag;
-    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
-    else flag = input.context(currentPos);
-    if (hasLookbehinds) {
-      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
-      else this.spawnLookbehinds(runq, currentPos, flag);
-    }
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-        if (this.matched) break;
-        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-          const advance = input.index(this.re2, currentPos);
-          if (advance < 0) break;
-          currentPos += advance;
-          r = input.step(currentPos);
-          rune = r >> 3;
-          width = r & 7;
-          r = input.step(currentPos + width);
-          rune1 = r >> 3;
-          width1 = r & 7;
-          flag = input.context(currentPos);
-        }
-      }
-      if (currentPos >= matchStartPos) {
-        if (saveLookbehinds) {
-          this.saveLookbehinds(lbState, runq, currentPos);
-          saveLookbehinds = false;
-        }
-        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
-          if (this.ncap > 0) this.matchcap[0] = currentPos;
-          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-        }
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
-      if (width === 0) break;
-      if (this.ncap === 0 && this.matched) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    runq.clear();
-    nextq.clear();
-    return this.matched;
-  }
-  matchSet(input, pos, anchor) {
-    const startCond = this.re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return [];
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    let currentPos = this.prog.numLb > 0 ? 0 : pos;
-    let matchStartPos = pos;
-    let runq = this.q0;
-    let nextq = this.q1;
-    let r = input.step(currentPos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r = input.step(currentPos + width);
-      rune1 = r >> 3;
-      width1 = r & 7;
-    }
-    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
-    const matches = /* @__PURE__ */ new Set();
-    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
-    while (true) {
-      if (runq.mainThreads === 0) {
-        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
-        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
-      }
-      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
-        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
-      }
-      const nextPos = currentPos + width;
-      flag = input.context(nextPos);
-      for (let j = 0; j < runq.size; j++) {
-        const pc = runq.densePcs[j];
-        const i = this.prog.inst[pc];
-        const capOffset = j * this.ncap;
-        let add = false;
-        switch (i.op) {
-          case Inst.MATCH:
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
-            matches.add(i.arg);
-            break;
-          case Inst.RUNE:
-            add = i.matchRune(rune);
-            break;
-          case Inst.RUNE1:
-            add = rune === i.runes[0];
-            break;
-          case Inst.RUNE_ANY:
-            add = true;
-            break;
-          case Inst.RUNE_ANY_NOT_NL:
-            add = rune !== 10;
-            break;
-          default:
-            continue;
-        }
-        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
-      }
-      runq.clear();
-      if (width === 0) break;
-      currentPos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r = input.step(currentPos + width);
-        rune1 = r >> 3;
-        width1 = r & 7;
-      }
-      const tmpq = runq;
-      runq = nextq;
-      nextq = tmpq;
-    }
-    nextq.clear();
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
-    const longest = this.re2.longest;
-    for (let j = 0; j < runq.size; j++) {
-      const pc = runq.densePcs[j];
-      const capOffset = j * this.ncap;
-      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
-      const i = this.prog.inst[pc];
-      let add = false;
-      switch (i.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
-          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
-            runq.denseCaps[capOffset + 1] = pos;
-            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
-          }
-          if (!longest) runq.size = 0;
-          this.matched = true;
-          break;
-        case Inst.RUNE:
-          add = i.matchRune(c);
-          break;
-        case Inst.RUNE1:
-          add = c === i.runes[0];
-          break;
-        case Inst.RUNE_ANY:
-          add = true;
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          add = c !== 10;
-          break;
-        default:
-          continue;
-      }
-      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
-    }
-    runq.clear();
-  }
-  spawnLookbehinds(q, pos, flag) {
-    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
-  }
-  restoreLookbehinds(lbState, q, flag) {
-    this.lbTable.set(lbState.lbTable);
-    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
-  }
-  saveLookbehinds(lbState, q, pos) {
-    let size = 0;
-    for (let j = 0; j < q.size; j++) {
-      const pc = q.densePcs[j];
-      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
-    }
-    lbState.size = size;
-    lbState.pos = pos;
-    lbState.lbTable.set(this.lbTable);
-  }
-  add(q, pc, pos, capArray, capOffset, cond) {
-    const stk = this.addStack;
-    let nstk = 0;
-    for (; ; ) {
-      while (pc !== 0 && !q.contains(pc)) {
-        const d = q.add(pc);
-        const inst = this.prog.inst[pc];
-        switch (inst.op) {
-          case Inst.FAIL:
-            pc = 0;
-            break;
-          case Inst.ALT:
-          case Inst.ALT_MATCH:
-            stk[nstk++] = inst.arg;
-            stk[nstk++] = 0;
-            pc = inst.out;
-            break;
-          case Inst.EMPTY_WIDTH:
-            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
-            break;
-          case Inst.NOP:
-            pc = inst.out;
-            break;
-          case Inst.CAPTURE:
-            if (inst.arg < this.ncap) {
-              stk[nstk++] = -inst.arg - 1;
-              stk[nstk++] = capArray[capOffset + inst.arg];
-              capArray[capOffset + inst.arg] = pos;
-            }
-            pc = inst.out;
-            break;
-          case Inst.LB_WRITE:
-            this.lbTable[Math.abs(inst.arg)] = pos;
-            pc = inst.out;
-            break;
-          case Inst.LB_CHECK:
-            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
-            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
-            break;
-          case Inst.MATCH:
-          case Inst.RUNE:
-          case Inst.RUNE1:
-          case Inst.RUNE_ANY:
-          case Inst.RUNE_ANY_NOT_NL:
-            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
-            if (this.ncap > 0) {
-              const destOffset = d * this.ncap;
-              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
-              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
-            }
-            pc = 0;
-            break;
-          default:
-            throw new RE2JSInternalException("unhandled");
-        }
-      }
-      if (nstk === 0) return;
-      nstk -= 2;
-      const entry = stk[nstk];
-      if (entry < 0) {
-        capArray[capOffset - entry - 1] = stk[nstk + 1];
-        pc = 0;
-      } else pc = entry;
-    }
-  }
-};
-var hashState = (pcs, flag, ids) => {
-  let h = -2128831035;
-  for (let i = 0; i < pcs.length; i++) {
-    h ^= pcs[i];
-    h = Math.imul(h, 16777619);
-  }
-  h ^= flag;
-  h = Math.imul(h, 16777619);
-  for (let i = 0; i < ids.length; i++) {
-    h ^= ids[i];
-    h = Math.imul(h, 16777619);
-  }
-  return h;
-};
-var arraysEqual = (a, b) => {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
-var NO_IDS = [];
-var END_TEXT = -1;
-var DFAState = class {
-  constructor(nfaStates, flag, matchIDs) {
-    this.nfaStates = nfaStates;
-    this.flag = flag;
-    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
-    this.matchIDs = matchIDs;
-    this.next = null;
-    this.nextAnchored = null;
-  }
-};
-var DFA = class DFA2 {
-  static FLAG_EMPTY_MASK = 255;
-  static FLAG_MATCH = 256;
-  static FLAG_LAST_WORD = 512;
-  static FLAG_NEED_SHIFT = 16;
-  static STATE_OVERHEAD = 150;
-  static ARRAY_OVERHEAD = 40;
-  static ELEMENT_SIZE = 8;
-  static TABLE_OVERHEAD = 48;
-  static PROGRESS_PER_STATE = 10;
-  constructor(prog, maxMem = 8388608) {
-    this.prog = prog;
-    this.maxMem = maxMem;
-    this.stateCache = /* @__PURE__ */ new Map();
-    this.stateCount = 0;
-    this.startStates = /* @__PURE__ */ new Map();
-    this.failed = false;
-    for (let pc = 0; pc < prog.numInst(); pc++) {
-      const op = prog.getInst(pc).op;
-      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
-        this.failed = true;
-        break;
-      }
-    }
-    this.computeRuneClasses();
-    this.stateBudget = maxMem;
-    this.memBudget = maxMem;
-  }
-  computeRuneClasses() {
-    const bounds = /* @__PURE__ */ new Set();
-    const addRange = (lo, hi) => {
-      bounds.add(lo);
-      bounds.add(hi + 1);
-    };
-    for (let pc = 0; pc < this.prog.numInst(); pc++) {
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.RUNE:
-        case Inst.RUNE1:
-          if (inst.runes.length === 1) {
-            addRange(inst.runes[0], inst.runes[0]);
-            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
-          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          addRange(10, 10);
-          break;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
-          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
-            addRange(48, 57);
-            addRange(65, 90);
-            addRange(95, 95);
-            addRange(97, 122);
-          }
-      }
-    }
-    bounds.delete(0);
-    this.classBounds = Int32Array.from(bounds).sort();
-    this.numClasses = this.classBounds.length + 1;
-    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
-    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
-    this.latin1Class = latin1Class;
-  }
-  runeClass(r) {
-    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
-    return this.searchClass(r);
-  }
-  searchClass(r) {
-    const bounds = this.classBounds;
-    let lo = 0;
-    let hi = bounds.length;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      if (bounds[mid] <= r) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-  closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
-    const stack = Array.from(pcs);
-    let needflags = 0;
-    while (stack.length > 0) {
-      const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
-      const inst = this.prog.getInst(pc);
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          stack.push(inst.out);
-          stack.push(inst.arg);
-          break;
-        case Inst.NOP:
-        case Inst.CAPTURE:
-          stack.push(inst.out);
-          break;
-        case Inst.EMPTY_WIDTH:
-          needflags |= inst.arg;
-          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
-      }
-    }
-    return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
-      needflags
-    };
-  }
-  getState(pcs, flag, ids) {
-    const hash = hashState(pcs, flag, ids);
-    const cached2 = this.stateCache.get(hash);
-    if (cached2 instanceof DFAState) {
-      if (isState(cached2, pcs, flag, ids)) return cached2;
-    } else if (cached2 !== void 0) {
-      for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
-    }
-    const cost = DFA2.stateCost(pcs, ids);
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const state = new DFAState(pcs, flag, ids);
-    if (cached2 === void 0) this.stateCache.set(hash, state);
-    else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state]);
-    else cached2.push(state);
-    this.stateCount++;
-    return state;
-  }
-  static stateCost(pcs, ids) {
-    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
-    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
-  }
-  *cachedStates() {
-    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
-    else yield* cached2;
-  }
-  makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
-    let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
-  }
-  allocTable(state, anchor) {
-    const size = this.numClasses + 1;
-    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
-    if (this.memBudget < cost) return null;
-    this.memBudget -= cost;
-    const table = new Array(size).fill(null);
-    if (anchor === RE2Flags.UNANCHORED) state.next = table;
-    else state.nextAnchored = table;
-    return table;
-  }
-  clearCache() {
-    this.stateCache.clear();
-    this.stateCount = 0;
-    this.startStates.clear();
-    this.memBudget = this.stateBudget;
-  }
-  resetCache(current) {
-    this.clearCache();
-    return this.getState(current.nfaStates, current.flag, current.matchIDs);
-  }
-  step(state, cls, rune, anchor) {
-    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
-    if (table !== null) {
-      const cached2 = table[cls];
-      if (cached2 !== null) return cached2;
-    } else {
-      table = this.allocTable(state, anchor);
-      if (table === null) return null;
-    }
-    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
-    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
-    let beforeflag = oldbeforeflag;
-    let afterflag = 0;
-    if (rune === 10) {
-      beforeflag |= Utils.EMPTY_END_LINE;
-      afterflag |= Utils.EMPTY_BEGIN_LINE;
-    }
-    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
-    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
-    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
-    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
-    let pcs = state.nfaStates;
-    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
-    const nextPCs = [];
-    let ismatch = false;
-    let ids = NO_IDS;
-    for (let i = 0; i < pcs.length; i++) {
-      const inst = this.prog.getInst(pcs[i]);
-      if (inst.op === Inst.MATCH) {
-        if (!ismatch) {
-          ismatch = true;
-          ids = [];
-        }
-        ids.push(inst.arg);
-      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
-    }
-    if (ids.length > 1) ids.sort((a, b) => a - b);
-    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
-    let flag = afterflag;
-    if (ismatch) flag |= DFA2.FLAG_MATCH;
-    if (isword) flag |= DFA2.FLAG_LAST_WORD;
-    const nextState = this.makeState(nextPCs, flag, ids);
-    if (nextState === null) return null;
-    table[cls] = nextState;
-    return nextState;
-  }
-  start(input, pos) {
-    const context = input.context(pos);
-    let flags;
-    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
-    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
-    else {
-      const r = input.step(pos);
-      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
-      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
-    }
-    let state = this.startStates.get(flags);
-    if (state === void 0) {
-      state = this.makeState([this.prog.start], flags, NO_IDS);
-      if (state === null) {
-        this.clearCache();
-        state = this.makeState([this.prog.start], flags, NO_IDS);
-        if (state === null) return null;
-      }
-      this.startStates.set(flags, state);
-    }
-    return state;
-  }
-  stepOrReset(state, cls, rune, anchor, pos, search) {
-    let next = this.step(state, cls, rune, anchor);
-    if (next !== null) return next;
-    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
-    search.resetPos = pos;
-    const restored = this.resetCache(state);
-    if (restored === null) return null;
-    next = this.step(restored, cls, rune, anchor);
-    return next;
-  }
-  run(input, pos, anchor, state, onMatch) {
-    const endPos = input.endPos();
-    const latin1Class = this.latin1Class;
-    const unanchored = anchor === RE2Flags.UNANCHORED;
-    const search = { resetPos: -1 };
-    let i = pos;
-    while (i < endPos) {
-      const r = input.step(i);
-      const rune = r >> 3;
-      const width = r & 7;
-      if (width === 0) break;
-      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
-      let next = unanchored && state.next !== null ? state.next[cls] : null;
-      if (next === null) {
-        next = this.stepOrReset(state, cls, rune, anchor, i, search);
-        if (next === null) return null;
-      }
-      state = next;
-      if (state.isMatch && onMatch(state, false)) return true;
-      if (!unanchored && state.nfaStates.length === 0) return false;
-      i += width;
-    }
-    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
-    if (state === null) return null;
-    return state.isMatch && onMatch(state, true);
-  }
-  match(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
-  }
-  matchSet(input, pos, anchor) {
-    if (this.failed) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
-    const startState = this.start(input, pos);
-    if (startState === null) return null;
-    const matches = /* @__PURE__ */ new Set();
-    const collect = (state, atEnd) => {
-      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
-      return false;
-    };
-    if (this.run(input, pos, anchor, startState, collect) === null) return null;
-    return Array.from(matches).sort((a, b) => a - b);
-  }
-};
-var VISITED_BITS = 32;
-var MAX_BACKTRACK_PROG = 500;
-var INITIAL_JOB_CAPACITY = 256;
-var MAX_BACKTRACK_VECTOR = 262144;
-var BitState = class {
-  constructor() {
-    this.end = 0;
-    this.cap = /* @__PURE__ */ new Int32Array(0);
-    this.matchcap = /* @__PURE__ */ new Int32Array(0);
-    this.ncap = 0;
-    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
-    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
-    this.jobLen = 0;
-    this.visited = /* @__PURE__ */ new Uint32Array(0);
-  }
-  reset(prog, end, ncap) {
-    this.end = end;
-    this.jobLen = 0;
-    this.ncap = ncap;
-    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
-    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
-    else this.visited.fill(0, 0, visitedSize);
-    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
-    else this.cap.fill(-1, 0, ncap);
-    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
-    else this.matchcap.fill(-1, 0, ncap);
-  }
-  shouldVisit(pc, pos) {
-    const n = pc * (this.end + 1) + pos;
-    const idx = n >>> 5;
-    const mask = 1 << (n & 31);
-    if ((this.visited[idx] & mask) !== 0) return false;
-    this.visited[idx] |= mask;
-    return true;
-  }
-  push(re2, pc, pos, arg) {
-    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
-      if (this.jobLen >= this.jobPc.length) {
-        const newSize = this.jobPc.length * 2;
-        const newPc = new Int32Array(newSize);
-        newPc.set(this.jobPc);
-        this.jobPc = newPc;
-        const newArg = new Uint8Array(newSize);
-        newArg.set(this.jobArg);
-        this.jobArg = newArg;
-        const newPos = new Int32Array(newSize);
-        newPos.set(this.jobPos);
-        this.jobPos = newPos;
-      }
-      this.jobPc[this.jobLen] = pc;
-      this.jobArg[this.jobLen] = arg ? 1 : 0;
-      this.jobPos[this.jobLen] = pos;
-      this.jobLen++;
-    }
-  }
-  tryBacktrack(re2, input, pc, pos, anchor) {
-    const longest = re2.longest;
-    this.push(re2, pc, pos, false);
-    while (this.jobLen > 0) {
-      this.jobLen--;
-      let currentPc = this.jobPc[this.jobLen];
-      let arg = this.jobArg[this.jobLen] === 1;
-      let currentPos = this.jobPos[this.jobLen];
-      let skipShouldVisit = true;
-      while (true) {
-        if (!skipShouldVisit) {
-          if (!this.shouldVisit(currentPc, currentPos)) break;
-        }
-        skipShouldVisit = false;
-        const inst = re2.prog.getInst(currentPc);
-        switch (inst.op) {
-          case Inst.FAIL:
-            break;
-          case Inst.ALT:
-            if (arg) {
-              arg = false;
-              currentPc = inst.arg;
-              continue;
-            } else {
-              this.push(re2, currentPc, currentPos, true);
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.ALT_MATCH: {
-            const outInst = re2.prog.getInst(inst.out);
-            if (Inst.isRuneOp(outInst.op)) {
-              this.push(re2, inst.arg, currentPos, false);
-              currentPc = inst.arg;
-              currentPos = this.end;
-              continue;
-            }
-            this.push(re2, inst.out, this.end, false);
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (!inst.matchRune(r >> 3)) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE1: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 !== inst.runes[0]) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY_NOT_NL: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            if (r >> 3 === 10) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.RUNE_ANY: {
-            const r = input.step(currentPos);
-            if (r === MachineInputBase.EOF()) break;
-            currentPos += r & 7;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.CAPTURE:
-            if (arg) {
-              this.cap[inst.arg] = currentPos;
-              break;
-            } else {
-              if (inst.arg < this.ncap) {
-                this.push(re2, currentPc, this.cap[inst.arg], true);
-                this.cap[inst.arg] = currentPos;
-              }
-              currentPc = inst.out;
-              continue;
-            }
-          case Inst.EMPTY_WIDTH: {
-            const flag = input.context(currentPos);
-            if ((inst.arg & ~flag) !== 0) break;
-            currentPc = inst.out;
-            continue;
-          }
-          case Inst.NOP:
-            currentPc = inst.out;
-            continue;
-          case Inst.MATCH: {
-            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
-            if (this.ncap === 0) return true;
-            if (this.ncap > 1) this.cap[1] = currentPos;
-            const old = this.matchcap[1];
-            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
-            if (!longest) return true;
-            if (currentPos === this.end) return true;
-            break;
-          }
-          case Inst.LB_WRITE:
-          case Inst.LB_CHECK:
-            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
-          default:
-            throw new RE2JSInternalException("bad inst");
-        }
-        break;
-      }
-    }
-    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
-  }
-};
-var bitStatePool = [];
-var Backtracker = class Backtracker2 {
-  static shouldBacktrack(prog) {
-    return prog.numInst() <= MAX_BACKTRACK_PROG;
-  }
-  static maxBitStateLen(prog) {
-    if (!Backtracker2.shouldBacktrack(prog)) return 0;
-    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const startCond = re2.cond;
-    if (startCond === Utils.EMPTY_ALL) return null;
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
-    const b = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
-    const end = input.endPos();
-    b.reset(re2.prog, end, ncap);
-    let matched = false;
-    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
-      if (b.ncap > 0) b.cap[0] = pos;
-      if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
-    } else {
-      let width = -1;
-      for (; pos <= end && width !== 0; pos += width) {
-        if (re2.prefix.length > 0) {
-          const advance = input.index(re2, pos);
-          if (advance < 0) break;
-          pos += advance;
-        }
-        if (b.ncap > 0) b.cap[0] = pos;
-        if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
-          matched = true;
-          break;
-        }
-        const r = input.step(pos);
-        width = r === MachineInputBase.EOF() ? 0 : r & 7;
-      }
-    }
-    if (!matched) {
-      bitStatePool.push(b);
-      return null;
-    }
-    const result = ncap === 0 ? [] : Utils.toArray(b.matchcap.subarray(0, ncap));
-    bitStatePool.push(b);
-    return result;
-  }
-};
-var QueueOnePass = class {
-  constructor(size) {
-    this.sparse = new Uint32Array(size);
-    this.dense = new Uint32Array(size);
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  empty() {
-    return this.nextIndex >= this.size;
-  }
-  next() {
-    return this.dense[this.nextIndex++];
-  }
-  clear() {
-    this.size = 0;
-    this.nextIndex = 0;
-  }
-  contains(u) {
-    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
-  }
-  insert(u) {
-    if (!this.contains(u)) this.insertNew(u);
-  }
-  insertNew(u) {
-    if (u >= this.sparse.length) return;
-    this.sparse[u] = this.size;
-    this.dense[this.size] = u;
-    this.size++;
-  }
-};
-var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
-  const leftLen = leftRunes.length;
-  const rightLen = rightRunes.length;
-  let lx = 0, rx = 0;
-  const merged = [];
-  const next = [];
-  let ok = true;
-  let ix = -1;
-  const extend = (isLeft) => {
-    const newArray = isLeft ? leftRunes : rightRunes;
-    const low = isLeft ? lx : rx;
-    const pc = isLeft ? leftPC : rightPC;
-    if (ix > 0 && newArray[low] <= merged[ix]) return false;
-    merged.push(newArray[low], newArray[low + 1]);
-    if (isLeft) lx += 2;
-    else rx += 2;
-    ix += 2;
-    next.push(pc);
-    return true;
-  };
-  while (lx < leftLen || rx < rightLen) {
-    if (rx >= rightLen) ok = extend(true);
-    else if (lx >= leftLen) ok = extend(false);
-    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
-    else ok = extend(true);
-    if (!ok) return null;
-  }
-  return {
-    merged,
-    next
-  };
-};
-var OnePassProg = class {
-  constructor(prog) {
-    this.start = prog.start;
-    this.numCap = prog.numCap;
-    this.inst = new Array(prog.inst.length);
-    for (let i = 0; i < prog.inst.length; i++) {
-      const orig = prog.inst[i];
-      const inst = new Inst(orig.op);
-      inst.out = orig.out;
-      inst.arg = orig.arg;
-      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
-      inst.next = null;
-      this.inst[i] = inst;
-    }
-  }
-};
-var onePassCopy = (prog) => {
-  const p = new OnePassProg(prog);
-  for (let pc = 0; pc < p.inst.length; pc++) {
-    const inst = p.inst[pc];
-    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
-    let pAOther = "out";
-    let pAAlt = "arg";
-    let instAlt = p.inst[inst[pAAlt]];
-    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
-      pAOther = "arg";
-      pAAlt = "out";
-      instAlt = p.inst[inst[pAAlt]];
-      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
-    }
-    const instOther = p.inst[inst[pAOther]];
-    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
-    let pBAlt = "out";
-    let pBOther = "arg";
-    let patch = false;
-    if (instAlt.out === pc) patch = true;
-    else if (instAlt.arg === pc) {
-      patch = true;
-      pBAlt = "arg";
-      pBOther = "out";
-    }
-    if (patch) instAlt[pBAlt] = inst[pAOther];
-    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
-  }
-  return p;
-};
-var makeOnePass = (p) => {
-  if (p.inst.length >= 1e3) return null;
-  const instQueue = new QueueOnePass(p.inst.length);
-  const visitQueue = new QueueOnePass(p.inst.length);
-  const onePassRunes = new Array(p.inst.length);
-  const m = new Array(p.inst.length).fill(false);
-  const check = (pc) => {
-    let ok = true;
-    const inst = p.inst[pc];
-    if (visitQueue.contains(pc)) return true;
-    visitQueue.insert(pc);
-    switch (inst.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH: {
-        ok = check(inst.out) && check(inst.arg);
-        let matchOut = m[inst.out];
-        let matchArg = m[inst.arg];
-        if (matchOut && matchArg) return false;
-        if (matchArg) {
-          const tempOut = inst.out;
-          inst.out = inst.arg;
-          inst.arg = tempOut;
-          const tempMatch = matchOut;
-          matchOut = matchArg;
-          matchArg = tempMatch;
-        }
-        if (matchOut) {
-          m[pc] = true;
-          inst.op = Inst.ALT_MATCH;
-        }
-        const leftRunes = onePassRunes[inst.out] || [];
-        const rightRunes = onePassRunes[inst.arg] || [];
-        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
-        if (!mergeRes) return false;
-        onePassRunes[pc] = new Int32Array(mergeRes.merged);
-        inst.next = new Uint32Array(mergeRes.next);
-        break;
-      }
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-        ok = check(inst.out);
-        m[pc] = m[inst.out];
-        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-        break;
-      case Inst.MATCH:
-      case Inst.FAIL:
-        m[pc] = inst.op === Inst.MATCH;
-        break;
-      case Inst.RUNE: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        if (!inst.runes || inst.runes.length === 0) {
-          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
-          inst.next = new Uint32Array([inst.out]);
-          break;
-        }
-        let runes = [];
-        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE1: {
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        let runes = [];
-        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
-          const r0 = inst.runes[0];
-          runes.push(r0, r0);
-          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
-          runes.sort((a, b) => a - b);
-        } else runes.push(inst.runes[0], inst.runes[0]);
-        onePassRunes[pc] = new Int32Array(runes);
-        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
-        inst.op = Inst.RUNE;
-        break;
-      }
-      case Inst.RUNE_ANY:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
-        inst.next = new Uint32Array([inst.out]);
-        break;
-      case Inst.RUNE_ANY_NOT_NL:
-        m[pc] = false;
-        if (inst.next && inst.next.length > 0) break;
-        instQueue.insert(inst.out);
-        onePassRunes[pc] = new Int32Array([
-          0,
-          9,
-          11,
-          Unicode.MAX_RUNE
-        ]);
-        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
-    }
-    return ok;
-  };
-  instQueue.clear();
-  instQueue.insert(p.start);
-  while (!instQueue.empty()) {
-    visitQueue.clear();
-    if (!check(instQueue.next())) return null;
-  }
-  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
-  return p;
-};
-var cleanupOnePass = (p, original) => {
-  for (let ix = 0; ix < original.inst.length; ix++) {
-    const instOriginal = original.inst[ix];
-    switch (instOriginal.op) {
-      case Inst.ALT:
-      case Inst.ALT_MATCH:
-      case Inst.RUNE:
-        break;
-      case Inst.CAPTURE:
-      case Inst.EMPTY_WIDTH:
-      case Inst.NOP:
-      case Inst.MATCH:
-      case Inst.FAIL:
-        p.inst[ix].next = null;
-        break;
-      case Inst.RUNE1:
-      case Inst.RUNE_ANY:
-      case Inst.RUNE_ANY_NOT_NL:
-        p.inst[ix].next = null;
-        p.inst[ix].op = instOriginal.op;
-        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
-    }
-  }
-};
-var OnePass = class OnePass2 {
-  static compile(prog) {
-    if (prog.start === 0) return null;
-    if (prog.numLb > 0) return null;
-    const startInst = prog.inst[prog.start];
-    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
-    let hasAlt = false;
-    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
-      hasAlt = true;
-      break;
-    }
-    for (let i = 0; i < prog.inst.length; i++) {
-      const inst = prog.inst[i];
-      const opOut = prog.inst[inst.out].op;
-      switch (inst.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
-          break;
-        case Inst.EMPTY_WIDTH:
-          if (opOut === Inst.MATCH) {
-            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
-            return null;
-          }
-          break;
-        default:
-          if (opOut === Inst.MATCH && hasAlt) return null;
-      }
-    }
-    let p = onePassCopy(prog);
-    p = makeOnePass(p);
-    if (p !== null) cleanupOnePass(p, prog);
-    return p;
-  }
-  static next(inst, r) {
-    const nextIdx = inst.matchRunePos(r);
-    if (nextIdx >= 0) return inst.next[nextIdx];
-    if (inst.op === Inst.ALT_MATCH) return inst.out;
-    return 0;
-  }
-  static execute(re2, input, pos, anchor, ncap) {
-    const onepass = re2.onepass;
-    if (!onepass) return null;
-    const matchcap = new Int32Array(ncap).fill(-1);
-    let matched = false;
-    let r = input.step(pos);
-    let rune = r >> 3;
-    let width = r & 7;
-    let r1 = MachineInputBase.EOF();
-    let rune1 = -1;
-    let width1 = 0;
-    if (r !== MachineInputBase.EOF()) {
-      r1 = input.step(pos + width);
-      if (r1 !== MachineInputBase.EOF()) {
-        rune1 = r1 >> 3;
-        width1 = r1 & 7;
-      }
-    }
-    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
-    let pc = onepass.start;
-    let inst;
-    while (true) {
-      inst = onepass.inst[pc];
-      pc = inst.out;
-      switch (inst.op) {
-        case Inst.MATCH:
-          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
-          matched = true;
-          if (matchcap.length > 0) {
-            matchcap[0] = 0;
-            matchcap[1] = pos;
-          }
-          return ncap === 0 ? [] : Utils.toArray(matchcap);
-        case Inst.RUNE:
-          if (!inst.matchRune(rune)) return null;
-          break;
-        case Inst.RUNE1:
-          if (rune !== inst.runes[0]) return null;
-          break;
-        case Inst.RUNE_ANY:
-          break;
-        case Inst.RUNE_ANY_NOT_NL:
-          if (rune === 10) return null;
-          break;
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pc = OnePass2.next(inst, rune);
-          continue;
-        case Inst.FAIL:
-          return null;
-        case Inst.NOP:
-          continue;
-        case Inst.EMPTY_WIDTH:
-          if ((inst.arg & ~flag) !== 0) return null;
-          continue;
-        case Inst.CAPTURE:
-          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
-          continue;
-        default:
-          throw new RE2JSInternalException("bad inst");
-      }
-      if (width === 0) break;
-      flag = Utils.emptyOpContext(rune, rune1);
-      pos += width;
-      rune = rune1;
-      width = width1;
-      if (rune !== -1) {
-        r1 = input.step(pos + width);
-        if (r1 !== MachineInputBase.EOF()) {
-          rune1 = r1 >> 3;
-          width1 = r1 & 7;
-        } else {
-          rune1 = -1;
-          width1 = 0;
-        }
-      }
-    }
-    if (!matched) return null;
-    return ncap === 0 ? [] : Utils.toArray(matchcap);
-  }
-};
-var Regexp = class Regexp2 {
-  static Op = createEnum([
-    "NO_MATCH",
-    "EMPTY_MATCH",
-    "LITERAL",
-    "CHAR_CLASS",
-    "ANY_CHAR_NOT_NL",
-    "ANY_CHAR",
-    "BEGIN_LINE",
-    "END_LINE",
-    "BEGIN_TEXT",
-    "END_TEXT",
-    "WORD_BOUNDARY",
-    "NO_WORD_BOUNDARY",
-    "CAPTURE",
-    "STAR",
-    "PLUS",
-    "QUEST",
-    "REPEAT",
-    "CONCAT",
-    "ALTERNATE",
-    "PLB",
-    "NLB",
-    "LEFT_PAREN",
-    "VERTICAL_BAR"
-  ]);
-  static isPseudoOp(op) {
-    return op >= Regexp2.Op.LEFT_PAREN;
-  }
-  static emptySubs() {
-    return [];
-  }
-  static quoteIfHyphen(rune) {
-    if (rune === Codepoint.CODES["-"]) return "\\";
-    return "";
-  }
-  static fromRegexp(re) {
-    const regex = new Regexp2(re.op);
-    regex.flags = re.flags;
-    regex.subs = re.subs;
-    regex.runes = re.runes;
-    regex.cap = re.cap;
-    regex.min = re.min;
-    regex.max = re.max;
-    regex.name = re.name;
-    regex.namedGroups = re.namedGroups;
-    regex.lb = re.lb;
-    return regex;
-  }
-  constructor(op) {
-    this.op = op;
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.min = 0;
-    this.max = 0;
-    this.cap = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  reinit() {
-    this.flags = 0;
-    this.subs = Regexp2.emptySubs();
-    this.runes = /* @__PURE__ */ new Int32Array(0);
-    this.cap = 0;
-    this.min = 0;
-    this.max = 0;
-    this.name = null;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.lb = 0;
-  }
-  toString() {
-    return this.appendTo();
-  }
-  appendTo() {
-    let out = "";
-    switch (this.op) {
-      case Regexp2.Op.NO_MATCH:
-        out += "[^\\x00-\\x{10FFFF}]";
-        break;
-      case Regexp2.Op.EMPTY_MATCH:
-        out += "(?:)";
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-      case Regexp2.Op.REPEAT: {
-        const sub = this.subs[0];
-        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        switch (this.op) {
-          case Regexp2.Op.STAR:
-            out += "*";
-            break;
-          case Regexp2.Op.PLUS:
-            out += "+";
-            break;
-          case Regexp2.Op.QUEST:
-            out += "?";
-            break;
-          case Regexp2.Op.REPEAT:
-            out += `{${this.min}`;
-            if (this.min !== this.max) {
-              out += ",";
-              if (this.max >= 0) out += this.max;
-            }
-            out += "}";
-        }
-        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
-        break;
-      }
-      case Regexp2.Op.CONCAT:
-        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
-        break;
-      case Regexp2.Op.ALTERNATE: {
-        let sep2 = "";
-        for (let sub of this.subs) {
-          out += sep2;
-          sep2 = "|";
-          out += sub.appendTo();
-        }
-        break;
-      }
-      case Regexp2.Op.LITERAL:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
-        for (let rune of this.runes) out += Utils.escapeRune(rune);
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
-        break;
-      case Regexp2.Op.ANY_CHAR_NOT_NL:
-        out += "(?-s:.)";
-        break;
-      case Regexp2.Op.ANY_CHAR:
-        out += "(?s:.)";
-        break;
-      case Regexp2.Op.PLB:
-        out += `(?<=${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.NLB:
-        out += `(?<!${this.subs[0].appendTo()})`;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.name === null || this.name.length === 0) out += "(";
-        else out += `(?P<${this.name}>`;
-        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
-        out += ")";
-        break;
-      case Regexp2.Op.BEGIN_TEXT:
-        out += "\\A";
-        break;
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
-        else out += "\\z";
-        break;
-      case Regexp2.Op.BEGIN_LINE:
-        out += "^";
-        break;
-      case Regexp2.Op.END_LINE:
-        out += "$";
-        break;
-      case Regexp2.Op.WORD_BOUNDARY:
-        out += "\\b";
-        break;
-      case Regexp2.Op.NO_WORD_BOUNDARY:
-        out += "\\B";
-        break;
-      case Regexp2.Op.CHAR_CLASS:
-        if (this.runes.length % 2 !== 0) {
-          out += "[invalid char class]";
-          break;
-        }
-        out += "[";
-        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
-        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
-          out += "^";
-          for (let i = 1; i < this.runes.length - 1; i += 2) {
-            const lo = this.runes[i] + 1;
-            const hi = this.runes[i + 1] - 1;
-            out += Regexp2.quoteIfHyphen(lo);
-            out += Utils.escapeRune(lo);
-            if (lo !== hi) {
-              out += "-";
-              out += Regexp2.quoteIfHyphen(hi);
-              out += Utils.escapeRune(hi);
-            }
-          }
-        } else for (let i = 0; i < this.runes.length; i += 2) {
-          const lo = this.runes[i];
-          const hi = this.runes[i + 1];
-          out += Regexp2.quoteIfHyphen(lo);
-          out += Utils.escapeRune(lo);
-          if (lo !== hi) {
-            out += "-";
-            out += Regexp2.quoteIfHyphen(hi);
-            out += Utils.escapeRune(hi);
-          }
-        }
-        out += "]";
-        break;
-      default:
-        out += this.op;
-    }
-    return out;
-  }
-  maxCap() {
-    let m = 0;
-    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
-    if (this.subs !== null) for (let sub of this.subs) {
-      const n = sub.maxCap();
-      if (m < n) m = n;
-    }
-    return m;
-  }
-  equals(that) {
-    if (!(that !== null && that instanceof Regexp2)) return false;
-    if (this.op !== that.op) return false;
-    switch (this.op) {
-      case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
-        break;
-      case Regexp2.Op.LITERAL:
-      case Regexp2.Op.CHAR_CLASS:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
-        if (this.runes === null && that.runes === null) break;
-        if (this.runes === null || that.runes === null) return false;
-        if (this.runes.length !== that.runes.length) return false;
-        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
-        break;
-      case Regexp2.Op.ALTERNATE:
-      case Regexp2.Op.CONCAT:
-        if (this.subs.length !== that.subs.length) return false;
-        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
-        break;
-      case Regexp2.Op.STAR:
-      case Regexp2.Op.PLUS:
-      case Regexp2.Op.QUEST:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.REPEAT:
-        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.CAPTURE:
-        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
-        break;
-      case Regexp2.Op.PLB:
-      case Regexp2.Op.NLB:
-        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
-    }
-    return true;
-  }
-};
-var RegexpWalker = class {
-  static walk(root, handler) {
-    const stack = [];
-    let re = root;
-    let result;
-    for (; ; ) {
-      if (re.subs.length === 0) result = handler.leaf(re);
-      else {
-        const state = handler.enter(re);
-        if (state.result === void 0) {
-          stack.push({
-            re,
-            state,
-            i: 0
-          });
-          re = re.subs[0];
-          continue;
-        }
-        result = state.result;
-      }
-      for (; ; ) {
-        if (stack.length === 0) return result;
-        const frame = stack[stack.length - 1];
-        handler.child(frame.re, frame.state, result, frame.i);
-        frame.i++;
-        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
-          re = frame.re.subs[frame.i];
-          break;
-        }
-        stack.pop();
-        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
-      }
-    }
-  }
-};
-var AhoCorasick = class {
-  constructor(words, alphabetSize) {
-    const edges = /* @__PURE__ */ new Map();
-    const parent = [0];
-    const unit = [0];
-    const depth = [0];
-    const terminal = [0];
-    for (const word of words) {
-      let node = 0;
-      for (let i = 0; i < word.length; i++) {
-        const key = node * alphabetSize + word[i];
-        let child = edges.get(key);
-        if (child === void 0) {
-          child = parent.length;
-          edges.set(key, child);
-          parent.push(node);
-          unit.push(word[i]);
-          depth.push(depth[node] + 1);
-          terminal.push(0);
-        }
-        node = child;
-      }
-      terminal[node] = 1;
-    }
-    const numNodes = parent.length;
-    const children = new Int32Array(numNodes - 1);
-    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
-    children.sort((a, b) => parent[a] - parent[b] || unit[a] - unit[b]);
-    const childStart = new Int32Array(numNodes + 1);
-    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
-    for (let n = 0; n < numNodes; n++) childStart[n + 1] += childStart[n];
-    const childUnit = new Int32Array(numNodes - 1);
-    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
-    this.childStart = childStart;
-    this.childUnit = childUnit;
-    this.childNode = children;
-    const byDepth = new Int32Array(numNodes);
-    for (let n = 0; n < numNodes; n++) byDepth[n] = n;
-    byDepth.sort((a, b) => depth[a] - depth[b]);
-    const fail = new Int32Array(numNodes);
-    const match = Uint8Array.from(terminal);
-    for (let k = 1; k < numNodes; k++) {
-      const c = byDepth[k];
-      const p = parent[c];
-      if (p !== 0) {
-        let f = fail[p];
-        let next = this.next(f, unit[c]);
-        while (next < 0 && f !== 0) {
-          f = fail[f];
-          next = this.next(f, unit[c]);
-        }
-        fail[c] = next >= 0 ? next : 0;
-      }
-      match[c] |= match[fail[c]];
-    }
-    this.fail = fail;
-    this.match = match;
-  }
-  next(node, u) {
-    let lo = this.childStart[node];
-    let hi = this.childStart[node + 1];
-    const units = this.childUnit;
-    while (lo < hi) {
-      const mid = lo + hi >> 1;
-      const m = units[mid];
-      if (m === u) return this.childNode[mid];
-      if (m < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
-  }
-  advance(node, u) {
-    for (; ; ) {
-      const next = this.next(node, u);
-      if (next >= 0) return next;
-      if (node === 0) return 0;
-      node = this.fail[node];
-    }
-  }
-  searchUTF16(charSeq, start, end) {
-    let node = 0;
-    for (let i = start; i < end; i++) {
-      node = this.advance(node, charSeq.charCodeAt(i));
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-  searchUTF8(bytes, start, end) {
-    let node = 0;
-    for (let i = start; i < end; i++) {
-      node = this.advance(node, bytes[i]);
-      if (this.match[node] === 1) return true;
-    }
-    return false;
-  }
-};
-var Prefilter = class Prefilter2 {
-  static Type = {
-    NONE: 0,
-    EXACT: 1,
-    AND: 2,
-    OR: 3
-  };
-  static MAX_SCANS = 32;
-  static MAX_AC_UNITS = 1 << 18;
-  constructor(type) {
-    this.type = type;
-    this.subs = [];
-    this.str = "";
-    this.bytes = null;
-    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
-    this.allExact = false;
-    this.ac16 = null;
-    this.ac8 = null;
-  }
-  automaton16() {
-    if (this.ac16 === null) {
-      const words = this.subs.map((s) => {
-        const arr = new Array(s.str.length);
-        for (let i = 0; i < s.str.length; i++) arr[i] = s.str.charCodeAt(i);
-        return arr;
-      });
-      this.ac16 = new AhoCorasick(words, 65536);
-    }
-    return this.ac16;
-  }
-  automaton8() {
-    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s) => s.bytes), 256);
-    return this.ac8;
-  }
-  eval(input, pos) {
-    switch (this.type) {
-      case Prefilter2.Type.NONE:
-        return true;
-      case Prefilter2.Type.EXACT:
-        return input.hasString(this, pos);
-      case Prefilter2.Type.AND:
-        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
-        return true;
-      case Prefilter2.Type.OR:
-        if (this.allExact) return input.hasAnyString(this, pos);
-        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
-        return false;
-      default:
-        return true;
-    }
-  }
-};
-var PrefilterTree = class PrefilterTree2 {
-  static build(re) {
-    if (!re) return new Prefilter(Prefilter.Type.NONE);
-    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => PrefilterTree2.leaf(re),
-    enter: (re) => PrefilterTree2.enter(re),
-    child: (re, state, result) => PrefilterTree2.child(re, state, result),
-    leave: (re, state) => PrefilterTree2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
-    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
-    let str3 = "";
-    for (let i = 0; i < re.runes.length; i++) {
-      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
-      str3 += String.fromCodePoint(re.runes[i]);
-    }
-    const pf = new Prefilter(Prefilter.Type.EXACT);
-    pf.str = str3;
-    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
-    return pf;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.PLUS:
-        return { sub: null };
-      case Regexp.Op.REPEAT:
-        if (re.min >= 1) return { sub: null };
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-      case Regexp.Op.CONCAT:
-        return {
-          pf: new Prefilter(Prefilter.Type.AND),
-          subs: []
-        };
-      case Regexp.Op.ALTERNATE:
-        return {
-          pf: new Prefilter(Prefilter.Type.OR),
-          subs: []
-        };
-      default:
-        return { result: new Prefilter(Prefilter.Type.NONE) };
-    }
-  }
-  static child(re, state, s) {
-    if (state.subs === void 0) {
-      state.sub = s;
-      return;
-    }
-    if (state.pf.type === Prefilter.Type.AND) {
-      if (s.type === Prefilter.Type.NONE) return;
-      if (s.type === Prefilter.Type.AND) {
-        for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-        return;
-      }
-      state.subs.push(s);
-      return;
-    }
-    if (s.type === Prefilter.Type.NONE) {
-      state.result = new Prefilter(Prefilter.Type.NONE);
-      return;
-    }
-    if (s.type === Prefilter.Type.OR) {
-      for (let j = 0; j < s.subs.length; j++) state.subs.push(s.subs[j]);
-      return;
-    }
-    state.subs.push(s);
-  }
-  static leave(re, state) {
-    if (state.subs === void 0) return state.sub;
-    const pf = state.pf;
-    const seen = /* @__PURE__ */ new Set();
-    const subs = [];
-    for (const sub of state.subs) {
-      if (sub.type === Prefilter.Type.EXACT) {
-        if (seen.has(sub.str)) continue;
-        seen.add(sub.str);
-      }
-      subs.push(sub);
-    }
-    if (pf.type === Prefilter.Type.AND) {
-      const kept = [];
-      let cost2 = 0;
-      for (const sub of subs) {
-        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
-        kept.push(sub);
-        cost2 += sub.cost;
-      }
-      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
-      if (kept.length === 1) return kept[0];
-      pf.subs = kept;
-      pf.cost = cost2;
-      return pf;
-    }
-    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
-    if (subs.length === 1) return subs[0];
-    pf.subs = subs;
-    let allExact = true;
-    let cost = 0;
-    let units = 0;
-    for (const sub of subs) {
-      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
-      else units += sub.bytes.length;
-      cost += sub.cost;
-    }
-    if (allExact) {
-      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
-      pf.allExact = true;
-      pf.cost = 1;
-      return pf;
-    }
-    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
-    pf.cost = cost;
-    return pf;
-  }
-};
-var PatchList = class {
-  /**
-  * @param {number} head - Encoded pointer to the start of the patch list.
-  * @param {number} tail - Encoded pointer to the end of the patch list.
-  */
-  constructor(head = 0, tail = 0) {
-    this.head = head;
-    this.tail = tail;
-  }
-};
-var Prog = class {
-  constructor() {
-    this.inst = [];
-    this.start = 0;
-    this.numCap = 2;
-    this.lbStarts = [];
-    this.numLb = 0;
-    this.lbInst = null;
-  }
-  getInst(pc) {
-    return this.inst[pc];
-  }
-  numInst() {
-    return this.inst.length;
-  }
-  addInst(op) {
-    this.inst.push(new Inst(op));
-  }
-  markLookbehindInsts() {
-    const lbInst = new Uint8Array(this.inst.length);
-    const pending = this.lbStarts.slice();
-    while (pending.length > 0) {
-      const pc = pending.pop();
-      if (pc === 0 || lbInst[pc] === 1) continue;
-      lbInst[pc] = 1;
-      const i = this.inst[pc];
-      switch (i.op) {
-        case Inst.ALT:
-        case Inst.ALT_MATCH:
-          pending.push(i.out, i.arg);
-          break;
-        case Inst.MATCH:
-        case Inst.FAIL:
-          break;
-        default:
-          pending.push(i.out);
-      }
-    }
-    this.lbInst = lbInst;
-  }
-  skipNop(pc) {
-    let i = this.inst[pc];
-    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
-      i = this.inst[pc];
-      pc = i.out;
-    }
-    return i;
-  }
-  /** @returns {[boolean, string]} */
-  prefix() {
-    let prefix = "";
-    let i = this.skipNop(this.start);
-    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
-    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
-      prefix += String.fromCodePoint(i.runes[0]);
-      i = this.skipNop(i.out);
-    }
-    return [i.op === Inst.MATCH, prefix];
-  }
-  startCond() {
-    let flag = 0;
-    let pc = this.start;
-    loop: for (; ; ) {
-      const i = this.inst[pc];
-      switch (i.op) {
-        case Inst.EMPTY_WIDTH:
-          flag |= i.arg;
-          break;
-        case Inst.FAIL:
-          return -1;
-        case Inst.CAPTURE:
-        case Inst.NOP:
-          break;
-        default:
-          break loop;
-      }
-      pc = i.out;
-    }
-    return flag;
-  }
-  patch(l, val) {
-    let head = l.head;
-    while (head !== 0) {
-      const i = this.inst[head >> 1];
-      if ((head & 1) === 0) {
-        head = i.out;
-        i.out = val;
-      } else {
-        head = i.arg;
-        i.arg = val;
-      }
-    }
-  }
-  append(l1, l2) {
-    if (l1.head === 0) return l2;
-    if (l2.head === 0) return l1;
-    const i = this.inst[l1.tail >> 1];
-    if ((l1.tail & 1) === 0) i.out = l2.head;
-    else i.arg = l2.head;
-    return new PatchList(l1.head, l2.tail);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    let out = "";
-    for (let pc = 0; pc < this.inst.length; pc++) {
-      const len = out.length;
-      out += pc;
-      if (pc === this.start) out += "*";
-      out += "        ".substring(out.length - len);
-      out += this.inst[pc];
-      out += "\n";
-    }
-    return out;
-  }
-};
-var ANY_RUNE_NOT_NL = new Int32Array([
-  0,
-  Codepoint.CODES["\n"] - 1,
-  Codepoint.CODES["\n"] + 1,
-  Unicode.MAX_RUNE
-]);
-var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
-var Frag = class {
-  constructor(i = 0, out = new PatchList(), nullable = false) {
-    this.i = i;
-    this.out = out;
-    this.nullable = nullable;
-  }
-};
-var Compiler = class Compiler2 {
-  static compileRegexp(re) {
-    const c = new Compiler2();
-    const f = c.compile(re);
-    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
-    c.prog.start = f.i;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  static compileSet(regexps) {
-    const c = new Compiler2();
-    if (regexps.length === 0) {
-      c.prog.start = c.newInst(Inst.FAIL).i;
-      c.prog.markLookbehindInsts();
-      return c.prog;
-    }
-    let starts = [];
-    for (let i = 0; i < regexps.length; i++) {
-      c.lbOffset = c.prog.numLb;
-      const f = c.compile(regexps[i]);
-      const m = c.newInst(Inst.MATCH);
-      c.prog.getInst(m.i).arg = i;
-      c.prog.patch(f.out, m.i);
-      starts.push(f.i);
-    }
-    let start = starts[0];
-    for (let i = 1; i < starts.length; i++) {
-      const f = c.newInst(Inst.ALT);
-      const inst = c.prog.getInst(f.i);
-      inst.out = start;
-      inst.arg = starts[i];
-      start = f.i;
-    }
-    c.prog.start = start;
-    c.prog.markLookbehindInsts();
-    return c.prog;
-  }
-  constructor() {
-    this.prog = new Prog();
-    this.newInst(Inst.FAIL);
-    this.lbOffset = 0;
-    this.runeCache = /* @__PURE__ */ new Map();
-    this.walker = {
-      leaf: (re) => this.leaf(re),
-      enter: (re) => this.enter(re),
-      child: (re, state, result) => this.child(re, state, result),
-      leave: (re, state) => this.leave(re, state)
-    };
-  }
-  newInst(op) {
-    this.prog.addInst(op);
-    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
-  }
-  nop() {
-    const f = this.newInst(Inst.NOP);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  fail() {
-    return new Frag();
-  }
-  cap(arg) {
-    const f = this.newInst(Inst.CAPTURE);
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    this.prog.getInst(f.i).arg = arg;
-    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
-    return f;
-  }
-  cat(f1, f2) {
-    if (f1.i === 0 || f2.i === 0) {
-      this.prog.patch(f1.out, 0);
-      this.prog.patch(f2.out, 0);
-      return this.fail();
-    }
-    this.prog.patch(f1.out, f2.i);
-    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
-  }
-  alt(f1, f2) {
-    if (f1.i === 0) return f2;
-    if (f2.i === 0) return f1;
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    i.out = f1.i;
-    i.arg = f2.i;
-    f.out = this.prog.append(f1.out, f2.out);
-    f.nullable = f1.nullable || f2.nullable;
-    return f;
-  }
-  loop(f1, nongreedy) {
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    this.prog.patch(f1.out, f.i);
-    return f;
-  }
-  quest(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    const f = this.newInst(Inst.ALT);
-    const i = this.prog.getInst(f.i);
-    if (nongreedy) {
-      i.arg = f1.i;
-      f.out = new PatchList(f.i << 1, f.i << 1);
-    } else {
-      i.out = f1.i;
-      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
-    }
-    f.out = this.prog.append(f.out, f1.out);
-    return f;
-  }
-  star(f1, nongreedy) {
-    if (f1.i === 0) return this.nop();
-    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
-    return this.loop(f1, nongreedy);
-  }
-  plus(f1, nongreedy) {
-    if (f1.i === 0) return this.fail();
-    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
-  }
-  empty(op) {
-    const f = this.newInst(Inst.EMPTY_WIDTH);
-    this.prog.getInst(f.i).arg = op;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    return f;
-  }
-  rune(runes, flags) {
-    const f = this.newInst(Inst.RUNE);
-    f.nullable = false;
-    const i = this.prog.getInst(f.i);
-    i.runes = runes;
-    flags &= RE2Flags.FOLD_CASE;
-    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
-    i.arg = flags;
-    f.out = new PatchList(f.i << 1, f.i << 1);
-    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
-    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
-    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
-    return f;
-  }
-  lookBehind(a, parsedLb) {
-    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
-    const id = this.newInst(Inst.LB_WRITE);
-    this.prog.getInst(id.i).arg = lb;
-    const any = this.rune(ANY_RUNE, 0);
-    const dotStar = this.star(any, true);
-    const lbAutomaton = this.cat(dotStar, a);
-    this.prog.patch(lbAutomaton.out, id.i);
-    const checkId = this.newInst(Inst.LB_CHECK);
-    this.prog.getInst(checkId.i).arg = lb;
-    this.prog.lbStarts.push(lbAutomaton.i);
-    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
-    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
-    return checkId;
-  }
-  compile(re) {
-    return RegexpWalker.walk(re, this.walker);
-  }
-  leaf(re) {
-    switch (re.op) {
-      case Regexp.Op.NO_MATCH:
-        return this.fail();
-      case Regexp.Op.EMPTY_MATCH:
-        return this.nop();
-      case Regexp.Op.LITERAL: {
-        if (re.runes.length === 0) return this.nop();
-        let f = null;
-        for (let r of re.runes) {
-          let singleRune = this.runeCache.get(r);
-          if (singleRune === void 0) {
-            singleRune = new Int32Array([r]);
-            this.runeCache.set(r, singleRune);
-          }
-          const f1 = this.rune(singleRune, re.flags);
-          f = f === null ? f1 : this.cat(f, f1);
-        }
-        return f;
-      }
-      case Regexp.Op.CHAR_CLASS:
-        return this.rune(re.runes, re.flags);
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return this.rune(ANY_RUNE_NOT_NL, 0);
-      case Regexp.Op.ANY_CHAR:
-        return this.rune(ANY_RUNE, 0);
-      case Regexp.Op.BEGIN_LINE:
-        return this.empty(Utils.EMPTY_BEGIN_LINE);
-      case Regexp.Op.END_LINE:
-        return this.empty(Utils.EMPTY_END_LINE);
-      case Regexp.Op.BEGIN_TEXT:
-        return this.empty(Utils.EMPTY_BEGIN_TEXT);
-      case Regexp.Op.END_TEXT:
-        return this.empty(Utils.EMPTY_END_TEXT);
-      case Regexp.Op.WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
-      case Regexp.Op.NO_WORD_BOUNDARY:
-        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return this.nop();
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CAPTURE:
-        return {
-          bra: this.cap(re.cap << 1),
-          sub: null
-        };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return { f: null };
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-  child(re, state, f1) {
-    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
-    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
-    else state.sub = f1;
-  }
-  leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-        return this.lookBehind(state.sub, re.lb);
-      case Regexp.Op.CAPTURE: {
-        const ket = this.cap(re.cap << 1 | 1);
-        return this.cat(this.cat(state.bra, state.sub), ket);
-      }
-      case Regexp.Op.STAR:
-        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.PLUS:
-        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.QUEST:
-        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return state.f;
-      default:
-        throw new RE2JSCompileException("regexp: unhandled case in compile");
-    }
-  }
-};
-var Simplify = class Simplify2 {
-  static simplify(re) {
-    if (re === null) return null;
-    return RegexpWalker.walk(re, Simplify2.WALKER);
-  }
-  static WALKER = {
-    leaf: (re) => Simplify2.leaf(re),
-    enter: (re) => Simplify2.enter(re),
-    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
-    leave: (re, state) => Simplify2.leave(re, state)
-  };
-  static leaf(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      if (re.runes === null) return re;
-      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
-      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
-    }
-    return re;
-  }
-  static enter(re) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return { sub: null };
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        return {
-          subs: [],
-          changed: false
-        };
-      case Regexp.Op.REPEAT:
-        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
-        return { sub: null };
-      default:
-        return { result: re };
-    }
-  }
-  static child(re, state, nsub, i) {
-    if (state.subs === void 0) {
-      state.sub = nsub;
-      return;
-    }
-    if (nsub !== re.subs[i]) state.changed = true;
-    if (re.op === Regexp.Op.CONCAT) {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.result = new Regexp(Regexp.Op.NO_MATCH);
-        return;
-      }
-      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.CONCAT) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    } else {
-      if (nsub.op === Regexp.Op.NO_MATCH) {
-        state.changed = true;
-        return;
-      }
-      if (nsub.op === Regexp.Op.ALTERNATE) {
-        state.changed = true;
-        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
-        return;
-      }
-    }
-    state.subs.push(nsub);
-  }
-  static leave(re, state) {
-    switch (re.op) {
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE: {
-        const sub = state.sub;
-        if (sub !== re.subs[0]) {
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = [sub];
-          return nre;
-        }
-        return re;
-      }
-      case Regexp.Op.CONCAT:
-      case Regexp.Op.ALTERNATE:
-        if (state.changed) {
-          const newSubs = state.subs;
-          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
-          if (newSubs.length === 1) return newSubs[0];
-          const nre = Regexp.fromRegexp(re);
-          nre.runes = /* @__PURE__ */ new Int32Array(0);
-          nre.subs = newSubs;
-          return nre;
-        }
-        return re;
-      case Regexp.Op.STAR:
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
-      case Regexp.Op.REPEAT:
-        return Simplify2.simplifyRepeat(re, state.sub);
-      default:
-        return re;
-    }
-  }
-  static simplifyRepeat(re, sub) {
-    if (re.max === -1) {
-      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
-      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
-      const subs = [];
-      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
-      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
-      return Simplify2.concat(subs);
-    }
-    if (re.min === 1 && re.max === 1) return sub;
-    let prefixSubs = null;
-    if (re.min > 0) {
-      prefixSubs = [];
-      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
-    }
-    if (re.max > re.min) {
-      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
-      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
-      if (prefixSubs === null) return suffix;
-      prefixSubs.push(suffix);
-    }
-    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
-    return new Regexp(Regexp.Op.NO_MATCH);
-  }
-  static concat(subs) {
-    const newSubs = [];
-    for (let i = 0; i < subs.length; i++) {
-      const sub = subs[i];
-      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
-      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
-      if (sub.op === Regexp.Op.CONCAT) {
-        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
-        continue;
-      }
-      newSubs.push(sub);
-    }
-    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
-    if (newSubs.length === 1) return newSubs[0];
-    const nre = new Regexp(Regexp.Op.CONCAT);
-    nre.subs = newSubs;
-    return nre;
-  }
-  static simplify1(op, flags, sub, re) {
-    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
-    if (sub.op === Regexp.Op.NO_MATCH) {
-      if (op === Regexp.Op.PLUS) return sub;
-      return new Regexp(Regexp.Op.EMPTY_MATCH);
-    }
-    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
-    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
-    const nre = new Regexp(op);
-    nre.flags = flags;
-    nre.subs = [sub];
-    return nre;
-  }
-};
-var CharGroup = class {
-  constructor(sign, cls) {
-    this.sign = sign;
-    this.cls = cls;
-  }
-};
-var code1 = [48, 57];
-var code2 = [
-  9,
-  10,
-  12,
-  13,
-  32,
-  32
-];
-var code3 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var PERL_GROUPS = /* @__PURE__ */ new Map([
-  ["\\d", new CharGroup(1, code1)],
-  ["\\D", new CharGroup(-1, code1)],
-  ["\\s", new CharGroup(1, code2)],
-  ["\\S", new CharGroup(-1, code2)],
-  ["\\w", new CharGroup(1, code3)],
-  ["\\W", new CharGroup(-1, code3)]
-]);
-var code4 = [
-  48,
-  57,
-  65,
-  90,
-  97,
-  122
-];
-var code5 = [
-  65,
-  90,
-  97,
-  122
-];
-var code6 = [0, 127];
-var code7 = [
-  9,
-  9,
-  32,
-  32
-];
-var code8 = [
-  0,
-  31,
-  127,
-  127
-];
-var code9 = [48, 57];
-var code10 = [33, 126];
-var code11 = [97, 122];
-var code12 = [32, 126];
-var code13 = [
-  33,
-  47,
-  58,
-  64,
-  91,
-  96,
-  123,
-  126
-];
-var code14 = [
-  9,
-  13,
-  32,
-  32
-];
-var code15 = [65, 90];
-var code16 = [
-  48,
-  57,
-  65,
-  90,
-  95,
-  95,
-  97,
-  122
-];
-var code17 = [
-  48,
-  57,
-  65,
-  70,
-  97,
-  102
-];
-var POSIX_GROUPS = /* @__PURE__ */ new Map([
-  ["[:alnum:]", new CharGroup(1, code4)],
-  ["[:^alnum:]", new CharGroup(-1, code4)],
-  ["[:alpha:]", new CharGroup(1, code5)],
-  ["[:^alpha:]", new CharGroup(-1, code5)],
-  ["[:ascii:]", new CharGroup(1, code6)],
-  ["[:^ascii:]", new CharGroup(-1, code6)],
-  ["[:blank:]", new CharGroup(1, code7)],
-  ["[:^blank:]", new CharGroup(-1, code7)],
-  ["[:cntrl:]", new CharGroup(1, code8)],
-  ["[:^cntrl:]", new CharGroup(-1, code8)],
-  ["[:digit:]", new CharGroup(1, code9)],
-  ["[:^digit:]", new CharGroup(-1, code9)],
-  ["[:graph:]", new CharGroup(1, code10)],
-  ["[:^graph:]", new CharGroup(-1, code10)],
-  ["[:lower:]", new CharGroup(1, code11)],
-  ["[:^lower:]", new CharGroup(-1, code11)],
-  ["[:print:]", new CharGroup(1, code12)],
-  ["[:^print:]", new CharGroup(-1, code12)],
-  ["[:punct:]", new CharGroup(1, code13)],
-  ["[:^punct:]", new CharGroup(-1, code13)],
-  ["[:space:]", new CharGroup(1, code14)],
-  ["[:^space:]", new CharGroup(-1, code14)],
-  ["[:upper:]", new CharGroup(1, code15)],
-  ["[:^upper:]", new CharGroup(-1, code15)],
-  ["[:word:]", new CharGroup(1, code16)],
-  ["[:^word:]", new CharGroup(-1, code16)],
-  ["[:xdigit:]", new CharGroup(1, code17)],
-  ["[:^xdigit:]", new CharGroup(-1, code17)]
-]);
-var CharClass = class CharClass2 {
-  static charClassToString(r, len) {
-    let result = "[";
-    for (let i = 0; i < len; i += 2) {
-      if (i > 0) result += " ";
-      const lo = r[i];
-      const hi = r[i + 1];
-      if (lo === hi) result += `0x${lo.toString(16)}`;
-      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
-    }
-    result += "]";
-    return result;
-  }
-  static sortRanges(array, len) {
-    const n = len >> 1;
-    const order = new Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-    const sorted = array.slice(0, len);
-    for (let i = 0; i < n; i++) {
-      array[2 * i] = sorted[2 * order[i]];
-      array[2 * i + 1] = sorted[2 * order[i] + 1];
-    }
-  }
-  /**
-  * @param {number[]|Int32Array} [r]
-  */
-  constructor(r = Utils.emptyInts()) {
-    this.r = r;
-    this.len = r.length;
-  }
-  toArray() {
-    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
-    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
-  }
-  toGrowableArray() {
-    if (Array.isArray(this.r)) {
-      this.r.length = this.len;
-      return this.r;
-    }
-    return Array.from(this.r.subarray(0, this.len));
-  }
-  cleanClass() {
-    if (this.len < 4) return this;
-    CharClass2.sortRanges(this.r, this.len);
-    let w = 2;
-    for (let i = 2; i < this.len; i += 2) {
-      const lo = this.r[i];
-      const hi = this.r[i + 1];
-      if (lo <= this.r[w - 1] + 1) {
-        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
-        continue;
-      }
-      this.r[w] = lo;
-      this.r[w + 1] = hi;
-      w += 2;
-    }
-    this.len = w;
-    return this;
-  }
-  appendLiteral(x, flags) {
-    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
-  }
-  appendRange(lo, hi) {
-    if (this.len > 0) {
-      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
-        const rlo = this.r[this.len - i];
-        const rhi = this.r[this.len - i + 1];
-        if (lo <= rhi + 1 && rlo <= hi + 1) {
-          if (lo < rlo) this.r[this.len - i] = lo;
-          if (hi > rhi) this.r[this.len - i + 1] = hi;
-          return this;
-        }
-      }
-    }
-    this.r[this.len++] = lo;
-    this.r[this.len++] = hi;
-    return this;
-  }
-  appendFoldedRange(lo, hi) {
-    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
-    if (lo < Unicode.MIN_FOLD) {
-      this.appendRange(lo, Unicode.MIN_FOLD - 1);
-      lo = Unicode.MIN_FOLD;
-    }
-    if (hi > Unicode.MAX_FOLD) {
-      this.appendRange(Unicode.MAX_FOLD + 1, hi);
-      hi = Unicode.MAX_FOLD;
-    }
-    for (let c = lo; c <= hi; c++) {
-      this.appendRange(c, c);
-      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
-    }
-    return this;
-  }
-  appendClass(x) {
-    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
-    return this;
-  }
-  appendFoldedClass(x) {
-    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
-    return this;
-  }
-  appendNegatedClass(x) {
-    let nextLo = 0;
-    for (let i = 0; i < x.length; i += 2) {
-      const lo = x[i];
-      const hi = x[i + 1];
-      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-      nextLo = hi + 1;
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTable(table) {
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
-      if (stride === 1) {
-        this.appendRange(lo, hi);
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
-    }
-    return this;
-  }
-  appendNegatedTable(table) {
-    let nextLo = 0;
-    for (let i = 0; i < table.length; ++i) {
-      const lo = table.getLo(i);
-      const hi = table.getHi(i);
-      const stride = table.getStride(i);
-      if (stride === 1) {
-        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
-        nextLo = hi + 1;
-        continue;
-      }
-      for (let c = lo; c <= hi; c += stride) {
-        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
-        nextLo = c + 1;
-      }
-    }
-    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
-    return this;
-  }
-  appendTableWithSign(table, sign) {
-    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
-  }
-  negateClass() {
-    let nextLo = 0;
-    let w = 0;
-    for (let i = 0; i < this.len; i += 2) {
-      const lo = this.r[i];
-      const hi = this.r[i + 1];
-      if (nextLo <= lo - 1) {
-        this.r[w] = nextLo;
-        this.r[w + 1] = lo - 1;
-        w += 2;
-      }
-      nextLo = hi + 1;
-    }
-    this.len = w;
-    if (nextLo <= Unicode.MAX_RUNE) {
-      this.r[this.len++] = nextLo;
-      this.r[this.len++] = Unicode.MAX_RUNE;
-    }
-    return this;
-  }
-  appendClassWithSign(x, sign) {
-    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
-  }
-  appendGroup(g, foldCase) {
-    let cls = g.cls;
-    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
-    return this.appendClassWithSign(cls, g.sign);
-  }
-  toString() {
-    return CharClass2.charClassToString(this.r, this.len);
-  }
-};
-var StringIterator = class {
-  constructor(str3) {
-    this.str = str3;
-    this.position = 0;
-  }
-  pos() {
-    return this.position;
-  }
-  rewindTo(pos) {
-    this.position = pos;
-  }
-  more() {
-    return this.position < this.str.length;
-  }
-  peek() {
-    return this.str.codePointAt(this.position);
-  }
-  skip(n) {
-    this.position += n;
-  }
-  skipString(s) {
-    this.position += s.length;
-  }
-  pop() {
-    const r = this.str.codePointAt(this.position);
-    this.position += Utils.charCount(r);
-    return r;
-  }
-  lookingAt(s) {
-    return this.str.startsWith(s, this.position);
-  }
-  rest() {
-    return this.str.substring(this.position);
-  }
-  from(beforePos) {
-    return this.str.substring(beforePos, this.position);
-  }
-  toString() {
-    return this.rest();
-  }
-};
-var Parser = class Parser2 {
-  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
-  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
-  static ERR_INVALID_ESCAPE = "invalid escape sequence";
-  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
-  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
-  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
-  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
-  static ERR_MISSING_BRACKET = "missing closing ]";
-  static ERR_MISSING_PAREN = "missing closing )";
-  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
-  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
-  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
-  static ERR_UNEXPECTED_PAREN = "unexpected )";
-  static ERR_NESTING_DEPTH = "expression nests too deeply";
-  static ERR_LARGE = "expression too large";
-  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
-  static MAX_HEIGHT = 1e3;
-  static MAX_SIZE = 1398101;
-  static MAX_RUNES = 33554432;
-  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    Unicode.MAX_RUNE,
-    1
-  ]));
-  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1
-  ]));
-  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
-    0,
-    127,
-    1,
-    383,
-    383,
-    1,
-    8490,
-    8490,
-    1
-  ]));
-  static unicodeTable(name2) {
-    if (name2 === "Any") return {
-      tab: Parser2.ANY_TABLE,
-      fold: Parser2.ANY_TABLE,
-      sign: 1
-    };
-    if (name2 === "Ascii") return {
-      tab: Parser2.ASCII_TABLE,
-      fold: Parser2.ASCII_FOLD_TABLE,
-      sign: 1
-    };
-    if (name2 === "Assigned") return {
-      tab: UnicodeTables.CATEGORIES.get("Cn"),
-      fold: UnicodeTables.CATEGORIES.get("Cn"),
-      sign: -1
-    };
-    if (name2 === "Lc") return {
-      tab: UnicodeTables.CATEGORIES.get("LC"),
-      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
-      sign: 1
-    };
-    if (UnicodeTables.CATEGORIES.has(name2)) return {
-      tab: UnicodeTables.CATEGORIES.get(name2),
-      fold: UnicodeTables.FOLD_CATEGORIES.get(name2),
-      sign: 1
-    };
-    if (UnicodeTables.SCRIPTS.has(name2)) return {
-      tab: UnicodeTables.SCRIPTS.get(name2),
-      fold: UnicodeTables.FOLD_SCRIPT.get(name2),
-      sign: 1
-    };
-    return null;
-  }
-  static minFoldRune(r) {
-    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
-    let min = r;
-    const r0 = r;
-    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
-    return min;
-  }
-  static leadingRegexp(re) {
-    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = re.subs[0];
-      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
-      return sub;
-    }
-    return re;
-  }
-  static literalRegexp(s, flags) {
-    const re = new Regexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    re.runes = Utils.stringToRunes(s);
-    return re;
-  }
-  /**
-  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  static parse(pattern, flags) {
-    return new Parser2(pattern, flags).parseInternal();
-  }
-  static parseRepeat(t) {
-    const start = t.pos();
-    if (!t.more() || !t.lookingAt("{")) return -1;
-    t.skip(1);
-    const min = Parser2.parseInt(t);
-    if (min === -1) return -1;
-    if (!t.more()) return -1;
-    let max;
-    if (!t.lookingAt(",")) max = min;
-    else {
-      t.skip(1);
-      if (!t.more()) return -1;
-      if (t.lookingAt("}")) max = -1;
-      else if ((max = Parser2.parseInt(t)) === -1) return -1;
-    }
-    if (!t.more() || !t.lookingAt("}")) return -1;
-    t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(start));
-    return min << 16 | max & Unicode.MAX_BMP;
-  }
-  static isValidCaptureName(name2) {
-    if (name2.length === 0) return false;
-    for (let i = 0; i < name2.length; i++) {
-      const c = name2.codePointAt(i);
-      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
-    }
-    return true;
-  }
-  static parseInt(t) {
-    const start = t.pos();
-    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
-    const n = t.from(start);
-    if (n.length === 0 || n.length > 1 && n.codePointAt(0) === Codepoint.CODES["0"]) return -1;
-    if (n.length > 8) return -2;
-    return parseInt(n, 10);
-  }
-  static isCharClass(re) {
-    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
-  }
-  static matchRune(re, r) {
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        return re.runes.length === 1 && re.runes[0] === r;
-      case Regexp.Op.CHAR_CLASS:
-        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
-        return false;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        return r !== Codepoint.CODES["\n"];
-      case Regexp.Op.ANY_CHAR:
-        return true;
-    }
-    return false;
-  }
-  static mergeCharClass(dst, src) {
-    switch (dst.op) {
-      case Regexp.Op.ANY_CHAR:
-        break;
-      case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser2.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
-        break;
-      case Regexp.Op.CHAR_CLASS: {
-        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
-        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
-        else cc.appendClass(src.runes);
-        dst.runes = cc.toGrowableArray();
-        break;
-      }
-      case Regexp.Op.LITERAL:
-        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
-        dst.op = Regexp.Op.CHAR_CLASS;
-        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
-    }
-  }
-  static parseEscape(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_TRAILING_BACKSLASH);
-    let c = t.pop();
-    bigswitch: switch (c) {
-      case Codepoint.CODES["1"]:
-      case Codepoint.CODES["2"]:
-      case Codepoint.CODES["3"]:
-      case Codepoint.CODES["4"]:
-      case Codepoint.CODES["5"]:
-      case Codepoint.CODES["6"]:
-      case Codepoint.CODES["7"]:
-        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-      case Codepoint.CODES["0"]: {
-        let r = c - Codepoint.CODES["0"];
-        for (let i = 1; i < 3; i++) {
-          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
-          r = r * 8 + t.peek() - Codepoint.CODES["0"];
-          t.skip(1);
-        }
-        return r;
-      }
-      case Codepoint.CODES["x"]: {
-        if (!t.more()) break;
-        c = t.pop();
-        if (c === Codepoint.CODES["{"]) {
-          let nhex = 0;
-          let r = 0;
-          while (true) {
-            if (!t.more()) break bigswitch;
-            c = t.pop();
-            if (c === Codepoint.CODES["}"]) break;
-            const v = Utils.unhex(c);
-            if (v < 0) break bigswitch;
-            r = r * 16 + v;
-            if (r > Unicode.MAX_RUNE) break bigswitch;
-            nhex++;
-          }
-          if (nhex === 0) break bigswitch;
-          return r;
-        }
-        const x = Utils.unhex(c);
-        if (!t.more()) break;
-        c = t.pop();
-        const y = Utils.unhex(c);
-        if (x < 0 || y < 0) break;
-        return x * 16 + y;
-      }
-      case Codepoint.CODES["a"]:
-        return Codepoint.CODES["\x07"];
-      case Codepoint.CODES["f"]:
-        return Codepoint.CODES["\f"];
-      case Codepoint.CODES["n"]:
-        return Codepoint.CODES["\n"];
-      case Codepoint.CODES["r"]:
-        return Codepoint.CODES["\r"];
-      case Codepoint.CODES["t"]:
-        return Codepoint.CODES["	"];
-      case Codepoint.CODES["v"]:
-        return Codepoint.CODES["\v"];
-      default:
-        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, t.from(startPos));
-  }
-  static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser2.parseEscape(t);
-    return t.pop();
-  }
-  static hasCapture(re) {
-    if (re === null) return false;
-    if (re.op === Regexp.Op.CAPTURE) return true;
-    if (re.subs) {
-      for (let sub of re.subs) if (Parser2.hasCapture(sub)) return true;
-    }
-    return false;
-  }
-  constructor(wholeRegexp, flags = 0) {
-    this.wholeRegexp = wholeRegexp;
-    this.flags = flags;
-    this.numCap = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.stack = [];
-    this.free = null;
-    this.numRegexp = 0;
-    this.numRunes = 0;
-    this.repeats = 0;
-    this.height = null;
-    this.size = null;
-    this.nlb = 0;
-  }
-  newRegexp(op) {
-    let re = this.free;
-    if (re !== null && re.subs !== null && re.subs.length > 0) {
-      this.free = re.subs[0];
-      re.reinit();
-      re.op = op;
-    } else {
-      re = new Regexp(op);
-      this.numRegexp += 1;
-    }
-    return re;
-  }
-  reuse(re) {
-    if (this.height !== null && this.height.has(re)) this.height.delete(re);
-    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
-    this.free = re;
-  }
-  checkLimits(re) {
-    if (this.numRunes > Parser2.MAX_RUNES) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-    this.checkSize(re);
-    this.checkHeight(re);
-  }
-  checkSize(re) {
-    if (this.size === null) {
-      if (this.repeats === 0) this.repeats = 1;
-      if (re.op === Regexp.Op.REPEAT) {
-        let n = re.max;
-        if (n === -1) n = re.min;
-        if (n <= 0) n = 1;
-        if (n > Math.floor(Parser2.MAX_SIZE / this.repeats)) this.repeats = Parser2.MAX_SIZE;
-        else this.repeats *= n;
-      }
-      if (this.numRegexp < Math.floor(Parser2.MAX_SIZE / this.repeats)) return;
-      this.size = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkSize(reEx);
-    }
-    if (this.calcSize(re, true) > Parser2.MAX_SIZE) throw new RE2JSSyntaxException(Parser2.ERR_LARGE);
-  }
-  calcSize(re, force = false) {
-    if (!force && this.size !== null) {
-      if (this.size.has(re)) return this.size.get(re);
-    }
-    let size = 0;
-    switch (re.op) {
-      case Regexp.Op.LITERAL:
-        size = re.runes.length;
-        break;
-      case Regexp.Op.PLB:
-      case Regexp.Op.NLB:
-      case Regexp.Op.CAPTURE:
-      case Regexp.Op.STAR:
-        size = 2 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.PLUS:
-      case Regexp.Op.QUEST:
-        size = 1 + this.calcSize(re.subs[0]);
-        break;
-      case Regexp.Op.CONCAT:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        break;
-      case Regexp.Op.ALTERNATE:
-        for (let sub of re.subs) size = size + this.calcSize(sub);
-        if (re.subs.length > 1) size = size + re.subs.length - 1;
-        break;
-      case Regexp.Op.REPEAT: {
-        let sub = this.calcSize(re.subs[0]);
-        if (re.max === -1) {
-          if (re.min === 0) size = 2 + sub;
-          else size = 1 + re.min * sub;
-          break;
-        }
-        size = re.max * sub + (re.max - re.min);
-        break;
-      }
-    }
-    size = Math.max(1, size);
-    if (this.size === null) this.size = /* @__PURE__ */ new Map();
-    this.size.set(re, size);
-    return size;
-  }
-  checkHeight(re) {
-    if (this.numRegexp < Parser2.MAX_HEIGHT) return;
-    if (this.height === null) {
-      this.height = /* @__PURE__ */ new Map();
-      for (let reEx of this.stack) this.checkHeight(reEx);
-    }
-    if (this.calcHeight(re, true) > Parser2.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser2.ERR_NESTING_DEPTH);
-  }
-  calcHeight(re, force = false) {
-    if (!force && this.height !== null) {
-      if (this.height.has(re)) return this.height.get(re);
-    }
-    let h = 1;
-    for (let sub of re.subs) {
-      const hsub = this.calcHeight(sub);
-      if (h < 1 + hsub) h = 1 + hsub;
-    }
-    if (this.height === null) this.height = /* @__PURE__ */ new Map();
-    this.height.set(re, h);
-    return h;
-  }
-  pop() {
-    return this.stack.pop();
-  }
-  popToPseudo() {
-    const n = this.stack.length;
-    let i = n;
-    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
-    return this.stack.splice(i, n - i);
-  }
-  push(re) {
-    this.numRunes += re.runes.length;
-    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
-      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
-    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
-      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
-      re.op = Regexp.Op.LITERAL;
-      re.runes = [re.runes[0]];
-      re.flags = this.flags | RE2Flags.FOLD_CASE;
-    } else this.maybeConcat(-1, 0);
-    this.stack.push(re);
-    this.checkLimits(re);
-    return re;
-  }
-  maybeConcat(r, flags) {
-    const n = this.stack.length;
-    if (n < 2) return false;
-    const re1 = this.stack[n - 1];
-    const re2 = this.stack[n - 2];
-    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
-    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
-    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
-    if (r >= 0) {
-      re1.runes = [r];
-      re1.flags = flags;
-      return true;
-    }
-    this.pop();
-    this.reuse(re1);
-    return false;
-  }
-  newLiteral(r, flags) {
-    const re = this.newRegexp(Regexp.Op.LITERAL);
-    re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser2.minFoldRune(r);
-    re.runes = [r];
-    return re;
-  }
-  literal(r) {
-    this.push(this.newLiteral(r, this.flags));
-  }
-  op(op) {
-    const re = this.newRegexp(op);
-    re.flags = this.flags;
-    return this.push(re);
-  }
-  repeat(op, min, max, beforePos, t, lastRepeatPos) {
-    let flags = this.flags;
-    if ((flags & RE2Flags.PERL_X) !== 0) {
-      if (t.more() && t.lookingAt("?")) {
-        t.skip(1);
-        flags ^= RE2Flags.NON_GREEDY;
-      }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
-    }
-    const n = this.stack.length;
-    if (n === 0) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const sub = this.stack[n - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
-    const re = this.newRegexp(op);
-    re.min = min;
-    re.max = max;
-    re.flags = flags;
-    re.subs = [sub];
-    this.stack[n - 1] = re;
-    this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
-  }
-  repeatIsValid(re, n) {
-    if (re.op === Regexp.Op.REPEAT) {
-      let m = re.max;
-      if (m === 0) return true;
-      if (m < 0) m = re.min;
-      if (m > n) return false;
-      if (m > 0) n = Math.trunc(n / m);
-    }
-    for (let sub of re.subs) if (!this.repeatIsValid(sub, n)) return false;
-    return true;
-  }
-  concat() {
-    this.maybeConcat(-1, 0);
-    const subs = this.popToPseudo();
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
-  }
-  alternate() {
-    const subs = this.popToPseudo();
-    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
-    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
-    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
-  }
-  cleanAlt(re) {
-    if (re.op === Regexp.Op.CHAR_CLASS) {
-      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
-      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR;
-      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
-        re.runes = /* @__PURE__ */ new Int32Array(0);
-        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
-      }
-    }
-  }
-  collapse(subs, op) {
-    if (subs.length === 1) return subs[0];
-    let len = 0;
-    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
-    let newsubs = new Array(len).fill(null);
-    let i = 0;
-    for (let sub of subs) if (sub.op === op) {
-      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
-      this.reuse(sub);
-    } else newsubs[i++] = sub;
-    let re = this.newRegexp(op);
-    re.subs = newsubs;
-    if (op === Regexp.Op.ALTERNATE) {
-      re.subs = this.factor(re.subs);
-      if (re.subs.length === 1) {
-        const old = re;
-        re = re.subs[0];
-        this.reuse(old);
-      }
-    }
-    return re;
-  }
-  factor(array) {
-    if (array.length < 2) return array;
-    let s = 0;
-    let lensub = array.length;
-    let lenout = 0;
-    let str3 = null;
-    let strlen = 0;
-    let strflags = 0;
-    let start = 0;
-    for (let i = 0; i <= lensub; i++) {
-      let istr = null;
-      let istrlen = 0;
-      let iflags = 0;
-      if (i < lensub) {
-        let re = array[s + i];
-        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
-        if (re.op === Regexp.Op.LITERAL) {
-          istr = re.runes;
-          istrlen = re.runes.length;
-          iflags = re.flags & RE2Flags.FOLD_CASE;
-        }
-        if (iflags === strflags) {
-          let same = 0;
-          while (same < strlen && same < istrlen && str3[same] === istr[same]) same++;
-          if (same > 0) {
-            strlen = same;
-            continue;
-          }
-        }
-      }
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = this.newRegexp(Regexp.Op.LITERAL);
-        prefix.flags = strflags;
-        prefix.runes = str3.slice(0, strlen);
-        for (let j = start; j < i; j++) {
-          array[s + j] = this.removeLeadingString(array[s + j], strlen);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i;
-      str3 = istr;
-      strlen = istrlen;
-      strflags = iflags;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    let first = null;
-    for (let i = 0; i <= lensub; i++) {
-      let ifirst = null;
-      if (i < lensub) {
-        ifirst = Parser2.leadingRegexp(array[s + i]);
-        if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
-      }
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        const prefix = first;
-        for (let j = start; j < i; j++) {
-          const reuse = j !== start;
-          array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
-          this.checkLimits(array[s + j]);
-        }
-        const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
-        const re = this.newRegexp(Regexp.Op.CONCAT);
-        re.subs = [prefix, suffix];
-        array[lenout++] = re;
-      }
-      start = i;
-      first = ifirst;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i = 0; i <= lensub; i++) {
-      if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
-      if (i === start) {
-      } else if (i === start + 1) array[lenout++] = array[s + start];
-      else {
-        let max = start;
-        for (let j = start + 1; j < i; j++) {
-          const subMax = array[s + max];
-          const subJ = array[s + j];
-          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
-        }
-        const tmp = array[s + start];
-        array[s + start] = array[s + max];
-        array[s + max] = tmp;
-        for (let j = start + 1; j < i; j++) {
-          Parser2.mergeCharClass(array[s + start], array[s + j]);
-          this.reuse(array[s + j]);
-        }
-        this.cleanAlt(array[s + start]);
-        array[lenout++] = array[s + start];
-      }
-      if (i < lensub) array[lenout++] = array[s + i];
-      start = i + 1;
-    }
-    lensub = lenout;
-    s = 0;
-    start = 0;
-    lenout = 0;
-    for (let i = 0; i < lensub; ++i) {
-      if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-      array[lenout++] = array[s + i];
-    }
-    lensub = lenout;
-    s = 0;
-    return array.slice(s, lensub);
-  }
-  removeLeadingString(re, n) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      const sub = this.removeLeadingString(re.subs[0], n);
-      re.subs[0] = sub;
-      if (sub.op === Regexp.Op.EMPTY_MATCH) {
-        this.reuse(sub);
-        switch (re.subs.length) {
-          case 0:
-          case 1:
-            re.op = Regexp.Op.EMPTY_MATCH;
-            re.subs = Regexp.emptySubs();
-            break;
-          case 2: {
-            const old = re;
-            re = re.subs[1];
-            this.reuse(old);
-            break;
-          }
-          default:
-            re.subs = re.subs.slice(1, re.subs.length);
-        }
-      }
-      return re;
-    }
-    if (re.op === Regexp.Op.LITERAL) {
-      re.runes = re.runes.slice(n, re.runes.length);
-      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
-    }
-    return re;
-  }
-  removeLeadingRegexp(re, reuse) {
-    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
-      if (reuse) this.reuse(re.subs[0]);
-      re.subs = re.subs.slice(1, re.subs.length);
-      switch (re.subs.length) {
-        case 0:
-          re.op = Regexp.Op.EMPTY_MATCH;
-          re.subs = Regexp.emptySubs();
-          break;
-        case 1: {
-          const old = re;
-          re = re.subs[0];
-          this.reuse(old);
-          break;
-        }
-      }
-      return re;
-    }
-    if (reuse) this.reuse(re);
-    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
-  }
-  parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser2.literalRegexp(this.wholeRegexp, this.flags);
-    let lastRepeatPos = -1;
-    let min = -1;
-    let max = -1;
-    const t = new StringIterator(this.wholeRegexp);
-    while (t.more()) {
-      let repeatPos = -1;
-      bigswitch: switch (t.peek()) {
-        case Codepoint.CODES["("]:
-          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
-            if (t.lookingAt("(?<=")) {
-              this.parsePosLookBehind();
-              t.skip(4);
-              break;
-            }
-            if (t.lookingAt("(?<!")) {
-              this.parseNegLookBehind();
-              t.skip(4);
-              break;
-            }
-          }
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
-            this.parsePerlFlags(t);
-            break;
-          }
-          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
-          t.skip(1);
-          break;
-        case Codepoint.CODES["|"]:
-          this.parseVerticalBar();
-          t.skip(1);
-          break;
-        case Codepoint.CODES[")"]:
-          this.parseRightParen();
-          t.skip(1);
-          break;
-        case Codepoint.CODES["^"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
-          else this.op(Regexp.Op.BEGIN_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["$"]:
-          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
-          else this.op(Regexp.Op.END_LINE);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["."]:
-          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
-          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
-          t.skip(1);
-          break;
-        case Codepoint.CODES["["]:
-          this.parseClass(t);
-          break;
-        case Codepoint.CODES["*"]:
-        case Codepoint.CODES["+"]:
-        case Codepoint.CODES["?"]: {
-          repeatPos = t.pos();
-          let op = null;
-          switch (t.pop()) {
-            case Codepoint.CODES["*"]:
-              op = Regexp.Op.STAR;
-              break;
-            case Codepoint.CODES["+"]:
-              op = Regexp.Op.PLUS;
-              break;
-            case Codepoint.CODES["?"]:
-              op = Regexp.Op.QUEST;
-          }
-          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["{"]: {
-          const before = t.pos();
-          const minMax = Parser2.parseRepeat(t);
-          if (minMax < 0) {
-            t.rewindTo(before);
-            this.literal(t.pop());
-            break;
-          }
-          repeatPos = before;
-          min = minMax >> 16;
-          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
-          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
-          break;
-        }
-        case Codepoint.CODES["\\"]: {
-          const savedPos = t.pos();
-          t.skip(1);
-          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
-            case Codepoint.CODES["A"]:
-              this.op(Regexp.Op.BEGIN_TEXT);
-              break bigswitch;
-            case Codepoint.CODES["b"]:
-              this.op(Regexp.Op.WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["B"]:
-              this.op(Regexp.Op.NO_WORD_BOUNDARY);
-              break bigswitch;
-            case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser2.ERR_INVALID_ESCAPE, "\\C");
-            case Codepoint.CODES["Q"]: {
-              let lit = t.rest();
-              const i = lit.indexOf("\\E");
-              if (i >= 0) {
-                lit = lit.substring(0, i);
-                t.skipString(lit);
-                t.skipString("\\E");
-              } else t.skipString(lit);
-              let j = 0;
-              while (j < lit.length) {
-                const codepoint = lit.codePointAt(j);
-                this.literal(codepoint);
-                j += Utils.charCount(codepoint);
-              }
-              break bigswitch;
-            }
-            case Codepoint.CODES["z"]:
-              this.op(Regexp.Op.END_TEXT);
-              break bigswitch;
-            default:
-              t.rewindTo(savedPos);
-          }
-          else t.rewindTo(savedPos);
-          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-          re.flags = this.flags;
-          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
-            const cc2 = new CharClass();
-            if (this.parseUnicodeClass(t, cc2)) {
-              re.runes = cc2.toArray();
-              this.push(re);
-              break bigswitch;
-            }
-          }
-          const cc = new CharClass();
-          if (this.parsePerlClassEscape(t, cc)) {
-            re.runes = cc.toArray();
-            this.push(re);
-            break bigswitch;
-          }
-          t.rewindTo(savedPos);
-          this.reuse(re);
-          this.literal(Parser2.parseEscape(t));
-          break;
-        }
-        default:
-          this.literal(t.pop());
-      }
-      lastRepeatPos = repeatPos;
-    }
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser2.ERR_MISSING_PAREN, this.wholeRegexp);
-    this.stack[0].namedGroups = this.namedGroups;
-    return this.stack[0];
-  }
-  parsePerlFlags(t) {
-    const startPos = t.pos();
-    const s = t.rest();
-    if (s.startsWith("(?P<") || s.startsWith("(?<")) {
-      const begin = s.charAt(2) === "P" ? 4 : 3;
-      const end = s.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s);
-      const name2 = s.substring(begin, end);
-      t.skipString(name2);
-      t.skip(begin + 1);
-      if (!Parser2.isValidCaptureName(name2)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_NAMED_CAPTURE, s.substring(0, end + 1));
-      const re = this.op(Regexp.Op.LEFT_PAREN);
-      re.cap = ++this.numCap;
-      if (this.namedGroups[name2]) throw new RE2JSSyntaxException(Parser2.ERR_DUPLICATE_NAMED_CAPTURE, name2);
-      this.namedGroups[name2] = this.numCap;
-      re.name = name2;
-      return;
-    }
-    t.skip(2);
-    let flags = this.flags;
-    let sign = 1;
-    let sawFlag = false;
-    loop: while (t.more()) {
-      const c = t.pop();
-      switch (c) {
-        case Codepoint.CODES["i"]:
-          flags |= RE2Flags.FOLD_CASE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["m"]:
-          flags &= ~RE2Flags.ONE_LINE;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["s"]:
-          flags |= RE2Flags.DOT_NL;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["U"]:
-          flags |= RE2Flags.NON_GREEDY;
-          sawFlag = true;
-          break;
-        case Codepoint.CODES["-"]:
-          if (sign < 0) break loop;
-          sign = -1;
-          flags = ~flags;
-          sawFlag = false;
-          break;
-        case Codepoint.CODES[":"]:
-        case Codepoint.CODES[")"]:
-          if (sign < 0) {
-            if (!sawFlag) break loop;
-            flags = ~flags;
-          }
-          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
-          this.flags = flags;
-          return;
-        default:
-          break loop;
-      }
-    }
-    throw new RE2JSSyntaxException(Parser2.ERR_INVALID_PERL_OP, t.from(startPos));
-  }
-  parsePosLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = ++this.nlb;
-    return this.push(re);
-  }
-  parseNegLookBehind() {
-    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
-    re.flags = this.flags;
-    re.lb = -++this.nlb;
-    return this.push(re);
-  }
-  parseVerticalBar() {
-    this.concat();
-    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
-  }
-  swapVerticalBar() {
-    const n = this.stack.length;
-    if (n >= 3 && this.stack[n - 2].op === Regexp.Op.VERTICAL_BAR && Parser2.isCharClass(this.stack[n - 1]) && Parser2.isCharClass(this.stack[n - 3])) {
-      let re1 = this.stack[n - 1];
-      let re3 = this.stack[n - 3];
-      if (re1.op > re3.op) {
-        const tmp = re3;
-        re3 = re1;
-        re1 = tmp;
-        this.stack[n - 3] = re3;
-      }
-      Parser2.mergeCharClass(re3, re1);
-      this.reuse(re1);
-      this.pop();
-      return true;
-    }
-    if (n >= 2) {
-      const re1 = this.stack[n - 1];
-      const re2 = this.stack[n - 2];
-      if (re2.op === Regexp.Op.VERTICAL_BAR) {
-        if (n >= 3) this.cleanAlt(this.stack[n - 3]);
-        this.stack[n - 2] = re1;
-        this.stack[n - 1] = re2;
-        return true;
-      }
-    }
-    return false;
-  }
-  parseRightParen() {
-    this.concat();
-    if (this.swapVerticalBar()) this.pop();
-    this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    const re1 = this.pop();
-    const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser2.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
-    this.flags = re2.flags;
-    if (re2.lb !== 0) {
-      if (Parser2.hasCapture(re1)) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
-      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
-      else re2.op = Regexp.Op.NLB;
-      re2.subs = [re1];
-      this.push(re2);
-      return;
-    }
-    if (re2.cap === 0) this.push(re1);
-    else {
-      re2.op = Regexp.Op.CAPTURE;
-      re2.subs = [re1];
-      this.push(re2);
-    }
-  }
-  parsePerlClassEscape(t, cc) {
-    const beforePos = t.pos();
-    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
-    t.pop();
-    const p = t.from(beforePos);
-    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
-    if (g === null) return false;
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseNamedClass(t, cc) {
-    const cls = t.rest();
-    const i = cls.indexOf(":]");
-    if (i < 0) return false;
-    const name2 = cls.substring(0, i + 2);
-    t.skipString(name2);
-    const g = POSIX_GROUPS.has(name2) ? POSIX_GROUPS.get(name2) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, name2);
-    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
-    return true;
-  }
-  parseUnicodeClass(t, cc) {
-    const startPos = t.pos();
-    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
-    t.skip(1);
-    let sign = 1;
-    let c = t.pop();
-    if (c === Codepoint.CODES["P"]) sign = -1;
-    if (!t.more()) {
-      t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-    }
-    c = t.pop();
-    let name2;
-    if (c !== Codepoint.CODES["{"]) name2 = Utils.runeToString(c);
-    else {
-      const rest = t.rest();
-      const end = rest.indexOf("}");
-      if (end < 0) {
-        t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-      }
-      name2 = rest.substring(0, end);
-      t.skipString(name2);
-      t.skip(1);
-    }
-    if (!(name2.length === 0) && name2.codePointAt(0) === Codepoint.CODES["^"]) {
-      sign = 0 - sign;
-      name2 = name2.substring(1);
-    }
-    const pair = Parser2.unicodeTable(name2);
-    if (pair === null) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(startPos));
-    if (pair.sign < 0) sign = 0 - sign;
-    const tab = pair.tab;
-    const fold = pair.fold;
-    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
-    else {
-      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
-      cc.appendClassWithSign(Array.from(tmp), sign);
-    }
-    return true;
-  }
-  parseClass(t) {
-    const startPos = t.pos();
-    t.skip(1);
-    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
-    re.flags = this.flags;
-    const cc = new CharClass();
-    let sign = 1;
-    if (t.more() && t.lookingAt("^")) {
-      sign = -1;
-      t.skip(1);
-      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
-    }
-    let first = true;
-    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
-      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
-        const s = t.rest();
-        if (s === "-" || !s.startsWith("-]")) {
-          t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.rest());
-        }
-      }
-      first = false;
-      const beforePos = t.pos();
-      if (t.lookingAt("[:")) {
-        if (this.parseNamedClass(t, cc)) continue;
-        t.rewindTo(beforePos);
-      }
-      if (this.parseUnicodeClass(t, cc)) continue;
-      if (this.parsePerlClassEscape(t, cc)) continue;
-      t.rewindTo(beforePos);
-      const lo = Parser2.parseClassChar(t, startPos);
-      let hi = lo;
-      if (t.more() && t.lookingAt("-")) {
-        t.skip(1);
-        if (t.more() && t.lookingAt("]")) t.skip(-1);
-        else {
-          hi = Parser2.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser2.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
-        }
-      }
-      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
-      else cc.appendFoldedRange(lo, hi);
-    }
-    t.skip(1);
-    cc.cleanClass();
-    if (sign < 0) cc.negateClass();
-    re.runes = cc.toArray();
-    this.push(re);
-  }
-};
-var RE2 = class RE22 {
-  static initTest(expr) {
-    const re2 = RE22.compile(expr);
-    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
-    res.cond = re2.cond;
-    res.prefix = re2.prefix;
-    res.prefixUTF8 = re2.prefixUTF8;
-    res.prefixComplete = re2.prefixComplete;
-    res.prefixRune = re2.prefixRune;
-    res.prefilter = re2.prefilter;
-    res.namedGroups = re2.namedGroups;
-    return res;
-  }
-  /**
-  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
-  * used to match against text.
-  *
-  * When matching against text, the regexp returns a match that begins as early as possible in the
-  * input (leftmost), and among those it chooses the one that a backtracking search would have
-  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
-  * and other implementations use, although this package implements it without the expense of
-  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
-  */
-  static compile(expr) {
-    return RE22.compileImpl(expr, RE2Flags.PERL, false);
-  }
-  /**
-  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
-  * (egrep) syntax and changes the match semantics to leftmost-longest.
-  *
-  * That is, when matching against text, the regexp returns a match that begins as early as
-  * possible in the input (leftmost), and among those it chooses a match that is as long as
-  * possible. This so-called leftmost-longest matching is the same semantics that early regular
-  * expression implementations used and that POSIX specifies.
-  *
-  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
-  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
-  * package chooses the one that a backtracking search would have found first, while POSIX
-  * specifies that the match be chosen to maximize the length of the first subexpression, then the
-  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
-  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
-  */
-  static compilePOSIX(expr) {
-    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
-  }
-  static compileImpl(expr, mode, longest) {
-    let re = Parser.parse(expr, mode);
-    const maxCap = re.maxCap();
-    const namedGroups = re.namedGroups;
-    re = Simplify.simplify(re);
-    const prefilter = PrefilterTree.build(re);
-    const prog = Compiler.compileRegexp(re);
-    const re2 = new RE22(expr, prog, maxCap, longest);
-    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
-    const [prefixCompl, prefixStr] = prog.prefix();
-    re2.prefixComplete = prefixCompl;
-    re2.prefix = prefixStr;
-    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
-    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
-    re2.namedGroups = namedGroups;
-    return re2;
-  }
-  /**
-  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
-  *
-  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
-  */
-  static match(pattern, s) {
-    return RE22.compile(pattern).match(s);
-  }
-  constructor(expr, prog, numSubexp = 0, longest = 0) {
-    this.expr = expr;
-    this.prog = prog;
-    this.numSubexp = numSubexp;
-    this.longest = longest;
-    this.cond = prog.startCond();
-    this.prefix = null;
-    this.prefixUTF8 = null;
-    this.prefixComplete = false;
-    this.prefixRune = 0;
-    this.namedGroups = /* @__PURE__ */ Object.create(null);
-    this.machinePool = [];
-    this.lazyDFA = null;
-    this.onepass = OnePass.compile(this.prog);
-    this.prefilter = null;
-  }
-  get dfa() {
-    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
-    return this.lazyDFA;
-  }
-  matchPrefixComplete(input, pos, anchor, ncap) {
-    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
-    let matchStart = -1;
-    let matchEnd = -1;
-    const pLen = input.prefixLength(this);
-    if (anchor === RE2Flags.UNANCHORED) {
-      const idx = input.index(this, pos);
-      if (idx < 0) return null;
-      matchStart = pos + idx;
-      matchEnd = matchStart + pLen;
-    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
-      if (input.endPos() !== pLen) return null;
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    } else if (anchor === RE2Flags.ANCHOR_START) {
-      if (input.index(this, 0) !== 0) return null;
-      matchStart = 0;
-      matchEnd = pLen;
-    }
-    if (matchStart < 0) return null;
-    if (ncap > 0) {
-      const matchcap = new Int32Array(ncap).fill(-1);
-      matchcap[0] = matchStart;
-      matchcap[1] = matchEnd;
-      return Array.from(matchcap);
-    }
-    return [];
-  }
-  createLookbehindState() {
-    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
-  }
-  executeEngine(input, pos, anchor, ncap, lbState = null) {
-    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
-    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
-      if (!this.prefilter.eval(input, pos)) return null;
-    }
-    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
-    if (ncap > 0) {
-      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-    }
-    if (this.prog.numLb === 0) {
-      const dfaResult = this.dfa.match(input, pos, anchor);
-      if (dfaResult !== null) return dfaResult ? [] : null;
-      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
-    }
-    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
-  }
-  /**
-  * Returns the number of parenthesized subexpressions in this regular expression.
-  */
-  numberOfCapturingGroups() {
-    return this.numSubexp;
-  }
-  /**
-  * Returns the number of instructions in this compiled regular expression program.
-  */
-  numberOfInstructions() {
-    return this.prog.numInst();
-  }
-  get() {
-    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
-  }
-  reset() {
-    this.machinePool.length = 0;
-  }
-  put(m) {
-    this.machinePool.push(m);
-  }
-  toString() {
-    return this.expr;
-  }
-  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
-    let m = this.get();
-    if (!m) m = Machine.fromRE2(this);
-    m.init(ncap);
-    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
-    this.put(m);
-    return cap;
-  }
-  match(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Matches the regular expression against input starting at position start and ending at position
-  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
-  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
-  * array. It is most efficient not to ask for submatch boundaries.
-  *
-  * @param input the input byte array
-  * @param start the beginning position in the input
-  * @param end the end position in the input
-  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
-  * @param group the array to fill with submatch positions
-  * @param ngroup the number of array pairs to fill in
-  * @param lbState optional state carried between successive matches over the same input (see
-  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
-  * @returns true if a match was found
-  */
-  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
-    if (!(input instanceof MatcherInputBase)) {
-      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-      else input = MatcherInput.utf16(input);
-    }
-    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
-  }
-  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
-    if (start > end) return [false, null];
-    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
-    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
-    if (groupMatch === null) return [false, null];
-    return [true, groupMatch];
-  }
-  /**
-  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
-  */
-  matchUTF8(b) {
-    return this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 0) !== null;
-  }
-  /**
-  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
-  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAll(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
-  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceFirst(src, repl) {
-    return this.replaceAllFunc(src, () => repl, 1);
-  }
-  /**
-  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
-  * been replaced by the return value of of function {@code repl} (whose first argument is the
-  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
-  * replacement string.
-  */
-  replaceAllFunc(src, replFunc, maxReplaces) {
-    let lastMatchEnd = 0;
-    let searchPos = 0;
-    let out = "";
-    const input = MachineInput.fromUTF16(src);
-    const lbState = this.createLookbehindState();
-    let numReplaces = 0;
-    while (searchPos <= src.length) {
-      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
-      if (a === null || a.length === 0) break;
-      out += src.substring(lastMatchEnd, a[0]);
-      if (a[1] > lastMatchEnd || a[0] === 0) {
-        out += replFunc(src.substring(a[0], a[1]));
-        numReplaces++;
-      }
-      lastMatchEnd = a[1];
-      const width = input.step(searchPos) & 7;
-      if (searchPos + width > a[1]) searchPos += width;
-      else if (searchPos + 1 > a[1]) searchPos++;
-      else searchPos = a[1];
-      if (numReplaces >= maxReplaces) break;
-    }
-    out += src.substring(lastMatchEnd);
-    return out;
-  }
-  pad(a) {
-    if (a === null) return null;
-    let n = (1 + this.numSubexp) * 2;
-    if (a.length < n) {
-      let a2 = new Array(n).fill(-1);
-      for (let i = 0; i < a.length; i++) a2[i] = a[i];
-      a = a2;
-    }
-    return a;
-  }
-  allMatches(input, n, deliverFun = (v) => v) {
-    let result = [];
-    const end = input.endPos();
-    if (n < 0) n = end + 1;
-    let pos = 0;
-    let i = 0;
-    let prevMatchEnd = -1;
-    const lbState = this.createLookbehindState();
-    while (i < n && pos <= end) {
-      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
-      if (matches === null || matches.length === 0) break;
-      let accept = true;
-      if (matches[1] === pos) {
-        if (matches[0] === prevMatchEnd) accept = false;
-        const r = input.step(pos);
-        if (r < 0) pos = end + 1;
-        else pos += r & 7;
-      } else pos = matches[1];
-      prevMatchEnd = matches[1];
-      if (accept) {
-        result.push(deliverFun(this.pad(matches)));
-        i++;
-      }
-    }
-    return result;
-  }
-  /**
-  * Returns an array holding the text of the leftmost match in {@code b} of this regular
-  * expression.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return b.slice(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Index(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return null;
-    return a.slice(0, 2);
-  }
-  /**
-  * Returns a string holding the text of the leftmost match in {@code s} of this regular
-  * expression.
-  *
-  * If there is no match, the return value is an empty string, but it will also be empty if the
-  * regular expression successfully matches an empty string. Use {@link #findIndex} or
-  * {@link #findSubmatch} if it is necessary to distinguish these cases.
-  */
-  find(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-    if (a === null) return "";
-    return s.substring(a[0], a[1]);
-  }
-  /**
-  * Returns a two-element array of integers defining the location of the leftmost match in
-  * {@code s} of this regular expression. The match itself is at
-  * {@code s.substring(loc[0], loc[1])}.
-  *
-  * A return value of null indicates no match.
-  */
-  findIndex(s) {
-    return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 2);
-  }
-  /**
-  * Returns an array of arrays the text of the leftmost match of the regular expression in
-  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8Submatch(b) {
-    const a = this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b.slice(a[2 * i], a[2 * i + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
-  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
-  *
-  * A return value of null indicates no match.
-  */
-  findUTF8SubmatchIndex(b) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF8(b), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * Returns an array of strings holding the text of the leftmost match of the regular expression in
-  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatch(s) {
-    const a = this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap);
-    if (a === null) return null;
-    const ret = new Array(1 + this.numSubexp).fill(null);
-    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s.substring(a[2 * i], a[2 * i + 1]);
-    return ret;
-  }
-  /**
-  * Returns an array holding the index pairs identifying the leftmost match of this regular
-  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
-  * href='#submatch'>Submatch</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findSubmatchIndex(s) {
-    return this.pad(this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, this.prog.numCap));
-  }
-  /**
-  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  *
-  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
-  * by |b|.
-  */
-  findAllUTF8(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => b.slice(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Index(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
-  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
-  * description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAll(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => s.substring(match[0], match[1]));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
-  * list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => match.slice(0, 2));
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
-  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8Submatch(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n, (match) => {
-      let slice = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b.slice(match[2 * j], match[2 * j + 1]);
-      return slice;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllUTF8SubmatchIndex(b, n) {
-    const result = this.allMatches(MachineInput.fromUTF8(b), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
-  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
-  * href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatch(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n, (match) => {
-      let slice = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s.substring(match[2 * j], match[2 * j + 1]);
-      return slice;
-    });
-    if (result.length === 0) return null;
-    return result;
-  }
-  /**
-  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
-  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
-  * expression, as defined by the <a href='#all'>All</a> description above.
-  *
-  * A return value of null indicates no match.
-  */
-  findAllSubmatchIndex(s, n) {
-    const result = this.allMatches(MachineInput.fromUTF16(s), n);
-    if (result.length === 0) return null;
-    return result;
-  }
-};
-var RE2Set = class RE2Set2 {
-  /** @type {number} */
-  static UNANCHORED = RE2Flags.UNANCHORED;
-  /** @type {number} */
-  static ANCHOR_START = RE2Flags.ANCHOR_START;
-  /** @type {number} */
-  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
-  /**
-  * Constructs a new RE2Set with the specified anchor mode and flags.
-  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
-  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
-  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
-  */
-  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
-    if (![
-      RE2Set2.UNANCHORED,
-      RE2Set2.ANCHOR_START,
-      RE2Set2.ANCHOR_BOTH
-    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
-    Utils.checkFlags(flags);
-    this.anchor = anchor;
-    this.jsFlags = flags;
-    this.maxMem = maxMem;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    this.re2Flags = re2Flags;
-    this.regexps = [];
-    this.prog = null;
-    this.dfa = null;
-    this.dummyRe2 = null;
-  }
-  /**
-  * Adds a new regular expression pattern to the set.
-  * Patterns cannot be added after the set has been compiled.
-  * @param {string} pattern - The regular expression pattern to add.
-  * @returns {number} The integer index assigned to the added pattern.
-  * @throws {RE2JSCompileException} If patterns are added after compilation.
-  */
-  add(pattern) {
-    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
-    Utils.checkPattern(pattern);
-    let fregex = pattern;
-    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser.parse(fregex, this.re2Flags);
-    this.regexps.push(Simplify.simplify(re));
-    return this.regexps.length - 1;
-  }
-  /**
-  * Compiles the added patterns into a single state machine.
-  * This is automatically called on the first match if not called explicitly.
-  * @returns {void}
-  */
-  compile() {
-    if (this.prog) return;
-    const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser.MAX_SIZE) throw new RE2JSCompileException(`${Parser.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser.MAX_SIZE}`);
-    this.prog = prog;
-    this.dfa = new DFA(this.prog, this.maxMem);
-    this.dummyRe2 = {
-      prog: this.prog,
-      cond: this.prog.startCond(),
-      prefix: "",
-      prefixRune: 0,
-      longest: false
-    };
-  }
-  /**
-  * Matches the input against the compiled set of regular expressions.
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
-  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
-  */
-  match(input) {
-    if (!this.prog) this.compile();
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    let internalAnchor = RE2Flags.UNANCHORED;
-    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
-    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
-    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
-    if (dfaResult !== null) return dfaResult;
-    const machine = Machine.fromRE2(this.dummyRe2);
-    machine.init(0);
-    return machine.matchSet(machineInput, 0, internalAnchor);
-  }
-};
-var TranslateRegExpString = class TranslateRegExpString2 {
-  static isHexadecimal(ch) {
-    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
-  }
-  static translate(data) {
-    let prefixFlags = "";
-    if (Object.prototype.toString.call(data) === "[object RegExp]") {
-      if (data.ignoreCase) prefixFlags += "i";
-      if (data.multiline) prefixFlags += "m";
-      if (data.dotAll) prefixFlags += "s";
-      data = data.source;
-    }
-    if (typeof data !== "string") return data;
-    let result = "";
-    let changed = false;
-    let size = data.length;
-    if (size === 0) {
-      result = "(?:)";
-      changed = true;
-    }
-    let inCharClass = false;
-    let i = 0;
-    while (i < size) {
-      let ch = data[i];
-      if (ch === "\\") {
-        if (i + 1 < size) {
-          ch = data[i + 1];
-          switch (ch) {
-            case "\\":
-              result += "\\\\";
-              i += 2;
-              continue;
-            case "c":
-              if (i + 2 < size) {
-                let code21 = data[i + 2].charCodeAt(0);
-                if (code21 >= 65 && code21 <= 90 || code21 >= 97 && code21 <= 122) {
-                  let val = code21 % 32;
-                  result += "\\x";
-                  result += (val >> 4).toString(16).toUpperCase();
-                  result += (val & 15).toString(16).toUpperCase();
-                  i += 3;
-                  changed = true;
-                  continue;
-                }
-              }
-              result += "c";
-              i += 2;
-              changed = true;
-              continue;
-            case "u":
-              if (i + 2 < size) {
-                if (data[i + 2] === "{") {
-                  let j = i + 3;
-                  let hasHex = false;
-                  let closed = false;
-                  while (j < size) {
-                    const hexChar = data[j];
-                    if (hexChar === "}") {
-                      closed = true;
-                      break;
-                    }
-                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                    hasHex = true;
-                    j++;
-                  }
-                  if (closed && hasHex) {
-                    result += "\\x";
-                    i += 2;
-                    changed = true;
-                    continue;
-                  }
-                } else if (i + 5 < size) {
-                  let isHex4 = true;
-                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
-                    isHex4 = false;
-                    break;
-                  }
-                  if (isHex4) {
-                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
-                    i += 6;
-                    changed = true;
-                    continue;
-                  }
-                }
-              }
-              result += "u";
-              i += 2;
-              changed = true;
-              continue;
-            case "x": {
-              let isValidHex = false;
-              if (i + 2 < size && data[i + 2] === "{") {
-                let j = i + 3;
-                let hasHex = false;
-                let closed = false;
-                while (j < size) {
-                  const hexChar = data[j];
-                  if (hexChar === "}") {
-                    closed = true;
-                    break;
-                  }
-                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
-                  hasHex = true;
-                  j++;
-                }
-                if (closed && hasHex) isValidHex = true;
-              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
-              if (isValidHex) {
-                result += "\\x";
-                i += 2;
-              } else {
-                result += "x";
-                i += 2;
-                changed = true;
-              }
-              continue;
-            }
-            case "n":
-            case "r":
-            case "t":
-            case "a":
-            case "f":
-            case "v":
-            case "d":
-            case "D":
-            case "s":
-            case "S":
-            case "w":
-            case "W":
-            case "b":
-            case "B":
-            case "p":
-            case "P":
-            case "A":
-            case "z":
-            case "Q":
-            case "E":
-            case "0":
-            case "1":
-            case "2":
-            case "3":
-            case "4":
-            case "5":
-            case "6":
-            case "7":
-              result += "\\" + ch;
-              i += 2;
-              continue;
-            default: {
-              let cp2 = data.codePointAt(i + 1);
-              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i + 1, i + 1 + symSize2);
-                i += symSize2 + 1;
-                changed = true;
-              } else {
-                result += "\\";
-                let symSize2 = Utils.charCount(cp2);
-                result += data.substring(i + 1, i + 1 + symSize2);
-                i += symSize2 + 1;
-              }
-              continue;
-            }
-          }
-        }
-      } else if (ch === "/") {
-        result += "\\/";
-        i += 1;
-        changed = true;
-        continue;
-      } else if (ch === "[") {
-        if (!inCharClass && data[i + 1] === "]") {
-          result += "[^\\x00-\\x{10FFFF}]";
-          i += 2;
-          changed = true;
-          continue;
-        }
-        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
-          result += "[\\x00-\\x{10FFFF}]";
-          i += 3;
-          changed = true;
-          continue;
-        }
-        inCharClass = true;
-      } else if (ch === "]") inCharClass = false;
-      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
-        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
-          result += "(?P<";
-          i += 3;
-          changed = true;
-          continue;
-        }
-      }
-      let cp = data.codePointAt(i);
-      let symSize = Utils.charCount(cp);
-      result += data.substring(i, i + symSize);
-      i += symSize;
-    }
-    const finalResult = changed ? result : data;
-    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
-    return finalResult;
-  }
-};
-var execResult = (m, input) => {
-  const result = m.matchArray();
-  result.index = m.start(0);
-  result.input = input;
-  result.groups = m.namedGroupsObject();
-  return result;
-};
-var RE2JS = class RE2JS2 {
-  /**
-  * Flag: case insensitive matching.
-  */
-  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
-  /**
-  * Flag: dot ({@code .}) matches all characters, including newline.
-  */
-  static DOTALL = PublicFlags.DOTALL;
-  /**
-  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
-  * beginning and end of input.
-  */
-  static MULTILINE = PublicFlags.MULTILINE;
-  /**
-  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
-  */
-  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
-  /**
-  * Flag: matches longest possible string.
-  */
-  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
-  /**
-  * Flag: enable linear-time captureless lookbehinds.
-  */
-  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
-  /**
-  * Returns a literal pattern string for the specified string.
-  *
-  * This method produces a string that can be used to create a <code>RE2JS</code> that would
-  * match the string <code>s</code> as if it were a literal pattern.
-  *
-  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
-  *
-  * @param {string} str The string to be literalized
-  * @returns {string} A literal string replacement
-  */
-  static quote(str3) {
-    return Utils.quoteMeta(str3);
-  }
-  /**
-  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
-  * replacement methods as a literal replacement of {@code str}.
-  *
-  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
-  *
-  * @param {string} str the string to be quoted
-  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
-  * @returns {string} the quoted string
-  */
-  static quoteReplacement(str3, javaMode = false) {
-    return Matcher.quoteReplacement(str3, javaMode);
-  }
-  /**
-  * Translates a given regular expression string to ensure compatibility with RE2JS.
-  *
-  * This function preprocesses the input regex string by applying necessary transformations,
-  * such as escaping special characters (e.g., `/`), converting named capture groups to
-  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
-  * resulting regex is safe and properly formatted before compilation.
-  *
-  * @param {string|RegExp} expr - The regular expression string to be translated.
-  * @returns {string} - The transformed regular expression string, ready for compilation.
-  */
-  static translateRegExp(expr) {
-    return TranslateRegExpString.translate(expr);
-  }
-  /**
-  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
-  * @param {string} regex
-  * @param {number} [flags=0]
-  * @returns {RE2JS}
-  */
-  static compile(regex, flags = 0) {
-    Utils.checkPattern(regex);
-    Utils.checkFlags(flags);
-    let fregex = regex;
-    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
-    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
-    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    let re2Flags = RE2Flags.PERL;
-    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
-    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-    const p = new RE2JS2(regex, flags);
-    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
-    return p;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string} regex the regular expression
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  * @throws RE2JSSyntaxException if the regular expression is malformed
-  */
-  static matches(regex, input) {
-    return RE2JS2.compile(regex).testExact(input);
-  }
-  /**
-  * This is visible for testing.
-  * @private
-  */
-  static initTest(pattern, flags, re2) {
-    if (pattern == null) throw new Error("pattern is null");
-    if (re2 == null) throw new Error("re2 is null");
-    const p = new RE2JS2(pattern, flags);
-    p.re2Input = re2;
-    return p;
-  }
-  /**
-  *
-  * @param {string} pattern
-  * @param {number} flags
-  */
-  constructor(pattern, flags) {
-    this.patternInput = pattern;
-    this.flagsInput = flags;
-    this.re2Input = null;
-  }
-  /**
-  * Releases memory used by internal caches associated with this pattern. Does not change the
-  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
-  */
-  reset() {
-    this.re2Input.reset();
-  }
-  /**
-  * Returns the flags used in the constructor.
-  * @returns {number}
-  */
-  flags() {
-    return this.flagsInput;
-  }
-  /**
-  * Returns the pattern used in the constructor.
-  * @returns {string}
-  */
-  pattern() {
-    return this.patternInput;
-  }
-  re2() {
-    return this.re2Input;
-  }
-  /**
-  * Matches a string against a regular expression.
-  *
-  * @param {string|number[]|Uint8Array} input the input
-  * @returns {boolean} true if the regular expression matches the entire input
-  */
-  matches(input) {
-    return this.testExact(input);
-  }
-  /**
-  * Creates a new {@code Matcher} matching the pattern against the input.
-  *
-  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
-  * @returns {Matcher}
-  */
-  matcher(input) {
-    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
-    return new Matcher(this, input);
-  }
-  /**
-  * Tests whether the regular expression matches any part of the input string.
-  * Performance Note: This method is highly optimized. Because it only returns
-  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
-  * and guarantees execution on the high-speed DFA engine whenever possible.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
-  */
-  test(input) {
-    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
-    return this.re2Input.match(input);
-  }
-  /**
-  * Tests whether the regular expression matches the ENTIRE input string.
-  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
-  * faster because it does not request capture group data. By requesting 0 capture groups,
-  * it securely routes execution through the DFA fast-path.
-  *
-  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
-  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
-  */
-  testExact(input) {
-    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
-    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
-  }
-  /**
-  * Executes a search for a match in a specified string.
-  * Returns a result array, or null if no match is found.
-  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
-  * including `.index`, `.input`, and `.groups` properties.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {Array|null} the match array with index, input, and groups properties, or null
-  */
-  exec(input) {
-    const m = this.matcher(input);
-    return m.find() ? execResult(m, input) : null;
-  }
-  /**
-  * Splits input around instances of the regular expression. It returns an array giving the strings
-  * that occur before, between, and after instances of the regular expression.
-  *
-  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
-  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
-  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
-  * of the input, possibly including additional matches of the pattern.
-  *
-  * @param {string} input the input string to be split
-  * @param {number} [limit=0] the limit
-  * @returns {string[]} the split strings
-  */
-  split(input, limit = 0) {
-    const m = this.matcher(input);
-    const result = [];
-    let emptiesSkipped = 0;
-    let last = 0;
-    while (m.find()) {
-      if (last === 0 && m.end() === 0) {
-        last = m.end();
-        continue;
-      }
-      if (limit > 0 && result.length === limit - 1) break;
-      if (last === m.start()) {
-        if (limit === 0) {
-          emptiesSkipped += 1;
-          last = m.end();
-          continue;
-        }
-      } else while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.start()));
-      last = m.end();
-    }
-    if (limit === 0 && last !== m.inputLength()) {
-      while (emptiesSkipped > 0) {
-        result.push("");
-        emptiesSkipped -= 1;
-      }
-      result.push(m.substring(last, m.inputLength()));
-    }
-    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
-    return result;
-  }
-  /**
-  * Returns an iterator of all results matching a string against the regular expression,
-  * including capturing groups.
-  *
-  * @param {string|number[]|Uint8Array} input the input string or byte array
-  * @returns {IterableIterator<RegExpMatchArray>}
-  */
-  *matchAll(input) {
-    const m = this.matcher(input);
-    while (m.find()) yield execResult(m, input);
-  }
-  /**
-  *
-  * @returns {string}
-  */
-  toString() {
-    return this.patternInput;
-  }
-  /**
-  * Returns the program size of this pattern.
-  *
-  * <p>
-  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
-  * "cost". Larger numbers are more expensive than smaller numbers.
-  * </p>
-  *
-  * @returns {number} the program size of this pattern
-  */
-  programSize() {
-    return this.re2Input.numberOfInstructions();
-  }
-  /**
-  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
-  * pattern and is excluded from this count.
-  *
-  * @returns {number} the number of capturing groups in this pattern
-  */
-  groupCount() {
-    return this.re2Input.numberOfCapturingGroups();
-  }
-  /**
-  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
-  * is the index of the group in the pattern.
-  * @returns {Record<string, number>}
-  */
-  namedGroups() {
-    return this.re2Input.namedGroups;
-  }
-  /**
-  *
-  * @param {*} other
-  * @returns {boolean}
-  */
-  equals(other) {
-    if (this === other) return true;
-    if (other === null || this.constructor !== other.constructor) return false;
-    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
-  }
-};
-
-// src/scan/regex/portable.ts
-function byteOffsets(text) {
-  const out = new Uint32Array(text.length + 1);
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    out[i] = bytes;
-    const c = text.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319) {
-      bytes += 4;
-      out[++i] = bytes;
-    } else bytes += 3;
-  }
-  out[text.length] = bytes;
-  return out;
-}
-function portableEngine() {
-  return {
-    name: "re2js",
-    compile(source, options = {}) {
-      const re = RE2JS.compile(source, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
-      const groupCount = re.groupCount();
-      return {
-        source,
-        matchAll(input) {
-          const text = input.toString("utf8");
-          const map = byteOffsets(text);
-          const m = re.matcher(text);
-          const spans = [];
-          while (m.find()) {
-            const groups = [];
-            for (let g = 1; g <= groupCount; g++) {
-              const s = m.start(g);
-              groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
-            }
-            spans.push({ start: map[m.start()], end: map[m.end()], groups });
-          }
-          return spans;
-        }
-      };
-    },
-    compileSet(sources, options = {}) {
-      const patterns = sources.map((s) => RE2JS.compile(s, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0));
-      return {
-        match(input) {
-          const text = input.toString("utf8");
-          const hits = [];
-          patterns.forEach((p, i) => {
-            if (p.matcher(text).find()) hits.push(i);
-          });
-          return hits;
-        }
-      };
-    }
-  };
-}
-
 // src/scan/regex/index.ts
 var cached;
+var native;
+var portable;
+function wantsPortable() {
+  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") return true;
+  native ??= loadNativeRE2();
+  return !("ctor" in native);
+}
+async function prepareRegexEngine() {
+  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-SOAM4ZNH.js")).portableEngine;
+}
 function loadRegexEngine(onWarning = () => {
 }) {
   if (cached) return cached;
-  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") {
-    cached = portableEngine();
+  if (!wantsPortable() && native && "ctor" in native) {
+    cached = nativeEngine(native.ctor);
     return cached;
   }
-  const native = loadNativeRE2();
-  if ("ctor" in native) {
-    cached = nativeEngine(native.ctor);
-  } else {
+  if (!portable) throw new Error("internal: the portable regex engine was not loaded (await prepareRegexEngine())");
+  if (native && "error" in native && process.env.JIT_GPG_REGEX_ENGINE !== "re2js") {
     onWarning(
       `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} (${native.error}); using the portable re2js engine: same results, slower scans`
     );
-    cached = portableEngine();
   }
+  cached = portable();
   return cached;
 }
 
@@ -9406,6 +952,23 @@ function named(vendor, value) {
 
 // src/scan/validate/structure.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+
+// src/scan/validate/seeded.ts
+function seededBytes(seed, length) {
+  let state = 2166136261;
+  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 16777619);
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i += 4) {
+    state = state + 1831565813 | 0;
+    let t = Math.imul(state ^ state >>> 15, 1 | state);
+    t = t + Math.imul(t ^ t >>> 7, 61 | t) ^ t;
+    const word = (t ^ t >>> 14) >>> 0;
+    for (let k = 0; k < 4 && i + k < length; k++) out[i + k] = word >>> 8 * k;
+  }
+  return out;
+}
+
+// src/scan/validate/structure.ts
 function b64(s) {
   const clean2 = s.replace(/\s+/g, "");
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean2) || clean2.length % 4 === 1) return void 0;
@@ -9534,7 +1097,7 @@ var PLACEHOLDER_SHAPES2 = [
   // ****, xxxx, 0000
   /x{3,}/i,
   /\*{3,}/,
-  /^\.\.\.$|\.\.\.|…/,
+  /^\.\.\.$|\.\.\.|\u2026/,
   /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
   /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
   /change[_-]?(?:me|it|this)/i,
@@ -10140,7 +1703,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
-  if (/^[-+]?0[xob][0-9a-f_]+[lu]*$/i.test(v)) return "invalid";
+  if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
   if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -10168,7 +1731,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
   const h = shannonEntropy(v);
-  if (h < 3 || v.length >= 20 && h < 3.5) return "invalid";
+  if (h < (v.length >= 20 && !/^[0-9a-f]+$/i.test(v) ? 3.5 : 3)) return "invalid";
   return "unknown";
 }
 var FIXTURE_ALPHABETS = {
@@ -10183,11 +1746,7 @@ var FIXTURE_ALPHABETS = {
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 };
 function fixtureBytes(seed, length) {
-  const chunks = [];
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push((0, import_node_crypto2.createHash)("sha256").update(`jit-gpg-structure:${seed}:${i}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
+  return seededBytes(`jit-gpg-structure:${seed}`, length);
 }
 function fx(seed, length, alphabet = FIXTURE_ALPHABETS.base62) {
   let out = "";
@@ -10423,6 +1982,21 @@ function validateIntercomToken(secret) {
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
 
+// src/scan/rules/examples.ts
+function lazyExamples(make) {
+  let cached2;
+  return {
+    get tp() {
+      cached2 ??= make();
+      return cached2.tp;
+    },
+    get fp() {
+      cached2 ??= make();
+      return cached2.fp;
+    }
+  };
+}
+
 // src/scan/rules/ai.ts
 var OAI = ["T3Blbk", "FJ"].join("");
 var openaiLegacy = `sk-${fx("oa1", 20)}${OAI}${fx("oa2", 20)}`;
@@ -10460,7 +2034,7 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
     help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiLegacy), `client = OpenAI(api_key="${openaiLegacy}")`],
       fp: [
         "OPENAI_API_KEY=sk-...",
@@ -10468,7 +2042,7 @@ var aiRules = [
         `OPENAI_API_KEY=sk-${fx("oaf3", 19)}${OAI}${fx("oaf4", 20)}`,
         'api_key = os.environ["OPENAI_API_KEY"]'
       ]
-    }
+    }))
   },
   {
     id: "openai-project-key",
@@ -10478,14 +2052,14 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("project API key (`sk-proj-`)"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiProject)],
       fp: [
         "OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `openai_key: "sk-proj-${fx("opf", 120, FIXTURE_ALPHABETS.base64url)}"`,
         'OPENAI_API_KEY="sk-proj-<your key>"'
       ]
-    }
+    }))
   },
   {
     id: "openai-service-account-key",
@@ -10495,10 +2069,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_API_KEY", openaiSvc)],
       fp: ["OPENAI_API_KEY=sk-svcacct-...", `openai: "sk-svcacct-${fx("osf", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "openai-admin-key",
@@ -10508,10 +2082,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
     help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENAI_ADMIN_KEY", openaiAdmin)],
       fp: ["OPENAI_ADMIN_KEY=sk-admin-<key>", `admin_key: "sk-admin-${fx("oaf5", 100, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "anthropic-api-key",
@@ -10521,14 +2095,14 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ANTHROPIC_API_KEY", anthropic), `client = anthropic.Anthropic(api_key="${anthropic}")`],
       fp: [
         "ANTHROPIC_API_KEY=sk-ant-api03-...",
         `anthropic_api_key: "sk-ant-api03-${fx("anf", 40, FIXTURE_ALPHABETS.base64url)}AA"`,
         "ANTHROPIC_API_KEY=sk-ant-api03-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxAA"
       ]
-    }
+    }))
   },
   {
     id: "anthropic-admin-key",
@@ -10538,10 +2112,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ANTHROPIC_ADMIN_KEY", anthropicAdmin)],
       fp: ["ANTHROPIC_ADMIN_KEY=sk-ant-admin01-<key>", `admin: "sk-ant-admin01-${fx("anf2", 50, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "anthropic-oauth-token",
@@ -10551,10 +2125,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
     help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("CLAUDE_CODE_OAUTH_TOKEN", anthropicOauth)],
       fp: ["CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat01-...", `token: "sk-ant-oat01-${fx("anf3", 40, FIXTURE_ALPHABETS.base64url)}"`]
-    }
+    }))
   },
   {
     id: "huggingface-access-token",
@@ -10565,14 +2139,14 @@ var aiRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("HF_TOKEN", hf), `huggingface-cli login --token ${hf}`],
       fp: [
         "HF_TOKEN=hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         "from utils import hf_downloadmodelweightsfromtheremotehub",
         `HF_TOKEN=hf_${fx("hff", 30, FIXTURE_ALPHABETS.letters)}`
       ]
-    }
+    }))
   },
   {
     id: "huggingface-org-token",
@@ -10583,10 +2157,10 @@ var aiRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("HF_ORG_TOKEN", hfOrg)],
       fp: ["HF_ORG_TOKEN=api_org_<token>", "def api_org_settingsforthecurrentuserpage(): pass"]
-    }
+    }))
   },
   {
     id: "replicate-api-token",
@@ -10596,10 +2170,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("REPLICATE_API_TOKEN", replicate)],
       fp: ["REPLICATE_API_TOKEN=r8_<your token>", `REPLICATE_API_TOKEN=r8_${fx("rpf", 30)}`]
-    }
+    }))
   },
   {
     id: "groq-api-key",
@@ -10609,10 +2183,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
     help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GROQ_API_KEY", groq)],
       fp: ["GROQ_API_KEY=gsk_...", `GROQ_API_KEY=gsk_${fx("gqf", 40)}`]
-    }
+    }))
   },
   {
     id: "perplexity-api-key",
@@ -10622,13 +2196,13 @@ var aiRules = [
     pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
     help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PERPLEXITY_API_KEY", pplx)],
       fp: [
         "PERPLEXITY_API_KEY=pplx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `model = "pplx-${fx("pxf", 12, FIXTURE_ALPHABETS.lowerAlnum)}-online"`
       ]
-    }
+    }))
   },
   {
     id: "xai-api-key",
@@ -10638,10 +2212,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
     help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("XAI_API_KEY", xai)],
       fp: ["XAI_API_KEY=xai-<key>", `XAI_API_KEY=xai-${fx("xaf", 60)}`]
-    }
+    }))
   },
   {
     id: "openrouter-api-key",
@@ -10651,10 +2225,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("OPENROUTER_API_KEY", openrouter)],
       fp: ["OPENROUTER_API_KEY=sk-or-v1-...", `OPENROUTER_API_KEY=sk-or-v1-${fx("orf", 60, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "together-api-key",
@@ -10664,10 +2238,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
     help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TOGETHER_API_KEY", together)],
       fp: ["TOGETHER_API_KEY=tgp_v1_<key>", `TOGETHER_API_KEY=tgp_v1_${fx("tgf", 20)}`]
-    }
+    }))
   },
   {
     id: "langsmith-api-key",
@@ -10677,10 +2251,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
     help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("LANGSMITH_API_KEY", langsmith)],
       fp: ["LANGSMITH_API_KEY=lsv2_pt_...", `LANGCHAIN_API_KEY=lsv2_pt_${fx("lsf", 32, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "pinecone-api-key",
@@ -10690,10 +2264,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
     help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PINECONE_API_KEY", pinecone)],
       fp: ["PINECONE_API_KEY=pcsk_<key>", `PINECONE_API_KEY=pcsk_${fx("pcf", 6)}_${fx("pcf2", 30)}`]
-    }
+    }))
   },
   {
     id: "tavily-api-key",
@@ -10703,10 +2277,10 @@ var aiRules = [
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
     help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TAVILY_API_KEY", tavily)],
       fp: ["TAVILY_API_KEY=tvly-YOUR_API_KEY", `TAVILY_API_KEY=tvly-${fx("tvf", 20)}`]
-    }
+    }))
   },
   {
     id: "cohere-api-key",
@@ -10716,14 +2290,14 @@ var aiRules = [
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
     help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("COHERE_API_KEY", cohere)],
       fp: [
         "COHERE_API_KEY=<your-cohere-api-key>",
         `cohere_model: "command-r-plus-${fx("cof", 10, FIXTURE_ALPHABETS.lowerAlnum)}"`,
         `COHERE_API_KEY=${fx("cof2", 32)}`
       ]
-    }
+    }))
   },
   {
     id: "mistral-api-key",
@@ -10733,14 +2307,14 @@ var aiRules = [
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
     help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MISTRAL_API_KEY", mistral)],
       fp: [
         "MISTRAL_API_KEY=your-mistral-key",
         'mistral_model: "mistral-large-latest"',
         `MISTRAL_API_KEY=${fx("mif", 24)}`
       ]
-    }
+    }))
   },
   {
     id: "deepseek-api-key",
@@ -10750,10 +2324,10 @@ var aiRules = [
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
     help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DEEPSEEK_API_KEY", deepseek)],
       fp: ["DEEPSEEK_API_KEY=sk-<key>", `DEEPSEEK_API_KEY=sk-${fx("dsf", 24, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "wandb-api-key",
@@ -10763,14 +2337,14 @@ var aiRules = [
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
     help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("WANDB_API_KEY", wandb)],
       fp: [
         "WANDB_API_KEY=$WANDB_KEY",
         `wandb_run_id: "${fx("wbf", 8, FIXTURE_ALPHABETS.lowerAlnum)}"`,
         "WANDB_API_KEY=0000000000000000000000000000000000000000"
       ]
-    }
+    }))
   },
   {
     id: "elevenlabs-api-key",
@@ -10780,10 +2354,10 @@ var aiRules = [
     pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
     help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ELEVENLABS_API_KEY", eleven), `headers = {"xi-api-key": "${eleven}"}`],
       fp: ["ELEVENLABS_API_KEY=sk_<key>", `ELEVENLABS_VOICE_ID=${fx("elf", 20)}`]
-    }
+    }))
   },
   {
     id: "deepgram-api-key",
@@ -10793,10 +2367,10 @@ var aiRules = [
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
     help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DEEPGRAM_API_KEY", deepgram)],
       fp: ["DEEPGRAM_API_KEY=YOUR_DEEPGRAM_API_KEY", `DEEPGRAM_PROJECT_ID=${fx("dgf", 36, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "assemblyai-api-key",
@@ -10806,10 +2380,10 @@ var aiRules = [
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
     help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ASSEMBLYAI_API_KEY", assembly)],
       fp: ["ASSEMBLYAI_API_KEY=<your key>", `ASSEMBLYAI_API_KEY=${fx("aaf", 30, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   }
 ];
 
@@ -11133,11 +2707,7 @@ var ALPHABETS = {
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 };
 function fakeBytes(seed, length) {
-  const chunks = [];
-  for (let i = 0; chunks.length * 32 < length; i++) {
-    chunks.push((0, import_node_crypto3.createHash)("sha256").update(`jit-gpg-fixture:${seed}:${i}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
+  return seededBytes(`jit-gpg-fixture:${seed}`, length);
 }
 function fake(seed, length, alphabet = BASE62) {
   const bytes = fakeBytes(seed, length);
@@ -11235,7 +2805,7 @@ var cloudRules = [
     entropy: 3,
     validate: validateAwsKeyId,
     help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_ACCESS_KEY_ID", akia),
         `[default]
@@ -11252,7 +2822,7 @@ aws_access_key_id = ${akia}`,
         code("id", `XAKIA${fake("akia-e", 16, ALPHABETS.base32)}`),
         env("AWS_ACCESS_KEY_ID", akia.toLowerCase())
       ]
-    }
+    }))
   },
   {
     id: "aws-secret-access-key",
@@ -11263,7 +2833,7 @@ aws_access_key_id = ${akia}`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_SECRET_ACCESS_KEY", awsSecretA),
         `[default]
@@ -11281,7 +2851,7 @@ aws_secret_access_key = ${awsSecretB}`,
         code("secretKey", awsSecretA)
         // no AWS context
       ]
-    }
+    }))
   },
   {
     id: "aws-secret-access-key-pair",
@@ -11296,7 +2866,7 @@ aws_secret_access_key = ${awsSecretB}`,
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
     help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `User name,Password,Access key ID,Secret access key
 ci-deployer,,${akia},${awsSecretA}`,
@@ -11308,7 +2878,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `${akia},${b642("pair-s", 30)}`,
         `${akia} ${"A".repeat(40)}`
       ]
-    }
+    }))
   },
   {
     id: "aws-session-token",
@@ -11318,14 +2888,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
     help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("AWS_SESSION_TOKEN", sessionA), `aws_session_token = ${sessionB}`, json("SessionToken", sessionA)],
       fp: [
         env("AWS_SESSION_TOKEN", `IQoJb3JpZ2luX2Vj${b642("sts-s", 40)}`),
         yaml("aws_session_token", syntax.ref("AWS_SESSION_TOKEN")),
         json("SessionToken", `IQoJb3JpZ2luX2Vj${"A".repeat(200)}`)
       ]
-    }
+    }))
   },
   {
     id: "aws-bedrock-api-key",
@@ -11337,7 +2907,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateBedrockApiKey,
     requireValid: true,
     help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AWS_BEARER_TOKEN_BEDROCK", bedrockLong("br-a")),
         yaml("api_key", bedrockLong("br-b")),
@@ -11347,7 +2917,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("AWS_BEARER_TOKEN_BEDROCK", `ABSKQmVkcm9ja0FQSUtleS${b642("br-x", 80)}`),
         yaml("api_key", `ABSKQmVkcm9ja0FQSUtleS${b642("br-s", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "aws-bedrock-short-term-api-key",
@@ -11359,13 +2929,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateBedrockShortTermKey,
     requireValid: true,
     help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("AWS_BEARER_TOKEN_BEDROCK", bedrockShort("brs-a")), json("token", bedrockShort("brs-b"))],
       fp: [
         env("AWS_BEARER_TOKEN_BEDROCK", `bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t${b642("brs-x", 200)}`),
         yaml("token", "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t")
       ]
-    }
+    }))
   },
   {
     id: "amazon-mws-auth-token",
@@ -11375,7 +2945,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
     help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("MWS_AUTH_TOKEN", `amzn.mws.${fakeUuid("mws-a")}`),
         yaml("mws_auth_token", `amzn.mws.${fakeUuid("mws-b")}`)
@@ -11384,7 +2954,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("MWS_AUTH_TOKEN", "amzn.mws.00000000-0000-0000-0000-000000000000"),
         yaml("mws_auth_token", `amzn.mws.${hex("mws-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "gcp-api-key",
@@ -11394,7 +2964,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("google_api_key", `AIza${b64url2("gk-a", 35)}`, `AIza${b64url2("gk-b", 35)}`),
         `https://maps.googleapis.com/maps/api/geocode/json?address=x&key=AIza${b64url2("gk-c", 35)}`
@@ -11405,7 +2975,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("google_api_key", `AIza${b64url2("gk-l", 40)}`),
         code("id", `xAIza${b64url2("gk-e", 35)}`)
       ]
-    }
+    }))
   },
   {
     id: "gcp-service-account-key",
@@ -11418,7 +2988,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
     help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         serviceAccount(jsonPem(SA_KEY_BODY)),
         `{"type":"service_account","project_id":"acme","private_key":"${jsonPem(SA_KEY_BODY)}","client_email":"ci@acme.iam.gserviceaccount.com"}`
@@ -11429,7 +2999,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         serviceAccount(`-----BEGIN ${PK}-----\\nMIIE...\\n-----END ${PK}-----\\n`),
         serviceAccount(jsonPem(SA_KEY_BODY), "external_account")
       ]
-    }
+    }))
   },
   {
     id: "gcp-oauth-client-secret",
@@ -11439,14 +3009,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("google_client_secret", `GOCSPX-${b64url2("gcs-a", 28)}`, `GOCSPX-${b64url2("gcs-b", 28)}`),
       fp: [
         env("GOOGLE_CLIENT_SECRET", `GOCSPX-${"x".repeat(28)}`),
         yaml("google_client_secret", `GOCSPX-${b64url2("gcs-s", 20)}`),
         json("google_client_secret", `GOCSPX-${b64url2("gcs-l", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "google-oauth-refresh-token",
@@ -11456,7 +3026,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
     entropy: 4,
     help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-a", 99)}`),
         json("refresh_token", `1//0${b64url2("grt-b", 99)}`)
@@ -11465,7 +3035,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("GOOGLE_REFRESH_TOKEN", `1//0${b64url2("grt-s", 20)}`),
         yaml("path", `file:///1//0${b64url2("grt-u", 60)}`)
       ]
-    }
+    }))
   },
   {
     id: "google-oauth-access-token",
@@ -11475,13 +3045,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
     entropy: 4,
     help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Bearer ya29.${b64url2("ya-a", 150)}" https://www.googleapis.com/drive/v3/files`,
         json("access_token", `ya29.${b64url2("ya-b", 150)}`)
       ],
       fp: [json("access_token", `ya29.${b64url2("ya-s", 20)}`), env("TOKEN", `ya29.${"x".repeat(60)}`)]
-    }
+    }))
   },
   {
     id: "azure-storage-connection-string",
@@ -11492,7 +3062,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `AZURE_STORAGE_CONNECTION_STRING=DefaultEndpointsProtocol=https;AccountName=acmeprod;AccountKey=${storageKey("st-a")};EndpointSuffix=core.windows.net`,
         json(
@@ -11507,7 +3077,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref("STORAGE_KEY")}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey("st-s").slice(0, 40)}`
       ]
-    }
+    }))
   },
   {
     id: "azure-storage-account-key",
@@ -11526,7 +3096,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AZURE_STORAGE_KEY", storageKey("sk-a")),
         yaml("storageAccountKey", storageKey("sk-b")),
@@ -11538,7 +3108,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("AZURE_STORAGE_KEY", AZURITE_KEY),
         json("storageAccountName", storageKey("sk-n").slice(0, 24))
       ]
-    }
+    }))
   },
   {
     id: "azure-cosmosdb-connection-string",
@@ -11549,7 +3119,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: notEmulatorKey,
     help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `COSMOS_CONNECTION=AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${storageKey("cos-a")};`,
         json("CosmosDb", `AccountEndpoint=https://acme-eu.documents.azure.com:443/;AccountKey=${storageKey("cos-b")}`)
@@ -11559,7 +3129,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         // the emulator
         `AccountEndpoint=https://acme.documents.azure.com:443/;AccountKey=${"A".repeat(86)}==`
       ]
-    }
+    }))
   },
   {
     id: "azure-service-bus-connection-string",
@@ -11569,7 +3139,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
     help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `SERVICEBUS=Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${fakeBytes("sb-a", 32).toString("base64")}`,
         json(
@@ -11581,7 +3151,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${syntax.ref("SB_KEY")}`,
         `Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${"A".repeat(43)}=`
       ]
-    }
+    }))
   },
   {
     id: "azure-sas-token",
@@ -11592,7 +3162,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     entropy: 4,
     validate: validateAzureSasSignature,
     help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `https://acme.blob.core.windows.net/logs?sv=2022-11-02&ss=b&srt=co&sp=rl&se=2027-01-01T00:00:00Z&st=2026-01-01T00:00:00Z&spr=https&sig=${sasSig("sas-a")}`,
         `AZURE_SAS="sp=r&st=2026-01-01T00:00:00Z&se=2026-02-01T00:00:00Z&spr=https&sv=2022-11-02&sr=c&sig=${sasSig("sas-b")}"`,
@@ -11603,7 +3173,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `https://acme.blob.core.windows.net/logs?sv=2022-11-02&sp=rl&sig=${encodeURIComponent(fakeBytes("sas-s", 20).toString("base64"))}`,
         `https://example.net/api?sv=2022-11-02&sig=${b642("sas-n", 60)}%3D`
       ]
-    }
+    }))
   },
   {
     id: "azure-entra-client-secret",
@@ -11613,7 +3183,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
     help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("AZURE_CLIENT_SECRET", entraA),
         yaml("client_secret", entraB),
@@ -11626,7 +3196,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         // 5 characters before 8Q~
         json("ClientSecret", `${fake("entra-s", 3, ENTRA)}8Q~${fake("entra-s2", 20, ENTRA)}`)
       ]
-    }
+    }))
   },
   {
     id: "azure-app-configuration-connection-string",
@@ -11636,7 +3206,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
     help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `APPCONFIG=Endpoint=https://acme.azconfig.io;Id=${b642("ac-id", 16)};Secret=${fakeBytes("ac-a", 32).toString("base64")}`,
         json(
@@ -11648,7 +3218,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${syntax.ref("APPCONFIG_SECRET")}`,
         `Endpoint=https://acme.azconfig.io;Id=abc;Secret=${"A".repeat(43)}=`
       ]
-    }
+    }))
   },
   ...[
     ["dop", "digitalocean-pat", "DigitalOcean personal access token", "critical"],
@@ -11663,7 +3233,7 @@ ci-deployer,,${akia},${awsSecretA}`,
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
       help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
-      examples: {
+      examples: lazyExamples(() => ({
         tp: syntax.all(
           "digitalocean_token",
           `${prefix}_v1_${hex(`${id}-a`, 64)}`,
@@ -11674,7 +3244,7 @@ ci-deployer,,${akia},${awsSecretA}`,
           yaml("digitalocean_token", `${prefix}_v1_${hex(`${id}-s`, 40)}`),
           json("digitalocean_token", `${prefix}_v1_${hex(`${id}-u`, 64).toUpperCase()}`)
         ]
-      }
+      }))
     })
   ),
   {
@@ -11685,14 +3255,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("heroku_api_key", `HRKU-AA${b64url2("hk-a", 58)}`, `HRKU-AA${b64url2("hk-b", 58)}`),
       fp: [
         env("HEROKU_API_KEY", `HRKU-${"x".repeat(60)}`),
         yaml("heroku_api_key", `HRKU-${b64url2("hk-s", 20)}`),
         json("heroku_api_key", `SHRKU-AA${b64url2("hk-e", 58)}`)
       ]
-    }
+    }))
   },
   {
     id: "heroku-api-key-legacy",
@@ -11702,7 +3272,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("HEROKU_API_KEY", fakeUuid("hkl-a")),
         yaml("heroku_api_key", fakeUuid("hkl-b")),
@@ -11714,7 +3284,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("heroku_api_key", "00000000-0000-0000-0000-000000000000"),
         json("herokuToken", syntax.ref("HEROKU_API_KEY"))
       ]
-    }
+    }))
   },
   {
     id: "alibaba-access-key-id",
@@ -11724,7 +3294,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
     entropy: 3.5,
     help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("ALIBABA_CLOUD_ACCESS_KEY_ID", `LTAI${fake("ali-a", 20)}`),
         yaml("access_key_id", `LTAI${fake("ali-b", 16)}`),
@@ -11735,17 +3305,17 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("access_key_id", `LTAI${fake("ali-s", 8)}`),
         code("word", `ALTAI${fake("ali-e", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "alibaba-access-key-secret",
     title: "Alibaba Cloud AccessKey secret",
     severity: "critical",
     keywords: ["alibaba", "aliyun", "alicloud"],
-    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})\b`,
+    pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})${TOKEN_END}`,
     entropy: 4,
     help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", fake("alis-a", 30)),
         yaml("aliyun_access_key_secret", fake("alis-b", 30)),
@@ -11756,7 +3326,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("aliyun_access_key_secret", fake("alis-s", 24)),
         env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
       ]
-    }
+    }))
   },
   {
     id: "tencent-cloud-secret-id",
@@ -11766,7 +3336,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
     help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("TENCENTCLOUD_SECRET_ID", `AKID${fake("tc-a", 32)}`),
         yaml("secret_id", `AKID${fake("tc-b", 32)}`),
@@ -11777,7 +3347,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("secret_id", `AKID${fake("tc-s", 20)}`),
         code("id", `XAKID${fake("tc-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "ibm-cloud-api-key",
@@ -11787,7 +3357,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("IBMCLOUD_API_KEY", b64url2("ibm-a", 44)),
         yaml("ibm_api_key", b64url2("ibm-b", 44)),
@@ -11799,7 +3369,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("ibm_api_key", b64url2("ibm-s", 32)),
         env("IBMCLOUD_API_KEY", "x".repeat(44))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-api-token",
@@ -11809,7 +3379,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDFLARE_API_TOKEN", b64url2("cf-a", 40)),
         yaml("cloudflare_token", b64url2("cf-b", 40)),
@@ -11821,7 +3391,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("cloudflare_token", b64url2("cf-s", 32)),
         env("CLOUDFLARE_ACCOUNT_ID", hex("cf-id", 32))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-global-api-key",
@@ -11831,7 +3401,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
     help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDFLARE_API_KEY", hex("cfg-a", 37)),
         yaml("cloudflare_global_api_key", hex("cfg-b", 37)),
@@ -11842,7 +3412,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("cloudflare_zone_id", hex("cfg-z", 32)),
         env("CF_API_KEY", syntax.ref("CF_API_KEY"))
       ]
-    }
+    }))
   },
   {
     id: "cloudflare-origin-ca-key",
@@ -11852,13 +3422,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
     help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-a", 24)}-${hex("oca-b", 146)}`),
         yaml("origin_ca_key", `v1.0-${hex("oca-c", 24)}-${hex("oca-d", 146)}`)
       ],
       fp: [env("CF_ORIGIN_CA_KEY", `v1.0-${hex("oca-s", 24)}-${hex("oca-t", 100)}`), yaml("version", "v1.0-beta")]
-    }
+    }))
   },
   {
     id: "fly-io-token",
@@ -11868,14 +3438,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
     help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("FLY_API_TOKEN", `FlyV1 fm2_lJPE${b642("fly-a", 220)}`),
         yaml("fly_token", `fm2_lJPE${b642("fly-b", 220)}`),
         json("token", `fm1r_${b642("fly-c", 120)}`)
       ],
       fp: [env("FLY_API_TOKEN", `FlyV1 fm2_${"A".repeat(80)}`), yaml("fly_token", `fm2_lJPE${b642("fly-s", 30)}`)]
-    }
+    }))
   },
   {
     id: "fly-io-access-token",
@@ -11885,14 +3455,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("fly_access_token", `fo1_${b64url2("fo-a", 43)}`, `fo1_${b64url2("fo-b", 43)}`),
       fp: [
         env("FLY_ACCESS_TOKEN", `fo1_${"x".repeat(43)}`),
         yaml("fly_access_token", `fo1_${b64url2("fo-s", 30)}`),
         json("fly_access_token", "fo1_your_token_here")
       ]
-    }
+    }))
   },
   {
     id: "vercel-token",
@@ -11901,10 +3471,10 @@ ci-deployer,,${akia},${awsSecretA}`,
     keywords: ["vcp_", "vci_", "vca_", "vcr_", "vck_"],
     pattern: String.raw`\b(vc[pikar]_[A-Za-z0-9]{24,})\b`,
     entropy: 4.2,
-    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory… do not.
+    // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory... do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
     help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("vercel_token", `vcp_${fake("vc-a", 56)}`, `vca_${fake("vc-b", 56)}`),
       fp: [
         env("VERCEL_TOKEN", `vcp_${"x".repeat(56)}`),
@@ -11912,17 +3482,17 @@ ci-deployer,,${akia},${awsSecretA}`,
         json("id", `my_vcp_${fake("vc-e", 56)}`),
         code("fixture", "vcr_cassettelibrarydirectoryforintegrationtests")
       ]
-    }
+    }))
   },
   {
     id: "vercel-token-legacy",
     title: "Vercel access token (unprefixed)",
     severity: "high",
     keywords: ["vercel"],
-    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 4,
     help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("VERCEL_TOKEN", fake("vcl-a", 24)),
         yaml("vercel_token", fake("vcl-b", 24)),
@@ -11933,7 +3503,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
         yaml("vercel_token", "a".repeat(24))
       ]
-    }
+    }))
   },
   {
     id: "netlify-pat",
@@ -11943,14 +3513,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
     help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("netlify_auth_token", `nfp_${fake("nf-a", 36)}`, `nfp_${fake("nf-b", 40)}`),
       fp: [
         env("NETLIFY_AUTH_TOKEN", `nfp_${"x".repeat(36)}`),
         yaml("netlify_auth_token", `nfp_${fake("nf-s", 20)}`),
         json("id", `xnfp_${fake("nf-e", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "netlify-token-legacy",
@@ -11960,13 +3530,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("NETLIFY_AUTH_TOKEN", b64url2("nfl-a", 43)), yaml("netlify_token", b64url2("nfl-b", 43))],
       fp: [
         env("NETLIFY_AUTH_TOKEN", syntax.secretRef("NETLIFY_AUTH_TOKEN")),
         env("NETLIFY_SITE_ID", fakeUuid("nfl-id"))
       ]
-    }
+    }))
   },
   {
     id: "supabase-pat",
@@ -11976,14 +3546,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("supabase_access_token", `sbp_${hex("sbp-a", 40)}`, `sbp_${hex("sbp-b", 40)}`),
       fp: [
         env("SUPABASE_ACCESS_TOKEN", `sbp_${"0".repeat(40)}`),
         yaml("supabase_access_token", `sbp_${hex("sbp-s", 32)}`),
         json("supabase_access_token", `sbp_${fake("sbp-x", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "supabase-secret-key",
@@ -11993,14 +3563,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("supabase_secret_key", `sb_secret_${b64url2("sbs-a", 36)}`, `sb_secret_${b64url2("sbs-b", 36)}`),
       fp: [
         env("SUPABASE_SECRET_KEY", `sb_secret_${"x".repeat(36)}`),
         yaml("supabase_publishable_key", `sb_publishable_${b64url2("sbs-p", 36)}`),
         json("supabase_secret_key", `sb_secret_${b64url2("sbs-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "firebase-cloud-messaging-server-key",
@@ -12010,7 +3580,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-a", 7)}:APA91b${b64url2("fcm-b", 134)}`),
         `curl -H "Authorization: key=AAAA${b64url2("fcm-c", 7)}:APA91b${b64url2("fcm-d", 134)}" https://fcm.googleapis.com/fcm/send`
@@ -12019,7 +3589,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("FCM_SERVER_KEY", `AAAA${b64url2("fcm-s", 7)}:APA91b${b64url2("fcm-t", 60)}`),
         yaml("fcm_server_key", `AAAA${"x".repeat(7)}:APA91b${"x".repeat(134)}`)
       ]
-    }
+    }))
   },
   {
     id: "planetscale-token",
@@ -12029,7 +3599,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "planetscale_service_token",
         `pscale_tkn_${b64url2("ps-a", 43)}`,
@@ -12039,7 +3609,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("PLANETSCALE_SERVICE_TOKEN", `pscale_tkn_${"x".repeat(43)}`),
         yaml("planetscale_service_token", `pscale_tkn_${b64url2("ps-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "planetscale-password",
@@ -12049,7 +3619,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("DATABASE_PASSWORD", `pscale_pw_${b64url2("pw-a", 43)}`),
         `mysql://acme:pscale_pw_${b64url2("pw-b", 43)}@aws.connect.psdb.cloud/app?sslaccept=strict`
@@ -12058,7 +3628,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("DATABASE_PASSWORD", `pscale_pw_${"x".repeat(43)}`),
         yaml("password", `pscale_pw_${b64url2("pw-s", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "scaleway-secret-key",
@@ -12068,14 +3638,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
     help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("SCW_SECRET_KEY", fakeUuid("scw-a")),
         yaml("scaleway_secret_key", fakeUuid("scw-b")),
         json("scalewaySecretKey", fakeUuid("scw-c"))
       ],
       fp: [env("SCW_SECRET_KEY", syntax.ref("SCW_SECRET_KEY")), env("SCW_DEFAULT_PROJECT_ID", fakeUuid("scw-id"))]
-    }
+    }))
   },
   {
     id: "render-api-key",
@@ -12085,24 +3655,24 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
     help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("render_api_key", `rnd_${fake("rnd-a", 32)}`, `rnd_${fake("rnd-b", 32)}`),
       fp: [
         env("RENDER_API_KEY", `rnd_${"x".repeat(32)}`),
         yaml("render_api_key", `rnd_${fake("rnd-s", 12)}`),
         code("fn", `build_rnd_${fake("rnd-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "hetzner-cloud-token",
     title: "Hetzner Cloud API token",
     severity: "high",
     keywords: ["hcloud", "hetzner"],
-    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})\b`,
+    pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})${TOKEN_END}`,
     entropy: 4.5,
     help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("HCLOUD_TOKEN", fake("hz-a", 64)),
         yaml("hcloud_token", fake("hz-b", 64)),
@@ -12113,7 +3683,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("hcloud_token", fake("hz-s", 40)),
         env("HCLOUD_TOKEN", "a".repeat(64))
       ]
-    }
+    }))
   },
   {
     id: "linode-token",
@@ -12123,7 +3693,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("LINODE_TOKEN", hex("ln-a", 64)),
         yaml("linode_api_key", hex("ln-b", 64)),
@@ -12134,7 +3704,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         yaml("linode_token", "0".repeat(64)),
         env("LINODE_TOKEN", hex("ln-s", 40))
       ]
-    }
+    }))
   },
   {
     id: "vultr-api-key",
@@ -12144,14 +3714,14 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
     help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("VULTR_API_KEY", upper("vu-a", 36)), yaml("vultr_api_key", upper("vu-b", 36))],
       fp: [
         env("VULTR_API_KEY", syntax.ref("VULTR_API_KEY")),
         yaml("vultr_api_key", upper("vu-s", 24)),
         env("VULTR_API_KEY", fakeUuid("vu-u"))
       ]
-    }
+    }))
   },
   {
     id: "backblaze-b2-application-key",
@@ -12161,7 +3731,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("B2_APPLICATION_KEY", `K005${b642("b2-a", 27)}`),
         yaml("b2_application_key", `K004${b642("b2-b", 27)}`),
@@ -12172,7 +3742,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("B2_APPLICATION_KEY", syntax.ref("B2_APPLICATION_KEY")),
         yaml("b2_application_key", `K005${"x".repeat(27)}`)
       ]
-    }
+    }))
   },
   {
     id: "cloudinary-url",
@@ -12182,7 +3752,7 @@ ci-deployer,,${akia},${awsSecretA}`,
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
     help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env("CLOUDINARY_URL", `cloudinary://${fake("cl-k", 15, "0123456789")}:${b64url2("cl-a", 27)}@acme`),
         yaml("cloudinary_url", `cloudinary://${fake("cl-k2", 15, "0123456789")}:${b64url2("cl-b", 27)}@acme-prod`)
@@ -12191,7 +3761,7 @@ ci-deployer,,${akia},${awsSecretA}`,
         env("CLOUDINARY_URL", "cloudinary://<api_key>:<api_secret>@<cloud_name>"),
         yaml("cloudinary_url", `cloudinary://${fake("cl-k3", 15, "0123456789")}:${"x".repeat(27)}@acme`)
       ]
-    }
+    }))
   },
   {
     id: "mapbox-secret-token",
@@ -12203,13 +3773,13 @@ ci-deployer,,${akia},${awsSecretA}`,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
     help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env("MAPBOX_SECRET_TOKEN", mapbox("mb-a")), yaml("mapbox_token", mapbox("mb-b"))],
       fp: [
         env("MAPBOX_SECRET_TOKEN", `sk.eyJ${b64url2("mb-x", 40)}.${b64url2("mb-y", 22)}`),
         yaml("mapbox_token", mapbox("mb-c").replace("sk.", "pk."))
       ]
-    }
+    }))
   }
 ];
 
@@ -12249,7 +3819,7 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_SECRET_KEY", skLive), `curl https://api.stripe.com/v1/charges -u ${skLive}:`],
       fp: [
         "STRIPE_SECRET_KEY=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
@@ -12258,7 +3828,7 @@ var commerceRules = [
         `stripe_key: "sk_live_${fx("stf3", 20)}"`,
         "stripe:\n  secret_key: ${STRIPE_SECRET_KEY}"
       ]
-    }
+    }))
   },
   {
     id: "stripe-live-restricted-key",
@@ -12268,10 +3838,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_RESTRICTED_KEY", rkLive)],
       fp: ["STRIPE_RESTRICTED_KEY=rk_live_...", `work_live_${fx("rkf", 30)}`, `rk_live_${fx("rkf2", 10)}`]
-    }
+    }))
   },
   {
     id: "stripe-test-key",
@@ -12281,7 +3851,7 @@ var commerceRules = [
     pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_TEST_KEY", skTest), `stripe.api_key = "${rkTest}"`],
       fp: [
         "STRIPE_TEST_KEY=sk_test_xxxxxxxxxxxxxxxxxxxxxxxx",
@@ -12289,7 +3859,7 @@ var commerceRules = [
         `def task_test_${fx("stt2", 30)}(): pass`,
         "STRIPE_TEST_KEY=sk_test_4eC39HqLyjWDarjtT1zdp7dc_your_key"
       ]
-    }
+    }))
   },
   {
     id: "webhook-signing-secret",
@@ -12299,14 +3869,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
     help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("STRIPE_WEBHOOK_SECRET", whsec), `SVIX_WEBHOOK_SECRET=${svixWhsec}`],
       fp: [
         "STRIPE_WEBHOOK_SECRET=whsec_...",
         `endpoint_secret = 'whsec_${fx("whf", 20)}'`,
         "whsec_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
       ]
-    }
+    }))
   },
   {
     id: "shopify-access-token",
@@ -12316,14 +3886,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_ACCESS_TOKEN", shop("shpat", "sh1"))],
       fp: [
         "SHOPIFY_ACCESS_TOKEN=shpat_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `shpat_${fx("shf", 32, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `shpat_${fx("shf2", 31, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "shopify-custom-app-token",
@@ -12333,10 +3903,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_CUSTOM_APP_TOKEN", shop("shpca", "sh2"))],
       fp: ["SHOPIFY_CUSTOM_APP_TOKEN=shpca_<token>", `shpca_${fx("shf3", 20, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "shopify-private-app-token",
@@ -12346,10 +3916,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_PASSWORD", shop("shppa", "sh3"))],
       fp: ["SHOPIFY_PASSWORD=shppa_${SHOPIFY_TOKEN}", `shppa_${fx("shf4", 32, FIXTURE_ALPHABETS.lowerAlnum)}`]
-    }
+    }))
   },
   {
     id: "shopify-shared-secret",
@@ -12359,10 +3929,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SHOPIFY_API_SECRET", shop("shpss", "sh4"))],
       fp: ["SHOPIFY_API_SECRET=shpss_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", `shpss_${fx("shf5", 16, FIXTURE_ALPHABETS.hex)}`]
-    }
+    }))
   },
   {
     id: "square-access-token",
@@ -12372,14 +3942,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
     help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_ACCESS_TOKEN", squareToken)],
       fp: [
         "SQUARE_ACCESS_TOKEN=EAAAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `square_token: "EAAA${fx("sqf", 40, FIXTURE_ALPHABETS.base64url)}"`,
         `facebook_token: "EAAB${fx("sqf2", 60, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "square-legacy-access-token",
@@ -12389,10 +3959,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_TOKEN", squareLegacy)],
       fp: ["SQUARE_TOKEN=sq0atp-<token>", `sq0atp-${fx("sqf3", 10, FIXTURE_ALPHABETS.base64url)}`]
-    }
+    }))
   },
   {
     id: "square-oauth-secret",
@@ -12402,13 +3972,13 @@ var commerceRules = [
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SQUARE_APP_SECRET", squareSecret)],
       fp: [
         "SQUARE_APP_SECRET=sq0csp-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `sq0csp-${fx("sqf4", 20, FIXTURE_ALPHABETS.base64url)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-access-token",
@@ -12418,13 +3988,13 @@ var commerceRules = [
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_ACCESS_TOKEN", btProd)],
       fp: [
         "BRAINTREE_ACCESS_TOKEN=access_token$production$<merchant>$<token>",
         `access_token$production$${fx("btf", 16, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf2", 20, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-sandbox-access-token",
@@ -12434,13 +4004,13 @@ var commerceRules = [
     pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_SANDBOX_TOKEN", btSandbox)],
       fp: [
         "BRAINTREE_SANDBOX_TOKEN=access_token$sandbox$<merchant>$<token>",
         `access_token$sandbox$${fx("btf3", 10, FIXTURE_ALPHABETS.lowerAlnum)}$${fx("btf4", 32, FIXTURE_ALPHABETS.hex)}`
       ]
-    }
+    }))
   },
   {
     id: "braintree-private-key",
@@ -12450,14 +4020,14 @@ var commerceRules = [
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BRAINTREE_PRIVATE_KEY", btPrivate)],
       fp: [
         "BRAINTREE_PRIVATE_KEY=use_your_private_key",
         `BRAINTREE_PUBLIC_KEY=${fx("btf5", 16, FIXTURE_ALPHABETS.lowerAlnum)}`,
         'braintree_private_key: "${BT_PRIVATE_KEY}"'
       ]
-    }
+    }))
   },
   {
     id: "paypal-client-secret",
@@ -12467,14 +4037,14 @@ var commerceRules = [
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PAYPAL_CLIENT_SECRET", paypalSecret)],
       fp: [
         "PAYPAL_CLIENT_SECRET=<client secret from developer.paypal.com>",
         `PAYPAL_CLIENT_ID=A${fx("ppf", 79, FIXTURE_ALPHABETS.base64url)}`,
         `paypal_secret: "${fx("ppf2", 40, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "adyen-api-key",
@@ -12484,14 +4054,14 @@ var commerceRules = [
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
     help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ADYEN_API_KEY", adyenFull), `x-api-key: ${adyen}`],
       fp: [
         "ADYEN_API_KEY=AQE_YOUR_API_KEY",
         `adyen_api_key: "AQE${fx("adf", 60, FIXTURE_ALPHABETS.base62)}-${fx("adf2", 20)}"`,
         `data: "AQEB${fx("adf3", 40, FIXTURE_ALPHABETS.base62)}"`
       ]
-    }
+    }))
   },
   {
     id: "plaid-access-token",
@@ -12501,14 +4071,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
     help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PLAID_ACCESS_TOKEN", plaidAccess)],
       fp: [
         `PLAID_ACCESS_TOKEN=access-sandbox-${fxUuid("plf")}`,
         'plaid_access_token: "access-production-00000000-0000-0000-0000-000000000000"',
         "access-production-<item-token>"
       ]
-    }
+    }))
   },
   {
     id: "plaid-secret",
@@ -12518,14 +4088,14 @@ var commerceRules = [
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PLAID_SECRET", plaidSecret)],
       fp: [
         "PLAID_SECRET=your-plaid-secret",
         `PLAID_CLIENT_ID=${fx("plf2", 24, FIXTURE_ALPHABETS.hex)}`,
         'plaid_secret: "000000000000000000000000000000"'
       ]
-    }
+    }))
   },
   {
     id: "flutterwave-secret-key",
@@ -12535,10 +4105,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FLW_SECRET_KEY", flwLive)],
       fp: ["FLW_SECRET_KEY=FLWSECK-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-X", `FLWPUBK-${fx("fwf", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
+    }))
   },
   {
     id: "flutterwave-test-secret-key",
@@ -12548,10 +4118,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
     help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FLW_TEST_SECRET_KEY", flwTest)],
       fp: ["FLW_TEST_SECRET_KEY=FLWSECK_TEST-<key>-X", `FLWPUBK_TEST-${fx("fwf2", 32, FIXTURE_ALPHABETS.hex)}-X`]
-    }
+    }))
   },
   {
     id: "razorpay-key-secret",
@@ -12561,14 +4131,14 @@ var commerceRules = [
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("RAZORPAY_KEY_SECRET", razorpaySecret)],
       fp: [
         "RAZORPAY_KEY_SECRET=YOUR_KEY_SECRET",
         `RAZORPAY_KEY_ID=rzp_live_${fx("rzf", 14)}`,
         'razorpay_secret: "aaaaaaaaaaaaaaaaaaaaaaaa"'
       ]
-    }
+    }))
   },
   {
     id: "paddle-api-key",
@@ -12578,14 +4148,14 @@ var commerceRules = [
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PADDLE_API_KEY", paddle), `Authorization: Bearer ${paddle}`],
       fp: [
         "PADDLE_API_KEY=pdl_live_apikey_<key>",
         `pdl_live_apikey_${fx("pdf", 26, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `PADDLE_API_KEY=${paddleSandbox}`
       ]
-    }
+    }))
   },
   {
     id: "paddle-sandbox-api-key",
@@ -12595,10 +4165,10 @@ var commerceRules = [
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PADDLE_SANDBOX_API_KEY", paddleSandbox)],
       fp: ["PADDLE_API_KEY=pdl_sdbx_apikey_...", `PADDLE_API_KEY=${paddle.slice(0, -4)}`]
-    }
+    }))
   },
   {
     id: "mollie-api-key",
@@ -12608,10 +4178,10 @@ var commerceRules = [
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
     help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MOLLIE_API_KEY", mollie)],
       fp: [`MOLLIE_API_KEY=test_${fx("mlf", 30)}`, 'mollie_api_key: "live_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"']
-    }
+    }))
   },
   {
     id: "gocardless-access-token",
@@ -12621,17 +4191,17 @@ var commerceRules = [
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GOCARDLESS_ACCESS_TOKEN", gocardless)],
       fp: [`GOCARDLESS_ACCESS_TOKEN=sandbox_${fx("gcf", 40, FIXTURE_ALPHABETS.base64url)}`, 'gocardless_token: "live_<token>"']
-    }
+    }))
   }
 ];
 
 // src/scan/rules/devops.ts
 var UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
 var UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-var { env: env2, yaml: yaml2, json: json2, code: code18 } = syntax;
+var { env: env2, yaml: yaml2, json: json2, code: code2 } = syntax;
 var hex2 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var b643 = (seed, n) => fake(seed, n, ALPHABETS.base64);
 var b64url3 = (seed, n) => fake(seed, n, ALPHABETS.base64url);
@@ -12654,7 +4224,7 @@ var devopsRules = [
     pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `hvs.${b64url3("hvs-a", 24)}`),
         yaml2("token", `hvs.CAESI${b64url3("hvs-b", 90)}`),
@@ -12665,7 +4235,7 @@ var devopsRules = [
         yaml2("token", `hvs.${b64url3("hvs-s", 12)}`),
         json2("path", `ahvs.${b64url3("hvs-e", 24)}`)
       ]
-    }
+    }))
   },
   {
     id: "vault-batch-token",
@@ -12675,23 +4245,23 @@ var devopsRules = [
     pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `hvb.AAAAAQ${b64url3("hvb-a", 140)}`),
         json2("client_token", `hvb.AAAAAQ${b64url3("hvb-b", 140)}`)
       ],
       fp: [env2("VAULT_TOKEN", `hvb.${b64url3("hvb-s", 40)}`), yaml2("token", `hvb.${"A".repeat(120)}`)]
-    }
+    }))
   },
   {
     id: "vault-legacy-token",
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("VAULT_TOKEN", `s.${fake("vl-a", 24)}`),
         yaml2("vault_token", `s.${fake("vl-b", 24)}`),
@@ -12702,7 +4272,7 @@ var devopsRules = [
         yaml2("vault_token", `s.${fake("vl-s", 12)}`),
         env2("VAULT_ADDR", "https://vault.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "terraform-cloud-token",
@@ -12712,7 +4282,7 @@ var devopsRules = [
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TF_TOKEN_app_terraform_io", terraform("tf-a")),
         `credentials "app.terraform.io" {
@@ -12724,7 +4294,7 @@ var devopsRules = [
         env2("TF_TOKEN_app_terraform_io", `${fake("tf-s", 14)}.atlasv1.${b64url3("tf-s2", 30)}`),
         yaml2("token", `${"x".repeat(14)}.atlasv1.${"x".repeat(67)}`)
       ]
-    }
+    }))
   },
   {
     id: "doppler-personal-token",
@@ -12734,14 +4304,14 @@ var devopsRules = [
     pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("doppler_token", `dp.pt.${fake("dpt-a", 43)}`, `dp.ct.${fake("dpt-b", 43)}`),
       fp: [
         env2("DOPPLER_TOKEN", `dp.pt.${"x".repeat(43)}`),
         yaml2("doppler_token", `dp.pt.${fake("dpt-s", 20)}`),
         json2("doppler_token", syntax.ref("DOPPLER_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "doppler-service-token",
@@ -12751,14 +4321,14 @@ var devopsRules = [
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
     help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DOPPLER_TOKEN", `dp.st.prd.${fake("dps-a", 43)}`),
         yaml2("doppler_token", `dp.st.${fake("dps-b", 43)}`),
         json2("token", `dp.sa.${fake("dps-c", 43)}`)
       ],
       fp: [env2("DOPPLER_TOKEN", `dp.st.prd.${"x".repeat(43)}`), yaml2("doppler_token", `dp.st.${fake("dps-s", 16)}`)]
-    }
+    }))
   },
   {
     id: "onepassword-service-account-token",
@@ -12770,10 +4340,10 @@ var devopsRules = [
     validate: jsonAfter("ops_"),
     requireValid: true,
     help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("OP_SERVICE_ACCOUNT_TOKEN", onePassword("op-a")), yaml2("op_token", onePassword("op-b"))],
       fp: [env2("OP_SERVICE_ACCOUNT_TOKEN", `ops_eyJ${b643("op-x", 300)}`), yaml2("op_token", "ops_eyJhbGciOiJIUzI1NiJ9")]
-    }
+    }))
   },
   {
     id: "databricks-token",
@@ -12783,7 +4353,7 @@ var devopsRules = [
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
     help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("databricks_token", `dapi${hex2("db-a", 32)}`, `dapi${hex2("db-b", 32)}-2`),
         `curl -H "Authorization: Bearer dapi${hex2("db-c", 32)}" https://adb-1.azuredatabricks.net/api/2.0/clusters/list`
@@ -12791,9 +4361,9 @@ var devopsRules = [
       fp: [
         env2("DATABRICKS_TOKEN", `dapi${"0".repeat(32)}`),
         yaml2("databricks_token", `dapi${hex2("db-s", 24)}`),
-        code18("fn", `rapidapi${hex2("db-e", 32)}`)
+        code2("fn", `rapidapi${hex2("db-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "atlassian-api-token",
@@ -12805,7 +4375,7 @@ var devopsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JIRA_API_TOKEN", atlassian("at-a")),
         yaml2("confluence_token", atlassian("at-b")),
@@ -12816,21 +4386,21 @@ var devopsRules = [
         yaml2("confluence_token", `ATATT3xFfGF0${b64url3("at-s", 40)}=${fake("at-s2", 8, ALPHABETS.HEX)}`),
         json2("apiToken", `ATATT3xFfGF0${b64url3("at-n", 170)}`),
         // no checksum suffix
-        code18("token", corrupt(atlassian("at-a"))),
+        code2("token", corrupt(atlassian("at-a"))),
         env2("JIRA_API_TOKEN", `ATATT3xFfGF0${b64url3("at-r", 170)}=${fake("at-r2", 8, ALPHABETS.HEX)}`)
         // a random checksum
       ]
-    }
+    }))
   },
   {
     id: "atlassian-api-token-legacy",
     title: "Atlassian API token (unprefixed)",
     severity: "medium",
     keywords: ["jira", "confluence", "atlassian"],
-    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})\b`,
+    pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JIRA_API_TOKEN", fake("atl-a", 24)),
         yaml2("confluence_api_token", fake("atl-b", 24)),
@@ -12839,9 +4409,11 @@ var devopsRules = [
       fp: [
         env2("JIRA_API_TOKEN", syntax.ref("JIRA_API_TOKEN")),
         yaml2("jira_url", "https://acme.atlassian.net"),
-        env2("JIRA_API_TOKEN", "a".repeat(24))
+        env2("JIRA_API_TOKEN", "a".repeat(24)),
+        // The first 24 characters of a longer token (a current ATATT3 token continues with - or _) are not a legacy one.
+        env2("JIRA_API_TOKEN", `${fake("atl-d", 24)}-${fake("atl-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "linear-api-key",
@@ -12851,14 +4423,14 @@ var devopsRules = [
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
     help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("linear_api_key", `lin_api_${fake("lin-a", 40)}`, `lin_api_${fake("lin-b", 40)}`),
       fp: [
         env2("LINEAR_API_KEY", `lin_api_${"x".repeat(40)}`),
         yaml2("linear_api_key", `lin_api_${fake("lin-s", 24)}`),
         json2("linear_api_key", `lin_api_${fake("lin-l", 48)}`)
       ]
-    }
+    }))
   },
   {
     id: "linear-oauth-token",
@@ -12868,10 +4440,10 @@ var devopsRules = [
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LINEAR_TOKEN", `lin_oauth_${hex2("lo-a", 64)}`), json2("access_token", `lin_oauth_${hex2("lo-b", 64)}`)],
       fp: [env2("LINEAR_TOKEN", `lin_oauth_${"0".repeat(64)}`), json2("access_token", `lin_oauth_${hex2("lo-s", 40)}`)]
-    }
+    }))
   },
   {
     id: "postman-api-key",
@@ -12881,7 +4453,7 @@ var devopsRules = [
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
     help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "postman_api_key",
         `PMAK-${hex2("pm-a", 24)}-${hex2("pm-b", 34)}`,
@@ -12891,7 +4463,7 @@ var devopsRules = [
         env2("POSTMAN_API_KEY", `PMAK-${"0".repeat(24)}-${"0".repeat(34)}`),
         yaml2("postman_api_key", `PMAK-${hex2("pm-s", 24)}-${hex2("pm-t", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "grafana-cloud-token",
@@ -12903,14 +4475,14 @@ var devopsRules = [
     validate: jsonAfter("glc_"),
     requireValid: true,
     help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("GRAFANA_CLOUD_TOKEN", grafanaCloud("gc-a")),
         yaml2("password", grafanaCloud("gc-b")),
         json2("token", grafanaCloud("gc-c"))
       ],
       fp: [env2("GRAFANA_CLOUD_TOKEN", `glc_${b643("gc-x", 120)}`), yaml2("password", `glc_${"A".repeat(60)}`)]
-    }
+    }))
   },
   {
     id: "grafana-service-account-token",
@@ -12922,17 +4494,17 @@ var devopsRules = [
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
     help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("grafana_token", fakeGrafanaServiceAccountToken("gs-a"), fakeGrafanaServiceAccountToken("gs-c")),
       fp: [
         env2("GRAFANA_TOKEN", corrupt(fakeGrafanaServiceAccountToken("gs-a"))),
-        code18("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
+        code2("token", `glsa_${fake("gs-r", 32)}_${hex2("gs-r2", 8)}`),
         // a random checksum
         env2("GRAFANA_TOKEN", `glsa_${"x".repeat(32)}_00000000`),
         yaml2("grafana_token", `glsa_${fake("gs-s", 20)}_${hex2("gs-t", 8)}`),
         json2("grafana_token", `glsa_${fake("gs-n", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "grafana-api-key-legacy",
@@ -12944,13 +4516,13 @@ var devopsRules = [
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
     help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("GRAFANA_API_KEY", grafanaLegacy("gl-a")), `Authorization: Bearer ${grafanaLegacy("gl-b")}`],
       fp: [
         env2("GRAFANA_API_KEY", `eyJrIjoi${b643("gl-x", 60)}`),
         yaml2("grafana_api_key", "eyJrIjoiT0tTcG1pUlY2RnVKZTFVaDFsNFZXdE9ZWmNrMkZYbk")
       ]
-    }
+    }))
   },
   {
     id: "sentry-user-token",
@@ -12960,13 +4532,13 @@ var devopsRules = [
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
     help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("sentry_auth_token", `sntryu_${hex2("su-a", 64)}`, `sntryu_${hex2("su-b", 64)}`),
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntryu_${"0".repeat(64)}`),
         yaml2("sentry_auth_token", `sntryu_${hex2("su-s", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "sentry-org-token",
@@ -12978,13 +4550,13 @@ var devopsRules = [
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
     help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("SENTRY_AUTH_TOKEN", sentryOrg("so-a")), yaml2("authToken", sentryOrg("so-b"))],
       fp: [
         env2("SENTRY_AUTH_TOKEN", `sntrys_eyJ${b643("so-x", 80)}_${b643("so-y", 43)}`),
         yaml2("authToken", `sntrys_eyJ${b643("so-s", 80)}`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-user-api-key",
@@ -12994,14 +4566,14 @@ var devopsRules = [
     pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
     entropy: 4,
     help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("new_relic_api_key", `NRAK-${upper2("nr-a", 27)}`, `NRAK-${upper2("nr-b", 27)}`),
       fp: [
         env2("NEW_RELIC_API_KEY", `NRAK-${"X".repeat(27)}`),
         yaml2("new_relic_api_key", `NRAK-${upper2("nr-s", 20)}`),
         json2("new_relic_api_key", `NRAK-${fake("nr-l", 27, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-license-key",
@@ -13011,7 +4583,7 @@ var devopsRules = [
     pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
     entropy: 3.5,
     help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("NEW_RELIC_LICENSE_KEY", `eu01xx${fake("nrl-a", 30, ALPHABETS.lowerAlnum)}NRAL`),
         yaml2("license_key", `${fake("nrl-b", 36, ALPHABETS.lowerAlnum)}NRAL`)
@@ -13020,7 +4592,7 @@ var devopsRules = [
         env2("NEW_RELIC_LICENSE_KEY", `${"x".repeat(36)}NRAL`),
         yaml2("license_key", `${fake("nrl-s", 20, ALPHABETS.lowerAlnum)}NRAL`)
       ]
-    }
+    }))
   },
   {
     id: "newrelic-insights-key",
@@ -13030,13 +4602,13 @@ var devopsRules = [
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("NEW_RELIC_INSERT_KEY", `NRII-${b64url3("nri-a", 32)}`),
         yaml2("query_key", `NRIQ-${b64url3("nri-b", 32)}`)
       ],
       fp: [env2("NEW_RELIC_INSERT_KEY", `NRII-${"x".repeat(32)}`), yaml2("query_key", `NRIQ-${b64url3("nri-s", 16)}`)]
-    }
+    }))
   },
   {
     id: "datadog-api-key",
@@ -13046,12 +4618,12 @@ var devopsRules = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DD_API_KEY", hex2("dd-a", 32)),
         yaml2("datadog_api_key", hex2("dd-b", 32)),
         json2("ddApiKey", hex2("dd-c", 32)),
-        code18("datadogApiKey", hex2("dd-a", 32))
+        code2("datadogApiKey", hex2("dd-a", 32))
       ],
       fp: [
         env2("DD_API_KEY", syntax.ref("DD_API_KEY")),
@@ -13059,7 +4631,7 @@ var devopsRules = [
         env2("DD_API_KEY", hex2("dd-s", 24)),
         json2("dd_site", "datadoghq.eu")
       ]
-    }
+    }))
   },
   {
     id: "datadog-app-key",
@@ -13069,7 +4641,7 @@ var devopsRules = [
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("DD_APP_KEY", hex2("dda-a", 40)),
         yaml2("datadog_application_key", hex2("dda-b", 40)),
@@ -13080,7 +4652,7 @@ var devopsRules = [
         yaml2("datadog_app_key", hex2("dda-s", 32)),
         env2("DD_APP_KEY", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "dynatrace-token",
@@ -13090,7 +4662,7 @@ var devopsRules = [
     pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
     entropy: 4,
     help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "dt_api_token",
         `dt0c01.${upper2("dt-a", 24)}.${upper2("dt-b", 64)}`,
@@ -13100,7 +4672,7 @@ var devopsRules = [
         env2("DT_API_TOKEN", `dt0c01.${upper2("dt-s", 24)}.${upper2("dt-t", 40)}`),
         yaml2("dt_api_token", `dt0c01.${"X".repeat(24)}.${"X".repeat(64)}`)
       ]
-    }
+    }))
   },
   {
     id: "pagerduty-api-key",
@@ -13110,7 +4682,7 @@ var devopsRules = [
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
     help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("PAGERDUTY_TOKEN", b64url3("pd-a", 20)),
         yaml2("pagerduty_api_key", `u+${b64url3("pd-b", 18)}`),
@@ -13122,7 +4694,7 @@ var devopsRules = [
         // an Events routing key is 32 hex: not this rule
         env2("PAGERDUTY_TOKEN", "x".repeat(20))
       ]
-    }
+    }))
   },
   {
     id: "circleci-personal-token",
@@ -13132,7 +4704,7 @@ var devopsRules = [
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all(
         "circle_token",
         `CCIPAT_${fake("cc-a", 22)}_${hex2("cc-b", 40)}`,
@@ -13142,7 +4714,7 @@ var devopsRules = [
         env2("CIRCLE_TOKEN", `CCIPAT_${"x".repeat(22)}_${"0".repeat(40)}`),
         yaml2("circle_token", `CCIPAT_${fake("cc-s", 22)}_${hex2("cc-t", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "circleci-project-token",
@@ -13152,7 +4724,7 @@ var devopsRules = [
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
     help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${fake("cp-a", 22)}_${hex2("cp-b", 40)}`),
         json2("token", `CCIPRJ_${fake("cp-c", 22)}_${hex2("cp-d", 40)}`)
@@ -13161,7 +4733,7 @@ var devopsRules = [
         env2("CIRCLE_PROJECT_TOKEN", `CCIPRJ_${"x".repeat(22)}_${"0".repeat(40)}`),
         json2("token", `CCIPRJ_${fake("cp-s", 22)}`)
       ]
-    }
+    }))
   },
   {
     id: "circleci-token-legacy",
@@ -13171,7 +4743,7 @@ var devopsRules = [
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CIRCLE_TOKEN", hex2("cl-a", 40)),
         yaml2("circleci_token", hex2("cl-b", 40)),
@@ -13182,7 +4754,7 @@ var devopsRules = [
         env2("CIRCLE_SHA1", hex2("cl-sha", 40)),
         yaml2("circleci_token", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "travis-ci-token",
@@ -13192,7 +4764,7 @@ var devopsRules = [
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TRAVIS_TOKEN", b64url3("tr-a", 22)),
         yaml2("travis_api_token", b64url3("tr-b", 22)),
@@ -13203,7 +4775,7 @@ var devopsRules = [
         env2("TRAVIS_TOKEN", b64url3("tr-s", 16)),
         yaml2("travis_token", "x".repeat(22))
       ]
-    }
+    }))
   },
   {
     id: "buildkite-token",
@@ -13213,13 +4785,13 @@ var devopsRules = [
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("buildkite_api_token", `bkua_${hex2("bk-a", 40)}`, `bkua_${hex2("bk-b", 40)}`),
       fp: [
         env2("BUILDKITE_API_TOKEN", `bkua_${"0".repeat(40)}`),
         yaml2("buildkite_api_token", `bkua_${hex2("bk-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "jenkins-api-token",
@@ -13229,7 +4801,7 @@ var devopsRules = [
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
     help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("JENKINS_API_TOKEN", `11${hex2("jk-a", 32)}`),
         yaml2("jenkins_token", `11${hex2("jk-b", 32)}`),
@@ -13240,7 +4812,7 @@ var devopsRules = [
         yaml2("jenkins_token", `11${"0".repeat(32)}`),
         env2("JENKINS_URL", "https://ci.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "snyk-token",
@@ -13250,7 +4822,7 @@ var devopsRules = [
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("SNYK_TOKEN", fakeUuid("sn-a")),
         yaml2("snyk_token", fakeUuid("sn-b")),
@@ -13261,7 +4833,7 @@ var devopsRules = [
         env2("SNYK_ORG_ID", fakeUuid("sn-org")),
         yaml2("snyk_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "sonarqube-token",
@@ -13271,14 +4843,14 @@ var devopsRules = [
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("sonar_token", `squ_${hex2("sq-a", 40)}`, `sqp_${hex2("sq-b", 40)}`),
       fp: [
         env2("SONAR_TOKEN", `squ_${"0".repeat(40)}`),
         yaml2("sonar_token", `sqa_${hex2("sq-s", 30)}`),
         json2("id", `xsqu_${hex2("sq-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "sonarcloud-token",
@@ -13288,7 +4860,7 @@ var devopsRules = [
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("SONAR_TOKEN", hex2("sc-a", 40)),
         `sonar-scanner -Dsonar.login=${hex2("sc-b", 40)}`,
@@ -13299,7 +4871,7 @@ var devopsRules = [
         yaml2("sonar.login", "admin"),
         env2("SONAR_TOKEN", "0".repeat(40))
       ]
-    }
+    }))
   },
   {
     id: "codecov-token",
@@ -13309,13 +4881,13 @@ var devopsRules = [
     pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("CODECOV_TOKEN", fakeUuid("cv-a")), yaml2("codecov_token", fakeUuid("cv-b"))],
       fp: [
         env2("CODECOV_TOKEN", syntax.secretRef("CODECOV_TOKEN")),
         yaml2("codecov_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "pulumi-access-token",
@@ -13325,14 +4897,14 @@ var devopsRules = [
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("pulumi_access_token", `pul-${hex2("pu-a", 40)}`, `pul-${hex2("pu-b", 40)}`),
       fp: [
         env2("PULUMI_ACCESS_TOKEN", `pul-${"0".repeat(40)}`),
         yaml2("pulumi_access_token", `pul-${hex2("pu-s", 32)}`),
         json2("name", `rapul-${hex2("pu-e", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "okta-api-token",
@@ -13342,7 +4914,7 @@ var devopsRules = [
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
     help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("OKTA_API_TOKEN", `00${b64url3("ok-a", 40)}`),
         yaml2("okta_token", `00${b64url3("ok-b", 40)}`),
@@ -13353,7 +4925,7 @@ var devopsRules = [
         yaml2("okta_token", `00${b64url3("ok-s", 30)}`),
         env2("OKTA_CLIENT_ID", `0oa${b64url3("ok-id", 17)}`)
       ]
-    }
+    }))
   },
   {
     id: "tailscale-auth-key",
@@ -13363,7 +4935,7 @@ var devopsRules = [
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TS_AUTHKEY", tailscale("auth", "ts-a")),
         yaml2("authkey", tailscale("auth", "ts-b")),
@@ -13374,7 +4946,7 @@ var devopsRules = [
         yaml2("authkey", "tskey-auth-XXXX"),
         env2("TS_AUTHKEY", `tskey-auth-${fake("ts-s", 12)}`)
       ]
-    }
+    }))
   },
   {
     id: "tailscale-api-key",
@@ -13384,7 +4956,7 @@ var devopsRules = [
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("TAILSCALE_API_KEY", tailscale("api", "tsa-a")),
         json2("oauth_client_secret", tailscale("client", "tsa-b"))
@@ -13393,7 +4965,7 @@ var devopsRules = [
         env2("TAILSCALE_API_KEY", `tskey-api-${"x".repeat(12)}-${"x".repeat(33)}`),
         json2("oauth_client_secret", "tskey-client-")
       ]
-    }
+    }))
   },
   {
     id: "prefect-api-key",
@@ -13403,10 +4975,10 @@ var devopsRules = [
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
     help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: syntax.all("prefect_api_key", `pnu_${fake("pf-a", 36)}`, `pnu_${fake("pf-b", 36)}`),
       fp: [env2("PREFECT_API_KEY", `pnu_${"x".repeat(36)}`), yaml2("prefect_api_key", `pnu_${fake("pf-s", 20)}`)]
-    }
+    }))
   },
   {
     id: "octopus-deploy-api-key",
@@ -13416,7 +4988,7 @@ var devopsRules = [
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
     help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-a", 26)}`),
         `octo push --apiKey API-${upper2("oc-b", 30)} --server https://octopus.acme.test`
@@ -13426,7 +4998,7 @@ var devopsRules = [
         yaml2("header", "API-VERSION-NEGOTIATION-HEADER"),
         env2("OCTOPUS_API_KEY", `API-${upper2("oc-s", 16)}`)
       ]
-    }
+    }))
   },
   {
     id: "rancher-api-token",
@@ -13436,7 +5008,7 @@ var devopsRules = [
     pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
     entropy: 3.5,
     help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2(
           "RANCHER_TOKEN",
@@ -13448,7 +5020,7 @@ var devopsRules = [
         env2("RANCHER_TOKEN", `token-abcde:${"x".repeat(54)}`),
         yaml2("token", `token-${fake("rc-s", 5, ALPHABETS.lowerAlnum)}:${fake("rc-t", 30, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "launchdarkly-access-token",
@@ -13458,13 +5030,13 @@ var devopsRules = [
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
     help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LD_ACCESS_TOKEN", `api-${fakeUuid("ld-a")}`), yaml2("launchdarkly_token", `api-${fakeUuid("ld-b")}`)],
       fp: [
         env2("LD_ACCESS_TOKEN", "api-00000000-0000-0000-0000-000000000000"),
         yaml2("route", `/v2/api-${fakeUuid("ld-c").slice(0, 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "launchdarkly-sdk-key",
@@ -13474,13 +5046,13 @@ var devopsRules = [
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
     help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env2("LAUNCHDARKLY_SDK_KEY", `sdk-${fakeUuid("lds-a")}`), json2("sdkKey", `sdk-${fakeUuid("lds-b")}`)],
       fp: [
         env2("LAUNCHDARKLY_SDK_KEY", "sdk-00000000-0000-0000-0000-000000000000"),
         json2("sdkKey", `sdk-${hex2("lds-s", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "splunk-hec-token",
@@ -13490,7 +5062,7 @@ var devopsRules = [
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Splunk ${fakeUuid("sp-a")}" https://splunk.acme.test:8088/services/collector`,
         env2("SPLUNK_HEC_TOKEN", fakeUuid("sp-b")),
@@ -13500,7 +5072,7 @@ var devopsRules = [
         env2("SPLUNK_HEC_TOKEN", syntax.ref("SPLUNK_HEC_TOKEN")),
         yaml2("splunk_token", "00000000-0000-0000-0000-000000000000")
       ]
-    }
+    }))
   },
   {
     id: "opsgenie-api-key",
@@ -13510,13 +5082,13 @@ var devopsRules = [
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
     help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: GenieKey ${fakeUuid("og-a")}" https://api.opsgenie.com/v2/alerts`,
         env2("OPSGENIE_API_KEY", fakeUuid("og-b"))
       ],
       fp: [env2("OPSGENIE_API_KEY", syntax.ref("OPSGENIE_API_KEY")), env2("OPSGENIE_TEAM_ID", fakeUuid("og-t"))]
-    }
+    }))
   },
   {
     id: "ngrok-authtoken",
@@ -13526,7 +5098,7 @@ var devopsRules = [
     pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
     help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ngrok config add-authtoken 2${fake("ng-a", 26)}_${fake("ng-b", 21)}`,
         yaml2("authtoken", `2${fake("ng-c", 26)}_${fake("ng-d", 21)}`),
@@ -13536,7 +5108,7 @@ var devopsRules = [
         env2("NGROK_AUTHTOKEN", syntax.ref("NGROK_AUTHTOKEN")),
         yaml2("authtoken", `2${"x".repeat(26)}_${"x".repeat(21)}`)
       ]
-    }
+    }))
   },
   {
     id: "hashicorp-consul-nomad-token",
@@ -13546,7 +5118,7 @@ var devopsRules = [
     pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
     help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env2("CONSUL_HTTP_TOKEN", fakeUuid("cs-a")),
         env2("NOMAD_TOKEN", fakeUuid("cs-b")),
@@ -13557,7 +5129,7 @@ var devopsRules = [
         env2("NOMAD_TOKEN", "00000000-0000-0000-0000-000000000000"),
         env2("CONSUL_HTTP_ADDR", "https://consul.acme.test")
       ]
-    }
+    }))
   },
   {
     id: "kubernetes-bootstrap-token",
@@ -13568,7 +5140,7 @@ var devopsRules = [
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
     help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `kubeadm join 10.0.0.10:6443 --token ${fake("kb-a", 6, ALPHABETS.lowerAlnum)}.${fake("kb-b", 16, ALPHABETS.lowerAlnum)} --discovery-token-ca-cert-hash sha256:${hex2("kb-h", 64)}`,
         yaml2("bootstrap_token", `${fake("kb-c", 6, ALPHABETS.lowerAlnum)}.${fake("kb-d", 16, ALPHABETS.lowerAlnum)}`)
@@ -13577,7 +5149,7 @@ var devopsRules = [
         "kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification",
         yaml2("bootstrap_token", syntax.ref("BOOTSTRAP_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "wireguard-private-key",
@@ -13588,7 +5160,7 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
     help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `[Interface]
 Address = 10.8.0.2/32
@@ -13601,7 +5173,7 @@ ListenPort = 51820`,
         `PrivateKey = ${"A".repeat(43)}=`,
         "PrivateKey = <output of wg genkey>"
       ]
-    }
+    }))
   }
 ];
 
@@ -13660,7 +5232,7 @@ var genericRules = [
     validate: validateGenericSecret,
     fallback: true,
     help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `DB_PASSWORD=${pw}`,
         `  password: "${pw}"`,
@@ -13744,7 +5316,7 @@ var genericRules = [
  "token": "${fx("gac", 43, FIXTURE_ALPHABETS.base64url)}"}`,
         `X-Amz-Credential=${"AKIA"}${fx("gsc", 16, FIXTURE_ALPHABETS.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`
       ]
-    }
+    }))
   },
   {
     id: "generic-secret-quoted",
@@ -13757,7 +5329,7 @@ var genericRules = [
     validate: validateQuotedSecret,
     fallback: true,
     help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `  password: "]${pw}"`,
         `DB_PASSWORD='&${fx("gq1", 6)}{${fx("gq2", 5)}$${fx("gq3", 4, FIXTURE_ALPHABETS.digits)}'`,
@@ -13776,7 +5348,7 @@ var genericRules = [
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"'
       ]
-    }
+    }))
   },
   {
     id: "generic-secret-xml",
@@ -13789,14 +5361,14 @@ var genericRules = [
     validate: validateGenericSecret,
     fallback: true,
     help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
       fp: [
         "<password>${env.NEXUS_PASSWORD}</password>",
         "<password>{COQLCE6DU6GtcS5P=}</password>",
         "<secretName>my-tls-secret</secretName>"
       ]
-    }
+    }))
   }
 ];
 
@@ -13824,7 +5396,7 @@ var httpRules = [
     validate: validateBasicAuthBase64,
     fallback: true,
     help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Basic ${basic}" https://api.service.invalid/v1/items`,
         `GET https://api.service.invalid/v1/items
@@ -13840,7 +5412,7 @@ Authorization: Basic ${basic}`,
         "headers: { Authorization: 'Basic ' + btoa(`${user}:${pass}`) }",
         "Authorization: Basic {{credentials}}"
       ]
-    }
+    }))
   },
   {
     id: "authorization-bearer",
@@ -13851,7 +5423,7 @@ Authorization: Basic ${basic}`,
     validate: validateBearer,
     fallback: true,
     help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -H "Authorization: Bearer ${bearer}" https://api.service.invalid/v1/items`,
         `curl -sS -H 'Authorization: Token ${token}' https://api.service.invalid/`,
@@ -13872,7 +5444,7 @@ Authorization: Bearer ${bearer}`,
         `Authorization: Bearer ${fakeJwt({ sub: "1234567890", name: "John Doe", iat: 1516239022 }, "hjw")}`,
         "Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx"
       ]
-    }
+    }))
   },
   {
     id: "curl-user-password",
@@ -13882,7 +5454,7 @@ Authorization: Bearer ${bearer}`,
     pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
     validate: validatePassword,
     help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -u admin:${pw2} https://api.service.invalid/v1/items`,
         `curl --user "deploy:${pw2}" -X POST https://ci.service.invalid/job/build`,
@@ -13895,29 +5467,12 @@ Authorization: Bearer ${bearer}`,
         "curl -u ${USERNAME}:${TOKEN} https://api.service.invalid",
         "curl -u elastic:<password> https://localhost:9200"
       ]
-    }
+    }))
   }
 ];
 
 // src/scan/rules/keys.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-
-// src/scan/rules/examples.ts
-function lazyExamples(make) {
-  let cached2;
-  return {
-    get tp() {
-      cached2 ??= make();
-      return cached2.tp;
-    },
-    get fp() {
-      cached2 ??= make();
-      return cached2.fp;
-    }
-  };
-}
-
-// src/scan/rules/keys.ts
 var WINDOW = 16384;
 var A64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
@@ -14335,7 +5890,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("SLACK_BOT_TOKEN", slackBot),
         `curl -H "Authorization: Bearer ${slackBot}" https://slack.com/api/auth.test`
@@ -14345,7 +5900,7 @@ var messagingRules = [
         `SLACK_BOT_TOKEN=xoxb-${digits("sbf", 12)}-${digits("sbf2", 13)}-${fx("sbf3", 23)}`,
         `slack_token: "myxoxb-${digits("sbf4", 12)}-${digits("sbf5", 13)}-${fx("sbf6", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-user-token",
@@ -14355,14 +5910,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_USER_TOKEN", slackUser)],
       fp: [
         "SLACK_USER_TOKEN=xoxp-xxxxxxxxxxxx-xxxxxxxxxxxx-xxxxxxxxxxxxx-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `slack_user_token: "${slackUser.slice(0, -1)}"`,
         `const t = '${slackUser.replace("xoxp-", "xoxq-")}';`
       ]
-    }
+    }))
   },
   {
     id: "slack-app-token",
@@ -14372,14 +5927,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_APP_TOKEN", slackApp)],
       fp: [
         "SLACK_APP_TOKEN=xapp-1-A0123456789-0123456789012-<your-token>",
         `slack_app_token: "${slackApp.slice(0, -3)}"`,
         `appToken = "xapp-1-${fx("saf", 20)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-config-access-token",
@@ -14389,10 +5944,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_CONFIG_TOKEN", slackConfig)],
       fp: ["SLACK_CONFIG_TOKEN=xoxe.xoxp-1-...", `slack_config_token: "xoxe.xoxp-1-${fx("scf", 40)}"`]
-    }
+    }))
   },
   {
     id: "slack-config-refresh-token",
@@ -14402,10 +5957,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
     help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_CONFIG_REFRESH_TOKEN", slackRefresh)],
       fp: ["SLACK_CONFIG_REFRESH_TOKEN=xoxe-1-<refresh token>", `refresh: "xoxe-1-${fx("srf", 60)}"`]
-    }
+    }))
   },
   {
     id: "slack-legacy-token",
@@ -14415,10 +5970,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
     help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_TOKEN", slackLegacy)],
       fp: ["SLACK_TOKEN=xoxs-0000-0000-0000-<session>", `slack: "xoxs-${fx("slf", 30)}"`]
-    }
+    }))
   },
   {
     id: "slack-webhook-url",
@@ -14428,14 +5983,14 @@ var messagingRules = [
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_WEBHOOK_URL", slackHook), `curl -X POST -d '{"text":"hi"}' ${slackHook}`],
       fp: [
         "SLACK_WEBHOOK_URL=https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
         'webhook: "https://hooks.slack.com/services/${SLACK_TEAM}/${SLACK_HOOK}"',
         `url = "https://hooks.slack.com/services/T${fx("shf", 10, FIXTURE_ALPHABETS.upperAlnum)}/B${fx("shf2", 10, FIXTURE_ALPHABETS.upperAlnum)}/${fx("shf3", 12)}"`
       ]
-    }
+    }))
   },
   {
     id: "slack-workflow-webhook-url",
@@ -14445,13 +6000,13 @@ var messagingRules = [
     pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SLACK_WORKFLOW_URL", slackTrigger)],
       fp: [
         "SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>",
         `trigger: "https://hooks.slack.com/triggers/T${fx("stf", 10, FIXTURE_ALPHABETS.upperAlnum)}/${digits("stf2", 13)}/${fx("stf3", 16, FIXTURE_ALPHABETS.hex)}"`
       ]
-    }
+    }))
   },
   {
     id: "discord-bot-token",
@@ -14462,14 +6017,14 @@ var messagingRules = [
     validate: validateDiscordBotToken,
     requireValid: true,
     help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DISCORD_BOT_TOKEN", discordBot), `headers = {"Authorization": "Bot ${discordBot}"}`],
       fp: [
         `DISCORD_BOT_TOKEN=${discordBadId}`,
         'discord_token: "MTIzNDU2Nzg5MDEyMzQ1Njc4.your-token-here"',
         `discordToken = process.env.DISCORD_TOKEN // ${fx("dcf", 10)}`
       ]
-    }
+    }))
   },
   {
     id: "discord-webhook-url",
@@ -14479,14 +6034,14 @@ var messagingRules = [
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("DISCORD_WEBHOOK", discordHook)],
       fp: [
         "DISCORD_WEBHOOK=https://discord.com/api/webhooks/{webhook.id}/{webhook.token}",
         'discord_webhook: "https://discord.com/api/webhooks/123456789012345678/<token>"',
         `hook = "https://discord.com/api/webhooks/${digits("dhf", 19)}/${fx("dhf2", 30, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   {
     id: "telegram-bot-token",
@@ -14496,7 +6051,7 @@ var messagingRules = [
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
     help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TELEGRAM_BOT_TOKEN", telegram), `https://api.telegram.org/bot${telegram}/sendMessage`],
       fp: [
         "TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
@@ -14504,7 +6059,7 @@ var messagingRules = [
         `mac = "${digits("tgf", 10)}:aa:bb:cc"`,
         "TELEGRAM_BOT_TOKEN=${TELEGRAM_TOKEN}"
       ]
-    }
+    }))
   },
   {
     id: "twilio-auth-token",
@@ -14514,7 +6069,7 @@ var messagingRules = [
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TWILIO_AUTH_TOKEN", twilioToken)],
       fp: [
         "TWILIO_AUTH_TOKEN=your_auth_token",
@@ -14522,7 +6077,7 @@ var messagingRules = [
         `twilioAuthToken = "${twilioToken.slice(0, 30)}"`,
         `TWILIO_ACCOUNT_SID=${twilioSid}`
       ]
-    }
+    }))
   },
   {
     id: "twilio-credentials-url",
@@ -14532,7 +6087,7 @@ var messagingRules = [
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
     help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `TWILIO_URL=https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts`,
         `curl "https://${twilioSid}:${twilioToken}@api.twilio.com/2010-04-01/Accounts/${twilioSid}/Messages.json"`
@@ -14541,7 +6096,7 @@ var messagingRules = [
         `curl -u ${twilioSid}:$TWILIO_AUTH_TOKEN https://api.twilio.com/2010-04-01/Accounts`,
         "https://ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx:[AuthToken]@api.twilio.com/"
       ]
-    }
+    }))
   },
   {
     id: "sendgrid-api-key",
@@ -14551,14 +6106,14 @@ var messagingRules = [
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
     help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("SENDGRID_API_KEY", sendgrid)],
       fp: [
         "SENDGRID_API_KEY=SG.xxxxxxxxxxxxxxxxxxxxxx.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         `sendgrid_api_key: "${sendgrid.slice(0, -5)}"`,
         'const sg = require("@sendgrid/mail"); sg.setApiKey(process.env.SENDGRID_API_KEY);'
       ]
-    }
+    }))
   },
   {
     id: "mailgun-api-key",
@@ -14568,7 +6123,7 @@ var messagingRules = [
     pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
     help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunLegacy),
         `curl -s --user 'api:${mailgunLegacy}' https://api.mailgun.net/v3/domains`
@@ -14579,7 +6134,7 @@ var messagingRules = [
         `"ssh-key-${fx("mgf2", 32, FIXTURE_ALPHABETS.hex)}"`,
         `mailgun_api_key: "key-${fx("mgf3", 31, FIXTURE_ALPHABETS.hex)}"`
       ]
-    }
+    }))
   },
   {
     id: "mailgun-private-key",
@@ -14590,7 +6145,7 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("MAILGUN_API_KEY", mailgunKey),
         `curl --user "api:${mailgunKey}" https://api.eu.mailgun.net/v3/domains`,
@@ -14601,7 +6156,7 @@ var messagingRules = [
         `mailgun_request_id: "${fxUuid("mgf4")}"`,
         `build_id = "${mailgunKey}"`
       ]
-    }
+    }))
   },
   {
     id: "mailchimp-api-key",
@@ -14611,14 +6166,14 @@ var messagingRules = [
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
     help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MAILCHIMP_API_KEY", mailchimp)],
       fp: [
         "MAILCHIMP_API_KEY=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx-us14",
         `locale: "${fx("mcf", 32, FIXTURE_ALPHABETS.hex)}-us-east-1"`,
         `mailchimp_key: "${fx("mcf2", 30, FIXTURE_ALPHABETS.hex)}-us14"`
       ]
-    }
+    }))
   },
   {
     id: "mailchimp-transactional-key",
@@ -14629,7 +6184,7 @@ var messagingRules = [
     entropy: 3.5,
     validate: validateMixedCase,
     help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MANDRILL_API_KEY", mandrill)],
       fp: [
         "MANDRILL_API_KEY=md-xxxxxxxxxxxxxxxxxxxxxx",
@@ -14637,7 +6192,7 @@ var messagingRules = [
         `MANDRILL_API_KEY=${fx("mdf", 22, FIXTURE_ALPHABETS.lowerAlnum)}`,
         `<div class="${mandrill}">`
       ]
-    }
+    }))
   },
   {
     id: "postmark-server-token",
@@ -14647,14 +6202,14 @@ var messagingRules = [
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
     help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("POSTMARK_SERVER_TOKEN", postmark), `-H "X-Postmark-Server-Token: ${postmark}"`],
       fp: [
         "POSTMARK_SERVER_TOKEN=POSTMARK_API_TEST",
         'postmark_token: "00000000-0000-0000-0000-000000000000"',
         `postmark_message_stream: outbound # ${fxUuid("pmf")}`
       ]
-    }
+    }))
   },
   {
     id: "microsoft-teams-webhook-url",
@@ -14664,13 +6219,13 @@ var messagingRules = [
     pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
     entropy: 3,
     help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TEAMS_WEBHOOK_URL", teamsHook)],
       fp: [
         "TEAMS_WEBHOOK_URL=https://contoso.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<id>/<owner>",
         'teams: "https://outlook.office.com/webhook/${TEAMS_WEBHOOK_PATH}"'
       ]
-    }
+    }))
   },
   {
     id: "microsoft-teams-workflow-webhook-url",
@@ -14680,13 +6235,13 @@ var messagingRules = [
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
     help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("TEAMS_FLOW_URL", teamsFlow)],
       fp: [
         "TEAMS_FLOW_URL=https://prod-12.westeurope.logic.azure.com:443/workflows/<id>/triggers/manual/paths/invoke?api-version=2016-06-01&sig=<sig>",
         `flow: "https://prod-12.westeurope.logic.azure.com:443/workflows/${fx("tff", 32, FIXTURE_ALPHABETS.hex)}/triggers/manual/paths/invoke?api-version=2016-06-01&sig=\${SIG}"`
       ]
-    }
+    }))
   },
   {
     id: "google-chat-webhook-url",
@@ -14696,13 +6251,13 @@ var messagingRules = [
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
     help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("GOOGLE_CHAT_WEBHOOK", gchat)],
       fp: [
         "GOOGLE_CHAT_WEBHOOK=https://chat.googleapis.com/v1/spaces/SPACE_ID/messages?key=KEY&token=TOKEN",
         'webhook: "https://chat.googleapis.com/v1/spaces/AAAA/messages?token={{ chat_token }}"'
       ]
-    }
+    }))
   },
   {
     id: "brevo-api-key",
@@ -14712,10 +6267,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BREVO_API_KEY", brevo)],
       fp: ["BREVO_API_KEY=xkeysib-<your-key>", `brevo: "xkeysib-${fx("bvf", 64, FIXTURE_ALPHABETS.hex)}"`]
-    }
+    }))
   },
   {
     id: "brevo-smtp-key",
@@ -14725,10 +6280,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
     help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("BREVO_SMTP_KEY", brevoSmtp)],
       fp: ["SMTP_PASSWORD=xsmtpsib-xxxxxxxx", `smtp: "xsmtpsib-${fx("bvf2", 60, FIXTURE_ALPHABETS.hex)}-${fx("bvf3", 16)}"`]
-    }
+    }))
   },
   {
     id: "resend-api-key",
@@ -14738,14 +6293,14 @@ var messagingRules = [
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("RESEND_API_KEY", resend), `const resend = new Resend('${resend}');`],
       fp: [
         "RESEND_API_KEY=re_123456789",
         "const re_pattern_matcher_for_tokens_abc = 1;",
         `resend_id = "pre_${fx("rsf", 8)}_${fx("rsf2", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "mailersend-api-token",
@@ -14755,10 +6310,10 @@ var messagingRules = [
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
     help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("MAILERSEND_API_KEY", mailersend)],
       fp: ["MAILERSEND_API_KEY=mlsn.<token>", `mailersend: "mlsn.${fx("msf", 40, FIXTURE_ALPHABETS.hex)}"`]
-    }
+    }))
   },
   {
     id: "zapier-webhook-url",
@@ -14768,13 +6323,13 @@ var messagingRules = [
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
     help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("ZAPIER_HOOK", zapier)],
       fp: [
         "ZAPIER_HOOK=https://hooks.zapier.com/hooks/catch/123456/",
         'zap: "https://hooks.zapier.com/hooks/catch/<account>/<hook>/"'
       ]
-    }
+    }))
   },
   {
     id: "twilio-api-key-secret",
@@ -14784,7 +6339,7 @@ var messagingRules = [
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
     help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...inSyntaxes("TWILIO_API_SECRET", twilioApiSecret),
         ...inSyntaxes("TWILIO_API_KEY_SECRET", twilioApiSecret).slice(0, 1)
@@ -14794,7 +6349,7 @@ var messagingRules = [
         `TWILIO_API_KEY=SK${fx("twf", 32, FIXTURE_ALPHABETS.hex)}`,
         `twilio_api_secret: "${fx("twf2", 24)}"`
       ]
-    }
+    }))
   },
   {
     id: "vonage-api-secret",
@@ -14804,14 +6359,14 @@ var messagingRules = [
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
     help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("VONAGE_API_SECRET", vonageSecret), `NEXMO_API_SECRET=${vonageSecret}`],
       fp: [
         "VONAGE_API_SECRET=<api-secret>",
         `VONAGE_API_KEY=${fx("vnf", 8, FIXTURE_ALPHABETS.hex)}`,
         'nexmo_secret: "aaaaaaaaaaaaaaaa"'
       ]
-    }
+    }))
   },
   {
     id: "pusher-app-secret",
@@ -14821,14 +6376,14 @@ var messagingRules = [
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
     help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("PUSHER_APP_SECRET", pusherSecret)],
       fp: [
         "PUSHER_APP_SECRET=${PUSHER_SECRET}",
         `PUSHER_APP_KEY=${fx("puf", 20, FIXTURE_ALPHABETS.hex)}`,
         'pusher_secret: "00000000000000000000"'
       ]
-    }
+    }))
   },
   {
     id: "intercom-access-token",
@@ -14839,13 +6394,13 @@ var messagingRules = [
     validate: validateIntercomToken,
     requireValid: true,
     help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("INTERCOM_ACCESS_TOKEN", intercom), `Authorization: Bearer ${intercom}`],
       fp: [
         `INTERCOM_ACCESS_TOKEN=${Buffer.from(`tok:${fx("icf", 20)}`).toString("base64")}`,
         `note = "${Buffer.from("token: this is not one at all, just prose").toString("base64")}"`
       ]
-    }
+    }))
   }
 ];
 
@@ -14874,7 +6429,7 @@ var serviceRules = [
     keywords: ["contribsys__com"],
     pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
     help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${sidekiq}`,
         `  BUNDLE_GEMS__CONTRIBSYS__COM: "${sidekiq}"`,
@@ -14884,7 +6439,7 @@ var serviceRules = [
         "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=${SIDEKIQ_CREDS}",
         "bundle config enterprise.contribsys.com $SIDEKIQ_USER:$SIDEKIQ_PASSWORD"
       ]
-    }
+    }))
   },
   {
     id: "sumologic-access-id",
@@ -14894,10 +6449,10 @@ var serviceRules = [
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
     help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SUMO_ACCESS_ID", sumoId).slice(0, 3),
       fp: ["SUMO_ACCESS_ID=${SUMO_ID}", "sumo_access_id: suXXXXXXXXXXXX", `SUMO_ACCESS_ID=su${"abcdefghijkl"}`]
-    }
+    }))
   },
   {
     id: "sumologic-access-key",
@@ -14907,10 +6462,10 @@ var serviceRules = [
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
     help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SUMO_ACCESS_KEY", sumoKey).slice(0, 3),
       fp: ["SUMO_ACCESS_KEY=${SUMO_KEY}", `sumo_access_key: ${"x".repeat(64)}`]
-    }
+    }))
   },
   {
     id: "notion-integration-token",
@@ -14919,10 +6474,10 @@ var serviceRules = [
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
     help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("NOTION_TOKEN", notion).slice(0, 3), `curl -H 'Authorization: Bearer ${notion}'`],
       fp: [`NOTION_TOKEN=ntn_${fx("ntnf", 11, FIXTURE_ALPHABETS.digits)}`, "NOTION_TOKEN=ntn_<your token>"]
-    }
+    }))
   },
   {
     id: "notion-integration-token-legacy",
@@ -14932,10 +6487,10 @@ var serviceRules = [
     pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
     validate: validateRandomBody,
     help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("NOTION_API_KEY", notionLegacy).slice(0, 3),
       fp: ["NOTION_API_KEY=secret_${NOTION}", `NOTION_API_KEY=secret_${"X".repeat(43)}`]
-    }
+    }))
   },
   {
     id: "nuget-cleartext-password",
@@ -14945,7 +6500,7 @@ var serviceRules = [
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
     help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `<add key="ClearTextPassword" value="${fx("nug1", 24)}" />`,
         `      <add key="Username" value="ci" />
@@ -14956,7 +6511,7 @@ var serviceRules = [
         '<add key="ClearTextPassword" value="$(NuGetPassword)" />',
         '<add key="ClearTextPassword" value="password" />'
       ]
-    }
+    }))
   },
   {
     id: "facebook-access-token",
@@ -14966,10 +6521,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("FACEBOOK_PAGE_TOKEN", fbPage).slice(0, 3), `graph.facebook.com/me?access_token=${fbPage}`],
       fp: [`FACEBOOK_PAGE_TOKEN=EAAG${"x".repeat(120)}`, "FACEBOOK_PAGE_TOKEN=EAAG<your page token>"]
-    }
+    }))
   },
   {
     id: "facebook-app-secret",
@@ -14979,10 +6534,10 @@ var serviceRules = [
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("FACEBOOK_APP_SECRET", fbSecret).slice(0, 3),
       fp: ["FACEBOOK_APP_SECRET=${FB_SECRET}", `FACEBOOK_APP_SECRET=${"0".repeat(32)}`]
-    }
+    }))
   },
   {
     id: "slack-legacy-bot-token",
@@ -14992,10 +6547,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: inSyntaxes("SLACK_BOT_TOKEN", slackLegacyBot).slice(0, 3),
       fp: [`SLACK_BOT_TOKEN=xoxb-${"1".repeat(11)}-${"x".repeat(24)}`, "SLACK_BOT_TOKEN=xoxb-<your token>"]
-    }
+    }))
   },
   {
     id: "live-secret-key",
@@ -15005,10 +6560,10 @@ var serviceRules = [
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
     help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...inSyntaxes("CLERK_SECRET_KEY", liveKey("lk1")).slice(0, 3), `secretKey: '${liveKey("lk2")}'`],
       fp: ["CLERK_SECRET_KEY=sk_live_your-secret-key-here", "CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx"]
-    }
+    }))
   }
 ];
 
@@ -15474,7 +7029,7 @@ var vendorRules = [
 ];
 
 // src/scan/rules/packages.ts
-var { env: env3, yaml: yaml3, json: json3, code: code19 } = syntax;
+var { env: env3, yaml: yaml3, json: json3, code: code3 } = syntax;
 var hex3 = (seed, n) => fake(seed, n, ALPHABETS.hex);
 var npmA = fakeChecksummed("npm_", "npm-a");
 var npmB = fakeChecksummed("npm_", "npm-b");
@@ -15500,7 +7055,7 @@ var packageRules = [
     validate: validateNpmToken,
     requireValid: true,
     help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("npm_token", npmA, npmB),
         `//registry.npmjs.org/:_authToken=${npmA}`,
@@ -15510,10 +7065,10 @@ var packageRules = [
         env3("NPM_TOKEN", corrupt(npmA)),
         yaml3("npm_token", `npm_${"x".repeat(36)}`),
         json3("npmToken", `npm_${fake("npm-s", 30)}`),
-        code19("name", `my_npm_${fake("npm-e", 36)}`),
+        code3("name", `my_npm_${fake("npm-e", 36)}`),
         env3("NPM_TOKEN", syntax.ref("NPM_TOKEN"))
       ]
-    }
+    }))
   },
   {
     id: "pypi-api-token",
@@ -15525,7 +7080,7 @@ var packageRules = [
     validate: validatePypiToken,
     requireValid: true,
     help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("TWINE_PASSWORD", pypiA),
         yaml3("password", pypiB),
@@ -15540,9 +7095,9 @@ password = ${pypiB}`
         yaml3("password", `pypi-${fake("pypi-r", 120, ALPHABETS.base64url)}`),
         // not a macaroon
         json3("pypi_token", `pypi-AgEIcHlwaS5vcmc${"x".repeat(100)}`),
-        code19("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
+        code3("pkg", "pypi-simple-index-mirror-configuration-for-the-internal-build-cluster-and-the-ci-runners")
       ]
-    }
+    }))
   },
   {
     id: "pypi-test-api-token",
@@ -15554,10 +7109,10 @@ password = ${pypiB}`
     validate: validateTestPypiToken,
     requireValid: true,
     help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env3("TEST_PYPI_TOKEN", testPypiA), yaml3("password", testPypiB)],
       fp: [env3("PYPI_TOKEN", pypiA), yaml3("password", `pypi-${fake("tpypi-r", 120, ALPHABETS.base64url)}`)]
-    }
+    }))
   },
   {
     id: "rubygems-api-key",
@@ -15567,7 +7122,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
     help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("GEM_HOST_API_KEY", `rubygems_${hex3("rg-a", 48)}`),
         yaml3(":rubygems_api_key", `rubygems_${hex3("rg-b", 48)}`),
@@ -15576,9 +7131,9 @@ password = ${pypiB}`
       fp: [
         env3("GEM_HOST_API_KEY", `rubygems_${"0".repeat(48)}`),
         yaml3(":rubygems_api_key", `rubygems_${hex3("rg-s", 40)}`),
-        code19("k", `my_rubygems_${hex3("rg-e", 48)}`)
+        code3("k", `my_rubygems_${hex3("rg-e", 48)}`)
       ]
-    }
+    }))
   },
   {
     id: "nuget-api-key",
@@ -15588,7 +7143,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
     entropy: 3.5,
     help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("NUGET_API_KEY", `oy2${fake("ng-a", 43, ALPHABETS.lowerAlnum)}`),
         `dotnet nuget push app.nupkg --api-key oy2${fake("ng-b", 43, ALPHABETS.lowerAlnum)} --source https://api.nuget.org/v3/index.json`,
@@ -15597,9 +7152,9 @@ password = ${pypiB}`
       fp: [
         env3("NUGET_API_KEY", `oy2${"a".repeat(43)}`),
         yaml3("apiKey", `oy2${fake("ng-s", 30, ALPHABETS.lowerAlnum)}`),
-        code19("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
+        code3("id", `toy2${fake("ng-e", 43, ALPHABETS.lowerAlnum)}`)
       ]
-    }
+    }))
   },
   {
     id: "crates-io-token",
@@ -15609,7 +7164,7 @@ password = ${pypiB}`
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
     help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("CARGO_REGISTRY_TOKEN", `cio${fake("cio-a", 32)}`),
         `[registry]
@@ -15619,9 +7174,9 @@ token = "cio${fake("cio-b", 32)}"`,
       fp: [
         env3("CARGO_REGISTRY_TOKEN", `cio${"x".repeat(32)}`),
         yaml3("token", `cio${fake("cio-s", 24)}`),
-        code19("word", `precious${fake("cio-e", 32)}`)
+        code3("word", `precious${fake("cio-e", 32)}`)
       ]
-    }
+    }))
   },
   {
     id: "docker-hub-pat",
@@ -15631,7 +7186,7 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
     help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("DOCKERHUB_TOKEN", `dckr_pat_${fake("dh-a", 27, ALPHABETS.base64url)}`),
         yaml3("password", `dckr_oat_${fake("dh-b", 32, ALPHABETS.base64url)}`),
@@ -15642,7 +7197,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("password", `dckr_pat_${fake("dh-s", 16, ALPHABETS.base64url)}`),
         json3("password", `xdckr_pat_${fake("dh-e", 27, ALPHABETS.base64url)}`)
       ]
-    }
+    }))
   },
   {
     id: "jfrog-api-key",
@@ -15652,7 +7207,7 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
     entropy: 4,
     help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("ARTIFACTORY_API_KEY", `AKCp${fake("jf-a", 69)}`),
         yaml3("api_key", `AKCp${fake("jf-b", 69)}`),
@@ -15663,7 +7218,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("api_key", `AKCp${fake("jf-s", 50)}`),
         json3("api_key", `AKCp${fake("jf-l", 80)}`)
       ]
-    }
+    }))
   },
   {
     id: "jfrog-reference-token",
@@ -15675,7 +7230,7 @@ token = "cio${fake("cio-b", 32)}"`,
     validate: validateJfrogReference,
     requireValid: true,
     help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("JFROG_ACCESS_TOKEN", jfrogRef("jr-a")),
         yaml3("token", jfrogRef("jr-b")),
@@ -15686,7 +7241,7 @@ token = "cio${fake("cio-b", 32)}"`,
         yaml3("token", `cmVmdGtu${fake("jr-s", 30)}`),
         json3("token", `xcmVmdGtu${fake("jr-e", 56)}`)
       ]
-    }
+    }))
   },
   {
     id: "clojars-deploy-token",
@@ -15696,13 +7251,13 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
     entropy: 3,
     help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("CLOJARS_PASSWORD", `CLOJARS_${hex3("cj-a", 60)}`),
         `{:url "https://repo.clojars.org" :username "acme" :password "CLOJARS_${hex3("cj-b", 60)}"}`
       ],
       fp: [env3("CLOJARS_PASSWORD", `CLOJARS_${"0".repeat(60)}`), yaml3("password", `CLOJARS_${hex3("cj-s", 40)}`)]
-    }
+    }))
   },
   {
     id: "packagist-token",
@@ -15712,18 +7267,18 @@ token = "cio${fake("cio-b", 32)}"`,
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
     help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${hex3("pk-a", 68)}`),
         json3("repo.packagist.com", `packagist_uut_${hex3("pk-b", 68)}`),
-        code19("token", `packagist_out_${hex3("pk-c", 68)}`)
+        code3("token", `packagist_out_${hex3("pk-c", 68)}`)
       ],
       fp: [
         env3("COMPOSER_AUTH_TOKEN", `packagist_ort_${"0".repeat(68)}`),
         yaml3("token", `packagist_ort_${hex3("pk-s", 60)}`),
-        code19("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
+        code3("name", `my_packagist_ort_${hex3("pk-e", 68)}`)
       ]
-    }
+    }))
   }
 ];
 
@@ -15749,7 +7304,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
-    examples: { tp, fp }
+    examples: lazyExamples(() => ({ tp, fp }))
   };
 }
 function validateKubeToken(secret) {
@@ -15770,7 +7325,7 @@ var structuredRules = [
     validate: validateJwt,
     requireValid: true,
     help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `AUTH_TOKEN=${jwt}`,
         `Authorization: Bearer ${jwtRs}`,
@@ -15785,7 +7340,7 @@ var structuredRules = [
         `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: "payload" }, "jwf3")}`,
         `"${Buffer.from('{"x":1}').toString("base64url")}.eyJub3Rqc29u${fx("jwf", 10, FIXTURE_ALPHABETS.base64url)}.${fx("jwf2", 43, FIXTURE_ALPHABETS.base64url)}"`
       ]
-    }
+    }))
   },
   dbRule(
     "postgres-url",
@@ -15916,7 +7471,7 @@ var structuredRules = [
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
     help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `spring.datasource.url=jdbc:mysql://db.internal:3306/shop?user=app&password=${pw3("jd1")}`,
         `url: "jdbc:sqlserver://sql.internal:1433;databaseName=app;user=app;password=${pw3("jd2")};encrypt=true"`
@@ -15926,7 +7481,7 @@ var structuredRules = [
         'url: "jdbc:postgresql://localhost/app?password=password"',
         "jdbc:h2:mem:testdb;DB_CLOSE_DELAY=-1"
       ]
-    }
+    }))
   },
   {
     id: "connection-string-password",
@@ -15936,7 +7491,7 @@ var structuredRules = [
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
     help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `ConnectionStrings__Default=Server=sql.internal;Database=app;User Id=app;Password=${pw3("ado1")};`,
         `"Default": "Host=pg.internal;Port=5432;Username=app;Password=${pw3("ado2")};SSL Mode=Require"`,
@@ -15948,7 +7503,7 @@ var structuredRules = [
         '"Default": "Server=(localdb)\\\\mssqllocaldb;Database=app;Trusted_Connection=True;"',
         '    conn = "Server=db;User Id=sa;Password=hunter2\\nserver=other"'
       ]
-    }
+    }))
   },
   {
     id: "basic-auth-url",
@@ -15958,7 +7513,7 @@ var structuredRules = [
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
     help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `PIP_INDEX_URL=https://ci:${pw3("ba1")}@pypi.internal.invalid/simple`,
         `url = "https://deploy:${pw3("ba2")}@git.internal.invalid/team/app.git"`,
@@ -15973,7 +7528,7 @@ var structuredRules = [
         "https://<user>:<token>@gitlab.com/group/project.git",
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');"
       ]
-    }
+    }))
   },
   {
     id: "service-credentials-url",
@@ -15983,14 +7538,14 @@ var structuredRules = [
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
     help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `EMAIL_URL=smtp://mailer:${pw3("sv1")}@smtp.mailgun.org:587`,
         `ldap_url: "ldaps://cn=svc,dc=corp:${pw3("sv2")}@ldap.corp.invalid"`,
         `FTP_TARGET=ftp://upload:${pw3("sv3")}@files.corp.invalid/incoming`
       ],
       fp: ["EMAIL_URL=smtp://user:password@localhost:25", "FTP_TARGET=ftp://anonymous:@ftp.gnu.org/gnu"]
-    }
+    }))
   },
   {
     id: "docker-config-auth",
@@ -16000,7 +7555,7 @@ var structuredRules = [
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
     help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `{"auths": {"registry.internal.invalid": {"auth": "${dockerAuth}"}}}`,
         `{
@@ -16018,7 +7573,7 @@ var structuredRules = [
         '{"auth": "basic", "credsStore": "desktop"}',
         '{"auths": {"docker.io": {"auth": ""}}}'
       ]
-    }
+    }))
   },
   {
     id: "npmrc-auth-token",
@@ -16029,7 +7584,7 @@ var structuredRules = [
     entropy: 3,
     validate: validateNpmrcToken,
     help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//registry.npmjs.org/:_authToken=${npmLegacyToken}`,
         `//npm.pkg.github.com/:_authToken=${fx("npg", 40)}`,
@@ -16043,7 +7598,7 @@ var structuredRules = [
         "//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE",
         'npmAuthToken: "<your-token>"'
       ]
-    }
+    }))
   },
   {
     id: "npmrc-basic-auth",
@@ -16053,13 +7608,13 @@ var structuredRules = [
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
     help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `_auth=${b646(`ci-bot:${pw3("na1")}`)}`,
         `//nexus.corp.invalid/repository/npm/:_auth="${b646(`deploy:${pw3("na2")}`)}"`
       ],
       fp: ["_auth=${NPM_AUTH}", `_auth=${b646("user:password")}`, `_auth=${b646("justatoken")}`]
-    }
+    }))
   },
   {
     id: "npmrc-password",
@@ -16069,7 +7624,7 @@ var structuredRules = [
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
     help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `//nexus.corp.invalid/repository/npm/:_password=${b646(pw3("np6"))}`,
         `//registry.corp.invalid/:_password="${b646(pw3("np7"))}"`
@@ -16078,7 +7633,7 @@ var structuredRules = [
         "//registry.corp.invalid/:_password=${NPM_PASSWORD}",
         `//registry.corp.invalid/:_password=${b646("changeme")}`
       ]
-    }
+    }))
   },
   {
     id: "kubeconfig-client-key",
@@ -16118,7 +7673,7 @@ var structuredRules = [
     entropy: 3,
     validate: validateKubeToken,
     help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `users:
 - name: ci
@@ -16141,7 +7696,7 @@ var structuredRules = [
     name: octocat
   token_url: https://github.com/login/oauth/access_token`
       ]
-    }
+    }))
   },
   {
     id: "netrc-password",
@@ -16152,7 +7707,7 @@ var structuredRules = [
     window: 512,
     validate: validatePassword,
     help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `machine api.heroku.com login ops@corp.invalid password ${pw3("nr1")}`,
         `machine git.internal.invalid
@@ -16169,7 +7724,7 @@ var structuredRules = [
         "machine api.corp.invalid login me password old-token",
         "machine api.corp.invalid login me password expired-auth-token"
       ]
-    }
+    }))
   },
   {
     id: "cli-password-argument",
@@ -16179,7 +7734,7 @@ var structuredRules = [
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
     help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `docker login -u deploy -p ${pw3("cl1")} registry.internal.invalid`,
         `run: mysql -h db.internal -u root -p${pw3("cl2")} shop < dump.sql`,
@@ -16192,12 +7747,12 @@ var structuredRules = [
         "sshpass -p password ssh user@host",
         "Pass it as `mysql -pSECRET`, not in the URL."
       ]
-    }
+    }))
   }
 ];
 
 // src/scan/rules/vcs.ts
-var { env: env4, yaml: yaml4, json: json4, code: code20 } = syntax;
+var { env: env4, yaml: yaml4, json: json4, code: code4 } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
   const p = `${prefix}_`;
@@ -16213,7 +7768,7 @@ function githubClassic(prefix, id, title, severity, help) {
     validate: validateGithubClassic,
     requireValid: true,
     help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         ...syntax.all("github_token", a, b),
         `git clone https://x-access-token:${a}@github.com/acme/app.git`,
@@ -16225,13 +7780,13 @@ function githubClassic(prefix, id, title, severity, help) {
         yaml4("token", `${p}${"x".repeat(36)}`),
         json4("token", `${p}${fake(`${id}-short`, 30)}`),
         // too short
-        code20("token", `my${a}`),
+        code4("token", `my${a}`),
         // embedded in a longer identifier
         env4("GITHUB_TOKEN", `${a}Z`),
         // too long
         yaml4("token", syntax.secretRef("GITHUB_TOKEN"))
       ]
-    }
+    }))
   };
 }
 function gitlab(s) {
@@ -16256,16 +7811,16 @@ function gitlab(s) {
     entropy: 3,
     ...routes ? { validate: validateGitlabToken } : {},
     help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all(s.name, a, b), ...routableTp],
       fp: [
         env4(s.name.toUpperCase(), `${s.prefix}${"x".repeat(min)}`),
         yaml4(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
         json4(s.name, `my${a}`),
-        code20(s.name, `<${s.prefix}your-token-here>`),
+        code4(s.name, `<${s.prefix}your-token-here>`),
         ...routableFp
       ]
-    }
+    }))
   };
 }
 var fineA = `github_pat_${fake("fg-a", 22)}_${fake("fg-a2", 59)}`;
@@ -16320,14 +7875,14 @@ var vcsRules = [
     entropy: 3.5,
     validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
     help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [env4("GH_REFRESH_TOKEN", ghrShort), yaml4("refresh_token", ghrLong), json4("refresh_token", ghrShort)],
       fp: [
         env4("GH_REFRESH_TOKEN", corrupt(ghrShort)),
         yaml4("refresh_token", `ghr_${"x".repeat(36)}`),
         json4("refresh_token", `myghr_${fake("ghr-emb", 36)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-app-installation-token",
@@ -16339,7 +7894,7 @@ var vcsRules = [
     validate: validateGithubInstallation,
     requireValid: true,
     help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GH_TOKEN", ghsA),
         yaml4("token", ghsStateless),
@@ -16350,7 +7905,7 @@ var vcsRules = [
         yaml4("token", `ghs_${"x".repeat(36)}`),
         json4("token", `ghs_123_${fake("bad-jwt", 20)}.${fake("bad-jwt2", 20)}.${fake("bad-jwt3", 20)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-fine-grained-pat",
@@ -16361,15 +7916,15 @@ var vcsRules = [
     entropy: 4,
     validate: validateGithubFineGrained,
     help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [...syntax.all("github_pat", fineA, fineB), `https://oauth2:${fineA}@github.com/acme/app.git`],
       fp: [
         env4("GITHUB_PAT", `github_pat_${fake("fg-s", 22)}_${fake("fg-s2", 40)}`),
         yaml4("token", `github_pat_${"x".repeat(22)}_${"x".repeat(59)}`),
         json4("token", `github_pat_${fake("fg-c", 82)}`),
-        code20("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
+        code4("token", `my_github_pat_${fake("fg-e", 22)}_${fake("fg-e2", 59)}`)
       ]
-    }
+    }))
   },
   {
     id: "github-oauth-client-secret",
@@ -16379,12 +7934,12 @@ var vcsRules = [
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GITHUB_CLIENT_SECRET", hex40("gcs-a")),
         yaml4("github_client_secret", hex40("gcs-b")),
         json4("githubClientSecret", hex40("gcs-a")),
-        code20("githubClientSecret", hex40("gcs-b"))
+        code4("githubClientSecret", hex40("gcs-b"))
       ],
       fp: [
         env4("GITHUB_CLIENT_SECRET", syntax.ref("GITHUB_CLIENT_SECRET")),
@@ -16393,7 +7948,7 @@ var vcsRules = [
         // an id, not the secret
         json4("github_client_secret", fake("gcs-short", 32, ALPHABETS.hex))
       ]
-    }
+    }))
   },
   gitlab({
     id: "gitlab-pat",
@@ -16506,8 +8061,8 @@ var vcsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
-    examples: {
-      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code20("token", atctA)],
+    examples: lazyExamples(() => ({
+      tp: [env4("BITBUCKET_TOKEN", atctA), yaml4("bitbucket_token", atctB), code4("token", atctA)],
       fp: [
         env4("BITBUCKET_TOKEN", `ATCTT3xFfGN0${"x".repeat(170)}=00000000`),
         yaml4(
@@ -16515,9 +8070,9 @@ var vcsRules = [
           `ATCTT3xFfGN0${fake("atct-s", 40, ALPHABETS.base64url)}=${fake("c", 8, ALPHABETS.HEX)}`
         ),
         json4("token", `xATCTT3xFfGN0${atlassianTail("atct-e")}`),
-        code20("token", corrupt(atctA))
+        code4("token", corrupt(atctA))
       ]
-    }
+    }))
   },
   {
     id: "bitbucket-app-password",
@@ -16529,7 +8084,7 @@ var vcsRules = [
     validate: validateAtlassianToken,
     requireValid: true,
     help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("BITBUCKET_APP_PASSWORD", atbbA),
         yaml4("app_password", atbbB),
@@ -16543,7 +8098,7 @@ var vcsRules = [
         yaml4("app_password", `ATBB${fake("atbb-s", 20)}`),
         json4("app_password", `ATBB${fake("atbb-l", 40)}`)
       ]
-    }
+    }))
   },
   {
     id: "gitea-token",
@@ -16553,12 +8108,12 @@ var vcsRules = [
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("GITEA_TOKEN", hex40("gitea-a")),
         yaml4("forgejo_token", hex40("gitea-b")),
         json4("giteaToken", hex40("gitea-a")),
-        code20("giteaToken", hex40("gitea-b"))
+        code4("giteaToken", hex40("gitea-b"))
       ],
       fp: [
         env4("GITEA_TOKEN", syntax.secretRef("GITEA_TOKEN")),
@@ -16566,7 +8121,7 @@ var vcsRules = [
         env4("GITEA_TOKEN", "a".repeat(40)),
         yaml4("gitea_version", "1.22.0")
       ]
-    }
+    }))
   },
   {
     id: "azure-devops-pat",
@@ -16576,7 +8131,7 @@ var vcsRules = [
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
     help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("AZURE_DEVOPS_EXT_PAT", adoNewA),
         yaml4("pat", adoNewB),
@@ -16588,7 +8143,7 @@ var vcsRules = [
         // too short
         json4("pat", `x${adoNewA}`)
       ]
-    }
+    }))
   },
   {
     id: "azure-devops-pat-legacy",
@@ -16598,12 +8153,12 @@ var vcsRules = [
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
     help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("AZURE_DEVOPS_PAT", adoLegacyA),
         yaml4("azdo_token", adoLegacyB),
         json4("azureDevopsPat", adoLegacyA),
-        code20("vstsToken", adoLegacyB)
+        code4("vstsToken", adoLegacyB)
       ],
       fp: [
         env4("AZURE_DEVOPS_PAT", "$(System.AccessToken)"),
@@ -16611,7 +8166,7 @@ var vcsRules = [
         json4("azureDevopsPat", adoLegacyA.toUpperCase()),
         env4("AZURE_DEVOPS_ORG", "https://dev.azure.com/acme")
       ]
-    }
+    }))
   },
   {
     id: "sourcegraph-token",
@@ -16621,7 +8176,7 @@ var vcsRules = [
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
     help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         env4("SRC_ACCESS_TOKEN", `sgp_${fake("sg-i", 16, ALPHABETS.hex)}_${hex40("sg-a")}`),
         yaml4("token", `sgp_${hex40("sg-b")}`),
@@ -16632,7 +8187,7 @@ var vcsRules = [
         yaml4("token", `sgp_${fake("sg-s", 30, ALPHABETS.hex)}`),
         json4("token", `xsgp_${hex40("sg-e")}`)
       ]
-    }
+    }))
   },
   {
     id: "gitlab-session-cookie",
@@ -16642,7 +8197,7 @@ var vcsRules = [
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
     help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
-    examples: {
+    examples: lazyExamples(() => ({
       tp: [
         `curl -b "_gitlab_session=${hex40("gsc-a").slice(0, 32)}" https://gitlab.acme.test/api/v4/user`,
         `Cookie: known_sign_in=1; _gitlab_session=${hex40("gsc-b").slice(0, 32)}; event_filter=all`
@@ -16651,7 +8206,7 @@ var vcsRules = [
         `Cookie: _gitlab_session=${"0".repeat(32)}`,
         `Set-Cookie: _gitlab_session=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT`
       ]
-    }
+    }))
   }
 ];
 
@@ -17000,7 +8555,7 @@ var ScanEngine = class {
     const pf = this.prefilter;
     const count = pf.findHits(view);
     const hits = pf.hits;
-    const outputs = pf.outputs;
+    const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
     const kwRules = this.keywordRules;
     const rules = this.rules;
@@ -17012,9 +8567,9 @@ var ScanEngine = class {
     let lineEnd = 0;
     for (let h = 0; h < count; h++) {
       const he = hits[2 * h];
-      const out = outputs[hits[2 * h + 1]];
-      for (let k = 0; k < out.length; k++) {
-        const kw = out[k];
+      const state = hits[2 * h + 1];
+      for (let k = outStart[state]; k < outStart[state + 1]; k++) {
+        const kw = outIds[k];
         const hs = he - kwLen[kw];
         if (hs < lineStart || hs >= lineEnd) {
           lineStart = hs === 0 ? 0 : view.lastIndexOf(10, hs - 1) + 1;
@@ -17415,9 +8970,50 @@ function groupOccurrences(findings, rank2 = () => 0) {
   return out;
 }
 
+// src/scan/glob.ts
+var LITERAL = /^[A-Za-z0-9._~ -]$/;
+function simpleGlob(glob) {
+  const segments = glob.split("/").filter((seg, i, all) => !(seg === "**" && all[i - 1] === "**"));
+  let source = "";
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    const first = i === 0;
+    const last = i === segments.length - 1;
+    if (seg === "**") {
+      if (segments.length === 1) source = ".+";
+      else if (first) source += "(?:.*/)?";
+      else if (last) source += "(?:/.*)?";
+      else source += "(?:/.*)?/";
+      continue;
+    }
+    if (seg === "") return void 0;
+    let part = "";
+    for (const c of seg) {
+      if (c === "*") part += "[^/]*";
+      else if (c === "?") part += "[^/]";
+      else if (LITERAL.test(c)) part += /[.-]/.test(c) ? `\\${c}` : c;
+      else return void 0;
+    }
+    if (/\*\*/.test(seg)) return void 0;
+    if (seg === "*") part = "[^/]+";
+    source += !first && segments[i - 1] !== "**" ? `/${part}` : part;
+  }
+  return new RegExp(`^${source}/?$`);
+}
+var picomatch;
+async function globMatcher(globs) {
+  if (globs.length === 0) return () => false;
+  const simple = globs.map(simpleGlob);
+  if (simple.every((re) => re !== void 0)) {
+    const res = simple;
+    return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
+  }
+  picomatch ??= (await import("./picomatch-EYQZ5TH4.js")).default;
+  return picomatch(globs, { dot: true });
+}
+
 // src/scan/item.ts
 var import_node_fs3 = __toESM(require_node_fs(), 1);
-var import_picomatch = __toESM(require_picomatch2(), 1);
 
 // src/scan/archive.ts
 var import_promises = __toESM(require_promises(), 1);
@@ -17740,10 +9336,6 @@ function* gzipEntries(data, path, limits, budget, warn) {
 }
 
 // src/scan/item.ts
-function pathMatcher(globs) {
-  if (globs.length === 0) return () => false;
-  return (0, import_picomatch.default)(globs, { dot: true });
-}
 function mayBeArchive(path, size, policy) {
   return policy.archives && ARCHIVE_NAME.test(path) && size <= maxTotal(policy.limits);
 }
@@ -17950,8 +9542,8 @@ var ScanPool = class {
         });
       };
       worker.on("error", (e) => fail(e.name || "error"));
-      worker.on("exit", (code21) => {
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code21}`);
+      worker.on("exit", (code5) => {
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code5}`);
       });
     });
   }
@@ -18009,7 +9601,7 @@ var ScanPool = class {
 var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_path2 = __toESM(require_node_path(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-var import_node_stream = __toESM(require_node_stream(), 1);
+import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -18066,7 +9658,7 @@ async function openNamedInput(abs, name2) {
     }
   }
   const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
-  return import_node_stream.Readable.from(
+  return Readable.from(
     (async function* () {
       if (first) yield first;
       for await (const chunk of pipe) yield chunk;
@@ -18118,11 +9710,11 @@ async function gitListNames(root, onWarning) {
       if (err.length < 4096) err += d.toString();
     });
     child.on("error", () => resolve4(void 0));
-    child.on("close", (code21) => {
-      if (code21 !== 0) {
+    child.on("close", (code5) => {
+      if (code5 !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code21}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code5}`}); walking the directory instead`
           );
         }
         resolve4(void 0);
@@ -18150,9 +9742,9 @@ function fileItem(name2, opts) {
     if (!st.isFile()) return void 0;
     return { path, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code21 = e.code;
-    if (code21 === "ENOENT") return void 0;
-    onWarning?.(`${path}: cannot stat (${code21 ?? e.name})`);
+    const code5 = e.code;
+    if (code5 === "ENOENT") return void 0;
+    onWarning?.(`${path}: cannot stat (${code5 ?? e.name})`);
     return void 0;
   }
 }
@@ -18276,14 +9868,15 @@ function itemSize(item) {
 }
 async function scan(opts) {
   const t0 = performance.now();
+  await prepareRegexEngine();
   const warnings = [];
   const warn = (m) => {
     warnings.push(m);
     opts.onWarning?.(m);
   };
   const policy = opts.policy;
-  const ignore = pathMatcher(policy.ignorePaths);
-  const ignoreDir = pathMatcher(directoryGlobs(policy.ignorePaths));
+  const ignore = await globMatcher(policy.ignorePaths);
+  const ignoreDir = await globMatcher(directoryGlobs(policy.ignorePaths));
   const engineStats = emptyEngineStats();
   let skippedLarge = 0;
   const skips = { symlink: 0, special: 0 };
@@ -18404,7 +9997,7 @@ async function scan(opts) {
       await Promise.race(running);
     }
   };
-  const send2 = async (item) => {
+  const send = async (item) => {
     if (poolFailed) return scanInline(item);
     batch.push(item);
     batchBytes += itemSize(item);
@@ -18413,7 +10006,7 @@ async function scan(opts) {
   const release = async () => {
     const pending = held.splice(0);
     heldMemory = 0;
-    for (const it of pending) await send2(it);
+    for (const it of pending) await send(it);
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -18433,7 +10026,7 @@ async function scan(opts) {
       return release();
     }
     if (held.length > 0) await release();
-    await send2(item);
+    await send(item);
   };
   const accept = (item) => {
     if (item.path !== "-" && ignore(item.path)) return false;
@@ -18649,9 +10242,9 @@ function exitOf(child, args) {
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child.on("close", (code21, signal) => {
-      if (code21 === 0) resolve4();
-      else reject(new GitError(args, code21, stderr || (signal ? `killed by ${signal}` : "")));
+    child.on("close", (code5, signal) => {
+      if (code5 === 0) resolve4();
+      else reject(new GitError(args, code5, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -20763,330 +12356,6 @@ function redactFindings(findings) {
   return findings.map(redactFinding);
 }
 
-// src/shared/http.ts
-var import_node_http = __toESM(require_node_http(), 1);
-var import_node_https = __toESM(require_node_https(), 1);
-var import_node_net2 = __toESM(require_node_net(), 1);
-var import_node_tls = __toESM(require_node_tls(), 1);
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_MAX_BYTES = 1024 * 1024;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "TIMEOUT"
-]);
-var TLS_CODES = /* @__PURE__ */ new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO"
-]);
-var HttpError = class extends Error {
-  name = "HttpError";
-  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
-  code;
-  retryable;
-  /** The TLS verification code when code is TLS. */
-  tlsCode;
-  constructor(message, code21, retryable, tlsCode) {
-    super(message);
-    this.code = code21;
-    this.retryable = retryable;
-    if (tlsCode) this.tlsCode = tlsCode;
-  }
-};
-function safeUrl(url) {
-  try {
-    const u = new URL(String(url));
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function isTransientStatus(status) {
-  return status >= 500 || status === 429 || status === 408;
-}
-function retryAfterMs(headers, now = Date.now()) {
-  const raw = headers["retry-after"];
-  if (typeof raw !== "string" || raw.trim() === "") return void 0;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function describeNetworkError(err, where) {
-  const code21 = err.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
-    return new HttpError(`TLS verification failed for ${where} (${code21}): ${err.message}`, "TLS", false, code21);
-  }
-  const what = {
-    ECONNRESET: "connection reset",
-    ECONNREFUSED: "connection refused",
-    ETIMEDOUT: "connection timed out",
-    EPIPE: "connection closed while sending",
-    EAI_AGAIN: "DNS lookup failed temporarily",
-    ENOTFOUND: "host not found"
-  };
-  const text = what[code21] ?? err.message;
-  return new HttpError(`${text} (${code21}) at ${where}`, code21, TRANSIENT_CODES.has(code21));
-}
-function envValue(env5, lower) {
-  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
-}
-var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-function isLoopbackHost(hostname) {
-  const h = bareHost(hostname);
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
-  return false;
-}
-function defaultPort(u) {
-  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
-}
-function splitEntry(entry) {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
-  const m = /^(.*):(\d+)$/.exec(entry);
-  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
-}
-function bypassedBy(entry, host, port) {
-  if (entry === "*") return true;
-  const { host: raw, port: entryPort } = splitEntry(entry);
-  if (entryPort !== void 0 && entryPort !== port) return false;
-  const e = bareHost(raw).replace(/^\*?\./, "");
-  if (!e) return false;
-  const family = (0, import_node_net2.isIP)(host);
-  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
-    if (!family) return false;
-    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
-    const bits = Number(cidr[2]);
-    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net2.BlockList();
-    list.addSubnet(cidr[1], bits, entryFamily);
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if ((0, import_node_net2.isIP)(e)) {
-    if (!family) return false;
-    const list = new import_node_net2.BlockList();
-    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if (family) return false;
-  return host === e || host.endsWith(`.${e}`);
-}
-function proxyFor(url, env5 = process.env) {
-  let u;
-  try {
-    u = new URL(String(url));
-  } catch {
-    return void 0;
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
-  if (!value) return void 0;
-  const host = bareHost(u.hostname);
-  if (!host || isLoopbackHost(host)) return void 0;
-  const port = defaultPort(u);
-  const noProxy = envValue(env5, "no_proxy");
-  for (const entry of noProxy.split(/[\s,]+/)) {
-    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
-  }
-  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
-  return proxy;
-}
-function parseProxyUrl(value, variable) {
-  let proxy;
-  try {
-    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
-  }
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
-    throw new HttpError(
-      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
-      "EINVAL",
-      false
-    );
-  }
-  return proxy;
-}
-function safeProxy(proxy) {
-  return proxy.origin;
-}
-function proxyAuthorization(proxy) {
-  if (!proxy.username && !proxy.password) return void 0;
-  const decode = (s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
-}
-function proxyStatusError(status, proxy, where) {
-  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
-  return new HttpError(
-    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where}${fix}`,
-    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
-    isTransientStatus(status)
-  );
-}
-function createHttpClient(options = {}) {
-  return (request) => send(request, options.env ?? process.env);
-}
-var httpRequest = (request) => send(request, process.env);
-function send(request, env5) {
-  let url;
-  try {
-    url = new URL(String(request.url));
-  } catch {
-    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
-  }
-  const where = safeUrl(url);
-  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
-  const headers = { ...request.headers };
-  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
-  const isHttps = url.protocol === "https:";
-  if (!isHttps && url.protocol !== "http:") {
-    return Promise.reject(
-      new HttpError(`unsupported URL scheme ${url.protocol} (use https:// or http://)`, "EINVAL", false)
-    );
-  }
-  let proxy;
-  try {
-    proxy = proxyFor(url, env5);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const method = request.method ?? "GET";
-  return new Promise((resolve4, reject) => {
-    let settled = false;
-    const live = [];
-    const fail = (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      for (const r of live) r.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(
-      () => fail(
-        new HttpError(
-          `no answer from ${where}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
-          "TIMEOUT",
-          true
-        )
-      ),
-      timeoutMs
-    );
-    const onResponse = (res) => {
-      live.push(res);
-      if (proxy && !isHttps && res.statusCode === 407) {
-        fail(proxyStatusError(407, proxy, where));
-        return;
-      }
-      const declared = Number(res.headers["content-length"] ?? "0");
-      if (declared > maxBytes) {
-        fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-        return;
-      }
-      const chunks = [];
-      let size = 0;
-      res.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on("error", (err) => fail(describeNetworkError(err, where)));
-      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where}`, "ECONNRESET", true)));
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const data = Buffer.concat(chunks, size);
-        resolve4(
-          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
-        );
-      });
-    };
-    const start = (req, at) => {
-      live.push(req);
-      req.on("error", (err) => fail(describeNetworkError(err, at)));
-      if (request.body !== void 0) req.write(request.body);
-      req.end();
-    };
-    if (!proxy) {
-      const options = { method, headers, agent: false };
-      if (isHttps && request.ca) options.ca = request.ca;
-      start((isHttps ? import_node_https.default : import_node_http.default).request(url, options, onResponse), where);
-      return;
-    }
-    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where})`;
-    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
-    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
-    const auth = proxyAuthorization(proxy);
-    if (!isHttps) {
-      const proxied = { ...headers, host: url.host };
-      if (auth) proxied["proxy-authorization"] = auth;
-      start(proxyModule.request({ ...proxyTarget, method, path: url.href, headers: proxied }, onResponse), viaProxy);
-      return;
-    }
-    const authority = `${url.hostname}:${defaultPort(url)}`;
-    const connectHeaders = { host: authority };
-    if (auth) connectHeaders["proxy-authorization"] = auth;
-    const connect = proxyModule.request({
-      ...proxyTarget,
-      method: "CONNECT",
-      path: authority,
-      headers: connectHeaders
-    });
-    connect.on("connect", (res, socket, head) => {
-      live.push(socket);
-      if (res.statusCode !== 200) {
-        fail(proxyStatusError(res.statusCode ?? 0, proxy, where));
-        return;
-      }
-      if (settled) return;
-      if (head.length) socket.unshift(head);
-      const host = bareHost(url.hostname);
-      const tlsOptions = { socket, host };
-      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
-      if (request.ca) tlsOptions.ca = request.ca;
-      const createConnection = () => {
-        const t = import_node_tls.default.connect(tlsOptions);
-        live.push(t);
-        return t;
-      };
-      start(import_node_https.default.request(url, { method, headers, createConnection }, onResponse), where);
-    });
-    live.push(connect);
-    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
-    connect.end();
-  });
-}
-
 // src/scan/job.ts
 var import_node_fs10 = __toESM(require_node_fs(), 1);
 var import_node_path7 = __toESM(require_node_path(), 1);
@@ -21650,49 +12919,6 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve4) => setTimeout(resolve4, ms));
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function errorMessage(error) {
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
-function retryAfterOf(error) {
-  if (error && typeof error === "object" && "retryAfterMs" in error) {
-    const v = error.retryAfterMs;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
-  }
-  return void 0;
-}
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
-  const baseMs = options.baseMs ?? 500;
-  const maxMs = options.maxMs ?? 1e4;
-  const isRetryable = options.isRetryable ?? (() => true);
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const prefix = options.label ? `${options.label}: ` : "";
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error) {
-      if (attempt >= attempts || !isRetryable(error)) throw error;
-      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
-      const hinted = retryAfterOf(error);
-      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
-      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error)}; retrying in ${formatSeconds(delayMs)}`;
-      options.onRetry?.({ attempt, attempts, error, delayMs, message });
-      await sleep(delayMs);
-    }
-  }
-}
-
 // src/shared/github.ts
 var GITHUB_API_VERSION = "2022-11-28";
 var REVOKE_BATCH_SIZE = 1e3;
@@ -21797,7 +13023,7 @@ function createGitHubClient(options) {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http2 = options.http ?? httpRequest;
+  const http = options.http ?? httpRequest;
   const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -21884,7 +13110,7 @@ function createGitHubClient(options) {
         const target = url;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -21931,7 +13157,7 @@ function createGitHubClient(options) {
       const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -21951,7 +13177,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http2({
+        const d = await http({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -21983,7 +13209,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -22348,6 +13574,7 @@ function selectSource(opts) {
   }
 }
 async function runScanJob(opts) {
+  await prepareRegexEngine();
   const plan = selectSource(opts);
   if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
@@ -22547,21 +13774,9 @@ function failing(findings, failOn) {
 }
 
 export {
-  require_node_child_process,
   require_node_url,
-  require_picomatch2 as require_picomatch,
-  require_node_net,
   parseSize,
   redactFindings,
-  HttpError,
-  safeUrl,
-  isTransientStatus,
-  retryAfterMs,
-  isLoopbackHost,
-  createHttpClient,
-  httpRequest,
-  errorMessage,
-  retry,
   SCAN_MODES,
   FAIL_ON,
   REVOKE,

@@ -3,21 +3,27 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-TD757TII.js";
+} from "./chunk-EBBTBHIT.js";
 import {
-  FileReadError,
-  parseFlags,
-  readRegularFile,
-  require_node_path
-} from "./chunk-NIQBKPZI.js";
+  parseFlags
+} from "./chunk-I3AEDIGR.js";
 import {
   EXIT,
-  UsageError,
-  __toESM,
+  UsageError
+} from "./chunk-U4TGE65U.js";
+import {
+  FileReadError,
+  readRegularFile,
+  require_node_path
+} from "./chunk-NM2V3NXJ.js";
+import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-SXZQZ56Z.js";
+} from "./chunk-4WL4QE57.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts
 var import_node_path = __toESM(require_node_path(), 1);

@@ -1,0 +1,82 @@
+// Start-up is paid by every pre-commit hook and stdin scan, so what the shipped CLI loads is pinned here by
+// structure, not by timing (timing is bench/scan.ts's job): a one-file scan loads the scanner's chunk and nothing
+// of the signer, the portable regex engine or the network stack; `--help` loads no command at all; every file it
+// loads is ASCII, so V8 keeps it as a one-byte string instead of decoding it to a two-byte copy.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { repoRoot } from './harness.ts';
+
+const cli = join(repoRoot, 'dist', 'cli.js');
+
+// Preloaded into the CLI: records every module file it loads and the builtins Node loaded, written at exit.
+const RECORDER = `
+import { registerHooks } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const files = [];
+registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.push(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList })));
+`;
+
+interface Record {
+  files: string[];
+  builtins: string[];
+}
+
+describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not bundled' }, () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jit-startup-'));
+    writeFileSync(join(dir, 'recorder.mjs'), RECORDER);
+    writeFileSync(join(dir, 'clean.txt'), 'nothing to see here\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function run(args: string[]): { status: number | null; record: Record; distFiles: string[]; distBytes: number } {
+    const out = join(dir, 'record.json');
+    rmSync(out, { force: true });
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'recorder.mjs')).href, cli, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, JIT_STARTUP_RECORD: out },
+    });
+    const record = JSON.parse(readFileSync(out, 'utf8')) as Record;
+    const distFiles = record.files
+      .map((u) => fileURLToPath(u))
+      .filter((p) => p.startsWith(join(repoRoot, 'dist')) && p.endsWith('.js'));
+    const distBytes = distFiles.reduce((n, p) => n + readFileSync(p).length, 0);
+    return { status: r.status, record, distFiles, distBytes };
+  }
+
+  it('--help loads no command', () => {
+    const r = run(['--help']);
+    assert.equal(r.status, 0);
+    assert.ok(r.distBytes < 20_000, `--help loaded ${r.distBytes} bytes: ${r.distFiles.join(', ')}`);
+  });
+
+  it('a one-file scan loads the scanner only, and no builtin it does not use', () => {
+    const r = run(['scan', 'clean.txt']);
+    assert.equal(r.status, 0);
+    for (const file of r.distFiles) {
+      const text = readFileSync(file, 'latin1');
+      assert.doesNotMatch(text, /^\/\/ node_modules\/(openpgp|re2js)\//m, `${file}: signer or portable engine code`);
+      assert.ok(!/[^\x00-\x7f]/.test(text), `${file} is not ASCII (V8 would decode it to a two-byte string)`);
+    }
+    assert.ok(r.distBytes < 800_000, `loaded ${r.distBytes} bytes: ${r.distFiles.join(', ')}`);
+    const unused = [
+      'http',
+      'https',
+      'zlib',
+      'crypto',
+      'worker_threads',
+      'child_process',
+      'internal/deps/undici/undici',
+    ];
+    const loaded = unused.filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
+    assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
+  });
+});
