@@ -135,12 +135,20 @@ export class ScanPool {
     this.onWarning = onWarning;
   }
 
-  /** Spawns the workers and waits until each has compiled the policy. Rejects when a worker cannot start. */
+  /**
+   * Spawns the workers and resolves as soon as one has compiled the policy: it starts scanning while the others come
+   * up (a worker started ahead of the scan is ready well before the rest). Rejects when none can start; one that
+   * cannot start beside a running one is a warning (the scan goes on with fewer threads).
+   */
   async start(): Promise<void> {
-    const ready = [];
+    const ready: Promise<string>[] = [];
     for (let i = 0; i < this.size; i++) ready.push(this.spawn());
-    const names = await Promise.all(ready);
-    this.engineName = names[0] ?? '';
+    try {
+      this.engineName = await Promise.any(ready);
+    } catch (e) {
+      throw (e as AggregateError).errors[0];
+    }
+    for (const r of ready) r.catch((e) => this.onWarning(`${(e as Error).message}; scanning with fewer threads`));
   }
 
   private spawn(): Promise<string> {

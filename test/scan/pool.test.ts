@@ -347,6 +347,55 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
     assert.deepEqual(r.warnings, []);
   });
 
+  it('scanning starts with the first worker ready; one that cannot start beside it is a warning, not a failure', async () => {
+    // Stand-ins: the first to take the lock file is ready at once and scans; the other is slow, or dies.
+    const standIn = (name: string, other: string, firstDelay = 0) => {
+      const script = join(tmp, `${name}.mjs`);
+      const lock = join(tmp, `${name}.lock`);
+      writeFileSync(
+        script,
+        `import { parentPort } from 'node:worker_threads';
+import { openSync } from 'node:fs';
+let first = true;
+try { openSync(${JSON.stringify(lock)}, 'wx'); } catch { first = false; }
+const ready = () => {
+  parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
+  parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
+    stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+    warnings: [] }));
+};
+if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
+      );
+      return pathToFileURL(script);
+    };
+    const slow = standIn('slow-second', 'setTimeout(ready, 5000);');
+    const t0 = performance.now();
+    const r = await scan({
+      root: tmp,
+      items: gen(items(40)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: slow,
+    });
+    assert.equal(r.stats.files, 40);
+    assert.ok(performance.now() - t0 < 4000, 'did not wait for the slow worker');
+
+    // The one that dies does so before the first is ready: its warning comes while the scan runs.
+    const dying = standIn('dying-second', "throw new Error('no second worker');", 300);
+    const d = await scan({
+      root: tmp,
+      items: gen(items(40)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: dying,
+    });
+    assert.equal(d.stats.files, 40);
+    assert.equal(d.stats.failed, 0);
+    assert.deepEqual(d.warnings, ['scan worker did not start (Error); scanning with fewer threads']);
+  });
+
   it('rejects start() when the worker cannot load', async () => {
     const script = join(tmp, 'broken-worker.mjs');
     writeFileSync(script, 'throw new Error("cannot start");');
