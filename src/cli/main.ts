@@ -54,8 +54,6 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           : `unknown command '${first}' (expected ${Object.keys(commands).join(', ')}). Run \`jit-gpg --help\`.`,
       );
     }
-    // The scan's workers load beside the scan command (prestart.ts).
-    if (first === 'scan') (await import('./prestart.ts')).prestartForScan(rest, io.cwd);
     return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -9,16 +9,16 @@ import { baseSource, type ConfigSource, ConfigSourceError, worktreeSource } from
 import { type GitleaksImport, loadGitleaksConfig, mergeGitleaks } from './gitleaks.ts';
 import { scan } from './index.ts';
 import type { ScanPolicy } from './policy.ts';
-import { defaultThreads, discardSpareWorkers, prestartScanWorkers } from './workers.ts';
 import type { StaleEntry } from './report/json.ts';
 import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/event.ts';
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
 import { openNamedInput } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
-import { createGitHubClient, type GitHubClient, type GitHubClientOptions, isGitHubCloud } from '../shared/github.ts';
-import { REVOCABLE_RULE_IDS, type RevocationResult, revokeFindings } from './revoke.ts';
-import { type LogsSource, openLogsSource } from './sources/logs.ts';
+// The GitHub client, log fetching and revocation load only for the runs that use them (start-up of the rest).
+import type { GitHubClient, GitHubClientOptions } from '../shared/github.ts';
+import type { RevocationResult } from './revoke.ts';
+import type { LogsSource } from './sources/logs.ts';
 
 export const SCAN_MODES: readonly ScanMode[] = ['auto', 'worktree', 'diff', 'history', 'logs'];
 export const FAIL_ON: readonly FailOn[] = ['any', 'validated', 'none'];
@@ -173,17 +173,6 @@ export function selectSource(
 export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   await prepareRegexEngine();
   const plan = selectSource(opts);
-  // A work tree or a git range is usually worth the workers: they start loading now, beside the config, the git
-  // calls and the listing, instead of after them (workers.ts). A scan that turns out small ends them unused.
-  if (plan.kind === 'worktree' || plan.kind === 'git') prestartScanWorkers(opts.threads ?? defaultThreads());
-  try {
-    return await runPlan(plan, opts);
-  } finally {
-    await discardSpareWorkers();
-  }
-}
-
-async function runPlan(plan: SourcePlan, opts: ScanJobOptions): Promise<ScanJob> {
   if (plan.kind === 'worktree' && (opts.base || opts.head) && opts.mode !== 'diff') {
     opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
   }
@@ -227,10 +216,11 @@ async function runPlan(plan: SourcePlan, opts: ScanJobOptions): Promise<ScanJob>
   let client: GitHubClient | undefined;
   if (plan.kind === 'logs' || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError('the GitHub API URL is not set (GITHUB_API_URL)');
+    const { createGitHubClient } = await import('../shared/github.ts');
     client = createGitHubClient({ ...opts.github, ...(opts.onNotice ? { onNotice: opts.onNotice } : {}) });
   }
   // Only these rules' validated secrets leave the engine, and only to be revoked.
-  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  if (revoke) policy.retainSecrets = [...(await import('./revoke.ts')).REVOCABLE_RULE_IDS];
 
   let raw: ScanResult;
   let logs: LogsSource | undefined;
@@ -288,6 +278,8 @@ async function runPlan(plan: SourcePlan, opts: ScanJobOptions): Promise<ScanJob>
   };
   let revocation: ScanJob['revocation'];
   if (revoke) {
+    const { revokeFindings } = await import('./revoke.ts');
+    const { isGitHubCloud } = await import('../shared/github.ts');
     const r = await revokeFindings(result.findings, secrets, {
       client: client!,
       authenticated: !isGitHubCloud(client!.apiUrl),
@@ -335,6 +327,7 @@ async function openLogs(opts: ScanJobOptions, client: GitHubClient): Promise<Log
   if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
     throw new ModeError('mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)');
   }
+  const { openLogsSource } = await import('./sources/logs.ts');
   return openLogsSource({
     client,
     owner: m[1]!,

@@ -2,22 +2,15 @@
 // paths, and never reads or inflates them: item.ts opens archives in the worker); `bytes` items are transferred
 // when they own their memory, copied otherwise. Results are merged and
 // sorted by the caller, so the order never depends on the thread count or on which worker finished first.
-import type { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
 import type { EngineOptions, EngineStats } from './engine.ts';
 import { builtinRules } from './rules/index.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { Finding, Rule } from './types.ts';
-import { newWorker, takeSpare } from './workers.ts';
-
-export {
-  defaultThreads,
-  discardSpareWorkers,
-  prestartScanWorkers,
-  prestartWorkers,
-  resolveWorkerScript,
-  WORKER_RESOURCE_LIMITS,
-} from './workers.ts';
 
 /** A rule as it crosses to a worker: data only; a built-in validator is re-attached there by rule id. */
 export type WireRule = Omit<Rule, 'validate' | 'examples' | 'help'> & { builtinValidator?: boolean };
@@ -87,6 +80,38 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
   });
 }
 
+/**
+ * A worker's V8 heap. Its young generation is small: a worker's allocations die young (per-window candidates,
+ * per-item findings) and it holds little (the compiled policy), so a small nursery costs no more collecting, while
+ * V8's default (16 MiB semi-spaces) is resident memory in every worker and lets dead buffers (inflated archive
+ * entries not freed at once, zlib's chunks) wait for a collection that only comes when the nursery fills.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
+/** Default pool size: the available cores, at most 8. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * The worker script: an explicit override (option or JIT_GPG_SCAN_WORKER), else the first that exists of
+ * `./worker.ts` (sources), `./worker.js` (dist/scan/main.js), `./scan/worker.js` (dist/cli.js),
+ * `../scan/worker.js` (another dist/ subdirectory), relative to this module.
+ */
+export function resolveWorkerScript(override?: string | URL, base: string | URL = import.meta.url): URL | undefined {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url =
+      explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return existsSync(fileURLToPath(url)) ? url : undefined;
+  }
+  for (const candidate of ['./worker.ts', './worker.js', './scan/worker.js', '../scan/worker.js']) {
+    const url = new URL(candidate, base);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
 function failedResult(batch: WireBatch, why: string): WireResult {
   return {
     type: 'result',
@@ -103,12 +128,6 @@ function failedResult(batch: WireBatch, why: string): WireResult {
     },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };
-}
-
-/** The message that hands a worker started ahead of its scan (prestartWorkers) the policy. */
-export interface WireInit {
-  type: 'init';
-  init: PoolInit;
 }
 
 interface Slot {
@@ -137,8 +156,8 @@ export class ScanPool {
 
   /**
    * Spawns the workers and resolves as soon as one has compiled the policy: it starts scanning while the others come
-   * up (a worker started ahead of the scan is ready well before the rest). Rejects when none can start; one that
-   * cannot start beside a running one is a warning (the scan goes on with fewer threads).
+   * up. Rejects when none can start; one that cannot start beside a running one is a warning (the scan goes on with
+   * fewer threads).
    */
   async start(): Promise<void> {
     const ready: Promise<string>[] = [];
@@ -153,12 +172,12 @@ export class ScanPool {
 
   private spawn(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const spare = takeSpare(this.script);
-      const worker = spare ?? newWorker(this.script, this.init);
-      if (spare) {
-        spare.ref();
-        spare.postMessage({ type: 'init', init: this.init } satisfies WireInit);
-      }
+      const worker = new Worker(this.script, {
+        workerData: this.init,
+        stdout: false,
+        stderr: false,
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+      });
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
       worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {

@@ -1,43 +1,34 @@
 // A scan worker: compiles the policy once, then reads and scans the files (or transferred bytes) of each batch it
 // is sent, opening archives itself (item.ts). Returns findings without secrets; a file that fails becomes a warning
-// naming it, never its contents. The policy comes as workerData, or, for a worker started ahead of its scan
-// (pool.ts prestartWorkers), as the first message.
+// naming it, never its contents.
 import { parentPort, workerData } from 'node:worker_threads';
 import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
 import { globMatcher } from './glob.ts';
 import { type ItemPolicy, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
-import { type PoolInit, rulesFromWire, type WireBatch, type WireInit, type WireItem, type WireResult } from './pool.ts';
+import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireResult } from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
 
-// A worker started ahead of its scan loads the regex engine while it waits for the policy.
 await prepareRegexEngine();
-
-async function start(init: PoolInit): Promise<void> {
-  const initWarnings: string[] = [];
-  const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
-  const engine = new ScanEngine(
-    {
-      rules: rulesFromWire(init.rules),
-      allowRegexes: init.allowRegexes,
-      stopwords: init.stopwords,
-      ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
-    },
-    options,
-  );
-  const itemPolicy: ItemPolicy = {
-    archives: init.items.archives,
-    limits: init.items.limits,
-    maxFileSize: init.items.maxFileSize,
-    ignore: await globMatcher(init.items.ignorePaths),
-  };
-  parentPort!.on('message', (batch: WireBatch) => parentPort!.postMessage(scanBatch(engine, itemPolicy, batch)));
-  parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
-}
-
-// A failure to start rejects: an uncaught error that ends the worker, which the pool reports.
-if (workerData) await start(workerData as PoolInit);
-else parentPort!.once('message', (m: WireInit) => void start(m.init));
+const init = workerData as PoolInit;
+const initWarnings: string[] = [];
+const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
+const engine = new ScanEngine(
+  {
+    rules: rulesFromWire(init.rules),
+    allowRegexes: init.allowRegexes,
+    stopwords: init.stopwords,
+    ...(init.retainSecrets ? { retainSecrets: init.retainSecrets } : {}),
+  },
+  options,
+);
+const itemPolicy: ItemPolicy = {
+  archives: init.items.archives,
+  limits: init.items.limits,
+  maxFileSize: init.items.maxFileSize,
+  ignore: await globMatcher(init.items.ignorePaths),
+};
+parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
 function fromWire(w: WireItem): ScanItem {
   const source: ScanItem['source'] =
@@ -57,7 +48,7 @@ function fromWire(w: WireItem): ScanItem {
   return item;
 }
 
-function scanBatch(engine: ScanEngine, itemPolicy: ItemPolicy, batch: WireBatch): WireResult {
+parentPort!.on('message', (batch: WireBatch) => {
   const stats = emptyEngineStats();
   const result: WireResult = { type: 'result', id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m: string) => result.warnings.push(m);
@@ -72,8 +63,8 @@ function scanBatch(engine: ScanEngine, itemPolicy: ItemPolicy, batch: WireBatch)
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
-  return result;
-}
+  parentPort!.postMessage(result);
+});
 
 function describeFailure(path: string, e: unknown): string {
   const err = e as NodeJS.ErrnoException;

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import type { Worker } from 'node:worker_threads';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import {
   defaultThreads,
-  discardSpareWorkers,
-  prestartScanWorkers,
-  prestartWorkers,
   resolveWorkerScript,
   rulesFromWire,
   rulesToWire,
   ScanPool,
   WORKER_RESOURCE_LIMITS,
 } from '../../src/scan/pool.ts';
-import { takeSpare } from '../../src/scan/workers.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';
@@ -248,107 +243,8 @@ parentPort.postMessage({ type: 'ready', engine: JSON.stringify(resourceLimits), 
     assert.ok(limits.maxYoungGenerationSizeMb <= 8, 'V8 defaults to 3 x 16 MiB semi-spaces');
   });
 
-  it('workers started ahead of the scan get the policy as their first message and do the scanning', async () => {
-    // The real worker, started before the policy exists: same findings as inline.
-    prestartWorkers(2);
-    const pooled = await scan({
-      root: tmp,
-      items: gen(items(90)),
-      policy: policy(),
-      threads: 2,
-      inlineBelow: { items: 1, bytes: 1 },
-      waitForWorkers: true,
-    });
-    const inline = await scan({ root: tmp, items: gen(items(90)), policy: policy(), threads: 1 });
-    assert.deepEqual(pooled.findings, inline.findings);
-    assert.equal(pooled.stats.files, 90);
-    assert.deepEqual(pooled.warnings, []);
-
-    // A stand-in that says how it got its policy: the scan takes the spares rather than starting others.
-    const script = join(tmp, 'how-worker.mjs');
-    writeFileSync(
-      script,
-      `import { parentPort, workerData } from 'node:worker_threads';
-const ready = (how) => {
-  parentPort.postMessage({ type: 'ready', engine: how, warnings: [] });
-  parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-    stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
-    warnings: [] }));
-};
-if (workerData) ready('workerData'); else parentPort.once('message', (m) => ready(m.type + ':' + m.init.items.maxFileSize));`,
-    );
-    const url = pathToFileURL(script);
-    const run = () =>
-      scan({
-        root: tmp,
-        items: gen(items(20)),
-        policy: policy(),
-        threads: 2,
-        inlineBelow: { items: 1, bytes: 1 },
-        workerScript: url,
-      });
-    prestartWorkers(2, url);
-    assert.equal((await run()).stats.engine, `init:${policy().maxFileSize}`);
-    assert.equal((await run()).stats.engine, 'workerData', 'spares are taken once');
-  });
-
-  it('ahead of a scan, only as many workers start as there are cores the starting thread leaves idle', async () => {
-    const url = resolveWorkerScript()!;
-    const count = (threads: number): number => {
-      prestartScanWorkers(threads);
-      const taken: Worker[] = [];
-      for (let w = takeSpare(url); w; w = takeSpare(url)) taken.push(w);
-      for (const w of taken) void w.terminate();
-      return taken.length;
-    };
-    assert.equal(count(1), 0, 'one thread scans inline');
-    assert.equal(count(2), Math.min(2, availableParallelism() - 1));
-    assert.equal(count(64), availableParallelism() - 1);
-  });
-
-  it('spares no scan takes are ended: by the scan that ran inline, or when asked', async () => {
-    const script = join(tmp, 'idle-worker.mjs');
-    writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.once('message', () => {});`);
-    const url = pathToFileURL(script);
-    prestartWorkers(2, url);
-    const r = await scan({ root: tmp, items: gen(items(3)), policy: policy(), threads: 2 }); // small: inline
-    assert.equal(r.stats.files, 3);
-    assert.equal(takeSpare(url), undefined);
-    prestartWorkers(1, url);
-    await discardSpareWorkers();
-    assert.equal(takeSpare(url), undefined);
-  });
-
-  it('a spare that died before its scan is replaced by a fresh worker, without a warning', async () => {
-    const script = join(tmp, 'fragile-worker.mjs');
-    writeFileSync(
-      script,
-      `import { parentPort, workerData } from 'node:worker_threads';
-if (!workerData) throw new Error('spare died');
-parentPort.postMessage({ type: 'ready', engine: 'fresh', warnings: [] });
-parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
-  warnings: [] }));`,
-    );
-    const url = pathToFileURL(script);
-    prestartWorkers(1, url);
-    // Let it die first.
-    await new Promise((r) => setTimeout(r, 300));
-    const r = await scan({
-      root: tmp,
-      items: gen(items(10)),
-      policy: policy(),
-      threads: 2,
-      inlineBelow: { items: 1, bytes: 1 },
-      workerScript: url,
-    });
-    assert.equal(r.stats.engine, 'fresh');
-    assert.equal(r.stats.files, 10);
-    assert.deepEqual(r.warnings, []);
-  });
-
   it('scanning starts with the first worker ready; one that cannot start beside it is a warning, not a failure', async () => {
-    // Stand-ins: the first to take the lock file is ready at once and scans; the other is slow, or dies.
+    // Stand-ins: the first to take the lock file is ready (after firstDelay ms) and scans; the other is slow, or dies.
     const standIn = (name: string, other: string, firstDelay = 0) => {
       const script = join(tmp, `${name}.mjs`);
       const lock = join(tmp, `${name}.lock`);
@@ -368,7 +264,6 @@ if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
       );
       return pathToFileURL(script);
     };
-    const slow = standIn('slow-second', 'setTimeout(ready, 5000);');
     const t0 = performance.now();
     const r = await scan({
       root: tmp,
@@ -376,20 +271,18 @@ if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
-      workerScript: slow,
+      workerScript: standIn('slow-second', 'setTimeout(ready, 5000);'),
     });
     assert.equal(r.stats.files, 40);
     assert.ok(performance.now() - t0 < 4000, 'did not wait for the slow worker');
-
     // The one that dies does so before the first is ready: its warning comes while the scan runs.
-    const dying = standIn('dying-second', "throw new Error('no second worker');", 300);
     const d = await scan({
       root: tmp,
       items: gen(items(40)),
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
-      workerScript: dying,
+      workerScript: standIn('dying-second', "throw new Error('no second worker');", 300),
     });
     assert.equal(d.stats.files, 40);
     assert.equal(d.stats.failed, 0);
