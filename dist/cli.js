@@ -1,16 +1,37 @@
 #!/usr/bin/env node
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  VERSION
-} from "./cli/chunk-EEVXPQ6T.js";
-import {
   EXIT,
   UsageError,
   processIO,
   writeLine
 } from "./cli/chunk-U4TGE65U.js";
+import {
+  VERSION
+} from "./cli/chunk-EEVXPQ6T.js";
 import "./cli/chunk-4WL4QE57.js";
 import "./cli/chunk-UB53VF2P.js";
+
+// src/cli/compile-cache.ts
+import { lstatSync, mkdirSync } from "node:fs";
+import * as nodeModule from "node:module";
+import { homedir } from "node:os";
+import { join } from "node:path";
+function enableCliCompileCache(env = process.env) {
+  const enable = nodeModule.enableCompileCache;
+  if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.JIT_GPG_NO_COMPILE_CACHE) return void 0;
+  try {
+    if (env.NODE_COMPILE_CACHE) return enable().directory;
+    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+    const dir = join(base, "jit-gpg", "v8-compile-cache");
+    mkdirSync(dir, { recursive: true, mode: 448 });
+    const st = lstatSync(dir);
+    if (!st.isDirectory() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
+    return enable(dir).directory;
+  } catch {
+    return void 0;
+  }
+}
 
 // src/cli/main.ts
 var USAGE = `jit-gpg ${VERSION}: just-in-time GPG signing and secret scanning
@@ -28,11 +49,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-QV3JRMUP.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-3F4GBUFK.js")).signCommand,
-  verify: async () => (await import("./cli/verify-WXLQDZXJ.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-K3XBLVVN.js")).digestCommand,
-  key: async () => (await import("./cli/key-6TEXK5JJ.js")).keyCommand
+  scan: async () => (await import("./cli/scan-TI6DODKZ.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-5RMWVSLE.js")).signCommand,
+  verify: async () => (await import("./cli/verify-2D2E3GD5.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-YRNB6FPB.js")).digestCommand,
+  key: async () => (await import("./cli/key-H3MH6ON4.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;
@@ -71,4 +92,5 @@ async function runCli(argv, io) {
 }
 
 // src/entries/cli.ts
+enableCliCompileCache();
 process.exitCode = await runCli(process.argv.slice(2), processIO());

@@ -31,14 +31,31 @@ for (const name of readdirSync(dist, { withFileTypes: true })) {
 }
 mkdirSync(dist, { recursive: true });
 
-// A builtin is loaded where the code first uses it, not when the bundle starts. In ESM output,
+// A heavy builtin is loaded where the code first uses it, not when the bundle starts. In ESM output,
 // `import … from 'node:http'` makes Node build the builtin's ESM facade at link time, which loads it and reads every
-// export (node:http's WebSocket getter then loads all of undici: ~25 ms of every start). Instead an ESM import of a
-// builtin becomes a small CommonJS module whose exports are getters that require() it on first read: node:crypto
-// (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The export names are the
-// bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from the real module.
-// require() calls (the CommonJS dependencies) and builtins that are themselves a function or class (events,
-// stream, assert) get the real module.
+// export (node:http's WebSocket getter then loads all of undici: ~25 ms of every start). Instead an ESM import of
+// one of these becomes a small CommonJS module whose exports are getters that require() it on first read:
+// node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The export
+// names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from the real
+// module. node:util is one: its facade reads util.diff, which loads the worker machinery. Builtins Node has loaded
+// anyway (fs, path, url, events, stream…) stay plain imports: one facade each, where a wrapper would cost a copy
+// of its exports at every importing module. require() calls (the CommonJS dependencies) get the real module.
+const LAZY_BUILTINS = [
+  'child_process',
+  'crypto',
+  'dns',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'readline',
+  'tls',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+];
 const BUILTIN = new RegExp(`^(node:)?(${builtinModules.map((m) => m.replace(/[/]/g, '\\/')).join('|')})$`);
 const require = createRequire(import.meta.url);
 const builtinsOnFirstUse = {
@@ -46,7 +63,8 @@ const builtinsOnFirstUse = {
   setup(b) {
     b.onResolve({ filter: BUILTIN }, (args) => {
       const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-      const lazy = args.namespace !== 'builtin' && args.kind === 'import-statement' && typeof require(id) === 'object';
+      const lazy =
+        args.namespace !== 'builtin' && args.kind === 'import-statement' && LAZY_BUILTINS.includes(id.slice(5));
       return lazy ? { path: id, namespace: 'builtin' } : { path: args.path, external: true };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
@@ -87,11 +105,19 @@ const common = {
   },
 };
 
-const { cli, ...actionEntries } = entries;
+const { cli, 'scan/worker': worker, ...actionEntries } = entries;
 const actions = await build({
   ...common,
   entryPoints: Object.entries(actionEntries).map(([out, src]) => ({ out, in: src })),
   splitting: false, // each entry stands alone, so a worker or addon path is relative to the file that runs
+});
+// Every scan thread starts a worker: what it only may need (the portable regex engine, picomatch for rich globs)
+// is split off under dist/scan/lazy/ and loaded on first use, so each worker compiles a third less code.
+const workerBuild = await build({
+  ...common,
+  entryPoints: [{ out: 'scan/worker', in: worker }],
+  splitting: true,
+  chunkNames: 'scan/lazy/[name]-[hash]',
 });
 // The CLI pays its start-up on every pre-commit hook and stdin scan: each command is a chunk of its own under
 // dist/cli/, loaded only when that command runs (`--help` loads none). Chunks sit one directory below dist/, where
@@ -102,7 +128,11 @@ const cliBuild = await build({
   splitting: true,
   chunkNames: 'cli/[name]-[hash]',
 });
-const result = { metafile: { outputs: { ...actions.metafile.outputs, ...cliBuild.metafile.outputs } } };
+const result = {
+  metafile: {
+    outputs: { ...actions.metafile.outputs, ...workerBuild.metafile.outputs, ...cliBuild.metafile.outputs },
+  },
+};
 
 // ---- third-party notices: every package bundled into an entry (from esbuild's metafile), with its licence text ----
 

@@ -58,50 +58,6 @@ var require_node_crypto = __commonJS({
   }
 });
 
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:os");
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:path
-var require_node_path = __commonJS({
-  "builtin:node:path"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:path");
-    for (const name2 of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports2) {
@@ -19238,56 +19194,12 @@ var require_undici = __commonJS({
   }
 });
 
-// builtin:node:string_decoder
-var require_node_string_decoder = __commonJS({
-  "builtin:node:string_decoder"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:string_decoder");
-    for (const name2 of ["StringDecoder"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports2) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
     for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:timers
-var require_node_timers = __commonJS({
-  "builtin:node:timers"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:timers");
-    for (const name2 of ["clearImmediate", "clearInterval", "clearTimeout", "promises", "setImmediate", "setInterval", "setTimeout"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:buffer
-var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:buffer");
-    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:url
-var require_node_url = __commonJS({
-  "builtin:node:url"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:url");
-    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
       Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -27860,6 +27772,1026 @@ var require_node_tls = __commonJS({
   }
 });
 
+// src/shared/http.ts
+function safeUrl(url2) {
+  try {
+    const u = new URL(String(url2));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err, where2) {
+  const code21 = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where2} (${code21}): ${err.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err.message;
+  return new HttpError(`${text} (${code21}) at ${where2}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = (0, import_node_net2.isIP)(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits = Number(cidr[2]);
+    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new import_node_net2.BlockList();
+    list.addSubnet(cidr[1], bits, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if ((0, import_node_net2.isIP)(e)) {
+    if (!family) return false;
+    const list = new import_node_net2.BlockList();
+    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url2, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url2));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where2) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where2}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+function send(request, env5) {
+  let url2;
+  try {
+    url2 = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where2 = safeUrl(url2);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url2.protocol === "https:";
+  if (!isHttps && url2.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url2.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url2, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve7, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where2}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where2));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err) => fail(describeNetworkError(err, where2)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where2}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve7(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err) => fail(describeNetworkError(err, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? import_node_https.default : import_node_http.default).request(url2, options, onResponse), where2);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where2})`;
+    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url2.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url2.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority = `${url2.hostname}:${defaultPort(url2)}`;
+    const connectHeaders = { host: authority };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where2));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url2.hostname);
+      const tlsOptions = { socket, host };
+      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = import_node_tls.default.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(import_node_https.default.request(url2, { method, headers, createConnection }, onResponse), where2);
+    });
+    live.push(connect);
+    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
+    connect.end();
+  });
+}
+var import_node_http, import_node_https, import_node_net2, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var init_http = __esm({
+  "src/shared/http.ts"() {
+    "use strict";
+    import_node_http = __toESM(require_node_http(), 1);
+    import_node_https = __toESM(require_node_https(), 1);
+    import_node_net2 = __toESM(require_node_net(), 1);
+    import_node_tls = __toESM(require_node_tls(), 1);
+    DEFAULT_TIMEOUT_MS = 1e4;
+    DEFAULT_MAX_BYTES = 1024 * 1024;
+    TRANSIENT_CODES = /* @__PURE__ */ new Set([
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "ECONNABORTED",
+      "ETIMEDOUT",
+      "EPIPE",
+      "EAI_AGAIN",
+      "ENETUNREACH",
+      "EHOSTUNREACH",
+      "ENETDOWN",
+      "UND_ERR_SOCKET",
+      "TIMEOUT"
+    ]);
+    TLS_CODES = /* @__PURE__ */ new Set([
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "SELF_SIGNED_CERT_IN_CHAIN",
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "UNABLE_TO_GET_ISSUER_CERT",
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "CERT_HAS_EXPIRED",
+      "CERT_NOT_YET_VALID",
+      "CERT_UNTRUSTED",
+      "CERT_SIGNATURE_FAILURE",
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+      "EPROTO"
+    ]);
+    HttpError = class extends Error {
+      name = "HttpError";
+      /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+      code;
+      retryable;
+      /** The TLS verification code when code is TLS. */
+      tlsCode;
+      constructor(message, code21, retryable, tlsCode) {
+        super(message);
+        this.code = code21;
+        this.retryable = retryable;
+        if (tlsCode) this.tlsCode = tlsCode;
+      }
+    };
+    bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+    httpRequest = (request) => send(request, process.env);
+  }
+});
+
+// src/shared/retry.ts
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+function retryAfterOf(error2) {
+  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
+    const v = error2.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep2 = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix2 = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error2) {
+      if (attempt >= attempts || !isRetryable(error2)) throw error2;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error2);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix2}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
+      await sleep2(delayMs);
+    }
+  }
+}
+var defaultSleep;
+var init_retry = __esm({
+  "src/shared/retry.ts"() {
+    "use strict";
+    defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
+  }
+});
+
+// src/shared/github.ts
+var github_exports = {};
+__export(github_exports, {
+  DEFAULT_MAX_LOG_BYTES: () => DEFAULT_MAX_LOG_BYTES,
+  GITHUB_API_VERSION: () => GITHUB_API_VERSION,
+  GitHubApiError: () => GitHubApiError,
+  REVOKE_BATCH_SIZE: () => REVOKE_BATCH_SIZE,
+  createGitHubClient: () => createGitHubClient,
+  isGitHubCloud: () => isGitHubCloud,
+  nextLink: () => nextLink,
+  parseJob: () => parseJob
+});
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
+}
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http4 = options.http ?? httpRequest;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice2 = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice2(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep2(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i) => notice2(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url2) => url2.origin === api.origin;
+  const path15 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url2 = new URL(`${base}/repos/${path15(owner, repo)}/actions/runs/${runId}/jobs`);
+      url2.searchParams.set("per_page", "100");
+      url2.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url2; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url2;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body2;
+        try {
+          body2 = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body2 || !Array.isArray(body2.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body2.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url2 = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url2 = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path15(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http4({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body2 = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+var GITHUB_API_VERSION, REVOKE_BATCH_SIZE, MAX_PAGES, PAGE_BYTES, DEFAULT_MAX_LOG_BYTES, MAX_NAME, GitHubApiError, isId, ACTIONS_READ;
+var init_github = __esm({
+  "src/shared/github.ts"() {
+    "use strict";
+    init_http();
+    init_retry();
+    GITHUB_API_VERSION = "2022-11-28";
+    REVOKE_BATCH_SIZE = 1e3;
+    MAX_PAGES = 100;
+    PAGE_BYTES = 16 * 1024 * 1024;
+    DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+    MAX_NAME = 512;
+    GitHubApiError = class extends Error {
+      name = "GitHubApiError";
+      status;
+      retryable;
+      retryAfterMs;
+      constructor(message, status, retryable, retryAfter) {
+        super(message);
+        this.status = status;
+        this.retryable = retryable;
+        if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+      }
+    };
+    isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+    ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
+  }
+});
+
+// src/scan/revoke.ts
+var revoke_exports = {};
+__export(revoke_exports, {
+  MAX_REVOKE_REQUESTS: () => MAX_REVOKE_REQUESTS,
+  REVOCABLE: () => REVOCABLE,
+  REVOCABLE_RULE_IDS: () => REVOCABLE_RULE_IDS,
+  revokeFindings: () => revokeFindings
+});
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix2 = REVOCABLE[f.ruleId];
+    if (prefix2 === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix2)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
+    const batch = all.slice(i, i + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+var REVOCABLE, REVOCABLE_RULE_IDS, MAX_REVOKE_REQUESTS, plural;
+var init_revoke = __esm({
+  "src/scan/revoke.ts"() {
+    "use strict";
+    init_github();
+    REVOCABLE = {
+      "github-pat-classic": "ghp_",
+      "github-fine-grained-pat": "github_pat_",
+      "github-oauth-token": "gho_",
+      "github-user-to-server-token": "ghu_",
+      "github-refresh-token": "ghr_"
+    };
+    REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+    MAX_REVOKE_REQUESTS = 60;
+    plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
+  }
+});
+
+// src/scan/sources/logs.ts
+var logs_exports = {};
+__export(logs_exports, {
+  logPath: () => logPath,
+  openLogsSource: () => openLogsSource,
+  prepareLog: () => prepareLog,
+  timestampPrefix: () => timestampPrefix
+});
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i2) => buf[at + i2];
+  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
+    return 0;
+  }
+  let i = 19;
+  if (b(i) === 46) {
+    i++;
+    const start = i;
+    while (at + i < end && i - start < 9 && D(b(i))) i++;
+    if (i === start) return 0;
+  }
+  if (at + i >= end || b(i) !== 90) return 0;
+  i++;
+  if (at + i < end) {
+    if (b(i) !== 32) return 0;
+    i++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i;
+}
+function sameSecond(buf, at, last) {
+  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i = at + 19;
+  if (buf[i] === 46) {
+    const start = ++i;
+    while (i < end && i - start < 9 && D(buf[i])) i++;
+    if (i === start) return 0;
+  }
+  if (i >= end || buf[i] !== 90) return 0;
+  i++;
+  if (i < end) {
+    if (buf[i] !== 32) return 0;
+    i++;
+  }
+  return i - at;
+}
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read2 = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read2 < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read2);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read2 >= lastCut && sameSecond(raw, read2, last)) {
+      cut = prefixTail(raw, read2, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read2, end, ts);
+      if (cut > 0) raw.copy(last, 0, read2, read2 + 19);
+    }
+    lastCut = cut;
+    const contentStart = read2 + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read2 = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path15 = logPath(job.name);
+    for (let n = 1; byPath.has(path15); n++) path15 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path: path15 };
+    byPath.set(path15, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i = 0; i < CONCURRENCY; i++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+var CONCURRENCY, D, num2, GROUP;
+var init_logs = __esm({
+  "src/scan/sources/logs.ts"() {
+    "use strict";
+    CONCURRENCY = 4;
+    D = (b) => b >= 48 && b <= 57;
+    num2 = (buf, from, len) => {
+      let n = 0;
+      for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
+      return n;
+    };
+    GROUP = Buffer.from("##[group]");
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants7 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module) {
@@ -30070,17 +31002,6 @@ var require_semver2 = __commonJS({
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
-  }
-});
-
-// builtin:node:process
-var require_node_process = __commonJS({
-  "builtin:node:process"(exports2) {
-    var loaded;
-    var load = () => loaded ??= __require("node:process");
-    for (const name2 of ["_debugEnd", "_debugProcess", "_events", "_eventsCount", "_exiting", "_fatalException", "_getActiveHandles", "_getActiveRequests", "_kill", "_linkedBinding", "_maxListeners", "_preload_modules", "_rawDebug", "_startProfilerIdleNotifier", "_stopProfilerIdleNotifier", "_tickCallback", "abort", "allowedNodeEnvironmentFlags", "arch", "argv", "argv0", "availableMemory", "binding", "chdir", "config", "constrainedMemory", "cpuUsage", "cwd", "debugPort", "dlopen", "domain", "emitWarning", "env", "execArgv", "execPath", "execve", "exit", "exitCode", "features", "finalization", "getActiveResourcesInfo", "getBuiltinModule", "getegid", "geteuid", "getgid", "getgroups", "getuid", "hasUncaughtExceptionCaptureCallback", "hrtime", "initgroups", "kill", "loadEnvFile", "memoryUsage", "moduleLoadList", "nextTick", "openStdin", "pid", "platform", "ppid", "reallyExit", "ref", "release", "report", "resourceUsage", "setSourceMapsEnabled", "setUncaughtExceptionCaptureCallback", "setegid", "seteuid", "setgid", "setgroups", "setuid", "sourceMapsEnabled", "stderr", "stdin", "stdout", "threadCpuUsage", "title", "umask", "unref", "uptime", "version", "versions"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
-    }
   }
 });
 
@@ -35666,13 +36587,13 @@ var require_commonjs2 = __commonJS({
 
 // src/action/scan.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
-var import_node_fs14 = __toESM(require_node_fs(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
-var import_node_os7 = __toESM(require_node_os(), 1);
-var import_node_path10 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync8, statSync as statSync5 } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
-var os = __toESM(require_node_os(), 1);
+import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -35747,8 +36668,8 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
-var fs = __toESM(require_node_fs(), 1);
-var os2 = __toESM(require_node_os(), 1);
+import * as fs from "fs";
+import * as os2 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -35774,8 +36695,8 @@ function prepareKeyValueMessage(key, value) {
 }
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_node_os(), 1);
-var path5 = __toESM(require_node_path(), 1);
+import * as os5 from "os";
+import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
 var http = __toESM(require_node_http(), 1);
@@ -36537,8 +37458,8 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_node_os(), 1);
-var import_fs = __toESM(require_node_fs(), 1);
+import { EOL as EOL3 } from "os";
+import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -36566,7 +37487,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access, appendFile, writeFile } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -36588,7 +37509,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -36681,7 +37602,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(import_os.EOL);
+    return this.addRaw(EOL3);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -36822,27 +37743,27 @@ var _summary = new Summary();
 var summary = _summary;
 
 // node_modules/@actions/core/lib/path-utils.js
-var path = __toESM(require_node_path(), 1);
+import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_node_os(), 1);
+import os4 from "os";
 
 // node_modules/@actions/exec/lib/exec.js
-var import_string_decoder = __toESM(require_node_string_decoder(), 1);
+import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-var path4 = __toESM(require_node_path(), 1);
+import * as os3 from "os";
 import * as events from "events";
+import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
-var path3 = __toESM(require_node_path(), 1);
 import { ok } from "assert";
+import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_node_fs(), 1);
-var path2 = __toESM(require_node_path(), 1);
+import * as fs2 from "fs";
+import * as path2 from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37085,7 +38006,7 @@ function findInPath(tool) {
 }
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var import_timers = __toESM(require_node_timers(), 1);
+import { setTimeout as setTimeout2 } from "timers";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37494,7 +38415,7 @@ var ExecState = class _ExecState extends events.EventEmitter {
     if (this.processClosed) {
       this._setResult();
     } else if (this.processExited) {
-      this.timeout = (0, import_timers.setTimeout)(_ExecState.HandleTimeout, this.delay, this);
+      this.timeout = setTimeout2(_ExecState.HandleTimeout, this.delay, this);
     }
   }
   _debug(message) {
@@ -37572,8 +38493,8 @@ function exec(commandLine, args, options) {
 }
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
+var platform = os4.platform();
+var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
@@ -37739,7 +38660,7 @@ function excerpt(value, max = 4) {
 }
 
 // src/shared/read-file.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -37748,7 +38669,7 @@ var FileReadError = class extends Error {
     this.code = code21;
   }
 };
-var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -37772,12 +38693,12 @@ function readRegularFile(path15, limits) {
   const label = `${limits.what} ${displayPath(path15)}`;
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path15, OPEN_FLAGS);
+    fd = openSync(path15, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs.fstatSync)(fd);
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -37788,7 +38709,7 @@ function readRegularFile(path15, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
+      const n = readSync(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -37799,7 +38720,7 @@ function readRegularFile(path15, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    closeSync(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -37815,21 +38736,21 @@ function formatBytes(n) {
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
-var import_node_fs11 = __toESM(require_node_fs(), 1);
-var import_node_path7 = __toESM(require_node_path(), 1);
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
-var import_node_path4 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync4, lstatSync as lstatSync2 } from "node:fs";
+import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync3, openSync as openSync3, readFileSync, readSync as readSync3 } from "node:fs";
 
 // src/scan/decode.ts
-var import_node_buffer = __toESM(require_node_buffer(), 1);
+import { isUtf8 } from "node:buffer";
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -37857,7 +38778,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return (0, import_node_buffer.isUtf8)(buf);
+  return isUtf8(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -38306,49 +39227,55 @@ var KeywordPrefilter = class {
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const lower = keywords.map((k) => k.toLowerCase());
+    const bytes = Buffer.from(lower.join(""), "utf8");
+    const ends = new Int32Array(lower.length + 1);
+    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i] + Buffer.byteLength(lower[i], "utf8");
+    this.keywords = lower.map((_, i) => bytes.subarray(ends[i], ends[i + 1]));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    let maxStates = 1;
-    for (const kw of this.keywords) {
-      maxStates += kw.length;
-      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
-    }
+    for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]] === 0) classOf[bytes[i]] = classes++;
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    let delta = new Int32Array(maxStates * classes);
+    const maxStates = bytes.length + 1;
+    const firstChild = new Int32Array(maxStates).fill(-1);
+    const nextSibling = new Int32Array(maxStates).fill(-1);
+    const edgeClass = new Int32Array(maxStates);
     const own = new Int32Array(maxStates).fill(-1);
     let n = 1;
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let row2 = 0;
-      for (const b of kw) {
-        const at = row2 + classOf[b];
-        if (delta[at] === 0) delta[at] = n++ * classes;
-        row2 = delta[at];
+    for (let id = 0; id < lower.length; id++) {
+      if (ends[id] === ends[id + 1]) continue;
+      let s = 0;
+      for (let i = ends[id]; i < ends[id + 1]; i++) {
+        const c = classOf[bytes[i]];
+        let child2 = firstChild[s];
+        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+        if (child2 < 0) {
+          child2 = n++;
+          edgeClass[child2] = c;
+          nextSibling[child2] = firstChild[s];
+          firstChild[s] = child2;
+        }
+        s = child2;
       }
-      if (own[row2 / classes] === -1) own[row2 / classes] = id;
-    });
-    delta = delta.slice(0, n * classes);
+      if (own[s] === -1) own[s] = id;
+    }
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
-    const ends = new Uint8Array(n);
+    const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row2 = s * classes;
       const failRow = fail[s] * classes;
-      for (let c = 0; c < classes; c++) {
-        const child2 = delta[row2 + c];
-        if (child2 === 0) {
-          if (s !== 0) delta[row2 + c] = delta[failRow + c];
-          continue;
-        }
-        const g = child2 / classes;
+      if (s !== 0) delta.copyWithin(row2, failRow, failRow + classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        const c = edgeClass[g];
         const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        if (ends[g]) delta[row2 + c] = -child2;
+        delta[row2 + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
     const count = new Int32Array(n);
@@ -38547,10 +39474,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
-var import_node_url = __toESM(require_node_url(), 1);
+import { closeSync as closeSync2, existsSync as existsSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname as dirname3, join as join3 } from "node:path";
+import { fileURLToPath } from "node:url";
 function nativeAddonName(platform2 = process.platform, arch2 = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform2}-${arch2}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -38565,9 +39492,9 @@ function detectLibc() {
 function elfInterpreter(path15) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(path15, "r");
+    fd = openSync2(path15, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs2.readSync)(fd, head, 0, head.length, 0);
+    const got = readSync2(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -38579,31 +39506,31 @@ function elfInterpreter(path15) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs2.readSync)(fd, name2, 0, size, offset);
+      readSync2(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+    if (fd !== void 0) closeSync2(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i = 0; i < 4; i++) {
-    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
-    dir = (0, import_node_path.dirname)(dir);
+    out.push(join3(dir, "native", name2), join3(dir, "dist", "native", name2));
+    dir = dirname3(dir);
   }
   return out;
 }
 function loadNativeRE2() {
   const require3 = createRequire(import.meta.url);
-  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
+  const here = dirname3(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs2.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync2(p));
   for (const path15 of paths) {
     try {
       return { ctor: require3(path15), from: path15 };
@@ -46221,11 +47148,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs3.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = openSync3(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs3.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs3.readFileSync)(fd), meta, stats);
+      if (readSync3(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -46236,7 +47163,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs3.readSync)(fd, buf, filled, want, null);
+          const n = readSync3(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -46253,7 +47180,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs3.closeSync)(fd);
+      closeSync3(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -46761,11 +47688,11 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync4, fstatSync as fstatSync2, openSync as openSync4, readSync as readSync4 } from "node:fs";
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
+import { readFile } from "node:fs/promises";
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -47091,19 +48018,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs4.openSync)(absPath, "r");
+  const fd = openSync4(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs4.fstatSync)(fd).size, cap);
+    const size = Math.min(fstatSync2(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs4.readSync)(fd, buf, filled, size - filled, null);
+      const n = readSync4(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs4.closeSync)(fd);
+    closeSync4(fd);
   }
 }
 function metaOf(item) {
@@ -47170,10 +48097,10 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_url2 = __toESM(require_node_url(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import { existsSync as existsSync3 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -47189,17 +48116,17 @@ function rulesToWire(rules) {
   return out;
 }
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, availableParallelism()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url2 = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs5.existsSync)((0, import_node_url2.fileURLToPath)(url2)) ? url2 : void 0;
+    return existsSync3(fileURLToPath2(url2)) ? url2 : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url2 = new URL(candidate, base);
-    if (url2.protocol === "file:" && (0, import_node_fs5.existsSync)((0, import_node_url2.fileURLToPath)(url2))) return url2;
+    if (url2.protocol === "file:" && existsSync3(fileURLToPath2(url2))) return url2;
   }
   return void 0;
 }
@@ -47346,9 +48273,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs6 = __toESM(require_node_fs(), 1);
-var import_node_path2 = __toESM(require_node_path(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
+import { closeSync as closeSync5, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync5, readlinkSync, readSync as readSync5 } from "node:fs";
+import { dirname as dirname4, resolve as resolve2 } from "node:path";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream3, opts = {}) {
@@ -47376,23 +48303,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NONBLOCK | import_node_fs6.constants.O_NOCTTY);
+    fd = openSync5(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs6.createReadStream)("", { fd: own, autoClose: false });
+    return createReadStream("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs6.fstatSync)(fd);
+  const st = fstatSync3(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs6.closeSync)(fd);
-    return (0, import_node_fs6.createReadStream)(abs);
+    closeSync5(fd);
+    return createReadStream(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs6.readSync)(fd, probe, 0, probe.length, null);
+    const n = readSync5(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs6.closeSync)(fd);
+      closeSync5(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -47401,7 +48328,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs6.closeSync)(fd);
+      closeSync5(fd);
       throw e;
     }
   }
@@ -47419,7 +48346,7 @@ function ownDescriptor(path15) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = (0, import_node_path2.resolve)((0, import_node_path2.dirname)(p), (0, import_node_fs6.readlinkSync)(p));
+      p = resolve2(dirname4(p), readlinkSync(p));
     } catch {
       return void 0;
     }
@@ -47429,12 +48356,12 @@ function ownDescriptor(path15) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs7 = __toESM(require_node_fs(), 1);
-var import_node_path3 = __toESM(require_node_path(), 1);
+import { lstatSync, readdirSync } from "node:fs";
+import { join as join4 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: (0, import_node_path3.join)(root, text) };
+    return { path: text, abs: join4(root, text) };
   }
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
@@ -47484,7 +48411,7 @@ function fileItem(name2, opts) {
   const { path: path15, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs7.lstatSync)(absPath);
+    const st = lstatSync(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path15);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path15);
     if (!st.isFile()) return void 0;
@@ -47502,7 +48429,7 @@ async function* walkFiles(root, opts = {}) {
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const list = (dir) => {
     try {
-      return (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return readdirSync(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -47615,7 +48542,7 @@ function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
 }
 async function scan(opts) {
-  const t0 = performance.now();
+  const t0 = process.hrtime.bigint();
   await prepareRegexEngine();
   const warnings = [];
   const warn = (m) => {
@@ -47829,7 +48756,7 @@ async function scan(opts) {
     ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(Number(process.hrtime.bigint() - t0) / 1e6),
     engine: engineName || inlineEngine().name
   };
   const result = { findings: unique, stats, warnings, staleBaseline: [] };
@@ -47851,7 +48778,7 @@ function formatDuration(ms) {
 }
 var num = (n) => n.toLocaleString("en-US");
 function createProgress(options) {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const interval = options.intervalMs ?? 5e3;
   const unit = options.unit ?? "commits";
   const start = now();
@@ -48707,12 +49634,12 @@ var ConfigSourceError = class extends Error {
   name = "ConfigSourceError";
 };
 function nameFor(cwd, abs) {
-  const rel = (0, import_node_path4.relative)(cwd, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path4.isAbsolute)(rel) ? rel : abs;
+  const rel = relative2(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
 }
 function exists2(abs) {
   try {
-    (0, import_node_fs8.lstatSync)(abs);
+    lstatSync2(abs);
     return true;
   } catch {
     return false;
@@ -48774,9 +49701,9 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = (0, import_node_path4.dirname)(abs);
-      const file = (0, import_node_path4.basename)(abs);
-      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
+      const dir = dirname5(abs);
+      const file = basename3(abs);
+      if (!existsSync4(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -48922,7 +49849,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-var import_node_path5 = __toESM(require_node_path(), 1);
+import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -50088,8 +51015,8 @@ function parseConfig(text, file, options = {}) {
   return policy;
 }
 function display(cwd, abs) {
-  const rel = (0, import_node_path5.relative)(cwd, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path5.isAbsolute)(rel) ? rel : abs;
+  const rel = relative3(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : abs;
 }
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function readConfigFile(source, abs, name2, asGiven) {
@@ -50103,9 +51030,9 @@ async function readConfigFile(source, abs, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs = (0, import_node_path5.resolve)(opts.cwd, opts.path);
+    const abs = resolve3(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs);
-    const bytes = await readConfigFile(source, abs, name2, (0, import_node_path5.isAbsolute)(opts.path));
+    const bytes = await readConfigFile(source, abs, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
@@ -50117,7 +51044,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = (0, import_node_path5.join)((0, import_node_path5.resolve)(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -50128,8 +51055,8 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
-var import_node_path6 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync5 } from "node:fs";
+import { join as join6 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -50160,12 +51087,12 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
   "targetRules"
 ]);
 function findGitleaksConfig(root) {
-  const p = (0, import_node_path6.join)(root, ".gitleaks.toml");
-  return (0, import_node_fs9.existsSync)(p) ? p : void 0;
+  const p = join6(root, ".gitleaks.toml");
+  return existsSync5(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = (0, import_node_path6.join)(root, ".gitleaks.toml");
+  const file = join6(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -50459,7 +51386,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path15) {
   let cur = obj;
@@ -50480,7 +51407,7 @@ function readEvent(env5 = process.env) {
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs10.readFileSync)(path15, "utf8");
+    text = readFileSync2(path15, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path15}: ${err.message}`);
   }
@@ -50585,968 +51512,6 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/shared/http.ts
-var import_node_http = __toESM(require_node_http(), 1);
-var import_node_https = __toESM(require_node_https(), 1);
-var import_node_net2 = __toESM(require_node_net(), 1);
-var import_node_tls = __toESM(require_node_tls(), 1);
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_MAX_BYTES = 1024 * 1024;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "TIMEOUT"
-]);
-var TLS_CODES = /* @__PURE__ */ new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO"
-]);
-var HttpError = class extends Error {
-  name = "HttpError";
-  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
-  code;
-  retryable;
-  /** The TLS verification code when code is TLS. */
-  tlsCode;
-  constructor(message, code21, retryable, tlsCode) {
-    super(message);
-    this.code = code21;
-    this.retryable = retryable;
-    if (tlsCode) this.tlsCode = tlsCode;
-  }
-};
-function safeUrl(url2) {
-  try {
-    const u = new URL(String(url2));
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function isTransientStatus(status) {
-  return status >= 500 || status === 429 || status === 408;
-}
-function retryAfterMs(headers, now = Date.now()) {
-  const raw = headers["retry-after"];
-  if (typeof raw !== "string" || raw.trim() === "") return void 0;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function describeNetworkError(err, where2) {
-  const code21 = err.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
-    return new HttpError(`TLS verification failed for ${where2} (${code21}): ${err.message}`, "TLS", false, code21);
-  }
-  const what = {
-    ECONNRESET: "connection reset",
-    ECONNREFUSED: "connection refused",
-    ETIMEDOUT: "connection timed out",
-    EPIPE: "connection closed while sending",
-    EAI_AGAIN: "DNS lookup failed temporarily",
-    ENOTFOUND: "host not found"
-  };
-  const text = what[code21] ?? err.message;
-  return new HttpError(`${text} (${code21}) at ${where2}`, code21, TRANSIENT_CODES.has(code21));
-}
-function envValue(env5, lower) {
-  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
-}
-var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-function isLoopbackHost(hostname) {
-  const h = bareHost(hostname);
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
-  return false;
-}
-function defaultPort(u) {
-  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
-}
-function splitEntry(entry) {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
-  const m = /^(.*):(\d+)$/.exec(entry);
-  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
-}
-function bypassedBy(entry, host, port) {
-  if (entry === "*") return true;
-  const { host: raw, port: entryPort } = splitEntry(entry);
-  if (entryPort !== void 0 && entryPort !== port) return false;
-  const e = bareHost(raw).replace(/^\*?\./, "");
-  if (!e) return false;
-  const family = (0, import_node_net2.isIP)(host);
-  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
-    if (!family) return false;
-    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
-    const bits = Number(cidr[2]);
-    if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net2.BlockList();
-    list.addSubnet(cidr[1], bits, entryFamily);
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if ((0, import_node_net2.isIP)(e)) {
-    if (!family) return false;
-    const list = new import_node_net2.BlockList();
-    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if (family) return false;
-  return host === e || host.endsWith(`.${e}`);
-}
-function proxyFor(url2, env5 = process.env) {
-  let u;
-  try {
-    u = new URL(String(url2));
-  } catch {
-    return void 0;
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
-  if (!value) return void 0;
-  const host = bareHost(u.hostname);
-  if (!host || isLoopbackHost(host)) return void 0;
-  const port = defaultPort(u);
-  const noProxy = envValue(env5, "no_proxy");
-  for (const entry of noProxy.split(/[\s,]+/)) {
-    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
-  }
-  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
-  return proxy;
-}
-function parseProxyUrl(value, variable) {
-  let proxy;
-  try {
-    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
-  }
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
-    throw new HttpError(
-      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
-      "EINVAL",
-      false
-    );
-  }
-  return proxy;
-}
-function safeProxy(proxy) {
-  return proxy.origin;
-}
-function proxyAuthorization(proxy) {
-  if (!proxy.username && !proxy.password) return void 0;
-  const decode = (s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return `Basic ${Buffer.from(`${decode(proxy.username)}:${decode(proxy.password)}`).toString("base64")}`;
-}
-function proxyStatusError(status, proxy, where2) {
-  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
-  return new HttpError(
-    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where2}${fix}`,
-    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
-    isTransientStatus(status)
-  );
-}
-var httpRequest = (request) => send(request, process.env);
-function send(request, env5) {
-  let url2;
-  try {
-    url2 = new URL(String(request.url));
-  } catch {
-    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
-  }
-  const where2 = safeUrl(url2);
-  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
-  const headers = { ...request.headers };
-  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
-  const isHttps = url2.protocol === "https:";
-  if (!isHttps && url2.protocol !== "http:") {
-    return Promise.reject(
-      new HttpError(`unsupported URL scheme ${url2.protocol} (use https:// or http://)`, "EINVAL", false)
-    );
-  }
-  let proxy;
-  try {
-    proxy = proxyFor(url2, env5);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const method = request.method ?? "GET";
-  return new Promise((resolve7, reject) => {
-    let settled = false;
-    const live = [];
-    const fail = (err) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      for (const r of live) r.destroy();
-      reject(err);
-    };
-    const timer = setTimeout(
-      () => fail(
-        new HttpError(
-          `no answer from ${where2}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
-          "TIMEOUT",
-          true
-        )
-      ),
-      timeoutMs
-    );
-    const onResponse = (res) => {
-      live.push(res);
-      if (proxy && !isHttps && res.statusCode === 407) {
-        fail(proxyStatusError(407, proxy, where2));
-        return;
-      }
-      const declared = Number(res.headers["content-length"] ?? "0");
-      if (declared > maxBytes) {
-        fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-        return;
-      }
-      const chunks = [];
-      let size = 0;
-      res.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          fail(new HttpError(`response from ${where2} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on("error", (err) => fail(describeNetworkError(err, where2)));
-      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where2}`, "ECONNRESET", true)));
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const data = Buffer.concat(chunks, size);
-        resolve7(
-          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
-        );
-      });
-    };
-    const start = (req, at) => {
-      live.push(req);
-      req.on("error", (err) => fail(describeNetworkError(err, at)));
-      if (request.body !== void 0) req.write(request.body);
-      req.end();
-    };
-    if (!proxy) {
-      const options = { method, headers, agent: false };
-      if (isHttps && request.ca) options.ca = request.ca;
-      start((isHttps ? import_node_https.default : import_node_http.default).request(url2, options, onResponse), where2);
-      return;
-    }
-    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where2})`;
-    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
-    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
-    const auth = proxyAuthorization(proxy);
-    if (!isHttps) {
-      const proxied = { ...headers, host: url2.host };
-      if (auth) proxied["proxy-authorization"] = auth;
-      start(proxyModule.request({ ...proxyTarget, method, path: url2.href, headers: proxied }, onResponse), viaProxy);
-      return;
-    }
-    const authority = `${url2.hostname}:${defaultPort(url2)}`;
-    const connectHeaders = { host: authority };
-    if (auth) connectHeaders["proxy-authorization"] = auth;
-    const connect = proxyModule.request({
-      ...proxyTarget,
-      method: "CONNECT",
-      path: authority,
-      headers: connectHeaders
-    });
-    connect.on("connect", (res, socket, head) => {
-      live.push(socket);
-      if (res.statusCode !== 200) {
-        fail(proxyStatusError(res.statusCode ?? 0, proxy, where2));
-        return;
-      }
-      if (settled) return;
-      if (head.length) socket.unshift(head);
-      const host = bareHost(url2.hostname);
-      const tlsOptions = { socket, host };
-      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
-      if (request.ca) tlsOptions.ca = request.ca;
-      const createConnection = () => {
-        const t = import_node_tls.default.connect(tlsOptions);
-        live.push(t);
-        return t;
-      };
-      start(import_node_https.default.request(url2, { method, headers, createConnection }, onResponse), where2);
-    });
-    live.push(connect);
-    connect.on("error", (err) => fail(describeNetworkError(err, viaProxy)));
-    connect.end();
-  });
-}
-
-// src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve7) => setTimeout(resolve7, ms));
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function errorMessage(error2) {
-  if (error2 instanceof Error) return error2.message;
-  return String(error2);
-}
-function retryAfterOf(error2) {
-  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
-    const v = error2.retryAfterMs;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
-  }
-  return void 0;
-}
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
-  const baseMs = options.baseMs ?? 500;
-  const maxMs = options.maxMs ?? 1e4;
-  const isRetryable = options.isRetryable ?? (() => true);
-  const sleep2 = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const prefix2 = options.label ? `${options.label}: ` : "";
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error2) {
-      if (attempt >= attempts || !isRetryable(error2)) throw error2;
-      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
-      const hinted = retryAfterOf(error2);
-      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
-      const message = `${prefix2}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
-      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
-      await sleep2(delayMs);
-    }
-  }
-}
-
-// src/shared/github.ts
-var GITHUB_API_VERSION = "2022-11-28";
-var REVOKE_BATCH_SIZE = 1e3;
-var MAX_PAGES = 100;
-var PAGE_BYTES = 16 * 1024 * 1024;
-var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
-var MAX_NAME = 512;
-var GitHubApiError = class extends Error {
-  name = "GitHubApiError";
-  status;
-  retryable;
-  retryAfterMs;
-  constructor(message, status, retryable, retryAfter) {
-    super(message);
-    this.status = status;
-    this.retryable = retryable;
-    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
-  }
-};
-function isGitHubCloud(apiUrl) {
-  try {
-    const host = new URL(apiUrl).hostname.toLowerCase();
-    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
-  } catch {
-    return false;
-  }
-}
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
-  }
-  return void 0;
-}
-function apiMessage(res) {
-  try {
-    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
-    const m = JSON.parse(text).message;
-    if (typeof m === "string" && m.trim()) {
-      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
-    }
-  } catch {
-  }
-  return "";
-}
-function header(res, name2) {
-  const v = res.headers[name2];
-  return Array.isArray(v) ? v[0] : v;
-}
-function isoMs(v) {
-  if (typeof v !== "string") return void 0;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? void 0 : t;
-}
-function boundedName(v, what) {
-  if (typeof v !== "string") throw new Error(`${what} has no name`);
-  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
-}
-var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
-function parseJob(raw) {
-  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
-  const j = raw;
-  if (!isId(j.id)) throw new Error("a job has no numeric id");
-  const job = {
-    id: j.id,
-    name: boundedName(j.name, `job ${j.id}`),
-    status: typeof j.status === "string" ? j.status : "unknown",
-    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
-    steps: []
-  };
-  const started = isoMs(j.started_at);
-  const completed = isoMs(j.completed_at);
-  if (started !== void 0) job.startedAt = started;
-  if (completed !== void 0) job.completedAt = completed;
-  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
-  const steps = Array.isArray(j.steps) ? j.steps : [];
-  for (const s of steps.slice(0, 1e3)) {
-    if (!s || typeof s !== "object") continue;
-    const r = s;
-    if (!isId(r.number)) continue;
-    const step = {
-      number: r.number,
-      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
-      status: typeof r.status === "string" ? r.status : "unknown",
-      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
-    };
-    const ss = isoMs(r.started_at);
-    const sc = isoMs(r.completed_at);
-    if (ss !== void 0) step.startedAt = ss;
-    if (sc !== void 0) step.completedAt = sc;
-    job.steps.push(step);
-  }
-  job.steps.sort((a, b) => a.number - b.number);
-  return job;
-}
-var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
-function createGitHubClient(options) {
-  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
-  if (api.protocol !== "https:" && api.protocol !== "http:") {
-    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
-  }
-  const base = api.href.replace(/\/+$/, "");
-  const http4 = options.http ?? httpRequest;
-  const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
-  const maxWaitMs = options.maxWaitMs ?? 6e4;
-  const notice2 = options.onNotice ?? (() => {
-  });
-  const limit = { resetAt: 0 };
-  const observe = (res) => {
-    const remaining = header(res, "x-ratelimit-remaining");
-    const reset = header(res, "x-ratelimit-reset");
-    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
-    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
-  };
-  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
-  const waitForLimit = async (label) => {
-    if (limit.remaining !== 0) return;
-    const wait = limit.resetAt - now();
-    if (wait <= 0) return;
-    if (wait > maxWaitMs) {
-      throw new GitHubApiError(
-        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
-        429,
-        false
-      );
-    }
-    notice2(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
-    await sleep2(wait + 250);
-    limit.remaining = void 0;
-  };
-  const failure = (res, label, hint) => {
-    const said = apiMessage(res);
-    const status = res.status;
-    let retryAfter = retryAfterMs(res.headers, now());
-    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
-    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
-    if (limited) {
-      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
-      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
-      return new GitHubApiError(
-        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
-        status,
-        !tooLong,
-        tooLong ? void 0 : retryAfter
-      );
-    }
-    const extra = hint?.(status);
-    return new GitHubApiError(
-      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
-      status,
-      isTransientStatus(status),
-      retryAfter
-    );
-  };
-  const retrying = (label, fn) => retry(fn, {
-    attempts: options.attempts ?? 5,
-    maxMs: maxWaitMs,
-    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
-    // a network error names only the URL, so the label goes first.
-    onRetry: (i) => notice2(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
-    ...options.sleep ? { sleep: options.sleep } : {},
-    ...options.random ? { random: options.random } : {}
-  });
-  const apiHeaders = (authenticated) => {
-    const h = {
-      accept: "application/vnd.github+json",
-      "x-github-api-version": GITHUB_API_VERSION,
-      "user-agent": "jit-gpg"
-    };
-    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
-    return h;
-  };
-  const sameOrigin = (url2) => url2.origin === api.origin;
-  const path15 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
-  return {
-    apiUrl: base,
-    async listRunJobs(owner, repo, runId) {
-      const jobs = [];
-      let url2 = new URL(`${base}/repos/${path15(owner, repo)}/actions/runs/${runId}/jobs`);
-      url2.searchParams.set("per_page", "100");
-      url2.searchParams.set("filter", "latest");
-      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
-      for (let page = 1; url2; page++) {
-        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
-        const target = url2;
-        const res = await retrying(label, async () => {
-          await waitForLimit(label);
-          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
-          observe(r);
-          if (r.status !== 200) {
-            throw failure(
-              r,
-              label,
-              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
-            );
-          }
-          return r;
-        });
-        let body2;
-        try {
-          body2 = JSON.parse(res.body);
-        } catch {
-          throw new Error(`${label}: the answer is not JSON`);
-        }
-        if (!body2 || !Array.isArray(body2.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
-        for (const raw of body2.jobs) {
-          try {
-            jobs.push(parseJob(raw));
-          } catch (e) {
-            throw new Error(`${label}: unexpected answer (${e.message})`);
-          }
-        }
-        const next = nextLink(res.headers.link);
-        url2 = void 0;
-        if (next) {
-          let u;
-          try {
-            u = new URL(next, base);
-          } catch {
-            throw new Error(`${label}: the next-page link is not a URL`);
-          }
-          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
-          url2 = u;
-        }
-      }
-      const seen = /* @__PURE__ */ new Set();
-      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
-    },
-    async downloadJobLog(owner, repo, jobId, opts = {}) {
-      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
-      const label = `downloading the log of job ${jobId}`;
-      const endpoint = `${base}/repos/${path15(owner, repo)}/actions/jobs/${jobId}/logs`;
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 200) return r.data ?? Buffer.alloc(0);
-        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
-          throw failure(
-            r,
-            label,
-            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
-          );
-        }
-        const location = header(r, "location");
-        let target;
-        try {
-          target = new URL(location ?? "", endpoint);
-        } catch {
-          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
-        }
-        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
-          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
-        }
-        const d = await http4({
-          url: target,
-          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
-          maxBytes,
-          binary: true,
-          timeoutMs: 12e4
-        });
-        if (d.status !== 200) {
-          throw new GitHubApiError(
-            `${label}: the download answered HTTP ${d.status}`,
-            d.status,
-            isTransientStatus(d.status) || d.status === 403 || d.status === 404
-          );
-        }
-        return d.data ?? Buffer.alloc(0);
-      }).catch((e) => {
-        if (e instanceof HttpError && e.code === "TOO_LARGE") {
-          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
-        }
-        throw e;
-      });
-    },
-    async revokeCredentials(credentials, opts) {
-      if (credentials.length === 0) return { status: 202 };
-      if (credentials.length > REVOKE_BATCH_SIZE) {
-        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
-      }
-      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
-      const body2 = JSON.stringify({ credentials });
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
-        throw failure(
-          r,
-          label,
-          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
-        );
-      });
-    }
-  };
-}
-
-// src/scan/revoke.ts
-var REVOCABLE = {
-  "github-pat-classic": "ghp_",
-  "github-fine-grained-pat": "github_pat_",
-  "github-oauth-token": "gho_",
-  "github-user-to-server-token": "ghu_",
-  "github-refresh-token": "ghr_"
-};
-var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
-var MAX_REVOKE_REQUESTS = 60;
-var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
-async function revokeFindings(findings, secrets, opts) {
-  const records = /* @__PURE__ */ new Map();
-  const bySecret = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const prefix2 = REVOCABLE[f.ruleId];
-    if (prefix2 === void 0) continue;
-    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
-    if (!f.validated) {
-      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
-    } else if (!secret?.startsWith(prefix2)) {
-      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
-    } else {
-      const list = bySecret.get(secret) ?? [];
-      list.push(f);
-      bySecret.set(secret, list);
-    }
-  }
-  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
-  const all = [...bySecret.keys()];
-  let accepted = 0;
-  let failure;
-  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
-    const batch = all.slice(i, i + batchSize);
-    const mark = (r) => {
-      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
-    };
-    if (failure !== void 0) {
-      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
-      continue;
-    }
-    if (request >= MAX_REVOKE_REQUESTS) {
-      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
-      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
-      continue;
-    }
-    try {
-      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
-      accepted += batch.length;
-      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
-      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
-    } catch (e) {
-      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
-      const why = e.message;
-      failure = why;
-      mark({
-        submitted: true,
-        ...status !== void 0 ? { status } : {},
-        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
-      });
-    }
-  }
-  const out = findings.map((f) => {
-    const r = records.get(f);
-    return r ? { ...f, revocation: r } : f;
-  });
-  const result = { findings: out, accepted, candidates: all.length };
-  if (failure !== void 0) {
-    const left = all.length - accepted;
-    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
-  }
-  return result;
-}
-
-// src/scan/sources/logs.ts
-var CONCURRENCY = 4;
-var D = (b) => b >= 48 && b <= 57;
-var num2 = (buf, from, len) => {
-  let n = 0;
-  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
-  return n;
-};
-function timestampPrefix(buf, at, end, out) {
-  if (end - at < 20) return 0;
-  const b = (i2) => buf[at + i2];
-  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
-    return 0;
-  }
-  let i = 19;
-  if (b(i) === 46) {
-    i++;
-    const start = i;
-    while (at + i < end && i - start < 9 && D(b(i))) i++;
-    if (i === start) return 0;
-  }
-  if (at + i >= end || b(i) !== 90) return 0;
-  i++;
-  if (at + i < end) {
-    if (b(i) !== 32) return 0;
-    i++;
-  }
-  const ms = Date.UTC(
-    num2(buf, at, 4),
-    num2(buf, at + 5, 2) - 1,
-    num2(buf, at + 8, 2),
-    num2(buf, at + 11, 2),
-    num2(buf, at + 14, 2),
-    num2(buf, at + 17, 2)
-  );
-  out.sec = Math.floor(ms / 1e3);
-  return i;
-}
-function sameSecond(buf, at, last) {
-  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
-  return true;
-}
-function prefixTail(buf, at, end) {
-  let i = at + 19;
-  if (buf[i] === 46) {
-    const start = ++i;
-    while (i < end && i - start < 9 && D(buf[i])) i++;
-    if (i === start) return 0;
-  }
-  if (i >= end || buf[i] !== 90) return 0;
-  i++;
-  if (i < end) {
-    if (buf[i] !== 32) return 0;
-    i++;
-  }
-  return i - at;
-}
-var GROUP = Buffer.from("##[group]");
-function prepareLog(raw, steps) {
-  const span = steps.map((s) => ({
-    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
-    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
-  }));
-  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
-  const runLine = [];
-  const runStep = [];
-  const firstLine = /* @__PURE__ */ new Map();
-  let read2 = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
-  let write = 0;
-  let line = 0;
-  let cur = -1;
-  let assigned = -1;
-  const ts = { sec: 0 };
-  const last = Buffer.alloc(19);
-  let lastCut = 0;
-  while (read2 < raw.length) {
-    line++;
-    const nl = raw.indexOf(10, read2);
-    const end = nl < 0 ? raw.length : nl;
-    let cut = 0;
-    if (lastCut > 0 && end - read2 >= lastCut && sameSecond(raw, read2, last)) {
-      cut = prefixTail(raw, read2, end);
-    }
-    if (cut === 0) {
-      cut = timestampPrefix(raw, read2, end, ts);
-      if (cut > 0) raw.copy(last, 0, read2, read2 + 19);
-    }
-    lastCut = cut;
-    const contentStart = read2 + cut;
-    if (cut > 0 && steps.length > 0) {
-      const t = ts.sec;
-      let next = -1;
-      if (cur >= 0 && encloses(cur, t)) {
-        next = cur;
-        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
-        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
-      } else {
-        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
-        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
-      }
-      if (next >= 0) cur = next;
-      if (next !== assigned || runLine.length === 0) {
-        runLine.push(line);
-        runStep.push(next);
-        assigned = next;
-      }
-      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
-    }
-    const stop = nl < 0 ? raw.length : nl + 1;
-    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
-    write += stop - contentStart;
-    read2 = stop;
-  }
-  const lines = line;
-  return {
-    data: raw.subarray(0, write),
-    lines,
-    firstLine,
-    stepOf(l) {
-      let lo = 0;
-      let hi = runLine.length;
-      while (lo < hi) {
-        const mid = lo + hi >> 1;
-        if (runLine[mid] <= l) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo === 0 ? -1 : runStep[lo - 1];
-    }
-  };
-}
-function logPath(name2) {
-  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
-  return `logs/${safe}.log`;
-}
-async function openLogsSource(opts) {
-  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
-  const skipped = [];
-  const scanned = [];
-  const byPath = /* @__PURE__ */ new Map();
-  for (const job of all) {
-    if (job.status !== "completed") {
-      skipped.push({
-        job: job.name,
-        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
-      });
-      continue;
-    }
-    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
-      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
-      continue;
-    }
-    let path15 = logPath(job.name);
-    for (let n = 1; byPath.has(path15); n++) path15 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
-    const entry = { job, path: path15 };
-    byPath.set(path15, entry);
-    scanned.push(entry);
-  }
-  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
-  let failed = 0;
-  const server = opts.serverUrl.replace(/\/+$/, "");
-  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
-  async function fetchOne(entry) {
-    try {
-      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
-        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
-      });
-      const prepared = prepareLog(raw, entry.job.steps);
-      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
-      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
-    } catch (e) {
-      failed++;
-      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
-      return void 0;
-    }
-  }
-  return {
-    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
-    get failed() {
-      return failed;
-    },
-    skipped,
-    jobs: scanned.length,
-    items: async function* () {
-      const queue = scanned.slice();
-      const running = /* @__PURE__ */ new Map();
-      let next = 0;
-      const start = () => {
-        const entry = queue.shift();
-        if (!entry) return;
-        const id = next++;
-        running.set(
-          id,
-          fetchOne(entry).then((item) => ({ id, item }))
-        );
-      };
-      for (let i = 0; i < CONCURRENCY; i++) start();
-      while (running.size > 0) {
-        const { id, item } = await Promise.race(running.values());
-        running.delete(id);
-        start();
-        if (item) yield item;
-      }
-    },
-    locate(f) {
-      const entry = byPath.get(f.file);
-      if (!entry) return void 0;
-      const { job } = entry;
-      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
-      const k = entry.log?.stepOf(f.line) ?? -1;
-      const step = k >= 0 ? job.steps[k] : void 0;
-      if (step) {
-        loc.step = step.name;
-        loc.stepNumber = step.number;
-        const first = entry.log?.firstLine.get(k) ?? f.line;
-        loc.url += `#step:${step.number}:${f.line - first + 1}`;
-      }
-      return loc;
-    }
-  };
-}
-
 // src/scan/job.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
@@ -51566,8 +51531,8 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs = (0, import_node_path7.resolve)(opts.root, opts.file);
-    const st = (0, import_node_fs11.statSync)(abs);
+    const abs = resolve4(opts.root, opts.file);
+    const st = statSync(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path15 = opts.file;
@@ -51628,13 +51593,13 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && (0, import_node_path7.resolve)(opts.cwd, f.name) === configFile)) {
-    const rel = (0, import_node_path7.relative)(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !(0, import_node_path7.isAbsolute)(rel)) policy.ignorePaths.push(rel.split(import_node_path7.sep).join("/"));
+  if (configFile && !source.files.some((f) => f.changed && resolve4(opts.cwd, f.name) === configFile)) {
+    const rel = relative4(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep3).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline((0, import_node_path7.resolve)(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve4(opts.cwd, opts.baselinePath), {
     source,
-    asGiven: (0, import_node_path7.isAbsolute)(opts.baselinePath),
+    asGiven: isAbsolute3(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
@@ -51642,9 +51607,10 @@ async function runScanJob(opts) {
   let client;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+    const { createGitHubClient: createGitHubClient2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+    client = createGitHubClient2({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
   }
-  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  if (revoke) policy.retainSecrets = [...(await Promise.resolve().then(() => (init_revoke(), revoke_exports))).REVOCABLE_RULE_IDS];
   let raw;
   let logs;
   let git2;
@@ -51698,9 +51664,11 @@ async function runScanJob(opts) {
   };
   let revocation;
   if (revoke) {
-    const r = await revokeFindings(result.findings, secrets, {
+    const { revokeFindings: revokeFindings2 } = await Promise.resolve().then(() => (init_revoke(), revoke_exports));
+    const { isGitHubCloud: isGitHubCloud2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+    const r = await revokeFindings2(result.findings, secrets, {
       client,
-      authenticated: !isGitHubCloud(client.apiUrl),
+      authenticated: !isGitHubCloud2(client.apiUrl),
       ...opts.onNotice ? { onNotice: opts.onNotice } : {}
     });
     const { findings, ...rest } = r;
@@ -51733,7 +51701,8 @@ async function openLogs(opts, client) {
   if (!Number.isSafeInteger(where2.runId) || where2.runId < 1) {
     throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
   }
-  return openLogsSource({
+  const { openLogsSource: openLogsSource2 } = await Promise.resolve().then(() => (init_logs(), logs_exports));
+  return openLogsSource2({
     client,
     owner: m[1],
     repo: m[2],
@@ -52173,7 +52142,7 @@ function row(f) {
 }
 
 // src/scan/report/sarif.ts
-var import_node_url3 = __toESM(require_node_url(), 1);
+import { pathToFileURL } from "node:url";
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -52281,7 +52250,7 @@ function toSarif(opts) {
     properties: { stats: opts.stats, baselined: (opts.baselined ?? []).length }
   };
   if (opts.root) {
-    const uri = (0, import_node_url3.pathToFileURL)(opts.root).href;
+    const uri = pathToFileURL(opts.root).href;
     run2.originalUriBaseIds = { [SRCROOT]: { uri: uri.endsWith("/") ? uri : `${uri}/` } };
   }
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run2] };
@@ -52385,15 +52354,15 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
-var import_node_os6 = __toESM(require_node_os(), 1);
-var import_node_path9 = __toESM(require_node_path(), 1);
+import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join11 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
-var path14 = __toESM(require_node_path(), 1);
+import * as path14 from "path";
 
 // node_modules/@actions/glob/lib/internal-globber.js
-var fs3 = __toESM(require_node_fs(), 1);
+import * as fs3 from "fs";
 
 // node_modules/@actions/glob/lib/internal-glob-options-helper.js
 function getOptions(copy) {
@@ -52430,10 +52399,10 @@ function getOptions(copy) {
 }
 
 // node_modules/@actions/glob/lib/internal-globber.js
-var path10 = __toESM(require_node_path(), 1);
+import * as path10 from "path";
 
 // node_modules/@actions/glob/lib/internal-path-helper.js
-var path6 = __toESM(require_node_path(), 1);
+import * as path6 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
 function dirname7(p) {
@@ -52582,8 +52551,8 @@ function partialMatch(patterns, itemPath) {
 }
 
 // node_modules/@actions/glob/lib/internal-pattern.js
-var os6 = __toESM(require_node_os(), 1);
-var path9 = __toESM(require_node_path(), 1);
+import * as os6 from "os";
+import * as path9 from "path";
 import assert3 from "assert";
 
 // node_modules/balanced-match/dist/esm/index.js
@@ -54551,7 +54520,7 @@ minimatch.escape = escape;
 minimatch.unescape = unescape;
 
 // node_modules/@actions/glob/lib/internal-path.js
-var path8 = __toESM(require_node_path(), 1);
+import * as path8 from "path";
 import assert2 from "assert";
 var IS_WINDOWS5 = process.platform === "win32";
 var Path = class {
@@ -55019,10 +54988,10 @@ var DefaultGlobber = class _DefaultGlobber {
 
 // node_modules/@actions/glob/lib/internal-hash-files.js
 var crypto3 = __toESM(require_node_crypto(), 1);
-var fs4 = __toESM(require_node_fs(), 1);
 var util = __toESM(require_node_util(), 1);
-var path11 = __toESM(require_node_path(), 1);
+import * as fs4 from "fs";
 import * as stream from "stream";
+import * as path11 from "path";
 
 // node_modules/@actions/glob/lib/glob.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
@@ -55060,10 +55029,10 @@ function create(patterns, options) {
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var crypto4 = __toESM(require_node_crypto(), 1);
-var fs5 = __toESM(require_node_fs(), 1);
-var path12 = __toESM(require_node_path(), 1);
 var semver = __toESM(require_semver2(), 1);
 var util2 = __toESM(require_node_util(), 1);
+import * as fs5 from "fs";
+import * as path12 from "path";
 
 // node_modules/@actions/cache/lib/internal/constants.js
 var CacheFilename;
@@ -55276,8 +55245,8 @@ function getRuntimeToken() {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
-var fs8 = __toESM(require_node_fs(), 1);
-var import_url = __toESM(require_node_url(), 1);
+import * as fs8 from "fs";
+import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
 var AbortError = class extends Error {
@@ -55288,20 +55257,20 @@ var AbortError = class extends Error {
 };
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
-var import_node_os2 = __toESM(require_node_os(), 1);
 var import_node_util2 = __toESM(require_node_util(), 1);
-var import_node_process = __toESM(require_node_process(), 1);
+import { EOL as EOL6 } from "node:os";
+import process2 from "node:process";
 function log(message, ...args) {
-  import_node_process.default.stderr.write(`${import_node_util2.default.format(message, ...args)}${import_node_os2.EOL}`);
+  process2.stderr.write(`${import_node_util2.default.format(message, ...args)}${EOL6}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
-var import_node_process2 = __toESM(require_node_process(), 1);
+import process3 from "node:process";
 function getEnvironmentVariable(name2) {
-  return import_node_process2.default.env[name2];
+  return process3.env[name2];
 }
-var isDeno = typeof import_node_process2.default.versions.deno === "string" && import_node_process2.default.versions.deno.length > 0;
-var isBun = typeof import_node_process2.default.versions.bun === "string" && import_node_process2.default.versions.bun.length > 0;
+var isDeno = typeof process3.versions.deno === "string" && process3.versions.deno.length > 0;
+var isBun = typeof process3.versions.bun === "string" && process3.versions.bun.length > 0;
 var isNodeLike = true;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/debug.js
@@ -56431,8 +56400,8 @@ function logPolicy(options = {}) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
-var import_node_os3 = __toESM(require_node_os(), 1);
-var import_node_process3 = __toESM(require_node_process(), 1);
+import os7 from "node:os";
+import process4 from "node:process";
 function getHeaderName() {
   return "User-Agent";
 }
@@ -57179,15 +57148,15 @@ function redirectPolicy2(options = {}) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-var import_node_os4 = __toESM(require_node_os(), 1);
-var import_node_process4 = __toESM(require_node_process(), 1);
+import os8 from "node:os";
+import process5 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
 async function setPlatformSpecificData2(map) {
-  if (import_node_process4.default && import_node_process4.default.versions) {
-    const osInfo = `${import_node_os4.default.type()} ${import_node_os4.default.release()}; ${import_node_os4.default.arch()}`;
-    const versions = import_node_process4.default.versions;
+  if (process5 && process5.versions) {
+    const osInfo = `${os8.type()} ${os8.release()}; ${os8.arch()}`;
+    const versions = process5.versions;
     if (versions.bun) {
       map.set("Bun", `${versions.bun} (${osInfo})`);
     } else if (versions.deno) {
@@ -65233,8 +65202,8 @@ var BuffersStream = class extends Readable4 {
 };
 
 // node_modules/@azure/storage-common/dist/esm/PooledBuffer.js
-var import_node_buffer2 = __toESM(require_node_buffer(), 1);
-var maxBufferLength = import_node_buffer2.default.constants.MAX_LENGTH;
+import buffer from "node:buffer";
+var maxBufferLength = buffer.constants.MAX_LENGTH;
 var PooledBuffer = class {
   /**
    * Internal buffers used to keep the data.
@@ -65560,17 +65529,17 @@ var BufferScheduler = class {
 import Stream, { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
-var import_node_path8 = __toESM(require_node_path(), 1);
-var import_node_url4 = __toESM(require_node_url(), 1);
 import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname8 } from "node:path";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
 var __filename;
 var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
-  __filename = (0, import_node_url4.fileURLToPath)(import.meta.url);
-  __dirname = (0, import_node_path8.dirname)(__filename);
+  __filename = fileURLToPath3(import.meta.url);
+  __dirname = dirname8(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -67848,8 +67817,8 @@ var SMRegion2;
 var logger5 = createClientLogger2("core-rest-pipeline");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-var import_node_os5 = __toESM(require_node_os(), 1);
-var import_node_process5 = __toESM(require_node_process(), 1);
+import os9 from "node:os";
+import process6 from "node:process";
 function getHeaderName3() {
   return "User-Agent";
 }
@@ -85905,14 +85874,14 @@ var AvroReadable = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroReadableFromStream.js
-var import_buffer = __toESM(require_node_buffer(), 1);
+import { Buffer as Buffer2 } from "buffer";
 var ABORT_ERROR = new AbortError2("Reading from the avro stream was aborted.");
 var AvroReadableFromStream = class extends AvroReadable {
   _position;
   _readable;
   toUint8Array(data) {
     if (typeof data === "string") {
-      return import_buffer.Buffer.from(data);
+      return Buffer2.from(data);
     }
     return data;
   }
@@ -87052,8 +87021,8 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-var import_node_fs12 = __toESM(require_node_fs(), 1);
 var import_node_util4 = __toESM(require_node_util(), 1);
+import fs6 from "node:fs";
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
@@ -87091,7 +87060,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve7, reject) => {
-    const ws = import_node_fs12.default.createWriteStream(file);
+    const ws = fs6.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -87102,8 +87071,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = import_node_util4.default.promisify(import_node_fs12.default.stat);
-var fsCreateReadStream = import_node_fs12.default.createReadStream;
+var fsStat = import_node_util4.default.promisify(fs6.stat);
+var fsCreateReadStream = fs6.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -89961,9 +89930,9 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
-var buffer2 = __toESM(require_node_buffer(), 1);
-var fs7 = __toESM(require_node_fs(), 1);
 var util5 = __toESM(require_node_util(), 1);
+import * as buffer2 from "buffer";
+import * as fs7 from "fs";
 import * as stream2 from "stream";
 
 // node_modules/@actions/cache/lib/internal/requestUtils.js
@@ -90622,7 +90591,7 @@ Other caches with similar key:`);
 }
 function downloadCache(archiveLocation, archivePath, options) {
   return __awaiter15(this, void 0, void 0, function* () {
-    const archiveUrl = new import_url.URL(archiveLocation);
+    const archiveUrl = new URL2(archiveLocation);
     const downloadOptions = getDownloadOptions(options);
     if (archiveUrl.hostname.endsWith(".blob.core.windows.net")) {
       if (downloadOptions.useAzureSdk) {
@@ -91585,8 +91554,8 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
-var import_fs2 = __toESM(require_node_fs(), 1);
-var path13 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync7, writeFileSync as writeFileSync2 } from "fs";
+import * as path13 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -91623,7 +91592,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if ((0, import_fs2.existsSync)(systemTar)) {
+        } else if (existsSync7(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -91794,7 +91763,7 @@ function extractTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter17(this, void 0, void 0, function* () {
-    (0, import_fs2.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    writeFileSync2(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -92239,10 +92208,10 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/action/scan-cache.ts
 function stateDir(ctx) {
-  return ctx.dir ?? (0, import_node_path9.join)(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join11(process.env.RUNNER_TEMP || tmpdir(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
-  return (0, import_node_path9.join)(stateDir(ctx), `state-${ctx.mode}.json`);
+  return join11(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 function cacheAvailable() {
   try {
@@ -92255,8 +92224,8 @@ async function restoreScanCache(ctx) {
   if (!cacheAvailable()) return { message: "cache: the cache service is not available here; full scan" };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
-  (0, import_node_fs13.rmSync)(dir, { recursive: true, force: true });
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey;
   try {
@@ -92267,9 +92236,9 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if ((0, import_node_fs13.statSync)(file).size > MAX_STATE_BYTES)
+    if (statSync4(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = (0, import_node_fs13.readFileSync)(file);
+    text = readFileSync3(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -92294,8 +92263,8 @@ async function saveScanCache(ctx, commits, restored) {
     commits: all
   });
   const dir = stateDir(ctx);
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
-  (0, import_node_fs13.writeFileSync)(stateFile(ctx), serializeState(state3));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync3(stateFile(ctx), serializeState(state3));
   try {
     const id = await saveCache2([dir], keys.key);
     if (id === -1)
@@ -92349,10 +92318,10 @@ function readScanInputs(source) {
   return out;
 }
 function workspacePrefix(workspace, root) {
-  const rel = (0, import_node_path10.relative)(workspace, root);
+  const rel = relative6(workspace, root);
   if (rel === "") return "";
-  if (rel.startsWith("..") || (0, import_node_path10.isAbsolute)(rel)) return void 0;
-  return rel.split(import_node_path10.sep).join("/");
+  if (rel.startsWith("..") || isAbsolute4(rel)) return void 0;
+  return rel.split(sep12).join("/");
 }
 function withPrefix(prefix2, f) {
   return prefix2 ? { ...f, file: `${prefix2}/${f.file}` } : f;
@@ -92378,21 +92347,21 @@ async function main(env5) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
-  const workspace = (0, import_node_path10.resolve)(env5.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = env5.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
-  const target = (0, import_node_path10.resolve)(workspace, opts.path);
-  if (!(0, import_node_fs14.existsSync)(target)) {
+  const workspace = resolve6(env5.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
+  const target = resolve6(workspace, opts.path);
+  if (!existsSync8(target)) {
     throw i.error(
       "path",
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = (0, import_node_fs14.statSync)(target).isDirectory();
-  const root = isDir ? target : (0, import_node_path10.dirname)(target);
-  const file = isDir ? void 0 : (0, import_node_path10.basename)(target);
-  const sarifPath = opts.sarif ? (0, import_node_path10.resolve)(workspace, opts.sarif) : (0, import_node_path10.join)(runnerTemp, "jit-gpg.sarif");
-  const reportPath = (0, import_node_path10.join)(runnerTemp, "jit-gpg-report.json");
-  if ((0, import_node_fs14.existsSync)(sarifPath) && (0, import_node_fs14.statSync)(sarifPath).isDirectory()) {
+  const isDir = statSync5(target).isDirectory();
+  const root = isDir ? target : dirname9(target);
+  const file = isDir ? void 0 : basename6(target);
+  const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
+  const reportPath = join12(runnerTemp, "jit-gpg-report.json");
+  if (existsSync8(sarifPath) && statSync5(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
   const logsMode = opts.mode === "logs";
@@ -92487,7 +92456,7 @@ async function main(env5) {
       throw e;
     }
     const s = j.result.stats;
-    info2(`config: ${j.configFile ? (0, import_node_path10.relative)(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
+    info2(`config: ${j.configFile ? relative6(workspace, j.configFile) || j.configFile : "built-in defaults"}`);
     info2(`${plural2(j.policy.rules.length, "rule")}; engine ${s.engine}`);
     info2(`${plural2(s.files, "file")} (${formatBytes3(s.bytes)}) scanned in ${s.durationMs} ms`);
     const skips = policySkips(s);
@@ -92535,8 +92504,8 @@ async function main(env5) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, import_promises2.mkdir)((0, import_node_path10.dirname)(sarifPath), { recursive: true });
-    await (0, import_promises2.writeFile)(
+    await mkdir2(dirname9(sarifPath), { recursive: true });
+    await writeFile2(
       sarifPath,
       renderSarif({
         ...input,
@@ -92546,8 +92515,8 @@ async function main(env5) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, import_promises2.mkdir)((0, import_node_path10.dirname)(reportPath), { recursive: true });
-    await (0, import_promises2.writeFile)(reportPath, renderJson(input));
+    await mkdir2(dirname9(reportPath), { recursive: true });
+    await writeFile2(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(

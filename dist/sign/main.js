@@ -47,45 +47,12 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
   mod3
 ));
 
-// builtin:node:path
-var require_node_path = __commonJS({
-  "builtin:node:path"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:path");
-    for (const name2 of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:os");
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -19227,34 +19194,12 @@ var require_undici = __commonJS({
   }
 });
 
-// builtin:node:string_decoder
-var require_node_string_decoder = __commonJS({
-  "builtin:node:string_decoder"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:string_decoder");
-    for (const name2 of ["StringDecoder"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
     for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:timers
-var require_node_timers = __commonJS({
-  "builtin:node:timers"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:timers");
-    for (const name2 of ["clearImmediate", "clearInterval", "clearTimeout", "promises", "setImmediate", "setInterval", "setTimeout"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -19282,36 +19227,399 @@ var require_node_tls = __commonJS({
   }
 });
 
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+// src/shared/http.ts
+function safeUrl(url) {
+  try {
+    const u = new URL(String(url));
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+function isTransientStatus(status) {
+  return status >= 500 || status === 429 || status === 408;
+}
+function retryAfterMs(headers, now = Date.now()) {
+  const raw = headers["retry-after"];
+  if (typeof raw !== "string" || raw.trim() === "") return void 0;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
+}
+function describeNetworkError(err2, where) {
+  const code21 = err2.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
+    return new HttpError(`TLS verification failed for ${where} (${code21}): ${err2.message}`, "TLS", false, code21);
+  }
+  const what = {
+    ECONNRESET: "connection reset",
+    ECONNREFUSED: "connection refused",
+    ETIMEDOUT: "connection timed out",
+    EPIPE: "connection closed while sending",
+    EAI_AGAIN: "DNS lookup failed temporarily",
+    ENOTFOUND: "host not found"
+  };
+  const text = what[code21] ?? err2.message;
+  return new HttpError(`${text} (${code21}) at ${where}`, code21, TRANSIENT_CODES.has(code21));
+}
+function envValue(env5, lower) {
+  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
+}
+function isLoopbackHost(hostname) {
+  const h = bareHost(hostname);
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  return false;
+}
+function defaultPort(u) {
+  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
+}
+function splitEntry(entry) {
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
+  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  const m = /^(.*):(\d+)$/.exec(entry);
+  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
+}
+function bypassedBy(entry, host, port) {
+  if (entry === "*") return true;
+  const { host: raw, port: entryPort } = splitEntry(entry);
+  if (entryPort !== void 0 && entryPort !== port) return false;
+  const e = bareHost(raw).replace(/^\*?\./, "");
+  if (!e) return false;
+  const family = (0, import_node_net.isIP)(host);
+  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
+  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
+    if (!family) return false;
+    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const bits2 = Number(cidr[2]);
+    if (bits2 > (entryFamily === "ipv4" ? 32 : 128)) return false;
+    const list = new import_node_net.BlockList();
+    list.addSubnet(cidr[1], bits2, entryFamily);
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if ((0, import_node_net.isIP)(e)) {
+    if (!family) return false;
+    const list = new import_node_net.BlockList();
+    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    return list.check(host, family === 4 ? "ipv4" : "ipv6");
+  }
+  if (family) return false;
+  return host === e || host.endsWith(`.${e}`);
+}
+function proxyFor(url, env5 = process.env) {
+  let u;
+  try {
+    u = new URL(String(url));
+  } catch {
+    return void 0;
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
+  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  if (!value) return void 0;
+  const host = bareHost(u.hostname);
+  if (!host || isLoopbackHost(host)) return void 0;
+  const port = defaultPort(u);
+  const noProxy = envValue(env5, "no_proxy");
+  for (const entry of noProxy.split(/[\s,]+/)) {
+    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
+  }
+  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  return proxy;
+}
+function parseProxyUrl(value, variable) {
+  let proxy;
+  try {
+    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+  } catch {
+    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
+  }
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
+    throw new HttpError(
+      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
+      "EINVAL",
+      false
+    );
+  }
+  return proxy;
+}
+function proxySecrets(env5 = process.env) {
+  const out = /* @__PURE__ */ new Set();
+  for (const name2 of ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"]) {
+    const value = (env5[name2] ?? "").trim();
+    if (!value) continue;
+    let u;
+    try {
+      u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    } catch {
+      continue;
     }
+    if (!u.password) continue;
+    out.add(u.password);
+    try {
+      out.add(decodeURIComponent(u.password));
+    } catch {
+    }
+  }
+  return [...out];
+}
+function safeProxy(proxy) {
+  return proxy.origin;
+}
+function proxyAuthorization(proxy) {
+  if (!proxy.username && !proxy.password) return void 0;
+  const decode2 = (s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  };
+  return `Basic ${Buffer.from(`${decode2(proxy.username)}:${decode2(proxy.password)}`).toString("base64")}`;
+}
+function proxyStatusError(status, proxy, where) {
+  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
+  return new HttpError(
+    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where}${fix}`,
+    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
+    isTransientStatus(status)
+  );
+}
+function send(request, env5) {
+  let url;
+  try {
+    url = new URL(String(request.url));
+  } catch {
+    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
+  }
+  const where = safeUrl(url);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const headers = { ...request.headers };
+  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
+  const isHttps = url.protocol === "https:";
+  if (!isHttps && url.protocol !== "http:") {
+    return Promise.reject(
+      new HttpError(`unsupported URL scheme ${url.protocol} (use https:// or http://)`, "EINVAL", false)
+    );
+  }
+  let proxy;
+  try {
+    proxy = proxyFor(url, env5);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const method = request.method ?? "GET";
+  return new Promise((resolve11, reject) => {
+    let settled = false;
+    const live = [];
+    const fail = (err2) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const r of live) r.destroy();
+      reject(err2);
+    };
+    const timer = setTimeout(
+      () => fail(
+        new HttpError(
+          `no answer from ${where}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
+          "TIMEOUT",
+          true
+        )
+      ),
+      timeoutMs
+    );
+    const onResponse = (res) => {
+      live.push(res);
+      if (proxy && !isHttps && res.statusCode === 407) {
+        fail(proxyStatusError(407, proxy, where));
+        return;
+      }
+      const declared = Number(res.headers["content-length"] ?? "0");
+      if (declared > maxBytes) {
+        fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      res.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on("error", (err2) => fail(describeNetworkError(err2, where)));
+      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where}`, "ECONNRESET", true)));
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const data = Buffer.concat(chunks, size);
+        resolve11(
+          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
+        );
+      });
+    };
+    const start = (req, at) => {
+      live.push(req);
+      req.on("error", (err2) => fail(describeNetworkError(err2, at)));
+      if (request.body !== void 0) req.write(request.body);
+      req.end();
+    };
+    if (!proxy) {
+      const options = { method, headers, agent: false };
+      if (isHttps && request.ca) options.ca = request.ca;
+      start((isHttps ? import_node_https.default : import_node_http.default).request(url, options, onResponse), where);
+      return;
+    }
+    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where})`;
+    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
+    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
+    const auth = proxyAuthorization(proxy);
+    if (!isHttps) {
+      const proxied = { ...headers, host: url.host };
+      if (auth) proxied["proxy-authorization"] = auth;
+      start(proxyModule.request({ ...proxyTarget, method, path: url.href, headers: proxied }, onResponse), viaProxy);
+      return;
+    }
+    const authority2 = `${url.hostname}:${defaultPort(url)}`;
+    const connectHeaders = { host: authority2 };
+    if (auth) connectHeaders["proxy-authorization"] = auth;
+    const connect = proxyModule.request({
+      ...proxyTarget,
+      method: "CONNECT",
+      path: authority2,
+      headers: connectHeaders
+    });
+    connect.on("connect", (res, socket, head) => {
+      live.push(socket);
+      if (res.statusCode !== 200) {
+        fail(proxyStatusError(res.statusCode ?? 0, proxy, where));
+        return;
+      }
+      if (settled) return;
+      if (head.length) socket.unshift(head);
+      const host = bareHost(url.hostname);
+      const tlsOptions = { socket, host };
+      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
+      if (request.ca) tlsOptions.ca = request.ca;
+      const createConnection = () => {
+        const t = import_node_tls.default.connect(tlsOptions);
+        live.push(t);
+        return t;
+      };
+      start(import_node_https.default.request(url, { method, headers, createConnection }, onResponse), where);
+    });
+    live.push(connect);
+    connect.on("error", (err2) => fail(describeNetworkError(err2, viaProxy)));
+    connect.end();
+  });
+}
+var import_node_http, import_node_https, import_node_net, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var init_http = __esm({
+  "src/shared/http.ts"() {
+    "use strict";
+    import_node_http = __toESM(require_node_http(), 1);
+    import_node_https = __toESM(require_node_https(), 1);
+    import_node_net = __toESM(require_node_net(), 1);
+    import_node_tls = __toESM(require_node_tls(), 1);
+    DEFAULT_TIMEOUT_MS = 1e4;
+    DEFAULT_MAX_BYTES = 1024 * 1024;
+    TRANSIENT_CODES = /* @__PURE__ */ new Set([
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "ECONNABORTED",
+      "ETIMEDOUT",
+      "EPIPE",
+      "EAI_AGAIN",
+      "ENETUNREACH",
+      "EHOSTUNREACH",
+      "ENETDOWN",
+      "UND_ERR_SOCKET",
+      "TIMEOUT"
+    ]);
+    TLS_CODES = /* @__PURE__ */ new Set([
+      "DEPTH_ZERO_SELF_SIGNED_CERT",
+      "SELF_SIGNED_CERT_IN_CHAIN",
+      "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+      "UNABLE_TO_GET_ISSUER_CERT",
+      "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+      "CERT_HAS_EXPIRED",
+      "CERT_NOT_YET_VALID",
+      "CERT_UNTRUSTED",
+      "CERT_SIGNATURE_FAILURE",
+      "ERR_TLS_CERT_ALTNAME_INVALID",
+      "EPROTO"
+    ]);
+    HttpError = class extends Error {
+      name = "HttpError";
+      /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
+      code;
+      retryable;
+      /** The TLS verification code when code is TLS. */
+      tlsCode;
+      constructor(message, code21, retryable, tlsCode) {
+        super(message);
+        this.code = code21;
+        this.retryable = retryable;
+        if (tlsCode) this.tlsCode = tlsCode;
+      }
+    };
+    bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+    httpRequest = (request) => send(request, process.env);
   }
 });
 
-// builtin:node:buffer
-var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:buffer");
-    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+// src/shared/retry.ts
+function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + random() * (step / 2));
+}
+function formatSeconds(ms) {
+  return `${(ms / 1e3).toFixed(1)} s`;
+}
+function errorMessage(error2) {
+  if (error2 instanceof Error) return error2.message;
+  return String(error2);
+}
+function retryAfterOf(error2) {
+  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
+    const v = error2.retryAfterMs;
+    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
+  }
+  return void 0;
+}
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
+  const baseMs = options.baseMs ?? 500;
+  const maxMs = options.maxMs ?? 1e4;
+  const isRetryable = options.isRetryable ?? (() => true);
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const prefix = options.label ? `${options.label}: ` : "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error2) {
+      if (attempt >= attempts || !isRetryable(error2)) throw error2;
+      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
+      const hinted = retryAfterOf(error2);
+      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
+      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
+      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
+      await sleep(delayMs);
     }
   }
-});
-
-// builtin:node:url
-var require_node_url = __commonJS({
-  "builtin:node:url"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:url");
-    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
+}
+var defaultSleep;
+var init_retry = __esm({
+  "src/shared/retry.ts"() {
+    "use strict";
+    defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
   }
 });
 
@@ -27860,11 +28168,655 @@ var require_node_worker_threads = __commonJS({
   }
 });
 
+// src/shared/github.ts
+var github_exports = {};
+__export(github_exports, {
+  DEFAULT_MAX_LOG_BYTES: () => DEFAULT_MAX_LOG_BYTES,
+  GITHUB_API_VERSION: () => GITHUB_API_VERSION,
+  GitHubApiError: () => GitHubApiError,
+  REVOKE_BATCH_SIZE: () => REVOKE_BATCH_SIZE,
+  createGitHubClient: () => createGitHubClient,
+  isGitHubCloud: () => isGitHubCloud,
+  nextLink: () => nextLink,
+  parseJob: () => parseJob
+});
+function isGitHubCloud(apiUrl) {
+  try {
+    const host = new URL(apiUrl).hostname.toLowerCase();
+    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
+  } catch {
+    return false;
+  }
+}
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
+  }
+  return void 0;
+}
+function apiMessage(res) {
+  try {
+    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
+    const m = JSON.parse(text).message;
+    if (typeof m === "string" && m.trim()) {
+      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
+    }
+  } catch {
+  }
+  return "";
+}
+function header(res, name2) {
+  const v = res.headers[name2];
+  return Array.isArray(v) ? v[0] : v;
+}
+function isoMs(v) {
+  if (typeof v !== "string") return void 0;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : t;
+}
+function boundedName(v, what) {
+  if (typeof v !== "string") throw new Error(`${what} has no name`);
+  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
+}
+function parseJob(raw) {
+  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
+  const j = raw;
+  if (!isId(j.id)) throw new Error("a job has no numeric id");
+  const job = {
+    id: j.id,
+    name: boundedName(j.name, `job ${j.id}`),
+    status: typeof j.status === "string" ? j.status : "unknown",
+    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
+    steps: []
+  };
+  const started = isoMs(j.started_at);
+  const completed = isoMs(j.completed_at);
+  if (started !== void 0) job.startedAt = started;
+  if (completed !== void 0) job.completedAt = completed;
+  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
+  const steps = Array.isArray(j.steps) ? j.steps : [];
+  for (const s of steps.slice(0, 1e3)) {
+    if (!s || typeof s !== "object") continue;
+    const r = s;
+    if (!isId(r.number)) continue;
+    const step = {
+      number: r.number,
+      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
+      status: typeof r.status === "string" ? r.status : "unknown",
+      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
+    };
+    const ss = isoMs(r.started_at);
+    const sc = isoMs(r.completed_at);
+    if (ss !== void 0) step.startedAt = ss;
+    if (sc !== void 0) step.completedAt = sc;
+    job.steps.push(step);
+  }
+  job.steps.sort((a, b) => a.number - b.number);
+  return job;
+}
+function createGitHubClient(options) {
+  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
+  if (api.protocol !== "https:" && api.protocol !== "http:") {
+    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
+  }
+  const base = api.href.replace(/\/+$/, "");
+  const http3 = options.http ?? httpRequest;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const maxWaitMs = options.maxWaitMs ?? 6e4;
+  const notice = options.onNotice ?? (() => {
+  });
+  const limit = { resetAt: 0 };
+  const observe = (res) => {
+    const remaining = header(res, "x-ratelimit-remaining");
+    const reset = header(res, "x-ratelimit-reset");
+    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
+    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
+  };
+  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
+  const waitForLimit = async (label) => {
+    if (limit.remaining !== 0) return;
+    const wait = limit.resetAt - now();
+    if (wait <= 0) return;
+    if (wait > maxWaitMs) {
+      throw new GitHubApiError(
+        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
+        429,
+        false
+      );
+    }
+    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
+    await sleep(wait + 250);
+    limit.remaining = void 0;
+  };
+  const failure = (res, label, hint) => {
+    const said = apiMessage(res);
+    const status = res.status;
+    let retryAfter = retryAfterMs(res.headers, now());
+    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
+    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
+    if (limited) {
+      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
+      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
+      return new GitHubApiError(
+        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
+        status,
+        !tooLong,
+        tooLong ? void 0 : retryAfter
+      );
+    }
+    const extra = hint?.(status);
+    return new GitHubApiError(
+      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
+      status,
+      isTransientStatus(status),
+      retryAfter
+    );
+  };
+  const retrying = (label, fn) => retry(fn, {
+    attempts: options.attempts ?? 5,
+    maxMs: maxWaitMs,
+    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
+    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
+    // a network error names only the URL, so the label goes first.
+    onRetry: (i2) => notice(i2.error instanceof GitHubApiError ? i2.message : `${label}: ${i2.message}`),
+    ...options.sleep ? { sleep: options.sleep } : {},
+    ...options.random ? { random: options.random } : {}
+  });
+  const apiHeaders = (authenticated) => {
+    const h = {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": GITHUB_API_VERSION,
+      "user-agent": "jit-gpg"
+    };
+    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
+    return h;
+  };
+  const sameOrigin = (url) => url.origin === api.origin;
+  const path6 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
+  return {
+    apiUrl: base,
+    async listRunJobs(owner, repo, runId) {
+      const jobs = [];
+      let url = new URL(`${base}/repos/${path6(owner, repo)}/actions/runs/${runId}/jobs`);
+      url.searchParams.set("per_page", "100");
+      url.searchParams.set("filter", "latest");
+      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
+      for (let page = 1; url; page++) {
+        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
+        const target = url;
+        const res = await retrying(label, async () => {
+          await waitForLimit(label);
+          const r = await http3({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          observe(r);
+          if (r.status !== 200) {
+            throw failure(
+              r,
+              label,
+              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
+            );
+          }
+          return r;
+        });
+        let body;
+        try {
+          body = JSON.parse(res.body);
+        } catch {
+          throw new Error(`${label}: the answer is not JSON`);
+        }
+        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
+        for (const raw of body.jobs) {
+          try {
+            jobs.push(parseJob(raw));
+          } catch (e) {
+            throw new Error(`${label}: unexpected answer (${e.message})`);
+          }
+        }
+        const next = nextLink(res.headers.link);
+        url = void 0;
+        if (next) {
+          let u;
+          try {
+            u = new URL(next, base);
+          } catch {
+            throw new Error(`${label}: the next-page link is not a URL`);
+          }
+          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
+          url = u;
+        }
+      }
+      const seen = /* @__PURE__ */ new Set();
+      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
+    },
+    async downloadJobLog(owner, repo, jobId, opts = {}) {
+      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
+      const label = `downloading the log of job ${jobId}`;
+      const endpoint = `${base}/repos/${path6(owner, repo)}/actions/jobs/${jobId}/logs`;
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const r = await http3({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 200) return r.data ?? Buffer.alloc(0);
+        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
+          throw failure(
+            r,
+            label,
+            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
+          );
+        }
+        const location = header(r, "location");
+        let target;
+        try {
+          target = new URL(location ?? "", endpoint);
+        } catch {
+          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
+        }
+        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
+          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
+        }
+        const d = await http3({
+          url: target,
+          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
+          maxBytes,
+          binary: true,
+          timeoutMs: 12e4
+        });
+        if (d.status !== 200) {
+          throw new GitHubApiError(
+            `${label}: the download answered HTTP ${d.status}`,
+            d.status,
+            isTransientStatus(d.status) || d.status === 403 || d.status === 404
+          );
+        }
+        return d.data ?? Buffer.alloc(0);
+      }).catch((e) => {
+        if (e instanceof HttpError && e.code === "TOO_LARGE") {
+          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
+        }
+        throw e;
+      });
+    },
+    async revokeCredentials(credentials, opts) {
+      if (credentials.length === 0) return { status: 202 };
+      if (credentials.length > REVOKE_BATCH_SIZE) {
+        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
+      }
+      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
+      const body = JSON.stringify({ credentials });
+      return retrying(label, async () => {
+        await waitForLimit(label);
+        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
+        const r = await http3({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        observe(r);
+        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
+        throw failure(
+          r,
+          label,
+          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
+        );
+      });
+    }
+  };
+}
+var GITHUB_API_VERSION, REVOKE_BATCH_SIZE, MAX_PAGES, PAGE_BYTES, DEFAULT_MAX_LOG_BYTES, MAX_NAME, GitHubApiError, isId, ACTIONS_READ;
+var init_github = __esm({
+  "src/shared/github.ts"() {
+    "use strict";
+    init_http();
+    init_retry();
+    GITHUB_API_VERSION = "2022-11-28";
+    REVOKE_BATCH_SIZE = 1e3;
+    MAX_PAGES = 100;
+    PAGE_BYTES = 16 * 1024 * 1024;
+    DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
+    MAX_NAME = 512;
+    GitHubApiError = class extends Error {
+      name = "GitHubApiError";
+      status;
+      retryable;
+      retryAfterMs;
+      constructor(message, status, retryable, retryAfter) {
+        super(message);
+        this.status = status;
+        this.retryable = retryable;
+        if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
+      }
+    };
+    isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+    ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
+  }
+});
+
+// src/scan/revoke.ts
+var revoke_exports = {};
+__export(revoke_exports, {
+  MAX_REVOKE_REQUESTS: () => MAX_REVOKE_REQUESTS,
+  REVOCABLE: () => REVOCABLE,
+  REVOCABLE_RULE_IDS: () => REVOCABLE_RULE_IDS,
+  revokeFindings: () => revokeFindings
+});
+async function revokeFindings(findings, secrets, opts) {
+  const records = /* @__PURE__ */ new Map();
+  const bySecret = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const prefix = REVOCABLE[f.ruleId];
+    if (prefix === void 0) continue;
+    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
+    if (!f.validated) {
+      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
+    } else if (!secret?.startsWith(prefix)) {
+      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
+    } else {
+      const list = bySecret.get(secret) ?? [];
+      list.push(f);
+      bySecret.set(secret, list);
+    }
+  }
+  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
+  const all = [...bySecret.keys()];
+  let accepted = 0;
+  let failure;
+  for (let i2 = 0, request = 0; i2 < all.length; i2 += batchSize, request++) {
+    const batch = all.slice(i2, i2 + batchSize);
+    const mark = (r) => {
+      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
+    };
+    if (failure !== void 0) {
+      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
+      continue;
+    }
+    if (request >= MAX_REVOKE_REQUESTS) {
+      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
+      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
+      continue;
+    }
+    try {
+      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
+      accepted += batch.length;
+      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
+      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
+    } catch (e) {
+      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
+      const why = e.message;
+      failure = why;
+      mark({
+        submitted: true,
+        ...status !== void 0 ? { status } : {},
+        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
+      });
+    }
+  }
+  const out = findings.map((f) => {
+    const r = records.get(f);
+    return r ? { ...f, revocation: r } : f;
+  });
+  const result = { findings: out, accepted, candidates: all.length };
+  if (failure !== void 0) {
+    const left = all.length - accepted;
+    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
+  }
+  return result;
+}
+var REVOCABLE, REVOCABLE_RULE_IDS, MAX_REVOKE_REQUESTS, plural;
+var init_revoke = __esm({
+  "src/scan/revoke.ts"() {
+    "use strict";
+    init_github();
+    REVOCABLE = {
+      "github-pat-classic": "ghp_",
+      "github-fine-grained-pat": "github_pat_",
+      "github-oauth-token": "gho_",
+      "github-user-to-server-token": "ghu_",
+      "github-refresh-token": "ghr_"
+    };
+    REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
+    MAX_REVOKE_REQUESTS = 60;
+    plural = (n, one2) => `${n} ${one2}${n === 1 ? "" : "s"}`;
+  }
+});
+
+// src/scan/sources/logs.ts
+var logs_exports = {};
+__export(logs_exports, {
+  logPath: () => logPath,
+  openLogsSource: () => openLogsSource,
+  prepareLog: () => prepareLog,
+  timestampPrefix: () => timestampPrefix
+});
+function timestampPrefix(buf, at, end, out) {
+  if (end - at < 20) return 0;
+  const b = (i3) => buf[at + i3];
+  if (!(D3(b(0)) && D3(b(1)) && D3(b(2)) && D3(b(3)) && b(4) === 45 && D3(b(5)) && D3(b(6)) && b(7) === 45) || !(D3(b(8)) && D3(b(9)) && b(10) === 84 && D3(b(11)) && D3(b(12)) && b(13) === 58 && D3(b(14)) && D3(b(15))) || !(b(16) === 58 && D3(b(17)) && D3(b(18)))) {
+    return 0;
+  }
+  let i2 = 19;
+  if (b(i2) === 46) {
+    i2++;
+    const start = i2;
+    while (at + i2 < end && i2 - start < 9 && D3(b(i2))) i2++;
+    if (i2 === start) return 0;
+  }
+  if (at + i2 >= end || b(i2) !== 90) return 0;
+  i2++;
+  if (at + i2 < end) {
+    if (b(i2) !== 32) return 0;
+    i2++;
+  }
+  const ms = Date.UTC(
+    num2(buf, at, 4),
+    num2(buf, at + 5, 2) - 1,
+    num2(buf, at + 8, 2),
+    num2(buf, at + 11, 2),
+    num2(buf, at + 14, 2),
+    num2(buf, at + 17, 2)
+  );
+  out.sec = Math.floor(ms / 1e3);
+  return i2;
+}
+function sameSecond(buf, at, last) {
+  for (let i2 = 18; i2 >= 0; i2--) if (buf[at + i2] !== last[i2]) return false;
+  return true;
+}
+function prefixTail(buf, at, end) {
+  let i2 = at + 19;
+  if (buf[i2] === 46) {
+    const start = ++i2;
+    while (i2 < end && i2 - start < 9 && D3(buf[i2])) i2++;
+    if (i2 === start) return 0;
+  }
+  if (i2 >= end || buf[i2] !== 90) return 0;
+  i2++;
+  if (i2 < end) {
+    if (buf[i2] !== 32) return 0;
+    i2++;
+  }
+  return i2 - at;
+}
+function prepareLog(raw, steps) {
+  const span = steps.map((s) => ({
+    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
+    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
+  }));
+  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
+  const runLine = [];
+  const runStep = [];
+  const firstLine = /* @__PURE__ */ new Map();
+  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
+  let write = 0;
+  let line = 0;
+  let cur = -1;
+  let assigned = -1;
+  const ts = { sec: 0 };
+  const last = Buffer.alloc(19);
+  let lastCut = 0;
+  while (read < raw.length) {
+    line++;
+    const nl = raw.indexOf(10, read);
+    const end = nl < 0 ? raw.length : nl;
+    let cut = 0;
+    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
+      cut = prefixTail(raw, read, end);
+    }
+    if (cut === 0) {
+      cut = timestampPrefix(raw, read, end, ts);
+      if (cut > 0) raw.copy(last, 0, read, read + 19);
+    }
+    lastCut = cut;
+    const contentStart = read + cut;
+    if (cut > 0 && steps.length > 0) {
+      const t = ts.sec;
+      let next = -1;
+      if (cur >= 0 && encloses(cur, t)) {
+        next = cur;
+        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
+        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
+      } else {
+        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
+        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
+      }
+      if (next >= 0) cur = next;
+      if (next !== assigned || runLine.length === 0) {
+        runLine.push(line);
+        runStep.push(next);
+        assigned = next;
+      }
+      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
+    }
+    const stop = nl < 0 ? raw.length : nl + 1;
+    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
+    write += stop - contentStart;
+    read = stop;
+  }
+  const lines = line;
+  return {
+    data: raw.subarray(0, write),
+    lines,
+    firstLine,
+    stepOf(l) {
+      let lo = 0;
+      let hi = runLine.length;
+      while (lo < hi) {
+        const mid = lo + hi >> 1;
+        if (runLine[mid] <= l) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? -1 : runStep[lo - 1];
+    }
+  };
+}
+function logPath(name2) {
+  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
+  return `logs/${safe}.log`;
+}
+async function openLogsSource(opts) {
+  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
+  const skipped = [];
+  const scanned = [];
+  const byPath = /* @__PURE__ */ new Map();
+  for (const job of all) {
+    if (job.status !== "completed") {
+      skipped.push({
+        job: job.name,
+        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
+      });
+      continue;
+    }
+    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
+      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
+      continue;
+    }
+    let path6 = logPath(job.name);
+    for (let n = 1; byPath.has(path6); n++) path6 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
+    const entry = { job, path: path6 };
+    byPath.set(path6, entry);
+    scanned.push(entry);
+  }
+  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
+  let failed = 0;
+  const server = opts.serverUrl.replace(/\/+$/, "");
+  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
+  async function fetchOne(entry) {
+    try {
+      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
+        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
+      });
+      const prepared = prepareLog(raw, entry.job.steps);
+      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
+      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
+    } catch (e) {
+      failed++;
+      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
+      return void 0;
+    }
+  }
+  return {
+    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
+    get failed() {
+      return failed;
+    },
+    skipped,
+    jobs: scanned.length,
+    items: async function* () {
+      const queue = scanned.slice();
+      const running = /* @__PURE__ */ new Map();
+      let next = 0;
+      const start = () => {
+        const entry = queue.shift();
+        if (!entry) return;
+        const id = next++;
+        running.set(
+          id,
+          fetchOne(entry).then((item) => ({ id, item }))
+        );
+      };
+      for (let i2 = 0; i2 < CONCURRENCY; i2++) start();
+      while (running.size > 0) {
+        const { id, item } = await Promise.race(running.values());
+        running.delete(id);
+        start();
+        if (item) yield item;
+      }
+    },
+    locate(f) {
+      const entry = byPath.get(f.file);
+      if (!entry) return void 0;
+      const { job } = entry;
+      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
+      const k = entry.log?.stepOf(f.line) ?? -1;
+      const step = k >= 0 ? job.steps[k] : void 0;
+      if (step) {
+        loc.step = step.name;
+        loc.stepNumber = step.number;
+        const first = entry.log?.firstLine.get(k) ?? f.line;
+        loc.url += `#step:${step.number}:${f.line - first + 1}`;
+      }
+      return loc;
+    }
+  };
+}
+var CONCURRENCY, D3, num2, GROUP;
+var init_logs = __esm({
+  "src/scan/sources/logs.ts"() {
+    "use strict";
+    CONCURRENCY = 4;
+    D3 = (b) => b >= 48 && b <= 57;
+    num2 = (buf, from, len) => {
+      let n = 0;
+      for (let i2 = from; i2 < from + len; i2++) n = n * 10 + (buf[i2] - 48);
+      return n;
+    };
+    GROUP = Buffer.from("##[group]");
+  }
+});
+
 // src/action/sign.ts
-var import_node_path18 = __toESM(require_node_path(), 1);
+import { dirname as dirname9, join as join12, resolve as resolve10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
-var os = __toESM(require_node_os(), 1);
+import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -27939,8 +28891,8 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
-var fs = __toESM(require_node_fs(), 1);
-var os2 = __toESM(require_node_os(), 1);
+import * as fs from "fs";
+import * as os2 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -27966,8 +28918,8 @@ function prepareKeyValueMessage(key, value) {
 }
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_node_os(), 1);
-var path5 = __toESM(require_node_path(), 1);
+import * as os5 from "os";
+import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
 var http = __toESM(require_node_http(), 1);
@@ -28027,8 +28979,8 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_node_os(), 1);
-var import_fs = __toESM(require_node_fs(), 1);
+import { EOL as EOL3 } from "os";
+import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -28056,7 +29008,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access, appendFile, writeFile } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -28078,7 +29030,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -28171,7 +29123,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(import_os.EOL);
+    return this.addRaw(EOL3);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -28312,38 +29264,38 @@ var _summary = new Summary();
 var summary = _summary;
 
 // node_modules/@actions/core/lib/path-utils.js
-var path = __toESM(require_node_path(), 1);
+import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_node_os(), 1);
+import os4 from "os";
 
 // node_modules/@actions/exec/lib/exec.js
-var import_string_decoder = __toESM(require_node_string_decoder(), 1);
+import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-var path4 = __toESM(require_node_path(), 1);
+import * as os3 from "os";
 import * as events from "events";
+import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
-var path3 = __toESM(require_node_path(), 1);
 import { ok } from "assert";
+import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_node_fs(), 1);
-var path2 = __toESM(require_node_path(), 1);
+import * as fs2 from "fs";
+import * as path2 from "path";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var import_timers = __toESM(require_node_timers(), 1);
+import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
+var platform = os4.platform();
+var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -28502,351 +29454,13 @@ function excerpt(value, max2 = 4) {
   return `"${printable(head)}${chars.length > max2 ? `\u2026" (${chars.length} characters)` : '"'}`;
 }
 
-// src/shared/http.ts
-var import_node_http = __toESM(require_node_http(), 1);
-var import_node_https = __toESM(require_node_https(), 1);
-var import_node_net = __toESM(require_node_net(), 1);
-var import_node_tls = __toESM(require_node_tls(), 1);
-var DEFAULT_TIMEOUT_MS = 1e4;
-var DEFAULT_MAX_BYTES = 1024 * 1024;
-var TRANSIENT_CODES = /* @__PURE__ */ new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ENETDOWN",
-  "UND_ERR_SOCKET",
-  "TIMEOUT"
-]);
-var TLS_CODES = /* @__PURE__ */ new Set([
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "CERT_HAS_EXPIRED",
-  "CERT_NOT_YET_VALID",
-  "CERT_UNTRUSTED",
-  "CERT_SIGNATURE_FAILURE",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "EPROTO"
-]);
-var HttpError = class extends Error {
-  name = "HttpError";
-  /** Node's error code (ECONNRESET, ...), or TIMEOUT, TOO_LARGE, TLS. */
-  code;
-  retryable;
-  /** The TLS verification code when code is TLS. */
-  tlsCode;
-  constructor(message, code21, retryable, tlsCode) {
-    super(message);
-    this.code = code21;
-    this.retryable = retryable;
-    if (tlsCode) this.tlsCode = tlsCode;
-  }
-};
-function safeUrl(url) {
-  try {
-    const u = new URL(String(url));
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return "(invalid URL)";
-  }
-}
-function isTransientStatus(status) {
-  return status >= 500 || status === 429 || status === 408;
-}
-function retryAfterMs(headers, now = Date.now()) {
-  const raw = headers["retry-after"];
-  if (typeof raw !== "string" || raw.trim() === "") return void 0;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1e3;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
-}
-function describeNetworkError(err2, where) {
-  const code21 = err2.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code21) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
-    return new HttpError(`TLS verification failed for ${where} (${code21}): ${err2.message}`, "TLS", false, code21);
-  }
-  const what = {
-    ECONNRESET: "connection reset",
-    ECONNREFUSED: "connection refused",
-    ETIMEDOUT: "connection timed out",
-    EPIPE: "connection closed while sending",
-    EAI_AGAIN: "DNS lookup failed temporarily",
-    ENOTFOUND: "host not found"
-  };
-  const text = what[code21] ?? err2.message;
-  return new HttpError(`${text} (${code21}) at ${where}`, code21, TRANSIENT_CODES.has(code21));
-}
-function envValue(env5, lower) {
-  return (env5[lower] || env5[lower.toUpperCase()] || "").trim();
-}
-var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
-function isLoopbackHost(hostname) {
-  const h = bareHost(hostname);
-  if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
-  return false;
-}
-function defaultPort(u) {
-  return u.port ? Number(u.port) : u.protocol === "https:" ? 443 : 80;
-}
-function splitEntry(entry) {
-  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-  if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
-  const m = /^(.*):(\d+)$/.exec(entry);
-  return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
-}
-function bypassedBy(entry, host, port) {
-  if (entry === "*") return true;
-  const { host: raw, port: entryPort } = splitEntry(entry);
-  if (entryPort !== void 0 && entryPort !== port) return false;
-  const e = bareHost(raw).replace(/^\*?\./, "");
-  if (!e) return false;
-  const family = (0, import_node_net.isIP)(host);
-  const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
-    if (!family) return false;
-    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
-    const bits2 = Number(cidr[2]);
-    if (bits2 > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net.BlockList();
-    list.addSubnet(cidr[1], bits2, entryFamily);
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if ((0, import_node_net.isIP)(e)) {
-    if (!family) return false;
-    const list = new import_node_net.BlockList();
-    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
-    return list.check(host, family === 4 ? "ipv4" : "ipv6");
-  }
-  if (family) return false;
-  return host === e || host.endsWith(`.${e}`);
-}
-function proxyFor(url, env5 = process.env) {
-  let u;
-  try {
-    u = new URL(String(url));
-  } catch {
-    return void 0;
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-  const value = envValue(env5, u.protocol === "https:" ? "https_proxy" : "http_proxy");
-  if (!value) return void 0;
-  const host = bareHost(u.hostname);
-  if (!host || isLoopbackHost(host)) return void 0;
-  const port = defaultPort(u);
-  const noProxy = envValue(env5, "no_proxy");
-  for (const entry of noProxy.split(/[\s,]+/)) {
-    if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
-  }
-  const proxy = parseProxyUrl(value, u.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
-  return proxy;
-}
-function parseProxyUrl(value, variable) {
-  let proxy;
-  try {
-    proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    throw new HttpError(`${variable} is not a valid proxy URL (expected http://host:port)`, "EINVAL", false);
-  }
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") {
-    throw new HttpError(
-      `${variable}: proxy scheme ${proxy.protocol} is not supported (use an http:// or https:// proxy)`,
-      "EINVAL",
-      false
-    );
-  }
-  return proxy;
-}
-function proxySecrets(env5 = process.env) {
-  const out = /* @__PURE__ */ new Set();
-  for (const name2 of ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"]) {
-    const value = (env5[name2] ?? "").trim();
-    if (!value) continue;
-    let u;
-    try {
-      u = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    } catch {
-      continue;
-    }
-    if (!u.password) continue;
-    out.add(u.password);
-    try {
-      out.add(decodeURIComponent(u.password));
-    } catch {
-    }
-  }
-  return [...out];
-}
-function safeProxy(proxy) {
-  return proxy.origin;
-}
-function proxyAuthorization(proxy) {
-  if (!proxy.username && !proxy.password) return void 0;
-  const decode2 = (s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  };
-  return `Basic ${Buffer.from(`${decode2(proxy.username)}:${decode2(proxy.password)}`).toString("base64")}`;
-}
-function proxyStatusError(status, proxy, where) {
-  const fix = status === 407 ? proxy.username ? ": the proxy refused the credentials in the proxy URL; check the user and password in HTTPS_PROXY/HTTP_PROXY" : ": the proxy wants credentials; put them in the proxy URL (http://user:password@proxy:port)" : status === 403 ? ": the proxy does not allow this destination; ask for it to be allowed or add the host to NO_PROXY" : "";
-  return new HttpError(
-    `proxy ${safeProxy(proxy)} answered HTTP ${status} for ${where}${fix}`,
-    status === 407 ? "PROXY_AUTH" : `PROXY_${status}`,
-    isTransientStatus(status)
-  );
-}
-var httpRequest = (request) => send(request, process.env);
-function send(request, env5) {
-  let url;
-  try {
-    url = new URL(String(request.url));
-  } catch {
-    return Promise.reject(new HttpError("invalid URL (expected https://host[:port]/path)", "EINVAL", false));
-  }
-  const where = safeUrl(url);
-  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
-  const headers = { ...request.headers };
-  if (request.body !== void 0) headers["content-length"] = String(Buffer.byteLength(request.body));
-  const isHttps = url.protocol === "https:";
-  if (!isHttps && url.protocol !== "http:") {
-    return Promise.reject(
-      new HttpError(`unsupported URL scheme ${url.protocol} (use https:// or http://)`, "EINVAL", false)
-    );
-  }
-  let proxy;
-  try {
-    proxy = proxyFor(url, env5);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const method = request.method ?? "GET";
-  return new Promise((resolve11, reject) => {
-    let settled = false;
-    const live = [];
-    const fail = (err2) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      for (const r of live) r.destroy();
-      reject(err2);
-    };
-    const timer = setTimeout(
-      () => fail(
-        new HttpError(
-          `no answer from ${where}${proxy ? ` through proxy ${safeProxy(proxy)}` : ""} within ${timeoutMs / 1e3} s`,
-          "TIMEOUT",
-          true
-        )
-      ),
-      timeoutMs
-    );
-    const onResponse = (res) => {
-      live.push(res);
-      if (proxy && !isHttps && res.statusCode === 407) {
-        fail(proxyStatusError(407, proxy, where));
-        return;
-      }
-      const declared = Number(res.headers["content-length"] ?? "0");
-      if (declared > maxBytes) {
-        fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-        return;
-      }
-      const chunks = [];
-      let size = 0;
-      res.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          fail(new HttpError(`response from ${where} is larger than ${maxBytes} bytes`, "TOO_LARGE", false));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on("error", (err2) => fail(describeNetworkError(err2, where)));
-      res.on("aborted", () => fail(new HttpError(`connection reset (ECONNRESET) at ${where}`, "ECONNRESET", true)));
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const data = Buffer.concat(chunks, size);
-        resolve11(
-          request.binary ? { status: res.statusCode ?? 0, headers: res.headers, body: "", data } : { status: res.statusCode ?? 0, headers: res.headers, body: data.toString("utf8") }
-        );
-      });
-    };
-    const start = (req, at) => {
-      live.push(req);
-      req.on("error", (err2) => fail(describeNetworkError(err2, at)));
-      if (request.body !== void 0) req.write(request.body);
-      req.end();
-    };
-    if (!proxy) {
-      const options = { method, headers, agent: false };
-      if (isHttps && request.ca) options.ca = request.ca;
-      start((isHttps ? import_node_https.default : import_node_http.default).request(url, options, onResponse), where);
-      return;
-    }
-    const viaProxy = `proxy ${safeProxy(proxy)} (for ${where})`;
-    const proxyModule = proxy.protocol === "https:" ? import_node_https.default : import_node_http.default;
-    const proxyTarget = { host: bareHost(proxy.hostname), port: defaultPort(proxy), agent: false };
-    const auth = proxyAuthorization(proxy);
-    if (!isHttps) {
-      const proxied = { ...headers, host: url.host };
-      if (auth) proxied["proxy-authorization"] = auth;
-      start(proxyModule.request({ ...proxyTarget, method, path: url.href, headers: proxied }, onResponse), viaProxy);
-      return;
-    }
-    const authority2 = `${url.hostname}:${defaultPort(url)}`;
-    const connectHeaders = { host: authority2 };
-    if (auth) connectHeaders["proxy-authorization"] = auth;
-    const connect = proxyModule.request({
-      ...proxyTarget,
-      method: "CONNECT",
-      path: authority2,
-      headers: connectHeaders
-    });
-    connect.on("connect", (res, socket, head) => {
-      live.push(socket);
-      if (res.statusCode !== 200) {
-        fail(proxyStatusError(res.statusCode ?? 0, proxy, where));
-        return;
-      }
-      if (settled) return;
-      if (head.length) socket.unshift(head);
-      const host = bareHost(url.hostname);
-      const tlsOptions = { socket, host };
-      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
-      if (request.ca) tlsOptions.ca = request.ca;
-      const createConnection = () => {
-        const t = import_node_tls.default.connect(tlsOptions);
-        live.push(t);
-        return t;
-      };
-      start(import_node_https.default.request(url, { method, headers, createConnection }, onResponse), where);
-    });
-    live.push(connect);
-    connect.on("error", (err2) => fail(describeNetworkError(err2, viaProxy)));
-    connect.end();
-  });
-}
+// src/action/sign.ts
+init_http();
 
 // src/sign/audit.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join3 } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
   "ref",
@@ -28870,34 +29484,35 @@ function pickClaims(claims) {
   return out;
 }
 async function writeAudit(audit, dir, env5) {
-  await (0, import_promises.mkdir)(dir, { recursive: true });
+  await mkdir2(dir, { recursive: true });
   const name2 = `jit-gpg-audit-${env5.GITHUB_RUN_ID ?? "local"}-${env5.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
-  const path6 = (0, import_node_path.join)(dir, name2);
-  await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
+  const path6 = join3(dir, name2);
+  await writeFile2(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
   return path6;
 }
 
 // src/sign/files.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
-var import_node_path2 = __toESM(require_node_path(), 1);
+import { realpathSync } from "node:fs";
+import * as fsPromises from "node:fs/promises";
+import { realpath, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2, sep as sep3, win32 } from "node:path";
 var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var WorkspaceError = class extends Error {
   name = "WorkspaceError";
 };
-var toPosix = (p) => import_node_path2.sep === "/" ? p : p.split(import_node_path2.sep).join("/");
+var toPosix = (p) => sep3 === "/" ? p : p.split(sep3).join("/");
 function isInside(root, path6) {
-  const rel = (0, import_node_path2.relative)(root, path6);
-  return rel === "" || !rel.startsWith(`..${import_node_path2.sep}`) && rel !== ".." && !(0, import_node_path2.isAbsolute)(rel);
+  const rel = relative2(root, path6);
+  return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !isAbsolute(rel);
 }
 function displayPath2(path6, workspace) {
-  const rel = (0, import_node_path2.relative)(workspace, path6);
-  return rel && !rel.startsWith("..") && !(0, import_node_path2.isAbsolute)(rel) ? toPosix(rel) : path6;
+  const rel = relative2(workspace, path6);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path6;
 }
 function checkPattern(pattern) {
   const p = pattern.startsWith("!") ? pattern.slice(1) : pattern;
-  if ((0, import_node_path2.isAbsolute)(p) || import_node_path2.win32.isAbsolute(p) || p.startsWith("~")) {
+  if (isAbsolute(p) || win32.isAbsolute(p) || p.startsWith("~")) {
     throw new WorkspaceError(
       `the files pattern ${JSON.stringify(pattern)} is absolute: patterns are relative to the workspace (copy artifacts from elsewhere into it first)`
     );
@@ -28909,12 +29524,12 @@ function checkPattern(pattern) {
   }
 }
 async function realWorkspace(workspace) {
-  return (0, import_promises2.realpath)((0, import_node_path2.resolve)(workspace));
+  return realpath(resolve2(workspace));
 }
 function assertWritableInside(root, path6, what) {
   let realDir;
   try {
-    realDir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)((0, import_node_path2.resolve)(path6)));
+    realDir = realpathSync(dirname3(resolve2(path6)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -28928,32 +29543,32 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const excluded = /* @__PURE__ */ new Set();
   if (negated.length) {
-    for await (const p of (0, import_promises2.glob)(negated, { cwd: workspace })) excluded.add((0, import_node_path2.resolve)(workspace, p));
+    for await (const p of fsPromises.glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
   }
   const found = /* @__PURE__ */ new Set();
   if (include.length) {
-    for await (const p of (0, import_promises2.glob)(include, { cwd: workspace })) {
-      const abs2 = (0, import_node_path2.resolve)(workspace, p);
+    for await (const p of fsPromises.glob(include, { cwd: workspace })) {
+      const abs2 = resolve2(workspace, p);
       if (excluded.has(abs2)) continue;
       let real;
       try {
-        if (!(await (0, import_promises2.stat)(abs2)).isFile()) continue;
-        real = await (0, import_promises2.realpath)(abs2);
+        if (!(await stat2(abs2)).isFile()) continue;
+        real = await realpath(abs2);
       } catch {
         continue;
       }
-      if (!isInside(workspace, real) || !isInside(workspace, await (0, import_promises2.realpath)((0, import_node_path2.dirname)(abs2)))) {
+      if (!isInside(workspace, real) || !isInside(workspace, await realpath(dirname3(abs2)))) {
         throw new WorkspaceError(
-          `${JSON.stringify(toPosix((0, import_node_path2.relative)(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
+          `${JSON.stringify(toPosix(relative2(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
       }
       if (!excluded.has(real)) found.add(abs2);
     }
   }
   const ownOutputs = (f) => {
-    const name2 = (0, import_node_path2.basename)(f);
+    const name2 = basename3(f);
     if (name2 === PUBLIC_KEY_NAME) return true;
-    if (exclude.checksums && (name2 === (0, import_node_path2.basename)(exclude.checksums) || name2.startsWith(`${(0, import_node_path2.basename)(exclude.checksums)}.`)))
+    if (exclude.checksums && (name2 === basename3(exclude.checksums) || name2.startsWith(`${basename3(exclude.checksums)}.`)))
       return true;
     if (/\.(asc|sig)$/.test(f) && found.has(f.slice(0, -4))) return true;
     return false;
@@ -28962,7 +29577,7 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
 }
 
 // src/sign/job.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
+import { existsSync as existsSync3 } from "node:fs";
 
 // src/sign/key.ts
 var import_node_crypto3 = __toESM(require_node_crypto(), 1);
@@ -53159,25 +53774,25 @@ function ecdsaSecret(curve, dBytes) {
 }
 
 // src/sign/git-shim.ts
-var import_promises5 = __toESM(require_promises(), 1);
 var import_node_net2 = __toESM(require_node_net(), 1);
-var import_node_path3 = __toESM(require_node_path(), 1);
+import { chmod as chmod3, mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
+import { join as join4 } from "node:path";
 
 // src/sign/signer.ts
 var import_node_crypto5 = __toESM(require_node_crypto(), 1);
-var import_promises4 = __toESM(require_promises(), 1);
+import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/sign/stream.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+import { closeSync, openSync, readSync } from "node:fs";
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path6, hashes) {
-  const fd2 = (0, import_node_fs2.openSync)(path6, "r");
+  const fd2 = openSync(path6, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = (0, import_node_fs2.readSync)(fd2, buf, 0, READ_CHUNK, null);
+      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -53186,16 +53801,16 @@ async function hashFileInto(path6, hashes) {
     }
     return size;
   } finally {
-    (0, import_node_fs2.closeSync)(fd2);
+    closeSync(fd2);
   }
 }
 
 // src/sign/verify.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-var import_promises3 = __toESM(require_promises(), 1);
+import { access as access2 } from "node:fs/promises";
 
 // src/shared/read-file.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -53204,7 +53819,7 @@ var FileReadError = class extends Error {
     this.code = code21;
   }
 };
-var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -53228,12 +53843,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd2;
   try {
-    fd2 = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
+    fd2 = openSync2(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd2);
+    const st = fstatSync(fd2);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -53244,7 +53859,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs3.readSync)(fd2, buf, length, buf.length - length, null);
+      const n = readSync2(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -53255,7 +53870,7 @@ function readRegularFile(path6, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    (0, import_node_fs3.closeSync)(fd2);
+    closeSync2(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -53295,7 +53910,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await (0, import_promises3.access)(file + ext);
+      await access2(file + ext);
       return file + ext;
     } catch {
     }
@@ -53544,11 +54159,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path6, data) {
   const tmp = `${path6}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (0, import_promises4.writeFile)(tmp, data, { mode: 420, flag: "wx" });
-    await (0, import_promises4.chmod)(tmp, 420);
-    await (0, import_promises4.rename)(tmp, path6);
+    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
+    await chmod2(tmp, 420);
+    await rename2(tmp, path6);
   } catch (e) {
-    await (0, import_promises4.rm)(tmp, { force: true });
+    await rm2(tmp, { force: true });
     throw e;
   }
 }
@@ -53574,9 +54189,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await (0, import_promises4.readFile)(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
         } catch (e) {
-          await (0, import_promises4.rm)(signature, { force: true });
+          await rm2(signature, { force: true });
           throw new Error(`self-check of the signature for ${path6} failed: ${e.message}`);
         }
       }
@@ -53655,14 +54270,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await (0, import_promises5.mkdtemp)((0, import_node_path3.join)(options.tempRoot, SHIM_PREFIX));
-  await (0, import_promises5.chmod)(dir, 448);
-  const socketPath = (0, import_node_path3.join)(dir, "s");
-  const script = (0, import_node_path3.join)(dir, "gpg-shim.mjs");
-  const program = (0, import_node_path3.join)(dir, "gpg");
-  await (0, import_promises5.writeFile)(script, SHIM_SOURCE, { mode: 384 });
+  const dir = await mkdtemp(join4(options.tempRoot, SHIM_PREFIX));
+  await chmod3(dir, 448);
+  const socketPath = join4(dir, "s");
+  const script = join4(dir, "gpg-shim.mjs");
+  const program = join4(dir, "gpg");
+  await writeFile4(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await (0, import_promises5.writeFile)(program, `#!/bin/sh
+  await writeFile4(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -53727,7 +54342,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     server.once("error", reject);
     server.listen(socketPath, () => resolve11());
   });
-  await (0, import_promises5.chmod)(socketPath, 384);
+  await chmod3(socketPath, 384);
   let closed;
   return {
     dir,
@@ -53739,7 +54354,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve11) => server.close(() => resolve11()));
-        await (0, import_promises5.rm)(dir, { recursive: true, force: true });
+        await rm3(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -53748,9 +54363,9 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_promises6 = __toESM(require_promises(), 1);
-var import_node_path4 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { chmod as chmod4, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename4, join as join5 } from "node:path";
 
 // src/sign/child-env.ts
 var REMOVED_FROM_CHILD_ENV = [
@@ -53951,7 +54566,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat6 = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat6 = readFileSync(`/proc/${pid}/stat`, "utf8");
       const state = stat6.slice(stat6.lastIndexOf(")") + 2, stat6.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -53966,14 +54581,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, import_node_fs4.readdirSync)("/proc");
+    entries = readdirSync("/proc");
   } catch {
     return [];
   }
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env5 = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
+      const env5 = `\0${readFileSync(`/proc/${name2}/environ`, "latin1")}`;
       if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -53984,8 +54599,8 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, import_node_fs4.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => (0, import_node_path4.basename)(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
   }
@@ -53993,10 +54608,10 @@ function isAgentFor(pid, home) {
 async function cleanupKeyring(dir, hints = {}) {
   const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
-  if (!(0, import_node_path4.basename)(dir).startsWith(KEYRING_PREFIX)) {
+  if (!basename4(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists3 = (0, import_node_fs4.existsSync)(dir);
+  const exists3 = existsSync2(dir);
   const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -54056,15 +54671,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, import_promises6.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, import_node_fs4.existsSync)(dir);
+    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync2(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
-  if (hints.socketDir && hints.socketDir !== dir && (0, import_node_path4.basename)(hints.socketDir).startsWith("d.")) {
+  if (hints.socketDir && hints.socketDir !== dir && basename4(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, import_promises6.readdir)(hints.socketDir);
+      const entries = await readdir2(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, import_promises6.rm)(hints.socketDir, { recursive: true, force: true });
+        await rm4(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -54089,10 +54704,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await (0, import_promises6.mkdtemp)((0, import_node_path4.join)(options.tempRoot, KEYRING_PREFIX));
-    await (0, import_promises6.chmod)(dir, 448);
-    await (0, import_promises6.writeFile)((0, import_node_path4.join)(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await (0, import_promises6.writeFile)((0, import_node_path4.join)(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await mkdtemp2(join5(options.tempRoot, KEYRING_PREFIX));
+    await chmod4(dir, 448);
+    await writeFile5(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await writeFile5(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info3.socketDir = socketDir;
@@ -54141,7 +54756,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
     this.#fingerprint = selected.fingerprint;
     this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
     if (passphrase !== void 0 && passphrase !== "") {
-      const preset = (0, import_node_path4.join)(await gpgLibexecDir(env5), "gpg-preset-passphrase");
+      const preset = join5(await gpgLibexecDir(env5), "gpg-preset-passphrase");
       for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
         const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
           env: env5,
@@ -54285,8 +54900,8 @@ async function withEphemeralKeyring(options, fn) {
 
 // src/sign/manifest.ts
 var import_node_crypto6 = __toESM(require_node_crypto(), 1);
-var import_promises7 = __toESM(require_promises(), 1);
-var import_node_path5 = __toESM(require_node_path(), 1);
+import { stat as stat4 } from "node:fs/promises";
+import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name2)} ${why}`);
@@ -54314,12 +54929,12 @@ function formatNamed(entries) {
   return [...byName.keys()].sort(byteOrder).map((n) => formatLine(byName.get(n), n)).join("");
 }
 function nameRelativeTo(path6, baseDir) {
-  let name2 = (0, import_node_path5.relative)((0, import_node_path5.resolve)(baseDir), (0, import_node_path5.resolve)(path6));
-  if (name2 === "" || (0, import_node_path5.isAbsolute)(name2)) throw new Error(`cannot name ${path6} relative to ${baseDir}`);
-  if (name2 === ".." || name2.startsWith(`..${import_node_path5.sep}`)) {
+  let name2 = relative3(resolve3(baseDir), resolve3(path6));
+  if (name2 === "" || isAbsolute2(name2)) throw new Error(`cannot name ${path6} relative to ${baseDir}`);
+  if (name2 === ".." || name2.startsWith(`..${sep4}`)) {
     throw new Error(`${path6} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
   }
-  if (import_node_path5.sep !== "/") name2 = name2.split(import_node_path5.sep).join("/");
+  if (sep4 !== "/") name2 = name2.split(sep4).join("/");
   return name2;
 }
 function formatManifest(entries, baseDir) {
@@ -54368,7 +54983,7 @@ function parseManifestLines(text) {
   return out;
 }
 async function writeSignedManifest(options) {
-  const text = formatManifest(options.entries, (0, import_node_path5.dirname)((0, import_node_path5.resolve)(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname4(resolve3(options.manifestPath)));
   return writeSignedText({ ...options, text });
 }
 async function writeSignedText(options) {
@@ -54385,10 +55000,10 @@ async function writeSignedText(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = (0, import_node_path5.dirname)(files[0]);
+  let dir = dirname4(files[0]);
   for (const f of files.slice(1)) {
-    while (!((0, import_node_path5.dirname)(f) === dir || (0, import_node_path5.dirname)(f).startsWith(dir.endsWith(import_node_path5.sep) ? dir : dir + import_node_path5.sep))) {
-      const up = (0, import_node_path5.dirname)(dir);
+    while (!(dirname4(f) === dir || dirname4(f).startsWith(dir.endsWith(sep4) ? dir : dir + sep4))) {
+      const up = dirname4(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -54434,7 +55049,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info3?.dir;
-      if (dir && !(0, import_node_fs5.existsSync)(dir)) {
+      if (dir && !existsSync3(dir)) {
         liveKeyring = void 0;
         saveState2(STATE_KEYRING, "");
       }
@@ -54728,50 +55343,9 @@ async function runSignJob(options, hooks) {
   return result;
 }
 
-// src/shared/retry.ts
-var defaultSleep = (ms) => new Promise((resolve11) => setTimeout(resolve11, ms));
-function backoffDelay(attempt, baseMs, maxMs, random = Math.random) {
-  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-function formatSeconds(ms) {
-  return `${(ms / 1e3).toFixed(1)} s`;
-}
-function errorMessage(error2) {
-  if (error2 instanceof Error) return error2.message;
-  return String(error2);
-}
-function retryAfterOf(error2) {
-  if (error2 && typeof error2 === "object" && "retryAfterMs" in error2) {
-    const v = error2.retryAfterMs;
-    if (typeof v === "number" && Number.isFinite(v) && v >= 0) return v;
-  }
-  return void 0;
-}
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, Math.floor(options.attempts ?? 5));
-  const baseMs = options.baseMs ?? 500;
-  const maxMs = options.maxMs ?? 1e4;
-  const isRetryable = options.isRetryable ?? (() => true);
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
-  const prefix = options.label ? `${options.label}: ` : "";
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (error2) {
-      if (attempt >= attempts || !isRetryable(error2)) throw error2;
-      let delayMs = backoffDelay(attempt, baseMs, maxMs, random);
-      const hinted = retryAfterOf(error2);
-      if (hinted !== void 0) delayMs = Math.min(maxMs, Math.max(delayMs, hinted));
-      const message = `${prefix}attempt ${attempt} of ${attempts} failed: ${errorMessage(error2)}; retrying in ${formatSeconds(delayMs)}`;
-      options.onRetry?.({ attempt, attempts, error: error2, delayMs, message });
-      await sleep(delayMs);
-    }
-  }
-}
-
 // src/sign/oidc.ts
+init_http();
+init_retry();
 var OIDC_URL_VAR = "ACTIONS_ID_TOKEN_REQUEST_URL";
 var OIDC_TOKEN_VAR = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
 var DEFAULT_AUDIENCE = "jit-gpg";
@@ -54956,7 +55530,7 @@ function ciNotations(env5) {
 }
 
 // src/sign/providers/select.ts
-var import_node_path6 = __toESM(require_node_path(), 1);
+import { resolve as resolve4 } from "node:path";
 
 // src/sign/remote-key.ts
 var import_node_crypto7 = __toESM(require_node_crypto(), 1);
@@ -55187,6 +55761,9 @@ function matchPublicKey(exported, pub) {
   return created;
 }
 
+// src/sign/providers/aws.ts
+init_http();
+
 // src/shared/sigv4.ts
 var import_node_crypto8 = __toESM(require_node_crypto(), 1);
 var sha256Hex = (data) => (0, import_node_crypto8.createHash)("sha256").update(data).digest("hex");
@@ -55249,6 +55826,10 @@ function signRequest(req, options) {
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${options.credentials.accessKeyId}/${scope}, SignedHeaders=${canonical.signedHeaders}, Signature=${signature}`;
   return headers;
 }
+
+// src/sign/providers/service-call.ts
+init_http();
+init_retry();
 
 // src/sign/providers/types.ts
 var ProviderError = class extends Error {
@@ -55693,7 +56274,12 @@ function createAwsKmsProvider(options) {
   };
 }
 
+// src/sign/providers/vault.ts
+init_http();
+init_retry();
+
 // src/sign/service-url.ts
+init_http();
 var ServiceUrlError = class extends Error {
   name = "ServiceUrlError";
 };
@@ -56343,6 +56929,7 @@ function createAwsSecretsManagerProvider(options) {
 }
 
 // src/sign/providers/gcp.ts
+init_http();
 var ENDPOINT_VARS2 = {
   sts: "CLOUDSDK_API_ENDPOINT_OVERRIDES_STS",
   iamcredentials: "CLOUDSDK_API_ENDPOINT_OVERRIDES_IAMCREDENTIALS",
@@ -56896,6 +57483,7 @@ function createGcpSecretManagerProvider(options) {
 }
 
 // src/sign/providers/azure.ts
+init_http();
 var AZURE_AUDIENCE = "api://AzureADTokenExchange";
 var API_VERSION = "7.4";
 var DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
@@ -57352,6 +57940,7 @@ function createAzureKeyVaultSecretProvider(options) {
 }
 
 // src/sign/providers/vault-transit.ts
+init_http();
 var PROVIDER8 = "vault-transit";
 var VAULT_HASH = { sha256: "sha2-256", sha384: "sha2-384", sha512: "sha2-512" };
 var SEGMENT2 = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
@@ -57627,7 +58216,7 @@ function createProvider(provider, values, ctx) {
     role: v("vault-role"),
     ...v("vault-auth-mount") ? { authMount: v("vault-auth-mount") } : {},
     ...v("vault-namespace") ? { namespace: v("vault-namespace") } : {},
-    ...v("vault-ca-cert") ? { caCertPath: (0, import_node_path6.resolve)(ctx.baseDir, v("vault-ca-cert")) } : {},
+    ...v("vault-ca-cert") ? { caCertPath: resolve4(ctx.baseDir, v("vault-ca-cert")) } : {},
     ...ctx.onVaultSession ? { onSession: ctx.onVaultSession } : {},
     ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
   };
@@ -57692,7 +58281,7 @@ function createProvider(provider, values, ctx) {
 }
 
 // src/sign/remote.ts
-var import_node_path7 = __toESM(require_node_path(), 1);
+import { isAbsolute as isAbsolute3, resolve as resolve5 } from "node:path";
 var MAX_PUBLIC_KEY_BYTES = 256 * 1024;
 function publicKeyPackets(input) {
   const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -57716,7 +58305,7 @@ function readPublicKeyInput(value, baseDir) {
   let bytes;
   if (text.includes("-----BEGIN PGP")) bytes = Buffer.from(text, "utf8");
   else {
-    const path6 = (0, import_node_path7.isAbsolute)(text) ? text : (0, import_node_path7.resolve)(baseDir, text);
+    const path6 = isAbsolute3(text) ? text : resolve5(baseDir, text);
     bytes = readRegularFile(path6, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
   }
   const packets = publicKeyPackets(bytes);
@@ -57892,13 +58481,13 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-var import_node_path17 = __toESM(require_node_path(), 1);
+import { dirname as dirname8, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
-var import_node_fs16 = __toESM(require_node_fs(), 1);
-var import_promises9 = __toESM(require_promises(), 1);
-var import_node_path15 = __toESM(require_node_path(), 1);
+import { readFileSync as readFileSync4 } from "node:fs";
+import { stat as stat5 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
@@ -57936,21 +58525,21 @@ function sha2562(s) {
 }
 
 // src/scan/job.ts
-var import_node_fs15 = __toESM(require_node_fs(), 1);
-var import_node_path14 = __toESM(require_node_path(), 1);
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs12 = __toESM(require_node_fs(), 1);
-var import_node_path11 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
+import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process3 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync4, openSync as openSync4, readFileSync as readFileSync2, readSync as readSync4 } from "node:fs";
 
 // src/scan/decode.ts
-var import_node_buffer = __toESM(require_node_buffer(), 1);
+import { isUtf8 } from "node:buffer";
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -57978,7 +58567,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return (0, import_node_buffer.isUtf8)(buf);
+  return isUtf8(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -58427,49 +59016,55 @@ var KeywordPrefilter = class {
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const lower = keywords.map((k) => k.toLowerCase());
+    const bytes = Buffer.from(lower.join(""), "utf8");
+    const ends = new Int32Array(lower.length + 1);
+    for (let i2 = 0; i2 < lower.length; i2++) ends[i2 + 1] = ends[i2] + Buffer.byteLength(lower[i2], "utf8");
+    this.keywords = lower.map((_, i2) => bytes.subarray(ends[i2], ends[i2 + 1]));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    let maxStates = 1;
-    for (const kw of this.keywords) {
-      maxStates += kw.length;
-      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
-    }
+    for (let i2 = 0; i2 < bytes.length; i2++) if (classOf[bytes[i2]] === 0) classOf[bytes[i2]] = classes++;
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    let delta = new Int32Array(maxStates * classes);
+    const maxStates = bytes.length + 1;
+    const firstChild = new Int32Array(maxStates).fill(-1);
+    const nextSibling = new Int32Array(maxStates).fill(-1);
+    const edgeClass = new Int32Array(maxStates);
     const own = new Int32Array(maxStates).fill(-1);
     let n = 1;
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let row = 0;
-      for (const b of kw) {
-        const at = row + classOf[b];
-        if (delta[at] === 0) delta[at] = n++ * classes;
-        row = delta[at];
+    for (let id = 0; id < lower.length; id++) {
+      if (ends[id] === ends[id + 1]) continue;
+      let s = 0;
+      for (let i2 = ends[id]; i2 < ends[id + 1]; i2++) {
+        const c = classOf[bytes[i2]];
+        let child2 = firstChild[s];
+        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+        if (child2 < 0) {
+          child2 = n++;
+          edgeClass[child2] = c;
+          nextSibling[child2] = firstChild[s];
+          firstChild[s] = child2;
+        }
+        s = child2;
       }
-      if (own[row / classes] === -1) own[row / classes] = id;
-    });
-    delta = delta.slice(0, n * classes);
+      if (own[s] === -1) own[s] = id;
+    }
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
-    const ends = new Uint8Array(n);
+    const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row = s * classes;
       const failRow = fail[s] * classes;
-      for (let c = 0; c < classes; c++) {
-        const child2 = delta[row + c];
-        if (child2 === 0) {
-          if (s !== 0) delta[row + c] = delta[failRow + c];
-          continue;
-        }
-        const g = child2 / classes;
+      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        const c = edgeClass[g];
         const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        if (ends[g]) delta[row + c] = -child2;
+        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
     const count = new Int32Array(n);
@@ -58668,10 +59263,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs6 = __toESM(require_node_fs(), 1);
-var import_node_path8 = __toESM(require_node_path(), 1);
-var import_node_url = __toESM(require_node_url(), 1);
+import { closeSync as closeSync3, existsSync as existsSync4, openSync as openSync3, readSync as readSync3 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
+import { dirname as dirname5, join as join6 } from "node:path";
+import { fileURLToPath } from "node:url";
 function nativeAddonName(platform2 = process.platform, arch2 = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform2}-${arch2}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -58686,9 +59281,9 @@ function detectLibc() {
 function elfInterpreter(path6) {
   let fd2;
   try {
-    fd2 = (0, import_node_fs6.openSync)(path6, "r");
+    fd2 = openSync3(path6, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs6.readSync)(fd2, head, 0, head.length, 0);
+    const got = readSync3(fd2, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -58700,31 +59295,31 @@ function elfInterpreter(path6) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs6.readSync)(fd2, name2, 0, size, offset);
+      readSync3(fd2, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd2 !== void 0) (0, import_node_fs6.closeSync)(fd2);
+    if (fd2 !== void 0) closeSync3(fd2);
   }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i2 = 0; i2 < 4; i2++) {
-    out.push((0, import_node_path8.join)(dir, "native", name2), (0, import_node_path8.join)(dir, "dist", "native", name2));
-    dir = (0, import_node_path8.dirname)(dir);
+    out.push(join6(dir, "native", name2), join6(dir, "dist", "native", name2));
+    dir = dirname5(dir);
   }
   return out;
 }
 function loadNativeRE2() {
   const require2 = createRequire2(import.meta.url);
-  const here = (0, import_node_path8.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
+  const here = dirname5(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs6.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync4(p));
   for (const path6 of paths) {
     try {
       return { ctor: require2(path6), from: path6 };
@@ -66329,11 +66924,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = (0, import_node_fs7.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd2 = openSync4(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs7.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs7.readFileSync)(fd2), meta, stats);
+      if (readSync4(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync2(fd2), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -66344,7 +66939,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs7.readSync)(fd2, buf, filled, want, null);
+          const n = readSync4(fd2, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -66361,7 +66956,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs7.closeSync)(fd2);
+      closeSync4(fd2);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -66869,11 +67464,11 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync5, fstatSync as fstatSync2, openSync as openSync5, readSync as readSync5 } from "node:fs";
 
 // src/scan/archive.ts
-var import_promises8 = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -67199,19 +67794,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd2 = (0, import_node_fs8.openSync)(absPath, "r");
+  const fd2 = openSync5(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs8.fstatSync)(fd2).size, cap);
+    const size = Math.min(fstatSync2(fd2).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs8.readSync)(fd2, buf, filled, size - filled, null);
+      const n = readSync5(fd2, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs8.closeSync)(fd2);
+    closeSync5(fd2);
   }
 }
 function metaOf(item) {
@@ -67278,10 +67873,10 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_url2 = __toESM(require_node_url(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import { existsSync as existsSync5 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -67297,17 +67892,17 @@ function rulesToWire(rules) {
   return out;
 }
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, availableParallelism()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs9.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
+    return existsSync5(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs9.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
+    if (url.protocol === "file:" && existsSync5(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -67454,9 +68049,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
-var import_node_path9 = __toESM(require_node_path(), 1);
 var import_node_net3 = __toESM(require_node_net(), 1);
+import { closeSync as closeSync6, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync6, readlinkSync, readSync as readSync6 } from "node:fs";
+import { dirname as dirname6, resolve as resolve6 } from "node:path";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
@@ -67484,23 +68079,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = (0, import_node_fs10.openSync)(abs2, import_node_fs10.constants.O_RDONLY | import_node_fs10.constants.O_NONBLOCK | import_node_fs10.constants.O_NOCTTY);
+    fd2 = openSync6(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs10.createReadStream)("", { fd: own, autoClose: false });
+    return createReadStream("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs10.fstatSync)(fd2);
+  const st = fstatSync3(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs10.closeSync)(fd2);
-    return (0, import_node_fs10.createReadStream)(abs2);
+    closeSync6(fd2);
+    return createReadStream(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs10.readSync)(fd2, probe, 0, probe.length, null);
+    const n = readSync6(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs10.closeSync)(fd2);
+      closeSync6(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -67509,7 +68104,7 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs10.closeSync)(fd2);
+      closeSync6(fd2);
       throw e;
     }
   }
@@ -67527,7 +68122,7 @@ function ownDescriptor(path6) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = (0, import_node_path9.resolve)((0, import_node_path9.dirname)(p), (0, import_node_fs10.readlinkSync)(p));
+      p = resolve6(dirname6(p), readlinkSync(p));
     } catch {
       return void 0;
     }
@@ -67537,12 +68132,12 @@ function ownDescriptor(path6) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
-var import_node_fs11 = __toESM(require_node_fs(), 1);
-var import_node_path10 = __toESM(require_node_path(), 1);
+import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
+import { join as join7 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: (0, import_node_path10.join)(root, text) };
+    return { path: text, abs: join7(root, text) };
   }
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
@@ -67592,7 +68187,7 @@ function fileItem(name2, opts) {
   const { path: path6, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs11.lstatSync)(absPath);
+    const st = lstatSync(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path6);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path6);
     if (!st.isFile()) return void 0;
@@ -67610,7 +68205,7 @@ async function* walkFiles(root, opts = {}) {
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const list = (dir) => {
     try {
-      return (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return readdirSync2(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -67723,7 +68318,7 @@ function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
 }
 async function scan(opts) {
-  const t0 = performance.now();
+  const t0 = process.hrtime.bigint();
   await prepareRegexEngine();
   const warnings = [];
   const warn = (m) => {
@@ -67937,7 +68532,7 @@ async function scan(opts) {
     ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(Number(process.hrtime.bigint() - t0) / 1e6),
     engine: engineName || inlineEngine().name
   };
   const result = { findings: unique, stats, warnings, staleBaseline: [] };
@@ -67959,7 +68554,7 @@ function formatDuration(ms) {
 }
 var num = (n) => n.toLocaleString("en-US");
 function createProgress(options) {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const interval = options.intervalMs ?? 5e3;
   const unit = options.unit ?? "commits";
   const start = now();
@@ -68815,12 +69410,12 @@ var ConfigSourceError = class extends Error {
   name = "ConfigSourceError";
 };
 function nameFor(cwd, abs2) {
-  const rel = (0, import_node_path11.relative)(cwd, abs2);
-  return rel && !rel.startsWith("..") && !(0, import_node_path11.isAbsolute)(rel) ? rel : abs2;
+  const rel = relative4(cwd, abs2);
+  return rel && !rel.startsWith("..") && !isAbsolute4(rel) ? rel : abs2;
 }
 function exists2(abs2) {
   try {
-    (0, import_node_fs12.lstatSync)(abs2);
+    lstatSync2(abs2);
     return true;
   } catch {
     return false;
@@ -68882,9 +69477,9 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = (0, import_node_path11.dirname)(abs2);
-      const file = (0, import_node_path11.basename)(abs2);
-      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
+      const dir = dirname7(abs2);
+      const file = basename5(abs2);
+      if (!existsSync6(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -69030,7 +69625,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-var import_node_path12 = __toESM(require_node_path(), 1);
+import { isAbsolute as isAbsolute5, join as join8, relative as relative5, resolve as resolve7 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -70196,8 +70791,8 @@ function parseConfig(text, file, options = {}) {
   return policy;
 }
 function display(cwd, abs2) {
-  const rel = (0, import_node_path12.relative)(cwd, abs2);
-  return rel && !rel.startsWith("..") && !(0, import_node_path12.isAbsolute)(rel) ? rel : abs2;
+  const rel = relative5(cwd, abs2);
+  return rel && !rel.startsWith("..") && !isAbsolute5(rel) ? rel : abs2;
 }
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function readConfigFile(source, abs2, name2, asGiven) {
@@ -70211,9 +70806,9 @@ async function readConfigFile(source, abs2, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs2 = (0, import_node_path12.resolve)(opts.cwd, opts.path);
+    const abs2 = resolve7(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs2);
-    const bytes = await readConfigFile(source, abs2, name2, (0, import_node_path12.isAbsolute)(opts.path));
+    const bytes = await readConfigFile(source, abs2, name2, isAbsolute5(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
@@ -70225,7 +70820,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = (0, import_node_path12.join)((0, import_node_path12.resolve)(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join8(resolve7(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -70236,8 +70831,8 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
-var import_node_path13 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync7 } from "node:fs";
+import { join as join9 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -70269,7 +70864,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = (0, import_node_path13.join)(root, ".gitleaks.toml");
+  const file = join9(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -70563,7 +71158,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs14 = __toESM(require_node_fs(), 1);
+import { readFileSync as readFileSync3 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path6) {
   let cur = obj;
@@ -70584,7 +71179,7 @@ function readEvent(env5 = process.env) {
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
+    text = readFileSync3(path6, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
@@ -70689,604 +71284,6 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/shared/github.ts
-var GITHUB_API_VERSION = "2022-11-28";
-var REVOKE_BATCH_SIZE = 1e3;
-var MAX_PAGES = 100;
-var PAGE_BYTES = 16 * 1024 * 1024;
-var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
-var MAX_NAME = 512;
-var GitHubApiError = class extends Error {
-  name = "GitHubApiError";
-  status;
-  retryable;
-  retryAfterMs;
-  constructor(message, status, retryable, retryAfter) {
-    super(message);
-    this.status = status;
-    this.retryable = retryable;
-    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
-  }
-};
-function isGitHubCloud(apiUrl) {
-  try {
-    const host = new URL(apiUrl).hostname.toLowerCase();
-    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
-  } catch {
-    return false;
-  }
-}
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
-  }
-  return void 0;
-}
-function apiMessage(res) {
-  try {
-    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
-    const m = JSON.parse(text).message;
-    if (typeof m === "string" && m.trim()) {
-      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
-    }
-  } catch {
-  }
-  return "";
-}
-function header(res, name2) {
-  const v = res.headers[name2];
-  return Array.isArray(v) ? v[0] : v;
-}
-function isoMs(v) {
-  if (typeof v !== "string") return void 0;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? void 0 : t;
-}
-function boundedName(v, what) {
-  if (typeof v !== "string") throw new Error(`${what} has no name`);
-  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
-}
-var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
-function parseJob(raw) {
-  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
-  const j = raw;
-  if (!isId(j.id)) throw new Error("a job has no numeric id");
-  const job = {
-    id: j.id,
-    name: boundedName(j.name, `job ${j.id}`),
-    status: typeof j.status === "string" ? j.status : "unknown",
-    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
-    steps: []
-  };
-  const started = isoMs(j.started_at);
-  const completed = isoMs(j.completed_at);
-  if (started !== void 0) job.startedAt = started;
-  if (completed !== void 0) job.completedAt = completed;
-  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
-  const steps = Array.isArray(j.steps) ? j.steps : [];
-  for (const s of steps.slice(0, 1e3)) {
-    if (!s || typeof s !== "object") continue;
-    const r = s;
-    if (!isId(r.number)) continue;
-    const step = {
-      number: r.number,
-      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
-      status: typeof r.status === "string" ? r.status : "unknown",
-      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
-    };
-    const ss = isoMs(r.started_at);
-    const sc = isoMs(r.completed_at);
-    if (ss !== void 0) step.startedAt = ss;
-    if (sc !== void 0) step.completedAt = sc;
-    job.steps.push(step);
-  }
-  job.steps.sort((a, b) => a.number - b.number);
-  return job;
-}
-var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
-function createGitHubClient(options) {
-  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
-  if (api.protocol !== "https:" && api.protocol !== "http:") {
-    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
-  }
-  const base = api.href.replace(/\/+$/, "");
-  const http3 = options.http ?? httpRequest;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
-  const maxWaitMs = options.maxWaitMs ?? 6e4;
-  const notice = options.onNotice ?? (() => {
-  });
-  const limit = { resetAt: 0 };
-  const observe = (res) => {
-    const remaining = header(res, "x-ratelimit-remaining");
-    const reset = header(res, "x-ratelimit-reset");
-    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
-    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
-  };
-  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
-  const waitForLimit = async (label) => {
-    if (limit.remaining !== 0) return;
-    const wait = limit.resetAt - now();
-    if (wait <= 0) return;
-    if (wait > maxWaitMs) {
-      throw new GitHubApiError(
-        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
-        429,
-        false
-      );
-    }
-    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
-    await sleep(wait + 250);
-    limit.remaining = void 0;
-  };
-  const failure = (res, label, hint) => {
-    const said = apiMessage(res);
-    const status = res.status;
-    let retryAfter = retryAfterMs(res.headers, now());
-    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
-    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
-    if (limited) {
-      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
-      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
-      return new GitHubApiError(
-        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
-        status,
-        !tooLong,
-        tooLong ? void 0 : retryAfter
-      );
-    }
-    const extra = hint?.(status);
-    return new GitHubApiError(
-      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
-      status,
-      isTransientStatus(status),
-      retryAfter
-    );
-  };
-  const retrying = (label, fn) => retry(fn, {
-    attempts: options.attempts ?? 5,
-    maxMs: maxWaitMs,
-    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
-    // a network error names only the URL, so the label goes first.
-    onRetry: (i2) => notice(i2.error instanceof GitHubApiError ? i2.message : `${label}: ${i2.message}`),
-    ...options.sleep ? { sleep: options.sleep } : {},
-    ...options.random ? { random: options.random } : {}
-  });
-  const apiHeaders = (authenticated) => {
-    const h = {
-      accept: "application/vnd.github+json",
-      "x-github-api-version": GITHUB_API_VERSION,
-      "user-agent": "jit-gpg"
-    };
-    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
-    return h;
-  };
-  const sameOrigin = (url) => url.origin === api.origin;
-  const path6 = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
-  return {
-    apiUrl: base,
-    async listRunJobs(owner, repo, runId) {
-      const jobs = [];
-      let url = new URL(`${base}/repos/${path6(owner, repo)}/actions/runs/${runId}/jobs`);
-      url.searchParams.set("per_page", "100");
-      url.searchParams.set("filter", "latest");
-      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
-      for (let page = 1; url; page++) {
-        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
-        const target = url;
-        const res = await retrying(label, async () => {
-          await waitForLimit(label);
-          const r = await http3({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
-          observe(r);
-          if (r.status !== 200) {
-            throw failure(
-              r,
-              label,
-              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
-            );
-          }
-          return r;
-        });
-        let body;
-        try {
-          body = JSON.parse(res.body);
-        } catch {
-          throw new Error(`${label}: the answer is not JSON`);
-        }
-        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
-        for (const raw of body.jobs) {
-          try {
-            jobs.push(parseJob(raw));
-          } catch (e) {
-            throw new Error(`${label}: unexpected answer (${e.message})`);
-          }
-        }
-        const next = nextLink(res.headers.link);
-        url = void 0;
-        if (next) {
-          let u;
-          try {
-            u = new URL(next, base);
-          } catch {
-            throw new Error(`${label}: the next-page link is not a URL`);
-          }
-          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
-          url = u;
-        }
-      }
-      const seen = /* @__PURE__ */ new Set();
-      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
-    },
-    async downloadJobLog(owner, repo, jobId, opts = {}) {
-      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
-      const label = `downloading the log of job ${jobId}`;
-      const endpoint = `${base}/repos/${path6(owner, repo)}/actions/jobs/${jobId}/logs`;
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const r = await http3({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 200) return r.data ?? Buffer.alloc(0);
-        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
-          throw failure(
-            r,
-            label,
-            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
-          );
-        }
-        const location = header(r, "location");
-        let target;
-        try {
-          target = new URL(location ?? "", endpoint);
-        } catch {
-          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
-        }
-        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
-          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
-        }
-        const d = await http3({
-          url: target,
-          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
-          maxBytes,
-          binary: true,
-          timeoutMs: 12e4
-        });
-        if (d.status !== 200) {
-          throw new GitHubApiError(
-            `${label}: the download answered HTTP ${d.status}`,
-            d.status,
-            isTransientStatus(d.status) || d.status === 403 || d.status === 404
-          );
-        }
-        return d.data ?? Buffer.alloc(0);
-      }).catch((e) => {
-        if (e instanceof HttpError && e.code === "TOO_LARGE") {
-          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
-        }
-        throw e;
-      });
-    },
-    async revokeCredentials(credentials, opts) {
-      if (credentials.length === 0) return { status: 202 };
-      if (credentials.length > REVOKE_BATCH_SIZE) {
-        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
-      }
-      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
-      const body = JSON.stringify({ credentials });
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http3({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
-        throw failure(
-          r,
-          label,
-          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
-        );
-      });
-    }
-  };
-}
-
-// src/scan/revoke.ts
-var REVOCABLE = {
-  "github-pat-classic": "ghp_",
-  "github-fine-grained-pat": "github_pat_",
-  "github-oauth-token": "gho_",
-  "github-user-to-server-token": "ghu_",
-  "github-refresh-token": "ghr_"
-};
-var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
-var MAX_REVOKE_REQUESTS = 60;
-var plural = (n, one2) => `${n} ${one2}${n === 1 ? "" : "s"}`;
-async function revokeFindings(findings, secrets, opts) {
-  const records = /* @__PURE__ */ new Map();
-  const bySecret = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const prefix = REVOCABLE[f.ruleId];
-    if (prefix === void 0) continue;
-    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
-    if (!f.validated) {
-      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
-    } else if (!secret?.startsWith(prefix)) {
-      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
-    } else {
-      const list = bySecret.get(secret) ?? [];
-      list.push(f);
-      bySecret.set(secret, list);
-    }
-  }
-  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
-  const all = [...bySecret.keys()];
-  let accepted = 0;
-  let failure;
-  for (let i2 = 0, request = 0; i2 < all.length; i2 += batchSize, request++) {
-    const batch = all.slice(i2, i2 + batchSize);
-    const mark = (r) => {
-      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
-    };
-    if (failure !== void 0) {
-      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
-      continue;
-    }
-    if (request >= MAX_REVOKE_REQUESTS) {
-      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
-      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
-      continue;
-    }
-    try {
-      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
-      accepted += batch.length;
-      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
-      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
-    } catch (e) {
-      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
-      const why = e.message;
-      failure = why;
-      mark({
-        submitted: true,
-        ...status !== void 0 ? { status } : {},
-        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
-      });
-    }
-  }
-  const out = findings.map((f) => {
-    const r = records.get(f);
-    return r ? { ...f, revocation: r } : f;
-  });
-  const result = { findings: out, accepted, candidates: all.length };
-  if (failure !== void 0) {
-    const left = all.length - accepted;
-    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
-  }
-  return result;
-}
-
-// src/scan/sources/logs.ts
-var CONCURRENCY = 4;
-var D3 = (b) => b >= 48 && b <= 57;
-var num2 = (buf, from, len) => {
-  let n = 0;
-  for (let i2 = from; i2 < from + len; i2++) n = n * 10 + (buf[i2] - 48);
-  return n;
-};
-function timestampPrefix(buf, at, end, out) {
-  if (end - at < 20) return 0;
-  const b = (i3) => buf[at + i3];
-  if (!(D3(b(0)) && D3(b(1)) && D3(b(2)) && D3(b(3)) && b(4) === 45 && D3(b(5)) && D3(b(6)) && b(7) === 45) || !(D3(b(8)) && D3(b(9)) && b(10) === 84 && D3(b(11)) && D3(b(12)) && b(13) === 58 && D3(b(14)) && D3(b(15))) || !(b(16) === 58 && D3(b(17)) && D3(b(18)))) {
-    return 0;
-  }
-  let i2 = 19;
-  if (b(i2) === 46) {
-    i2++;
-    const start = i2;
-    while (at + i2 < end && i2 - start < 9 && D3(b(i2))) i2++;
-    if (i2 === start) return 0;
-  }
-  if (at + i2 >= end || b(i2) !== 90) return 0;
-  i2++;
-  if (at + i2 < end) {
-    if (b(i2) !== 32) return 0;
-    i2++;
-  }
-  const ms = Date.UTC(
-    num2(buf, at, 4),
-    num2(buf, at + 5, 2) - 1,
-    num2(buf, at + 8, 2),
-    num2(buf, at + 11, 2),
-    num2(buf, at + 14, 2),
-    num2(buf, at + 17, 2)
-  );
-  out.sec = Math.floor(ms / 1e3);
-  return i2;
-}
-function sameSecond(buf, at, last) {
-  for (let i2 = 18; i2 >= 0; i2--) if (buf[at + i2] !== last[i2]) return false;
-  return true;
-}
-function prefixTail(buf, at, end) {
-  let i2 = at + 19;
-  if (buf[i2] === 46) {
-    const start = ++i2;
-    while (i2 < end && i2 - start < 9 && D3(buf[i2])) i2++;
-    if (i2 === start) return 0;
-  }
-  if (i2 >= end || buf[i2] !== 90) return 0;
-  i2++;
-  if (i2 < end) {
-    if (buf[i2] !== 32) return 0;
-    i2++;
-  }
-  return i2 - at;
-}
-var GROUP = Buffer.from("##[group]");
-function prepareLog(raw, steps) {
-  const span = steps.map((s) => ({
-    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
-    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
-  }));
-  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
-  const runLine = [];
-  const runStep = [];
-  const firstLine = /* @__PURE__ */ new Map();
-  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
-  let write = 0;
-  let line = 0;
-  let cur = -1;
-  let assigned = -1;
-  const ts = { sec: 0 };
-  const last = Buffer.alloc(19);
-  let lastCut = 0;
-  while (read < raw.length) {
-    line++;
-    const nl = raw.indexOf(10, read);
-    const end = nl < 0 ? raw.length : nl;
-    let cut = 0;
-    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
-      cut = prefixTail(raw, read, end);
-    }
-    if (cut === 0) {
-      cut = timestampPrefix(raw, read, end, ts);
-      if (cut > 0) raw.copy(last, 0, read, read + 19);
-    }
-    lastCut = cut;
-    const contentStart = read + cut;
-    if (cut > 0 && steps.length > 0) {
-      const t = ts.sec;
-      let next = -1;
-      if (cur >= 0 && encloses(cur, t)) {
-        next = cur;
-        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
-        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
-      } else {
-        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
-        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
-      }
-      if (next >= 0) cur = next;
-      if (next !== assigned || runLine.length === 0) {
-        runLine.push(line);
-        runStep.push(next);
-        assigned = next;
-      }
-      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
-    }
-    const stop = nl < 0 ? raw.length : nl + 1;
-    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
-    write += stop - contentStart;
-    read = stop;
-  }
-  const lines = line;
-  return {
-    data: raw.subarray(0, write),
-    lines,
-    firstLine,
-    stepOf(l) {
-      let lo = 0;
-      let hi = runLine.length;
-      while (lo < hi) {
-        const mid = lo + hi >> 1;
-        if (runLine[mid] <= l) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo === 0 ? -1 : runStep[lo - 1];
-    }
-  };
-}
-function logPath(name2) {
-  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
-  return `logs/${safe}.log`;
-}
-async function openLogsSource(opts) {
-  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
-  const skipped = [];
-  const scanned = [];
-  const byPath = /* @__PURE__ */ new Map();
-  for (const job of all) {
-    if (job.status !== "completed") {
-      skipped.push({
-        job: job.name,
-        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
-      });
-      continue;
-    }
-    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
-      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
-      continue;
-    }
-    let path6 = logPath(job.name);
-    for (let n = 1; byPath.has(path6); n++) path6 = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
-    const entry = { job, path: path6 };
-    byPath.set(path6, entry);
-    scanned.push(entry);
-  }
-  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
-  let failed = 0;
-  const server = opts.serverUrl.replace(/\/+$/, "");
-  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
-  async function fetchOne(entry) {
-    try {
-      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
-        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
-      });
-      const prepared = prepareLog(raw, entry.job.steps);
-      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
-      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
-    } catch (e) {
-      failed++;
-      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
-      return void 0;
-    }
-  }
-  return {
-    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
-    get failed() {
-      return failed;
-    },
-    skipped,
-    jobs: scanned.length,
-    items: async function* () {
-      const queue = scanned.slice();
-      const running = /* @__PURE__ */ new Map();
-      let next = 0;
-      const start = () => {
-        const entry = queue.shift();
-        if (!entry) return;
-        const id = next++;
-        running.set(
-          id,
-          fetchOne(entry).then((item) => ({ id, item }))
-        );
-      };
-      for (let i2 = 0; i2 < CONCURRENCY; i2++) start();
-      while (running.size > 0) {
-        const { id, item } = await Promise.race(running.values());
-        running.delete(id);
-        start();
-        if (item) yield item;
-      }
-    },
-    locate(f) {
-      const entry = byPath.get(f.file);
-      if (!entry) return void 0;
-      const { job } = entry;
-      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
-      const k = entry.log?.stepOf(f.line) ?? -1;
-      const step = k >= 0 ? job.steps[k] : void 0;
-      if (step) {
-        loc.step = step.name;
-        loc.stepNumber = step.number;
-        const first = entry.log?.firstLine.get(k) ?? f.line;
-        loc.url += `#step:${step.number}:${f.line - first + 1}`;
-      }
-      return loc;
-    }
-  };
-}
-
 // src/scan/job.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var ModeError = class extends Error {
@@ -71304,8 +71301,8 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs2 = (0, import_node_path14.resolve)(opts.root, opts.file);
-    const st = (0, import_node_fs15.statSync)(abs2);
+    const abs2 = resolve8(opts.root, opts.file);
+    const st = statSync(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
     const path6 = opts.file;
@@ -71366,13 +71363,13 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && (0, import_node_path14.resolve)(opts.cwd, f.name) === configFile)) {
-    const rel = (0, import_node_path14.relative)(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !(0, import_node_path14.isAbsolute)(rel)) policy.ignorePaths.push(rel.split(import_node_path14.sep).join("/"));
+  if (configFile && !source.files.some((f) => f.changed && resolve8(opts.cwd, f.name) === configFile)) {
+    const rel = relative6(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute6(rel)) policy.ignorePaths.push(rel.split(sep5).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline((0, import_node_path14.resolve)(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve8(opts.cwd, opts.baselinePath), {
     source,
-    asGiven: (0, import_node_path14.isAbsolute)(opts.baselinePath),
+    asGiven: isAbsolute6(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
@@ -71380,9 +71377,10 @@ async function runScanJob(opts) {
   let client;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+    const { createGitHubClient: createGitHubClient2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+    client = createGitHubClient2({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
   }
-  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  if (revoke) policy.retainSecrets = [...(await Promise.resolve().then(() => (init_revoke(), revoke_exports))).REVOCABLE_RULE_IDS];
   let raw;
   let logs;
   let git2;
@@ -71436,9 +71434,11 @@ async function runScanJob(opts) {
   };
   let revocation;
   if (revoke) {
-    const r = await revokeFindings(result.findings, secrets, {
+    const { revokeFindings: revokeFindings2 } = await Promise.resolve().then(() => (init_revoke(), revoke_exports));
+    const { isGitHubCloud: isGitHubCloud2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+    const r = await revokeFindings2(result.findings, secrets, {
       client,
-      authenticated: !isGitHubCloud(client.apiUrl),
+      authenticated: !isGitHubCloud2(client.apiUrl),
       ...opts.onNotice ? { onNotice: opts.onNotice } : {}
     });
     const { findings, ...rest } = r;
@@ -71471,7 +71471,8 @@ async function openLogs(opts, client) {
   if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
     throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
   }
-  return openLogsSource({
+  const { openLogsSource: openLogsSource2 } = await Promise.resolve().then(() => (init_logs(), logs_exports));
+  return openLogsSource2({
     client,
     owner: m[1],
     repo: m[2],
@@ -71626,16 +71627,16 @@ function classifyWarning(message) {
   return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
 }
 function itemPath(file, root) {
-  const rel = (0, import_node_path15.relative)(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${import_node_path15.sep}`) || (0, import_node_path15.isAbsolute)(rel)) return file;
-  return import_node_path15.sep === "/" ? rel : rel.split(import_node_path15.sep).join("/");
+  const rel = relative7(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep6}`) || isAbsolute7(rel)) return file;
+  return sep6 === "/" ? rel : rel.split(sep6).join("/");
 }
 async function scanArtifacts(options) {
   const root = options.root;
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, import_promises9.stat)(absPath);
+      const { size } = await stat5(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -71659,7 +71660,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -71683,36 +71684,36 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 
 // src/sign/merge.ts
 var import_node_crypto15 = __toESM(require_node_crypto(), 1);
-var import_promises10 = __toESM(require_promises(), 1);
-var import_node_path16 = __toESM(require_node_path(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
+import { lstat as lstat2, readdir as readdir3, realpath as realpath2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
 var q = (s) => `"${displayPath(s)}"`;
-var toPosix2 = (p) => import_node_path16.sep === "/" ? p : p.split(import_node_path16.sep).join("/");
+var toPosix2 = (p) => sep7 === "/" ? p : p.split(sep7).join("/");
 function inside(dir, path6) {
-  const rel = (0, import_node_path16.relative)(dir, path6);
-  return rel === "" || !rel.startsWith(`..${import_node_path16.sep}`) && rel !== ".." && !(0, import_node_path16.isAbsolute)(rel);
+  const rel = relative8(dir, path6);
+  return rel === "" || !rel.startsWith(`..${sep7}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises10.realpath)((0, import_node_path16.resolve)(workspace));
+  const ws = await realpath2(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if ((0, import_node_path16.isAbsolute)(bare) || bare.split(/[\\/]/).includes("..")) {
+    if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs2 = (0, import_node_path16.resolve)(ws, rel);
-    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
+    const abs2 = resolve9(ws, rel);
+    const real = await realpath2(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -71729,11 +71730,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
-    const dir = (0, import_node_path16.resolve)(ws, base);
-    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const dir = resolve9(ws, base);
+    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2((0, import_node_path16.relative)(ws, (0, import_node_path16.join)(e.parentPath, e.name)));
+      const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -71788,12 +71789,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises10.realpath)((0, import_node_path16.resolve)(options.manifestDir)).catch(() => (0, import_node_path16.resolve)(options.manifestDir));
+  const dir = await realpath2(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path6 = (0, import_node_path16.join)(dir, ...e.name.split("/"));
-    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
+    const path6 = join10(dir, ...e.name.split("/"));
+    const st = await lstat2(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -71801,7 +71802,7 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises10.realpath)(path6);
+    const real = await realpath2(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
@@ -71835,7 +71836,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: (0, import_node_path16.join)(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: join10(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -71863,7 +71864,7 @@ function mergeAudit(merged) {
   };
 }
 function presentMergedFiles(merged, manifestDir) {
-  return merged ? merged.verified.map((n) => (0, import_node_path17.join)(manifestDir, ...n.split("/"))) : [];
+  return merged ? merged.verified.map((n) => join11(manifestDir, ...n.split("/"))) : [];
 }
 var PreSignError = class extends Error {
   name = "PreSignError";
@@ -71940,7 +71941,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? (0, import_node_path17.dirname)(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? dirname8(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -71961,7 +71962,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, (0, import_node_path17.dirname)(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, dirname8(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -72210,8 +72211,8 @@ async function run() {
   }
 }
 async function runMain(registerCleanup) {
-  const workspaceGiven = (0, import_node_path18.resolve)(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || (0, import_node_path18.join)(workspaceGiven, "..", "_temp");
+  const workspaceGiven = resolve10(process.env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = process.env.RUNNER_TEMP || join12(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
     const { cfg, workspace, files } = await group("Validate inputs and resolve files", async () => {
@@ -72256,7 +72257,7 @@ async function runMain(registerCleanup) {
     }
     const outDir = commonDir(files, workspace);
     const fanIn = cfg.checksumsMerge.length > 0;
-    const checksumsPath = cfg.checksums && (files.length || fanIn) ? (0, import_node_path18.join)(outDir, cfg.checksums) : void 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join12(outDir, cfg.checksums) : void 0;
     const release = releaseHooks({
       workspace,
       scan: cfg.scan,
@@ -72308,7 +72309,7 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? (0, import_node_path18.join)(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? (0, import_node_path18.join)((0, import_node_path18.dirname)(checksumsPath), PUBLIC_KEY_NAME) : (key) => (0, import_node_path18.join)(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join12(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join12(dirname9(checksumsPath), PUBLIC_KEY_NAME) : (key) => join12(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl

@@ -35,45 +35,12 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:os");
-    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
     for (const name of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:path
-var require_node_path = __commonJS({
-  "builtin:node:path"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:path");
-    for (const name of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
       Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
     }
   }
@@ -19215,34 +19182,12 @@ var require_undici = __commonJS({
   }
 });
 
-// builtin:node:string_decoder
-var require_node_string_decoder = __commonJS({
-  "builtin:node:string_decoder"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:string_decoder");
-    for (const name of ["StringDecoder"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
     for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:timers
-var require_node_timers = __commonJS({
-  "builtin:node:timers"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:timers");
-    for (const name of ["clearImmediate", "clearInterval", "clearTimeout", "promises", "setImmediate", "setInterval", "setTimeout"]) {
       Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
     }
   }
@@ -19270,19 +19215,8 @@ var require_node_tls = __commonJS({
   }
 });
 
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
 // node_modules/@actions/core/lib/command.js
-var os = __toESM(require_node_os(), 1);
+import * as os from "os";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -19357,12 +19291,12 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto = __toESM(require_node_crypto(), 1);
-var fs = __toESM(require_node_fs(), 1);
-var os2 = __toESM(require_node_os(), 1);
+import * as fs from "fs";
+import * as os2 from "os";
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_node_os(), 1);
-var path5 = __toESM(require_node_path(), 1);
+import * as os5 from "os";
+import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
 var http = __toESM(require_node_http(), 1);
@@ -19422,8 +19356,8 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_node_os(), 1);
-var import_fs = __toESM(require_node_fs(), 1);
+import { EOL as EOL3 } from "os";
+import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -19451,7 +19385,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access, appendFile, writeFile } = promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -19473,7 +19407,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -19566,7 +19500,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(import_os.EOL);
+    return this.addRaw(EOL3);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -19706,38 +19640,38 @@ var Summary = class {
 var _summary = new Summary();
 
 // node_modules/@actions/core/lib/path-utils.js
-var path = __toESM(require_node_path(), 1);
+import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_node_os(), 1);
+import os4 from "os";
 
 // node_modules/@actions/exec/lib/exec.js
-var import_string_decoder = __toESM(require_node_string_decoder(), 1);
+import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-var path4 = __toESM(require_node_path(), 1);
+import * as os3 from "os";
 import * as events from "events";
+import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
-var path3 = __toESM(require_node_path(), 1);
 import { ok } from "assert";
+import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_node_fs(), 1);
-var path2 = __toESM(require_node_path(), 1);
+import * as fs2 from "fs";
+import * as path2 from "path";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var import_timers = __toESM(require_node_timers(), 1);
+import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
+var platform = os4.platform();
+var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -20205,9 +20139,9 @@ function send(request, env) {
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename3, join as join3 } from "node:path";
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var KeyringError = class extends Error {
   name = "KeyringError";
@@ -20268,7 +20202,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat3 = (0, import_node_fs.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat3 = readFileSync(`/proc/${pid}/stat`, "utf8");
       const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -20283,14 +20217,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, import_node_fs.readdirSync)("/proc");
+    entries = readdirSync("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${(0, import_node_fs.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${readFileSync(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -20301,8 +20235,8 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, import_node_fs.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => (0, import_node_path.basename)(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename3(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
   }
@@ -20310,10 +20244,10 @@ function isAgentFor(pid, home) {
 async function cleanupKeyring(dir, hints = {}) {
   const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
-  if (!(0, import_node_path.basename)(dir).startsWith(KEYRING_PREFIX)) {
+  if (!basename3(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists2 = (0, import_node_fs.existsSync)(dir);
+  const exists2 = existsSync2(dir);
   const pidBefore = hints.agentPid ?? (exists2 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -20373,15 +20307,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, import_promises.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, import_node_fs.existsSync)(dir);
+    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync2(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
-  if (hints.socketDir && hints.socketDir !== dir && (0, import_node_path.basename)(hints.socketDir).startsWith("d.")) {
+  if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, import_promises.readdir)(hints.socketDir);
+      const entries = await readdir2(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, import_promises.rm)(hints.socketDir, { recursive: true, force: true });
+        await rm2(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -20391,8 +20325,8 @@ async function cleanupKeyring(dir, hints = {}) {
 }
 
 // src/sign/post-state.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
-var import_node_path2 = __toESM(require_node_path(), 1);
+import { lstatSync } from "node:fs";
+import { basename as basename4, dirname as dirname3, isAbsolute, resolve as resolve2 } from "node:path";
 var isPid = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 1;
 function checkKeyringState(text, runnerTemp) {
   const warnings = [];
@@ -20407,11 +20341,11 @@ function checkKeyringState(text, runnerTemp) {
     return { warnings: ["ignored the keyring state entry: it names no directory"] };
   }
   const dir = v.dir;
-  if (!(0, import_node_path2.isAbsolute)(dir) || !runnerTemp || (0, import_node_path2.resolve)((0, import_node_path2.dirname)(dir)) !== (0, import_node_path2.resolve)(runnerTemp) || !(0, import_node_path2.basename)(dir).startsWith(KEYRING_PREFIX)) {
+  if (!isAbsolute(dir) || !runnerTemp || resolve2(dirname3(dir)) !== resolve2(runnerTemp) || !basename4(dir).startsWith(KEYRING_PREFIX)) {
     return { warnings: ["ignored the keyring state entry: it does not name a keyring directory under RUNNER_TEMP"] };
   }
   try {
-    const st = (0, import_node_fs2.lstatSync)(dir);
+    const st = lstatSync(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine || process.platform !== "win32" && (st.mode & 511) !== 448) {
       return {
@@ -20424,7 +20358,7 @@ function checkKeyringState(text, runnerTemp) {
   if (typeof v.socketDir === "string" && v.socketDir) {
     const uid = typeof process.getuid === "function" ? process.getuid() : -1;
     const gpgRunDirs = [`/run/user/${uid}/gnupg`, `/var/run/user/${uid}/gnupg`];
-    if (v.socketDir === dir || gpgRunDirs.includes((0, import_node_path2.dirname)(v.socketDir)) && /^d\.[a-z0-9]+$/.test((0, import_node_path2.basename)(v.socketDir))) {
+    if (v.socketDir === dir || gpgRunDirs.includes(dirname3(v.socketDir)) && /^d\.[a-z0-9]+$/.test(basename4(v.socketDir))) {
       info3.socketDir = v.socketDir;
     } else {
       warnings.push(
@@ -20447,11 +20381,11 @@ function checkKeyringState(text, runnerTemp) {
 function checkShimState(text, runnerTemp, prefix) {
   const dir = text.trim();
   if (!dir) return {};
-  if (!(0, import_node_path2.isAbsolute)(dir) || !runnerTemp || (0, import_node_path2.resolve)((0, import_node_path2.dirname)(dir)) !== (0, import_node_path2.resolve)(runnerTemp) || !(0, import_node_path2.basename)(dir).startsWith(prefix)) {
+  if (!isAbsolute(dir) || !runnerTemp || resolve2(dirname3(dir)) !== resolve2(runnerTemp) || !basename4(dir).startsWith(prefix)) {
     return { warning: "ignored the git shim state entry: it does not name a shim directory under RUNNER_TEMP" };
   }
   try {
-    const st = (0, import_node_fs2.lstatSync)(dir);
+    const st = lstatSync(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine) {
       return { warning: "ignored the git shim state entry: the path is not a directory of this user" };
@@ -20491,7 +20425,7 @@ function checkServiceUrl(value, options) {
 }
 
 // src/shared/read-file.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -20500,7 +20434,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
+var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -20524,12 +20458,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
+    fd = openSync(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -20540,7 +20474,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs3.readSync)(fd, buf, length, buf.length - length, null);
+      const n = readSync(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -20551,7 +20485,7 @@ function readRegularFile(path6, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    closeSync(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -20813,7 +20747,7 @@ async function revokeVaultToken(session, options = {}) {
 }
 
 // src/action/sign-post.ts
-var import_promises2 = __toESM(require_promises(), 1);
+import { rm as rm3 } from "node:fs/promises";
 
 // src/sign/state.ts
 var STATE_VAULT = "vault-session";
@@ -20855,7 +20789,7 @@ async function post() {
     await group("jit-gpg: remove every trace", async () => {
       if (shimDir) {
         try {
-          await (0, import_promises2.rm)(shimDir, { recursive: true, force: true });
+          await rm3(shimDir, { recursive: true, force: true });
           info2(`git shim: removed ${shimDir}`);
           report.removed.push(`git shim ${shimDir}`);
         } catch (e) {

@@ -27,55 +27,63 @@ export class KeywordPrefilter {
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords: readonly string[]) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), 'utf8'));
+    // All keywords in one encoded buffer (one allocation, index loops: no iterator per keyword before the JIT).
+    const lower = keywords.map((k) => k.toLowerCase());
+    const bytes = Buffer.from(lower.join(''), 'utf8');
+    const ends = new Int32Array(lower.length + 1);
+    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i]! + Buffer.byteLength(lower[i]!, 'utf8');
+    this.keywords = lower.map((_, i) => bytes.subarray(ends[i]!, ends[i + 1]!));
     // Lowercased UTF-8 never holds A-Z, 0xC0, 0xC1 or 0xF5-0xFF: at most 217 byte values, so class ids fit a byte.
     const classOf = new Uint8Array(256);
     let classes = 1;
-    let maxStates = 1;
-    for (const kw of this.keywords) {
-      maxStates += kw.length;
-      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
-    }
+    for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]!] === 0) classOf[bytes[i]!] = classes++;
     for (let b = 0x41; b <= 0x5a; b++) classOf[b] = classOf[b + 32]!;
-    // Trie, written straight into the table: an entry is the child's row offset (state * classes), 0 for no edge
-    // (the root is never a child). `own[s]` is the keyword ending at s, -1 for none (keywords are distinct).
-    let delta = new Int32Array(maxStates * classes);
+    const maxStates = bytes.length + 1;
+    // Trie: each state's children as a linked list (first child, next sibling, the edge's class), `own[s]` the
+    // keyword ending at s or -1 (keywords are distinct).
+    const firstChild = new Int32Array(maxStates).fill(-1);
+    const nextSibling = new Int32Array(maxStates).fill(-1);
+    const edgeClass = new Int32Array(maxStates);
     const own = new Int32Array(maxStates).fill(-1);
     let n = 1;
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let row = 0;
-      for (const b of kw) {
-        const at = row + classOf[b]!;
-        if (delta[at] === 0) delta[at] = n++ * classes;
-        row = delta[at]!;
+    for (let id = 0; id < lower.length; id++) {
+      if (ends[id] === ends[id + 1]) continue;
+      let s = 0;
+      for (let i = ends[id]!; i < ends[id + 1]!; i++) {
+        const c = classOf[bytes[i]!]!;
+        let child = firstChild[s]!;
+        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child]!;
+        if (child < 0) {
+          child = n++;
+          edgeClass[child] = c;
+          nextSibling[child] = firstChild[s]!;
+          firstChild[s] = child;
+        }
+        s = child;
       }
-      if (own[row / classes] === -1) own[row / classes] = id;
-    });
-    delta = delta.slice(0, n * classes);
-    // BFS: a missing edge takes the failure state's (complete already: shallower); a child's failure state is the
-    // target of the same edge from its parent's failure state. A state ends a keyword if it or its failure chain
-    // does, so each edge gets its sign as it is written (no second pass over the table).
+      if (own[s] === -1) own[s] = id;
+    }
+    // BFS: a state's row is its failure state's row (complete already: shallower; copied natively, a row at a time:
+    // this runs before the JIT has warmed up), then its own edges. A child's failure state is where its parent's
+    // failure state goes on the same class. A state ends a keyword if it or its failure chain does, and an entry
+    // is negative when its target ends one.
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
-    const ends = new Uint8Array(n);
+    const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head]!;
       const row = s * classes;
       const failRow = fail[s]! * classes;
-      for (let c = 0; c < classes; c++) {
-        const child = delta[row + c]!;
-        if (child === 0) {
-          if (s !== 0) delta[row + c] = delta[failRow + c]!;
-          continue;
-        }
-        const g = child / classes;
+      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
+      for (let g = firstChild[s]!; g >= 0; g = nextSibling[g]!) {
+        const c = edgeClass[g]!;
         const f = s === 0 ? 0 : Math.abs(delta[failRow + c]!) / classes;
         fail[g] = f;
-        ends[g] = own[g]! >= 0 || ends[f] ? 1 : 0;
+        endsKeyword[g] = own[g]! >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        if (ends[g]) delta[row + c] = -child;
+        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
     // Outputs: a state's own keyword, then its failure state's outputs (complete first: BFS order).

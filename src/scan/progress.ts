@@ -40,7 +40,7 @@ export function formatDuration(ms: number): string {
 const num = (n: number): string => n.toLocaleString('en-US');
 
 export function createProgress(options: ProgressOptions): Progress {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const interval = options.intervalMs ?? 5000;
   const unit = options.unit ?? 'commits';
   const start = now();

@@ -2,7 +2,10 @@
 // only. A pattern that is absolute or climbs out with `..` is refused, and so is a match whose real path (after
 // symlinks) lies outside, so neither the signatures, the manifest nor the public key is ever written elsewhere.
 import { realpathSync } from 'node:fs';
-import { glob, realpath, stat } from 'node:fs/promises';
+// glob through the namespace: Node 20 (the CLI's oldest) has no fs.glob, and a named import of it would fail the
+// whole CLI at load time; only the action (Node 24) resolves `files` globs.
+import * as fsPromises from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 
 export const PUBLIC_KEY_NAME = 'signing-key.pub.asc';
@@ -78,11 +81,11 @@ export async function resolveFiles(
   const negated = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
   const excluded = new Set<string>();
   if (negated.length) {
-    for await (const p of glob(negated, { cwd: workspace })) excluded.add(resolve(workspace, p));
+    for await (const p of fsPromises.glob(negated, { cwd: workspace })) excluded.add(resolve(workspace, p));
   }
   const found = new Set<string>();
   if (include.length) {
-    for await (const p of glob(include, { cwd: workspace })) {
+    for await (const p of fsPromises.glob(include, { cwd: workspace })) {
       const abs = resolve(workspace, p);
       if (excluded.has(abs)) continue;
       let real: string;

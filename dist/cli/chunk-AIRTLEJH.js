@@ -8,11 +8,7 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-EBBTBHIT.js";
-import {
-  require_node_path,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
+} from "./chunk-W57IYGYO.js";
 import {
   require_node_crypto
 } from "./chunk-4WL4QE57.js";
@@ -22,7 +18,7 @@ import {
 
 // src/sign/signer.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
+import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
 async function hashFile(path, alg) {
   const main = (0, import_node_crypto.createHash)(alg);
   const side = alg === "sha256" ? void 0 : (0, import_node_crypto.createHash)("sha256");
@@ -95,11 +91,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (0, import_promises.writeFile)(tmp, data, { mode: 420, flag: "wx" });
-    await (0, import_promises.chmod)(tmp, 420);
-    await (0, import_promises.rename)(tmp, path);
+    await writeFile(tmp, data, { mode: 420, flag: "wx" });
+    await chmod(tmp, 420);
+    await rename(tmp, path);
   } catch (e) {
-    await (0, import_promises.rm)(tmp, { force: true });
+    await rm(tmp, { force: true });
     throw e;
   }
 }
@@ -125,9 +121,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await (0, import_promises.readFile)(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
         } catch (e) {
-          await (0, import_promises.rm)(signature, { force: true });
+          await rm(signature, { force: true });
           throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
         }
       }
@@ -147,8 +143,8 @@ var SIGN_IN_FLIGHT = 4;
 
 // src/sign/manifest.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { stat } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 function checkManifestName(name) {
   const why = name === "" ? "is empty" : name === "-" ? 'is "-", which sha256sum -c reads as stdin' : name.includes("\0") ? "contains a NUL byte" : name.startsWith("/") ? "is absolute" : name.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
   if (why) throw new Error(`file name ${JSON.stringify(name)} ${why}`);
@@ -176,12 +172,12 @@ function formatNamed(entries) {
   return [...byName.keys()].sort(byteOrder).map((n) => formatLine(byName.get(n), n)).join("");
 }
 function nameRelativeTo(path, baseDir) {
-  let name = (0, import_node_path.relative)((0, import_node_path.resolve)(baseDir), (0, import_node_path.resolve)(path));
-  if (name === "" || (0, import_node_path.isAbsolute)(name)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
-  if (name === ".." || name.startsWith(`..${import_node_path.sep}`)) {
+  let name = relative(resolve(baseDir), resolve(path));
+  if (name === "" || isAbsolute(name)) throw new Error(`cannot name ${path} relative to ${baseDir}`);
+  if (name === ".." || name.startsWith(`..${sep}`)) {
     throw new Error(`${path} is outside the manifest's directory ${baseDir}; put the manifest in a common parent`);
   }
-  if (import_node_path.sep !== "/") name = name.split(import_node_path.sep).join("/");
+  if (sep !== "/") name = name.split(sep).join("/");
   return name;
 }
 function formatManifest(entries, baseDir) {
@@ -230,7 +226,7 @@ function parseManifestLines(text) {
   return out;
 }
 async function writeSignedManifest(options) {
-  const text = formatManifest(options.entries, (0, import_node_path.dirname)((0, import_node_path.resolve)(options.manifestPath)));
+  const text = formatManifest(options.entries, dirname(resolve(options.manifestPath)));
   return writeSignedText({ ...options, text });
 }
 async function writeSignedText(options) {
@@ -247,10 +243,10 @@ async function writeSignedText(options) {
 }
 function commonDir(files, fallback) {
   if (files.length === 0) return fallback;
-  let dir = (0, import_node_path.dirname)(files[0]);
+  let dir = dirname(files[0]);
   for (const f of files.slice(1)) {
-    while (!((0, import_node_path.dirname)(f) === dir || (0, import_node_path.dirname)(f).startsWith(dir.endsWith(import_node_path.sep) ? dir : dir + import_node_path.sep))) {
-      const up = (0, import_node_path.dirname)(dir);
+    while (!(dirname(f) === dir || dirname(f).startsWith(dir.endsWith(sep) ? dir : dir + sep))) {
+      const up = dirname(dir);
       if (up === dir) break;
       dir = up;
     }
@@ -260,10 +256,10 @@ function commonDir(files, fallback) {
 async function digestFiles(paths, cwd) {
   const out = [];
   for (const p of paths) {
-    const abs = (0, import_node_path.resolve)(cwd, p);
+    const abs = resolve(cwd, p);
     const name = nameRelativeTo(abs, cwd);
     checkManifestName(name);
-    const st = await (0, import_promises2.stat)(abs).catch((e) => {
+    const st = await stat(abs).catch((e) => {
       throw new Error(`cannot read ${JSON.stringify(p)}: ${e.code ?? e.message}`);
     });
     if (!st.isFile()) throw new Error(`${JSON.stringify(p)} is not a regular file`);

@@ -4,7 +4,7 @@ import {
 } from "./chunk-U4TGE65U.js";
 import {
   require_node_util
-} from "./chunk-NM2V3NXJ.js";
+} from "./chunk-ALTSCR6P.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -3,30 +3,27 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-EBBTBHIT.js";
+} from "./chunk-W57IYGYO.js";
 import {
   parseFlags
-} from "./chunk-I3AEDIGR.js";
+} from "./chunk-IZTGAZ2Z.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-U4TGE65U.js";
 import {
   FileReadError,
-  readRegularFile,
-  require_node_path
-} from "./chunk-NM2V3NXJ.js";
+  readRegularFile
+} from "./chunk-ALTSCR6P.js";
 import {
   displayPath,
   jsonSafe,
   printable
 } from "./chunk-4WL4QE57.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+import "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts
-var import_node_path = __toESM(require_node_path(), 1);
+import { resolve } from "node:path";
 var VERIFY_USAGE = `Usage: jit-gpg verify --public-key FILE [options] FILES...
 
 Verifies FILE.asc (or FILE.sig) for each file. Exit 0 when every file has a good signature, 1 otherwise.
@@ -55,7 +52,7 @@ async function verifyCommand(argv, io) {
   if (f.signature && positionals.length > 1) throw new UsageError("verify: --signature goes with exactly one file");
   let keyBytes;
   try {
-    keyBytes = readRegularFile((0, import_node_path.resolve)(io.cwd, f["public-key"]), {
+    keyBytes = readRegularFile(resolve(io.cwd, f["public-key"]), {
       what: "verify: --public-key",
       maxBytes: MAX_KEY_BYTES
     });
@@ -69,8 +66,8 @@ async function verifyCommand(argv, io) {
     results.push(
       await verifyFile({
         publicKey: keys,
-        file: (0, import_node_path.resolve)(io.cwd, p),
-        ...f.signature ? { signature: (0, import_node_path.resolve)(io.cwd, f.signature) } : {},
+        file: resolve(io.cwd, p),
+        ...f.signature ? { signature: resolve(io.cwd, f.signature) } : {},
         ...f.fingerprint ? { fingerprint: f.fingerprint } : {}
       })
     );

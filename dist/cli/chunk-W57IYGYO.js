@@ -2,10 +2,8 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   FileReadError,
   crc24,
-  readRegularFile,
-  require_node_fs,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
+  readRegularFile
+} from "./chunk-ALTSCR6P.js";
 import {
   require_node_crypto
 } from "./chunk-4WL4QE57.js";
@@ -24196,19 +24194,19 @@ function ecdsaSecret(curve, dBytes) {
 
 // src/sign/verify.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
+import { access } from "node:fs/promises";
 
 // src/sign/stream.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
+import { closeSync, openSync, readSync } from "node:fs";
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path, hashes) {
-  const fd2 = (0, import_node_fs.openSync)(path, "r");
+  const fd2 = openSync(path, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = (0, import_node_fs.readSync)(fd2, buf, 0, READ_CHUNK, null);
+      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -24217,7 +24215,7 @@ async function hashFileInto(path, hashes) {
     }
     return size;
   } finally {
-    (0, import_node_fs.closeSync)(fd2);
+    closeSync(fd2);
   }
 }
 
@@ -24245,7 +24243,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await (0, import_promises.access)(file + ext);
+      await access(file + ext);
       return file + ext;
     } catch {
     }

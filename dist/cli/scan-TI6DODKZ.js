@@ -1,44 +1,38 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  FAIL_ON,
-  REVOKE,
-  SCAN_MODES,
-  failing,
-  parseSize,
-  redactFindings,
-  require_node_url,
-  runScanJob
-} from "./chunk-ESP23KQN.js";
-import {
-  VERSION
-} from "./chunk-EEVXPQ6T.js";
-import "./chunk-2UK4IBTI.js";
-import {
   oneOf,
   parseFlags
-} from "./chunk-I3AEDIGR.js";
+} from "./chunk-IZTGAZ2Z.js";
 import {
   EXIT,
   UsageError,
   writeLine
 } from "./chunk-U4TGE65U.js";
 import {
-  require_node_fs,
-  require_node_path,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
+  FAIL_ON,
+  REVOKE,
+  SCAN_MODES,
+  failing,
+  parseSize,
+  redactFindings,
+  runScanJob
+} from "./chunk-BHZ7CSN7.js";
+import "./chunk-GAVDEJJF.js";
+import "./chunk-ALTSCR6P.js";
+import {
+  VERSION
+} from "./chunk-EEVXPQ6T.js";
 import {
   jsonSafe,
   printable
 } from "./chunk-4WL4QE57.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+import "./chunk-VR2BHLAL.js";
+import "./chunk-UB53VF2P.js";
 
 // src/cli/scan.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { existsSync, statSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, dirname, resolve } from "node:path";
 
 // src/scan/report/json.ts
 var REPORT_VERSION = 1;
@@ -69,7 +63,7 @@ function renderJson(input) {
 }
 
 // src/scan/report/sarif.ts
-var import_node_url = __toESM(require_node_url(), 1);
+import { pathToFileURL } from "node:url";
 
 // src/scan/types.ts
 function incompleteItems(stats) {
@@ -198,7 +192,7 @@ function toSarif(opts) {
     properties: { stats: opts.stats, baselined: (opts.baselined ?? []).length }
   };
   if (opts.root) {
-    const uri = (0, import_node_url.pathToFileURL)(opts.root).href;
+    const uri = pathToFileURL(opts.root).href;
     run.originalUriBaseIds = { [SRCROOT]: { uri: uri.endsWith("/") ? uri : `${uri}/` } };
   }
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
@@ -378,12 +372,12 @@ async function scanCommand(argv, io) {
   let root = io.cwd;
   let file;
   if (!useStdin) {
-    const abs = (0, import_node_path.resolve)(io.cwd, target);
-    if (!(0, import_node_fs.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if ((0, import_node_fs.statSync)(abs).isDirectory()) root = abs;
+    const abs = resolve(io.cwd, target);
+    if (!existsSync(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if (statSync(abs).isDirectory()) root = abs;
     else {
-      root = (0, import_node_path.dirname)(abs);
-      file = (0, import_node_path.basename)(abs);
+      root = dirname(abs);
+      file = basename(abs);
     }
   }
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
@@ -461,9 +455,9 @@ async function scanCommand(argv, io) {
   if (toStdout) {
     io.stdout.write(report);
   } else {
-    const out = (0, import_node_path.resolve)(io.cwd, values.output);
-    await (0, import_promises.mkdir)((0, import_node_path.dirname)(out), { recursive: true });
-    await (0, import_promises.writeFile)(out, report);
+    const out = resolve(io.cwd, values.output);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, report);
   }
   const fails = failing(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

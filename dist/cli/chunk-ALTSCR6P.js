@@ -4,42 +4,8 @@ import {
 } from "./chunk-4WL4QE57.js";
 import {
   __commonJS,
-  __require,
-  __toESM
+  __require
 } from "./chunk-UB53VF2P.js";
-
-// builtin:node:fs
-var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:path
-var require_node_path = __commonJS({
-  "builtin:node:path"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:path");
-    for (const name of ["_makeLong", "basename", "delimiter", "dirname", "extname", "format", "isAbsolute", "join", "matchesGlob", "normalize", "parse", "posix", "relative", "resolve", "sep", "toNamespacedPath", "win32"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
 
 // builtin:node:util
 var require_node_util = __commonJS({
@@ -53,7 +19,7 @@ var require_node_util = __commonJS({
 });
 
 // src/shared/read-file.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -62,7 +28,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
+var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -86,12 +52,12 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, OPEN_FLAGS);
+    fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs.fstatSync)(fd);
+    const st = fstatSync(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -102,7 +68,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
+      const n = readSync(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -113,7 +79,7 @@ function readRegularFile(path, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    closeSync(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -143,9 +109,6 @@ function crc24(data) {
 }
 
 export {
-  require_node_fs,
-  require_promises,
-  require_node_path,
   FileReadError,
   readRegularFile,
   readRegularTextFile,

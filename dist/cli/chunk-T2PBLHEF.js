@@ -1,5 +1,8 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  require_node_net
+} from "./chunk-VR2BHLAL.js";
+import {
   __commonJS,
   __require,
   __toESM
@@ -27,34 +30,12 @@ var require_node_https = __commonJS({
   }
 });
 
-// builtin:node:net
-var require_node_net = __commonJS({
-  "builtin:node:net"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:net");
-    for (const name of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
 // builtin:node:tls
 var require_node_tls = __commonJS({
   "builtin:node:tls"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:tls");
     for (const name of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
-// builtin:node:child_process
-var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:child_process");
-    for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
       Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
     }
   }
@@ -428,8 +409,6 @@ async function retry(fn, options = {}) {
 }
 
 export {
-  require_node_child_process,
-  require_node_net,
   HttpError,
   safeUrl,
   isTransientStatus,

@@ -1,21 +1,5 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  require_picomatch
-} from "./chunk-OCLRRPSL.js";
-import {
-  HttpError,
-  createHttpClient,
-  errorMessage,
-  httpRequest,
-  isLoopbackHost,
-  isTransientStatus,
-  require_node_child_process,
-  require_node_net,
-  retry,
-  retryAfterMs,
-  safeUrl
-} from "./chunk-2UK4IBTI.js";
-import {
   commonDir,
   formatNamed,
   nameRelativeTo,
@@ -25,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-IT3MCM5A.js";
+} from "./chunk-AIRTLEJH.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -46,22 +30,36 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-EBBTBHIT.js";
+} from "./chunk-W57IYGYO.js";
+import {
+  require_picomatch
+} from "./chunk-OCLRRPSL.js";
+import {
+  HttpError,
+  createHttpClient,
+  errorMessage,
+  httpRequest,
+  isLoopbackHost,
+  isTransientStatus,
+  retry,
+  retryAfterMs,
+  safeUrl
+} from "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-I3AEDIGR.js";
+} from "./chunk-IZTGAZ2Z.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-U4TGE65U.js";
 import {
+  require_node_child_process
+} from "./chunk-GAVDEJJF.js";
+import {
   FileReadError,
   readRegularFile,
-  readRegularTextFile,
-  require_node_fs,
-  require_node_path,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
+  readRegularTextFile
+} from "./chunk-ALTSCR6P.js";
 import {
   displayPath,
   excerpt,
@@ -69,20 +67,23 @@ import {
   require_node_crypto
 } from "./chunk-4WL4QE57.js";
 import {
+  require_node_net
+} from "./chunk-VR2BHLAL.js";
+import {
   __toESM
 } from "./chunk-UB53VF2P.js";
 
 // src/cli/sign.ts
-var import_promises6 = __toESM(require_promises(), 1);
-var import_node_path9 = __toESM(require_node_path(), 1);
+import { stat as stat3 } from "node:fs/promises";
+import { basename as basename3, join as join6, resolve as resolve5 } from "node:path";
 
 // src/sign/job.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { existsSync as existsSync2 } from "node:fs";
 
 // src/sign/audit.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
   "ref",
@@ -107,25 +108,26 @@ function pickClaims(claims) {
 }
 
 // src/sign/files.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
-var import_node_path2 = __toESM(require_node_path(), 1);
+import { realpathSync } from "node:fs";
+import * as fsPromises from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
 var WorkspaceError = class extends Error {
   name = "WorkspaceError";
 };
-var toPosix = (p) => import_node_path2.sep === "/" ? p : p.split(import_node_path2.sep).join("/");
+var toPosix = (p) => sep === "/" ? p : p.split(sep).join("/");
 function isInside(root, path) {
-  const rel = (0, import_node_path2.relative)(root, path);
-  return rel === "" || !rel.startsWith(`..${import_node_path2.sep}`) && rel !== ".." && !(0, import_node_path2.isAbsolute)(rel);
+  const rel = relative(root, path);
+  return rel === "" || !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel);
 }
 function displayPath2(path, workspace) {
-  const rel = (0, import_node_path2.relative)(workspace, path);
-  return rel && !rel.startsWith("..") && !(0, import_node_path2.isAbsolute)(rel) ? toPosix(rel) : path;
+  const rel = relative(workspace, path);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? toPosix(rel) : path;
 }
 function assertWritableInside(root, path, what) {
   let realDir;
   try {
-    realDir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)((0, import_node_path2.resolve)(path)));
+    realDir = realpathSync(dirname(resolve(path)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -135,9 +137,9 @@ function assertWritableInside(root, path, what) {
 }
 
 // src/sign/git-shim.ts
-var import_promises3 = __toESM(require_promises(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-var import_node_path3 = __toESM(require_node_path(), 1);
+import { chmod, mkdtemp, rm, writeFile as writeFile2 } from "node:fs/promises";
+import { join as join2 } from "node:path";
 
 // src/sign/state.ts
 var STATE_KEYRING = "keyring";
@@ -198,14 +200,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await (0, import_promises3.mkdtemp)((0, import_node_path3.join)(options.tempRoot, SHIM_PREFIX));
-  await (0, import_promises3.chmod)(dir, 448);
-  const socketPath = (0, import_node_path3.join)(dir, "s");
-  const script = (0, import_node_path3.join)(dir, "gpg-shim.mjs");
-  const program = (0, import_node_path3.join)(dir, "gpg");
-  await (0, import_promises3.writeFile)(script, SHIM_SOURCE, { mode: 384 });
+  const dir = await mkdtemp(join2(options.tempRoot, SHIM_PREFIX));
+  await chmod(dir, 448);
+  const socketPath = join2(dir, "s");
+  const script = join2(dir, "gpg-shim.mjs");
+  const program = join2(dir, "gpg");
+  await writeFile2(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await (0, import_promises3.writeFile)(program, `#!/bin/sh
+  await writeFile2(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -270,7 +272,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     server.once("error", reject);
     server.listen(socketPath, () => resolve6());
   });
-  await (0, import_promises3.chmod)(socketPath, 384);
+  await chmod(socketPath, 384);
   let closed;
   return {
     dir,
@@ -282,7 +284,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve6) => server.close(() => resolve6()));
-        await (0, import_promises3.rm)(dir, { recursive: true, force: true });
+        await rm(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -291,9 +293,9 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs2 = __toESM(require_node_fs(), 1);
-var import_promises4 = __toESM(require_promises(), 1);
-var import_node_path4 = __toESM(require_node_path(), 1);
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { chmod as chmod2, mkdtemp as mkdtemp2, readdir, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename2, join as join3 } from "node:path";
 
 // src/sign/child-env.ts
 var REMOVED_FROM_CHILD_ENV = [
@@ -492,7 +494,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat4 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
       const state = stat4.slice(stat4.lastIndexOf(")") + 2, stat4.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -507,14 +509,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, import_node_fs2.readdirSync)("/proc");
+    entries = readdirSync("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${(0, import_node_fs2.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${readFileSync(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -525,8 +527,8 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, import_node_fs2.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmd.some((a) => (0, import_node_path4.basename)(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
   }
@@ -534,10 +536,10 @@ function isAgentFor(pid, home) {
 async function cleanupKeyring(dir, hints = {}) {
   const result = { dir, removed: false, agentKilled: false, processesKilled: 0, actions: [] };
   if (!dir) return result;
-  if (!(0, import_node_path4.basename)(dir).startsWith(KEYRING_PREFIX)) {
+  if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists = (0, import_node_fs2.existsSync)(dir);
+  const exists = existsSync(dir);
   const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -597,15 +599,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, import_promises4.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, import_node_fs2.existsSync)(dir);
+    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !existsSync(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
-  if (hints.socketDir && hints.socketDir !== dir && (0, import_node_path4.basename)(hints.socketDir).startsWith("d.")) {
+  if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, import_promises4.readdir)(hints.socketDir);
+      const entries = await readdir(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, import_promises4.rm)(hints.socketDir, { recursive: true, force: true });
+        await rm2(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -630,10 +632,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await (0, import_promises4.mkdtemp)((0, import_node_path4.join)(options.tempRoot, KEYRING_PREFIX));
-    await (0, import_promises4.chmod)(dir, 448);
-    await (0, import_promises4.writeFile)((0, import_node_path4.join)(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await (0, import_promises4.writeFile)((0, import_node_path4.join)(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await mkdtemp2(join3(options.tempRoot, KEYRING_PREFIX));
+    await chmod2(dir, 448);
+    await writeFile3(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await writeFile3(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info.socketDir = socketDir;
@@ -682,7 +684,7 @@ var EphemeralKeyring = class _EphemeralKeyring {
     this.#fingerprint = selected.fingerprint;
     this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
     if (passphrase !== void 0 && passphrase !== "") {
-      const preset = (0, import_node_path4.join)(await gpgLibexecDir(env), "gpg-preset-passphrase");
+      const preset = join3(await gpgLibexecDir(env), "gpg-preset-passphrase");
       for (const k of keys.filter((x) => x.hasSecret && x.keygrip)) {
         const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
           env,
@@ -862,7 +864,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info?.dir;
-      if (dir && !(0, import_node_fs3.existsSync)(dir)) {
+      if (dir && !existsSync2(dir)) {
         liveKeyring = void 0;
         saveState(STATE_KEYRING, "");
       }
@@ -1341,7 +1343,7 @@ function ciNotations(env) {
 }
 
 // src/sign/providers/select.ts
-var import_node_path5 = __toESM(require_node_path(), 1);
+import { resolve as resolve2 } from "node:path";
 
 // src/sign/remote-key.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
@@ -4042,7 +4044,7 @@ function createProvider(provider, values, ctx) {
     role: v("vault-role"),
     ...v("vault-auth-mount") ? { authMount: v("vault-auth-mount") } : {},
     ...v("vault-namespace") ? { namespace: v("vault-namespace") } : {},
-    ...v("vault-ca-cert") ? { caCertPath: (0, import_node_path5.resolve)(ctx.baseDir, v("vault-ca-cert")) } : {},
+    ...v("vault-ca-cert") ? { caCertPath: resolve2(ctx.baseDir, v("vault-ca-cert")) } : {},
     ...ctx.onVaultSession ? { onSession: ctx.onVaultSession } : {},
     ...ctx.onVaultSessionEnd ? { onSessionEnd: ctx.onVaultSessionEnd } : {}
   };
@@ -4107,7 +4109,7 @@ function createProvider(provider, values, ctx) {
 }
 
 // src/sign/remote.ts
-var import_node_path6 = __toESM(require_node_path(), 1);
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 var MAX_PUBLIC_KEY_BYTES = 256 * 1024;
 function publicKeyPackets(input) {
   const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
@@ -4131,7 +4133,7 @@ function readPublicKeyInput(value, baseDir) {
   let bytes;
   if (text.includes("-----BEGIN PGP")) bytes = Buffer.from(text, "utf8");
   else {
-    const path = (0, import_node_path6.isAbsolute)(text) ? text : (0, import_node_path6.resolve)(baseDir, text);
+    const path = isAbsolute2(text) ? text : resolve3(baseDir, text);
     bytes = readRegularFile(path, { maxBytes: MAX_PUBLIC_KEY_BYTES, what: "public key" });
   }
   const packets = publicKeyPackets(bytes);
@@ -4214,7 +4216,17 @@ function openpgpArmor(binary) {
 }
 
 // src/cli/descriptor.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
+import {
+  closeSync,
+  constants,
+  existsSync as existsSync3,
+  fstatSync,
+  openSync,
+  readdirSync as readdirSync2,
+  readFileSync as readFileSync2,
+  readlinkSync,
+  readSync
+} from "node:fs";
 var DescriptorError = class extends Error {
   name = "DescriptorError";
 };
@@ -4227,7 +4239,7 @@ function kind(st) {
 }
 function accessMode(fd) {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs4.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"));
+    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync2(`/proc/self/fdinfo/${fd}`, "utf8"));
     return flags ? Number.parseInt(flags[1], 8) & 3 : void 0;
   } catch {
     return void 0;
@@ -4236,17 +4248,17 @@ function accessMode(fd) {
 function holdsWriteEnd(fd) {
   let target;
   try {
-    target = (0, import_node_fs4.readlinkSync)(`/proc/self/fd/${fd}`);
+    target = readlinkSync(`/proc/self/fd/${fd}`);
   } catch {
     return false;
   }
   if (!target.startsWith("pipe:")) return false;
-  for (const name of (0, import_node_fs4.readdirSync)("/proc/self/fd")) {
+  for (const name of readdirSync2("/proc/self/fd")) {
     if (Number(name) === fd) continue;
     try {
-      if ((0, import_node_fs4.readlinkSync)(`/proc/self/fd/${name}`) !== target) continue;
+      if (readlinkSync(`/proc/self/fd/${name}`) !== target) continue;
       const access = accessMode(name);
-      if (access === import_node_fs4.constants.O_WRONLY || access === import_node_fs4.constants.O_RDWR) return true;
+      if (access === constants.O_WRONLY || access === constants.O_RDWR) return true;
     } catch {
     }
   }
@@ -4258,7 +4270,7 @@ function checkCallerDescriptor(fd, flag) {
   }
   let st;
   try {
-    st = (0, import_node_fs4.fstatSync)(fd);
+    st = fstatSync(fd);
   } catch {
     throw new DescriptorError(
       `${flag} ${fd}: no such open descriptor; open it in the calling shell (e.g. \`${fd}<pass.txt\`) or use --passphrase-env`
@@ -4267,7 +4279,7 @@ function checkCallerDescriptor(fd, flag) {
   if (!st.isFile() && !st.isFIFO()) {
     throw new DescriptorError(`${flag} ${fd} is ${kind(st)}: pass a file or a pipe the caller opened`);
   }
-  if (accessMode(fd) === import_node_fs4.constants.O_WRONLY) {
+  if (accessMode(fd) === constants.O_WRONLY) {
     throw new DescriptorError(`${flag} ${fd} is open for writing only (not one the caller opened for reading)`);
   }
   if (st.isFIFO() && holdsWriteEnd(fd)) {
@@ -4283,9 +4295,9 @@ async function readCallerDescriptor(fd, options) {
   if (!Number.isSafeInteger(fd) || fd < 0) throw new DescriptorError(`${flag} needs a descriptor number`);
   const st = checkCallerDescriptor(fd, flag);
   let own;
-  if ((0, import_node_fs4.existsSync)(`/proc/self/fd/${fd}`)) {
+  if (existsSync3(`/proc/self/fd/${fd}`)) {
     try {
-      own = (0, import_node_fs4.openSync)(`/proc/self/fd/${fd}`, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY);
+      own = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     } catch (e) {
       throw new DescriptorError(`${flag} ${fd}: cannot read it (${e.code ?? "error"})`);
     }
@@ -4302,7 +4314,7 @@ async function readCallerDescriptor(fd, options) {
       const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1));
       let n;
       try {
-        n = (0, import_node_fs4.readSync)(source, buf, 0, buf.length, st.isFile() ? position : null);
+        n = readSync(source, buf, 0, buf.length, st.isFile() ? position : null);
       } catch (e) {
         if (e.code !== "EAGAIN") {
           throw new DescriptorError(`${flag} ${fd}: read failed (${e.code ?? "error"})`);
@@ -4323,45 +4335,45 @@ async function readCallerDescriptor(fd, options) {
     }
     return Buffer.concat(chunks);
   } finally {
-    if (own !== void 0) (0, import_node_fs4.closeSync)(own);
+    if (own !== void 0) closeSync(own);
   }
 }
 
 // src/cli/release-checks.ts
-var import_node_path8 = __toESM(require_node_path(), 1);
+import { dirname as dirname2, join as join5 } from "node:path";
 
 // src/sign/merge.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-var import_promises5 = __toESM(require_promises(), 1);
-var import_node_path7 = __toESM(require_node_path(), 1);
 var import_picomatch = __toESM(require_picomatch(), 1);
+import { lstat, readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join4, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
 };
 var q = (s) => `"${displayPath(s)}"`;
-var toPosix2 = (p) => import_node_path7.sep === "/" ? p : p.split(import_node_path7.sep).join("/");
+var toPosix2 = (p) => sep2 === "/" ? p : p.split(sep2).join("/");
 function inside(dir, path) {
-  const rel = (0, import_node_path7.relative)(dir, path);
-  return rel === "" || !rel.startsWith(`..${import_node_path7.sep}`) && rel !== ".." && !(0, import_node_path7.isAbsolute)(rel);
+  const rel = relative2(dir, path);
+  return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises5.realpath)((0, import_node_path7.resolve)(workspace));
+  const ws = await realpath2(resolve4(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
-    if ((0, import_node_path7.isAbsolute)(bare) || bare.split(/[\\/]/).includes("..")) {
+    if (isAbsolute3(bare) || bare.split(/[\\/]/).includes("..")) {
       throw new MergeError(`checksums-merge pattern ${q(p)} must be relative and inside the workspace`);
     }
   }
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
-    const abs = (0, import_node_path7.resolve)(ws, rel);
-    const real = await (0, import_promises5.realpath)(abs).catch(() => void 0);
+    const abs = resolve4(ws, rel);
+    const real = await realpath2(abs).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises5.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
+    if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -4378,11 +4390,11 @@ async function matchPaths(patterns, ws) {
   const excluded = exclude.length ? (0, import_picomatch.default)(exclude) : () => false;
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
-    const dir = (0, import_node_path7.resolve)(ws, base);
-    const entries = await (0, import_promises5.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const dir = resolve4(ws, base);
+    const entries = await readdir2(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2((0, import_node_path7.relative)(ws, (0, import_node_path7.join)(e.parentPath, e.name)));
+      const rel = toPosix2(relative2(ws, join4(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -4437,12 +4449,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises5.realpath)((0, import_node_path7.resolve)(options.manifestDir)).catch(() => (0, import_node_path7.resolve)(options.manifestDir));
+  const dir = await realpath2(resolve4(options.manifestDir)).catch(() => resolve4(options.manifestDir));
   const verified = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path = (0, import_node_path7.join)(dir, ...e.name.split("/"));
-    const st = await (0, import_promises5.lstat)(path).catch((err) => {
+    const path = join4(dir, ...e.name.split("/"));
+    const st = await lstat(path).catch((err) => {
       if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err.code}`);
     });
@@ -4450,7 +4462,7 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises5.realpath)(path);
+    const real = await realpath2(path);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
@@ -4484,7 +4496,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: (0, import_node_path7.join)(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: join4(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -4493,7 +4505,7 @@ var ReleaseCheckError = class extends Error {
   name = "ReleaseCheckError";
 };
 function cliReleaseHooks(options) {
-  const manifestDir = options.manifestPath ? (0, import_node_path8.dirname)(options.manifestPath) : options.cwd;
+  const manifestDir = options.manifestPath ? dirname2(options.manifestPath) : options.cwd;
   let merged;
   const merging = options.mergePatterns.length > 0;
   return {
@@ -4511,9 +4523,9 @@ function cliReleaseHooks(options) {
           `merged ${merged.fragments.length} fragment(s): ${merged.entries.length} listed, ${merged.verified.length} present and matching, ${merged.absent.length} absent`
         );
       }
-      const present = merged ? merged.verified.map((n) => (0, import_node_path8.join)(manifestDir, ...n.split("/"))) : [];
+      const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-ODNULRLY.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-Q2CUNAJL.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
@@ -4538,7 +4550,7 @@ function cliReleaseHooks(options) {
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
         try {
-          const r = manifestEntriesWith(merged, entries, (0, import_node_path8.dirname)(manifestPath));
+          const r = manifestEntriesWith(merged, entries, dirname2(manifestPath));
           merged = r.merged;
           return r.entries;
         } catch (e) {
@@ -4712,9 +4724,9 @@ async function signCommand(argv, io) {
   if (f.hash !== void 0 && !isHashName(f.hash)) {
     throw new UsageError(`sign: --hash must be sha256, sha384 or sha512 (got "${f.hash}")`);
   }
-  const files = positionals.map((p) => (0, import_node_path9.resolve)(io.cwd, p));
+  const files = positionals.map((p) => resolve5(io.cwd, p));
   for (const file of files) {
-    const s = await (0, import_promises6.stat)(file).catch(() => void 0);
+    const s = await stat3(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };
@@ -4722,7 +4734,7 @@ async function signCommand(argv, io) {
   let key;
   let remotePublicKey;
   if (f["key-file"]) {
-    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile((0, import_node_path9.resolve)(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
+    const armoredKey = f["key-file"] === "-" ? await readBounded(io.stdin, MAX_KEY_BYTES, "the key on stdin") : readCliFile(resolve5(io.cwd, f["key-file"]), "--key-file", MAX_KEY_BYTES);
     key = { kind: "armored", armoredKey, source: f["key-file"] === "-" ? "stdin" : "key file" };
   } else {
     if (!built) throw new UsageError("sign: no key source");
@@ -4731,7 +4743,7 @@ async function signCommand(argv, io) {
     const audience = f.audience ?? defaultAudience(built.name, built.audienceInputs);
     key = { kind: "provider", provider, idToken: () => cliJwt(f["jwt-file"], f["jwt-env"], audience, io) };
   }
-  const checksumsPath = f.checksums ? (0, import_node_path9.join)(commonDir(files, io.cwd), (0, import_node_path9.basename)(f.checksums)) : void 0;
+  const checksumsPath = f.checksums ? join6(commonDir(files, io.cwd), basename3(f.checksums)) : void 0;
   const release = cliReleaseHooks({
     cwd: io.cwd,
     scan: !f["no-scan"],
@@ -4752,7 +4764,7 @@ async function signCommand(argv, io) {
       ...f.hash ? { hash: f.hash } : {},
       notations,
       ...checksumsPath ? { checksumsPath } : {},
-      ...f["public-key-out"] ? { publicKeyPath: (0, import_node_path9.resolve)(io.cwd, f["public-key-out"]) } : {},
+      ...f["public-key-out"] ? { publicKeyPath: resolve5(io.cwd, f["public-key-out"]) } : {},
       ttl: 300
     },
     // progress goes to stderr only for key services (as before); the files' lines are printed below
@@ -4801,7 +4813,7 @@ async function cliJwt(file, envName, audience, io, command = "sign") {
     }
     return { token, claims };
   };
-  if (file) return fromText(readCliFile((0, import_node_path9.resolve)(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
+  if (file) return fromText(readCliFile(resolve5(io.cwd, file), "--jwt-file", MAX_JWT_BYTES).toString("utf8"));
   if (envName) {
     const v = io.env[envName];
     if (!v) throw new UsageError(`${command}: --jwt-env ${envName}: the variable is not set`);

@@ -6,32 +6,30 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-D2ARDCAL.js";
-import "./chunk-OCLRRPSL.js";
-import "./chunk-2UK4IBTI.js";
+} from "./chunk-JTAPGKZU.js";
 import {
   writePublicFile
-} from "./chunk-IT3MCM5A.js";
-import "./chunk-EBBTBHIT.js";
+} from "./chunk-AIRTLEJH.js";
+import "./chunk-W57IYGYO.js";
+import "./chunk-OCLRRPSL.js";
+import "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-I3AEDIGR.js";
+} from "./chunk-IZTGAZ2Z.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-U4TGE65U.js";
-import {
-  require_node_path
-} from "./chunk-NM2V3NXJ.js";
+import "./chunk-GAVDEJJF.js";
+import "./chunk-ALTSCR6P.js";
 import {
   printable
 } from "./chunk-4WL4QE57.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+import "./chunk-VR2BHLAL.js";
+import "./chunk-UB53VF2P.js";
 
 // src/cli/key.ts
-var import_node_path = __toESM(require_node_path(), 1);
+import { resolve } from "node:path";
 var KEY_USAGE = `Usage: jit-gpg key export --provider P [provider options] --uid "Name <email>" --created ISO-8601
 
 Prints the armored OpenPGP public key of a remote signing key (vault-transit, aws-kms, gcp-kms, azure-key-vault): a v4 key created exactly
@@ -118,7 +116,7 @@ async function keyCommand(argv, io) {
   } finally {
     await session.release();
   }
-  if (f.output) await writePublicFile((0, import_node_path.resolve)(io.cwd, f.output), armored);
+  if (f.output) await writePublicFile(resolve(io.cwd, f.output), armored);
   else io.stdout.write(armored);
   log(`key ${fingerprint} created ${created.toISOString()} from ${session.source}`);
   return EXIT.ok;

@@ -5,15 +5,17 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-D2ARDCAL.js";
+} from "./chunk-JTAPGKZU.js";
+import "./chunk-AIRTLEJH.js";
+import "./chunk-W57IYGYO.js";
 import "./chunk-OCLRRPSL.js";
-import "./chunk-2UK4IBTI.js";
-import "./chunk-IT3MCM5A.js";
-import "./chunk-EBBTBHIT.js";
-import "./chunk-I3AEDIGR.js";
+import "./chunk-T2PBLHEF.js";
+import "./chunk-IZTGAZ2Z.js";
 import "./chunk-U4TGE65U.js";
-import "./chunk-NM2V3NXJ.js";
+import "./chunk-GAVDEJJF.js";
+import "./chunk-ALTSCR6P.js";
 import "./chunk-4WL4QE57.js";
+import "./chunk-VR2BHLAL.js";
 import "./chunk-UB53VF2P.js";
 export {
   PROVIDER_FLAGS,

@@ -2,29 +2,26 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-ESP23KQN.js";
+} from "./chunk-BHZ7CSN7.js";
+import "./chunk-GAVDEJJF.js";
+import "./chunk-ALTSCR6P.js";
 import {
   VERSION
 } from "./chunk-EEVXPQ6T.js";
-import "./chunk-2UK4IBTI.js";
-import {
-  require_node_fs,
-  require_node_path,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
 import {
   displayPath,
   require_node_crypto
 } from "./chunk-4WL4QE57.js";
+import "./chunk-VR2BHLAL.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
 
 // src/scan/artifacts.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
+import { readFileSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { isAbsolute, relative, sep } from "node:path";
 
 // src/scan/cache.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
@@ -66,16 +63,16 @@ function classifyWarning(message) {
   return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
 }
 function itemPath(file, root) {
-  const rel = (0, import_node_path.relative)(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${import_node_path.sep}`) || (0, import_node_path.isAbsolute)(rel)) return file;
-  return import_node_path.sep === "/" ? rel : rel.split(import_node_path.sep).join("/");
+  const rel = relative(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return file;
+  return sep === "/" ? rel : rel.split(sep).join("/");
 }
 async function scanArtifacts(options) {
   const root = options.root;
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, import_promises.stat)(absPath);
+      const { size } = await stat(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -99,7 +96,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto2.createHash)("sha256").update((0, import_node_fs.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto2.createHash)("sha256").update(readFileSync(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);

@@ -3,25 +3,21 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-IT3MCM5A.js";
-import "./chunk-EBBTBHIT.js";
+} from "./chunk-AIRTLEJH.js";
+import "./chunk-W57IYGYO.js";
 import {
   parseFlags
-} from "./chunk-I3AEDIGR.js";
+} from "./chunk-IZTGAZ2Z.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-U4TGE65U.js";
-import {
-  require_node_path
-} from "./chunk-NM2V3NXJ.js";
+import "./chunk-ALTSCR6P.js";
 import "./chunk-4WL4QE57.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+import "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts
-var import_node_path = __toESM(require_node_path(), 1);
+import { resolve } from "node:path";
 var DIGEST_USAGE = `Usage: jit-gpg digest FILES... [--output NAME.sha256sums]
 
 Writes one sha256sum line per file (names as given, relative to the current directory; names with a backslash
@@ -42,8 +38,8 @@ async function digestCommand(argv, io) {
     return EXIT.ok;
   }
   if (positionals.length === 0) throw new UsageError("digest: name at least one file");
-  const output = f.output === void 0 ? void 0 : (0, import_node_path.resolve)(io.cwd, f.output);
-  if (output !== void 0 && positionals.some((p) => (0, import_node_path.resolve)(io.cwd, p) === output)) {
+  const output = f.output === void 0 ? void 0 : resolve(io.cwd, f.output);
+  if (output !== void 0 && positionals.some((p) => resolve(io.cwd, p) === output)) {
     throw new UsageError("digest: the --output file is also one of the FILES; write the fragment elsewhere");
   }
   let text;

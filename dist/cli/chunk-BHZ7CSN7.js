@@ -1,54 +1,26 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  HttpError,
-  httpRequest,
-  isTransientStatus,
-  require_node_child_process,
-  require_node_net,
-  retry,
-  retryAfterMs
-} from "./chunk-2UK4IBTI.js";
+  require_node_child_process
+} from "./chunk-GAVDEJJF.js";
 import {
   FileReadError,
   crc24,
   readRegularFile,
-  require_node_fs,
-  require_node_path,
-  require_node_util,
-  require_promises
-} from "./chunk-NM2V3NXJ.js";
+  require_node_util
+} from "./chunk-ALTSCR6P.js";
 import {
   displayPath,
   excerpt,
   require_node_crypto
 } from "./chunk-4WL4QE57.js";
 import {
+  require_node_net
+} from "./chunk-VR2BHLAL.js";
+import {
   __commonJS,
   __require,
   __toESM
 } from "./chunk-UB53VF2P.js";
-
-// builtin:node:buffer
-var require_node_buffer = __commonJS({
-  "builtin:node:buffer"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:buffer");
-    for (const name2 of ["Blob", "Buffer", "File", "INSPECT_MAX_BYTES", "SlowBuffer", "atob", "btoa", "constants", "isAscii", "isUtf8", "kMaxLength", "kStringMaxLength", "resolveObjectURL", "transcode"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:url
-var require_node_url = __commonJS({
-  "builtin:node:url"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:url");
-    for (const name2 of ["URL", "URLPattern", "URLSearchParams", "Url", "domainToASCII", "domainToUnicode", "fileURLToPath", "fileURLToPathBuffer", "format", "parse", "pathToFileURL", "resolve", "resolveObject", "urlToHttpOptions"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
@@ -56,17 +28,6 @@ var require_node_zlib = __commonJS({
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
-    }
-  }
-});
-
-// builtin:node:os
-var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:os");
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -84,17 +45,17 @@ var require_node_worker_threads = __commonJS({
 });
 
 // src/scan/config-source.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
-var import_node_path4 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync3, lstatSync as lstatSync2 } from "node:fs";
+import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
 
 // src/scan/decode.ts
-var import_node_buffer = __toESM(require_node_buffer(), 1);
+import { isUtf8 } from "node:buffer";
 var DEFAULT_DECODE_LIMITS = {
   maxDepth: 2,
   maxSegment: 256 * 1024,
@@ -122,7 +83,7 @@ function isTextual(buf) {
     if (b >= 48 && b <= 57 || (b | 32) >= 97 && (b | 32) <= 122) alnum++;
   }
   if (alnum * 2 < buf.length) return false;
-  return (0, import_node_buffer.isUtf8)(buf);
+  return isUtf8(buf);
 }
 function decodeBase64(span) {
   let s = span.toString("latin1");
@@ -571,49 +532,55 @@ var KeywordPrefilter = class {
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
-    this.keywords = keywords.map((k) => Buffer.from(k.toLowerCase(), "utf8"));
+    const lower = keywords.map((k) => k.toLowerCase());
+    const bytes = Buffer.from(lower.join(""), "utf8");
+    const ends = new Int32Array(lower.length + 1);
+    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i] + Buffer.byteLength(lower[i], "utf8");
+    this.keywords = lower.map((_, i) => bytes.subarray(ends[i], ends[i + 1]));
     const classOf = new Uint8Array(256);
     let classes = 1;
-    let maxStates = 1;
-    for (const kw of this.keywords) {
-      maxStates += kw.length;
-      for (const b of kw) if (classOf[b] === 0) classOf[b] = classes++;
-    }
+    for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]] === 0) classOf[bytes[i]] = classes++;
     for (let b = 65; b <= 90; b++) classOf[b] = classOf[b + 32];
-    let delta = new Int32Array(maxStates * classes);
+    const maxStates = bytes.length + 1;
+    const firstChild = new Int32Array(maxStates).fill(-1);
+    const nextSibling = new Int32Array(maxStates).fill(-1);
+    const edgeClass = new Int32Array(maxStates);
     const own = new Int32Array(maxStates).fill(-1);
     let n = 1;
-    this.keywords.forEach((kw, id) => {
-      if (kw.length === 0) return;
-      let row = 0;
-      for (const b of kw) {
-        const at = row + classOf[b];
-        if (delta[at] === 0) delta[at] = n++ * classes;
-        row = delta[at];
+    for (let id = 0; id < lower.length; id++) {
+      if (ends[id] === ends[id + 1]) continue;
+      let s = 0;
+      for (let i = ends[id]; i < ends[id + 1]; i++) {
+        const c = classOf[bytes[i]];
+        let child = firstChild[s];
+        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
+        if (child < 0) {
+          child = n++;
+          edgeClass[child] = c;
+          nextSibling[child] = firstChild[s];
+          firstChild[s] = child;
+        }
+        s = child;
       }
-      if (own[row / classes] === -1) own[row / classes] = id;
-    });
-    delta = delta.slice(0, n * classes);
+      if (own[s] === -1) own[s] = id;
+    }
+    const delta = new Int32Array(n * classes);
     const fail = new Int32Array(n);
-    const ends = new Uint8Array(n);
+    const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
       const row = s * classes;
       const failRow = fail[s] * classes;
-      for (let c = 0; c < classes; c++) {
-        const child = delta[row + c];
-        if (child === 0) {
-          if (s !== 0) delta[row + c] = delta[failRow + c];
-          continue;
-        }
-        const g = child / classes;
+      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        const c = edgeClass[g];
         const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
         fail[g] = f;
-        ends[g] = own[g] >= 0 || ends[f] ? 1 : 0;
+        endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        if (ends[g]) delta[row + c] = -child;
+        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
     const count = new Int32Array(n);
@@ -812,10 +779,10 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_node_path = __toESM(require_node_path(), 1);
-var import_node_url = __toESM(require_node_url(), 1);
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
 }
@@ -830,9 +797,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, "r");
+    fd = openSync(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    const got = readSync(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -844,31 +811,31 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      readSync(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+    if (fd !== void 0) closeSync(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
   const out = [];
   let dir = fromDir;
   for (let i = 0; i < 4; i++) {
-    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
-    dir = (0, import_node_path.dirname)(dir);
+    out.push(join(dir, "native", name2), join(dir, "dist", "native", name2));
+    dir = dirname(dir);
   }
   return out;
 }
 function loadNativeRE2() {
   const require2 = createRequire(import.meta.url);
-  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(import.meta.url));
+  const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -1166,10 +1133,10 @@ var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
-  const header2 = jsonObject(b64url(parts[0]));
+  const header = jsonObject(b64url(parts[0]));
   const payload = jsonObject(b64url(parts[1]));
-  if (!header2 || !payload) return "invalid";
-  const alg = header2["alg"];
+  if (!header || !payload) return "invalid";
+  const alg = header["alg"];
   if (typeof alg !== "string" || alg.toLowerCase() === "none" || !/^[A-Za-z0-9+_-]{2,20}$/.test(alg)) return "invalid";
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
@@ -8473,11 +8440,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
+      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes(readFileSync(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -8488,7 +8455,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+          const n = readSync2(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -8505,7 +8472,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs2.closeSync)(fd);
+      closeSync2(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -9013,11 +8980,11 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as readSync3 } from "node:fs";
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
+import { readFile } from "node:fs/promises";
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -9343,19 +9310,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  const fd = openSync3(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
+    const size = Math.min(fstatSync(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
+      const n = readSync3(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    closeSync3(fd);
   }
 }
 function metaOf(item) {
@@ -9422,10 +9389,10 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_url2 = __toESM(require_node_url(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import { existsSync as existsSync2 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -9441,17 +9408,17 @@ function rulesToWire(rules) {
   return out;
 }
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, availableParallelism()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs4.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
+    return existsSync2(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
+    if (url.protocol === "file:" && existsSync2(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -9598,9 +9565,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-var import_node_path2 = __toESM(require_node_path(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
+import { closeSync as closeSync4, constants, createReadStream, fstatSync as fstatSync2, openSync as openSync4, readlinkSync, readSync as readSync4 } from "node:fs";
+import { dirname as dirname2, resolve } from "node:path";
 import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
@@ -9628,23 +9595,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
+    fd = openSync4(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
+    return createReadStream("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs5.fstatSync)(fd);
+  const st = fstatSync2(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs5.closeSync)(fd);
-    return (0, import_node_fs5.createReadStream)(abs);
+    closeSync4(fd);
+    return createReadStream(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
+    const n = readSync4(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs5.closeSync)(fd);
+      closeSync4(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -9653,7 +9620,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs5.closeSync)(fd);
+      closeSync4(fd);
       throw e;
     }
   }
@@ -9671,7 +9638,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = (0, import_node_path2.resolve)((0, import_node_path2.dirname)(p), (0, import_node_fs5.readlinkSync)(p));
+      p = resolve(dirname2(p), readlinkSync(p));
     } catch {
       return void 0;
     }
@@ -9681,12 +9648,12 @@ function ownDescriptor(path) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs6 = __toESM(require_node_fs(), 1);
-var import_node_path3 = __toESM(require_node_path(), 1);
+import { lstatSync, readdirSync } from "node:fs";
+import { join as join2 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: (0, import_node_path3.join)(root, text) };
+    return { path: text, abs: join2(root, text) };
   }
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
@@ -9736,7 +9703,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs6.lstatSync)(absPath);
+    const st = lstatSync(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -9754,7 +9721,7 @@ async function* walkFiles(root, opts = {}) {
   const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const list = (dir) => {
     try {
-      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return readdirSync(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -9867,7 +9834,7 @@ function itemSize(item) {
   return item.source.kind === "file" ? item.source.size : item.source.data.length;
 }
 async function scan(opts) {
-  const t0 = performance.now();
+  const t0 = process.hrtime.bigint();
   await prepareRegexEngine();
   const warnings = [];
   const warn = (m) => {
@@ -10081,7 +10048,7 @@ async function scan(opts) {
     ...truncated ? { truncated } : {},
     unreadable: engineStats.unreadable,
     failed: engineStats.failed,
-    durationMs: Math.round(performance.now() - t0),
+    durationMs: Math.round(Number(process.hrtime.bigint() - t0) / 1e6),
     engine: engineName || inlineEngine().name
   };
   const result = { findings: unique, stats, warnings, staleBaseline: [] };
@@ -10103,7 +10070,7 @@ function formatDuration(ms) {
 }
 var num = (n) => n.toLocaleString("en-US");
 function createProgress(options) {
-  const now = options.now ?? (() => performance.now());
+  const now = options.now ?? (() => Number(process.hrtime.bigint()) / 1e6);
   const interval = options.intervalMs ?? 5e3;
   const unit = options.unit ?? "commits";
   const start = now();
@@ -10301,10 +10268,10 @@ var RawLogParser = class {
     this.#emit = emit;
   }
   push(line) {
-    const header2 = parseHeader(line);
-    if (header2) {
+    const header = parseHeader(line);
+    if (header) {
       this.end();
-      this.#current = { ...header2, entries: [] };
+      this.#current = { ...header, entries: [] };
       return;
     }
     if (!this.#current || line[0] !== 58) return;
@@ -10354,10 +10321,10 @@ var PatchParser = class {
       }
       if (c2 === 92) return;
     }
-    const header2 = parseHeader(line);
-    if (header2) {
+    const header = parseHeader(line);
+    if (header) {
       this.#flush();
-      this.#meta = header2;
+      this.#meta = header;
       this.#raw = [];
       this.#section = -1;
       return;
@@ -10444,16 +10411,16 @@ var CatFileParser = class {
         this.#pending = Buffer.from(buf.subarray(pos));
         return;
       }
-      const header2 = buf.subarray(pos, nl).toString("latin1");
+      const header = buf.subarray(pos, nl).toString("latin1");
       pos = nl + 1;
-      const parts = header2.split(" ");
+      const parts = header.split(" ");
       if (parts[1] === "missing" || parts[1] === "ambiguous") {
         this.#emit({ oid: parts[0] ?? "", missing: true });
         continue;
       }
       const size = Number(parts[2]);
       if (parts.length !== 3 || !Number.isSafeInteger(size))
-        throw new Error(`git cat-file: unexpected header "${header2}"`);
+        throw new Error(`git cat-file: unexpected header "${header}"`);
       this.#want = { oid: parts[0], type: parts[1], size, chunks: [], got: 0, keep: size <= this.#maxSize };
     }
     buf = Buffer.alloc(0);
@@ -10959,12 +10926,12 @@ var ConfigSourceError = class extends Error {
   name = "ConfigSourceError";
 };
 function nameFor(cwd, abs) {
-  const rel = (0, import_node_path4.relative)(cwd, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path4.isAbsolute)(rel) ? rel : abs;
+  const rel = relative(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : abs;
 }
 function exists(abs) {
   try {
-    (0, import_node_fs7.lstatSync)(abs);
+    lstatSync2(abs);
     return true;
   } catch {
     return false;
@@ -11026,9 +10993,9 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = (0, import_node_path4.dirname)(abs);
-      const file = (0, import_node_path4.basename)(abs);
-      if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
+      const dir = dirname3(abs);
+      const file = basename(abs);
+      if (!existsSync3(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -11069,7 +11036,7 @@ function configText(bytes) {
 }
 
 // src/scan/config.ts
-var import_node_path5 = __toESM(require_node_path(), 1);
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -11869,7 +11836,7 @@ var KeyLines = class {
   lines = /* @__PURE__ */ new Map();
   constructor(text) {
     const src = text.split(/\r?\n/);
-    let header2 = [];
+    let header = [];
     const arrayCounts = /* @__PURE__ */ new Map();
     let inMulti;
     for (let i = 0; i < src.length; i++) {
@@ -11886,15 +11853,15 @@ var KeyLines = class {
         const k = pathKey(name2);
         const n = arrayCounts.get(k) ?? 0;
         arrayCounts.set(k, n + 1);
-        header2 = [...name2, n];
+        header = [...name2, n];
         this.add(name2, i + 1);
-        this.add(header2, i + 1);
+        this.add(header, i + 1);
         continue;
       }
       m = /^\[\s*(.+?)\s*\]/.exec(t);
       if (m) {
-        header2 = splitKey(m[1]);
-        this.add(header2, i + 1);
+        header = splitKey(m[1]);
+        this.add(header, i + 1);
         continue;
       }
       m = /^((?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/.exec(
@@ -11902,7 +11869,7 @@ var KeyLines = class {
       );
       if (m) {
         const key = splitKey(m[1]);
-        for (let j = 1; j <= key.length; j++) this.add([...header2, ...key.slice(0, j)], i + 1);
+        for (let j = 1; j <= key.length; j++) this.add([...header, ...key.slice(0, j)], i + 1);
         const rest = t.slice(m[0].length);
         for (const q of ['"""', "'''"]) {
           const at = rest.indexOf(q);
@@ -12235,8 +12202,8 @@ function parseConfig(text, file, options = {}) {
   return policy;
 }
 function display(cwd, abs) {
-  const rel = (0, import_node_path5.relative)(cwd, abs);
-  return rel && !rel.startsWith("..") && !(0, import_node_path5.isAbsolute)(rel) ? rel : abs;
+  const rel = relative2(cwd, abs);
+  return rel && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : abs;
 }
 var MAX_CONFIG_BYTES = 1024 * 1024;
 async function readConfigFile(source, abs, name2, asGiven) {
@@ -12250,9 +12217,9 @@ async function readConfigFile(source, abs, name2, asGiven) {
 async function loadConfig(opts) {
   const source = opts.source ?? worktreeSource(opts.cwd);
   if (opts.path !== void 0 && opts.path !== "") {
-    const abs = (0, import_node_path5.resolve)(opts.cwd, opts.path);
+    const abs = resolve2(opts.cwd, opts.path);
     const name2 = display(opts.cwd, abs);
-    const bytes = await readConfigFile(source, abs, name2, (0, import_node_path5.isAbsolute)(opts.path));
+    const bytes = await readConfigFile(source, abs, name2, isAbsolute2(opts.path));
     if (bytes === void 0) {
       if (source.files.some((f) => f.name === name2)) return { policy: opts.base ?? defaultPolicy() };
       throw new ConfigError(
@@ -12264,7 +12231,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = (0, import_node_path5.join)((0, import_node_path5.resolve)(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -12357,8 +12324,8 @@ function redactFindings(findings) {
 }
 
 // src/scan/job.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
-var import_node_path7 = __toESM(require_node_path(), 1);
+import { statSync } from "node:fs";
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
 
 // src/scan/baseline.ts
 var BaselineError = class extends Error {
@@ -12466,8 +12433,8 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
-var import_node_path6 = __toESM(require_node_path(), 1);
+import { existsSync as existsSync4 } from "node:fs";
+import { join as join4 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -12499,7 +12466,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = (0, import_node_path6.join)(root, ".gitleaks.toml");
+  const file = join4(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -12793,7 +12760,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path) {
   let cur = obj;
@@ -12814,7 +12781,7 @@ function readEvent(env5 = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs9.readFileSync)(path, "utf8");
+    text = readFileSync2(path, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
   }
@@ -12844,12 +12811,12 @@ function planScan(event, env5 = {}) {
         );
       }
       if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num3 = get(p, "pull_request", "number") ?? get(p, "number");
+      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
       return {
         mode: "diff",
         base,
         head,
-        notice: `pull request${typeof num3 === "number" ? ` #${num3}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
       };
     }
     case "push": {
@@ -12919,604 +12886,6 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/shared/github.ts
-var GITHUB_API_VERSION = "2022-11-28";
-var REVOKE_BATCH_SIZE = 1e3;
-var MAX_PAGES = 100;
-var PAGE_BYTES = 16 * 1024 * 1024;
-var DEFAULT_MAX_LOG_BYTES = 512 * 1024 * 1024;
-var MAX_NAME = 512;
-var GitHubApiError = class extends Error {
-  name = "GitHubApiError";
-  status;
-  retryable;
-  retryAfterMs;
-  constructor(message, status, retryable, retryAfter) {
-    super(message);
-    this.status = status;
-    this.retryable = retryable;
-    if (retryAfter !== void 0) this.retryAfterMs = retryAfter;
-  }
-};
-function isGitHubCloud(apiUrl) {
-  try {
-    const host = new URL(apiUrl).hostname.toLowerCase();
-    return host === "api.github.com" || /^api\.[a-z0-9-]+\.ghe\.com$/.test(host);
-  } catch {
-    return false;
-  }
-}
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-    if (m && /(?:^|;)\s*rel="?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/.test(m[2])) return m[1];
-  }
-  return void 0;
-}
-function apiMessage(res) {
-  try {
-    const text = res.body || (res.data ? res.data.toString("utf8", 0, 64 * 1024) : "");
-    const m = JSON.parse(text).message;
-    if (typeof m === "string" && m.trim()) {
-      const line = m.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-      return line.length > 200 ? `${line.slice(0, 200)}\u2026` : line;
-    }
-  } catch {
-  }
-  return "";
-}
-function header(res, name2) {
-  const v = res.headers[name2];
-  return Array.isArray(v) ? v[0] : v;
-}
-function isoMs(v) {
-  if (typeof v !== "string") return void 0;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? void 0 : t;
-}
-function boundedName(v, what) {
-  if (typeof v !== "string") throw new Error(`${what} has no name`);
-  return v.length > MAX_NAME ? `${v.slice(0, MAX_NAME)}\u2026` : v;
-}
-var isId = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
-function parseJob(raw) {
-  if (!raw || typeof raw !== "object") throw new Error("a job is not an object");
-  const j = raw;
-  if (!isId(j.id)) throw new Error("a job has no numeric id");
-  const job = {
-    id: j.id,
-    name: boundedName(j.name, `job ${j.id}`),
-    status: typeof j.status === "string" ? j.status : "unknown",
-    conclusion: typeof j.conclusion === "string" ? j.conclusion : null,
-    steps: []
-  };
-  const started = isoMs(j.started_at);
-  const completed = isoMs(j.completed_at);
-  if (started !== void 0) job.startedAt = started;
-  if (completed !== void 0) job.completedAt = completed;
-  if (isId(j.run_attempt)) job.runAttempt = j.run_attempt;
-  const steps = Array.isArray(j.steps) ? j.steps : [];
-  for (const s of steps.slice(0, 1e3)) {
-    if (!s || typeof s !== "object") continue;
-    const r = s;
-    if (!isId(r.number)) continue;
-    const step = {
-      number: r.number,
-      name: boundedName(r.name, `step ${r.number} of job ${j.id}`),
-      status: typeof r.status === "string" ? r.status : "unknown",
-      conclusion: typeof r.conclusion === "string" ? r.conclusion : null
-    };
-    const ss = isoMs(r.started_at);
-    const sc = isoMs(r.completed_at);
-    if (ss !== void 0) step.startedAt = ss;
-    if (sc !== void 0) step.completedAt = sc;
-    job.steps.push(step);
-  }
-  job.steps.sort((a, b) => a.number - b.number);
-  return job;
-}
-var ACTIONS_READ = "the token needs `actions: read` (add `permissions: actions: read` to the job, or pass a token that can read this repository\u2019s Actions)";
-function createGitHubClient(options) {
-  const api = new URL(options.apiUrl.replace(/\/+$/, ""));
-  if (api.protocol !== "https:" && api.protocol !== "http:") {
-    throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
-  }
-  const base = api.href.replace(/\/+$/, "");
-  const http = options.http ?? httpRequest;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const now = options.now ?? Date.now;
-  const maxWaitMs = options.maxWaitMs ?? 6e4;
-  const notice = options.onNotice ?? (() => {
-  });
-  const limit = { resetAt: 0 };
-  const observe = (res) => {
-    const remaining = header(res, "x-ratelimit-remaining");
-    const reset = header(res, "x-ratelimit-reset");
-    if (remaining !== void 0 && /^\d+$/.test(remaining)) limit.remaining = Number(remaining);
-    if (reset !== void 0 && /^\d+$/.test(reset)) limit.resetAt = Number(reset) * 1e3;
-  };
-  const resetText = () => new Date(limit.resetAt).toISOString().replace(/\.\d+Z$/, "Z");
-  const waitForLimit = async (label) => {
-    if (limit.remaining !== 0) return;
-    const wait = limit.resetAt - now();
-    if (wait <= 0) return;
-    if (wait > maxWaitMs) {
-      throw new GitHubApiError(
-        `${label}: the API rate limit is exhausted until ${resetText()}; re-run the job after that`,
-        429,
-        false
-      );
-    }
-    notice(`${label}: API rate limit exhausted; waiting ${Math.ceil(wait / 1e3)} s for it to reset`);
-    await sleep(wait + 250);
-    limit.remaining = void 0;
-  };
-  const failure = (res, label, hint) => {
-    const said = apiMessage(res);
-    const status = res.status;
-    let retryAfter = retryAfterMs(res.headers, now());
-    const limited = (status === 403 || status === 429) && (header(res, "x-ratelimit-remaining") === "0" || retryAfter !== void 0);
-    if (limited && retryAfter === void 0 && limit.resetAt > now()) retryAfter = limit.resetAt - now() + 250;
-    if (limited) {
-      const tooLong = retryAfter === void 0 || retryAfter > maxWaitMs;
-      const when = header(res, "x-ratelimit-remaining") === "0" && limit.resetAt ? ` until ${resetText()}` : "";
-      return new GitHubApiError(
-        `${label}: rate limited (HTTP ${status}${said ? `: ${said}` : ""})${when}${tooLong ? "; re-run the job later" : ""}`,
-        status,
-        !tooLong,
-        tooLong ? void 0 : retryAfter
-      );
-    }
-    const extra = hint?.(status);
-    return new GitHubApiError(
-      `${label}: HTTP ${status}${said ? ` (${said})` : ""}${extra ? `; ${extra}` : ""}`,
-      status,
-      isTransientStatus(status),
-      retryAfter
-    );
-  };
-  const retrying = (label, fn) => retry(fn, {
-    attempts: options.attempts ?? 5,
-    maxMs: maxWaitMs,
-    isRetryable: (e) => (e instanceof GitHubApiError || e instanceof HttpError) && e.retryable,
-    // API errors already start with the label ("attempt 2 of 5 failed: downloading the log of job 7: HTTP 502");
-    // a network error names only the URL, so the label goes first.
-    onRetry: (i) => notice(i.error instanceof GitHubApiError ? i.message : `${label}: ${i.message}`),
-    ...options.sleep ? { sleep: options.sleep } : {},
-    ...options.random ? { random: options.random } : {}
-  });
-  const apiHeaders = (authenticated) => {
-    const h = {
-      accept: "application/vnd.github+json",
-      "x-github-api-version": GITHUB_API_VERSION,
-      "user-agent": "jit-gpg"
-    };
-    if (authenticated && options.token) h.authorization = `Bearer ${options.token}`;
-    return h;
-  };
-  const sameOrigin = (url) => url.origin === api.origin;
-  const path = (...parts) => parts.map((p) => encodeURIComponent(String(p))).join("/");
-  return {
-    apiUrl: base,
-    async listRunJobs(owner, repo, runId) {
-      const jobs = [];
-      let url = new URL(`${base}/repos/${path(owner, repo)}/actions/runs/${runId}/jobs`);
-      url.searchParams.set("per_page", "100");
-      url.searchParams.set("filter", "latest");
-      const label = `listing the jobs of run ${runId} in ${owner}/${repo}`;
-      for (let page = 1; url; page++) {
-        if (page > MAX_PAGES) throw new Error(`${label}: more than ${MAX_PAGES} pages of jobs`);
-        const target = url;
-        const res = await retrying(label, async () => {
-          await waitForLimit(label);
-          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
-          observe(r);
-          if (r.status !== 200) {
-            throw failure(
-              r,
-              label,
-              (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 ? `no run ${runId} in ${owner}/${repo} that this token can see; check \`run-id\`, and that ${ACTIONS_READ}` : void 0
-            );
-          }
-          return r;
-        });
-        let body;
-        try {
-          body = JSON.parse(res.body);
-        } catch {
-          throw new Error(`${label}: the answer is not JSON`);
-        }
-        if (!body || !Array.isArray(body.jobs)) throw new Error(`${label}: the answer has no \`jobs\` list`);
-        for (const raw of body.jobs) {
-          try {
-            jobs.push(parseJob(raw));
-          } catch (e) {
-            throw new Error(`${label}: unexpected answer (${e.message})`);
-          }
-        }
-        const next = nextLink(res.headers.link);
-        url = void 0;
-        if (next) {
-          let u;
-          try {
-            u = new URL(next, base);
-          } catch {
-            throw new Error(`${label}: the next-page link is not a URL`);
-          }
-          if (!sameOrigin(u)) throw new Error(`${label}: the next-page link points away from ${api.origin}`);
-          url = u;
-        }
-      }
-      const seen = /* @__PURE__ */ new Set();
-      return jobs.filter((j) => !seen.has(j.id) && seen.add(j.id));
-    },
-    async downloadJobLog(owner, repo, jobId, opts = {}) {
-      const maxBytes = opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES;
-      const label = `downloading the log of job ${jobId}`;
-      const endpoint = `${base}/repos/${path(owner, repo)}/actions/jobs/${jobId}/logs`;
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 200) return r.data ?? Buffer.alloc(0);
-        if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
-          throw failure(
-            r,
-            label,
-            (s) => s === 401 || s === 403 ? ACTIONS_READ : s === 404 || s === 410 ? "the log is gone (deleted, expired, or the job never ran)" : void 0
-          );
-        }
-        const location = header(r, "location");
-        let target;
-        try {
-          target = new URL(location ?? "", endpoint);
-        } catch {
-          throw new GitHubApiError(`${label}: the redirect has no valid Location`, r.status, false);
-        }
-        if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
-          throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
-        }
-        const d = await http({
-          url: target,
-          headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
-          maxBytes,
-          binary: true,
-          timeoutMs: 12e4
-        });
-        if (d.status !== 200) {
-          throw new GitHubApiError(
-            `${label}: the download answered HTTP ${d.status}`,
-            d.status,
-            isTransientStatus(d.status) || d.status === 403 || d.status === 404
-          );
-        }
-        return d.data ?? Buffer.alloc(0);
-      }).catch((e) => {
-        if (e instanceof HttpError && e.code === "TOO_LARGE") {
-          throw new GitHubApiError(`${label}: the log is larger than ${Math.round(maxBytes / 1048576)} MiB`, 0, false);
-        }
-        throw e;
-      });
-    },
-    async revokeCredentials(credentials, opts) {
-      if (credentials.length === 0) return { status: 202 };
-      if (credentials.length > REVOKE_BATCH_SIZE) {
-        throw new Error(`at most ${REVOKE_BATCH_SIZE} credentials per revocation request`);
-      }
-      const label = `submitting ${credentials.length} credential${credentials.length === 1 ? "" : "s"} for revocation`;
-      const body = JSON.stringify({ credentials });
-      return retrying(label, async () => {
-        await waitForLimit(label);
-        const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
-        observe(r);
-        if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
-        throw failure(
-          r,
-          label,
-          (s) => s === 422 ? "GitHub refused the batch (validation failed, or the endpoint is throttled)" : s === 403 && opts.authenticated ? "this server does not accept the token for revocation" : void 0
-        );
-      });
-    }
-  };
-}
-
-// src/scan/revoke.ts
-var REVOCABLE = {
-  "github-pat-classic": "ghp_",
-  "github-fine-grained-pat": "github_pat_",
-  "github-oauth-token": "gho_",
-  "github-user-to-server-token": "ghu_",
-  "github-refresh-token": "ghr_"
-};
-var REVOCABLE_RULE_IDS = Object.keys(REVOCABLE);
-var MAX_REVOKE_REQUESTS = 60;
-var plural = (n, one) => `${n} ${one}${n === 1 ? "" : "s"}`;
-async function revokeFindings(findings, secrets, opts) {
-  const records = /* @__PURE__ */ new Map();
-  const bySecret = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const prefix = REVOCABLE[f.ruleId];
-    if (prefix === void 0) continue;
-    const secret = f.validated ? secrets?.get(f.fingerprint) : void 0;
-    if (!f.validated) {
-      records.set(f, { submitted: false, answer: "not submitted: its checksum or structure is not proven" });
-    } else if (!secret?.startsWith(prefix)) {
-      records.set(f, { submitted: false, answer: "not submitted: not a token type the endpoint accepts" });
-    } else {
-      const list = bySecret.get(secret) ?? [];
-      list.push(f);
-      bySecret.set(secret, list);
-    }
-  }
-  const batchSize = Math.max(1, Math.min(REVOKE_BATCH_SIZE, opts.batchSize ?? REVOKE_BATCH_SIZE));
-  const all = [...bySecret.keys()];
-  let accepted = 0;
-  let failure;
-  for (let i = 0, request = 0; i < all.length; i += batchSize, request++) {
-    const batch = all.slice(i, i + batchSize);
-    const mark = (r) => {
-      for (const s of batch) for (const f of bySecret.get(s)) records.set(f, r);
-    };
-    if (failure !== void 0) {
-      mark({ submitted: false, answer: "not submitted: an earlier revocation request failed" });
-      continue;
-    }
-    if (request >= MAX_REVOKE_REQUESTS) {
-      failure = `more than ${MAX_REVOKE_REQUESTS * batchSize} tokens: GitHub accepts ${MAX_REVOKE_REQUESTS} revocation requests an hour`;
-      mark({ submitted: false, answer: "not submitted: over the endpoint\u2019s hourly limit" });
-      continue;
-    }
-    try {
-      const { status } = await opts.client.revokeCredentials(batch, { authenticated: opts.authenticated });
-      accepted += batch.length;
-      mark({ submitted: true, status, answer: `accepted (HTTP ${status})` });
-      opts.onNotice?.(`revocation: ${plural(batch.length, "token")} submitted, HTTP ${status}`);
-    } catch (e) {
-      const status = e instanceof GitHubApiError && e.status > 0 ? e.status : void 0;
-      const why = e.message;
-      failure = why;
-      mark({
-        submitted: true,
-        ...status !== void 0 ? { status } : {},
-        answer: status !== void 0 ? `refused (HTTP ${status})` : "failed (no answer)"
-      });
-    }
-  }
-  const out = findings.map((f) => {
-    const r = records.get(f);
-    return r ? { ...f, revocation: r } : f;
-  });
-  const result = { findings: out, accepted, candidates: all.length };
-  if (failure !== void 0) {
-    const left = all.length - accepted;
-    result.failure = `revocation of ${plural(left, "GitHub token")} failed (${failure}); ${left === 1 ? "it is" : "they are"} still live. Revoke by hand now: find each one at the location the annotations and the job summary give (findings whose revocation was not accepted), then have its owner delete it (Settings \u2192 Developer settings \u2192 Personal access tokens), or submit it yourself with POST /credentials/revoke ({"credentials": ["<token>"]}; on GitHub.com without an Authorization header).`;
-  }
-  return result;
-}
-
-// src/scan/sources/logs.ts
-var CONCURRENCY = 4;
-var D = (b) => b >= 48 && b <= 57;
-var num2 = (buf, from, len) => {
-  let n = 0;
-  for (let i = from; i < from + len; i++) n = n * 10 + (buf[i] - 48);
-  return n;
-};
-function timestampPrefix(buf, at, end, out) {
-  if (end - at < 20) return 0;
-  const b = (i2) => buf[at + i2];
-  if (!(D(b(0)) && D(b(1)) && D(b(2)) && D(b(3)) && b(4) === 45 && D(b(5)) && D(b(6)) && b(7) === 45) || !(D(b(8)) && D(b(9)) && b(10) === 84 && D(b(11)) && D(b(12)) && b(13) === 58 && D(b(14)) && D(b(15))) || !(b(16) === 58 && D(b(17)) && D(b(18)))) {
-    return 0;
-  }
-  let i = 19;
-  if (b(i) === 46) {
-    i++;
-    const start = i;
-    while (at + i < end && i - start < 9 && D(b(i))) i++;
-    if (i === start) return 0;
-  }
-  if (at + i >= end || b(i) !== 90) return 0;
-  i++;
-  if (at + i < end) {
-    if (b(i) !== 32) return 0;
-    i++;
-  }
-  const ms = Date.UTC(
-    num2(buf, at, 4),
-    num2(buf, at + 5, 2) - 1,
-    num2(buf, at + 8, 2),
-    num2(buf, at + 11, 2),
-    num2(buf, at + 14, 2),
-    num2(buf, at + 17, 2)
-  );
-  out.sec = Math.floor(ms / 1e3);
-  return i;
-}
-function sameSecond(buf, at, last) {
-  for (let i = 18; i >= 0; i--) if (buf[at + i] !== last[i]) return false;
-  return true;
-}
-function prefixTail(buf, at, end) {
-  let i = at + 19;
-  if (buf[i] === 46) {
-    const start = ++i;
-    while (i < end && i - start < 9 && D(buf[i])) i++;
-    if (i === start) return 0;
-  }
-  if (i >= end || buf[i] !== 90) return 0;
-  i++;
-  if (i < end) {
-    if (buf[i] !== 32) return 0;
-    i++;
-  }
-  return i - at;
-}
-var GROUP = Buffer.from("##[group]");
-function prepareLog(raw, steps) {
-  const span = steps.map((s) => ({
-    from: s.startedAt === void 0 ? Number.NaN : Math.floor(s.startedAt / 1e3),
-    to: s.completedAt === void 0 ? Number.POSITIVE_INFINITY : Math.floor(s.completedAt / 1e3)
-  }));
-  const encloses = (k, t) => span[k].from <= t && t <= span[k].to;
-  const runLine = [];
-  const runStep = [];
-  const firstLine = /* @__PURE__ */ new Map();
-  let read = raw.length >= 3 && raw[0] === 239 && raw[1] === 187 && raw[2] === 191 ? 3 : 0;
-  let write = 0;
-  let line = 0;
-  let cur = -1;
-  let assigned = -1;
-  const ts = { sec: 0 };
-  const last = Buffer.alloc(19);
-  let lastCut = 0;
-  while (read < raw.length) {
-    line++;
-    const nl = raw.indexOf(10, read);
-    const end = nl < 0 ? raw.length : nl;
-    let cut = 0;
-    if (lastCut > 0 && end - read >= lastCut && sameSecond(raw, read, last)) {
-      cut = prefixTail(raw, read, end);
-    }
-    if (cut === 0) {
-      cut = timestampPrefix(raw, read, end, ts);
-      if (cut > 0) raw.copy(last, 0, read, read + 19);
-    }
-    lastCut = cut;
-    const contentStart = read + cut;
-    if (cut > 0 && steps.length > 0) {
-      const t = ts.sec;
-      let next = -1;
-      if (cur >= 0 && encloses(cur, t)) {
-        next = cur;
-        const opensGroup = contentStart + GROUP.length <= end && raw.compare(GROUP, 0, GROUP.length, contentStart, contentStart + GROUP.length) === 0;
-        if (opensGroup && cur + 1 < span.length && encloses(cur + 1, t)) next = cur + 1;
-      } else {
-        for (let k = cur + 1; k < span.length && next < 0; k++) if (encloses(k, t)) next = k;
-        for (let k = 0; k <= cur && next < 0; k++) if (encloses(k, t)) next = k;
-      }
-      if (next >= 0) cur = next;
-      if (next !== assigned || runLine.length === 0) {
-        runLine.push(line);
-        runStep.push(next);
-        assigned = next;
-      }
-      if (next >= 0 && !firstLine.has(next)) firstLine.set(next, line);
-    }
-    const stop = nl < 0 ? raw.length : nl + 1;
-    if (write !== contentStart) raw.copyWithin(write, contentStart, stop);
-    write += stop - contentStart;
-    read = stop;
-  }
-  const lines = line;
-  return {
-    data: raw.subarray(0, write),
-    lines,
-    firstLine,
-    stepOf(l) {
-      let lo = 0;
-      let hi = runLine.length;
-      while (lo < hi) {
-        const mid = lo + hi >> 1;
-        if (runLine[mid] <= l) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo === 0 ? -1 : runStep[lo - 1];
-    }
-  };
-}
-function logPath(name2) {
-  const safe = name2.replace(/[/\\\u0000-\u001f\u007f-\u009f]/g, "_");
-  return `logs/${safe}.log`;
-}
-async function openLogsSource(opts) {
-  const all = await opts.client.listRunJobs(opts.owner, opts.repo, opts.runId);
-  const skipped = [];
-  const scanned = [];
-  const byPath = /* @__PURE__ */ new Map();
-  for (const job of all) {
-    if (job.status !== "completed") {
-      skipped.push({
-        job: job.name,
-        why: `${job.status}: its log is not complete yet (the scanning job's own log never is)`
-      });
-      continue;
-    }
-    if (job.conclusion === "skipped" || job.steps.length === 0 && job.conclusion === "cancelled") {
-      skipped.push({ job: job.name, why: `${job.conclusion}: it never ran, so it has no log` });
-      continue;
-    }
-    let path = logPath(job.name);
-    for (let n = 1; byPath.has(path); n++) path = logPath(`${job.name} (${job.id}${n > 1 ? `-${n}` : ""})`);
-    const entry = { job, path };
-    byPath.set(path, entry);
-    scanned.push(entry);
-  }
-  for (const s of skipped) opts.onNotice?.(`job ${JSON.stringify(s.job)} not scanned: ${s.why}`);
-  let failed = 0;
-  const server = opts.serverUrl.replace(/\/+$/, "");
-  const runUrl = `${server}/${encodeURIComponent(opts.owner)}/${encodeURIComponent(opts.repo)}/actions/runs/${opts.runId}`;
-  async function fetchOne(entry) {
-    try {
-      const raw = await opts.client.downloadJobLog(opts.owner, opts.repo, entry.job.id, {
-        ...opts.maxLogBytes ? { maxBytes: opts.maxLogBytes } : {}
-      });
-      const prepared = prepareLog(raw, entry.job.steps);
-      entry.log = { stepOf: prepared.stepOf, firstLine: prepared.firstLine, lines: prepared.lines };
-      return { path: entry.path, source: { kind: "bytes", data: prepared.data } };
-    } catch (e) {
-      failed++;
-      opts.onWarning?.(`${entry.path}: log not scanned: ${e.message}`);
-      return void 0;
-    }
-  }
-  return {
-    describe: `logs of ${scanned.length} completed job${scanned.length === 1 ? "" : "s"} of run ${opts.runId} in ${opts.owner}/${opts.repo}`,
-    get failed() {
-      return failed;
-    },
-    skipped,
-    jobs: scanned.length,
-    items: async function* () {
-      const queue = scanned.slice();
-      const running = /* @__PURE__ */ new Map();
-      let next = 0;
-      const start = () => {
-        const entry = queue.shift();
-        if (!entry) return;
-        const id = next++;
-        running.set(
-          id,
-          fetchOne(entry).then((item) => ({ id, item }))
-        );
-      };
-      for (let i = 0; i < CONCURRENCY; i++) start();
-      while (running.size > 0) {
-        const { id, item } = await Promise.race(running.values());
-        running.delete(id);
-        start();
-        if (item) yield item;
-      }
-    },
-    locate(f) {
-      const entry = byPath.get(f.file);
-      if (!entry) return void 0;
-      const { job } = entry;
-      const loc = { job: job.name, jobId: job.id, url: `${runUrl}/job/${job.id}` };
-      const k = entry.log?.stepOf(f.line) ?? -1;
-      const step = k >= 0 ? job.steps[k] : void 0;
-      if (step) {
-        loc.step = step.name;
-        loc.stepNumber = step.number;
-        const first = entry.log?.firstLine.get(k) ?? f.line;
-        loc.url += `#step:${step.number}:${f.line - first + 1}`;
-      }
-      return loc;
-    }
-  };
-}
-
 // src/scan/job.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
@@ -13536,8 +12905,8 @@ function selectSource(opts) {
   }
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
-    const abs = (0, import_node_path7.resolve)(opts.root, opts.file);
-    const st = (0, import_node_fs10.statSync)(abs);
+    const abs = resolve3(opts.root, opts.file);
+    const st = statSync(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path = opts.file;
@@ -13598,13 +12967,13 @@ async function runScanJob(opts) {
     );
   }
   if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && (0, import_node_path7.resolve)(opts.cwd, f.name) === configFile)) {
-    const rel = (0, import_node_path7.relative)(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !(0, import_node_path7.isAbsolute)(rel)) policy.ignorePaths.push(rel.split(import_node_path7.sep).join("/"));
+  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+    const rel = relative3(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
   }
-  const baseline = opts.baselinePath ? await loadBaseline((0, import_node_path7.resolve)(opts.cwd, opts.baselinePath), {
+  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
     source,
-    asGiven: (0, import_node_path7.isAbsolute)(opts.baselinePath),
+    asGiven: isAbsolute3(opts.baselinePath),
     name: opts.baselinePath
   }) : void 0;
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
@@ -13612,9 +12981,10 @@ async function runScanJob(opts) {
   let client;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    const { createGitHubClient } = await import("./github-E4B5TQ6H.js");
     client = createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
   }
-  if (revoke) policy.retainSecrets = [...REVOCABLE_RULE_IDS];
+  if (revoke) policy.retainSecrets = [...(await import("./revoke-QALWWC5C.js")).REVOCABLE_RULE_IDS];
   let raw;
   let logs;
   let git2;
@@ -13668,6 +13038,8 @@ async function runScanJob(opts) {
   };
   let revocation;
   if (revoke) {
+    const { revokeFindings } = await import("./revoke-QALWWC5C.js");
+    const { isGitHubCloud } = await import("./github-E4B5TQ6H.js");
     const r = await revokeFindings(result.findings, secrets, {
       client,
       authenticated: !isGitHubCloud(client.apiUrl),
@@ -13703,6 +13075,7 @@ async function openLogs(opts, client) {
   if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
     throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
   }
+  const { openLogsSource } = await import("./logs-SWJ5PI3A.js");
   return openLogsSource({
     client,
     owner: m[1],
@@ -13774,7 +13147,6 @@ function failing(findings, failOn) {
 }
 
 export {
-  require_node_url,
   parseSize,
   redactFindings,
   SCAN_MODES,

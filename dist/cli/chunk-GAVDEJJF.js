@@ -1,0 +1,20 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  __commonJS,
+  __require
+} from "./chunk-UB53VF2P.js";
+
+// builtin:node:child_process
+var require_node_child_process = __commonJS({
+  "builtin:node:child_process"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:child_process");
+    for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
+export {
+  require_node_child_process
+};

@@ -1,0 +1,20 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  __commonJS,
+  __require
+} from "./chunk-UB53VF2P.js";
+
+// builtin:node:net
+var require_node_net = __commonJS({
+  "builtin:node:net"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:net");
+    for (const name of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
+export {
+  require_node_net
+};
