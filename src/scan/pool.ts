@@ -82,9 +82,9 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
 
 /**
  * A worker's V8 heap. Its young generation is small: a worker's allocations die young (per-window candidates,
- * per-item findings) and it holds little (the compiled policy), so a small nursery costs no more collecting, while
- * V8's default (16 MiB semi-spaces) is resident memory in every worker and lets dead buffers (inflated archive
- * entries not freed at once, zlib's chunks) wait for a collection that only comes when the nursery fills.
+ * per-item findings) and it holds little (the compiled policy), so a small nursery costs no measurable CPU, while
+ * V8's default (its new space grew to 16 MiB in each worker on the bench corpus) is resident memory in every worker
+ * and lets dead buffers (zlib's chunks, small entries) wait for a collection that only comes when it fills.
  */
 export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
 
@@ -142,6 +142,8 @@ export class ScanPool {
   private readonly init: PoolInit;
   private readonly onWarning: (m: string) => void;
   private slots: Slot[] = [];
+  /** Every live worker: ready (in `slots`) or still starting. */
+  private readonly workers = new Set<Worker>();
   private queue: Array<{ batch: WireBatch; transfer: ArrayBuffer[]; resolve: (r: WireResult) => void }> = [];
   private nextId = 1;
   private closed = false;
@@ -167,7 +169,11 @@ export class ScanPool {
     } catch (e) {
       throw (e as AggregateError).errors[0];
     }
-    for (const r of ready) r.catch((e) => this.onWarning(`${(e as Error).message}; scanning with fewer threads`));
+    for (const r of ready) {
+      r.catch((e) => {
+        if (!this.closed) this.onWarning(`${(e as Error).message}; scanning with fewer threads`);
+      });
+    }
   }
 
   private spawn(): Promise<string> {
@@ -178,6 +184,7 @@ export class ScanPool {
         stderr: false,
         resourceLimits: WORKER_RESOURCE_LIMITS,
       });
+      this.workers.add(worker);
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
       worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {
@@ -226,6 +233,7 @@ export class ScanPool {
       };
       worker.on('error', (e) => fail(e.name || 'error'));
       worker.on('exit', (code) => {
+        this.workers.delete(worker);
         if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
     });
@@ -278,9 +286,10 @@ export class ScanPool {
     }
   }
 
+  /** Ends every worker, those still starting included (the scan may be done before they are ready). */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all([...this.workers].map((w) => w.terminate()));
     this.slots = [];
   }
 }

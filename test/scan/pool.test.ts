@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,6 +276,20 @@ if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
     });
     assert.equal(r.stats.files, 40);
     assert.ok(performance.now() - t0 < 4000, 'did not wait for the slow worker');
+    // Nor does the process: the scan ends the worker still starting (a whole process, which would otherwise wait).
+    const slowAgain = standIn('slow-second-process', 'setTimeout(ready, 5000);');
+    const child = `import { scan } from ${JSON.stringify(new URL('../../src/scan/index.ts', import.meta.url).href)};
+import { defaultPolicy } from ${JSON.stringify(new URL('../../src/scan/policy.ts', import.meta.url).href)};
+async function* one() { yield { path: 'a.txt', source: { kind: 'bytes', data: Buffer.from('x') } }; }
+const r = await scan({ root: '/', items: one(), policy: defaultPolicy(), threads: 2, inlineBelow: { items: 0, bytes: 0 },
+  waitForWorkers: true, workerScript: new URL(${JSON.stringify(slowAgain.href)}) });
+console.log(r.stats.engine, JSON.stringify(r.warnings));`;
+    const t1 = performance.now();
+    const childScript = join(tmp, 'slow-second-scan.mjs');
+    writeFileSync(childScript, child);
+    const out = execFileSync(process.execPath, [childScript], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'stand-in []');
+    assert.ok(performance.now() - t1 < 4000, 'the process did not wait for the slow worker');
     // The one that dies does so before the first is ready: its warning comes while the scan runs.
     const d = await scan({
       root: tmp,
