@@ -6,6 +6,7 @@
 // out-of-memory crash. Limits: nesting depth, entries, expanded bytes per entry and per outer archive, and ratio.
 import { readFile } from 'node:fs/promises';
 import { gunzipSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
+import { releaseBuffer } from './release.ts';
 import type { ScanItem } from './sources/types.ts';
 
 export interface ArchiveLimits {
@@ -60,11 +61,19 @@ interface Budget {
   entries: number;
   bytes: number;
   warned: Set<string>;
+  /** Frees a buffer this walk inflated once the walk is past it (ArchiveOptions.transient), else nothing. */
+  done: (buf: Buffer) => void;
 }
 
 export interface ArchiveOptions {
   limits?: Partial<ArchiveLimits>;
   onWarning?: (message: string) => void;
+  /**
+   * The consumer is done with each entry before it asks for the next (it scans it and lets it go): what the walk
+   * inflated is then freed as soon as the walk moves past it (release.ts): an entry when the next is asked for, a
+   * nested archive or a tar's gzip when its entries are done. Without it, entries stay valid (tests collect them).
+   */
+  transient?: boolean;
 }
 
 /**
@@ -74,7 +83,12 @@ export interface ArchiveOptions {
 export function* archiveEntries(data: Buffer, path: string, options: ArchiveOptions = {}): Generator<ArchiveEntry> {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const warn = options.onWarning ?? (() => {});
-  const budget: Budget = { entries: 0, bytes: 0, warned: new Set() };
+  const budget: Budget = {
+    entries: 0,
+    bytes: 0,
+    warned: new Set(),
+    done: options.transient ? releaseBuffer : () => {},
+  };
   yield* expand(data, path, 1, limits, budget, warn);
 }
 
@@ -156,13 +170,15 @@ function outputCap(compressed: number, limits: ArchiveLimits, budget: Budget): {
 
 /**
  * zlib options that inflate into one buffer of the expected size (when the header's size is plausible): the result is
- * that buffer, owning its memory (handed to a worker without a copy), with no 16 KiB chunks to concatenate and collect.
- * A wrong size only costs the default path (more chunks, concatenated); the output cap still bounds it.
+ * a view from the start of that buffer, nothing else sees (freed once scanned, release.ts), with no 16 KiB chunks to
+ * concatenate and collect. One byte more than expected: zlib allocates another whole chunk whenever the output fills
+ * its chunk exactly. A wrong size only costs the default path (more chunks, concatenated); the output cap still
+ * bounds it.
  */
 function sized(expected: number | undefined, cap: number): { maxOutputLength: number; chunkSize?: number } {
   const maxOutputLength = cap + 1 > 0x7fffffff ? 0x7fffffff : Math.max(1, cap);
-  if (expected === undefined || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
+  if (expected === undefined || expected < 16 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected + 1 };
 }
 
 function inflateCapped(
@@ -289,6 +305,8 @@ function* zipEntries(
     }
     takeEntry(where, content.length, limits, budget, path);
     yield { path: where, data: content };
+    // Scanned, or expanded when it was an archive itself. A stored entry is a view into the zip: not ours to free.
+    if (method !== 0) budget.done(content);
   }
 }
 
@@ -412,7 +430,12 @@ function* gzipEntries(
   // A tar inside: the whole tar is in memory while its entries are scanned, so it counts against the total once (its
   // entries are views into it), capped like any inflate. A plain .gz is one file: a file is only scanned up to the
   // entry size (the scanner's max file size), so its inflate stops there instead of expanding it whole to drop it.
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === 'tar';
+  let tarInside = TAR_GZ_NAME.test(path);
+  if (!tarInside) {
+    const head = gunzipHead(data);
+    tarInside = archiveKind(head) === 'tar';
+    releaseBuffer(head); // only ever seen here
+  }
   const { cap, byRatio } = outputCap(
     data.length,
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
@@ -446,6 +469,7 @@ function* gzipEntries(
   }
   if (archiveKind(out) === 'tar') {
     yield* tarEntries(out, path, budget, limits, warn);
+    budget.done(out); // its entries were views into it: all done
     return;
   }
   // A plain .gz: one file, named without the suffix.
@@ -453,6 +477,7 @@ function* gzipEntries(
   const inner = base.replace(/\.t?gz$/i, (m) => (m.toLowerCase() === '.tgz' ? '.tar' : '')) || 'data';
   takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
   yield { path: `${path}!${inner}`, data: out };
+  budget.done(out);
 }
 
 /**

@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { ARCHIVE_NAME, type ArchiveLimits, archiveItems, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './archive.ts';
 import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';
+import { releaseBuffer } from './release.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { Finding } from './types.ts';
 
@@ -66,22 +67,27 @@ export function scanItem(
   warn: (message: string) => void,
 ): Finding[] {
   const src = item.source;
-  const meta = metaOf(item);
-  let data: Buffer | undefined;
-  if (policy.archives && !item.lineMap) {
-    if (src.kind === 'bytes') data = src.data;
-    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  if (!policy.archives || item.lineMap) return scanAsIs(engine, item, policy, undefined, stats);
+  if (src.kind === 'bytes') return scanAsRead(engine, item, policy, src.data, stats, warn);
+  if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine, item, policy, undefined, stats);
+  const data = readBounded(src.absPath, maxTotal(policy.limits));
+  try {
+    return scanAsRead(engine, item, policy, data, stats, warn);
+  } finally {
+    releaseBuffer(data); // read here for this scan alone (a bytes item's data belongs to its source)
   }
-  if (!data || !archiveKind(data)) {
-    const size = data ? data.length : src.kind === 'bytes' ? src.data.length : src.size;
-    if (size > policy.maxFileSize && item.path !== '-') {
-      // Only an archive-named file over the max size gets here (scan() skips the others): it was not an archive.
-      stats.skippedLarge++;
-      return [];
-    }
-    if (data) return engine.scanBytes(data, meta, stats);
-    return src.kind === 'file' ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
-  }
+}
+
+/** An item whose bytes are in memory: its entries when it is an archive, else the bytes themselves. */
+function scanAsRead(
+  engine: ScanEngine,
+  item: ScanItem,
+  policy: ItemPolicy,
+  data: Buffer,
+  stats: EngineStats,
+  warn: (message: string) => void,
+): Finding[] {
+  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found: Finding[] = [];
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   // Every archive warning is something not opened (a limit, encryption, corruption): counted.
@@ -89,10 +95,32 @@ export function scanItem(
     stats.skippedArchive++;
     warn(m);
   };
-  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+  // transient: each entry is scanned and dropped before the next is asked for, so archive.ts frees what it inflated
+  // as soon as it moves on.
+  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     // Entries over the max file size never come out of archive.ts (a warning names them).
     if (policy.ignore(entry.path)) continue;
     for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);
   }
   return found;
+}
+
+/** Not an archive: `data` when it was read already, else the item's source. */
+function scanAsIs(
+  engine: ScanEngine,
+  item: ScanItem,
+  policy: ItemPolicy,
+  data: Buffer | undefined,
+  stats: EngineStats,
+): Finding[] {
+  const src = item.source;
+  const size = data ? data.length : src.kind === 'bytes' ? src.data.length : src.size;
+  if (size > policy.maxFileSize && item.path !== '-') {
+    // Only an archive-named file over the max size gets here (scan() skips the others): it was not an archive.
+    stats.skippedLarge++;
+    return [];
+  }
+  const meta = metaOf(item);
+  if (data) return engine.scanBytes(data, meta, stats);
+  return src.kind === 'file' ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }

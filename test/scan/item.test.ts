@@ -140,6 +140,23 @@ describe('scanItem: archives are opened where the item is scanned', () => {
     assert.equal(stats.files, 1);
   });
 
+  it("a bytes item's memory belongs to its source: scanning its archive leaves it whole", () => {
+    const data = Buffer.from(bundle()); // a buffer of its own, so freeing it would show
+    const copy = Buffer.from(data);
+    const found = scanItem(
+      engine,
+      { path: 'x.tgz', source: { kind: 'bytes', data } },
+      policy,
+      emptyEngineStats(),
+      () => {},
+    );
+    assert.deepEqual(
+      found.map((f) => f.file),
+      ['x.tgz!package/.env'],
+    );
+    assert.ok(data.equals(copy));
+  });
+
   it('archives off: the archive is one binary-or-text item like any other', () => {
     const data = gzipSync(Buffer.from(`AWS=${keyId()}\n`));
     const stats = emptyEngineStats();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,14 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
-import { defaultThreads, resolveWorkerScript, rulesFromWire, rulesToWire, ScanPool } from '../../src/scan/pool.ts';
+import {
+  defaultThreads,
+  resolveWorkerScript,
+  rulesFromWire,
+  rulesToWire,
+  ScanPool,
+  WORKER_RESOURCE_LIMITS,
+} from '../../src/scan/pool.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';
@@ -207,6 +215,93 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
     assert.ok(r.findings.length > 0);
     assert.equal(r.stats.files, 40);
     assert.match(r.warnings.join('\n'), /scan worker did not start.*scanning in one thread/);
+  });
+
+  it('starts each worker with a small young generation (resident memory per worker)', async () => {
+    // A stand-in worker that reports the limits it runs under as its engine name.
+    const script = join(tmp, 'limits-worker.mjs');
+    writeFileSync(
+      script,
+      `import { parentPort, resourceLimits } from 'node:worker_threads';
+parentPort.postMessage({ type: 'ready', engine: JSON.stringify(resourceLimits), warnings: [] });`,
+    );
+    const pool = new ScanPool(
+      pathToFileURL(script),
+      1,
+      {
+        rules: [],
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      },
+      () => {},
+    );
+    await pool.start();
+    await pool.close();
+    const limits = JSON.parse(pool.engineName) as { maxYoungGenerationSizeMb: number };
+    assert.equal(limits.maxYoungGenerationSizeMb, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+    assert.ok(limits.maxYoungGenerationSizeMb <= 8, 'V8 defaults to 3 x 16 MiB semi-spaces');
+  });
+
+  it('scanning starts with the first worker ready; one that cannot start beside it is a warning, not a failure', async () => {
+    // Stand-ins: the first to take the lock file is ready (after firstDelay ms) and scans; the other is slow, or dies.
+    const standIn = (name: string, other: string, firstDelay = 0) => {
+      const script = join(tmp, `${name}.mjs`);
+      const lock = join(tmp, `${name}.lock`);
+      writeFileSync(
+        script,
+        `import { parentPort } from 'node:worker_threads';
+import { openSync } from 'node:fs';
+let first = true;
+try { openSync(${JSON.stringify(lock)}, 'wx'); } catch { first = false; }
+const ready = () => {
+  parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
+  parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
+    stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+    warnings: [] }));
+};
+if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
+      );
+      return pathToFileURL(script);
+    };
+    const t0 = performance.now();
+    const r = await scan({
+      root: tmp,
+      items: gen(items(40)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: standIn('slow-second', 'setTimeout(ready, 5000);'),
+    });
+    assert.equal(r.stats.files, 40);
+    assert.ok(performance.now() - t0 < 4000, 'did not wait for the slow worker');
+    // Nor does the process: the scan ends the worker still starting (a whole process, which would otherwise wait).
+    const slowAgain = standIn('slow-second-process', 'setTimeout(ready, 5000);');
+    const child = `import { scan } from ${JSON.stringify(new URL('../../src/scan/index.ts', import.meta.url).href)};
+import { defaultPolicy } from ${JSON.stringify(new URL('../../src/scan/policy.ts', import.meta.url).href)};
+async function* one() { yield { path: 'a.txt', source: { kind: 'bytes', data: Buffer.from('x') } }; }
+const r = await scan({ root: '/', items: one(), policy: defaultPolicy(), threads: 2, inlineBelow: { items: 0, bytes: 0 },
+  waitForWorkers: true, workerScript: new URL(${JSON.stringify(slowAgain.href)}) });
+console.log(r.stats.engine, JSON.stringify(r.warnings));`;
+    const t1 = performance.now();
+    const childScript = join(tmp, 'slow-second-scan.mjs');
+    writeFileSync(childScript, child);
+    const out = execFileSync(process.execPath, [childScript], { encoding: 'utf8' });
+    assert.equal(out.trim(), 'stand-in []');
+    assert.ok(performance.now() - t1 < 4000, 'the process did not wait for the slow worker');
+    // The one that dies does so before the first is ready: its warning comes while the scan runs.
+    const d = await scan({
+      root: tmp,
+      items: gen(items(40)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: standIn('dying-second', "throw new Error('no second worker');", 300),
+    });
+    assert.equal(d.stats.files, 40);
+    assert.equal(d.stats.failed, 0);
+    assert.deepEqual(d.warnings, ['scan worker did not start (Error); scanning with fewer threads']);
   });
 
   it('rejects start() when the worker cannot load', async () => {
