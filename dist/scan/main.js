@@ -47693,6 +47693,18 @@ import { closeSync as closeSync4, fstatSync as fstatSync2, openSync as openSync4
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 import { readFile } from "node:fs/promises";
+
+// src/scan/release.ts
+function releaseBuffer(buf) {
+  const ab = buf.buffer;
+  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
+  try {
+    ab.transfer(0);
+  } catch {
+  }
+}
+
+// src/scan/archive.ts
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -47713,7 +47725,13 @@ function* archiveEntries(data, path15, options = {}) {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const warn = options.onWarning ?? (() => {
   });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  const budget = {
+    entries: 0,
+    bytes: 0,
+    warned: /* @__PURE__ */ new Set(),
+    done: options.transient ? releaseBuffer : () => {
+    }
+  };
   yield* expand(data, path15, 1, limits, budget, warn);
 }
 function* archiveItems(item, data, options = {}) {
@@ -47780,8 +47798,8 @@ function outputCap(compressed, limits, budget) {
 }
 function sized(expected, cap) {
   const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
+  if (expected === void 0 || expected < 16 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected + 1 };
 }
 function inflateCapped(comp26, fn, where2, outer, limits, budget, warn, expected) {
   const { cap, byRatio } = outputCap(comp26.length, limits, budget);
@@ -47886,6 +47904,7 @@ function* zipEntries(data, path15, limits, budget, warn) {
     }
     takeEntry(where2, content.length, limits, budget, path15);
     yield { path: where2, data: content };
+    if (method !== 0) budget.done(content);
   }
 }
 function zip64Extra(extra, wantSize, wantComp, wantLocal) {
@@ -47975,7 +47994,12 @@ function gunzipHead(data) {
   }
 }
 function* gzipEntries(data, path15, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path15) || archiveKind(gunzipHead(data)) === "tar";
+  let tarInside = TAR_GZ_NAME.test(path15);
+  if (!tarInside) {
+    const head = gunzipHead(data);
+    tarInside = archiveKind(head) === "tar";
+    releaseBuffer(head);
+  }
   const { cap, byRatio } = outputCap(
     data.length,
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
@@ -48002,12 +48026,14 @@ function* gzipEntries(data, path15, limits, budget, warn) {
   }
   if (archiveKind(out) === "tar") {
     yield* tarEntries(out, path15, budget, limits, warn);
+    budget.done(out);
     return;
   }
   const base = path15.slice(path15.lastIndexOf("!") + 1).replace(/^.*\//, "");
   const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
   takeEntry(`${path15}!${inner}`, out.length, limits, budget, path15);
   yield { path: `${path15}!${inner}`, data: out };
+  budget.done(out);
 }
 
 // src/scan/item.ts
@@ -48043,32 +48069,40 @@ function metaOf(item) {
 }
 function scanItem(engine, item, policy, stats, warn) {
   const src = item.source;
-  const meta = metaOf(item);
-  let data;
-  if (policy.archives && !item.lineMap) {
-    if (src.kind === "bytes") data = src.data;
-    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  if (!policy.archives || item.lineMap) return scanAsIs(engine, item, policy, void 0, stats);
+  if (src.kind === "bytes") return scanAsRead(engine, item, policy, src.data, stats, warn);
+  if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine, item, policy, void 0, stats);
+  const data = readBounded(src.absPath, maxTotal(policy.limits));
+  try {
+    return scanAsRead(engine, item, policy, data, stats, warn);
+  } finally {
+    releaseBuffer(data);
   }
-  if (!data || !archiveKind(data)) {
-    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
-    if (size > policy.maxFileSize && item.path !== "-") {
-      stats.skippedLarge++;
-      return [];
-    }
-    if (data) return engine.scanBytes(data, meta, stats);
-    return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
-  }
+}
+function scanAsRead(engine, item, policy, data, stats, warn) {
+  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found = [];
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   const onWarning = (m) => {
     stats.skippedArchive++;
     warn(m);
   };
-  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     if (policy.ignore(entry.path)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
   return found;
+}
+function scanAsIs(engine, item, policy, data, stats) {
+  const src = item.source;
+  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+  if (size > policy.maxFileSize && item.path !== "-") {
+    stats.skippedLarge++;
+    return [];
+  }
+  const meta = metaOf(item);
+  if (data) return engine.scanBytes(data, meta, stats);
+  return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
 
 // src/scan/retained.ts
@@ -48115,6 +48149,7 @@ function rulesToWire(rules) {
   }
   return out;
 }
+var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
   return Math.max(1, Math.min(8, availableParallelism()));
 }
@@ -48154,6 +48189,8 @@ var ScanPool = class {
   init;
   onWarning;
   slots = [];
+  /** Every live worker: ready (in `slots`) or still starting. */
+  workers = /* @__PURE__ */ new Set();
   queue = [];
   nextId = 1;
   closed = false;
@@ -48164,16 +48201,34 @@ var ScanPool = class {
     this.init = init;
     this.onWarning = onWarning;
   }
-  /** Spawns the workers and waits until each has compiled the policy. Rejects when a worker cannot start. */
+  /**
+   * Spawns the workers and resolves as soon as one has compiled the policy: it starts scanning while the others come
+   * up. Rejects when none can start; one that cannot start beside a running one is a warning (the scan goes on with
+   * fewer threads).
+   */
   async start() {
     const ready = [];
     for (let i = 0; i < this.size; i++) ready.push(this.spawn());
-    const names = await Promise.all(ready);
-    this.engineName = names[0] ?? "";
+    try {
+      this.engineName = await Promise.any(ready);
+    } catch (e) {
+      throw e.errors[0];
+    }
+    for (const r of ready) {
+      r.catch((e) => {
+        if (!this.closed) this.onWarning(`${e.message}; scanning with fewer threads`);
+      });
+    }
   }
   spawn() {
     return new Promise((resolve7, reject) => {
-      const worker = new import_node_worker_threads.Worker(this.script, { workerData: this.init, stdout: false, stderr: false });
+      const worker = new import_node_worker_threads.Worker(this.script, {
+        workerData: this.init,
+        stdout: false,
+        stderr: false,
+        resourceLimits: WORKER_RESOURCE_LIMITS
+      });
+      this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
       worker.on("message", (msg) => {
@@ -48218,6 +48273,7 @@ var ScanPool = class {
       };
       worker.on("error", (e) => fail(e.name || "error"));
       worker.on("exit", (code21) => {
+        this.workers.delete(worker);
         if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code21}`);
       });
     });
@@ -48265,9 +48321,10 @@ var ScanPool = class {
       best.worker.postMessage(job.batch, job.transfer);
     }
   }
+  /** Ends every worker, those still starting included (the scan may be done before they are ready). */
   async close() {
     this.closed = true;
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all([...this.workers].map((w) => w.terminate()));
     this.slots = [];
   }
 };

@@ -8909,6 +8909,18 @@ import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 import { readFile } from "node:fs/promises";
+
+// src/scan/release.ts
+function releaseBuffer(buf) {
+  const ab = buf.buffer;
+  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
+  try {
+    ab.transfer(0);
+  } catch {
+  }
+}
+
+// src/scan/archive.ts
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -8929,7 +8941,13 @@ function* archiveEntries(data, path, options2 = {}) {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options2.limits };
   const warn = options2.onWarning ?? (() => {
   });
-  const budget = { entries: 0, bytes: 0, warned: /* @__PURE__ */ new Set() };
+  const budget = {
+    entries: 0,
+    bytes: 0,
+    warned: /* @__PURE__ */ new Set(),
+    done: options2.transient ? releaseBuffer : () => {
+    }
+  };
   yield* expand(data, path, 1, limits, budget, warn);
 }
 function* archiveItems(item, data, options2 = {}) {
@@ -8996,8 +9014,8 @@ function outputCap(compressed, limits, budget) {
 }
 function sized(expected, cap) {
   const maxOutputLength = cap + 1 > 2147483647 ? 2147483647 : Math.max(1, cap);
-  if (expected === void 0 || expected < 64 * 1024 || expected > cap) return { maxOutputLength };
-  return { maxOutputLength, chunkSize: expected };
+  if (expected === void 0 || expected < 16 * 1024 || expected > cap) return { maxOutputLength };
+  return { maxOutputLength, chunkSize: expected + 1 };
 }
 function inflateCapped(comp, fn, where, outer, limits, budget, warn, expected) {
   const { cap, byRatio } = outputCap(comp.length, limits, budget);
@@ -9102,6 +9120,7 @@ function* zipEntries(data, path, limits, budget, warn) {
     }
     takeEntry(where, content.length, limits, budget, path);
     yield { path: where, data: content };
+    if (method !== 0) budget.done(content);
   }
 }
 function zip64Extra(extra, wantSize, wantComp, wantLocal) {
@@ -9191,7 +9210,12 @@ function gunzipHead(data) {
   }
 }
 function* gzipEntries(data, path, limits, budget, warn) {
-  const tarInside = TAR_GZ_NAME.test(path) || archiveKind(gunzipHead(data)) === "tar";
+  let tarInside = TAR_GZ_NAME.test(path);
+  if (!tarInside) {
+    const head = gunzipHead(data);
+    tarInside = archiveKind(head) === "tar";
+    releaseBuffer(head);
+  }
   const { cap, byRatio } = outputCap(
     data.length,
     tarInside ? { ...limits, maxEntrySize: limits.maxTotal } : limits,
@@ -9218,12 +9242,14 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   if (archiveKind(out) === "tar") {
     yield* tarEntries(out, path, budget, limits, warn);
+    budget.done(out);
     return;
   }
   const base = path.slice(path.lastIndexOf("!") + 1).replace(/^.*\//, "");
   const inner = base.replace(/\.t?gz$/i, (m) => m.toLowerCase() === ".tgz" ? ".tar" : "") || "data";
   takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
   yield { path: `${path}!${inner}`, data: out };
+  budget.done(out);
 }
 
 // src/scan/item.ts
@@ -9259,32 +9285,40 @@ function metaOf(item) {
 }
 function scanItem(engine2, item, policy, stats, warn) {
   const src = item.source;
-  const meta = metaOf(item);
-  let data;
-  if (policy.archives && !item.lineMap) {
-    if (src.kind === "bytes") data = src.data;
-    else if (mayBeArchive(item.path, src.size, policy)) data = readBounded(src.absPath, maxTotal(policy.limits));
+  if (!policy.archives || item.lineMap) return scanAsIs(engine2, item, policy, void 0, stats);
+  if (src.kind === "bytes") return scanAsRead(engine2, item, policy, src.data, stats, warn);
+  if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine2, item, policy, void 0, stats);
+  const data = readBounded(src.absPath, maxTotal(policy.limits));
+  try {
+    return scanAsRead(engine2, item, policy, data, stats, warn);
+  } finally {
+    releaseBuffer(data);
   }
-  if (!data || !archiveKind(data)) {
-    const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
-    if (size > policy.maxFileSize && item.path !== "-") {
-      stats.skippedLarge++;
-      return [];
-    }
-    if (data) return engine2.scanBytes(data, meta, stats);
-    return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
-  }
+}
+function scanAsRead(engine2, item, policy, data, stats, warn) {
+  if (!archiveKind(data)) return scanAsIs(engine2, item, policy, data, stats);
   const found = [];
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   const onWarning = (m) => {
     stats.skippedArchive++;
     warn(m);
   };
-  for (const entry of archiveItems(item, data, { limits, onWarning })) {
+  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     if (policy.ignore(entry.path)) continue;
     for (const f of engine2.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
   return found;
+}
+function scanAsIs(engine2, item, policy, data, stats) {
+  const src = item.source;
+  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+  if (size > policy.maxFileSize && item.path !== "-") {
+    stats.skippedLarge++;
+    return [];
+  }
+  const meta = metaOf(item);
+  if (data) return engine2.scanBytes(data, meta, stats);
+  return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
 }
 
 // src/scan/pool.ts

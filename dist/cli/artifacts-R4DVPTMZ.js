@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-BHZ7CSN7.js";
+} from "./chunk-TMZX7UFI.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import {

@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-BHZ7CSN7.js";
+} from "./chunk-TMZX7UFI.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import {

@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-YZGGAEU5.js";
+} from "./chunk-PPGXAYTG.js";
 import "./chunk-AIRTLEJH.js";
 import "./chunk-W57IYGYO.js";
 import "./chunk-OCLRRPSL.js";

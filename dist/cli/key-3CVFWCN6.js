@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YZGGAEU5.js";
+} from "./chunk-PPGXAYTG.js";
 import {
   writePublicFile
 } from "./chunk-AIRTLEJH.js";
