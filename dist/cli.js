@@ -49,11 +49,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-HEEPZHKN.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-O4AFDGFZ.js")).signCommand,
+  scan: async () => (await import("./cli/scan-GOBFHCNS.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-HQZG7KGN.js")).signCommand,
   verify: async () => (await import("./cli/verify-E5OVDRSX.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-OCHYMX5T.js")).digestCommand,
-  key: async () => (await import("./cli/key-3CVFWCN6.js")).keyCommand
+  key: async () => (await import("./cli/key-27QGVHRY.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

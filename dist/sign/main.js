@@ -68193,9 +68193,7 @@ import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
 import { join as join7 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, "utf8").equals(rel)) {
-    return { path: text, abs: join7(root, text) };
-  }
+  if (!text.includes("\uFFFD")) return { path: text, abs: join7(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
@@ -68257,11 +68255,16 @@ function fileItem(name2, opts) {
   }
 }
 async function* walkFiles(root, opts = {}) {
-  const stack = [Buffer.alloc(0)];
+  const stack = [""];
   const rootBytes = Buffer.from(root);
-  const absOf = (rel) => rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
+  const prefix = root.endsWith("/") ? root : `${root}/`;
+  const absOf = (rel) => typeof rel === "string" ? rel.length ? `${prefix}${rel}` : root : rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
   const list = (dir) => {
     try {
+      if (typeof dir === "string") {
+        const named2 = readdirSync2(absOf(dir), { withFileTypes: true });
+        if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
+      }
       return readdirSync2(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
@@ -68271,27 +68274,41 @@ async function* walkFiles(root, opts = {}) {
     const dir = stack.pop();
     const listed = list(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
+      const shown2 = typeof dir === "string" ? dir : displayPath(dir);
+      opts.onWarning?.(`${dir.length ? shown2 : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
-    const entries = listed;
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
     const subdirs = [];
     const files = [];
-    for (const ent of entries) {
-      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from("/"), ent.name]) : ent.name;
-      const name2 = nameOf(root, relBytes);
+    const visit = (ent, rel, name2) => {
       if (ent.isSymbolicLink()) {
         if (!opts.ignore?.(name2.path)) opts.onSkip?.("symlink", name2.path);
-        continue;
-      }
-      if (ent.isDirectory()) {
-        if (ent.name.toString() === ".git" || opts.ignoreDir?.(name2.path)) continue;
-        subdirs.push(relBytes);
+      } else if (ent.isDirectory()) {
+        if (ent.name.toString() !== ".git" && !opts.ignoreDir?.(name2.path)) subdirs.push(rel);
       } else if (ent.isFile()) {
         if (!opts.ignore?.(name2.path)) files.push(name2);
       } else if (!opts.ignore?.(name2.path)) {
         opts.onSkip?.("special", name2.path);
+      }
+    };
+    if (typeof listed[0]?.name === "string") {
+      const entries = listed;
+      if (entries.some((e) => /[\ud800-\udfff]/.test(e.name))) {
+        entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+      } else entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      const base = dir;
+      for (const ent of entries) {
+        const rel = base.length ? `${base}/${ent.name}` : ent.name;
+        visit(ent, rel, { path: rel, abs: `${prefix}${rel}` });
+      }
+    } else {
+      const entries = listed;
+      entries.sort((a, b) => Buffer.compare(a.name, b.name));
+      const base = typeof dir === "string" ? Buffer.from(dir) : dir;
+      for (const ent of entries) {
+        const relBytes = base.length ? Buffer.concat([base, Buffer.from("/"), ent.name]) : ent.name;
+        const name2 = nameOf(root, relBytes);
+        visit(ent, typeof name2.abs === "string" ? name2.path : relBytes, name2);
       }
     }
     yield* statAll(files, opts);

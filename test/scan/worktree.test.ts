@@ -157,6 +157,29 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     assert.equal(r.stats.skippedSpecial, 1);
   });
 
+  it("walk: the order is the names' byte order, above U+FFFF too, and a UTF-8 tree under a non-UTF-8 name keeps its bytes", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'jit-walk-order-'));
+    try {
+      // UTF-16 order puts the emoji (a surrogate pair) before U+FF5A; UTF-8 byte order puts it after.
+      for (const n of ['b.txt', 'a.txt', '\u{1F600}.txt', '\uFF5A.txt', 'A.txt']) writeFileSync(join(root, n), 'x');
+      const bad = Buffer.concat([Buffer.from(`${root}/`), Buffer.from([0x64, 0xfe])]); // "d\xfe"
+      mkdirSync(bad);
+      mkdirSync(Buffer.concat([bad, Buffer.from('/sub')]));
+      writeFileSync(Buffer.concat([bad, Buffer.from('/sub/ok.txt')]), 'x');
+      const got: string[] = [];
+      const abs: Array<string | Buffer> = [];
+      for await (const it of walkFiles(root)) {
+        got.push(it.path);
+        if (it.source.kind === 'file') abs.push(it.source.absPath);
+      }
+      assert.deepEqual(got, ['A.txt', 'a.txt', 'b.txt', '\uFF5A.txt', '\u{1F600}.txt', 'd\\xfe/sub/ok.txt']);
+      assert.ok(Buffer.isBuffer(abs.at(-1)), 'opened by its bytes');
+      assert.ok((abs.at(-1) as Buffer).equals(Buffer.concat([bad, Buffer.from('/sub/ok.txt')])));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('git: names from `git ls-files -z` are bytes too', async () => {
     const root = join(base, 'bytes-git');
     mkdirSync(root);

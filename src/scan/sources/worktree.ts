@@ -31,9 +31,8 @@ interface Name {
 
 function nameOf(root: string, rel: Buffer): Name {
   const text = rel.toString('utf8');
-  if (Buffer.byteLength(text) === rel.length && Buffer.from(text, 'utf8').equals(rel)) {
-    return { path: text, abs: join(root, text) };
-  }
+  // Invalid UTF-8 decodes to U+FFFD; a name without one round-trips (one with a real U+FFFD takes the byte path).
+  if (!text.includes('\ufffd')) return { path: text, abs: join(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 
@@ -109,15 +108,31 @@ function fileItem(name: Name, opts: WorktreeOptions): ScanItem | undefined {
   }
 }
 
-/** Every regular file under root, in sorted order per directory, without following symlinks. */
+/**
+ * Every regular file under root, in sorted order per directory, without following symlinks. Names are listed as
+ * text (a Buffer and a concatenation per entry was most of the main thread's time on large trees); a directory
+ * holding a name that is not UTF-8 is listed again by bytes, and so is everything under such a name.
+ */
 export async function* walkFiles(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
-  // Directories by their bytes (relative to root), so a name that is not UTF-8 is still listed and opened.
-  const stack: Buffer[] = [Buffer.alloc(0)];
+  // A directory relative to root: its text while every name on its path is UTF-8, else its bytes.
+  const stack: Array<string | Buffer> = [''];
   const rootBytes = Buffer.from(root);
-  const absOf = (rel: Buffer) => (rel.length ? Buffer.concat([rootBytes, Buffer.from('/'), rel]) : rootBytes);
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const absOf = (rel: string | Buffer) =>
+    typeof rel === 'string'
+      ? rel.length
+        ? `${prefix}${rel}`
+        : root
+      : rel.length
+        ? Buffer.concat([rootBytes, Buffer.from('/'), rel])
+        : rootBytes;
   // Synchronous listing, like the lstat calls (see fileItem): local metadata calls are cheaper than their promises.
-  const list = (dir: Buffer): Dirent<Buffer>[] | NodeJS.ErrnoException => {
+  const list = (dir: string | Buffer): Dirent<string>[] | Dirent<Buffer>[] | NodeJS.ErrnoException => {
     try {
+      if (typeof dir === 'string') {
+        const named = readdirSync(absOf(dir), { withFileTypes: true });
+        if (!named.some((e) => e.name.includes('\ufffd'))) return named;
+      }
       return readdirSync(absOf(dir), { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       return e as NodeJS.ErrnoException;
@@ -127,27 +142,43 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
     const dir = stack.pop()!;
     const listed = list(dir);
     if (!Array.isArray(listed)) {
-      opts.onWarning?.(`${dir.length ? displayPath(dir) : '.'}: cannot list directory (${listed.code ?? 'error'})`);
+      const shown = typeof dir === 'string' ? dir : displayPath(dir);
+      opts.onWarning?.(`${dir.length ? shown : '.'}: cannot list directory (${listed.code ?? 'error'})`);
       continue;
     }
-    const entries = listed;
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    const subdirs: Buffer[] = [];
+    const subdirs: Array<string | Buffer> = [];
     const files: Name[] = [];
-    for (const ent of entries) {
-      const relBytes = dir.length ? Buffer.concat([dir, Buffer.from('/'), ent.name]) : ent.name;
-      const name = nameOf(root, relBytes);
+    const visit = (ent: Dirent<string> | Dirent<Buffer>, rel: string | Buffer, name: Name) => {
       if (ent.isSymbolicLink()) {
         if (!opts.ignore?.(name.path)) opts.onSkip?.('symlink', name.path);
-        continue;
-      }
-      if (ent.isDirectory()) {
-        if (ent.name.toString() === '.git' || opts.ignoreDir?.(name.path)) continue;
-        subdirs.push(relBytes);
+      } else if (ent.isDirectory()) {
+        if (ent.name.toString() !== '.git' && !opts.ignoreDir?.(name.path)) subdirs.push(rel);
       } else if (ent.isFile()) {
         if (!opts.ignore?.(name.path)) files.push(name);
       } else if (!opts.ignore?.(name.path)) {
         opts.onSkip?.('special', name.path);
+      }
+    };
+    if (typeof listed[0]?.name === 'string') {
+      // In UTF-8 byte order, as the byte listing is: the same as UTF-16 order unless a name is above U+FFFF.
+      const entries = listed as Dirent<string>[];
+      if (entries.some((e) => /[\ud800-\udfff]/.test(e.name))) {
+        entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+      } else entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const base = dir as string;
+      for (const ent of entries) {
+        const rel = base.length ? `${base}/${ent.name}` : ent.name;
+        visit(ent, rel, { path: rel, abs: `${prefix}${rel}` });
+      }
+    } else {
+      const entries = listed as Dirent<Buffer>[];
+      entries.sort((a, b) => Buffer.compare(a.name, b.name));
+      const base = typeof dir === 'string' ? Buffer.from(dir) : dir;
+      for (const ent of entries) {
+        const relBytes = base.length ? Buffer.concat([base, Buffer.from('/'), ent.name]) : ent.name;
+        const name = nameOf(root, relBytes);
+        // A UTF-8 name keeps the text path below it; one that is not stays bytes.
+        visit(ent, typeof name.abs === 'string' ? name.path : relBytes, name);
       }
     }
     yield* statAll(files, opts);

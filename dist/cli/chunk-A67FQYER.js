@@ -4525,7 +4525,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-R4DVPTMZ.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-IKWPJC3B.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-TMZX7UFI.js";
+} from "./chunk-VBAPVVGD.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import {

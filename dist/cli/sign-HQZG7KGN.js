@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-PPGXAYTG.js";
+} from "./chunk-A67FQYER.js";
 import "./chunk-AIRTLEJH.js";
 import "./chunk-W57IYGYO.js";
 import "./chunk-OCLRRPSL.js";

@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-PPGXAYTG.js";
+} from "./chunk-A67FQYER.js";
 import {
   writePublicFile
 } from "./chunk-AIRTLEJH.js";

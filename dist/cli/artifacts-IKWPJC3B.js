@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-TMZX7UFI.js";
+} from "./chunk-VBAPVVGD.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-ALTSCR6P.js";
 import {
