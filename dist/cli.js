@@ -5,15 +5,19 @@ import {
   UsageError,
   processIO,
   writeLine
-} from "./cli/chunk-KGMFTVT7.js";
+} from "./cli/chunk-ZP7JUS5G.js";
 import {
   VERSION
 } from "./cli/chunk-EEVXPQ6T.js";
-import "./cli/chunk-4WL4QE57.js";
-import "./cli/chunk-UB53VF2P.js";
+import {
+  require_node_fs
+} from "./cli/chunk-OIGD3Y3U.js";
+import {
+  __toESM
+} from "./cli/chunk-UB53VF2P.js";
 
 // src/cli/compile-cache.ts
-import { lstatSync, mkdirSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import * as nodeModule from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +28,8 @@ function enableCliCompileCache(env = process.env) {
     if (env.NODE_COMPILE_CACHE) return enable().directory;
     const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
     const dir = join(base, "jit-gpg", "v8-compile-cache");
-    mkdirSync(dir, { recursive: true, mode: 448 });
-    const st = lstatSync(dir);
+    (0, import_node_fs.mkdirSync)(dir, { recursive: true, mode: 448 });
+    const st = (0, import_node_fs.lstatSync)(dir);
     if (!st.isDirectory() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
     return enable(dir).directory;
   } catch {
@@ -49,11 +53,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-GOBFHCNS.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-HQZG7KGN.js")).signCommand,
-  verify: async () => (await import("./cli/verify-E5OVDRSX.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-OCHYMX5T.js")).digestCommand,
-  key: async () => (await import("./cli/key-27QGVHRY.js")).keyCommand
+  scan: async () => (await import("./cli/scan-2I7WBC2V.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-2N5VFRE6.js")).signCommand,
+  verify: async () => (await import("./cli/verify-IHAVVY5H.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-W4P7EAJK.js")).digestCommand,
+  key: async () => (await import("./cli/key-7IQQTO4M.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

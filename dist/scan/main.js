@@ -58,6 +58,17 @@ var require_node_crypto = __commonJS({
   }
 });
 
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports2) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports2) {
@@ -9490,7 +9501,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable9 } = __require("node:stream");
+    var { Readable: Readable8 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util6 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9502,7 +9513,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable9 {
+    var BodyReadable = class extends Readable8 {
       constructor({
         resume,
         abort,
@@ -9844,7 +9855,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var { Readable: Readable9 } = require_readable();
+    var { Readable: Readable8 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util6 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9939,7 +9950,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util6.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable9({
+        const res = new Readable8({
           resume,
           abort,
           contentType: contentType2,
@@ -10254,7 +10265,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable9,
+      Readable: Readable8,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10268,7 +10279,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable9 {
+    var PipelineRequest = class extends Readable8 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10285,7 +10296,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable9 {
+    var PipelineResponse = class extends Readable8 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13610,7 +13621,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable9, pipeline: pipeline3, finished } = __require("node:stream");
+    var { Readable: Readable8, pipeline: pipeline3, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14549,7 +14560,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable9({ read: resume });
+              this.body = new Readable8({ read: resume });
               const onError = this.onError.bind(this);
               resolve7({
                 status,
@@ -36587,7 +36598,7 @@ var require_commonjs2 = __commonJS({
 
 // src/action/scan.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
-import { existsSync as existsSync8, statSync as statSync5 } from "node:fs";
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
 import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
@@ -36668,7 +36679,7 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
-import * as fs from "fs";
+var fs = __toESM(require_node_fs(), 1);
 import * as os2 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
@@ -37458,8 +37469,8 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/summary.js
+var import_fs = __toESM(require_node_fs(), 1);
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37487,7 +37498,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -37509,7 +37520,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -37762,7 +37773,7 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -38660,7 +38671,7 @@ function excerpt(value, max = 4) {
 }
 
 // src/shared/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -38669,7 +38680,7 @@ var FileReadError = class extends Error {
     this.code = code21;
   }
 };
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -38693,12 +38704,12 @@ function readRegularFile(path15, limits) {
   const label = `${limits.what} ${displayPath(path15)}`;
   let fd;
   try {
-    fd = openSync(path15, OPEN_FLAGS);
+    fd = (0, import_node_fs.openSync)(path15, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = fstatSync(fd);
+    const st = (0, import_node_fs.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -38709,7 +38720,7 @@ function readRegularFile(path15, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -38720,7 +38731,7 @@ function readRegularFile(path15, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    closeSync(fd);
+    (0, import_node_fs.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -38736,18 +38747,18 @@ function formatBytes(n) {
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
-import { statSync } from "node:fs";
+var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-import { existsSync as existsSync4, lstatSync as lstatSync2 } from "node:fs";
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-import { closeSync as closeSync3, openSync as openSync3, readFileSync, readSync as readSync3 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -39474,7 +39485,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { closeSync as closeSync2, existsSync as existsSync2, openSync as openSync2, readSync as readSync2 } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39492,9 +39503,9 @@ function detectLibc() {
 function elfInterpreter(path15) {
   let fd;
   try {
-    fd = openSync2(path15, "r");
+    fd = (0, import_node_fs2.openSync)(path15, "r");
     const head = Buffer.alloc(4096);
-    const got = readSync2(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs2.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -39506,14 +39517,14 @@ function elfInterpreter(path15) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      readSync2(fd, name2, 0, size, offset);
+      (0, import_node_fs2.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) closeSync2(fd);
+    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -39530,7 +39541,7 @@ function loadNativeRE2() {
   const here = dirname3(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync2(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs2.existsSync)(p));
   for (const path15 of paths) {
     try {
       return { ctor: require3(path15), from: path15 };
@@ -47148,11 +47159,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync3(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs3.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync3(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
+      if ((0, import_node_fs3.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs3.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -47163,7 +47174,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync3(fd, buf, filled, want, null);
+          const n = (0, import_node_fs3.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -47180,7 +47191,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync3(fd);
+      (0, import_node_fs3.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -47688,7 +47699,7 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-import { closeSync as closeSync4, fstatSync as fstatSync2, openSync as openSync4, readSync as readSync4 } from "node:fs";
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
@@ -48044,19 +48055,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = openSync4(absPath, "r");
+  const fd = (0, import_node_fs4.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync2(fd).size, cap);
+    const size = Math.min((0, import_node_fs4.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync4(fd, buf, filled, size - filled, null);
+      const n = (0, import_node_fs4.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync4(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -48131,8 +48142,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { existsSync as existsSync3 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
@@ -48157,11 +48168,11 @@ function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url2 = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return existsSync3(fileURLToPath2(url2)) ? url2 : void 0;
+    return (0, import_node_fs5.existsSync)(fileURLToPath2(url2)) ? url2 : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url2 = new URL(candidate, base);
-    if (url2.protocol === "file:" && existsSync3(fileURLToPath2(url2))) return url2;
+    if (url2.protocol === "file:" && (0, import_node_fs5.existsSync)(fileURLToPath2(url2))) return url2;
   }
   return void 0;
 }
@@ -48330,10 +48341,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+var import_node_fs6 = __toESM(require_node_fs(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-import { closeSync as closeSync5, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync5, readlinkSync, readSync as readSync5 } from "node:fs";
 import { dirname as dirname4, resolve as resolve2 } from "node:path";
-import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream3, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -48360,23 +48370,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = openSync5(abs, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+    fd = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NONBLOCK | import_node_fs6.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return createReadStream("", { fd: own, autoClose: false });
+    return (0, import_node_fs6.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = fstatSync3(fd);
+  const st = (0, import_node_fs6.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync5(fd);
-    return createReadStream(abs);
+    (0, import_node_fs6.closeSync)(fd);
+    return (0, import_node_fs6.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync5(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs6.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync5(fd);
+      (0, import_node_fs6.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -48385,12 +48395,13 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync5(fd);
+      (0, import_node_fs6.closeSync)(fd);
       throw e;
     }
   }
   const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
-  return Readable.from(
+  const { Readable: Readable8 } = await import("node:stream");
+  return Readable8.from(
     (async function* () {
       if (first) yield first;
       for await (const chunk of pipe) yield chunk;
@@ -48403,7 +48414,7 @@ function ownDescriptor(path15) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve2(dirname4(p), readlinkSync(p));
+      p = resolve2(dirname4(p), (0, import_node_fs6.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -48413,7 +48424,7 @@ function ownDescriptor(path15) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-import { lstatSync, readdirSync } from "node:fs";
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 import { join as join4 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -48466,7 +48477,7 @@ function fileItem(name2, opts) {
   const { path: path15, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = lstatSync(absPath);
+    const st = (0, import_node_fs7.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path15);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path15);
     if (!st.isFile()) return void 0;
@@ -48486,10 +48497,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = readdirSync(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return readdirSync(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -49713,7 +49724,7 @@ function nameFor(cwd, abs) {
 }
 function exists2(abs) {
   try {
-    lstatSync2(abs);
+    (0, import_node_fs8.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -49777,7 +49788,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname5(abs);
       const file = basename3(abs);
-      if (!existsSync4(dir)) return void 0;
+      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -51129,7 +51140,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-import { existsSync as existsSync5 } from "node:fs";
+var import_node_fs9 = __toESM(require_node_fs(), 1);
 import { join as join6 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -51162,7 +51173,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 function findGitleaksConfig(root) {
   const p = join6(root, ".gitleaks.toml");
-  return existsSync5(p) ? p : void 0;
+  return (0, import_node_fs9.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
@@ -51460,7 +51471,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+var import_node_fs10 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path15) {
   let cur = obj;
@@ -51481,7 +51492,7 @@ function readEvent(env5 = process.env) {
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync2(path15, "utf8");
+    text = (0, import_node_fs10.readFileSync)(path15, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path15}: ${err.message}`);
   }
@@ -51606,7 +51617,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve4(opts.root, opts.file);
-    const st = statSync(abs);
+    const st = (0, import_node_fs11.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path15 = opts.file;
@@ -52428,7 +52439,7 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-import { mkdirSync, readFileSync as readFileSync3, rmSync, statSync as statSync4, writeFileSync as writeFileSync3 } from "node:fs";
+var import_node_fs13 = __toESM(require_node_fs(), 1);
 import { tmpdir } from "node:os";
 import { join as join11 } from "node:path";
 
@@ -52436,7 +52447,7 @@ import { join as join11 } from "node:path";
 import * as path14 from "path";
 
 // node_modules/@actions/glob/lib/internal-globber.js
-import * as fs3 from "fs";
+var fs3 = __toESM(require_node_fs(), 1);
 
 // node_modules/@actions/glob/lib/internal-glob-options-helper.js
 function getOptions(copy) {
@@ -55062,8 +55073,8 @@ var DefaultGlobber = class _DefaultGlobber {
 
 // node_modules/@actions/glob/lib/internal-hash-files.js
 var crypto3 = __toESM(require_node_crypto(), 1);
+var fs4 = __toESM(require_node_fs(), 1);
 var util = __toESM(require_node_util(), 1);
-import * as fs4 from "fs";
 import * as stream from "stream";
 import * as path11 from "path";
 
@@ -55103,9 +55114,9 @@ function create(patterns, options) {
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
 var crypto4 = __toESM(require_node_crypto(), 1);
+var fs5 = __toESM(require_node_fs(), 1);
 var semver = __toESM(require_semver2(), 1);
 var util2 = __toESM(require_node_util(), 1);
-import * as fs5 from "fs";
 import * as path12 from "path";
 
 // node_modules/@actions/cache/lib/internal/constants.js
@@ -55319,7 +55330,7 @@ function getRuntimeToken() {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
-import * as fs8 from "fs";
+var fs8 = __toESM(require_node_fs(), 1);
 import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
@@ -57031,7 +57042,7 @@ async function handleRedirect(next, response, maxRetries, allowCrossOriginRedire
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards-node.js
-import { Readable as Readable2 } from "stream";
+import { Readable } from "stream";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/typeGuards.js
 function isBlob(x) {
@@ -57039,7 +57050,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable as Readable3 } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -57065,14 +57076,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream3) {
   if (stream3 instanceof ReadableStream) {
     makeAsyncIterable(stream3);
-    return Readable3.fromWeb(stream3);
+    return Readable2.fromWeb(stream3);
   } else {
     return stream3;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable3.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -57082,7 +57093,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable3.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream3 of streams) {
         for await (const chunk of stream3) {
           yield chunk;
@@ -65191,8 +65202,8 @@ var logger4 = createClientLogger2("storage-blob");
 import { EventEmitter as EventEmitter2 } from "events";
 
 // node_modules/@azure/storage-common/dist/esm/BuffersStream.js
-import { Readable as Readable4 } from "node:stream";
-var BuffersStream = class extends Readable4 {
+import { Readable as Readable3 } from "node:stream";
+var BuffersStream = class extends Readable3 {
   buffers;
   byteLength;
   /**
@@ -65600,7 +65611,7 @@ var BufferScheduler = class {
 };
 
 // node_modules/@azure/storage-common/dist/esm/StructuredMessageEncodingStream.js
-import Stream, { Readable as Readable5 } from "node:stream";
+import Stream, { Readable as Readable4 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
@@ -67875,7 +67886,7 @@ var SMRegion;
 })(SMRegion || (SMRegion = {}));
 
 // node_modules/@azure/storage-common/dist/esm/StructuredMessageDecodingStream.js
-import { Readable as Readable6 } from "node:stream";
+import { Readable as Readable5 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/StructuredMessageDecoding.js
 var SMRegion2;
@@ -84955,8 +84966,8 @@ var BlobLeaseClient = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/RetriableReadableStream.js
-import { Readable as Readable7 } from "node:stream";
-var RetriableReadableStream = class extends Readable7 {
+import { Readable as Readable6 } from "node:stream";
+var RetriableReadableStream = class extends Readable6 {
   start;
   offset;
   end;
@@ -85508,7 +85519,7 @@ var BlobDownloadResponse = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-import { Readable as Readable8 } from "node:stream";
+import { Readable as Readable7 } from "node:stream";
 
 // node_modules/@azure/storage-blob/dist/esm/internal-avro/AvroConstants.js
 var AVRO_SYNC_MARKER_SIZE = 16;
@@ -86024,7 +86035,7 @@ var AvroReadableFromStream = class extends AvroReadable {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/BlobQuickQueryStream.js
-var BlobQuickQueryStream = class extends Readable8 {
+var BlobQuickQueryStream = class extends Readable7 {
   source;
   avroReader;
   avroIter;
@@ -87095,8 +87106,8 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
+var import_node_fs12 = __toESM(require_node_fs(), 1);
 var import_node_util4 = __toESM(require_node_util(), 1);
-import fs6 from "node:fs";
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
@@ -87134,7 +87145,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve7, reject) => {
-    const ws = fs6.createWriteStream(file);
+    const ws = import_node_fs12.default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -87145,8 +87156,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = import_node_util4.default.promisify(fs6.stat);
-var fsCreateReadStream = fs6.createReadStream;
+var fsStat = import_node_util4.default.promisify(import_node_fs12.default.stat);
+var fsCreateReadStream = import_node_fs12.default.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -90004,9 +90015,9 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
+var fs7 = __toESM(require_node_fs(), 1);
 var util5 = __toESM(require_node_util(), 1);
 import * as buffer2 from "buffer";
-import * as fs7 from "fs";
 import * as stream2 from "stream";
 
 // node_modules/@actions/cache/lib/internal/requestUtils.js
@@ -91628,7 +91639,7 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
-import { existsSync as existsSync7, writeFileSync as writeFileSync2 } from "fs";
+var import_fs2 = __toESM(require_node_fs(), 1);
 import * as path13 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -91666,7 +91677,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if (existsSync7(systemTar)) {
+        } else if ((0, import_fs2.existsSync)(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -91837,7 +91848,7 @@ function extractTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter17(this, void 0, void 0, function* () {
-    writeFileSync2(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    (0, import_fs2.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -92298,8 +92309,8 @@ async function restoreScanCache(ctx) {
   if (!cacheAvailable()) return { message: "cache: the cache service is not available here; full scan" };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  (0, import_node_fs13.rmSync)(dir, { recursive: true, force: true });
+  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey;
   try {
@@ -92310,9 +92321,9 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if (statSync4(file).size > MAX_STATE_BYTES)
+    if ((0, import_node_fs13.statSync)(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = readFileSync3(file);
+    text = (0, import_node_fs13.readFileSync)(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -92337,8 +92348,8 @@ async function saveScanCache(ctx, commits, restored) {
     commits: all
   });
   const dir = stateDir(ctx);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync3(stateFile(ctx), serializeState(state3));
+  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs13.writeFileSync)(stateFile(ctx), serializeState(state3));
   try {
     const id = await saveCache2([dir], keys.key);
     if (id === -1)
@@ -92424,18 +92435,18 @@ async function main(env5) {
   const workspace = resolve6(env5.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
   const target = resolve6(workspace, opts.path);
-  if (!existsSync8(target)) {
+  if (!(0, import_node_fs14.existsSync)(target)) {
     throw i.error(
       "path",
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = statSync5(target).isDirectory();
+  const isDir = (0, import_node_fs14.statSync)(target).isDirectory();
   const root = isDir ? target : dirname9(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
-  if (existsSync8(sarifPath) && statSync5(sarifPath).isDirectory()) {
+  if ((0, import_node_fs14.existsSync)(sarifPath) && (0, import_node_fs14.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
   const logsMode = opts.mode === "logs";

@@ -16,6 +16,17 @@ var require_node_worker_threads = __commonJS({
   }
 });
 
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
@@ -42,7 +53,7 @@ var require_node_zlib = __commonJS({
 var import_node_worker_threads2 = __toESM(require_node_worker_threads(), 1);
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -769,7 +780,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -787,9 +798,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = openSync(path, "r");
+    fd = (0, import_node_fs.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = readSync(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -801,14 +812,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      readSync(fd, name2, 0, size, offset);
+      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -825,7 +836,7 @@ function loadNativeRE2() {
   const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -8432,11 +8443,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
+      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -8447,7 +8458,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync2(fd, buf, filled, want, null);
+          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -8464,7 +8475,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync2(fd);
+      (0, import_node_fs2.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -8904,7 +8915,7 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as readSync3 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
@@ -9260,19 +9271,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = openSync3(absPath, "r");
+  const fd = (0, import_node_fs3.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync(fd).size, cap);
+    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync3(fd, buf, filled, size - filled, null);
+      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync3(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -9322,8 +9333,8 @@ function scanAsIs(engine2, item, policy, data, stats) {
 }
 
 // src/scan/pool.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { existsSync as existsSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));

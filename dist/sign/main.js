@@ -58,6 +58,17 @@ var require_node_crypto = __commonJS({
   }
 });
 
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports) {
@@ -9490,7 +9501,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors();
     var util2 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9502,7 +9513,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable {
       constructor({
         resume,
         abort,
@@ -9844,7 +9855,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util2 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9939,7 +9950,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util2.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable({
           resume,
           abort,
           contentType,
@@ -10254,7 +10265,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10268,7 +10279,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10285,7 +10296,7 @@ var require_api_pipeline = __commonJS({
         callback(err2);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13610,7 +13621,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished } = __require("node:stream");
+    var { Readable, pipeline, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14549,7 +14560,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
               resolve11({
                 status,
@@ -28891,7 +28902,7 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
-import * as fs from "fs";
+var fs = __toESM(require_node_fs(), 1);
 import * as os2 from "os";
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
@@ -28979,8 +28990,8 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
+var import_fs = __toESM(require_node_fs(), 1);
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -29008,7 +29019,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -29030,7 +29041,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -29283,7 +29294,7 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
@@ -29493,7 +29504,7 @@ async function writeAudit(audit, dir, env5) {
 }
 
 // src/sign/files.ts
-import { realpathSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import * as fsPromises from "node:fs/promises";
 import { realpath, stat as stat2 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2, sep as sep3, win32 } from "node:path";
@@ -29529,7 +29540,7 @@ async function realWorkspace(workspace) {
 function assertWritableInside(root, path6, what) {
   let realDir;
   try {
-    realDir = realpathSync(dirname3(resolve2(path6)));
+    realDir = (0, import_node_fs.realpathSync)(dirname3(resolve2(path6)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -29577,7 +29588,7 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
 }
 
 // src/sign/job.ts
-import { existsSync as existsSync3 } from "node:fs";
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 
 // src/sign/key.ts
 var import_node_crypto3 = __toESM(require_node_crypto(), 1);
@@ -53783,16 +53794,16 @@ var import_node_crypto5 = __toESM(require_node_crypto(), 1);
 import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/sign/stream.ts
-import { closeSync, openSync, readSync } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path6, hashes) {
-  const fd2 = openSync(path6, "r");
+  const fd2 = (0, import_node_fs2.openSync)(path6, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, import_node_fs2.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -53801,7 +53812,7 @@ async function hashFileInto(path6, hashes) {
     }
     return size;
   } finally {
-    closeSync(fd2);
+    (0, import_node_fs2.closeSync)(fd2);
   }
 }
 
@@ -53810,7 +53821,7 @@ var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 import { access as access2 } from "node:fs/promises";
 
 // src/shared/read-file.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readSync as readSync2 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -53819,7 +53830,7 @@ var FileReadError = class extends Error {
     this.code = code21;
   }
 };
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -53843,12 +53854,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd2;
   try {
-    fd2 = openSync2(path6, OPEN_FLAGS);
+    fd2 = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = fstatSync(fd2);
+    const st = (0, import_node_fs3.fstatSync)(fd2);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -53859,7 +53870,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync2(fd2, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs3.readSync)(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -53870,7 +53881,7 @@ function readRegularFile(path6, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    closeSync2(fd2);
+    (0, import_node_fs3.closeSync)(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -54363,7 +54374,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 import { chmod as chmod4, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
 import { basename as basename4, join as join5 } from "node:path";
 
@@ -54566,7 +54577,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat6 = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const stat6 = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat6.slice(stat6.lastIndexOf(")") + 2, stat6.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -54581,14 +54592,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = (0, import_node_fs4.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env5 = `\0${readFileSync(`/proc/${name2}/environ`, "latin1")}`;
+      const env5 = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
       if (env5.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -54599,7 +54610,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, import_node_fs4.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -54611,7 +54622,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename4(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists3 = existsSync2(dir);
+  const exists3 = (0, import_node_fs4.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -54672,7 +54683,7 @@ async function cleanupKeyring(dir, hints = {}) {
     } catch {
     }
     await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !existsSync2(dir);
+    result.removed = !(0, import_node_fs4.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename4(hints.socketDir).startsWith("d.")) {
@@ -55049,7 +55060,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info3?.dir;
-      if (dir && !existsSync3(dir)) {
+      if (dir && !(0, import_node_fs5.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState2(STATE_KEYRING, "");
       }
@@ -58485,7 +58496,7 @@ import { dirname as dirname8, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
-import { readFileSync as readFileSync4 } from "node:fs";
+var import_node_fs16 = __toESM(require_node_fs(), 1);
 import { stat as stat5 } from "node:fs/promises";
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
@@ -58525,18 +58536,18 @@ function sha2562(s) {
 }
 
 // src/scan/job.ts
-import { statSync } from "node:fs";
+var import_node_fs15 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
-import { existsSync as existsSync6, lstatSync as lstatSync2 } from "node:fs";
+var import_node_fs12 = __toESM(require_node_fs(), 1);
 import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process3 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-import { closeSync as closeSync4, openSync as openSync4, readFileSync as readFileSync2, readSync as readSync4 } from "node:fs";
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -59263,7 +59274,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { closeSync as closeSync3, existsSync as existsSync4, openSync as openSync3, readSync as readSync3 } from "node:fs";
+var import_node_fs6 = __toESM(require_node_fs(), 1);
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname5, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59281,9 +59292,9 @@ function detectLibc() {
 function elfInterpreter(path6) {
   let fd2;
   try {
-    fd2 = openSync3(path6, "r");
+    fd2 = (0, import_node_fs6.openSync)(path6, "r");
     const head = Buffer.alloc(4096);
-    const got = readSync3(fd2, head, 0, head.length, 0);
+    const got = (0, import_node_fs6.readSync)(fd2, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -59295,14 +59306,14 @@ function elfInterpreter(path6) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      readSync3(fd2, name2, 0, size, offset);
+      (0, import_node_fs6.readSync)(fd2, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd2 !== void 0) closeSync3(fd2);
+    if (fd2 !== void 0) (0, import_node_fs6.closeSync)(fd2);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -59319,7 +59330,7 @@ function loadNativeRE2() {
   const here = dirname5(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync4(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs6.existsSync)(p));
   for (const path6 of paths) {
     try {
       return { ctor: require2(path6), from: path6 };
@@ -66924,11 +66935,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = openSync4(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd2 = (0, import_node_fs7.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync4(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync2(fd2), meta, stats);
+      if ((0, import_node_fs7.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs7.readFileSync)(fd2), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -66939,7 +66950,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync4(fd2, buf, filled, want, null);
+          const n = (0, import_node_fs7.readSync)(fd2, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -66956,7 +66967,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync4(fd2);
+      (0, import_node_fs7.closeSync)(fd2);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -67464,7 +67475,7 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-import { closeSync as closeSync5, fstatSync as fstatSync2, openSync as openSync5, readSync as readSync5 } from "node:fs";
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
@@ -67820,19 +67831,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd2 = openSync5(absPath, "r");
+  const fd2 = (0, import_node_fs8.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync2(fd2).size, cap);
+    const size = Math.min((0, import_node_fs8.fstatSync)(fd2).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync5(fd2, buf, filled, size - filled, null);
+      const n = (0, import_node_fs8.readSync)(fd2, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync5(fd2);
+    (0, import_node_fs8.closeSync)(fd2);
   }
 }
 function metaOf(item) {
@@ -67907,8 +67918,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+var import_node_fs9 = __toESM(require_node_fs(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { existsSync as existsSync5 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
@@ -67933,11 +67944,11 @@ function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return existsSync5(fileURLToPath2(url)) ? url : void 0;
+    return (0, import_node_fs9.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && existsSync5(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs9.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -68106,10 +68117,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+var import_node_fs10 = __toESM(require_node_fs(), 1);
 var import_node_net3 = __toESM(require_node_net(), 1);
-import { closeSync as closeSync6, constants as constants4, createReadStream, fstatSync as fstatSync3, openSync as openSync6, readlinkSync, readSync as readSync6 } from "node:fs";
 import { dirname as dirname6, resolve as resolve6 } from "node:path";
-import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -68136,23 +68146,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = openSync6(abs2, constants4.O_RDONLY | constants4.O_NONBLOCK | constants4.O_NOCTTY);
+    fd2 = (0, import_node_fs10.openSync)(abs2, import_node_fs10.constants.O_RDONLY | import_node_fs10.constants.O_NONBLOCK | import_node_fs10.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
-    return createReadStream("", { fd: own, autoClose: false });
+    return (0, import_node_fs10.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = fstatSync3(fd2);
+  const st = (0, import_node_fs10.fstatSync)(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync6(fd2);
-    return createReadStream(abs2);
+    (0, import_node_fs10.closeSync)(fd2);
+    return (0, import_node_fs10.createReadStream)(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync6(fd2, probe, 0, probe.length, null);
+    const n = (0, import_node_fs10.readSync)(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync6(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -68161,11 +68171,12 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync6(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw e;
     }
   }
   const pipe2 = new import_node_net3.Socket({ fd: fd2, readable: true, writable: false });
+  const { Readable } = await import("node:stream");
   return Readable.from(
     (async function* () {
       if (first) yield first;
@@ -68179,7 +68190,7 @@ function ownDescriptor(path6) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve6(dirname6(p), readlinkSync(p));
+      p = resolve6(dirname6(p), (0, import_node_fs10.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -68189,7 +68200,7 @@ function ownDescriptor(path6) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
-import { lstatSync, readdirSync as readdirSync2 } from "node:fs";
+var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { join as join7 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -68242,7 +68253,7 @@ function fileItem(name2, opts) {
   const { path: path6, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = lstatSync(absPath);
+    const st = (0, import_node_fs11.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path6);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path6);
     if (!st.isFile()) return void 0;
@@ -68262,10 +68273,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = readdirSync2(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return readdirSync2(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -69489,7 +69500,7 @@ function nameFor(cwd, abs2) {
 }
 function exists2(abs2) {
   try {
-    lstatSync2(abs2);
+    (0, import_node_fs12.lstatSync)(abs2);
     return true;
   } catch {
     return false;
@@ -69553,7 +69564,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname7(abs2);
       const file = basename5(abs2);
-      if (!existsSync6(dir)) return void 0;
+      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -70905,7 +70916,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-import { existsSync as existsSync7 } from "node:fs";
+var import_node_fs13 = __toESM(require_node_fs(), 1);
 import { join as join9 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -71232,7 +71243,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path6) {
   let cur = obj;
@@ -71253,7 +71264,7 @@ function readEvent(env5 = process.env) {
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync3(path6, "utf8");
+    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
@@ -71376,7 +71387,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs2 = resolve8(opts.root, opts.file);
-    const st = statSync(abs2);
+    const st = (0, import_node_fs15.statSync)(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
     const path6 = opts.file;
@@ -71734,7 +71745,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update(readFileSync4(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);

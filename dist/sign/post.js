@@ -46,6 +46,17 @@ var require_node_crypto = __commonJS({
   }
 });
 
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports) {
@@ -19291,7 +19302,7 @@ function escapeProperty(s) {
 
 // node_modules/@actions/core/lib/file-command.js
 var crypto = __toESM(require_node_crypto(), 1);
-import * as fs from "fs";
+var fs = __toESM(require_node_fs(), 1);
 import * as os2 from "os";
 
 // node_modules/@actions/core/lib/core.js
@@ -19356,8 +19367,8 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
+var import_fs = __toESM(require_node_fs(), 1);
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -19385,7 +19396,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -19407,7 +19418,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -19659,7 +19670,7 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs2 from "fs";
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
 var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
@@ -20139,7 +20150,7 @@ function send(request, env) {
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename3, join as join3 } from "node:path";
 var KEYRING_PREFIX = "jit-gpg-keyring-";
@@ -20202,7 +20213,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat3 = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const stat3 = (0, import_node_fs.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -20217,14 +20228,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = (0, import_node_fs.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${readFileSync(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${(0, import_node_fs.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -20235,7 +20246,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, import_node_fs.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename3(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -20247,7 +20258,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename3(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists2 = existsSync2(dir);
+  const exists2 = (0, import_node_fs.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists2 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -20308,7 +20319,7 @@ async function cleanupKeyring(dir, hints = {}) {
     } catch {
     }
     await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !existsSync2(dir);
+    result.removed = !(0, import_node_fs.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
@@ -20325,7 +20336,7 @@ async function cleanupKeyring(dir, hints = {}) {
 }
 
 // src/sign/post-state.ts
-import { lstatSync } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { basename as basename4, dirname as dirname3, isAbsolute, resolve as resolve2 } from "node:path";
 var isPid = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 1;
 function checkKeyringState(text, runnerTemp) {
@@ -20345,7 +20356,7 @@ function checkKeyringState(text, runnerTemp) {
     return { warnings: ["ignored the keyring state entry: it does not name a keyring directory under RUNNER_TEMP"] };
   }
   try {
-    const st = lstatSync(dir);
+    const st = (0, import_node_fs2.lstatSync)(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine || process.platform !== "win32" && (st.mode & 511) !== 448) {
       return {
@@ -20385,7 +20396,7 @@ function checkShimState(text, runnerTemp, prefix) {
     return { warning: "ignored the git shim state entry: it does not name a shim directory under RUNNER_TEMP" };
   }
   try {
-    const st = lstatSync(dir);
+    const st = (0, import_node_fs2.lstatSync)(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine) {
       return { warning: "ignored the git shim state entry: the path is not a directory of this user" };
@@ -20425,7 +20436,7 @@ function checkServiceUrl(value, options) {
 }
 
 // src/shared/read-file.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readSync } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -20434,7 +20445,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = constants3.O_RDONLY | constants3.O_NONBLOCK | constants3.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -20458,12 +20469,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd;
   try {
-    fd = openSync(path6, OPEN_FLAGS);
+    fd = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = fstatSync(fd);
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -20474,7 +20485,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs3.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -20485,7 +20496,7 @@ function readRegularFile(path6, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    closeSync(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {

@@ -1,5 +1,5 @@
 // What a CLI command needs from the outside world, injectable so commands are testable as plain functions.
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { printable } from '../shared/escape.ts';
@@ -34,7 +34,7 @@ export class UsageError extends Error {
  * away (EPIPE: `jit-gpg … | head`) ends the output, as it would end the stream's.
  */
 export class DescriptorWriter implements OutStream {
-  readonly isTTY: boolean;
+  private tty: boolean | undefined;
   private readonly fd: number;
   private readonly fallback: () => OutStream;
   private stream: OutStream | undefined;
@@ -43,7 +43,21 @@ export class DescriptorWriter implements OutStream {
   constructor(fd: number, fallback: () => OutStream) {
     this.fd = fd;
     this.fallback = fallback;
-    this.isTTY = isatty(fd);
+  }
+
+  /**
+   * Whether the descriptor is a terminal, asked on first use. Only a character device can be one, and node:tty (which
+   * loads the network stack: ~5 ms) is loaded only to tell a terminal from /dev/null: pipes and files never load it.
+   */
+  get isTTY(): boolean {
+    if (this.tty === undefined) {
+      try {
+        this.tty = fstatSync(this.fd).isCharacterDevice() && isatty(this.fd);
+      } catch {
+        this.tty = false;
+      }
+    }
+    return this.tty;
   }
 
   write(chunk: string | Uint8Array): boolean {
@@ -80,7 +94,9 @@ export function processIO(): CliIO {
     },
     env: process.env,
     cwd: process.cwd(),
-    isTTY: stderr.isTTY,
+    get isTTY() {
+      return stderr.isTTY;
+    },
   };
 }
 

@@ -6,25 +6,25 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-A67FQYER.js";
+} from "./chunk-5BZCBFXH.js";
 import {
   writePublicFile
-} from "./chunk-AIRTLEJH.js";
-import "./chunk-W57IYGYO.js";
+} from "./chunk-UOJKGP3P.js";
+import "./chunk-5EVHHM2Y.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-CKACYC46.js";
+} from "./chunk-XUAGTMUA.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-KGMFTVT7.js";
+} from "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-ALTSCR6P.js";
+import "./chunk-5NBVABYG.js";
 import {
   printable
-} from "./chunk-4WL4QE57.js";
+} from "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
 import "./chunk-UB53VF2P.js";
 

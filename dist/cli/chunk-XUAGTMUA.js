@@ -1,10 +1,10 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   UsageError
-} from "./chunk-KGMFTVT7.js";
+} from "./chunk-ZP7JUS5G.js";
 import {
   require_node_util
-} from "./chunk-ALTSCR6P.js";
+} from "./chunk-5NBVABYG.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

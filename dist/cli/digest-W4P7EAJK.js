@@ -3,17 +3,17 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-AIRTLEJH.js";
-import "./chunk-W57IYGYO.js";
+} from "./chunk-UOJKGP3P.js";
+import "./chunk-5EVHHM2Y.js";
 import {
   parseFlags
-} from "./chunk-CKACYC46.js";
+} from "./chunk-XUAGTMUA.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-KGMFTVT7.js";
-import "./chunk-ALTSCR6P.js";
-import "./chunk-4WL4QE57.js";
+} from "./chunk-ZP7JUS5G.js";
+import "./chunk-5NBVABYG.js";
+import "./chunk-OIGD3Y3U.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts

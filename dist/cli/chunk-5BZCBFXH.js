@@ -9,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-AIRTLEJH.js";
+} from "./chunk-UOJKGP3P.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -30,7 +30,7 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-W57IYGYO.js";
+} from "./chunk-5EVHHM2Y.js";
 import {
   require_picomatch
 } from "./chunk-OCLRRPSL.js";
@@ -47,11 +47,11 @@ import {
 } from "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-CKACYC46.js";
+} from "./chunk-XUAGTMUA.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-KGMFTVT7.js";
+} from "./chunk-ZP7JUS5G.js";
 import {
   require_node_child_process
 } from "./chunk-GAVDEJJF.js";
@@ -59,13 +59,14 @@ import {
   FileReadError,
   readRegularFile,
   readRegularTextFile
-} from "./chunk-ALTSCR6P.js";
+} from "./chunk-5NBVABYG.js";
 import {
   displayPath,
   excerpt,
   printable,
-  require_node_crypto
-} from "./chunk-4WL4QE57.js";
+  require_node_crypto,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import {
   require_node_net
 } from "./chunk-VR2BHLAL.js";
@@ -78,7 +79,7 @@ import { stat as stat3 } from "node:fs/promises";
 import { basename as basename3, join as join6, resolve as resolve5 } from "node:path";
 
 // src/sign/job.ts
-import { existsSync as existsSync2 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/sign/audit.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
@@ -108,7 +109,7 @@ function pickClaims(claims) {
 }
 
 // src/sign/files.ts
-import { realpathSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import * as fsPromises from "node:fs/promises";
 import { realpath, stat } from "node:fs/promises";
 import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
@@ -127,7 +128,7 @@ function displayPath2(path, workspace) {
 function assertWritableInside(root, path, what) {
   let realDir;
   try {
-    realDir = realpathSync(dirname(resolve(path)));
+    realDir = (0, import_node_fs.realpathSync)(dirname(resolve(path)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -293,7 +294,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { chmod as chmod2, mkdtemp as mkdtemp2, readdir, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
 import { basename as basename2, join as join3 } from "node:path";
 
@@ -494,7 +495,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat4 = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const stat4 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat4.slice(stat4.lastIndexOf(")") + 2, stat4.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -509,14 +510,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = readdirSync("/proc");
+    entries = (0, import_node_fs2.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${readFileSync(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${(0, import_node_fs2.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -527,7 +528,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, import_node_fs2.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -539,7 +540,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists = existsSync(dir);
+  const exists = (0, import_node_fs2.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -600,7 +601,7 @@ async function cleanupKeyring(dir, hints = {}) {
     } catch {
     }
     await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !existsSync(dir);
+    result.removed = !(0, import_node_fs2.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
@@ -864,7 +865,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info?.dir;
-      if (dir && !existsSync2(dir)) {
+      if (dir && !(0, import_node_fs3.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState(STATE_KEYRING, "");
       }
@@ -4216,17 +4217,7 @@ function openpgpArmor(binary) {
 }
 
 // src/cli/descriptor.ts
-import {
-  closeSync,
-  constants,
-  existsSync as existsSync3,
-  fstatSync,
-  openSync,
-  readdirSync as readdirSync2,
-  readFileSync as readFileSync2,
-  readlinkSync,
-  readSync
-} from "node:fs";
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 var DescriptorError = class extends Error {
   name = "DescriptorError";
 };
@@ -4239,7 +4230,7 @@ function kind(st) {
 }
 function accessMode(fd) {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec(readFileSync2(`/proc/self/fdinfo/${fd}`, "utf8"));
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs4.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"));
     return flags ? Number.parseInt(flags[1], 8) & 3 : void 0;
   } catch {
     return void 0;
@@ -4248,17 +4239,17 @@ function accessMode(fd) {
 function holdsWriteEnd(fd) {
   let target;
   try {
-    target = readlinkSync(`/proc/self/fd/${fd}`);
+    target = (0, import_node_fs4.readlinkSync)(`/proc/self/fd/${fd}`);
   } catch {
     return false;
   }
   if (!target.startsWith("pipe:")) return false;
-  for (const name of readdirSync2("/proc/self/fd")) {
+  for (const name of (0, import_node_fs4.readdirSync)("/proc/self/fd")) {
     if (Number(name) === fd) continue;
     try {
-      if (readlinkSync(`/proc/self/fd/${name}`) !== target) continue;
+      if ((0, import_node_fs4.readlinkSync)(`/proc/self/fd/${name}`) !== target) continue;
       const access = accessMode(name);
-      if (access === constants.O_WRONLY || access === constants.O_RDWR) return true;
+      if (access === import_node_fs4.constants.O_WRONLY || access === import_node_fs4.constants.O_RDWR) return true;
     } catch {
     }
   }
@@ -4270,7 +4261,7 @@ function checkCallerDescriptor(fd, flag) {
   }
   let st;
   try {
-    st = fstatSync(fd);
+    st = (0, import_node_fs4.fstatSync)(fd);
   } catch {
     throw new DescriptorError(
       `${flag} ${fd}: no such open descriptor; open it in the calling shell (e.g. \`${fd}<pass.txt\`) or use --passphrase-env`
@@ -4279,7 +4270,7 @@ function checkCallerDescriptor(fd, flag) {
   if (!st.isFile() && !st.isFIFO()) {
     throw new DescriptorError(`${flag} ${fd} is ${kind(st)}: pass a file or a pipe the caller opened`);
   }
-  if (accessMode(fd) === constants.O_WRONLY) {
+  if (accessMode(fd) === import_node_fs4.constants.O_WRONLY) {
     throw new DescriptorError(`${flag} ${fd} is open for writing only (not one the caller opened for reading)`);
   }
   if (st.isFIFO() && holdsWriteEnd(fd)) {
@@ -4295,9 +4286,9 @@ async function readCallerDescriptor(fd, options) {
   if (!Number.isSafeInteger(fd) || fd < 0) throw new DescriptorError(`${flag} needs a descriptor number`);
   const st = checkCallerDescriptor(fd, flag);
   let own;
-  if (existsSync3(`/proc/self/fd/${fd}`)) {
+  if ((0, import_node_fs4.existsSync)(`/proc/self/fd/${fd}`)) {
     try {
-      own = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+      own = (0, import_node_fs4.openSync)(`/proc/self/fd/${fd}`, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY);
     } catch (e) {
       throw new DescriptorError(`${flag} ${fd}: cannot read it (${e.code ?? "error"})`);
     }
@@ -4314,7 +4305,7 @@ async function readCallerDescriptor(fd, options) {
       const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1));
       let n;
       try {
-        n = readSync(source, buf, 0, buf.length, st.isFile() ? position : null);
+        n = (0, import_node_fs4.readSync)(source, buf, 0, buf.length, st.isFile() ? position : null);
       } catch (e) {
         if (e.code !== "EAGAIN") {
           throw new DescriptorError(`${flag} ${fd}: read failed (${e.code ?? "error"})`);
@@ -4335,7 +4326,7 @@ async function readCallerDescriptor(fd, options) {
     }
     return Buffer.concat(chunks);
   } finally {
-    if (own !== void 0) closeSync(own);
+    if (own !== void 0) (0, import_node_fs4.closeSync)(own);
   }
 }
 
@@ -4525,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-IKWPJC3B.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-NWGJ2FRF.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

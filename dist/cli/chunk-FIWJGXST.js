@@ -7,12 +7,13 @@ import {
   crc24,
   readRegularFile,
   require_node_util
-} from "./chunk-ALTSCR6P.js";
+} from "./chunk-5NBVABYG.js";
 import {
   displayPath,
   excerpt,
-  require_node_crypto
-} from "./chunk-4WL4QE57.js";
+  require_node_crypto,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import {
   require_node_net
 } from "./chunk-VR2BHLAL.js";
@@ -45,14 +46,14 @@ var require_node_worker_threads = __commonJS({
 });
 
 // src/scan/config-source.ts
-import { existsSync as existsSync3, lstatSync as lstatSync2 } from "node:fs";
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-import { closeSync as closeSync2, openSync as openSync2, readFileSync, readSync as readSync2 } from "node:fs";
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -779,7 +780,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-import { closeSync, existsSync, openSync, readSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -797,9 +798,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = openSync(path, "r");
+    fd = (0, import_node_fs.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = readSync(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -811,14 +812,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      readSync(fd, name2, 0, size, offset);
+      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) closeSync(fd);
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -835,7 +836,7 @@ function loadNativeRE2() {
   const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => existsSync(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -8440,11 +8441,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = openSync2(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if (readSync2(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
+      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -8455,7 +8456,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = readSync2(fd, buf, filled, want, null);
+          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -8472,7 +8473,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      closeSync2(fd);
+      (0, import_node_fs2.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -8980,7 +8981,7 @@ async function globMatcher(globs) {
 }
 
 // src/scan/item.ts
-import { closeSync as closeSync3, fstatSync, openSync as openSync3, readSync as readSync3 } from "node:fs";
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
@@ -9336,19 +9337,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = openSync3(absPath, "r");
+  const fd = (0, import_node_fs3.openSync)(absPath, "r");
   try {
-    const size = Math.min(fstatSync(fd).size, cap);
+    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = readSync3(fd, buf, filled, size - filled, null);
+      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    closeSync3(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -9423,8 +9424,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { existsSync as existsSync2 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
@@ -9449,11 +9450,11 @@ function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return existsSync2(fileURLToPath2(url)) ? url : void 0;
+    return (0, import_node_fs4.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && existsSync2(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -9622,10 +9623,9 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-import { closeSync as closeSync4, constants, createReadStream, fstatSync as fstatSync2, openSync as openSync4, readlinkSync, readSync as readSync4 } from "node:fs";
 import { dirname as dirname2, resolve } from "node:path";
-import { Readable } from "node:stream";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -9652,23 +9652,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = openSync4(abs, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return createReadStream("", { fd: own, autoClose: false });
+    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = fstatSync2(fd);
+  const st = (0, import_node_fs5.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    closeSync4(fd);
-    return createReadStream(abs);
+    (0, import_node_fs5.closeSync)(fd);
+    return (0, import_node_fs5.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = readSync4(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      closeSync4(fd);
+      (0, import_node_fs5.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -9677,11 +9677,12 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      closeSync4(fd);
+      (0, import_node_fs5.closeSync)(fd);
       throw e;
     }
   }
   const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
+  const { Readable } = await import("node:stream");
   return Readable.from(
     (async function* () {
       if (first) yield first;
@@ -9695,7 +9696,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve(dirname2(p), readlinkSync(p));
+      p = resolve(dirname2(p), (0, import_node_fs5.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -9705,7 +9706,7 @@ function ownDescriptor(path) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-import { lstatSync, readdirSync } from "node:fs";
+var import_node_fs6 = __toESM(require_node_fs(), 1);
 import { join as join2 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -9758,7 +9759,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = lstatSync(absPath);
+    const st = (0, import_node_fs6.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -9778,10 +9779,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = readdirSync(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return readdirSync(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -11005,7 +11006,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    lstatSync2(abs);
+    (0, import_node_fs7.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -11069,7 +11070,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname3(abs);
       const file = basename(abs);
-      if (!existsSync3(dir)) return void 0;
+      if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -12398,7 +12399,7 @@ function redactFindings(findings) {
 }
 
 // src/scan/job.ts
-import { statSync } from "node:fs";
+var import_node_fs10 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
 
 // src/scan/baseline.ts
@@ -12507,7 +12508,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/gitleaks.ts
-import { existsSync as existsSync4 } from "node:fs";
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 import { join as join4 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -12834,7 +12835,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-import { readFileSync as readFileSync2 } from "node:fs";
+var import_node_fs9 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path) {
   let cur = obj;
@@ -12855,7 +12856,7 @@ function readEvent(env5 = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = readFileSync2(path, "utf8");
+    text = (0, import_node_fs9.readFileSync)(path, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
   }
@@ -12980,7 +12981,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve3(opts.root, opts.file);
-    const st = statSync(abs);
+    const st = (0, import_node_fs10.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path = opts.file;

@@ -8,10 +8,10 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-W57IYGYO.js";
+} from "./chunk-5EVHHM2Y.js";
 import {
   require_node_crypto
-} from "./chunk-4WL4QE57.js";
+} from "./chunk-OIGD3Y3U.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

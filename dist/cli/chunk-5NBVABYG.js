@@ -1,10 +1,12 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  displayPath
-} from "./chunk-4WL4QE57.js";
+  displayPath,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import {
   __commonJS,
-  __require
+  __require,
+  __toESM
 } from "./chunk-UB53VF2P.js";
 
 // builtin:node:util
@@ -19,7 +21,7 @@ var require_node_util = __commonJS({
 });
 
 // src/shared/read-file.ts
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -28,7 +30,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -52,12 +54,12 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd;
   try {
-    fd = openSync(path, OPEN_FLAGS);
+    fd = (0, import_node_fs.openSync)(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = fstatSync(fd);
+    const st = (0, import_node_fs.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -68,7 +70,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = readSync(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -79,7 +81,7 @@ function readRegularFile(path, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    closeSync(fd);
+    (0, import_node_fs.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {

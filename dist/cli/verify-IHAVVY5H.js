@@ -3,23 +3,23 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-W57IYGYO.js";
+} from "./chunk-5EVHHM2Y.js";
 import {
   parseFlags
-} from "./chunk-CKACYC46.js";
+} from "./chunk-XUAGTMUA.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-KGMFTVT7.js";
+} from "./chunk-ZP7JUS5G.js";
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-ALTSCR6P.js";
+} from "./chunk-5NBVABYG.js";
 import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-4WL4QE57.js";
+} from "./chunk-OIGD3Y3U.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts

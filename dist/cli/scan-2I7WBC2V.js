@@ -2,12 +2,12 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   oneOf,
   parseFlags
-} from "./chunk-CKACYC46.js";
+} from "./chunk-XUAGTMUA.js";
 import {
   EXIT,
   UsageError,
   writeLine
-} from "./chunk-KGMFTVT7.js";
+} from "./chunk-ZP7JUS5G.js";
 import {
   FAIL_ON,
   REVOKE,
@@ -16,21 +16,24 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-VBAPVVGD.js";
+} from "./chunk-FIWJGXST.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-ALTSCR6P.js";
+import "./chunk-5NBVABYG.js";
 import {
   VERSION
 } from "./chunk-EEVXPQ6T.js";
 import {
   jsonSafe,
-  printable
-} from "./chunk-4WL4QE57.js";
+  printable,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
-import "./chunk-UB53VF2P.js";
+import {
+  __toESM
+} from "./chunk-UB53VF2P.js";
 
 // src/cli/scan.ts
-import { existsSync, statSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 
@@ -373,8 +376,8 @@ async function scanCommand(argv, io) {
   let file;
   if (!useStdin) {
     const abs = resolve(io.cwd, target);
-    if (!existsSync(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if (statSync(abs).isDirectory()) root = abs;
+    if (!(0, import_node_fs.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if ((0, import_node_fs.statSync)(abs).isDirectory()) root = abs;
     else {
       root = dirname(abs);
       file = basename(abs);

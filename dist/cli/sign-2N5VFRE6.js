@@ -5,16 +5,16 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-A67FQYER.js";
-import "./chunk-AIRTLEJH.js";
-import "./chunk-W57IYGYO.js";
+} from "./chunk-5BZCBFXH.js";
+import "./chunk-UOJKGP3P.js";
+import "./chunk-5EVHHM2Y.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
-import "./chunk-CKACYC46.js";
-import "./chunk-KGMFTVT7.js";
+import "./chunk-XUAGTMUA.js";
+import "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-ALTSCR6P.js";
-import "./chunk-4WL4QE57.js";
+import "./chunk-5NBVABYG.js";
+import "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
 import "./chunk-UB53VF2P.js";
 export {

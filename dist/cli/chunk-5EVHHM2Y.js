@@ -3,10 +3,11 @@ import {
   FileReadError,
   crc24,
   readRegularFile
-} from "./chunk-ALTSCR6P.js";
+} from "./chunk-5NBVABYG.js";
 import {
-  require_node_crypto
-} from "./chunk-4WL4QE57.js";
+  require_node_crypto,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -24197,16 +24198,16 @@ var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 import { access } from "node:fs/promises";
 
 // src/sign/stream.ts
-import { closeSync, openSync, readSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path, hashes) {
-  const fd2 = openSync(path, "r");
+  const fd2 = (0, import_node_fs.openSync)(path, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = readSync(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, import_node_fs.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -24215,7 +24216,7 @@ async function hashFileInto(path, hashes) {
     }
     return size;
   } finally {
-    closeSync(fd2);
+    (0, import_node_fs.closeSync)(fd2);
   }
 }
 

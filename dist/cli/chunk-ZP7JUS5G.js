@@ -1,17 +1,34 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  printable
-} from "./chunk-4WL4QE57.js";
+  printable,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-UB53VF2P.js";
+
+// builtin:node:tty
+var require_node_tty = __commonJS({
+  "builtin:node:tty"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:tty");
+    for (const name of ["ReadStream", "WriteStream", "isatty"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
 
 // src/cli/io.ts
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_tty = __toESM(require_node_tty(), 1);
 var EXIT = { ok: 0, findings: 1, usage: 2 };
 var UsageError = class extends Error {
   name = "UsageError";
 };
 var DescriptorWriter = class {
-  isTTY;
+  tty;
   fd;
   fallback;
   stream;
@@ -19,7 +36,20 @@ var DescriptorWriter = class {
   constructor(fd, fallback) {
     this.fd = fd;
     this.fallback = fallback;
-    this.isTTY = isatty(fd);
+  }
+  /**
+   * Whether the descriptor is a terminal, asked on first use. Only a character device can be one, and node:tty (which
+   * loads the network stack: ~5 ms) is loaded only to tell a terminal from /dev/null: pipes and files never load it.
+   */
+  get isTTY() {
+    if (this.tty === void 0) {
+      try {
+        this.tty = (0, import_node_fs.fstatSync)(this.fd).isCharacterDevice() && (0, import_node_tty.isatty)(this.fd);
+      } catch {
+        this.tty = false;
+      }
+    }
+    return this.tty;
   }
   write(chunk) {
     if (this.stream) return Boolean(this.stream.write(chunk));
@@ -27,7 +57,7 @@ var DescriptorWriter = class {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     let done = 0;
     try {
-      while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+      while (done < bytes.length) done += (0, import_node_fs.writeSync)(this.fd, bytes, done, bytes.length - done);
     } catch (e) {
       const code = e.code;
       if (code === "EAGAIN") {
@@ -54,7 +84,9 @@ function processIO() {
     },
     env: process.env,
     cwd: process.cwd(),
-    isTTY: stderr.isTTY
+    get isTTY() {
+      return stderr.isTTY;
+    }
   };
 }
 function writeLine(stream, line) {

@@ -2,16 +2,17 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-VBAPVVGD.js";
+} from "./chunk-FIWJGXST.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-ALTSCR6P.js";
+import "./chunk-5NBVABYG.js";
 import {
   VERSION
 } from "./chunk-EEVXPQ6T.js";
 import {
   displayPath,
-  require_node_crypto
-} from "./chunk-4WL4QE57.js";
+  require_node_crypto,
+  require_node_fs
+} from "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
 import {
   __toESM
@@ -19,7 +20,7 @@ import {
 
 // src/scan/artifacts.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-import { readFileSync } from "node:fs";
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { stat } from "node:fs/promises";
 import { isAbsolute, relative, sep } from "node:path";
 
@@ -96,7 +97,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto2.createHash)("sha256").update(readFileSync(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto2.createHash)("sha256").update((0, import_node_fs.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
