@@ -15,8 +15,9 @@ const cli = join(repoRoot, 'dist', 'cli.js');
 
 // Preloaded into the CLI: records every module file it loads and the builtins Node loaded, written at exit.
 const RECORDER = `
-import { registerHooks } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { createRequire, registerHooks } from 'node:module';
+// require(), not an import: node:fs's ESM facade would itself load the stream stack this test checks for.
+const { writeFileSync } = createRequire(import.meta.url)('node:fs');
 const files = [];
 registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.push(url); return next(url, context); } });
 process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList })));
