@@ -85,6 +85,26 @@ const builtinsOnFirstUse = {
   },
 };
 
+// @actions/core imports its HTTP client (and with it undici, ~800 KB, and tunnel) at load time for getIDToken, which
+// the actions never call (src/sign/oidc.ts asks for the token itself). Declared free of side effects, these modules
+// are left out of a bundle that does not use them, and kept where something does (@actions/cache in the scan action).
+const HTTP_CLIENT_PACKAGES = /^(@actions\/http-client|undici|tunnel)(\/|$)/;
+const unusedHttpClientDropped = {
+  name: 'unused-http-client-dropped',
+  setup(b) {
+    b.onResolve({ filter: HTTP_CLIENT_PACKAGES }, async (args) => {
+      if (args.pluginData?.resolving) return undefined;
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: { resolving: true },
+      });
+      return r.errors.length ? undefined : { path: r.path, sideEffects: false };
+    });
+  },
+};
+
 // Shared by every build: ESM for node24, reproducible, the RE2 addon external.
 const common = {
   absWorkingDir: root,
@@ -100,7 +120,7 @@ const common = {
   logLevel: 'warning',
   // The addon is loaded at run time from dist/native; the npm package `re2` is only a fallback for CLI installs.
   external: ['re2'],
-  plugins: [builtinsOnFirstUse],
+  plugins: [builtinsOnFirstUse, unusedHttpClientDropped],
   // CommonJS dependencies (@actions/*, their http stack) call require(): give ESM output a real one.
   banner: {
     js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",

@@ -36710,8 +36710,8 @@ import * as os5 from "os";
 import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
-var http = __toESM(require_node_http(), 1);
-var https = __toESM(require_node_https(), 1);
+var http = __toESM(require_node_http());
+var https = __toESM(require_node_https());
 
 // node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -36787,8 +36787,8 @@ var DecodedURL = class extends URL {
 };
 
 // node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1);
-var import_undici = __toESM(require_undici(), 1);
+var tunnel = __toESM(require_tunnel2());
+var import_undici = __toESM(require_undici());
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
