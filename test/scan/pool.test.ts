@@ -38,6 +38,18 @@ const policy = (): ScanPolicy => ({ ...defaultPolicy(), rules });
 const tmp = mkdtempSync(join(tmpdir(), 'jit-gpg-pool-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** A one-worker pool over a stand-in worker script, with an empty policy. */
+function poolOf(script: string): ScanPool {
+  const init = {
+    rules: [],
+    allowRegexes: [],
+    stopwords: [],
+    items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+    engine: {},
+  };
+  return new ScanPool(pathToFileURL(script), 1, init, () => {});
+}
+
 function items(n: number): ScanItem[] {
   const out: ScanItem[] = [];
   for (let i = 0; i < n; i++) {
@@ -154,18 +166,7 @@ describe('worker pool', () => {
 parentPort.postMessage({ type: 'ready', engine: 'fake', warnings: [] });
 parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     );
-    const pool = new ScanPool(
-      pathToFileURL(script),
-      1,
-      {
-        rules: [],
-        allowRegexes: [],
-        stopwords: [],
-        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
-        engine: {},
-      },
-      () => {},
-    );
+    const pool = poolOf(script);
     await pool.start();
     const res = await pool.submit(items(3).slice(0, 2));
     await pool.close();
@@ -225,18 +226,7 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
       `import { parentPort, resourceLimits } from 'node:worker_threads';
 parentPort.postMessage({ type: 'ready', engine: JSON.stringify(resourceLimits), warnings: [] });`,
     );
-    const pool = new ScanPool(
-      pathToFileURL(script),
-      1,
-      {
-        rules: [],
-        allowRegexes: [],
-        stopwords: [],
-        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
-        engine: {},
-      },
-      () => {},
-    );
+    const pool = poolOf(script);
     await pool.start();
     await pool.close();
     const limits = JSON.parse(pool.engineName) as { maxYoungGenerationSizeMb: number };
@@ -307,18 +297,7 @@ console.log(r.stats.engine, JSON.stringify(r.warnings));`;
   it('rejects start() when the worker cannot load', async () => {
     const script = join(tmp, 'broken-worker.mjs');
     writeFileSync(script, 'throw new Error("cannot start");');
-    const pool = new ScanPool(
-      pathToFileURL(script),
-      1,
-      {
-        rules: [],
-        allowRegexes: [],
-        stopwords: [],
-        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
-        engine: {},
-      },
-      () => {},
-    );
+    const pool = poolOf(script);
     await assert.rejects(pool.start(), /scan worker did not start/);
     await pool.close();
   });
