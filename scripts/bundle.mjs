@@ -31,15 +31,15 @@ for (const name of readdirSync(dist, { withFileTypes: true })) {
 }
 mkdirSync(dist, { recursive: true });
 
-// A heavy builtin is loaded where the code first uses it, not when the bundle starts. In ESM output,
+// A builtin is loaded where the code first uses it, not when the bundle starts. In ESM output,
 // `import … from 'node:http'` makes Node build the builtin's ESM facade at link time, which loads it and reads every
-// export (node:http's WebSocket getter then loads all of undici: ~25 ms of every start). Instead an ESM import of
-// one of these becomes a small CommonJS module whose exports are getters that require() it on first read:
-// node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The export
-// names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from the real
-// module. node:util is one: its facade reads util.diff, which loads the worker machinery. Builtins Node has loaded
-// anyway (fs, path, url, events, stream…) stay plain imports: one facade each, where a wrapper would cost a copy
-// of its exports at every importing module. require() calls (the CommonJS dependencies) get the real module.
+// export, and some exports are getters that load more: node:http's WebSocket loads all of undici (~25 ms of every
+// start), node:fs's ReadStream the whole stream stack, node:util's diff the worker machinery. Instead an ESM import
+// of a builtin in this list becomes a small CommonJS module whose exports are getters that require() it on first
+// read: node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The
+// export names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from
+// the real module. The others (path, url, events, module…) are cheap facades and stay plain imports; require()
+// calls (the CommonJS dependencies) get the real module.
 const LAZY_BUILTINS = [
   'child_process',
   'crypto',
