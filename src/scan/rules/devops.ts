@@ -103,6 +103,8 @@ export const devopsRules: Rule[] = [
         env('VAULT_TOKEN', syntax.ref('VAULT_TOKEN')),
         yaml('vault_token', `s.${fake('vl-s', 12)}`),
         env('VAULT_ADDR', 'https://vault.acme.test'),
+        // The first N characters of a longer token that goes on with - or _ are not this value.
+        env('VAULT_TOKEN', `s.${fake('vl-d', 24)}-${fake('vl-e', 8)}`),
       ],
     })),
   },

@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5BZCBFXH.js";
+} from "./chunk-SMK753CQ.js";
 import {
   writePublicFile
 } from "./chunk-UOJKGP3P.js";

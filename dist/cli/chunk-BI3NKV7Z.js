@@ -3292,7 +3292,9 @@ ci-deployer,,${akia},${awsSecretA}`,
       fp: [
         env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", syntax.ref("ALIBABA_SECRET")),
         yaml("aliyun_access_key_secret", fake("alis-s", 24)),
-        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30))
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "a".repeat(30)),
+        // The first N characters of a longer token that goes on with - or _ are not this value.
+        env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", `${fake("alis-d", 30)}-${fake("alis-e", 12)}`)
       ]
     }))
   },
@@ -3469,7 +3471,9 @@ ci-deployer,,${akia},${awsSecretA}`,
       fp: [
         env("VERCEL_TOKEN", syntax.secretRef("VERCEL_TOKEN")),
         env("VERCEL_ORG_ID", `team_${fake("vcl-id", 24)}`),
-        yaml("vercel_token", "a".repeat(24))
+        yaml("vercel_token", "a".repeat(24)),
+        // The first N characters of a longer token that goes on with - or _ are not this value.
+        env("VERCEL_TOKEN", `${fake("vcl-d", 24)}-${fake("vcl-e", 12)}`)
       ]
     }))
   },
@@ -3649,7 +3653,9 @@ ci-deployer,,${akia},${awsSecretA}`,
       fp: [
         env("HCLOUD_TOKEN", syntax.ref("HCLOUD_TOKEN")),
         yaml("hcloud_token", fake("hz-s", 40)),
-        env("HCLOUD_TOKEN", "a".repeat(64))
+        env("HCLOUD_TOKEN", "a".repeat(64)),
+        // The first N characters of a longer token that goes on with - or _ are not this value.
+        env("HCLOUD_TOKEN", `${fake("hz-d", 64)}-${fake("hz-e", 8)}`)
       ]
     }))
   },
@@ -4238,7 +4244,9 @@ var devopsRules = [
       fp: [
         env2("VAULT_TOKEN", syntax.ref("VAULT_TOKEN")),
         yaml2("vault_token", `s.${fake("vl-s", 12)}`),
-        env2("VAULT_ADDR", "https://vault.acme.test")
+        env2("VAULT_ADDR", "https://vault.acme.test"),
+        // The first N characters of a longer token that goes on with - or _ are not this value.
+        env2("VAULT_TOKEN", `s.${fake("vl-d", 24)}-${fake("vl-e", 8)}`)
       ]
     }))
   },

@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-5BZCBFXH.js";
+} from "./chunk-SMK753CQ.js";
 import "./chunk-UOJKGP3P.js";
 import "./chunk-5EVHHM2Y.js";
 import "./chunk-OCLRRPSL.js";
