@@ -53,11 +53,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-LAWJBRLO.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-3IAYCKEI.js")).signCommand,
+  scan: async () => (await import("./cli/scan-P6IPBQZE.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-2MNLHG6U.js")).signCommand,
   verify: async () => (await import("./cli/verify-IHAVVY5H.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-W4P7EAJK.js")).digestCommand,
-  key: async () => (await import("./cli/key-VJ5BEOEO.js")).keyCommand
+  key: async () => (await import("./cli/key-6EFKRIWZ.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -39606,7 +39606,7 @@ function loadRegexEngine(onWarning = () => {
     return cached;
   }
   if (!portable) throw new Error("internal: the portable regex engine was not loaded (await prepareRegexEngine())");
-  if (native && "error" in native && process.env.JIT_GPG_REGEX_ENGINE !== "re2js") {
+  if (native && "error" in native) {
     onWarning(
       `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} (${native.error}); using the portable re2js engine: same results, slower scans`
     );
@@ -47680,7 +47680,7 @@ function simpleGlob(glob) {
       else source += "(?:/.*)?/";
       continue;
     }
-    if (seg === "") return void 0;
+    if (seg === "" || seg.includes("**")) return void 0;
     let part = "";
     for (const c of seg) {
       if (c === "*") part += "[^/]*";
@@ -47688,7 +47688,6 @@ function simpleGlob(glob) {
       else if (LITERAL.test(c)) part += /[.-]/.test(c) ? `\\${c}` : c;
       else return void 0;
     }
-    if (/\*\*/.test(seg)) return void 0;
     if (seg === "*") part = "[^/]+";
     source += !first && segments[i - 1] !== "**" ? `/${part}` : part;
   }
@@ -48501,7 +48500,10 @@ async function* walkFiles(root, opts = {}) {
   const stack = [""];
   const rootBytes = Buffer.from(root);
   const prefix2 = root.endsWith("/") ? root : `${root}/`;
-  const absOf = (rel) => typeof rel === "string" ? rel.length ? `${prefix2}${rel}` : root : rel.length ? Buffer.concat([rootBytes, Buffer.from("/"), rel]) : rootBytes;
+  const absOf = (rel) => {
+    if (rel.length === 0) return root;
+    return typeof rel === "string" ? `${prefix2}${rel}` : Buffer.concat([rootBytes, Buffer.from("/"), rel]);
+  };
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
@@ -48517,8 +48519,7 @@ async function* walkFiles(root, opts = {}) {
     const dir = stack.pop();
     const listed = list(dir);
     if (!Array.isArray(listed)) {
-      const shown2 = typeof dir === "string" ? dir : displayPath(dir);
-      opts.onWarning?.(`${dir.length ? shown2 : "."}: cannot list directory (${listed.code ?? "error"})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : "."}: cannot list directory (${listed.code ?? "error"})`);
       continue;
     }
     const subdirs = [];
@@ -51698,12 +51699,15 @@ async function runScanJob(opts) {
   if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
   const revoke = opts.revoke === "github";
   let client;
+  let authenticated = false;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    const { createGitHubClient: createGitHubClient2 } = await Promise.resolve().then(() => (init_github(), github_exports));
-    client = createGitHubClient2({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+    const github = await Promise.resolve().then(() => (init_github(), github_exports));
+    client = github.createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+    authenticated = !github.isGitHubCloud(client.apiUrl);
   }
-  if (revoke) policy.retainSecrets = [...(await Promise.resolve().then(() => (init_revoke(), revoke_exports))).REVOCABLE_RULE_IDS];
+  const revocations = revoke ? await Promise.resolve().then(() => (init_revoke(), revoke_exports)) : void 0;
+  if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
   let raw;
   let logs;
   let git2;
@@ -51756,12 +51760,10 @@ async function runScanJob(opts) {
     staleBaseline: outcome.stale.map((s) => s.fingerprint)
   };
   let revocation;
-  if (revoke) {
-    const { revokeFindings: revokeFindings2 } = await Promise.resolve().then(() => (init_revoke(), revoke_exports));
-    const { isGitHubCloud: isGitHubCloud2 } = await Promise.resolve().then(() => (init_github(), github_exports));
-    const r = await revokeFindings2(result.findings, secrets, {
+  if (revocations) {
+    const r = await revocations.revokeFindings(result.findings, secrets, {
       client,
-      authenticated: !isGitHubCloud2(client.apiUrl),
+      authenticated,
       ...opts.onNotice ? { onNotice: opts.onNotice } : {}
     });
     const { findings, ...rest } = r;

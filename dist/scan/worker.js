@@ -901,7 +901,7 @@ function loadRegexEngine(onWarning = () => {
     return cached;
   }
   if (!portable) throw new Error("internal: the portable regex engine was not loaded (await prepareRegexEngine())");
-  if (native && "error" in native && process.env.JIT_GPG_REGEX_ENGINE !== "re2js") {
+  if (native && "error" in native) {
     onWarning(
       `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} (${native.error}); using the portable re2js engine: same results, slower scans`
     );
@@ -8896,7 +8896,7 @@ function simpleGlob(glob) {
       else source += "(?:/.*)?/";
       continue;
     }
-    if (seg === "") return void 0;
+    if (seg === "" || seg.includes("**")) return void 0;
     let part = "";
     for (const c of seg) {
       if (c === "*") part += "[^/]*";
@@ -8904,7 +8904,6 @@ function simpleGlob(glob) {
       else if (LITERAL.test(c)) part += /[.-]/.test(c) ? `\\${c}` : c;
       else return void 0;
     }
-    if (/\*\*/.test(seg)) return void 0;
     if (seg === "*") part = "[^/]+";
     source += !first && segments[i - 1] !== "**" ? `/${part}` : part;
   }

@@ -27,7 +27,8 @@ export function simpleGlob(glob: string): RegExp | undefined {
       else source += '(?:/.*)?/';
       continue;
     }
-    if (seg === '') return undefined;
+    // An empty segment, or `**` inside one (something else to picomatch): not simple.
+    if (seg === '' || seg.includes('**')) return undefined;
     let part = '';
     for (const c of seg) {
       if (c === '*') part += '[^/]*';
@@ -35,7 +36,6 @@ export function simpleGlob(glob: string): RegExp | undefined {
       else if (LITERAL.test(c)) part += /[.-]/.test(c) ? `\\${c}` : c;
       else return undefined;
     }
-    if (/\*\*/.test(seg)) return undefined; // `**` inside a segment means something else to picomatch
     if (seg === '*') part = '[^/]+';
     // A segment after `**` follows its own `/` (above); any other segment after the first is joined by one.
     source += !first && segments[i - 1] !== '**' ? `/${part}` : part;

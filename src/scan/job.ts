@@ -214,13 +214,16 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
   if (source.base !== undefined && plan.kind === 'git') policy.inlineAllow = 'report';
   const revoke = opts.revoke === 'github';
   let client: GitHubClient | undefined;
+  let authenticated = false;
   if (plan.kind === 'logs' || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError('the GitHub API URL is not set (GITHUB_API_URL)');
-    const { createGitHubClient } = await import('../shared/github.ts');
-    client = createGitHubClient({ ...opts.github, ...(opts.onNotice ? { onNotice: opts.onNotice } : {}) });
+    const github = await import('../shared/github.ts');
+    client = github.createGitHubClient({ ...opts.github, ...(opts.onNotice ? { onNotice: opts.onNotice } : {}) });
+    authenticated = !github.isGitHubCloud(client.apiUrl);
   }
+  const revocations = revoke ? await import('./revoke.ts') : undefined;
   // Only these rules' validated secrets leave the engine, and only to be revoked.
-  if (revoke) policy.retainSecrets = [...(await import('./revoke.ts')).REVOCABLE_RULE_IDS];
+  if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
 
   let raw: ScanResult;
   let logs: LogsSource | undefined;
@@ -277,12 +280,10 @@ export async function runScanJob(opts: ScanJobOptions): Promise<ScanJob> {
     staleBaseline: outcome.stale.map((s) => s.fingerprint),
   };
   let revocation: ScanJob['revocation'];
-  if (revoke) {
-    const { revokeFindings } = await import('./revoke.ts');
-    const { isGitHubCloud } = await import('../shared/github.ts');
-    const r = await revokeFindings(result.findings, secrets, {
+  if (revocations) {
+    const r = await revocations.revokeFindings(result.findings, secrets, {
       client: client!,
-      authenticated: !isGitHubCloud(client!.apiUrl),
+      authenticated,
       ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
     });
     const { findings, ...rest } = r;

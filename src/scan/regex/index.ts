@@ -25,12 +25,13 @@ export async function prepareRegexEngine(): Promise<void> {
 
 export function loadRegexEngine(onWarning: (message: string) => void = () => {}): RegexEngine {
   if (cached) return cached;
+  // wantsPortable() loads the addon; the rest narrows the type.
   if (!wantsPortable() && native && 'ctor' in native) {
     cached = nativeEngine(native.ctor);
     return cached;
   }
   if (!portable) throw new Error('internal: the portable regex engine was not loaded (await prepareRegexEngine())');
-  if (native && 'error' in native && process.env.JIT_GPG_REGEX_ENGINE !== 're2js') {
+  if (native && 'error' in native) {
     onWarning(
       `native RE2 is not available on ${process.platform}-${process.arch} node ${process.versions.node} ` +
         `(${native.error}); using the portable re2js engine: same results, slower scans`,

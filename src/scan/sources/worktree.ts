@@ -118,14 +118,10 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
   const stack: Array<string | Buffer> = [''];
   const rootBytes = Buffer.from(root);
   const prefix = root.endsWith('/') ? root : `${root}/`;
-  const absOf = (rel: string | Buffer) =>
-    typeof rel === 'string'
-      ? rel.length
-        ? `${prefix}${rel}`
-        : root
-      : rel.length
-        ? Buffer.concat([rootBytes, Buffer.from('/'), rel])
-        : rootBytes;
+  const absOf = (rel: string | Buffer): string | Buffer => {
+    if (rel.length === 0) return root;
+    return typeof rel === 'string' ? `${prefix}${rel}` : Buffer.concat([rootBytes, Buffer.from('/'), rel]);
+  };
   // Synchronous listing, like the lstat calls (see fileItem): local metadata calls are cheaper than their promises.
   const list = (dir: string | Buffer): Dirent<string>[] | Dirent<Buffer>[] | NodeJS.ErrnoException => {
     try {
@@ -142,8 +138,7 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
     const dir = stack.pop()!;
     const listed = list(dir);
     if (!Array.isArray(listed)) {
-      const shown = typeof dir === 'string' ? dir : displayPath(dir);
-      opts.onWarning?.(`${dir.length ? shown : '.'}: cannot list directory (${listed.code ?? 'error'})`);
+      opts.onWarning?.(`${dir.length ? displayPath(dir) : '.'}: cannot list directory (${listed.code ?? 'error'})`);
       continue;
     }
     const subdirs: Array<string | Buffer> = [];

@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-BI3NKV7Z.js";
+} from "./chunk-N5YSBTHP.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-5NBVABYG.js";
 import {

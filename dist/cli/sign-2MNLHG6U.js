@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-SMK753CQ.js";
+} from "./chunk-AO2F5L3K.js";
 import "./chunk-UOJKGP3P.js";
 import "./chunk-5EVHHM2Y.js";
 import "./chunk-OCLRRPSL.js";

@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-SMK753CQ.js";
+} from "./chunk-AO2F5L3K.js";
 import {
   writePublicFile
 } from "./chunk-UOJKGP3P.js";

@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-BI3NKV7Z.js";
+} from "./chunk-N5YSBTHP.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-5NBVABYG.js";
 import {
