@@ -20,6 +20,7 @@ import {
   runStep,
   type StepOptions,
   type StepResult,
+  runAction,
 } from './harness.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 import { githubVaultOptions, startVaultStandIn, type VaultStandIn } from './services/vault.ts';
@@ -30,18 +31,9 @@ const METADATA = ACTIONS.sign.metadata;
 const haveDist = existsSync(ACTIONS.sign.main) && existsSync(ACTIONS.sign.post);
 const haveGpg = spawnSync('gpg', ['--version']).status === 0;
 
-async function runSign(opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> {
-  const main = await runStep({ ...opts, metadata: METADATA, script: ACTIONS.sign.main, stepName: 'sign' });
-  const post = await runStep({
-    ...opts,
-    interrupt: undefined,
-    metadata: METADATA,
-    script: ACTIONS.sign.post,
-    state: main.state,
-    stepName: 'post-sign',
-  });
-  return { main, post };
-}
+/** main, then post with main's state whatever main did (post-if: always()). */
+const runSign = (opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> =>
+  runAction({ ...opts, action: 'sign' });
 
 /**
  * Every byte a step printed (but its `::add-mask::` commands, which carry the secrets to the runner) and every

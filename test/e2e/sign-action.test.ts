@@ -17,6 +17,7 @@ import {
   runStep,
   type StepOptions,
   type StepResult,
+  runAction,
 } from './harness.ts';
 import { displayPath, errorText, maskSecret, readInputs, resolveFiles } from '../../src/action/sign.ts';
 import { commonDir } from '../../src/sign/manifest.ts';
@@ -37,19 +38,9 @@ const RSA_PW = 'test-only-rsa2048-passphrase';
 
 const METADATA = ACTIONS.sign.metadata;
 
-/** main, then post with main's state whatever main did (post-if: always()), as harness.runAction does. */
-async function runSign(opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> {
-  const main = await runStep({ ...opts, metadata: METADATA, script: ACTIONS.sign.main, stepName: 'sign' });
-  const post = await runStep({
-    ...opts,
-    interrupt: undefined,
-    metadata: METADATA,
-    script: ACTIONS.sign.post,
-    state: main.state,
-    stepName: 'post-sign',
-  });
-  return { main, post };
-}
+/** main, then post with main's state whatever main did (post-if: always()). */
+const runSign = (opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> =>
+  runAction({ ...opts, action: 'sign' });
 
 const haveDist = existsSync(ACTIONS.sign.main) && existsSync(ACTIONS.sign.post);
 const haveTools = ['gpg', 'sq', 'git'].every((t) => spawnSync(t, ['--version']).status === 0);

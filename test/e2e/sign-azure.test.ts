@@ -4,20 +4,20 @@
 // runner with a corporate CA would). Signatures verify with gpg and sq; every byte printed is checked for every JWT
 // and Entra access token.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requestIdToken } from '../../src/sign/oidc.ts';
-import { ACTIONS, type ActionRun, createJob, type Job, runStep, type StepOptions } from './harness.ts';
+import { ACTIONS, type ActionRun, type Job, type StepOptions, runAction } from './harness.ts';
+import { releaseJob, verifyWithGpgAndSq } from './release-job.ts';
 import { type AzureStandIn, startAzureStandIn } from './services/azure.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 import { generateTlsFixture, hasOpenssl } from './services/vault.ts';
 
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const haveDist = existsSync(ACTIONS.sign.main) && existsSync(ACTIONS.sign.post) && existsSync(CLI);
-const sqVersion = spawnSync('sq', ['--version'], { encoding: 'utf8' }).stdout ?? '';
 const keysDir = join(import.meta.dirname, '..', 'fixtures', 'keys');
 const ED_KEY = readFileSync(join(keysDir, 'ed25519-pw.sec.asc'), 'utf8');
 const ED_PASS = 'test-only-ed25519-passphrase';
@@ -42,26 +42,11 @@ function allSecrets(): string[] {
   ];
 }
 
-async function runSign(opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> {
-  const main = await runStep({ ...opts, metadata: ACTIONS.sign.metadata, script: ACTIONS.sign.main, stepName: 'sign' });
-  const post = await runStep({
-    ...opts,
-    metadata: ACTIONS.sign.metadata,
-    script: ACTIONS.sign.post,
-    state: main.state,
-    stepName: 'post-sign',
-  });
-  return { main, post };
-}
+/** main, then post with main's state whatever main did (post-if: always()). */
+const runSign = (opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> =>
+  runAction({ ...opts, action: 'sign' });
 
-function newJob(): Job {
-  const job = createJob('jit-gpg-azure-');
-  jobs.push(job);
-  mkdirSync(join(job.workspace, 'dist'), { recursive: true });
-  writeFileSync(join(job.workspace, 'dist', 'app-1.0.0.tar.gz'), Buffer.alloc(200_000, 7));
-  writeFileSync(join(job.workspace, 'dist', 'app-1.0.0.txt'), 'release notes\n');
-  return job;
-}
+const newJob = (): Job => releaseJob('jit-gpg-azure-', jobs, Buffer.alloc(200_000, 7));
 
 const azureEnv = () => ({ NODE_EXTRA_CA_CERTS: caPath, AZURE_AUTHORITY_HOST: azure.url });
 
@@ -157,26 +142,11 @@ describe('Azure Key Vault through dist/ (CLI key export, sign action)', {
     assert.equal(r.main.exitCode, 0, r.main.log);
     // 2 files + SHA256SUMS: one Key Vault sign call each
     assert.equal(azure.calls.filter((c) => c.what === 'sign').length - signsBefore, 3);
-    const pub = join(job.dir, 'pub.asc');
-    writeFileSync(pub, exported);
-    const home = join(job.dir, 'gnupg');
-    mkdirSync(home, { mode: 0o700 });
-    execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--import', pub], { stdio: 'ignore' });
-    for (const f of ['dist/app-1.0.0.tar.gz', 'dist/app-1.0.0.txt', 'dist/SHA256SUMS'].map((p) =>
-      join(job.workspace, p),
-    )) {
-      const g = spawnSync('gpg', ['--homedir', home, '--batch', '--verify', `${f}.asc`, f], { encoding: 'utf8' });
-      assert.equal(g.status, 0, g.stderr);
-      const args = /^sq 0\./.test(sqVersion)
-        ? ['verify', '--signer-cert', pub, '--detached', `${f}.asc`, f]
-        : ['verify', '--signer-file', pub, '--signature-file', `${f}.asc`, f];
-      const sq = spawnSync('sq', args, {
-        encoding: 'utf8',
-        env: { ...process.env, SEQUOIA_HOME: join(job.dir, 'sq') },
-      });
-      assert.equal(sq.status, 0, sq.stderr);
-    }
-    spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
+    verifyWithGpgAndSq(
+      job,
+      exported,
+      ['dist/app-1.0.0.tar.gz', 'dist/app-1.0.0.txt', 'dist/SHA256SUMS'].map((p) => join(job.workspace, p)),
+    );
   });
 
   it('sign action, azure-key-vault-secret: the key from a JSON secret signs; nothing leaks', async () => {

@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requestIdToken } from '../../src/sign/oidc.ts';
 import { gcpDefaultAudience } from '../../src/sign/providers/gcp.ts';
-import { ACTIONS, type ActionRun, createJob, type Job, runStep, type StepOptions } from './harness.ts';
+import { ACTIONS, type ActionRun, type Job, type StepOptions, runAction } from './harness.ts';
+import { releaseJob, verifyWithGpgAndSq } from './release-job.ts';
 import { type GcpStandIn, startGcpStandIn } from './services/gcp.ts';
 import { type OidcIssuer, startOidcIssuer } from './services/oidc-issuer.ts';
 
-const sqVersion = spawnSync('sq', ['--version'], { encoding: 'utf8' }).stdout ?? '';
 const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 const haveDist = existsSync(ACTIONS.sign.main) && existsSync(ACTIONS.sign.post) && existsSync(CLI);
 const keysDir = join(import.meta.dirname, '..', 'fixtures', 'keys');
@@ -38,17 +38,9 @@ function run(
   });
 }
 
-async function runSign(opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> {
-  const main = await runStep({ ...opts, metadata: ACTIONS.sign.metadata, script: ACTIONS.sign.main, stepName: 'sign' });
-  const post = await runStep({
-    ...opts,
-    metadata: ACTIONS.sign.metadata,
-    script: ACTIONS.sign.post,
-    state: main.state,
-    stepName: 'post-sign',
-  });
-  return { main, post };
-}
+/** main, then post with main's state whatever main did (post-if: always()). */
+const runSign = (opts: Omit<StepOptions, 'script' | 'metadata' | 'state'>): Promise<ActionRun> =>
+  runAction({ ...opts, action: 'sign' });
 
 function allSecrets(): string[] {
   return [
@@ -60,32 +52,7 @@ function allSecrets(): string[] {
   ];
 }
 
-function newJob(): Job {
-  const job = createJob('jit-gpg-gcp-');
-  jobs.push(job);
-  mkdirSync(join(job.workspace, 'dist'), { recursive: true });
-  writeFileSync(join(job.workspace, 'dist', 'app-1.0.0.tar.gz'), Buffer.alloc(300_000, 9));
-  writeFileSync(join(job.workspace, 'dist', 'app-1.0.0.txt'), 'release notes\n');
-  return job;
-}
-
-function verifyWithGpgAndSq(job: Job, pubArmored: string, files: string[]) {
-  const pub = join(job.dir, 'pub.asc');
-  writeFileSync(pub, pubArmored);
-  const home = join(job.dir, 'gnupg');
-  mkdirSync(home, { mode: 0o700 });
-  execFileSync('gpg', ['--homedir', home, '--batch', '--quiet', '--import', pub], { stdio: 'ignore' });
-  for (const f of files) {
-    const g = spawnSync('gpg', ['--homedir', home, '--batch', '--verify', `${f}.asc`, f], { encoding: 'utf8' });
-    assert.equal(g.status, 0, g.stderr);
-    const args = /^sq 0\./.test(sqVersion)
-      ? ['verify', '--signer-cert', pub, '--detached', `${f}.asc`, f]
-      : ['verify', '--signer-file', pub, '--signature-file', `${f}.asc`, f];
-    const sq = spawnSync('sq', args, { encoding: 'utf8', env: { ...process.env, SEQUOIA_HOME: join(job.dir, 'sq') } });
-    assert.equal(sq.status, 0, sq.stderr);
-  }
-  spawnSync('gpgconf', ['--homedir', home, '--kill', 'all']);
-}
+const newJob = (): Job => releaseJob('jit-gpg-gcp-', jobs);
 
 function assertNoLeaks(r: ActionRun) {
   for (const step of [r.main, r.post]) if (step) assert.deepEqual(step.leaks, [], `leaked in ${step.log}`);
