@@ -7,8 +7,9 @@ import {
   writeLine
 } from "./cli/chunk-ZP7JUS5G.js";
 import {
-  VERSION
-} from "./cli/chunk-EEVXPQ6T.js";
+  VERSION,
+  require_node_os
+} from "./cli/chunk-AYNHTLG6.js";
 import {
   require_node_fs
 } from "./cli/chunk-OIGD3Y3U.js";
@@ -18,15 +19,15 @@ import {
 
 // src/cli/compile-cache.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 import * as nodeModule from "node:module";
-import { homedir } from "node:os";
 import { join } from "node:path";
 function enableCliCompileCache(env = process.env) {
   const enable = nodeModule.enableCompileCache;
   if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.JIT_GPG_NO_COMPILE_CACHE) return void 0;
   try {
     if (env.NODE_COMPILE_CACHE) return enable().directory;
-    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
+    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join((0, import_node_os.homedir)(), ".cache");
     const dir = join(base, "jit-gpg", "v8-compile-cache");
     (0, import_node_fs.mkdirSync)(dir, { recursive: true, mode: 448 });
     const st = (0, import_node_fs.lstatSync)(dir);
@@ -53,11 +54,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-P6IPBQZE.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-2MNLHG6U.js")).signCommand,
-  verify: async () => (await import("./cli/verify-IHAVVY5H.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-W4P7EAJK.js")).digestCommand,
-  key: async () => (await import("./cli/key-6EFKRIWZ.js")).keyCommand
+  scan: async () => (await import("./cli/scan-DI4RG6YA.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-4QH2FJ3N.js")).signCommand,
+  verify: async () => (await import("./cli/verify-UZPOOJQC.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-A5VYEWXV.js")).digestCommand,
+  key: async () => (await import("./cli/key-MYKWN7PT.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

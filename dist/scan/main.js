@@ -69,6 +69,28 @@ var require_node_fs = __commonJS({
   }
 });
 
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports2) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports2) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports2) {
@@ -36599,12 +36621,12 @@ var require_commonjs2 = __commonJS({
 // src/action/scan.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 var import_node_fs14 = __toESM(require_node_fs(), 1);
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
+var import_promises2 = __toESM(require_promises(), 1);
+var import_node_os7 = __toESM(require_node_os(), 1);
 import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -36680,7 +36702,7 @@ function escapeProperty(s) {
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
 var fs = __toESM(require_node_fs(), 1);
-import * as os2 from "os";
+var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -36706,7 +36728,7 @@ function prepareKeyValueMessage(key, value) {
 }
 
 // node_modules/@actions/core/lib/core.js
-import * as os5 from "os";
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
@@ -37469,8 +37491,8 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
 var import_fs = __toESM(require_node_fs(), 1);
-import { EOL as EOL3 } from "os";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37613,7 +37635,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL3);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -37757,14 +37779,14 @@ var summary = _summary;
 import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-import os4 from "os";
+var import_os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-import * as os3 from "os";
 import * as events from "events";
 import * as path4 from "path";
 
@@ -38504,8 +38526,8 @@ function exec(commandLine, args, options) {
 }
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os4.platform();
-var arch = os4.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
@@ -47709,8 +47731,8 @@ async function globMatcher(globs) {
 var import_node_fs4 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
-import { readFile } from "node:fs/promises";
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -48150,8 +48172,8 @@ var RetainedSecrets = class {
 
 // src/scan/pool.ts
 var import_node_fs5 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
@@ -48169,7 +48191,7 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
@@ -52450,7 +52472,7 @@ function inputs(action5, source = fromCore) {
 
 // src/action/scan-cache.ts
 var import_node_fs13 = __toESM(require_node_fs(), 1);
-import { tmpdir } from "node:os";
+var import_node_os6 = __toESM(require_node_os(), 1);
 import { join as join11 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
@@ -52646,7 +52668,7 @@ function partialMatch(patterns, itemPath) {
 }
 
 // node_modules/@actions/glob/lib/internal-pattern.js
-import * as os6 from "os";
+var os6 = __toESM(require_node_os(), 1);
 import * as path9 from "path";
 import assert3 from "assert";
 
@@ -55352,11 +55374,11 @@ var AbortError = class extends Error {
 };
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
+var import_node_os2 = __toESM(require_node_os(), 1);
 var import_node_util2 = __toESM(require_node_util(), 1);
-import { EOL as EOL6 } from "node:os";
 import process2 from "node:process";
 function log(message, ...args) {
-  process2.stderr.write(`${import_node_util2.default.format(message, ...args)}${EOL6}`);
+  process2.stderr.write(`${import_node_util2.default.format(message, ...args)}${import_node_os2.EOL}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
@@ -56495,7 +56517,7 @@ function logPolicy(options = {}) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
-import os7 from "node:os";
+var import_node_os3 = __toESM(require_node_os(), 1);
 import process4 from "node:process";
 function getHeaderName() {
   return "User-Agent";
@@ -57243,14 +57265,14 @@ function redirectPolicy2(options = {}) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-import os8 from "node:os";
+var import_node_os4 = __toESM(require_node_os(), 1);
 import process5 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
 async function setPlatformSpecificData2(map) {
   if (process5 && process5.versions) {
-    const osInfo = `${os8.type()} ${os8.release()}; ${os8.arch()}`;
+    const osInfo = `${import_node_os4.default.type()} ${import_node_os4.default.release()}; ${import_node_os4.default.arch()}`;
     const versions = process5.versions;
     if (versions.bun) {
       map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -67912,7 +67934,7 @@ var SMRegion2;
 var logger5 = createClientLogger2("core-rest-pipeline");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-import os9 from "node:os";
+var import_node_os5 = __toESM(require_node_os(), 1);
 import process6 from "node:process";
 function getHeaderName3() {
   return "User-Agent";
@@ -92303,7 +92325,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/action/scan-cache.ts
 function stateDir(ctx) {
-  return ctx.dir ?? join11(process.env.RUNNER_TEMP || tmpdir(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
   return join11(stateDir(ctx), `state-${ctx.mode}.json`);
@@ -92443,7 +92465,7 @@ async function main(env5) {
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
   const workspace = resolve6(env5.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = env5.RUNNER_TEMP || tmpdir2();
+  const runnerTemp = env5.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
   const target = resolve6(workspace, opts.path);
   if (!(0, import_node_fs14.existsSync)(target)) {
     throw i.error(
@@ -92599,8 +92621,8 @@ async function main(env5) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await mkdir2(dirname9(sarifPath), { recursive: true });
-    await writeFile2(
+    await (0, import_promises2.mkdir)(dirname9(sarifPath), { recursive: true });
+    await (0, import_promises2.writeFile)(
       sarifPath,
       renderSarif({
         ...input,
@@ -92610,8 +92632,8 @@ async function main(env5) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await mkdir2(dirname9(reportPath), { recursive: true });
-    await writeFile2(reportPath, renderJson(input));
+    await (0, import_promises2.mkdir)(dirname9(reportPath), { recursive: true });
+    await (0, import_promises2.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(

@@ -38,12 +38,34 @@ var require_node_crypto = __commonJS({
   }
 });
 
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports) {
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
   }
@@ -8925,8 +8947,8 @@ async function globMatcher(globs) {
 var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
-import { readFile } from "node:fs/promises";
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -9341,8 +9363,8 @@ function scanAsIs(engine2, item, policy, data, stats) {
 
 // src/scan/pool.ts
 var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {

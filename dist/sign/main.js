@@ -47,6 +47,17 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
   mod3
 ));
 
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
+  }
+});
+
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
@@ -468,6 +479,17 @@ var init_http = __esm({
     };
     bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
     httpRequest = (request) => send(request, process.env);
+  }
+});
+
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+    }
   }
 });
 
@@ -9713,7 +9735,7 @@ var init_logs = __esm({
 import { dirname as dirname9, join as join12, resolve as resolve10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -9789,7 +9811,7 @@ function escapeProperty(s) {
 // node_modules/@actions/core/lib/file-command.js
 var crypto2 = __toESM(require_node_crypto(), 1);
 var fs = __toESM(require_node_fs(), 1);
-import * as os2 from "os";
+var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
@@ -9815,12 +9837,12 @@ function prepareKeyValueMessage(key, value) {
 }
 
 // node_modules/@actions/core/lib/core.js
-import * as os5 from "os";
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
 var import_fs = __toESM(require_node_fs(), 1);
-import { EOL as EOL3 } from "os";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -9963,7 +9985,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL3);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -10107,14 +10129,14 @@ var summary = _summary;
 import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-import os4 from "os";
+var import_os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-import * as os3 from "os";
 import * as events from "events";
 import * as path4 from "path";
 
@@ -10134,8 +10156,8 @@ import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os4.platform();
-var arch = os4.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -10299,7 +10321,7 @@ init_http();
 
 // src/sign/audit.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 import { join as join3 } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
@@ -10324,18 +10346,18 @@ function pickClaims(claims) {
   return out;
 }
 async function writeAudit(audit, dir, env5) {
-  await mkdir2(dir, { recursive: true });
+  await (0, import_promises.mkdir)(dir, { recursive: true });
   const name2 = `jit-gpg-audit-${env5.GITHUB_RUN_ID ?? "local"}-${env5.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
   const path6 = join3(dir, name2);
-  await writeFile2(path6, `${JSON.stringify(audit, null, 2)}
+  await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
   return path6;
 }
 
 // src/sign/files.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-import * as fsPromises from "node:fs/promises";
-import { realpath, stat as stat2 } from "node:fs/promises";
+var fsPromises = __toESM(require_promises(), 1);
+var import_promises2 = __toESM(require_promises(), 1);
 import { basename as basename3, dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2, sep as sep3, win32 } from "node:path";
 var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var WorkspaceError = class extends Error {
@@ -10364,7 +10386,7 @@ function checkPattern(pattern) {
   }
 }
 async function realWorkspace(workspace) {
-  return realpath(resolve2(workspace));
+  return (0, import_promises2.realpath)(resolve2(workspace));
 }
 function assertWritableInside(root, path6, what) {
   let realDir;
@@ -10392,12 +10414,12 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
       if (excluded.has(abs2)) continue;
       let real;
       try {
-        if (!(await stat2(abs2)).isFile()) continue;
-        real = await realpath(abs2);
+        if (!(await (0, import_promises2.stat)(abs2)).isFile()) continue;
+        real = await (0, import_promises2.realpath)(abs2);
       } catch {
         continue;
       }
-      if (!isInside(workspace, real) || !isInside(workspace, await realpath(dirname3(abs2)))) {
+      if (!isInside(workspace, real) || !isInside(workspace, await (0, import_promises2.realpath)(dirname3(abs2)))) {
         throw new WorkspaceError(
           `${JSON.stringify(toPosix(relative2(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
@@ -34614,13 +34636,13 @@ function ecdsaSecret(curve, dBytes) {
 }
 
 // src/sign/git-shim.ts
+var import_promises5 = __toESM(require_promises(), 1);
 var import_node_net2 = __toESM(require_node_net(), 1);
-import { chmod as chmod3, mkdtemp, rm as rm3, writeFile as writeFile4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 
 // src/sign/signer.ts
 var import_node_crypto5 = __toESM(require_node_crypto(), 1);
-import { chmod as chmod2, readFile, rename as rename2, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+var import_promises4 = __toESM(require_promises(), 1);
 
 // src/sign/stream.ts
 var import_node_fs2 = __toESM(require_node_fs(), 1);
@@ -34647,7 +34669,7 @@ async function hashFileInto(path6, hashes) {
 
 // src/sign/verify.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-import { access as access2 } from "node:fs/promises";
+var import_promises3 = __toESM(require_promises(), 1);
 
 // src/shared/read-file.ts
 var import_node_fs3 = __toESM(require_node_fs(), 1);
@@ -34750,7 +34772,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await access2(file + ext);
+      await (0, import_promises3.access)(file + ext);
       return file + ext;
     } catch {
     }
@@ -34999,11 +35021,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path6, data) {
   const tmp = `${path6}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile3(tmp, data, { mode: 420, flag: "wx" });
-    await chmod2(tmp, 420);
-    await rename2(tmp, path6);
+    await (0, import_promises4.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, import_promises4.chmod)(tmp, 420);
+    await (0, import_promises4.rename)(tmp, path6);
   } catch (e) {
-    await rm2(tmp, { force: true });
+    await (0, import_promises4.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -35029,9 +35051,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, import_promises4.readFile)(signature), signed.digest);
         } catch (e) {
-          await rm2(signature, { force: true });
+          await (0, import_promises4.rm)(signature, { force: true });
           throw new Error(`self-check of the signature for ${path6} failed: ${e.message}`);
         }
       }
@@ -35110,14 +35132,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await mkdtemp(join4(options.tempRoot, SHIM_PREFIX));
-  await chmod3(dir, 448);
+  const dir = await (0, import_promises5.mkdtemp)(join4(options.tempRoot, SHIM_PREFIX));
+  await (0, import_promises5.chmod)(dir, 448);
   const socketPath = join4(dir, "s");
   const script = join4(dir, "gpg-shim.mjs");
   const program = join4(dir, "gpg");
-  await writeFile4(script, SHIM_SOURCE, { mode: 384 });
+  await (0, import_promises5.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await writeFile4(program, `#!/bin/sh
+  await (0, import_promises5.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -35182,7 +35204,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     server.once("error", reject);
     server.listen(socketPath, () => resolve11());
   });
-  await chmod3(socketPath, 384);
+  await (0, import_promises5.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -35194,7 +35216,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve11) => server.close(() => resolve11()));
-        await rm3(dir, { recursive: true, force: true });
+        await (0, import_promises5.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -35204,7 +35226,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs4 = __toESM(require_node_fs(), 1);
-import { chmod as chmod4, mkdtemp as mkdtemp2, readdir as readdir2, rm as rm4, stat as stat3, writeFile as writeFile5 } from "node:fs/promises";
+var import_promises6 = __toESM(require_promises(), 1);
 import { basename as basename4, join as join5 } from "node:path";
 
 // src/sign/child-env.ts
@@ -35511,15 +35533,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await rm4(dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises6.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
     result.removed = !(0, import_node_fs4.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename4(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await readdir2(hints.socketDir);
+      const entries = await (0, import_promises6.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await rm4(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises6.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -35544,10 +35566,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await mkdtemp2(join5(options.tempRoot, KEYRING_PREFIX));
-    await chmod4(dir, 448);
-    await writeFile5(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await writeFile5(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, import_promises6.mkdtemp)(join5(options.tempRoot, KEYRING_PREFIX));
+    await (0, import_promises6.chmod)(dir, 448);
+    await (0, import_promises6.writeFile)(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, import_promises6.writeFile)(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info3.socketDir = socketDir;
@@ -35740,7 +35762,7 @@ async function withEphemeralKeyring(options, fn) {
 
 // src/sign/manifest.ts
 var import_node_crypto6 = __toESM(require_node_crypto(), 1);
-import { stat as stat4 } from "node:fs/promises";
+var import_promises7 = __toESM(require_promises(), 1);
 import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
@@ -39326,7 +39348,7 @@ import { dirname as dirname8, join as join11 } from "node:path";
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
 var import_node_fs16 = __toESM(require_node_fs(), 1);
-import { stat as stat5 } from "node:fs/promises";
+var import_promises9 = __toESM(require_promises(), 1);
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
 // src/shared/version.ts
@@ -48314,8 +48336,8 @@ async function globMatcher(globs) {
 var import_node_fs8 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises8 = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
-import { readFile as readFile2 } from "node:fs/promises";
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -48755,8 +48777,8 @@ var RetainedSecrets = class {
 
 // src/scan/pool.ts
 var import_node_fs9 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
@@ -48774,7 +48796,7 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
@@ -52560,7 +52582,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await stat5(absPath);
+      const { size } = await (0, import_promises9.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -52608,8 +52630,8 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 
 // src/sign/merge.ts
 var import_node_crypto15 = __toESM(require_node_crypto(), 1);
+var import_promises10 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { lstat as lstat2, readdir as readdir3, realpath as realpath2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
@@ -52622,7 +52644,7 @@ function inside(dir, path6) {
   return rel === "" || !rel.startsWith(`..${sep7}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve9(workspace));
+  const ws = await (0, import_promises10.realpath)(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -52632,12 +52654,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs2 = resolve9(ws, rel);
-    const real = await realpath2(abs2).catch(() => void 0);
+    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await lstat2(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -52655,7 +52677,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve9(ws, base);
-    const entries = await readdir3(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
@@ -52713,12 +52735,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
+  const dir = await (0, import_promises10.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
     const path6 = join10(dir, ...e.name.split("/"));
-    const st = await lstat2(path6).catch((err2) => {
+    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -52726,7 +52748,7 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await realpath2(path6);
+    const real = await (0, import_promises10.realpath)(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`

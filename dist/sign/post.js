@@ -35,6 +35,17 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports) {
@@ -112,8 +123,19 @@ var require_node_tls = __commonJS({
   }
 });
 
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
 // node_modules/@actions/core/lib/command.js
-import * as os from "os";
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -189,15 +211,15 @@ function escapeProperty(s) {
 // node_modules/@actions/core/lib/file-command.js
 var crypto = __toESM(require_node_crypto(), 1);
 var fs = __toESM(require_node_fs(), 1);
-import * as os2 from "os";
+var os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/core.js
-import * as os5 from "os";
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
 var import_fs = __toESM(require_node_fs(), 1);
-import { EOL as EOL3 } from "os";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -340,7 +362,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL3);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -483,14 +505,14 @@ var _summary = new Summary();
 import * as path from "path";
 
 // node_modules/@actions/core/lib/platform.js
-import os4 from "os";
+var import_os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
 var child = __toESM(require_node_child_process(), 1);
-import * as os3 from "os";
 import * as events from "events";
 import * as path4 from "path";
 
@@ -510,8 +532,8 @@ import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os4.platform();
-var arch = os4.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -980,7 +1002,7 @@ function send(request, env) {
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs = __toESM(require_node_fs(), 1);
-import { chmod as chmod2, mkdtemp, readdir as readdir2, rm as rm2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 import { basename as basename3, join as join3 } from "node:path";
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var KeyringError = class extends Error {
@@ -1147,15 +1169,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
     result.removed = !(0, import_node_fs.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await readdir2(hints.socketDir);
+      const entries = await (0, import_promises.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await rm2(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -1587,7 +1609,7 @@ async function revokeVaultToken(session, options = {}) {
 }
 
 // src/action/sign-post.ts
-import { rm as rm3 } from "node:fs/promises";
+var import_promises2 = __toESM(require_promises(), 1);
 
 // src/sign/state.ts
 var STATE_VAULT = "vault-session";
@@ -1629,7 +1651,7 @@ async function post() {
     await group("jit-gpg: remove every trace", async () => {
       if (shimDir) {
         try {
-          await rm3(shimDir, { recursive: true, force: true });
+          await (0, import_promises2.rm)(shimDir, { recursive: true, force: true });
           info2(`git shim: removed ${shimDir}`);
           report.removed.push(`git shim ${shimDir}`);
         } catch (e) {

@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   oneOf,
   parseFlags
-} from "./chunk-XUAGTMUA.js";
+} from "./chunk-ZL2UMYHG.js";
 import {
   EXIT,
   UsageError,
@@ -16,12 +16,14 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-N5YSBTHP.js";
+} from "./chunk-TM3S7H7H.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-5NBVABYG.js";
+import {
+  require_promises
+} from "./chunk-IKXZRNM4.js";
 import {
   VERSION
-} from "./chunk-EEVXPQ6T.js";
+} from "./chunk-AYNHTLG6.js";
 import {
   jsonSafe,
   printable,
@@ -34,7 +36,7 @@ import {
 
 // src/cli/scan.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-import { mkdir, writeFile } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 import { basename, dirname, resolve } from "node:path";
 
 // src/scan/report/json.ts
@@ -459,8 +461,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = resolve(io.cwd, values.output);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, report);
+    await (0, import_promises.mkdir)(dirname(out), { recursive: true });
+    await (0, import_promises.writeFile)(out, report);
   }
   const fails = failing(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

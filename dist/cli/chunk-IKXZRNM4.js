@@ -9,6 +9,17 @@ import {
   __toESM
 } from "./chunk-UB53VF2P.js";
 
+// builtin:node:fs/promises
+var require_promises = __commonJS({
+  "builtin:node:fs/promises"(exports) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs/promises");
+    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
+      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+    }
+  }
+});
+
 // builtin:node:util
 var require_node_util = __commonJS({
   "builtin:node:util"(exports) {
@@ -111,6 +122,7 @@ function crc24(data) {
 }
 
 export {
+  require_promises,
   FileReadError,
   readRegularFile,
   readRegularTextFile,

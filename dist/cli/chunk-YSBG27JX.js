@@ -2,8 +2,9 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   FileReadError,
   crc24,
-  readRegularFile
-} from "./chunk-5NBVABYG.js";
+  readRegularFile,
+  require_promises
+} from "./chunk-IKXZRNM4.js";
 import {
   require_node_crypto,
   require_node_fs
@@ -24195,7 +24196,7 @@ function ecdsaSecret(curve, dBytes) {
 
 // src/sign/verify.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-import { access } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 
 // src/sign/stream.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
@@ -24244,7 +24245,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await access(file + ext);
+      await (0, import_promises.access)(file + ext);
       return file + ext;
     } catch {
     }

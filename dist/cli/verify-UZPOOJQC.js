@@ -3,10 +3,10 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-5EVHHM2Y.js";
+} from "./chunk-YSBG27JX.js";
 import {
   parseFlags
-} from "./chunk-XUAGTMUA.js";
+} from "./chunk-ZL2UMYHG.js";
 import {
   EXIT,
   UsageError
@@ -14,7 +14,7 @@ import {
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-5NBVABYG.js";
+} from "./chunk-IKXZRNM4.js";
 import {
   displayPath,
   jsonSafe,

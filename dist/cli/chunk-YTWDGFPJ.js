@@ -9,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-UOJKGP3P.js";
+} from "./chunk-DR4AXBWY.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -30,7 +30,7 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-5EVHHM2Y.js";
+} from "./chunk-YSBG27JX.js";
 import {
   require_picomatch
 } from "./chunk-OCLRRPSL.js";
@@ -47,7 +47,7 @@ import {
 } from "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-XUAGTMUA.js";
+} from "./chunk-ZL2UMYHG.js";
 import {
   EXIT,
   UsageError
@@ -58,8 +58,9 @@ import {
 import {
   FileReadError,
   readRegularFile,
-  readRegularTextFile
-} from "./chunk-5NBVABYG.js";
+  readRegularTextFile,
+  require_promises
+} from "./chunk-IKXZRNM4.js";
 import {
   displayPath,
   excerpt,
@@ -75,7 +76,7 @@ import {
 } from "./chunk-UB53VF2P.js";
 
 // src/cli/sign.ts
-import { stat as stat3 } from "node:fs/promises";
+var import_promises6 = __toESM(require_promises(), 1);
 import { basename as basename3, join as join6, resolve as resolve5 } from "node:path";
 
 // src/sign/job.ts
@@ -83,7 +84,7 @@ var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/sign/audit.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
-import { mkdir, writeFile } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 import { join } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
@@ -110,8 +111,8 @@ function pickClaims(claims) {
 
 // src/sign/files.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-import * as fsPromises from "node:fs/promises";
-import { realpath, stat } from "node:fs/promises";
+var fsPromises = __toESM(require_promises(), 1);
+var import_promises2 = __toESM(require_promises(), 1);
 import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
 var WorkspaceError = class extends Error {
   name = "WorkspaceError";
@@ -138,8 +139,8 @@ function assertWritableInside(root, path, what) {
 }
 
 // src/sign/git-shim.ts
+var import_promises3 = __toESM(require_promises(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-import { chmod, mkdtemp, rm, writeFile as writeFile2 } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // src/sign/state.ts
@@ -201,14 +202,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await mkdtemp(join2(options.tempRoot, SHIM_PREFIX));
-  await chmod(dir, 448);
+  const dir = await (0, import_promises3.mkdtemp)(join2(options.tempRoot, SHIM_PREFIX));
+  await (0, import_promises3.chmod)(dir, 448);
   const socketPath = join2(dir, "s");
   const script = join2(dir, "gpg-shim.mjs");
   const program = join2(dir, "gpg");
-  await writeFile2(script, SHIM_SOURCE, { mode: 384 });
+  await (0, import_promises3.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await writeFile2(program, `#!/bin/sh
+  await (0, import_promises3.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -273,7 +274,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     server.once("error", reject);
     server.listen(socketPath, () => resolve6());
   });
-  await chmod(socketPath, 384);
+  await (0, import_promises3.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -285,7 +286,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve6) => server.close(() => resolve6()));
-        await rm(dir, { recursive: true, force: true });
+        await (0, import_promises3.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -295,7 +296,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 // src/sign/keyring.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs2 = __toESM(require_node_fs(), 1);
-import { chmod as chmod2, mkdtemp as mkdtemp2, readdir, rm as rm2, stat as stat2, writeFile as writeFile3 } from "node:fs/promises";
+var import_promises4 = __toESM(require_promises(), 1);
 import { basename as basename2, join as join3 } from "node:path";
 
 // src/sign/child-env.ts
@@ -600,15 +601,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await rm2(dir, { recursive: true, force: true, maxRetries: 3 });
+    await (0, import_promises4.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
     result.removed = !(0, import_node_fs2.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await readdir(hints.socketDir);
+      const entries = await (0, import_promises4.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await rm2(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises4.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -633,10 +634,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await mkdtemp2(join3(options.tempRoot, KEYRING_PREFIX));
-    await chmod2(dir, 448);
-    await writeFile3(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await writeFile3(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, import_promises4.mkdtemp)(join3(options.tempRoot, KEYRING_PREFIX));
+    await (0, import_promises4.chmod)(dir, 448);
+    await (0, import_promises4.writeFile)(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, import_promises4.writeFile)(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info.socketDir = socketDir;
@@ -4335,8 +4336,8 @@ import { dirname as dirname2, join as join5 } from "node:path";
 
 // src/sign/merge.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_promises5 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch(), 1);
-import { lstat, readdir as readdir2, realpath as realpath2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join4, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
@@ -4349,7 +4350,7 @@ function inside(dir, path) {
   return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await realpath2(resolve4(workspace));
+  const ws = await (0, import_promises5.realpath)(resolve4(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute3(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -4359,12 +4360,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs = resolve4(ws, rel);
-    const real = await realpath2(abs).catch(() => void 0);
+    const real = await (0, import_promises5.realpath)(abs).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await lstat(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
+    if ((await (0, import_promises5.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -4382,7 +4383,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve4(ws, base);
-    const entries = await readdir2(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, import_promises5.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative2(ws, join4(e.parentPath, e.name)));
@@ -4440,12 +4441,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await realpath2(resolve4(options.manifestDir)).catch(() => resolve4(options.manifestDir));
+  const dir = await (0, import_promises5.realpath)(resolve4(options.manifestDir)).catch(() => resolve4(options.manifestDir));
   const verified = [];
   const absent = [];
   for (const e of byName.values()) {
     const path = join4(dir, ...e.name.split("/"));
-    const st = await lstat(path).catch((err) => {
+    const st = await (0, import_promises5.lstat)(path).catch((err) => {
       if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err.code}`);
     });
@@ -4453,7 +4454,7 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await realpath2(path);
+    const real = await (0, import_promises5.realpath)(path);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
@@ -4516,7 +4517,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-Z62SO7LN.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-QKWXPBVA.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
@@ -4717,7 +4718,7 @@ async function signCommand(argv, io) {
   }
   const files = positionals.map((p) => resolve5(io.cwd, p));
   for (const file of files) {
-    const s = await stat3(file).catch(() => void 0);
+    const s = await (0, import_promises6.stat)(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };

@@ -5,15 +5,15 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-AO2F5L3K.js";
-import "./chunk-UOJKGP3P.js";
-import "./chunk-5EVHHM2Y.js";
+} from "./chunk-YTWDGFPJ.js";
+import "./chunk-DR4AXBWY.js";
+import "./chunk-YSBG27JX.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
-import "./chunk-XUAGTMUA.js";
+import "./chunk-ZL2UMYHG.js";
 import "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-5NBVABYG.js";
+import "./chunk-IKXZRNM4.js";
 import "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
 import "./chunk-UB53VF2P.js";

@@ -6,8 +6,12 @@ import {
   FileReadError,
   crc24,
   readRegularFile,
-  require_node_util
-} from "./chunk-5NBVABYG.js";
+  require_node_util,
+  require_promises
+} from "./chunk-IKXZRNM4.js";
+import {
+  require_node_os
+} from "./chunk-AYNHTLG6.js";
 import {
   displayPath,
   excerpt,
@@ -8991,8 +8995,8 @@ async function globMatcher(globs) {
 var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
-import { readFile } from "node:fs/promises";
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -9432,8 +9436,8 @@ var RetainedSecrets = class {
 
 // src/scan/pool.ts
 var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import { availableParallelism } from "node:os";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
@@ -9451,7 +9455,7 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, availableParallelism()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;

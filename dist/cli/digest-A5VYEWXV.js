@@ -3,16 +3,16 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-UOJKGP3P.js";
-import "./chunk-5EVHHM2Y.js";
+} from "./chunk-DR4AXBWY.js";
+import "./chunk-YSBG27JX.js";
 import {
   parseFlags
-} from "./chunk-XUAGTMUA.js";
+} from "./chunk-ZL2UMYHG.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-ZP7JUS5G.js";
-import "./chunk-5NBVABYG.js";
+import "./chunk-IKXZRNM4.js";
 import "./chunk-OIGD3Y3U.js";
 import "./chunk-UB53VF2P.js";
 

@@ -2,12 +2,14 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-N5YSBTHP.js";
+} from "./chunk-TM3S7H7H.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-5NBVABYG.js";
+import {
+  require_promises
+} from "./chunk-IKXZRNM4.js";
 import {
   VERSION
-} from "./chunk-EEVXPQ6T.js";
+} from "./chunk-AYNHTLG6.js";
 import {
   displayPath,
   require_node_crypto,
@@ -21,7 +23,7 @@ import {
 // src/scan/artifacts.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 var import_node_fs = __toESM(require_node_fs(), 1);
-import { stat } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 import { isAbsolute, relative, sep } from "node:path";
 
 // src/scan/cache.ts
@@ -73,7 +75,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await stat(absPath);
+      const { size } = await (0, import_promises.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };

@@ -6,22 +6,22 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-AO2F5L3K.js";
+} from "./chunk-YTWDGFPJ.js";
 import {
   writePublicFile
-} from "./chunk-UOJKGP3P.js";
-import "./chunk-5EVHHM2Y.js";
+} from "./chunk-DR4AXBWY.js";
+import "./chunk-YSBG27JX.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-XUAGTMUA.js";
+} from "./chunk-ZL2UMYHG.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-5NBVABYG.js";
+import "./chunk-IKXZRNM4.js";
 import {
   printable
 } from "./chunk-OIGD3Y3U.js";

@@ -8,7 +8,10 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-5EVHHM2Y.js";
+} from "./chunk-YSBG27JX.js";
+import {
+  require_promises
+} from "./chunk-IKXZRNM4.js";
 import {
   require_node_crypto
 } from "./chunk-OIGD3Y3U.js";
@@ -18,7 +21,7 @@ import {
 
 // src/sign/signer.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
-import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
+var import_promises = __toESM(require_promises(), 1);
 async function hashFile(path, alg) {
   const main = (0, import_node_crypto.createHash)(alg);
   const side = alg === "sha256" ? void 0 : (0, import_node_crypto.createHash)("sha256");
@@ -91,11 +94,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await writeFile(tmp, data, { mode: 420, flag: "wx" });
-    await chmod(tmp, 420);
-    await rename(tmp, path);
+    await (0, import_promises.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, import_promises.chmod)(tmp, 420);
+    await (0, import_promises.rename)(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await (0, import_promises.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -121,9 +124,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await readFile(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, import_promises.readFile)(signature), signed.digest);
         } catch (e) {
-          await rm(signature, { force: true });
+          await (0, import_promises.rm)(signature, { force: true });
           throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
         }
       }
@@ -143,7 +146,7 @@ var SIGN_IN_FLIGHT = 4;
 
 // src/sign/manifest.ts
 var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-import { stat } from "node:fs/promises";
+var import_promises2 = __toESM(require_promises(), 1);
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 function checkManifestName(name) {
   const why = name === "" ? "is empty" : name === "-" ? 'is "-", which sha256sum -c reads as stdin' : name.includes("\0") ? "contains a NUL byte" : name.startsWith("/") ? "is absolute" : name.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
@@ -259,7 +262,7 @@ async function digestFiles(paths, cwd) {
     const abs = resolve(cwd, p);
     const name = nameRelativeTo(abs, cwd);
     checkManifestName(name);
-    const st = await stat(abs).catch((e) => {
+    const st = await (0, import_promises2.stat)(abs).catch((e) => {
       throw new Error(`cannot read ${JSON.stringify(p)}: ${e.code ?? e.message}`);
     });
     if (!st.isFile()) throw new Error(`${JSON.stringify(p)} is not a regular file`);
