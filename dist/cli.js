@@ -54,11 +54,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-DI4RG6YA.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-4QH2FJ3N.js")).signCommand,
-  verify: async () => (await import("./cli/verify-UZPOOJQC.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-A5VYEWXV.js")).digestCommand,
-  key: async () => (await import("./cli/key-MYKWN7PT.js")).keyCommand
+  scan: async () => (await import("./cli/scan-METYKWUA.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-VW2BVG4Y.js")).signCommand,
+  verify: async () => (await import("./cli/verify-ELEZMZOE.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-AL4RMHFP.js")).digestCommand,
+  key: async () => (await import("./cli/key-KZK2OCG6.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

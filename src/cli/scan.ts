@@ -2,8 +2,7 @@
 // error. Reports go to stdout (or --output); warnings and the one-line summary to stderr.
 //
 // The scan itself (config → policy → source → engine → baseline) is `runScanJob` in src/scan/job.ts.
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseSize } from '../scan/config.ts';
 import { renderJson } from '../scan/report/json.ts';
@@ -204,9 +203,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   if (toStdout) {
     io.stdout.write(report);
   } else {
+    // Synchronous: the report is the run's last step, and node:fs/promises costs a pre-commit hook ~8 ms to load.
     const out = resolve(io.cwd, values.output!);
-    await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, report);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, report);
   }
 
   const fails = failing(result.findings, failOn);

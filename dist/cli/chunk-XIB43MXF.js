@@ -8,7 +8,7 @@ import {
   readRegularFile,
   require_node_util,
   require_promises
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   require_node_os
 } from "./chunk-AYNHTLG6.js";

@@ -6,22 +6,22 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YTWDGFPJ.js";
+} from "./chunk-VQD5437Z.js";
 import {
   writePublicFile
-} from "./chunk-DR4AXBWY.js";
-import "./chunk-YSBG27JX.js";
+} from "./chunk-D5O2Y22K.js";
+import "./chunk-L2RUOPIU.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-ZL2UMYHG.js";
+} from "./chunk-SP7MKNUJ.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-IKXZRNM4.js";
+import "./chunk-6VJUDJ2U.js";
 import {
   printable
 } from "./chunk-OIGD3Y3U.js";

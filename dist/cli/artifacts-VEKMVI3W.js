@@ -2,11 +2,11 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-TM3S7H7H.js";
+} from "./chunk-XIB43MXF.js";
 import "./chunk-GAVDEJJF.js";
 import {
   require_promises
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   VERSION
 } from "./chunk-AYNHTLG6.js";

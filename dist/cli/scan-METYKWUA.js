@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   oneOf,
   parseFlags
-} from "./chunk-ZL2UMYHG.js";
+} from "./chunk-SP7MKNUJ.js";
 import {
   EXIT,
   UsageError,
@@ -16,11 +16,9 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-TM3S7H7H.js";
+} from "./chunk-XIB43MXF.js";
 import "./chunk-GAVDEJJF.js";
-import {
-  require_promises
-} from "./chunk-IKXZRNM4.js";
+import "./chunk-6VJUDJ2U.js";
 import {
   VERSION
 } from "./chunk-AYNHTLG6.js";
@@ -36,7 +34,6 @@ import {
 
 // src/cli/scan.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
 import { basename, dirname, resolve } from "node:path";
 
 // src/scan/report/json.ts
@@ -461,8 +458,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = resolve(io.cwd, values.output);
-    await (0, import_promises.mkdir)(dirname(out), { recursive: true });
-    await (0, import_promises.writeFile)(out, report);
+    (0, import_node_fs.mkdirSync)(dirname(out), { recursive: true });
+    (0, import_node_fs.writeFileSync)(out, report);
   }
   const fails = failing(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

@@ -3,16 +3,16 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-DR4AXBWY.js";
-import "./chunk-YSBG27JX.js";
+} from "./chunk-D5O2Y22K.js";
+import "./chunk-L2RUOPIU.js";
 import {
   parseFlags
-} from "./chunk-ZL2UMYHG.js";
+} from "./chunk-SP7MKNUJ.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-ZP7JUS5G.js";
-import "./chunk-IKXZRNM4.js";
+import "./chunk-6VJUDJ2U.js";
 import "./chunk-OIGD3Y3U.js";
 import "./chunk-UB53VF2P.js";
 

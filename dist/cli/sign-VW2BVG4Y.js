@@ -5,15 +5,15 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-YTWDGFPJ.js";
-import "./chunk-DR4AXBWY.js";
-import "./chunk-YSBG27JX.js";
+} from "./chunk-VQD5437Z.js";
+import "./chunk-D5O2Y22K.js";
+import "./chunk-L2RUOPIU.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-T2PBLHEF.js";
-import "./chunk-ZL2UMYHG.js";
+import "./chunk-SP7MKNUJ.js";
 import "./chunk-ZP7JUS5G.js";
 import "./chunk-GAVDEJJF.js";
-import "./chunk-IKXZRNM4.js";
+import "./chunk-6VJUDJ2U.js";
 import "./chunk-OIGD3Y3U.js";
 import "./chunk-VR2BHLAL.js";
 import "./chunk-UB53VF2P.js";

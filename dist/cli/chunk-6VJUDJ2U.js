@@ -122,10 +122,10 @@ function crc24(data) {
 }
 
 export {
-  require_promises,
   FileReadError,
   readRegularFile,
   readRegularTextFile,
   crc24,
+  require_promises,
   require_node_util
 };

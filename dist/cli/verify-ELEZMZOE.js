@@ -3,10 +3,10 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-YSBG27JX.js";
+} from "./chunk-L2RUOPIU.js";
 import {
   parseFlags
-} from "./chunk-ZL2UMYHG.js";
+} from "./chunk-SP7MKNUJ.js";
 import {
   EXIT,
   UsageError
@@ -14,7 +14,7 @@ import {
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   displayPath,
   jsonSafe,

@@ -8,10 +8,10 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-YSBG27JX.js";
+} from "./chunk-L2RUOPIU.js";
 import {
   require_promises
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   require_node_crypto
 } from "./chunk-OIGD3Y3U.js";

@@ -9,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-DR4AXBWY.js";
+} from "./chunk-D5O2Y22K.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -30,7 +30,7 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-YSBG27JX.js";
+} from "./chunk-L2RUOPIU.js";
 import {
   require_picomatch
 } from "./chunk-OCLRRPSL.js";
@@ -47,7 +47,7 @@ import {
 } from "./chunk-T2PBLHEF.js";
 import {
   parseFlags
-} from "./chunk-ZL2UMYHG.js";
+} from "./chunk-SP7MKNUJ.js";
 import {
   EXIT,
   UsageError
@@ -60,7 +60,7 @@ import {
   readRegularFile,
   readRegularTextFile,
   require_promises
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   displayPath,
   excerpt,
@@ -4517,7 +4517,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-QKWXPBVA.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-VEKMVI3W.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

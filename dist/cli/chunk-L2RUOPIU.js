@@ -4,7 +4,7 @@ import {
   crc24,
   readRegularFile,
   require_promises
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   require_node_crypto,
   require_node_fs

@@ -4,7 +4,7 @@ import {
 } from "./chunk-ZP7JUS5G.js";
 import {
   require_node_util
-} from "./chunk-IKXZRNM4.js";
+} from "./chunk-6VJUDJ2U.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
