@@ -42,6 +42,7 @@ import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
 import { KeywordPrefilter } from './prefilter.ts';
 import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
+import { settleDetaching } from './release.ts';
 import { builtinRules } from './rules/index.ts';
 import type { Finding, Rule, Severity, Validity } from './types.ts';
 
@@ -280,6 +281,19 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(compareFindings);
 }
 
+/**
+ * Text that takes a scan through its usual branches (a keyword, base64, hex and percent-encoded text, several lines)
+ * without a finding: warmUp() runs it once.
+ */
+const WARM_UP_SAMPLE = Buffer.from(
+  [
+    'const password = process.env.PASSWORD;',
+    `const greeting = '${Buffer.from('hello there, some text to decode').toString('base64')}';`,
+    `const colour = '${Buffer.from('hello there, hex text').toString('hex')}';`,
+    "const url = 'https://example.com/search?q=hello%20there%2Fsome%20text';",
+  ].join('\n'),
+);
+
 export class ScanEngine {
   readonly name: string;
   readonly regex: RegexEngine;
@@ -313,6 +327,7 @@ export class ScanEngine {
     const warn = options.onWarning ?? (() => {});
     this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
+    settleDetaching(); // before this thread's scanning code is hot (release.ts)
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
@@ -388,6 +403,17 @@ export class ScanEngine {
   }
 
   /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  /**
+   * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
+   * loop would only run the first MiB), and the scanning code run once on a small sample, so V8 compiles the hot loops
+   * knowing their branches. Compiled on partial knowledge, a loop is thrown away at the first branch it had not seen
+   * and compiled again, mid-scan and in every worker: the compiler threads then take CPU from the scanning threads.
+   */
+  warmUp(): void {
+    void this.prefilter.usesWasm;
+    this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
+  }
+
   takeRetained(): [string, string][] {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];

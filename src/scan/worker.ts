@@ -22,6 +22,7 @@ const engine = new ScanEngine(
   },
   options,
 );
+engine.warmUp();
 const itemPolicy: ItemPolicy = {
   archives: init.items.archives,
   limits: init.items.limits,
