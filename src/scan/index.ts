@@ -15,6 +15,12 @@ import type { Finding, ScanResult, ScanStats } from './types.ts';
 
 /** In-memory bytes (archive entries, git blobs) queued for the workers at most, before the source is paused. */
 const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * A batch for a worker: this many items or bytes. Each batch is a message each way and a wake-up of this thread,
+ * which shares the cores with the workers; a few MiB is still a small part of a worker's share of a large scan.
+ */
+const BATCH_ITEMS = 64;
+const BATCH_BYTES = 2 * 1024 * 1024;
 export type { EngineOptions, ItemMeta, PrefilterMode } from './engine.ts';
 export { ScanEngine, sortFindings } from './engine.ts';
 export { fingerprint, preview } from './fingerprint.ts';
@@ -236,7 +242,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (poolFailed) return scanInline(item);
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
   /** Items held while the workers start go to them once they are ready (or inline if they never are). */
   const release = async (): Promise<void> => {
