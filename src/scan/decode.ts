@@ -144,7 +144,8 @@ export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DE
   // last byte of each `need`-byte window first: a byte outside the alphabet there skips the whole window, and
   // otherwise a backward look finds where the run really starts (or the next window to try). Most bytes of ordinary
   // text are never looked at, none twice but the few a backward look revisits. Pass 2: tokens holding `%XX` escapes.
-  findRuns(data, limits, spans);
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  findRuns(data, Math.max(1, minRun - 2), limits.maxSegments, limits, spans);
   findPercentSpans(data, limits, spans);
   return spans.sort((a, b) => a.start - b.start);
 }
@@ -154,14 +155,12 @@ export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DE
  * runs, and code after it, or a branch that had not run yet, would throw the compiled loop away each time it is
  * first reached (measured: 22 times in a scan of the bench corpus, in every worker).
  */
-function findRuns(data: Buffer, limits: DecodeLimits, spans: Span[]): void {
+function findRuns(data: Buffer, need: number, maxSpans: number, limits: DecodeLimits, spans: Span[]): void {
   const n = data.length;
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
   let i = 0;
   // Invariant: `i` is the start of a run, or of text without one (the byte before it is not in the alphabet, or
   // ends a span just processed).
-  while (i + need <= n && spans.length < limits.maxSegments) {
+  while (i + need <= n && spans.length < maxSpans) {
     const k = i + need - 1;
     let c = CLS[data[k]!]!;
     if (c === 0) {

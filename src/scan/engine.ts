@@ -405,13 +405,16 @@ export class ScanEngine {
   /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   /**
    * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
-   * loop would only run the first MiB), and the scanning code run once on a small sample, so V8 compiles the hot loops
+   * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
    * knowing their branches. Compiled on partial knowledge, a loop is thrown away at the first branch it had not seen
    * and compiled again, mid-scan and in every worker: the compiler threads then take CPU from the scanning threads.
    */
   warmUp(): void {
     void this.prefilter.usesWasm;
-    this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
+    // V8 gives a function its feedback (what the compiler learns from) only after its 8th call: a loop over a MiB
+    // window in one of the first calls was compiled blind and thrown away again and again (measured: decode's loop
+    // compiled 23-30 times per scan with one pass here, 4-5 with ten).
+    for (let i = 0; i < 10; i++) this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
   }
 
   takeRetained(): [string, string][] {
