@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { withoutExamples } from './rule-examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -107,6 +108,19 @@ const unusedHttpClientDropped = {
   },
 };
 
+// The built-in rules' examples are their test cases: the tests read them from src/, the bundles ship without them
+// (scripts/rule-examples.mjs says why and how).
+const RULE_MODULE = /[\\/]src[\\/]scan[\\/]rules[\\/][^\\/]+\.ts$/;
+const ruleExamplesLeftOut = {
+  name: 'rule-examples-left-out',
+  setup(b) {
+    b.onLoad({ filter: RULE_MODULE }, (args) => ({
+      contents: withoutExamples(readFileSync(args.path, 'utf8'), args.path),
+      loader: 'ts',
+    }));
+  },
+};
+
 // Shared by every build: ESM for node24, reproducible, the RE2 addon external.
 const common = {
   absWorkingDir: root,
@@ -122,7 +136,7 @@ const common = {
   logLevel: 'warning',
   // The addon is loaded at run time from dist/native; the npm package `re2` is only a fallback for CLI installs.
   external: ['re2'],
-  plugins: [builtinsOnFirstUse, unusedHttpClientDropped],
+  plugins: [builtinsOnFirstUse, unusedHttpClientDropped, ruleExamplesLeftOut],
   // CommonJS dependencies (@actions/*, their http stack) call require(): give ESM output a real one.
   banner: {
     js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",

@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-VQD5437Z.js";
+} from "./chunk-42DRDJFL.js";
 import "./chunk-D5O2Y22K.js";
 import "./chunk-L2RUOPIU.js";
 import "./chunk-OCLRRPSL.js";

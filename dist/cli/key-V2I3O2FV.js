@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-VQD5437Z.js";
+} from "./chunk-42DRDJFL.js";
 import {
   writePublicFile
 } from "./chunk-D5O2Y22K.js";
