@@ -54,11 +54,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-EG7SPCSN.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-INQNBW2Y.js")).signCommand,
+  scan: async () => (await import("./cli/scan-M3P3WIQP.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-ESIYODOE.js")).signCommand,
   verify: async () => (await import("./cli/verify-ELEZMZOE.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-AL4RMHFP.js")).digestCommand,
-  key: async () => (await import("./cli/key-V2I3O2FV.js")).keyCommand
+  key: async () => (await import("./cli/key-3FOHSPTC.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -67,7 +67,9 @@ function withoutUnreferenced(text, fileName) {
   }
   const uses = new Map();
   const count = (node) => {
-    if (ts.isIdentifier(node) && !declared.has(node)) uses.set(node.text, (uses.get(node.text) ?? 0) + 1);
+    if (ts.isIdentifier(node) && !declared.has(node) && !isPropertyName(node)) {
+      uses.set(node.text, (uses.get(node.text) ?? 0) + 1);
+    }
     ts.forEachChild(node, count);
   };
   count(file);
@@ -77,6 +79,12 @@ function withoutUnreferenced(text, fileName) {
     unused.map((c) => [c.st.getFullStart(), c.st.getEnd()]),
     '',
   );
+}
+
+/** `x` in `a.x` or `{ x: 1 }` names a property, not the declaration `x`. */
+function isPropertyName(node) {
+  const parent = node.parent;
+  return (ts.isPropertyAccessExpression(parent) || ts.isPropertyAssignment(parent)) && parent.name === node;
 }
 
 function collectBindingNames(name, out) {

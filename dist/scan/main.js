@@ -667,10 +667,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code18, data) {
+      constructor(message, code, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code18 ? `HPE_${code18}` : void 0;
+        this.code = code ? `HPE_${code}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -693,12 +693,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code18, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code18;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -709,12 +709,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code18, { headers, data }) {
+      constructor(message, code, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code18;
+        this.statusCode = code;
         this.data = data;
         this.headers = headers;
       }
@@ -924,8 +924,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code18 = this.code = key.charCodeAt(index);
-        if (code18 > 127) {
+        const code = this.code = key.charCodeAt(index);
+        if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -946,11 +946,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code18 = key.charCodeAt(index);
-          if (code18 > 127) {
+          const code = key.charCodeAt(index);
+          if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code18) {
+          if (node.code === code) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -960,7 +960,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code18) {
+          } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -984,19 +984,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code18 = key[index];
-          if (code18 <= 90 && code18 >= 65) {
-            code18 |= 32;
+          let code = key[index];
+          if (code <= 90 && code >= 65) {
+            code |= 32;
           }
           while (node !== null) {
-            if (code18 === node.code) {
+            if (code === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code18 ? node.left : node.right;
+            node = node.code < code ? node.left : node.right;
           }
         }
         return null;
@@ -1703,11 +1703,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code18, reason } = evt;
+        const { websocket, code, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code18,
+          code,
           reason
         );
       });
@@ -4195,9 +4195,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i = 0; i < url2.length; ++i) {
-        const code18 = url2.charCodeAt(i);
-        if (code18 > 126 || // Non-US-ASCII + DEL
-        code18 < 32) {
+        const code = url2.charCodeAt(i);
+        if (code > 126 || // Non-US-ASCII + DEL
+        code < 32) {
           return false;
         }
       }
@@ -4538,11 +4538,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A6, B) {
-      if (A6.origin === B.origin && A6.origin === "null") {
+    function sameOrigin(A8, B) {
+      if (A8.origin === B.origin && A8.origin === "null") {
         return true;
       }
-      if (A6.protocol === B.protocol && A6.hostname === B.hostname && A6.port === B.port) {
+      if (A8.protocol === B.protocol && A8.hostname === B.hostname && A8.port === B.port) {
         return true;
       }
       return false;
@@ -4788,8 +4788,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code18 = char.charCodeAt(0);
-          return code18 >= 48 && code18 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -4815,8 +4815,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code18 = char.charCodeAt(0);
-          return code18 >= 48 && code18 <= 57;
+          const code = char.charCodeAt(0);
+          return code >= 48 && code <= 57;
         },
         data,
         position
@@ -7107,9 +7107,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code18, id) {
+    function onHttp2FrameError(type, code, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7119,8 +7119,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util6.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code18) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code18}`, util6.getSocketInfo(this));
+    function onHTTP2GoAway(code) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util6.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7325,8 +7325,8 @@ var require_client_h2 = __commonJS({
       stream3.once("error", function(err) {
         abort(err);
       });
-      stream3.once("frameError", (type, code18) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code18}`));
+      stream3.once("frameError", (type, code) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
       });
       return true;
       function writeBodyH2() {
@@ -9264,7 +9264,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state: state3, opts }, cb) {
-        const { statusCode, code: code18, headers } = err;
+        const { statusCode, code, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9276,7 +9276,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state3;
-        if (code18 && code18 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code18)) {
+        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
           cb(err);
           return;
         }
@@ -12019,8 +12019,8 @@ var require_headers = __commonJS({
     var util6 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code18) {
-      return code18 === 10 || code18 === 13 || code18 === 9 || code18 === 32;
+    function isHTTPWhiteSpaceCharCode(code) {
+      return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -15478,8 +15478,8 @@ var require_util5 = __commonJS({
     var assert4 = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A6, B, excludeFragment = false) {
-      const serializedA = URLSerializer(A6, excludeFragment);
+    function urlEquals(A8, B, excludeFragment = false) {
+      const serializedA = URLSerializer(A8, excludeFragment);
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
@@ -16175,8 +16175,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code18 = value.charCodeAt(i);
-        if (code18 >= 0 && code18 <= 8 || code18 >= 10 && code18 <= 31 || code18 === 127) {
+        const code = value.charCodeAt(i);
+        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
       }
@@ -16184,26 +16184,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name2) {
       for (let i = 0; i < name2.length; ++i) {
-        const code18 = name2.charCodeAt(i);
-        if (code18 < 33 || // exclude CTLs (0-31), SP and HT
-        code18 > 126 || // exclude non-ascii and DEL
-        code18 === 34 || // "
-        code18 === 40 || // (
-        code18 === 41 || // )
-        code18 === 60 || // <
-        code18 === 62 || // >
-        code18 === 64 || // @
-        code18 === 44 || // ,
-        code18 === 59 || // ;
-        code18 === 58 || // :
-        code18 === 92 || // \
-        code18 === 47 || // /
-        code18 === 91 || // [
-        code18 === 93 || // ]
-        code18 === 63 || // ?
-        code18 === 61 || // =
-        code18 === 123 || // {
-        code18 === 125) {
+        const code = name2.charCodeAt(i);
+        if (code < 33 || // exclude CTLs (0-31), SP and HT
+        code > 126 || // exclude non-ascii and DEL
+        code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 60 || // <
+        code === 62 || // >
+        code === 64 || // @
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 58 || // :
+        code === 92 || // \
+        code === 47 || // /
+        code === 91 || // [
+        code === 93 || // ]
+        code === 63 || // ?
+        code === 61 || // =
+        code === 123 || // {
+        code === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16219,31 +16219,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code18 = value.charCodeAt(i++);
-        if (code18 < 33 || // exclude CTLs (0-31)
-        code18 > 126 || // non-ascii and DEL (127)
-        code18 === 34 || // "
-        code18 === 44 || // ,
-        code18 === 59 || // ;
-        code18 === 92) {
+        const code = value.charCodeAt(i++);
+        if (code < 33 || // exclude CTLs (0-31)
+        code > 126 || // non-ascii and DEL (127)
+        code === 34 || // "
+        code === 44 || // ,
+        code === 59 || // ;
+        code === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path15) {
       for (let i = 0; i < path15.length; ++i) {
-        const code18 = path15.charCodeAt(i);
-        if (code18 < 32 || // exclude CTLs (0-31)
-        code18 > 126 || // exclude DEL and non-ascii
-        code18 === 59) {
+        const code = path15.charCodeAt(i);
+        if (code < 32 || // exclude CTLs (0-31)
+        code > 126 || // exclude DEL and non-ascii
+        code === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code18) {
-      return code18 >= 48 && code18 <= 57 || // 0-9
-      code18 >= 65 && code18 <= 90 || // A-Z
-      code18 >= 97 && code18 <= 122;
+    function isLetterOrDigit(code) {
+      return code >= 48 && code <= 57 || // 0-9
+      code >= 65 && code <= 90 || // A-Z
+      code >= 97 && code <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16254,8 +16254,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code18 = domain.charCodeAt(i);
-        if (code18 === 46) {
+        const code = domain.charCodeAt(i);
+        if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16265,10 +16265,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code18)) {
+        if (labelLength === 0 && !isLetterOrDigit(code)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code18) && code18 !== 45) {
+        if (!isLetterOrDigit(code) && code !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -17042,37 +17042,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code18 = protocol.charCodeAt(i);
-        if (code18 < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code18 > 126 || code18 === 34 || // "
-        code18 === 40 || // (
-        code18 === 41 || // )
-        code18 === 44 || // ,
-        code18 === 47 || // /
-        code18 === 58 || // :
-        code18 === 59 || // ;
-        code18 === 60 || // <
-        code18 === 61 || // =
-        code18 === 62 || // >
-        code18 === 63 || // ?
-        code18 === 64 || // @
-        code18 === 91 || // [
-        code18 === 92 || // \
-        code18 === 93 || // ]
-        code18 === 123 || // {
-        code18 === 125) {
+        const code = protocol.charCodeAt(i);
+        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code > 126 || code === 34 || // "
+        code === 40 || // (
+        code === 41 || // )
+        code === 44 || // ,
+        code === 47 || // /
+        code === 58 || // :
+        code === 59 || // ;
+        code === 60 || // <
+        code === 61 || // =
+        code === 62 || // >
+        code === 63 || // ?
+        code === 64 || // @
+        code === 91 || // [
+        code === 92 || // \
+        code === 93 || // ]
+        code === 123 || // {
+        code === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code18) {
-      if (code18 >= 1e3 && code18 < 1015) {
-        return code18 !== 1004 && // reserved
-        code18 !== 1005 && // "MUST NOT be set as a status code"
-        code18 !== 1006;
+    function isValidStatusCode(code) {
+      if (code >= 1e3 && code < 1015) {
+        return code !== 1004 && // reserved
+        code !== 1005 && // "MUST NOT be set as a status code"
+        code !== 1006;
       }
-      return code18 >= 3e3 && code18 <= 4999;
+      return code >= 3e3 && code <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17341,7 +17341,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code18, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17349,12 +17349,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code18 !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code18, 0);
-        } else if (code18 !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code, 0);
+        } else if (code !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code18, 0);
+          frame.frameData.writeUInt16BE(code, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17379,25 +17379,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code18 = 1005;
+      let code = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code18 = result.code ?? 1005;
+        code = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code18 = 1006;
+        code = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code: code18,
+        code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code: code18,
+          code,
           reason
         });
       }
@@ -17522,8 +17522,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code18, reason) {
-      closeWebSocketConnection(ws, code18, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17710,8 +17710,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code18 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code18, error2.message);
+                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17797,11 +17797,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert4(data.length !== 1);
-        let code18;
+        let code;
         if (data.length >= 2) {
-          code18 = data.readUInt16BE(0);
+          code = data.readUInt16BE(0);
         }
-        if (code18 !== void 0 && !isValidStatusCode(code18)) {
+        if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17813,7 +17813,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code18, reason, error: false };
+        return { code, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17828,8 +17828,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body2);
           if (this.#info.closeInfo.error) {
-            const { code: code18, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code18, reason, reason.length);
+            const { code, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -18067,17 +18067,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code18 = void 0, reason = void 0) {
+      close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix2 = "WebSocket.close";
-        if (code18 !== void 0) {
-          code18 = webidl.converters["unsigned short"](code18, prefix2, "code", { clamp: true });
+        if (code !== void 0) {
+          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix2, "reason");
         }
-        if (code18 !== void 0) {
-          if (code18 !== 1e3 && (code18 < 3e3 || code18 > 4999)) {
+        if (code !== void 0) {
+          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18091,7 +18091,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code18, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18337,15 +18337,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code18;
+      let code;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code18 = err.code;
+        code = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code18);
+      closeWebSocketConnection(this, code);
     }
     module.exports = {
       WebSocket
@@ -25420,9 +25420,9 @@ var init_build = __esm({
                   continue;
                 case "c":
                   if (i + 2 < size) {
-                    let code18 = data[i + 2].charCodeAt(0);
-                    if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
-                      let val = code18 % 32;
+                    let code = data[i + 2].charCodeAt(0);
+                    if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                      let val = code % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
@@ -26277,8 +26277,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants6();
-    var isPathSeparator = (code18) => {
-      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -26308,38 +26308,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code18;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
       const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
-        prev = code18;
+        prev = code;
         return str3.charCodeAt(++index);
       };
       while (index < length) {
-        code18 = advance();
+        code = advance();
         let next;
-        if (code18 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code18 = advance();
-          if (code18 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code18 = advance())) {
-            if (code18 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code18 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -26348,7 +26348,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code18 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -26357,7 +26357,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -26372,7 +26372,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -26385,27 +26385,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code18 === CHAR_EXCLAMATION_MARK && index === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code18 = advance())) {
-                if (code18 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code18 === CHAR_LEFT_PARENTHESES) {
+                if (code === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -26415,7 +26415,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code18 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -26424,7 +26424,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -26432,7 +26432,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -26451,26 +26451,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code18 = advance())) {
-              if (code18 === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code18 === CHAR_LEFT_PARENTHESES) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -26535,7 +26535,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state3.maxDepth = 0;
-        if (!isPathSeparator(code18)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state3.tokens = tokens;
@@ -27825,9 +27825,9 @@ function retryAfterMs(headers, now = Date.now()) {
   return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
 function describeNetworkError(err, where2) {
-  const code18 = err.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code18) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
-    return new HttpError(`TLS verification failed for ${where2} (${code18}): ${err.message}`, "TLS", false, code18);
+  const code = err.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code) || /certificate|self[- ]signed|SSL|TLS/i.test(err.message)) {
+    return new HttpError(`TLS verification failed for ${where2} (${code}): ${err.message}`, "TLS", false, code);
   }
   const what = {
     ECONNRESET: "connection reset",
@@ -27837,11 +27837,11 @@ function describeNetworkError(err, where2) {
     EAI_AGAIN: "DNS lookup failed temporarily",
     ENOTFOUND: "host not found"
   };
-  const text = what[code18] ?? err.message;
-  return new HttpError(`${text} (${code18}) at ${where2}`, code18, TRANSIENT_CODES.has(code18));
+  const text = what[code] ?? err.message;
+  return new HttpError(`${text} (${code}) at ${where2}`, code, TRANSIENT_CODES.has(code));
 }
-function envValue(env2, lower) {
-  return (env2[lower] || env2[lower.toUpperCase()] || "").trim();
+function envValue(env, lower) {
+  return (env[lower] || env[lower.toUpperCase()] || "").trim();
 }
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
@@ -27886,7 +27886,7 @@ function bypassedBy(entry, host, port) {
   if (family) return false;
   return host === e || host.endsWith(`.${e}`);
 }
-function proxyFor(url2, env2 = process.env) {
+function proxyFor(url2, env = process.env) {
   let u;
   try {
     u = new URL(String(url2));
@@ -27894,12 +27894,12 @@ function proxyFor(url2, env2 = process.env) {
     return void 0;
   }
   if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-  const value = envValue(env2, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  const value = envValue(env, u.protocol === "https:" ? "https_proxy" : "http_proxy");
   if (!value) return void 0;
   const host = bareHost(u.hostname);
   if (!host || isLoopbackHost(host)) return void 0;
   const port = defaultPort(u);
-  const noProxy = envValue(env2, "no_proxy");
+  const noProxy = envValue(env, "no_proxy");
   for (const entry of noProxy.split(/[\s,]+/)) {
     if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
   }
@@ -27944,7 +27944,7 @@ function proxyStatusError(status, proxy, where2) {
     isTransientStatus(status)
   );
 }
-function send(request, env2) {
+function send(request, env) {
   let url2;
   try {
     url2 = new URL(String(request.url));
@@ -27964,7 +27964,7 @@ function send(request, env2) {
   }
   let proxy;
   try {
-    proxy = proxyFor(url2, env2);
+    proxy = proxyFor(url2, env);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -28120,9 +28120,9 @@ var init_http = __esm({
       retryable;
       /** The TLS verification code when code is TLS. */
       tlsCode;
-      constructor(message, code18, retryable, tlsCode) {
+      constructor(message, code, retryable, tlsCode) {
         super(message);
-        this.code = code18;
+        this.code = code;
         this.retryable = retryable;
         if (tlsCode) this.tlsCode = tlsCode;
       }
@@ -31157,7 +31157,7 @@ var require_ms = __commonJS({
 // node_modules/debug/src/common.js
 var require_common = __commonJS({
   "node_modules/debug/src/common.js"(exports2, module) {
-    function setup(env2) {
+    function setup(env) {
       createDebug.debug = createDebug;
       createDebug.default = createDebug;
       createDebug.coerce = coerce;
@@ -31166,8 +31166,8 @@ var require_common = __commonJS({
       createDebug.enabled = enabled2;
       createDebug.humanize = require_ms();
       createDebug.destroy = destroy2;
-      Object.keys(env2).forEach((key) => {
-        createDebug[key] = env2[key];
+      Object.keys(env).forEach((key) => {
+        createDebug[key] = env[key];
       });
       createDebug.names = [];
       createDebug.skips = [];
@@ -31731,7 +31731,7 @@ var require_helpers = __commonJS({
       return Buffer.concat(chunks, length);
     }
     exports2.toBuffer = toBuffer;
-    async function json2(stream3) {
+    async function json(stream3) {
       const buf = await toBuffer(stream3);
       const str3 = buf.toString("utf8");
       try {
@@ -31742,7 +31742,7 @@ var require_helpers = __commonJS({
         throw err;
       }
     }
-    exports2.json = json2;
+    exports2.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
@@ -34059,29 +34059,29 @@ var require_reflection_json_reader = __commonJS({
        *
        * google.protobuf.NullValue accepts only JSON `null` (or the old `"NULL_VALUE"`).
        */
-      enum(type, json2, fieldName2, ignoreUnknownFields) {
+      enum(type, json, fieldName2, ignoreUnknownFields) {
         if (type[0] == "google.protobuf.NullValue")
-          assert_1.assert(json2 === null || json2 === "NULL_VALUE", `Unable to parse field ${this.info.typeName}#${fieldName2}, enum ${type[0]} only accepts null.`);
-        if (json2 === null)
+          assert_1.assert(json === null || json === "NULL_VALUE", `Unable to parse field ${this.info.typeName}#${fieldName2}, enum ${type[0]} only accepts null.`);
+        if (json === null)
           return 0;
-        switch (typeof json2) {
+        switch (typeof json) {
           case "number":
-            assert_1.assert(Number.isInteger(json2), `Unable to parse field ${this.info.typeName}#${fieldName2}, enum can only be integral number, got ${json2}.`);
-            return json2;
+            assert_1.assert(Number.isInteger(json), `Unable to parse field ${this.info.typeName}#${fieldName2}, enum can only be integral number, got ${json}.`);
+            return json;
           case "string":
-            let localEnumName = json2;
-            if (type[2] && json2.substring(0, type[2].length) === type[2])
-              localEnumName = json2.substring(type[2].length);
+            let localEnumName = json;
+            if (type[2] && json.substring(0, type[2].length) === type[2])
+              localEnumName = json.substring(type[2].length);
             let enumNumber = type[1][localEnumName];
             if (typeof enumNumber === "undefined" && ignoreUnknownFields) {
               return false;
             }
-            assert_1.assert(typeof enumNumber == "number", `Unable to parse field ${this.info.typeName}#${fieldName2}, enum ${type[0]} has no value for "${json2}".`);
+            assert_1.assert(typeof enumNumber == "number", `Unable to parse field ${this.info.typeName}#${fieldName2}, enum ${type[0]} has no value for "${json}".`);
             return enumNumber;
         }
-        assert_1.assert(false, `Unable to parse field ${this.info.typeName}#${fieldName2}, cannot parse enum value from ${typeof json2}".`);
+        assert_1.assert(false, `Unable to parse field ${this.info.typeName}#${fieldName2}, cannot parse enum value from ${typeof json}".`);
       }
-      scalar(json2, type, longType, fieldName2) {
+      scalar(json, type, longType, fieldName2) {
         let e;
         try {
           switch (type) {
@@ -34089,26 +34089,26 @@ var require_reflection_json_reader = __commonJS({
             // Either numbers or strings are accepted. Exponent notation is also accepted.
             case reflection_info_1.ScalarType.DOUBLE:
             case reflection_info_1.ScalarType.FLOAT:
-              if (json2 === null)
+              if (json === null)
                 return 0;
-              if (json2 === "NaN")
+              if (json === "NaN")
                 return Number.NaN;
-              if (json2 === "Infinity")
+              if (json === "Infinity")
                 return Number.POSITIVE_INFINITY;
-              if (json2 === "-Infinity")
+              if (json === "-Infinity")
                 return Number.NEGATIVE_INFINITY;
-              if (json2 === "") {
+              if (json === "") {
                 e = "empty string";
                 break;
               }
-              if (typeof json2 == "string" && json2.trim().length !== json2.length) {
+              if (typeof json == "string" && json.trim().length !== json.length) {
                 e = "extra whitespace";
                 break;
               }
-              if (typeof json2 != "string" && typeof json2 != "number") {
+              if (typeof json != "string" && typeof json != "number") {
                 break;
               }
-              let float = Number(json2);
+              let float = Number(json);
               if (Number.isNaN(float)) {
                 e = "not a number";
                 break;
@@ -34126,18 +34126,18 @@ var require_reflection_json_reader = __commonJS({
             case reflection_info_1.ScalarType.SFIXED32:
             case reflection_info_1.ScalarType.SINT32:
             case reflection_info_1.ScalarType.UINT32:
-              if (json2 === null)
+              if (json === null)
                 return 0;
               let int32;
-              if (typeof json2 == "number")
-                int32 = json2;
-              else if (json2 === "")
+              if (typeof json == "number")
+                int32 = json;
+              else if (json === "")
                 e = "empty string";
-              else if (typeof json2 == "string") {
-                if (json2.trim().length !== json2.length)
+              else if (typeof json == "string") {
+                if (json.trim().length !== json.length)
                   e = "extra whitespace";
                 else
-                  int32 = Number(json2);
+                  int32 = Number(json);
               }
               if (int32 === void 0)
                 break;
@@ -34150,53 +34150,53 @@ var require_reflection_json_reader = __commonJS({
             case reflection_info_1.ScalarType.INT64:
             case reflection_info_1.ScalarType.SFIXED64:
             case reflection_info_1.ScalarType.SINT64:
-              if (json2 === null)
+              if (json === null)
                 return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.ZERO, longType);
-              if (typeof json2 != "number" && typeof json2 != "string")
+              if (typeof json != "number" && typeof json != "string")
                 break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.from(json2), longType);
+              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbLong.from(json), longType);
             case reflection_info_1.ScalarType.FIXED64:
             case reflection_info_1.ScalarType.UINT64:
-              if (json2 === null)
+              if (json === null)
                 return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.ZERO, longType);
-              if (typeof json2 != "number" && typeof json2 != "string")
+              if (typeof json != "number" && typeof json != "string")
                 break;
-              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.from(json2), longType);
+              return reflection_long_convert_1.reflectionLongConvert(pb_long_1.PbULong.from(json), longType);
             // bool:
             case reflection_info_1.ScalarType.BOOL:
-              if (json2 === null)
+              if (json === null)
                 return false;
-              if (typeof json2 !== "boolean")
+              if (typeof json !== "boolean")
                 break;
-              return json2;
+              return json;
             // string:
             case reflection_info_1.ScalarType.STRING:
-              if (json2 === null)
+              if (json === null)
                 return "";
-              if (typeof json2 !== "string") {
+              if (typeof json !== "string") {
                 e = "extra whitespace";
                 break;
               }
               try {
-                encodeURIComponent(json2);
+                encodeURIComponent(json);
               } catch (e2) {
                 e2 = "invalid UTF8";
                 break;
               }
-              return json2;
+              return json;
             // bytes: JSON value will be the data encoded as a string using standard base64 encoding with paddings.
             // Either standard or URL-safe base64 encoding with/without paddings are accepted.
             case reflection_info_1.ScalarType.BYTES:
-              if (json2 === null || json2 === "")
+              if (json === null || json === "")
                 return new Uint8Array(0);
-              if (typeof json2 !== "string")
+              if (typeof json !== "string")
                 break;
-              return base64_1.base64decode(json2);
+              return base64_1.base64decode(json);
           }
         } catch (error2) {
           e = error2.message;
         }
-        this.assert(false, fieldName2 + (e ? " - " + e : ""), json2);
+        this.assert(false, fieldName2 + (e ? " - " + e : ""), json);
       }
     };
     exports2.ReflectionJsonReader = ReflectionJsonReader;
@@ -34222,12 +34222,12 @@ var require_reflection_json_writer = __commonJS({
        * Converts the message to a JSON object, based on the field descriptors.
        */
       write(message, options) {
-        const json2 = {}, source = message;
+        const json = {}, source = message;
         for (const field of this.fields) {
           if (!field.oneof) {
             let jsonValue2 = this.field(field, source[field.localName], options);
             if (jsonValue2 !== void 0)
-              json2[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
+              json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
             continue;
           }
           const group2 = source[field.oneof];
@@ -34236,9 +34236,9 @@ var require_reflection_json_writer = __commonJS({
           const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
           let jsonValue = this.field(field, group2[field.localName], opt);
           assert_1.assert(jsonValue !== void 0);
-          json2[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
+          json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
         }
-        return json2;
+        return json;
       }
       field(field, value, options) {
         let jsonValue = void 0;
@@ -35121,15 +35121,15 @@ var require_message_type = __commonJS({
       /**
        * Read a new message from a JSON value.
        */
-      fromJson(json2, options) {
-        return this.internalJsonRead(json2, json_format_contract_1.jsonReadOptions(options));
+      fromJson(json, options) {
+        return this.internalJsonRead(json, json_format_contract_1.jsonReadOptions(options));
       }
       /**
        * Read a new message from a JSON string.
        * This is equivalent to `T.fromJson(JSON.parse(json))`.
        */
-      fromJsonString(json2, options) {
-        let value = JSON.parse(json2);
+      fromJsonString(json, options) {
+        let value = JSON.parse(json);
         return this.fromJson(value, options);
       }
       /**
@@ -35162,13 +35162,13 @@ var require_message_type = __commonJS({
        * according to protobuf rules. If the target is omitted,
        * a new instance is created first.
        */
-      internalJsonRead(json2, options, target) {
-        if (json2 !== null && typeof json2 == "object" && !Array.isArray(json2)) {
+      internalJsonRead(json, options, target) {
+        if (json !== null && typeof json == "object" && !Array.isArray(json)) {
           let message = target !== null && target !== void 0 ? target : this.create();
-          this.refJsonReader.read(json2, message, options);
+          this.refJsonReader.read(json, message, options);
           return message;
         }
-        throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json2)}.`);
+        throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json)}.`);
       }
       /**
        * This is an internal method. If you just want to write a message
@@ -35541,11 +35541,11 @@ var require_rpc_error = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RpcError = void 0;
     var RpcError = class extends Error {
-      constructor(message, code18 = "UNKNOWN", meta) {
+      constructor(message, code = "UNKNOWN", meta) {
         super(message);
         this.name = "RpcError";
         Object.setPrototypeOf(this, new.target.prototype);
-        this.code = code18;
+        this.code = code;
         this.meta = meta !== null && meta !== void 0 ? meta : {};
       }
       toString() {
@@ -37645,9 +37645,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code18, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code18), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -38340,14 +38340,14 @@ var ToolRunner = class extends events.EventEmitter {
           state3.processClosed = true;
           state3.CheckComplete();
         });
-        cp.on("exit", (code18) => {
-          state3.processExitCode = code18;
+        cp.on("exit", (code) => {
+          state3.processExitCode = code;
           state3.processExited = true;
-          this._debug(`Exit code ${code18} received from tool '${this.toolPath}'`);
+          this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
           state3.CheckComplete();
         });
-        cp.on("close", (code18) => {
-          state3.processExitCode = code18;
+        cp.on("close", (code) => {
+          state3.processExitCode = code;
           state3.processExited = true;
           state3.processClosed = true;
           this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
@@ -38629,14 +38629,14 @@ var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function hex(code18, width) {
-  return code18.toString(16).padStart(width, "0");
+function hex(code, width) {
+  return code.toString(16).padStart(width, "0");
 }
 function escapeUnsafe(ch) {
   const named2 = NAMED[ch];
   if (named2) return named2;
-  const code18 = ch.charCodeAt(0);
-  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+  const code = ch.charCodeAt(0);
+  return code <= 127 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
 }
 var LEADING_COLON = /^(\s*):/;
 var LEGACY_PREFIX = /##\[/g;
@@ -38683,8 +38683,8 @@ function validSequenceLength(b, i) {
   if (b0 === 244) return cont(1, 128, 143) && cont(2) && cont(3) ? 4 : 0;
   return 0;
 }
-function jsonSafe(json2) {
-  return json2.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
+function jsonSafe(json) {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`).replace(LEGACY_PREFIX, "#\\u0023[");
 }
 function excerpt(value, max = 4) {
   const chars = [...value];
@@ -38697,9 +38697,9 @@ var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
-  constructor(message, code18) {
+  constructor(message, code) {
     super(message);
-    this.code = code18;
+    this.code = code;
   }
 };
 var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
@@ -40758,9 +40758,6 @@ function base62(n, width = 0) {
 function tokenChecksum(random) {
   return base62(crc32(random), 6);
 }
-function withTokenChecksum(prefix2, random) {
-  return prefix2 + random + tokenChecksum(random);
-}
 var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
 function checkBase62Crc(body2) {
   if (!CLASSIC_BODY.test(body2)) return "invalid";
@@ -40811,10 +40808,6 @@ function validateGitlabToken(secret) {
   if (holds) return "valid";
   if (version3 || /_$/.test(prefix2) || payload.length === 20) return "unknown";
   return "invalid";
-}
-function fakeGitlabRoutable(prefix2, seed, payloadLength = 27, version3 = "") {
-  const head = `${prefix2}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version3 ? `${version3}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
-  return head + crc32(head).toString(36).padStart(7, "0");
 }
 var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function base32Decode(s) {
@@ -40975,41 +40968,6 @@ var ALPHABETS = {
   base32: BASE32,
   lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-};
-function fakeBytes(seed, length) {
-  return seededBytes(`jit-gpg-fixture:${seed}`, length);
-}
-function fake(seed, length, alphabet = BASE62) {
-  const bytes = fakeBytes(seed, length);
-  let out = "";
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
-}
-function fakeChecksummed(prefix2, seed) {
-  return withTokenChecksum(prefix2, fake(seed, 30));
-}
-function corrupt(token) {
-  const last = token.at(-1);
-  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
-  const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
-}
-var syntax = {
-  env: (name2, value) => `${name2}=${value}`,
-  yaml: (name2, value) => `${name2}: ${value}`,
-  json: (name2, value) => `{"${name2}": "${value}"}`,
-  code: (name2, value) => `const ${name2} = '${value}';`,
-  /** `${NAME}`: a shell / compose reference, not a value. */
-  ref: (name2) => `\${${name2}}`,
-  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
-  secretRef: (name2) => `\${{ secrets.${name2} }}`,
-  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
-  all: (name2, a, b) => [
-    `${name2.toUpperCase()}=${a}`,
-    `${name2}: ${b}`,
-    `{"${name2}": "${a}"}`,
-    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
-  ]
 };
 
 // src/scan/rules/cloud.ts
@@ -43599,8 +43557,7 @@ var packageRules = [
 // src/scan/rules/structured.ts
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
+function dbRule(id, title, scheme, keywords, help, examples) {
   return {
     id,
     title,
@@ -43609,7 +43566,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
-    examples: { tp: [], fp: [] }
+    examples
   };
 }
 function validateKubeToken(secret) {
@@ -43638,22 +43595,7 @@ var structuredRules = [
     "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
-    ],
-    [
-      "DATABASE_URL=postgres://user:password@localhost:5432/app",
-      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
-      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
-      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
-      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mysql-url",
@@ -43661,16 +43603,7 @@ var structuredRules = [
     "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
-    ],
-    [
-      "DATABASE_URL=mysql://root:<password>@localhost/shop",
-      "DATABASE_URL=mysql://root:root@localhost/shop",
-      "url = 'mysql://app:' + getPassword() + '@db/shop'"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mongodb-url",
@@ -43678,17 +43611,7 @@ var structuredRules = [
     "mongodb(?:\\+srv)?",
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
-    [
-      `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
-    ],
-    [
-      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-      "MONGO_URI=mongodb://localhost:27017/app",
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "redis-url",
@@ -43696,16 +43619,7 @@ var structuredRules = [
     "rediss?",
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
-    [
-      `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
-    ],
-    [
-      "REDIS_URL=redis://:changeme@localhost:6379",
-      "REDIS_URL=redis://localhost:6379/0",
-      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "amqp-url",
@@ -43713,11 +43627,7 @@ var structuredRules = [
     "amqps?",
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-    [
-      `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-    ],
-    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mssql-url",
@@ -43725,8 +43635,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
-    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "database-url",
@@ -43747,11 +43656,7 @@ var structuredRules = [
       "nats"
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
-    ],
-    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+    { tp: [], fp: [] }
   ),
   {
     id: "jdbc-password",
@@ -43881,12 +43786,9 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var { env, yaml, json, code } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix2, id, title, severity, help) {
   const p = `${prefix2}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
   return {
     id,
     title,
@@ -43905,13 +43807,7 @@ function gitlab(s) {
   const routes = !s.body && !s.legacyOnly;
   const min = s.min ?? 20;
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
   const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)];
-  const routableFp = !routes ? [] : [json(s.name, corrupt(routableA))];
   const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,
@@ -45554,9 +45450,9 @@ var ScanPool = class {
         });
       };
       worker.on("error", (e) => fail(e.name || "error"));
-      worker.on("exit", (code18) => {
+      worker.on("exit", (code) => {
         this.workers.delete(worker);
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code18}`);
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
     });
   }
@@ -45722,11 +45618,11 @@ async function gitListNames(root, onWarning) {
       if (err.length < 4096) err += d.toString();
     });
     child2.on("error", () => resolve7(void 0));
-    child2.on("close", (code18) => {
-      if (code18 !== 0) {
+    child2.on("close", (code) => {
+      if (code !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code}`}); walking the directory instead`
           );
         }
         resolve7(void 0);
@@ -45754,9 +45650,9 @@ function fileItem(name2, opts) {
     if (!st.isFile()) return void 0;
     return { path: path15, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code18 = e.code;
-    if (code18 === "ENOENT") return void 0;
-    onWarning?.(`${path15}: cannot stat (${code18 ?? e.name})`);
+    const code = e.code;
+    if (code === "ENOENT") return void 0;
+    onWarning?.(`${path15}: cannot stat (${code ?? e.name})`);
     return void 0;
   }
 }
@@ -46275,9 +46171,9 @@ function exitOf(child2, args) {
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child2.on("close", (code18, signal) => {
-      if (code18 === 0) resolve7();
-      else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
+    child2.on("close", (code, signal) => {
+      if (code === 0) resolve7();
+      else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -48758,10 +48654,10 @@ function str(obj, ...path15) {
   const v = get(obj, ...path15);
   return typeof v === "string" && v !== "" ? v : void 0;
 }
-function readEvent(env2 = process.env) {
-  const name2 = env2.GITHUB_EVENT_NAME;
+function readEvent(env = process.env) {
+  const name2 = env.GITHUB_EVENT_NAME;
   if (!name2) return void 0;
-  const path15 = env2.GITHUB_EVENT_PATH;
+  const path15 = env.GITHUB_EVENT_PATH;
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
@@ -48779,9 +48675,9 @@ function readEvent(env2 = process.env) {
     throw new Error(`the event payload at ${path15} is not JSON: ${err.message}`);
   }
 }
-function planScan(event, env2 = {}) {
-  const fallback = env2.fallbackMode ?? "worktree";
-  const remote = env2.remote ?? "origin";
+function planScan(event, env = {}) {
+  const fallback = env.fallbackMode ?? "worktree";
+  const remote = env.remote ?? "origin";
   if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
   const p = event.payload;
   switch (event.name) {
@@ -57825,10 +57721,10 @@ function validateAmpersand(xmlData, i) {
   }
   return i;
 }
-function getErrorObject(code18, message, lineNumber) {
+function getErrorObject(code, message, lineNumber) {
   return {
     err: {
-      code: code18,
+      code,
       msg: message,
       line: lineNumber.line || lineNumber,
       col: lineNumber.col
@@ -61334,11 +61230,11 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
   let result = "";
   let segmentStart = i;
   for (let index = i; index < len; index++) {
-    const code18 = xmlData.charCodeAt(index);
-    if (code18 === 34 || code18 === 39) {
+    const code = xmlData.charCodeAt(index);
+    if (code === 34 || code === 39) {
       index = xmlData.indexOf(xmlData[index], index + 1);
       if (index === -1) return;
-    } else if (code18 === closeCode0) {
+    } else if (code === closeCode0) {
       if (closeCode1 !== -1) {
         if (xmlData.charCodeAt(index + 1) === closeCode1) {
           result += xmlData.substring(segmentStart, index);
@@ -61348,7 +61244,7 @@ function tagExpWithClosingIndex(xmlData, i, closingChar = ">") {
         result += xmlData.substring(segmentStart, index);
         return { data: result, index };
       }
-    } else if (code18 === 9) {
+    } else if (code === 9) {
       result += xmlData.substring(segmentStart, index) + " ";
       segmentStart = index + 1;
     }
@@ -87111,16 +87007,16 @@ var InvalidResponseError = class extends Error {
   }
 };
 var NetworkError = class extends Error {
-  constructor(code18) {
-    const message = `Unable to make request: ${code18}
+  constructor(code) {
+    const message = `Unable to make request: ${code}
 If you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
     super(message);
-    this.code = code18;
+    this.code = code;
     this.name = "NetworkError";
   }
 };
-NetworkError.isNetworkErrorCode = (code18) => {
-  if (!code18)
+NetworkError.isNetworkErrorCode = (code) => {
+  if (!code)
     return false;
   return [
     "ECONNRESET",
@@ -87128,7 +87024,7 @@ NetworkError.isNetworkErrorCode = (code18) => {
     "ETIMEDOUT",
     "ECONNREFUSED",
     "EHOSTUNREACH"
-  ].includes(code18);
+  ].includes(code);
 };
 var UsageError = class extends Error {
   constructor() {
@@ -89702,12 +89598,12 @@ async function run() {
     if (!(e instanceof InputError) && process.env.RUNNER_DEBUG === "1") debug(e.stack ?? "");
   }
 }
-async function main(env2) {
+async function main(env) {
   const i = inputs(ACTION);
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
-  const workspace = resolve6(env2.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = env2.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
+  const workspace = resolve6(env.GITHUB_WORKSPACE || process.cwd());
+  const runnerTemp = env.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
   const target = resolve6(workspace, opts.path);
   if (!(0, import_node_fs14.existsSync)(target)) {
     throw i.error(
@@ -89737,13 +89633,13 @@ async function main(env2) {
     info2(`config: ${opts.config ?? `${DEFAULT_CONFIG_NAME} if present`}`);
     info2(`baseline: ${opts.baseline ?? "none"}`);
     info2(`fail-on: ${opts.failOn}  annotations: ${opts.annotations}  cache: ${opts.cache}`);
-    if (logsMode) info2(`run: ${opts.runId ?? `${env2.GITHUB_RUN_ID ?? "-"} (this run)`}`);
+    if (logsMode) info2(`run: ${opts.runId ?? `${env.GITHUB_RUN_ID ?? "-"} (this run)`}`);
     info2(`revoke: ${opts.revoke}`);
     info2(`config-from: ${opts.configFrom}`);
   });
   const warnings = [];
   const notes = [];
-  const event = env2.GITHUB_EVENT_NAME;
+  const event = env.GITHUB_EVENT_NAME;
   const useCache = opts.cache && !isPullRequestEvent(event);
   if (!opts.cache) notes.push("Cache: not used (input `cache` is false).");
   else if (!useCache) {
@@ -89757,7 +89653,7 @@ async function main(env2) {
     const digest = (file2) => file2 ? (0, import_node_crypto11.createHash)("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
-    const unique = [env2.GITHUB_SHA || "local", env2.GITHUB_RUN_ID || String(Date.now()), env2.GITHUB_RUN_ATTEMPT || "1"];
+    const unique = [env.GITHUB_SHA || "local", env.GITHUB_RUN_ID || String(Date.now()), env.GITHUB_RUN_ATTEMPT || "1"];
     cacheCtx = {
       mode,
       policyHash: policyHash(policy, VERSION, { config, gitleaks }),
@@ -89783,17 +89679,17 @@ async function main(env2) {
         cwd: workspace,
         baselinePath: opts.baseline,
         configFrom: opts.configFrom,
-        env: env2,
+        env,
         revoke: opts.revoke,
         ...logsMode ? {
           logs: {
-            repo: env2.GITHUB_REPOSITORY ?? "",
-            runId: opts.runId ?? Number(env2.GITHUB_RUN_ID ?? ""),
-            serverUrl: env2.GITHUB_SERVER_URL || "https://github.com"
+            repo: env.GITHUB_REPOSITORY ?? "",
+            runId: opts.runId ?? Number(env.GITHUB_RUN_ID ?? ""),
+            serverUrl: env.GITHUB_SERVER_URL || "https://github.com"
           }
         } : {},
         github: {
-          apiUrl: env2.GITHUB_API_URL || "https://api.github.com",
+          apiUrl: env.GITHUB_API_URL || "https://api.github.com",
           ...opts.token ? { token: opts.token } : {}
         },
         onNotice: (m) => info2(m),

@@ -2053,9 +2053,6 @@ function base62(n, width = 0) {
 function tokenChecksum(random) {
   return base62(crc32(random), 6);
 }
-function withTokenChecksum(prefix, random) {
-  return prefix + random + tokenChecksum(random);
-}
 var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
 function checkBase62Crc(body) {
   if (!CLASSIC_BODY.test(body)) return "invalid";
@@ -2106,10 +2103,6 @@ function validateGitlabToken(secret) {
   if (holds) return "valid";
   if (version || /_$/.test(prefix) || payload.length === 20) return "unknown";
   return "invalid";
-}
-function fakeGitlabRoutable(prefix, seed, payloadLength = 27, version = "") {
-  const head = `${prefix}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version ? `${version}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
-  return head + crc32(head).toString(36).padStart(7, "0");
 }
 var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function base32Decode(s) {
@@ -2270,41 +2263,6 @@ var ALPHABETS = {
   base32: BASE32,
   lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-};
-function fakeBytes(seed, length) {
-  return seededBytes(`jit-gpg-fixture:${seed}`, length);
-}
-function fake(seed, length, alphabet = BASE62) {
-  const bytes = fakeBytes(seed, length);
-  let out = "";
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
-}
-function fakeChecksummed(prefix, seed) {
-  return withTokenChecksum(prefix, fake(seed, 30));
-}
-function corrupt(token) {
-  const last = token.at(-1);
-  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
-  const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
-}
-var syntax = {
-  env: (name2, value) => `${name2}=${value}`,
-  yaml: (name2, value) => `${name2}: ${value}`,
-  json: (name2, value) => `{"${name2}": "${value}"}`,
-  code: (name2, value) => `const ${name2} = '${value}';`,
-  /** `${NAME}`: a shell / compose reference, not a value. */
-  ref: (name2) => `\${${name2}}`,
-  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
-  secretRef: (name2) => `\${{ secrets.${name2} }}`,
-  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
-  all: (name2, a, b) => [
-    `${name2.toUpperCase()}=${a}`,
-    `${name2}: ${b}`,
-    `{"${name2}": "${a}"}`,
-    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
-  ]
 };
 
 // src/scan/rules/cloud.ts
@@ -4894,8 +4852,7 @@ var packageRules = [
 // src/scan/rules/structured.ts
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
+function dbRule(id, title, scheme, keywords, help, examples) {
   return {
     id,
     title,
@@ -4904,7 +4861,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
-    examples: { tp: [], fp: [] }
+    examples
   };
 }
 function validateKubeToken(secret) {
@@ -4933,22 +4890,7 @@ var structuredRules = [
     "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
-    ],
-    [
-      "DATABASE_URL=postgres://user:password@localhost:5432/app",
-      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
-      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
-      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
-      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mysql-url",
@@ -4956,16 +4898,7 @@ var structuredRules = [
     "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
-    ],
-    [
-      "DATABASE_URL=mysql://root:<password>@localhost/shop",
-      "DATABASE_URL=mysql://root:root@localhost/shop",
-      "url = 'mysql://app:' + getPassword() + '@db/shop'"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mongodb-url",
@@ -4973,17 +4906,7 @@ var structuredRules = [
     "mongodb(?:\\+srv)?",
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
-    [
-      `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
-    ],
-    [
-      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-      "MONGO_URI=mongodb://localhost:27017/app",
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "redis-url",
@@ -4991,16 +4914,7 @@ var structuredRules = [
     "rediss?",
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
-    [
-      `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
-    ],
-    [
-      "REDIS_URL=redis://:changeme@localhost:6379",
-      "REDIS_URL=redis://localhost:6379/0",
-      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "amqp-url",
@@ -5008,11 +4922,7 @@ var structuredRules = [
     "amqps?",
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-    [
-      `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-    ],
-    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mssql-url",
@@ -5020,8 +4930,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
-    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "database-url",
@@ -5042,11 +4951,7 @@ var structuredRules = [
       "nats"
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
-    ],
-    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+    { tp: [], fp: [] }
   ),
   {
     id: "jdbc-password",
@@ -5176,12 +5081,9 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var { env, yaml, json, code } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
   const p = `${prefix}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
   return {
     id,
     title,
@@ -5200,13 +5102,7 @@ function gitlab(s) {
   const routes = !s.body && !s.legacyOnly;
   const min = s.min ?? 20;
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
   const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)];
-  const routableFp = !routes ? [] : [json(s.name, corrupt(routableA))];
   const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,

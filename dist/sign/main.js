@@ -155,9 +155,9 @@ function retryAfterMs(headers, now = Date.now()) {
   return Number.isNaN(at) ? void 0 : Math.max(0, at - now);
 }
 function describeNetworkError(err2, where) {
-  const code18 = err2.code ?? "UNKNOWN";
-  if (TLS_CODES.has(code18) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
-    return new HttpError(`TLS verification failed for ${where} (${code18}): ${err2.message}`, "TLS", false, code18);
+  const code = err2.code ?? "UNKNOWN";
+  if (TLS_CODES.has(code) || /certificate|self[- ]signed|SSL|TLS/i.test(err2.message)) {
+    return new HttpError(`TLS verification failed for ${where} (${code}): ${err2.message}`, "TLS", false, code);
   }
   const what = {
     ECONNRESET: "connection reset",
@@ -167,11 +167,11 @@ function describeNetworkError(err2, where) {
     EAI_AGAIN: "DNS lookup failed temporarily",
     ENOTFOUND: "host not found"
   };
-  const text = what[code18] ?? err2.message;
-  return new HttpError(`${text} (${code18}) at ${where}`, code18, TRANSIENT_CODES.has(code18));
+  const text = what[code] ?? err2.message;
+  return new HttpError(`${text} (${code}) at ${where}`, code, TRANSIENT_CODES.has(code));
 }
-function envValue(env2, lower) {
-  return (env2[lower] || env2[lower.toUpperCase()] || "").trim();
+function envValue(env, lower) {
+  return (env[lower] || env[lower.toUpperCase()] || "").trim();
 }
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
@@ -216,7 +216,7 @@ function bypassedBy(entry, host, port) {
   if (family) return false;
   return host === e || host.endsWith(`.${e}`);
 }
-function proxyFor(url, env2 = process.env) {
+function proxyFor(url, env = process.env) {
   let u;
   try {
     u = new URL(String(url));
@@ -224,12 +224,12 @@ function proxyFor(url, env2 = process.env) {
     return void 0;
   }
   if (u.protocol !== "https:" && u.protocol !== "http:") return void 0;
-  const value = envValue(env2, u.protocol === "https:" ? "https_proxy" : "http_proxy");
+  const value = envValue(env, u.protocol === "https:" ? "https_proxy" : "http_proxy");
   if (!value) return void 0;
   const host = bareHost(u.hostname);
   if (!host || isLoopbackHost(host)) return void 0;
   const port = defaultPort(u);
-  const noProxy = envValue(env2, "no_proxy");
+  const noProxy = envValue(env, "no_proxy");
   for (const entry of noProxy.split(/[\s,]+/)) {
     if (entry && bypassedBy(entry.toLowerCase(), host, port)) return void 0;
   }
@@ -252,10 +252,10 @@ function parseProxyUrl(value, variable) {
   }
   return proxy;
 }
-function proxySecrets(env2 = process.env) {
+function proxySecrets(env = process.env) {
   const out = /* @__PURE__ */ new Set();
   for (const name2 of ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY"]) {
-    const value = (env2[name2] ?? "").trim();
+    const value = (env[name2] ?? "").trim();
     if (!value) continue;
     let u;
     try {
@@ -294,7 +294,7 @@ function proxyStatusError(status, proxy, where) {
     isTransientStatus(status)
   );
 }
-function send(request, env2) {
+function send(request, env) {
   let url;
   try {
     url = new URL(String(request.url));
@@ -314,7 +314,7 @@ function send(request, env2) {
   }
   let proxy;
   try {
-    proxy = proxyFor(url, env2);
+    proxy = proxyFor(url, env);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -470,9 +470,9 @@ var init_http = __esm({
       retryable;
       /** The TLS verification code when code is TLS. */
       tlsCode;
-      constructor(message, code18, retryable, tlsCode) {
+      constructor(message, code, retryable, tlsCode) {
         super(message);
-        this.code = code18;
+        this.code = code;
         this.retryable = retryable;
         if (tlsCode) this.tlsCode = tlsCode;
       }
@@ -6724,9 +6724,9 @@ var init_build = __esm({
                   continue;
                 case "c":
                   if (i2 + 2 < size) {
-                    let code18 = data[i2 + 2].charCodeAt(0);
-                    if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
-                      let val = code18 % 32;
+                    let code = data[i2 + 2].charCodeAt(0);
+                    if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                      let val = code % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
@@ -7581,8 +7581,8 @@ var require_scan = __commonJS({
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
     } = require_constants();
-    var isPathSeparator = (code18) => {
-      return code18 === CHAR_FORWARD_SLASH || code18 === CHAR_BACKWARD_SLASH;
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
     var depth = (token) => {
       if (token.isPrefix !== true) {
@@ -7612,38 +7612,38 @@ var require_scan = __commonJS({
       let finished = false;
       let braces = 0;
       let prev;
-      let code18;
+      let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index2 >= length;
       const peek = () => str3.charCodeAt(index2 + 1);
       const advance = () => {
-        prev = code18;
+        prev = code;
         return str3.charCodeAt(++index2);
       };
       while (index2 < length) {
-        code18 = advance();
+        code = advance();
         let next;
-        if (code18 === CHAR_BACKWARD_SLASH) {
+        if (code === CHAR_BACKWARD_SLASH) {
           backslashes = token.backslashes = true;
-          code18 = advance();
-          if (code18 === CHAR_LEFT_CURLY_BRACE) {
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
             braceEscaped = true;
           }
           continue;
         }
-        if (braceEscaped === true || code18 === CHAR_LEFT_CURLY_BRACE) {
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
           braces++;
-          while (eos() !== true && (code18 = advance())) {
-            if (code18 === CHAR_BACKWARD_SLASH) {
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
               advance();
               continue;
             }
-            if (code18 === CHAR_LEFT_CURLY_BRACE) {
+            if (code === CHAR_LEFT_CURLY_BRACE) {
               braces++;
               continue;
             }
-            if (braceEscaped !== true && code18 === CHAR_DOT && (code18 = advance()) === CHAR_DOT) {
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -7652,7 +7652,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (braceEscaped !== true && code18 === CHAR_COMMA) {
+            if (braceEscaped !== true && code === CHAR_COMMA) {
               isBrace = token.isBrace = true;
               isGlob = token.isGlob = true;
               finished = true;
@@ -7661,7 +7661,7 @@ var require_scan = __commonJS({
               }
               break;
             }
-            if (code18 === CHAR_RIGHT_CURLY_BRACE) {
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
               braces--;
               if (braces === 0) {
                 braceEscaped = false;
@@ -7676,7 +7676,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_FORWARD_SLASH) {
+        if (code === CHAR_FORWARD_SLASH) {
           slashes.push(index2);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
@@ -7689,27 +7689,27 @@ var require_scan = __commonJS({
           continue;
         }
         if (opts.noext !== true) {
-          const isExtglobChar = code18 === CHAR_PLUS || code18 === CHAR_AT || code18 === CHAR_ASTERISK || code18 === CHAR_QUESTION_MARK || code18 === CHAR_EXCLAMATION_MARK;
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
           if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code18 === CHAR_EXCLAMATION_MARK && index2 === start) {
+            if (code === CHAR_EXCLAMATION_MARK && index2 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
               let parens = 0;
-              while (eos() !== true && (code18 = advance())) {
-                if (code18 === CHAR_BACKWARD_SLASH) {
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
                   backslashes = token.backslashes = true;
                   advance();
                   continue;
                 }
-                if (code18 === CHAR_LEFT_PARENTHESES) {
+                if (code === CHAR_LEFT_PARENTHESES) {
                   parens++;
                   continue;
                 }
-                if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                   finished = true;
                   break;
                 }
@@ -7719,7 +7719,7 @@ var require_scan = __commonJS({
             break;
           }
         }
-        if (code18 === CHAR_ASTERISK) {
+        if (code === CHAR_ASTERISK) {
           if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
           isGlob = token.isGlob = true;
           finished = true;
@@ -7728,7 +7728,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_QUESTION_MARK) {
+        if (code === CHAR_QUESTION_MARK) {
           isGlob = token.isGlob = true;
           finished = true;
           if (scanToEnd === true) {
@@ -7736,7 +7736,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (code18 === CHAR_LEFT_SQUARE_BRACKET) {
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
           while (eos() !== true && (next = advance())) {
             if (next === CHAR_BACKWARD_SLASH) {
               backslashes = token.backslashes = true;
@@ -7755,26 +7755,26 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code18 === CHAR_EXCLAMATION_MARK && index2 === start) {
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index2 === start) {
           negated = token.negated = true;
           start++;
           continue;
         }
-        if (opts.noparen !== true && code18 === CHAR_LEFT_PARENTHESES) {
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
           isGlob = token.isGlob = true;
           if (scanToEnd === true) {
             let parens = 1;
-            while (eos() !== true && (code18 = advance())) {
-              if (code18 === CHAR_BACKWARD_SLASH) {
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
                 backslashes = token.backslashes = true;
                 advance();
                 continue;
               }
-              if (code18 === CHAR_LEFT_PARENTHESES) {
+              if (code === CHAR_LEFT_PARENTHESES) {
                 parens++;
                 continue;
               }
-              if (code18 === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
                 finished = true;
                 break;
               }
@@ -7839,7 +7839,7 @@ var require_scan = __commonJS({
       };
       if (opts.tokens === true) {
         state.maxDepth = 0;
-        if (!isPathSeparator(code18)) {
+        if (!isPathSeparator(code)) {
           tokens.push(token);
         }
         state.tokens = tokens;
@@ -9995,9 +9995,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code18, lang) {
+  addCodeBlock(code, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code18), attrs);
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -10256,14 +10256,14 @@ function saveState(name2, value) {
 var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function hex(code18, width) {
-  return code18.toString(16).padStart(width, "0");
+function hex(code, width) {
+  return code.toString(16).padStart(width, "0");
 }
 function escapeUnsafe(ch) {
   const named2 = NAMED[ch];
   if (named2) return named2;
-  const code18 = ch.charCodeAt(0);
-  return code18 <= 127 ? `\\x${hex(code18, 2)}` : `\\u${hex(code18, 4)}`;
+  const code = ch.charCodeAt(0);
+  return code <= 127 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
 }
 var LEADING_COLON = /^(\s*):/;
 var LEGACY_PREFIX = /##\[/g;
@@ -10345,9 +10345,9 @@ function pickClaims(claims) {
   for (const n of AUDIT_CLAIMS) if (claims[n] !== void 0) out[n] = claims[n];
   return out;
 }
-async function writeAudit(audit, dir, env2) {
+async function writeAudit(audit, dir, env) {
   await (0, import_promises.mkdir)(dir, { recursive: true });
-  const name2 = `jit-gpg-audit-${env2.GITHUB_RUN_ID ?? "local"}-${env2.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
+  const name2 = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
   const path6 = join3(dir, name2);
   await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
@@ -14566,13 +14566,13 @@ async function generate$3(algo) {
           return naclFast;
         });
         const seed = getRandomBytes(getPayloadSize$1(algo));
-        const { publicKey: A7 } = ed25519.sign.keyPair.fromSeed(seed);
-        return { A: A7, seed };
+        const { publicKey: A9 } = ed25519.sign.keyPair.fromSeed(seed);
+        return { A: A9, seed };
       }
     case enums.publicKey.ed448: {
       const ed4482 = await util.getNobleCurve(enums.publicKey.ed448);
-      const { secretKey: seed, publicKey: A7 } = ed4482.keygen();
-      return { A: A7, seed };
+      const { secretKey: seed, publicKey: A9 } = ed4482.keygen();
+      return { A: A9, seed };
     }
     default:
       throw new Error("Unsupported EdDSA algorithm");
@@ -14639,13 +14639,13 @@ async function verify$5(algo, hashAlgo, { RS }, m, publicKey, hashed) {
       throw new Error("Unsupported EdDSA algorithm");
   }
 }
-async function validateParams$7(algo, A7, seed) {
+async function validateParams$7(algo, A9, seed) {
   switch (algo) {
     case enums.publicKey.ed25519:
       try {
         const webCrypto2 = util.getWebCrypto();
-        const jwkPrivate = privateKeyToJWK$1(algo, A7, seed);
-        const jwkPublic = publicKeyToJWK$1(algo, A7);
+        const jwkPrivate = privateKeyToJWK$1(algo, A9, seed);
+        const jwkPublic = publicKeyToJWK$1(algo, A9);
         const privateCryptoKey = await webCrypto2.importKey("jwk", jwkPrivate, "Ed25519", false, ["sign"]);
         const publicCryptoKey = await webCrypto2.importKey("jwk", jwkPublic, "Ed25519", false, ["verify"]);
         const randomData = getRandomBytes(8);
@@ -14660,12 +14660,12 @@ async function validateParams$7(algo, A7, seed) {
           return naclFast;
         });
         const { publicKey } = ed25519.sign.keyPair.fromSeed(seed);
-        return util.equalsUint8Array(A7, publicKey);
+        return util.equalsUint8Array(A9, publicKey);
       }
     case enums.publicKey.ed448: {
       const ed4482 = await util.getNobleCurve(enums.publicKey.ed448);
       const publicKey = ed4482.getPublicKey(seed);
-      return util.equalsUint8Array(A7, publicKey);
+      return util.equalsUint8Array(A9, publicKey);
     }
     default:
       return false;
@@ -15790,24 +15790,24 @@ async function generate$2(algo) {
         const { default: x25519 } = await Promise.resolve().then(function() {
           return naclFast;
         });
-        const { secretKey: k, publicKey: A7 } = x25519.box.keyPair();
-        return { A: A7, k };
+        const { secretKey: k, publicKey: A9 } = x25519.box.keyPair();
+        return { A: A9, k };
       }
     case enums.publicKey.x448: {
       const x4482 = await util.getNobleCurve(enums.publicKey.x448);
-      const { secretKey: k, publicKey: A7 } = x4482.keygen();
-      return { A: A7, k };
+      const { secretKey: k, publicKey: A9 } = x4482.keygen();
+      return { A: A9, k };
     }
     default:
       throw new Error("Unsupported ECDH algorithm");
   }
 }
-async function validateParams$6(algo, A7, k) {
+async function validateParams$6(algo, A9, k) {
   switch (algo) {
     case enums.publicKey.x25519:
       try {
-        const { ephemeralPublicKey, sharedSecret } = await generateEphemeralEncryptionMaterial(algo, A7);
-        const recomputedSharedSecret = await recomputeSharedSecret(algo, ephemeralPublicKey, A7, k);
+        const { ephemeralPublicKey, sharedSecret } = await generateEphemeralEncryptionMaterial(algo, A9);
+        const recomputedSharedSecret = await recomputeSharedSecret(algo, ephemeralPublicKey, A9, k);
         return util.equalsUint8Array(sharedSecret, recomputedSharedSecret);
       } catch {
         return false;
@@ -15815,7 +15815,7 @@ async function validateParams$6(algo, A7, k) {
     case enums.publicKey.x448: {
       const x4482 = await util.getNobleCurve(enums.publicKey.x448);
       const publicKey = x4482.getPublicKey(k);
-      return util.equalsUint8Array(A7, publicKey);
+      return util.equalsUint8Array(A9, publicKey);
     }
     default:
       return false;
@@ -15847,11 +15847,11 @@ async function encrypt$3(algo, data, recipientA) {
       throw new Error("Unsupported ECDH algorithm");
   }
 }
-async function decrypt$3(algo, ephemeralPublicKey, wrappedKey, A7, k) {
-  const sharedSecret = await recomputeSharedSecret(algo, ephemeralPublicKey, A7, k);
+async function decrypt$3(algo, ephemeralPublicKey, wrappedKey, A9, k) {
+  const sharedSecret = await recomputeSharedSecret(algo, ephemeralPublicKey, A9, k);
   const hkdfInput = util.concatUint8Array([
     ephemeralPublicKey,
-    A7,
+    A9,
     sharedSecret
   ]);
   switch (algo) {
@@ -15936,12 +15936,12 @@ async function generateEphemeralEncryptionMaterial(algo, recipientA) {
       throw new Error("Unsupported ECDH algorithm");
   }
 }
-async function recomputeSharedSecret(algo, ephemeralPublicKey, A7, k) {
+async function recomputeSharedSecret(algo, ephemeralPublicKey, A9, k) {
   switch (algo) {
     case enums.publicKey.x25519:
       try {
         const webCrypto2 = util.getWebCrypto();
-        const privateKeyJWK = privateKeyToJWK(algo, A7, k);
+        const privateKeyJWK = privateKeyToJWK(algo, A9, k);
         const ephemeralPublicKeyJWK = publicKeyToJWK(algo, ephemeralPublicKey);
         const privateKey = await webCrypto2.importKey("jwk", privateKeyJWK, "X25519", false, ["deriveKey", "deriveBits"]);
         const ephemeralPublicKeyReference = await webCrypto2.importKey("jwk", ephemeralPublicKeyJWK, "X25519", false, []);
@@ -16166,16 +16166,16 @@ var CurveWithOID = class {
       case "node":
         return nodeGenKeyPair(this.name);
       case "curve25519Legacy": {
-        const { k, A: A7 } = await generate$2(enums.publicKey.x25519);
+        const { k, A: A9 } = await generate$2(enums.publicKey.x25519);
         const privateKey = k.slice().reverse();
         privateKey[0] = privateKey[0] & 127 | 64;
         privateKey[31] &= 248;
-        const publicKey = util.concatUint8Array([new Uint8Array([this.wireFormatLeadingByte]), A7]);
+        const publicKey = util.concatUint8Array([new Uint8Array([this.wireFormatLeadingByte]), A9]);
         return { publicKey, privateKey };
       }
       case "ed25519Legacy": {
-        const { seed: privateKey, A: A7 } = await generate$3(enums.publicKey.ed25519);
-        const publicKey = util.concatUint8Array([new Uint8Array([this.wireFormatLeadingByte]), A7]);
+        const { seed: privateKey, A: A9 } = await generate$3(enums.publicKey.ed25519);
+        const publicKey = util.concatUint8Array([new Uint8Array([this.wireFormatLeadingByte]), A9]);
         return { publicKey, privateKey };
       }
       default:
@@ -16887,9 +16887,9 @@ function parsePublicKeyParams(algo, bytes) {
     case enums.publicKey.ed448:
     case enums.publicKey.x25519:
     case enums.publicKey.x448: {
-      const A7 = util.readExactSubarray(bytes, read, read + getCurvePayloadSize(algo));
-      read += A7.length;
-      return { read, publicParams: { A: A7 } };
+      const A9 = util.readExactSubarray(bytes, read, read + getCurvePayloadSize(algo));
+      read += A9.length;
+      return { read, publicParams: { A: A9 } };
     }
     default:
       throw new UnsupportedError("Unknown public key encryption algorithm.");
@@ -16998,15 +16998,15 @@ function generateParams(algo, bits2, oid) {
       }));
     case enums.publicKey.ed25519:
     case enums.publicKey.ed448:
-      return generate$3(algo).then(({ A: A7, seed }) => ({
+      return generate$3(algo).then(({ A: A9, seed }) => ({
         privateParams: { seed },
-        publicParams: { A: A7 }
+        publicParams: { A: A9 }
       }));
     case enums.publicKey.x25519:
     case enums.publicKey.x448:
-      return generate$2(algo).then(({ A: A7, k }) => ({
+      return generate$2(algo).then(({ A: A9, k }) => ({
         privateParams: { k },
-        publicParams: { A: A7 }
+        publicParams: { A: A9 }
       }));
     case enums.publicKey.dsa:
     case enums.publicKey.elgamal:
@@ -17051,15 +17051,15 @@ async function validateParams$1(algo, publicParams, privateParams) {
     }
     case enums.publicKey.ed25519:
     case enums.publicKey.ed448: {
-      const { A: A7 } = publicParams;
+      const { A: A9 } = publicParams;
       const { seed } = privateParams;
-      return validateParams$7(algo, A7, seed);
+      return validateParams$7(algo, A9, seed);
     }
     case enums.publicKey.x25519:
     case enums.publicKey.x448: {
-      const { A: A7 } = publicParams;
+      const { A: A9 } = publicParams;
       const { k } = privateParams;
-      return validateParams$6(algo, A7, k);
+      return validateParams$6(algo, A9, k);
     }
     default:
       throw new Error("Unknown public key algorithm.");
@@ -17864,8 +17864,8 @@ async function verify$1(algo, hashAlgo, signature, publicParams, data, hashed) {
     }
     case enums.publicKey.ed25519:
     case enums.publicKey.ed448: {
-      const { A: A7 } = publicParams;
-      return verify$5(algo, hashAlgo, signature, data, A7, hashed);
+      const { A: A9 } = publicParams;
+      return verify$5(algo, hashAlgo, signature, data, A9, hashed);
     }
     default:
       throw new Error("Unknown signature algorithm.");
@@ -17903,9 +17903,9 @@ async function sign$1(algo, hashAlgo, publicKeyParams, privateKeyParams, data, h
     }
     case enums.publicKey.ed25519:
     case enums.publicKey.ed448: {
-      const { A: A7 } = publicKeyParams;
+      const { A: A9 } = publicKeyParams;
       const { seed } = privateKeyParams;
-      return sign$5(algo, hashAlgo, data, A7, seed, hashed);
+      return sign$5(algo, hashAlgo, data, A9, seed, hashed);
     }
     default:
       throw new Error("Unknown signature algorithm.");
@@ -22070,9 +22070,9 @@ var Key = class {
       a.selfCertification.revoked || await a.user.isRevoked(a.selfCertification, null, date, config$1);
     }));
     const primaryUser = users.sort(function(a, b) {
-      const A7 = a.selfCertification;
+      const A9 = a.selfCertification;
       const B = b.selfCertification;
-      return B.revoked - A7.revoked || A7.isPrimaryUserID - B.isPrimaryUserID || A7.created - B.created;
+      return B.revoked - A9.revoked || A9.isPrimaryUserID - B.isPrimaryUserID || A9.created - B.created;
     }).pop();
     const { user, selfCertification: cert } = primaryUser;
     if (cert.revoked || await user.isRevoked(cert, null, date, config$1)) {
@@ -23610,12 +23610,12 @@ var SHA256 = class extends HashMD {
     this.H = SHA256_IV[7] | 0;
   }
   get() {
-    const { A: A7, B, C: C2, D: D4, E, F, G: G3, H } = this;
-    return [A7, B, C2, D4, E, F, G3, H];
+    const { A: A9, B, C: C2, D: D4, E, F, G: G3, H } = this;
+    return [A9, B, C2, D4, E, F, G3, H];
   }
   // prettier-ignore
-  set(A7, B, C2, D4, E, F, G3, H) {
-    this.A = A7 | 0;
+  set(A9, B, C2, D4, E, F, G3, H) {
+    this.A = A9 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
     this.D = D4 | 0;
@@ -23634,22 +23634,22 @@ var SHA256 = class extends HashMD {
       const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
       SHA256_W[i2] = s1 + SHA256_W[i2 - 7] + s0 + SHA256_W[i2 - 16] | 0;
     }
-    let { A: A7, B, C: C2, D: D4, E, F, G: G3, H } = this;
+    let { A: A9, B, C: C2, D: D4, E, F, G: G3, H } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
       const T1 = H + sigma1 + Chi$1(E, F, G3) + SHA256_K[i2] + SHA256_W[i2] | 0;
-      const sigma0 = rotr(A7, 2) ^ rotr(A7, 13) ^ rotr(A7, 22);
-      const T2 = sigma0 + Maj(A7, B, C2) | 0;
+      const sigma0 = rotr(A9, 2) ^ rotr(A9, 13) ^ rotr(A9, 22);
+      const T2 = sigma0 + Maj(A9, B, C2) | 0;
       H = G3;
       G3 = F;
       F = E;
       E = D4 + T1 | 0;
       D4 = C2;
       C2 = B;
-      B = A7;
-      A7 = T1 + T2 | 0;
+      B = A9;
+      A9 = T1 + T2 | 0;
     }
-    A7 = A7 + this.A | 0;
+    A9 = A9 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
     D4 = D4 + this.D | 0;
@@ -23657,7 +23657,7 @@ var SHA256 = class extends HashMD {
     F = F + this.F | 0;
     G3 = G3 + this.G | 0;
     H = H + this.H | 0;
-    this.set(A7, B, C2, D4, E, F, G3, H);
+    this.set(A9, B, C2, D4, E, F, G3, H);
   }
   roundClean() {
     clean(SHA256_W);
@@ -24733,20 +24733,20 @@ function weierstrassN(params, extraOpts = {}) {
       const { endo: endo2 } = extraOpts;
       if (!Fn2.isValidNot0(scalar))
         throw new Error("invalid scalar: out of range");
-      let point, fake2;
+      let point, fake5;
       const mul3 = (n) => wnaf.cached(this, n, (p) => normalizeZ(Point, p));
       if (endo2) {
         const { k1neg, k1, k2neg, k2 } = splitEndoScalarN(scalar);
         const { p: k1p, f: k1f } = mul3(k1);
         const { p: k2p, f: k2f } = mul3(k2);
-        fake2 = k1f.add(k2f);
+        fake5 = k1f.add(k2f);
         point = finishEndo(endo2.beta, k1p, k2p, k1neg, k2neg);
       } else {
         const { p, f } = mul3(scalar);
         point = p;
-        fake2 = f;
+        fake5 = f;
       }
-      return normalizeZ(Point, [point, fake2])[0];
+      return normalizeZ(Point, [point, fake5])[0];
     }
     /**
      * Non-constant-time multiplication. Uses double-and-add algorithm.
@@ -25636,12 +25636,12 @@ function edwards(params, extraOpts = {}) {
     double() {
       const { a } = CURVE;
       const { X: X1, Y: Y1, Z: Z1 } = this;
-      const A7 = modP(X1 * X1);
+      const A9 = modP(X1 * X1);
       const B = modP(Y1 * Y1);
       const C2 = modP(_2n$3 * modP(Z1 * Z1));
-      const D4 = modP(a * A7);
+      const D4 = modP(a * A9);
       const x1y1 = X1 + Y1;
-      const E = modP(modP(x1y1 * x1y1) - A7 - B);
+      const E = modP(modP(x1y1 * x1y1) - A9 - B);
       const G3 = D4 + B;
       const F = G3 - C2;
       const H = D4 - B;
@@ -25659,14 +25659,14 @@ function edwards(params, extraOpts = {}) {
       const { a, d } = CURVE;
       const { X: X1, Y: Y1, Z: Z1, T: T1 } = this;
       const { X: X2, Y: Y2, Z: Z2, T: T2 } = other;
-      const A7 = modP(X1 * X2);
+      const A9 = modP(X1 * X2);
       const B = modP(Y1 * Y2);
       const C2 = modP(T1 * d * T2);
       const D4 = modP(Z1 * Z2);
-      const E = modP((X1 + Y1) * (X2 + Y2) - A7 - B);
+      const E = modP((X1 + Y1) * (X2 + Y2) - A9 - B);
       const F = D4 - C2;
       const G3 = D4 + C2;
-      const H = modP(B - a * A7);
+      const H = modP(B - a * A9);
       const X3 = modP(E * F);
       const Y3 = modP(G3 * H);
       const T3 = modP(E * H);
@@ -25838,18 +25838,18 @@ function eddsa(Point, cHash, eddsaOpts = {}) {
     const mid = len / 2;
     const r = sig.subarray(0, mid);
     const s = bytesToNumberLE(sig.subarray(mid, len));
-    let A7, R, SB;
+    let A9, R, SB;
     try {
-      A7 = Point.fromBytes(publicKey, zip215);
+      A9 = Point.fromBytes(publicKey, zip215);
       R = Point.fromBytes(r, zip215);
       SB = BASE.multiplyUnsafe(s);
     } catch (error2) {
       return false;
     }
-    if (!zip215 && A7.isSmallOrder())
+    if (!zip215 && A9.isSmallOrder())
       return false;
-    const k = hashDomainToScalar(context, R.toBytes(), A7.toBytes(), msg);
-    const RkA = R.add(A7.multiplyUnsafe(k));
+    const k = hashDomainToScalar(context, R.toBytes(), A9.toBytes(), msg);
+    const RkA = R.add(A9.multiplyUnsafe(k));
     return RkA.subtract(SB).clearCofactor().is0();
   }
   const _size = Fp2.BYTES;
@@ -26029,14 +26029,14 @@ function montgomery(curveDef) {
       ({ x_2, x_3 } = cswap2(swap, x_2, x_3));
       ({ x_2: z_2, x_3: z_3 } = cswap2(swap, z_2, z_3));
       swap = k_t;
-      const A7 = x_2 + z_2;
-      const AA = modP(A7 * A7);
+      const A9 = x_2 + z_2;
+      const AA = modP(A9 * A9);
       const B = x_2 - z_2;
       const BB = modP(B * B);
       const E = AA - BB;
       const C2 = x_3 + z_3;
       const D4 = x_3 - z_3;
-      const DA = modP(D4 * A7);
+      const DA = modP(D4 * A9);
       const CB = modP(C2 * B);
       const dacb = DA + CB;
       const da_cb = DA - CB;
@@ -26292,11 +26292,11 @@ var SHA1 = class extends HashMD {
     this.E = SHA1_IV[4] | 0;
   }
   get() {
-    const { A: A7, B, C: C2, D: D4, E } = this;
-    return [A7, B, C2, D4, E];
+    const { A: A9, B, C: C2, D: D4, E } = this;
+    return [A9, B, C2, D4, E];
   }
-  set(A7, B, C2, D4, E) {
-    this.A = A7 | 0;
+  set(A9, B, C2, D4, E) {
+    this.A = A9 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
     this.D = D4 | 0;
@@ -26307,7 +26307,7 @@ var SHA1 = class extends HashMD {
       SHA1_W[i2] = view.getUint32(offset, false);
     for (let i2 = 16; i2 < 80; i2++)
       SHA1_W[i2] = rotl(SHA1_W[i2 - 3] ^ SHA1_W[i2 - 8] ^ SHA1_W[i2 - 14] ^ SHA1_W[i2 - 16], 1);
-    let { A: A7, B, C: C2, D: D4, E } = this;
+    let { A: A9, B, C: C2, D: D4, E } = this;
     for (let i2 = 0; i2 < 80; i2++) {
       let F, K2;
       if (i2 < 20) {
@@ -26323,19 +26323,19 @@ var SHA1 = class extends HashMD {
         F = B ^ C2 ^ D4;
         K2 = 3395469782;
       }
-      const T2 = rotl(A7, 5) + F + E + K2 + SHA1_W[i2] | 0;
+      const T2 = rotl(A9, 5) + F + E + K2 + SHA1_W[i2] | 0;
       E = D4;
       D4 = C2;
       C2 = rotl(B, 30);
-      B = A7;
-      A7 = T2;
+      B = A9;
+      A9 = T2;
     }
-    A7 = A7 + this.A | 0;
+    A9 = A9 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
     D4 = D4 + this.D | 0;
     E = E + this.E | 0;
-    this.set(A7, B, C2, D4, E);
+    this.set(A9, B, C2, D4, E);
   }
   roundClean() {
     clean(SHA1_W);
@@ -26477,11 +26477,11 @@ var MD5 = class extends HashMD {
     this.D = IV[3] | 0;
   }
   get() {
-    const { A: A7, B, C: C2, D: D4 } = this;
-    return [A7, B, C2, D4];
+    const { A: A9, B, C: C2, D: D4 } = this;
+    return [A9, B, C2, D4];
   }
-  set(A7, B, C2, D4) {
-    this.A = A7 | 0;
+  set(A9, B, C2, D4) {
+    this.A = A9 | 0;
     this.B = B | 0;
     this.C = C2 | 0;
     this.D = D4 | 0;
@@ -26489,7 +26489,7 @@ var MD5 = class extends HashMD {
   process(view, offset) {
     for (let i2 = 0; i2 < 16; i2++, offset += 4)
       MD5_W[i2] = view.getUint32(offset, true);
-    let { A: A7, B, C: C2, D: D4 } = this;
+    let { A: A9, B, C: C2, D: D4 } = this;
     for (let i2 = 0; i2 < 64; i2++) {
       let F, g, s;
       if (i2 < 16) {
@@ -26509,17 +26509,17 @@ var MD5 = class extends HashMD {
         g = 7 * i2 % 16;
         s = [6, 10, 15, 21];
       }
-      F = F + A7 + K$1[i2] + MD5_W[g];
-      A7 = D4;
+      F = F + A9 + K$1[i2] + MD5_W[g];
+      A9 = D4;
       D4 = C2;
       C2 = B;
       B = B + rotl(F, s[i2 % 4]);
     }
-    A7 = A7 + this.A | 0;
+    A9 = A9 + this.A | 0;
     B = B + this.B | 0;
     C2 = C2 + this.C | 0;
     D4 = D4 + this.D | 0;
-    this.set(A7, B, C2, D4);
+    this.set(A9, B, C2, D4);
   }
   roundClean() {
     MD5_W.fill(0);
@@ -34175,10 +34175,10 @@ function splitPackets(buf) {
 var MAX_KEY_BYTES = 1024 * 1024;
 var KeyError = class extends Error {
   code;
-  constructor(code18, message) {
+  constructor(code, message) {
     super(message);
     this.name = "KeyError";
-    this.code = code18;
+    this.code = code;
   }
 };
 function normalizeFingerprint(input) {
@@ -34676,9 +34676,9 @@ var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
-  constructor(message, code18) {
+  constructor(message, code) {
     super(message);
-    this.code = code18;
+    this.code = code;
   }
 };
 var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
@@ -35244,10 +35244,10 @@ var REMOVED_FROM_CHILD_ENV = [
   "GITHUB_PATH",
   "GITHUB_STEP_SUMMARY"
 ];
-function childEnv(env2) {
+function childEnv(env) {
   const drop = new Set(REMOVED_FROM_CHILD_ENV);
   const out = {};
-  for (const [name2, value] of Object.entries(env2)) {
+  for (const [name2, value] of Object.entries(env)) {
     if (!drop.has(name2.toUpperCase())) out[name2] = value;
   }
   return out;
@@ -35261,9 +35261,9 @@ var KILL_GRACE_MS = 2e3;
 var KeyringError = class extends Error {
   name = "KeyringError";
   code;
-  constructor(code18, message) {
+  constructor(code, message) {
     super(message);
-    this.code = code18;
+    this.code = code;
   }
 };
 function agentConfig(ttlSeconds) {
@@ -35363,10 +35363,10 @@ function runTool(file, args, options) {
       clearTimeout(timer);
       reject(e);
     });
-    child2.on("close", (code18, signal) => {
+    child2.on("close", (code, signal) => {
       clearTimeout(timer);
       resolve11({
-        code: code18,
+        code,
         signal,
         stdout: Buffer.concat(out).toString("utf8"),
         stderr: Buffer.concat(err2).toString("utf8")
@@ -35378,16 +35378,16 @@ function runTool(file, args, options) {
   });
 }
 function toolEnv(home, base = process.env) {
-  const env2 = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
-  delete env2.GPG_AGENT_INFO;
-  return env2;
+  const env = { ...base, GNUPGHOME: home, LC_ALL: "C", LANGUAGE: "C" };
+  delete env.GPG_AGENT_INFO;
+  return env;
 }
 var libexecCache;
-async function gpgLibexecDir(env2 = process.env) {
+async function gpgLibexecDir(env = process.env) {
   if (libexecCache) return libexecCache;
   let r;
   try {
-    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env: env2 });
+    r = await runTool("gpgconf", ["--list-dirs", "libexecdir"], { env });
   } catch {
     throw new KeyringError(
       "gpg-missing",
@@ -35450,8 +35450,8 @@ function processesUsingHome(home) {
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env2 = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
-      if (env2.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
+      const env = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
+      if (env.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
   }
@@ -35557,10 +35557,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   #env;
   #log;
   #destroyed = false;
-  constructor(info3, deadline, env2, log) {
+  constructor(info3, deadline, env, log) {
     this.info = info3;
     this.deadline = deadline;
-    this.#env = env2;
+    this.#env = env;
     this.#log = log;
   }
   /** Creates the 0700 home and its config files (no key yet). */
@@ -35589,9 +35589,9 @@ var EphemeralKeyring = class _EphemeralKeyring {
   }
   /** Imports the key over stdin, presets the passphrase over a pipe, selects the signing (sub)key. */
   async importKey(armoredKey, passphrase, fingerprint2) {
-    const env2 = toolEnv(this.info.dir, this.#env);
+    const env = toolEnv(this.info.dir, this.#env);
     const gpg = (args, input) => runTool("gpg", ["--homedir", this.info.dir, "--batch", "--no-tty", ...args], {
-      env: env2,
+      env,
       ...input !== void 0 ? { input } : {}
     });
     let imp;
@@ -35618,10 +35618,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
     this.#fingerprint = selected.fingerprint;
     this.#userIds = keys.find((k) => k.type === "sec")?.userIds ?? [];
     if (passphrase !== void 0 && passphrase !== "") {
-      const preset = join5(await gpgLibexecDir(env2), "gpg-preset-passphrase");
+      const preset = join5(await gpgLibexecDir(env), "gpg-preset-passphrase");
       for (const k of keys.filter((x2) => x2.hasSecret && x2.keygrip)) {
         const r = await runTool(preset, ["--homedir", this.info.dir, "--preset", k.keygrip], {
-          env: env2,
+          env,
           input: passphrase
         }).catch(() => void 0);
         if (r?.code !== 0) {
@@ -35645,10 +35645,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
    */
   commandEnv(extra = {}) {
     if (!this.#fingerprint) throw new KeyringError("setup", "no key imported yet");
-    const env2 = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
-    delete env2.GPG_AGENT_INFO;
-    Object.assign(env2, gitSigningEnv(this.#fingerprint, env2));
-    return env2;
+    const env = { ...childEnv({ ...this.#env, ...extra }), GNUPGHOME: this.info.dir };
+    delete env.GPG_AGENT_INFO;
+    Object.assign(env, gitSigningEnv(this.#fingerprint, env));
+    return env;
   }
   /**
    * Runs `command` with bash (-e -o pipefail) in its own process group; kills the group when the keyring's
@@ -35723,7 +35723,7 @@ function runInProcessGroup(command, options) {
       if (killTimer) clearTimeout(killTimer);
       reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
     });
-    child2.on("close", (code18, signal) => {
+    child2.on("close", (code, signal) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       options.onExit?.();
@@ -35733,7 +35733,7 @@ function runInProcessGroup(command, options) {
         } catch {
         }
       }
-      const result = { exitCode: code18, signal, timedOut, durationMs: Date.now() - started };
+      const result = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
       if (child2.stdout) result.stdout = Buffer.concat(out).toString("utf8");
       if (child2.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
       resolve11(result);
@@ -35877,9 +35877,9 @@ function commonDir(files, fallback) {
 var SignJobError = class extends Error {
   name = "SignJobError";
   code;
-  constructor(code18, message) {
+  constructor(code, message) {
     super(message);
-    this.code = code18;
+    this.code = code;
   }
 };
 async function runSignJob(options, hooks) {
@@ -36096,12 +36096,12 @@ async function runSignJob(options, hooks) {
         try {
           log(`git signs with ${signingKey2.fingerprint} through ${shim.program} (GIT_CONFIG_* for this command only)`);
           log(`Running: ${run2.command}`);
-          const env2 = {
+          const env = {
             ...run2.env,
             ...gitSigningEnv(signingKey2.fingerprint, run2.env, shim.program)
           };
-          env2[SOCKET_ENV] = shim.socketPath;
-          return await runInProcessGroup(run2.command, { env: env2, deadline: deadline2, log, cwd: run2.cwd });
+          env[SOCKET_ENV] = shim.socketPath;
+          return await runInProcessGroup(run2.command, { env, deadline: deadline2, log, cwd: run2.cwd });
         } finally {
           await shim.close();
           saveState2(STATE_SHIM, "");
@@ -36240,13 +36240,13 @@ var OidcError = class extends Error {
   name = "OidcError";
   /** missing-env | denied | unavailable | bad-response */
   code;
-  constructor(message, code18) {
+  constructor(message, code) {
     super(message);
-    this.code = code18;
+    this.code = code;
   }
 };
-function oidcAvailable(env2 = process.env) {
-  return Boolean(env2[OIDC_URL_VAR]?.trim()) && Boolean(env2[OIDC_TOKEN_VAR]?.trim());
+function oidcAvailable(env = process.env) {
+  return Boolean(env[OIDC_URL_VAR]?.trim()) && Boolean(env[OIDC_TOKEN_VAR]?.trim());
 }
 var MISSING_PERMISSION_MESSAGE = `the job cannot request an OIDC token: ${OIDC_URL_VAR} and ${OIDC_TOKEN_VAR} are not set. Add \`permissions: id-token: write\` to the job (or the workflow). GitHub withholds the token even then for pull requests from forks and for Dependabot runs, and a reusable workflow gets it only when the calling job grants \`id-token: write\` too.`;
 function tokenRequestUrl(requestUrl, audience) {
@@ -36298,10 +36298,10 @@ function statusError(status, body) {
   return err2;
 }
 async function requestIdToken(options = {}) {
-  const env2 = options.env ?? process.env;
-  if (!oidcAvailable(env2)) throw new OidcError(MISSING_PERMISSION_MESSAGE, "missing-env");
-  const requestUrl = env2[OIDC_URL_VAR].trim();
-  const requestToken = env2[OIDC_TOKEN_VAR].trim();
+  const env = options.env ?? process.env;
+  if (!oidcAvailable(env)) throw new OidcError(MISSING_PERMISSION_MESSAGE, "missing-env");
+  const requestUrl = env[OIDC_URL_VAR].trim();
+  const requestToken = env[OIDC_TOKEN_VAR].trim();
   const audience = options.audience ?? DEFAULT_AUDIENCE;
   let url;
   try {
@@ -36372,22 +36372,22 @@ async function requestIdToken(options = {}) {
 
 // src/sign/provenance.ts
 var NOTATION_DOMAIN = "jit-gpg";
-function ciNotations(env2) {
+function ciNotations(env) {
   const out = {};
   const put = (name2, value) => {
     if (value) out[`${name2}@${NOTATION_DOMAIN}`] = value;
   };
-  if (env2.GITHUB_ACTIONS !== "true") return out;
-  const server = env2.GITHUB_SERVER_URL || "https://github.com";
-  put("repository", env2.GITHUB_REPOSITORY);
-  put("workflow-ref", env2.GITHUB_WORKFLOW_REF);
-  put("ref", env2.GITHUB_REF);
-  put("commit", env2.GITHUB_SHA);
-  if (env2.GITHUB_REPOSITORY && env2.GITHUB_RUN_ID) {
-    const attempt = env2.GITHUB_RUN_ATTEMPT ? `/attempts/${env2.GITHUB_RUN_ATTEMPT}` : "";
-    put("run-url", `${server}/${env2.GITHUB_REPOSITORY}/actions/runs/${env2.GITHUB_RUN_ID}${attempt}`);
+  if (env.GITHUB_ACTIONS !== "true") return out;
+  const server = env.GITHUB_SERVER_URL || "https://github.com";
+  put("repository", env.GITHUB_REPOSITORY);
+  put("workflow-ref", env.GITHUB_WORKFLOW_REF);
+  put("ref", env.GITHUB_REF);
+  put("commit", env.GITHUB_SHA);
+  if (env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID) {
+    const attempt = env.GITHUB_RUN_ATTEMPT ? `/attempts/${env.GITHUB_RUN_ATTEMPT}` : "";
+    put("run-url", `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}${attempt}`);
   }
-  put("run-attempt", env2.GITHUB_RUN_ATTEMPT);
+  put("run-attempt", env.GITHUB_RUN_ATTEMPT);
   return out;
 }
 
@@ -36700,10 +36700,10 @@ var ProviderError = class extends Error {
   code;
   /** HTTP status, when the service answered. */
   status;
-  constructor(provider, code18, message, status) {
+  constructor(provider, code, message, status) {
     super(message);
     this.provider = provider;
-    this.code = code18;
+    this.code = code;
     if (status !== void 0) this.status = status;
   }
 };
@@ -36789,9 +36789,9 @@ function checkAwsInputs(options) {
   for (const service of ["sts", "kms", "secretsmanager"]) endpointFor(service, options.region.trim(), options);
 }
 function endpointFor(service, region, options) {
-  const env2 = options.env ?? process.env;
-  const name2 = env2[ENDPOINT_VARS[service]] ? ENDPOINT_VARS[service] : env2.AWS_ENDPOINT_URL ? "AWS_ENDPOINT_URL" : void 0;
-  const raw = name2 ? String(env2[name2]).trim() : `https://${service}.${region}.amazonaws.com`;
+  const env = options.env ?? process.env;
+  const name2 = env[ENDPOINT_VARS[service]] ? ENDPOINT_VARS[service] : env.AWS_ENDPOINT_URL ? "AWS_ENDPOINT_URL" : void 0;
+  const raw = name2 ? String(env[name2]).trim() : `https://${service}.${region}.amazonaws.com`;
   let u;
   try {
     u = new URL(raw);
@@ -36836,41 +36836,41 @@ function sessionName(claims) {
   const attempt = claims.run_attempt !== void 0 ? `-${String(claims.run_attempt)}` : "";
   return `jit-gpg-${run2}${attempt}`.replace(/[^\w+=,.@-]/g, "-").slice(0, 64);
 }
-function stsErrorMessage(code18, said, ctx) {
+function stsErrorMessage(code, said, ctx) {
   const iss = typeof ctx.claims.iss === "string" ? ctx.claims.iss : "(absent)";
   const host = iss.replace(/^https?:\/\//, "").replace(/\/+$/, "");
   const account = ROLE_ARN.exec(ctx.roleArn)?.[1] ?? "ACCOUNT";
-  const head = `AWS STS refused AssumeRoleWithWebIdentity for ${ctx.roleArn} (${code18}: ${said}).`;
+  const head = `AWS STS refused AssumeRoleWithWebIdentity for ${ctx.roleArn} (${code}: ${said}).`;
   const claims = `The token's claims:
 ${describeClaims(ctx.claims, ["iss", "sub", "aud", "repository", "ref", "environment", "job_workflow_ref"])}`;
-  if (code18 === "AccessDenied") {
+  if (code === "AccessDenied") {
     return {
       code: "claims-mismatch",
       message: `${head} Check the role's trust policy: Principal.Federated arn:aws:iam::${account}:oidc-provider/${host}, Action sts:AssumeRoleWithWebIdentity, and its Condition on "${host}:sub" and "${host}:aud" against this token's sub and aud (and that aws-role-arn names the role you set up).
 ${claims}`
     };
   }
-  if (code18 === "InvalidIdentityToken" && /audience/i.test(said)) {
+  if (code === "InvalidIdentityToken" && /audience/i.test(said)) {
     return {
       code: "claims-mismatch",
       message: `${head} The IAM OIDC provider for ${host} does not list the token's audience "${String(ctx.claims.aud)}" as a client ID: add it there, or set the audience input to one it lists (sts.amazonaws.com by default).
 ${claims}`
     };
   }
-  if (code18 === "InvalidIdentityToken" && /provider found/i.test(said)) {
+  if (code === "InvalidIdentityToken" && /provider found/i.test(said)) {
     return {
       code: "login-failed",
       message: `${head} Create an IAM OIDC identity provider for ${iss} (audience sts.amazonaws.com) in account ${account}.
 ${claims}`
     };
   }
-  if (code18 === "ExpiredTokenException") {
+  if (code === "ExpiredTokenException") {
     return {
       code: "login-failed",
       message: `${head} The OIDC token expired before it reached AWS: check the runner's clock.`
     };
   }
-  if (code18 === "ValidationError") return { code: "config", message: `${head} Check aws-role-arn.` };
+  if (code === "ValidationError") return { code: "config", message: `${head} Check aws-role-arn.` };
   return { code: "login-failed", message: `${head}
 ${claims}` };
 }
@@ -36911,9 +36911,9 @@ async function assumeRole(idToken, options) {
     (r) => /<Code>(Throttling|IDPCommunicationError)/.test(r.body)
   );
   if (res.status !== 200) {
-    const code18 = xmlText(res.body, "Code") ?? `HTTP ${res.status}`;
+    const code = xmlText(res.body, "Code") ?? `HTTP ${res.status}`;
     const said = scrub2(xmlText(res.body, "Message") ?? "", secrets);
-    const { code: kind2, message } = stsErrorMessage(code18, said, { roleArn, claims });
+    const { code: kind2, message } = stsErrorMessage(code, said, { roleArn, claims });
     throw new ProviderError(provider, kind2, message, res.status);
   }
   const accessKeyId = xmlText(res.body, "AccessKeyId");
@@ -37451,13 +37451,13 @@ async function vaultLogin(conn, ctx) {
     label: "Vault login"
   });
   if (loginRes.status !== 200) {
-    const { code: code18, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
+    const { code, message } = loginErrorMessage(loginRes.status, vaultErrors(loginRes.body), {
       role: ctx.role,
       mount: ctx.mount,
       ...ctx.namespace ? { namespace: ctx.namespace } : {},
       claims: ctx.claims
     });
-    throw new ProviderError(PROVIDER2, code18, scrub3(message, conn.secrets), loginRes.status);
+    throw new ProviderError(PROVIDER2, code, scrub3(message, conn.secrets), loginRes.status);
   }
   const login = parseJson(loginRes, "Vault login");
   const auth = login.auth;
@@ -37836,9 +37836,9 @@ function checkGcpInputs(options) {
   for (const service of Object.keys(ENDPOINT_VARS2)) endpointFor2(service, options);
 }
 function endpointFor2(service, options) {
-  const env2 = options.env ?? process.env;
-  const name2 = env2[ENDPOINT_VARS2[service]] ? ENDPOINT_VARS2[service] : void 0;
-  const raw = name2 ? String(env2[name2]).trim() : `https://${service}.googleapis.com`;
+  const env = options.env ?? process.env;
+  const name2 = env[ENDPOINT_VARS2[service]] ? ENDPOINT_VARS2[service] : void 0;
+  const raw = name2 ? String(env[name2]).trim() : `https://${service}.googleapis.com`;
   let u;
   try {
     u = new URL(raw);
@@ -37974,8 +37974,8 @@ async function gcpLogin(idToken, options) {
     "Google STS token exchange"
   );
   if (!sts.ok) {
-    const { code: code18, message } = stsErrorMessage2(sts.error, { resource, claims });
-    throw new ProviderError(provider, code18, message, sts.error.status);
+    const { code, message } = stsErrorMessage2(sts.error, { resource, claims });
+    throw new ProviderError(provider, code, message, sts.error.status);
   }
   const federated = sts.body.access_token;
   if (typeof federated !== "string" || !federated)
@@ -38395,8 +38395,8 @@ function checkedUrl(provider, raw, what, allowInsecureHttp, secretWhat) {
   return u;
 }
 function authority(options) {
-  const env2 = options.env ?? process.env;
-  const raw = env2.AZURE_AUTHORITY_HOST?.trim();
+  const env = options.env ?? process.env;
+  const raw = env.AZURE_AUTHORITY_HOST?.trim();
   if (!raw) return DEFAULT_AUTHORITY;
   const u = checkedUrl(options.provider, raw, "AZURE_AUTHORITY_HOST", options.allowInsecureHttp, "the OIDC token");
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
@@ -38520,8 +38520,8 @@ async function azureLogin(idToken, options, scope) {
     const error2 = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
     const description = scrub2(typeof body.error_description === "string" ? body.error_description : "", ctx.secrets);
     const codes = Array.isArray(body.error_codes) ? body.error_codes.filter((c) => typeof c === "number") : [];
-    const { code: code18, message } = entraErrorMessage(error2, description, codes, { clientId, tenantId, claims });
-    throw new ProviderError(provider, code18, message, res.status);
+    const { code, message } = entraErrorMessage(error2, description, codes, { clientId, tenantId, claims });
+    throw new ProviderError(provider, code, message, res.status);
   }
   const token = body.access_token;
   if (typeof token !== "string" || !token || String(body.token_type).toLowerCase() !== "bearer")
@@ -41363,9 +41363,6 @@ function base62(n, width = 0) {
 function tokenChecksum(random) {
   return base62(crc32(random), 6);
 }
-function withTokenChecksum(prefix, random) {
-  return prefix + random + tokenChecksum(random);
-}
 var CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
 function checkBase62Crc(body) {
   if (!CLASSIC_BODY.test(body)) return "invalid";
@@ -41416,10 +41413,6 @@ function validateGitlabToken(secret) {
   if (holds) return "valid";
   if (version || /_$/.test(prefix) || payload.length === 20) return "unknown";
   return "invalid";
-}
-function fakeGitlabRoutable(prefix, seed, payloadLength = 27, version = "") {
-  const head = `${prefix}${fake(seed, payloadLength, ALPHABETS.base64url)}.${version ? `${version}.` : ""}${payloadLength.toString(36).padStart(2, "0")}`;
-  return head + crc32(head).toString(36).padStart(7, "0");
 }
 var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 function base32Decode(s) {
@@ -41580,41 +41573,6 @@ var ALPHABETS = {
   base32: BASE32,
   lowerAlnum: "abcdefghijklmnopqrstuvwxyz0123456789",
   upperAlnum: "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-};
-function fakeBytes(seed, length) {
-  return seededBytes(`jit-gpg-fixture:${seed}`, length);
-}
-function fake(seed, length, alphabet = BASE62) {
-  const bytes = fakeBytes(seed, length);
-  let out = "";
-  for (const b of bytes) out += alphabet[b % alphabet.length];
-  return out;
-}
-function fakeChecksummed(prefix, seed) {
-  return withTokenChecksum(prefix, fake(seed, 30));
-}
-function corrupt(token) {
-  const last = token.at(-1);
-  const pool = /[0-9]/.test(last) ? "73" : /[a-z]/.test(last) ? "qk" : "QK";
-  const swap = last === pool[0] ? pool[1] : pool[0];
-  return token.slice(0, -1) + swap;
-}
-var syntax = {
-  env: (name2, value) => `${name2}=${value}`,
-  yaml: (name2, value) => `${name2}: ${value}`,
-  json: (name2, value) => `{"${name2}": "${value}"}`,
-  code: (name2, value) => `const ${name2} = '${value}';`,
-  /** `${NAME}`: a shell / compose reference, not a value. */
-  ref: (name2) => `\${${name2}}`,
-  /** `${{ secrets.NAME }}`: a GitHub Actions expression. */
-  secretRef: (name2) => `\${{ secrets.${name2} }}`,
-  /** All four: env (upper snake), YAML, JSON, a code assignment, alternating two values. */
-  all: (name2, a, b) => [
-    `${name2.toUpperCase()}=${a}`,
-    `${name2}: ${b}`,
-    `{"${name2}": "${a}"}`,
-    `const ${name2.replace(/_([a-z])/g, (_, c) => c.toUpperCase())} = "${b}";`
-  ]
 };
 
 // src/scan/rules/cloud.ts
@@ -44204,8 +44162,7 @@ var packageRules = [
 // src/scan/rules/structured.ts
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i2) => String.fromCharCode(33 + i2)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
-var pw = (seed) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, FIXTURE_ALPHABETS.lowerAlnum)}`;
-function dbRule(id, title, scheme, keywords, help, tp, fp) {
+function dbRule(id, title, scheme, keywords, help, examples) {
   return {
     id,
     title,
@@ -44214,7 +44171,7 @@ function dbRule(id, title, scheme, keywords, help, tp, fp) {
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
-    examples: { tp: [], fp: [] }
+    examples
   };
 }
 function validateKubeToken(secret) {
@@ -44243,22 +44200,7 @@ var structuredRules = [
     "postgres(?:ql)?(?:\\+[a-z0-9]+)?",
     ["postgres"],
     "A PostgreSQL connection URL with an embedded password. Change the role\u2019s password (`ALTER ROLE \u2026 PASSWORD`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=postgres://app:${pw("pg1")}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw("pg2")}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw("pg3")}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw("pg4")}@localhost/app')`
-    ],
-    [
-      "DATABASE_URL=postgres://user:password@localhost:5432/app",
-      "DATABASE_URL=postgres://admin:master_password@db.internal:5432/app",
-      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
-      "postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb",
-      "DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app",
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mysql-url",
@@ -44266,16 +44208,7 @@ var structuredRules = [
     "mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb",
     ["mysql", "mariadb"],
     "A MySQL or MariaDB connection URL with an embedded password. Change the account\u2019s password (`ALTER USER`) and load the URL from a secret store.",
-    [
-      `DATABASE_URL=mysql://app:${pw("my1")}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw("my2")}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw("my3")}@db/wp';`
-    ],
-    [
-      "DATABASE_URL=mysql://root:<password>@localhost/shop",
-      "DATABASE_URL=mysql://root:root@localhost/shop",
-      "url = 'mysql://app:' + getPassword() + '@db/shop'"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mongodb-url",
@@ -44283,17 +44216,7 @@ var structuredRules = [
     "mongodb(?:\\+srv)?",
     ["mongodb"],
     "A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user\u2019s password (Atlas: Database Access \u2192 Edit) and load the URI from a secret store.",
-    [
-      `MONGO_URI=mongodb+srv://api:${pw("mg1")}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:
-  uri: "mongodb://admin:${pw("mg2")}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw("mg3")}@10.1.2.3/app"}`
-    ],
-    [
-      "MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/",
-      "MONGO_URI=mongodb://localhost:27017/app",
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"'
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "redis-url",
@@ -44301,16 +44224,7 @@ var structuredRules = [
     "rediss?",
     ["redis"],
     "A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider\u2019s console.",
-    [
-      `REDIS_URL=redis://:${pw("rd1")}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw("rd2")}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw("rd3")}@10.0.0.9:6379");`
-    ],
-    [
-      "REDIS_URL=redis://:changeme@localhost:6379",
-      "REDIS_URL=redis://localhost:6379/0",
-      "REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379"
-    ]
+    { tp: [], fp: [] }
   ),
   dbRule(
     "amqp-url",
@@ -44318,11 +44232,7 @@ var structuredRules = [
     "amqps?",
     ["amqp"],
     "An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user\u2019s password (`rabbitmqctl change_password`) and load the URL from a secret store.",
-    [
-      `AMQP_URL=amqp://orders:${pw("aq1")}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw("aq2")}@b-1.mq.eu-west-1.amazonaws.com:5671"`
-    ],
-    ["AMQP_URL=amqp://guest:guest@localhost:5672/", 'broker_url: "amqp://user:pass@localhost//"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "mssql-url",
@@ -44330,8 +44240,7 @@ var structuredRules = [
     "mssql|sqlserver",
     ["mssql", "sqlserver"],
     "A SQL Server connection URL with an embedded password. Change the login\u2019s password (`ALTER LOGIN`) and load the URL from a secret store.",
-    [`DATABASE_URL=mssql://sa:${pw("ms1")}@sql.internal:1433/app`, `url: "sqlserver://app:${pw("ms2")}@10.0.0.7/app"`],
-    ["DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app", 'url: "sqlserver://sa:Password123@localhost"']
+    { tp: [], fp: [] }
   ),
   dbRule(
     "database-url",
@@ -44352,11 +44261,7 @@ var structuredRules = [
       "nats"
     ],
     "A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS\u2026) with an embedded password. Change the account\u2019s password and load the URL from a secret store.",
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw("db1")}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw("db2")}@ch.internal:9000/analytics"`
-    ],
-    ["NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687", 'url: "clickhouse://default:@localhost:9000"']
+    { tp: [], fp: [] }
   ),
   {
     id: "jdbc-password",
@@ -44486,12 +44391,9 @@ var structuredRules = [
 ];
 
 // src/scan/rules/vcs.ts
-var { env, yaml, json, code } = syntax;
 var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
   const p = `${prefix}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
   return {
     id,
     title,
@@ -44510,13 +44412,7 @@ function gitlab(s) {
   const routes = !s.body && !s.legacyOnly;
   const min = s.min ?? 20;
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
   const routable = !routes ? "" : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), "01");
-  const routableTp = !routes ? [] : [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)];
-  const routableFp = !routes ? [] : [json(s.name, corrupt(routableA))];
   const esc3 = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,
@@ -46159,9 +46055,9 @@ var ScanPool = class {
         });
       };
       worker.on("error", (e) => fail(e.name || "error"));
-      worker.on("exit", (code18) => {
+      worker.on("exit", (code) => {
         this.workers.delete(worker);
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code18}`);
+        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
     });
   }
@@ -46327,11 +46223,11 @@ async function gitListNames(root, onWarning) {
       if (err2.length < 4096) err2 += d.toString();
     });
     child2.on("error", () => resolve11(void 0));
-    child2.on("close", (code18) => {
-      if (code18 !== 0) {
+    child2.on("close", (code) => {
+      if (code !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
           onWarning(
-            `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code18}`}); walking the directory instead`
+            `git ls-files failed in ${root} (${err2.trim().split("\n")[0] ?? `exit ${code}`}); walking the directory instead`
           );
         }
         resolve11(void 0);
@@ -46359,9 +46255,9 @@ function fileItem(name2, opts) {
     if (!st.isFile()) return void 0;
     return { path: path6, source: { kind: "file", absPath, size: st.size } };
   } catch (e) {
-    const code18 = e.code;
-    if (code18 === "ENOENT") return void 0;
-    onWarning?.(`${path6}: cannot stat (${code18 ?? e.name})`);
+    const code = e.code;
+    if (code === "ENOENT") return void 0;
+    onWarning?.(`${path6}: cannot stat (${code ?? e.name})`);
     return void 0;
   }
 }
@@ -46880,9 +46776,9 @@ function exitOf(child2, args) {
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
-    child2.on("close", (code18, signal) => {
-      if (code18 === 0) resolve11();
-      else reject(new GitError(args, code18, stderr || (signal ? `killed by ${signal}` : "")));
+    child2.on("close", (code, signal) => {
+      if (code === 0) resolve11();
+      else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
 }
@@ -49359,10 +49255,10 @@ function str(obj, ...path6) {
   const v = get(obj, ...path6);
   return typeof v === "string" && v !== "" ? v : void 0;
 }
-function readEvent(env2 = process.env) {
-  const name2 = env2.GITHUB_EVENT_NAME;
+function readEvent(env = process.env) {
+  const name2 = env.GITHUB_EVENT_NAME;
   if (!name2) return void 0;
-  const path6 = env2.GITHUB_EVENT_PATH;
+  const path6 = env.GITHUB_EVENT_PATH;
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
@@ -49380,9 +49276,9 @@ function readEvent(env2 = process.env) {
     throw new Error(`the event payload at ${path6} is not JSON: ${err2.message}`);
   }
 }
-function planScan(event, env2 = {}) {
-  const fallback = env2.fallbackMode ?? "worktree";
-  const remote = env2.remote ?? "origin";
+function planScan(event, env = {}) {
+  const fallback = env.fallbackMode ?? "worktree";
+  const remote = env.remote ?? "origin";
   if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
   const p = event.payload;
   switch (event.name) {
@@ -50057,14 +49953,14 @@ function presentMergedFiles(merged, manifestDir) {
 var PreSignError = class extends Error {
   name = "PreSignError";
 };
-async function scanBeforeSign(files, workspace, env2, record = () => {
+async function scanBeforeSign(files, workspace, env, record = () => {
 }) {
   let warned = 0;
   const scan2 = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,
       root: workspace,
-      env: env2,
+      env,
       // the first few as annotations (the runner shows only 10 per step), the rest in the log
       onWarning: (m) => (++warned <= MAX_WARNING_ANNOTATIONS ? warning : info)(printable(`jit-gpg: scan: ${m}`))
     });

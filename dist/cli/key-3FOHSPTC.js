@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-42DRDJFL.js";
+} from "./chunk-K32LZGNV.js";
 import {
   writePublicFile
 } from "./chunk-D5O2Y22K.js";

@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-7GRCOLQ3.js";
+} from "./chunk-EPS35YD3.js";
 import "./chunk-GAVDEJJF.js";
 import {
   require_promises

@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-7GRCOLQ3.js";
+} from "./chunk-EPS35YD3.js";
 import "./chunk-GAVDEJJF.js";
 import "./chunk-6VJUDJ2U.js";
 import {

@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-42DRDJFL.js";
+} from "./chunk-K32LZGNV.js";
 import "./chunk-D5O2Y22K.js";
 import "./chunk-L2RUOPIU.js";
 import "./chunk-OCLRRPSL.js";

@@ -4517,7 +4517,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-EP6KA5WL.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-OMBQ6NBD.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
