@@ -38,6 +38,7 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -102,6 +103,19 @@ var require_node_http = __commonJS({
   }
 });
 
+// builtin-esm:node:http
+var node_http_exports = {};
+__export(node_http_exports, {
+  default: () => import_node_http.default
+});
+var import_node_http;
+var init_node_http = __esm({
+  "builtin-esm:node:http"() {
+    __reExport(node_http_exports, __toESM(require_node_http()));
+    import_node_http = __toESM(require_node_http());
+  }
+});
+
 // builtin:node:https
 var require_node_https = __commonJS({
   "builtin:node:https"(exports2) {
@@ -113,41 +127,54 @@ var require_node_https = __commonJS({
   }
 });
 
+// builtin-esm:node:https
+var node_https_exports = {};
+__export(node_https_exports, {
+  default: () => import_node_https.default
+});
+var import_node_https;
+var init_node_https = __esm({
+  "builtin-esm:node:https"() {
+    __reExport(node_https_exports, __toESM(require_node_https()));
+    import_node_https = __toESM(require_node_https());
+  }
+});
+
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports2) {
     "use strict";
     var net = __require("net");
-    var tls2 = __require("tls");
-    var http4 = __require("http");
-    var https4 = __require("https");
+    var tls = __require("tls");
+    var http = __require("http");
+    var https = __require("https");
     var events2 = __require("events");
     var assert4 = __require("assert");
-    var util6 = __require("util");
+    var util = __require("util");
     exports2.httpOverHttp = httpOverHttp2;
     exports2.httpsOverHttp = httpsOverHttp2;
     exports2.httpOverHttps = httpOverHttps2;
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http4.request;
+      agent.request = http.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http4.request;
+      agent.request = http.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https4.request;
+      agent.request = https.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https4.request;
+      agent.request = https.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -156,7 +183,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -173,7 +200,7 @@ var require_tunnel = __commonJS({
         self2.removeSocket(socket);
       });
     }
-    util6.inherits(TunnelingAgent, events2.EventEmitter);
+    util.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
       var self2 = this;
       var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
@@ -294,7 +321,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls2.connect(0, tlsOptions);
+        var secureSocket = tls.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -1547,10 +1574,10 @@ var require_diagnostics = __commonJS({
   "node_modules/undici/lib/core/diagnostics.js"(exports2, module) {
     "use strict";
     var diagnosticsChannel = __require("node:diagnostics_channel");
-    var util6 = __require("node:util");
-    var undiciDebugLog = util6.debuglog("undici");
-    var fetchDebuglog = util6.debuglog("fetch");
-    var websocketDebuglog = util6.debuglog("websocket");
+    var util = __require("node:util");
+    var undiciDebugLog = util.debuglog("undici");
+    var fetchDebuglog = util.debuglog("fetch");
+    var websocketDebuglog = util.debuglog("websocket");
     var isClientSet = false;
     var channels = {
       // Client
@@ -2592,12 +2619,12 @@ var require_connect = __commonJS({
     "use strict";
     var net = __require("node:net");
     var assert4 = __require("node:assert");
-    var util6 = require_util();
+    var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop() {
     }
-    var tls2;
+    var tls;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2658,15 +2685,15 @@ var require_connect = __commonJS({
       return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls2) {
-            tls2 = __require("node:tls");
+          if (!tls) {
+            tls = __require("node:tls");
           }
-          servername = servername || options.servername || util6.getServerName(host) || null;
+          servername = servername || options.servername || util.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert4(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls2.connect({
+          socket = tls.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -2760,7 +2787,7 @@ var require_connect = __commonJS({
         message += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
       message += ` timeout: ${opts.timeout}ms)`;
-      util6.destroy(socket, new ConnectTimeoutError(message));
+      util.destroy(socket, new ConnectTimeoutError(message));
     }
     module.exports = buildConnector;
   }
@@ -4155,7 +4182,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
     "use strict";
     var { Transform: Transform2 } = __require("node:stream");
-    var zlib2 = __require("node:zlib");
+    var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4165,11 +4192,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto5;
+    var crypto2;
     try {
-      crypto5 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto5.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto2.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -4442,7 +4469,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto5 === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4457,7 +4484,7 @@ var require_util2 = __commonJS({
       for (const item of metadata2) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto5.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4855,7 +4882,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -5499,7 +5526,7 @@ var require_formdata_parser = __commonJS({
 var require_body = __commonJS({
   "node_modules/undici/lib/web/fetch/body.js"(exports2, module) {
     "use strict";
-    var util6 = require_util();
+    var util = require_util();
     var {
       ReadableStreamFrom,
       isBlobLike,
@@ -5521,8 +5548,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto5 = __require("node:crypto");
-      random = (max) => crypto5.randomInt(0, max);
+      const crypto2 = __require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -5574,7 +5601,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object.slice());
       } else if (ArrayBuffer.isView(object)) {
         source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util6.isFormDataLike(object)) {
+      } else if (util.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -5633,14 +5660,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util6.isDisturbed(object) || object.locked) {
+        if (util.isDisturbed(object) || object.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
         stream3 = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
-      if (typeof source === "string" || util6.isBuffer(source)) {
+      if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
       }
       if (action5 != null) {
@@ -5677,7 +5704,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     }
     function safelyExtractBody(object, keepalive = false) {
       if (object instanceof ReadableStream) {
-        assert4(!util6.isDisturbed(object), "The body has already been consumed.");
+        assert4(!util.isDisturbed(object), "The body has already been consumed.");
         assert4(!object.locked, "The stream is locked.");
       }
       return extractBody(object, keepalive);
@@ -5784,7 +5811,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     }
     function bodyUnusable(object) {
       const body2 = object[kState].body;
-      return body2 != null && (body2.stream.locked || util6.isDisturbed(body2.stream));
+      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
@@ -5814,7 +5841,7 @@ var require_client_h1 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h1.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var util6 = require_util();
+    var util = require_util();
     var { channels } = require_diagnostics();
     var timers = require_timers();
     var {
@@ -5866,8 +5893,8 @@ var require_client_h1 = __commonJS({
     var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
-    var addListener = util6.addListener;
-    var removeAllListeners = util6.removeAllListeners;
+    var addListener = util.addListener;
+    var removeAllListeners = util.removeAllListeners;
     var kIdleSocketValidation = /* @__PURE__ */ Symbol("kIdleSocketValidation");
     var kIdleSocketValidationTimeout = /* @__PURE__ */ Symbol("kIdleSocketValidationTimeout");
     var kSocketUsed = /* @__PURE__ */ Symbol("kSocketUsed");
@@ -6045,7 +6072,7 @@ var require_client_h1 = __commonJS({
             }
           }
         } catch (err) {
-          util6.destroy(socket, err);
+          util.destroy(socket, err);
         }
       }
       finish() {
@@ -6102,7 +6129,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         if (client[kRunning] === 0) {
-          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
+          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
         const request = client[kQueue][client[kRunningIdx]];
@@ -6130,13 +6157,13 @@ var require_client_h1 = __commonJS({
         }
         const key = this.headers[len - 2];
         if (key.length === 10) {
-          const headerName = util6.bufferToLowerCasedHeaderName(key);
+          const headerName = util.bufferToLowerCasedHeaderName(key);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util6.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6144,7 +6171,7 @@ var require_client_h1 = __commonJS({
       trackHeader(len) {
         this.headersSize += len;
         if (this.headersSize >= this.headersMaxSize) {
-          util6.destroy(this.socket, new HeadersOverflowError());
+          util.destroy(this.socket, new HeadersOverflowError());
         }
       }
       onUpgrade(head) {
@@ -6175,8 +6202,8 @@ var require_client_h1 = __commonJS({
         try {
           request.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error2) {
-          util6.errorRequest(client, request, error2);
-          util6.destroy(socket, error2);
+          util.errorRequest(client, request, error2);
+          util.destroy(socket, error2);
         }
         client[kResume]();
       }
@@ -6186,7 +6213,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         if (client[kRunning] === 0) {
-          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
+          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
         const request = client[kQueue][client[kRunningIdx]];
@@ -6196,11 +6223,11 @@ var require_client_h1 = __commonJS({
         assert4(!this.upgrade);
         assert4(this.statusCode < 200);
         if (statusCode === 100) {
-          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
+          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
         if (upgrade && !request.upgrade) {
-          util6.destroy(socket, new SocketError("bad upgrade", util6.getSocketInfo(socket)));
+          util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert4(this.timeoutType === TIMEOUT_HEADERS);
@@ -6229,7 +6256,7 @@ var require_client_h1 = __commonJS({
         this.headers = [];
         this.headersSize = 0;
         if (this.shouldKeepAlive && client[kPipelining]) {
-          const keepAliveTimeout = this.keepAlive ? util6.parseKeepAliveTimeout(this.keepAlive) : null;
+          const keepAliveTimeout = this.keepAlive ? util.parseKeepAliveTimeout(this.keepAlive) : null;
           if (keepAliveTimeout != null) {
             const timeout = Math.min(
               keepAliveTimeout - client[kKeepAliveTimeoutThreshold],
@@ -6277,7 +6304,7 @@ var require_client_h1 = __commonJS({
         }
         assert4(statusCode >= 200);
         if (maxResponseSize > -1 && this.bytesRead + buf.length > maxResponseSize) {
-          util6.destroy(socket, new ResponseExceededMaxSizeError());
+          util.destroy(socket, new ResponseExceededMaxSizeError());
           return -1;
         }
         this.bytesRead += buf.length;
@@ -6309,7 +6336,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         if (request.method !== "HEAD" && contentLength2 && bytesRead !== parseInt(contentLength2, 10)) {
-          util6.destroy(socket, new ResponseContentLengthMismatchError());
+          util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
         request.onComplete(headers);
@@ -6317,13 +6344,13 @@ var require_client_h1 = __commonJS({
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
-          util6.destroy(socket, new InformationalError("reset"));
+          util.destroy(socket, new InformationalError("reset"));
           return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
-          util6.destroy(socket, new InformationalError("reset"));
+          util.destroy(socket, new InformationalError("reset"));
           return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
-          util6.destroy(socket, new InformationalError("reset"));
+          util.destroy(socket, new InformationalError("reset"));
           return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
@@ -6337,15 +6364,15 @@ var require_client_h1 = __commonJS({
       if (timeoutType === TIMEOUT_HEADERS) {
         if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
           assert4(!paused, "cannot be paused while waiting for headers");
-          util6.destroy(socket, new HeadersTimeoutError());
+          util.destroy(socket, new HeadersTimeoutError());
         }
       } else if (timeoutType === TIMEOUT_BODY) {
         if (!paused) {
-          util6.destroy(socket, new BodyTimeoutError());
+          util.destroy(socket, new BodyTimeoutError());
         }
       } else if (timeoutType === TIMEOUT_KEEP_ALIVE) {
         assert4(client[kRunning] === 0 && client[kKeepAliveTimeoutValue]);
-        util6.destroy(socket, new InformationalError("socket idle timeout"));
+        util.destroy(socket, new InformationalError("socket idle timeout"));
       }
     }
     async function connectH1(client, socket) {
@@ -6386,11 +6413,11 @@ var require_client_h1 = __commonJS({
         if (parser.statusCode && !parser.shouldKeepAlive) {
           const parserErr = parser.finish();
           if (parserErr) {
-            util6.destroy(this, parserErr);
+            util.destroy(this, parserErr);
           }
           return;
         }
-        util6.destroy(this, new SocketError("other side closed", util6.getSocketInfo(this)));
+        util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
       addListener(socket, "close", function() {
         const client2 = this[kClient];
@@ -6403,7 +6430,7 @@ var require_client_h1 = __commonJS({
           this[kParser].destroy();
           this[kParser] = null;
         }
-        const err = this[kError] || new SocketError("closed", util6.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client2[kSocket] = null;
         client2[kHTTPContext] = null;
         if (client2.destroyed) {
@@ -6411,12 +6438,12 @@ var require_client_h1 = __commonJS({
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util6.errorRequest(client2, request, err);
+            util.errorRequest(client2, request, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
           const request = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util6.errorRequest(client2, request, err);
+          util.errorRequest(client2, request, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert4(client2[kRunning] === 0);
@@ -6457,7 +6484,7 @@ var require_client_h1 = __commonJS({
             if (client[kRunning] > 0 && (request.upgrade || request.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util6.bodyLength(request.body) !== 0 && (util6.isStream(request.body) || util6.isAsyncIterable(request.body) || util6.isFormDataLike(request.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body) || util.isFormDataLike(request.body))) {
               return true;
             }
           }
@@ -6537,7 +6564,7 @@ var require_client_h1 = __commonJS({
       const { method, path: path15, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength: contentLength2 } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util6.isFormDataLike(body2)) {
+      if (util.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
@@ -6547,12 +6574,12 @@ var require_client_h1 = __commonJS({
         }
         body2 = bodyStream.stream;
         contentLength2 = bodyStream.length;
-      } else if (util6.isBlobLike(body2) && request.contentType == null) {
+      } else if (util.isBlobLike(body2) && request.contentType == null) {
         const contentType2 = body2.type;
         if (contentType2) {
           const contentTypeValue = `${contentType2}`;
-          if (!util6.isValidHeaderValue(contentTypeValue)) {
-            util6.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
+          if (!util.isValidHeaderValue(contentTypeValue)) {
+            util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6561,7 +6588,7 @@ var require_client_h1 = __commonJS({
       if (body2 && typeof body2.read === "function") {
         body2.read(0);
       }
-      const bodyLength = util6.bodyLength(body2);
+      const bodyLength = util.bodyLength(body2);
       contentLength2 = bodyLength ?? contentLength2;
       if (contentLength2 === null) {
         contentLength2 = request.contentLength;
@@ -6571,7 +6598,7 @@ var require_client_h1 = __commonJS({
       }
       if (shouldSendContentLength(method) && contentLength2 > 0 && request.contentLength !== null && request.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
-          util6.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6584,18 +6611,18 @@ var require_client_h1 = __commonJS({
         }
         if (request.completed) {
           if (request.upgrade || request.method === "CONNECT") {
-            util6.destroy(socket, new InformationalError("aborted"));
+            util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util6.errorRequest(client, request, error2 || new RequestAbortedError());
-        util6.destroy(body2);
-        util6.destroy(socket, new InformationalError("aborted"));
+        util.errorRequest(client, request, error2 || new RequestAbortedError());
+        util.destroy(body2);
+        util.destroy(socket, new InformationalError("aborted"));
       };
       try {
         request.onConnect(abort);
       } catch (err) {
-        util6.errorRequest(client, request, err);
+        util.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -6652,17 +6679,17 @@ upgrade: ${upgrade}\r
       }
       if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util6.isBuffer(body2)) {
+      } else if (util.isBuffer(body2)) {
         writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util6.isBlobLike(body2)) {
+      } else if (util.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
           writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header2, expectsPayload);
         } else {
           writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
         }
-      } else if (util6.isStream(body2)) {
+      } else if (util.isStream(body2)) {
         writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util6.isIterable(body2)) {
+      } else if (util.isIterable(body2)) {
         writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else {
         assert4(false);
@@ -6682,7 +6709,7 @@ upgrade: ${upgrade}\r
             this.pause();
           }
         } catch (err) {
-          util6.destroy(this, err);
+          util.destroy(this, err);
         }
       };
       const onDrain = function() {
@@ -6719,9 +6746,9 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util6.destroy(body2, err);
+          util.destroy(body2, err);
         } else {
-          util6.destroy(body2);
+          util.destroy(body2);
         }
       };
       body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
@@ -6750,7 +6777,7 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util6.isBuffer(body2)) {
+        } else if (util.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength2}\r
@@ -6946,7 +6973,7 @@ var require_client_h2 = __commonJS({
     var assert4 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
     var { pipeline: pipeline3 } = __require("node:stream");
-    var util6 = require_util();
+    var util = require_util();
     var {
       RequestContentLengthMismatchError,
       RequestAbortedError,
@@ -6975,11 +7002,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http22;
+    var http2;
     try {
-      http22 = __require("node:http2");
+      http2 = __require("node:http2");
     } catch {
-      http22 = { constants: {} };
+      http2 = { constants: {} };
     }
     var {
       constants: {
@@ -6991,7 +7018,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http22;
+    } = http2;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name2, value] of Object.entries(headers)) {
@@ -7017,43 +7044,43 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http22.connect(client[kUrl], {
+      const session = http2.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
       session[kOpenStreams] = 0;
       session[kClient] = client;
       session[kSocket] = socket;
-      util6.addListener(session, "error", onHttp2SessionError);
-      util6.addListener(session, "frameError", onHttp2FrameError);
-      util6.addListener(session, "end", onHttp2SessionEnd);
-      util6.addListener(session, "goaway", onHTTP2GoAway);
-      util6.addListener(session, "close", function() {
+      util.addListener(session, "error", onHttp2SessionError);
+      util.addListener(session, "frameError", onHttp2FrameError);
+      util.addListener(session, "end", onHttp2SessionEnd);
+      util.addListener(session, "goaway", onHTTP2GoAway);
+      util.addListener(session, "close", function() {
         const { [kClient]: client2 } = this;
         const { [kSocket]: socket2 } = client2;
-        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util6.getSocketInfo(socket2));
+        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
         client2[kHTTP2Session] = null;
         if (client2.destroyed) {
           assert4(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util6.errorRequest(client2, request, err);
+            util.errorRequest(client2, request, err);
           }
         }
       });
       session.unref();
       client[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
-      util6.addListener(socket, "error", function(err) {
+      util.addListener(socket, "error", function(err) {
         this[kError] = err;
         this[kClient][kOnError](err);
       });
-      util6.addListener(socket, "end", function() {
-        util6.destroy(this, new SocketError("other side closed", util6.getSocketInfo(this)));
+      util.addListener(socket, "end", function() {
+        util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
       });
-      util6.addListener(socket, "close", function() {
-        const err = this[kError] || new SocketError("closed", util6.getSocketInfo(this));
+      util.addListener(socket, "close", function() {
+        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
         client[kSocket] = null;
         if (this[kHTTP2Session] != null) {
           this[kHTTP2Session].destroy(err);
@@ -7115,12 +7142,12 @@ var require_client_h2 = __commonJS({
       }
     }
     function onHttp2SessionEnd() {
-      const err = new SocketError("other side closed", util6.getSocketInfo(this[kSocket]));
+      const err = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
       this.destroy(err);
-      util6.destroy(this[kSocket], err);
+      util.destroy(this[kSocket], err);
     }
     function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util6.getSocketInfo(this));
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7128,11 +7155,11 @@ var require_client_h2 = __commonJS({
         this[kHTTP2Session].destroy(err);
         this[kHTTP2Session] = null;
       }
-      util6.destroy(this[kSocket], err);
+      util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util6.errorRequest(client, request, err);
+        util.errorRequest(client, request, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert4(client[kRunning] === 0);
@@ -7147,7 +7174,7 @@ var require_client_h2 = __commonJS({
       const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
-        util6.errorRequest(client, request, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7176,23 +7203,23 @@ var require_client_h2 = __commonJS({
         }
         if (request.completed) {
           if (method === "CONNECT" && stream3 != null) {
-            util6.destroy(stream3, error2 || new RequestAbortedError());
+            util.destroy(stream3, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
-        util6.errorRequest(client, request, error2);
+        util.errorRequest(client, request, error2);
         if (stream3 != null) {
-          util6.destroy(stream3, error2);
+          util.destroy(stream3, error2);
         }
-        util6.destroy(body2, error2);
+        util.destroy(body2, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
       try {
         request.onConnect(abort);
       } catch (err) {
-        util6.errorRequest(client, request, err);
+        util.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -7247,8 +7274,8 @@ var require_client_h2 = __commonJS({
       if (body2 && typeof body2.read === "function") {
         body2.read(0);
       }
-      let contentLength2 = util6.bodyLength(body2);
-      if (util6.isFormDataLike(body2)) {
+      let contentLength2 = util.bodyLength(body2);
+      if (util.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
         const [bodyStream, contentType2] = extractBody(body2);
         headers["content-type"] = contentType2;
@@ -7263,7 +7290,7 @@ var require_client_h2 = __commonJS({
       }
       if (shouldSendContentLength(method) && contentLength2 > 0 && request.contentLength != null && request.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
-          util6.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7291,8 +7318,8 @@ var require_client_h2 = __commonJS({
         request.onResponseStarted();
         if (request.aborted) {
           const err = new RequestAbortedError();
-          util6.errorRequest(client, request, err);
-          util6.destroy(stream3, err);
+          util.errorRequest(client, request, err);
+          util.destroy(stream3, err);
           return;
         }
         if (request.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream3.resume.bind(stream3), "") === false) {
@@ -7341,7 +7368,7 @@ var require_client_h2 = __commonJS({
             contentLength2,
             expectsPayload
           );
-        } else if (util6.isBuffer(body2)) {
+        } else if (util.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream3,
@@ -7352,7 +7379,7 @@ var require_client_h2 = __commonJS({
             contentLength2,
             expectsPayload
           );
-        } else if (util6.isBlobLike(body2)) {
+        } else if (util.isBlobLike(body2)) {
           if (typeof body2.stream === "function") {
             writeIterable(
               abort,
@@ -7376,7 +7403,7 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util6.isStream(body2)) {
+        } else if (util.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
@@ -7387,7 +7414,7 @@ var require_client_h2 = __commonJS({
             request,
             contentLength2
           );
-        } else if (util6.isIterable(body2)) {
+        } else if (util.isIterable(body2)) {
           writeIterable(
             abort,
             stream3,
@@ -7405,7 +7432,7 @@ var require_client_h2 = __commonJS({
     }
     function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength2, expectsPayload) {
       try {
-        if (body2 != null && util6.isBuffer(body2)) {
+        if (body2 != null && util.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
           h2stream.write(body2);
@@ -7429,10 +7456,10 @@ var require_client_h2 = __commonJS({
         h2stream,
         (err) => {
           if (err) {
-            util6.destroy(pipe, err);
+            util.destroy(pipe, err);
             abort(err);
           } else {
-            util6.removeAllListeners(pipe);
+            util.removeAllListeners(pipe);
             request.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
@@ -7441,7 +7468,7 @@ var require_client_h2 = __commonJS({
           }
         }
       );
-      util6.addListener(pipe, "data", onPipeData);
+      util.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
         request.onBodySent(chunk);
       }
@@ -7517,7 +7544,7 @@ var require_client_h2 = __commonJS({
 var require_redirect_handler = __commonJS({
   "node_modules/undici/lib/handler/redirect-handler.js"(exports2, module) {
     "use strict";
-    var util6 = require_util();
+    var util = require_util();
     var { kBodyUsed } = require_symbols();
     var assert4 = __require("node:assert");
     var { InvalidArgumentError } = require_errors();
@@ -7540,7 +7567,7 @@ var require_redirect_handler = __commonJS({
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
-        util6.validateHandler(handler, opts.method, opts.upgrade);
+        util.validateHandler(handler, opts.method, opts.upgrade);
         this.dispatch = dispatch;
         this.location = null;
         this.abort = null;
@@ -7549,8 +7576,8 @@ var require_redirect_handler = __commonJS({
         this.handler = handler;
         this.history = [];
         this.redirectionLimitReached = false;
-        if (util6.isStream(this.opts.body)) {
-          if (util6.bodyLength(this.opts.body) === 0) {
+        if (util.isStream(this.opts.body)) {
+          if (util.bodyLength(this.opts.body) === 0) {
             this.opts.body.on("data", function() {
               assert4(false);
             });
@@ -7563,7 +7590,7 @@ var require_redirect_handler = __commonJS({
           }
         } else if (this.opts.body && typeof this.opts.body.pipeTo === "function") {
           this.opts.body = new BodyAsyncIterable(this.opts.body);
-        } else if (this.opts.body && typeof this.opts.body !== "string" && !ArrayBuffer.isView(this.opts.body) && util6.isIterable(this.opts.body)) {
+        } else if (this.opts.body && typeof this.opts.body !== "string" && !ArrayBuffer.isView(this.opts.body) && util.isIterable(this.opts.body)) {
           this.opts.body = new BodyAsyncIterable(this.opts.body);
         }
       }
@@ -7578,7 +7605,7 @@ var require_redirect_handler = __commonJS({
         this.handler.onError(error2);
       }
       onHeaders(statusCode, headers, resume, statusText) {
-        this.location = this.history.length >= this.maxRedirections || util6.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
+        this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
         if (this.opts.throwOnMaxRedirect && this.history.length >= this.maxRedirections) {
           if (this.request) {
             this.request.abort(new Error("max redirects"));
@@ -7593,7 +7620,7 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util6.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
         const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
         this.opts.path = path15;
@@ -7631,20 +7658,20 @@ var require_redirect_handler = __commonJS({
         return null;
       }
       for (let i = 0; i < headers.length; i += 2) {
-        if (headers[i].length === 8 && util6.headerNameToString(headers[i]) === "location") {
+        if (headers[i].length === 8 && util.headerNameToString(headers[i]) === "location") {
           return headers[i + 1];
         }
       }
     }
     function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
       if (header2.length === 4) {
-        return util6.headerNameToString(header2) === "host";
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util6.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
       if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name2 = util6.headerNameToString(header2);
+        const name2 = util.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7700,8 +7727,8 @@ var require_client = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
-    var http4 = __require("node:http");
-    var util6 = require_util();
+    var http = __require("node:http");
+    var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
@@ -7784,7 +7811,7 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls: tls2,
+        tls,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
@@ -7866,7 +7893,7 @@ var require_client = __commonJS({
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
-            ...tls2,
+            ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -7886,10 +7913,10 @@ var require_client = __commonJS({
         } else {
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
-        this[kUrl] = util6.parseOrigin(url2);
+        this[kUrl] = util.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7949,7 +7976,7 @@ var require_client = __commonJS({
         const request = new Request(origin, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
-        } else if (util6.bodyLength(request.body) == null && util6.isIterable(request.body)) {
+        } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7974,7 +8001,7 @@ var require_client = __commonJS({
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util6.errorRequest(this, request, err);
+            util.errorRequest(this, request, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -8000,7 +8027,7 @@ var require_client = __commonJS({
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
           const request = requests[i];
-          util6.errorRequest(client, request, err);
+          util.errorRequest(client, request, err);
         }
         assert4(client[kSize] === 0);
       }
@@ -8049,7 +8076,7 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util6.destroy(socket.on("error", noop), new ClientDestroyedError());
+          util.destroy(socket.on("error", noop), new ClientDestroyedError());
           return;
         }
         assert4(socket);
@@ -8104,7 +8131,7 @@ var require_client = __commonJS({
           assert4(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
             const request = client[kQueue][client[kPendingIdx]++];
-            util6.errorRequest(client, request, err);
+            util.errorRequest(client, request, err);
           }
         } else {
           onError(client, err);
@@ -8455,7 +8482,7 @@ var require_pool = __commonJS({
     var {
       InvalidArgumentError
     } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { kUrl, kInterceptors } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
@@ -8470,7 +8497,7 @@ var require_pool = __commonJS({
         factory = defaultFactory,
         connect,
         connectTimeout,
-        tls: tls2,
+        tls,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8489,7 +8516,7 @@ var require_pool = __commonJS({
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
-            ...tls2,
+            ...tls,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -8501,8 +8528,8 @@ var require_pool = __commonJS({
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
-        this[kUrl] = util6.parseOrigin(origin);
-        this[kOptions] = { ...util6.deepClone(options), connect, allowH2 };
+        this[kUrl] = util.parseOrigin(origin);
+        this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error2) => {
@@ -8684,7 +8711,7 @@ var require_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
     var Client = require_client();
-    var util6 = require_util();
+    var util = require_util();
     var createRedirectInterceptor = require_redirect_interceptor();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
     var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
@@ -8697,7 +8724,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8711,11 +8738,11 @@ var require_agent = __commonJS({
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
-        if (tls2 && typeof tls2 !== "function") {
-          tls2 = { ...tls2 };
+        if (tls && typeof tls !== "function") {
+          tls = { ...tls };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util6.deepClone(options), connect, tls: tls2 };
+        this[kOptions] = { ...util.deepClone(options), connect, tls };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9525,7 +9552,7 @@ var require_readable = __commonJS({
     var assert4 = __require("node:assert");
     var { Readable: Readable8 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
     var kReading = /* @__PURE__ */ Symbol("kReading");
@@ -9627,7 +9654,7 @@ var require_readable = __commonJS({
       }
       // https://fetch.spec.whatwg.org/#dom-body-bodyused
       get bodyUsed() {
-        return util6.isDisturbed(this);
+        return util.isDisturbed(this);
       }
       // https://fetch.spec.whatwg.org/#dom-body-body
       get body() {
@@ -9678,7 +9705,7 @@ var require_readable = __commonJS({
       return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
     }
     function isUnusable(self2) {
-      return util6.isDisturbed(self2) || isLocked(self2);
+      return util.isDisturbed(self2) || isLocked(self2);
     }
     async function consume(stream3, type) {
       assert4(!stream3[kConsume]);
@@ -9879,7 +9906,7 @@ var require_api_request = __commonJS({
     var assert4 = __require("node:assert");
     var { Readable: Readable8 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
@@ -9906,8 +9933,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util6.isStream(body2)) {
-            util6.destroy(body2.on("error", util6.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -9926,7 +9953,7 @@ var require_api_request = __commonJS({
         this.signal = signal;
         this.reason = null;
         this.removeAbortListener = null;
-        if (util6.isStream(body2)) {
+        if (util.isStream(body2)) {
           body2.on("error", (err) => {
             this.onError(err);
           });
@@ -9935,10 +9962,10 @@ var require_api_request = __commonJS({
           if (this.signal.aborted) {
             this.reason = this.signal.reason ?? new RequestAbortedError();
           } else {
-            this.removeAbortListener = util6.addAbortListener(this.signal, () => {
+            this.removeAbortListener = util.addAbortListener(this.signal, () => {
               this.reason = this.signal.reason ?? new RequestAbortedError();
               if (this.res) {
-                util6.destroy(this.res.on("error", util6.nop), this.reason);
+                util.destroy(this.res.on("error", util.nop), this.reason);
               } else if (this.abort) {
                 this.abort(this.reason);
               }
@@ -9962,14 +9989,14 @@ var require_api_request = __commonJS({
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
         const { callback, opaque, abort, context: context3, responseHeaders, highWaterMark } = this;
-        const headers = responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+        const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
             this.onInfo({ statusCode, headers });
           }
           return;
         }
-        const parsedHeaders = responseHeaders === "raw" ? util6.parseHeaders(rawHeaders) : headers;
+        const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
         const res = new Readable8({
@@ -10007,7 +10034,7 @@ var require_api_request = __commonJS({
         return this.res.push(chunk);
       }
       onComplete(trailers) {
-        util6.parseHeaders(trailers, this.trailers);
+        util.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
       onError(err) {
@@ -10021,12 +10048,12 @@ var require_api_request = __commonJS({
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util6.destroy(res, err);
+            util.destroy(res, err);
           });
         }
         if (body2) {
           this.body = null;
-          util6.destroy(body2, err);
+          util.destroy(body2, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -10116,7 +10143,7 @@ var require_api_stream = __commonJS({
     var assert4 = __require("node:assert");
     var { finished, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
@@ -10144,8 +10171,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util6.isStream(body2)) {
-            util6.destroy(body2.on("error", util6.nop), err);
+          if (util.isStream(body2)) {
+            util.destroy(body2.on("error", util.nop), err);
           }
           throw err;
         }
@@ -10160,7 +10187,7 @@ var require_api_stream = __commonJS({
         this.body = body2;
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
-        if (util6.isStream(body2)) {
+        if (util.isStream(body2)) {
           body2.on("error", (err) => {
             this.onError(err);
           });
@@ -10178,7 +10205,7 @@ var require_api_stream = __commonJS({
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
         const { factory, opaque, context: context3, callback, responseHeaders } = this;
-        const headers = responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+        const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
             this.onInfo({ statusCode, headers });
@@ -10188,7 +10215,7 @@ var require_api_stream = __commonJS({
         this.factory = null;
         let res;
         if (this.throwOnError && statusCode >= 400) {
-          const parsedHeaders = responseHeaders === "raw" ? util6.parseHeaders(rawHeaders) : headers;
+          const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
           const contentType2 = parsedHeaders["content-type"];
           res = new PassThrough();
           this.callback = null;
@@ -10214,7 +10241,7 @@ var require_api_stream = __commonJS({
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
-              util6.destroy(res2, err);
+              util.destroy(res2, err);
             }
             this.callback = null;
             this.runInAsyncScope(callback2, null, err || null, { opaque: opaque2, trailers });
@@ -10238,7 +10265,7 @@ var require_api_stream = __commonJS({
         if (!res) {
           return;
         }
-        this.trailers = util6.parseHeaders(trailers);
+        this.trailers = util.parseHeaders(trailers);
         res.end();
       }
       onError(err) {
@@ -10247,7 +10274,7 @@ var require_api_stream = __commonJS({
         this.factory = null;
         if (res) {
           this.res = null;
-          util6.destroy(res, err);
+          util.destroy(res, err);
         } else if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -10256,7 +10283,7 @@ var require_api_stream = __commonJS({
         }
         if (body2) {
           this.body = null;
-          util6.destroy(body2, err);
+          util.destroy(body2, err);
         }
       }
     };
@@ -10296,7 +10323,7 @@ var require_api_pipeline = __commonJS({
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
@@ -10358,7 +10385,7 @@ var require_api_pipeline = __commonJS({
         this.abort = null;
         this.context = null;
         this.onInfo = onInfo || null;
-        this.req = new PipelineRequest().on("error", util6.nop);
+        this.req = new PipelineRequest().on("error", util.nop);
         this.ret = new Duplex({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
@@ -10384,9 +10411,9 @@ var require_api_pipeline = __commonJS({
             if (abort && err) {
               abort();
             }
-            util6.destroy(body2, err);
-            util6.destroy(req, err);
-            util6.destroy(res, err);
+            util.destroy(body2, err);
+            util.destroy(req, err);
+            util.destroy(res, err);
             removeSignal(this);
             callback(err);
           }
@@ -10412,7 +10439,7 @@ var require_api_pipeline = __commonJS({
         const { opaque, handler, context: context3 } = this;
         if (statusCode < 200) {
           if (this.onInfo) {
-            const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+            const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
             this.onInfo({ statusCode, headers });
           }
           return;
@@ -10421,7 +10448,7 @@ var require_api_pipeline = __commonJS({
         let body2;
         try {
           this.handler = null;
-          const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+          const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
           body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
@@ -10430,7 +10457,7 @@ var require_api_pipeline = __commonJS({
             context: context3
           });
         } catch (err) {
-          this.res.on("error", util6.nop);
+          this.res.on("error", util.nop);
           throw err;
         }
         if (!body2 || typeof body2.on !== "function") {
@@ -10443,14 +10470,14 @@ var require_api_pipeline = __commonJS({
           }
         }).on("error", (err) => {
           const { ret } = this;
-          util6.destroy(ret, err);
+          util.destroy(ret, err);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
         }).on("close", () => {
           const { ret } = this;
           if (!ret._readableState.ended) {
-            util6.destroy(ret, new RequestAbortedError());
+            util.destroy(ret, new RequestAbortedError());
           }
         });
         this.body = body2;
@@ -10466,7 +10493,7 @@ var require_api_pipeline = __commonJS({
       onError(err) {
         const { ret } = this;
         this.handler = null;
-        util6.destroy(ret, err);
+        util.destroy(ret, err);
       }
     };
     function pipeline3(opts, handler) {
@@ -10488,7 +10515,7 @@ var require_api_upgrade = __commonJS({
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
-    var util6 = require_util();
+    var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var UpgradeHandler = class extends AsyncResource {
@@ -10528,7 +10555,7 @@ var require_api_upgrade = __commonJS({
         const { callback, opaque, context: context3 } = this;
         removeSignal(this);
         this.callback = null;
-        const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+        const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         this.runInAsyncScope(callback, null, null, {
           headers,
           socket,
@@ -10581,7 +10608,7 @@ var require_api_connect = __commonJS({
     var assert4 = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
     var { InvalidArgumentError, SocketError } = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
@@ -10620,7 +10647,7 @@ var require_api_connect = __commonJS({
         this.callback = null;
         let headers = rawHeaders;
         if (headers != null) {
-          headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
+          headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
         }
         this.runInAsyncScope(callback, null, null, {
           statusCode,
@@ -11620,7 +11647,7 @@ var require_retry = __commonJS({
 var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports2, module) {
     "use strict";
-    var util6 = require_util();
+    var util = require_util();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
@@ -11649,7 +11676,7 @@ var require_dump = __commonJS({
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const headers = util6.parseHeaders(rawHeaders);
+        const headers = util.parseHeaders(rawHeaders);
         const contentLength2 = headers["content-length"];
         if (contentLength2 != null && contentLength2 > this.#maxSize) {
           throw new RequestAbortedError(
@@ -12016,7 +12043,7 @@ var require_headers = __commonJS({
     } = require_util2();
     var { webidl } = require_webidl();
     var assert4 = __require("node:assert");
-    var util6 = __require("node:util");
+    var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
     function isHTTPWhiteSpaceCharCode(code) {
@@ -12375,9 +12402,9 @@ var require_headers = __commonJS({
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
-      [util6.inspect.custom](depth, options) {
+      [util.inspect.custom](depth, options) {
         options.depth ??= depth;
-        return `Headers ${util6.formatWithOptions(options, this.#headersList.entries)}`;
+        return `Headers ${util.formatWithOptions(options, this.#headersList.entries)}`;
       }
       static getHeadersGuard(o) {
         return o.#guard;
@@ -12409,14 +12436,14 @@ var require_headers = __commonJS({
         value: "Headers",
         configurable: true
       },
-      [util6.inspect.custom]: {
+      [util.inspect.custom]: {
         enumerable: false
       }
     });
     webidl.converters.HeadersInit = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util6.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -12453,9 +12480,9 @@ var require_response = __commonJS({
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
-    var util6 = require_util();
+    var util = require_util();
     var nodeUtil = __require("node:util");
-    var { kEnumerableProperty } = util6;
+    var { kEnumerableProperty } = util;
     var {
       isValidReasonPhrase,
       isCancelled,
@@ -12585,7 +12612,7 @@ var require_response = __commonJS({
       }
       get bodyUsed() {
         webidl.brandCheck(this, _Response);
-        return !!this[kState].body && util6.isDisturbed(this[kState].body.stream);
+        return !!this[kState].body && util.isDisturbed(this[kState].body.stream);
       }
       // Returns a clone of response.
       clone() {
@@ -12800,7 +12827,7 @@ var require_response = __commonJS({
       if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
         return webidl.converters.BufferSource(V, prefix2, name2);
       }
-      if (util6.isFormDataLike(V)) {
+      if (util.isFormDataLike(V)) {
         return webidl.converters.FormData(V, prefix2, name2, { strict: false });
       }
       if (V instanceof URLSearchParams) {
@@ -12895,7 +12922,7 @@ var require_request2 = __commonJS({
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
-    var util6 = require_util();
+    var util = require_util();
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
@@ -12912,7 +12939,7 @@ var require_request2 = __commonJS({
       requestCache,
       requestDuplex
     } = require_constants3();
-    var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util6;
+    var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
     var { kHeaders, kSignal, kState, kDispatcher } = require_symbols2();
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
@@ -13157,7 +13184,7 @@ var require_request2 = __commonJS({
               }
             } catch {
             }
-            util6.addAbortListener(signal, abort);
+            util.addAbortListener(signal, abort);
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
@@ -13340,7 +13367,7 @@ var require_request2 = __commonJS({
       }
       get bodyUsed() {
         webidl.brandCheck(this, _Request);
-        return !!this[kState].body && util6.isDisturbed(this[kState].body.stream);
+        return !!this[kState].body && util.isDisturbed(this[kState].body.stream);
       }
       get duplex() {
         webidl.brandCheck(this, _Request);
@@ -13364,7 +13391,7 @@ var require_request2 = __commonJS({
           }
           const acRef = new WeakRef(ac);
           list.add(acRef);
-          util6.addAbortListener(
+          util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
           );
@@ -13596,7 +13623,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib2 = __require("node:zlib");
+    var zlib = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -14558,23 +14585,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib2.createGunzip({
+                    decoders.push(zlib.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib2.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
+                      flush: zlib.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib2.createBrotliDecompress({
-                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib.createBrotliDecompress({
+                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -17161,13 +17188,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto5;
+    var crypto2;
     var buffer3 = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto5 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
-      crypto5 = {
+      crypto2 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer4, _offset, _size) {
           for (let i = 0; i < buffer4.length; ++i) {
@@ -17180,7 +17207,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto5.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto2.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++]];
     }
@@ -17252,9 +17279,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto5;
+    var crypto2;
     try {
-      crypto5 = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17274,7 +17301,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request.headersList = headersList;
       }
-      const keyValue = crypto5.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request.headersList.append("sec-websocket-key", keyValue);
       request.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17304,7 +17331,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto5.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -19098,7 +19125,7 @@ var require_undici = __commonJS({
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
-    var util6 = require_util();
+    var util = require_util();
     var { InvalidArgumentError } = errors;
     var api = require_api();
     var buildConnector = require_connect();
@@ -19133,8 +19160,8 @@ var require_undici = __commonJS({
     module.exports.buildConnector = buildConnector;
     module.exports.errors = errors;
     module.exports.util = {
-      parseHeaders: util6.parseHeaders,
-      headerNameToString: util6.headerNameToString
+      parseHeaders: util.parseHeaders,
+      headerNameToString: util.headerNameToString
     };
     function makeDispatcher(fn) {
       return (url2, opts, handler) => {
@@ -19156,12 +19183,12 @@ var require_undici = __commonJS({
           if (!opts.path.startsWith("/")) {
             path15 = `/${path15}`;
           }
-          url2 = new URL(util6.parseOrigin(url2).origin + path15);
+          url2 = new URL(util.parseOrigin(url2).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
           }
-          url2 = util6.parseURL(url2);
+          url2 = util.parseURL(url2);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -22557,16 +22584,16 @@ var init_build = __esm({
           let node = 0;
           for (let i = 0; i < word.length; i++) {
             const key = node * alphabetSize + word[i];
-            let child2 = edges.get(key);
-            if (child2 === void 0) {
-              child2 = parent.length;
-              edges.set(key, child2);
+            let child = edges.get(key);
+            if (child === void 0) {
+              child = parent.length;
+              edges.set(key, child);
               parent.push(node);
               unit.push(word[i]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
-            node = child2;
+            node = child;
           }
           terminal[node] = 1;
         }
@@ -27794,6 +27821,19 @@ var require_node_net = __commonJS({
   }
 });
 
+// builtin-esm:node:net
+var node_net_exports = {};
+__export(node_net_exports, {
+  default: () => import_node_net.default
+});
+var import_node_net;
+var init_node_net = __esm({
+  "builtin-esm:node:net"() {
+    __reExport(node_net_exports, __toESM(require_node_net()));
+    import_node_net = __toESM(require_node_net());
+  }
+});
+
 // builtin:node:tls
 var require_node_tls = __commonJS({
   "builtin:node:tls"(exports2) {
@@ -27802,6 +27842,19 @@ var require_node_tls = __commonJS({
     for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
       Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
     }
+  }
+});
+
+// builtin-esm:node:tls
+var node_tls_exports = {};
+__export(node_tls_exports, {
+  default: () => import_node_tls.default
+});
+var import_node_tls;
+var init_node_tls = __esm({
+  "builtin-esm:node:tls"() {
+    __reExport(node_tls_exports, __toESM(require_node_tls()));
+    import_node_tls = __toESM(require_node_tls());
   }
 });
 
@@ -27846,8 +27899,8 @@ function envValue(env, lower) {
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -27856,7 +27909,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -27866,21 +27919,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, import_node_net2.isIP)(host);
+  const family = (0, node_net_exports.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
+  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits = Number(cidr[2]);
     if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net2.BlockList();
+    const list = new node_net_exports.BlockList();
     list.addSubnet(cidr[1], bits, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, import_node_net2.isIP)(e)) {
+  if ((0, node_net_exports.isIP)(e)) {
     if (!family) return false;
-    const list = new import_node_net2.BlockList();
-    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new node_net_exports.BlockList();
+    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -28063,7 +28116,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url2.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);
@@ -28077,14 +28130,14 @@ function send(request, env) {
     connect.end();
   });
 }
-var import_node_http, import_node_https, import_node_net2, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
 var init_http = __esm({
   "src/shared/http.ts"() {
     "use strict";
-    import_node_http = __toESM(require_node_http(), 1);
-    import_node_https = __toESM(require_node_https(), 1);
-    import_node_net2 = __toESM(require_node_net(), 1);
-    import_node_tls = __toESM(require_node_tls(), 1);
+    init_node_http();
+    init_node_https();
+    init_node_net();
+    init_node_tls();
     DEFAULT_TIMEOUT_MS = 1e4;
     DEFAULT_MAX_BYTES = 1024 * 1024;
     TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -28276,7 +28329,7 @@ function createGitHubClient(options) {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http4 = options.http ?? httpRequest;
+  const http = options.http ?? httpRequest;
   const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -28363,7 +28416,7 @@ function createGitHubClient(options) {
         const target = url2;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -28410,7 +28463,7 @@ function createGitHubClient(options) {
       const endpoint = `${base}/repos/${path15(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -28430,7 +28483,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http4({
+        const d = await http({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -28462,7 +28515,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -31505,14 +31558,14 @@ var require_browser = __commonJS({
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
-    var util6 = __require("util");
+    var util = __require("util");
     exports2.init = init;
     exports2.log = log2;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
     exports2.useColors = useColors;
-    exports2.destroy = util6.deprecate(
+    exports2.destroy = util.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
@@ -31643,7 +31696,7 @@ var require_node = __commonJS({
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
     function log2(...args) {
-      return process.stderr.write(util6.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
+      return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
       if (namespaces) {
@@ -31666,11 +31719,11 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util6.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util6.inspect(v, this.inspectOpts);
+      return util.inspect(v, this.inspectOpts);
     };
   }
 });
@@ -31719,8 +31772,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http4 = __importStar(__require("http"));
-    var https4 = __importStar(__require("https"));
+    var http = __importStar(__require("http"));
+    var https = __importStar(__require("https"));
     async function toBuffer(stream3) {
       let length = 0;
       const chunks = [];
@@ -31745,7 +31798,7 @@ var require_helpers = __commonJS({
     exports2.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
+      const req2 = (href.startsWith("https:") ? https : http).request(url2, opts);
       const promise = new Promise((resolve7, reject) => {
         req2.once("response", resolve7).once("error", reject).end();
       });
@@ -31793,11 +31846,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http4 = __importStar(__require("http"));
+    var http = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http4.Agent {
+    var Agent3 = class extends http.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -31869,7 +31922,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name2, fakeSocket);
-          if (socket instanceof http4.Agent) {
+          if (socket instanceof http.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -32045,7 +32098,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls2 = __importStar(__require("tls"));
+    var tls = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
@@ -32090,7 +32143,7 @@ var require_dist2 = __commonJS({
         let socket;
         if (proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls2.connect(setServernameFromNonIpHost(this.connectOpts));
+          socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -32121,7 +32174,7 @@ var require_dist2 = __commonJS({
           req.once("socket", resume);
           if (opts.secureEndpoint) {
             debug2("Upgrading socket connection to TLS");
-            return tls2.connect({
+            return tls.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
             });
@@ -32195,7 +32248,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls2 = __importStar(__require("tls"));
+    var tls = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
@@ -32264,7 +32317,7 @@ var require_dist3 = __commonJS({
         let socket;
         if (this.proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls2.connect(this.connectOpts);
+          socket = tls.connect(this.connectOpts);
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -36618,15 +36671,40 @@ var require_commonjs2 = __commonJS({
   }
 });
 
-// src/action/scan.ts
-var import_node_crypto11 = __toESM(require_node_crypto(), 1);
-var import_node_fs14 = __toESM(require_node_fs(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
-var import_node_os7 = __toESM(require_node_os(), 1);
-import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
+// builtin-esm:node:crypto
+var node_crypto_exports = {};
+__export(node_crypto_exports, {
+  default: () => import_node_crypto.default
+});
+__reExport(node_crypto_exports, __toESM(require_node_crypto()));
+var import_node_crypto = __toESM(require_node_crypto());
 
-// node_modules/@actions/core/lib/command.js
-var os = __toESM(require_node_os(), 1);
+// builtin-esm:node:fs
+var node_fs_exports = {};
+__export(node_fs_exports, {
+  default: () => import_node_fs.default
+});
+__reExport(node_fs_exports, __toESM(require_node_fs()));
+var import_node_fs = __toESM(require_node_fs());
+
+// builtin-esm:node:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  default: () => import_promises.default
+});
+__reExport(promises_exports, __toESM(require_promises()));
+var import_promises = __toESM(require_promises());
+
+// builtin-esm:node:os
+var node_os_exports = {};
+__export(node_os_exports, {
+  default: () => import_node_os.default
+});
+__reExport(node_os_exports, __toESM(require_node_os()));
+var import_node_os = __toESM(require_node_os());
+
+// src/action/scan.ts
+import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -36654,7 +36732,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
+  process.stdout.write(cmd.toString() + node_os_exports.EOL);
 }
 function issue(name2, message = "") {
   issueCommand(name2, {}, message);
@@ -36700,23 +36778,20 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-var crypto2 = __toESM(require_node_crypto(), 1);
-var fs = __toESM(require_node_fs(), 1);
-var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!fs.existsSync(filePath)) {
+  if (!node_fs_exports.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  node_fs_exports.appendFileSync(filePath, `${toCommandValue(message)}${node_os_exports.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter4 = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${node_crypto_exports.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter4)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
@@ -36724,16 +36799,15 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter4)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
   }
-  return `${key}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
+  return `${key}<<${delimiter4}${node_os_exports.EOL}${convertedValue}${node_os_exports.EOL}${delimiter4}`;
 }
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
-var http = __toESM(require_node_http());
-var https = __toESM(require_node_https());
+init_node_http();
+init_node_https();
 
 // node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -37213,7 +37287,7 @@ var HttpClient = class {
     const info3 = {};
     info3.parsedUrl = requestUrl;
     const usingSsl = info3.parsedUrl.protocol === "https:";
-    info3.httpModule = usingSsl ? https : http;
+    info3.httpModule = usingSsl ? node_https_exports : node_http_exports;
     const defaultPort2 = usingSsl ? 443 : 80;
     info3.options = {};
     info3.options.host = info3.parsedUrl.hostname;
@@ -37314,7 +37388,7 @@ var HttpClient = class {
     const usingSsl = parsedUrl.protocol === "https:";
     let maxSockets = 100;
     if (this.requestOptions) {
-      maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+      maxSockets = this.requestOptions.maxSockets || node_http_exports.globalAgent.maxSockets;
     }
     if (proxyUrl && proxyUrl.hostname) {
       const agentOptions = {
@@ -37336,7 +37410,7 @@ var HttpClient = class {
     }
     if (!agent) {
       const options = { keepAlive: this._keepAlive, maxSockets };
-      agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+      agent = usingSsl ? new node_https_exports.Agent(options) : new node_http_exports.Agent(options);
       this._agent = agent;
     }
     if (usingSsl && this._ignoreSslError) {
@@ -37491,8 +37565,6 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_node_os(), 1);
-var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37520,7 +37592,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access, appendFile, writeFile } = node_fs_exports.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -37542,7 +37614,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access(pathFromEnv, node_fs_exports.constants.R_OK | node_fs_exports.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -37635,7 +37707,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(import_os.EOL);
+    return this.addRaw(node_os_exports.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -37778,16 +37850,21 @@ var summary = _summary;
 // node_modules/@actions/core/lib/path-utils.js
 import * as path from "path";
 
-// node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_node_os(), 1);
-
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_node_os(), 1);
-var child = __toESM(require_node_child_process(), 1);
 import * as events from "events";
+
+// builtin-esm:node:child_process
+var node_child_process_exports = {};
+__export(node_child_process_exports, {
+  default: () => import_node_child_process.default
+});
+__reExport(node_child_process_exports, __toESM(require_node_child_process()));
+var import_node_child_process = __toESM(require_node_child_process());
+
+// node_modules/@actions/exec/lib/toolrunner.js
 import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
@@ -37795,7 +37872,6 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -37824,9 +37900,9 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = node_fs_exports.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
+var READONLY = node_fs_exports.constants.O_RDONLY;
 function exists(fsPath) {
   return __awaiter4(this, void 0, void 0, function* () {
     try {
@@ -38115,12 +38191,12 @@ var ToolRunner = class extends events.EventEmitter {
   _processLineBuffer(data, strBuffer, onLine) {
     try {
       let s = strBuffer + data.toString();
-      let n = s.indexOf(os3.EOL);
+      let n = s.indexOf(node_os_exports.EOL);
       while (n > -1) {
         const line = s.substring(0, n);
         onLine(line);
-        s = s.substring(n + os3.EOL.length);
-        n = s.indexOf(os3.EOL);
+        s = s.substring(n + node_os_exports.EOL.length);
+        n = s.indexOf(node_os_exports.EOL);
       }
       return s;
     } catch (err) {
@@ -38289,7 +38365,7 @@ var ToolRunner = class extends events.EventEmitter {
         }
         const optionsNonNull = this._cloneExecOptions(this.options);
         if (!optionsNonNull.silent && optionsNonNull.outStream) {
-          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + node_os_exports.EOL);
         }
         const state3 = new ExecState(optionsNonNull, this.toolPath);
         state3.on("debug", (message) => {
@@ -38299,7 +38375,7 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp = node_child_process_exports.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
         if (cp.stdout) {
           cp.stdout.on("data", (data) => {
@@ -38526,8 +38602,8 @@ function exec(commandLine, args, options) {
 }
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
+var platform = import_node_os.default.platform();
+var arch = import_node_os.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
@@ -38580,7 +38656,7 @@ function setOutput(name2, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
-  process.stdout.write(os5.EOL);
+  process.stdout.write(node_os_exports.EOL);
   issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -38603,7 +38679,7 @@ function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + os5.EOL);
+  process.stdout.write(message + node_os_exports.EOL);
 }
 function startGroup(name2) {
   issue("group", name2);
@@ -38625,7 +38701,6 @@ function group(name2, fn) {
 }
 
 // src/shared/escape.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -38693,7 +38768,6 @@ function excerpt(value, max = 4) {
 }
 
 // src/shared/read-file.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -38702,7 +38776,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
+var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -38726,12 +38800,12 @@ function readRegularFile(path15, limits) {
   const label = `${limits.what} ${displayPath(path15)}`;
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path15, OPEN_FLAGS);
+    fd = (0, node_fs_exports.openSync)(path15, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs.fstatSync)(fd);
+    const st = (0, node_fs_exports.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -38742,7 +38816,7 @@ function readRegularFile(path15, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, node_fs_exports.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -38753,7 +38827,7 @@ function readRegularFile(path15, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -38769,18 +38843,10 @@ function formatBytes(n) {
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
-var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
 import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
-
-// src/scan/sources/git.ts
-var import_node_child_process2 = __toESM(require_node_child_process(), 1);
-
-// src/scan/engine.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -39233,9 +39299,8 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto2.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -39280,15 +39345,15 @@ var KeywordPrefilter = class {
       let s = 0;
       for (let i = ends[id]; i < ends[id + 1]; i++) {
         const c = classOf[bytes[i]];
-        let child2 = firstChild[s];
-        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
-        if (child2 < 0) {
-          child2 = n++;
-          edgeClass[child2] = c;
-          nextSibling[child2] = firstChild[s];
-          firstChild[s] = child2;
+        let child = firstChild[s];
+        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
+        if (child < 0) {
+          child = n++;
+          edgeClass[child] = c;
+          nextSibling[child] = firstChild[s];
+          firstChild[s] = child;
         }
-        s = child2;
+        s = child;
       }
       if (own[s] === -1) own[s] = id;
     }
@@ -39507,7 +39572,6 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39525,9 +39589,9 @@ function detectLibc() {
 function elfInterpreter(path15) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(path15, "r");
+    fd = (0, node_fs_exports.openSync)(path15, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs2.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, node_fs_exports.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -39539,14 +39603,14 @@ function elfInterpreter(path15) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs2.readSync)(fd, name2, 0, size, offset);
+      (0, node_fs_exports.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
+    if (fd !== void 0) (0, node_fs_exports.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -39563,7 +39627,7 @@ function loadNativeRE2() {
   const here = dirname3(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs2.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
   for (const path15 of paths) {
     try {
       return { ctor: require3(path15), from: path15 };
@@ -39644,9 +39708,6 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
-
-// src/scan/validate/structure.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -40030,7 +40091,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -40041,7 +40102,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto3.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -40211,10 +40272,10 @@ function puttyMac(version3, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version3 === "2") {
-    const key = (0, import_node_crypto3.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto3.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto3.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body2) {
@@ -40300,7 +40361,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -40729,7 +40790,6 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -40852,7 +40912,7 @@ function validateGcpServiceAccountKey(secret, match3 = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto4.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -42396,7 +42456,6 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto5 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -44327,11 +44386,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs3.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs3.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs3.readFileSync)(fd), meta, stats);
+      if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -44342,7 +44401,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs3.readSync)(fd, buf, filled, want, null);
+          const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -44359,7 +44418,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs3.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -44865,12 +44924,13 @@ async function globMatcher(globs) {
   return picomatch(globs, { dot: true });
 }
 
-// src/scan/item.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-
-// src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
-var import_node_zlib = __toESM(require_node_zlib(), 1);
+// builtin-esm:node:zlib
+var node_zlib_exports = {};
+__export(node_zlib_exports, {
+  default: () => import_node_zlib.default
+});
+__reExport(node_zlib_exports, __toESM(require_node_zlib()));
+var import_node_zlib = __toESM(require_node_zlib());
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -45077,7 +45137,7 @@ function* zipEntries(data, path15, limits, budget, warn) {
         warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp26, import_node_zlib.inflateRawSync, where2, path15, limits, budget, warn, size);
+      content = inflateCapped(comp26, node_zlib_exports.inflateRawSync, where2, path15, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where2, content.length, limits, budget, path15);
@@ -45163,8 +45223,8 @@ function* tarEntries(data, path15, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
+    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -45194,7 +45254,7 @@ function* gzipEntries(data, path15, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
+    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge2();
@@ -45222,19 +45282,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs4.openSync)(absPath, "r");
+  const fd = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs4.fstatSync)(fd).size, cap);
+    const size = Math.min((0, node_fs_exports.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs4.readSync)(fd, buf, filled, size - filled, null);
+      const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs4.closeSync)(fd);
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -45283,8 +45343,15 @@ function scanAsIs(engine, item, policy, data, stats) {
   return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
 
+// builtin-esm:node:util
+var node_util_exports = {};
+__export(node_util_exports, {
+  default: () => import_node_util.default
+});
+__reExport(node_util_exports, __toESM(require_node_util()));
+var import_node_util = __toESM(require_node_util());
+
 // src/scan/retained.ts
-var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -45303,16 +45370,23 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [import_node_util.inspect.custom]() {
+  [node_util_exports.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/pool.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// builtin-esm:node:worker_threads
+var node_worker_threads_exports = {};
+__export(node_worker_threads_exports, {
+  default: () => import_node_worker_threads.default
+});
+__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
+var import_node_worker_threads = __toESM(require_node_worker_threads());
+
+// src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -45329,17 +45403,17 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url2 = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs5.existsSync)(fileURLToPath2(url2)) ? url2 : void 0;
+    return (0, node_fs_exports.existsSync)(fileURLToPath2(url2)) ? url2 : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url2 = new URL(candidate, base);
-    if (url2.protocol === "file:" && (0, import_node_fs5.existsSync)(fileURLToPath2(url2))) return url2;
+    if (url2.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url2))) return url2;
   }
   return void 0;
 }
@@ -45400,7 +45474,7 @@ var ScanPool = class {
   }
   spawn() {
     return new Promise((resolve7, reject) => {
-      const worker = new import_node_worker_threads.Worker(this.script, {
+      const worker = new node_worker_threads_exports.Worker(this.script, {
         workerData: this.init,
         stdout: false,
         stderr: false,
@@ -45508,8 +45582,7 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs6 = __toESM(require_node_fs(), 1);
-var import_node_net = __toESM(require_node_net(), 1);
+init_node_net();
 import { dirname as dirname4, resolve as resolve2 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream3, opts = {}) {
@@ -45537,23 +45610,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NONBLOCK | import_node_fs6.constants.O_NOCTTY);
+    fd = (0, node_fs_exports.openSync)(abs, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs6.createReadStream)("", { fd: own, autoClose: false });
+    return (0, node_fs_exports.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs6.fstatSync)(fd);
+  const st = (0, node_fs_exports.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs6.closeSync)(fd);
-    return (0, import_node_fs6.createReadStream)(abs);
+    (0, node_fs_exports.closeSync)(fd);
+    return (0, node_fs_exports.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs6.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, node_fs_exports.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs6.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -45562,11 +45635,11 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs6.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
       throw e;
     }
   }
-  const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
+  const pipe = new node_net_exports.Socket({ fd, readable: true, writable: false });
   const { Readable: Readable8 } = await import("node:stream");
   return Readable8.from(
     (async function* () {
@@ -45581,7 +45654,7 @@ function ownDescriptor(path15) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve2(dirname4(p), (0, import_node_fs6.readlinkSync)(p));
+      p = resolve2(dirname4(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -45590,8 +45663,6 @@ function ownDescriptor(path15) {
 }
 
 // src/scan/sources/worktree.ts
-var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs7 = __toESM(require_node_fs(), 1);
 import { join as join4 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -45600,9 +45671,9 @@ function nameOf(root, rel) {
 }
 async function gitListNames(root, onWarning) {
   return new Promise((resolve7) => {
-    let child2;
+    let child;
     try {
-      child2 = (0, import_node_child_process.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child = (0, node_child_process_exports.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -45613,12 +45684,12 @@ async function gitListNames(root, onWarning) {
     }
     const out = [];
     let err = "";
-    child2.stdout.on("data", (d) => out.push(d));
-    child2.stderr.on("data", (d) => {
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child2.on("error", () => resolve7(void 0));
-    child2.on("close", (code) => {
+    child.on("error", () => resolve7(void 0));
+    child.on("close", (code) => {
       if (code !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
@@ -45644,7 +45715,7 @@ function fileItem(name2, opts) {
   const { path: path15, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs7.lstatSync)(absPath);
+    const st = (0, node_fs_exports.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path15);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path15);
     if (!st.isFile()) return void 0;
@@ -45667,10 +45738,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -46095,7 +46166,7 @@ var GIT_ENV = {
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
   return new Promise((resolve7, reject) => {
-    const child2 = (0, import_node_child_process2.execFile)(
+    const child = (0, node_child_process_exports.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -46120,30 +46191,30 @@ function git(cwd, args, options = {}) {
         resolve7({ stdout, stderr: stderrText, exitCode });
       }
     );
-    if (options.input !== void 0) child2.stdin?.end(options.input);
-    else child2.stdin?.end();
+    if (options.input !== void 0) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
 }
 async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child2 = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child2, args);
+  const done = exitOf(child, args);
   done.catch(() => {
   });
-  child2.stdin.on("error", () => {
+  child.stdin.on("error", () => {
   });
-  if (input !== void 0) child2.stdin.end(input);
-  else child2.stdin.end();
+  if (input !== void 0) child.stdin.end(input);
+  else child.stdin.end();
   let rest;
   try {
-    for await (const chunk of child2.stdout) {
+    for await (const chunk of child.stdout) {
       let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (; ; ) {
@@ -46157,21 +46228,21 @@ async function* gitLines(cwd, args, input) {
     }
     if (rest && rest.length > 0) yield rest;
   } finally {
-    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
   }
   await done;
 }
-function exitOf(child2, args) {
+function exitOf(child, args) {
   let stderr = "";
-  child2.stderr?.on("data", (d) => {
+  child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
   return new Promise((resolve7, reject) => {
-    child2.on(
+    child.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child2.on("close", (code, signal) => {
+    child.on("close", (code, signal) => {
       if (code === 0) resolve7();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
@@ -46807,37 +46878,37 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize2 = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child2 = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child2, args);
+  const done = exitOf(child, args);
   done.catch(() => {
   });
-  child2.stdin.on("error", () => {
+  child.stdin.on("error", () => {
   });
   void (async () => {
     const step = 2048;
     for (let i = 0; i < oids.length; i += step) {
-      const ok2 = child2.stdin.write(`${oids.slice(i, i + step).join("\n")}
+      const ok2 = child.stdin.write(`${oids.slice(i, i + step).join("\n")}
 `);
-      if (!ok2) await new Promise((r) => child2.stdin.once("drain", () => r()));
-      if (child2.stdin.destroyed) return;
+      if (!ok2) await new Promise((r) => child.stdin.once("drain", () => r()));
+      if (child.stdin.destroyed) return;
     }
-    child2.stdin.end();
+    child.stdin.end();
   })();
   const out = [];
   const parser = new CatFileParser((r) => out.push(r), maxSize2);
   try {
-    for await (const chunk of child2.stdout) {
+    for await (const chunk of child.stdout) {
       parser.push(chunk);
       while (out.length) yield out.shift();
     }
     parser.end();
   } finally {
-    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
   }
   await done;
 }
@@ -46893,7 +46964,7 @@ function nameFor(cwd, abs) {
 }
 function exists2(abs) {
   try {
-    (0, import_node_fs8.lstatSync)(abs);
+    (0, node_fs_exports.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -46957,7 +47028,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname5(abs);
       const file = basename3(abs);
-      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
+      if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -48309,7 +48380,6 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
 import { join as join6 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -48342,7 +48412,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 function findGitleaksConfig(root) {
   const p = join6(root, ".gitleaks.toml");
-  return (0, import_node_fs9.existsSync)(p) ? p : void 0;
+  return (0, node_fs_exports.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
@@ -48640,7 +48710,6 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path15) {
   let cur = obj;
@@ -48661,7 +48730,7 @@ function readEvent(env = process.env) {
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs10.readFileSync)(path15, "utf8");
+    text = (0, node_fs_exports.readFileSync)(path15, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path15}: ${err.message}`);
   }
@@ -48786,7 +48855,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve4(opts.root, opts.file);
-    const st = (0, import_node_fs11.statSync)(abs);
+    const st = (0, node_fs_exports.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path15 = opts.file;
@@ -49028,7 +49097,6 @@ function failing(findings, failOn) {
 }
 
 // src/scan/cache.ts
-var import_node_crypto6 = __toESM(require_node_crypto(), 1);
 var CACHE_FORMAT = "jit-gpg-scan-state";
 var CACHE_FORMAT_VERSION = 1;
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
@@ -49064,7 +49132,7 @@ function cacheKeys(mode, hash, unique) {
   return { key: `${prefix2}${safe}`, restoreKeys: [prefix2] };
 }
 function sha256(s) {
-  return (0, import_node_crypto6.createHash)("sha256").update(s).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(s).digest("hex");
 }
 function checksumOf(s) {
   return sha256(JSON.stringify([s.format, s.version, s.scannerVersion, s.policyHash, s.mode, s.createdAt, s.commits]));
@@ -49609,15 +49677,10 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
-var import_node_os6 = __toESM(require_node_os(), 1);
 import { join as join11 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path14 from "path";
-
-// node_modules/@actions/glob/lib/internal-globber.js
-var fs3 = __toESM(require_node_fs(), 1);
 
 // node_modules/@actions/glob/lib/internal-glob-options-helper.js
 function getOptions(copy) {
@@ -49806,7 +49869,6 @@ function partialMatch(patterns, itemPath) {
 }
 
 // node_modules/@actions/glob/lib/internal-pattern.js
-var os6 = __toESM(require_node_os(), 1);
 import * as path9 from "path";
 import assert3 from "assert";
 
@@ -50629,14 +50691,14 @@ var AST = class {
     ast.#parts = [str3.substring(pos - 1)];
     return i;
   }
-  #canAdoptWithSpace(child2) {
-    return this.#canAdopt(child2, adoptionWithSpaceMap);
+  #canAdoptWithSpace(child) {
+    return this.#canAdopt(child, adoptionWithSpaceMap);
   }
-  #canAdopt(child2, map = adoptionMap) {
-    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
+  #canAdopt(child, map = adoptionMap) {
+    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
       return false;
     }
-    const gc = child2.#parts[0];
+    const gc = child.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
@@ -50645,15 +50707,15 @@ var AST = class {
   #canAdoptType(c, map = adoptionAnyMap) {
     return !!map.get(this.type)?.includes(c);
   }
-  #adoptWithSpace(child2, index) {
-    const gc = child2.#parts[0];
+  #adoptWithSpace(child, index) {
+    const gc = child.#parts[0];
     const blank = new _a(null, gc, this.options);
     blank.#parts.push("");
     gc.push(blank);
-    this.#adopt(child2, index);
+    this.#adopt(child, index);
   }
-  #adopt(child2, index) {
-    const gc = child2.#parts[0];
+  #adopt(child, index) {
+    const gc = child.#parts[0];
     this.#parts.splice(index, 1, ...gc.#parts);
     for (const p of gc.#parts) {
       if (typeof p === "object")
@@ -50665,19 +50727,19 @@ var AST = class {
     const m = usurpMap.get(this.type);
     return !!m?.has(c);
   }
-  #canUsurp(child2) {
-    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
+  #canUsurp(child) {
+    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
       return false;
     }
-    const gc = child2.#parts[0];
+    const gc = child.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
     return this.#canUsurpType(gc.type);
   }
-  #usurp(child2) {
+  #usurp(child) {
     const m = usurpMap.get(this.type);
-    const gc = child2.#parts[0];
+    const gc = child.#parts[0];
     const nt = m?.get(gc.type);
     if (!nt)
       return false;
@@ -51923,7 +51985,7 @@ var Pattern = class _Pattern {
     if (pattern === "." || pattern.startsWith(`.${path9.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
     } else if (pattern === "~" || pattern.startsWith(`~${path9.sep}`)) {
-      homedir2 = homedir2 || os6.homedir();
+      homedir2 = homedir2 || node_os_exports.homedir();
       assert3(homedir2, "Unable to determine HOME directory");
       assert3(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
       pattern = _Pattern.globEscape(homedir2) + pattern.substr(1);
@@ -52142,7 +52204,7 @@ var DefaultGlobber = class _DefaultGlobber {
       for (const searchPath of getSearchPaths(patterns)) {
         debug(`Search path '${searchPath}'`);
         try {
-          yield __await(fs3.promises.lstat(searchPath));
+          yield __await(node_fs_exports.promises.lstat(searchPath));
         } catch (err) {
           if (err.code === "ENOENT") {
             continue;
@@ -52176,7 +52238,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path10.join(item.path, x), childLevel));
+          const childItems = (yield __await(node_fs_exports.promises.readdir(item.path))).map((x) => new SearchState(path10.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -52211,7 +52273,7 @@ var DefaultGlobber = class _DefaultGlobber {
       let stats;
       if (options.followSymbolicLinks) {
         try {
-          stats = yield fs3.promises.stat(item.path);
+          stats = yield node_fs_exports.promises.stat(item.path);
         } catch (err) {
           if (err.code === "ENOENT") {
             if (options.omitBrokenSymbolicLinks) {
@@ -52223,10 +52285,10 @@ var DefaultGlobber = class _DefaultGlobber {
           throw err;
         }
       } else {
-        stats = yield fs3.promises.lstat(item.path);
+        stats = yield node_fs_exports.promises.lstat(item.path);
       }
       if (stats.isDirectory() && options.followSymbolicLinks) {
-        const realPath = yield fs3.promises.realpath(item.path);
+        const realPath = yield node_fs_exports.promises.realpath(item.path);
         while (traversalChain.length >= item.level) {
           traversalChain.pop();
         }
@@ -52242,9 +52304,6 @@ var DefaultGlobber = class _DefaultGlobber {
 };
 
 // node_modules/@actions/glob/lib/internal-hash-files.js
-var crypto3 = __toESM(require_node_crypto(), 1);
-var fs4 = __toESM(require_node_fs(), 1);
-var util = __toESM(require_node_util(), 1);
 import * as stream from "stream";
 import * as path11 from "path";
 
@@ -52283,10 +52342,7 @@ function create(patterns, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
-var crypto4 = __toESM(require_node_crypto(), 1);
-var fs5 = __toESM(require_node_fs(), 1);
 var semver = __toESM(require_semver2(), 1);
-var util2 = __toESM(require_node_util(), 1);
 import * as path12 from "path";
 
 // node_modules/@actions/cache/lib/internal/constants.js
@@ -52381,13 +52437,13 @@ function createTempDirectory() {
       }
       tempDirectory = path12.join(baseLocation, "actions", "temp");
     }
-    const dest = path12.join(tempDirectory, crypto4.randomUUID());
+    const dest = path12.join(tempDirectory, node_crypto_exports.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
 }
 function getArchiveFileSizeInBytes(filePath) {
-  return fs5.statSync(filePath).size;
+  return node_fs_exports.statSync(filePath).size;
 }
 function resolvePaths(patterns) {
   return __awaiter11(this, void 0, void 0, function* () {
@@ -52425,7 +52481,7 @@ function resolvePaths(patterns) {
 }
 function unlinkFile(filePath) {
   return __awaiter11(this, void 0, void 0, function* () {
-    return util2.promisify(fs5.unlink)(filePath);
+    return node_util_exports.promisify(node_fs_exports.unlink)(filePath);
   });
 }
 function getVersion(app_1) {
@@ -52467,7 +52523,7 @@ function getCacheFileName(compressionMethod) {
 }
 function getGnuTarPathOnWindows() {
   return __awaiter11(this, void 0, void 0, function* () {
-    if (fs5.existsSync(GnuTarPathOnWindows)) {
+    if (node_fs_exports.existsSync(GnuTarPathOnWindows)) {
       return GnuTarPathOnWindows;
     }
     const versionOutput = yield getVersion("tar");
@@ -52489,7 +52545,7 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
     components.push("windows-only");
   }
   components.push(versionSalt);
-  return crypto4.createHash("sha256").update(components.join("|")).digest("hex");
+  return node_crypto_exports.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
   const token = process.env["ACTIONS_RUNTIME_TOKEN"];
@@ -52500,7 +52556,6 @@ function getRuntimeToken() {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
-var fs8 = __toESM(require_node_fs(), 1);
 import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
@@ -52512,11 +52567,9 @@ var AbortError = class extends Error {
 };
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
-var import_node_os2 = __toESM(require_node_os(), 1);
-var import_node_util2 = __toESM(require_node_util(), 1);
 import process2 from "node:process";
 function log(message, ...args) {
-  process2.stderr.write(`${import_node_util2.default.format(message, ...args)}${import_node_os2.EOL}`);
+  process2.stderr.write(`${import_node_util.default.format(message, ...args)}${node_os_exports.EOL}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
@@ -52694,8 +52747,8 @@ var levelMap = {
   warning: 200,
   error: 100
 };
-function patchLogMethod(parent, child2) {
-  child2.log = (...args) => {
+function patchLogMethod(parent, child) {
+  child.log = (...args) => {
     parent.log(...args);
   };
 }
@@ -53109,8 +53162,7 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-var import_node_util3 = __toESM(require_node_util(), 1);
-var custom = import_node_util3.inspect.custom;
+var custom = node_util_exports.inspect.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 var RedactedString = "REDACTED";
@@ -53325,9 +53377,8 @@ function stringToUint8Array(value, format) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-var import_node_http2 = __toESM(require_node_http(), 1);
-var import_node_https2 = __toESM(require_node_https(), 1);
-var import_node_zlib2 = __toESM(require_node_zlib(), 1);
+init_node_http();
+init_node_https();
 import { Transform } from "node:stream";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
@@ -53500,7 +53551,7 @@ var NodeHttpClient = class {
       ...request.requestOverrides
     };
     return new Promise((resolve7, reject) => {
-      const req = isInsecure ? import_node_http2.default.request(options, resolve7) : import_node_https2.default.request(options, resolve7);
+      const req = isInsecure ? import_node_http.default.request(options, resolve7) : import_node_https.default.request(options, resolve7);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -53529,15 +53580,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return import_node_http2.default.globalAgent;
+        return import_node_http.default.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new import_node_http2.default.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new import_node_http.default.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return import_node_https2.default.globalAgent;
+        return import_node_https.default.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -53545,7 +53596,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new import_node_https2.default.Agent({
+      agent = new import_node_https.default.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -53573,11 +53624,11 @@ function getResponseHeaders(res) {
 function getDecodedResponseStream(stream3, headers) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
-    const unzip = import_node_zlib2.default.createGunzip();
+    const unzip = import_node_zlib.default.createGunzip();
     stream3.pipe(unzip);
     return unzip;
   } else if (contentEncoding === "deflate") {
-    const inflate = import_node_zlib2.default.createInflate();
+    const inflate = import_node_zlib.default.createInflate();
     stream3.pipe(inflate);
     return inflate;
   }
@@ -53655,7 +53706,6 @@ function logPolicy(options = {}) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
-var import_node_os3 = __toESM(require_node_os(), 1);
 import process4 from "node:process";
 function getHeaderName() {
   return "User-Agent";
@@ -54403,14 +54453,13 @@ function redirectPolicy2(options = {}) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-var import_node_os4 = __toESM(require_node_os(), 1);
 import process5 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
 async function setPlatformSpecificData2(map) {
   if (process5 && process5.versions) {
-    const osInfo = `${import_node_os4.default.type()} ${import_node_os4.default.release()}; ${import_node_os4.default.arch()}`;
+    const osInfo = `${import_node_os.default.type()} ${import_node_os.default.release()}; ${import_node_os.default.arch()}`;
     const versions = process5.versions;
     if (versions.bun) {
       map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -54461,9 +54510,6 @@ function userAgentPolicy2(options = {}) {
     }
   };
 }
-
-// node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
-var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 
 // node_modules/@azure/abort-controller/dist/esm/AbortError.js
 var AbortError2 = class extends Error {
@@ -62846,7 +62892,7 @@ var NativeCRC64 = (() => {
     }
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      var fs9 = require2("fs");
+      var fs = require2("fs");
       var nodePath = require2("path");
       if (ENVIRONMENT_IS_WORKER) {
         scriptDirectory = nodePath.dirname(scriptDirectory) + "/";
@@ -62855,7 +62901,7 @@ var NativeCRC64 = (() => {
       }
       read_ = (filename, binary) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        return fs9.readFileSync(filename, binary ? void 0 : "utf8");
+        return fs.readFileSync(filename, binary ? void 0 : "utf8");
       };
       readBinary = (filename) => {
         var ret = read_(filename, true);
@@ -62867,7 +62913,7 @@ var NativeCRC64 = (() => {
       };
       readAsync = (filename, onload, onerror) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        fs9.readFile(filename, function(err2, data) {
+        fs.readFile(filename, function(err2, data) {
           if (err2) onerror(err2);
           else onload(data.buffer);
         });
@@ -65072,7 +65118,6 @@ var SMRegion2;
 var logger5 = createClientLogger2("core-rest-pipeline");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
-var import_node_os5 = __toESM(require_node_os(), 1);
 import process6 from "node:process";
 function getHeaderName3() {
   return "User-Agent";
@@ -65281,9 +65326,6 @@ var AnonymousCredential = class extends Credential {
     return new AnonymousCredentialPolicy(nextPolicy, options);
   }
 };
-
-// node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
-var import_node_crypto8 = __toESM(require_node_crypto(), 1);
 
 // node_modules/@azure/storage-common/dist/esm/utils/constants.js
 var URLConstants = {
@@ -65984,7 +66026,7 @@ var StorageSharedKeyCredential = class extends Credential {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return (0, import_node_crypto8.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
+    return (0, node_crypto_exports.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -66350,7 +66392,6 @@ function storageRetryPolicy(options = {}) {
 }
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
-var import_node_crypto9 = __toESM(require_node_crypto(), 1);
 var storageSharedKeyCredentialPolicyName = "storageSharedKeyCredentialPolicy";
 function storageSharedKeyCredentialPolicy(options) {
   function signRequest(request) {
@@ -66372,7 +66413,7 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request) + getCanonicalizedResourceString(request);
-    const signature = (0, import_node_crypto9.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
+    const signature = (0, node_crypto_exports.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request, headerName) {
@@ -66462,7 +66503,6 @@ function storageRequestFailureDetailsParserPolicy() {
 }
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
-var import_node_crypto10 = __toESM(require_node_crypto(), 1);
 var UserDelegationKeyCredential = class {
   /**
    * Azure Storage account name; readonly.
@@ -66492,7 +66532,7 @@ var UserDelegationKeyCredential = class {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return (0, import_node_crypto10.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
+    return (0, node_crypto_exports.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -84276,8 +84316,6 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-var import_node_fs12 = __toESM(require_node_fs(), 1);
-var import_node_util4 = __toESM(require_node_util(), 1);
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
@@ -84315,7 +84353,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve7, reject) => {
-    const ws = import_node_fs12.default.createWriteStream(file);
+    const ws = import_node_fs.default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -84326,8 +84364,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = import_node_util4.default.promisify(import_node_fs12.default.stat);
-var fsCreateReadStream = import_node_fs12.default.createReadStream;
+var fsStat = import_node_util.default.promisify(import_node_fs.default.stat);
+var fsCreateReadStream = import_node_fs.default.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -87185,8 +87223,6 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
-var fs7 = __toESM(require_node_fs(), 1);
-var util5 = __toESM(require_node_util(), 1);
 import * as buffer2 from "buffer";
 import * as stream2 from "stream";
 
@@ -87345,7 +87381,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
 };
 function pipeResponseToStream(response, output) {
   return __awaiter14(this, void 0, void 0, function* () {
-    const pipeline3 = util5.promisify(stream2.pipeline);
+    const pipeline3 = node_util_exports.promisify(stream2.pipeline);
     yield pipeline3(response.message, output);
   });
 }
@@ -87446,7 +87482,7 @@ var DownloadProgress = class {
 };
 function downloadCacheHttpClient(archiveLocation, archivePath) {
   return __awaiter14(this, void 0, void 0, function* () {
-    const writeStream = fs7.createWriteStream(archivePath);
+    const writeStream = node_fs_exports.createWriteStream(archivePath);
     const httpClient = new HttpClient("actions/cache");
     const downloadResponse = yield retryHttpClientResponse("downloadCache", () => __awaiter14(this, void 0, void 0, function* () {
       return httpClient.get(archiveLocation);
@@ -87471,7 +87507,7 @@ function downloadCacheHttpClient(archiveLocation, archivePath) {
 function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
   return __awaiter14(this, void 0, void 0, function* () {
     var _a2;
-    const archiveDescriptor = yield fs7.promises.open(archivePath, "w");
+    const archiveDescriptor = yield node_fs_exports.promises.open(archivePath, "w");
     const httpClient = new HttpClient("actions/cache", void 0, {
       socketTimeout: options.timeoutInMs,
       keepAlive: true
@@ -87587,7 +87623,7 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
     } else {
       const maxSegmentSize = Math.min(134217728, buffer2.constants.MAX_LENGTH);
       const downloadProgress = new DownloadProgress(contentLength2);
-      const fd = fs7.openSync(archivePath, "w");
+      const fd = node_fs_exports.openSync(archivePath, "w");
       try {
         downloadProgress.startDisplayTimer();
         const controller = new AbortController();
@@ -87605,12 +87641,12 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
             controller.abort();
             throw new Error("Aborting cache download as the download time exceeded the timeout.");
           } else if (Buffer.isBuffer(result)) {
-            fs7.writeFileSync(fd, result);
+            node_fs_exports.writeFileSync(fd, result);
           }
         }
       } finally {
         downloadProgress.stopDisplayTimer();
-        fs7.closeSync(fd);
+        node_fs_exports.closeSync(fd);
       }
     }
   });
@@ -87898,7 +87934,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
   return __awaiter15(this, void 0, void 0, function* () {
     const fileSize = getArchiveFileSizeInBytes(archivePath);
     const resourceUrl = getCacheApiUrl(`caches/${cacheId.toString()}`);
-    const fd = fs8.openSync(archivePath, "r");
+    const fd = node_fs_exports.openSync(archivePath, "r");
     const uploadOptions = getUploadOptions(options);
     const concurrency = assertDefined("uploadConcurrency", uploadOptions.uploadConcurrency);
     const maxChunkSize = assertDefined("uploadChunkSize", uploadOptions.uploadChunkSize);
@@ -87912,7 +87948,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
           const start = offset;
           const end = offset + chunkSize - 1;
           offset += maxChunkSize;
-          yield uploadChunk(httpClient, resourceUrl, () => fs8.createReadStream(archivePath, {
+          yield uploadChunk(httpClient, resourceUrl, () => node_fs_exports.createReadStream(archivePath, {
             fd,
             start,
             end,
@@ -87923,7 +87959,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
         }
       })));
     } finally {
-      fs8.closeSync(fd);
+      node_fs_exports.closeSync(fd);
     }
     return;
   });
@@ -88809,7 +88845,6 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
-var import_fs2 = __toESM(require_node_fs(), 1);
 import * as path13 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -88847,7 +88882,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if ((0, import_fs2.existsSync)(systemTar)) {
+        } else if ((0, node_fs_exports.existsSync)(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -89018,7 +89053,7 @@ function extractTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter17(this, void 0, void 0, function* () {
-    (0, import_fs2.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    (0, node_fs_exports.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -89463,7 +89498,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/action/scan-cache.ts
 function stateDir(ctx) {
-  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, node_os_exports.tmpdir)(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
   return join11(stateDir(ctx), `state-${ctx.mode}.json`);
@@ -89479,8 +89514,8 @@ async function restoreScanCache(ctx) {
   if (!cacheAvailable()) return { message: "cache: the cache service is not available here; full scan" };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
-  (0, import_node_fs13.rmSync)(dir, { recursive: true, force: true });
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  (0, node_fs_exports.rmSync)(dir, { recursive: true, force: true });
+  (0, node_fs_exports.mkdirSync)(dir, { recursive: true });
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey;
   try {
@@ -89491,9 +89526,9 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if ((0, import_node_fs13.statSync)(file).size > MAX_STATE_BYTES)
+    if ((0, node_fs_exports.statSync)(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = (0, import_node_fs13.readFileSync)(file);
+    text = (0, node_fs_exports.readFileSync)(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -89518,8 +89553,8 @@ async function saveScanCache(ctx, commits, restored) {
     commits: all
   });
   const dir = stateDir(ctx);
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
-  (0, import_node_fs13.writeFileSync)(stateFile(ctx), serializeState(state3));
+  (0, node_fs_exports.mkdirSync)(dir, { recursive: true });
+  (0, node_fs_exports.writeFileSync)(stateFile(ctx), serializeState(state3));
   try {
     const id = await saveCache2([dir], keys.key);
     if (id === -1)
@@ -89603,20 +89638,20 @@ async function main(env) {
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
   const workspace = resolve6(env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = env.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
+  const runnerTemp = env.RUNNER_TEMP || (0, node_os_exports.tmpdir)();
   const target = resolve6(workspace, opts.path);
-  if (!(0, import_node_fs14.existsSync)(target)) {
+  if (!(0, node_fs_exports.existsSync)(target)) {
     throw i.error(
       "path",
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = (0, import_node_fs14.statSync)(target).isDirectory();
+  const isDir = (0, node_fs_exports.statSync)(target).isDirectory();
   const root = isDir ? target : dirname9(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
-  if ((0, import_node_fs14.existsSync)(sarifPath) && (0, import_node_fs14.statSync)(sarifPath).isDirectory()) {
+  if ((0, node_fs_exports.existsSync)(sarifPath) && (0, node_fs_exports.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
   const logsMode = opts.mode === "logs";
@@ -89650,7 +89685,7 @@ async function main(env) {
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
-    const digest = (file2) => file2 ? (0, import_node_crypto11.createHash)("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
+    const digest = (file2) => file2 ? (0, node_crypto_exports.createHash)("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
     const unique = [env.GITHUB_SHA || "local", env.GITHUB_RUN_ID || String(Date.now()), env.GITHUB_RUN_ATTEMPT || "1"];
@@ -89759,8 +89794,8 @@ async function main(env) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, import_promises2.mkdir)(dirname9(sarifPath), { recursive: true });
-    await (0, import_promises2.writeFile)(
+    await (0, promises_exports.mkdir)(dirname9(sarifPath), { recursive: true });
+    await (0, promises_exports.writeFile)(
       sarifPath,
       renderSarif({
         ...input,
@@ -89770,8 +89805,8 @@ async function main(env) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, import_promises2.mkdir)(dirname9(reportPath), { recursive: true });
-    await (0, import_promises2.writeFile)(reportPath, renderJson(input));
+    await (0, promises_exports.mkdir)(dirname9(reportPath), { recursive: true });
+    await (0, promises_exports.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(

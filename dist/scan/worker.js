@@ -1,9 +1,11 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./lazy/chunk-5GPKCGEU.js";
+} from "./lazy/chunk-UE5YQZOC.js";
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
@@ -71,11 +73,21 @@ var require_node_os = __commonJS({
   }
 });
 
-// src/scan/worker.ts
-var import_node_worker_threads2 = __toESM(require_node_worker_threads(), 1);
+// builtin-esm:node:worker_threads
+var node_worker_threads_exports = {};
+__export(node_worker_threads_exports, {
+  default: () => import_node_worker_threads.default
+});
+__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
+var import_node_worker_threads = __toESM(require_node_worker_threads());
 
-// src/scan/engine.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+// builtin-esm:node:fs
+var node_fs_exports = {};
+__export(node_fs_exports, {
+  default: () => import_node_fs.default
+});
+__reExport(node_fs_exports, __toESM(require_node_fs()));
+var import_node_fs = __toESM(require_node_fs());
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -527,10 +539,17 @@ var AllowRegexes = class {
   }
 };
 
+// builtin-esm:node:crypto
+var node_crypto_exports = {};
+__export(node_crypto_exports, {
+  default: () => import_node_crypto.default
+});
+__reExport(node_crypto_exports, __toESM(require_node_crypto()));
+var import_node_crypto = __toESM(require_node_crypto());
+
 // src/scan/fingerprint.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -802,7 +821,6 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -820,9 +838,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, "r");
+    fd = (0, node_fs_exports.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, node_fs_exports.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -834,14 +852,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      (0, node_fs_exports.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+    if (fd !== void 0) (0, node_fs_exports.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -858,7 +876,7 @@ function loadNativeRE2() {
   const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -913,7 +931,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-5PRMP25X.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-PZ536TUZ.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {
@@ -939,9 +957,6 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
-
-// src/scan/validate/structure.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -1325,7 +1340,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -1336,7 +1351,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -1506,10 +1521,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -1595,7 +1610,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -2024,7 +2039,6 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -2147,7 +2161,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -3691,7 +3705,6 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -5611,11 +5624,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
+      if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -5626,7 +5639,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+          const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -5643,7 +5656,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs2.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -6077,16 +6090,25 @@ async function globMatcher(globs) {
     const res = simple;
     return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
   }
-  picomatch ??= (await import("./lazy/picomatch-BXSI75MX.js")).default;
+  picomatch ??= (await import("./lazy/picomatch-GP3RNHHJ.js")).default;
   return picomatch(globs, { dot: true });
 }
 
-// src/scan/item.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+// builtin-esm:node:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  default: () => import_promises.default
+});
+__reExport(promises_exports, __toESM(require_promises()));
+var import_promises = __toESM(require_promises());
 
-// src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
-var import_node_zlib = __toESM(require_node_zlib(), 1);
+// builtin-esm:node:zlib
+var node_zlib_exports = {};
+__export(node_zlib_exports, {
+  default: () => import_node_zlib.default
+});
+__reExport(node_zlib_exports, __toESM(require_node_zlib()));
+var import_node_zlib = __toESM(require_node_zlib());
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -6293,7 +6315,7 @@ function* zipEntries(data, path, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path, limits, budget, warn, size);
+      content = inflateCapped(comp, node_zlib_exports.inflateRawSync, where, path, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path);
@@ -6379,8 +6401,8 @@ function* tarEntries(data, path, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
+    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -6410,7 +6432,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
+    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge();
@@ -6438,19 +6460,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  const fd = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
+    const size = Math.min((0, node_fs_exports.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
+      const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -6499,10 +6521,15 @@ function scanAsIs(engine2, item, policy, data, stats) {
   return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
 }
 
+// builtin-esm:node:os
+var node_os_exports = {};
+__export(node_os_exports, {
+  default: () => import_node_os.default
+});
+__reExport(node_os_exports, __toESM(require_node_os()));
+var import_node_os = __toESM(require_node_os());
+
 // src/scan/pool.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
@@ -6518,7 +6545,7 @@ function rulesFromWire(rules) {
 
 // src/scan/worker.ts
 await prepareRegexEngine();
-var init = import_node_worker_threads2.workerData;
+var init = node_worker_threads_exports.workerData;
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(
@@ -6536,7 +6563,7 @@ var itemPolicy = {
   maxFileSize: init.items.maxFileSize,
   ignore: await globMatcher(init.items.ignorePaths)
 };
-import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
+node_worker_threads_exports.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 function fromWire(w) {
   const source = w.kind === "file" ? {
     kind: "file",
@@ -6551,7 +6578,7 @@ function fromWire(w) {
   if (w.date !== void 0) item.date = w.date;
   return item;
 }
-import_node_worker_threads2.parentPort.on("message", (batch) => {
+node_worker_threads_exports.parentPort.on("message", (batch) => {
   const stats = emptyEngineStats();
   const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m) => result.warnings.push(m);
@@ -6566,7 +6593,7 @@ import_node_worker_threads2.parentPort.on("message", (batch) => {
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
-  import_node_worker_threads2.parentPort.postMessage(result);
+  node_worker_threads_exports.parentPort.postMessage(result);
 });
 function describeFailure(path, e) {
   const err = e;

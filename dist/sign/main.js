@@ -38,6 +38,7 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __reExport = (target, mod3, secondTarget) => (__copyProps(target, mod3, "default"), secondTarget && __copyProps(secondTarget, mod3, "default"));
 var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__getProtoOf(mod3)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -91,6 +92,19 @@ var require_node_http = __commonJS({
   }
 });
 
+// builtin-esm:node:http
+var node_http_exports = {};
+__export(node_http_exports, {
+  default: () => import_node_http.default
+});
+var import_node_http;
+var init_node_http = __esm({
+  "builtin-esm:node:http"() {
+    __reExport(node_http_exports, __toESM(require_node_http()));
+    import_node_http = __toESM(require_node_http());
+  }
+});
+
 // builtin:node:https
 var require_node_https = __commonJS({
   "builtin:node:https"(exports) {
@@ -99,6 +113,19 @@ var require_node_https = __commonJS({
     for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
+  }
+});
+
+// builtin-esm:node:https
+var node_https_exports = {};
+__export(node_https_exports, {
+  default: () => import_node_https.default
+});
+var import_node_https;
+var init_node_https = __esm({
+  "builtin-esm:node:https"() {
+    __reExport(node_https_exports, __toESM(require_node_https()));
+    import_node_https = __toESM(require_node_https());
   }
 });
 
@@ -124,6 +151,19 @@ var require_node_net = __commonJS({
   }
 });
 
+// builtin-esm:node:net
+var node_net_exports = {};
+__export(node_net_exports, {
+  default: () => import_node_net.default
+});
+var import_node_net;
+var init_node_net = __esm({
+  "builtin-esm:node:net"() {
+    __reExport(node_net_exports, __toESM(require_node_net()));
+    import_node_net = __toESM(require_node_net());
+  }
+});
+
 // builtin:node:tls
 var require_node_tls = __commonJS({
   "builtin:node:tls"(exports) {
@@ -132,6 +172,19 @@ var require_node_tls = __commonJS({
     for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
       Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
     }
+  }
+});
+
+// builtin-esm:node:tls
+var node_tls_exports = {};
+__export(node_tls_exports, {
+  default: () => import_node_tls.default
+});
+var import_node_tls;
+var init_node_tls = __esm({
+  "builtin-esm:node:tls"() {
+    __reExport(node_tls_exports, __toESM(require_node_tls()));
+    import_node_tls = __toESM(require_node_tls());
   }
 });
 
@@ -176,8 +229,8 @@ function envValue(env, lower) {
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -186,7 +239,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -196,21 +249,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, import_node_net.isIP)(host);
+  const family = (0, node_net_exports.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
+  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits2 = Number(cidr[2]);
     if (bits2 > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net.BlockList();
+    const list = new node_net_exports.BlockList();
     list.addSubnet(cidr[1], bits2, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, import_node_net.isIP)(e)) {
+  if ((0, node_net_exports.isIP)(e)) {
     if (!family) return false;
-    const list = new import_node_net.BlockList();
-    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new node_net_exports.BlockList();
+    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -413,7 +466,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);
@@ -427,14 +480,14 @@ function send(request, env) {
     connect.end();
   });
 }
-var import_node_http, import_node_https, import_node_net, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
 var init_http = __esm({
   "src/shared/http.ts"() {
     "use strict";
-    import_node_http = __toESM(require_node_http(), 1);
-    import_node_https = __toESM(require_node_https(), 1);
-    import_node_net = __toESM(require_node_net(), 1);
-    import_node_tls = __toESM(require_node_tls(), 1);
+    init_node_http();
+    init_node_https();
+    init_node_net();
+    init_node_tls();
     DEFAULT_TIMEOUT_MS = 1e4;
     DEFAULT_MAX_BYTES = 1024 * 1024;
     TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -3861,16 +3914,16 @@ var init_build = __esm({
           let node = 0;
           for (let i2 = 0; i2 < word.length; i2++) {
             const key = node * alphabetSize + word[i2];
-            let child2 = edges.get(key);
-            if (child2 === void 0) {
-              child2 = parent.length;
-              edges.set(key, child2);
+            let child = edges.get(key);
+            if (child === void 0) {
+              child = parent.length;
+              edges.set(key, child);
               parent.push(node);
               unit.push(word[i2]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
-            node = child2;
+            node = child;
           }
           terminal[node] = 1;
         }
@@ -9182,7 +9235,7 @@ function createGitHubClient(options) {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http2 = options.http ?? httpRequest;
+  const http = options.http ?? httpRequest;
   const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -9269,7 +9322,7 @@ function createGitHubClient(options) {
         const target = url;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -9316,7 +9369,7 @@ function createGitHubClient(options) {
       const endpoint = `${base}/repos/${path6(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -9336,7 +9389,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http2({
+        const d = await http({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -9368,7 +9421,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -9734,8 +9787,13 @@ var init_logs = __esm({
 // src/action/sign.ts
 import { dirname as dirname9, join as join12, resolve as resolve10 } from "node:path";
 
-// node_modules/@actions/core/lib/command.js
-var os = __toESM(require_node_os(), 1);
+// builtin-esm:node:os
+var node_os_exports = {};
+__export(node_os_exports, {
+  default: () => import_node_os.default
+});
+__reExport(node_os_exports, __toESM(require_node_os()));
+var import_node_os = __toESM(require_node_os());
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -9763,7 +9821,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
+  process.stdout.write(cmd.toString() + node_os_exports.EOL);
 }
 function issue(name2, message = "") {
   issueCommand(name2, {}, message);
@@ -9808,24 +9866,37 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+// builtin-esm:node:crypto
+var node_crypto_exports = {};
+__export(node_crypto_exports, {
+  default: () => import_node_crypto.default
+});
+__reExport(node_crypto_exports, __toESM(require_node_crypto()));
+var import_node_crypto = __toESM(require_node_crypto());
+
+// builtin-esm:node:fs
+var node_fs_exports = {};
+__export(node_fs_exports, {
+  default: () => import_node_fs.default
+});
+__reExport(node_fs_exports, __toESM(require_node_fs()));
+var import_node_fs = __toESM(require_node_fs());
+
 // node_modules/@actions/core/lib/file-command.js
-var crypto2 = __toESM(require_node_crypto(), 1);
-var fs = __toESM(require_node_fs(), 1);
-var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!fs.existsSync(filePath)) {
+  if (!node_fs_exports.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+  node_fs_exports.appendFileSync(filePath, `${toCommandValue(message)}${node_os_exports.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${crypto2.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${node_crypto_exports.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter3)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
@@ -9833,16 +9904,13 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
+  return `${key}<<${delimiter3}${node_os_exports.EOL}${convertedValue}${node_os_exports.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
-var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/core/lib/summary.js
-var import_os = __toESM(require_node_os(), 1);
-var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -9870,7 +9938,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = import_fs.promises;
+var { access, appendFile, writeFile } = node_fs_exports.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -9892,7 +9960,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
+        yield access(pathFromEnv, node_fs_exports.constants.R_OK | node_fs_exports.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -9985,7 +10053,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(import_os.EOL);
+    return this.addRaw(node_os_exports.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -10128,16 +10196,21 @@ var summary = _summary;
 // node_modules/@actions/core/lib/path-utils.js
 import * as path from "path";
 
-// node_modules/@actions/core/lib/platform.js
-var import_os2 = __toESM(require_node_os(), 1);
-
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
-var os3 = __toESM(require_node_os(), 1);
-var child = __toESM(require_node_child_process(), 1);
 import * as events from "events";
+
+// builtin-esm:node:child_process
+var node_child_process_exports = {};
+__export(node_child_process_exports, {
+  default: () => import_node_child_process.default
+});
+__reExport(node_child_process_exports, __toESM(require_node_child_process()));
+var import_node_child_process = __toESM(require_node_child_process());
+
+// node_modules/@actions/exec/lib/toolrunner.js
 import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
@@ -10145,19 +10218,18 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
-var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = node_fs_exports.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs2.constants.O_RDONLY;
+var READONLY = node_fs_exports.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_os2.default.platform();
-var arch = import_os2.default.arch();
+var platform = import_node_os.default.platform();
+var arch = import_node_os.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -10210,7 +10282,7 @@ function setOutput(name2, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
-  process.stdout.write(os5.EOL);
+  process.stdout.write(node_os_exports.EOL);
   issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -10224,7 +10296,7 @@ function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + os5.EOL);
+  process.stdout.write(message + node_os_exports.EOL);
 }
 function startGroup(name2) {
   issue("group", name2);
@@ -10253,7 +10325,6 @@ function saveState(name2, value) {
 }
 
 // src/shared/escape.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function hex(code, width) {
@@ -10319,9 +10390,15 @@ function excerpt(value, max2 = 4) {
 // src/action/sign.ts
 init_http();
 
+// builtin-esm:node:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  default: () => import_promises.default
+});
+__reExport(promises_exports, __toESM(require_promises()));
+var import_promises = __toESM(require_promises());
+
 // src/sign/audit.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
 import { join as join3 } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
@@ -10346,18 +10423,15 @@ function pickClaims(claims) {
   return out;
 }
 async function writeAudit(audit, dir, env) {
-  await (0, import_promises.mkdir)(dir, { recursive: true });
-  const name2 = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
+  await (0, promises_exports.mkdir)(dir, { recursive: true });
+  const name2 = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, node_crypto_exports.randomBytes)(4).toString("hex")}.json`;
   const path6 = join3(dir, name2);
-  await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
+  await (0, promises_exports.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
   return path6;
 }
 
 // src/sign/files.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var fsPromises = __toESM(require_promises(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
 import { basename as basename3, dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2, sep as sep3, win32 } from "node:path";
 var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var WorkspaceError = class extends Error {
@@ -10386,12 +10460,12 @@ function checkPattern(pattern) {
   }
 }
 async function realWorkspace(workspace) {
-  return (0, import_promises2.realpath)(resolve2(workspace));
+  return (0, promises_exports.realpath)(resolve2(workspace));
 }
 function assertWritableInside(root, path6, what) {
   let realDir;
   try {
-    realDir = (0, import_node_fs.realpathSync)(dirname3(resolve2(path6)));
+    realDir = (0, node_fs_exports.realpathSync)(dirname3(resolve2(path6)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -10405,21 +10479,21 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const excluded = /* @__PURE__ */ new Set();
   if (negated.length) {
-    for await (const p of fsPromises.glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
+    for await (const p of promises_exports.glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
   }
   const found = /* @__PURE__ */ new Set();
   if (include.length) {
-    for await (const p of fsPromises.glob(include, { cwd: workspace })) {
+    for await (const p of promises_exports.glob(include, { cwd: workspace })) {
       const abs2 = resolve2(workspace, p);
       if (excluded.has(abs2)) continue;
       let real;
       try {
-        if (!(await (0, import_promises2.stat)(abs2)).isFile()) continue;
-        real = await (0, import_promises2.realpath)(abs2);
+        if (!(await (0, promises_exports.stat)(abs2)).isFile()) continue;
+        real = await (0, promises_exports.realpath)(abs2);
       } catch {
         continue;
       }
-      if (!isInside(workspace, real) || !isInside(workspace, await (0, import_promises2.realpath)(dirname3(abs2)))) {
+      if (!isInside(workspace, real) || !isInside(workspace, await (0, promises_exports.realpath)(dirname3(abs2)))) {
         throw new WorkspaceError(
           `${JSON.stringify(toPosix(relative2(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
@@ -10438,14 +10512,7 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   return [...found].filter((f) => !ownOutputs(f)).sort();
 }
 
-// src/sign/job.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-
-// src/sign/key.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
-
 // node_modules/openpgp/dist/node/openpgp.mjs
-var nc = __toESM(require_node_crypto(), 1);
 import { createRequire } from "module";
 var globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
@@ -12325,8 +12392,8 @@ var util = {
     if (typeof navigator !== "undefined") {
       return navigator.hardwareConcurrency || 1;
     }
-    const os6 = this.nodeRequire("os");
-    return os6.cpus().length;
+    const os = this.nodeRequire("os");
+    return os.cpus().length;
   },
   /**
    * Test email format to ensure basic compliance:
@@ -22663,7 +22730,7 @@ async function readKeys({ armoredKeys, binaryKeys, config: config$1, ...rest }) 
   return keys;
 }
 var defaultConfigPropsCount = Object.keys(config).length;
-var crypto$2 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : nc && typeof nc === "object" && "randomBytes" in nc ? nc : void 0;
+var crypto$2 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : node_crypto_exports && typeof node_crypto_exports === "object" && "randomBytes" in node_crypto_exports ? node_crypto_exports : void 0;
 function isBytes(a) {
   return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array";
 }
@@ -26545,7 +26612,7 @@ var noble_hashes = /* @__PURE__ */ Object.freeze({
   __proto__: null,
   nobleHashes
 });
-var crypto$1 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : void 0;
+var crypto$1 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : void 0;
 var nacl = {};
 var gf = function(init) {
   var i2, r = new Float64Array(16);
@@ -34516,14 +34583,14 @@ function rsaSecret(n, e, d, p, q2) {
     derInteger(bigIntToBytes(D4 % (Q - 1n))),
     derInteger(bigIntToBytes(modInverse(Q, P)))
   ]);
-  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
+  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
   der.fill(0);
   const modulusLength = n.length;
   return {
     sign(digest, hash) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
       const encoded = Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
-      const s = (0, import_node_crypto3.privateEncrypt)({ key: keyObject, padding: import_node_crypto3.constants.RSA_PKCS1_PADDING }, encoded);
+      const s = (0, node_crypto_exports.privateEncrypt)({ key: keyObject, padding: node_crypto_exports.constants.RSA_PKCS1_PADDING }, encoded);
       if (s.length !== modulusLength) throw new Error("RSA signature has an unexpected length");
       return encodeMpi(s);
     },
@@ -34535,12 +34602,12 @@ function rsaSecret(n, e, d, p, q2) {
 function ed25519Secret(seed) {
   if (seed.length !== 32) throw new KeyError("KEY_PARSE", "malformed Ed25519 secret key");
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
+  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
   der.fill(0);
   return {
     sign(digest) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
-      const sig = (0, import_node_crypto3.sign)(null, digest, keyObject);
+      const sig = (0, node_crypto_exports.sign)(null, digest, keyObject);
       return Buffer.concat([encodeMpi(sig.subarray(0, 32)), encodeMpi(sig.subarray(32, 64))]);
     },
     destroy() {
@@ -34582,7 +34649,7 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
   const hmac3 = (key, ...parts) => {
-    const h = (0, import_node_crypto3.createHmac)(hash, key);
+    const h = (0, node_crypto_exports.createHmac)(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
@@ -34606,13 +34673,13 @@ function* rfc6979Nonces(curve, d, digest, hash) {
 function ecdsaSignDigest(curve, d, digest, hash) {
   const c = EC_CURVES[curve];
   const e = mod2(bits2int(digest, c.bits), c.n);
-  const ecdh2 = (0, import_node_crypto3.createECDH)(c.openssl);
+  const ecdh2 = (0, node_crypto_exports.createECDH)(c.openssl);
   for (const k of rfc6979Nonces(curve, d, digest, hash)) {
     ecdh2.setPrivateKey(bigIntToBytes(k, c.bytes));
     const R = ecdh2.getPublicKey();
     const r = mod2(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const b = mod2(bytesToBigInt((0, import_node_crypto3.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
+    const b = mod2(bytesToBigInt((0, node_crypto_exports.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
     const s = mod2(modInverse(mod2(k * b, c.n), c.n) * mod2(b * e + mod2(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
@@ -34636,25 +34703,19 @@ function ecdsaSecret(curve, dBytes) {
 }
 
 // src/sign/git-shim.ts
-var import_promises5 = __toESM(require_promises(), 1);
-var import_node_net2 = __toESM(require_node_net(), 1);
+init_node_net();
 import { join as join4 } from "node:path";
 
-// src/sign/signer.ts
-var import_node_crypto5 = __toESM(require_node_crypto(), 1);
-var import_promises4 = __toESM(require_promises(), 1);
-
 // src/sign/stream.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path6, hashes) {
-  const fd2 = (0, import_node_fs2.openSync)(path6, "r");
+  const fd2 = (0, node_fs_exports.openSync)(path6, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = (0, import_node_fs2.readSync)(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, node_fs_exports.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -34663,16 +34724,11 @@ async function hashFileInto(path6, hashes) {
     }
     return size;
   } finally {
-    (0, import_node_fs2.closeSync)(fd2);
+    (0, node_fs_exports.closeSync)(fd2);
   }
 }
 
-// src/sign/verify.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-var import_promises3 = __toESM(require_promises(), 1);
-
 // src/shared/read-file.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -34681,7 +34737,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
+var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -34705,12 +34761,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd2;
   try {
-    fd2 = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
+    fd2 = (0, node_fs_exports.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd2);
+    const st = (0, node_fs_exports.fstatSync)(fd2);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -34721,7 +34777,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs3.readSync)(fd2, buf, length, buf.length - length, null);
+      const n = (0, node_fs_exports.readSync)(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -34732,7 +34788,7 @@ function readRegularFile(path6, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    (0, import_node_fs3.closeSync)(fd2);
+    (0, node_fs_exports.closeSync)(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -34772,7 +34828,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await (0, import_promises3.access)(file + ext);
+      await (0, promises_exports.access)(file + ext);
       return file + ext;
     } catch {
     }
@@ -34856,11 +34912,11 @@ async function verifyFile(options) {
     result.sha256 = signed.sha256;
   } else {
     const docHashes = candidates.map(({ packet }) => {
-      const h = (0, import_node_crypto4.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
+      const h = (0, node_crypto_exports.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
       if (packet.version === 6 && packet.salt) h.update(packet.salt);
       return h;
     });
-    const sha = (0, import_node_crypto4.createHash)("sha256");
+    const sha = (0, node_crypto_exports.createHash)("sha256");
     try {
       await hashFileInto(options.file, [...docHashes, sha]);
     } catch (e) {
@@ -34950,15 +35006,15 @@ async function verifyDigestSignature(publicKey, signature, digest) {
 
 // src/sign/signer.ts
 async function hashFile(path6, alg) {
-  const main = (0, import_node_crypto5.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
+  const main = (0, node_crypto_exports.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
   const size = await hashFileInto(path6, side ? [main, side] : [main]);
   const sha2563 = (side ?? main.copy()).digest("hex");
   return { hash: main, sha256: sha2563, size };
 }
 async function hashStream(data, alg) {
-  const main = (0, import_node_crypto5.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
+  const main = (0, node_crypto_exports.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
   let size = 0;
   const feed = (c) => {
     main.update(c);
@@ -35021,11 +35077,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path6, data) {
   const tmp = `${path6}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (0, import_promises4.writeFile)(tmp, data, { mode: 420, flag: "wx" });
-    await (0, import_promises4.chmod)(tmp, 420);
-    await (0, import_promises4.rename)(tmp, path6);
+    await (0, promises_exports.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, promises_exports.chmod)(tmp, 420);
+    await (0, promises_exports.rename)(tmp, path6);
   } catch (e) {
-    await (0, import_promises4.rm)(tmp, { force: true });
+    await (0, promises_exports.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -35051,9 +35107,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await (0, import_promises4.readFile)(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, promises_exports.readFile)(signature), signed.digest);
         } catch (e) {
-          await (0, import_promises4.rm)(signature, { force: true });
+          await (0, promises_exports.rm)(signature, { force: true });
           throw new Error(`self-check of the signature for ${path6} failed: ${e.message}`);
         }
       }
@@ -35132,14 +35188,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await (0, import_promises5.mkdtemp)(join4(options.tempRoot, SHIM_PREFIX));
-  await (0, import_promises5.chmod)(dir, 448);
+  const dir = await (0, promises_exports.mkdtemp)(join4(options.tempRoot, SHIM_PREFIX));
+  await (0, promises_exports.chmod)(dir, 448);
   const socketPath = join4(dir, "s");
   const script = join4(dir, "gpg-shim.mjs");
   const program = join4(dir, "gpg");
-  await (0, import_promises5.writeFile)(script, SHIM_SOURCE, { mode: 384 });
+  await (0, promises_exports.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await (0, import_promises5.writeFile)(program, `#!/bin/sh
+  await (0, promises_exports.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -35199,12 +35255,12 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
       })();
     });
   };
-  const server = (0, import_node_net2.createServer)({ allowHalfOpen: true }, handle);
+  const server = (0, node_net_exports.createServer)({ allowHalfOpen: true }, handle);
   await new Promise((resolve11, reject) => {
     server.once("error", reject);
     server.listen(socketPath, () => resolve11());
   });
-  await (0, import_promises5.chmod)(socketPath, 384);
+  await (0, promises_exports.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -35216,7 +35272,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve11) => server.close(() => resolve11()));
-        await (0, import_promises5.rm)(dir, { recursive: true, force: true });
+        await (0, promises_exports.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -35224,9 +35280,6 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 }
 
 // src/sign/keyring.ts
-var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_promises6 = __toESM(require_promises(), 1);
 import { basename as basename4, join as join5 } from "node:path";
 
 // src/sign/child-env.ts
@@ -35353,17 +35406,17 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
 }
 function runTool(file, args, options) {
   return new Promise((resolve11, reject) => {
-    const child2 = (0, import_node_child_process.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = (0, node_child_process_exports.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
-    child2.stdout.on("data", (c) => out.push(c));
-    child2.stderr.on("data", (c) => err2.push(c));
-    const timer = setTimeout(() => child2.kill("SIGKILL"), options.timeoutMs ?? 3e4);
-    child2.on("error", (e) => {
+    child.stdout.on("data", (c) => out.push(c));
+    child.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    child2.on("close", (code, signal) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       resolve11({
         code,
@@ -35372,9 +35425,9 @@ function runTool(file, args, options) {
         stderr: Buffer.concat(err2).toString("utf8")
       });
     });
-    child2.stdin.on("error", () => {
+    child.stdin.on("error", () => {
     });
-    child2.stdin.end(options.input ?? "");
+    child.stdin.end(options.input ?? "");
   });
 }
 function toolEnv(home, base = process.env) {
@@ -35428,7 +35481,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat6 = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat6 = (0, node_fs_exports.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat6.slice(stat6.lastIndexOf(")") + 2, stat6.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -35443,14 +35496,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, import_node_fs4.readdirSync)("/proc");
+    entries = (0, node_fs_exports.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
+      const env = `\0${(0, node_fs_exports.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -35461,7 +35514,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, import_node_fs4.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, node_fs_exports.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -35473,7 +35526,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename4(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists3 = (0, import_node_fs4.existsSync)(dir);
+  const exists3 = (0, node_fs_exports.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -35533,15 +35586,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, import_promises6.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, import_node_fs4.existsSync)(dir);
+    await (0, promises_exports.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !(0, node_fs_exports.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename4(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, import_promises6.readdir)(hints.socketDir);
+      const entries = await (0, promises_exports.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, import_promises6.rm)(hints.socketDir, { recursive: true, force: true });
+        await (0, promises_exports.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -35566,10 +35619,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await (0, import_promises6.mkdtemp)(join5(options.tempRoot, KEYRING_PREFIX));
-    await (0, import_promises6.chmod)(dir, 448);
-    await (0, import_promises6.writeFile)(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await (0, import_promises6.writeFile)(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, promises_exports.mkdtemp)(join5(options.tempRoot, KEYRING_PREFIX));
+    await (0, promises_exports.chmod)(dir, 448);
+    await (0, promises_exports.writeFile)(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, promises_exports.writeFile)(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info3.socketDir = socketDir;
@@ -35690,23 +35743,23 @@ function runInProcessGroup(command, options) {
   const started = Date.now();
   const remaining = Math.max(0, options.deadline - started);
   const isWin = process.platform === "win32";
-  const child2 = (0, import_node_child_process.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
+  const child = (0, node_child_process_exports.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
     // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
     env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
-  if (child2.pid !== void 0) options.onStart?.(child2.pid);
+  if (child.pid !== void 0) options.onStart?.(child.pid);
   const out = [];
   const err2 = [];
-  child2.stdout?.on("data", (c) => out.push(c));
-  child2.stderr?.on("data", (c) => err2.push(c));
+  child.stdout?.on("data", (c) => out.push(c));
+  child.stderr?.on("data", (c) => err2.push(c));
   let timedOut = false;
   const signalGroup = (signal) => {
     try {
-      if (!isWin && child2.pid) process.kill(-child2.pid, signal);
-      else child2.kill(signal);
+      if (!isWin && child.pid) process.kill(-child.pid, signal);
+      else child.kill(signal);
     } catch {
     }
   };
@@ -35718,24 +35771,24 @@ function runInProcessGroup(command, options) {
     killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
   }, remaining);
   return new Promise((resolve11, reject) => {
-    child2.on("error", (e) => {
+    child.on("error", (e) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
     });
-    child2.on("close", (code, signal) => {
+    child.on("close", (code, signal) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       options.onExit?.();
-      if (!isWin && child2.pid) {
+      if (!isWin && child.pid) {
         try {
-          process.kill(-child2.pid, "SIGKILL");
+          process.kill(-child.pid, "SIGKILL");
         } catch {
         }
       }
       const result = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
-      if (child2.stdout) result.stdout = Buffer.concat(out).toString("utf8");
-      if (child2.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+      if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+      if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
       resolve11(result);
     });
   });
@@ -35761,8 +35814,6 @@ async function withEphemeralKeyring(options, fn) {
 }
 
 // src/sign/manifest.ts
-var import_node_crypto6 = __toESM(require_node_crypto(), 1);
-var import_promises7 = __toESM(require_promises(), 1);
 import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
@@ -35911,7 +35962,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info3?.dir;
-      if (dir && !(0, import_node_fs5.existsSync)(dir)) {
+      if (dir && !(0, node_fs_exports.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState2(STATE_KEYRING, "");
       }
@@ -36395,7 +36446,6 @@ function ciNotations(env) {
 import { resolve as resolve4 } from "node:path";
 
 // src/sign/remote-key.ts
-var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 var RemoteKeyError = class extends Error {
   name = "RemoteKeyError";
 };
@@ -36410,20 +36460,20 @@ var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 var MIN_RSA_BITS = 2048;
 function ed25519FromRaw(raw) {
   if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
-  return (0, import_node_crypto7.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return (0, node_crypto_exports.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
 }
 function servicePublicKey(input) {
   let key;
   try {
-    if (typeof input === "string") key = (0, import_node_crypto7.createPublicKey)(input);
+    if (typeof input === "string") key = (0, node_crypto_exports.createPublicKey)(input);
     else if (input instanceof Uint8Array)
-      key = (0, import_node_crypto7.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
+      key = (0, node_crypto_exports.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
     else if (isKeyObject(input)) key = input;
     else {
       const jwk = { ...input };
       if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
       for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
-      key = (0, import_node_crypto7.createPublicKey)({ key: jwk, format: "jwk" });
+      key = (0, node_crypto_exports.createPublicKey)({ key: jwk, format: "jwk" });
     }
   } catch (e) {
     throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
@@ -36496,7 +36546,7 @@ function keyHashPrefix(body) {
   return Buffer.concat([len, body]);
 }
 function v4Fingerprint(body) {
-  return (0, import_node_crypto7.createHash)("sha1").update(keyHashPrefix(body)).digest();
+  return (0, node_crypto_exports.createHash)("sha1").update(keyHashPrefix(body)).digest();
 }
 function signatureMpis(type, sig, rsaBits) {
   const bytes = Buffer.from(sig.bytes);
@@ -36627,9 +36677,8 @@ function matchPublicKey(exported, pub) {
 init_http();
 
 // src/shared/sigv4.ts
-var import_node_crypto8 = __toESM(require_node_crypto(), 1);
-var sha256Hex = (data) => (0, import_node_crypto8.createHash)("sha256").update(data).digest("hex");
-var hmac2 = (key, data) => (0, import_node_crypto8.createHmac)("sha256", key).update(data, "utf8").digest();
+var sha256Hex = (data) => (0, node_crypto_exports.createHash)("sha256").update(data).digest("hex");
+var hmac2 = (key, data) => (0, node_crypto_exports.createHmac)("sha256", key).update(data, "utf8").digest();
 function uriEscape(value) {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -36671,7 +36720,7 @@ function signingKey(secret, date, region, service) {
 }
 function signatureFor(canonical, when, scope, key) {
   const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
-  return (0, import_node_crypto8.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
 }
 function signRequest(req, options) {
   const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
@@ -39346,16 +39395,12 @@ function inputs(action, source = fromCore) {
 import { dirname as dirname8, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
-var import_node_crypto14 = __toESM(require_node_crypto(), 1);
-var import_node_fs16 = __toESM(require_node_fs(), 1);
-var import_promises9 = __toESM(require_promises(), 1);
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
 
 // src/scan/cache.ts
-var import_node_crypto9 = __toESM(require_node_crypto(), 1);
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
@@ -39383,22 +39428,14 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha2562(JSON.stringify(body));
 }
 function sha2562(s) {
-  return (0, import_node_crypto9.createHash)("sha256").update(s).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(s).digest("hex");
 }
 
 // src/scan/job.ts
-var import_node_fs15 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs12 = __toESM(require_node_fs(), 1);
 import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
-
-// src/scan/sources/git.ts
-var import_node_child_process3 = __toESM(require_node_child_process(), 1);
-
-// src/scan/engine.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -39851,9 +39888,8 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-var import_node_crypto10 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto10.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -39898,15 +39934,15 @@ var KeywordPrefilter = class {
       let s = 0;
       for (let i2 = ends[id]; i2 < ends[id + 1]; i2++) {
         const c = classOf[bytes[i2]];
-        let child2 = firstChild[s];
-        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
-        if (child2 < 0) {
-          child2 = n++;
-          edgeClass[child2] = c;
-          nextSibling[child2] = firstChild[s];
-          firstChild[s] = child2;
+        let child = firstChild[s];
+        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
+        if (child < 0) {
+          child = n++;
+          edgeClass[child] = c;
+          nextSibling[child] = firstChild[s];
+          firstChild[s] = child;
         }
-        s = child2;
+        s = child;
       }
       if (own[s] === -1) own[s] = id;
     }
@@ -40125,7 +40161,6 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs6 = __toESM(require_node_fs(), 1);
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname5, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40143,9 +40178,9 @@ function detectLibc() {
 function elfInterpreter(path6) {
   let fd2;
   try {
-    fd2 = (0, import_node_fs6.openSync)(path6, "r");
+    fd2 = (0, node_fs_exports.openSync)(path6, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs6.readSync)(fd2, head, 0, head.length, 0);
+    const got = (0, node_fs_exports.readSync)(fd2, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -40157,14 +40192,14 @@ function elfInterpreter(path6) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs6.readSync)(fd2, name2, 0, size, offset);
+      (0, node_fs_exports.readSync)(fd2, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd2 !== void 0) (0, import_node_fs6.closeSync)(fd2);
+    if (fd2 !== void 0) (0, node_fs_exports.closeSync)(fd2);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -40181,7 +40216,7 @@ function loadNativeRE2() {
   const here = dirname5(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs6.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
   for (const path6 of paths) {
     try {
       return { ctor: require2(path6), from: path6 };
@@ -40262,9 +40297,6 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
-
-// src/scan/validate/structure.ts
-var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -40635,7 +40667,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto11.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -40646,7 +40678,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto11.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -40816,10 +40848,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, import_node_crypto11.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto11.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto11.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -40905,7 +40937,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url2(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, import_node_crypto11.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -41334,7 +41366,6 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto12 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -41457,7 +41488,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto12.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -43001,7 +43032,6 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto13 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -44932,11 +44962,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = (0, import_node_fs7.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd2 = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs7.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs7.readFileSync)(fd2), meta, stats);
+      if ((0, node_fs_exports.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, node_fs_exports.readFileSync)(fd2), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -44947,7 +44977,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs7.readSync)(fd2, buf, filled, want, null);
+          const n = (0, node_fs_exports.readSync)(fd2, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -44964,7 +44994,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs7.closeSync)(fd2);
+      (0, node_fs_exports.closeSync)(fd2);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -45470,12 +45500,13 @@ async function globMatcher(globs) {
   return picomatch(globs, { dot: true });
 }
 
-// src/scan/item.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
-
-// src/scan/archive.ts
-var import_promises8 = __toESM(require_promises(), 1);
-var import_node_zlib = __toESM(require_node_zlib(), 1);
+// builtin-esm:node:zlib
+var node_zlib_exports = {};
+__export(node_zlib_exports, {
+  default: () => import_node_zlib.default
+});
+__reExport(node_zlib_exports, __toESM(require_node_zlib()));
+var import_node_zlib = __toESM(require_node_zlib());
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -45682,7 +45713,7 @@ function* zipEntries(data, path6, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path6, limits, budget, warn, size);
+      content = inflateCapped(comp, node_zlib_exports.inflateRawSync, where, path6, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path6);
@@ -45768,8 +45799,8 @@ function* tarEntries(data, path6, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
+    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -45799,7 +45830,7 @@ function* gzipEntries(data, path6, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
+    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
   } catch (err2) {
     if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
       tooLarge2();
@@ -45827,19 +45858,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd2 = (0, import_node_fs8.openSync)(absPath, "r");
+  const fd2 = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs8.fstatSync)(fd2).size, cap);
+    const size = Math.min((0, node_fs_exports.fstatSync)(fd2).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs8.readSync)(fd2, buf, filled, size - filled, null);
+      const n = (0, node_fs_exports.readSync)(fd2, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs8.closeSync)(fd2);
+    (0, node_fs_exports.closeSync)(fd2);
   }
 }
 function metaOf(item) {
@@ -45888,8 +45919,15 @@ function scanAsIs(engine, item, policy, data, stats) {
   return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
 
+// builtin-esm:node:util
+var node_util_exports = {};
+__export(node_util_exports, {
+  default: () => import_node_util.default
+});
+__reExport(node_util_exports, __toESM(require_node_util()));
+var import_node_util = __toESM(require_node_util());
+
 // src/scan/retained.ts
-var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -45908,16 +45946,23 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [import_node_util.inspect.custom]() {
+  [node_util_exports.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/pool.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// builtin-esm:node:worker_threads
+var node_worker_threads_exports = {};
+__export(node_worker_threads_exports, {
+  default: () => import_node_worker_threads.default
+});
+__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
+var import_node_worker_threads = __toESM(require_node_worker_threads());
+
+// src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -45934,17 +45979,17 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs9.existsSync)(fileURLToPath2(url)) ? url : void 0;
+    return (0, node_fs_exports.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs9.existsSync)(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -46005,7 +46050,7 @@ var ScanPool = class {
   }
   spawn() {
     return new Promise((resolve11, reject) => {
-      const worker = new import_node_worker_threads.Worker(this.script, {
+      const worker = new node_worker_threads_exports.Worker(this.script, {
         workerData: this.init,
         stdout: false,
         stderr: false,
@@ -46113,8 +46158,7 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
-var import_node_net3 = __toESM(require_node_net(), 1);
+init_node_net();
 import { dirname as dirname6, resolve as resolve6 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
@@ -46142,23 +46186,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = (0, import_node_fs10.openSync)(abs2, import_node_fs10.constants.O_RDONLY | import_node_fs10.constants.O_NONBLOCK | import_node_fs10.constants.O_NOCTTY);
+    fd2 = (0, node_fs_exports.openSync)(abs2, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs10.createReadStream)("", { fd: own, autoClose: false });
+    return (0, node_fs_exports.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs10.fstatSync)(fd2);
+  const st = (0, node_fs_exports.fstatSync)(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs10.closeSync)(fd2);
-    return (0, import_node_fs10.createReadStream)(abs2);
+    (0, node_fs_exports.closeSync)(fd2);
+    return (0, node_fs_exports.createReadStream)(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs10.readSync)(fd2, probe, 0, probe.length, null);
+    const n = (0, node_fs_exports.readSync)(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs10.closeSync)(fd2);
+      (0, node_fs_exports.closeSync)(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -46167,11 +46211,11 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs10.closeSync)(fd2);
+      (0, node_fs_exports.closeSync)(fd2);
       throw e;
     }
   }
-  const pipe2 = new import_node_net3.Socket({ fd: fd2, readable: true, writable: false });
+  const pipe2 = new node_net_exports.Socket({ fd: fd2, readable: true, writable: false });
   const { Readable } = await import("node:stream");
   return Readable.from(
     (async function* () {
@@ -46186,7 +46230,7 @@ function ownDescriptor(path6) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve6(dirname6(p), (0, import_node_fs10.readlinkSync)(p));
+      p = resolve6(dirname6(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -46195,8 +46239,6 @@ function ownDescriptor(path6) {
 }
 
 // src/scan/sources/worktree.ts
-var import_node_child_process2 = __toESM(require_node_child_process(), 1);
-var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { join as join7 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -46205,9 +46247,9 @@ function nameOf(root, rel) {
 }
 async function gitListNames(root, onWarning) {
   return new Promise((resolve11) => {
-    let child2;
+    let child;
     try {
-      child2 = (0, import_node_child_process2.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child = (0, node_child_process_exports.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -46218,12 +46260,12 @@ async function gitListNames(root, onWarning) {
     }
     const out = [];
     let err2 = "";
-    child2.stdout.on("data", (d) => out.push(d));
-    child2.stderr.on("data", (d) => {
+    child.stdout.on("data", (d) => out.push(d));
+    child.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child2.on("error", () => resolve11(void 0));
-    child2.on("close", (code) => {
+    child.on("error", () => resolve11(void 0));
+    child.on("close", (code) => {
       if (code !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
           onWarning(
@@ -46249,7 +46291,7 @@ function fileItem(name2, opts) {
   const { path: path6, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs11.lstatSync)(absPath);
+    const st = (0, node_fs_exports.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path6);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path6);
     if (!st.isFile()) return void 0;
@@ -46272,10 +46314,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -46700,7 +46742,7 @@ var GIT_ENV = {
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
   return new Promise((resolve11, reject) => {
-    const child2 = (0, import_node_child_process3.execFile)(
+    const child = (0, node_child_process_exports.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -46725,30 +46767,30 @@ function git(cwd, args, options = {}) {
         resolve11({ stdout, stderr: stderrText, exitCode });
       }
     );
-    if (options.input !== void 0) child2.stdin?.end(options.input);
-    else child2.stdin?.end();
+    if (options.input !== void 0) child.stdin?.end(options.input);
+    else child.stdin?.end();
   });
 }
 async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child2, args);
+  const done = exitOf(child, args);
   done.catch(() => {
   });
-  child2.stdin.on("error", () => {
+  child.stdin.on("error", () => {
   });
-  if (input !== void 0) child2.stdin.end(input);
-  else child2.stdin.end();
+  if (input !== void 0) child.stdin.end(input);
+  else child.stdin.end();
   let rest;
   try {
-    for await (const chunk of child2.stdout) {
+    for await (const chunk of child.stdout) {
       let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (; ; ) {
@@ -46762,21 +46804,21 @@ async function* gitLines(cwd, args, input) {
     }
     if (rest && rest.length > 0) yield rest;
   } finally {
-    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
   }
   await done;
 }
-function exitOf(child2, args) {
+function exitOf(child, args) {
   let stderr = "";
-  child2.stderr?.on("data", (d) => {
+  child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
   return new Promise((resolve11, reject) => {
-    child2.on(
+    child.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
-    child2.on("close", (code, signal) => {
+    child.on("close", (code, signal) => {
       if (code === 0) resolve11();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
@@ -47412,37 +47454,37 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child2, args);
+  const done = exitOf(child, args);
   done.catch(() => {
   });
-  child2.stdin.on("error", () => {
+  child.stdin.on("error", () => {
   });
   void (async () => {
     const step = 2048;
     for (let i2 = 0; i2 < oids.length; i2 += step) {
-      const ok2 = child2.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
+      const ok2 = child.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
 `);
-      if (!ok2) await new Promise((r) => child2.stdin.once("drain", () => r()));
-      if (child2.stdin.destroyed) return;
+      if (!ok2) await new Promise((r) => child.stdin.once("drain", () => r()));
+      if (child.stdin.destroyed) return;
     }
-    child2.stdin.end();
+    child.stdin.end();
   })();
   const out = [];
   const parser = new CatFileParser((r) => out.push(r), maxSize);
   try {
-    for await (const chunk of child2.stdout) {
+    for await (const chunk of child.stdout) {
       parser.push(chunk);
       while (out.length) yield out.shift();
     }
     parser.end();
   } finally {
-    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
+    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
   }
   await done;
 }
@@ -47498,7 +47540,7 @@ function nameFor(cwd, abs2) {
 }
 function exists2(abs2) {
   try {
-    (0, import_node_fs12.lstatSync)(abs2);
+    (0, node_fs_exports.lstatSync)(abs2);
     return true;
   } catch {
     return false;
@@ -47562,7 +47604,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname7(abs2);
       const file = basename5(abs2);
-      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
+      if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -48914,7 +48956,6 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
 import { join as join9 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -49241,7 +49282,6 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs14 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path6) {
   let cur = obj;
@@ -49262,7 +49302,7 @@ function readEvent(env = process.env) {
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
+    text = (0, node_fs_exports.readFileSync)(path6, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
@@ -49385,7 +49425,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs2 = resolve8(opts.root, opts.file);
-    const st = (0, import_node_fs15.statSync)(abs2);
+    const st = (0, node_fs_exports.statSync)(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
     const path6 = opts.file;
@@ -49720,7 +49760,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, import_promises9.stat)(absPath);
+      const { size } = await (0, promises_exports.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -49744,7 +49784,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, node_crypto_exports.createHash)("sha256").update((0, node_fs_exports.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -49767,8 +49807,6 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 }
 
 // src/sign/merge.ts
-var import_node_crypto15 = __toESM(require_node_crypto(), 1);
-var import_promises10 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
@@ -49782,7 +49820,7 @@ function inside(dir, path6) {
   return rel === "" || !rel.startsWith(`..${sep7}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises10.realpath)(resolve9(workspace));
+  const ws = await (0, promises_exports.realpath)(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -49792,12 +49830,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs2 = resolve9(ws, rel);
-    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
+    const real = await (0, promises_exports.realpath)(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await (0, promises_exports.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -49815,7 +49853,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve9(ws, base);
-    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, promises_exports.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
@@ -49873,12 +49911,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises10.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
+  const dir = await (0, promises_exports.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
     const path6 = join10(dir, ...e.name.split("/"));
-    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
+    const st = await (0, promises_exports.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -49886,13 +49924,13 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises10.realpath)(path6);
+    const real = await (0, promises_exports.realpath)(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = (0, import_node_crypto15.createHash)("sha256");
+    const h = (0, node_crypto_exports.createHash)("sha256");
     await hashFileInto(path6, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {

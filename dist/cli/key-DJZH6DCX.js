@@ -6,27 +6,27 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-K32LZGNV.js";
+} from "./chunk-YQQ2IDH5.js";
 import {
   writePublicFile
-} from "./chunk-D5O2Y22K.js";
-import "./chunk-L2RUOPIU.js";
-import "./chunk-OCLRRPSL.js";
-import "./chunk-T2PBLHEF.js";
+} from "./chunk-4WTKR5AZ.js";
+import "./chunk-YXVQAIAE.js";
+import "./chunk-GUUQA6WL.js";
+import "./chunk-DFWBAOFM.js";
 import {
   parseFlags
-} from "./chunk-SP7MKNUJ.js";
+} from "./chunk-R3QNW4ED.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-ZP7JUS5G.js";
-import "./chunk-GAVDEJJF.js";
-import "./chunk-6VJUDJ2U.js";
+} from "./chunk-INOH6OQL.js";
+import "./chunk-RMPEWHWE.js";
+import "./chunk-PNOZQHVZ.js";
 import {
   printable
-} from "./chunk-OIGD3Y3U.js";
-import "./chunk-VR2BHLAL.js";
-import "./chunk-UB53VF2P.js";
+} from "./chunk-ZCEGYBFX.js";
+import "./chunk-4U2SRKOE.js";
+import "./chunk-35VKYYE5.js";
 
 // src/cli/key.ts
 import { resolve } from "node:path";

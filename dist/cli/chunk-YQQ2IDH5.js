@@ -9,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-D5O2Y22K.js";
+} from "./chunk-4WTKR5AZ.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -30,10 +30,10 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-L2RUOPIU.js";
+} from "./chunk-YXVQAIAE.js";
 import {
   require_picomatch
-} from "./chunk-OCLRRPSL.js";
+} from "./chunk-GUUQA6WL.js";
 import {
   HttpError,
   createHttpClient,
@@ -44,47 +44,41 @@ import {
   retry,
   retryAfterMs,
   safeUrl
-} from "./chunk-T2PBLHEF.js";
+} from "./chunk-DFWBAOFM.js";
 import {
   parseFlags
-} from "./chunk-SP7MKNUJ.js";
+} from "./chunk-R3QNW4ED.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-ZP7JUS5G.js";
+} from "./chunk-INOH6OQL.js";
 import {
-  require_node_child_process
-} from "./chunk-GAVDEJJF.js";
+  node_child_process_exports
+} from "./chunk-RMPEWHWE.js";
 import {
   FileReadError,
+  promises_exports,
   readRegularFile,
-  readRegularTextFile,
-  require_promises
-} from "./chunk-6VJUDJ2U.js";
+  readRegularTextFile
+} from "./chunk-PNOZQHVZ.js";
 import {
   displayPath,
   excerpt,
-  printable,
-  require_node_crypto,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
+  node_crypto_exports,
+  node_fs_exports,
+  printable
+} from "./chunk-ZCEGYBFX.js";
 import {
-  require_node_net
-} from "./chunk-VR2BHLAL.js";
+  node_net_exports
+} from "./chunk-4U2SRKOE.js";
 import {
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // src/cli/sign.ts
-var import_promises6 = __toESM(require_promises(), 1);
 import { basename as basename3, join as join6, resolve as resolve5 } from "node:path";
 
-// src/sign/job.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
-
 // src/sign/audit.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
 import { join } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
@@ -110,9 +104,6 @@ function pickClaims(claims) {
 }
 
 // src/sign/files.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var fsPromises = __toESM(require_promises(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
 import { basename, dirname, isAbsolute, relative, resolve, sep, win32 } from "node:path";
 var WorkspaceError = class extends Error {
   name = "WorkspaceError";
@@ -129,7 +120,7 @@ function displayPath2(path, workspace) {
 function assertWritableInside(root, path, what) {
   let realDir;
   try {
-    realDir = (0, import_node_fs.realpathSync)(dirname(resolve(path)));
+    realDir = (0, node_fs_exports.realpathSync)(dirname(resolve(path)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -139,8 +130,6 @@ function assertWritableInside(root, path, what) {
 }
 
 // src/sign/git-shim.ts
-var import_promises3 = __toESM(require_promises(), 1);
-var import_node_net = __toESM(require_node_net(), 1);
 import { join as join2 } from "node:path";
 
 // src/sign/state.ts
@@ -202,14 +191,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await (0, import_promises3.mkdtemp)(join2(options.tempRoot, SHIM_PREFIX));
-  await (0, import_promises3.chmod)(dir, 448);
+  const dir = await (0, promises_exports.mkdtemp)(join2(options.tempRoot, SHIM_PREFIX));
+  await (0, promises_exports.chmod)(dir, 448);
   const socketPath = join2(dir, "s");
   const script = join2(dir, "gpg-shim.mjs");
   const program = join2(dir, "gpg");
-  await (0, import_promises3.writeFile)(script, SHIM_SOURCE, { mode: 384 });
+  await (0, promises_exports.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await (0, import_promises3.writeFile)(program, `#!/bin/sh
+  await (0, promises_exports.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -269,12 +258,12 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
       })();
     });
   };
-  const server = (0, import_node_net.createServer)({ allowHalfOpen: true }, handle);
+  const server = (0, node_net_exports.createServer)({ allowHalfOpen: true }, handle);
   await new Promise((resolve6, reject) => {
     server.once("error", reject);
     server.listen(socketPath, () => resolve6());
   });
-  await (0, import_promises3.chmod)(socketPath, 384);
+  await (0, promises_exports.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -286,7 +275,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve6) => server.close(() => resolve6()));
-        await (0, import_promises3.rm)(dir, { recursive: true, force: true });
+        await (0, promises_exports.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -294,9 +283,6 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 }
 
 // src/sign/keyring.ts
-var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs2 = __toESM(require_node_fs(), 1);
-var import_promises4 = __toESM(require_promises(), 1);
 import { basename as basename2, join as join3 } from "node:path";
 
 // src/sign/child-env.ts
@@ -421,7 +407,7 @@ function gitSigningEnv(fingerprint, base = {}, gpgProgram = "gpg") {
 }
 function runTool(file, args, options) {
   return new Promise((resolve6, reject) => {
-    const child = (0, import_node_child_process.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = (0, node_child_process_exports.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
     child.stdout.on("data", (c) => out.push(c));
@@ -496,7 +482,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat4 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat4 = (0, node_fs_exports.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat4.slice(stat4.lastIndexOf(")") + 2, stat4.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -511,14 +497,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, import_node_fs2.readdirSync)("/proc");
+    entries = (0, node_fs_exports.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${(0, import_node_fs2.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${(0, node_fs_exports.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -529,7 +515,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, import_node_fs2.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, node_fs_exports.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename2(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -541,7 +527,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename2(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists = (0, import_node_fs2.existsSync)(dir);
+  const exists = (0, node_fs_exports.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -601,15 +587,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, import_promises4.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, import_node_fs2.existsSync)(dir);
+    await (0, promises_exports.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !(0, node_fs_exports.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename2(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, import_promises4.readdir)(hints.socketDir);
+      const entries = await (0, promises_exports.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, import_promises4.rm)(hints.socketDir, { recursive: true, force: true });
+        await (0, promises_exports.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -634,10 +620,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await (0, import_promises4.mkdtemp)(join3(options.tempRoot, KEYRING_PREFIX));
-    await (0, import_promises4.chmod)(dir, 448);
-    await (0, import_promises4.writeFile)(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await (0, import_promises4.writeFile)(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, promises_exports.mkdtemp)(join3(options.tempRoot, KEYRING_PREFIX));
+    await (0, promises_exports.chmod)(dir, 448);
+    await (0, promises_exports.writeFile)(join3(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, promises_exports.writeFile)(join3(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info.socketDir = socketDir;
@@ -758,7 +744,7 @@ function runInProcessGroup(command, options) {
   const started = Date.now();
   const remaining = Math.max(0, options.deadline - started);
   const isWin = process.platform === "win32";
-  const child = (0, import_node_child_process.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
+  const child = (0, node_child_process_exports.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
     // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
     env: childEnv(options.env),
@@ -866,7 +852,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info?.dir;
-      if (dir && !(0, import_node_fs3.existsSync)(dir)) {
+      if (dir && !(0, node_fs_exports.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState(STATE_KEYRING, "");
       }
@@ -1348,7 +1334,6 @@ function ciNotations(env) {
 import { resolve as resolve2 } from "node:path";
 
 // src/sign/remote-key.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 var RemoteKeyError = class extends Error {
   name = "RemoteKeyError";
 };
@@ -1363,20 +1348,20 @@ var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 var MIN_RSA_BITS = 2048;
 function ed25519FromRaw(raw) {
   if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
-  return (0, import_node_crypto2.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return (0, node_crypto_exports.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
 }
 function servicePublicKey(input) {
   let key;
   try {
-    if (typeof input === "string") key = (0, import_node_crypto2.createPublicKey)(input);
+    if (typeof input === "string") key = (0, node_crypto_exports.createPublicKey)(input);
     else if (input instanceof Uint8Array)
-      key = (0, import_node_crypto2.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
+      key = (0, node_crypto_exports.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
     else if (isKeyObject(input)) key = input;
     else {
       const jwk = { ...input };
       if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
       for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
-      key = (0, import_node_crypto2.createPublicKey)({ key: jwk, format: "jwk" });
+      key = (0, node_crypto_exports.createPublicKey)({ key: jwk, format: "jwk" });
     }
   } catch (e) {
     throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
@@ -1449,7 +1434,7 @@ function keyHashPrefix(body) {
   return Buffer.concat([len, body]);
 }
 function v4Fingerprint(body) {
-  return (0, import_node_crypto2.createHash)("sha1").update(keyHashPrefix(body)).digest();
+  return (0, node_crypto_exports.createHash)("sha1").update(keyHashPrefix(body)).digest();
 }
 function signatureMpis(type, sig, rsaBits) {
   const bytes = Buffer.from(sig.bytes);
@@ -1586,7 +1571,7 @@ async function exportPublicKey(key, uid) {
   const uidLen = Buffer.alloc(5);
   uidLen[0] = 180;
   uidLen.writeUInt32BE(uidBytes.length, 1);
-  const digest = (0, import_node_crypto2.createHash)(key.hash).update(keyHashPrefix(key.publicKeyBody)).update(uidLen).update(uidBytes).update(hashedPart).update(encodeTrailer(hashedPart.length)).digest();
+  const digest = (0, node_crypto_exports.createHash)(key.hash).update(keyHashPrefix(key.publicKeyBody)).update(uidLen).update(uidBytes).update(hashedPart).update(encodeTrailer(hashedPart.length)).digest();
   const mpis = await key.signDigest(digest, key.hash);
   const binary = Buffer.concat([
     encodePacket(TAG_PUBLIC_KEY, key.publicKeyBody),
@@ -1615,9 +1600,8 @@ function matchPublicKey(exported, pub) {
 }
 
 // src/shared/sigv4.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
-var sha256Hex = (data) => (0, import_node_crypto3.createHash)("sha256").update(data).digest("hex");
-var hmac = (key, data) => (0, import_node_crypto3.createHmac)("sha256", key).update(data, "utf8").digest();
+var sha256Hex = (data) => (0, node_crypto_exports.createHash)("sha256").update(data).digest("hex");
+var hmac = (key, data) => (0, node_crypto_exports.createHmac)("sha256", key).update(data, "utf8").digest();
 function uriEscape(value) {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -1659,7 +1643,7 @@ function signingKey(secret, date, region, service) {
 }
 function signatureFor(canonical, when, scope, key) {
   const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
-  return (0, import_node_crypto3.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
 }
 function signRequest(req, options) {
   const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
@@ -4218,7 +4202,6 @@ function openpgpArmor(binary) {
 }
 
 // src/cli/descriptor.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
 var DescriptorError = class extends Error {
   name = "DescriptorError";
 };
@@ -4231,7 +4214,7 @@ function kind(st) {
 }
 function accessMode(fd) {
   try {
-    const flags = /^flags:\s*([0-7]+)/m.exec((0, import_node_fs4.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"));
+    const flags = /^flags:\s*([0-7]+)/m.exec((0, node_fs_exports.readFileSync)(`/proc/self/fdinfo/${fd}`, "utf8"));
     return flags ? Number.parseInt(flags[1], 8) & 3 : void 0;
   } catch {
     return void 0;
@@ -4240,17 +4223,17 @@ function accessMode(fd) {
 function holdsWriteEnd(fd) {
   let target;
   try {
-    target = (0, import_node_fs4.readlinkSync)(`/proc/self/fd/${fd}`);
+    target = (0, node_fs_exports.readlinkSync)(`/proc/self/fd/${fd}`);
   } catch {
     return false;
   }
   if (!target.startsWith("pipe:")) return false;
-  for (const name of (0, import_node_fs4.readdirSync)("/proc/self/fd")) {
+  for (const name of (0, node_fs_exports.readdirSync)("/proc/self/fd")) {
     if (Number(name) === fd) continue;
     try {
-      if ((0, import_node_fs4.readlinkSync)(`/proc/self/fd/${name}`) !== target) continue;
+      if ((0, node_fs_exports.readlinkSync)(`/proc/self/fd/${name}`) !== target) continue;
       const access = accessMode(name);
-      if (access === import_node_fs4.constants.O_WRONLY || access === import_node_fs4.constants.O_RDWR) return true;
+      if (access === node_fs_exports.constants.O_WRONLY || access === node_fs_exports.constants.O_RDWR) return true;
     } catch {
     }
   }
@@ -4262,7 +4245,7 @@ function checkCallerDescriptor(fd, flag) {
   }
   let st;
   try {
-    st = (0, import_node_fs4.fstatSync)(fd);
+    st = (0, node_fs_exports.fstatSync)(fd);
   } catch {
     throw new DescriptorError(
       `${flag} ${fd}: no such open descriptor; open it in the calling shell (e.g. \`${fd}<pass.txt\`) or use --passphrase-env`
@@ -4271,7 +4254,7 @@ function checkCallerDescriptor(fd, flag) {
   if (!st.isFile() && !st.isFIFO()) {
     throw new DescriptorError(`${flag} ${fd} is ${kind(st)}: pass a file or a pipe the caller opened`);
   }
-  if (accessMode(fd) === import_node_fs4.constants.O_WRONLY) {
+  if (accessMode(fd) === node_fs_exports.constants.O_WRONLY) {
     throw new DescriptorError(`${flag} ${fd} is open for writing only (not one the caller opened for reading)`);
   }
   if (st.isFIFO() && holdsWriteEnd(fd)) {
@@ -4287,9 +4270,9 @@ async function readCallerDescriptor(fd, options) {
   if (!Number.isSafeInteger(fd) || fd < 0) throw new DescriptorError(`${flag} needs a descriptor number`);
   const st = checkCallerDescriptor(fd, flag);
   let own;
-  if ((0, import_node_fs4.existsSync)(`/proc/self/fd/${fd}`)) {
+  if ((0, node_fs_exports.existsSync)(`/proc/self/fd/${fd}`)) {
     try {
-      own = (0, import_node_fs4.openSync)(`/proc/self/fd/${fd}`, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY);
+      own = (0, node_fs_exports.openSync)(`/proc/self/fd/${fd}`, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
     } catch (e) {
       throw new DescriptorError(`${flag} ${fd}: cannot read it (${e.code ?? "error"})`);
     }
@@ -4306,7 +4289,7 @@ async function readCallerDescriptor(fd, options) {
       const buf = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1));
       let n;
       try {
-        n = (0, import_node_fs4.readSync)(source, buf, 0, buf.length, st.isFile() ? position : null);
+        n = (0, node_fs_exports.readSync)(source, buf, 0, buf.length, st.isFile() ? position : null);
       } catch (e) {
         if (e.code !== "EAGAIN") {
           throw new DescriptorError(`${flag} ${fd}: read failed (${e.code ?? "error"})`);
@@ -4327,7 +4310,7 @@ async function readCallerDescriptor(fd, options) {
     }
     return Buffer.concat(chunks);
   } finally {
-    if (own !== void 0) (0, import_node_fs4.closeSync)(own);
+    if (own !== void 0) (0, node_fs_exports.closeSync)(own);
   }
 }
 
@@ -4335,8 +4318,6 @@ async function readCallerDescriptor(fd, options) {
 import { dirname as dirname2, join as join5 } from "node:path";
 
 // src/sign/merge.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
-var import_promises5 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch(), 1);
 import { isAbsolute as isAbsolute3, join as join4, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
@@ -4350,7 +4331,7 @@ function inside(dir, path) {
   return rel === "" || !rel.startsWith(`..${sep2}`) && rel !== ".." && !isAbsolute3(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises5.realpath)(resolve4(workspace));
+  const ws = await (0, promises_exports.realpath)(resolve4(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute3(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -4360,12 +4341,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs = resolve4(ws, rel);
-    const real = await (0, import_promises5.realpath)(abs).catch(() => void 0);
+    const real = await (0, promises_exports.realpath)(abs).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises5.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
+    if ((await (0, promises_exports.lstat)(real)).isFile()) found.set(abs, { path: abs, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -4383,7 +4364,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve4(ws, base);
-    const entries = await (0, import_promises5.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, promises_exports.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative2(ws, join4(e.parentPath, e.name)));
@@ -4441,12 +4422,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises5.realpath)(resolve4(options.manifestDir)).catch(() => resolve4(options.manifestDir));
+  const dir = await (0, promises_exports.realpath)(resolve4(options.manifestDir)).catch(() => resolve4(options.manifestDir));
   const verified = [];
   const absent = [];
   for (const e of byName.values()) {
     const path = join4(dir, ...e.name.split("/"));
-    const st = await (0, import_promises5.lstat)(path).catch((err) => {
+    const st = await (0, promises_exports.lstat)(path).catch((err) => {
       if (err.code === "ENOENT" || err.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err.code}`);
     });
@@ -4454,13 +4435,13 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises5.realpath)(path);
+    const real = await (0, promises_exports.realpath)(path);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = (0, import_node_crypto4.createHash)("sha256");
+    const h = (0, node_crypto_exports.createHash)("sha256");
     await hashFileInto(path, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {
@@ -4517,7 +4498,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-OMBQ6NBD.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-FA3RRQRF.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
@@ -4718,7 +4699,7 @@ async function signCommand(argv, io) {
   }
   const files = positionals.map((p) => resolve5(io.cwd, p));
   for (const file of files) {
-    const s = await (0, import_promises6.stat)(file).catch(() => void 0);
+    const s = await (0, promises_exports.stat)(file).catch(() => void 0);
     if (!s?.isFile()) throw new UsageError(`sign: ${file} is not a readable file`);
   }
   const notations = { ...ciNotations(io.env), ...parseNotations(f.notation) };

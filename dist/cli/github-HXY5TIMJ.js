@@ -8,10 +8,10 @@ import {
   isGitHubCloud,
   nextLink,
   parseJob
-} from "./chunk-GEWLTLDD.js";
-import "./chunk-T2PBLHEF.js";
-import "./chunk-VR2BHLAL.js";
-import "./chunk-UB53VF2P.js";
+} from "./chunk-UM2JW7MY.js";
+import "./chunk-DFWBAOFM.js";
+import "./chunk-4U2SRKOE.js";
+import "./chunk-35VKYYE5.js";
 export {
   DEFAULT_MAX_LOG_BYTES,
   GITHUB_API_VERSION,

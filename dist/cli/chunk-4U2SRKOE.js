@@ -1,8 +1,11 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
-  __require
-} from "./chunk-UB53VF2P.js";
+  __export,
+  __reExport,
+  __require,
+  __toESM
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:net
 var require_node_net = __commonJS({
@@ -15,6 +18,14 @@ var require_node_net = __commonJS({
   }
 });
 
+// builtin-esm:node:net
+var node_net_exports = {};
+__export(node_net_exports, {
+  default: () => import_node_net.default
+});
+__reExport(node_net_exports, __toESM(require_node_net()));
+var import_node_net = __toESM(require_node_net());
+
 export {
-  require_node_net
+  node_net_exports
 };

@@ -1,8 +1,11 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
-  __require
-} from "./chunk-UB53VF2P.js";
+  __export,
+  __reExport,
+  __require,
+  __toESM
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:os
 var require_node_os = __commonJS({
@@ -18,7 +21,15 @@ var require_node_os = __commonJS({
 // src/shared/version.ts
 var VERSION = "0.1.0";
 
+// builtin-esm:node:os
+var node_os_exports = {};
+__export(node_os_exports, {
+  default: () => import_node_os.default
+});
+__reExport(node_os_exports, __toESM(require_node_os()));
+var import_node_os = __toESM(require_node_os());
+
 export {
-  require_node_os,
+  node_os_exports,
   VERSION
 };

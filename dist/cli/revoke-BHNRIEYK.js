@@ -2,10 +2,10 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   GitHubApiError,
   REVOKE_BATCH_SIZE
-} from "./chunk-GEWLTLDD.js";
-import "./chunk-T2PBLHEF.js";
-import "./chunk-VR2BHLAL.js";
-import "./chunk-UB53VF2P.js";
+} from "./chunk-UM2JW7MY.js";
+import "./chunk-DFWBAOFM.js";
+import "./chunk-4U2SRKOE.js";
+import "./chunk-35VKYYE5.js";
 
 // src/scan/revoke.ts
 var REVOCABLE = {

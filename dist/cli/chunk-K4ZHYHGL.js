@@ -1,31 +1,33 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  require_node_child_process
-} from "./chunk-GAVDEJJF.js";
+  node_child_process_exports
+} from "./chunk-RMPEWHWE.js";
 import {
   FileReadError,
   crc24,
-  readRegularFile,
-  require_node_util,
-  require_promises
-} from "./chunk-6VJUDJ2U.js";
+  node_util_exports,
+  promises_exports,
+  readRegularFile
+} from "./chunk-PNOZQHVZ.js";
 import {
-  require_node_os
-} from "./chunk-AYNHTLG6.js";
+  node_os_exports
+} from "./chunk-Q2VRUGIG.js";
 import {
   displayPath,
   excerpt,
-  require_node_crypto,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
+  node_crypto_exports,
+  node_fs_exports
+} from "./chunk-ZCEGYBFX.js";
 import {
-  require_node_net
-} from "./chunk-VR2BHLAL.js";
+  node_net_exports
+} from "./chunk-4U2SRKOE.js";
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
@@ -50,14 +52,7 @@ var require_node_worker_threads = __commonJS({
 });
 
 // src/scan/config-source.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
 import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
-
-// src/scan/sources/git.ts
-var import_node_child_process2 = __toESM(require_node_child_process(), 1);
-
-// src/scan/engine.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -510,9 +505,8 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -784,7 +778,6 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -802,9 +795,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, "r");
+    fd = (0, node_fs_exports.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, node_fs_exports.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -816,14 +809,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      (0, node_fs_exports.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+    if (fd !== void 0) (0, node_fs_exports.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -840,7 +833,7 @@ function loadNativeRE2() {
   const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -895,7 +888,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-SOAM4ZNH.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-FKMZJSEF.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {
@@ -921,9 +914,6 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
-
-// src/scan/validate/structure.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -1294,7 +1284,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -1305,7 +1295,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -1475,10 +1465,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -1564,7 +1554,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -1993,7 +1983,6 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -2116,7 +2105,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -3660,7 +3649,6 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -5591,11 +5579,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       const bom = Buffer.alloc(2);
-      if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
+      if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+        return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
       }
       const buf = this.work;
       const cap = buf.length;
@@ -5606,7 +5594,7 @@ var ScanEngine = class {
         let filled = carry;
         while (filled < cap) {
           const want = cap - filled;
-          const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+          const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
           filled += n;
           if (n < want) break;
         }
@@ -5623,7 +5611,7 @@ var ScanEngine = class {
       countItem(stats, item.binary, total);
       return item.findings;
     } finally {
-      (0, import_node_fs2.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
     }
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
@@ -6125,16 +6113,17 @@ async function globMatcher(globs) {
     const res = simple;
     return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
   }
-  picomatch ??= (await import("./picomatch-EYQZ5TH4.js")).default;
+  picomatch ??= (await import("./picomatch-CESJHYNU.js")).default;
   return picomatch(globs, { dot: true });
 }
 
-// src/scan/item.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
-
-// src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
-var import_node_zlib = __toESM(require_node_zlib(), 1);
+// builtin-esm:node:zlib
+var node_zlib_exports = {};
+__export(node_zlib_exports, {
+  default: () => import_node_zlib.default
+});
+__reExport(node_zlib_exports, __toESM(require_node_zlib()));
+var import_node_zlib = __toESM(require_node_zlib());
 
 // src/scan/release.ts
 function releaseBuffer(buf) {
@@ -6341,7 +6330,7 @@ function* zipEntries(data, path, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path, limits, budget, warn, size);
+      content = inflateCapped(comp, node_zlib_exports.inflateRawSync, where, path, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path);
@@ -6427,8 +6416,8 @@ function* tarEntries(data, path, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
+    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -6458,7 +6447,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
+    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge();
@@ -6486,19 +6475,19 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  const fd = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, import_node_fs3.fstatSync)(fd).size, cap);
+    const size = Math.min((0, node_fs_exports.fstatSync)(fd).size, cap);
     const buf = Buffer.allocUnsafe(size);
     let filled = 0;
     while (filled < size) {
-      const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
+      const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
       if (n === 0) break;
       filled += n;
     }
     return filled === size ? buf : buf.subarray(0, filled);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function metaOf(item) {
@@ -6548,7 +6537,6 @@ function scanAsIs(engine, item, policy, data, stats) {
 }
 
 // src/scan/retained.ts
-var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -6567,16 +6555,23 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [import_node_util.inspect.custom]() {
+  [node_util_exports.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/pool.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// builtin-esm:node:worker_threads
+var node_worker_threads_exports = {};
+__export(node_worker_threads_exports, {
+  default: () => import_node_worker_threads.default
+});
+__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
+var import_node_worker_threads = __toESM(require_node_worker_threads());
+
+// src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -6593,17 +6588,17 @@ function rulesToWire(rules) {
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+  return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs4.existsSync)(fileURLToPath2(url)) ? url : void 0;
+    return (0, node_fs_exports.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
@@ -6664,7 +6659,7 @@ var ScanPool = class {
   }
   spawn() {
     return new Promise((resolve4, reject) => {
-      const worker = new import_node_worker_threads.Worker(this.script, {
+      const worker = new node_worker_threads_exports.Worker(this.script, {
         workerData: this.init,
         stdout: false,
         stderr: false,
@@ -6772,8 +6767,6 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-var import_node_net = __toESM(require_node_net(), 1);
 import { dirname as dirname2, resolve } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
@@ -6801,23 +6794,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
+    fd = (0, node_fs_exports.openSync)(abs, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
+    return (0, node_fs_exports.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs5.fstatSync)(fd);
+  const st = (0, node_fs_exports.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs5.closeSync)(fd);
-    return (0, import_node_fs5.createReadStream)(abs);
+    (0, node_fs_exports.closeSync)(fd);
+    return (0, node_fs_exports.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, node_fs_exports.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs5.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -6826,11 +6819,11 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs5.closeSync)(fd);
+      (0, node_fs_exports.closeSync)(fd);
       throw e;
     }
   }
-  const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
+  const pipe = new node_net_exports.Socket({ fd, readable: true, writable: false });
   const { Readable } = await import("node:stream");
   return Readable.from(
     (async function* () {
@@ -6845,7 +6838,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve(dirname2(p), (0, import_node_fs5.readlinkSync)(p));
+      p = resolve(dirname2(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -6854,8 +6847,6 @@ function ownDescriptor(path) {
 }
 
 // src/scan/sources/worktree.ts
-var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs6 = __toESM(require_node_fs(), 1);
 import { join as join2 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -6866,7 +6857,7 @@ async function gitListNames(root, onWarning) {
   return new Promise((resolve4) => {
     let child;
     try {
-      child = (0, import_node_child_process.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child = (0, node_child_process_exports.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -6908,7 +6899,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs6.lstatSync)(absPath);
+    const st = (0, node_fs_exports.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -6931,10 +6922,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -7359,7 +7350,7 @@ var GIT_ENV = {
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
   return new Promise((resolve4, reject) => {
-    const child = (0, import_node_child_process2.execFile)(
+    const child = (0, node_child_process_exports.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -7392,7 +7383,7 @@ async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
@@ -8071,7 +8062,7 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
@@ -8157,7 +8148,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    (0, import_node_fs7.lstatSync)(abs);
+    (0, node_fs_exports.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -8221,7 +8212,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname3(abs);
       const file = basename(abs);
-      if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
+      if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -9550,7 +9541,6 @@ function redactFindings(findings) {
 }
 
 // src/scan/job.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
 
 // src/scan/baseline.ts
@@ -9659,7 +9649,6 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
 import { join as join4 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -9986,7 +9975,6 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path) {
   let cur = obj;
@@ -10007,7 +9995,7 @@ function readEvent(env = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs9.readFileSync)(path, "utf8");
+    text = (0, node_fs_exports.readFileSync)(path, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
   }
@@ -10132,7 +10120,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve3(opts.root, opts.file);
-    const st = (0, import_node_fs10.statSync)(abs);
+    const st = (0, node_fs_exports.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path = opts.file;
@@ -10208,11 +10196,11 @@ async function runScanJob(opts) {
   let authenticated = false;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    const github = await import("./github-E4B5TQ6H.js");
+    const github = await import("./github-HXY5TIMJ.js");
     client = github.createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
     authenticated = !github.isGitHubCloud(client.apiUrl);
   }
-  const revocations = revoke ? await import("./revoke-QALWWC5C.js") : void 0;
+  const revocations = revoke ? await import("./revoke-BHNRIEYK.js") : void 0;
   if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
   let raw;
   let logs;
@@ -10302,7 +10290,7 @@ async function openLogs(opts, client) {
   if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
     throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
   }
-  const { openLogsSource } = await import("./logs-SWJ5PI3A.js");
+  const { openLogsSource } = await import("./logs-IHHAY6EX.js");
   return openLogsSource({
     client,
     owner: m[1],

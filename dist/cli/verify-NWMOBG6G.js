@@ -3,24 +3,24 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-L2RUOPIU.js";
+} from "./chunk-YXVQAIAE.js";
 import {
   parseFlags
-} from "./chunk-SP7MKNUJ.js";
+} from "./chunk-R3QNW4ED.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-ZP7JUS5G.js";
+} from "./chunk-INOH6OQL.js";
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-6VJUDJ2U.js";
+} from "./chunk-PNOZQHVZ.js";
 import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-OIGD3Y3U.js";
-import "./chunk-UB53VF2P.js";
+} from "./chunk-ZCEGYBFX.js";
+import "./chunk-35VKYYE5.js";
 
 // src/cli/verify.ts
 import { resolve } from "node:path";

@@ -1,13 +1,15 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   displayPath,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
+  node_fs_exports
+} from "./chunk-ZCEGYBFX.js";
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
@@ -32,7 +34,6 @@ var require_node_util = __commonJS({
 });
 
 // src/shared/read-file.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -41,7 +42,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
+var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -65,12 +66,12 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(path, OPEN_FLAGS);
+    fd = (0, node_fs_exports.openSync)(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs.fstatSync)(fd);
+    const st = (0, node_fs_exports.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -81,7 +82,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, node_fs_exports.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -92,7 +93,7 @@ function readRegularFile(path, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -108,6 +109,14 @@ function readRegularTextFile(path, limits) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
+// builtin-esm:node:fs/promises
+var promises_exports = {};
+__export(promises_exports, {
+  default: () => import_promises.default
+});
+__reExport(promises_exports, __toESM(require_promises()));
+var import_promises = __toESM(require_promises());
+
 // src/shared/crc24.ts
 function crc24(data) {
   let crc = 11994318;
@@ -121,11 +130,19 @@ function crc24(data) {
   return crc & 16777215;
 }
 
+// builtin-esm:node:util
+var node_util_exports = {};
+__export(node_util_exports, {
+  default: () => import_node_util.default
+});
+__reExport(node_util_exports, __toESM(require_node_util()));
+var import_node_util = __toESM(require_node_util());
+
 export {
   FileReadError,
   readRegularFile,
   readRegularTextFile,
   crc24,
-  require_promises,
-  require_node_util
+  promises_exports,
+  node_util_exports
 };

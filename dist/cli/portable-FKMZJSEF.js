@@ -1,5 +1,5 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
-import "./chunk-UB53VF2P.js";
+import "./chunk-35VKYYE5.js";
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {

@@ -1,9 +1,11 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
@@ -27,8 +29,23 @@ var require_node_crypto = __commonJS({
   }
 });
 
+// builtin-esm:node:fs
+var node_fs_exports = {};
+__export(node_fs_exports, {
+  default: () => import_node_fs.default
+});
+__reExport(node_fs_exports, __toESM(require_node_fs()));
+var import_node_fs = __toESM(require_node_fs());
+
+// builtin-esm:node:crypto
+var node_crypto_exports = {};
+__export(node_crypto_exports, {
+  default: () => import_node_crypto.default
+});
+__reExport(node_crypto_exports, __toESM(require_node_crypto()));
+var import_node_crypto = __toESM(require_node_crypto());
+
 // src/shared/escape.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -96,8 +113,8 @@ function excerpt(value, max = 4) {
 }
 
 export {
-  require_node_fs,
-  require_node_crypto,
+  node_fs_exports,
+  node_crypto_exports,
   printable,
   displayPath,
   jsonSafe,

@@ -8,30 +8,25 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-L2RUOPIU.js";
+} from "./chunk-YXVQAIAE.js";
 import {
-  require_promises
-} from "./chunk-6VJUDJ2U.js";
+  promises_exports
+} from "./chunk-PNOZQHVZ.js";
 import {
-  require_node_crypto
-} from "./chunk-OIGD3Y3U.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+  node_crypto_exports
+} from "./chunk-ZCEGYBFX.js";
 
 // src/sign/signer.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
 async function hashFile(path, alg) {
-  const main = (0, import_node_crypto.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, import_node_crypto.createHash)("sha256");
+  const main = (0, node_crypto_exports.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
   const size = await hashFileInto(path, side ? [main, side] : [main]);
   const sha256 = (side ?? main.copy()).digest("hex");
   return { hash: main, sha256, size };
 }
 async function hashStream(data, alg) {
-  const main = (0, import_node_crypto.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, import_node_crypto.createHash)("sha256");
+  const main = (0, node_crypto_exports.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
   let size = 0;
   const feed = (c) => {
     main.update(c);
@@ -94,11 +89,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path, data) {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (0, import_promises.writeFile)(tmp, data, { mode: 420, flag: "wx" });
-    await (0, import_promises.chmod)(tmp, 420);
-    await (0, import_promises.rename)(tmp, path);
+    await (0, promises_exports.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, promises_exports.chmod)(tmp, 420);
+    await (0, promises_exports.rename)(tmp, path);
   } catch (e) {
-    await (0, import_promises.rm)(tmp, { force: true });
+    await (0, promises_exports.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -124,9 +119,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await (0, import_promises.readFile)(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, promises_exports.readFile)(signature), signed.digest);
         } catch (e) {
-          await (0, import_promises.rm)(signature, { force: true });
+          await (0, promises_exports.rm)(signature, { force: true });
           throw new Error(`self-check of the signature for ${path} failed: ${e.message}`);
         }
       }
@@ -145,8 +140,6 @@ async function signFiles(options) {
 var SIGN_IN_FLIGHT = 4;
 
 // src/sign/manifest.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 function checkManifestName(name) {
   const why = name === "" ? "is empty" : name === "-" ? 'is "-", which sha256sum -c reads as stdin' : name.includes("\0") ? "contains a NUL byte" : name.startsWith("/") ? "is absolute" : name.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
@@ -262,11 +255,11 @@ async function digestFiles(paths, cwd) {
     const abs = resolve(cwd, p);
     const name = nameRelativeTo(abs, cwd);
     checkManifestName(name);
-    const st = await (0, import_promises2.stat)(abs).catch((e) => {
+    const st = await (0, promises_exports.stat)(abs).catch((e) => {
       throw new Error(`cannot read ${JSON.stringify(p)}: ${e.code ?? e.message}`);
     });
     if (!st.isFile()) throw new Error(`${JSON.stringify(p)} is not a regular file`);
-    const h = (0, import_node_crypto2.createHash)("sha256");
+    const h = (0, node_crypto_exports.createHash)("sha256");
     await hashFileInto(abs, [h]);
     out.push({ name, sha256: h.digest("hex") });
   }

@@ -5,7 +5,7 @@ import {
   isTransientStatus,
   retry,
   retryAfterMs
-} from "./chunk-T2PBLHEF.js";
+} from "./chunk-DFWBAOFM.js";
 
 // src/shared/github.ts
 var GITHUB_API_VERSION = "2022-11-28";

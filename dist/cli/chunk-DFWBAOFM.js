@@ -1,12 +1,14 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  require_node_net
-} from "./chunk-VR2BHLAL.js";
+  node_net_exports
+} from "./chunk-4U2SRKOE.js";
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:http
 var require_node_http = __commonJS({
@@ -41,11 +43,31 @@ var require_node_tls = __commonJS({
   }
 });
 
+// builtin-esm:node:http
+var node_http_exports = {};
+__export(node_http_exports, {
+  default: () => import_node_http.default
+});
+__reExport(node_http_exports, __toESM(require_node_http()));
+var import_node_http = __toESM(require_node_http());
+
+// builtin-esm:node:https
+var node_https_exports = {};
+__export(node_https_exports, {
+  default: () => import_node_https.default
+});
+__reExport(node_https_exports, __toESM(require_node_https()));
+var import_node_https = __toESM(require_node_https());
+
+// builtin-esm:node:tls
+var node_tls_exports = {};
+__export(node_tls_exports, {
+  default: () => import_node_tls.default
+});
+__reExport(node_tls_exports, __toESM(require_node_tls()));
+var import_node_tls = __toESM(require_node_tls());
+
 // src/shared/http.ts
-var import_node_http = __toESM(require_node_http(), 1);
-var import_node_https = __toESM(require_node_https(), 1);
-var import_node_net = __toESM(require_node_net(), 1);
-var import_node_tls = __toESM(require_node_tls(), 1);
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 var TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -129,8 +151,8 @@ var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -139,7 +161,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -149,21 +171,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, import_node_net.isIP)(host);
+  const family = (0, node_net_exports.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
+  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits = Number(cidr[2]);
     if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new import_node_net.BlockList();
+    const list = new node_net_exports.BlockList();
     list.addSubnet(cidr[1], bits, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, import_node_net.isIP)(e)) {
+  if ((0, node_net_exports.isIP)(e)) {
     if (!family) return false;
-    const list = new import_node_net.BlockList();
-    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new node_net_exports.BlockList();
+    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -350,7 +372,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);

@@ -1,19 +1,15 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   UsageError
-} from "./chunk-ZP7JUS5G.js";
+} from "./chunk-INOH6OQL.js";
 import {
-  require_node_util
-} from "./chunk-6VJUDJ2U.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+  node_util_exports
+} from "./chunk-PNOZQHVZ.js";
 
 // src/cli/args.ts
-var import_node_util = __toESM(require_node_util(), 1);
 function parseFlags(command, argv, options) {
   try {
-    return (0, import_node_util.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
+    return (0, node_util_exports.parseArgs)({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     const reason = e.message.replace(/\. To specify a positional argument.*$/s, "");
     throw new UsageError(`${command}: ${reason}. Run \`jit-gpg ${command} --help\` for usage.`);

@@ -3,18 +3,18 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-D5O2Y22K.js";
-import "./chunk-L2RUOPIU.js";
+} from "./chunk-4WTKR5AZ.js";
+import "./chunk-YXVQAIAE.js";
 import {
   parseFlags
-} from "./chunk-SP7MKNUJ.js";
+} from "./chunk-R3QNW4ED.js";
 import {
   EXIT,
   UsageError
-} from "./chunk-ZP7JUS5G.js";
-import "./chunk-6VJUDJ2U.js";
-import "./chunk-OIGD3Y3U.js";
-import "./chunk-UB53VF2P.js";
+} from "./chunk-INOH6OQL.js";
+import "./chunk-PNOZQHVZ.js";
+import "./chunk-ZCEGYBFX.js";
+import "./chunk-35VKYYE5.js";
 
 // src/cli/digest.ts
 import { resolve } from "node:path";

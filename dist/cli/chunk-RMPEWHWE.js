@@ -1,8 +1,11 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
-  __require
-} from "./chunk-UB53VF2P.js";
+  __export,
+  __reExport,
+  __require,
+  __toESM
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
@@ -15,6 +18,14 @@ var require_node_child_process = __commonJS({
   }
 });
 
+// builtin-esm:node:child_process
+var node_child_process_exports = {};
+__export(node_child_process_exports, {
+  default: () => import_node_child_process.default
+});
+__reExport(node_child_process_exports, __toESM(require_node_child_process()));
+var import_node_child_process = __toESM(require_node_child_process());
+
 export {
-  require_node_child_process
+  node_child_process_exports
 };

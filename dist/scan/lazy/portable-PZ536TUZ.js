@@ -1,5 +1,5 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
-import "./chunk-5GPKCGEU.js";
+import "./chunk-UE5YQZOC.js";
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {

@@ -2,12 +2,12 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   oneOf,
   parseFlags
-} from "./chunk-SP7MKNUJ.js";
+} from "./chunk-R3QNW4ED.js";
 import {
   EXIT,
   UsageError,
   writeLine
-} from "./chunk-ZP7JUS5G.js";
+} from "./chunk-INOH6OQL.js";
 import {
   FAIL_ON,
   REVOKE,
@@ -16,24 +16,21 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-EPS35YD3.js";
-import "./chunk-GAVDEJJF.js";
-import "./chunk-6VJUDJ2U.js";
+} from "./chunk-K4ZHYHGL.js";
+import "./chunk-RMPEWHWE.js";
+import "./chunk-PNOZQHVZ.js";
 import {
   VERSION
-} from "./chunk-AYNHTLG6.js";
+} from "./chunk-Q2VRUGIG.js";
 import {
   jsonSafe,
-  printable,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
-import "./chunk-VR2BHLAL.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+  node_fs_exports,
+  printable
+} from "./chunk-ZCEGYBFX.js";
+import "./chunk-4U2SRKOE.js";
+import "./chunk-35VKYYE5.js";
 
 // src/cli/scan.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 import { basename, dirname, resolve } from "node:path";
 
 // src/scan/report/json.ts
@@ -375,8 +372,8 @@ async function scanCommand(argv, io) {
   let file;
   if (!useStdin) {
     const abs = resolve(io.cwd, target);
-    if (!(0, import_node_fs.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if ((0, import_node_fs.statSync)(abs).isDirectory()) root = abs;
+    if (!(0, node_fs_exports.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if ((0, node_fs_exports.statSync)(abs).isDirectory()) root = abs;
     else {
       root = dirname(abs);
       file = basename(abs);
@@ -458,8 +455,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = resolve(io.cwd, values.output);
-    (0, import_node_fs.mkdirSync)(dirname(out), { recursive: true });
-    (0, import_node_fs.writeFileSync)(out, report);
+    (0, node_fs_exports.mkdirSync)(dirname(out), { recursive: true });
+    (0, node_fs_exports.writeFileSync)(out, report);
   }
   const fails = failing(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

@@ -1,5 +1,5 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
-import "./chunk-UB53VF2P.js";
+import "./chunk-35VKYYE5.js";
 
 // src/scan/sources/logs.ts
 var CONCURRENCY = 4;

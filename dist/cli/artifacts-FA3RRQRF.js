@@ -2,32 +2,26 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-EPS35YD3.js";
-import "./chunk-GAVDEJJF.js";
+} from "./chunk-K4ZHYHGL.js";
+import "./chunk-RMPEWHWE.js";
 import {
-  require_promises
-} from "./chunk-6VJUDJ2U.js";
+  promises_exports
+} from "./chunk-PNOZQHVZ.js";
 import {
   VERSION
-} from "./chunk-AYNHTLG6.js";
+} from "./chunk-Q2VRUGIG.js";
 import {
   displayPath,
-  require_node_crypto,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
-import "./chunk-VR2BHLAL.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+  node_crypto_exports,
+  node_fs_exports
+} from "./chunk-ZCEGYBFX.js";
+import "./chunk-4U2SRKOE.js";
+import "./chunk-35VKYYE5.js";
 
 // src/scan/artifacts.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
 import { isAbsolute, relative, sep } from "node:path";
 
 // src/scan/cache.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
@@ -55,7 +49,7 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha256(JSON.stringify(body));
 }
 function sha256(s) {
-  return (0, import_node_crypto.createHash)("sha256").update(s).digest("hex");
+  return (0, node_crypto_exports.createHash)("sha256").update(s).digest("hex");
 }
 
 // src/scan/artifacts.ts
@@ -75,7 +69,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, import_promises.stat)(absPath);
+      const { size } = await (0, promises_exports.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -99,7 +93,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto2.createHash)("sha256").update((0, import_node_fs.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, node_crypto_exports.createHash)("sha256").update((0, node_fs_exports.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION, { config: configBytes });
   const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);

@@ -1,13 +1,15 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  printable,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
+  node_fs_exports,
+  printable
+} from "./chunk-ZCEGYBFX.js";
 import {
   __commonJS,
+  __export,
+  __reExport,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-35VKYYE5.js";
 
 // builtin:node:tty
 var require_node_tty = __commonJS({
@@ -20,9 +22,15 @@ var require_node_tty = __commonJS({
   }
 });
 
+// builtin-esm:node:tty
+var node_tty_exports = {};
+__export(node_tty_exports, {
+  default: () => import_node_tty.default
+});
+__reExport(node_tty_exports, __toESM(require_node_tty()));
+var import_node_tty = __toESM(require_node_tty());
+
 // src/cli/io.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_node_tty = __toESM(require_node_tty(), 1);
 var EXIT = { ok: 0, findings: 1, usage: 2 };
 var UsageError = class extends Error {
   name = "UsageError";
@@ -44,7 +52,7 @@ var DescriptorWriter = class {
   get isTTY() {
     if (this.tty === void 0) {
       try {
-        this.tty = (0, import_node_fs.fstatSync)(this.fd).isCharacterDevice() && (0, import_node_tty.isatty)(this.fd);
+        this.tty = (0, node_fs_exports.fstatSync)(this.fd).isCharacterDevice() && (0, node_tty_exports.isatty)(this.fd);
       } catch {
         this.tty = false;
       }
@@ -57,7 +65,7 @@ var DescriptorWriter = class {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
     let done = 0;
     try {
-      while (done < bytes.length) done += (0, import_node_fs.writeSync)(this.fd, bytes, done, bytes.length - done);
+      while (done < bytes.length) done += (0, node_fs_exports.writeSync)(this.fd, bytes, done, bytes.length - done);
     } catch (e) {
       const code = e.code;
       if (code === "EAGAIN") {

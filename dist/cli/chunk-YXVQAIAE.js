@@ -2,16 +2,13 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   FileReadError,
   crc24,
-  readRegularFile,
-  require_promises
-} from "./chunk-6VJUDJ2U.js";
+  promises_exports,
+  readRegularFile
+} from "./chunk-PNOZQHVZ.js";
 import {
-  require_node_crypto,
-  require_node_fs
-} from "./chunk-OIGD3Y3U.js";
-import {
-  __toESM
-} from "./chunk-UB53VF2P.js";
+  node_crypto_exports,
+  node_fs_exports
+} from "./chunk-ZCEGYBFX.js";
 
 // src/sign/packet.ts
 var HASH_IDS = { sha256: 8, sha384: 9, sha512: 10 };
@@ -192,11 +189,7 @@ function splitPackets(buf) {
   return out;
 }
 
-// src/sign/key.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
-
 // node_modules/openpgp/dist/node/openpgp.mjs
-var nc = __toESM(require_node_crypto(), 1);
 import { createRequire } from "module";
 var globalThis = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
@@ -12414,7 +12407,7 @@ async function readKeys({ armoredKeys, binaryKeys, config: config$1, ...rest }) 
   return keys;
 }
 var defaultConfigPropsCount = Object.keys(config).length;
-var crypto$2 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : nc && typeof nc === "object" && "randomBytes" in nc ? nc : void 0;
+var crypto$2 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : node_crypto_exports && typeof node_crypto_exports === "object" && "randomBytes" in node_crypto_exports ? node_crypto_exports : void 0;
 function isBytes(a) {
   return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array";
 }
@@ -16296,7 +16289,7 @@ var noble_hashes = /* @__PURE__ */ Object.freeze({
   __proto__: null,
   nobleHashes
 });
-var crypto$1 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : void 0;
+var crypto$1 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : void 0;
 var nacl = {};
 var gf = function(init) {
   var i2, r = new Float64Array(16);
@@ -24075,14 +24068,14 @@ function rsaSecret(n, e, d, p, q) {
     derInteger(bigIntToBytes(D3 % (Q - 1n))),
     derInteger(bigIntToBytes(modInverse(Q, P)))
   ]);
-  let keyObject = (0, import_node_crypto.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
+  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
   der.fill(0);
   const modulusLength = n.length;
   return {
     sign(digest, hash) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
       const encoded = Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
-      const s = (0, import_node_crypto.privateEncrypt)({ key: keyObject, padding: import_node_crypto.constants.RSA_PKCS1_PADDING }, encoded);
+      const s = (0, node_crypto_exports.privateEncrypt)({ key: keyObject, padding: node_crypto_exports.constants.RSA_PKCS1_PADDING }, encoded);
       if (s.length !== modulusLength) throw new Error("RSA signature has an unexpected length");
       return encodeMpi(s);
     },
@@ -24094,12 +24087,12 @@ function rsaSecret(n, e, d, p, q) {
 function ed25519Secret(seed) {
   if (seed.length !== 32) throw new KeyError("KEY_PARSE", "malformed Ed25519 secret key");
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  let keyObject = (0, import_node_crypto.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
+  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
   der.fill(0);
   return {
     sign(digest) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
-      const sig = (0, import_node_crypto.sign)(null, digest, keyObject);
+      const sig = (0, node_crypto_exports.sign)(null, digest, keyObject);
       return Buffer.concat([encodeMpi(sig.subarray(0, 32)), encodeMpi(sig.subarray(32, 64))]);
     },
     destroy() {
@@ -24141,7 +24134,7 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
   const hmac2 = (key, ...parts) => {
-    const h = (0, import_node_crypto.createHmac)(hash, key);
+    const h = (0, node_crypto_exports.createHmac)(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
@@ -24165,13 +24158,13 @@ function* rfc6979Nonces(curve, d, digest, hash) {
 function ecdsaSignDigest(curve, d, digest, hash) {
   const c = EC_CURVES[curve];
   const e = mod2(bits2int(digest, c.bits), c.n);
-  const ecdh2 = (0, import_node_crypto.createECDH)(c.openssl);
+  const ecdh2 = (0, node_crypto_exports.createECDH)(c.openssl);
   for (const k of rfc6979Nonces(curve, d, digest, hash)) {
     ecdh2.setPrivateKey(bigIntToBytes(k, c.bytes));
     const R = ecdh2.getPublicKey();
     const r = mod2(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const b = mod2(bytesToBigInt((0, import_node_crypto.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
+    const b = mod2(bytesToBigInt((0, node_crypto_exports.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
     const s = mod2(modInverse(mod2(k * b, c.n), c.n) * mod2(b * e + mod2(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
@@ -24194,21 +24187,16 @@ function ecdsaSecret(curve, dBytes) {
   };
 }
 
-// src/sign/verify.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
-var import_promises = __toESM(require_promises(), 1);
-
 // src/sign/stream.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path, hashes) {
-  const fd2 = (0, import_node_fs.openSync)(path, "r");
+  const fd2 = (0, node_fs_exports.openSync)(path, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = (0, import_node_fs.readSync)(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, node_fs_exports.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -24217,7 +24205,7 @@ async function hashFileInto(path, hashes) {
     }
     return size;
   } finally {
-    (0, import_node_fs.closeSync)(fd2);
+    (0, node_fs_exports.closeSync)(fd2);
   }
 }
 
@@ -24245,7 +24233,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await (0, import_promises.access)(file + ext);
+      await (0, promises_exports.access)(file + ext);
       return file + ext;
     } catch {
     }
@@ -24329,11 +24317,11 @@ async function verifyFile(options) {
     result.sha256 = signed.sha256;
   } else {
     const docHashes = candidates.map(({ packet }) => {
-      const h = (0, import_node_crypto2.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
+      const h = (0, node_crypto_exports.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
       if (packet.version === 6 && packet.salt) h.update(packet.salt);
       return h;
     });
-    const sha = (0, import_node_crypto2.createHash)("sha256");
+    const sha = (0, node_crypto_exports.createHash)("sha256");
     try {
       await hashFileInto(options.file, [...docHashes, sha]);
     } catch (e) {

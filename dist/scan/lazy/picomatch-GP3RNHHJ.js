@@ -1,7 +1,7 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS
-} from "./chunk-5GPKCGEU.js";
+} from "./chunk-UE5YQZOC.js";
 
 // node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
