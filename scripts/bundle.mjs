@@ -6,6 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { asciiComments } from './ascii-comments.mjs';
 import { withoutExamples } from './rule-examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -179,6 +180,13 @@ const result = {
     outputs: { ...actions.metafile.outputs, ...workerBuild.metafile.outputs, ...cliBuild.metafile.outputs },
   },
 };
+// Every shipped file ASCII, comments included (scripts/ascii-comments.mjs says why).
+for (const outFile of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
+  const path = join(root, outFile);
+  const text = readFileSync(path, 'utf8');
+  const ascii = asciiComments(text, outFile);
+  if (ascii !== text) writeFileSync(path, ascii);
+}
 
 // ---- third-party notices: every package bundled into an entry (from esbuild's metafile), with its licence text ----
 
