@@ -36704,7 +36704,7 @@ __reExport(node_os_exports, __toESM(require_node_os()));
 var import_node_os = __toESM(require_node_os());
 
 // src/action/scan.ts
-import { basename as basename6, dirname as dirname9, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
+import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -38846,7 +38846,7 @@ var VERSION = "0.1.0";
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-import { basename as basename3, dirname as dirname5, isAbsolute, relative as relative2 } from "node:path";
+import { basename as basename3, dirname as dirname6, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -45376,6 +45376,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+import * as nodeModule from "node:module";
+import { dirname as dirname4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // builtin-esm:node:worker_threads
@@ -45402,6 +45404,10 @@ function rulesToWire(rules) {
   return out;
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+function workerEnv(env = process.env) {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname4(dir) } : env;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
@@ -45478,7 +45484,8 @@ var ScanPool = class {
         workerData: this.init,
         stdout: false,
         stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+        env: workerEnv()
       });
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
@@ -45583,7 +45590,7 @@ var ScanPool = class {
 
 // src/scan/sources/stdin.ts
 init_node_net();
-import { dirname as dirname4, resolve as resolve2 } from "node:path";
+import { dirname as dirname5, resolve as resolve2 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream3, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -45654,7 +45661,7 @@ function ownDescriptor(path15) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve2(dirname4(p), (0, node_fs_exports.readlinkSync)(p));
+      p = resolve2(dirname5(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -47026,7 +47033,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname5(abs);
+      const dir = dirname6(abs);
       const file = basename3(abs);
       if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -49723,7 +49730,7 @@ import * as path10 from "path";
 import * as path6 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname7(p) {
+function dirname8(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -49837,14 +49844,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname7(tempKey);
+    let parent = dirname8(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname7(tempKey);
+      parent = dirname8(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -51854,12 +51861,12 @@ var Path = class {
         this.segments = itemPath.split(path8.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname7(remaining);
+        let dir = dirname8(remaining);
         while (dir !== remaining) {
           const basename7 = path8.basename(remaining);
           this.segments.unshift(basename7);
           remaining = dir;
-          dir = dirname7(remaining);
+          dir = dirname8(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -51871,7 +51878,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname7(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname8(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path8.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -51962,7 +51969,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname7(itemPath) === itemPath) {
+    if (dirname8(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -62831,7 +62838,7 @@ import Stream, { Readable as Readable4 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname8 } from "node:path";
+import { dirname as dirname9 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -62840,7 +62847,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname = dirname8(__filename);
+  __dirname = dirname9(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -89647,7 +89654,7 @@ async function main(env) {
     );
   }
   const isDir = (0, node_fs_exports.statSync)(target).isDirectory();
-  const root = isDir ? target : dirname9(target);
+  const root = isDir ? target : dirname10(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
@@ -89794,7 +89801,7 @@ async function main(env) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, promises_exports.mkdir)(dirname9(sarifPath), { recursive: true });
+    await (0, promises_exports.mkdir)(dirname10(sarifPath), { recursive: true });
     await (0, promises_exports.writeFile)(
       sarifPath,
       renderSarif({
@@ -89805,7 +89812,7 @@ async function main(env) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, promises_exports.mkdir)(dirname9(reportPath), { recursive: true });
+    await (0, promises_exports.mkdir)(dirname10(reportPath), { recursive: true });
     await (0, promises_exports.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {

@@ -6521,6 +6521,9 @@ function scanAsIs(engine2, item, policy, data, stats) {
   return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
 }
 
+// src/scan/pool.ts
+import * as nodeModule from "node:module";
+
 // builtin-esm:node:os
 var node_os_exports = {};
 __export(node_os_exports, {
@@ -6530,6 +6533,7 @@ __reExport(node_os_exports, __toESM(require_node_os()));
 var import_node_os = __toESM(require_node_os());
 
 // src/scan/pool.ts
+import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {

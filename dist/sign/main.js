@@ -9785,7 +9785,7 @@ var init_logs = __esm({
 });
 
 // src/action/sign.ts
-import { dirname as dirname9, join as join12, resolve as resolve10 } from "node:path";
+import { dirname as dirname10, join as join12, resolve as resolve10 } from "node:path";
 
 // builtin-esm:node:os
 var node_os_exports = {};
@@ -39392,7 +39392,7 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname8, join as join11 } from "node:path";
+import { dirname as dirname9, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
@@ -39435,7 +39435,7 @@ function sha2562(s) {
 import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
-import { basename as basename5, dirname as dirname7, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
+import { basename as basename5, dirname as dirname8, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -45952,6 +45952,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+import * as nodeModule from "node:module";
+import { dirname as dirname6 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // builtin-esm:node:worker_threads
@@ -45978,6 +45980,10 @@ function rulesToWire(rules) {
   return out;
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+function workerEnv(env = process.env) {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname6(dir) } : env;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
@@ -46054,7 +46060,8 @@ var ScanPool = class {
         workerData: this.init,
         stdout: false,
         stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+        env: workerEnv()
       });
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
@@ -46159,7 +46166,7 @@ var ScanPool = class {
 
 // src/scan/sources/stdin.ts
 init_node_net();
-import { dirname as dirname6, resolve as resolve6 } from "node:path";
+import { dirname as dirname7, resolve as resolve6 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -46230,7 +46237,7 @@ function ownDescriptor(path6) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve6(dirname6(p), (0, node_fs_exports.readlinkSync)(p));
+      p = resolve6(dirname7(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -47602,7 +47609,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname7(abs2);
+      const dir = dirname8(abs2);
       const file = basename5(abs2);
       if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -50063,7 +50070,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? dirname8(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? dirname9(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -50084,7 +50091,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, dirname8(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, dirname9(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -50431,7 +50438,7 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join12(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join12(dirname9(checksumsPath), PUBLIC_KEY_NAME) : (key) => join12(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join12(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join12(dirname10(checksumsPath), PUBLIC_KEY_NAME) : (key) => join12(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl

@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-K4ZHYHGL.js";
+} from "./chunk-RUK3Z2K5.js";
 import "./chunk-RMPEWHWE.js";
 import "./chunk-PNOZQHVZ.js";
 import {

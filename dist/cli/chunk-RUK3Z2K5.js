@@ -52,7 +52,7 @@ var require_node_worker_threads = __commonJS({
 });
 
 // src/scan/config-source.ts
-import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
+import { basename, dirname as dirname4, isAbsolute, relative } from "node:path";
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -6561,6 +6561,8 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+import * as nodeModule from "node:module";
+import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // builtin-esm:node:worker_threads
@@ -6587,6 +6589,10 @@ function rulesToWire(rules) {
   return out;
 }
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+function workerEnv(env = process.env) {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname2(dir) } : env;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
@@ -6663,7 +6669,8 @@ var ScanPool = class {
         workerData: this.init,
         stdout: false,
         stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS
+        resourceLimits: WORKER_RESOURCE_LIMITS,
+        env: workerEnv()
       });
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
@@ -6767,7 +6774,7 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-import { dirname as dirname2, resolve } from "node:path";
+import { dirname as dirname3, resolve } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -6838,7 +6845,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve(dirname2(p), (0, node_fs_exports.readlinkSync)(p));
+      p = resolve(dirname3(p), (0, node_fs_exports.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -8210,7 +8217,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname3(abs);
+      const dir = dirname4(abs);
       const file = basename(abs);
       if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });

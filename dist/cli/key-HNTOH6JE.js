@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YQQ2IDH5.js";
+} from "./chunk-R6G7J4QL.js";
 import {
   writePublicFile
 } from "./chunk-4WTKR5AZ.js";
