@@ -5,21 +5,17 @@ import {
   UsageError,
   processIO,
   writeLine
-} from "./cli/chunk-ZP7JUS5G.js";
+} from "./cli/chunk-INOH6OQL.js";
 import {
   VERSION,
-  require_node_os
-} from "./cli/chunk-AYNHTLG6.js";
+  node_os_exports
+} from "./cli/chunk-Q2VRUGIG.js";
 import {
-  require_node_fs
-} from "./cli/chunk-OIGD3Y3U.js";
-import {
-  __toESM
-} from "./cli/chunk-UB53VF2P.js";
+  node_fs_exports
+} from "./cli/chunk-ZCEGYBFX.js";
+import "./cli/chunk-35VKYYE5.js";
 
 // src/cli/compile-cache.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
 import * as nodeModule from "node:module";
 import { join } from "node:path";
 function enableCliCompileCache(env = process.env) {
@@ -27,10 +23,10 @@ function enableCliCompileCache(env = process.env) {
   if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.JIT_GPG_NO_COMPILE_CACHE) return void 0;
   try {
     if (env.NODE_COMPILE_CACHE) return enable().directory;
-    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join((0, import_node_os.homedir)(), ".cache");
+    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join((0, node_os_exports.homedir)(), ".cache");
     const dir = join(base, "jit-gpg", "v8-compile-cache");
-    (0, import_node_fs.mkdirSync)(dir, { recursive: true, mode: 448 });
-    const st = (0, import_node_fs.lstatSync)(dir);
+    (0, node_fs_exports.mkdirSync)(dir, { recursive: true, mode: 448 });
+    const st = (0, node_fs_exports.lstatSync)(dir);
     if (!st.isDirectory() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
     return enable(dir).directory;
   } catch {
@@ -54,11 +50,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-METYKWUA.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-VW2BVG4Y.js")).signCommand,
-  verify: async () => (await import("./cli/verify-ELEZMZOE.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-AL4RMHFP.js")).digestCommand,
-  key: async () => (await import("./cli/key-KZK2OCG6.js")).keyCommand
+  scan: async () => (await import("./cli/scan-WTL342ZK.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-FSTOPB5Y.js")).signCommand,
+  verify: async () => (await import("./cli/verify-NWMOBG6G.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-TNRB7XSJ.js")).digestCommand,
+  key: async () => (await import("./cli/key-HNTOH6JE.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

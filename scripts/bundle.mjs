@@ -6,6 +6,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { asciiComments } from './ascii-comments.mjs';
+import { withoutExamples } from './rule-examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -39,7 +41,10 @@ mkdirSync(dist, { recursive: true });
 // read: node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The
 // export names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from
 // the real module. The others (path, url, events, module…) are cheap facades and stay plain imports; require()
-// calls (the CommonJS dependencies) get the real module.
+// calls (the CommonJS dependencies) get the real module. Importers reach that module through one ESM module per
+// builtin (`export *` and `default` from it): esbuild then builds the builtin's namespace object once per bundle,
+// where importing the CommonJS module directly copied every export name into a new object for every importing file
+// (about 20 copies of node:fs's hundred names in the scanner, ~3 ms of each start).
 const LAZY_BUILTINS = [
   'child_process',
   'crypto',
@@ -67,10 +72,15 @@ const builtinsOnFirstUse = {
   setup(b) {
     b.onResolve({ filter: BUILTIN }, (args) => {
       const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      if (args.namespace === 'builtin-esm') return { path: id, namespace: 'builtin' };
       const lazy =
         args.namespace !== 'builtin' && args.kind === 'import-statement' && LAZY_BUILTINS.includes(id.slice(5));
-      return lazy ? { path: id, namespace: 'builtin' } : { path: args.path, external: true };
+      return lazy ? { path: id, namespace: 'builtin-esm' } : { path: args.path, external: true };
     });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-esm' }, (args) => ({
+      contents: `export * from ${JSON.stringify(args.path)};\nexport { default } from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const names = Object.keys(require(args.path)).sort();
       return {
@@ -107,6 +117,19 @@ const unusedHttpClientDropped = {
   },
 };
 
+// The built-in rules' examples are their test cases: the tests read them from src/, the bundles ship without them
+// (scripts/rule-examples.mjs says why and how).
+const RULE_MODULE = /[\\/]src[\\/]scan[\\/]rules[\\/][^\\/]+\.ts$/;
+const ruleExamplesLeftOut = {
+  name: 'rule-examples-left-out',
+  setup(b) {
+    b.onLoad({ filter: RULE_MODULE }, (args) => ({
+      contents: withoutExamples(readFileSync(args.path, 'utf8'), args.path),
+      loader: 'ts',
+    }));
+  },
+};
+
 // Shared by every build: ESM for node24, reproducible, the RE2 addon external.
 const common = {
   absWorkingDir: root,
@@ -122,7 +145,7 @@ const common = {
   logLevel: 'warning',
   // The addon is loaded at run time from dist/native; the npm package `re2` is only a fallback for CLI installs.
   external: ['re2'],
-  plugins: [builtinsOnFirstUse, unusedHttpClientDropped],
+  plugins: [builtinsOnFirstUse, unusedHttpClientDropped, ruleExamplesLeftOut],
   // CommonJS dependencies (@actions/*, their http stack) call require(): give ESM output a real one.
   banner: {
     js: "import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);",
@@ -157,6 +180,13 @@ const result = {
     outputs: { ...actions.metafile.outputs, ...workerBuild.metafile.outputs, ...cliBuild.metafile.outputs },
   },
 };
+// Every shipped file ASCII, comments included (scripts/ascii-comments.mjs says why).
+for (const outFile of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
+  const path = join(root, outFile);
+  const text = readFileSync(path, 'utf8');
+  const ascii = asciiComments(text, outFile);
+  if (ascii !== text) writeFileSync(path, ascii);
+}
 
 // ---- third-party notices: every package bundled into an entry (from esbuild's metafile), with its licence text ----
 

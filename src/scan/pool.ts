@@ -3,7 +3,10 @@
 // when they own their memory, copied otherwise. Results are merged and
 // sorted by the caller, so the order never depends on the thread count or on which worker finished first.
 import { existsSync } from 'node:fs';
+// A namespace import: Node 20 has no getCompileCacheDir, and a named import of it would fail to link there.
+import * as nodeModule from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
@@ -87,6 +90,17 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
  * and lets dead buffers (zlib's chunks, small entries) wait for a collection that only comes when it fills.
  */
 export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
+/**
+ * The workers' environment: this process's, plus the V8 compile cache when this thread has one (the CLI enables it:
+ * src/cli/compile-cache.ts). module.enableCompileCache() covers only the thread that calls it; a worker started with
+ * NODE_COMPILE_CACHE loads its bundle from the cache instead of compiling it (~25 ms per worker). Node reports the
+ * cache's per-version subdirectory, and adds that subdirectory itself to what NODE_COMPILE_CACHE names: its parent.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
+}
 
 /** Default pool size: the available cores, at most 8. */
 export function defaultThreads(): number {
@@ -183,6 +197,7 @@ export class ScanPool {
         stdout: false,
         stderr: false,
         resourceLimits: WORKER_RESOURCE_LIMITS,
+        env: workerEnv(),
       });
       this.workers.add(worker);
       const slot: Slot = { worker, inFlight: new Map() };

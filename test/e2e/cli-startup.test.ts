@@ -4,7 +4,7 @@
 // loads is ASCII, so V8 keeps it as a one-byte string instead of decoding it to a two-byte copy.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,5 +83,15 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     ];
     const loaded = unused.filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
     assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
+  });
+
+  it('every shipped bundle is ASCII, the actions included (their comments too: scripts/ascii-comments.mjs)', () => {
+    const bundles = readdirSync(join(repoRoot, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.js'),
+    );
+    assert.ok(bundles.includes(join('sign', 'main.js')) && bundles.includes(join('scan', 'main.js')));
+    for (const f of bundles) {
+      assert.ok(!/[^\x00-\x7f]/.test(readFileSync(join(repoRoot, 'dist', f), 'latin1')), `dist/${f} is not ASCII`);
+    }
   });
 });

@@ -4,7 +4,7 @@
 // passwords on command lines. Validators check the payload (JSON, base64 `user:pass`, parseable key) and drop
 // placeholder passwords.
 // Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
-import type { Rule } from '../types.ts';
+import type { Rule, RuleExamples } from '../types.ts';
 import { lazyExamples } from './examples.ts';
 import { TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
@@ -52,8 +52,7 @@ function dbRule(
   scheme: string,
   keywords: string[],
   help: string,
-  tp: string[],
-  fp: string[],
+  examples: RuleExamples,
 ): Rule {
   return {
     id,
@@ -63,7 +62,7 @@ function dbRule(
     pattern: `${B}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
     help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`…).`,
-    examples: lazyExamples(() => ({ tp, fp })),
+    examples,
   };
 }
 
@@ -115,22 +114,24 @@ export const structuredRules: Rule[] = [
     'postgres(?:ql)?(?:\\+[a-z0-9]+)?',
     ['postgres'],
     'A PostgreSQL connection URL with an embedded password. Change the role’s password (`ALTER ROLE … PASSWORD`) and load the URL from a secret store.',
-    [
-      `DATABASE_URL=postgres://app:${pw('pg1')}@db.internal:5432/app`,
-      `database_url: "postgresql+psycopg2://app:${pw('pg2')}@10.0.0.5/app"`,
-      `{"dsn": "postgresql://reporting:${pw('pg3')}@pg.internal/reports?sslmode=require"}`,
-      `engine = create_engine('postgresql://app:${pw('pg4')}@localhost/app')`,
-    ],
-    [
-      'DATABASE_URL=postgres://user:password@localhost:5432/app',
-      'DATABASE_URL=postgres://admin:master_password@db.internal:5432/app',
-      'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
-      'postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb',
-      'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
-      'url: "postgresql://postgres:postgres@localhost/test"',
-      'dsn = "postgresql://localhost:5432/app"',
-      'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
-    ],
+    lazyExamples(() => ({
+      tp: [
+        `DATABASE_URL=postgres://app:${pw('pg1')}@db.internal:5432/app`,
+        `database_url: "postgresql+psycopg2://app:${pw('pg2')}@10.0.0.5/app"`,
+        `{"dsn": "postgresql://reporting:${pw('pg3')}@pg.internal/reports?sslmode=require"}`,
+        `engine = create_engine('postgresql://app:${pw('pg4')}@localhost/app')`,
+      ],
+      fp: [
+        'DATABASE_URL=postgres://user:password@localhost:5432/app',
+        'DATABASE_URL=postgres://admin:master_password@db.internal:5432/app',
+        'URI: "postgres://doadmin:foobaz@db-1.db.cloud.invalid:25060/defaultdb?sslmode=require"',
+        'postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb',
+        'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
+        'url: "postgresql://postgres:postgres@localhost/test"',
+        'dsn = "postgresql://localhost:5432/app"',
+        'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
+      ],
+    })),
   ),
   dbRule(
     'mysql-url',
@@ -138,16 +139,18 @@ export const structuredRules: Rule[] = [
     'mysql(?:x)?(?:\\+[a-z0-9]+)?|mariadb',
     ['mysql', 'mariadb'],
     'A MySQL or MariaDB connection URL with an embedded password. Change the account’s password (`ALTER USER`) and load the URL from a secret store.',
-    [
-      `DATABASE_URL=mysql://app:${pw('my1')}@mysql.internal:3306/shop`,
-      `url: "mysql+pymysql://app:${pw('my2')}@127.0.0.1/shop"`,
-      `$dsn = 'mariadb://root:${pw('my3')}@db/wp';`,
-    ],
-    [
-      'DATABASE_URL=mysql://root:<password>@localhost/shop',
-      'DATABASE_URL=mysql://root:root@localhost/shop',
-      "url = 'mysql://app:' + getPassword() + '@db/shop'",
-    ],
+    lazyExamples(() => ({
+      tp: [
+        `DATABASE_URL=mysql://app:${pw('my1')}@mysql.internal:3306/shop`,
+        `url: "mysql+pymysql://app:${pw('my2')}@127.0.0.1/shop"`,
+        `$dsn = 'mariadb://root:${pw('my3')}@db/wp';`,
+      ],
+      fp: [
+        'DATABASE_URL=mysql://root:<password>@localhost/shop',
+        'DATABASE_URL=mysql://root:root@localhost/shop',
+        "url = 'mysql://app:' + getPassword() + '@db/shop'",
+      ],
+    })),
   ),
   dbRule(
     'mongodb-url',
@@ -155,16 +158,18 @@ export const structuredRules: Rule[] = [
     'mongodb(?:\\+srv)?',
     ['mongodb'],
     'A MongoDB connection string with an embedded password (Atlas `mongodb+srv://` included). Rotate the database user’s password (Atlas: Database Access → Edit) and load the URI from a secret store.',
-    [
-      `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
-      `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
-      `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
-    ],
-    [
-      'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
-      'MONGO_URI=mongodb://localhost:27017/app',
-      'uri: "mongodb://admin:%PASSWORD%@mongo/admin"',
-    ],
+    lazyExamples(() => ({
+      tp: [
+        `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
+        `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
+        `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
+      ],
+      fp: [
+        'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
+        'MONGO_URI=mongodb://localhost:27017/app',
+        'uri: "mongodb://admin:%PASSWORD%@mongo/admin"',
+      ],
+    })),
   ),
   dbRule(
     'redis-url',
@@ -172,16 +177,18 @@ export const structuredRules: Rule[] = [
     'rediss?',
     ['redis'],
     'A Redis connection URL with a password (`redis://:password@host`, ACL users included). Change the password (`CONFIG SET requirepass` / `ACL SETUSER`) or rotate it in your provider’s console.',
-    [
-      `REDIS_URL=redis://:${pw('rd1')}@redis.internal:6379/0`,
-      `cache_url: "rediss://default:${pw('rd2')}@eu1.upstash.io:6379"`,
-      `const redis = new Redis("redis://worker:${pw('rd3')}@10.0.0.9:6379");`,
-    ],
-    [
-      'REDIS_URL=redis://:changeme@localhost:6379',
-      'REDIS_URL=redis://localhost:6379/0',
-      'REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379',
-    ],
+    lazyExamples(() => ({
+      tp: [
+        `REDIS_URL=redis://:${pw('rd1')}@redis.internal:6379/0`,
+        `cache_url: "rediss://default:${pw('rd2')}@eu1.upstash.io:6379"`,
+        `const redis = new Redis("redis://worker:${pw('rd3')}@10.0.0.9:6379");`,
+      ],
+      fp: [
+        'REDIS_URL=redis://:changeme@localhost:6379',
+        'REDIS_URL=redis://localhost:6379/0',
+        'REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379',
+      ],
+    })),
   ),
   dbRule(
     'amqp-url',
@@ -189,11 +196,13 @@ export const structuredRules: Rule[] = [
     'amqps?',
     ['amqp'],
     'An AMQP broker URL (RabbitMQ and others) with an embedded password. Change the user’s password (`rabbitmqctl change_password`) and load the URL from a secret store.',
-    [
-      `AMQP_URL=amqp://orders:${pw('aq1')}@rabbit.internal:5672/prod`,
-      `broker_url: "amqps://svc:${pw('aq2')}@b-1.mq.eu-west-1.amazonaws.com:5671"`,
-    ],
-    ['AMQP_URL=amqp://guest:guest@localhost:5672/', 'broker_url: "amqp://user:pass@localhost//"'],
+    lazyExamples(() => ({
+      tp: [
+        `AMQP_URL=amqp://orders:${pw('aq1')}@rabbit.internal:5672/prod`,
+        `broker_url: "amqps://svc:${pw('aq2')}@b-1.mq.eu-west-1.amazonaws.com:5671"`,
+      ],
+      fp: ['AMQP_URL=amqp://guest:guest@localhost:5672/', 'broker_url: "amqp://user:pass@localhost//"'],
+    })),
   ),
   dbRule(
     'mssql-url',
@@ -201,8 +210,16 @@ export const structuredRules: Rule[] = [
     'mssql|sqlserver',
     ['mssql', 'sqlserver'],
     'A SQL Server connection URL with an embedded password. Change the login’s password (`ALTER LOGIN`) and load the URL from a secret store.',
-    [`DATABASE_URL=mssql://sa:${pw('ms1')}@sql.internal:1433/app`, `url: "sqlserver://app:${pw('ms2')}@10.0.0.7/app"`],
-    ['DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app', 'url: "sqlserver://sa:Password123@localhost"'],
+    lazyExamples(() => ({
+      tp: [
+        `DATABASE_URL=mssql://sa:${pw('ms1')}@sql.internal:1433/app`,
+        `url: "sqlserver://app:${pw('ms2')}@10.0.0.7/app"`,
+      ],
+      fp: [
+        'DATABASE_URL=mssql://sa:<YourStrong@Passw0rd>@localhost/app',
+        'url: "sqlserver://sa:Password123@localhost"',
+      ],
+    })),
   ),
   dbRule(
     'database-url',
@@ -223,11 +240,13 @@ export const structuredRules: Rule[] = [
       'nats',
     ],
     'A database or message-broker URL (Oracle, CockroachDB, ClickHouse, Neo4j, Cassandra, Couchbase, InfluxDB, Snowflake, NATS…) with an embedded password. Change the account’s password and load the URL from a secret store.',
-    [
-      `NEO4J_URI=neo4j+s://neo4j:${pw('db1')}@abcd1234.databases.neo4j.io`,
-      `clickhouse: "clickhouse://default:${pw('db2')}@ch.internal:9000/analytics"`,
-    ],
-    ['NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687', 'url: "clickhouse://default:@localhost:9000"'],
+    lazyExamples(() => ({
+      tp: [
+        `NEO4J_URI=neo4j+s://neo4j:${pw('db1')}@abcd1234.databases.neo4j.io`,
+        `clickhouse: "clickhouse://default:${pw('db2')}@ch.internal:9000/analytics"`,
+      ],
+      fp: ['NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687', 'url: "clickhouse://default:@localhost:9000"'],
+    })),
   ),
   {
     id: 'jdbc-password',

@@ -25,8 +25,6 @@ const NOT_REPORTED = 'A value whose checksum fails is not reported.';
 
 function githubClassic(prefix: string, id: string, title: string, severity: Severity, help: string): Rule {
   const p = `${prefix}_`;
-  const a = fakeChecksummed(p, `${id}-a`);
-  const b = fakeChecksummed(p, `${id}-b`);
   return {
     id,
     title,
@@ -37,21 +35,25 @@ function githubClassic(prefix: string, id: string, title: string, severity: Seve
     validate: validateGithubClassic,
     requireValid: true,
     help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
-    examples: lazyExamples(() => ({
-      tp: [
-        ...syntax.all('github_token', a, b),
-        `git clone https://x-access-token:${a}@github.com/acme/app.git`,
-        `curl -H "Authorization: token ${b}" https://api.github.com/user`,
-      ],
-      fp: [
-        env('GITHUB_TOKEN', corrupt(a)), // checksum fails
-        yaml('token', `${p}${'x'.repeat(36)}`),
-        json('token', `${p}${fake(`${id}-short`, 30)}`), // too short
-        code('token', `my${a}`), // embedded in a longer identifier
-        env('GITHUB_TOKEN', `${a}Z`), // too long
-        yaml('token', syntax.secretRef('GITHUB_TOKEN')),
-      ],
-    })),
+    examples: lazyExamples(() => {
+      const a = fakeChecksummed(p, `${id}-a`);
+      const b = fakeChecksummed(p, `${id}-b`);
+      return {
+        tp: [
+          ...syntax.all('github_token', a, b),
+          `git clone https://x-access-token:${a}@github.com/acme/app.git`,
+          `curl -H "Authorization: token ${b}" https://api.github.com/user`,
+        ],
+        fp: [
+          env('GITHUB_TOKEN', corrupt(a)), // checksum fails
+          yaml('token', `${p}${'x'.repeat(36)}`),
+          json('token', `${p}${fake(`${id}-short`, 30)}`), // too short
+          code('token', `my${a}`), // embedded in a longer identifier
+          env('GITHUB_TOKEN', `${a}Z`), // too long
+          yaml('token', syntax.secretRef('GITHUB_TOKEN')),
+        ],
+      };
+    }),
   };
 }
 
@@ -75,14 +77,8 @@ function gitlab(s: GitlabSpec): Rule {
   const routes = !s.body && !s.legacyOnly;
   const min = s.min ?? 20;
   const alphabet = s.alphabet ?? ALPHABETS.base64url;
-  const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
-  const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
   // Routable tokens (GitLab 17+): `<prefix><base64url payload>[.<2-char version>].<2-char length><7-char crc32>`.
   const routable = !routes ? '' : String.raw`(?:(?:\.[0-9a-z]{2})?\.[0-9a-z]{9})?`;
-  const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
-  const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), '01');
-  const routableTp = !routes ? [] : [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)];
-  const routableFp = !routes ? [] : [json(s.name, corrupt(routableA))];
   const esc = s.prefix.replace(/[.-]/g, (c) => `\\${c}`);
   return {
     id: s.id,
@@ -95,16 +91,25 @@ function gitlab(s: GitlabSpec): Rule {
     help: !routes
       ? s.help
       : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
-    examples: lazyExamples(() => ({
-      tp: [...syntax.all(s.name, a, b), ...routableTp],
-      fp: [
-        env(s.name.toUpperCase(), `${s.prefix}${'x'.repeat(min)}`),
-        yaml(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
-        json(s.name, `my${a}`),
-        code(s.name, `<${s.prefix}your-token-here>`),
-        ...routableFp,
-      ],
-    })),
+    examples: lazyExamples(() => {
+      const a = s.prefix + fake(`${s.id}-a`, min, alphabet);
+      const b = s.prefix + fake(`${s.id}-b`, min + 6, alphabet);
+      const routableA = fakeGitlabRoutable(s.prefix, `${s.id}-r`, Math.max(27, min));
+      const routableB = fakeGitlabRoutable(s.prefix, `${s.id}-r2`, Math.max(31, min + 4), '01');
+      return {
+        tp: [
+          ...syntax.all(s.name, a, b),
+          ...(routes ? [env(s.name.toUpperCase(), routableA), yaml(s.name, routableB)] : []),
+        ],
+        fp: [
+          env(s.name.toUpperCase(), `${s.prefix}${'x'.repeat(min)}`),
+          yaml(s.name, `${s.prefix}${fake(`${s.id}-short`, min - 6, alphabet)}`),
+          json(s.name, `my${a}`),
+          code(s.name, `<${s.prefix}your-token-here>`),
+          ...(routes ? [json(s.name, corrupt(routableA))] : []),
+        ],
+      };
+    }),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { Rule, Severity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, fxUuid, inSyntaxes } from '../validate/structure.ts';
 import { validateRandomBody } from './services.ts';
+import { lazyExamples } from './examples.ts';
 import { TOKEN_END as E, TOKEN_START as B, named } from './syntax.ts';
 
 interface VendorSpec {
@@ -27,14 +28,6 @@ interface VendorSpec {
 const masked = (v: string) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, 'x')}`;
 
 function vendorRule(s: VendorSpec): Rule {
-  let cached: { tp: string[]; fp: string[] } | undefined;
-  const examples = () => {
-    if (!cached) {
-      const v = s.value();
-      cached = { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
-    }
-    return cached;
-  };
   return {
     id: s.id,
     title: s.title,
@@ -43,14 +36,10 @@ function vendorRule(s: VendorSpec): Rule {
     pattern: s.pattern,
     validate: validateRandomBody,
     help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
-    examples: {
-      get tp() {
-        return examples().tp;
-      },
-      get fp() {
-        return examples().fp;
-      },
-    },
+    examples: lazyExamples(() => {
+      const v = s.value();
+      return { tp: inSyntaxes(s.env, v).slice(0, 3), fp: [`${s.env}=${masked(v)}`, `${s.env}=\${${s.env}}`] };
+    }),
   };
 }
 

@@ -1,0 +1,2 @@
+/** A rule module's source without its examples and the declarations only they used (see rule-examples.mjs). */
+export function withoutExamples(source: string, fileName?: string): string;
