@@ -369,7 +369,8 @@ export function itemText(item: ScanItem, maxSize: number, read: (path: string | 
   let data: Buffer;
   if (item.source.kind === 'bytes') data = item.source.data;
   else {
-    if (item.source.size > maxSize || item.source.size === 0) return undefined;
+    const size = item.source.size;
+    if (size === undefined || size > maxSize || size === 0) return undefined; // unknown: nothing bounds the read
     try {
       data = read(item.source.absPath);
     } catch {

@@ -458,40 +458,45 @@ export class ScanEngine {
     // A worker receives a byte path (a name that is not UTF-8) as a plain Uint8Array.
     const fd = openSync(typeof absPath === 'string' ? absPath : Buffer.from(absPath), 'r');
     try {
-      // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
-      const bom = Buffer.alloc(2);
-      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (;;) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = readSync(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break; // a short read of a regular file is its end: spares one read() per file
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          // The last window: (the overlap already seen, when carry > 0) plus what was left.
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
+      return this.scanFd(fd, meta, stats);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
+  scanFd(fd: number, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
+    const bom = Buffer.alloc(2);
+    if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
+      return this.scanBytes(readFileSync(fd), meta, stats);
+    }
+    const buf = this.work;
+    const cap = buf.length;
+    const item = new ItemScan(this, meta);
+    let carry = 0;
+    let total = 0;
+    for (;;) {
+      let filled = carry;
+      while (filled < cap) {
+        const want = cap - filled;
+        const n = readSync(fd, buf, filled, want, null);
+        filled += n;
+        if (n < want) break; // a short read of a regular file is its end: spares one read() per file
+      }
+      total += filled - carry;
+      if (filled < cap) {
+        // The last window: (the overlap already seen, when carry > 0) plus what was left.
+        if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+        break;
+      }
+      item.window(buf, false);
+      if (item.binary) break;
+      buf.copyWithin(0, cap - this.overlap, cap);
+      carry = this.overlap;
+    }
+    countItem(stats, item.binary, total);
+    return item.findings;
   }
 
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */

@@ -90,8 +90,9 @@ export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Find
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
+/** Bytes an item holds or names; 0 for a file the listing did not stat (batches then fill up by count). */
 function itemSize(item: ScanItem): number {
-  return item.source.kind === 'file' ? item.source.size : item.source.data.length;
+  return item.source.kind === 'file' ? (item.source.size ?? 0) : item.source.data.length;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -277,7 +278,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const accept = (item: ScanItem): boolean => {
     if (item.path !== '-' && ignore(item.path)) return false;
     const size = itemSize(item);
-    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts).
+    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts). A file
+    // the listing did not stat is checked where it is opened (item.ts), with the same count.
     if (
       item.path !== '-' &&
       size > policy.maxFileSize &&
@@ -293,7 +295,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     opts.items ??
     (opts.stdin
       ? undefined
-      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
+      : worktreeItems(opts.root, {
+          onWarning: warn,
+          ignore,
+          ignoreDir,
+          onSkip: (kind) => skips[kind]++,
+          // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+          // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
+          statFirst: threads > 1 ? limits.items : 0,
+        }));
   try {
     if (source) {
       // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
