@@ -106,7 +106,7 @@ function scanUnstated(
     fd = openSync(absPath, OPEN_LISTED);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e; // ELOOP (now a symlink), EACCES…: the caller counts it unreadable and names it
+    throw e; // ELOOP (now a symlink), EACCES and the like: the caller counts it unreadable and names it
   }
   try {
     const st = fstatSync(fd);
