@@ -294,6 +294,9 @@ const WARM_UP_SAMPLE = Buffer.from(
   ].join('\n'),
 );
 
+/** Bytes the engine skips as binary (a NUL): warmUp() takes that branch too. */
+const BINARY_SAMPLE = Buffer.from([0x50, 0x4b, 0, 0]);
+
 export class ScanEngine {
   readonly name: string;
   readonly regex: RegexEngine;
@@ -411,10 +414,15 @@ export class ScanEngine {
    */
   warmUp(): void {
     void this.prefilter.usesWasm;
+    // Room for a MiB window's keyword hits now: growing it mid-scan would change a field V8 compiled as constant.
+    this.prefilter.growHits(64 * 1024);
     // V8 gives a function its feedback (what the compiler learns from) only after its 8th call: a loop over a MiB
     // window in one of the first calls was compiled blind and thrown away again and again (measured: decode's loop
     // compiled 23-30 times per scan with one pass here, 4-5 with ten).
-    for (let i = 0; i < 10; i++) this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
+    for (let i = 0; i < 10; i++) {
+      this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
+      this.scanBytes(BINARY_SAMPLE, { path: '' }, emptyEngineStats());
+    }
   }
 
   takeRetained(): [string, string][] {
