@@ -493,7 +493,7 @@ export async function* expandArchives(
     let data: Buffer | undefined;
     if (item.source.kind === 'bytes') {
       data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && item.source.size <= limits.maxTotal) {
+    } else if (ARCHIVE_NAME.test(item.path) && (item.source.size ?? Number.POSITIVE_INFINITY) <= limits.maxTotal) {
       try {
         data = await readFile(item.source.absPath);
       } catch {

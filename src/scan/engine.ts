@@ -42,6 +42,7 @@ import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
 import { KeywordPrefilter } from './prefilter.ts';
 import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
+import { settleDetaching } from './release.ts';
 import { builtinRules } from './rules/index.ts';
 import type { Finding, Rule, Severity, Validity } from './types.ts';
 
@@ -280,6 +281,22 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(compareFindings);
 }
 
+/**
+ * Text that takes a scan through its usual branches (a keyword, base64, hex and percent-encoded text, several lines)
+ * without a finding: warmUp() runs it once.
+ */
+const WARM_UP_SAMPLE = Buffer.from(
+  [
+    'const password = process.env.PASSWORD;',
+    `const greeting = '${Buffer.from('hello there, some text to decode').toString('base64')}';`,
+    `const colour = '${Buffer.from('hello there, hex text').toString('hex')}';`,
+    "const url = 'https://example.com/search?q=hello%20there%2Fsome%20text';",
+  ].join('\n'),
+);
+
+/** Bytes the engine skips as binary (a NUL): warmUp() takes that branch too. */
+const BINARY_SAMPLE = Buffer.from([0x50, 0x4b, 0, 0]);
+
 export class ScanEngine {
   readonly name: string;
   readonly regex: RegexEngine;
@@ -313,6 +330,7 @@ export class ScanEngine {
     const warn = options.onWarning ?? (() => {});
     this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
+    settleDetaching(); // before this thread's scanning code is hot (release.ts)
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
@@ -388,6 +406,25 @@ export class ScanEngine {
   }
 
   /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  /**
+   * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
+   * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
+   * knowing their branches. Compiled on partial knowledge, a loop is thrown away at the first branch it had not seen
+   * and compiled again, mid-scan and in every worker: the compiler threads then take CPU from the scanning threads.
+   */
+  warmUp(): void {
+    void this.prefilter.usesWasm;
+    // Room for a MiB window's keyword hits now: growing it mid-scan would change a field V8 compiled as constant.
+    this.prefilter.growHits(64 * 1024);
+    // V8 gives a function its feedback (what the compiler learns from) only after its 8th call: a loop over a MiB
+    // window in one of the first calls was compiled blind and thrown away again and again (measured: decode's loop
+    // compiled 23-30 times per scan with one pass here, 4-5 with ten).
+    for (let i = 0; i < 10; i++) {
+      this.scanBytes(WARM_UP_SAMPLE, { path: '' }, emptyEngineStats());
+      this.scanBytes(BINARY_SAMPLE, { path: '' }, emptyEngineStats());
+    }
+  }
+
   takeRetained(): [string, string][] {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];
@@ -429,40 +466,45 @@ export class ScanEngine {
     // A worker receives a byte path (a name that is not UTF-8) as a plain Uint8Array.
     const fd = openSync(typeof absPath === 'string' ? absPath : Buffer.from(absPath), 'r');
     try {
-      // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
-      const bom = Buffer.alloc(2);
-      if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
-        return this.scanBytes(readFileSync(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (;;) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = readSync(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break; // a short read of a regular file is its end: spares one read() per file
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          // The last window: (the overlap already seen, when carry > 0) plus what was left.
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
+      return this.scanFd(fd, meta, stats);
     } finally {
       closeSync(fd);
     }
+  }
+
+  /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
+  scanFd(fd: number, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
+    // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
+    const bom = Buffer.alloc(2);
+    if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
+      return this.scanBytes(readFileSync(fd), meta, stats);
+    }
+    const buf = this.work;
+    const cap = buf.length;
+    const item = new ItemScan(this, meta);
+    let carry = 0;
+    let total = 0;
+    for (;;) {
+      let filled = carry;
+      while (filled < cap) {
+        const want = cap - filled;
+        const n = readSync(fd, buf, filled, want, null);
+        filled += n;
+        if (n < want) break; // a short read of a regular file is its end: spares one read() per file
+      }
+      total += filled - carry;
+      if (filled < cap) {
+        // The last window: (the overlap already seen, when carry > 0) plus what was left.
+        if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+        break;
+      }
+      item.window(buf, false);
+      if (item.binary) break;
+      buf.copyWithin(0, cap - this.overlap, cap);
+      carry = this.overlap;
+    }
+    countItem(stats, item.binary, total);
+    return item.findings;
   }
 
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */

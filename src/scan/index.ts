@@ -15,6 +15,12 @@ import type { Finding, ScanResult, ScanStats } from './types.ts';
 
 /** In-memory bytes (archive entries, git blobs) queued for the workers at most, before the source is paused. */
 const MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+/**
+ * A batch for a worker: this many items or bytes. Each batch is a message each way and a wake-up of this thread,
+ * which shares the cores with the workers; a few MiB is still a small part of a worker's share of a large scan.
+ */
+const BATCH_ITEMS = 64;
+const BATCH_BYTES = 2 * 1024 * 1024;
 export type { EngineOptions, ItemMeta, PrefilterMode } from './engine.ts';
 export { ScanEngine, sortFindings } from './engine.ts';
 export { fingerprint, preview } from './fingerprint.ts';
@@ -84,8 +90,9 @@ export function scanBuffer(data: Buffer, path: string, policy: ScanPolicy): Find
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path }))));
 }
 
+/** Bytes an item holds or names; 0 for a file the listing did not stat (batches then fill up by count). */
 function itemSize(item: ScanItem): number {
-  return item.source.kind === 'file' ? item.source.size : item.source.data.length;
+  return item.source.kind === 'file' ? (item.source.size ?? 0) : item.source.data.length;
 }
 
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
@@ -236,7 +243,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     if (poolFailed) return scanInline(item);
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
   /** Items held while the workers start go to them once they are ready (or inline if they never are). */
   const release = async (): Promise<void> => {
@@ -271,7 +278,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const accept = (item: ScanItem): boolean => {
     if (item.path !== '-' && ignore(item.path)) return false;
     const size = itemSize(item);
-    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts).
+    // An archive may be larger than the max file size: its entries are what the limit applies to (item.ts). A file
+    // the listing did not stat is checked where it is opened (item.ts), with the same count.
     if (
       item.path !== '-' &&
       size > policy.maxFileSize &&
@@ -287,7 +295,15 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     opts.items ??
     (opts.stdin
       ? undefined
-      : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind) => skips[kind]++ }));
+      : worktreeItems(opts.root, {
+          onWarning: warn,
+          ignore,
+          ignoreDir,
+          onSkip: (kind) => skips[kind]++,
+          // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+          // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
+          statFirst: threads > 1 ? limits.items : 0,
+        }));
   try {
     if (source) {
       // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).

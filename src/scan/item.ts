@@ -2,7 +2,7 @@
 // (archive.ts: depth, entry, size and ratio limits) and its entries scanned in its place; a bytes item likewise;
 // anything else goes to the engine as it is. The workers call this, and so does scan()'s inline path, so the main
 // thread only lists files: reading, inflating and matching all run where the scanning runs.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ARCHIVE_NAME, type ArchiveLimits, archiveItems, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './archive.ts';
 import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';
 import { releaseBuffer } from './release.ts';
@@ -32,19 +32,26 @@ function maxTotal(limits: Partial<ArchiveLimits>): number {
 function readBounded(absPath: string | Buffer, cap: number): Buffer {
   const fd = openSync(absPath, 'r');
   try {
-    const size = Math.min(fstatSync(fd).size, cap);
-    const buf = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync(fd, buf, filled, size - filled, null);
-      if (n === 0) break;
-      filled += n;
-    }
-    return filled === size ? buf : buf.subarray(0, filled);
+    return readBoundedFd(fd, fstatSync(fd).size, cap);
   } finally {
     closeSync(fd);
   }
 }
+
+function readBoundedFd(fd: number, fileSize: number, cap: number): Buffer {
+  const size = Math.min(fileSize, cap);
+  const buf = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, buf, filled, size - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+
+/** Opens without following a symlink, blocking on a FIFO or taking a terminal: what was listed may have changed. */
+const OPEN_LISTED = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 export function metaOf(item: Pick<ScanItem, 'path' | 'lineMap' | 'commit' | 'author' | 'date'>): ItemMeta {
   const meta: ItemMeta = { path: item.path };
@@ -67,14 +74,62 @@ export function scanItem(
   warn: (message: string) => void,
 ): Finding[] {
   const src = item.source;
+  const unstated = src.kind === 'file' && src.size === undefined;
+  if (unstated) return scanUnstated(engine, item, src.absPath, policy, stats, warn);
   if (!policy.archives || item.lineMap) return scanAsIs(engine, item, policy, undefined, stats);
   if (src.kind === 'bytes') return scanAsRead(engine, item, policy, src.data, stats, warn);
-  if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine, item, policy, undefined, stats);
+  if (!mayBeArchive(item.path, src.size!, policy)) return scanAsIs(engine, item, policy, undefined, stats);
   const data = readBounded(src.absPath, maxTotal(policy.limits));
   try {
     return scanAsRead(engine, item, policy, data, stats, warn);
   } finally {
     releaseBuffer(data); // read here for this scan alone (a bytes item's data belongs to its source)
+  }
+}
+
+/**
+ * A file the listing did not stat (a directory walk knows a regular file from its entry): checked here as the
+ * listing's lstat would have, on the descriptor that is then read. Gone since it was listed: skipped, as lstat skips
+ * it. No longer a regular file (a FIFO, a directory, a symlink swapped in: never followed, never blocked on): a
+ * warning, counted unreadable. Over the max file size and not possibly an archive: counted skippedLarge, not read.
+ */
+function scanUnstated(
+  engine: ScanEngine,
+  item: ScanItem,
+  absPath: string | Buffer,
+  policy: ItemPolicy,
+  stats: EngineStats,
+  warn: (message: string) => void,
+): Finding[] {
+  let fd: number;
+  try {
+    fd = openSync(absPath, OPEN_LISTED);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e; // ELOOP (now a symlink), EACCES and the like: the caller counts it unreadable and names it
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return [];
+    }
+    if (policy.archives && !item.lineMap && mayBeArchive(item.path, st.size, policy)) {
+      const data = readBoundedFd(fd, st.size, maxTotal(policy.limits));
+      try {
+        return scanAsRead(engine, item, policy, data, stats, warn);
+      } finally {
+        releaseBuffer(data);
+      }
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return [];
+    }
+    return engine.scanFd(fd, metaOf(item), stats);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -114,7 +169,7 @@ function scanAsIs(
   stats: EngineStats,
 ): Finding[] {
   const src = item.source;
-  const size = data ? data.length : src.kind === 'bytes' ? src.data.length : src.size;
+  const size = data ? data.length : src.kind === 'bytes' ? src.data.length : (src.size ?? 0);
   if (size > policy.maxFileSize && item.path !== '-') {
     // Only an archive-named file over the max size gets here (scan() skips the others): it was not an archive.
     stats.skippedLarge++;

@@ -261,7 +261,7 @@ export class ScanPool {
       const w: WireItem = { path: it.path, kind: it.source.kind };
       if (it.source.kind === 'file') {
         w.absPath = it.source.absPath;
-        w.size = it.source.size;
+        if (it.source.size !== undefined) w.size = it.source.size;
       } else {
         const d = it.source.data;
         // Transfer only a buffer that owns its whole ArrayBuffer (never Node's shared pool slab).

@@ -22,3 +22,12 @@ export function releaseBuffer(buf: Uint8Array): void {
     // Not detachable (Node marks its pool slab so): left to the collector.
   }
 }
+
+/**
+ * Detaches one empty buffer. V8 compiles typed-array code on the premise that no buffer was ever detached in this
+ * thread; the first releaseBuffer() ends that premise and throws away every optimized function built on it (mid-scan,
+ * in every worker). Called once where an engine is set up, before any scanning code is hot, the premise never holds.
+ */
+export function settleDetaching(): void {
+  (new ArrayBuffer(1) as Detachable).transfer?.(0);
+}

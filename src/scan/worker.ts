@@ -22,6 +22,7 @@ const engine = new ScanEngine(
   },
   options,
 );
+engine.warmUp();
 const itemPolicy: ItemPolicy = {
   archives: init.items.archives,
   limits: init.items.limits,
@@ -31,15 +32,12 @@ const itemPolicy: ItemPolicy = {
 parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
 function fromWire(w: WireItem): ScanItem {
-  const source: ScanItem['source'] =
-    w.kind === 'file'
-      ? {
-          kind: 'file',
-          // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
-          absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!),
-          size: w.size ?? 0,
-        }
-      : { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
+  let source: ScanItem['source'];
+  if (w.kind === 'file') {
+    // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
+    source = { kind: 'file', absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!) };
+    if (w.size !== undefined) source.size = w.size; // none: not stat'ed when listed, item.ts checks it
+  } else source = { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
   const item: ScanItem = { path: w.path, source };
   if (w.lineMap) item.lineMap = w.lineMap;
   if (w.commit !== undefined) item.commit = w.commit;

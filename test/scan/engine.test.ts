@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ScanEngine } from '../../src/scan/engine.ts';
+import { emptyEngineStats, ScanEngine } from '../../src/scan/engine.ts';
 import { fingerprint } from '../../src/scan/fingerprint.ts';
 import { scan, scanBuffer } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
@@ -412,5 +413,44 @@ describe('UTF-16 text with a byte order mark', () => {
     assert.equal(utf16ToUtf8(le)?.toString(), text);
     assert.equal(utf16ToUtf8(Buffer.concat([Buffer.from([0xfe, 0xff]), be]))?.toString(), text);
     assert.equal(utf16ToUtf8(Buffer.from(text)), undefined, 'not without a BOM');
+  });
+});
+
+describe('compiled once: nothing mid-scan makes V8 throw optimized code away', () => {
+  const native = loadNativeRE2();
+  const src = (f: string) => JSON.stringify(new URL(`../../src/scan/${f}`, import.meta.url).href);
+
+  it('a rule match and a released archive buffer invalidate no protector after the engine is set up', (t) => {
+    if ('error' in native) return t.skip('native RE2 is not built here');
+    // The first Buffer the addon makes and the first detached buffer each end a V8 premise ("protector") that
+    // optimized typed-array code relies on: after the engine is set up, that would be mid-scan. (Under type stripping
+    // Node's loader has detached a buffer before this script runs; the bundle shows the same trace clean.)
+    const script = `
+      import { ScanEngine } from ${src('engine.ts')};
+      import { releaseBuffer } from ${src('release.ts')};
+      const engine = new ScanEngine({ rules: JSON.parse(process.env.RULES), allowRegexes: [], stopwords: [] });
+      process.stdout.write('ENGINE READY\\n');
+      const found = engine.scanBytes(Buffer.from(process.env.TEXT), { path: 'a.txt' });
+      releaseBuffer(Buffer.from(new ArrayBuffer(64)));
+      process.stdout.write('FOUND ' + found.length + '\\n');
+    `;
+    const out = execFileSync(
+      process.execPath,
+      ['--trace-protector-invalidation', '--input-type=module', '-e', script],
+      { env: { ...process.env, RULES: JSON.stringify(rules), TEXT: `token = "${tok()}"\n` }, encoding: 'utf8' },
+    );
+    const after = out.slice(out.indexOf('ENGINE READY'));
+    assert.match(after, /FOUND 1/, 'the rule matched (so the addon made its result buffers)');
+    assert.doesNotMatch(after, /Invalidating protector/);
+  });
+
+  it('warmUp() runs the sample without a trace: no finding, count or retained secret', () => {
+    const engine = new ScanEngine({ ...defaultPolicy(), retainSecrets: ['github-pat'] });
+    engine.warmUp();
+    assert.deepEqual(engine.takeRetained(), []);
+    const stats = emptyEngineStats();
+    engine.scanBytes(Buffer.from('nothing here\n'), { path: 'a.txt' }, stats);
+    assert.equal(stats.files, 1);
+    assert.equal(stats.bytes, 13);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -214,5 +215,110 @@ describe('scan(): archives opened in the workers give what one thread gives', ()
     });
     assert.deepEqual(view(two), view(one));
     assert.match(two.stats.engine, /re2/);
+  });
+});
+
+describe('scanItem: a file the listing did not stat is checked where it is opened', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jit-item-unstated-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const policy: ItemPolicy = { archives: true, limits: {}, maxFileSize: 2048, ignore: fixturesDir };
+  const engine = new ScanEngine({ rules: [rule], allowRegexes: [], stopwords: [] });
+  const unstated = (path: string, absPath: string) => ({ path, source: { kind: 'file' as const, absPath } });
+  const run = (path: string) => {
+    const stats = emptyEngineStats();
+    const warnings: string[] = [];
+    const found = scanItem(engine, unstated(path, join(dir, path)), policy, stats, (m) => warnings.push(m));
+    return { found: found.map((f) => `${f.file}:${f.line}`), stats, warnings };
+  };
+
+  it('over the max file size: counted skippedLarge and not scanned, as when the listing saw its size', () => {
+    writeFileSync(join(dir, 'big.txt'), `${keyId()}\n${'x'.repeat(4000)}\n`);
+    const r = run('big.txt');
+    assert.deepEqual(r.found, []);
+    assert.equal(r.stats.skippedLarge, 1);
+    assert.equal(r.stats.files + r.stats.unreadable, 0);
+  });
+
+  it('an archive over the max file size is still opened, and a small file scanned', () => {
+    writeFileSync(join(dir, 'lib-1.0.0.tgz'), bundle());
+    writeFileSync(join(dir, 'small.txt'), `id=${keyId()}\n`);
+    assert.deepEqual(run('lib-1.0.0.tgz').found, ['lib-1.0.0.tgz!package/.env:2']);
+    const small = run('small.txt');
+    assert.deepEqual(small.found, ['small.txt:1']);
+    assert.equal(small.stats.files, 1);
+  });
+
+  it('gone since it was listed: skipped without a count, as the listing skips it', () => {
+    const r = run('vanished.txt');
+    assert.deepEqual([r.found, r.warnings, r.stats.unreadable, r.stats.files], [[], [], 0, 0]);
+  });
+
+  it('a symlink put in its place is not followed: the read fails (the caller counts it unreadable)', () => {
+    const outside = mkdtempSync(join(tmpdir(), 'jit-item-outside-'));
+    after(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'secret.txt'), `id=${keyId()}\n`);
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'link.txt'));
+    assert.throws(() => run('link.txt'), { code: 'ELOOP' });
+  });
+
+  it('a FIFO put in its place is never waited on: a warning, counted unreadable', () => {
+    execFileSync('mkfifo', [join(dir, 'pipe.txt')]);
+    // In a child process: a blocking open of a FIFO with no writer would hang this test run, not fail it.
+    const script = `
+      import { emptyEngineStats, ScanEngine } from ${JSON.stringify(new URL('../../src/scan/engine.ts', import.meta.url).href)};
+      import { scanItem } from ${JSON.stringify(new URL('../../src/scan/item.ts', import.meta.url).href)};
+      const engine = new ScanEngine({ rules: [], allowRegexes: [], stopwords: [] });
+      const stats = emptyEngineStats();
+      const warnings = [];
+      const policy = { archives: true, limits: {}, maxFileSize: 2048, ignore: () => false };
+      scanItem(engine, { path: 'pipe.txt', source: { kind: 'file', absPath: process.env.FIFO } }, policy, stats, (m) => warnings.push(m));
+      process.stdout.write(JSON.stringify({ unreadable: stats.unreadable, files: stats.files, warnings }));
+    `;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, FIFO: join(dir, 'pipe.txt') },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.deepEqual(JSON.parse(out), {
+      unreadable: 1,
+      files: 0,
+      warnings: ['pipe.txt: no longer a regular file; not scanned'],
+    });
+  });
+});
+
+describe('scan(): past the first files the walk does not stat, with the same counts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'jit-item-walk-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  for (let i = 0; i < 6; i++) writeFileSync(join(dir, `a${i}.txt`), 'nothing\n');
+  writeFileSync(join(dir, 'z-big.txt'), `${keyId()}\n${'x'.repeat(4000)}\n`); // last in the walk's order
+  writeFileSync(join(dir, 'z-lib-1.0.0.tgz'), bundle());
+  const policy: ScanPolicy = {
+    rules: [rule],
+    ignorePaths: ['**/fixtures/**'],
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: 2048,
+  };
+
+  it('an over-size file late in the walk is counted skippedLarge, inline and in the workers', async () => {
+    const run = (threads: number) =>
+      scan({
+        root: dir,
+        policy,
+        threads,
+        waitForWorkers: true,
+        inlineBelow: { items: 2, bytes: 1 << 30 },
+        workerScript: new URL('../../src/scan/worker.ts', import.meta.url),
+      });
+    for (const r of [await run(1), await run(2)]) {
+      assert.deepEqual(
+        r.findings.map((f) => f.file),
+        ['z-lib-1.0.0.tgz!package/.env'],
+      );
+      assert.equal(r.stats.skippedLarge, 1);
+      assert.equal(r.stats.files, 6 + 4, 'a0-a5, and in the archive .env and three noise files');
+      assert.equal(r.stats.unreadable, 0);
+    }
   });
 });

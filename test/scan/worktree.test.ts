@@ -157,6 +157,26 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     assert.equal(r.stats.skippedSpecial, 1);
   });
 
+  it('walk with statFirst: the first files carry their size, the rest none; symlinks and FIFOs still counted', async () => {
+    const root = join(base, 'stat-first');
+    mkdirSync(root);
+    setup(root);
+    writeFileSync(join(root, 'a.txt'), 'four');
+    const skipped: string[] = [];
+    const items = [];
+    for await (const it of walkFiles(root, { statFirst: 1, onSkip: (kind, path) => skipped.push(`${kind} ${path}`) }))
+      items.push(it);
+    assert.deepEqual(
+      items.map((it) => [it.path, it.source.kind === 'file' ? it.source.size : 'bytes']),
+      [
+        ['a.txt', 4],
+        ['plain.env', undefined],
+        ['d\\xfe/f\\xff.env', undefined],
+      ],
+    );
+    assert.deepEqual(skipped.sort(), ['special pipe', 'symlink link.env']);
+  });
+
   it("walk: the order is the names' byte order, above U+FFFF too, and a UTF-8 tree under a non-UTF-8 name keeps its bytes", async () => {
     const root = mkdtempSync(join(tmpdir(), 'jit-walk-order-'));
     try {

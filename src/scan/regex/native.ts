@@ -107,6 +107,11 @@ export function loadNativeRE2(): { ctor: NativeRE2Ctor; from: string } | { error
 }
 
 export function nativeEngine(ctor: NativeRE2Ctor): RegexEngine {
+  // The addon's first match result is a Buffer made in C++ (Node gives it Buffer's prototype after creating it),
+  // which tells V8 that typed arrays' `length` can no longer be trusted: every optimized function that read one is
+  // thrown away and compiled again, mid-scan and in every worker. One match here, before any scanning code is hot,
+  // settles that at the start.
+  new ctor('a', 'g').exec(Buffer.from('a'));
   return {
     name: 're2',
     compile(source: string, options: CompileOptions = {}): Pattern {

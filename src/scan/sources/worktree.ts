@@ -21,6 +21,12 @@ export interface WorktreeOptions {
   lister?: 'auto' | 'git' | 'walk';
   /** Called for each symlink (never followed) and each FIFO, socket or device (never opened). */
   onSkip?: (kind: SkipKind, path: string) => void;
+  /**
+   * A walk stats this many regular files (default: all) and yields the rest without a size: their directory entry
+   * already says they are regular files, and whoever opens one checks it again (item.ts). git's list is always
+   * stat'ed (only lstat tells its symlinks and submodules from files).
+   */
+  statFirst?: number;
 }
 
 /** A name as listed (bytes): the display path for findings, and what to open. */
@@ -116,6 +122,7 @@ function fileItem(name: Name, opts: WorktreeOptions): ScanItem | undefined {
 export async function* walkFiles(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
   // A directory relative to root: its text while every name on its path is UTF-8, else its bytes.
   const stack: Array<string | Buffer> = [''];
+  let toStat = opts.statFirst ?? Number.POSITIVE_INFINITY;
   const rootBytes = Buffer.from(root);
   const prefix = root.endsWith('/') ? root : `${root}/`;
   const absOf = (rel: string | Buffer): string | Buffer => {
@@ -176,7 +183,13 @@ export async function* walkFiles(root: string, opts: WorktreeOptions = {}): Asyn
         visit(ent, typeof name.abs === 'string' ? name.path : relBytes, name);
       }
     }
-    yield* statAll(files, opts);
+    const stated = Math.min(toStat, files.length);
+    toStat -= stated;
+    yield* statAll(stated === files.length ? files : files.slice(0, stated), opts);
+    for (let i = stated; i < files.length; i++) {
+      const { path, abs } = files[i]!;
+      yield { path, source: { kind: 'file', absPath: abs } };
+    }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
   }
 }
