@@ -50,11 +50,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-WTL342ZK.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-FSTOPB5Y.js")).signCommand,
+  scan: async () => (await import("./cli/scan-7N36WPNT.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-YZL3VOP4.js")).signCommand,
   verify: async () => (await import("./cli/verify-NWMOBG6G.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TNRB7XSJ.js")).digestCommand,
-  key: async () => (await import("./cli/key-HNTOH6JE.js")).keyCommand
+  key: async () => (await import("./cli/key-NIQ2Y5LY.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -5890,7 +5890,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5965,7 +5965,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert4(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -6060,11 +6060,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body2 = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body2);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body2);
             } else {
@@ -6087,10 +6087,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6107,7 +6107,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert4(this.ptr != null);
@@ -6287,7 +6287,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6309,7 +6309,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6345,13 +6345,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -26609,7 +26609,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module) {
     "use strict";
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -26617,7 +26617,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants6;
+    } = constants7;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -26826,7 +26826,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants6.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants7.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body2).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -26872,8 +26872,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants6.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants6.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants7.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants7.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -27569,7 +27569,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants6.globChars(opts.windows);
+      } = constants7.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -27627,7 +27627,7 @@ var require_picomatch = __commonJS({
     var scan2 = require_scan();
     var parse3 = require_parse2();
     var utils = require_utils2();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -27755,7 +27755,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants6;
+    picomatch2.constants = constants7;
     module.exports = picomatch2;
   }
 });
@@ -29756,10 +29756,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module) {
     "use strict";
     var parse3 = require_parse3();
-    var constants6 = require_constants7();
+    var constants7 = require_constants7();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
-      if (!constants6.RELEASE_TYPES.includes(truncation)) {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -30999,7 +30999,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module) {
     "use strict";
     var internalRe = require_re();
-    var constants6 = require_constants7();
+    var constants7 = require_constants7();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse3();
@@ -31083,8 +31083,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants6.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -38927,11 +38927,15 @@ function looksLikeText(data, start, end, hex2) {
 }
 function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
   const spans = [];
-  const n = data.length;
   const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  findRuns(data, Math.max(1, minRun - 2), limits.maxSegments, limits, spans);
+  findPercentSpans(data, limits, spans);
+  return spans.sort((a, b) => a.start - b.start);
+}
+function findRuns(data, need, maxSpans, limits, spans) {
+  const n = data.length;
   let i = 0;
-  while (i + need <= n && spans.length < limits.maxSegments) {
+  while (i + need <= n && spans.length < maxSpans) {
     const k = i + need - 1;
     let c = CLS[data[k]];
     if (c === 0) {
@@ -38957,22 +38961,28 @@ function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
       all &= c;
       j++;
     }
-    const allHex = all === 3;
-    let end = j;
-    while (end < n && end - j < 2 && data[end] === 61) end++;
-    const len = end - i;
-    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
-      const span = data.subarray(i, end);
-      if (allHex && len >= limits.minHex) {
-        const d = decodeHex(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "hex", decoded: d });
-      } else if (!allHex && len >= limits.minBase64) {
-        const d = decodeBase64(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "base64", decoded: d });
-      }
-    }
-    i = end;
+    i = takeRun(data, i, j, all === 3, limits, spans);
   }
+}
+function takeRun(data, start, runEnd, allHex, limits, spans) {
+  let end = runEnd;
+  while (end < data.length && end - runEnd < 2 && data[end] === 61) end++;
+  const len = end - start;
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, start, runEnd, allHex)) {
+    const span = data.subarray(start, end);
+    if (allHex && len >= limits.minHex) {
+      const d = decodeHex(span);
+      if (d && isTextual(d)) spans.push({ start, end, encoding: "hex", decoded: d });
+    } else if (!allHex && len >= limits.minBase64) {
+      const d = decodeBase64(span);
+      if (d && isTextual(d)) spans.push({ start, end, encoding: "base64", decoded: d });
+    }
+  }
+  return end;
+}
+function findPercentSpans(data, limits, spans) {
+  const n = data.length;
   let from = 0;
   while (spans.length < limits.maxSegments) {
     const p = data.indexOf(37, from);
@@ -38991,7 +39001,6 @@ function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
     }
     from = e;
   }
-  return spans.sort((a, b) => a.start - b.start);
 }
 function decodeSegments(data, limits = {}) {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
@@ -39644,6 +39653,7 @@ function loadNativeRE2() {
   return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
 }
 function nativeEngine(ctor) {
+  new ctor("a", "g").exec(Buffer.from("a"));
   return {
     name: "re2",
     compile(source, options = {}) {
@@ -39699,6 +39709,19 @@ function loadRegexEngine(onWarning = () => {
   }
   cached = portable();
   return cached;
+}
+
+// src/scan/release.ts
+function releaseBuffer(buf) {
+  const ab = buf.buffer;
+  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
+  try {
+    ab.transfer(0);
+  } catch {
+  }
+}
+function settleDetaching() {
+  new ArrayBuffer(1).transfer?.(0);
 }
 
 // src/scan/rules/syntax.ts
@@ -44249,6 +44272,15 @@ function compareFindings(a, b) {
 function sortFindings(findings) {
   return findings.sort(compareFindings);
 }
+var WARM_UP_SAMPLE = Buffer.from(
+  [
+    "const password = process.env.PASSWORD;",
+    `const greeting = '${Buffer.from("hello there, some text to decode").toString("base64")}';`,
+    `const colour = '${Buffer.from("hello there, hex text").toString("hex")}';`,
+    "const url = 'https://example.com/search?q=hello%20there%2Fsome%20text';"
+  ].join("\n")
+);
+var BINARY_SAMPLE = Buffer.from([80, 75, 0, 0]);
 var ScanEngine = class {
   name;
   regex;
@@ -44282,6 +44314,7 @@ var ScanEngine = class {
     });
     this.reportInlineAllowed = options.reportInlineAllowed === true;
     this.regex = options.regex ?? loadRegexEngine(warn);
+    settleDetaching();
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
@@ -44351,6 +44384,20 @@ var ScanEngine = class {
     if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
   }
   /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  /**
+   * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
+   * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
+   * knowing their branches. Compiled on partial knowledge, a loop is thrown away at the first branch it had not seen
+   * and compiled again, mid-scan and in every worker: the compiler threads then take CPU from the scanning threads.
+   */
+  warmUp() {
+    void this.prefilter.usesWasm;
+    this.prefilter.growHits(64 * 1024);
+    for (let i = 0; i < 10; i++) {
+      this.scanBytes(WARM_UP_SAMPLE, { path: "" }, emptyEngineStats());
+      this.scanBytes(BINARY_SAMPLE, { path: "" }, emptyEngineStats());
+    }
+  }
   takeRetained() {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];
@@ -44388,38 +44435,42 @@ var ScanEngine = class {
   scanFile(absPath, meta, stats = emptyEngineStats()) {
     const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
-      const bom = Buffer.alloc(2);
-      if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (; ; ) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break;
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
+      return this.scanFd(fd, meta, stats);
     } finally {
       (0, node_fs_exports.closeSync)(fd);
     }
+  }
+  /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
+  scanFd(fd, meta, stats = emptyEngineStats()) {
+    const bom = Buffer.alloc(2);
+    if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+      return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
+    }
+    const buf = this.work;
+    const cap = buf.length;
+    const item = new ItemScan(this, meta);
+    let carry = 0;
+    let total = 0;
+    for (; ; ) {
+      let filled = carry;
+      while (filled < cap) {
+        const want = cap - filled;
+        const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
+        filled += n;
+        if (n < want) break;
+      }
+      total += filled - carry;
+      if (filled < cap) {
+        if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+        break;
+      }
+      item.window(buf, false);
+      if (item.binary) break;
+      buf.copyWithin(0, cap - this.overlap, cap);
+      carry = this.overlap;
+    }
+    countItem(stats, item.binary, total);
+    return item.findings;
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
   openStream(meta, stats = emptyEngineStats()) {
@@ -44932,16 +44983,6 @@ __export(node_zlib_exports, {
 __reExport(node_zlib_exports, __toESM(require_node_zlib()));
 var import_node_zlib = __toESM(require_node_zlib());
 
-// src/scan/release.ts
-function releaseBuffer(buf) {
-  const ab = buf.buffer;
-  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
-  try {
-    ab.transfer(0);
-  } catch {
-  }
-}
-
 // src/scan/archive.ts
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
@@ -45284,19 +45325,23 @@ function maxTotal(limits) {
 function readBounded(absPath, cap) {
   const fd = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, node_fs_exports.fstatSync)(fd).size, cap);
-    const buf = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
-      if (n === 0) break;
-      filled += n;
-    }
-    return filled === size ? buf : buf.subarray(0, filled);
+    return readBoundedFd(fd, (0, node_fs_exports.fstatSync)(fd).size, cap);
   } finally {
     (0, node_fs_exports.closeSync)(fd);
   }
 }
+function readBoundedFd(fd, fileSize, cap) {
+  const size = Math.min(fileSize, cap);
+  const buf = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+var OPEN_LISTED = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NOFOLLOW | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -45307,6 +45352,8 @@ function metaOf(item) {
 }
 function scanItem(engine, item, policy, stats, warn) {
   const src = item.source;
+  const unstated = src.kind === "file" && src.size === void 0;
+  if (unstated) return scanUnstated(engine, item, src.absPath, policy, stats, warn);
   if (!policy.archives || item.lineMap) return scanAsIs(engine, item, policy, void 0, stats);
   if (src.kind === "bytes") return scanAsRead(engine, item, policy, src.data, stats, warn);
   if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine, item, policy, void 0, stats);
@@ -45315,6 +45362,38 @@ function scanItem(engine, item, policy, stats, warn) {
     return scanAsRead(engine, item, policy, data, stats, warn);
   } finally {
     releaseBuffer(data);
+  }
+}
+function scanUnstated(engine, item, absPath, policy, stats, warn) {
+  let fd;
+  try {
+    fd = (0, node_fs_exports.openSync)(absPath, OPEN_LISTED);
+  } catch (e) {
+    if (e.code === "ENOENT") return [];
+    throw e;
+  }
+  try {
+    const st = (0, node_fs_exports.fstatSync)(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return [];
+    }
+    if (policy.archives && !item.lineMap && mayBeArchive(item.path, st.size, policy)) {
+      const data = readBoundedFd(fd, st.size, maxTotal(policy.limits));
+      try {
+        return scanAsRead(engine, item, policy, data, stats, warn);
+      } finally {
+        releaseBuffer(data);
+      }
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return [];
+    }
+    return engine.scanFd(fd, metaOf(item), stats);
+  } finally {
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function scanAsRead(engine, item, policy, data, stats, warn) {
@@ -45333,7 +45412,7 @@ function scanAsRead(engine, item, policy, data, stats, warn) {
 }
 function scanAsIs(engine, item, policy, data, stats) {
   const src = item.source;
-  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size ?? 0;
   if (size > policy.maxFileSize && item.path !== "-") {
     stats.skippedLarge++;
     return [];
@@ -45544,7 +45623,7 @@ var ScanPool = class {
       const w = { path: it.path, kind: it.source.kind };
       if (it.source.kind === "file") {
         w.absPath = it.source.absPath;
-        w.size = it.source.size;
+        if (it.source.size !== void 0) w.size = it.source.size;
       } else {
         const d = it.source.data;
         if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
@@ -45736,6 +45815,7 @@ function fileItem(name2, opts) {
 }
 async function* walkFiles(root, opts = {}) {
   const stack = [""];
+  let toStat = opts.statFirst ?? Number.POSITIVE_INFINITY;
   const rootBytes = Buffer.from(root);
   const prefix2 = root.endsWith("/") ? root : `${root}/`;
   const absOf = (rel) => {
@@ -45793,7 +45873,13 @@ async function* walkFiles(root, opts = {}) {
         visit(ent, typeof name2.abs === "string" ? name2.path : relBytes, name2);
       }
     }
-    yield* statAll(files, opts);
+    const stated = Math.min(toStat, files.length);
+    toStat -= stated;
+    yield* statAll(stated === files.length ? files : files.slice(0, stated), opts);
+    for (let i = stated; i < files.length; i++) {
+      const { path: path15, abs } = files[i];
+      yield { path: path15, source: { kind: "file", absPath: abs } };
+    }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
 }
@@ -45844,6 +45930,8 @@ function defaultPolicy() {
 
 // src/scan/index.ts
 var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+var BATCH_ITEMS = 64;
+var BATCH_BYTES = 2 * 1024 * 1024;
 function directoryGlobs(globs) {
   return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
 }
@@ -45871,7 +45959,7 @@ function scanBuffer(data, path15, policy) {
   return sortFindings(groupOccurrences(sortFindings(cachedEngine(policy).scanBytes(data, { path: path15 }))));
 }
 function itemSize(item) {
-  return item.source.kind === "file" ? item.source.size : item.source.data.length;
+  return item.source.kind === "file" ? item.source.size ?? 0 : item.source.data.length;
 }
 async function scan(opts) {
   const t0 = process.hrtime.bigint();
@@ -46008,7 +46096,7 @@ async function scan(opts) {
     if (poolFailed) return scanInline(item);
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= 16 || batchBytes >= 512 * 1024) await flushBatch();
+    if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
   const release = async () => {
     const pending = held.splice(0);
@@ -46044,7 +46132,15 @@ async function scan(opts) {
     }
     return true;
   };
-  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, { onWarning: warn, ignore, ignoreDir, onSkip: (kind2) => skips[kind2]++ }));
+  const source = opts.items ?? (opts.stdin ? void 0 : worktreeItems(opts.root, {
+    onWarning: warn,
+    ignore,
+    ignoreDir,
+    onSkip: (kind2) => skips[kind2]++,
+    // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+    // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
+    statFirst: threads > 1 ? limits.items : 0
+  }));
   try {
     if (source) {
       for await (const item of source) if (accept3(item)) await dispatch(item);

@@ -168,11 +168,15 @@ function looksLikeText(data, start, end, hex) {
 }
 function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
   const spans = [];
-  const n = data.length;
   const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  findRuns(data, Math.max(1, minRun - 2), limits.maxSegments, limits, spans);
+  findPercentSpans(data, limits, spans);
+  return spans.sort((a, b) => a.start - b.start);
+}
+function findRuns(data, need, maxSpans, limits, spans) {
+  const n = data.length;
   let i = 0;
-  while (i + need <= n && spans.length < limits.maxSegments) {
+  while (i + need <= n && spans.length < maxSpans) {
     const k = i + need - 1;
     let c = CLS[data[k]];
     if (c === 0) {
@@ -198,22 +202,28 @@ function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
       all &= c;
       j++;
     }
-    const allHex = all === 3;
-    let end = j;
-    while (end < n && end - j < 2 && data[end] === 61) end++;
-    const len = end - i;
-    if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, i, j, allHex)) {
-      const span = data.subarray(i, end);
-      if (allHex && len >= limits.minHex) {
-        const d = decodeHex(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "hex", decoded: d });
-      } else if (!allHex && len >= limits.minBase64) {
-        const d = decodeBase64(span);
-        if (d && isTextual(d)) spans.push({ start: i, end, encoding: "base64", decoded: d });
-      }
-    }
-    i = end;
+    i = takeRun(data, i, j, all === 3, limits, spans);
   }
+}
+function takeRun(data, start, runEnd, allHex, limits, spans) {
+  let end = runEnd;
+  while (end < data.length && end - runEnd < 2 && data[end] === 61) end++;
+  const len = end - start;
+  const minRun = Math.min(limits.minHex, limits.minBase64);
+  if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, start, runEnd, allHex)) {
+    const span = data.subarray(start, end);
+    if (allHex && len >= limits.minHex) {
+      const d = decodeHex(span);
+      if (d && isTextual(d)) spans.push({ start, end, encoding: "hex", decoded: d });
+    } else if (!allHex && len >= limits.minBase64) {
+      const d = decodeBase64(span);
+      if (d && isTextual(d)) spans.push({ start, end, encoding: "base64", decoded: d });
+    }
+  }
+  return end;
+}
+function findPercentSpans(data, limits, spans) {
+  const n = data.length;
   let from = 0;
   while (spans.length < limits.maxSegments) {
     const p = data.indexOf(37, from);
@@ -232,7 +242,6 @@ function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
     }
     from = e;
   }
-  return spans.sort((a, b) => a.start - b.start);
 }
 function decodeSegments(data, limits = {}) {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
@@ -893,6 +902,7 @@ function loadNativeRE2() {
   return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
 }
 function nativeEngine(ctor) {
+  new ctor("a", "g").exec(Buffer.from("a"));
   return {
     name: "re2",
     compile(source, options2 = {}) {
@@ -948,6 +958,19 @@ function loadRegexEngine(onWarning = () => {
   }
   cached = portable();
   return cached;
+}
+
+// src/scan/release.ts
+function releaseBuffer(buf) {
+  const ab = buf.buffer;
+  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
+  try {
+    ab.transfer(0);
+  } catch {
+  }
+}
+function settleDetaching() {
+  new ArrayBuffer(1).transfer?.(0);
 }
 
 // src/scan/rules/syntax.ts
@@ -5487,6 +5510,15 @@ function codePoints(view, from, to) {
   for (let i = from; i < to; i++) if ((view[i] & 192) !== 128) n++;
   return n;
 }
+var WARM_UP_SAMPLE = Buffer.from(
+  [
+    "const password = process.env.PASSWORD;",
+    `const greeting = '${Buffer.from("hello there, some text to decode").toString("base64")}';`,
+    `const colour = '${Buffer.from("hello there, hex text").toString("hex")}';`,
+    "const url = 'https://example.com/search?q=hello%20there%2Fsome%20text';"
+  ].join("\n")
+);
+var BINARY_SAMPLE = Buffer.from([80, 75, 0, 0]);
 var ScanEngine = class {
   name;
   regex;
@@ -5520,6 +5552,7 @@ var ScanEngine = class {
     });
     this.reportInlineAllowed = options2.reportInlineAllowed === true;
     this.regex = options2.regex ?? loadRegexEngine(warn);
+    settleDetaching();
     this.chunkSize = options2.chunkSize ?? 1024 * 1024;
     this.overlap = options2.overlap ?? 64 * 1024;
     this.margin = options2.margin ?? 4096;
@@ -5589,6 +5622,20 @@ var ScanEngine = class {
     if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
   }
   /** The secrets retained since the last call, by fingerprint (then forgotten here). */
+  /**
+   * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
+   * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
+   * knowing their branches. Compiled on partial knowledge, a loop is thrown away at the first branch it had not seen
+   * and compiled again, mid-scan and in every worker: the compiler threads then take CPU from the scanning threads.
+   */
+  warmUp() {
+    void this.prefilter.usesWasm;
+    this.prefilter.growHits(64 * 1024);
+    for (let i = 0; i < 10; i++) {
+      this.scanBytes(WARM_UP_SAMPLE, { path: "" }, emptyEngineStats());
+      this.scanBytes(BINARY_SAMPLE, { path: "" }, emptyEngineStats());
+    }
+  }
   takeRetained() {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];
@@ -5626,38 +5673,42 @@ var ScanEngine = class {
   scanFile(absPath, meta, stats = emptyEngineStats()) {
     const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
-      const bom = Buffer.alloc(2);
-      if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-        return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
-      }
-      const buf = this.work;
-      const cap = buf.length;
-      const item = new ItemScan(this, meta);
-      let carry = 0;
-      let total = 0;
-      for (; ; ) {
-        let filled = carry;
-        while (filled < cap) {
-          const want = cap - filled;
-          const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
-          filled += n;
-          if (n < want) break;
-        }
-        total += filled - carry;
-        if (filled < cap) {
-          if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
-          break;
-        }
-        item.window(buf, false);
-        if (item.binary) break;
-        buf.copyWithin(0, cap - this.overlap, cap);
-        carry = this.overlap;
-      }
-      countItem(stats, item.binary, total);
-      return item.findings;
+      return this.scanFd(fd, meta, stats);
     } finally {
       (0, node_fs_exports.closeSync)(fd);
     }
+  }
+  /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
+  scanFd(fd, meta, stats = emptyEngineStats()) {
+    const bom = Buffer.alloc(2);
+    if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+      return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
+    }
+    const buf = this.work;
+    const cap = buf.length;
+    const item = new ItemScan(this, meta);
+    let carry = 0;
+    let total = 0;
+    for (; ; ) {
+      let filled = carry;
+      while (filled < cap) {
+        const want = cap - filled;
+        const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
+        filled += n;
+        if (n < want) break;
+      }
+      total += filled - carry;
+      if (filled < cap) {
+        if (filled > 0 || total === 0) item.window(buf.subarray(0, filled), true);
+        break;
+      }
+      item.window(buf, false);
+      if (item.binary) break;
+      buf.copyWithin(0, cap - this.overlap, cap);
+      carry = this.overlap;
+    }
+    countItem(stats, item.binary, total);
+    return item.findings;
   }
   /** A push-style scan for streams (stdin): write chunks, then end() for the findings. */
   openStream(meta, stats = emptyEngineStats()) {
@@ -6110,16 +6161,6 @@ __export(node_zlib_exports, {
 __reExport(node_zlib_exports, __toESM(require_node_zlib()));
 var import_node_zlib = __toESM(require_node_zlib());
 
-// src/scan/release.ts
-function releaseBuffer(buf) {
-  const ab = buf.buffer;
-  if (buf.byteOffset !== 0 || buf.byteLength === 0 || !(ab instanceof ArrayBuffer) || !ab.transfer) return;
-  try {
-    ab.transfer(0);
-  } catch {
-  }
-}
-
 // src/scan/archive.ts
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
@@ -6462,19 +6503,23 @@ function maxTotal(limits) {
 function readBounded(absPath, cap) {
   const fd = (0, node_fs_exports.openSync)(absPath, "r");
   try {
-    const size = Math.min((0, node_fs_exports.fstatSync)(fd).size, cap);
-    const buf = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
-      if (n === 0) break;
-      filled += n;
-    }
-    return filled === size ? buf : buf.subarray(0, filled);
+    return readBoundedFd(fd, (0, node_fs_exports.fstatSync)(fd).size, cap);
   } finally {
     (0, node_fs_exports.closeSync)(fd);
   }
 }
+function readBoundedFd(fd, fileSize, cap) {
+  const size = Math.min(fileSize, cap);
+  const buf = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+var OPEN_LISTED = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NOFOLLOW | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -6485,6 +6530,8 @@ function metaOf(item) {
 }
 function scanItem(engine2, item, policy, stats, warn) {
   const src = item.source;
+  const unstated = src.kind === "file" && src.size === void 0;
+  if (unstated) return scanUnstated(engine2, item, src.absPath, policy, stats, warn);
   if (!policy.archives || item.lineMap) return scanAsIs(engine2, item, policy, void 0, stats);
   if (src.kind === "bytes") return scanAsRead(engine2, item, policy, src.data, stats, warn);
   if (!mayBeArchive(item.path, src.size, policy)) return scanAsIs(engine2, item, policy, void 0, stats);
@@ -6493,6 +6540,38 @@ function scanItem(engine2, item, policy, stats, warn) {
     return scanAsRead(engine2, item, policy, data, stats, warn);
   } finally {
     releaseBuffer(data);
+  }
+}
+function scanUnstated(engine2, item, absPath, policy, stats, warn) {
+  let fd;
+  try {
+    fd = (0, node_fs_exports.openSync)(absPath, OPEN_LISTED);
+  } catch (e) {
+    if (e.code === "ENOENT") return [];
+    throw e;
+  }
+  try {
+    const st = (0, node_fs_exports.fstatSync)(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return [];
+    }
+    if (policy.archives && !item.lineMap && mayBeArchive(item.path, st.size, policy)) {
+      const data = readBoundedFd(fd, st.size, maxTotal(policy.limits));
+      try {
+        return scanAsRead(engine2, item, policy, data, stats, warn);
+      } finally {
+        releaseBuffer(data);
+      }
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return [];
+    }
+    return engine2.scanFd(fd, metaOf(item), stats);
+  } finally {
+    (0, node_fs_exports.closeSync)(fd);
   }
 }
 function scanAsRead(engine2, item, policy, data, stats, warn) {
@@ -6511,7 +6590,7 @@ function scanAsRead(engine2, item, policy, data, stats, warn) {
 }
 function scanAsIs(engine2, item, policy, data, stats) {
   const src = item.source;
-  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size;
+  const size = data ? data.length : src.kind === "bytes" ? src.data.length : src.size ?? 0;
   if (size > policy.maxFileSize && item.path !== "-") {
     stats.skippedLarge++;
     return [];
@@ -6561,6 +6640,7 @@ var engine = new ScanEngine(
   },
   options
 );
+engine.warmUp();
 var itemPolicy = {
   archives: init.items.archives,
   limits: init.items.limits,
@@ -6569,12 +6649,11 @@ var itemPolicy = {
 };
 node_worker_threads_exports.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 function fromWire(w) {
-  const source = w.kind === "file" ? {
-    kind: "file",
-    // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
-    absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath),
-    size: w.size ?? 0
-  } : { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  let source;
+  if (w.kind === "file") {
+    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
+    if (w.size !== void 0) source.size = w.size;
+  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
   const item = { path: w.path, source };
   if (w.lineMap) item.lineMap = w.lineMap;
   if (w.commit !== void 0) item.commit = w.commit;

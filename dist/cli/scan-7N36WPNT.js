@@ -16,7 +16,7 @@ import {
   parseSize,
   redactFindings,
   runScanJob
-} from "./chunk-RUK3Z2K5.js";
+} from "./chunk-TXJUCW2X.js";
 import "./chunk-RMPEWHWE.js";
 import "./chunk-PNOZQHVZ.js";
 import {

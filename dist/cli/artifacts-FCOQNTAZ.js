@@ -2,7 +2,7 @@ import { createRequire as __jitCreateRequire } from 'node:module'; const require
 import {
   redactFindings,
   runScanJob
-} from "./chunk-RUK3Z2K5.js";
+} from "./chunk-TXJUCW2X.js";
 import "./chunk-RMPEWHWE.js";
 import {
   promises_exports

@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-R6G7J4QL.js";
+} from "./chunk-BOU2A55M.js";
 import {
   writePublicFile
 } from "./chunk-4WTKR5AZ.js";

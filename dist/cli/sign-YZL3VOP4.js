@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-R6G7J4QL.js";
+} from "./chunk-BOU2A55M.js";
 import "./chunk-4WTKR5AZ.js";
 import "./chunk-YXVQAIAE.js";
 import "./chunk-GUUQA6WL.js";
