@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  VERSION
+} from "./cli/chunk-EEVXPQ6T.js";
+import {
   EXIT,
   UsageError,
   processIO,
   writeLine
 } from "./cli/chunk-INOH6OQL.js";
 import {
-  VERSION,
   node_os_exports
-} from "./cli/chunk-Q2VRUGIG.js";
+} from "./cli/chunk-7VVDTPKV.js";
 import {
   node_fs_exports
 } from "./cli/chunk-ZCEGYBFX.js";
@@ -50,11 +52,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-7N36WPNT.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-YZL3VOP4.js")).signCommand,
-  verify: async () => (await import("./cli/verify-NWMOBG6G.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-TNRB7XSJ.js")).digestCommand,
-  key: async () => (await import("./cli/key-NIQ2Y5LY.js")).keyCommand
+  scan: async () => (await import("./cli/scan-HDMCJ45C.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-BF74BKMW.js")).signCommand,
+  verify: async () => (await import("./cli/verify-BNUCATBU.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-2QAAIZZF.js")).digestCommand,
+  key: async () => (await import("./cli/key-JDSSB5KH.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

@@ -45454,7 +45454,7 @@ var RetainedSecrets = class {
   }
 };
 
-// src/scan/pool.ts
+// src/scan/worker-thread.ts
 import * as nodeModule from "node:module";
 import { dirname as dirname4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -45467,21 +45467,7 @@ __export(node_worker_threads_exports, {
 __reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
 var import_node_worker_threads = __toESM(require_node_worker_threads());
 
-// src/scan/pool.ts
-var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
-function rulesToWire(rules) {
-  const out = [];
-  for (const rule of rules) {
-    const { validate: validate2, examples: _e, help: _h, ...data } = rule;
-    let builtinValidator = false;
-    if (validate2) {
-      if (builtinById.get(rule.id)?.validate !== validate2) return void 0;
-      builtinValidator = true;
-    }
-    out.push({ ...data, builtinValidator });
-  }
-  return out;
-}
+// src/scan/worker-thread.ts
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
@@ -45501,6 +45487,42 @@ function resolveWorkerScript(override, base = import.meta.url) {
     if (url2.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url2))) return url2;
   }
   return void 0;
+}
+function startScanWorker(script, init) {
+  return new node_worker_threads_exports.Worker(script, {
+    workerData: init ?? null,
+    stdout: false,
+    stderr: false,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+    env: workerEnv()
+  });
+}
+var prewarmed;
+function adoptPrewarmedWorker(script) {
+  const entry = prewarmed;
+  if (!entry || entry.script !== script.href) return void 0;
+  prewarmed = void 0;
+  if (entry.failed) return void 0;
+  entry.worker.off("error", entry.onEnd);
+  entry.worker.off("exit", entry.onEnd);
+  entry.worker.ref();
+  return entry.worker;
+}
+
+// src/scan/pool.ts
+var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
+function rulesToWire(rules) {
+  const out = [];
+  for (const rule of rules) {
+    const { validate: validate2, examples: _e, help: _h, ...data } = rule;
+    let builtinValidator = false;
+    if (validate2) {
+      if (builtinById.get(rule.id)?.validate !== validate2) return void 0;
+      builtinValidator = true;
+    }
+    out.push({ ...data, builtinValidator });
+  }
+  return out;
 }
 function failedResult(batch, why) {
   return {
@@ -45559,13 +45581,8 @@ var ScanPool = class {
   }
   spawn() {
     return new Promise((resolve7, reject) => {
-      const worker = new node_worker_threads_exports.Worker(this.script, {
-        workerData: this.init,
-        stdout: false,
-        stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS,
-        env: workerEnv()
-      });
+      const prewarmed2 = adoptPrewarmedWorker(this.script);
+      const worker = prewarmed2 ?? startScanWorker(this.script, this.init);
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -45614,6 +45631,7 @@ var ScanPool = class {
         this.workers.delete(worker);
         if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
+      if (prewarmed2) prewarmed2.postMessage(this.init);
     });
   }
   /** Queues a batch; resolves with its result. */
@@ -48938,10 +48956,29 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/scan/job.ts
+// src/scan/types.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
 var FAIL_ON = ["any", "validated", "none"];
 var REVOKE = ["none", "github"];
+function incompleteItems(stats) {
+  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
+}
+function policySkips(stats) {
+  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
+  return [
+    ...n(stats.skippedBinary, "binary file", "binary files"),
+    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
+    ...n(
+      stats.skippedArchive ?? 0,
+      "archive item over a limit or unreadable",
+      "archive items over a limit or unreadable"
+    ),
+    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
+    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
+  ];
+}
+
+// src/scan/job.ts
 var ModeError = class extends Error {
   name = "ModeError";
 };
@@ -49412,25 +49449,6 @@ function toJsonReport(input) {
 function renderJson(input) {
   return `${jsonSafe(JSON.stringify(toJsonReport(input), null, 2))}
 `;
-}
-
-// src/scan/types.ts
-function incompleteItems(stats) {
-  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
-}
-function policySkips(stats) {
-  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
-  return [
-    ...n(stats.skippedBinary, "binary file", "binary files"),
-    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
-    ...n(
-      stats.skippedArchive ?? 0,
-      "archive item over a limit or unreadable",
-      "archive items over a limit or unreadable"
-    ),
-    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
-    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
-  ];
 }
 
 // src/scan/report/text.ts

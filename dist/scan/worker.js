@@ -6600,7 +6600,7 @@ function scanAsIs(engine2, item, policy, data, stats) {
   return src.kind === "file" ? engine2.scanFile(src.absPath, meta, stats) : engine2.scanBytes(src.data, meta, stats);
 }
 
-// src/scan/pool.ts
+// src/scan/worker-thread.ts
 import * as nodeModule from "node:module";
 
 // builtin-esm:node:os
@@ -6611,9 +6611,11 @@ __export(node_os_exports, {
 __reExport(node_os_exports, __toESM(require_node_os()));
 var import_node_os = __toESM(require_node_os());
 
-// src/scan/pool.ts
+// src/scan/worker-thread.ts
 import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/scan/pool.ts
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
   return rules.map(({ builtinValidator, ...data }) => {
@@ -6628,7 +6630,7 @@ function rulesFromWire(rules) {
 
 // src/scan/worker.ts
 await prepareRegexEngine();
-var init = node_worker_threads_exports.workerData;
+var init = node_worker_threads_exports.workerData ?? await new Promise((resolve) => node_worker_threads_exports.parentPort.once("message", resolve));
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(

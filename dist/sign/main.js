@@ -46030,7 +46030,7 @@ var RetainedSecrets = class {
   }
 };
 
-// src/scan/pool.ts
+// src/scan/worker-thread.ts
 import * as nodeModule from "node:module";
 import { dirname as dirname6 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
@@ -46043,21 +46043,7 @@ __export(node_worker_threads_exports, {
 __reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
 var import_node_worker_threads = __toESM(require_node_worker_threads());
 
-// src/scan/pool.ts
-var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
-function rulesToWire(rules) {
-  const out = [];
-  for (const rule of rules) {
-    const { validate, examples: _e, help: _h, ...data } = rule;
-    let builtinValidator = false;
-    if (validate) {
-      if (builtinById.get(rule.id)?.validate !== validate) return void 0;
-      builtinValidator = true;
-    }
-    out.push({ ...data, builtinValidator });
-  }
-  return out;
-}
+// src/scan/worker-thread.ts
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
@@ -46077,6 +46063,42 @@ function resolveWorkerScript(override, base = import.meta.url) {
     if (url.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
+}
+function startScanWorker(script, init) {
+  return new node_worker_threads_exports.Worker(script, {
+    workerData: init ?? null,
+    stdout: false,
+    stderr: false,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+    env: workerEnv()
+  });
+}
+var prewarmed;
+function adoptPrewarmedWorker(script) {
+  const entry = prewarmed;
+  if (!entry || entry.script !== script.href) return void 0;
+  prewarmed = void 0;
+  if (entry.failed) return void 0;
+  entry.worker.off("error", entry.onEnd);
+  entry.worker.off("exit", entry.onEnd);
+  entry.worker.ref();
+  return entry.worker;
+}
+
+// src/scan/pool.ts
+var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
+function rulesToWire(rules) {
+  const out = [];
+  for (const rule of rules) {
+    const { validate, examples: _e, help: _h, ...data } = rule;
+    let builtinValidator = false;
+    if (validate) {
+      if (builtinById.get(rule.id)?.validate !== validate) return void 0;
+      builtinValidator = true;
+    }
+    out.push({ ...data, builtinValidator });
+  }
+  return out;
 }
 function failedResult(batch, why) {
   return {
@@ -46135,13 +46157,8 @@ var ScanPool = class {
   }
   spawn() {
     return new Promise((resolve11, reject) => {
-      const worker = new node_worker_threads_exports.Worker(this.script, {
-        workerData: this.init,
-        stdout: false,
-        stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS,
-        env: workerEnv()
-      });
+      const prewarmed2 = adoptPrewarmedWorker(this.script);
+      const worker = prewarmed2 ?? startScanWorker(this.script, this.init);
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -46190,6 +46207,7 @@ var ScanPool = class {
         this.workers.delete(worker);
         if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
+      if (prewarmed2) prewarmed2.postMessage(this.init);
     });
   }
   /** Queues a batch; resolves with its result. */
@@ -49510,8 +49528,10 @@ function trustedBaseSha(event) {
   return base;
 }
 
-// src/scan/job.ts
+// src/scan/types.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
+
+// src/scan/job.ts
 var ModeError = class extends Error {
   name = "ModeError";
 };

@@ -2,18 +2,47 @@
 // error. Reports go to stdout (or --output); warnings and the one-line summary to stderr.
 //
 // The scan itself (config → policy → source → engine → baseline) is `runScanJob` in src/scan/job.ts.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { parseSize } from '../scan/config.ts';
+//
+// The scanner (src/scan/job.ts and all it imports) is loaded only once the arguments are checked, and a directory
+// scan on more than one thread first starts one scan worker (src/scan/worker-thread.ts), which boots on another
+// core while this thread loads the scanner.
+import { type Dirent, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ScanJob } from '../scan/job.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
+import { FAIL_ON, incompleteItems, REVOKE, SCAN_MODES } from '../scan/types.ts';
+import { defaultThreads, dropPrewarmedWorker, prewarmWorker, resolveWorkerScript } from '../scan/worker-thread.ts';
+import { VERSION } from '../shared/version.ts';
 import { oneOf, parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
-import { FAIL_ON, failing, REVOKE, runScanJob, SCAN_MODES, type ScanJob } from '../scan/job.ts';
-import { VERSION } from '../shared/version.ts';
-import { incompleteItems } from '../scan/types.ts';
+
+/** scan() scans inline below this many items (src/scan/index.ts, `inlineBelow`). */
+const POOL_MIN_ITEMS = 64;
+
+/**
+ * Whether `root` holds at least `n` files, counted breadth-first over at most 32 directories (a few readdir calls:
+ * microseconds), leaving out `.git` and `node_modules` as the scan does.
+ */
+export function hasFiles(root: string, n: number): boolean {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length && i < 32; i++) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dirs[i]!, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== '.git' && e.name !== 'node_modules') dirs.push(join(dirs[i]!, e.name));
+    }
+  }
+  return false;
+}
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -92,6 +121,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
   let maxFileSize: number | undefined;
   if (values['max-file-size'] !== undefined) {
+    const { parseSize } = await import('../scan/config.ts');
     maxFileSize = parseSize(values['max-file-size']);
     if (maxFileSize === undefined) {
       throw new UsageError(
@@ -116,6 +146,13 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       file = basename(abs);
     }
   }
+
+  // A directory that will want the workers (more than one thread, and at least as many files as make scan() start
+  // them) gets one started now; a small one never pays for it.
+  const multi = !useStdin && !file && mode !== 'logs' && (threads ?? defaultThreads()) > 1;
+  const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : undefined;
+  if (script) prewarmWorker(script);
+  const { failing, runScanJob } = await import('../scan/job.ts');
 
   const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job: ScanJob;
@@ -159,6 +196,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       return EXIT.usage;
     }
     throw e;
+  } finally {
+    void dropPrewarmedWorker(); // not adopted: the scan ran inline, or stopped before it scanned
   }
 
   const { result } = job;

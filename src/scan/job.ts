@@ -14,15 +14,13 @@ import { planScan, readEvent, type ScanPlan, trustedBaseSha } from './sources/ev
 import { GitRangeError, type GitScanResult, scanGit } from './sources/git.ts';
 import { openNamedInput } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
-import type { FailOn, Finding, ScanMode, ScanResult } from './types.ts';
+import { type FailOn, type Finding, SCAN_MODES, type ScanMode, type ScanResult } from './types.ts';
 // The GitHub client, log fetching and revocation load only for the runs that use them (start-up of the rest).
 import type { GitHubClient, GitHubClientOptions } from '../shared/github.ts';
 import type { RevocationResult } from './revoke.ts';
 import type { LogsSource } from './sources/logs.ts';
 
-export const SCAN_MODES: readonly ScanMode[] = ['auto', 'worktree', 'diff', 'history', 'logs'];
-export const FAIL_ON: readonly FailOn[] = ['any', 'validated', 'none'];
-export const REVOKE: readonly ('none' | 'github')[] = ['none', 'github'];
+export { FAIL_ON, REVOKE, SCAN_MODES } from './types.ts';
 
 /** A mode that this build cannot run (yet), or a mode that needs options it did not get. */
 export class ModeError extends Error {

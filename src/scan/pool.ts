@@ -2,18 +2,15 @@
 // paths, and never reads or inflates them: item.ts opens archives in the worker); `bytes` items are transferred
 // when they own their memory, copied otherwise. Results are merged and
 // sorted by the caller, so the order never depends on the thread count or on which worker finished first.
-import { existsSync } from 'node:fs';
-// A namespace import: Node 20 has no getCompileCacheDir, and a named import of it would fail to link there.
-import * as nodeModule from 'node:module';
-import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
 import type { EngineOptions, EngineStats } from './engine.ts';
 import { builtinRules } from './rules/index.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { Finding, Rule } from './types.ts';
+import { adoptPrewarmedWorker, startScanWorker } from './worker-thread.ts';
+
+export { defaultThreads, resolveWorkerScript, WORKER_RESOURCE_LIMITS, workerEnv } from './worker-thread.ts';
 
 /** A rule as it crosses to a worker: data only; a built-in validator is re-attached there by rule id. */
 export type WireRule = Omit<Rule, 'validate' | 'examples' | 'help'> & { builtinValidator?: boolean };
@@ -83,49 +80,6 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
   });
 }
 
-/**
- * A worker's V8 heap. Its young generation is small: a worker's allocations die young (per-window candidates,
- * per-item findings) and it holds little (the compiled policy), so a small nursery costs no measurable CPU, while
- * V8's default (its new space grew to 16 MiB in each worker on the bench corpus) is resident memory in every worker
- * and lets dead buffers (zlib's chunks, small entries) wait for a collection that only comes when it fills.
- */
-export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
-
-/**
- * The workers' environment: this process's, plus the V8 compile cache when this thread has one (the CLI enables it:
- * src/cli/compile-cache.ts). module.enableCompileCache() covers only the thread that calls it; a worker started with
- * NODE_COMPILE_CACHE loads its bundle from the cache instead of compiling it (~25 ms per worker). Node reports the
- * cache's per-version subdirectory, and adds that subdirectory itself to what NODE_COMPILE_CACHE names: its parent.
- */
-export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const dir = nodeModule.getCompileCacheDir?.();
-  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
-}
-
-/** Default pool size: the available cores, at most 8. */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(8, availableParallelism()));
-}
-
-/**
- * The worker script: an explicit override (option or JIT_GPG_SCAN_WORKER), else the first that exists of
- * `./worker.ts` (sources), `./worker.js` (dist/scan/main.js), `./scan/worker.js` (dist/cli.js),
- * `../scan/worker.js` (another dist/ subdirectory), relative to this module.
- */
-export function resolveWorkerScript(override?: string | URL, base: string | URL = import.meta.url): URL | undefined {
-  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
-  if (explicit) {
-    const url =
-      explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return existsSync(fileURLToPath(url)) ? url : undefined;
-  }
-  for (const candidate of ['./worker.ts', './worker.js', './scan/worker.js', '../scan/worker.js']) {
-    const url = new URL(candidate, base);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
-  }
-  return undefined;
-}
-
 function failedResult(batch: WireBatch, why: string): WireResult {
   return {
     type: 'result',
@@ -192,13 +146,9 @@ export class ScanPool {
 
   private spawn(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(this.script, {
-        workerData: this.init,
-        stdout: false,
-        stderr: false,
-        resourceLimits: WORKER_RESOURCE_LIMITS,
-        env: workerEnv(),
-      });
+      // The worker the CLI started while it loaded the scanner, if any, gets its policy by message.
+      const prewarmed = adoptPrewarmedWorker(this.script);
+      const worker = prewarmed ?? startScanWorker(this.script, this.init);
       this.workers.add(worker);
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
@@ -251,6 +201,7 @@ export class ScanPool {
         this.workers.delete(worker);
         if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
+      if (prewarmed) prewarmed.postMessage(this.init);
     });
   }
 

@@ -118,6 +118,9 @@ export interface Revocation {
 
 export type ScanMode = 'auto' | 'worktree' | 'diff' | 'history' | 'logs';
 export type FailOn = 'any' | 'validated' | 'none';
+export const SCAN_MODES: readonly ScanMode[] = ['auto', 'worktree', 'diff', 'history', 'logs'];
+export const FAIL_ON: readonly FailOn[] = ['any', 'validated', 'none'];
+export const REVOKE: readonly ('none' | 'github')[] = ['none', 'github'];
 
 export interface ScanStats {
   files: number;

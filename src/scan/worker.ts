@@ -10,7 +10,9 @@ import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireR
 import type { ScanItem } from './sources/types.ts';
 
 await prepareRegexEngine();
-const init = workerData as PoolInit;
+// A worker started ahead of the pool (worker-thread.ts) gets its policy as its first message.
+const init = ((workerData as PoolInit | null) ??
+  (await new Promise((resolve) => parentPort!.once('message', resolve)))) as PoolInit;
 const initWarnings: string[] = [];
 const options: EngineOptions = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 const engine = new ScanEngine(

@@ -1,8 +1,14 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  redactFindings
+} from "./chunk-NQRFTV3D.js";
+import {
   oneOf,
   parseFlags
-} from "./chunk-R3QNW4ED.js";
+} from "./chunk-H7NCXNZR.js";
+import {
+  VERSION
+} from "./chunk-EEVXPQ6T.js";
 import {
   EXIT,
   UsageError,
@@ -12,26 +18,26 @@ import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES,
-  failing,
-  parseSize,
-  redactFindings,
-  runScanJob
-} from "./chunk-TXJUCW2X.js";
-import "./chunk-RMPEWHWE.js";
-import "./chunk-PNOZQHVZ.js";
+  incompleteItems,
+  policySkips
+} from "./chunk-VEZQ5APL.js";
 import {
-  VERSION
-} from "./chunk-Q2VRUGIG.js";
+  defaultThreads,
+  dropPrewarmedWorker,
+  prewarmWorker,
+  resolveWorkerScript
+} from "./chunk-BC2U3FXI.js";
+import "./chunk-O5WKHYZ2.js";
+import "./chunk-7VVDTPKV.js";
 import {
   jsonSafe,
   node_fs_exports,
   printable
 } from "./chunk-ZCEGYBFX.js";
-import "./chunk-4U2SRKOE.js";
 import "./chunk-35VKYYE5.js";
 
 // src/cli/scan.ts
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 
 // src/scan/report/json.ts
 var REPORT_VERSION = 1;
@@ -63,27 +69,6 @@ function renderJson(input) {
 
 // src/scan/report/sarif.ts
 import { pathToFileURL } from "node:url";
-
-// src/scan/types.ts
-function incompleteItems(stats) {
-  return stats.unreadable + stats.failed + (stats.missingObjects ?? 0) + (stats.truncated ?? 0);
-}
-function policySkips(stats) {
-  const n = (count, one, many) => count > 0 ? [`${count} ${count === 1 ? one : many}`] : [];
-  return [
-    ...n(stats.skippedBinary, "binary file", "binary files"),
-    ...n(stats.skippedLarge, "file over the size limit", "files over the size limit"),
-    ...n(
-      stats.skippedArchive ?? 0,
-      "archive item over a limit or unreadable",
-      "archive items over a limit or unreadable"
-    ),
-    ...n(stats.skippedSpecial ?? 0, "FIFO, socket or device", "FIFOs, sockets or devices"),
-    ...n(stats.skippedSymlinks ?? 0, "symlink (not followed)", "symlinks (not followed)")
-  ];
-}
-
-// src/scan/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -283,6 +268,24 @@ function renderText(opts) {
 }
 
 // src/cli/scan.ts
+var POOL_MIN_ITEMS = 64;
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length && i < 32; i++) {
+    let entries;
+    try {
+      entries = (0, node_fs_exports.readdirSync)(dirs[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join(dirs[i], e.name));
+    }
+  }
+  return false;
+}
 var FORMATS = ["text", "json", "sarif"];
 var SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
 
@@ -356,6 +359,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
+    const { parseSize } = await import("./config-LKCUZBAP.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -379,6 +383,10 @@ async function scanCommand(argv, io) {
       file = basename(abs);
     }
   }
+  const multi = !useStdin && !file && mode !== "logs" && (threads ?? defaultThreads()) > 1;
+  const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
+  if (script) prewarmWorker(script);
+  const { failing, runScanJob } = await import("./job-HUNES3DA.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
@@ -419,6 +427,8 @@ async function scanCommand(argv, io) {
       return EXIT.usage;
     }
     throw e;
+  } finally {
+    void dropPrewarmedWorker();
   }
   const { result } = job;
   if (job.config.base) {
@@ -485,5 +495,6 @@ async function scanCommand(argv, io) {
 export {
   FORMATS,
   SCAN_USAGE,
+  hasFiles,
   scanCommand
 };

@@ -9,7 +9,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-4WTKR5AZ.js";
+} from "./chunk-RH4PWF7M.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -30,7 +30,14 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-YXVQAIAE.js";
+} from "./chunk-HT5IYR6R.js";
+import {
+  parseFlags
+} from "./chunk-H7NCXNZR.js";
+import {
+  EXIT,
+  UsageError
+} from "./chunk-INOH6OQL.js";
 import {
   require_picomatch
 } from "./chunk-GUUQA6WL.js";
@@ -46,13 +53,6 @@ import {
   safeUrl
 } from "./chunk-DFWBAOFM.js";
 import {
-  parseFlags
-} from "./chunk-R3QNW4ED.js";
-import {
-  EXIT,
-  UsageError
-} from "./chunk-INOH6OQL.js";
-import {
   node_child_process_exports
 } from "./chunk-RMPEWHWE.js";
 import {
@@ -60,7 +60,7 @@ import {
   promises_exports,
   readRegularFile,
   readRegularTextFile
-} from "./chunk-PNOZQHVZ.js";
+} from "./chunk-SZNTK2KL.js";
 import {
   displayPath,
   excerpt,
@@ -4498,7 +4498,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-FCOQNTAZ.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-ZPXL44UO.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

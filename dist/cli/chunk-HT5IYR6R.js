@@ -4,7 +4,7 @@ import {
   crc24,
   promises_exports,
   readRegularFile
-} from "./chunk-PNOZQHVZ.js";
+} from "./chunk-SZNTK2KL.js";
 import {
   node_crypto_exports,
   node_fs_exports

@@ -5,15 +5,16 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-BOU2A55M.js";
-import "./chunk-4WTKR5AZ.js";
-import "./chunk-YXVQAIAE.js";
+} from "./chunk-GVXWR6ZZ.js";
+import "./chunk-RH4PWF7M.js";
+import "./chunk-HT5IYR6R.js";
+import "./chunk-H7NCXNZR.js";
+import "./chunk-INOH6OQL.js";
 import "./chunk-GUUQA6WL.js";
 import "./chunk-DFWBAOFM.js";
-import "./chunk-R3QNW4ED.js";
-import "./chunk-INOH6OQL.js";
 import "./chunk-RMPEWHWE.js";
-import "./chunk-PNOZQHVZ.js";
+import "./chunk-SZNTK2KL.js";
+import "./chunk-O5WKHYZ2.js";
 import "./chunk-ZCEGYBFX.js";
 import "./chunk-4U2SRKOE.js";
 import "./chunk-35VKYYE5.js";

@@ -22,17 +22,6 @@ var require_promises = __commonJS({
   }
 });
 
-// builtin:node:util
-var require_node_util = __commonJS({
-  "builtin:node:util"(exports) {
-    var loaded;
-    var load = () => loaded ??= __require("node:util");
-    for (const name of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
-    }
-  }
-});
-
 // src/shared/read-file.ts
 var FileReadError = class extends Error {
   name = "FileReadError";
@@ -130,19 +119,10 @@ function crc24(data) {
   return crc & 16777215;
 }
 
-// builtin-esm:node:util
-var node_util_exports = {};
-__export(node_util_exports, {
-  default: () => import_node_util.default
-});
-__reExport(node_util_exports, __toESM(require_node_util()));
-var import_node_util = __toESM(require_node_util());
-
 export {
   FileReadError,
   readRegularFile,
   readRegularTextFile,
   crc24,
-  promises_exports,
-  node_util_exports
+  promises_exports
 };

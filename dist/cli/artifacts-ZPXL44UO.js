@@ -1,15 +1,22 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
-  redactFindings,
+  redactFindings
+} from "./chunk-NQRFTV3D.js";
+import {
+  VERSION
+} from "./chunk-EEVXPQ6T.js";
+import {
   runScanJob
-} from "./chunk-TXJUCW2X.js";
+} from "./chunk-NYLTPQJO.js";
+import "./chunk-VEZQ5APL.js";
+import "./chunk-GIIUZWXI.js";
+import "./chunk-BC2U3FXI.js";
 import "./chunk-RMPEWHWE.js";
 import {
   promises_exports
-} from "./chunk-PNOZQHVZ.js";
-import {
-  VERSION
-} from "./chunk-Q2VRUGIG.js";
+} from "./chunk-SZNTK2KL.js";
+import "./chunk-O5WKHYZ2.js";
+import "./chunk-7VVDTPKV.js";
 import {
   displayPath,
   node_crypto_exports,

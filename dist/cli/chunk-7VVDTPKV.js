@@ -18,9 +18,6 @@ var require_node_os = __commonJS({
   }
 });
 
-// src/shared/version.ts
-var VERSION = "0.1.0";
-
 // builtin-esm:node:os
 var node_os_exports = {};
 __export(node_os_exports, {
@@ -30,6 +27,5 @@ __reExport(node_os_exports, __toESM(require_node_os()));
 var import_node_os = __toESM(require_node_os());
 
 export {
-  node_os_exports,
-  VERSION
+  node_os_exports
 };

@@ -3,16 +3,17 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-4WTKR5AZ.js";
-import "./chunk-YXVQAIAE.js";
+} from "./chunk-RH4PWF7M.js";
+import "./chunk-HT5IYR6R.js";
 import {
   parseFlags
-} from "./chunk-R3QNW4ED.js";
+} from "./chunk-H7NCXNZR.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-INOH6OQL.js";
-import "./chunk-PNOZQHVZ.js";
+import "./chunk-SZNTK2KL.js";
+import "./chunk-O5WKHYZ2.js";
 import "./chunk-ZCEGYBFX.js";
 import "./chunk-35VKYYE5.js";
 

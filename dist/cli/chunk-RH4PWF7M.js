@@ -8,10 +8,10 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-YXVQAIAE.js";
+} from "./chunk-HT5IYR6R.js";
 import {
   promises_exports
-} from "./chunk-PNOZQHVZ.js";
+} from "./chunk-SZNTK2KL.js";
 import {
   node_crypto_exports
 } from "./chunk-ZCEGYBFX.js";

@@ -4,7 +4,7 @@ import {
 } from "./chunk-INOH6OQL.js";
 import {
   node_util_exports
-} from "./chunk-PNOZQHVZ.js";
+} from "./chunk-O5WKHYZ2.js";
 
 // src/cli/args.ts
 function parseFlags(command, argv, options) {

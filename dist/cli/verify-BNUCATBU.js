@@ -3,10 +3,10 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-YXVQAIAE.js";
+} from "./chunk-HT5IYR6R.js";
 import {
   parseFlags
-} from "./chunk-R3QNW4ED.js";
+} from "./chunk-H7NCXNZR.js";
 import {
   EXIT,
   UsageError
@@ -14,7 +14,8 @@ import {
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-PNOZQHVZ.js";
+} from "./chunk-SZNTK2KL.js";
+import "./chunk-O5WKHYZ2.js";
 import {
   displayPath,
   jsonSafe,

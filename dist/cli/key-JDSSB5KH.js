@@ -6,22 +6,23 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-BOU2A55M.js";
+} from "./chunk-GVXWR6ZZ.js";
 import {
   writePublicFile
-} from "./chunk-4WTKR5AZ.js";
-import "./chunk-YXVQAIAE.js";
-import "./chunk-GUUQA6WL.js";
-import "./chunk-DFWBAOFM.js";
+} from "./chunk-RH4PWF7M.js";
+import "./chunk-HT5IYR6R.js";
 import {
   parseFlags
-} from "./chunk-R3QNW4ED.js";
+} from "./chunk-H7NCXNZR.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-INOH6OQL.js";
+import "./chunk-GUUQA6WL.js";
+import "./chunk-DFWBAOFM.js";
 import "./chunk-RMPEWHWE.js";
-import "./chunk-PNOZQHVZ.js";
+import "./chunk-SZNTK2KL.js";
+import "./chunk-O5WKHYZ2.js";
 import {
   printable
 } from "./chunk-ZCEGYBFX.js";

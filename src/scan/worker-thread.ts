@@ -1,0 +1,107 @@
+// How a scan worker thread is started (its heap, environment and script), and the one worker the CLI may start
+// before it has loaded the scanner. That worker boots (Node's own start-up, the worker bundle, the regex engine)
+// on the second core while this thread loads the scanner and the config, ~60 ms on a 2-core machine; the pool
+// adopts it and sends it the policy by message. A scan that stays inline never adopts it, and drops it.
+// Kept apart from pool.ts, which imports the rule catalogue: the CLI loads this before the scanner.
+import { existsSync } from 'node:fs';
+// A namespace import: Node 20 has no getCompileCacheDir, and a named import of it would fail to link there.
+import * as nodeModule from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A worker's V8 heap. Its young generation is small: a worker's allocations die young (per-window candidates,
+ * per-item findings) and it holds little (the compiled policy), so a small nursery costs no measurable CPU, while
+ * V8's default (its new space grew to 16 MiB in each worker on the bench corpus) is resident memory in every worker
+ * and lets dead buffers (zlib's chunks, small entries) wait for a collection that only comes when it fills.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 } as const;
+
+/**
+ * The workers' environment: this process's, plus the V8 compile cache when this thread has one (the CLI enables it:
+ * src/cli/compile-cache.ts). module.enableCompileCache() covers only the thread that calls it; a worker started with
+ * NODE_COMPILE_CACHE loads its bundle from the cache instead of compiling it (~25 ms per worker). Node reports the
+ * cache's per-version subdirectory, and adds that subdirectory itself to what NODE_COMPILE_CACHE names: its parent.
+ */
+export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
+}
+
+/** Default pool size: the available cores, at most 8. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+/**
+ * The worker script: an explicit override (option or JIT_GPG_SCAN_WORKER), else the first that exists of
+ * `./worker.ts` (sources), `./worker.js` (dist/scan/main.js), `./scan/worker.js` (dist/cli.js),
+ * `../scan/worker.js` (another dist/ subdirectory), relative to this module.
+ */
+export function resolveWorkerScript(override?: string | URL, base: string | URL = import.meta.url): URL | undefined {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url =
+      explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return existsSync(fileURLToPath(url)) ? url : undefined;
+  }
+  for (const candidate of ['./worker.ts', './worker.js', './scan/worker.js', '../scan/worker.js']) {
+    const url = new URL(candidate, base);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
+  }
+  return undefined;
+}
+
+/** A scan worker on `script`; without `init`, it waits for the policy as its first message (see prewarmWorker). */
+export function startScanWorker(script: URL, init?: unknown): Worker {
+  return new Worker(script, {
+    workerData: init ?? null,
+    stdout: false,
+    stderr: false,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+    env: workerEnv(),
+  });
+}
+
+let prewarmed: { worker: Worker; script: string; failed: boolean; onEnd: () => void } | undefined;
+
+/**
+ * Starts one scan worker ahead of the pool (at most one at a time). It does not keep the process alive, and a
+ * worker that fails while it waits is only marked: the pool then starts a fresh one.
+ */
+export function prewarmWorker(script: URL): void {
+  if (prewarmed) return;
+  const worker = startScanWorker(script);
+  const entry = { worker, script: script.href, failed: false, onEnd: () => {} };
+  entry.onEnd = () => {
+    entry.failed = true;
+  };
+  worker.unref();
+  worker.on('error', entry.onEnd);
+  worker.on('exit', entry.onEnd);
+  prewarmed = entry;
+}
+
+/** The prewarmed worker for `script`, once, ref'ed again; undefined when there is none or it failed. */
+export function adoptPrewarmedWorker(script: URL): Worker | undefined {
+  const entry = prewarmed;
+  if (!entry || entry.script !== script.href) return undefined;
+  prewarmed = undefined;
+  if (entry.failed) return undefined;
+  entry.worker.off('error', entry.onEnd);
+  entry.worker.off('exit', entry.onEnd);
+  entry.worker.ref();
+  return entry.worker;
+}
+
+/**
+ * Stops a prewarmed worker nobody adopted (the scan ran inline, or never ran). The CLI does not wait for it to end;
+ * the promise (its exit code) is for whoever wants to.
+ */
+export function dropPrewarmedWorker(): Promise<number> | undefined {
+  const entry = prewarmed;
+  prewarmed = undefined;
+  return entry && !entry.failed ? entry.worker.terminate() : undefined;
+}
