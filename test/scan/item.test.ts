@@ -173,6 +173,19 @@ describe('scanItem: archives are opened where the item is scanned', () => {
   });
 });
 
+/** scan() of `root` with `rule` and a 2 KiB max file size, on `threads`, workers from the sources once started. */
+function scanTree(root: string, threads: number, inlineBelow: { items: number; bytes: number }) {
+  const policy: ScanPolicy = {
+    rules: [rule],
+    ignorePaths: ['**/fixtures/**'],
+    allowRegexes: [],
+    stopwords: [],
+    maxFileSize: 2048,
+  };
+  const workerScript = new URL('../../src/scan/worker.ts', import.meta.url);
+  return scan({ root, policy, threads, waitForWorkers: true, inlineBelow, workerScript });
+}
+
 describe('scan(): archives opened in the workers give what one thread gives', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jit-item-scan-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -181,24 +194,8 @@ describe('scan(): archives opened in the workers give what one thread gives', ()
   writeFileSync(join(dir, 'zeros.bin.gz'), bomb);
   writeFileSync(join(dir, 'plain.txt'), `k=${['AK', 'IA', 'QW3E', 'R4TY', 'U5IO', 'P6AS'].join('')}\n`);
   writeFileSync(join(dir, 'notes.gz'), `k=${keyId()}\n${'x'.repeat(4000)}\n`); // no archive, over the max size
-  const policy: ScanPolicy = {
-    rules: [rule],
-    ignorePaths: ['**/fixtures/**'],
-    allowRegexes: [],
-    stopwords: [],
-    maxFileSize: 2048,
-  };
-
   it('findings, skipped counts and archive warnings agree between 1 thread and 2 workers', async () => {
-    const run = (threads: number) =>
-      scan({
-        root: dir,
-        policy,
-        threads,
-        waitForWorkers: true,
-        inlineBelow: { items: 0, bytes: 0 },
-        workerScript: new URL('../../src/scan/worker.ts', import.meta.url),
-      });
+    const run = (threads: number) => scanTree(dir, threads, { items: 0, bytes: 0 });
     const one = await run(1);
     const two = await run(2);
     const view = (r: Awaited<ReturnType<typeof scan>>) => ({
@@ -293,24 +290,8 @@ describe('scan(): past the first files the walk does not stat, with the same cou
   for (let i = 0; i < 6; i++) writeFileSync(join(dir, `a${i}.txt`), 'nothing\n');
   writeFileSync(join(dir, 'z-big.txt'), `${keyId()}\n${'x'.repeat(4000)}\n`); // last in the walk's order
   writeFileSync(join(dir, 'z-lib-1.0.0.tgz'), bundle());
-  const policy: ScanPolicy = {
-    rules: [rule],
-    ignorePaths: ['**/fixtures/**'],
-    allowRegexes: [],
-    stopwords: [],
-    maxFileSize: 2048,
-  };
-
   it('an over-size file late in the walk is counted skippedLarge, inline and in the workers', async () => {
-    const run = (threads: number) =>
-      scan({
-        root: dir,
-        policy,
-        threads,
-        waitForWorkers: true,
-        inlineBelow: { items: 2, bytes: 1 << 30 },
-        workerScript: new URL('../../src/scan/worker.ts', import.meta.url),
-      });
+    const run = (threads: number) => scanTree(dir, threads, { items: 2, bytes: 1 << 30 });
     for (const r of [await run(1), await run(2)]) {
       assert.deepEqual(
         r.findings.map((f) => f.file),
