@@ -52,7 +52,7 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-HDMCJ45C.js")).scanCommand,
+  scan: async () => (await import("./cli/scan-IH7WN4JN.js")).scanCommand,
   sign: async () => (await import("./cli/sign-BF74BKMW.js")).signCommand,
   verify: async () => (await import("./cli/verify-BNUCATBU.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-2QAAIZZF.js")).digestCommand,

@@ -147,9 +147,11 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  // A directory that will want the workers (more than one thread, and at least as many files as make scan() start
-  // them) gets one started now; a small one never pays for it.
-  const multi = !useStdin && !file && mode !== 'logs' && (threads ?? defaultThreads()) > 1;
+  // A work-tree scan that will want the workers (more than one thread, and at least as many files as make scan()
+  // start them) gets one started now; a small tree never pays for it. Not for git modes (in `auto`, any GitHub
+  // event may make it one): how much they scan is the range's, not the tree's.
+  const worktree = mode === 'worktree' || (mode === 'auto' && !io.env.GITHUB_EVENT_NAME);
+  const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : undefined;
   if (script) prewarmWorker(script);
   const { failing, runScanJob } = await import('../scan/job.ts');

@@ -383,7 +383,8 @@ async function scanCommand(argv, io) {
       file = basename(abs);
     }
   }
-  const multi = !useStdin && !file && mode !== "logs" && (threads ?? defaultThreads()) > 1;
+  const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
+  const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script);
   const { failing, runScanJob } = await import("./job-HUNES3DA.js");
