@@ -52,11 +52,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-IH7WN4JN.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-BF74BKMW.js")).signCommand,
+  scan: async () => (await import("./cli/scan-SW5GMVL3.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-T3YPA4DZ.js")).signCommand,
   verify: async () => (await import("./cli/verify-BNUCATBU.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-2QAAIZZF.js")).digestCommand,
-  key: async () => (await import("./cli/key-JDSSB5KH.js")).keyCommand
+  key: async () => (await import("./cli/key-QDHLOEW7.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

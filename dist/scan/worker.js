@@ -5621,7 +5621,6 @@ var ScanEngine = class {
   retainSecret(ruleId, fingerprint2, secret) {
     if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
   }
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   /**
    * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
    * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
@@ -5636,6 +5635,7 @@ var ScanEngine = class {
       this.scanBytes(BINARY_SAMPLE, { path: "" }, emptyEngineStats());
     }
   }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   takeRetained() {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];

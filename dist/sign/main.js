@@ -44959,7 +44959,6 @@ var ScanEngine = class {
   retainSecret(ruleId, fingerprint2, secret) {
     if (this.retain.has(ruleId)) this.retained.set(fingerprint2, secret);
   }
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   /**
    * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
    * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
@@ -44974,6 +44973,7 @@ var ScanEngine = class {
       this.scanBytes(BINARY_SAMPLE, { path: "" }, emptyEngineStats());
     }
   }
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   takeRetained() {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];
@@ -46049,6 +46049,7 @@ function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname6(dir) } : env;
 }
+var POOL_MIN_ITEMS = 64;
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
@@ -46162,7 +46163,9 @@ var ScanPool = class {
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
+      let dead = false;
       worker.on("message", (msg) => {
+        if (dead) return;
         if (msg.type === "ready") {
           started = true;
           if (this.closed) {
@@ -46182,7 +46185,6 @@ var ScanPool = class {
         pending.resolve(msg);
         this.pump();
       });
-      let dead = false;
       const fail = (why) => {
         if (dead) return;
         dead = true;
@@ -46611,7 +46613,7 @@ async function scan(opts) {
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const wireRules = threads > 1 ? rulesToWire(policy.rules) : void 0;
-  const limits = opts.inlineBelow ?? { items: 64, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool;
   let poolFailed = threads <= 1 || !wireRules;
   const held = [];

@@ -14,13 +14,16 @@ import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
 import { plural, renderText } from '../scan/report/text.ts';
 import { FAIL_ON, incompleteItems, REVOKE, SCAN_MODES } from '../scan/types.ts';
-import { defaultThreads, dropPrewarmedWorker, prewarmWorker, resolveWorkerScript } from '../scan/worker-thread.ts';
+import {
+  defaultThreads,
+  dropPrewarmedWorker,
+  POOL_MIN_ITEMS,
+  prewarmWorker,
+  resolveWorkerScript,
+} from '../scan/worker-thread.ts';
 import { VERSION } from '../shared/version.ts';
 import { oneOf, parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
-
-/** scan() scans inline below this many items (src/scan/index.ts, `inlineBelow`). */
-const POOL_MIN_ITEMS = 64;
 
 /**
  * Whether `root` holds at least `n` files, counted breadth-first over at most 32 directories (a few readdir calls:

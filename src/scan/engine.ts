@@ -405,7 +405,6 @@ export class ScanEngine {
     if (this.retain.has(ruleId)) this.retained.set(fingerprint, secret);
   }
 
-  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   /**
    * For a thread that will scan a lot (a pool worker): the keyword pass in WebAssembly from the first byte (the JS
    * loop would only run the first MiB), and the scanning code run on a small sample, so V8 compiles the hot loops
@@ -425,6 +424,7 @@ export class ScanEngine {
     }
   }
 
+  /** The secrets retained since the last call, by fingerprint (then forgotten here). */
   takeRetained(): [string, string][] {
     if (this.retained.size === 0) return [];
     const out = [...this.retained];

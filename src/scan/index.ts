@@ -7,10 +7,11 @@ import { globMatcher } from './glob.ts';
 import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
-import { defaultThreads, type PoolInit, resolveWorkerScript, rulesToWire, ScanPool } from './pool.ts';
+import { type PoolInit, rulesToWire, ScanPool } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
+import { defaultThreads, POOL_MIN_ITEMS, resolveWorkerScript } from './worker-thread.ts';
 import type { Finding, ScanResult, ScanStats } from './types.ts';
 
 /** In-memory bytes (archive entries, git blobs) queued for the workers at most, before the source is paused. */
@@ -157,7 +158,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // Workers when there is enough to scan and more than one thread; inline otherwise.
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const wireRules = threads > 1 ? rulesToWire(policy.rules) : undefined;
-  const limits = opts.inlineBelow ?? { items: 64, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool: ScanPool | undefined;
   let poolFailed = threads <= 1 || !wireRules;
   const held: ScanItem[] = [];

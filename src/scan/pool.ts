@@ -10,8 +10,6 @@ import type { ScanItem } from './sources/types.ts';
 import type { Finding, Rule } from './types.ts';
 import { adoptPrewarmedWorker, startScanWorker } from './worker-thread.ts';
 
-export { defaultThreads, resolveWorkerScript, WORKER_RESOURCE_LIMITS, workerEnv } from './worker-thread.ts';
-
 /** A rule as it crosses to a worker: data only; a built-in validator is re-attached there by rule id. */
 export type WireRule = Omit<Rule, 'validate' | 'examples' | 'help'> & { builtinValidator?: boolean };
 
@@ -152,7 +150,11 @@ export class ScanPool {
       this.workers.add(worker);
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
+      let dead = false;
       worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {
+        // A worker's messages and its error travel apart: a 'ready' can arrive after the error that ended it, and a
+        // dead worker taken for ready would be handed batches that never come back.
+        if (dead) return;
         if (msg.type === 'ready') {
           started = true;
           if (this.closed) {
@@ -174,7 +176,6 @@ export class ScanPool {
         pending.resolve(msg);
         this.pump();
       });
-      let dead = false;
       const fail = (why: string) => {
         if (dead) return;
         dead = true;

@@ -30,6 +30,9 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
 }
 
+/** scan() scans inline below this many items by default (its `inlineBelow`), and starts workers from there. */
+export const POOL_MIN_ITEMS = 64;
+
 /** Default pool size: the available cores, at most 8. */
 export function defaultThreads(): number {
   return Math.max(1, Math.min(8, availableParallelism()));

@@ -1,5 +1,5 @@
 // The CLI turns on V8's compile cache for its own thread (src/cli/compile-cache.ts); the scan workers get it through
-// their environment (workerEnv in pool.ts), so each loads its bundle from the cache instead of compiling it. Its own
+// their environment (workerEnv in worker-thread.ts), so each loads its bundle from the cache instead of compiling it. Its own
 // file: enabling the cache is for the whole process.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { workerEnv } from '../../src/scan/pool.ts';
+import { workerEnv } from '../../src/scan/worker-thread.ts';
 
 describe('the scan workers and the compile cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'jit-pool-cache-'));

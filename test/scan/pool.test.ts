@@ -7,14 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
-import {
-  defaultThreads,
-  resolveWorkerScript,
-  rulesFromWire,
-  rulesToWire,
-  ScanPool,
-  WORKER_RESOURCE_LIMITS,
-} from '../../src/scan/pool.ts';
+import { rulesFromWire, rulesToWire, ScanPool } from '../../src/scan/pool.ts';
+import { defaultThreads, resolveWorkerScript, WORKER_RESOURCE_LIMITS } from '../../src/scan/worker-thread.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';

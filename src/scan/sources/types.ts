@@ -10,7 +10,7 @@ export interface ScanItem {
    */
   // absPath is bytes when the name is not valid UTF-8 (worktree.ts). No size: the listing did not stat the file (a
   // directory walk knows a regular file from its directory entry); where it is read, item.ts checks what it is and
-  // its size, as the listing would have (item.ts openListed).
+  // its size, as the listing would have (item.ts, scanUnstated).
   source: { kind: 'file'; absPath: string | Buffer; size?: number } | { kind: 'bytes'; data: Buffer };
   /** When data is a concatenation of selected lines (git diff added lines): lineMap[i] = 1-based file line of data line i. */
   lineMap?: Uint32Array;

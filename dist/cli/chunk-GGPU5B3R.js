@@ -43,6 +43,7 @@ function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
 }
+var POOL_MIN_ITEMS = 64;
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
 }
@@ -98,6 +99,7 @@ function dropPrewarmedWorker() {
 }
 
 export {
+  POOL_MIN_ITEMS,
   defaultThreads,
   resolveWorkerScript,
   startScanWorker,

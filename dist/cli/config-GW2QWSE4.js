@@ -10,8 +10,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-GIIUZWXI.js";
-import "./chunk-BC2U3FXI.js";
+} from "./chunk-PLWAGLTR.js";
+import "./chunk-GGPU5B3R.js";
 import "./chunk-RMPEWHWE.js";
 import "./chunk-SZNTK2KL.js";
 import "./chunk-O5WKHYZ2.js";

@@ -5,7 +5,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-GVXWR6ZZ.js";
+} from "./chunk-UAKXDKQC.js";
 import "./chunk-RH4PWF7M.js";
 import "./chunk-HT5IYR6R.js";
 import "./chunk-H7NCXNZR.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-GIIUZWXI.js";
+} from "./chunk-PLWAGLTR.js";
 import {
   FileReadError
 } from "./chunk-SZNTK2KL.js";

@@ -7,10 +7,10 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-NYLTPQJO.js";
+} from "./chunk-B7Q3TQ33.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-GIIUZWXI.js";
-import "./chunk-BC2U3FXI.js";
+import "./chunk-PLWAGLTR.js";
+import "./chunk-GGPU5B3R.js";
 import "./chunk-RMPEWHWE.js";
 import {
   promises_exports

@@ -6,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-GVXWR6ZZ.js";
+} from "./chunk-UAKXDKQC.js";
 import {
   writePublicFile
 } from "./chunk-RH4PWF7M.js";

@@ -22,11 +22,12 @@ import {
   policySkips
 } from "./chunk-VEZQ5APL.js";
 import {
+  POOL_MIN_ITEMS,
   defaultThreads,
   dropPrewarmedWorker,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-BC2U3FXI.js";
+} from "./chunk-GGPU5B3R.js";
 import "./chunk-O5WKHYZ2.js";
 import "./chunk-7VVDTPKV.js";
 import {
@@ -268,7 +269,6 @@ function renderText(opts) {
 }
 
 // src/cli/scan.ts
-var POOL_MIN_ITEMS = 64;
 function hasFiles(root, n) {
   const dirs = [root];
   let files = 0;
@@ -359,7 +359,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-LKCUZBAP.js");
+    const { parseSize } = await import("./config-GW2QWSE4.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -387,7 +387,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script);
-  const { failing, runScanJob } = await import("./job-HUNES3DA.js");
+  const { failing, runScanJob } = await import("./job-5465J7L6.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

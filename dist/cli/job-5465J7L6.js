@@ -4,14 +4,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-NYLTPQJO.js";
+} from "./chunk-B7Q3TQ33.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-GIIUZWXI.js";
-import "./chunk-BC2U3FXI.js";
+import "./chunk-PLWAGLTR.js";
+import "./chunk-GGPU5B3R.js";
 import "./chunk-RMPEWHWE.js";
 import "./chunk-SZNTK2KL.js";
 import "./chunk-O5WKHYZ2.js";

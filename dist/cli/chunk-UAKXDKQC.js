@@ -4498,7 +4498,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-ZPXL44UO.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-P7U5RKEI.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
