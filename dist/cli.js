@@ -8,16 +8,20 @@ import {
   UsageError,
   processIO,
   writeLine
-} from "./cli/chunk-INOH6OQL.js";
+} from "./cli/chunk-SDMQP42L.js";
 import {
-  node_os_exports
-} from "./cli/chunk-7VVDTPKV.js";
+  require_node_os
+} from "./cli/chunk-KKVBZEI5.js";
 import {
-  node_fs_exports
-} from "./cli/chunk-ZCEGYBFX.js";
-import "./cli/chunk-35VKYYE5.js";
+  require_node_fs
+} from "./cli/chunk-3H6YUQYG.js";
+import {
+  __toESM
+} from "./cli/chunk-UB53VF2P.js";
 
 // src/cli/compile-cache.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
 import * as nodeModule from "node:module";
 import { join } from "node:path";
 function enableCliCompileCache(env = process.env) {
@@ -25,10 +29,10 @@ function enableCliCompileCache(env = process.env) {
   if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.JIT_GPG_NO_COMPILE_CACHE) return void 0;
   try {
     if (env.NODE_COMPILE_CACHE) return enable().directory;
-    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join((0, node_os_exports.homedir)(), ".cache");
+    const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join((0, import_node_os.homedir)(), ".cache");
     const dir = join(base, "jit-gpg", "v8-compile-cache");
-    (0, node_fs_exports.mkdirSync)(dir, { recursive: true, mode: 448 });
-    const st = (0, node_fs_exports.lstatSync)(dir);
+    (0, import_node_fs.mkdirSync)(dir, { recursive: true, mode: 448 });
+    const st = (0, import_node_fs.lstatSync)(dir);
     if (!st.isDirectory() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
     return enable(dir).directory;
   } catch {
@@ -52,11 +56,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-SW5GMVL3.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-T3YPA4DZ.js")).signCommand,
-  verify: async () => (await import("./cli/verify-BNUCATBU.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-2QAAIZZF.js")).digestCommand,
-  key: async () => (await import("./cli/key-QDHLOEW7.js")).keyCommand
+  scan: async () => (await import("./cli/scan-34VHKS24.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-TZFQREKX.js")).signCommand,
+  verify: async () => (await import("./cli/verify-FZCPZE27.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-MZ2GDJ53.js")).digestCommand,
+  key: async () => (await import("./cli/key-ACGJCU5D.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

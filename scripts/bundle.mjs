@@ -41,10 +41,10 @@ mkdirSync(dist, { recursive: true });
 // read: node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The
 // export names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from
 // the real module. The others (path, url, events, module…) are cheap facades and stay plain imports; require()
-// calls (the CommonJS dependencies) get the real module. Importers reach that module through one ESM module per
-// builtin (`export *` and `default` from it): esbuild then builds the builtin's namespace object once per bundle,
-// where importing the CommonJS module directly copied every export name into a new object for every importing file
-// (about 20 copies of node:fs's hundred names in the scanner, ~3 ms of each start).
+// calls (the CommonJS dependencies) get the real module. The getters sit on the prototype of an empty exports
+// object: esbuild's interop (__toESM) gives each importing file a new object with that same prototype and copies
+// only own properties, so no importer copies the hundred names of node:fs (an `export *` layer between copied them
+// twice per bundle, every access then went through three getters: ~4 ms of each start).
 const LAZY_BUILTINS = [
   'child_process',
   'crypto',
@@ -72,24 +72,21 @@ const builtinsOnFirstUse = {
   setup(b) {
     b.onResolve({ filter: BUILTIN }, (args) => {
       const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
-      if (args.namespace === 'builtin-esm') return { path: id, namespace: 'builtin' };
       const lazy =
         args.namespace !== 'builtin' && args.kind === 'import-statement' && LAZY_BUILTINS.includes(id.slice(5));
-      return lazy ? { path: id, namespace: 'builtin-esm' } : { path: args.path, external: true };
+      return lazy ? { path: id, namespace: 'builtin' } : { path: args.path, external: true };
     });
-    b.onLoad({ filter: /.*/, namespace: 'builtin-esm' }, (args) => ({
-      contents: `export * from ${JSON.stringify(args.path)};\nexport { default } from ${JSON.stringify(args.path)};`,
-      loader: 'js',
-    }));
     b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => {
       const names = Object.keys(require(args.path)).sort();
       return {
         contents: [
           'let loaded;',
           `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+          'const lazy = {};',
           `for (const name of ${JSON.stringify(names)}) {`,
-          '  Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });',
+          '  Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });',
           '}',
+          'module.exports = Object.create(lazy);',
         ].join('\n'),
         loader: 'js',
       };

@@ -38,7 +38,6 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -50,93 +49,79 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
-  "builtin:node:crypto"(exports2) {
+  "builtin:node:crypto"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
+    var lazy2 = {};
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports2) {
+  "builtin:node:fs"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs");
+    var lazy2 = {};
     for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports2) {
+  "builtin:node:fs/promises"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs/promises");
+    var lazy2 = {};
     for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:os
 var require_node_os = __commonJS({
-  "builtin:node:os"(exports2) {
+  "builtin:node:os"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
+    var lazy2 = {};
     for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:http
 var require_node_http = __commonJS({
-  "builtin:node:http"(exports2) {
+  "builtin:node:http"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:http");
+    var lazy2 = {};
     for (const name2 of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:http
-var node_http_exports = {};
-__export(node_http_exports, {
-  default: () => import_node_http.default
-});
-var import_node_http;
-var init_node_http = __esm({
-  "builtin-esm:node:http"() {
-    __reExport(node_http_exports, __toESM(require_node_http()));
-    import_node_http = __toESM(require_node_http());
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:https
 var require_node_https = __commonJS({
-  "builtin:node:https"(exports2) {
+  "builtin:node:https"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:https");
+    var lazy2 = {};
     for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:https
-var node_https_exports = {};
-__export(node_https_exports, {
-  default: () => import_node_https.default
-});
-var import_node_https;
-var init_node_https = __esm({
-  "builtin-esm:node:https"() {
-    __reExport(node_https_exports, __toESM(require_node_https()));
-    import_node_https = __toESM(require_node_https());
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -145,36 +130,36 @@ var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports2) {
     "use strict";
     var net = __require("net");
-    var tls = __require("tls");
-    var http = __require("http");
-    var https = __require("https");
+    var tls2 = __require("tls");
+    var http4 = __require("http");
+    var https4 = __require("https");
     var events2 = __require("events");
     var assert4 = __require("assert");
-    var util = __require("util");
+    var util6 = __require("util");
     exports2.httpOverHttp = httpOverHttp2;
     exports2.httpsOverHttp = httpsOverHttp2;
     exports2.httpOverHttps = httpOverHttps2;
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http4.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http.request;
+      agent.request = http4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https.request;
+      agent.request = https4.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https.request;
+      agent.request = https4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -183,7 +168,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -200,7 +185,7 @@ var require_tunnel = __commonJS({
         self2.removeSocket(socket);
       });
     }
-    util.inherits(TunnelingAgent, events2.EventEmitter);
+    util6.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
       var self2 = this;
       var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
@@ -321,7 +306,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls2.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -1574,10 +1559,10 @@ var require_diagnostics = __commonJS({
   "node_modules/undici/lib/core/diagnostics.js"(exports2, module) {
     "use strict";
     var diagnosticsChannel = __require("node:diagnostics_channel");
-    var util = __require("node:util");
-    var undiciDebugLog = util.debuglog("undici");
-    var fetchDebuglog = util.debuglog("fetch");
-    var websocketDebuglog = util.debuglog("websocket");
+    var util6 = __require("node:util");
+    var undiciDebugLog = util6.debuglog("undici");
+    var fetchDebuglog = util6.debuglog("fetch");
+    var websocketDebuglog = util6.debuglog("websocket");
     var isClientSet = false;
     var channels = {
       // Client
@@ -2619,12 +2604,12 @@ var require_connect = __commonJS({
     "use strict";
     var net = __require("node:net");
     var assert4 = __require("node:assert");
-    var util = require_util();
+    var util6 = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop() {
     }
-    var tls;
+    var tls2;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2685,15 +2670,15 @@ var require_connect = __commonJS({
       return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls) {
-            tls = __require("node:tls");
+          if (!tls2) {
+            tls2 = __require("node:tls");
           }
-          servername = servername || options.servername || util.getServerName(host) || null;
+          servername = servername || options.servername || util6.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert4(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls.connect({
+          socket = tls2.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -2787,7 +2772,7 @@ var require_connect = __commonJS({
         message += ` (attempted address: ${opts.hostname}:${opts.port},`;
       }
       message += ` timeout: ${opts.timeout}ms)`;
-      util.destroy(socket, new ConnectTimeoutError(message));
+      util6.destroy(socket, new ConnectTimeoutError(message));
     }
     module.exports = buildConnector;
   }
@@ -4182,7 +4167,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
     "use strict";
     var { Transform: Transform2 } = __require("node:stream");
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4192,11 +4177,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto2;
+    var crypto5;
     try {
-      crypto2 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
+      supportedHashes = crypto5.getHashes().filter((hash) => possibleRelevantHashes.includes(hash));
     } catch {
     }
     function responseURL(response) {
@@ -4469,7 +4454,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto2 === void 0) {
+      if (crypto5 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4484,7 +4469,7 @@ var require_util2 = __commonJS({
       for (const item of metadata2) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto5.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4882,7 +4867,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -5526,7 +5511,7 @@ var require_formdata_parser = __commonJS({
 var require_body = __commonJS({
   "node_modules/undici/lib/web/fetch/body.js"(exports2, module) {
     "use strict";
-    var util = require_util();
+    var util6 = require_util();
     var {
       ReadableStreamFrom,
       isBlobLike,
@@ -5548,8 +5533,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto2 = __require("node:crypto");
-      random = (max) => crypto2.randomInt(0, max);
+      const crypto5 = __require("node:crypto");
+      random = (max) => crypto5.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -5601,7 +5586,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object.slice());
       } else if (ArrayBuffer.isView(object)) {
         source = new Uint8Array(object.buffer.slice(object.byteOffset, object.byteOffset + object.byteLength));
-      } else if (util.isFormDataLike(object)) {
+      } else if (util6.isFormDataLike(object)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix2 = `--${boundary}\r
 Content-Disposition: form-data`;
@@ -5660,14 +5645,14 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         if (keepalive) {
           throw new TypeError("keepalive");
         }
-        if (util.isDisturbed(object) || object.locked) {
+        if (util6.isDisturbed(object) || object.locked) {
           throw new TypeError(
             "Response body object should not be disturbed or locked"
           );
         }
         stream3 = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
-      if (typeof source === "string" || util.isBuffer(source)) {
+      if (typeof source === "string" || util6.isBuffer(source)) {
         length = Buffer.byteLength(source);
       }
       if (action5 != null) {
@@ -5704,7 +5689,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     }
     function safelyExtractBody(object, keepalive = false) {
       if (object instanceof ReadableStream) {
-        assert4(!util.isDisturbed(object), "The body has already been consumed.");
+        assert4(!util6.isDisturbed(object), "The body has already been consumed.");
         assert4(!object.locked, "The stream is locked.");
       }
       return extractBody(object, keepalive);
@@ -5811,7 +5796,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
     }
     function bodyUnusable(object) {
       const body2 = object[kState].body;
-      return body2 != null && (body2.stream.locked || util.isDisturbed(body2.stream));
+      return body2 != null && (body2.stream.locked || util6.isDisturbed(body2.stream));
     }
     function parseJSONFromBytes(bytes) {
       return JSON.parse(utf8DecodeBytes(bytes));
@@ -5841,7 +5826,7 @@ var require_client_h1 = __commonJS({
   "node_modules/undici/lib/dispatcher/client-h1.js"(exports2, module) {
     "use strict";
     var assert4 = __require("node:assert");
-    var util = require_util();
+    var util6 = require_util();
     var { channels } = require_diagnostics();
     var timers = require_timers();
     var {
@@ -5893,8 +5878,8 @@ var require_client_h1 = __commonJS({
     var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
-    var addListener = util.addListener;
-    var removeAllListeners = util.removeAllListeners;
+    var addListener = util6.addListener;
+    var removeAllListeners = util6.removeAllListeners;
     var kIdleSocketValidation = /* @__PURE__ */ Symbol("kIdleSocketValidation");
     var kIdleSocketValidationTimeout = /* @__PURE__ */ Symbol("kIdleSocketValidationTimeout");
     var kSocketUsed = /* @__PURE__ */ Symbol("kSocketUsed");
@@ -6072,7 +6057,7 @@ var require_client_h1 = __commonJS({
             }
           }
         } catch (err) {
-          util.destroy(socket, err);
+          util6.destroy(socket, err);
         }
       }
       finish() {
@@ -6129,7 +6114,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         if (client[kRunning] === 0) {
-          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
+          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
           return -1;
         }
         const request = client[kQueue][client[kRunningIdx]];
@@ -6157,13 +6142,13 @@ var require_client_h1 = __commonJS({
         }
         const key = this.headers[len - 2];
         if (key.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key);
+          const headerName = util6.bufferToLowerCasedHeaderName(key);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key.length === 14 && util6.bufferToLowerCasedHeaderName(key) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6171,7 +6156,7 @@ var require_client_h1 = __commonJS({
       trackHeader(len) {
         this.headersSize += len;
         if (this.headersSize >= this.headersMaxSize) {
-          util.destroy(this.socket, new HeadersOverflowError());
+          util6.destroy(this.socket, new HeadersOverflowError());
         }
       }
       onUpgrade(head) {
@@ -6202,8 +6187,8 @@ var require_client_h1 = __commonJS({
         try {
           request.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error2) {
-          util.errorRequest(client, request, error2);
-          util.destroy(socket, error2);
+          util6.errorRequest(client, request, error2);
+          util6.destroy(socket, error2);
         }
         client[kResume]();
       }
@@ -6213,7 +6198,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         if (client[kRunning] === 0) {
-          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
+          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
           return -1;
         }
         const request = client[kQueue][client[kRunningIdx]];
@@ -6223,11 +6208,11 @@ var require_client_h1 = __commonJS({
         assert4(!this.upgrade);
         assert4(this.statusCode < 200);
         if (statusCode === 100) {
-          util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
+          util6.destroy(socket, new SocketError("bad response", util6.getSocketInfo(socket)));
           return -1;
         }
         if (upgrade && !request.upgrade) {
-          util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
+          util6.destroy(socket, new SocketError("bad upgrade", util6.getSocketInfo(socket)));
           return -1;
         }
         assert4(this.timeoutType === TIMEOUT_HEADERS);
@@ -6256,7 +6241,7 @@ var require_client_h1 = __commonJS({
         this.headers = [];
         this.headersSize = 0;
         if (this.shouldKeepAlive && client[kPipelining]) {
-          const keepAliveTimeout = this.keepAlive ? util.parseKeepAliveTimeout(this.keepAlive) : null;
+          const keepAliveTimeout = this.keepAlive ? util6.parseKeepAliveTimeout(this.keepAlive) : null;
           if (keepAliveTimeout != null) {
             const timeout = Math.min(
               keepAliveTimeout - client[kKeepAliveTimeoutThreshold],
@@ -6304,7 +6289,7 @@ var require_client_h1 = __commonJS({
         }
         assert4(statusCode >= 200);
         if (maxResponseSize > -1 && this.bytesRead + buf.length > maxResponseSize) {
-          util.destroy(socket, new ResponseExceededMaxSizeError());
+          util6.destroy(socket, new ResponseExceededMaxSizeError());
           return -1;
         }
         this.bytesRead += buf.length;
@@ -6336,7 +6321,7 @@ var require_client_h1 = __commonJS({
           return;
         }
         if (request.method !== "HEAD" && contentLength2 && bytesRead !== parseInt(contentLength2, 10)) {
-          util.destroy(socket, new ResponseContentLengthMismatchError());
+          util6.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
         request.onComplete(headers);
@@ -6344,13 +6329,13 @@ var require_client_h1 = __commonJS({
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
           assert4(client[kRunning] === 0);
-          util.destroy(socket, new InformationalError("reset"));
+          util6.destroy(socket, new InformationalError("reset"));
           return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
-          util.destroy(socket, new InformationalError("reset"));
+          util6.destroy(socket, new InformationalError("reset"));
           return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
-          util.destroy(socket, new InformationalError("reset"));
+          util6.destroy(socket, new InformationalError("reset"));
           return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
@@ -6364,15 +6349,15 @@ var require_client_h1 = __commonJS({
       if (timeoutType === TIMEOUT_HEADERS) {
         if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
           assert4(!paused, "cannot be paused while waiting for headers");
-          util.destroy(socket, new HeadersTimeoutError());
+          util6.destroy(socket, new HeadersTimeoutError());
         }
       } else if (timeoutType === TIMEOUT_BODY) {
         if (!paused) {
-          util.destroy(socket, new BodyTimeoutError());
+          util6.destroy(socket, new BodyTimeoutError());
         }
       } else if (timeoutType === TIMEOUT_KEEP_ALIVE) {
         assert4(client[kRunning] === 0 && client[kKeepAliveTimeoutValue]);
-        util.destroy(socket, new InformationalError("socket idle timeout"));
+        util6.destroy(socket, new InformationalError("socket idle timeout"));
       }
     }
     async function connectH1(client, socket) {
@@ -6413,11 +6398,11 @@ var require_client_h1 = __commonJS({
         if (parser.statusCode && !parser.shouldKeepAlive) {
           const parserErr = parser.finish();
           if (parserErr) {
-            util.destroy(this, parserErr);
+            util6.destroy(this, parserErr);
           }
           return;
         }
-        util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
+        util6.destroy(this, new SocketError("other side closed", util6.getSocketInfo(this)));
       });
       addListener(socket, "close", function() {
         const client2 = this[kClient];
@@ -6430,7 +6415,7 @@ var require_client_h1 = __commonJS({
           this[kParser].destroy();
           this[kParser] = null;
         }
-        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+        const err = this[kError] || new SocketError("closed", util6.getSocketInfo(this));
         client2[kSocket] = null;
         client2[kHTTPContext] = null;
         if (client2.destroyed) {
@@ -6438,12 +6423,12 @@ var require_client_h1 = __commonJS({
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(client2, request, err);
+            util6.errorRequest(client2, request, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
           const request = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request, err);
+          util6.errorRequest(client2, request, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert4(client2[kRunning] === 0);
@@ -6484,7 +6469,7 @@ var require_client_h1 = __commonJS({
             if (client[kRunning] > 0 && (request.upgrade || request.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request.body) !== 0 && (util.isStream(request.body) || util.isAsyncIterable(request.body) || util.isFormDataLike(request.body))) {
+            if (client[kRunning] > 0 && util6.bodyLength(request.body) !== 0 && (util6.isStream(request.body) || util6.isAsyncIterable(request.body) || util6.isFormDataLike(request.body))) {
               return true;
             }
           }
@@ -6564,7 +6549,7 @@ var require_client_h1 = __commonJS({
       const { method, path: path15, host, upgrade, blocking, reset } = request;
       let { body: body2, headers, contentLength: contentLength2 } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
-      if (util.isFormDataLike(body2)) {
+      if (util6.isFormDataLike(body2)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
@@ -6574,12 +6559,12 @@ var require_client_h1 = __commonJS({
         }
         body2 = bodyStream.stream;
         contentLength2 = bodyStream.length;
-      } else if (util.isBlobLike(body2) && request.contentType == null) {
+      } else if (util6.isBlobLike(body2) && request.contentType == null) {
         const contentType2 = body2.type;
         if (contentType2) {
           const contentTypeValue = `${contentType2}`;
-          if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
+          if (!util6.isValidHeaderValue(contentTypeValue)) {
+            util6.errorRequest(client, request, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6588,7 +6573,7 @@ var require_client_h1 = __commonJS({
       if (body2 && typeof body2.read === "function") {
         body2.read(0);
       }
-      const bodyLength = util.bodyLength(body2);
+      const bodyLength = util6.bodyLength(body2);
       contentLength2 = bodyLength ?? contentLength2;
       if (contentLength2 === null) {
         contentLength2 = request.contentLength;
@@ -6598,7 +6583,7 @@ var require_client_h1 = __commonJS({
       }
       if (shouldSendContentLength(method) && contentLength2 > 0 && request.contentLength !== null && request.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util6.errorRequest(client, request, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6611,18 +6596,18 @@ var require_client_h1 = __commonJS({
         }
         if (request.completed) {
           if (request.upgrade || request.method === "CONNECT") {
-            util.destroy(socket, new InformationalError("aborted"));
+            util6.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request, error2 || new RequestAbortedError());
-        util.destroy(body2);
-        util.destroy(socket, new InformationalError("aborted"));
+        util6.errorRequest(client, request, error2 || new RequestAbortedError());
+        util6.destroy(body2);
+        util6.destroy(socket, new InformationalError("aborted"));
       };
       try {
         request.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util6.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -6679,17 +6664,17 @@ upgrade: ${upgrade}\r
       }
       if (!body2 || bodyLength === 0) {
         writeBuffer(abort, null, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util.isBuffer(body2)) {
+      } else if (util6.isBuffer(body2)) {
         writeBuffer(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util.isBlobLike(body2)) {
+      } else if (util6.isBlobLike(body2)) {
         if (typeof body2.stream === "function") {
           writeIterable(abort, body2.stream(), client, request, socket, contentLength2, header2, expectsPayload);
         } else {
           writeBlob(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
         }
-      } else if (util.isStream(body2)) {
+      } else if (util6.isStream(body2)) {
         writeStream(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
-      } else if (util.isIterable(body2)) {
+      } else if (util6.isIterable(body2)) {
         writeIterable(abort, body2, client, request, socket, contentLength2, header2, expectsPayload);
       } else {
         assert4(false);
@@ -6709,7 +6694,7 @@ upgrade: ${upgrade}\r
             this.pause();
           }
         } catch (err) {
-          util.destroy(this, err);
+          util6.destroy(this, err);
         }
       };
       const onDrain = function() {
@@ -6746,9 +6731,9 @@ upgrade: ${upgrade}\r
         }
         writer.destroy(err);
         if (err && (err.code !== "UND_ERR_INFO" || err.message !== "reset")) {
-          util.destroy(body2, err);
+          util6.destroy(body2, err);
         } else {
-          util.destroy(body2);
+          util6.destroy(body2);
         }
       };
       body2.on("data", onData).on("end", onFinished).on("error", onFinished).on("close", onClose);
@@ -6777,7 +6762,7 @@ upgrade: ${upgrade}\r
             socket.write(`${header2}\r
 `, "latin1");
           }
-        } else if (util.isBuffer(body2)) {
+        } else if (util6.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           socket.cork();
           socket.write(`${header2}content-length: ${contentLength2}\r
@@ -6973,7 +6958,7 @@ var require_client_h2 = __commonJS({
     var assert4 = __require("node:assert");
     var { errorMonitor } = __require("node:events");
     var { pipeline: pipeline3 } = __require("node:stream");
-    var util = require_util();
+    var util6 = require_util();
     var {
       RequestContentLengthMismatchError,
       RequestAbortedError,
@@ -7002,11 +6987,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -7018,7 +7003,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name2, value] of Object.entries(headers)) {
@@ -7044,43 +7029,43 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
       session[kOpenStreams] = 0;
       session[kClient] = client;
       session[kSocket] = socket;
-      util.addListener(session, "error", onHttp2SessionError);
-      util.addListener(session, "frameError", onHttp2FrameError);
-      util.addListener(session, "end", onHttp2SessionEnd);
-      util.addListener(session, "goaway", onHTTP2GoAway);
-      util.addListener(session, "close", function() {
+      util6.addListener(session, "error", onHttp2SessionError);
+      util6.addListener(session, "frameError", onHttp2FrameError);
+      util6.addListener(session, "end", onHttp2SessionEnd);
+      util6.addListener(session, "goaway", onHTTP2GoAway);
+      util6.addListener(session, "close", function() {
         const { [kClient]: client2 } = this;
         const { [kSocket]: socket2 } = client2;
-        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util.getSocketInfo(socket2));
+        const err = this[kSocket][kError] || this[kError] || new SocketError("closed", util6.getSocketInfo(socket2));
         client2[kHTTP2Session] = null;
         if (client2.destroyed) {
           assert4(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(client2, request, err);
+            util6.errorRequest(client2, request, err);
           }
         }
       });
       session.unref();
       client[kHTTP2Session] = session;
       socket[kHTTP2Session] = session;
-      util.addListener(socket, "error", function(err) {
+      util6.addListener(socket, "error", function(err) {
         this[kError] = err;
         this[kClient][kOnError](err);
       });
-      util.addListener(socket, "end", function() {
-        util.destroy(this, new SocketError("other side closed", util.getSocketInfo(this)));
+      util6.addListener(socket, "end", function() {
+        util6.destroy(this, new SocketError("other side closed", util6.getSocketInfo(this)));
       });
-      util.addListener(socket, "close", function() {
-        const err = this[kError] || new SocketError("closed", util.getSocketInfo(this));
+      util6.addListener(socket, "close", function() {
+        const err = this[kError] || new SocketError("closed", util6.getSocketInfo(this));
         client[kSocket] = null;
         if (this[kHTTP2Session] != null) {
           this[kHTTP2Session].destroy(err);
@@ -7142,12 +7127,12 @@ var require_client_h2 = __commonJS({
       }
     }
     function onHttp2SessionEnd() {
-      const err = new SocketError("other side closed", util.getSocketInfo(this[kSocket]));
+      const err = new SocketError("other side closed", util6.getSocketInfo(this[kSocket]));
       this.destroy(err);
-      util.destroy(this[kSocket], err);
+      util6.destroy(this[kSocket], err);
     }
     function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util6.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7155,11 +7140,11 @@ var require_client_h2 = __commonJS({
         this[kHTTP2Session].destroy(err);
         this[kHTTP2Session] = null;
       }
-      util.destroy(this[kSocket], err);
+      util6.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
         const request = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request, err);
+        util6.errorRequest(client, request, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert4(client[kRunning] === 0);
@@ -7174,7 +7159,7 @@ var require_client_h2 = __commonJS({
       const { method, path: path15, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body: body2 } = request;
       if (upgrade) {
-        util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
+        util6.errorRequest(client, request, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7203,23 +7188,23 @@ var require_client_h2 = __commonJS({
         }
         if (request.completed) {
           if (method === "CONNECT" && stream3 != null) {
-            util.destroy(stream3, error2 || new RequestAbortedError());
+            util6.destroy(stream3, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request, error2);
+        util6.errorRequest(client, request, error2);
         if (stream3 != null) {
-          util.destroy(stream3, error2);
+          util6.destroy(stream3, error2);
         }
-        util.destroy(body2, error2);
+        util6.destroy(body2, error2);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
       try {
         request.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request, err);
+        util6.errorRequest(client, request, err);
       }
       if (request.aborted) {
         return false;
@@ -7274,8 +7259,8 @@ var require_client_h2 = __commonJS({
       if (body2 && typeof body2.read === "function") {
         body2.read(0);
       }
-      let contentLength2 = util.bodyLength(body2);
-      if (util.isFormDataLike(body2)) {
+      let contentLength2 = util6.bodyLength(body2);
+      if (util6.isFormDataLike(body2)) {
         extractBody ??= require_body().extractBody;
         const [bodyStream, contentType2] = extractBody(body2);
         headers["content-type"] = contentType2;
@@ -7290,7 +7275,7 @@ var require_client_h2 = __commonJS({
       }
       if (shouldSendContentLength(method) && contentLength2 > 0 && request.contentLength != null && request.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request, new RequestContentLengthMismatchError());
+          util6.errorRequest(client, request, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7318,8 +7303,8 @@ var require_client_h2 = __commonJS({
         request.onResponseStarted();
         if (request.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request, err);
-          util.destroy(stream3, err);
+          util6.errorRequest(client, request, err);
+          util6.destroy(stream3, err);
           return;
         }
         if (request.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream3.resume.bind(stream3), "") === false) {
@@ -7368,7 +7353,7 @@ var require_client_h2 = __commonJS({
             contentLength2,
             expectsPayload
           );
-        } else if (util.isBuffer(body2)) {
+        } else if (util6.isBuffer(body2)) {
           writeBuffer(
             abort,
             stream3,
@@ -7379,7 +7364,7 @@ var require_client_h2 = __commonJS({
             contentLength2,
             expectsPayload
           );
-        } else if (util.isBlobLike(body2)) {
+        } else if (util6.isBlobLike(body2)) {
           if (typeof body2.stream === "function") {
             writeIterable(
               abort,
@@ -7403,7 +7388,7 @@ var require_client_h2 = __commonJS({
               expectsPayload
             );
           }
-        } else if (util.isStream(body2)) {
+        } else if (util6.isStream(body2)) {
           writeStream(
             abort,
             client[kSocket],
@@ -7414,7 +7399,7 @@ var require_client_h2 = __commonJS({
             request,
             contentLength2
           );
-        } else if (util.isIterable(body2)) {
+        } else if (util6.isIterable(body2)) {
           writeIterable(
             abort,
             stream3,
@@ -7432,7 +7417,7 @@ var require_client_h2 = __commonJS({
     }
     function writeBuffer(abort, h2stream, body2, client, request, socket, contentLength2, expectsPayload) {
       try {
-        if (body2 != null && util.isBuffer(body2)) {
+        if (body2 != null && util6.isBuffer(body2)) {
           assert4(contentLength2 === body2.byteLength, "buffer body must have content length");
           h2stream.cork();
           h2stream.write(body2);
@@ -7456,10 +7441,10 @@ var require_client_h2 = __commonJS({
         h2stream,
         (err) => {
           if (err) {
-            util.destroy(pipe, err);
+            util6.destroy(pipe, err);
             abort(err);
           } else {
-            util.removeAllListeners(pipe);
+            util6.removeAllListeners(pipe);
             request.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
@@ -7468,7 +7453,7 @@ var require_client_h2 = __commonJS({
           }
         }
       );
-      util.addListener(pipe, "data", onPipeData);
+      util6.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
         request.onBodySent(chunk);
       }
@@ -7544,7 +7529,7 @@ var require_client_h2 = __commonJS({
 var require_redirect_handler = __commonJS({
   "node_modules/undici/lib/handler/redirect-handler.js"(exports2, module) {
     "use strict";
-    var util = require_util();
+    var util6 = require_util();
     var { kBodyUsed } = require_symbols();
     var assert4 = __require("node:assert");
     var { InvalidArgumentError } = require_errors();
@@ -7567,7 +7552,7 @@ var require_redirect_handler = __commonJS({
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
-        util.validateHandler(handler, opts.method, opts.upgrade);
+        util6.validateHandler(handler, opts.method, opts.upgrade);
         this.dispatch = dispatch;
         this.location = null;
         this.abort = null;
@@ -7576,8 +7561,8 @@ var require_redirect_handler = __commonJS({
         this.handler = handler;
         this.history = [];
         this.redirectionLimitReached = false;
-        if (util.isStream(this.opts.body)) {
-          if (util.bodyLength(this.opts.body) === 0) {
+        if (util6.isStream(this.opts.body)) {
+          if (util6.bodyLength(this.opts.body) === 0) {
             this.opts.body.on("data", function() {
               assert4(false);
             });
@@ -7590,7 +7575,7 @@ var require_redirect_handler = __commonJS({
           }
         } else if (this.opts.body && typeof this.opts.body.pipeTo === "function") {
           this.opts.body = new BodyAsyncIterable(this.opts.body);
-        } else if (this.opts.body && typeof this.opts.body !== "string" && !ArrayBuffer.isView(this.opts.body) && util.isIterable(this.opts.body)) {
+        } else if (this.opts.body && typeof this.opts.body !== "string" && !ArrayBuffer.isView(this.opts.body) && util6.isIterable(this.opts.body)) {
           this.opts.body = new BodyAsyncIterable(this.opts.body);
         }
       }
@@ -7605,7 +7590,7 @@ var require_redirect_handler = __commonJS({
         this.handler.onError(error2);
       }
       onHeaders(statusCode, headers, resume, statusText) {
-        this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
+        this.location = this.history.length >= this.maxRedirections || util6.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
         if (this.opts.throwOnMaxRedirect && this.history.length >= this.maxRedirections) {
           if (this.request) {
             this.request.abort(new Error("max redirects"));
@@ -7620,7 +7605,7 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const { origin, pathname, search } = util6.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
         const path15 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
         this.opts.path = path15;
@@ -7658,20 +7643,20 @@ var require_redirect_handler = __commonJS({
         return null;
       }
       for (let i = 0; i < headers.length; i += 2) {
-        if (headers[i].length === 8 && util.headerNameToString(headers[i]) === "location") {
+        if (headers[i].length === 8 && util6.headerNameToString(headers[i]) === "location") {
           return headers[i + 1];
         }
       }
     }
     function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
       if (header2.length === 4) {
-        return util.headerNameToString(header2) === "host";
+        return util6.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util6.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
       if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name2 = util.headerNameToString(header2);
+        const name2 = util6.headerNameToString(header2);
         return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
@@ -7727,8 +7712,8 @@ var require_client = __commonJS({
     "use strict";
     var assert4 = __require("node:assert");
     var net = __require("node:net");
-    var http = __require("node:http");
-    var util = require_util();
+    var http4 = __require("node:http");
+    var util6 = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
     var DispatcherBase = require_dispatcher_base();
@@ -7811,7 +7796,7 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls,
+        tls: tls2,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
@@ -7893,7 +7878,7 @@ var require_client = __commonJS({
         }
         if (typeof connect2 !== "function") {
           connect2 = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -7913,10 +7898,10 @@ var require_client = __commonJS({
         } else {
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
-        this[kUrl] = util.parseOrigin(url2);
+        this[kUrl] = util6.parseOrigin(url2);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7976,7 +7961,7 @@ var require_client = __commonJS({
         const request = new Request(origin, opts, handler);
         this[kQueue].push(request);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request.body) == null && util.isIterable(request.body)) {
+        } else if (util6.bodyLength(request.body) == null && util6.isIterable(request.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -8001,7 +7986,7 @@ var require_client = __commonJS({
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
-            util.errorRequest(this, request, err);
+            util6.errorRequest(this, request, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -8027,7 +8012,7 @@ var require_client = __commonJS({
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
           const request = requests[i];
-          util.errorRequest(client, request, err);
+          util6.errorRequest(client, request, err);
         }
         assert4(client[kSize] === 0);
       }
@@ -8076,7 +8061,7 @@ var require_client = __commonJS({
           });
         });
         if (client.destroyed) {
-          util.destroy(socket.on("error", noop), new ClientDestroyedError());
+          util6.destroy(socket.on("error", noop), new ClientDestroyedError());
           return;
         }
         assert4(socket);
@@ -8131,7 +8116,7 @@ var require_client = __commonJS({
           assert4(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
             const request = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request, err);
+            util6.errorRequest(client, request, err);
           }
         } else {
           onError(client, err);
@@ -8482,7 +8467,7 @@ var require_pool = __commonJS({
     var {
       InvalidArgumentError
     } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { kUrl, kInterceptors } = require_symbols();
     var buildConnector = require_connect();
     var kOptions = /* @__PURE__ */ Symbol("options");
@@ -8497,7 +8482,7 @@ var require_pool = __commonJS({
         factory = defaultFactory,
         connect,
         connectTimeout,
-        tls,
+        tls: tls2,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8516,7 +8501,7 @@ var require_pool = __commonJS({
         }
         if (typeof connect !== "function") {
           connect = buildConnector({
-            ...tls,
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
@@ -8528,8 +8513,8 @@ var require_pool = __commonJS({
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
-        this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
+        this[kUrl] = util6.parseOrigin(origin);
+        this[kOptions] = { ...util6.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error2) => {
@@ -8711,7 +8696,7 @@ var require_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool();
     var Client = require_client();
-    var util = require_util();
+    var util6 = require_util();
     var createRedirectInterceptor = require_redirect_interceptor();
     var kOnConnect = /* @__PURE__ */ Symbol("onConnect");
     var kOnDisconnect = /* @__PURE__ */ Symbol("onDisconnect");
@@ -8724,7 +8709,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8738,11 +8723,11 @@ var require_agent = __commonJS({
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
-        if (tls && typeof tls !== "function") {
-          tls = { ...tls };
+        if (tls2 && typeof tls2 !== "function") {
+          tls2 = { ...tls2 };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util.deepClone(options), connect, tls };
+        this[kOptions] = { ...util6.deepClone(options), connect, tls: tls2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -9552,7 +9537,7 @@ var require_readable = __commonJS({
     var assert4 = __require("node:assert");
     var { Readable: Readable8 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
     var kReading = /* @__PURE__ */ Symbol("kReading");
@@ -9654,7 +9639,7 @@ var require_readable = __commonJS({
       }
       // https://fetch.spec.whatwg.org/#dom-body-bodyused
       get bodyUsed() {
-        return util.isDisturbed(this);
+        return util6.isDisturbed(this);
       }
       // https://fetch.spec.whatwg.org/#dom-body-body
       get body() {
@@ -9705,7 +9690,7 @@ var require_readable = __commonJS({
       return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
     }
     function isUnusable(self2) {
-      return util.isDisturbed(self2) || isLocked(self2);
+      return util6.isDisturbed(self2) || isLocked(self2);
     }
     async function consume(stream3, type) {
       assert4(!stream3[kConsume]);
@@ -9906,7 +9891,7 @@ var require_api_request = __commonJS({
     var assert4 = __require("node:assert");
     var { Readable: Readable8 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var RequestHandler = class extends AsyncResource {
@@ -9933,8 +9918,8 @@ var require_api_request = __commonJS({
           }
           super("UNDICI_REQUEST");
         } catch (err) {
-          if (util.isStream(body2)) {
-            util.destroy(body2.on("error", util.nop), err);
+          if (util6.isStream(body2)) {
+            util6.destroy(body2.on("error", util6.nop), err);
           }
           throw err;
         }
@@ -9953,7 +9938,7 @@ var require_api_request = __commonJS({
         this.signal = signal;
         this.reason = null;
         this.removeAbortListener = null;
-        if (util.isStream(body2)) {
+        if (util6.isStream(body2)) {
           body2.on("error", (err) => {
             this.onError(err);
           });
@@ -9962,10 +9947,10 @@ var require_api_request = __commonJS({
           if (this.signal.aborted) {
             this.reason = this.signal.reason ?? new RequestAbortedError();
           } else {
-            this.removeAbortListener = util.addAbortListener(this.signal, () => {
+            this.removeAbortListener = util6.addAbortListener(this.signal, () => {
               this.reason = this.signal.reason ?? new RequestAbortedError();
               if (this.res) {
-                util.destroy(this.res.on("error", util.nop), this.reason);
+                util6.destroy(this.res.on("error", util6.nop), this.reason);
               } else if (this.abort) {
                 this.abort(this.reason);
               }
@@ -9989,14 +9974,14 @@ var require_api_request = __commonJS({
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
         const { callback, opaque, abort, context: context3, responseHeaders, highWaterMark } = this;
-        const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+        const headers = responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
             this.onInfo({ statusCode, headers });
           }
           return;
         }
-        const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
+        const parsedHeaders = responseHeaders === "raw" ? util6.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
         const res = new Readable8({
@@ -10034,7 +10019,7 @@ var require_api_request = __commonJS({
         return this.res.push(chunk);
       }
       onComplete(trailers) {
-        util.parseHeaders(trailers, this.trailers);
+        util6.parseHeaders(trailers, this.trailers);
         this.res.push(null);
       }
       onError(err) {
@@ -10048,12 +10033,12 @@ var require_api_request = __commonJS({
         if (res) {
           this.res = null;
           queueMicrotask(() => {
-            util.destroy(res, err);
+            util6.destroy(res, err);
           });
         }
         if (body2) {
           this.body = null;
-          util.destroy(body2, err);
+          util6.destroy(body2, err);
         }
         if (this.removeAbortListener) {
           res?.off("close", this.removeAbortListener);
@@ -10143,7 +10128,7 @@ var require_api_stream = __commonJS({
     var assert4 = __require("node:assert");
     var { finished, PassThrough } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
@@ -10171,8 +10156,8 @@ var require_api_stream = __commonJS({
           }
           super("UNDICI_STREAM");
         } catch (err) {
-          if (util.isStream(body2)) {
-            util.destroy(body2.on("error", util.nop), err);
+          if (util6.isStream(body2)) {
+            util6.destroy(body2.on("error", util6.nop), err);
           }
           throw err;
         }
@@ -10187,7 +10172,7 @@ var require_api_stream = __commonJS({
         this.body = body2;
         this.onInfo = onInfo || null;
         this.throwOnError = throwOnError || false;
-        if (util.isStream(body2)) {
+        if (util6.isStream(body2)) {
           body2.on("error", (err) => {
             this.onError(err);
           });
@@ -10205,7 +10190,7 @@ var require_api_stream = __commonJS({
       }
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
         const { factory, opaque, context: context3, callback, responseHeaders } = this;
-        const headers = responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+        const headers = responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
         if (statusCode < 200) {
           if (this.onInfo) {
             this.onInfo({ statusCode, headers });
@@ -10215,7 +10200,7 @@ var require_api_stream = __commonJS({
         this.factory = null;
         let res;
         if (this.throwOnError && statusCode >= 400) {
-          const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
+          const parsedHeaders = responseHeaders === "raw" ? util6.parseHeaders(rawHeaders) : headers;
           const contentType2 = parsedHeaders["content-type"];
           res = new PassThrough();
           this.callback = null;
@@ -10241,7 +10226,7 @@ var require_api_stream = __commonJS({
             const { callback: callback2, res: res2, opaque: opaque2, trailers, abort } = this;
             this.res = null;
             if (err || !res2.readable) {
-              util.destroy(res2, err);
+              util6.destroy(res2, err);
             }
             this.callback = null;
             this.runInAsyncScope(callback2, null, err || null, { opaque: opaque2, trailers });
@@ -10265,7 +10250,7 @@ var require_api_stream = __commonJS({
         if (!res) {
           return;
         }
-        this.trailers = util.parseHeaders(trailers);
+        this.trailers = util6.parseHeaders(trailers);
         res.end();
       }
       onError(err) {
@@ -10274,7 +10259,7 @@ var require_api_stream = __commonJS({
         this.factory = null;
         if (res) {
           this.res = null;
-          util.destroy(res, err);
+          util6.destroy(res, err);
         } else if (callback) {
           this.callback = null;
           queueMicrotask(() => {
@@ -10283,7 +10268,7 @@ var require_api_stream = __commonJS({
         }
         if (body2) {
           this.body = null;
-          util.destroy(body2, err);
+          util6.destroy(body2, err);
         }
       }
     };
@@ -10323,7 +10308,7 @@ var require_api_pipeline = __commonJS({
       InvalidReturnValueError,
       RequestAbortedError
     } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
@@ -10385,7 +10370,7 @@ var require_api_pipeline = __commonJS({
         this.abort = null;
         this.context = null;
         this.onInfo = onInfo || null;
-        this.req = new PipelineRequest().on("error", util.nop);
+        this.req = new PipelineRequest().on("error", util6.nop);
         this.ret = new Duplex({
           readableObjectMode: opts.objectMode,
           autoDestroy: true,
@@ -10411,9 +10396,9 @@ var require_api_pipeline = __commonJS({
             if (abort && err) {
               abort();
             }
-            util.destroy(body2, err);
-            util.destroy(req, err);
-            util.destroy(res, err);
+            util6.destroy(body2, err);
+            util6.destroy(req, err);
+            util6.destroy(res, err);
             removeSignal(this);
             callback(err);
           }
@@ -10439,7 +10424,7 @@ var require_api_pipeline = __commonJS({
         const { opaque, handler, context: context3 } = this;
         if (statusCode < 200) {
           if (this.onInfo) {
-            const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+            const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
             this.onInfo({ statusCode, headers });
           }
           return;
@@ -10448,7 +10433,7 @@ var require_api_pipeline = __commonJS({
         let body2;
         try {
           this.handler = null;
-          const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+          const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
           body2 = this.runInAsyncScope(handler, null, {
             statusCode,
             headers,
@@ -10457,7 +10442,7 @@ var require_api_pipeline = __commonJS({
             context: context3
           });
         } catch (err) {
-          this.res.on("error", util.nop);
+          this.res.on("error", util6.nop);
           throw err;
         }
         if (!body2 || typeof body2.on !== "function") {
@@ -10470,14 +10455,14 @@ var require_api_pipeline = __commonJS({
           }
         }).on("error", (err) => {
           const { ret } = this;
-          util.destroy(ret, err);
+          util6.destroy(ret, err);
         }).on("end", () => {
           const { ret } = this;
           ret.push(null);
         }).on("close", () => {
           const { ret } = this;
           if (!ret._readableState.ended) {
-            util.destroy(ret, new RequestAbortedError());
+            util6.destroy(ret, new RequestAbortedError());
           }
         });
         this.body = body2;
@@ -10493,7 +10478,7 @@ var require_api_pipeline = __commonJS({
       onError(err) {
         const { ret } = this;
         this.handler = null;
-        util.destroy(ret, err);
+        util6.destroy(ret, err);
       }
     };
     function pipeline3(opts, handler) {
@@ -10515,7 +10500,7 @@ var require_api_upgrade = __commonJS({
     "use strict";
     var { InvalidArgumentError, SocketError } = require_errors();
     var { AsyncResource } = __require("node:async_hooks");
-    var util = require_util();
+    var util6 = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var assert4 = __require("node:assert");
     var UpgradeHandler = class extends AsyncResource {
@@ -10555,7 +10540,7 @@ var require_api_upgrade = __commonJS({
         const { callback, opaque, context: context3 } = this;
         removeSignal(this);
         this.callback = null;
-        const headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+        const headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
         this.runInAsyncScope(callback, null, null, {
           headers,
           socket,
@@ -10608,7 +10593,7 @@ var require_api_connect = __commonJS({
     var assert4 = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
     var { InvalidArgumentError, SocketError } = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
       constructor(opts, callback) {
@@ -10647,7 +10632,7 @@ var require_api_connect = __commonJS({
         this.callback = null;
         let headers = rawHeaders;
         if (headers != null) {
-          headers = this.responseHeaders === "raw" ? util.parseRawHeaders(rawHeaders) : util.parseHeaders(rawHeaders);
+          headers = this.responseHeaders === "raw" ? util6.parseRawHeaders(rawHeaders) : util6.parseHeaders(rawHeaders);
         }
         this.runInAsyncScope(callback, null, null, {
           statusCode,
@@ -11647,7 +11632,7 @@ var require_retry = __commonJS({
 var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports2, module) {
     "use strict";
-    var util = require_util();
+    var util6 = require_util();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
@@ -11676,7 +11661,7 @@ var require_dump = __commonJS({
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
-        const headers = util.parseHeaders(rawHeaders);
+        const headers = util6.parseHeaders(rawHeaders);
         const contentLength2 = headers["content-length"];
         if (contentLength2 != null && contentLength2 > this.#maxSize) {
           throw new RequestAbortedError(
@@ -12043,7 +12028,7 @@ var require_headers = __commonJS({
     } = require_util2();
     var { webidl } = require_webidl();
     var assert4 = __require("node:assert");
-    var util = __require("node:util");
+    var util6 = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
     function isHTTPWhiteSpaceCharCode(code) {
@@ -12402,9 +12387,9 @@ var require_headers = __commonJS({
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
-      [util.inspect.custom](depth, options) {
+      [util6.inspect.custom](depth, options) {
         options.depth ??= depth;
-        return `Headers ${util.formatWithOptions(options, this.#headersList.entries)}`;
+        return `Headers ${util6.formatWithOptions(options, this.#headersList.entries)}`;
       }
       static getHeadersGuard(o) {
         return o.#guard;
@@ -12436,14 +12421,14 @@ var require_headers = __commonJS({
         value: "Headers",
         configurable: true
       },
-      [util.inspect.custom]: {
+      [util6.inspect.custom]: {
         enumerable: false
       }
     });
     webidl.converters.HeadersInit = function(V, prefix2, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator = Reflect.get(V, Symbol.iterator);
-        if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
+        if (!util6.types.isProxy(V) && iterator === Headers2.prototype.entries) {
           try {
             return getHeadersList(V).entriesList;
           } catch {
@@ -12480,9 +12465,9 @@ var require_response = __commonJS({
     "use strict";
     var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
-    var util = require_util();
+    var util6 = require_util();
     var nodeUtil = __require("node:util");
-    var { kEnumerableProperty } = util;
+    var { kEnumerableProperty } = util6;
     var {
       isValidReasonPhrase,
       isCancelled,
@@ -12612,7 +12597,7 @@ var require_response = __commonJS({
       }
       get bodyUsed() {
         webidl.brandCheck(this, _Response);
-        return !!this[kState].body && util.isDisturbed(this[kState].body.stream);
+        return !!this[kState].body && util6.isDisturbed(this[kState].body.stream);
       }
       // Returns a clone of response.
       clone() {
@@ -12827,7 +12812,7 @@ var require_response = __commonJS({
       if (ArrayBuffer.isView(V) || types2.isArrayBuffer(V)) {
         return webidl.converters.BufferSource(V, prefix2, name2);
       }
-      if (util.isFormDataLike(V)) {
+      if (util6.isFormDataLike(V)) {
         return webidl.converters.FormData(V, prefix2, name2, { strict: false });
       }
       if (V instanceof URLSearchParams) {
@@ -12922,7 +12907,7 @@ var require_request2 = __commonJS({
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
     var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
-    var util = require_util();
+    var util6 = require_util();
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
@@ -12939,7 +12924,7 @@ var require_request2 = __commonJS({
       requestCache,
       requestDuplex
     } = require_constants3();
-    var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
+    var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util6;
     var { kHeaders, kSignal, kState, kDispatcher } = require_symbols2();
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
@@ -13184,7 +13169,7 @@ var require_request2 = __commonJS({
               }
             } catch {
             }
-            util.addAbortListener(signal, abort);
+            util6.addAbortListener(signal, abort);
             requestFinalizer.register(ac, { signal, abort }, abort);
           }
         }
@@ -13367,7 +13352,7 @@ var require_request2 = __commonJS({
       }
       get bodyUsed() {
         webidl.brandCheck(this, _Request);
-        return !!this[kState].body && util.isDisturbed(this[kState].body.stream);
+        return !!this[kState].body && util6.isDisturbed(this[kState].body.stream);
       }
       get duplex() {
         webidl.brandCheck(this, _Request);
@@ -13391,7 +13376,7 @@ var require_request2 = __commonJS({
           }
           const acRef = new WeakRef(ac);
           list.add(acRef);
-          util.addAbortListener(
+          util6.addAbortListener(
             ac.signal,
             buildAbort(acRef)
           );
@@ -13623,7 +13608,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -14585,23 +14570,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -17188,13 +17173,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto2;
+    var crypto5;
     var buffer3 = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto2 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
-      crypto2 = {
+      crypto5 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer4, _offset, _size) {
           for (let i = 0; i < buffer4.length; ++i) {
@@ -17207,7 +17192,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto2.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto5.randomFillSync(buffer3 ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++], buffer3[bufIdx++]];
     }
@@ -17279,9 +17264,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto2;
+    var crypto5;
     try {
-      crypto2 = __require("node:crypto");
+      crypto5 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17301,7 +17286,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request.headersList = headersList;
       }
-      const keyValue = crypto2.randomBytes(16).toString("base64");
+      const keyValue = crypto5.randomBytes(16).toString("base64");
       request.headersList.append("sec-websocket-key", keyValue);
       request.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17331,7 +17316,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto5.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -19125,7 +19110,7 @@ var require_undici = __commonJS({
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
     var errors = require_errors();
-    var util = require_util();
+    var util6 = require_util();
     var { InvalidArgumentError } = errors;
     var api = require_api();
     var buildConnector = require_connect();
@@ -19160,8 +19145,8 @@ var require_undici = __commonJS({
     module.exports.buildConnector = buildConnector;
     module.exports.errors = errors;
     module.exports.util = {
-      parseHeaders: util.parseHeaders,
-      headerNameToString: util.headerNameToString
+      parseHeaders: util6.parseHeaders,
+      headerNameToString: util6.headerNameToString
     };
     function makeDispatcher(fn) {
       return (url2, opts, handler) => {
@@ -19183,12 +19168,12 @@ var require_undici = __commonJS({
           if (!opts.path.startsWith("/")) {
             path15 = `/${path15}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path15);
+          url2 = new URL(util6.parseOrigin(url2).origin + path15);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
           }
-          url2 = util.parseURL(url2);
+          url2 = util6.parseURL(url2);
         }
         const { agent, dispatcher = getGlobalDispatcher() } = opts;
         if (agent) {
@@ -19256,12 +19241,14 @@ var require_undici = __commonJS({
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports2) {
+  "builtin:node:child_process"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
+    var lazy2 = {};
     for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -22584,16 +22571,16 @@ var init_build = __esm({
           let node = 0;
           for (let i = 0; i < word.length; i++) {
             const key = node * alphabetSize + word[i];
-            let child = edges.get(key);
-            if (child === void 0) {
-              child = parent.length;
-              edges.set(key, child);
+            let child2 = edges.get(key);
+            if (child2 === void 0) {
+              child2 = parent.length;
+              edges.set(key, child2);
               parent.push(node);
               unit.push(word[i]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
-            node = child;
+            node = child2;
           }
           terminal[node] = 1;
         }
@@ -27779,82 +27766,66 @@ var require_picomatch2 = __commonJS({
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
-  "builtin:node:zlib"(exports2) {
+  "builtin:node:zlib"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
+    var lazy2 = {};
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:util
 var require_node_util = __commonJS({
-  "builtin:node:util"(exports2) {
+  "builtin:node:util"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:util");
+    var lazy2 = {};
     for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports2) {
+  "builtin:node:worker_threads"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:worker_threads");
+    var lazy2 = {};
     for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:net
 var require_node_net = __commonJS({
-  "builtin:node:net"(exports2) {
+  "builtin:node:net"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:net");
+    var lazy2 = {};
     for (const name2 of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:net
-var node_net_exports = {};
-__export(node_net_exports, {
-  default: () => import_node_net.default
-});
-var import_node_net;
-var init_node_net = __esm({
-  "builtin-esm:node:net"() {
-    __reExport(node_net_exports, __toESM(require_node_net()));
-    import_node_net = __toESM(require_node_net());
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:tls
 var require_node_tls = __commonJS({
-  "builtin:node:tls"(exports2) {
+  "builtin:node:tls"(exports2, module) {
     var loaded;
     var load = () => loaded ??= __require("node:tls");
+    var lazy2 = {};
     for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(exports2, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:tls
-var node_tls_exports = {};
-__export(node_tls_exports, {
-  default: () => import_node_tls.default
-});
-var import_node_tls;
-var init_node_tls = __esm({
-  "builtin-esm:node:tls"() {
-    __reExport(node_tls_exports, __toESM(require_node_tls()));
-    import_node_tls = __toESM(require_node_tls());
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -27899,8 +27870,8 @@ function envValue(env, lower) {
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, import_node_net2.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net2.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -27909,7 +27880,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, import_node_net2.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -27919,21 +27890,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, node_net_exports.isIP)(host);
+  const family = (0, import_node_net2.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
+  if (cidr && (0, import_node_net2.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, import_node_net2.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits = Number(cidr[2]);
     if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new node_net_exports.BlockList();
+    const list = new import_node_net2.BlockList();
     list.addSubnet(cidr[1], bits, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, node_net_exports.isIP)(e)) {
+  if ((0, import_node_net2.isIP)(e)) {
     if (!family) return false;
-    const list = new node_net_exports.BlockList();
-    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new import_node_net2.BlockList();
+    list.addAddress(e, (0, import_node_net2.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -28116,7 +28087,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url2.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, import_node_net2.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);
@@ -28130,14 +28101,14 @@ function send(request, env) {
     connect.end();
   });
 }
-var DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var import_node_http, import_node_https, import_node_net2, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
 var init_http = __esm({
   "src/shared/http.ts"() {
     "use strict";
-    init_node_http();
-    init_node_https();
-    init_node_net();
-    init_node_tls();
+    import_node_http = __toESM(require_node_http(), 1);
+    import_node_https = __toESM(require_node_https(), 1);
+    import_node_net2 = __toESM(require_node_net(), 1);
+    import_node_tls = __toESM(require_node_tls(), 1);
     DEFAULT_TIMEOUT_MS = 1e4;
     DEFAULT_MAX_BYTES = 1024 * 1024;
     TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -28329,7 +28300,7 @@ function createGitHubClient(options) {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http = options.http ?? httpRequest;
+  const http4 = options.http ?? httpRequest;
   const sleep2 = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -28416,7 +28387,7 @@ function createGitHubClient(options) {
         const target = url2;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http4({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -28463,7 +28434,7 @@ function createGitHubClient(options) {
       const endpoint = `${base}/repos/${path15(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http4({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -28483,7 +28454,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http({
+        const d = await http4({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -28515,7 +28486,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
+        const r = await http4({ url: `${base}/credentials/revoke`, method: "POST", headers, body: body2, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -31558,14 +31529,14 @@ var require_browser = __commonJS({
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports2, module) {
     var tty = __require("tty");
-    var util = __require("util");
+    var util6 = __require("util");
     exports2.init = init;
     exports2.log = log2;
     exports2.formatArgs = formatArgs;
     exports2.save = save;
     exports2.load = load;
     exports2.useColors = useColors;
-    exports2.destroy = util.deprecate(
+    exports2.destroy = util6.deprecate(
       () => {
       },
       "Instance method `debug.destroy()` is deprecated and no longer does anything. It will be removed in the next major version of `debug`."
@@ -31696,7 +31667,7 @@ var require_node = __commonJS({
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
     function log2(...args) {
-      return process.stderr.write(util.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
+      return process.stderr.write(util6.formatWithOptions(exports2.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
       if (namespaces) {
@@ -31719,11 +31690,11 @@ var require_node = __commonJS({
     var { formatters } = module.exports;
     formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
+      return util6.inspect(v, this.inspectOpts).split("\n").map((str3) => str3.trim()).join(" ");
     };
     formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v, this.inspectOpts);
+      return util6.inspect(v, this.inspectOpts);
     };
   }
 });
@@ -31772,8 +31743,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http = __importStar(__require("http"));
-    var https = __importStar(__require("https"));
+    var http4 = __importStar(__require("http"));
+    var https4 = __importStar(__require("https"));
     async function toBuffer(stream3) {
       let length = 0;
       const chunks = [];
@@ -31798,7 +31769,7 @@ var require_helpers = __commonJS({
     exports2.json = json;
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
-      const req2 = (href.startsWith("https:") ? https : http).request(url2, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http4).request(url2, opts);
       const promise = new Promise((resolve7, reject) => {
         req2.once("response", resolve7).once("error", reject).end();
       });
@@ -31846,11 +31817,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar(__require("net"));
-    var http = __importStar(__require("http"));
+    var http4 = __importStar(__require("http"));
     var https_1 = __require("https");
     __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http.Agent {
+    var Agent3 = class extends http4.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -31922,7 +31893,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name2);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name2, fakeSocket);
-          if (socket instanceof http.Agent) {
+          if (socket instanceof http4.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -32098,7 +32069,7 @@ var require_dist2 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var assert_1 = __importDefault(__require("assert"));
     var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
@@ -32143,7 +32114,7 @@ var require_dist2 = __commonJS({
         let socket;
         if (proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(setServernameFromNonIpHost(this.connectOpts));
+          socket = tls2.connect(setServernameFromNonIpHost(this.connectOpts));
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -32174,7 +32145,7 @@ var require_dist2 = __commonJS({
           req.once("socket", resume);
           if (opts.secureEndpoint) {
             debug2("Upgrading socket connection to TLS");
-            return tls.connect({
+            return tls2.connect({
               ...omit(setServernameFromNonIpHost(opts), "host", "path", "port"),
               socket
             });
@@ -32248,7 +32219,7 @@ var require_dist3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
     var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
+    var tls2 = __importStar(__require("tls"));
     var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
@@ -32317,7 +32288,7 @@ var require_dist3 = __commonJS({
         let socket;
         if (this.proxy.protocol === "https:") {
           debug2("Creating `tls.Socket`: %o", this.connectOpts);
-          socket = tls.connect(this.connectOpts);
+          socket = tls2.connect(this.connectOpts);
         } else {
           debug2("Creating `net.Socket`: %o", this.connectOpts);
           socket = net.connect(this.connectOpts);
@@ -36671,40 +36642,15 @@ var require_commonjs2 = __commonJS({
   }
 });
 
-// builtin-esm:node:crypto
-var node_crypto_exports = {};
-__export(node_crypto_exports, {
-  default: () => import_node_crypto.default
-});
-__reExport(node_crypto_exports, __toESM(require_node_crypto()));
-var import_node_crypto = __toESM(require_node_crypto());
-
-// builtin-esm:node:fs
-var node_fs_exports = {};
-__export(node_fs_exports, {
-  default: () => import_node_fs.default
-});
-__reExport(node_fs_exports, __toESM(require_node_fs()));
-var import_node_fs = __toESM(require_node_fs());
-
-// builtin-esm:node:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  default: () => import_promises.default
-});
-__reExport(promises_exports, __toESM(require_promises()));
-var import_promises = __toESM(require_promises());
-
-// builtin-esm:node:os
-var node_os_exports = {};
-__export(node_os_exports, {
-  default: () => import_node_os.default
-});
-__reExport(node_os_exports, __toESM(require_node_os()));
-var import_node_os = __toESM(require_node_os());
-
 // src/action/scan.ts
+var import_node_crypto11 = __toESM(require_node_crypto(), 1);
+var import_node_fs14 = __toESM(require_node_fs(), 1);
+var import_promises2 = __toESM(require_promises(), 1);
+var import_node_os7 = __toESM(require_node_os(), 1);
 import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
+
+// node_modules/@actions/core/lib/command.js
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -36732,7 +36678,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + node_os_exports.EOL);
+  process.stdout.write(cmd.toString() + os.EOL);
 }
 function issue(name2, message = "") {
   issueCommand(name2, {}, message);
@@ -36778,20 +36724,23 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
+var crypto2 = __toESM(require_node_crypto(), 1);
+var fs = __toESM(require_node_fs(), 1);
+var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!node_fs_exports.existsSync(filePath)) {
+  if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  node_fs_exports.appendFileSync(filePath, `${toCommandValue(message)}${node_os_exports.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter4 = `ghadelimiter_${node_crypto_exports.randomUUID()}`;
+  const delimiter4 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter4)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter4}"`);
@@ -36799,15 +36748,16 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter4)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter4}"`);
   }
-  return `${key}<<${delimiter4}${node_os_exports.EOL}${convertedValue}${node_os_exports.EOL}${delimiter4}`;
+  return `${key}<<${delimiter4}${os2.EOL}${convertedValue}${os2.EOL}${delimiter4}`;
 }
 
 // node_modules/@actions/core/lib/core.js
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/http-client/lib/index.js
-init_node_http();
-init_node_https();
+var http = __toESM(require_node_http());
+var https = __toESM(require_node_https());
 
 // node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
@@ -37287,7 +37237,7 @@ var HttpClient = class {
     const info3 = {};
     info3.parsedUrl = requestUrl;
     const usingSsl = info3.parsedUrl.protocol === "https:";
-    info3.httpModule = usingSsl ? node_https_exports : node_http_exports;
+    info3.httpModule = usingSsl ? https : http;
     const defaultPort2 = usingSsl ? 443 : 80;
     info3.options = {};
     info3.options.host = info3.parsedUrl.hostname;
@@ -37388,7 +37338,7 @@ var HttpClient = class {
     const usingSsl = parsedUrl.protocol === "https:";
     let maxSockets = 100;
     if (this.requestOptions) {
-      maxSockets = this.requestOptions.maxSockets || node_http_exports.globalAgent.maxSockets;
+      maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
     }
     if (proxyUrl && proxyUrl.hostname) {
       const agentOptions = {
@@ -37410,7 +37360,7 @@ var HttpClient = class {
     }
     if (!agent) {
       const options = { keepAlive: this._keepAlive, maxSockets };
-      agent = usingSsl ? new node_https_exports.Agent(options) : new node_http_exports.Agent(options);
+      agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
       this._agent = agent;
     }
     if (usingSsl && this._ignoreSslError) {
@@ -37565,6 +37515,8 @@ var BearerCredentialHandler = class {
 };
 
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
+var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve7) {
@@ -37592,7 +37544,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = node_fs_exports.promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -37614,7 +37566,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, node_fs_exports.constants.R_OK | node_fs_exports.constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -37707,7 +37659,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(node_os_exports.EOL);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -37850,21 +37802,16 @@ var summary = _summary;
 // node_modules/@actions/core/lib/path-utils.js
 import * as path from "path";
 
+// node_modules/@actions/core/lib/platform.js
+var import_os2 = __toESM(require_node_os(), 1);
+
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
+var child = __toESM(require_node_child_process(), 1);
 import * as events from "events";
-
-// builtin-esm:node:child_process
-var node_child_process_exports = {};
-__export(node_child_process_exports, {
-  default: () => import_node_child_process.default
-});
-__reExport(node_child_process_exports, __toESM(require_node_child_process()));
-var import_node_child_process = __toESM(require_node_child_process());
-
-// node_modules/@actions/exec/lib/toolrunner.js
 import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
@@ -37872,6 +37819,7 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -37900,9 +37848,9 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = node_fs_exports.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = node_fs_exports.constants.O_RDONLY;
+var READONLY = fs2.constants.O_RDONLY;
 function exists(fsPath) {
   return __awaiter4(this, void 0, void 0, function* () {
     try {
@@ -38191,12 +38139,12 @@ var ToolRunner = class extends events.EventEmitter {
   _processLineBuffer(data, strBuffer, onLine) {
     try {
       let s = strBuffer + data.toString();
-      let n = s.indexOf(node_os_exports.EOL);
+      let n = s.indexOf(os3.EOL);
       while (n > -1) {
         const line = s.substring(0, n);
         onLine(line);
-        s = s.substring(n + node_os_exports.EOL.length);
-        n = s.indexOf(node_os_exports.EOL);
+        s = s.substring(n + os3.EOL.length);
+        n = s.indexOf(os3.EOL);
       }
       return s;
     } catch (err) {
@@ -38365,7 +38313,7 @@ var ToolRunner = class extends events.EventEmitter {
         }
         const optionsNonNull = this._cloneExecOptions(this.options);
         if (!optionsNonNull.silent && optionsNonNull.outStream) {
-          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + node_os_exports.EOL);
+          optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os3.EOL);
         }
         const state3 = new ExecState(optionsNonNull, this.toolPath);
         state3.on("debug", (message) => {
@@ -38375,7 +38323,7 @@ var ToolRunner = class extends events.EventEmitter {
           return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
         }
         const fileName = this._getSpawnFileName();
-        const cp = node_child_process_exports.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+        const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
         let stdbuffer = "";
         if (cp.stdout) {
           cp.stdout.on("data", (data) => {
@@ -38602,8 +38550,8 @@ function exec(commandLine, args, options) {
 }
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_node_os.default.platform();
-var arch = import_node_os.default.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
@@ -38656,7 +38604,7 @@ function setOutput(name2, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
-  process.stdout.write(node_os_exports.EOL);
+  process.stdout.write(os5.EOL);
   issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -38679,7 +38627,7 @@ function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + node_os_exports.EOL);
+  process.stdout.write(message + os5.EOL);
 }
 function startGroup(name2) {
   issue("group", name2);
@@ -38701,6 +38649,7 @@ function group(name2, fn) {
 }
 
 // src/shared/escape.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
@@ -38768,6 +38717,7 @@ function excerpt(value, max = 4) {
 }
 
 // src/shared/read-file.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -38776,7 +38726,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NONBLOCK | import_node_fs.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -38800,12 +38750,12 @@ function readRegularFile(path15, limits) {
   const label = `${limits.what} ${displayPath(path15)}`;
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(path15, OPEN_FLAGS);
+    fd = (0, import_node_fs.openSync)(path15, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd);
+    const st = (0, import_node_fs.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -38816,7 +38766,7 @@ function readRegularFile(path15, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, node_fs_exports.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -38827,7 +38777,7 @@ function readRegularFile(path15, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -38843,10 +38793,18 @@ function formatBytes(n) {
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
+var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 import { basename as basename3, dirname as dirname6, isAbsolute, relative as relative2 } from "node:path";
+
+// src/scan/sources/git.ts
+var import_node_child_process2 = __toESM(require_node_child_process(), 1);
+
+// src/scan/engine.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -39308,8 +39266,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto2.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -39318,27 +39277,45 @@ function preview(secret) {
 
 // src/scan/prefilter.ts
 var WASM_AFTER = 1024 * 1024;
+var WALK_BYTES = 64 * 1024;
 var KeywordPrefilter = class {
-  /** Keyword bytes (lowercase), by keyword id. */
-  keywords;
+  /** Byte length of each keyword (lowercase UTF-8), by keyword id. */
+  keywordLengths;
   /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   classOf;
   /** Columns per row of `delta`. */
   classes;
-  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
-  delta;
   /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
   outIds;
   outStart;
   states;
+  // The trie (each state's children as a linked list: first child, next sibling, the edge's class), each state's
+  // failure state, whether it ends a keyword, and the states in breadth-first order.
+  firstChild;
+  nextSibling;
+  edgeClass;
+  fail;
+  endsKeyword;
+  order;
+  bytes;
+  ends;
+  table;
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
     const lower = keywords.map((k) => k.toLowerCase());
-    const bytes = Buffer.from(lower.join(""), "utf8");
+    const joined = lower.join("");
+    const bytes = Buffer.from(joined, "utf8");
+    const ascii = bytes.length === joined.length;
     const ends = new Int32Array(lower.length + 1);
-    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i] + Buffer.byteLength(lower[i], "utf8");
-    this.keywords = lower.map((_, i) => bytes.subarray(ends[i], ends[i + 1]));
+    for (let i = 0; i < lower.length; i++) {
+      ends[i + 1] = ends[i] + (ascii ? lower[i].length : Buffer.byteLength(lower[i], "utf8"));
+    }
+    const lengths = new Int32Array(lower.length);
+    for (let i = 0; i < lower.length; i++) lengths[i] = ends[i + 1] - ends[i];
+    this.bytes = bytes;
+    this.ends = ends;
+    this.keywordLengths = lengths;
     const classOf = new Uint8Array(256);
     let classes = 1;
     for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]] === 0) classOf[bytes[i]] = classes++;
@@ -39354,37 +39331,40 @@ var KeywordPrefilter = class {
       let s = 0;
       for (let i = ends[id]; i < ends[id + 1]; i++) {
         const c = classOf[bytes[i]];
-        let child = firstChild[s];
-        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
-        if (child < 0) {
-          child = n++;
-          edgeClass[child] = c;
-          nextSibling[child] = firstChild[s];
-          firstChild[s] = child;
+        let child2 = firstChild[s];
+        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+        if (child2 < 0) {
+          child2 = n++;
+          edgeClass[child2] = c;
+          nextSibling[child2] = firstChild[s];
+          firstChild[s] = child2;
         }
-        s = child;
+        s = child2;
       }
       if (own[s] === -1) own[s] = id;
     }
-    const delta = new Int32Array(n * classes);
+    this.firstChild = firstChild;
+    this.nextSibling = nextSibling;
+    this.edgeClass = edgeClass;
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     const fail = new Int32Array(n);
     const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
+    this.fail = fail;
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
-      const row2 = s * classes;
-      const failRow = fail[s] * classes;
-      if (s !== 0) delta.copyWithin(row2, failRow, failRow + classes);
       for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
-        const c = edgeClass[g];
-        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
+        const f = s === 0 ? 0 : this.next(fail[s], edgeClass[g]);
         fail[g] = f;
         endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        delta[row2 + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
+    this.endsKeyword = endsKeyword;
+    this.order = order;
     const count = new Int32Array(n);
     for (let i = 1; i < n; i++) {
       const s = order[i];
@@ -39399,17 +39379,48 @@ var KeywordPrefilter = class {
       if (own[s] >= 0) outIds[at++] = own[s];
       outIds.copyWithin(at, outStart[fail[s]], outStart[fail[s] + 1]);
     }
-    this.classOf = classOf;
-    this.classes = classes;
-    this.states = n;
-    this.delta = delta;
     this.outIds = outIds;
     this.outStart = outStart;
+  }
+  /** Keyword bytes (lowercase), by keyword id. */
+  get keywords() {
+    return Array.from(this.keywordLengths, (_, i) => this.bytes.subarray(this.ends[i], this.ends[i + 1]));
+  }
+  /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */
+  next(s, c) {
+    const { firstChild, nextSibling, edgeClass, fail } = this;
+    for (; ; ) {
+      let child2 = firstChild[s];
+      while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+      if (child2 >= 0) return child2;
+      if (s === 0) return 0;
+      s = fail[s];
+    }
+  }
+  /**
+   * `state * classes + class` to the next state * classes, negated when the next state ends a keyword: the full
+   * table, built on first use. A state's row is its failure state's row (complete already: shallower; copied
+   * natively, a row at a time), then its own edges.
+   */
+  get delta() {
+    if (this.table) return this.table;
+    const { classes, states, order, fail, firstChild, nextSibling, edgeClass, endsKeyword } = this;
+    const delta = new Int32Array(states * classes);
+    for (let i = 0; i < states; i++) {
+      const s = order[i];
+      const row2 = s * classes;
+      if (s !== 0) delta.copyWithin(row2, fail[s] * classes, (fail[s] + 1) * classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        delta[row2 + edgeClass[g]] = endsKeyword[g] ? -(g * classes) : g * classes;
+      }
+    }
+    this.table = delta;
+    return delta;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
   wasm;
-  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  /** Bytes scanned in JS (the walk, then the table loop); WebAssembly takes over past WASM_AFTER. */
   scannedInJs = 0;
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
@@ -39418,6 +39429,7 @@ var KeywordPrefilter = class {
   findHits(input) {
     if (this.wasm === void 0) {
       this.scannedInJs += input.length;
+      if (this.table === void 0 && this.scannedInJs <= WALK_BYTES) return this.walk(input);
       if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
     }
     if (this.wasm) return this.wasm.findHits(input, this);
@@ -39434,6 +39446,24 @@ var KeywordPrefilter = class {
         hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
+    }
+    return n >> 1;
+  }
+  /** findHits over the trie and its failure links, without the table: the same hits, for small inputs. */
+  walk(input) {
+    const { classOf, endsKeyword } = this;
+    let hits = this.hits;
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < input.length; i++) {
+      const c = classOf[input[i]];
+      s = c === 0 ? 0 : this.next(s, c);
+      if (endsKeyword[s]) {
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i + 1;
+        hits[n + 1] = s;
+        n += 2;
+      }
     }
     return n >> 1;
   }
@@ -39581,6 +39611,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname as dirname3, join as join3 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39598,9 +39629,9 @@ function detectLibc() {
 function elfInterpreter(path15) {
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(path15, "r");
+    fd = (0, import_node_fs2.openSync)(path15, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, node_fs_exports.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs2.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -39612,14 +39643,14 @@ function elfInterpreter(path15) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, node_fs_exports.readSync)(fd, name2, 0, size, offset);
+      (0, import_node_fs2.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, node_fs_exports.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs2.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -39636,7 +39667,7 @@ function loadNativeRE2() {
   const here = dirname3(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs2.existsSync)(p));
   for (const path15 of paths) {
     try {
       return { ctor: require3(path15), from: path15 };
@@ -39731,6 +39762,9 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
+
+// src/scan/validate/structure.ts
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -40114,7 +40148,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -40125,7 +40159,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto3.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -40295,10 +40329,10 @@ function puttyMac(version3, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version3 === "2") {
-    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto3.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto3.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto3.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body2) {
@@ -40384,7 +40418,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -40813,6 +40847,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -40935,7 +40970,7 @@ function validateGcpServiceAccountKey(secret, match3 = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto4.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -42479,6 +42514,7 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
+var import_node_crypto5 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -44292,7 +44328,9 @@ var ScanEngine = class {
   rules;
   prefilter;
   keywordLengths;
-  keywordRules;
+  /** The rules owning each keyword: `keywordOwners[ownerStart[k] .. ownerStart[k + 1])`, in rule order. */
+  ownerStart;
+  keywordOwners;
   /** Rules without keywords: run over every window. */
   alwaysRules;
   set;
@@ -44336,24 +44374,37 @@ var ScanEngine = class {
       }
     }
     const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
+    const owned = [];
     this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
+    for (let r = 0; r < this.rules.length; r++) {
+      const kws = this.rules[r].rule.keywords;
+      let any = false;
+      for (let i = 0; i < kws.length; i++) {
+        const k = kws[i].toLowerCase();
+        if (k.length === 0) continue;
+        any = true;
+        let seen = false;
+        for (let j = 0; j < i && !seen; j++) seen = kws[j].toLowerCase() === k;
+        if (seen) continue;
         let id = kwIndex.get(k);
         if (id === void 0) {
-          id = kwRules.length;
+          id = kwIndex.size;
           kwIndex.set(k, id);
-          kwRules.push([]);
         }
-        kwRules[id].push(r);
+        owned.push(id, r);
       }
-    });
+      if (!any) this.alwaysRules.push(r);
+    }
     this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    this.keywordLengths = this.prefilter.keywordLengths;
+    const ownerStart = new Int32Array(kwIndex.size + 1);
+    for (let i = 0; i < owned.length; i += 2) ownerStart[owned[i] + 1]++;
+    for (let k = 0; k < kwIndex.size; k++) ownerStart[k + 1] += ownerStart[k];
+    const keywordOwners = new Int32Array(owned.length / 2);
+    const fill = ownerStart.slice(0, kwIndex.size);
+    for (let i = 0; i < owned.length; i += 2) keywordOwners[fill[owned[i]]++] = owned[i + 1];
+    this.ownerStart = ownerStart;
+    this.keywordOwners = keywordOwners;
     let mode = options.prefilter ?? "keywords";
     if (mode === "set" && this.rules.length > 0) {
       try {
@@ -44433,18 +44484,18 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs3.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       return this.scanFd(fd, meta, stats);
     } finally {
-      (0, node_fs_exports.closeSync)(fd);
+      (0, import_node_fs3.closeSync)(fd);
     }
   }
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
   scanFd(fd, meta, stats = emptyEngineStats()) {
     const bom = Buffer.alloc(2);
-    if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-      return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
+    if ((0, import_node_fs3.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+      return this.scanBytes((0, import_node_fs3.readFileSync)(fd), meta, stats);
     }
     const buf = this.work;
     const cap = buf.length;
@@ -44455,7 +44506,7 @@ var ScanEngine = class {
       let filled = carry;
       while (filled < cap) {
         const want = cap - filled;
-        const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
+        const n = (0, import_node_fs3.readSync)(fd, buf, filled, want, null);
         filled += n;
         if (n < want) break;
       }
@@ -44521,7 +44572,8 @@ var ScanEngine = class {
     const hits = pf.hits;
     const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
+    const ownerStart = this.ownerStart;
+    const keywordOwners = this.keywordOwners;
     const rules = this.rules;
     const wStart = this.wStart;
     const wEnd = this.wEnd;
@@ -44540,9 +44592,8 @@ var ScanEngine = class {
           const nl = view.indexOf(10, he);
           lineEnd = nl < 0 ? len : nl;
         }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
+        for (let j = ownerStart[kw]; j < ownerStart[kw + 1]; j++) {
+          const r = keywordOwners[j];
           const extra = rules[r].window;
           let ws = hs - margin;
           if (ws < lineStart) ws = lineStart;
@@ -44975,15 +45026,12 @@ async function globMatcher(globs) {
   return picomatch(globs, { dot: true });
 }
 
-// builtin-esm:node:zlib
-var node_zlib_exports = {};
-__export(node_zlib_exports, {
-  default: () => import_node_zlib.default
-});
-__reExport(node_zlib_exports, __toESM(require_node_zlib()));
-var import_node_zlib = __toESM(require_node_zlib());
+// src/scan/item.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -45178,7 +45226,7 @@ function* zipEntries(data, path15, limits, budget, warn) {
         warn(`${where2}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp26, node_zlib_exports.inflateRawSync, where2, path15, limits, budget, warn, size);
+      content = inflateCapped(comp26, import_node_zlib.inflateRawSync, where2, path15, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where2, content.length, limits, budget, path15);
@@ -45264,8 +45312,8 @@ function* tarEntries(data, path15, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -45295,7 +45343,7 @@ function* gzipEntries(data, path15, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge2();
@@ -45323,11 +45371,11 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, node_fs_exports.openSync)(absPath, "r");
+  const fd = (0, import_node_fs4.openSync)(absPath, "r");
   try {
-    return readBoundedFd(fd, (0, node_fs_exports.fstatSync)(fd).size, cap);
+    return readBoundedFd(fd, (0, import_node_fs4.fstatSync)(fd).size, cap);
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
@@ -45335,13 +45383,13 @@ function readBoundedFd(fd, fileSize, cap) {
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
+    const n = (0, import_node_fs4.readSync)(fd, buf, filled, size - filled, null);
     if (n === 0) break;
     filled += n;
   }
   return filled === size ? buf : buf.subarray(0, filled);
 }
-var OPEN_LISTED = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NOFOLLOW | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_LISTED = import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -45367,13 +45415,13 @@ function scanItem(engine, item, policy, stats, warn) {
 function scanUnstated(engine, item, absPath, policy, stats, warn) {
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(absPath, OPEN_LISTED);
+    fd = (0, import_node_fs4.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
     if (e.code === "ENOENT") return [];
     throw e;
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -45393,7 +45441,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     }
     return engine.scanFd(fd, metaOf(item), stats);
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function scanAsRead(engine, item, policy, data, stats, warn) {
@@ -45422,15 +45470,8 @@ function scanAsIs(engine, item, policy, data, stats) {
   return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
 
-// builtin-esm:node:util
-var node_util_exports = {};
-__export(node_util_exports, {
-  default: () => import_node_util.default
-});
-__reExport(node_util_exports, __toESM(require_node_util()));
-var import_node_util = __toESM(require_node_util());
-
 // src/scan/retained.ts
+var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -45449,25 +45490,18 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [node_util_exports.inspect.custom]() {
+  [import_node_util.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/worker-thread.ts
+var import_node_fs5 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
 import { dirname as dirname4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// builtin-esm:node:worker_threads
-var node_worker_threads_exports = {};
-__export(node_worker_threads_exports, {
-  default: () => import_node_worker_threads.default
-});
-__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
-var import_node_worker_threads = __toESM(require_node_worker_threads());
-
-// src/scan/worker-thread.ts
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
@@ -45475,22 +45509,22 @@ function workerEnv(env = process.env) {
 }
 var POOL_MIN_ITEMS = 64;
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url2 = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, node_fs_exports.existsSync)(fileURLToPath2(url2)) ? url2 : void 0;
+    return (0, import_node_fs5.existsSync)(fileURLToPath2(url2)) ? url2 : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url2 = new URL(candidate, base);
-    if (url2.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url2))) return url2;
+    if (url2.protocol === "file:" && (0, import_node_fs5.existsSync)(fileURLToPath2(url2))) return url2;
   }
   return void 0;
 }
 function startScanWorker(script, init) {
-  return new node_worker_threads_exports.Worker(script, {
+  return new import_node_worker_threads.Worker(script, {
     workerData: init ?? null,
     stdout: false,
     stderr: false,
@@ -45688,7 +45722,8 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-init_node_net();
+var import_node_fs6 = __toESM(require_node_fs(), 1);
+var import_node_net = __toESM(require_node_net(), 1);
 import { dirname as dirname5, resolve as resolve2 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream3, opts = {}) {
@@ -45716,23 +45751,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(abs, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
+    fd = (0, import_node_fs6.openSync)(abs, import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NONBLOCK | import_node_fs6.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, node_fs_exports.createReadStream)("", { fd: own, autoClose: false });
+    return (0, import_node_fs6.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, node_fs_exports.fstatSync)(fd);
+  const st = (0, import_node_fs6.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, node_fs_exports.closeSync)(fd);
-    return (0, node_fs_exports.createReadStream)(abs);
+    (0, import_node_fs6.closeSync)(fd);
+    return (0, import_node_fs6.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, node_fs_exports.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs6.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, node_fs_exports.closeSync)(fd);
+      (0, import_node_fs6.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -45741,11 +45776,11 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, node_fs_exports.closeSync)(fd);
+      (0, import_node_fs6.closeSync)(fd);
       throw e;
     }
   }
-  const pipe = new node_net_exports.Socket({ fd, readable: true, writable: false });
+  const pipe = new import_node_net.Socket({ fd, readable: true, writable: false });
   const { Readable: Readable8 } = await import("node:stream");
   return Readable8.from(
     (async function* () {
@@ -45760,7 +45795,7 @@ function ownDescriptor(path15) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve2(dirname5(p), (0, node_fs_exports.readlinkSync)(p));
+      p = resolve2(dirname5(p), (0, import_node_fs6.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -45769,6 +45804,8 @@ function ownDescriptor(path15) {
 }
 
 // src/scan/sources/worktree.ts
+var import_node_child_process = __toESM(require_node_child_process(), 1);
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 import { join as join4 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -45777,9 +45814,9 @@ function nameOf(root, rel) {
 }
 async function gitListNames(root, onWarning) {
   return new Promise((resolve7) => {
-    let child;
+    let child2;
     try {
-      child = (0, node_child_process_exports.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child2 = (0, import_node_child_process.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -45790,12 +45827,12 @@ async function gitListNames(root, onWarning) {
     }
     const out = [];
     let err = "";
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => {
+    child2.stdout.on("data", (d) => out.push(d));
+    child2.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child.on("error", () => resolve7(void 0));
-    child.on("close", (code) => {
+    child2.on("error", () => resolve7(void 0));
+    child2.on("close", (code) => {
       if (code !== 0) {
         if (!/not a git repository/i.test(err) && onWarning) {
           onWarning(
@@ -45821,7 +45858,7 @@ function fileItem(name2, opts) {
   const { path: path15, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, node_fs_exports.lstatSync)(absPath);
+    const st = (0, import_node_fs7.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path15);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path15);
     if (!st.isFile()) return void 0;
@@ -45845,10 +45882,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs7.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -46289,7 +46326,7 @@ var GIT_ENV = {
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
   return new Promise((resolve7, reject) => {
-    const child = (0, node_child_process_exports.execFile)(
+    const child2 = (0, import_node_child_process2.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -46314,30 +46351,30 @@ function git(cwd, args, options = {}) {
         resolve7({ stdout, stderr: stderrText, exitCode });
       }
     );
-    if (options.input !== void 0) child.stdin?.end(options.input);
-    else child.stdin?.end();
+    if (options.input !== void 0) child2.stdin?.end(options.input);
+    else child2.stdin?.end();
   });
 }
 async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
-  if (input !== void 0) child.stdin.end(input);
-  else child.stdin.end();
+  if (input !== void 0) child2.stdin.end(input);
+  else child2.stdin.end();
   let rest;
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (; ; ) {
@@ -46351,21 +46388,21 @@ async function* gitLines(cwd, args, input) {
     }
     if (rest && rest.length > 0) yield rest;
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
-function exitOf(child, args) {
+function exitOf(child2, args) {
   let stderr = "";
-  child.stderr?.on("data", (d) => {
+  child2.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
   return new Promise((resolve7, reject) => {
-    child.on(
+    child2.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
-    child.on("close", (code, signal) => {
+    child2.on("close", (code, signal) => {
       if (code === 0) resolve7();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
@@ -47001,37 +47038,37 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize2 = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process2.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
   void (async () => {
     const step = 2048;
     for (let i = 0; i < oids.length; i += step) {
-      const ok2 = child.stdin.write(`${oids.slice(i, i + step).join("\n")}
+      const ok2 = child2.stdin.write(`${oids.slice(i, i + step).join("\n")}
 `);
-      if (!ok2) await new Promise((r) => child.stdin.once("drain", () => r()));
-      if (child.stdin.destroyed) return;
+      if (!ok2) await new Promise((r) => child2.stdin.once("drain", () => r()));
+      if (child2.stdin.destroyed) return;
     }
-    child.stdin.end();
+    child2.stdin.end();
   })();
   const out = [];
   const parser = new CatFileParser((r) => out.push(r), maxSize2);
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       parser.push(chunk);
       while (out.length) yield out.shift();
     }
     parser.end();
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
@@ -47087,7 +47124,7 @@ function nameFor(cwd, abs) {
 }
 function exists2(abs) {
   try {
-    (0, node_fs_exports.lstatSync)(abs);
+    (0, import_node_fs8.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -47151,7 +47188,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname6(abs);
       const file = basename3(abs);
-      if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -48503,6 +48540,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
+var import_node_fs9 = __toESM(require_node_fs(), 1);
 import { join as join6 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -48535,7 +48573,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 function findGitleaksConfig(root) {
   const p = join6(root, ".gitleaks.toml");
-  return (0, node_fs_exports.existsSync)(p) ? p : void 0;
+  return (0, import_node_fs9.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
@@ -48833,6 +48871,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
+var import_node_fs10 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path15) {
   let cur = obj;
@@ -48853,7 +48892,7 @@ function readEvent(env = process.env) {
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, node_fs_exports.readFileSync)(path15, "utf8");
+    text = (0, import_node_fs10.readFileSync)(path15, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path15}: ${err.message}`);
   }
@@ -48997,7 +49036,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve4(opts.root, opts.file);
-    const st = (0, node_fs_exports.statSync)(abs);
+    const st = (0, import_node_fs11.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path15 = opts.file;
@@ -49239,6 +49278,7 @@ function failing(findings, failOn) {
 }
 
 // src/scan/cache.ts
+var import_node_crypto6 = __toESM(require_node_crypto(), 1);
 var CACHE_FORMAT = "jit-gpg-scan-state";
 var CACHE_FORMAT_VERSION = 1;
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
@@ -49274,7 +49314,7 @@ function cacheKeys(mode, hash, unique) {
   return { key: `${prefix2}${safe}`, restoreKeys: [prefix2] };
 }
 function sha256(s) {
-  return (0, node_crypto_exports.createHash)("sha256").update(s).digest("hex");
+  return (0, import_node_crypto6.createHash)("sha256").update(s).digest("hex");
 }
 function checksumOf(s) {
   return sha256(JSON.stringify([s.format, s.version, s.scannerVersion, s.policyHash, s.mode, s.createdAt, s.commits]));
@@ -49800,10 +49840,15 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
+var import_node_fs13 = __toESM(require_node_fs(), 1);
+var import_node_os6 = __toESM(require_node_os(), 1);
 import { join as join11 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path14 from "path";
+
+// node_modules/@actions/glob/lib/internal-globber.js
+var fs3 = __toESM(require_node_fs(), 1);
 
 // node_modules/@actions/glob/lib/internal-glob-options-helper.js
 function getOptions(copy) {
@@ -49992,6 +50037,7 @@ function partialMatch(patterns, itemPath) {
 }
 
 // node_modules/@actions/glob/lib/internal-pattern.js
+var os6 = __toESM(require_node_os(), 1);
 import * as path9 from "path";
 import assert3 from "assert";
 
@@ -50814,14 +50860,14 @@ var AST = class {
     ast.#parts = [str3.substring(pos - 1)];
     return i;
   }
-  #canAdoptWithSpace(child) {
-    return this.#canAdopt(child, adoptionWithSpaceMap);
+  #canAdoptWithSpace(child2) {
+    return this.#canAdopt(child2, adoptionWithSpaceMap);
   }
-  #canAdopt(child, map = adoptionMap) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null) {
+  #canAdopt(child2, map = adoptionMap) {
+    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null) {
       return false;
     }
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
@@ -50830,15 +50876,15 @@ var AST = class {
   #canAdoptType(c, map = adoptionAnyMap) {
     return !!map.get(this.type)?.includes(c);
   }
-  #adoptWithSpace(child, index) {
-    const gc = child.#parts[0];
+  #adoptWithSpace(child2, index) {
+    const gc = child2.#parts[0];
     const blank = new _a(null, gc, this.options);
     blank.#parts.push("");
     gc.push(blank);
-    this.#adopt(child, index);
+    this.#adopt(child2, index);
   }
-  #adopt(child, index) {
-    const gc = child.#parts[0];
+  #adopt(child2, index) {
+    const gc = child2.#parts[0];
     this.#parts.splice(index, 1, ...gc.#parts);
     for (const p of gc.#parts) {
       if (typeof p === "object")
@@ -50850,19 +50896,19 @@ var AST = class {
     const m = usurpMap.get(this.type);
     return !!m?.has(c);
   }
-  #canUsurp(child) {
-    if (!child || typeof child !== "object" || child.type !== null || child.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
+  #canUsurp(child2) {
+    if (!child2 || typeof child2 !== "object" || child2.type !== null || child2.#parts.length !== 1 || this.type === null || this.#parts.length !== 1) {
       return false;
     }
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     if (!gc || typeof gc !== "object" || gc.type === null) {
       return false;
     }
     return this.#canUsurpType(gc.type);
   }
-  #usurp(child) {
+  #usurp(child2) {
     const m = usurpMap.get(this.type);
-    const gc = child.#parts[0];
+    const gc = child2.#parts[0];
     const nt = m?.get(gc.type);
     if (!nt)
       return false;
@@ -52108,7 +52154,7 @@ var Pattern = class _Pattern {
     if (pattern === "." || pattern.startsWith(`.${path9.sep}`)) {
       pattern = _Pattern.globEscape(process.cwd()) + pattern.substr(1);
     } else if (pattern === "~" || pattern.startsWith(`~${path9.sep}`)) {
-      homedir2 = homedir2 || node_os_exports.homedir();
+      homedir2 = homedir2 || os6.homedir();
       assert3(homedir2, "Unable to determine HOME directory");
       assert3(hasAbsoluteRoot(homedir2), `Expected HOME directory to be a rooted path. Actual '${homedir2}'`);
       pattern = _Pattern.globEscape(homedir2) + pattern.substr(1);
@@ -52327,7 +52373,7 @@ var DefaultGlobber = class _DefaultGlobber {
       for (const searchPath of getSearchPaths(patterns)) {
         debug(`Search path '${searchPath}'`);
         try {
-          yield __await(node_fs_exports.promises.lstat(searchPath));
+          yield __await(fs3.promises.lstat(searchPath));
         } catch (err) {
           if (err.code === "ENOENT") {
             continue;
@@ -52361,7 +52407,7 @@ var DefaultGlobber = class _DefaultGlobber {
             continue;
           }
           const childLevel = item.level + 1;
-          const childItems = (yield __await(node_fs_exports.promises.readdir(item.path))).map((x) => new SearchState(path10.join(item.path, x), childLevel));
+          const childItems = (yield __await(fs3.promises.readdir(item.path))).map((x) => new SearchState(path10.join(item.path, x), childLevel));
           stack.push(...childItems.reverse());
         } else if (match3 & MatchKind.File) {
           yield yield __await(item.path);
@@ -52396,7 +52442,7 @@ var DefaultGlobber = class _DefaultGlobber {
       let stats;
       if (options.followSymbolicLinks) {
         try {
-          stats = yield node_fs_exports.promises.stat(item.path);
+          stats = yield fs3.promises.stat(item.path);
         } catch (err) {
           if (err.code === "ENOENT") {
             if (options.omitBrokenSymbolicLinks) {
@@ -52408,10 +52454,10 @@ var DefaultGlobber = class _DefaultGlobber {
           throw err;
         }
       } else {
-        stats = yield node_fs_exports.promises.lstat(item.path);
+        stats = yield fs3.promises.lstat(item.path);
       }
       if (stats.isDirectory() && options.followSymbolicLinks) {
-        const realPath = yield node_fs_exports.promises.realpath(item.path);
+        const realPath = yield fs3.promises.realpath(item.path);
         while (traversalChain.length >= item.level) {
           traversalChain.pop();
         }
@@ -52427,6 +52473,9 @@ var DefaultGlobber = class _DefaultGlobber {
 };
 
 // node_modules/@actions/glob/lib/internal-hash-files.js
+var crypto3 = __toESM(require_node_crypto(), 1);
+var fs4 = __toESM(require_node_fs(), 1);
+var util = __toESM(require_node_util(), 1);
 import * as stream from "stream";
 import * as path11 from "path";
 
@@ -52465,7 +52514,10 @@ function create(patterns, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheUtils.js
+var crypto4 = __toESM(require_node_crypto(), 1);
+var fs5 = __toESM(require_node_fs(), 1);
 var semver = __toESM(require_semver2(), 1);
+var util2 = __toESM(require_node_util(), 1);
 import * as path12 from "path";
 
 // node_modules/@actions/cache/lib/internal/constants.js
@@ -52560,13 +52612,13 @@ function createTempDirectory() {
       }
       tempDirectory = path12.join(baseLocation, "actions", "temp");
     }
-    const dest = path12.join(tempDirectory, node_crypto_exports.randomUUID());
+    const dest = path12.join(tempDirectory, crypto4.randomUUID());
     yield mkdirP(dest);
     return dest;
   });
 }
 function getArchiveFileSizeInBytes(filePath) {
-  return node_fs_exports.statSync(filePath).size;
+  return fs5.statSync(filePath).size;
 }
 function resolvePaths(patterns) {
   return __awaiter11(this, void 0, void 0, function* () {
@@ -52604,7 +52656,7 @@ function resolvePaths(patterns) {
 }
 function unlinkFile(filePath) {
   return __awaiter11(this, void 0, void 0, function* () {
-    return node_util_exports.promisify(node_fs_exports.unlink)(filePath);
+    return util2.promisify(fs5.unlink)(filePath);
   });
 }
 function getVersion(app_1) {
@@ -52646,7 +52698,7 @@ function getCacheFileName(compressionMethod) {
 }
 function getGnuTarPathOnWindows() {
   return __awaiter11(this, void 0, void 0, function* () {
-    if (node_fs_exports.existsSync(GnuTarPathOnWindows)) {
+    if (fs5.existsSync(GnuTarPathOnWindows)) {
       return GnuTarPathOnWindows;
     }
     const versionOutput = yield getVersion("tar");
@@ -52668,7 +52720,7 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
     components.push("windows-only");
   }
   components.push(versionSalt);
-  return node_crypto_exports.createHash("sha256").update(components.join("|")).digest("hex");
+  return crypto4.createHash("sha256").update(components.join("|")).digest("hex");
 }
 function getRuntimeToken() {
   const token = process.env["ACTIONS_RUNTIME_TOKEN"];
@@ -52679,6 +52731,7 @@ function getRuntimeToken() {
 }
 
 // node_modules/@actions/cache/lib/internal/cacheHttpClient.js
+var fs8 = __toESM(require_node_fs(), 1);
 import { URL as URL2 } from "url";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/abort-controller/AbortError.js
@@ -52690,9 +52743,11 @@ var AbortError = class extends Error {
 };
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/logger/log.js
+var import_node_os2 = __toESM(require_node_os(), 1);
+var import_node_util2 = __toESM(require_node_util(), 1);
 import process2 from "node:process";
 function log(message, ...args) {
-  process2.stderr.write(`${import_node_util.default.format(message, ...args)}${node_os_exports.EOL}`);
+  process2.stderr.write(`${import_node_util2.default.format(message, ...args)}${import_node_os2.EOL}`);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/env.js
@@ -52870,8 +52925,8 @@ var levelMap = {
   warning: 200,
   error: 100
 };
-function patchLogMethod(parent, child) {
-  child.log = (...args) => {
+function patchLogMethod(parent, child2) {
+  child2.log = (...args) => {
     parent.log(...args);
   };
 }
@@ -53285,7 +53340,8 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/inspect.js
-var custom = node_util_exports.inspect.custom;
+var import_node_util3 = __toESM(require_node_util(), 1);
+var custom = import_node_util3.inspect.custom;
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
 var RedactedString = "REDACTED";
@@ -53500,8 +53556,9 @@ function stringToUint8Array(value, format) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-init_node_http();
-init_node_https();
+var import_node_http2 = __toESM(require_node_http(), 1);
+var import_node_https2 = __toESM(require_node_https(), 1);
+var import_node_zlib2 = __toESM(require_node_zlib(), 1);
 import { Transform } from "node:stream";
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/log.js
@@ -53674,7 +53731,7 @@ var NodeHttpClient = class {
       ...request.requestOverrides
     };
     return new Promise((resolve7, reject) => {
-      const req = isInsecure ? import_node_http.default.request(options, resolve7) : import_node_https.default.request(options, resolve7);
+      const req = isInsecure ? import_node_http2.default.request(options, resolve7) : import_node_https2.default.request(options, resolve7);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request }));
       });
@@ -53703,15 +53760,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return import_node_http.default.globalAgent;
+        return import_node_http2.default.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new import_node_http.default.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new import_node_http2.default.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return import_node_https.default.globalAgent;
+        return import_node_https2.default.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -53719,7 +53776,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new import_node_https.default.Agent({
+      agent = new import_node_https2.default.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -53747,11 +53804,11 @@ function getResponseHeaders(res) {
 function getDecodedResponseStream(stream3, headers) {
   const contentEncoding = headers.get("Content-Encoding");
   if (contentEncoding === "gzip") {
-    const unzip = import_node_zlib.default.createGunzip();
+    const unzip = import_node_zlib2.default.createGunzip();
     stream3.pipe(unzip);
     return unzip;
   } else if (contentEncoding === "deflate") {
-    const inflate = import_node_zlib.default.createInflate();
+    const inflate = import_node_zlib2.default.createInflate();
     stream3.pipe(inflate);
     return inflate;
   }
@@ -53829,6 +53886,7 @@ function logPolicy(options = {}) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/userAgentPlatform.js
+var import_node_os3 = __toESM(require_node_os(), 1);
 import process4 from "node:process";
 function getHeaderName() {
   return "User-Agent";
@@ -54576,13 +54634,14 @@ function redirectPolicy2(options = {}) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
+var import_node_os4 = __toESM(require_node_os(), 1);
 import process5 from "node:process";
 function getHeaderName2() {
   return "User-Agent";
 }
 async function setPlatformSpecificData2(map) {
   if (process5 && process5.versions) {
-    const osInfo = `${import_node_os.default.type()} ${import_node_os.default.release()}; ${import_node_os.default.arch()}`;
+    const osInfo = `${import_node_os4.default.type()} ${import_node_os4.default.release()}; ${import_node_os4.default.arch()}`;
     const versions = process5.versions;
     if (versions.bun) {
       map.set("Bun", `${versions.bun} (${osInfo})`);
@@ -54633,6 +54692,9 @@ function userAgentPolicy2(options = {}) {
     }
   };
 }
+
+// node_modules/@typespec/ts-http-runtime/dist/esm/util/sha256.js
+var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 
 // node_modules/@azure/abort-controller/dist/esm/AbortError.js
 var AbortError2 = class extends Error {
@@ -63015,7 +63077,7 @@ var NativeCRC64 = (() => {
     }
     if (ENVIRONMENT_IS_NODE) {
       if (typeof process == "undefined" || !process.release || process.release.name !== "node") throw new Error("not compiled for this environment (did you build to HTML and try to run it not on the web, or set ENVIRONMENT to something - like node - and run it someplace else - like on the web?)");
-      var fs = require2("fs");
+      var fs9 = require2("fs");
       var nodePath = require2("path");
       if (ENVIRONMENT_IS_WORKER) {
         scriptDirectory = nodePath.dirname(scriptDirectory) + "/";
@@ -63024,7 +63086,7 @@ var NativeCRC64 = (() => {
       }
       read_ = (filename, binary) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        return fs.readFileSync(filename, binary ? void 0 : "utf8");
+        return fs9.readFileSync(filename, binary ? void 0 : "utf8");
       };
       readBinary = (filename) => {
         var ret = read_(filename, true);
@@ -63036,7 +63098,7 @@ var NativeCRC64 = (() => {
       };
       readAsync = (filename, onload, onerror) => {
         filename = isFileURI(filename) ? new URL(filename) : nodePath.normalize(filename);
-        fs.readFile(filename, function(err2, data) {
+        fs9.readFile(filename, function(err2, data) {
           if (err2) onerror(err2);
           else onload(data.buffer);
         });
@@ -65241,6 +65303,7 @@ var SMRegion2;
 var logger5 = createClientLogger2("core-rest-pipeline");
 
 // node_modules/@azure/storage-common/node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
+var import_node_os5 = __toESM(require_node_os(), 1);
 import process6 from "node:process";
 function getHeaderName3() {
   return "User-Agent";
@@ -65449,6 +65512,9 @@ var AnonymousCredential = class extends Credential {
     return new AnonymousCredentialPolicy(nextPolicy, options);
   }
 };
+
+// node_modules/@azure/storage-common/dist/esm/credentials/StorageSharedKeyCredential.js
+var import_node_crypto8 = __toESM(require_node_crypto(), 1);
 
 // node_modules/@azure/storage-common/dist/esm/utils/constants.js
 var URLConstants = {
@@ -66149,7 +66215,7 @@ var StorageSharedKeyCredential = class extends Credential {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return (0, node_crypto_exports.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
+    return (0, import_node_crypto8.createHmac)("sha256", this.accountKey).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -66515,6 +66581,7 @@ function storageRetryPolicy(options = {}) {
 }
 
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
+var import_node_crypto9 = __toESM(require_node_crypto(), 1);
 var storageSharedKeyCredentialPolicyName = "storageSharedKeyCredentialPolicy";
 function storageSharedKeyCredentialPolicy(options) {
   function signRequest(request) {
@@ -66536,7 +66603,7 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request) + getCanonicalizedResourceString(request);
-    const signature = (0, node_crypto_exports.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
+    const signature = (0, import_node_crypto9.createHmac)("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
     request.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request, headerName) {
@@ -66626,6 +66693,7 @@ function storageRequestFailureDetailsParserPolicy() {
 }
 
 // node_modules/@azure/storage-common/dist/esm/credentials/UserDelegationKeyCredential.js
+var import_node_crypto10 = __toESM(require_node_crypto(), 1);
 var UserDelegationKeyCredential = class {
   /**
    * Azure Storage account name; readonly.
@@ -66655,7 +66723,7 @@ var UserDelegationKeyCredential = class {
    * @param stringToSign -
    */
   computeHMACSHA256(stringToSign) {
-    return (0, node_crypto_exports.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
+    return (0, import_node_crypto10.createHmac)("sha256", this.key).update(stringToSign, "utf8").digest("base64");
   }
 };
 
@@ -84439,6 +84507,8 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
+var import_node_fs12 = __toESM(require_node_fs(), 1);
+var import_node_util4 = __toESM(require_node_util(), 1);
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
@@ -84476,7 +84546,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve7, reject) => {
-    const ws = import_node_fs.default.createWriteStream(file);
+    const ws = import_node_fs12.default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -84487,8 +84557,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = import_node_util.default.promisify(import_node_fs.default.stat);
-var fsCreateReadStream = import_node_fs.default.createReadStream;
+var fsStat = import_node_util4.default.promisify(import_node_fs12.default.stat);
+var fsCreateReadStream = import_node_fs12.default.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -87346,6 +87416,8 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
 }
 
 // node_modules/@actions/cache/lib/internal/downloadUtils.js
+var fs7 = __toESM(require_node_fs(), 1);
+var util5 = __toESM(require_node_util(), 1);
 import * as buffer2 from "buffer";
 import * as stream2 from "stream";
 
@@ -87504,7 +87576,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
 };
 function pipeResponseToStream(response, output) {
   return __awaiter14(this, void 0, void 0, function* () {
-    const pipeline3 = node_util_exports.promisify(stream2.pipeline);
+    const pipeline3 = util5.promisify(stream2.pipeline);
     yield pipeline3(response.message, output);
   });
 }
@@ -87605,7 +87677,7 @@ var DownloadProgress = class {
 };
 function downloadCacheHttpClient(archiveLocation, archivePath) {
   return __awaiter14(this, void 0, void 0, function* () {
-    const writeStream = node_fs_exports.createWriteStream(archivePath);
+    const writeStream = fs7.createWriteStream(archivePath);
     const httpClient = new HttpClient("actions/cache");
     const downloadResponse = yield retryHttpClientResponse("downloadCache", () => __awaiter14(this, void 0, void 0, function* () {
       return httpClient.get(archiveLocation);
@@ -87630,7 +87702,7 @@ function downloadCacheHttpClient(archiveLocation, archivePath) {
 function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
   return __awaiter14(this, void 0, void 0, function* () {
     var _a2;
-    const archiveDescriptor = yield node_fs_exports.promises.open(archivePath, "w");
+    const archiveDescriptor = yield fs7.promises.open(archivePath, "w");
     const httpClient = new HttpClient("actions/cache", void 0, {
       socketTimeout: options.timeoutInMs,
       keepAlive: true
@@ -87746,7 +87818,7 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
     } else {
       const maxSegmentSize = Math.min(134217728, buffer2.constants.MAX_LENGTH);
       const downloadProgress = new DownloadProgress(contentLength2);
-      const fd = node_fs_exports.openSync(archivePath, "w");
+      const fd = fs7.openSync(archivePath, "w");
       try {
         downloadProgress.startDisplayTimer();
         const controller = new AbortController();
@@ -87764,12 +87836,12 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
             controller.abort();
             throw new Error("Aborting cache download as the download time exceeded the timeout.");
           } else if (Buffer.isBuffer(result)) {
-            node_fs_exports.writeFileSync(fd, result);
+            fs7.writeFileSync(fd, result);
           }
         }
       } finally {
         downloadProgress.stopDisplayTimer();
-        node_fs_exports.closeSync(fd);
+        fs7.closeSync(fd);
       }
     }
   });
@@ -88057,7 +88129,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
   return __awaiter15(this, void 0, void 0, function* () {
     const fileSize = getArchiveFileSizeInBytes(archivePath);
     const resourceUrl = getCacheApiUrl(`caches/${cacheId.toString()}`);
-    const fd = node_fs_exports.openSync(archivePath, "r");
+    const fd = fs8.openSync(archivePath, "r");
     const uploadOptions = getUploadOptions(options);
     const concurrency = assertDefined("uploadConcurrency", uploadOptions.uploadConcurrency);
     const maxChunkSize = assertDefined("uploadChunkSize", uploadOptions.uploadChunkSize);
@@ -88071,7 +88143,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
           const start = offset;
           const end = offset + chunkSize - 1;
           offset += maxChunkSize;
-          yield uploadChunk(httpClient, resourceUrl, () => node_fs_exports.createReadStream(archivePath, {
+          yield uploadChunk(httpClient, resourceUrl, () => fs8.createReadStream(archivePath, {
             fd,
             start,
             end,
@@ -88082,7 +88154,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
         }
       })));
     } finally {
-      node_fs_exports.closeSync(fd);
+      fs8.closeSync(fd);
     }
     return;
   });
@@ -88968,6 +89040,7 @@ function internalCacheTwirpClient(options) {
 }
 
 // node_modules/@actions/cache/lib/internal/tar.js
+var import_fs2 = __toESM(require_node_fs(), 1);
 import * as path13 from "path";
 var __awaiter17 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -89005,7 +89078,7 @@ function getTarPath() {
         const systemTar = SystemTarPathOnWindows;
         if (gnuTar) {
           return { path: gnuTar, type: ArchiveToolType.GNU };
-        } else if ((0, node_fs_exports.existsSync)(systemTar)) {
+        } else if ((0, import_fs2.existsSync)(systemTar)) {
           return { path: systemTar, type: ArchiveToolType.BSD };
         }
         break;
@@ -89176,7 +89249,7 @@ function extractTar(archivePath, compressionMethod) {
 }
 function createTar(archiveFolder, sourceDirectories, compressionMethod) {
   return __awaiter17(this, void 0, void 0, function* () {
-    (0, node_fs_exports.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
+    (0, import_fs2.writeFileSync)(path13.join(archiveFolder, ManifestFilename), sourceDirectories.join("\n"));
     const { commands } = yield getCommands(compressionMethod, "create");
     yield execCommands(commands, archiveFolder);
   });
@@ -89621,7 +89694,7 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/action/scan-cache.ts
 function stateDir(ctx) {
-  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, node_os_exports.tmpdir)(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
   return join11(stateDir(ctx), `state-${ctx.mode}.json`);
@@ -89637,8 +89710,8 @@ async function restoreScanCache(ctx) {
   if (!cacheAvailable()) return { message: "cache: the cache service is not available here; full scan" };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
-  (0, node_fs_exports.rmSync)(dir, { recursive: true, force: true });
-  (0, node_fs_exports.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs13.rmSync)(dir, { recursive: true, force: true });
+  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey;
   try {
@@ -89649,9 +89722,9 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if ((0, node_fs_exports.statSync)(file).size > MAX_STATE_BYTES)
+    if ((0, import_node_fs13.statSync)(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = (0, node_fs_exports.readFileSync)(file);
+    text = (0, import_node_fs13.readFileSync)(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -89676,8 +89749,8 @@ async function saveScanCache(ctx, commits, restored) {
     commits: all
   });
   const dir = stateDir(ctx);
-  (0, node_fs_exports.mkdirSync)(dir, { recursive: true });
-  (0, node_fs_exports.writeFileSync)(stateFile(ctx), serializeState(state3));
+  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs13.writeFileSync)(stateFile(ctx), serializeState(state3));
   try {
     const id = await saveCache2([dir], keys.key);
     if (id === -1)
@@ -89761,20 +89834,20 @@ async function main(env) {
   const opts = readScanInputs();
   if (opts.token) setSecret(opts.token);
   const workspace = resolve6(env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = env.RUNNER_TEMP || (0, node_os_exports.tmpdir)();
+  const runnerTemp = env.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
   const target = resolve6(workspace, opts.path);
-  if (!(0, node_fs_exports.existsSync)(target)) {
+  if (!(0, import_node_fs14.existsSync)(target)) {
     throw i.error(
       "path",
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = (0, node_fs_exports.statSync)(target).isDirectory();
+  const isDir = (0, import_node_fs14.statSync)(target).isDirectory();
   const root = isDir ? target : dirname10(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
-  if ((0, node_fs_exports.existsSync)(sarifPath) && (0, node_fs_exports.statSync)(sarifPath).isDirectory()) {
+  if ((0, import_node_fs14.existsSync)(sarifPath) && (0, import_node_fs14.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
   const logsMode = opts.mode === "logs";
@@ -89808,7 +89881,7 @@ async function main(env) {
   let cacheCtx;
   let restored;
   const restoreGitCache = async (mode, policy, configFile) => {
-    const digest = (file2) => file2 ? (0, node_crypto_exports.createHash)("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
+    const digest = (file2) => file2 ? (0, import_node_crypto11.createHash)("sha256").update(readRegularFile(file2, { maxBytes: MAX_CONFIG_BYTES, what: "config file" })).digest("hex") : "";
     const config = digest(configFile);
     const gitleaks = digest(findGitleaksConfig(root));
     const unique = [env.GITHUB_SHA || "local", env.GITHUB_RUN_ID || String(Date.now()), env.GITHUB_RUN_ATTEMPT || "1"];
@@ -89917,8 +89990,8 @@ async function main(env) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, promises_exports.mkdir)(dirname10(sarifPath), { recursive: true });
-    await (0, promises_exports.writeFile)(
+    await (0, import_promises2.mkdir)(dirname10(sarifPath), { recursive: true });
+    await (0, import_promises2.writeFile)(
       sarifPath,
       renderSarif({
         ...input,
@@ -89928,8 +90001,8 @@ async function main(env) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, promises_exports.mkdir)(dirname10(reportPath), { recursive: true });
-    await (0, promises_exports.writeFile)(reportPath, renderJson(input));
+    await (0, import_promises2.mkdir)(dirname10(reportPath), { recursive: true });
+    await (0, import_promises2.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(

@@ -1,93 +1,93 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   __commonJS,
-  __export,
-  __reExport,
   __require,
   __toESM
-} from "./lazy/chunk-UE5YQZOC.js";
+} from "./lazy/chunk-5GPKCGEU.js";
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports) {
+  "builtin:node:worker_threads"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:worker_threads");
+    var lazy2 = {};
     for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
+  "builtin:node:fs"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs");
+    var lazy2 = {};
     for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
-  "builtin:node:crypto"(exports) {
+  "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
+    var lazy2 = {};
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
+  "builtin:node:fs/promises"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs/promises");
+    var lazy2 = {};
     for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
-  "builtin:node:zlib"(exports) {
+  "builtin:node:zlib"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
+    var lazy2 = {};
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:os
 var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
+  "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
+    var lazy2 = {};
     for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
-// builtin-esm:node:worker_threads
-var node_worker_threads_exports = {};
-__export(node_worker_threads_exports, {
-  default: () => import_node_worker_threads.default
-});
-__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
-var import_node_worker_threads = __toESM(require_node_worker_threads());
+// src/scan/worker.ts
+var import_node_worker_threads2 = __toESM(require_node_worker_threads(), 1);
 
-// builtin-esm:node:fs
-var node_fs_exports = {};
-__export(node_fs_exports, {
-  default: () => import_node_fs.default
-});
-__reExport(node_fs_exports, __toESM(require_node_fs()));
-var import_node_fs = __toESM(require_node_fs());
+// src/scan/engine.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -548,17 +548,10 @@ var AllowRegexes = class {
   }
 };
 
-// builtin-esm:node:crypto
-var node_crypto_exports = {};
-__export(node_crypto_exports, {
-  default: () => import_node_crypto.default
-});
-__reExport(node_crypto_exports, __toESM(require_node_crypto()));
-var import_node_crypto = __toESM(require_node_crypto());
-
 // src/scan/fingerprint.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -567,27 +560,45 @@ function preview(secret) {
 
 // src/scan/prefilter.ts
 var WASM_AFTER = 1024 * 1024;
+var WALK_BYTES = 64 * 1024;
 var KeywordPrefilter = class {
-  /** Keyword bytes (lowercase), by keyword id. */
-  keywords;
+  /** Byte length of each keyword (lowercase UTF-8), by keyword id. */
+  keywordLengths;
   /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   classOf;
   /** Columns per row of `delta`. */
   classes;
-  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
-  delta;
   /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
   outIds;
   outStart;
   states;
+  // The trie (each state's children as a linked list: first child, next sibling, the edge's class), each state's
+  // failure state, whether it ends a keyword, and the states in breadth-first order.
+  firstChild;
+  nextSibling;
+  edgeClass;
+  fail;
+  endsKeyword;
+  order;
+  bytes;
+  ends;
+  table;
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
     const lower = keywords.map((k) => k.toLowerCase());
-    const bytes = Buffer.from(lower.join(""), "utf8");
+    const joined = lower.join("");
+    const bytes = Buffer.from(joined, "utf8");
+    const ascii = bytes.length === joined.length;
     const ends = new Int32Array(lower.length + 1);
-    for (let i = 0; i < lower.length; i++) ends[i + 1] = ends[i] + Buffer.byteLength(lower[i], "utf8");
-    this.keywords = lower.map((_, i) => bytes.subarray(ends[i], ends[i + 1]));
+    for (let i = 0; i < lower.length; i++) {
+      ends[i + 1] = ends[i] + (ascii ? lower[i].length : Buffer.byteLength(lower[i], "utf8"));
+    }
+    const lengths = new Int32Array(lower.length);
+    for (let i = 0; i < lower.length; i++) lengths[i] = ends[i + 1] - ends[i];
+    this.bytes = bytes;
+    this.ends = ends;
+    this.keywordLengths = lengths;
     const classOf = new Uint8Array(256);
     let classes = 1;
     for (let i = 0; i < bytes.length; i++) if (classOf[bytes[i]] === 0) classOf[bytes[i]] = classes++;
@@ -615,25 +626,28 @@ var KeywordPrefilter = class {
       }
       if (own[s] === -1) own[s] = id;
     }
-    const delta = new Int32Array(n * classes);
+    this.firstChild = firstChild;
+    this.nextSibling = nextSibling;
+    this.edgeClass = edgeClass;
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     const fail = new Int32Array(n);
     const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
+    this.fail = fail;
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
-      const row = s * classes;
-      const failRow = fail[s] * classes;
-      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
       for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
-        const c = edgeClass[g];
-        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
+        const f = s === 0 ? 0 : this.next(fail[s], edgeClass[g]);
         fail[g] = f;
         endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
+    this.endsKeyword = endsKeyword;
+    this.order = order;
     const count = new Int32Array(n);
     for (let i = 1; i < n; i++) {
       const s = order[i];
@@ -648,17 +662,48 @@ var KeywordPrefilter = class {
       if (own[s] >= 0) outIds[at++] = own[s];
       outIds.copyWithin(at, outStart[fail[s]], outStart[fail[s] + 1]);
     }
-    this.classOf = classOf;
-    this.classes = classes;
-    this.states = n;
-    this.delta = delta;
     this.outIds = outIds;
     this.outStart = outStart;
+  }
+  /** Keyword bytes (lowercase), by keyword id. */
+  get keywords() {
+    return Array.from(this.keywordLengths, (_, i) => this.bytes.subarray(this.ends[i], this.ends[i + 1]));
+  }
+  /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */
+  next(s, c) {
+    const { firstChild, nextSibling, edgeClass, fail } = this;
+    for (; ; ) {
+      let child = firstChild[s];
+      while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
+      if (child >= 0) return child;
+      if (s === 0) return 0;
+      s = fail[s];
+    }
+  }
+  /**
+   * `state * classes + class` to the next state * classes, negated when the next state ends a keyword: the full
+   * table, built on first use. A state's row is its failure state's row (complete already: shallower; copied
+   * natively, a row at a time), then its own edges.
+   */
+  get delta() {
+    if (this.table) return this.table;
+    const { classes, states, order, fail, firstChild, nextSibling, edgeClass, endsKeyword } = this;
+    const delta = new Int32Array(states * classes);
+    for (let i = 0; i < states; i++) {
+      const s = order[i];
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s] * classes, (fail[s] + 1) * classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        delta[row + edgeClass[g]] = endsKeyword[g] ? -(g * classes) : g * classes;
+      }
+    }
+    this.table = delta;
+    return delta;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
   wasm;
-  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  /** Bytes scanned in JS (the walk, then the table loop); WebAssembly takes over past WASM_AFTER. */
   scannedInJs = 0;
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
@@ -667,6 +712,7 @@ var KeywordPrefilter = class {
   findHits(input) {
     if (this.wasm === void 0) {
       this.scannedInJs += input.length;
+      if (this.table === void 0 && this.scannedInJs <= WALK_BYTES) return this.walk(input);
       if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
     }
     if (this.wasm) return this.wasm.findHits(input, this);
@@ -683,6 +729,24 @@ var KeywordPrefilter = class {
         hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
+    }
+    return n >> 1;
+  }
+  /** findHits over the trie and its failure links, without the table: the same hits, for small inputs. */
+  walk(input) {
+    const { classOf, endsKeyword } = this;
+    let hits = this.hits;
+    let n = 0;
+    let s = 0;
+    for (let i = 0; i < input.length; i++) {
+      const c = classOf[input[i]];
+      s = c === 0 ? 0 : this.next(s, c);
+      if (endsKeyword[s]) {
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i + 1;
+        hits[n + 1] = s;
+        n += 2;
+      }
     }
     return n >> 1;
   }
@@ -830,6 +894,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -847,9 +912,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(path, "r");
+    fd = (0, import_node_fs.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, node_fs_exports.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -861,14 +926,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, node_fs_exports.readSync)(fd, name2, 0, size, offset);
+      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, node_fs_exports.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -885,7 +950,7 @@ function loadNativeRE2() {
   const here = dirname(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -941,7 +1006,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-PZ536TUZ.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-5PRMP25X.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {
@@ -980,6 +1045,9 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
+
+// src/scan/validate/structure.ts
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -1363,7 +1431,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -1374,7 +1442,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -1544,10 +1612,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -1633,7 +1701,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -2062,6 +2130,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -2184,7 +2253,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -3728,6 +3797,7 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -5530,7 +5600,9 @@ var ScanEngine = class {
   rules;
   prefilter;
   keywordLengths;
-  keywordRules;
+  /** The rules owning each keyword: `keywordOwners[ownerStart[k] .. ownerStart[k + 1])`, in rule order. */
+  ownerStart;
+  keywordOwners;
   /** Rules without keywords: run over every window. */
   alwaysRules;
   set;
@@ -5574,24 +5646,37 @@ var ScanEngine = class {
       }
     }
     const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
+    const owned = [];
     this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
+    for (let r = 0; r < this.rules.length; r++) {
+      const kws = this.rules[r].rule.keywords;
+      let any = false;
+      for (let i = 0; i < kws.length; i++) {
+        const k = kws[i].toLowerCase();
+        if (k.length === 0) continue;
+        any = true;
+        let seen = false;
+        for (let j = 0; j < i && !seen; j++) seen = kws[j].toLowerCase() === k;
+        if (seen) continue;
         let id = kwIndex.get(k);
         if (id === void 0) {
-          id = kwRules.length;
+          id = kwIndex.size;
           kwIndex.set(k, id);
-          kwRules.push([]);
         }
-        kwRules[id].push(r);
+        owned.push(id, r);
       }
-    });
+      if (!any) this.alwaysRules.push(r);
+    }
     this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    this.keywordLengths = this.prefilter.keywordLengths;
+    const ownerStart = new Int32Array(kwIndex.size + 1);
+    for (let i = 0; i < owned.length; i += 2) ownerStart[owned[i] + 1]++;
+    for (let k = 0; k < kwIndex.size; k++) ownerStart[k + 1] += ownerStart[k];
+    const keywordOwners = new Int32Array(owned.length / 2);
+    const fill = ownerStart.slice(0, kwIndex.size);
+    for (let i = 0; i < owned.length; i += 2) keywordOwners[fill[owned[i]]++] = owned[i + 1];
+    this.ownerStart = ownerStart;
+    this.keywordOwners = keywordOwners;
     let mode = options2.prefilter ?? "keywords";
     if (mode === "set" && this.rules.length > 0) {
       try {
@@ -5671,18 +5756,18 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       return this.scanFd(fd, meta, stats);
     } finally {
-      (0, node_fs_exports.closeSync)(fd);
+      (0, import_node_fs2.closeSync)(fd);
     }
   }
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
   scanFd(fd, meta, stats = emptyEngineStats()) {
     const bom = Buffer.alloc(2);
-    if ((0, node_fs_exports.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-      return this.scanBytes((0, node_fs_exports.readFileSync)(fd), meta, stats);
+    if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+      return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
     }
     const buf = this.work;
     const cap = buf.length;
@@ -5693,7 +5778,7 @@ var ScanEngine = class {
       let filled = carry;
       while (filled < cap) {
         const want = cap - filled;
-        const n = (0, node_fs_exports.readSync)(fd, buf, filled, want, null);
+        const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
         filled += n;
         if (n < want) break;
       }
@@ -5759,7 +5844,8 @@ var ScanEngine = class {
     const hits = pf.hits;
     const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
+    const ownerStart = this.ownerStart;
+    const keywordOwners = this.keywordOwners;
     const rules = this.rules;
     const wStart = this.wStart;
     const wEnd = this.wEnd;
@@ -5778,9 +5864,8 @@ var ScanEngine = class {
           const nl = view.indexOf(10, he);
           lineEnd = nl < 0 ? len : nl;
         }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
+        for (let j = ownerStart[kw]; j < ownerStart[kw + 1]; j++) {
+          const r = keywordOwners[j];
           const extra = rules[r].window;
           let ws = hs - margin;
           if (ws < lineStart) ws = lineStart;
@@ -6141,27 +6226,16 @@ async function globMatcher(globs) {
     const res = simple;
     return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
   }
-  picomatch ??= (await import("./lazy/picomatch-GP3RNHHJ.js")).default;
+  picomatch ??= (await import("./lazy/picomatch-BXSI75MX.js")).default;
   return picomatch(globs, { dot: true });
 }
 
-// builtin-esm:node:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  default: () => import_promises.default
-});
-__reExport(promises_exports, __toESM(require_promises()));
-var import_promises = __toESM(require_promises());
-
-// builtin-esm:node:zlib
-var node_zlib_exports = {};
-__export(node_zlib_exports, {
-  default: () => import_node_zlib.default
-});
-__reExport(node_zlib_exports, __toESM(require_node_zlib()));
-var import_node_zlib = __toESM(require_node_zlib());
+// src/scan/item.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -6356,7 +6430,7 @@ function* zipEntries(data, path, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, node_zlib_exports.inflateRawSync, where, path, limits, budget, warn, size);
+      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path);
@@ -6442,8 +6516,8 @@ function* tarEntries(data, path, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -6473,7 +6547,7 @@ function* gzipEntries(data, path, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
   } catch (err) {
     if (err.code === "ERR_BUFFER_TOO_LARGE" || err instanceof RangeError) {
       tooLarge();
@@ -6501,11 +6575,11 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, node_fs_exports.openSync)(absPath, "r");
+  const fd = (0, import_node_fs3.openSync)(absPath, "r");
   try {
-    return readBoundedFd(fd, (0, node_fs_exports.fstatSync)(fd).size, cap);
+    return readBoundedFd(fd, (0, import_node_fs3.fstatSync)(fd).size, cap);
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
@@ -6513,13 +6587,13 @@ function readBoundedFd(fd, fileSize, cap) {
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = (0, node_fs_exports.readSync)(fd, buf, filled, size - filled, null);
+    const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
     if (n === 0) break;
     filled += n;
   }
   return filled === size ? buf : buf.subarray(0, filled);
 }
-var OPEN_LISTED = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NOFOLLOW | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_LISTED = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NOFOLLOW | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -6545,13 +6619,13 @@ function scanItem(engine2, item, policy, stats, warn) {
 function scanUnstated(engine2, item, absPath, policy, stats, warn) {
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(absPath, OPEN_LISTED);
+    fd = (0, import_node_fs3.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
     if (e.code === "ENOENT") return [];
     throw e;
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd);
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -6571,7 +6645,7 @@ function scanUnstated(engine2, item, absPath, policy, stats, warn) {
     }
     return engine2.scanFd(fd, metaOf(item), stats);
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function scanAsRead(engine2, item, policy, data, stats, warn) {
@@ -6601,17 +6675,10 @@ function scanAsIs(engine2, item, policy, data, stats) {
 }
 
 // src/scan/worker-thread.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-
-// builtin-esm:node:os
-var node_os_exports = {};
-__export(node_os_exports, {
-  default: () => import_node_os.default
-});
-__reExport(node_os_exports, __toESM(require_node_os()));
-var import_node_os = __toESM(require_node_os());
-
-// src/scan/worker-thread.ts
 import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
@@ -6630,7 +6697,7 @@ function rulesFromWire(rules) {
 
 // src/scan/worker.ts
 await prepareRegexEngine();
-var init = node_worker_threads_exports.workerData ?? await new Promise((resolve) => node_worker_threads_exports.parentPort.once("message", resolve));
+var init = import_node_worker_threads2.workerData ?? await new Promise((resolve) => import_node_worker_threads2.parentPort.once("message", resolve));
 var initWarnings = [];
 var options = { ...init.engine, onWarning: (m) => initWarnings.push(m) };
 var engine = new ScanEngine(
@@ -6649,7 +6716,7 @@ var itemPolicy = {
   maxFileSize: init.items.maxFileSize,
   ignore: await globMatcher(init.items.ignorePaths)
 };
-node_worker_threads_exports.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
+import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 function fromWire(w) {
   let source;
   if (w.kind === "file") {
@@ -6663,7 +6730,7 @@ function fromWire(w) {
   if (w.date !== void 0) item.date = w.date;
   return item;
 }
-node_worker_threads_exports.parentPort.on("message", (batch) => {
+import_node_worker_threads2.parentPort.on("message", (batch) => {
   const stats = emptyEngineStats();
   const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m) => result.warnings.push(m);
@@ -6678,7 +6745,7 @@ node_worker_threads_exports.parentPort.on("message", (batch) => {
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
-  node_worker_threads_exports.parentPort.postMessage(result);
+  import_node_worker_threads2.parentPort.postMessage(result);
 });
 function describeFailure(path, e) {
   const err = e;

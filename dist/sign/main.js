@@ -38,7 +38,6 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __reExport = (target, mod3, secondTarget) => (__copyProps(target, mod3, "default"), secondTarget && __copyProps(secondTarget, mod3, "default"));
 var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__getProtoOf(mod3)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -50,141 +49,105 @@ var __toESM = (mod3, isNodeMode, target) => (target = mod3 != null ? __create(__
 
 // builtin:node:os
 var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
+  "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
+    var lazy2 = {};
     for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
-  "builtin:node:crypto"(exports) {
+  "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
+    var lazy2 = {};
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
+  "builtin:node:fs"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs");
+    var lazy2 = {};
     for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:http
 var require_node_http = __commonJS({
-  "builtin:node:http"(exports) {
+  "builtin:node:http"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:http");
+    var lazy2 = {};
     for (const name2 of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:http
-var node_http_exports = {};
-__export(node_http_exports, {
-  default: () => import_node_http.default
-});
-var import_node_http;
-var init_node_http = __esm({
-  "builtin-esm:node:http"() {
-    __reExport(node_http_exports, __toESM(require_node_http()));
-    import_node_http = __toESM(require_node_http());
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:https
 var require_node_https = __commonJS({
-  "builtin:node:https"(exports) {
+  "builtin:node:https"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:https");
+    var lazy2 = {};
     for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:https
-var node_https_exports = {};
-__export(node_https_exports, {
-  default: () => import_node_https.default
-});
-var import_node_https;
-var init_node_https = __esm({
-  "builtin-esm:node:https"() {
-    __reExport(node_https_exports, __toESM(require_node_https()));
-    import_node_https = __toESM(require_node_https());
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports) {
+  "builtin:node:child_process"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
+    var lazy2 = {};
     for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:net
 var require_node_net = __commonJS({
-  "builtin:node:net"(exports) {
+  "builtin:node:net"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:net");
+    var lazy2 = {};
     for (const name2 of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:net
-var node_net_exports = {};
-__export(node_net_exports, {
-  default: () => import_node_net.default
-});
-var import_node_net;
-var init_node_net = __esm({
-  "builtin-esm:node:net"() {
-    __reExport(node_net_exports, __toESM(require_node_net()));
-    import_node_net = __toESM(require_node_net());
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:tls
 var require_node_tls = __commonJS({
-  "builtin:node:tls"(exports) {
+  "builtin:node:tls"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:tls");
+    var lazy2 = {};
     for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
-  }
-});
-
-// builtin-esm:node:tls
-var node_tls_exports = {};
-__export(node_tls_exports, {
-  default: () => import_node_tls.default
-});
-var import_node_tls;
-var init_node_tls = __esm({
-  "builtin-esm:node:tls"() {
-    __reExport(node_tls_exports, __toESM(require_node_tls()));
-    import_node_tls = __toESM(require_node_tls());
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -229,8 +192,8 @@ function envValue(env, lower) {
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -239,7 +202,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -249,21 +212,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, node_net_exports.isIP)(host);
+  const family = (0, import_node_net.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
+  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits2 = Number(cidr[2]);
     if (bits2 > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new node_net_exports.BlockList();
+    const list = new import_node_net.BlockList();
     list.addSubnet(cidr[1], bits2, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, node_net_exports.isIP)(e)) {
+  if ((0, import_node_net.isIP)(e)) {
     if (!family) return false;
-    const list = new node_net_exports.BlockList();
-    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new import_node_net.BlockList();
+    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -466,7 +429,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);
@@ -480,14 +443,14 @@ function send(request, env) {
     connect.end();
   });
 }
-var DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
+var import_node_http, import_node_https, import_node_net, import_node_tls, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_BYTES, TRANSIENT_CODES, TLS_CODES, HttpError, bareHost, httpRequest;
 var init_http = __esm({
   "src/shared/http.ts"() {
     "use strict";
-    init_node_http();
-    init_node_https();
-    init_node_net();
-    init_node_tls();
+    import_node_http = __toESM(require_node_http(), 1);
+    import_node_https = __toESM(require_node_https(), 1);
+    import_node_net = __toESM(require_node_net(), 1);
+    import_node_tls = __toESM(require_node_tls(), 1);
     DEFAULT_TIMEOUT_MS = 1e4;
     DEFAULT_MAX_BYTES = 1024 * 1024;
     TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -537,12 +500,14 @@ var init_http = __esm({
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
+  "builtin:node:fs/promises"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs/promises");
+    var lazy2 = {};
     for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -3914,16 +3879,16 @@ var init_build = __esm({
           let node = 0;
           for (let i2 = 0; i2 < word.length; i2++) {
             const key = node * alphabetSize + word[i2];
-            let child = edges.get(key);
-            if (child === void 0) {
-              child = parent.length;
-              edges.set(key, child);
+            let child2 = edges.get(key);
+            if (child2 === void 0) {
+              child2 = parent.length;
+              edges.set(key, child2);
               parent.push(node);
               unit.push(word[i2]);
               depth.push(depth[node] + 1);
               terminal.push(0);
             }
-            node = child;
+            node = child2;
           }
           terminal[node] = 1;
         }
@@ -9109,34 +9074,40 @@ var require_picomatch2 = __commonJS({
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
-  "builtin:node:zlib"(exports) {
+  "builtin:node:zlib"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
+    var lazy2 = {};
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:util
 var require_node_util = __commonJS({
-  "builtin:node:util"(exports) {
+  "builtin:node:util"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:util");
+    var lazy2 = {};
     for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports) {
+  "builtin:node:worker_threads"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:worker_threads");
+    var lazy2 = {};
     for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(exports, name2, { enumerable: true, get: () => load()[name2] });
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
     }
+    module.exports = Object.create(lazy2);
   }
 });
 
@@ -9235,7 +9206,7 @@ function createGitHubClient(options) {
     throw new Error(`GITHUB_API_URL must be an http(s) URL (got ${api.protocol})`);
   }
   const base = api.href.replace(/\/+$/, "");
-  const http = options.http ?? httpRequest;
+  const http2 = options.http ?? httpRequest;
   const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   const now = options.now ?? Date.now;
   const maxWaitMs = options.maxWaitMs ?? 6e4;
@@ -9322,7 +9293,7 @@ function createGitHubClient(options) {
         const target = url;
         const res = await retrying(label, async () => {
           await waitForLimit(label);
-          const r = await http({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
+          const r = await http2({ url: target, headers: apiHeaders(true), maxBytes: PAGE_BYTES, timeoutMs: 3e4 });
           observe(r);
           if (r.status !== 200) {
             throw failure(
@@ -9369,7 +9340,7 @@ function createGitHubClient(options) {
       const endpoint = `${base}/repos/${path6(owner, repo)}/actions/jobs/${jobId}/logs`;
       return retrying(label, async () => {
         await waitForLimit(label);
-        const r = await http({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
+        const r = await http2({ url: endpoint, headers: apiHeaders(true), maxBytes, binary: true, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 200) return r.data ?? Buffer.alloc(0);
         if (r.status !== 301 && r.status !== 302 && r.status !== 303 && r.status !== 307) {
@@ -9389,7 +9360,7 @@ function createGitHubClient(options) {
         if (!location || target.protocol !== "https:" && !(target.protocol === "http:" && api.protocol === "http:")) {
           throw new GitHubApiError(`${label}: the redirect does not lead to an https URL`, r.status, false);
         }
-        const d = await http({
+        const d = await http2({
           url: target,
           headers: sameOrigin(target) ? apiHeaders(true) : { "user-agent": "jit-gpg" },
           maxBytes,
@@ -9421,7 +9392,7 @@ function createGitHubClient(options) {
       return retrying(label, async () => {
         await waitForLimit(label);
         const headers = { ...apiHeaders(opts.authenticated), "content-type": "application/json" };
-        const r = await http({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
+        const r = await http2({ url: `${base}/credentials/revoke`, method: "POST", headers, body, timeoutMs: 3e4 });
         observe(r);
         if (r.status === 202 || r.status === 200 || r.status === 204) return { status: r.status };
         throw failure(
@@ -9787,13 +9758,8 @@ var init_logs = __esm({
 // src/action/sign.ts
 import { dirname as dirname10, join as join12, resolve as resolve10 } from "node:path";
 
-// builtin-esm:node:os
-var node_os_exports = {};
-__export(node_os_exports, {
-  default: () => import_node_os.default
-});
-__reExport(node_os_exports, __toESM(require_node_os()));
-var import_node_os = __toESM(require_node_os());
+// node_modules/@actions/core/lib/command.js
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -9821,7 +9787,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + node_os_exports.EOL);
+  process.stdout.write(cmd.toString() + os.EOL);
 }
 function issue(name2, message = "") {
   issueCommand(name2, {}, message);
@@ -9866,37 +9832,24 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// builtin-esm:node:crypto
-var node_crypto_exports = {};
-__export(node_crypto_exports, {
-  default: () => import_node_crypto.default
-});
-__reExport(node_crypto_exports, __toESM(require_node_crypto()));
-var import_node_crypto = __toESM(require_node_crypto());
-
-// builtin-esm:node:fs
-var node_fs_exports = {};
-__export(node_fs_exports, {
-  default: () => import_node_fs.default
-});
-__reExport(node_fs_exports, __toESM(require_node_fs()));
-var import_node_fs = __toESM(require_node_fs());
-
 // node_modules/@actions/core/lib/file-command.js
+var crypto2 = __toESM(require_node_crypto(), 1);
+var fs = __toESM(require_node_fs(), 1);
+var os2 = __toESM(require_node_os(), 1);
 function issueFileCommand(command, message) {
   const filePath = process.env[`GITHUB_${command}`];
   if (!filePath) {
     throw new Error(`Unable to find environment variable for file command ${command}`);
   }
-  if (!node_fs_exports.existsSync(filePath)) {
+  if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
   }
-  node_fs_exports.appendFileSync(filePath, `${toCommandValue(message)}${node_os_exports.EOL}`, {
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
     encoding: "utf8"
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter3 = `ghadelimiter_${node_crypto_exports.randomUUID()}`;
+  const delimiter3 = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter3)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter3}"`);
@@ -9904,13 +9857,16 @@ function prepareKeyValueMessage(key, value) {
   if (convertedValue.includes(delimiter3)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter3}"`);
   }
-  return `${key}<<${delimiter3}${node_os_exports.EOL}${convertedValue}${node_os_exports.EOL}${delimiter3}`;
+  return `${key}<<${delimiter3}${os2.EOL}${convertedValue}${os2.EOL}${delimiter3}`;
 }
 
 // node_modules/@actions/core/lib/core.js
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
+var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve11) {
@@ -9938,7 +9894,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = node_fs_exports.promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -9960,7 +9916,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, node_fs_exports.constants.R_OK | node_fs_exports.constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a2) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -10053,7 +10009,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(node_os_exports.EOL);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -10196,21 +10152,16 @@ var summary = _summary;
 // node_modules/@actions/core/lib/path-utils.js
 import * as path from "path";
 
+// node_modules/@actions/core/lib/platform.js
+var import_os2 = __toESM(require_node_os(), 1);
+
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
+var child = __toESM(require_node_child_process(), 1);
 import * as events from "events";
-
-// builtin-esm:node:child_process
-var node_child_process_exports = {};
-__export(node_child_process_exports, {
-  default: () => import_node_child_process.default
-});
-__reExport(node_child_process_exports, __toESM(require_node_child_process()));
-var import_node_child_process = __toESM(require_node_child_process());
-
-// node_modules/@actions/exec/lib/toolrunner.js
 import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
@@ -10218,18 +10169,19 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = node_fs_exports.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = node_fs_exports.constants.O_RDONLY;
+var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_node_os.default.platform();
-var arch = import_node_os.default.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -10282,7 +10234,7 @@ function setOutput(name2, value) {
   if (filePath) {
     return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
-  process.stdout.write(node_os_exports.EOL);
+  process.stdout.write(os5.EOL);
   issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
@@ -10296,7 +10248,7 @@ function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + node_os_exports.EOL);
+  process.stdout.write(message + os5.EOL);
 }
 function startGroup(name2) {
   issue("group", name2);
@@ -10325,6 +10277,7 @@ function saveState(name2, value) {
 }
 
 // src/shared/escape.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function hex(code, width) {
@@ -10390,15 +10343,9 @@ function excerpt(value, max2 = 4) {
 // src/action/sign.ts
 init_http();
 
-// builtin-esm:node:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  default: () => import_promises.default
-});
-__reExport(promises_exports, __toESM(require_promises()));
-var import_promises = __toESM(require_promises());
-
 // src/sign/audit.ts
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+var import_promises = __toESM(require_promises(), 1);
 import { join as join3 } from "node:path";
 var AUDIT_CLAIMS = [
   "repository",
@@ -10423,15 +10370,18 @@ function pickClaims(claims) {
   return out;
 }
 async function writeAudit(audit, dir, env) {
-  await (0, promises_exports.mkdir)(dir, { recursive: true });
-  const name2 = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, node_crypto_exports.randomBytes)(4).toString("hex")}.json`;
+  await (0, import_promises.mkdir)(dir, { recursive: true });
+  const name2 = `jit-gpg-audit-${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}-${(0, import_node_crypto2.randomBytes)(4).toString("hex")}.json`;
   const path6 = join3(dir, name2);
-  await (0, promises_exports.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
+  await (0, import_promises.writeFile)(path6, `${JSON.stringify(audit, null, 2)}
 `, { mode: 384, flag: "wx" });
   return path6;
 }
 
 // src/sign/files.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var fsPromises = __toESM(require_promises(), 1);
+var import_promises2 = __toESM(require_promises(), 1);
 import { basename as basename3, dirname as dirname3, isAbsolute, relative as relative2, resolve as resolve2, sep as sep3, win32 } from "node:path";
 var PUBLIC_KEY_NAME = "signing-key.pub.asc";
 var WorkspaceError = class extends Error {
@@ -10460,12 +10410,12 @@ function checkPattern(pattern) {
   }
 }
 async function realWorkspace(workspace) {
-  return (0, promises_exports.realpath)(resolve2(workspace));
+  return (0, import_promises2.realpath)(resolve2(workspace));
 }
 function assertWritableInside(root, path6, what) {
   let realDir;
   try {
-    realDir = (0, node_fs_exports.realpathSync)(dirname3(resolve2(path6)));
+    realDir = (0, import_node_fs.realpathSync)(dirname3(resolve2(path6)));
   } catch (e) {
     throw new WorkspaceError(`cannot write the ${what}: ${e.code ?? "error"}`);
   }
@@ -10479,21 +10429,21 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   const negated = patterns.filter((p) => p.startsWith("!")).map((p) => p.slice(1));
   const excluded = /* @__PURE__ */ new Set();
   if (negated.length) {
-    for await (const p of promises_exports.glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
+    for await (const p of fsPromises.glob(negated, { cwd: workspace })) excluded.add(resolve2(workspace, p));
   }
   const found = /* @__PURE__ */ new Set();
   if (include.length) {
-    for await (const p of promises_exports.glob(include, { cwd: workspace })) {
+    for await (const p of fsPromises.glob(include, { cwd: workspace })) {
       const abs2 = resolve2(workspace, p);
       if (excluded.has(abs2)) continue;
       let real;
       try {
-        if (!(await (0, promises_exports.stat)(abs2)).isFile()) continue;
-        real = await (0, promises_exports.realpath)(abs2);
+        if (!(await (0, import_promises2.stat)(abs2)).isFile()) continue;
+        real = await (0, import_promises2.realpath)(abs2);
       } catch {
         continue;
       }
-      if (!isInside(workspace, real) || !isInside(workspace, await (0, promises_exports.realpath)(dirname3(abs2)))) {
+      if (!isInside(workspace, real) || !isInside(workspace, await (0, import_promises2.realpath)(dirname3(abs2)))) {
         throw new WorkspaceError(
           `${JSON.stringify(toPosix(relative2(workspace, abs2)))} matches the files patterns but resolves outside the workspace (a symlink): sign the file itself, inside the workspace`
         );
@@ -10512,7 +10462,14 @@ async function resolveFiles(patterns, workspace, exclude = {}) {
   return [...found].filter((f) => !ownOutputs(f)).sort();
 }
 
+// src/sign/job.ts
+var import_node_fs5 = __toESM(require_node_fs(), 1);
+
+// src/sign/key.ts
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
+
 // node_modules/openpgp/dist/node/openpgp.mjs
+var nc = __toESM(require_node_crypto(), 1);
 import { createRequire } from "module";
 var globalThis2 = typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
 function _mergeNamespaces(n, m) {
@@ -12392,8 +12349,8 @@ var util = {
     if (typeof navigator !== "undefined") {
       return navigator.hardwareConcurrency || 1;
     }
-    const os = this.nodeRequire("os");
-    return os.cpus().length;
+    const os6 = this.nodeRequire("os");
+    return os6.cpus().length;
   },
   /**
    * Test email format to ensure basic compliance:
@@ -22730,7 +22687,7 @@ async function readKeys({ armoredKeys, binaryKeys, config: config$1, ...rest }) 
   return keys;
 }
 var defaultConfigPropsCount = Object.keys(config).length;
-var crypto$2 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : node_crypto_exports && typeof node_crypto_exports === "object" && "randomBytes" in node_crypto_exports ? node_crypto_exports : void 0;
+var crypto$2 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : nc && typeof nc === "object" && "randomBytes" in nc ? nc : void 0;
 function isBytes(a) {
   return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array";
 }
@@ -26612,7 +26569,7 @@ var noble_hashes = /* @__PURE__ */ Object.freeze({
   __proto__: null,
   nobleHashes
 });
-var crypto$1 = node_crypto_exports && typeof node_crypto_exports === "object" && "webcrypto" in node_crypto_exports ? node_crypto_exports.webcrypto : void 0;
+var crypto$1 = nc && typeof nc === "object" && "webcrypto" in nc ? nc.webcrypto : void 0;
 var nacl = {};
 var gf = function(init) {
   var i2, r = new Float64Array(16);
@@ -34583,14 +34540,14 @@ function rsaSecret(n, e, d, p, q2) {
     derInteger(bigIntToBytes(D4 % (Q - 1n))),
     derInteger(bigIntToBytes(modInverse(Q, P)))
   ]);
-  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
+  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs1" });
   der.fill(0);
   const modulusLength = n.length;
   return {
     sign(digest, hash) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
       const encoded = Buffer.concat([DIGEST_INFO_PREFIX[hash], digest]);
-      const s = (0, node_crypto_exports.privateEncrypt)({ key: keyObject, padding: node_crypto_exports.constants.RSA_PKCS1_PADDING }, encoded);
+      const s = (0, import_node_crypto3.privateEncrypt)({ key: keyObject, padding: import_node_crypto3.constants.RSA_PKCS1_PADDING }, encoded);
       if (s.length !== modulusLength) throw new Error("RSA signature has an unexpected length");
       return encodeMpi(s);
     },
@@ -34602,12 +34559,12 @@ function rsaSecret(n, e, d, p, q2) {
 function ed25519Secret(seed) {
   if (seed.length !== 32) throw new KeyError("KEY_PARSE", "malformed Ed25519 secret key");
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
-  let keyObject = (0, node_crypto_exports.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
+  let keyObject = (0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type: "pkcs8" });
   der.fill(0);
   return {
     sign(digest) {
       if (!keyObject) throw new KeyError("KEY_DESTROYED", "the signing key was already destroyed");
-      const sig = (0, node_crypto_exports.sign)(null, digest, keyObject);
+      const sig = (0, import_node_crypto3.sign)(null, digest, keyObject);
       return Buffer.concat([encodeMpi(sig.subarray(0, 32)), encodeMpi(sig.subarray(32, 64))]);
     },
     destroy() {
@@ -34649,7 +34606,7 @@ function* rfc6979Nonces(curve, d, digest, hash) {
   let V = Buffer.alloc(hlen, 1);
   let K2 = Buffer.alloc(hlen, 0);
   const hmac3 = (key, ...parts) => {
-    const h = (0, node_crypto_exports.createHmac)(hash, key);
+    const h = (0, import_node_crypto3.createHmac)(hash, key);
     for (const p of parts) h.update(p);
     return h.digest();
   };
@@ -34673,13 +34630,13 @@ function* rfc6979Nonces(curve, d, digest, hash) {
 function ecdsaSignDigest(curve, d, digest, hash) {
   const c = EC_CURVES[curve];
   const e = mod2(bits2int(digest, c.bits), c.n);
-  const ecdh2 = (0, node_crypto_exports.createECDH)(c.openssl);
+  const ecdh2 = (0, import_node_crypto3.createECDH)(c.openssl);
   for (const k of rfc6979Nonces(curve, d, digest, hash)) {
     ecdh2.setPrivateKey(bigIntToBytes(k, c.bytes));
     const R = ecdh2.getPublicKey();
     const r = mod2(bytesToBigInt(R.subarray(1, 1 + c.bytes)), c.n);
     if (r === 0n) continue;
-    const b = mod2(bytesToBigInt((0, node_crypto_exports.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
+    const b = mod2(bytesToBigInt((0, import_node_crypto3.randomBytes)(c.bytes + 8)), c.n - 1n) + 1n;
     const s = mod2(modInverse(mod2(k * b, c.n), c.n) * mod2(b * e + mod2(b * r, c.n) * d, c.n), c.n);
     if (s === 0n) continue;
     return { r, s };
@@ -34703,19 +34660,25 @@ function ecdsaSecret(curve, dBytes) {
 }
 
 // src/sign/git-shim.ts
-init_node_net();
+var import_promises5 = __toESM(require_promises(), 1);
+var import_node_net2 = __toESM(require_node_net(), 1);
 import { join as join4 } from "node:path";
 
+// src/sign/signer.ts
+var import_node_crypto5 = __toESM(require_node_crypto(), 1);
+var import_promises4 = __toESM(require_promises(), 1);
+
 // src/sign/stream.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 var READ_CHUNK = 1024 * 1024;
 var CHUNKS_PER_TURN = 16;
 async function hashFileInto(path6, hashes) {
-  const fd2 = (0, node_fs_exports.openSync)(path6, "r");
+  const fd2 = (0, import_node_fs2.openSync)(path6, "r");
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let size = 0;
     for (let turn = 1; ; turn++) {
-      const n = (0, node_fs_exports.readSync)(fd2, buf, 0, READ_CHUNK, null);
+      const n = (0, import_node_fs2.readSync)(fd2, buf, 0, READ_CHUNK, null);
       if (n === 0) break;
       const chunk = n === READ_CHUNK ? buf : buf.subarray(0, n);
       for (const h of hashes) h.update(chunk);
@@ -34724,11 +34687,16 @@ async function hashFileInto(path6, hashes) {
     }
     return size;
   } finally {
-    (0, node_fs_exports.closeSync)(fd2);
+    (0, import_node_fs2.closeSync)(fd2);
   }
 }
 
+// src/sign/verify.ts
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_promises3 = __toESM(require_promises(), 1);
+
 // src/shared/read-file.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -34737,7 +34705,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -34761,12 +34729,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd2;
   try {
-    fd2 = (0, node_fs_exports.openSync)(path6, OPEN_FLAGS);
+    fd2 = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd2);
+    const st = (0, import_node_fs3.fstatSync)(fd2);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -34777,7 +34745,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, node_fs_exports.readSync)(fd2, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs3.readSync)(fd2, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -34788,7 +34756,7 @@ function readRegularFile(path6, limits) {
     const err2 = e;
     throw new FileReadError(`${label}: cannot read (${err2.code ?? "error"})`, err2.code ?? "EIO");
   } finally {
-    (0, node_fs_exports.closeSync)(fd2);
+    (0, import_node_fs3.closeSync)(fd2);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -34828,7 +34796,7 @@ async function readPublicKeys(input) {
 async function defaultSignaturePath(file) {
   for (const ext of [".asc", ".sig"]) {
     try {
-      await (0, promises_exports.access)(file + ext);
+      await (0, import_promises3.access)(file + ext);
       return file + ext;
     } catch {
     }
@@ -34912,11 +34880,11 @@ async function verifyFile(options) {
     result.sha256 = signed.sha256;
   } else {
     const docHashes = candidates.map(({ packet }) => {
-      const h = (0, node_crypto_exports.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
+      const h = (0, import_node_crypto4.createHash)(VERIFY_HASHES[packet.hashAlgorithm]);
       if (packet.version === 6 && packet.salt) h.update(packet.salt);
       return h;
     });
-    const sha = (0, node_crypto_exports.createHash)("sha256");
+    const sha = (0, import_node_crypto4.createHash)("sha256");
     try {
       await hashFileInto(options.file, [...docHashes, sha]);
     } catch (e) {
@@ -35006,15 +34974,15 @@ async function verifyDigestSignature(publicKey, signature, digest) {
 
 // src/sign/signer.ts
 async function hashFile(path6, alg) {
-  const main = (0, node_crypto_exports.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
+  const main = (0, import_node_crypto5.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
   const size = await hashFileInto(path6, side ? [main, side] : [main]);
   const sha2563 = (side ?? main.copy()).digest("hex");
   return { hash: main, sha256: sha2563, size };
 }
 async function hashStream(data, alg) {
-  const main = (0, node_crypto_exports.createHash)(alg);
-  const side = alg === "sha256" ? void 0 : (0, node_crypto_exports.createHash)("sha256");
+  const main = (0, import_node_crypto5.createHash)(alg);
+  const side = alg === "sha256" ? void 0 : (0, import_node_crypto5.createHash)("sha256");
   let size = 0;
   const feed = (c) => {
     main.update(c);
@@ -35077,11 +35045,11 @@ function encodeSignature(packet, armored) {
 async function writePublicFile(path6, data) {
   const tmp = `${path6}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (0, promises_exports.writeFile)(tmp, data, { mode: 420, flag: "wx" });
-    await (0, promises_exports.chmod)(tmp, 420);
-    await (0, promises_exports.rename)(tmp, path6);
+    await (0, import_promises4.writeFile)(tmp, data, { mode: 420, flag: "wx" });
+    await (0, import_promises4.chmod)(tmp, 420);
+    await (0, import_promises4.rename)(tmp, path6);
   } catch (e) {
-    await (0, promises_exports.rm)(tmp, { force: true });
+    await (0, import_promises4.rm)(tmp, { force: true });
     throw e;
   }
 }
@@ -35107,9 +35075,9 @@ async function signFiles(options) {
       if (options.selfCheck ?? true) {
         publicKey ??= await readKey({ armoredKey: options.key.publicKeyArmored });
         try {
-          await verifyDigestSignature(publicKey, await (0, promises_exports.readFile)(signature), signed.digest);
+          await verifyDigestSignature(publicKey, await (0, import_promises4.readFile)(signature), signed.digest);
         } catch (e) {
-          await (0, promises_exports.rm)(signature, { force: true });
+          await (0, import_promises4.rm)(signature, { force: true });
           throw new Error(`self-check of the signature for ${path6} failed: ${e.message}`);
         }
       }
@@ -35188,14 +35156,14 @@ function namesKey(user, key) {
   return key.userIds.some((id) => id.toLowerCase().includes(lower));
 }
 async function startSigningShim(options) {
-  const dir = await (0, promises_exports.mkdtemp)(join4(options.tempRoot, SHIM_PREFIX));
-  await (0, promises_exports.chmod)(dir, 448);
+  const dir = await (0, import_promises5.mkdtemp)(join4(options.tempRoot, SHIM_PREFIX));
+  await (0, import_promises5.chmod)(dir, 448);
   const socketPath = join4(dir, "s");
   const script = join4(dir, "gpg-shim.mjs");
   const program = join4(dir, "gpg");
-  await (0, promises_exports.writeFile)(script, SHIM_SOURCE, { mode: 384 });
+  await (0, import_promises5.writeFile)(script, SHIM_SOURCE, { mode: 384 });
   const node = (options.nodePath ?? process.execPath).replace(/'/g, `'\\''`);
-  await (0, promises_exports.writeFile)(program, `#!/bin/sh
+  await (0, import_promises5.writeFile)(program, `#!/bin/sh
 exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 `, { mode: 448 });
   const key = options.key;
@@ -35255,12 +35223,12 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
       })();
     });
   };
-  const server = (0, node_net_exports.createServer)({ allowHalfOpen: true }, handle);
+  const server = (0, import_node_net2.createServer)({ allowHalfOpen: true }, handle);
   await new Promise((resolve11, reject) => {
     server.once("error", reject);
     server.listen(socketPath, () => resolve11());
   });
-  await (0, promises_exports.chmod)(socketPath, 384);
+  await (0, import_promises5.chmod)(socketPath, 384);
   let closed;
   return {
     dir,
@@ -35272,7 +35240,7 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
     close() {
       closed ??= (async () => {
         await new Promise((resolve11) => server.close(() => resolve11()));
-        await (0, promises_exports.rm)(dir, { recursive: true, force: true });
+        await (0, import_promises5.rm)(dir, { recursive: true, force: true });
       })();
       return closed;
     }
@@ -35280,6 +35248,9 @@ exec '${node}' '${script.replace(/'/g, `'\\''`)}' "$@"
 }
 
 // src/sign/keyring.ts
+var import_node_child_process = __toESM(require_node_child_process(), 1);
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_promises6 = __toESM(require_promises(), 1);
 import { basename as basename4, join as join5 } from "node:path";
 
 // src/sign/child-env.ts
@@ -35406,17 +35377,17 @@ function gitSigningEnv(fingerprint2, base = {}, gpgProgram = "gpg") {
 }
 function runTool(file, args, options) {
   return new Promise((resolve11, reject) => {
-    const child = (0, node_child_process_exports.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child2 = (0, import_node_child_process.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err2 = [];
-    child.stdout.on("data", (c) => out.push(c));
-    child.stderr.on("data", (c) => err2.push(c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
-    child.on("error", (e) => {
+    child2.stdout.on("data", (c) => out.push(c));
+    child2.stderr.on("data", (c) => err2.push(c));
+    const timer = setTimeout(() => child2.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child2.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    child.on("close", (code, signal) => {
+    child2.on("close", (code, signal) => {
       clearTimeout(timer);
       resolve11({
         code,
@@ -35425,9 +35396,9 @@ function runTool(file, args, options) {
         stderr: Buffer.concat(err2).toString("utf8")
       });
     });
-    child.stdin.on("error", () => {
+    child2.stdin.on("error", () => {
     });
-    child.stdin.end(options.input ?? "");
+    child2.stdin.end(options.input ?? "");
   });
 }
 function toolEnv(home, base = process.env) {
@@ -35481,7 +35452,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat6 = (0, node_fs_exports.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat6 = (0, import_node_fs4.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat6.slice(stat6.lastIndexOf(")") + 2, stat6.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -35496,14 +35467,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, node_fs_exports.readdirSync)("/proc");
+    entries = (0, import_node_fs4.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name2 of entries) {
     if (!/^\d+$/.test(name2)) continue;
     try {
-      const env = `\0${(0, node_fs_exports.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
+      const env = `\0${(0, import_node_fs4.readFileSync)(`/proc/${name2}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name2))) out.push(Number(name2));
     } catch {
     }
@@ -35514,7 +35485,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, node_fs_exports.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, import_node_fs4.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename4(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -35526,7 +35497,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename4(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists3 = (0, node_fs_exports.existsSync)(dir);
+  const exists3 = (0, import_node_fs4.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists3 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -35586,15 +35557,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, promises_exports.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, node_fs_exports.existsSync)(dir);
+    await (0, import_promises6.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !(0, import_node_fs4.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename4(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, promises_exports.readdir)(hints.socketDir);
+      const entries = await (0, import_promises6.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, promises_exports.rm)(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises6.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -35619,10 +35590,10 @@ var EphemeralKeyring = class _EphemeralKeyring {
   /** Creates the 0700 home and its config files (no key yet). */
   static async create(options) {
     if (!options.tempRoot) throw new KeyringError("setup", "no temporary directory (RUNNER_TEMP) for the keyring");
-    const dir = await (0, promises_exports.mkdtemp)(join5(options.tempRoot, KEYRING_PREFIX));
-    await (0, promises_exports.chmod)(dir, 448);
-    await (0, promises_exports.writeFile)(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
-    await (0, promises_exports.writeFile)(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
+    const dir = await (0, import_promises6.mkdtemp)(join5(options.tempRoot, KEYRING_PREFIX));
+    await (0, import_promises6.chmod)(dir, 448);
+    await (0, import_promises6.writeFile)(join5(dir, "gpg-agent.conf"), agentConfig(options.ttlSeconds), { mode: 384 });
+    await (0, import_promises6.writeFile)(join5(dir, "gpg.conf"), gpgConfig(), { mode: 384 });
     const info3 = { dir };
     const socketDir = await agentSocketDir(dir);
     if (socketDir) info3.socketDir = socketDir;
@@ -35743,23 +35714,23 @@ function runInProcessGroup(command, options) {
   const started = Date.now();
   const remaining = Math.max(0, options.deadline - started);
   const isWin = process.platform === "win32";
-  const child = (0, node_child_process_exports.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
+  const child2 = (0, import_node_child_process.spawn)("bash", ["-e", "-o", "pipefail", "-c", command], {
     cwd: options.cwd,
     // whatever path calls it, `run:` never gets the runner's tokens or the step's files (child-env.ts)
     env: childEnv(options.env),
     stdio: options.stdio ?? "inherit",
     detached: !isWin
   });
-  if (child.pid !== void 0) options.onStart?.(child.pid);
+  if (child2.pid !== void 0) options.onStart?.(child2.pid);
   const out = [];
   const err2 = [];
-  child.stdout?.on("data", (c) => out.push(c));
-  child.stderr?.on("data", (c) => err2.push(c));
+  child2.stdout?.on("data", (c) => out.push(c));
+  child2.stderr?.on("data", (c) => err2.push(c));
   let timedOut = false;
   const signalGroup = (signal) => {
     try {
-      if (!isWin && child.pid) process.kill(-child.pid, signal);
-      else child.kill(signal);
+      if (!isWin && child2.pid) process.kill(-child2.pid, signal);
+      else child2.kill(signal);
     } catch {
     }
   };
@@ -35771,24 +35742,24 @@ function runInProcessGroup(command, options) {
     killTimer = setTimeout(() => signalGroup("SIGKILL"), KILL_GRACE_MS);
   }, remaining);
   return new Promise((resolve11, reject) => {
-    child.on("error", (e) => {
+    child2.on("error", (e) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       reject(new KeyringError("command-failed", `the run command could not start: ${e.message}`));
     });
-    child.on("close", (code, signal) => {
+    child2.on("close", (code, signal) => {
       clearTimeout(ttlTimer);
       if (killTimer) clearTimeout(killTimer);
       options.onExit?.();
-      if (!isWin && child.pid) {
+      if (!isWin && child2.pid) {
         try {
-          process.kill(-child.pid, "SIGKILL");
+          process.kill(-child2.pid, "SIGKILL");
         } catch {
         }
       }
       const result = { exitCode: code, signal, timedOut, durationMs: Date.now() - started };
-      if (child.stdout) result.stdout = Buffer.concat(out).toString("utf8");
-      if (child.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
+      if (child2.stdout) result.stdout = Buffer.concat(out).toString("utf8");
+      if (child2.stderr) result.stderr = Buffer.concat(err2).toString("utf8");
       resolve11(result);
     });
   });
@@ -35814,6 +35785,8 @@ async function withEphemeralKeyring(options, fn) {
 }
 
 // src/sign/manifest.ts
+var import_node_crypto6 = __toESM(require_node_crypto(), 1);
+var import_promises7 = __toESM(require_promises(), 1);
 import { dirname as dirname4, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 function checkManifestName(name2) {
   const why = name2 === "" ? "is empty" : name2 === "-" ? 'is "-", which sha256sum -c reads as stdin' : name2.includes("\0") ? "contains a NUL byte" : name2.startsWith("/") ? "is absolute" : name2.split("/").some((s) => s === "..") ? "leaves the manifest's directory (..)" : name2.split("/").some((s) => s === "" || s === ".") ? 'has an empty or "." path segment' : void 0;
@@ -35962,7 +35935,7 @@ async function runSignJob(options, hooks) {
       }
       for (const a of r?.actions ?? []) log(`Teardown: ${a}`);
       const dir = r?.dir ?? info3?.dir;
-      if (dir && !(0, node_fs_exports.existsSync)(dir)) {
+      if (dir && !(0, import_node_fs5.existsSync)(dir)) {
         liveKeyring = void 0;
         saveState2(STATE_KEYRING, "");
       }
@@ -36446,6 +36419,7 @@ function ciNotations(env) {
 import { resolve as resolve4 } from "node:path";
 
 // src/sign/remote-key.ts
+var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 var RemoteKeyError = class extends Error {
   name = "RemoteKeyError";
 };
@@ -36460,20 +36434,20 @@ var ED25519_SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 var MIN_RSA_BITS = 2048;
 function ed25519FromRaw(raw) {
   if (raw.length !== 32) throw new RemoteKeyError(`an Ed25519 public key is 32 bytes, got ${raw.length}`);
-  return (0, node_crypto_exports.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
+  return (0, import_node_crypto7.createPublicKey)({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
 }
 function servicePublicKey(input) {
   let key;
   try {
-    if (typeof input === "string") key = (0, node_crypto_exports.createPublicKey)(input);
+    if (typeof input === "string") key = (0, import_node_crypto7.createPublicKey)(input);
     else if (input instanceof Uint8Array)
-      key = (0, node_crypto_exports.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
+      key = (0, import_node_crypto7.createPublicKey)({ key: Buffer.from(input), format: "der", type: "spki" });
     else if (isKeyObject(input)) key = input;
     else {
       const jwk = { ...input };
       if (typeof jwk.kty === "string") jwk.kty = jwk.kty.replace(/-HSM$/, "");
       for (const f of ["kid", "key_ops", "use", "alg", "d", "p", "q", "dp", "dq", "qi", "k", "t"]) delete jwk[f];
-      key = (0, node_crypto_exports.createPublicKey)({ key: jwk, format: "jwk" });
+      key = (0, import_node_crypto7.createPublicKey)({ key: jwk, format: "jwk" });
     }
   } catch (e) {
     throw new RemoteKeyError(`the key service returned a public key that could not be read (${e.message})`);
@@ -36546,7 +36520,7 @@ function keyHashPrefix(body) {
   return Buffer.concat([len, body]);
 }
 function v4Fingerprint(body) {
-  return (0, node_crypto_exports.createHash)("sha1").update(keyHashPrefix(body)).digest();
+  return (0, import_node_crypto7.createHash)("sha1").update(keyHashPrefix(body)).digest();
 }
 function signatureMpis(type, sig, rsaBits) {
   const bytes = Buffer.from(sig.bytes);
@@ -36677,8 +36651,9 @@ function matchPublicKey(exported, pub) {
 init_http();
 
 // src/shared/sigv4.ts
-var sha256Hex = (data) => (0, node_crypto_exports.createHash)("sha256").update(data).digest("hex");
-var hmac2 = (key, data) => (0, node_crypto_exports.createHmac)("sha256", key).update(data, "utf8").digest();
+var import_node_crypto8 = __toESM(require_node_crypto(), 1);
+var sha256Hex = (data) => (0, import_node_crypto8.createHash)("sha256").update(data).digest("hex");
+var hmac2 = (key, data) => (0, import_node_crypto8.createHmac)("sha256", key).update(data, "utf8").digest();
 function uriEscape(value) {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
@@ -36720,7 +36695,7 @@ function signingKey(secret, date, region, service) {
 }
 function signatureFor(canonical, when, scope, key) {
   const stringToSign = ["AWS4-HMAC-SHA256", when, scope, sha256Hex(canonical)].join("\n");
-  return (0, node_crypto_exports.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
+  return (0, import_node_crypto8.createHmac)("sha256", key).update(stringToSign, "utf8").digest("hex");
 }
 function signRequest(req, options) {
   const when = amzDate(options.now ?? /* @__PURE__ */ new Date());
@@ -39395,12 +39370,16 @@ function inputs(action, source = fromCore) {
 import { dirname as dirname9, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
+var import_node_crypto14 = __toESM(require_node_crypto(), 1);
+var import_node_fs16 = __toESM(require_node_fs(), 1);
+var import_promises9 = __toESM(require_promises(), 1);
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
 // src/shared/version.ts
 var VERSION2 = "0.1.0";
 
 // src/scan/cache.ts
+var import_node_crypto9 = __toESM(require_node_crypto(), 1);
 var MAX_STATE_BYTES = 256 * 1024 * 1024;
 function policyHash(policy, scannerVersion, extra = {}) {
   const rules = policy.rules.map((r) => ({
@@ -39428,14 +39407,22 @@ function policyHash(policy, scannerVersion, extra = {}) {
   return sha2562(JSON.stringify(body));
 }
 function sha2562(s) {
-  return (0, node_crypto_exports.createHash)("sha256").update(s).digest("hex");
+  return (0, import_node_crypto9.createHash)("sha256").update(s).digest("hex");
 }
 
 // src/scan/job.ts
+var import_node_fs15 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
+var import_node_fs12 = __toESM(require_node_fs(), 1);
 import { basename as basename5, dirname as dirname8, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
+
+// src/scan/sources/git.ts
+var import_node_child_process3 = __toESM(require_node_child_process(), 1);
+
+// src/scan/engine.ts
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -39897,8 +39884,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
+var import_node_crypto10 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, node_crypto_exports.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto10.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -39907,27 +39895,45 @@ function preview(secret) {
 
 // src/scan/prefilter.ts
 var WASM_AFTER = 1024 * 1024;
+var WALK_BYTES = 64 * 1024;
 var KeywordPrefilter = class {
-  /** Keyword bytes (lowercase), by keyword id. */
-  keywords;
+  /** Byte length of each keyword (lowercase UTF-8), by keyword id. */
+  keywordLengths;
   /** Byte to its column in `delta`: 0 for bytes in no keyword, ASCII uppercase as lowercase. */
   classOf;
   /** Columns per row of `delta`. */
   classes;
-  /** `state * classes + class` to the next state * classes, negated when the next state ends a keyword. */
-  delta;
   /** Keyword ids ending at each state (its own, then its suffix states'): `outIds[outStart[s] .. outStart[s + 1])`. */
   outIds;
   outStart;
   states;
+  // The trie (each state's children as a linked list: first child, next sibling, the edge's class), each state's
+  // failure state, whether it ends a keyword, and the states in breadth-first order.
+  firstChild;
+  nextSibling;
+  edgeClass;
+  fail;
+  endsKeyword;
+  order;
+  bytes;
+  ends;
+  table;
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
   constructor(keywords) {
     const lower = keywords.map((k) => k.toLowerCase());
-    const bytes = Buffer.from(lower.join(""), "utf8");
+    const joined = lower.join("");
+    const bytes = Buffer.from(joined, "utf8");
+    const ascii = bytes.length === joined.length;
     const ends = new Int32Array(lower.length + 1);
-    for (let i2 = 0; i2 < lower.length; i2++) ends[i2 + 1] = ends[i2] + Buffer.byteLength(lower[i2], "utf8");
-    this.keywords = lower.map((_, i2) => bytes.subarray(ends[i2], ends[i2 + 1]));
+    for (let i2 = 0; i2 < lower.length; i2++) {
+      ends[i2 + 1] = ends[i2] + (ascii ? lower[i2].length : Buffer.byteLength(lower[i2], "utf8"));
+    }
+    const lengths = new Int32Array(lower.length);
+    for (let i2 = 0; i2 < lower.length; i2++) lengths[i2] = ends[i2 + 1] - ends[i2];
+    this.bytes = bytes;
+    this.ends = ends;
+    this.keywordLengths = lengths;
     const classOf = new Uint8Array(256);
     let classes = 1;
     for (let i2 = 0; i2 < bytes.length; i2++) if (classOf[bytes[i2]] === 0) classOf[bytes[i2]] = classes++;
@@ -39943,37 +39949,40 @@ var KeywordPrefilter = class {
       let s = 0;
       for (let i2 = ends[id]; i2 < ends[id + 1]; i2++) {
         const c = classOf[bytes[i2]];
-        let child = firstChild[s];
-        while (child >= 0 && edgeClass[child] !== c) child = nextSibling[child];
-        if (child < 0) {
-          child = n++;
-          edgeClass[child] = c;
-          nextSibling[child] = firstChild[s];
-          firstChild[s] = child;
+        let child2 = firstChild[s];
+        while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+        if (child2 < 0) {
+          child2 = n++;
+          edgeClass[child2] = c;
+          nextSibling[child2] = firstChild[s];
+          firstChild[s] = child2;
         }
-        s = child;
+        s = child2;
       }
       if (own[s] === -1) own[s] = id;
     }
-    const delta = new Int32Array(n * classes);
+    this.firstChild = firstChild;
+    this.nextSibling = nextSibling;
+    this.edgeClass = edgeClass;
+    this.classOf = classOf;
+    this.classes = classes;
+    this.states = n;
     const fail = new Int32Array(n);
     const endsKeyword = new Uint8Array(n);
     const order = new Int32Array(n);
+    this.fail = fail;
     let tail = 1;
     for (let head = 0; head < tail; head++) {
       const s = order[head];
-      const row = s * classes;
-      const failRow = fail[s] * classes;
-      if (s !== 0) delta.copyWithin(row, failRow, failRow + classes);
       for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
-        const c = edgeClass[g];
-        const f = s === 0 ? 0 : Math.abs(delta[failRow + c]) / classes;
+        const f = s === 0 ? 0 : this.next(fail[s], edgeClass[g]);
         fail[g] = f;
         endsKeyword[g] = own[g] >= 0 || endsKeyword[f] ? 1 : 0;
         order[tail++] = g;
-        delta[row + c] = endsKeyword[g] ? -(g * classes) : g * classes;
       }
     }
+    this.endsKeyword = endsKeyword;
+    this.order = order;
     const count = new Int32Array(n);
     for (let i2 = 1; i2 < n; i2++) {
       const s = order[i2];
@@ -39988,17 +39997,48 @@ var KeywordPrefilter = class {
       if (own[s] >= 0) outIds[at++] = own[s];
       outIds.copyWithin(at, outStart[fail[s]], outStart[fail[s] + 1]);
     }
-    this.classOf = classOf;
-    this.classes = classes;
-    this.states = n;
-    this.delta = delta;
     this.outIds = outIds;
     this.outStart = outStart;
+  }
+  /** Keyword bytes (lowercase), by keyword id. */
+  get keywords() {
+    return Array.from(this.keywordLengths, (_, i2) => this.bytes.subarray(this.ends[i2], this.ends[i2 + 1]));
+  }
+  /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */
+  next(s, c) {
+    const { firstChild, nextSibling, edgeClass, fail } = this;
+    for (; ; ) {
+      let child2 = firstChild[s];
+      while (child2 >= 0 && edgeClass[child2] !== c) child2 = nextSibling[child2];
+      if (child2 >= 0) return child2;
+      if (s === 0) return 0;
+      s = fail[s];
+    }
+  }
+  /**
+   * `state * classes + class` to the next state * classes, negated when the next state ends a keyword: the full
+   * table, built on first use. A state's row is its failure state's row (complete already: shallower; copied
+   * natively, a row at a time), then its own edges.
+   */
+  get delta() {
+    if (this.table) return this.table;
+    const { classes, states, order, fail, firstChild, nextSibling, edgeClass, endsKeyword } = this;
+    const delta = new Int32Array(states * classes);
+    for (let i2 = 0; i2 < states; i2++) {
+      const s = order[i2];
+      const row = s * classes;
+      if (s !== 0) delta.copyWithin(row, fail[s] * classes, (fail[s] + 1) * classes);
+      for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
+        delta[row + edgeClass[g]] = endsKeyword[g] ? -(g * classes) : g * classes;
+      }
+    }
+    this.table = delta;
+    return delta;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
   wasm;
-  /** Bytes the JS loop has scanned; WebAssembly takes over past WASM_AFTER. */
+  /** Bytes scanned in JS (the walk, then the table loop); WebAssembly takes over past WASM_AFTER. */
   scannedInJs = 0;
   /**
    * Every position where at least one keyword ends, into `hits` (see there); returns how many. The keywords ending
@@ -40007,6 +40047,7 @@ var KeywordPrefilter = class {
   findHits(input) {
     if (this.wasm === void 0) {
       this.scannedInJs += input.length;
+      if (this.table === void 0 && this.scannedInJs <= WALK_BYTES) return this.walk(input);
       if (this.scannedInJs > WASM_AFTER) this.wasm = WasmScanner.create(this);
     }
     if (this.wasm) return this.wasm.findHits(input, this);
@@ -40023,6 +40064,24 @@ var KeywordPrefilter = class {
         hits[n + 1] = s / classes;
         n += 2;
       } else s = t;
+    }
+    return n >> 1;
+  }
+  /** findHits over the trie and its failure links, without the table: the same hits, for small inputs. */
+  walk(input) {
+    const { classOf, endsKeyword } = this;
+    let hits = this.hits;
+    let n = 0;
+    let s = 0;
+    for (let i2 = 0; i2 < input.length; i2++) {
+      const c = classOf[input[i2]];
+      s = c === 0 ? 0 : this.next(s, c);
+      if (endsKeyword[s]) {
+        if (n + 2 > hits.length) hits = this.growHits(n + 2);
+        hits[n] = i2 + 1;
+        hits[n + 1] = s;
+        n += 2;
+      }
     }
     return n >> 1;
   }
@@ -40170,6 +40229,7 @@ var WasmScanner = class _WasmScanner {
 };
 
 // src/scan/regex/native.ts
+var import_node_fs6 = __toESM(require_node_fs(), 1);
 import { createRequire as createRequire2 } from "node:module";
 import { dirname as dirname5, join as join6 } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40187,9 +40247,9 @@ function detectLibc() {
 function elfInterpreter(path6) {
   let fd2;
   try {
-    fd2 = (0, node_fs_exports.openSync)(path6, "r");
+    fd2 = (0, import_node_fs6.openSync)(path6, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, node_fs_exports.readSync)(fd2, head, 0, head.length, 0);
+    const got = (0, import_node_fs6.readSync)(fd2, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -40201,14 +40261,14 @@ function elfInterpreter(path6) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, node_fs_exports.readSync)(fd2, name2, 0, size, offset);
+      (0, import_node_fs6.readSync)(fd2, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd2 !== void 0) (0, node_fs_exports.closeSync)(fd2);
+    if (fd2 !== void 0) (0, import_node_fs6.closeSync)(fd2);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -40225,7 +40285,7 @@ function loadNativeRE2() {
   const here = dirname5(fileURLToPath(import.meta.url));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, node_fs_exports.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs6.existsSync)(p));
   for (const path6 of paths) {
     try {
       return { ctor: require2(path6), from: path6 };
@@ -40320,6 +40380,9 @@ var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
   return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
+
+// src/scan/validate/structure.ts
+var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -40690,7 +40753,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto11.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -40701,7 +40764,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, node_crypto_exports.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto11.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -40871,10 +40934,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, node_crypto_exports.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, node_crypto_exports.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto11.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto11.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, node_crypto_exports.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto11.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -40960,7 +41023,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url2(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto11.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -41389,6 +41452,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
+var import_node_crypto12 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -41511,7 +41575,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, node_crypto_exports.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto12.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -43055,6 +43119,7 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
+var import_node_crypto13 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -44868,7 +44933,9 @@ var ScanEngine = class {
   rules;
   prefilter;
   keywordLengths;
-  keywordRules;
+  /** The rules owning each keyword: `keywordOwners[ownerStart[k] .. ownerStart[k + 1])`, in rule order. */
+  ownerStart;
+  keywordOwners;
   /** Rules without keywords: run over every window. */
   alwaysRules;
   set;
@@ -44912,24 +44979,37 @@ var ScanEngine = class {
       }
     }
     const kwIndex = /* @__PURE__ */ new Map();
-    const kwRules = [];
+    const owned = [];
     this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
+    for (let r = 0; r < this.rules.length; r++) {
+      const kws = this.rules[r].rule.keywords;
+      let any = false;
+      for (let i2 = 0; i2 < kws.length; i2++) {
+        const k = kws[i2].toLowerCase();
+        if (k.length === 0) continue;
+        any = true;
+        let seen = false;
+        for (let j = 0; j < i2 && !seen; j++) seen = kws[j].toLowerCase() === k;
+        if (seen) continue;
         let id = kwIndex.get(k);
         if (id === void 0) {
-          id = kwRules.length;
+          id = kwIndex.size;
           kwIndex.set(k, id);
-          kwRules.push([]);
         }
-        kwRules[id].push(r);
+        owned.push(id, r);
       }
-    });
+      if (!any) this.alwaysRules.push(r);
+    }
     this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    this.keywordLengths = this.prefilter.keywordLengths;
+    const ownerStart = new Int32Array(kwIndex.size + 1);
+    for (let i2 = 0; i2 < owned.length; i2 += 2) ownerStart[owned[i2] + 1]++;
+    for (let k = 0; k < kwIndex.size; k++) ownerStart[k + 1] += ownerStart[k];
+    const keywordOwners = new Int32Array(owned.length / 2);
+    const fill = ownerStart.slice(0, kwIndex.size);
+    for (let i2 = 0; i2 < owned.length; i2 += 2) keywordOwners[fill[owned[i2]]++] = owned[i2 + 1];
+    this.ownerStart = ownerStart;
+    this.keywordOwners = keywordOwners;
     let mode = options.prefilter ?? "keywords";
     if (mode === "set" && this.rules.length > 0) {
       try {
@@ -45009,18 +45089,18 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd2 = (0, node_fs_exports.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd2 = (0, import_node_fs7.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       return this.scanFd(fd2, meta, stats);
     } finally {
-      (0, node_fs_exports.closeSync)(fd2);
+      (0, import_node_fs7.closeSync)(fd2);
     }
   }
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
   scanFd(fd2, meta, stats = emptyEngineStats()) {
     const bom = Buffer.alloc(2);
-    if ((0, node_fs_exports.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-      return this.scanBytes((0, node_fs_exports.readFileSync)(fd2), meta, stats);
+    if ((0, import_node_fs7.readSync)(fd2, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
+      return this.scanBytes((0, import_node_fs7.readFileSync)(fd2), meta, stats);
     }
     const buf = this.work;
     const cap = buf.length;
@@ -45031,7 +45111,7 @@ var ScanEngine = class {
       let filled = carry;
       while (filled < cap) {
         const want = cap - filled;
-        const n = (0, node_fs_exports.readSync)(fd2, buf, filled, want, null);
+        const n = (0, import_node_fs7.readSync)(fd2, buf, filled, want, null);
         filled += n;
         if (n < want) break;
       }
@@ -45097,7 +45177,8 @@ var ScanEngine = class {
     const hits = pf.hits;
     const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
+    const ownerStart = this.ownerStart;
+    const keywordOwners = this.keywordOwners;
     const rules = this.rules;
     const wStart = this.wStart;
     const wEnd = this.wEnd;
@@ -45116,9 +45197,8 @@ var ScanEngine = class {
           const nl = view.indexOf(10, he);
           lineEnd = nl < 0 ? len : nl;
         }
-        const owners = kwRules[kw];
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j];
+        for (let j = ownerStart[kw]; j < ownerStart[kw + 1]; j++) {
+          const r = keywordOwners[j];
           const extra = rules[r].window;
           let ws = hs - margin;
           if (ws < lineStart) ws = lineStart;
@@ -45551,15 +45631,12 @@ async function globMatcher(globs) {
   return picomatch(globs, { dot: true });
 }
 
-// builtin-esm:node:zlib
-var node_zlib_exports = {};
-__export(node_zlib_exports, {
-  default: () => import_node_zlib.default
-});
-__reExport(node_zlib_exports, __toESM(require_node_zlib()));
-var import_node_zlib = __toESM(require_node_zlib());
+// src/scan/item.ts
+var import_node_fs8 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
+var import_promises8 = __toESM(require_promises(), 1);
+var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
   maxEntries: 1e4,
@@ -45754,7 +45831,7 @@ function* zipEntries(data, path6, limits, budget, warn) {
         warn(`${where}: larger than ${mib(limits.maxEntrySize)} expanded, not scanned (limit: entry size)`);
         continue;
       }
-      content = inflateCapped(comp, node_zlib_exports.inflateRawSync, where, path6, limits, budget, warn, size);
+      content = inflateCapped(comp, import_node_zlib.inflateRawSync, where, path6, limits, budget, warn, size);
       if (!content) continue;
     }
     takeEntry(where, content.length, limits, budget, path6);
@@ -45840,8 +45917,8 @@ function* tarEntries(data, path6, budget, limits, warn) {
 var TAR_GZ_NAME = /\.(tgz|taz|tar\.gz)$/i;
 function gunzipHead(data) {
   try {
-    return (0, node_zlib_exports.gunzipSync)(data.subarray(0, 4096), {
-      finishFlush: node_zlib_exports.constants.Z_SYNC_FLUSH,
+    return (0, import_node_zlib.gunzipSync)(data.subarray(0, 4096), {
+      finishFlush: import_node_zlib.constants.Z_SYNC_FLUSH,
       maxOutputLength: 8 * 1024 * 1024
     });
   } catch {
@@ -45871,7 +45948,7 @@ function* gzipEntries(data, path6, limits, budget, warn) {
   }
   let out;
   try {
-    out = (0, node_zlib_exports.gunzipSync)(data, sized(isize, cap));
+    out = (0, import_node_zlib.gunzipSync)(data, sized(isize, cap));
   } catch (err2) {
     if (err2.code === "ERR_BUFFER_TOO_LARGE" || err2 instanceof RangeError) {
       tooLarge2();
@@ -45899,11 +45976,11 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd2 = (0, node_fs_exports.openSync)(absPath, "r");
+  const fd2 = (0, import_node_fs8.openSync)(absPath, "r");
   try {
-    return readBoundedFd(fd2, (0, node_fs_exports.fstatSync)(fd2).size, cap);
+    return readBoundedFd(fd2, (0, import_node_fs8.fstatSync)(fd2).size, cap);
   } finally {
-    (0, node_fs_exports.closeSync)(fd2);
+    (0, import_node_fs8.closeSync)(fd2);
   }
 }
 function readBoundedFd(fd2, fileSize, cap) {
@@ -45911,13 +45988,13 @@ function readBoundedFd(fd2, fileSize, cap) {
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = (0, node_fs_exports.readSync)(fd2, buf, filled, size - filled, null);
+    const n = (0, import_node_fs8.readSync)(fd2, buf, filled, size - filled, null);
     if (n === 0) break;
     filled += n;
   }
   return filled === size ? buf : buf.subarray(0, filled);
 }
-var OPEN_LISTED = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NOFOLLOW | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_LISTED = import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NOFOLLOW | import_node_fs8.constants.O_NONBLOCK | import_node_fs8.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -45943,13 +46020,13 @@ function scanItem(engine, item, policy, stats, warn) {
 function scanUnstated(engine, item, absPath, policy, stats, warn) {
   let fd2;
   try {
-    fd2 = (0, node_fs_exports.openSync)(absPath, OPEN_LISTED);
+    fd2 = (0, import_node_fs8.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
     if (e.code === "ENOENT") return [];
     throw e;
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd2);
+    const st = (0, import_node_fs8.fstatSync)(fd2);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -45969,7 +46046,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     }
     return engine.scanFd(fd2, metaOf(item), stats);
   } finally {
-    (0, node_fs_exports.closeSync)(fd2);
+    (0, import_node_fs8.closeSync)(fd2);
   }
 }
 function scanAsRead(engine, item, policy, data, stats, warn) {
@@ -45998,15 +46075,8 @@ function scanAsIs(engine, item, policy, data, stats) {
   return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
 
-// builtin-esm:node:util
-var node_util_exports = {};
-__export(node_util_exports, {
-  default: () => import_node_util.default
-});
-__reExport(node_util_exports, __toESM(require_node_util()));
-var import_node_util = __toESM(require_node_util());
-
 // src/scan/retained.ts
+var import_node_util = __toESM(require_node_util(), 1);
 var RetainedSecrets = class {
   #byFingerprint = /* @__PURE__ */ new Map();
   add(entries) {
@@ -46025,25 +46095,18 @@ var RetainedSecrets = class {
   toString() {
     return `[${this.size} retained secrets]`;
   }
-  [node_util_exports.inspect.custom]() {
+  [import_node_util.inspect.custom]() {
     return this.toString();
   }
 };
 
 // src/scan/worker-thread.ts
+var import_node_fs9 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
 import { dirname as dirname6 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
-
-// builtin-esm:node:worker_threads
-var node_worker_threads_exports = {};
-__export(node_worker_threads_exports, {
-  default: () => import_node_worker_threads.default
-});
-__reExport(node_worker_threads_exports, __toESM(require_node_worker_threads()));
-var import_node_worker_threads = __toESM(require_node_worker_threads());
-
-// src/scan/worker-thread.ts
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
@@ -46051,22 +46114,22 @@ function workerEnv(env = process.env) {
 }
 var POOL_MIN_ITEMS = 64;
 function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, node_os_exports.availableParallelism)()));
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
 function resolveWorkerScript(override, base = import.meta.url) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, node_fs_exports.existsSync)(fileURLToPath2(url)) ? url : void 0;
+    return (0, import_node_fs9.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
   for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, node_fs_exports.existsSync)(fileURLToPath2(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs9.existsSync)(fileURLToPath2(url))) return url;
   }
   return void 0;
 }
 function startScanWorker(script, init) {
-  return new node_worker_threads_exports.Worker(script, {
+  return new import_node_worker_threads.Worker(script, {
     workerData: init ?? null,
     stdout: false,
     stderr: false,
@@ -46264,7 +46327,8 @@ var ScanPool = class {
 };
 
 // src/scan/sources/stdin.ts
-init_node_net();
+var import_node_fs10 = __toESM(require_node_fs(), 1);
+var import_node_net3 = __toESM(require_node_net(), 1);
 import { dirname as dirname7, resolve as resolve6 } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
@@ -46292,23 +46356,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs2, name2) {
   let fd2;
   try {
-    fd2 = (0, node_fs_exports.openSync)(abs2, node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY);
+    fd2 = (0, import_node_fs10.openSync)(abs2, import_node_fs10.constants.O_RDONLY | import_node_fs10.constants.O_NONBLOCK | import_node_fs10.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs2) : void 0;
     if (own === void 0) throw e;
-    return (0, node_fs_exports.createReadStream)("", { fd: own, autoClose: false });
+    return (0, import_node_fs10.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, node_fs_exports.fstatSync)(fd2);
+  const st = (0, import_node_fs10.fstatSync)(fd2);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, node_fs_exports.closeSync)(fd2);
-    return (0, node_fs_exports.createReadStream)(abs2);
+    (0, import_node_fs10.closeSync)(fd2);
+    return (0, import_node_fs10.createReadStream)(abs2);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, node_fs_exports.readSync)(fd2, probe, 0, probe.length, null);
+    const n = (0, import_node_fs10.readSync)(fd2, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, node_fs_exports.closeSync)(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -46317,11 +46381,11 @@ async function openNamedInput(abs2, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, node_fs_exports.closeSync)(fd2);
+      (0, import_node_fs10.closeSync)(fd2);
       throw e;
     }
   }
-  const pipe2 = new node_net_exports.Socket({ fd: fd2, readable: true, writable: false });
+  const pipe2 = new import_node_net3.Socket({ fd: fd2, readable: true, writable: false });
   const { Readable } = await import("node:stream");
   return Readable.from(
     (async function* () {
@@ -46336,7 +46400,7 @@ function ownDescriptor(path6) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve6(dirname7(p), (0, node_fs_exports.readlinkSync)(p));
+      p = resolve6(dirname7(p), (0, import_node_fs10.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -46345,6 +46409,8 @@ function ownDescriptor(path6) {
 }
 
 // src/scan/sources/worktree.ts
+var import_node_child_process2 = __toESM(require_node_child_process(), 1);
+var import_node_fs11 = __toESM(require_node_fs(), 1);
 import { join as join7 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
@@ -46353,9 +46419,9 @@ function nameOf(root, rel) {
 }
 async function gitListNames(root, onWarning) {
   return new Promise((resolve11) => {
-    let child;
+    let child2;
     try {
-      child = (0, node_child_process_exports.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child2 = (0, import_node_child_process2.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -46366,12 +46432,12 @@ async function gitListNames(root, onWarning) {
     }
     const out = [];
     let err2 = "";
-    child.stdout.on("data", (d) => out.push(d));
-    child.stderr.on("data", (d) => {
+    child2.stdout.on("data", (d) => out.push(d));
+    child2.stderr.on("data", (d) => {
       if (err2.length < 4096) err2 += d.toString();
     });
-    child.on("error", () => resolve11(void 0));
-    child.on("close", (code) => {
+    child2.on("error", () => resolve11(void 0));
+    child2.on("close", (code) => {
       if (code !== 0) {
         if (!/not a git repository/i.test(err2) && onWarning) {
           onWarning(
@@ -46397,7 +46463,7 @@ function fileItem(name2, opts) {
   const { path: path6, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, node_fs_exports.lstatSync)(absPath);
+    const st = (0, import_node_fs11.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path6);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path6);
     if (!st.isFile()) return void 0;
@@ -46421,10 +46487,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, node_fs_exports.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs11.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -46865,7 +46931,7 @@ var GIT_ENV = {
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
   return new Promise((resolve11, reject) => {
-    const child = (0, node_child_process_exports.execFile)(
+    const child2 = (0, import_node_child_process3.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
       {
@@ -46890,30 +46956,30 @@ function git(cwd, args, options = {}) {
         resolve11({ stdout, stderr: stderrText, exitCode });
       }
     );
-    if (options.input !== void 0) child.stdin?.end(options.input);
-    else child.stdin?.end();
+    if (options.input !== void 0) child2.stdin?.end(options.input);
+    else child2.stdin?.end();
   });
 }
 async function gitText(cwd, args) {
   return (await git(cwd, args)).stdout.toString("utf8").trim();
 }
 async function* gitLines(cwd, args, input) {
-  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
-  if (input !== void 0) child.stdin.end(input);
-  else child.stdin.end();
+  if (input !== void 0) child2.stdin.end(input);
+  else child2.stdin.end();
   let rest;
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (; ; ) {
@@ -46927,21 +46993,21 @@ async function* gitLines(cwd, args, input) {
     }
     if (rest && rest.length > 0) yield rest;
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
-function exitOf(child, args) {
+function exitOf(child2, args) {
   let stderr = "";
-  child.stderr?.on("data", (d) => {
+  child2.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
   return new Promise((resolve11, reject) => {
-    child.on(
+    child2.on(
       "error",
       (err2) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err2.message}`))
     );
-    child.on("close", (code, signal) => {
+    child2.on("close", (code, signal) => {
       if (code === 0) resolve11();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
@@ -47577,37 +47643,37 @@ async function* historyItems(root, commits, stats, maxFileSize, warn, progress) 
 async function* catFile(root, oids, maxSize = Number.POSITIVE_INFINITY) {
   if (oids.length === 0) return;
   const args = ["cat-file", "--batch"];
-  const child = (0, node_child_process_exports.spawn)("git", [...GIT_BASE_ARGS, ...args], {
+  const child2 = (0, import_node_child_process3.spawn)("git", [...GIT_BASE_ARGS, ...args], {
     cwd: root,
     env: { ...process.env, ...GIT_ENV },
     stdio: ["pipe", "pipe", "pipe"],
     windowsHide: true
   });
-  const done = exitOf(child, args);
+  const done = exitOf(child2, args);
   done.catch(() => {
   });
-  child.stdin.on("error", () => {
+  child2.stdin.on("error", () => {
   });
   void (async () => {
     const step = 2048;
     for (let i2 = 0; i2 < oids.length; i2 += step) {
-      const ok2 = child.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
+      const ok2 = child2.stdin.write(`${oids.slice(i2, i2 + step).join("\n")}
 `);
-      if (!ok2) await new Promise((r) => child.stdin.once("drain", () => r()));
-      if (child.stdin.destroyed) return;
+      if (!ok2) await new Promise((r) => child2.stdin.once("drain", () => r()));
+      if (child2.stdin.destroyed) return;
     }
-    child.stdin.end();
+    child2.stdin.end();
   })();
   const out = [];
   const parser = new CatFileParser((r) => out.push(r), maxSize);
   try {
-    for await (const chunk of child.stdout) {
+    for await (const chunk of child2.stdout) {
       parser.push(chunk);
       while (out.length) yield out.shift();
     }
     parser.end();
   } finally {
-    if (child.exitCode === null && !child.stdout.readableEnded) child.kill();
+    if (child2.exitCode === null && !child2.stdout.readableEnded) child2.kill();
   }
   await done;
 }
@@ -47663,7 +47729,7 @@ function nameFor(cwd, abs2) {
 }
 function exists2(abs2) {
   try {
-    (0, node_fs_exports.lstatSync)(abs2);
+    (0, import_node_fs12.lstatSync)(abs2);
     return true;
   } catch {
     return false;
@@ -47727,7 +47793,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname8(abs2);
       const file = basename5(abs2);
-      if (!(0, node_fs_exports.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -49079,6 +49145,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
+var import_node_fs13 = __toESM(require_node_fs(), 1);
 import { join as join9 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -49405,6 +49472,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path6) {
   let cur = obj;
@@ -49425,7 +49493,7 @@ function readEvent(env = process.env) {
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, node_fs_exports.readFileSync)(path6, "utf8");
+    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
@@ -49550,7 +49618,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs2 = resolve8(opts.root, opts.file);
-    const st = (0, node_fs_exports.statSync)(abs2);
+    const st = (0, import_node_fs15.statSync)(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
     const path6 = opts.file;
@@ -49885,7 +49953,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, promises_exports.stat)(absPath);
+      const { size } = await (0, import_promises9.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -49909,7 +49977,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, node_crypto_exports.createHash)("sha256").update((0, node_fs_exports.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
@@ -49932,6 +50000,8 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 }
 
 // src/sign/merge.ts
+var import_node_crypto15 = __toESM(require_node_crypto(), 1);
+var import_promises10 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
@@ -49945,7 +50015,7 @@ function inside(dir, path6) {
   return rel === "" || !rel.startsWith(`..${sep7}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, promises_exports.realpath)(resolve9(workspace));
+  const ws = await (0, import_promises10.realpath)(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -49955,12 +50025,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs2 = resolve9(ws, rel);
-    const real = await (0, promises_exports.realpath)(abs2).catch(() => void 0);
+    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, promises_exports.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -49978,7 +50048,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve9(ws, base);
-    const entries = await (0, promises_exports.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
@@ -50036,12 +50106,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, promises_exports.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
+  const dir = await (0, import_promises10.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
     const path6 = join10(dir, ...e.name.split("/"));
-    const st = await (0, promises_exports.lstat)(path6).catch((err2) => {
+    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -50049,13 +50119,13 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, promises_exports.realpath)(path6);
+    const real = await (0, import_promises10.realpath)(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`
       );
     }
-    const h = (0, node_crypto_exports.createHash)("sha256");
+    const h = (0, import_node_crypto15.createHash)("sha256");
     await hashFileInto(path6, [h]);
     const actual = h.digest("hex");
     if (actual !== e.sha256) {

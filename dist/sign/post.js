@@ -18,10 +18,6 @@ var __commonJS = (cb, mod) => function __require2() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
-};
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
@@ -30,7 +26,6 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -42,110 +37,123 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 
 // builtin:node:os
 var require_node_os = __commonJS({
-  "builtin:node:os"(exports) {
+  "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
+    var lazy = {};
     for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
-  "builtin:node:crypto"(exports) {
+  "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
+    var lazy = {};
     for (const name of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:fs
 var require_node_fs = __commonJS({
-  "builtin:node:fs"(exports) {
+  "builtin:node:fs"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs");
+    var lazy = {};
     for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:http
 var require_node_http = __commonJS({
-  "builtin:node:http"(exports) {
+  "builtin:node:http"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:http");
+    var lazy = {};
     for (const name of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:https
 var require_node_https = __commonJS({
-  "builtin:node:https"(exports) {
+  "builtin:node:https"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:https");
+    var lazy = {};
     for (const name of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports) {
+  "builtin:node:child_process"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
+    var lazy = {};
     for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:net
 var require_node_net = __commonJS({
-  "builtin:node:net"(exports) {
+  "builtin:node:net"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:net");
+    var lazy = {};
     for (const name of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:tls
 var require_node_tls = __commonJS({
-  "builtin:node:tls"(exports) {
+  "builtin:node:tls"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:tls");
+    var lazy = {};
     for (const name of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
 // builtin:node:fs/promises
 var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports) {
+  "builtin:node:fs/promises"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs/promises");
+    var lazy = {};
     for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(exports, name, { enumerable: true, get: () => load()[name] });
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
+    module.exports = Object.create(lazy);
   }
 });
 
-// builtin-esm:node:os
-var node_os_exports = {};
-__export(node_os_exports, {
-  default: () => import_node_os.default
-});
-__reExport(node_os_exports, __toESM(require_node_os()));
-var import_node_os = __toESM(require_node_os());
+// node_modules/@actions/core/lib/command.js
+var os = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/utils.js
 function toCommandValue(input) {
@@ -173,7 +181,7 @@ function toCommandProperties(annotationProperties) {
 // node_modules/@actions/core/lib/command.js
 function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + node_os_exports.EOL);
+  process.stdout.write(cmd.toString() + os.EOL);
 }
 function issue(name, message = "") {
   issueCommand(name, {}, message);
@@ -218,42 +226,18 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
-// builtin-esm:node:crypto
-var node_crypto_exports = {};
-__export(node_crypto_exports, {
-  default: () => import_node_crypto.default
-});
-__reExport(node_crypto_exports, __toESM(require_node_crypto()));
-var import_node_crypto = __toESM(require_node_crypto());
-
-// builtin-esm:node:fs
-var node_fs_exports = {};
-__export(node_fs_exports, {
-  default: () => import_node_fs.default
-});
-__reExport(node_fs_exports, __toESM(require_node_fs()));
-var import_node_fs = __toESM(require_node_fs());
+// node_modules/@actions/core/lib/file-command.js
+var crypto = __toESM(require_node_crypto(), 1);
+var fs = __toESM(require_node_fs(), 1);
+var os2 = __toESM(require_node_os(), 1);
 
 // node_modules/@actions/core/lib/core.js
+var os5 = __toESM(require_node_os(), 1);
 import * as path5 from "path";
 
-// builtin-esm:node:http
-var node_http_exports = {};
-__export(node_http_exports, {
-  default: () => import_node_http.default
-});
-__reExport(node_http_exports, __toESM(require_node_http()));
-var import_node_http = __toESM(require_node_http());
-
-// builtin-esm:node:https
-var node_https_exports = {};
-__export(node_https_exports, {
-  default: () => import_node_https.default
-});
-__reExport(node_https_exports, __toESM(require_node_https()));
-var import_node_https = __toESM(require_node_https());
-
 // node_modules/@actions/core/lib/summary.js
+var import_os = __toESM(require_node_os(), 1);
+var import_fs = __toESM(require_node_fs(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve3) {
@@ -281,7 +265,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-var { access, appendFile, writeFile } = node_fs_exports.promises;
+var { access, appendFile, writeFile } = import_fs.promises;
 var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
 var Summary = class {
   constructor() {
@@ -303,7 +287,7 @@ var Summary = class {
         throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
       }
       try {
-        yield access(pathFromEnv, node_fs_exports.constants.R_OK | node_fs_exports.constants.W_OK);
+        yield access(pathFromEnv, import_fs.constants.R_OK | import_fs.constants.W_OK);
       } catch (_a) {
         throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
       }
@@ -396,7 +380,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(node_os_exports.EOL);
+    return this.addRaw(import_os.EOL);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -538,21 +522,16 @@ var _summary = new Summary();
 // node_modules/@actions/core/lib/path-utils.js
 import * as path from "path";
 
+// node_modules/@actions/core/lib/platform.js
+var import_os2 = __toESM(require_node_os(), 1);
+
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
 
 // node_modules/@actions/exec/lib/toolrunner.js
+var os3 = __toESM(require_node_os(), 1);
+var child = __toESM(require_node_child_process(), 1);
 import * as events from "events";
-
-// builtin-esm:node:child_process
-var node_child_process_exports = {};
-__export(node_child_process_exports, {
-  default: () => import_node_child_process.default
-});
-__reExport(node_child_process_exports, __toESM(require_node_child_process()));
-var import_node_child_process = __toESM(require_node_child_process());
-
-// node_modules/@actions/exec/lib/toolrunner.js
 import * as path4 from "path";
 
 // node_modules/@actions/io/lib/io.js
@@ -560,18 +539,19 @@ import { ok } from "assert";
 import * as path3 from "path";
 
 // node_modules/@actions/io/lib/io-util.js
+var fs2 = __toESM(require_node_fs(), 1);
 import * as path2 from "path";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = node_fs_exports.promises;
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = node_fs_exports.constants.O_RDONLY;
+var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
 import { setTimeout as setTimeout2 } from "timers";
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = import_node_os.default.platform();
-var arch = import_node_os.default.arch();
+var platform = import_os2.default.platform();
+var arch = import_os2.default.arch();
 
 // node_modules/@actions/core/lib/core.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -613,7 +593,7 @@ function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + node_os_exports.EOL);
+  process.stdout.write(message + os5.EOL);
 }
 function startGroup(name) {
   issue("group", name);
@@ -638,6 +618,7 @@ function getState(name) {
 }
 
 // src/shared/escape.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function hex(code, width) {
@@ -695,23 +676,11 @@ function validSequenceLength(b, i) {
   return 0;
 }
 
-// builtin-esm:node:net
-var node_net_exports = {};
-__export(node_net_exports, {
-  default: () => import_node_net.default
-});
-__reExport(node_net_exports, __toESM(require_node_net()));
-var import_node_net = __toESM(require_node_net());
-
-// builtin-esm:node:tls
-var node_tls_exports = {};
-__export(node_tls_exports, {
-  default: () => import_node_tls.default
-});
-__reExport(node_tls_exports, __toESM(require_node_tls()));
-var import_node_tls = __toESM(require_node_tls());
-
 // src/shared/http.ts
+var import_node_http = __toESM(require_node_http(), 1);
+var import_node_https = __toESM(require_node_https(), 1);
+var import_node_net = __toESM(require_node_net(), 1);
+var import_node_tls = __toESM(require_node_tls(), 1);
 var DEFAULT_TIMEOUT_MS = 1e4;
 var DEFAULT_MAX_BYTES = 1024 * 1024;
 var TRANSIENT_CODES = /* @__PURE__ */ new Set([
@@ -795,8 +764,8 @@ var bareHost = (host) => host.toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$
 function isLoopbackHost(hostname) {
   const h = bareHost(hostname);
   if (h === "localhost" || h.endsWith(".localhost")) return true;
-  if ((0, node_net_exports.isIP)(h) === 4) return h.startsWith("127.");
-  if ((0, node_net_exports.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
+  if ((0, import_node_net.isIP)(h) === 4) return h.startsWith("127.");
+  if ((0, import_node_net.isIP)(h) === 6) return h === "::1" || /^(0{1,4}:){7}0{0,3}1$/.test(h) || h === "0:0:0:0:0:0:0:1";
   return false;
 }
 function defaultPort(u) {
@@ -805,7 +774,7 @@ function defaultPort(u) {
 function splitEntry(entry) {
   const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   if (v6) return v6[2] ? { host: v6[1], port: Number(v6[2]) } : { host: v6[1] };
-  if ((0, node_net_exports.isIP)(entry.split("/")[0]) === 6) return { host: entry };
+  if ((0, import_node_net.isIP)(entry.split("/")[0]) === 6) return { host: entry };
   const m = /^(.*):(\d+)$/.exec(entry);
   return m ? { host: m[1], port: Number(m[2]) } : { host: entry };
 }
@@ -815,21 +784,21 @@ function bypassedBy(entry, host, port) {
   if (entryPort !== void 0 && entryPort !== port) return false;
   const e = bareHost(raw).replace(/^\*?\./, "");
   if (!e) return false;
-  const family = (0, node_net_exports.isIP)(host);
+  const family = (0, import_node_net.isIP)(host);
   const cidr = /^(.+)\/(\d{1,3})$/.exec(e);
-  if (cidr && (0, node_net_exports.isIP)(cidr[1])) {
+  if (cidr && (0, import_node_net.isIP)(cidr[1])) {
     if (!family) return false;
-    const entryFamily = (0, node_net_exports.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
+    const entryFamily = (0, import_node_net.isIP)(cidr[1]) === 4 ? "ipv4" : "ipv6";
     const bits = Number(cidr[2]);
     if (bits > (entryFamily === "ipv4" ? 32 : 128)) return false;
-    const list = new node_net_exports.BlockList();
+    const list = new import_node_net.BlockList();
     list.addSubnet(cidr[1], bits, entryFamily);
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
-  if ((0, node_net_exports.isIP)(e)) {
+  if ((0, import_node_net.isIP)(e)) {
     if (!family) return false;
-    const list = new node_net_exports.BlockList();
-    list.addAddress(e, (0, node_net_exports.isIP)(e) === 4 ? "ipv4" : "ipv6");
+    const list = new import_node_net.BlockList();
+    list.addAddress(e, (0, import_node_net.isIP)(e) === 4 ? "ipv4" : "ipv6");
     return list.check(host, family === 4 ? "ipv4" : "ipv6");
   }
   if (family) return false;
@@ -1033,7 +1002,7 @@ function send(request, env) {
       if (head.length) socket.unshift(head);
       const host = bareHost(url.hostname);
       const tlsOptions = { socket, host };
-      if (!(0, node_net_exports.isIP)(host)) tlsOptions.servername = host;
+      if (!(0, import_node_net.isIP)(host)) tlsOptions.servername = host;
       if (request.ca) tlsOptions.ca = request.ca;
       const createConnection = () => {
         const t = import_node_tls.default.connect(tlsOptions);
@@ -1048,15 +1017,10 @@ function send(request, env) {
   });
 }
 
-// builtin-esm:node:fs/promises
-var promises_exports = {};
-__export(promises_exports, {
-  default: () => import_promises.default
-});
-__reExport(promises_exports, __toESM(require_promises()));
-var import_promises = __toESM(require_promises());
-
 // src/sign/keyring.ts
+var import_node_child_process = __toESM(require_node_child_process(), 1);
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_promises = __toESM(require_promises(), 1);
 import { basename as basename3, join as join3 } from "node:path";
 var KEYRING_PREFIX = "jit-gpg-keyring-";
 var KeyringError = class extends Error {
@@ -1069,17 +1033,17 @@ var KeyringError = class extends Error {
 };
 function runTool(file, args, options) {
   return new Promise((resolve3, reject) => {
-    const child = (0, node_child_process_exports.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child2 = (0, import_node_child_process.spawn)(file, args, { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     const out = [];
     const err = [];
-    child.stdout.on("data", (c) => out.push(c));
-    child.stderr.on("data", (c) => err.push(c));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 3e4);
-    child.on("error", (e) => {
+    child2.stdout.on("data", (c) => out.push(c));
+    child2.stderr.on("data", (c) => err.push(c));
+    const timer = setTimeout(() => child2.kill("SIGKILL"), options.timeoutMs ?? 3e4);
+    child2.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
     });
-    child.on("close", (code, signal) => {
+    child2.on("close", (code, signal) => {
       clearTimeout(timer);
       resolve3({
         code,
@@ -1088,9 +1052,9 @@ function runTool(file, args, options) {
         stderr: Buffer.concat(err).toString("utf8")
       });
     });
-    child.stdin.on("error", () => {
+    child2.stdin.on("error", () => {
     });
-    child.stdin.end(options.input ?? "");
+    child2.stdin.end(options.input ?? "");
   });
 }
 function toolEnv(home, base = process.env) {
@@ -1118,7 +1082,7 @@ function processAlive(pid) {
   }
   if (process.platform === "linux") {
     try {
-      const stat3 = (0, node_fs_exports.readFileSync)(`/proc/${pid}/stat`, "utf8");
+      const stat3 = (0, import_node_fs.readFileSync)(`/proc/${pid}/stat`, "utf8");
       const state = stat3.slice(stat3.lastIndexOf(")") + 2, stat3.lastIndexOf(")") + 3);
       if (state === "Z" || state === "X") return false;
     } catch {
@@ -1133,14 +1097,14 @@ function processesUsingHome(home) {
   const out = [];
   let entries;
   try {
-    entries = (0, node_fs_exports.readdirSync)("/proc");
+    entries = (0, import_node_fs.readdirSync)("/proc");
   } catch {
     return [];
   }
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const env = `\0${(0, node_fs_exports.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
+      const env = `\0${(0, import_node_fs.readFileSync)(`/proc/${name}/environ`, "latin1")}`;
       if (env.includes(needle) && processAlive(Number(name))) out.push(Number(name));
     } catch {
     }
@@ -1151,7 +1115,7 @@ function isAgentFor(pid, home) {
   if (!processAlive(pid)) return false;
   if (process.platform !== "linux") return true;
   try {
-    const cmd = (0, node_fs_exports.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cmd = (0, import_node_fs.readFileSync)(`/proc/${pid}/cmdline`, "utf8").split("\0");
     return cmd.some((a) => basename3(a) === "gpg-agent") && cmd.some((a) => a === home || a.includes(home));
   } catch {
     return false;
@@ -1163,7 +1127,7 @@ async function cleanupKeyring(dir, hints = {}) {
   if (!basename3(dir).startsWith(KEYRING_PREFIX)) {
     throw new KeyringError("setup", `refusing to remove ${dir}: it is not a jit-gpg keyring directory`);
   }
-  const exists2 = (0, node_fs_exports.existsSync)(dir);
+  const exists2 = (0, import_node_fs.existsSync)(dir);
   const pidBefore = hints.agentPid ?? (exists2 ? await agentPid(dir) : void 0);
   const wasAgent = pidBefore !== void 0 && isAgentFor(pidBefore, dir);
   const stray = new Set(processesUsingHome(dir).filter((p) => p !== pidBefore && p !== process.pid));
@@ -1223,15 +1187,15 @@ async function cleanupKeyring(dir, hints = {}) {
       await runTool("gpgconf", ["--homedir", dir, "--remove-socketdir"], { env: toolEnv(dir), timeoutMs: 1e4 });
     } catch {
     }
-    await (0, promises_exports.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
-    result.removed = !(0, node_fs_exports.existsSync)(dir);
+    await (0, import_promises.rm)(dir, { recursive: true, force: true, maxRetries: 3 });
+    result.removed = !(0, import_node_fs.existsSync)(dir);
     result.actions.push(result.removed ? `removed ${dir}` : `could not remove ${dir}`);
   }
   if (hints.socketDir && hints.socketDir !== dir && basename3(hints.socketDir).startsWith("d.")) {
     try {
-      const entries = await (0, promises_exports.readdir)(hints.socketDir);
+      const entries = await (0, import_promises.readdir)(hints.socketDir);
       if (entries.every((e) => e.startsWith("S."))) {
-        await (0, promises_exports.rm)(hints.socketDir, { recursive: true, force: true });
+        await (0, import_promises.rm)(hints.socketDir, { recursive: true, force: true });
         result.actions.push(`removed ${hints.socketDir}`);
       }
     } catch {
@@ -1241,6 +1205,7 @@ async function cleanupKeyring(dir, hints = {}) {
 }
 
 // src/sign/post-state.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { basename as basename4, dirname as dirname3, isAbsolute, resolve as resolve2 } from "node:path";
 var isPid = (v) => typeof v === "number" && Number.isSafeInteger(v) && v > 1;
 function checkKeyringState(text, runnerTemp) {
@@ -1260,7 +1225,7 @@ function checkKeyringState(text, runnerTemp) {
     return { warnings: ["ignored the keyring state entry: it does not name a keyring directory under RUNNER_TEMP"] };
   }
   try {
-    const st = (0, node_fs_exports.lstatSync)(dir);
+    const st = (0, import_node_fs2.lstatSync)(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine || process.platform !== "win32" && (st.mode & 511) !== 448) {
       return {
@@ -1300,7 +1265,7 @@ function checkShimState(text, runnerTemp, prefix) {
     return { warning: "ignored the git shim state entry: it does not name a shim directory under RUNNER_TEMP" };
   }
   try {
-    const st = (0, node_fs_exports.lstatSync)(dir);
+    const st = (0, import_node_fs2.lstatSync)(dir);
     const mine = typeof process.getuid !== "function" || st.uid === process.getuid();
     if (!st.isDirectory() || !mine) {
       return { warning: "ignored the git shim state entry: the path is not a directory of this user" };
@@ -1340,6 +1305,7 @@ function checkServiceUrl(value, options) {
 }
 
 // src/shared/read-file.ts
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var FileReadError = class extends Error {
   name = "FileReadError";
   code;
@@ -1348,7 +1314,7 @@ var FileReadError = class extends Error {
     this.code = code;
   }
 };
-var OPEN_FLAGS = node_fs_exports.constants.O_RDONLY | node_fs_exports.constants.O_NONBLOCK | node_fs_exports.constants.O_NOCTTY;
+var OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function kind(st) {
   if (st.isDirectory()) return "a directory";
   if (st.isFIFO()) return "a FIFO (named pipe)";
@@ -1372,12 +1338,12 @@ function readRegularFile(path6, limits) {
   const label = `${limits.what} ${displayPath(path6)}`;
   let fd;
   try {
-    fd = (0, node_fs_exports.openSync)(path6, OPEN_FLAGS);
+    fd = (0, import_node_fs3.openSync)(path6, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, node_fs_exports.fstatSync)(fd);
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -1388,7 +1354,7 @@ function readRegularFile(path6, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, node_fs_exports.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs3.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -1399,7 +1365,7 @@ function readRegularFile(path6, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, node_fs_exports.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -1660,6 +1626,9 @@ async function revokeVaultToken(session, options = {}) {
   );
 }
 
+// src/action/sign-post.ts
+var import_promises2 = __toESM(require_promises(), 1);
+
 // src/sign/state.ts
 var STATE_VAULT = "vault-session";
 var STATE_KEYRING = "keyring";
@@ -1700,7 +1669,7 @@ async function post() {
     await group("jit-gpg: remove every trace", async () => {
       if (shimDir) {
         try {
-          await (0, promises_exports.rm)(shimDir, { recursive: true, force: true });
+          await (0, import_promises2.rm)(shimDir, { recursive: true, force: true });
           info2(`git shim: removed ${shimDir}`);
           report.removed.push(`git shim ${shimDir}`);
         } catch (e) {

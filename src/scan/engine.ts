@@ -308,7 +308,9 @@ export class ScanEngine {
   private readonly rules: CompiledRule[];
   private readonly prefilter: KeywordPrefilter;
   private readonly keywordLengths: Int32Array;
-  private readonly keywordRules: Int32Array[];
+  /** The rules owning each keyword: `keywordOwners[ownerStart[k] .. ownerStart[k + 1])`, in rule order. */
+  private readonly ownerStart: Int32Array;
+  private readonly keywordOwners: Int32Array;
   /** Rules without keywords: run over every window. */
   private readonly alwaysRules: number[];
   private readonly set: PatternSet | undefined;
@@ -352,26 +354,40 @@ export class ScanEngine {
         warn(`rule ${rule.id}: pattern does not compile under RE2 (${(e as Error).message}); rule skipped`);
       }
     }
-    // Keyword table: each distinct keyword once, with the rules that own it.
+    // Keyword table: each distinct keyword once, with the rules that own it (flat: one array for every keyword's
+    // owners, `keywordOwners[ownerStart[k] .. ownerStart[k + 1])`; this runs before the JIT has warmed up).
     const kwIndex = new Map<string, number>();
-    const kwRules: number[][] = [];
+    const owned: number[] = []; // pairs: keyword id, rule
     this.alwaysRules = [];
-    this.rules.forEach((cr, r) => {
-      const kws = cr.rule.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0);
-      if (kws.length === 0) this.alwaysRules.push(r);
-      for (const k of new Set(kws)) {
+    for (let r = 0; r < this.rules.length; r++) {
+      const kws = this.rules[r]!.rule.keywords;
+      let any = false;
+      for (let i = 0; i < kws.length; i++) {
+        const k = kws[i]!.toLowerCase();
+        if (k.length === 0) continue;
+        any = true;
+        let seen = false; // the same keyword twice in one rule (case aside) owns it once
+        for (let j = 0; j < i && !seen; j++) seen = kws[j]!.toLowerCase() === k;
+        if (seen) continue;
         let id = kwIndex.get(k);
         if (id === undefined) {
-          id = kwRules.length;
+          id = kwIndex.size;
           kwIndex.set(k, id);
-          kwRules.push([]);
         }
-        kwRules[id]!.push(r);
+        owned.push(id, r);
       }
-    });
+      if (!any) this.alwaysRules.push(r);
+    }
     this.prefilter = new KeywordPrefilter([...kwIndex.keys()]);
-    this.keywordLengths = Int32Array.from(this.prefilter.keywords.map((k) => k.length));
-    this.keywordRules = kwRules.map((r) => Int32Array.from(r));
+    this.keywordLengths = this.prefilter.keywordLengths;
+    const ownerStart = new Int32Array(kwIndex.size + 1);
+    for (let i = 0; i < owned.length; i += 2) ownerStart[owned[i]! + 1]!++;
+    for (let k = 0; k < kwIndex.size; k++) ownerStart[k + 1]! += ownerStart[k]!;
+    const keywordOwners = new Int32Array(owned.length / 2);
+    const fill = ownerStart.slice(0, kwIndex.size);
+    for (let i = 0; i < owned.length; i += 2) keywordOwners[fill[owned[i]!]!++] = owned[i + 1]!;
+    this.ownerStart = ownerStart;
+    this.keywordOwners = keywordOwners;
     let mode = options.prefilter ?? 'keywords';
     if (mode === 'set' && this.rules.length > 0) {
       try {
@@ -561,7 +577,8 @@ export class ScanEngine {
     const hits = pf.hits;
     const { outIds, outStart } = pf;
     const kwLen = this.keywordLengths;
-    const kwRules = this.keywordRules;
+    const ownerStart = this.ownerStart;
+    const keywordOwners = this.keywordOwners;
     const rules = this.rules;
     const wStart = this.wStart;
     const wEnd = this.wEnd;
@@ -580,9 +597,8 @@ export class ScanEngine {
           const nl = view.indexOf(10, he);
           lineEnd = nl < 0 ? len : nl;
         }
-        const owners = kwRules[kw]!;
-        for (let j = 0; j < owners.length; j++) {
-          const r = owners[j]!;
+        for (let j = ownerStart[kw]!; j < ownerStart[kw + 1]!; j++) {
+          const r = keywordOwners[j]!;
           const extra = rules[r]!.window;
           let ws = hs - margin;
           if (ws < lineStart) ws = lineStart;

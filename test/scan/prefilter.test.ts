@@ -60,6 +60,50 @@ describe('keyword prefilter (Aho-Corasick over bytes)', () => {
   });
 });
 
+describe('trie walk and full table', () => {
+  const built = (pf: KeywordPrefilter) => (pf as unknown as { table?: Int32Array }).table !== undefined;
+
+  it('give the same hits (ends and states) on random text with nested, overlapping and UTF-8 keywords', () => {
+    const kws = ['ab', 'abc', 'bca', 'caab', 'b', 'zz', 'a-b', 'key', 'k', 'é', 'éa', 'aé'];
+    const walk = new KeywordPrefilter(kws);
+    const table = new KeywordPrefilter(kws);
+    void table.delta;
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    const alphabet = ['a', 'b', 'c', 'A', 'B', 'z', 'Z', '-', 'k', 'K', 'e', 'y', 'é', 'É', ' ', '\n', 'x'];
+    for (let round = 0; round < 40; round++) {
+      let text = '';
+      for (let i = 0; i < 200; i++) text += alphabet[rnd() % alphabet.length];
+      const buf = Buffer.from(text);
+      const a = walk.findHits(buf);
+      const ha = Array.from(walk.hits.subarray(0, 2 * a));
+      const b = table.findHits(buf);
+      assert.equal(a, b, text);
+      assert.deepEqual(ha, Array.from(table.hits.subarray(0, 2 * b)), text);
+    }
+    assert.equal(built(walk), false, 'small inputs never build the table');
+  });
+
+  it('builds the table once the walk has scanned 64 KiB, with the same hits across the switch', () => {
+    const kws = ['ghp_', 'token', 'api'];
+    const pf = new KeywordPrefilter(kws);
+    const ref = new KeywordPrefilter(kws);
+    void ref.delta;
+    const text = Buffer.from('token=ghp_x api\n'.repeat(1500)); // 24 KB
+    const seen: boolean[] = [];
+    for (let round = 0; round < 4; round++) {
+      assert.equal(pf.findHits(text), 4500);
+      assert.equal(ref.findHits(text), 4500);
+      assert.ok(Buffer.from(pf.hits.buffer, 0, 8 * 4500).equals(Buffer.from(ref.hits.buffer, 0, 8 * 4500)));
+      seen.push(built(pf));
+    }
+    assert.deepEqual(seen, [false, false, true, true]);
+  });
+});
+
 describe('WebAssembly and JS loops', () => {
   it('agree on hits for inputs of every length and alignment, and across buffer growth and many hits', () => {
     const kws = ['ghp_', 'token', 'api', 'pi_k', 'http', 'begin rsa private key', 'é'];

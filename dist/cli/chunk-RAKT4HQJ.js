@@ -1,0 +1,102 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  require_node_os
+} from "./chunk-KKVBZEI5.js";
+import {
+  require_node_fs
+} from "./chunk-3H6YUQYG.js";
+import {
+  __commonJS,
+  __require,
+  __toESM
+} from "./chunk-UB53VF2P.js";
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:worker_threads");
+    var lazy = {};
+    for (const name of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
+
+// src/scan/worker-thread.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import * as nodeModule from "node:module";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+function workerEnv(env = process.env) {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
+}
+var POOL_MIN_ITEMS = 64;
+function defaultThreads() {
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+}
+function resolveWorkerScript(override, base = import.meta.url) {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return (0, import_node_fs.existsSync)(fileURLToPath(url)) ? url : void 0;
+  }
+  for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js"]) {
+    const url = new URL(candidate, base);
+    if (url.protocol === "file:" && (0, import_node_fs.existsSync)(fileURLToPath(url))) return url;
+  }
+  return void 0;
+}
+function startScanWorker(script, init) {
+  return new import_node_worker_threads.Worker(script, {
+    workerData: init ?? null,
+    stdout: false,
+    stderr: false,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+    env: workerEnv()
+  });
+}
+var prewarmed;
+function prewarmWorker(script) {
+  if (prewarmed) return;
+  const worker = startScanWorker(script);
+  const entry = { worker, script: script.href, failed: false, onEnd: () => {
+  } };
+  entry.onEnd = () => {
+    entry.failed = true;
+  };
+  worker.unref();
+  worker.on("error", entry.onEnd);
+  worker.on("exit", entry.onEnd);
+  prewarmed = entry;
+}
+function adoptPrewarmedWorker(script) {
+  const entry = prewarmed;
+  if (!entry || entry.script !== script.href) return void 0;
+  prewarmed = void 0;
+  if (entry.failed) return void 0;
+  entry.worker.off("error", entry.onEnd);
+  entry.worker.off("exit", entry.onEnd);
+  entry.worker.ref();
+  return entry.worker;
+}
+function dropPrewarmedWorker() {
+  const entry = prewarmed;
+  prewarmed = void 0;
+  return entry && !entry.failed ? entry.worker.terminate() : void 0;
+}
+
+export {
+  POOL_MIN_ITEMS,
+  defaultThreads,
+  resolveWorkerScript,
+  startScanWorker,
+  prewarmWorker,
+  adoptPrewarmedWorker,
+  dropPrewarmedWorker
+};

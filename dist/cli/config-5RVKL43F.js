@@ -1,0 +1,33 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  ConfigError,
+  DEFAULT_CONFIG_NAME,
+  KeyLines,
+  MAX_CONFIG_BYTES,
+  countGroups,
+  fieldName,
+  loadConfig,
+  parseConfig,
+  parseSize,
+  regexErrorKind
+} from "./chunk-TH2FSX7U.js";
+import "./chunk-RAKT4HQJ.js";
+import "./chunk-MFKD3NAJ.js";
+import "./chunk-EIVQXN7D.js";
+import "./chunk-FXDX66OE.js";
+import "./chunk-KKVBZEI5.js";
+import "./chunk-3H6YUQYG.js";
+import "./chunk-F2LF7ULD.js";
+import "./chunk-UB53VF2P.js";
+export {
+  ConfigError,
+  DEFAULT_CONFIG_NAME,
+  KeyLines,
+  MAX_CONFIG_BYTES,
+  countGroups,
+  fieldName,
+  loadConfig,
+  parseConfig,
+  parseSize,
+  regexErrorKind
+};

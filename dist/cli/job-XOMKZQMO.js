@@ -1,0 +1,30 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  ModeError,
+  failing,
+  runScanJob,
+  selectSource
+} from "./chunk-GEAP2S7W.js";
+import {
+  FAIL_ON,
+  REVOKE,
+  SCAN_MODES
+} from "./chunk-VEZQ5APL.js";
+import "./chunk-TH2FSX7U.js";
+import "./chunk-RAKT4HQJ.js";
+import "./chunk-MFKD3NAJ.js";
+import "./chunk-EIVQXN7D.js";
+import "./chunk-FXDX66OE.js";
+import "./chunk-KKVBZEI5.js";
+import "./chunk-3H6YUQYG.js";
+import "./chunk-F2LF7ULD.js";
+import "./chunk-UB53VF2P.js";
+export {
+  FAIL_ON,
+  ModeError,
+  REVOKE,
+  SCAN_MODES,
+  failing,
+  runScanJob,
+  selectSource
+};

@@ -1,0 +1,27 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
+import {
+  PROVIDER_FLAGS,
+  SIGN_USAGE,
+  buildProvider,
+  cliJwt,
+  signCommand
+} from "./chunk-FMU4HLYN.js";
+import "./chunk-HIQBLDY7.js";
+import "./chunk-EGSXMAGR.js";
+import "./chunk-DOVIJATE.js";
+import "./chunk-SDMQP42L.js";
+import "./chunk-OCLRRPSL.js";
+import "./chunk-K35OZOST.js";
+import "./chunk-MFKD3NAJ.js";
+import "./chunk-EIVQXN7D.js";
+import "./chunk-FXDX66OE.js";
+import "./chunk-3H6YUQYG.js";
+import "./chunk-F2LF7ULD.js";
+import "./chunk-UB53VF2P.js";
+export {
+  PROVIDER_FLAGS,
+  SIGN_USAGE,
+  buildProvider,
+  cliJwt,
+  signCommand
+};
