@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   VERSION
 } from "./cli/chunk-EEVXPQ6T.js";
