@@ -6655,8 +6655,10 @@ function scanAsRead(engine2, item, policy, data, stats, warn) {
     stats.skippedArchive++;
     warn(m);
   };
+  const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
   for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     if (policy.ignore(entry.path)) continue;
+    if (handOut?.(entry)) continue;
     for (const f of engine2.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
   return found;
@@ -6682,6 +6684,43 @@ import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/scan/pool.ts
+var ENTRIES_HANDED_OUT = 16 * 1024;
+var HAND_OUT_ARCHIVES_FROM = 4 * 1024 * 1024;
+function transferable(d) {
+  const spare = d.buffer.byteLength - d.byteLength;
+  return d.byteOffset === 0 && d.buffer instanceof ArrayBuffer && (spare === 0 || spare === 1 && d.byteLength >= 4096);
+}
+function itemToWire(it, transfer) {
+  const w = { path: it.path, kind: it.source.kind };
+  if (it.source.kind === "file") {
+    w.absPath = it.source.absPath;
+    if (it.source.size !== void 0) w.size = it.source.size;
+  } else {
+    const d = it.source.data;
+    if (transferable(d)) {
+      transfer.push(d.buffer);
+      w.data = d;
+    } else w.data = new Uint8Array(d);
+  }
+  if (it.lineMap) w.lineMap = it.lineMap;
+  if (it.commit !== void 0) w.commit = it.commit;
+  if (it.author !== void 0) w.author = it.author;
+  if (it.date !== void 0) w.date = it.date;
+  return w;
+}
+function itemFromWire(w) {
+  let source;
+  if (w.kind === "file") {
+    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
+    if (w.size !== void 0) source.size = w.size;
+  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  const item = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== void 0) item.commit = w.commit;
+  if (w.author !== void 0) item.author = w.author;
+  if (w.date !== void 0) item.date = w.date;
+  return item;
+}
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesFromWire(rules) {
   return rules.map(({ builtinValidator, ...data }) => {
@@ -6715,37 +6754,61 @@ var itemPolicy = {
   maxFileSize: init.items.maxFileSize,
   ignore: await globMatcher(init.items.ignorePaths)
 };
-import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
-function fromWire(w) {
-  let source;
-  if (w.kind === "file") {
-    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
-    if (w.size !== void 0) source.size = w.size;
-  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
-  const item = { path: w.path, source };
-  if (w.lineMap) item.lineMap = w.lineMap;
-  if (w.commit !== void 0) item.commit = w.commit;
-  if (w.author !== void 0) item.author = w.author;
-  if (w.date !== void 0) item.date = w.date;
-  return item;
+var handedOut = init.handedOut ? new Int32Array(init.handedOut) : void 0;
+var SPAWN_BYTES = 1024 * 1024;
+var spawn = { items: [], transfer: [], bytes: 0 };
+var flushSpawn = () => {
+  if (spawn.items.length === 0) return;
+  import_node_worker_threads2.parentPort.postMessage({ type: "spawn", items: spawn.items }, spawn.transfer);
+  spawn = { items: [], transfer: [], bytes: 0 };
+};
+if (handedOut) {
+  itemPolicy.handOut = {
+    from: HAND_OUT_ARCHIVES_FROM,
+    take: (entry) => {
+      if (Atomics.load(handedOut, 0) >= ENTRIES_HANDED_OUT) return false;
+      if (entry.source.kind !== "bytes") return false;
+      const d = entry.source.data;
+      const size = d.length;
+      const kib = Math.ceil(size / 1024) || 1;
+      Atomics.add(handedOut, 0, kib);
+      const ab = d.buffer;
+      const data = !transferable(d) ? copyOf(d) : ab.transfer ? Buffer.from(ab.transfer(), 0, size) : d;
+      const w = itemToWire({ ...entry, source: { kind: "bytes", data } }, spawn.transfer);
+      w.handedOut = kib;
+      spawn.items.push(w);
+      spawn.bytes += size;
+      if (spawn.bytes >= SPAWN_BYTES) flushSpawn();
+      return true;
+    }
+  };
 }
+import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 import_node_worker_threads2.parentPort.on("message", (batch) => {
   const stats = emptyEngineStats();
   const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
   const warn = (m) => result.warnings.push(m);
   for (const w of batch.items) {
     try {
-      for (const f of scanItem(engine, fromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
+      for (const f of scanItem(engine, itemFromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
     } catch (e) {
       if (e.code) stats.unreadable++;
       else stats.failed++;
       result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== void 0 && handedOut) Atomics.sub(handedOut, 0, w.handedOut);
+      flushSpawn();
     }
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
   import_node_worker_threads2.parentPort.postMessage(result);
 });
+function copyOf(d) {
+  const out = Buffer.allocUnsafeSlow(d.length);
+  d.copy(out);
+  return out;
+}
 function describeFailure(path, e) {
   const err = e;
   return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;

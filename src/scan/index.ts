@@ -7,7 +7,7 @@ import { globMatcher } from './glob.ts';
 import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
-import { type PoolInit, rulesToWire, ScanPool } from './pool.ts';
+import { type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
@@ -197,7 +197,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
-    const p = new ScanPool(script, threads, init, warn);
+    // Entries a worker hands out of a large archive: queued by the pool already, collected like any batch.
+    const p = new ScanPool(script, threads, init, warn, (_spawned, result) => track(result, 0, 0));
     pool = p;
     poolStarting = p.start().then(
       () => {
@@ -212,14 +213,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       },
     );
   };
-  const flushBatch = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const items = batch;
-    batch = [];
-    batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === 'bytes' ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    const done: Promise<void> = pool!.submit(items).then((r) => {
+  /** A batch's result, once it comes: its findings, warnings and counts join the scan's. */
+  const track = (result: Promise<WireResult>, items: number, inMemory: number): void => {
+    const done: Promise<void> = result.then((r) => {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
@@ -232,9 +228,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.failed += r.stats.failed;
       engineStats.skippedLarge += r.stats.skippedLarge;
       engineStats.skippedArchive += r.stats.skippedArchive;
-      progress(items.length);
+      progress(items);
     });
     running.add(done);
+  };
+  const flushBatch = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === 'bytes' ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool!.submit(items), items.length, inMemory);
     // Bounded memory: never more than a few batches queued per worker, nor more than MAX_BYTES_IN_FLIGHT held.
     while ((pool!.pending > pool!.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
       await Promise.race(running);
@@ -319,7 +324,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     await release(); // to the workers, or inline when they could not start
     if (pool) {
       await flushBatch();
-      await Promise.all([...running]);
+      // A batch may hand out archive entries before its result comes: those batches join `running` meanwhile.
+      while (running.size > 0) await Promise.all([...running]);
     }
   } finally {
     // Also when a source fails midway: no worker outlives the scan.

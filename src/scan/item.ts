@@ -17,6 +17,11 @@ export interface ItemPolicy {
   maxFileSize: number;
   /** The policy's ignore globs, applied to archive entries (`outer.zip!inner/path`) as to files. */
   ignore: (path: string) => boolean;
+  /**
+   * A pool worker: offered each entry of an archive of at least `handOutFrom` bytes; true when it took the entry
+   * to be scanned by another thread (the walk of the archive, its limits and its warnings stay here).
+   */
+  handOut?: { from: number; take: (entry: ScanItem) => boolean };
 }
 
 /** Whether a file of this name and size goes to scanItem even when it is over the max file size. */
@@ -150,11 +155,13 @@ function scanAsRead(
     stats.skippedArchive++;
     warn(m);
   };
-  // transient: each entry is scanned and dropped before the next is asked for, so archive.ts frees what it inflated
-  // as soon as it moves on.
+  const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : undefined;
+  // transient: each entry is scanned (or handed out: its memory moved) and dropped before the next is asked for,
+  // so archive.ts frees what it inflated as soon as it moves on.
   for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     // Entries over the max file size never come out of archive.ts (a warning names them).
     if (policy.ignore(entry.path)) continue;
+    if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);
   }
   return found;

@@ -1,7 +1,9 @@
 // A pool of worker_threads that scan batches of items. Workers read files themselves (the main thread passes
 // paths, and never reads or inflates them: item.ts opens archives in the worker); `bytes` items are transferred
-// when they own their memory, copied otherwise. Results are merged and
-// sorted by the caller, so the order never depends on the thread count or on which worker finished first.
+// when they own their memory, copied otherwise. A worker that opens a large archive hands some of its entries back
+// (a 'spawn' message) for the pool to spread over every worker, so no worker scans a large archive alone while the
+// others wait (see ENTRIES_HANDED_OUT). Results are merged and sorted by the caller, so the order never depends on
+// the thread count or on which worker finished first.
 import type { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
 import type { EngineOptions, EngineStats } from './engine.ts';
@@ -21,6 +23,63 @@ export interface PoolInit {
   /** What item.ts needs besides the engine: archives on or off, their limits, the max file size, ignore globs. */
   items: { archives: boolean; limits: Partial<ArchiveLimits>; maxFileSize: number; ignorePaths: string[] };
   engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
+  /** One Int32, shared by the pool's workers: KiB of archive entries handed out and not yet scanned. */
+  handedOut?: SharedArrayBuffer;
+}
+
+/**
+ * KiB of handed-out archive entries not yet scanned, pool-wide, beyond which a worker scans the next entry of its
+ * archive itself: the workers stay busy and the memory held in entries stays bounded, however fast one inflates.
+ */
+export const ENTRIES_HANDED_OUT = 16 * 1024;
+
+/** An archive at least this large has its entries handed out (smaller ones are scanned where they are opened). */
+export const HAND_OUT_ARCHIVES_FROM = 4 * 1024 * 1024;
+
+/**
+ * Whether `d` can be transferred: it owns its whole ArrayBuffer (never Node's shared pool slab, which only holds
+ * buffers under 4 KiB), or all of it but the last byte (an inflated archive entry: archive.ts, sized()).
+ */
+export function transferable(d: Uint8Array): boolean {
+  const spare = d.buffer.byteLength - d.byteLength;
+  return (
+    d.byteOffset === 0 && d.buffer instanceof ArrayBuffer && (spare === 0 || (spare === 1 && d.byteLength >= 4096))
+  );
+}
+
+/** An item as it crosses between threads; `transfer` collects the buffers it moves rather than copies. */
+export function itemToWire(it: ScanItem, transfer: ArrayBuffer[]): WireItem {
+  const w: WireItem = { path: it.path, kind: it.source.kind };
+  if (it.source.kind === 'file') {
+    w.absPath = it.source.absPath;
+    if (it.source.size !== undefined) w.size = it.source.size;
+  } else {
+    const d = it.source.data;
+    if (transferable(d)) {
+      transfer.push(d.buffer as ArrayBuffer);
+      w.data = d;
+    } else w.data = new Uint8Array(d);
+  }
+  if (it.lineMap) w.lineMap = it.lineMap;
+  if (it.commit !== undefined) w.commit = it.commit;
+  if (it.author !== undefined) w.author = it.author;
+  if (it.date !== undefined) w.date = it.date;
+  return w;
+}
+
+export function itemFromWire(w: WireItem): ScanItem {
+  let source: ScanItem['source'];
+  if (w.kind === 'file') {
+    // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
+    source = { kind: 'file', absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!) };
+    if (w.size !== undefined) source.size = w.size; // none: not stat'ed when listed, item.ts checks it
+  } else source = { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
+  const item: ScanItem = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== undefined) item.commit = w.commit;
+  if (w.author !== undefined) item.author = w.author;
+  if (w.date !== undefined) item.date = w.date;
+  return item;
 }
 
 export interface WireItem {
@@ -33,6 +92,14 @@ export interface WireItem {
   commit?: string;
   author?: string;
   date?: string;
+  /** An archive entry handed out: its KiB, given back to ENTRIES_HANDED_OUT once scanned. */
+  handedOut?: number;
+}
+
+/** Archive entries a worker hands out, for the pool to spread (see ENTRIES_HANDED_OUT). */
+export interface WireSpawn {
+  type: 'spawn';
+  items: WireItem[];
 }
 
 export interface WireBatch {
@@ -115,11 +182,21 @@ export class ScanPool {
   private closed = false;
   private readonly perWorker = 4;
 
-  constructor(script: URL, size: number, init: PoolInit, onWarning: (m: string) => void) {
+  /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
+  private readonly onSpawn: (items: WireItem[], result: Promise<WireResult>) => void;
+
+  constructor(
+    script: URL,
+    size: number,
+    init: PoolInit,
+    onWarning: (m: string) => void,
+    onSpawn: (items: WireItem[], result: Promise<WireResult>) => void = () => {},
+  ) {
     this.script = script;
     this.size = size;
-    this.init = init;
+    this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
     this.onWarning = onWarning;
+    this.onSpawn = onSpawn;
   }
 
   /**
@@ -151,10 +228,17 @@ export class ScanPool {
       const slot: Slot = { worker, inFlight: new Map() };
       let started = false;
       let dead = false;
-      worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult) => {
+      worker.on('message', (msg: { type: 'ready'; engine: string; warnings: string[] } | WireResult | WireSpawn) => {
         // A worker's messages and its error travel apart: a 'ready' can arrive after the error that ended it, and a
         // dead worker taken for ready would be handed batches that never come back.
         if (dead) return;
+        if (msg.type === 'spawn') {
+          // Before the result of the batch that opened the archive (one port, in order): the caller sees them
+          // while it still waits for that batch.
+          const moved = [...new Set(msg.items.flatMap((w) => (w.data ? [w.data.buffer as ArrayBuffer] : [])))];
+          this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+          return;
+        }
         if (msg.type === 'ready') {
           started = true;
           if (this.closed) {
@@ -209,25 +293,13 @@ export class ScanPool {
   /** Queues a batch; resolves with its result. */
   submit(items: readonly ScanItem[]): Promise<WireResult> {
     const transfer: ArrayBuffer[] = [];
-    const wire: WireItem[] = items.map((it) => {
-      const w: WireItem = { path: it.path, kind: it.source.kind };
-      if (it.source.kind === 'file') {
-        w.absPath = it.source.absPath;
-        if (it.source.size !== undefined) w.size = it.source.size;
-      } else {
-        const d = it.source.data;
-        // Transfer only a buffer that owns its whole ArrayBuffer (never Node's shared pool slab).
-        if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
-          transfer.push(d.buffer);
-          w.data = d;
-        } else w.data = new Uint8Array(d);
-      }
-      if (it.lineMap) w.lineMap = it.lineMap;
-      if (it.commit !== undefined) w.commit = it.commit;
-      if (it.author !== undefined) w.author = it.author;
-      if (it.date !== undefined) w.date = it.date;
-      return w;
-    });
+    return this.submitWire(
+      items.map((it) => itemToWire(it, transfer)),
+      transfer,
+    );
+  }
+
+  private submitWire(wire: WireItem[], transfer: ArrayBuffer[]): Promise<WireResult> {
     return new Promise((resolve) => {
       this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve });
       this.pump();

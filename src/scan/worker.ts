@@ -6,7 +6,19 @@ import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
 import { globMatcher } from './glob.ts';
 import { type ItemPolicy, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
-import { type PoolInit, rulesFromWire, type WireBatch, type WireItem, type WireResult } from './pool.ts';
+import {
+  ENTRIES_HANDED_OUT,
+  HAND_OUT_ARCHIVES_FROM,
+  itemFromWire,
+  itemToWire,
+  type PoolInit,
+  rulesFromWire,
+  transferable,
+  type WireBatch,
+  type WireItem,
+  type WireResult,
+  type WireSpawn,
+} from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
 
 await prepareRegexEngine();
@@ -31,22 +43,41 @@ const itemPolicy: ItemPolicy = {
   maxFileSize: init.items.maxFileSize,
   ignore: await globMatcher(init.items.ignorePaths),
 };
-parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
-function fromWire(w: WireItem): ScanItem {
-  let source: ScanItem['source'];
-  if (w.kind === 'file') {
-    // A path that is not UTF-8 arrives as bytes (a structured clone of a Buffer is a plain Uint8Array).
-    source = { kind: 'file', absPath: typeof w.absPath === 'string' ? w.absPath : Buffer.from(w.absPath!) };
-    if (w.size !== undefined) source.size = w.size; // none: not stat'ed when listed, item.ts checks it
-  } else source = { kind: 'bytes', data: Buffer.from(w.data!.buffer, w.data!.byteOffset, w.data!.byteLength) };
-  const item: ScanItem = { path: w.path, source };
-  if (w.lineMap) item.lineMap = w.lineMap;
-  if (w.commit !== undefined) item.commit = w.commit;
-  if (w.author !== undefined) item.author = w.author;
-  if (w.date !== undefined) item.date = w.date;
-  return item;
+// Entries of a large archive go back to the pool while fewer than ENTRIES_HANDED_OUT KiB of them wait to be scanned
+// (counted pool-wide), in messages of up to SPAWN_BYTES; past that, this worker scans them itself.
+const handedOut = init.handedOut ? new Int32Array(init.handedOut) : undefined;
+const SPAWN_BYTES = 1024 * 1024;
+let spawn: { items: WireItem[]; transfer: ArrayBuffer[]; bytes: number } = { items: [], transfer: [], bytes: 0 };
+const flushSpawn = () => {
+  if (spawn.items.length === 0) return;
+  parentPort!.postMessage({ type: 'spawn', items: spawn.items } satisfies WireSpawn, spawn.transfer);
+  spawn = { items: [], transfer: [], bytes: 0 };
+};
+if (handedOut) {
+  itemPolicy.handOut = {
+    from: HAND_OUT_ARCHIVES_FROM,
+    take: (entry: ScanItem) => {
+      if (Atomics.load(handedOut, 0) >= ENTRIES_HANDED_OUT) return false;
+      if (entry.source.kind !== 'bytes') return false;
+      const d = entry.source.data;
+      const size = d.length;
+      const kib = Math.ceil(size / 1024) || 1;
+      Atomics.add(handedOut, 0, kib);
+      // archive.ts frees the entry as soon as its walk moves on (release.ts): the memory is moved out of it first
+      // (the release then finds it empty), or copied when it is a view into the archive (a stored entry).
+      const ab = d.buffer as ArrayBuffer & { transfer?: () => ArrayBuffer };
+      const data = !transferable(d) ? copyOf(d) : ab.transfer ? Buffer.from(ab.transfer(), 0, size) : d;
+      const w = itemToWire({ ...entry, source: { kind: 'bytes', data } }, spawn.transfer);
+      w.handedOut = kib;
+      spawn.items.push(w);
+      spawn.bytes += size;
+      if (spawn.bytes >= SPAWN_BYTES) flushSpawn();
+      return true;
+    },
+  };
 }
+parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
 parentPort!.on('message', (batch: WireBatch) => {
   const stats = emptyEngineStats();
@@ -54,17 +85,27 @@ parentPort!.on('message', (batch: WireBatch) => {
   const warn = (m: string) => result.warnings.push(m);
   for (const w of batch.items) {
     try {
-      for (const f of scanItem(engine, fromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
+      for (const f of scanItem(engine, itemFromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code) stats.unreadable++;
       else stats.failed++;
       result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== undefined && handedOut) Atomics.sub(handedOut, 0, w.handedOut);
+      flushSpawn(); // what this item handed out goes before its result
     }
   }
   const retained = engine.takeRetained();
   if (retained.length > 0) result.retained = retained;
   parentPort!.postMessage(result);
 });
+
+/** A copy in memory of its own (transferable, never Node's shared pool slab). */
+function copyOf(d: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(d.length);
+  d.copy(out);
+  return out;
+}
 
 function describeFailure(path: string, e: unknown): string {
   const err = e as NodeJS.ErrnoException;

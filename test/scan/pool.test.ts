@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +8,19 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
-import { rulesFromWire, rulesToWire, ScanPool } from '../../src/scan/pool.ts';
+import {
+  ENTRIES_HANDED_OUT,
+  HAND_OUT_ARCHIVES_FROM,
+  rulesFromWire,
+  rulesToWire,
+  ScanPool,
+  type WireResult,
+} from '../../src/scan/pool.ts';
 import { defaultThreads, resolveWorkerScript, WORKER_RESOURCE_LIMITS } from '../../src/scan/worker-thread.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';
+import { zip } from './zip-fixture.ts';
 
 /** Places found: one finding per secret, each with its other locations. */
 const placeCount = (r: { findings: { locations?: unknown[] }[] }) =>
@@ -294,5 +303,82 @@ console.log(r.stats.engine, JSON.stringify(r.warnings));`;
     const pool = poolOf(script);
     await assert.rejects(pool.start(), /scan worker did not start/);
     await pool.close();
+  });
+
+  describe('a large archive', () => {
+    // 48 entries of ~128 KiB of random text, a third stored (views into the zip: copied when handed out), the rest
+    // deflated (their memory moved); each holds one token.
+    const dir = join(tmp, 'large-archive');
+    mkdirSync(dir, { recursive: true });
+    const entries = Array.from({ length: 48 }, (_, i) => ({
+      name: `dir/e${i}.txt`,
+      data: Buffer.from(`${randomBytes(96 * 1024).toString('base64')}\n${tok(i % 9)} ${i}\n`),
+      store: i % 3 === 0,
+    }));
+    const archive = zip(entries);
+    writeFileSync(join(dir, 'big.zip'), archive);
+    const item: ScanItem = {
+      path: 'big.zip',
+      source: { kind: 'file', absPath: join(dir, 'big.zip'), size: archive.length },
+    };
+    const places = (results: WireResult[]) =>
+      results
+        .flatMap((r) => r.findings)
+        .map((f) => `${f.file}:${f.line}`)
+        .sort();
+
+    /** One batch holding the archive, on a two-worker pool sharing `handedOut`. */
+    async function scanArchive(handedOut: SharedArrayBuffer) {
+      const init = {
+        rules: rulesToWire(rules)!,
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+        handedOut,
+      };
+      const spawned: Promise<WireResult>[] = [];
+      let spawnedItems = 0;
+      const pool = new ScanPool(resolveWorkerScript()!, 2, init, assert.fail, (list, result) => {
+        spawnedItems += list.length;
+        spawned.push(result);
+      });
+      await pool.start();
+      const own = await pool.submit([item]);
+      const others = await Promise.all(spawned);
+      await pool.close();
+      return { own, others, spawnedItems };
+    }
+
+    it('is large enough to be handed out', () => {
+      assert.ok(archive.length >= HAND_OUT_ARCHIVES_FROM, `${archive.length} bytes`);
+    });
+
+    it('hands its entries out to every worker: each scanned once, the count given back', async () => {
+      const handedOut = new SharedArrayBuffer(4);
+      const { own, others, spawnedItems } = await scanArchive(handedOut);
+      assert.ok(spawnedItems > 0, 'entries were handed out');
+      assert.equal(own.stats.files + others.reduce((n, r) => n + r.stats.files, 0), 48);
+      assert.deepEqual(places([own, ...others]), entries.map((_, i) => `big.zip!dir/e${i}.txt:2`).sort());
+      assert.equal(new Int32Array(handedOut)[0], 0, 'every handed-out entry was scanned');
+    });
+
+    it('hands nothing out while ENTRIES_HANDED_OUT KiB wait to be scanned', async () => {
+      const handedOut = new SharedArrayBuffer(4);
+      new Int32Array(handedOut)[0] = ENTRIES_HANDED_OUT;
+      const { own, spawnedItems } = await scanArchive(handedOut);
+      assert.equal(spawnedItems, 0);
+      assert.equal(own.stats.files, 48);
+      assert.equal(places([own]).length, 48);
+    });
+
+    it('finds the same in two threads as in one', async () => {
+      const one = await scan({ root: dir, policy: policy(), threads: 1 });
+      const two = await scan({ root: dir, policy: policy(), threads: 2, inlineBelow: { items: 1, bytes: 1 } });
+      assert.equal(placeCount(one), 48);
+      assert.deepEqual(two.findings, one.findings);
+      assert.equal(two.stats.files, one.stats.files);
+      assert.deepEqual(two.warnings, one.warnings);
+    });
   });
 });

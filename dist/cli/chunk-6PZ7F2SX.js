@@ -6688,8 +6688,10 @@ function scanAsRead(engine, item, policy, data, stats, warn) {
     stats.skippedArchive++;
     warn(m);
   };
+  const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
   for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
     if (policy.ignore(entry.path)) continue;
+    if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
   return found;
@@ -6732,6 +6734,30 @@ var RetainedSecrets = class {
 };
 
 // src/scan/pool.ts
+var ENTRIES_HANDED_OUT = 16 * 1024;
+var HAND_OUT_ARCHIVES_FROM = 4 * 1024 * 1024;
+function transferable(d) {
+  const spare = d.buffer.byteLength - d.byteLength;
+  return d.byteOffset === 0 && d.buffer instanceof ArrayBuffer && (spare === 0 || spare === 1 && d.byteLength >= 4096);
+}
+function itemToWire(it, transfer) {
+  const w = { path: it.path, kind: it.source.kind };
+  if (it.source.kind === "file") {
+    w.absPath = it.source.absPath;
+    if (it.source.size !== void 0) w.size = it.source.size;
+  } else {
+    const d = it.source.data;
+    if (transferable(d)) {
+      transfer.push(d.buffer);
+      w.data = d;
+    } else w.data = new Uint8Array(d);
+  }
+  if (it.lineMap) w.lineMap = it.lineMap;
+  if (it.commit !== void 0) w.commit = it.commit;
+  if (it.author !== void 0) w.author = it.author;
+  if (it.date !== void 0) w.date = it.date;
+  return w;
+}
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -6776,11 +6802,15 @@ var ScanPool = class {
   nextId = 1;
   closed = false;
   perWorker = 4;
-  constructor(script, size, init, onWarning) {
+  /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
+  onSpawn;
+  constructor(script, size, init, onWarning, onSpawn = () => {
+  }) {
     this.script = script;
     this.size = size;
-    this.init = init;
+    this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
     this.onWarning = onWarning;
+    this.onSpawn = onSpawn;
   }
   /**
    * Spawns the workers and resolves as soon as one has compiled the policy: it starts scanning while the others come
@@ -6811,6 +6841,11 @@ var ScanPool = class {
       let dead = false;
       worker.on("message", (msg) => {
         if (dead) return;
+        if (msg.type === "spawn") {
+          const moved = [...new Set(msg.items.flatMap((w) => w.data ? [w.data.buffer] : []))];
+          this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+          return;
+        }
         if (msg.type === "ready") {
           started = true;
           if (this.closed) {
@@ -6860,24 +6895,12 @@ var ScanPool = class {
   /** Queues a batch; resolves with its result. */
   submit(items) {
     const transfer = [];
-    const wire = items.map((it) => {
-      const w = { path: it.path, kind: it.source.kind };
-      if (it.source.kind === "file") {
-        w.absPath = it.source.absPath;
-        if (it.source.size !== void 0) w.size = it.source.size;
-      } else {
-        const d = it.source.data;
-        if (d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && d.buffer instanceof ArrayBuffer) {
-          transfer.push(d.buffer);
-          w.data = d;
-        } else w.data = new Uint8Array(d);
-      }
-      if (it.lineMap) w.lineMap = it.lineMap;
-      if (it.commit !== void 0) w.commit = it.commit;
-      if (it.author !== void 0) w.author = it.author;
-      if (it.date !== void 0) w.date = it.date;
-      return w;
-    });
+    return this.submitWire(
+      items.map((it) => itemToWire(it, transfer)),
+      transfer
+    );
+  }
+  submitWire(wire, transfer) {
     return new Promise((resolve3) => {
       this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve3 });
       this.pump();
@@ -7294,7 +7317,7 @@ async function scan(opts) {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
-    const p = new ScanPool(script, threads, init, warn);
+    const p = new ScanPool(script, threads, init, warn, (_spawned, result2) => track(result2, 0, 0));
     pool = p;
     poolStarting = p.start().then(
       () => {
@@ -7309,14 +7332,8 @@ async function scan(opts) {
       }
     );
   };
-  const flushBatch = async () => {
-    if (batch.length === 0) return;
-    const items = batch;
-    batch = [];
-    batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    const done = pool.submit(items).then((r) => {
+  const track = (result2, items, inMemory) => {
+    const done = result2.then((r) => {
       running.delete(done);
       heldInFlight -= inMemory;
       for (const f of r.findings) findings.push(f);
@@ -7329,9 +7346,18 @@ async function scan(opts) {
       engineStats.failed += r.stats.failed;
       engineStats.skippedLarge += r.stats.skippedLarge;
       engineStats.skippedArchive += r.stats.skippedArchive;
-      progress(items.length);
+      progress(items);
     });
     running.add(done);
+  };
+  const flushBatch = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    batchBytes = 0;
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool.submit(items), items.length, inMemory);
     while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
       await Promise.race(running);
     }
@@ -7397,7 +7423,7 @@ async function scan(opts) {
     await release();
     if (pool) {
       await flushBatch();
-      await Promise.all([...running]);
+      while (running.size > 0) await Promise.all([...running]);
     }
   } finally {
     if (poolStarting) await poolStarting.catch(() => {

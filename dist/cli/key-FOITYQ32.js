@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-FMU4HLYN.js";
+} from "./chunk-5OQWNOHK.js";
 import {
   writePublicFile
 } from "./chunk-HIQBLDY7.js";

@@ -6,9 +6,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-GEAP2S7W.js";
+} from "./chunk-NZZB7W6V.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-TH2FSX7U.js";
+import "./chunk-6PZ7F2SX.js";
 import "./chunk-RAKT4HQJ.js";
 import "./chunk-MFKD3NAJ.js";
 import {

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-FMU4HLYN.js";
+} from "./chunk-5OQWNOHK.js";
 import "./chunk-HIQBLDY7.js";
 import "./chunk-EGSXMAGR.js";
 import "./chunk-DOVIJATE.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-GEAP2S7W.js";
+} from "./chunk-NZZB7W6V.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-TH2FSX7U.js";
+import "./chunk-6PZ7F2SX.js";
 import "./chunk-RAKT4HQJ.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-TH2FSX7U.js";
+} from "./chunk-6PZ7F2SX.js";
 import {
   FileReadError
 } from "./chunk-EIVQXN7D.js";

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-TH2FSX7U.js";
+} from "./chunk-6PZ7F2SX.js";
 import "./chunk-RAKT4HQJ.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";

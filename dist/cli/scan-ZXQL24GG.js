@@ -361,7 +361,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-5RVKL43F.js");
+    const { parseSize } = await import("./config-Y6MQUHXU.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -389,7 +389,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script);
-  const { failing, runScanJob } = await import("./job-XOMKZQMO.js");
+  const { failing, runScanJob } = await import("./job-YPV5J67B.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
