@@ -46139,11 +46139,11 @@ function startScanWorker(script, init) {
     env: workerEnv()
   });
 }
-var prewarmed;
+var prewarmed = [];
 function adoptPrewarmedWorker(script) {
-  const entry = prewarmed;
-  if (!entry || entry.script !== script.href) return void 0;
-  prewarmed = void 0;
+  const at = prewarmed.findIndex((e) => e.script === script.href);
+  if (at < 0) return void 0;
+  const [entry] = prewarmed.splice(at, 1);
   if (entry.failed) return void 0;
   entry.worker.off("error", entry.onEnd);
   entry.worker.off("exit", entry.onEnd);

@@ -151,12 +151,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   // A work-tree scan that will want the workers (more than one thread, and at least as many files as make scan()
-  // start them) gets one started now; a small tree never pays for it. Not for git modes (in `auto`, any GitHub
+  // start them) gets them started now; a small tree never pays for it. Not for git modes (in `auto`, any GitHub
   // event may make it one): how much they scan is the range's, not the tree's.
   const worktree = mode === 'worktree' || (mode === 'auto' && !io.env.GITHUB_EVENT_NAME);
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : undefined;
-  if (script) prewarmWorker(script);
+  if (script) prewarmWorker(script, threads ?? defaultThreads());
   const { failing, runScanJob } = await import('../scan/job.ts');
 
   const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);

@@ -68,43 +68,53 @@ export function startScanWorker(script: URL, init?: unknown): Worker {
   });
 }
 
-let prewarmed: { worker: Worker; script: string; failed: boolean; onEnd: () => void } | undefined;
+interface Prewarmed {
+  worker: Worker;
+  script: string;
+  failed: boolean;
+  onEnd: () => void;
+}
+let prewarmed: Prewarmed[] = [];
 
 /**
- * Starts one scan worker ahead of the pool (at most one at a time). It does not keep the process alive, and a
- * worker that fails while it waits is only marked: the pool then starts a fresh one.
+ * Starts scan workers ahead of the pool, up to `count` in all (one per scanning thread): a worker takes ~120 ms of
+ * CPU to boot, load the scanner and warm its engine up, and started with the pool, every worker spent that while the
+ * listing had found work for it already. They do not keep the process alive, and one that fails while it waits is
+ * only marked: the pool then starts a fresh one.
  */
-export function prewarmWorker(script: URL): void {
-  if (prewarmed) return;
-  const worker = startScanWorker(script);
-  const entry = { worker, script: script.href, failed: false, onEnd: () => {} };
-  entry.onEnd = () => {
-    entry.failed = true;
-  };
-  worker.unref();
-  worker.on('error', entry.onEnd);
-  worker.on('exit', entry.onEnd);
-  prewarmed = entry;
+export function prewarmWorker(script: URL, count = 1): void {
+  while (prewarmed.length < count) {
+    const worker = startScanWorker(script);
+    const entry: Prewarmed = { worker, script: script.href, failed: false, onEnd: () => {} };
+    entry.onEnd = () => {
+      entry.failed = true;
+    };
+    worker.unref();
+    worker.on('error', entry.onEnd);
+    worker.on('exit', entry.onEnd);
+    prewarmed.push(entry);
+  }
 }
 
-/** The prewarmed worker for `script`, once, ref'ed again; undefined when there is none or it failed. */
+/** A prewarmed worker for `script`, each once, ref'ed again; undefined when there is none left or it failed. */
 export function adoptPrewarmedWorker(script: URL): Worker | undefined {
-  const entry = prewarmed;
-  if (!entry || entry.script !== script.href) return undefined;
-  prewarmed = undefined;
-  if (entry.failed) return undefined;
-  entry.worker.off('error', entry.onEnd);
-  entry.worker.off('exit', entry.onEnd);
-  entry.worker.ref();
-  return entry.worker;
+  const at = prewarmed.findIndex((e) => e.script === script.href);
+  if (at < 0) return undefined;
+  const [entry] = prewarmed.splice(at, 1);
+  if (entry!.failed) return undefined;
+  entry!.worker.off('error', entry!.onEnd);
+  entry!.worker.off('exit', entry!.onEnd);
+  entry!.worker.ref();
+  return entry!.worker;
 }
 
 /**
- * Stops a prewarmed worker nobody adopted (the scan ran inline, or never ran). The CLI does not wait for it to end;
- * the promise (its exit code) is for whoever wants to.
+ * Stops the prewarmed workers nobody adopted (the scan ran inline, or never ran). The CLI does not wait for them to
+ * end; the promise (resolved once they have) is for whoever wants to; undefined when there were none.
  */
 export function dropPrewarmedWorker(): Promise<number> | undefined {
-  const entry = prewarmed;
-  prewarmed = undefined;
-  return entry && !entry.failed ? entry.worker.terminate() : undefined;
+  const live = prewarmed.filter((e) => !e.failed);
+  prewarmed = [];
+  if (live.length === 0) return undefined;
+  return Promise.all(live.map((e) => e.worker.terminate())).then((codes) => codes[0]!);
 }

@@ -1,5 +1,5 @@
-// The one scan worker the CLI starts before it has loaded the scanner (src/scan/worker-thread.ts): the pool adopts
-// it and sends it the policy by message; one that died while it waited is never adopted; one nobody adopts is
+// The scan workers the CLI starts before it has loaded the scanner (src/scan/worker-thread.ts): the pool adopts
+// each and sends it the policy by message; one that died while it waited is never adopted; one nobody adopts is
 // stopped. And the CLI's test for starting it: enough files to make scan() start workers at all.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +37,28 @@ describe('a scan worker started ahead of the pool', () => {
       inline.findings.map((f) => [f.ruleId, f.file, f.line]),
     );
     assert.equal(pooled.findings.length, 1);
+    assert.equal(pooled.stats.files, 80);
+  });
+
+  it('one per thread: the pool adopts each, and scans as with fresh workers', async () => {
+    const root = join(tmp, 'tree2');
+    mkdirSync(root);
+    for (let i = 0; i < 80; i++) writeFileSync(join(root, `f${i}.txt`), i === 9 ? `t = "${token}"\n` : `line ${i}\n`);
+    const script = resolveWorkerScript()!;
+    prewarmWorker(script, 2);
+    prewarmWorker(script, 2); // already two: none more
+    const [a, b, c] = [adoptPrewarmedWorker(script), adoptPrewarmedWorker(script), adoptPrewarmedWorker(script)];
+    assert.ok(a && b && a !== b, 'two workers started');
+    assert.equal(c, undefined, 'and no third');
+    await Promise.all([a.terminate(), b.terminate()]);
+    prewarmWorker(script, 2);
+    const pooled = await scan({ root, policy: defaultPolicy(), threads: 2 });
+    assert.equal(adoptPrewarmedWorker(script), undefined, 'the pool took both prewarmed workers');
+    assert.equal(dropPrewarmedWorker(), undefined);
+    assert.deepEqual(
+      pooled.findings.map((f) => [f.file, f.line]),
+      [['f9.txt', 1]],
+    );
     assert.equal(pooled.stats.files, 80);
   });
 

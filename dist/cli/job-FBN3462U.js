@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-NZZB7W6V.js";
+} from "./chunk-YAAVILGI.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-6PZ7F2SX.js";
-import "./chunk-RAKT4HQJ.js";
+import "./chunk-Q3KRMTG2.js";
+import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";
 import "./chunk-FXDX66OE.js";

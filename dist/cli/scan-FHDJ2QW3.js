@@ -26,7 +26,7 @@ import {
   dropPrewarmedWorker,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-RAKT4HQJ.js";
+} from "./chunk-GR7O25OD.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {
@@ -361,7 +361,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-Y6MQUHXU.js");
+    const { parseSize } = await import("./config-S25YJG3A.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -388,8 +388,8 @@ async function scanCommand(argv, io) {
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
-  if (script) prewarmWorker(script);
-  const { failing, runScanJob } = await import("./job-YPV5J67B.js");
+  if (script) prewarmWorker(script, threads ?? defaultThreads());
+  const { failing, runScanJob } = await import("./job-FBN3462U.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5OQWNOHK.js";
+} from "./chunk-CZYJX4Q2.js";
 import {
   writePublicFile
 } from "./chunk-HIQBLDY7.js";

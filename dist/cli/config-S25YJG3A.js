@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-6PZ7F2SX.js";
-import "./chunk-RAKT4HQJ.js";
+} from "./chunk-Q3KRMTG2.js";
+import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";
 import "./chunk-FXDX66OE.js";

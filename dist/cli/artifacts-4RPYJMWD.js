@@ -6,10 +6,10 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-NZZB7W6V.js";
+} from "./chunk-YAAVILGI.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-6PZ7F2SX.js";
-import "./chunk-RAKT4HQJ.js";
+import "./chunk-Q3KRMTG2.js";
+import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import {
   require_promises

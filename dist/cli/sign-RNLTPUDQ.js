@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-5OQWNOHK.js";
+} from "./chunk-CZYJX4Q2.js";
 import "./chunk-HIQBLDY7.js";
 import "./chunk-EGSXMAGR.js";
 import "./chunk-DOVIJATE.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-6PZ7F2SX.js";
+} from "./chunk-Q3KRMTG2.js";
 import {
   FileReadError
 } from "./chunk-EIVQXN7D.js";

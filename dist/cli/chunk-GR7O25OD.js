@@ -60,24 +60,25 @@ function startScanWorker(script, init) {
     env: workerEnv()
   });
 }
-var prewarmed;
-function prewarmWorker(script) {
-  if (prewarmed) return;
-  const worker = startScanWorker(script);
-  const entry = { worker, script: script.href, failed: false, onEnd: () => {
-  } };
-  entry.onEnd = () => {
-    entry.failed = true;
-  };
-  worker.unref();
-  worker.on("error", entry.onEnd);
-  worker.on("exit", entry.onEnd);
-  prewarmed = entry;
+var prewarmed = [];
+function prewarmWorker(script, count = 1) {
+  while (prewarmed.length < count) {
+    const worker = startScanWorker(script);
+    const entry = { worker, script: script.href, failed: false, onEnd: () => {
+    } };
+    entry.onEnd = () => {
+      entry.failed = true;
+    };
+    worker.unref();
+    worker.on("error", entry.onEnd);
+    worker.on("exit", entry.onEnd);
+    prewarmed.push(entry);
+  }
 }
 function adoptPrewarmedWorker(script) {
-  const entry = prewarmed;
-  if (!entry || entry.script !== script.href) return void 0;
-  prewarmed = void 0;
+  const at = prewarmed.findIndex((e) => e.script === script.href);
+  if (at < 0) return void 0;
+  const [entry] = prewarmed.splice(at, 1);
   if (entry.failed) return void 0;
   entry.worker.off("error", entry.onEnd);
   entry.worker.off("exit", entry.onEnd);
@@ -85,9 +86,10 @@ function adoptPrewarmedWorker(script) {
   return entry.worker;
 }
 function dropPrewarmedWorker() {
-  const entry = prewarmed;
-  prewarmed = void 0;
-  return entry && !entry.failed ? entry.worker.terminate() : void 0;
+  const live = prewarmed.filter((e) => !e.failed);
+  prewarmed = [];
+  if (live.length === 0) return void 0;
+  return Promise.all(live.map((e) => e.worker.terminate())).then((codes) => codes[0]);
 }
 
 export {
