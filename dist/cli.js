@@ -55,11 +55,11 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var commands = {
-  scan: async () => (await import("./cli/scan-FHDJ2QW3.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-RNLTPUDQ.js")).signCommand,
+  scan: async () => (await import("./cli/scan-GP5Q6OES.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-U4RBSW7L.js")).signCommand,
   verify: async () => (await import("./cli/verify-FZCPZE27.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-MZ2GDJ53.js")).digestCommand,
-  key: async () => (await import("./cli/key-RYEPJ7NJ.js")).keyCommand
+  key: async () => (await import("./cli/key-2T2MFJBN.js")).keyCommand
 };
 async function runCli(argv, io) {
   const [first, ...rest] = argv;

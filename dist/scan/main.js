@@ -39399,23 +39399,30 @@ var KeywordPrefilter = class {
   }
   /**
    * `state * classes + class` to the next state * classes, negated when the next state ends a keyword: the full
-   * table, built on first use. A state's row is its failure state's row (complete already: shallower; copied
-   * natively, a row at a time), then its own edges.
+   * table, built on first use.
    */
   get delta() {
-    if (this.table) return this.table;
+    this.table ??= this.fillTable(new Int32Array(this.states * this.classes), 1);
+    return this.table;
+  }
+  /**
+   * Writes the full table into `out` (`states * classes` entries), each next state as `state * classes * unit`: 1
+   * for `delta`, 4 for the WebAssembly loop's byte offsets (written in its memory directly: no second table to
+   * convert). A state's row is its failure state's row (complete already: shallower; copied natively, a row at a
+   * time), then its own edges.
+   */
+  fillTable(out, unit) {
     const { classes, states, order, fail, firstChild, nextSibling, edgeClass, endsKeyword } = this;
-    const delta = new Int32Array(states * classes);
+    const step = classes * unit;
     for (let i = 0; i < states; i++) {
       const s = order[i];
       const row2 = s * classes;
-      if (s !== 0) delta.copyWithin(row2, fail[s] * classes, (fail[s] + 1) * classes);
+      if (s !== 0) out.copyWithin(row2, fail[s] * classes, (fail[s] + 1) * classes);
       for (let g = firstChild[s]; g >= 0; g = nextSibling[g]) {
-        delta[row2 + edgeClass[g]] = endsKeyword[g] ? -(g * classes) : g * classes;
+        out[row2 + edgeClass[g]] = endsKeyword[g] ? -(g * step) : g * step;
       }
     }
-    this.table = delta;
-    return delta;
+    return out;
   }
   /** Hits of the last findHits(): `hits[2k]` = end (exclusive) of a keyword, `hits[2k + 1]` = its DFA state. */
   hits = new Int32Array(1024);
@@ -39570,8 +39577,7 @@ var WasmScanner = class _WasmScanner {
     this.dataAt = this.table + pf.states * this.rowBytes;
     this.ensure(64 * 1024);
     this.u8.set(pf.classOf, 16);
-    const t = new Int32Array(this.mem.buffer, this.table, pf.delta.length);
-    for (let i = 0; i < t.length; i++) t[i] = pf.delta[i] * 4;
+    pf.fillTable(new Int32Array(this.mem.buffer, this.table, pf.states * pf.classes), 4);
   }
   /** Room for `len` input bytes and the hit buffer after them. */
   ensure(len) {

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-Q3KRMTG2.js";
+} from "./chunk-HLZBZVAN.js";
 import {
   FileReadError
 } from "./chunk-EIVQXN7D.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-CZYJX4Q2.js";
+} from "./chunk-GM2VJNOV.js";
 import {
   writePublicFile
 } from "./chunk-HIQBLDY7.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-YAAVILGI.js";
+} from "./chunk-LRXEU6OC.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-Q3KRMTG2.js";
+import "./chunk-HLZBZVAN.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-CZYJX4Q2.js";
+} from "./chunk-GM2VJNOV.js";
 import "./chunk-HIQBLDY7.js";
 import "./chunk-EGSXMAGR.js";
 import "./chunk-DOVIJATE.js";

@@ -6,9 +6,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-YAAVILGI.js";
+} from "./chunk-LRXEU6OC.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-Q3KRMTG2.js";
+import "./chunk-HLZBZVAN.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import {
