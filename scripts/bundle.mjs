@@ -175,18 +175,65 @@ const cliBuild = await build({
   splitting: true,
   chunkNames: 'cli/[name]-[hash]',
 });
+// The scan command again, as one CommonJS script (dist/cli/scan.cjs) that the CLI runs through node:vm with a V8
+// code cache it writes after a run (src/cli/script-cache.ts): a cache made after a run holds every function the run
+// compiled, where Node's compile cache (made when a module is compiled) holds the top level only, and a one-file
+// scan compiled ~10 ms of functions again on every start. No import() is left in it (a script run by node:vm cannot
+// import without an experimental loader): builtins are required, and what it may need only sometimes is required
+// from scripts of its own: the portable regex engine and picomatch, each self-contained.
+const CJS_BANNER = "const __jitUrl = require('node:url').pathToFileURL(__filename).href;";
+const cjs = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  banner: { js: CJS_BANNER },
+  define: { 'import.meta.url': '__jitUrl' },
+  supported: { 'dynamic-import': false },
+  splitting: false,
+};
+const SCRIPT_APART = { './portable.ts': './scan-portable.cjs', picomatch: './scan-picomatch.cjs' };
+const scriptsApart = {
+  name: 'scripts-apart',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/portable\.ts|picomatch)$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: SCRIPT_APART[args.path], external: true } : undefined,
+    );
+  },
+};
+const scanScript = await build({
+  ...cjs,
+  plugins: [scriptsApart, ...common.plugins],
+  entryPoints: [{ out: 'cli/scan', in: 'src/cli/scan-script.ts' }],
+});
+const apart = await build({
+  ...cjs,
+  entryPoints: [
+    { out: 'cli/scan-portable', in: 'src/scan/regex/portable.ts' },
+    { out: 'cli/scan-picomatch', in: 'node_modules/picomatch/index.js' },
+  ],
+});
 const result = {
   metafile: {
-    outputs: { ...actions.metafile.outputs, ...workerBuild.metafile.outputs, ...cliBuild.metafile.outputs },
+    outputs: {
+      ...actions.metafile.outputs,
+      ...workerBuild.metafile.outputs,
+      ...cliBuild.metafile.outputs,
+      ...scanScript.metafile.outputs,
+      ...apart.metafile.outputs,
+    },
   },
 };
 // Every shipped file ASCII, comments included (scripts/ascii-comments.mjs says why), and `require` only where
 // something refers to it (a bare `require` token: esbuild's helpers and CommonJS modules; `__require` and
 // `require_x` are other names).
-for (const outFile of Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'))) {
+for (const outFile of Object.keys(result.metafile.outputs).filter((f) => /\.c?js$/.test(f))) {
   const path = join(root, outFile);
   const text = readFileSync(path, 'utf8');
   let out = asciiComments(text, outFile);
+  if (outFile.endsWith('.cjs')) {
+    if (out !== text) writeFileSync(path, out);
+    continue;
+  }
   const at = out.indexOf(REQUIRE_BANNER);
   if (at < 0) throw new Error(`bundle: ${outFile} lacks the require banner`);
   const rest = out.slice(0, at) + out.slice(at + REQUIRE_BANNER.length + 1);

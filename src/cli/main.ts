@@ -1,5 +1,8 @@
 // `jit-gpg <command>`: dispatch only. Each command lives in its own module and returns its exit code.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
+import { runCachedScript } from './script-cache.ts';
 
 export { VERSION } from '../shared/version.ts';
 import { VERSION } from '../shared/version.ts';
@@ -21,15 +24,36 @@ Run \`jit-gpg COMMAND --help\` for a command's options.
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-const commands: Record<string, () => Promise<Command>> = {
-  scan: async () => (await import('./scan.ts')).scanCommand,
+export interface CliOptions {
+  /** The CLI's code cache directory (compile-cache.ts); with it, the bundled scan command runs as a cached script. */
+  codeCache?: string | undefined;
+}
+
+/** The scan command as one script beside the bundled CLI (dist/cli/scan.cjs; src/ has none). */
+const SCAN_SCRIPT = new URL('./cli/scan.cjs', import.meta.url);
+
+/**
+ * The scan command from its script; undefined without a cache directory or a script. The code cache is written when
+ * the process ends, after a run that scanned (`--help` compiles too little of the command to be worth keeping).
+ */
+function cachedScanCommand(options: CliOptions, argv: string[]): Command | undefined {
+  if (!options.codeCache || SCAN_SCRIPT.protocol !== 'file:') return undefined;
+  const file = fileURLToPath(SCAN_SCRIPT);
+  if (!existsSync(file)) return undefined;
+  const script = runCachedScript(file, options.codeCache);
+  if (!argv.includes('--help') && !argv.includes('-h')) process.once('exit', () => script.save());
+  return script.exports.scanCommand as Command;
+}
+
+const commands: Record<string, (options: CliOptions, argv: string[]) => Promise<Command>> = {
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
   digest: async () => (await import('./digest.ts')).digestCommand,
   key: async () => (await import('./key.ts')).keyCommand,
 };
 
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], io: CliIO, options: CliOptions = {}): Promise<number> {
   const [first, ...rest] = argv;
   try {
     if (first === undefined || first === '--help' || first === '-h') {
@@ -42,7 +66,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     if (first === 'help') {
       const topic = rest[0];
-      if (topic && commands[topic]) return await (await commands[topic]())(['--help'], io);
+      if (topic && commands[topic]) return await (await commands[topic](options, ['--help']))(['--help'], io);
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
@@ -54,10 +78,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           : `unknown command '${first}' (expected ${Object.keys(commands).join(', ')}). Run \`jit-gpg --help\`.`,
       );
     }
-    return await (await load())(rest, io);
+    return await (await load(options, rest))(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      writeLine(io.stderr, `jit-gpg: ${e.message}`);
+    // By name too: the scan command's script has its own copy of the class.
+    if (e instanceof UsageError || (e as Error | undefined)?.name === 'UsageError') {
+      writeLine(io.stderr, `jit-gpg: ${(e as Error).message}`);
       return EXIT.usage;
     }
     // Library errors carry actionable messages and never secrets; stack traces only on request.

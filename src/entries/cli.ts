@@ -4,5 +4,5 @@ import { processIO } from '../cli/io.ts';
 import { runCli } from '../cli/main.ts';
 
 // Before any command's chunk is imported (each is a dynamic import in main.ts), so their code is cached.
-enableCliCompileCache();
-process.exitCode = await runCli(process.argv.slice(2), processIO());
+const codeCache = enableCliCompileCache();
+process.exitCode = await runCli(process.argv.slice(2), processIO(), { codeCache });

@@ -13,13 +13,21 @@ import { repoRoot } from './harness.ts';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
-// Preloaded into the CLI: records every module file it loads and the builtins Node loaded, written at exit.
+// Preloaded into the CLI: records every module file it loads (and every script it reads: the scan command's runs
+// through node:vm, src/cli/script-cache.ts) and the builtins Node loaded, written at exit.
 const RECORDER = `
 import { createRequire, registerHooks } from 'node:module';
+import { pathToFileURL } from 'node:url';
 // require(), not an import: node:fs's ESM facade would itself load the stream stack this test checks for.
-const { writeFileSync } = createRequire(import.meta.url)('node:fs');
+const fs = createRequire(import.meta.url)('node:fs');
+const { writeFileSync } = fs;
 const files = [];
 registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.push(url); return next(url, context); } });
+const readFileSync = fs.readFileSync;
+fs.readFileSync = function (path, ...rest) {
+  if (typeof path === 'string' && path.endsWith('.cjs')) files.push(pathToFileURL(path).href);
+  return readFileSync.call(this, path, ...rest);
+};
 process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList })));
 `;
 
@@ -48,7 +56,7 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     const record = JSON.parse(readFileSync(out, 'utf8')) as Record;
     const distFiles = record.files
       .map((u) => fileURLToPath(u))
-      .filter((p) => p.startsWith(join(repoRoot, 'dist')) && p.endsWith('.js'));
+      .filter((p) => p.startsWith(join(repoRoot, 'dist')) && /\.c?js$/.test(p));
     const distBytes = distFiles.reduce((n, p) => n + readFileSync(p).length, 0);
     return { status: r.status, record, distFiles, distBytes };
   }
@@ -60,8 +68,13 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
   });
 
   it('a one-file scan loads the scanner only, and no builtin it does not use', () => {
+    run(['scan', 'clean.txt']); // writes the scan script's code cache: the run below is what every later one is
     const r = run(['scan', 'clean.txt']);
     assert.equal(r.status, 0);
+    assert.ok(
+      r.distFiles.some((f) => f.endsWith(join('dist', 'cli', 'scan.cjs'))),
+      `the scan command runs as its cached script: ${r.distFiles.join(', ')}`,
+    );
     for (const file of r.distFiles) {
       const text = readFileSync(file, 'latin1');
       assert.doesNotMatch(text, /^\/\/ node_modules\/(openpgp|re2js)\//m, `${file}: signer or portable engine code`);
@@ -87,9 +100,10 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
 
   it('every shipped bundle is ASCII, the actions included (their comments too: scripts/ascii-comments.mjs)', () => {
     const bundles = readdirSync(join(repoRoot, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
-      f.endsWith('.js'),
+      /\.c?js$/.test(f),
     );
     assert.ok(bundles.includes(join('sign', 'main.js')) && bundles.includes(join('scan', 'main.js')));
+    assert.ok(bundles.includes(join('cli', 'scan.cjs')));
     for (const f of bundles) {
       assert.ok(!/[^\x00-\x7f]/.test(readFileSync(join(repoRoot, 'dist', f), 'latin1')), `dist/${f} is not ASCII`);
     }
