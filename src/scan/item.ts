@@ -18,7 +18,7 @@ export interface ItemPolicy {
   /** The policy's ignore globs, applied to archive entries (`outer.zip!inner/path`) as to files. */
   ignore: (path: string) => boolean;
   /**
-   * A pool worker: offered each entry of an archive of at least `handOutFrom` bytes; true when it took the entry
+   * A pool worker: offered each entry of an archive of at least `from` bytes; `take` is true when it took the entry
    * to be scanned by another thread (the walk of the archive, its limits and its warnings stay here).
    */
   handOut?: { from: number; take: (entry: ScanItem) => boolean };

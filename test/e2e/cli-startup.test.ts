@@ -45,20 +45,23 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function run(args: string[]): { status: number | null; record: Record; distFiles: string[]; distBytes: number } {
+  function run(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): { status: number | null; stdout: string; record: Record; distFiles: string[]; distBytes: number } {
     const out = join(dir, 'record.json');
     rmSync(out, { force: true });
     const r = spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'recorder.mjs')).href, cli, ...args], {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, JIT_STARTUP_RECORD: out },
+      env: { ...process.env, ...env, JIT_STARTUP_RECORD: out },
     });
     const record = JSON.parse(readFileSync(out, 'utf8')) as Record;
     const distFiles = record.files
       .map((u) => fileURLToPath(u))
       .filter((p) => p.startsWith(join(repoRoot, 'dist')) && /\.c?js$/.test(p));
     const distBytes = distFiles.reduce((n, p) => n + readFileSync(p).length, 0);
-    return { status: r.status, record, distFiles, distBytes };
+    return { status: r.status, stdout: r.stdout, record, distFiles, distBytes };
   }
 
   it('--help loads no command', () => {
@@ -96,6 +99,19 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     ];
     const loaded = unused.filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
     assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
+  });
+
+  it('without a code cache, the scan command loads as its module chunks, and finds the same', () => {
+    writeFileSync(join(dir, 'leak.txt'), `key = "${['AK', 'IA', 'ZX4Q', 'P7RM', 'K2WT', 'B5NV'].join('')}"\n`);
+    const cached = run(['scan', 'leak.txt', '--format', 'json']);
+    const plain = run(['scan', 'leak.txt', '--format', 'json'], { JIT_GPG_NO_COMPILE_CACHE: '1' });
+    assert.ok(!plain.distFiles.some((f) => f.endsWith('.cjs')), plain.distFiles.join(', '));
+    assert.equal(plain.status, 1);
+    assert.equal(cached.status, 1);
+    const findings = (s: string) =>
+      JSON.parse(s).findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line]);
+    assert.deepEqual(findings(plain.stdout), findings(cached.stdout));
+    assert.equal(findings(plain.stdout).length, 1);
   });
 
   it('every shipped bundle is ASCII, the actions included (their comments too: scripts/ascii-comments.mjs)', () => {

@@ -6,7 +6,8 @@ export interface ScanItem {
   path: string;
   /**
    * `file`: the engine (a worker) reads it. `bytes`: scan() may transfer `data`'s memory to a worker when the Buffer
-   * owns its whole ArrayBuffer, which leaves it empty here: a source must not use `data` after yielding the item.
+   * owns its whole ArrayBuffer (or all of it but the last byte: pool.ts, transferable), which leaves it empty here: a
+   * source must not use `data`, or that memory, after yielding the item.
    */
   // absPath is bytes when the name is not valid UTF-8 (worktree.ts). No size: the listing did not stat the file (a
   // directory walk knows a regular file from its directory entry); where it is read, item.ts checks what it is and
