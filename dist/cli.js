@@ -66,7 +66,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join as join2 } from "node:path";
 var MAGIC = Buffer.from("jit-gpg code cache 1\n");
 function runCachedScript(file, cacheDir) {
-  const source = (0, import_node_fs2.readFileSync)(file, "utf8");
+  const source = (0, import_node_fs2.readFileSync)(file, "latin1");
   const st = (0, import_node_fs2.statSync)(file, { bigint: true });
   const name = basename(file).replace(/\.c?js$/, "");
   const prefix = `${name}-${process.version}-${process.arch}-`;

@@ -34,7 +34,8 @@ export interface CachedScript {
 }
 
 export function runCachedScript(file: string, cacheDir: string): CachedScript {
-  const source = readFileSync(file, 'utf8');
+  // Every shipped script is ASCII (scripts/ascii-comments.mjs): read as latin1, it needs no UTF-8 decoding (~2 ms).
+  const source = readFileSync(file, 'latin1');
   const st = statSync(file, { bigint: true });
   const name = basename(file).replace(/\.c?js$/, '');
   // This Node's caches of this script share a prefix: a new build's replaces the old (another Node's stay).
