@@ -161,11 +161,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-GP5Q6OES.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-U4RBSW7L.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-TGD57LBD.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-7RN5TCUO.js")).signCommand,
   verify: async () => (await import("./cli/verify-FZCPZE27.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-MZ2GDJ53.js")).digestCommand,
-  key: async () => (await import("./cli/key-2T2MFJBN.js")).keyCommand
+  key: async () => (await import("./cli/key-JUUWD2TI.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

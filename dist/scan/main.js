@@ -39297,8 +39297,6 @@ var KeywordPrefilter = class {
   fail;
   endsKeyword;
   order;
-  bytes;
-  ends;
   table;
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
@@ -39313,8 +39311,6 @@ var KeywordPrefilter = class {
     }
     const lengths = new Int32Array(lower.length);
     for (let i = 0; i < lower.length; i++) lengths[i] = ends[i + 1] - ends[i];
-    this.bytes = bytes;
-    this.ends = ends;
     this.keywordLengths = lengths;
     const classOf = new Uint8Array(256);
     let classes = 1;
@@ -39381,10 +39377,6 @@ var KeywordPrefilter = class {
     }
     this.outIds = outIds;
     this.outStart = outStart;
-  }
-  /** Keyword bytes (lowercase), by keyword id. */
-  get keywords() {
-    return Array.from(this.keywordLengths, (_, i) => this.bytes.subarray(this.ends[i], this.ends[i + 1]));
   }
   /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */
   next(s, c) {

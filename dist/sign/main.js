@@ -39915,8 +39915,6 @@ var KeywordPrefilter = class {
   fail;
   endsKeyword;
   order;
-  bytes;
-  ends;
   table;
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
   // before the JIT has warmed up, so it is start-up time.
@@ -39931,8 +39929,6 @@ var KeywordPrefilter = class {
     }
     const lengths = new Int32Array(lower.length);
     for (let i2 = 0; i2 < lower.length; i2++) lengths[i2] = ends[i2 + 1] - ends[i2];
-    this.bytes = bytes;
-    this.ends = ends;
     this.keywordLengths = lengths;
     const classOf = new Uint8Array(256);
     let classes = 1;
@@ -39999,10 +39995,6 @@ var KeywordPrefilter = class {
     }
     this.outIds = outIds;
     this.outStart = outStart;
-  }
-  /** Keyword bytes (lowercase), by keyword id. */
-  get keywords() {
-    return Array.from(this.keywordLengths, (_, i2) => this.bytes.subarray(this.ends[i2], this.ends[i2 + 1]));
   }
   /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */
   next(s, c) {

@@ -35,8 +35,6 @@ export class KeywordPrefilter {
   private readonly fail: Int32Array;
   private readonly endsKeyword: Uint8Array;
   private readonly order: Int32Array;
-  private readonly bytes: Buffer;
-  private readonly ends: Int32Array;
   private table: Int32Array | undefined;
 
   // Built with flat typed arrays only (no Map or array per state): this runs once per process and per worker,
@@ -53,8 +51,6 @@ export class KeywordPrefilter {
     }
     const lengths = new Int32Array(lower.length);
     for (let i = 0; i < lower.length; i++) lengths[i] = ends[i + 1]! - ends[i]!;
-    this.bytes = bytes;
-    this.ends = ends;
     this.keywordLengths = lengths;
     // Lowercased UTF-8 never holds A-Z, 0xC0, 0xC1 or 0xF5-0xFF: at most 217 byte values, so class ids fit a byte.
     const classOf = new Uint8Array(256);
@@ -126,11 +122,6 @@ export class KeywordPrefilter {
     }
     this.outIds = outIds;
     this.outStart = outStart;
-  }
-
-  /** Keyword bytes (lowercase), by keyword id. */
-  get keywords(): Buffer[] {
-    return Array.from(this.keywordLengths, (_, i) => this.bytes.subarray(this.ends[i]!, this.ends[i + 1]!));
   }
 
   /** The trie's transition from state s on a byte class, following failure links (the walk, and the BFS above). */

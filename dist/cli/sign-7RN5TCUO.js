@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-GM2VJNOV.js";
+} from "./chunk-VGQNMWCY.js";
 import "./chunk-HIQBLDY7.js";
 import "./chunk-EGSXMAGR.js";
 import "./chunk-DOVIJATE.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-LRXEU6OC.js";
+} from "./chunk-N276T2SC.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-HLZBZVAN.js";
+import "./chunk-UJET7APZ.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";

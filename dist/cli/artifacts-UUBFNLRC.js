@@ -6,9 +6,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-LRXEU6OC.js";
+} from "./chunk-N276T2SC.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-HLZBZVAN.js";
+import "./chunk-UJET7APZ.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import {

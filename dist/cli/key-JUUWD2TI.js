@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-GM2VJNOV.js";
+} from "./chunk-VGQNMWCY.js";
 import {
   writePublicFile
 } from "./chunk-HIQBLDY7.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-HLZBZVAN.js";
+} from "./chunk-UJET7APZ.js";
 import {
   FileReadError
 } from "./chunk-EIVQXN7D.js";

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-HLZBZVAN.js";
+} from "./chunk-UJET7APZ.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-EIVQXN7D.js";
