@@ -1,4 +1,4 @@
-// The scan command as dist/cli/scan.cjs (scripts/bundle.mjs, src/cli/script-cache.ts): the command itself and
-// processIO's descriptors come from one script, so nothing it holds (the prewarmed workers, the regex engine) is
-// split between two copies of a module.
+// The entry of dist/cli/scan.cjs (scripts/bundle.mjs), the scan command as one script that the CLI runs with its own
+// code cache (script-cache.ts, main.ts). Everything the command holds (the prewarmed workers, the regex engine) lives
+// in that one script: only the command's I/O object comes from the CLI's side.
 export { scanCommand } from './scan.ts';
