@@ -66,8 +66,15 @@ import { createRequire } from "node:module";
 import { basename, dirname, join as join2 } from "node:path";
 var MAGIC = Buffer.from("jit-gpg code cache 1\n");
 function runCachedScript(file, cacheDir) {
-  const source = (0, import_node_fs2.readFileSync)(file, "latin1");
-  const st = (0, import_node_fs2.statSync)(file, { bigint: true });
+  const fd = (0, import_node_fs2.openSync)(file, "r");
+  let source;
+  let st;
+  try {
+    st = (0, import_node_fs2.fstatSync)(fd, { bigint: true });
+    source = (0, import_node_fs2.readFileSync)(fd, "latin1");
+  } finally {
+    (0, import_node_fs2.closeSync)(fd);
+  }
   const name = basename(file).replace(/\.c?js$/, "");
   const prefix = `${name}-${process.version}-${process.arch}-`;
   const cacheFile = join2(

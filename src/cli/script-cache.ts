@@ -7,6 +7,7 @@
 // carries the Node version and the script's size, modification time and inode, so a changed script never meets an
 // old cache.
 import {
+  type BigIntStats,
   closeSync,
   constants,
   fstatSync,
@@ -15,7 +16,6 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,9 +34,17 @@ export interface CachedScript {
 }
 
 export function runCachedScript(file: string, cacheDir: string): CachedScript {
-  // Every shipped script is ASCII (scripts/ascii-comments.mjs): read as latin1, it needs no UTF-8 decoding (~2 ms).
-  const source = readFileSync(file, 'latin1');
-  const st = statSync(file, { bigint: true });
+  // The identity and the text from one descriptor: a script replaced meanwhile cannot lend its name to the other's
+  // code. Every shipped script is ASCII (scripts/ascii-comments.mjs): read as latin1, it needs no UTF-8 decoding.
+  const fd = openSync(file, 'r');
+  let source: string;
+  let st: BigIntStats;
+  try {
+    st = fstatSync(fd, { bigint: true });
+    source = readFileSync(fd, 'latin1');
+  } finally {
+    closeSync(fd);
+  }
   const name = basename(file).replace(/\.c?js$/, '');
   // This Node's caches of this script share a prefix: a new build's replaces the old (another Node's stay).
   const prefix = `${name}-${process.version}-${process.arch}-`;
