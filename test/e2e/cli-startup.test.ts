@@ -13,7 +13,7 @@ import { repoRoot } from './harness.ts';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
-// Preloaded into the CLI: records every module file it loads (and every script it reads: the scan command's runs
+// Preloaded into the CLI: records every module file it loads (and every script it opens: the scan command's runs
 // through node:vm, src/cli/script-cache.ts) and the builtins Node loaded, written at exit.
 const RECORDER = `
 import { createRequire, registerHooks } from 'node:module';
@@ -23,10 +23,10 @@ const fs = createRequire(import.meta.url)('node:fs');
 const { writeFileSync } = fs;
 const files = [];
 registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.push(url); return next(url, context); } });
-const readFileSync = fs.readFileSync;
-fs.readFileSync = function (path, ...rest) {
+const openSync = fs.openSync;
+fs.openSync = function (path, ...rest) {
   if (typeof path === 'string' && path.endsWith('.cjs')) files.push(pathToFileURL(path).href);
-  return readFileSync.call(this, path, ...rest);
+  return openSync.call(this, path, ...rest);
 };
 process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList })));
 `;
