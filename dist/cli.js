@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-TGD57LBD.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-7RN5TCUO.js")).signCommand,
-  verify: async () => (await import("./cli/verify-FZCPZE27.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-MZ2GDJ53.js")).digestCommand,
-  key: async () => (await import("./cli/key-JUUWD2TI.js")).keyCommand
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-U6WSPLXS.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-APGCRRMM.js")).signCommand,
+  verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
+  key: async () => (await import("./cli/key-CAMQ4MH4.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

@@ -6846,19 +6846,6 @@ var init_glob = __esm({
   }
 });
 
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:fs/promises");
-    var lazy2 = {};
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
-  }
-});
-
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports2, module2) {
@@ -7192,11 +7179,10 @@ function* gzipEntries(data, path, limits, budget, warn) {
   yield { path: `${path}!${inner}`, data: out };
   budget.done(out);
 }
-var import_promises, import_node_zlib, DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
+var import_node_zlib, DEFAULT_ARCHIVE_LIMITS, ARCHIVE_NAME, LimitReached, TAR_GZ_NAME;
 var init_archive = __esm({
   "src/scan/archive.ts"() {
     "use strict";
-    import_promises = __toESM(require_promises(), 1);
     import_node_zlib = __toESM(require_node_zlib(), 1);
     init_release();
     DEFAULT_ARCHIVE_LIMITS = {

@@ -36645,7 +36645,7 @@ var require_commonjs2 = __commonJS({
 // src/action/scan.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 var import_node_fs14 = __toESM(require_node_fs(), 1);
-var import_promises2 = __toESM(require_promises(), 1);
+var import_promises = __toESM(require_promises(), 1);
 var import_node_os7 = __toESM(require_node_os(), 1);
 import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
@@ -45028,7 +45028,6 @@ async function globMatcher(globs) {
 var import_node_fs4 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
@@ -90014,8 +90013,8 @@ async function main(env) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, import_promises2.mkdir)(dirname10(sarifPath), { recursive: true });
-    await (0, import_promises2.writeFile)(
+    await (0, import_promises.mkdir)(dirname10(sarifPath), { recursive: true });
+    await (0, import_promises.writeFile)(
       sarifPath,
       renderSarif({
         ...input,
@@ -90025,8 +90024,8 @@ async function main(env) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, import_promises2.mkdir)(dirname10(reportPath), { recursive: true });
-    await (0, import_promises2.writeFile)(reportPath, renderJson(input));
+    await (0, import_promises.mkdir)(dirname10(reportPath), { recursive: true });
+    await (0, import_promises.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {
       await summary.addRaw(

@@ -43,19 +43,6 @@ var require_node_crypto = __commonJS({
   }
 });
 
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    var lazy2 = {};
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
-  }
-});
-
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports, module) {
@@ -6231,7 +6218,6 @@ async function globMatcher(globs) {
 var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,

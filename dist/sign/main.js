@@ -39372,7 +39372,7 @@ import { dirname as dirname9, join as join11 } from "node:path";
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
 var import_node_fs16 = __toESM(require_node_fs(), 1);
-var import_promises9 = __toESM(require_promises(), 1);
+var import_promises8 = __toESM(require_promises(), 1);
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
 // src/shared/version.ts
@@ -45633,7 +45633,6 @@ async function globMatcher(globs) {
 var import_node_fs8 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
-var import_promises8 = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,
@@ -49977,7 +49976,7 @@ async function scanArtifacts(options) {
   const files = [...options.files];
   const items = async function* () {
     for (const absPath of files) {
-      const { size } = await (0, import_promises9.stat)(absPath);
+      const { size } = await (0, import_promises8.stat)(absPath);
       yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
     }
   };
@@ -50025,7 +50024,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 
 // src/sign/merge.ts
 var import_node_crypto15 = __toESM(require_node_crypto(), 1);
-var import_promises10 = __toESM(require_promises(), 1);
+var import_promises9 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
@@ -50039,7 +50038,7 @@ function inside(dir, path6) {
   return rel === "" || !rel.startsWith(`..${sep7}`) && rel !== ".." && !isAbsolute8(rel);
 }
 async function findFragments(patterns, workspace) {
-  const ws = await (0, import_promises10.realpath)(resolve9(workspace));
+  const ws = await (0, import_promises9.realpath)(resolve9(workspace));
   for (const p of patterns) {
     const bare = p.startsWith("!") ? p.slice(1) : p;
     if (isAbsolute8(bare) || bare.split(/[\\/]/).includes("..")) {
@@ -50049,12 +50048,12 @@ async function findFragments(patterns, workspace) {
   const found = /* @__PURE__ */ new Map();
   for (const rel of await matchPaths(patterns, ws)) {
     const abs2 = resolve9(ws, rel);
-    const real = await (0, import_promises10.realpath)(abs2).catch(() => void 0);
+    const real = await (0, import_promises9.realpath)(abs2).catch(() => void 0);
     if (real === void 0) continue;
     if (!inside(ws, real)) {
       throw new MergeError(`fragment ${q(rel)} is a link to a file outside the workspace`);
     }
-    if ((await (0, import_promises10.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
+    if ((await (0, import_promises9.lstat)(real)).isFile()) found.set(abs2, { path: abs2, display: displayPath(rel) });
   }
   if (found.size === 0) {
     throw new MergeError(
@@ -50072,7 +50071,7 @@ async function matchPaths(patterns, ws) {
   const out = /* @__PURE__ */ new Set();
   for (const base of new Set(include.map((p) => import_picomatch.default.scan(p).base))) {
     const dir = resolve9(ws, base);
-    const entries = await (0, import_promises10.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    const entries = await (0, import_promises9.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
       const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
@@ -50130,12 +50129,12 @@ async function mergeFragments(options) {
     }
   }
   if (byName.size === 0) throw new MergeError("checksums-merge: the fragments list no files");
-  const dir = await (0, import_promises10.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
+  const dir = await (0, import_promises9.realpath)(resolve9(options.manifestDir)).catch(() => resolve9(options.manifestDir));
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
     const path6 = join10(dir, ...e.name.split("/"));
-    const st = await (0, import_promises10.lstat)(path6).catch((err2) => {
+    const st = await (0, import_promises9.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
     });
@@ -50143,7 +50142,7 @@ async function mergeFragments(options) {
       absent.push(e.name);
       continue;
     }
-    const real = await (0, import_promises10.realpath)(path6);
+    const real = await (0, import_promises9.realpath)(path6);
     if (!st.isFile() || !inside(dir, real)) {
       throw new MergeError(
         `${q(e.name)} (listed by ${e.source}) is ${st.isSymbolicLink() ? "a symbolic link" : "not a regular file"} beside the manifest; refusing to vouch for it`

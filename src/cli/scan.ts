@@ -4,8 +4,8 @@
 // The scan itself (config → policy → source → engine → baseline) is `runScanJob` in src/scan/job.ts.
 //
 // The scanner (src/scan/job.ts and all it imports) is loaded only once the arguments are checked, and a directory
-// scan on more than one thread first starts one scan worker (src/scan/worker-thread.ts), which boots on another
-// core while this thread loads the scanner.
+// scan on more than one thread first starts its scan workers (src/scan/worker-thread.ts), which boot on the other
+// cores while this thread loads the scanner, the config and the first of the listing.
 import { type Dirent, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ScanJob } from '../scan/job.ts';

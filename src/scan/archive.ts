@@ -4,7 +4,6 @@
 // Nothing is written to disk and nothing is trusted from the headers: every inflate runs with `maxOutputLength`,
 // so a zip bomb (huge ratio, overlapping entries, deep nesting, thousands of entries) ends in a warning, not an
 // out-of-memory crash. Limits: nesting depth, entries, expanded bytes per entry and per outer archive, and ratio.
-import { readFile } from 'node:fs/promises';
 import { gunzipSync, inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { releaseBuffer } from './release.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -478,32 +477,4 @@ function* gzipEntries(
   takeEntry(`${path}!${inner}`, out.length, limits, budget, path);
   yield { path: `${path}!${inner}`, data: out };
   budget.done(out);
-}
-
-/**
- * Replaces archives in a stream of items by the files inside them (recursively); everything else passes through.
- * `file` items are read only when their name looks like an archive, and only up to `maxTotal` bytes.
- */
-export async function* expandArchives(
-  items: AsyncIterable<ScanItem>,
-  options: ArchiveOptions = {},
-): AsyncGenerator<ScanItem> {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
-  for await (const item of items) {
-    let data: Buffer | undefined;
-    if (item.source.kind === 'bytes') {
-      data = item.source.data;
-    } else if (ARCHIVE_NAME.test(item.path) && (item.source.size ?? Number.POSITIVE_INFINITY) <= limits.maxTotal) {
-      try {
-        data = await readFile(item.source.absPath);
-      } catch {
-        data = undefined; // the engine reports it unreadable
-      }
-    }
-    if (!data || item.lineMap || !archiveKind(data)) {
-      yield item;
-      continue;
-    }
-    yield* archiveItems(item, data, options);
-  }
 }

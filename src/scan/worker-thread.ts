@@ -1,7 +1,7 @@
-// How a scan worker thread is started (its heap, environment and script), and the one worker the CLI may start
-// before it has loaded the scanner. That worker boots (Node's own start-up, the worker bundle, the regex engine)
-// on the second core while this thread loads the scanner and the config, ~60 ms on a 2-core machine; the pool
-// adopts it and sends it the policy by message. A scan that stays inline never adopts it, and drops it.
+// How a scan worker thread is started (its heap, environment and script), and the workers the CLI may start before
+// it has loaded the scanner, one per thread. Each boots (Node's own start-up, the worker bundle, the regex engine)
+// while this thread loads the scanner and the config; the pool adopts them and sends each the policy by message. A
+// scan that stays inline never adopts them, and drops them.
 // Kept apart from pool.ts, which imports the rule catalogue: the CLI loads this before the scanner.
 import { existsSync } from 'node:fs';
 // A namespace import: Node 20 has no getCompileCacheDir, and a named import of it would fail to link there.

@@ -9,10 +9,10 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-UJET7APZ.js";
+} from "./chunk-2BF2XTAF.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import "./chunk-3H6YUQYG.js";

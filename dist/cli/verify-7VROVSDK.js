@@ -2,10 +2,11 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-EGSXMAGR.js";
+} from "./chunk-U7KNJAJX.js";
 import {
   parseFlags
 } from "./chunk-DOVIJATE.js";
+import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError
@@ -13,7 +14,7 @@ import {
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-EIVQXN7D.js";
+} from "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import {
   displayPath,

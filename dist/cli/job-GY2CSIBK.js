@@ -3,16 +3,16 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-N276T2SC.js";
+} from "./chunk-NGTXLSNA.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-UJET7APZ.js";
+import "./chunk-2BF2XTAF.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import "./chunk-3H6YUQYG.js";

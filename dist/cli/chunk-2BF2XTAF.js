@@ -11,9 +11,8 @@ import {
 import {
   FileReadError,
   crc24,
-  readRegularFile,
-  require_promises
-} from "./chunk-EIVQXN7D.js";
+  readRegularFile
+} from "./chunk-KCPTBOKU.js";
 import {
   require_node_util
 } from "./chunk-FXDX66OE.js";
@@ -6264,7 +6263,6 @@ async function globMatcher(globs) {
 var import_node_fs3 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
-var import_promises = __toESM(require_promises(), 1);
 var import_node_zlib = __toESM(require_node_zlib(), 1);
 var DEFAULT_ARCHIVE_LIMITS = {
   maxDepth: 3,

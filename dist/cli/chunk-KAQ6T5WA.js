@@ -8,7 +8,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-HIQBLDY7.js";
+} from "./chunk-GPHHHNVR.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -29,10 +29,13 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-EGSXMAGR.js";
+} from "./chunk-U7KNJAJX.js";
 import {
   parseFlags
 } from "./chunk-DOVIJATE.js";
+import {
+  require_promises
+} from "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError
@@ -57,9 +60,8 @@ import {
 import {
   FileReadError,
   readRegularFile,
-  readRegularTextFile,
-  require_promises
-} from "./chunk-EIVQXN7D.js";
+  readRegularTextFile
+} from "./chunk-KCPTBOKU.js";
 import {
   displayPath,
   excerpt,
@@ -4516,7 +4518,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-UUBFNLRC.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-INUXIV5D.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

@@ -3,23 +3,8 @@ import {
   require_node_fs
 } from "./chunk-3H6YUQYG.js";
 import {
-  __commonJS,
-  __require,
   __toESM
 } from "./chunk-UB53VF2P.js";
-
-// builtin:node:fs/promises
-var require_promises = __commonJS({
-  "builtin:node:fs/promises"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs/promises");
-    var lazy = {};
-    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
-  }
-});
 
 // src/shared/read-file.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
@@ -115,6 +100,5 @@ export {
   FileReadError,
   readRegularFile,
   readRegularTextFile,
-  crc24,
-  require_promises
+  crc24
 };

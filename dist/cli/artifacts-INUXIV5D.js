@@ -2,18 +2,19 @@ import {
   redactFindings
 } from "./chunk-NQRFTV3D.js";
 import {
+  require_promises
+} from "./chunk-33HP3Y3B.js";
+import {
   VERSION
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-N276T2SC.js";
+} from "./chunk-NGTXLSNA.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-UJET7APZ.js";
+import "./chunk-2BF2XTAF.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
-import {
-  require_promises
-} from "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {

@@ -7,10 +7,10 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-EGSXMAGR.js";
+} from "./chunk-U7KNJAJX.js";
 import {
   require_promises
-} from "./chunk-EIVQXN7D.js";
+} from "./chunk-33HP3Y3B.js";
 import {
   require_node_crypto
 } from "./chunk-3H6YUQYG.js";

@@ -17,10 +17,10 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-UJET7APZ.js";
+} from "./chunk-2BF2XTAF.js";
 import {
   FileReadError
-} from "./chunk-EIVQXN7D.js";
+} from "./chunk-KCPTBOKU.js";
 import {
   displayPath,
   excerpt,

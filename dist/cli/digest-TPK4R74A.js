@@ -2,16 +2,17 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-HIQBLDY7.js";
-import "./chunk-EGSXMAGR.js";
+} from "./chunk-GPHHHNVR.js";
+import "./chunk-U7KNJAJX.js";
 import {
   parseFlags
 } from "./chunk-DOVIJATE.js";
+import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError
 } from "./chunk-SDMQP42L.js";
-import "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-3H6YUQYG.js";
 import "./chunk-UB53VF2P.js";

@@ -5,14 +5,15 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-VGQNMWCY.js";
+} from "./chunk-KAQ6T5WA.js";
 import {
   writePublicFile
-} from "./chunk-HIQBLDY7.js";
-import "./chunk-EGSXMAGR.js";
+} from "./chunk-GPHHHNVR.js";
+import "./chunk-U7KNJAJX.js";
 import {
   parseFlags
 } from "./chunk-DOVIJATE.js";
+import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError
@@ -20,7 +21,7 @@ import {
 import "./chunk-OCLRRPSL.js";
 import "./chunk-K35OZOST.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import {
   printable

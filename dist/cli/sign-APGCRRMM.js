@@ -4,15 +4,16 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-VGQNMWCY.js";
-import "./chunk-HIQBLDY7.js";
-import "./chunk-EGSXMAGR.js";
+} from "./chunk-KAQ6T5WA.js";
+import "./chunk-GPHHHNVR.js";
+import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";
+import "./chunk-33HP3Y3B.js";
 import "./chunk-SDMQP42L.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-K35OZOST.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-EIVQXN7D.js";
+import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-3H6YUQYG.js";
 import "./chunk-F2LF7ULD.js";

@@ -1,10 +1,12 @@
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
+  require_promises
+} from "./chunk-33HP3Y3B.js";
+import {
   FileReadError,
   crc24,
-  readRegularFile,
-  require_promises
-} from "./chunk-EIVQXN7D.js";
+  readRegularFile
+} from "./chunk-KCPTBOKU.js";
 import {
   require_node_crypto,
   require_node_fs
