@@ -6100,13 +6100,14 @@ function sortFindings(findings) {
   return findings.sort(compareFindings);
 }
 function utf16ToUtf8(data) {
-  if (data.length < 2) return void 0;
-  const le = data[0] === 255 && data[1] === 254;
-  const be = data[0] === 254 && data[1] === 255;
-  if (!le && !be) return void 0;
+  if (!hasUtf16Bom(data)) return void 0;
+  const be = data[0] === 254;
   const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
   if (be) body.swap16();
   return Buffer.from(body.toString("utf16le"), "utf8");
+}
+function hasUtf16Bom(data) {
+  return data.length >= 2 && (data[0] === 255 && data[1] === 254 || data[0] === 254 && data[1] === 255);
 }
 var import_node_fs5, BUILTIN_PATTERNS, SEVERITY_RANK, byPosition, SNIFF_BYTES, WARM_UP_SAMPLE, BINARY_SAMPLE, ScanEngine, ItemScan;
 var init_engine = __esm({
@@ -6309,10 +6310,6 @@ var init_engine = __esm({
       }
       /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
       scanFd(fd, meta, stats = emptyEngineStats()) {
-        const bom = Buffer.alloc(2);
-        if ((0, import_node_fs5.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-          return this.scanBytes((0, import_node_fs5.readFileSync)(fd), meta, stats);
-        }
         const buf = this.work;
         const cap = buf.length;
         const item = new ItemScan(this, meta);
@@ -6325,6 +6322,9 @@ var init_engine = __esm({
             const n = (0, import_node_fs5.readSync)(fd, buf, filled, want, null);
             filled += n;
             if (n < want) break;
+          }
+          if (total === 0 && hasUtf16Bom(buf.subarray(0, filled))) {
+            return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs5.readFileSync)(fd)]), meta, stats);
           }
           total += filled - carry;
           if (filled < cap) {
@@ -7936,10 +7936,9 @@ async function scan(opts) {
     progress(1);
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
-  const wireRules = threads > 1 ? rulesToWire(policy.rules) : void 0;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool;
-  let poolFailed = threads <= 1 || !wireRules;
+  let poolFailed = threads <= 1;
   const held = [];
   let heldBytes = 0;
   let heldMemory = 0;
@@ -7951,6 +7950,11 @@ async function scan(opts) {
   let poolStarting;
   let sinceYield = 0;
   const startPool = () => {
+    const wireRules = rulesToWire(policy.rules);
+    if (!wireRules) {
+      poolFailed = true;
+      return;
+    }
     const script = resolveWorkerScript(opts.workerScript);
     if (!script) {
       warn("scan worker script not found; scanning in one thread");

@@ -5749,10 +5749,6 @@ var ScanEngine = class {
   }
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
   scanFd(fd, meta, stats = emptyEngineStats()) {
-    const bom = Buffer.alloc(2);
-    if ((0, import_node_fs2.readSync)(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== void 0) {
-      return this.scanBytes((0, import_node_fs2.readFileSync)(fd), meta, stats);
-    }
     const buf = this.work;
     const cap = buf.length;
     const item = new ItemScan(this, meta);
@@ -5765,6 +5761,9 @@ var ScanEngine = class {
         const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
         filled += n;
         if (n < want) break;
+      }
+      if (total === 0 && hasUtf16Bom(buf.subarray(0, filled))) {
+        return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs2.readFileSync)(fd)]), meta, stats);
       }
       total += filled - carry;
       if (filled < cap) {
@@ -5917,13 +5916,14 @@ var ScanEngine = class {
   }
 };
 function utf16ToUtf8(data) {
-  if (data.length < 2) return void 0;
-  const le = data[0] === 255 && data[1] === 254;
-  const be = data[0] === 254 && data[1] === 255;
-  if (!le && !be) return void 0;
+  if (!hasUtf16Bom(data)) return void 0;
+  const be = data[0] === 254;
   const body = Buffer.from(data.subarray(2, 2 + (data.length - 2 & ~1)));
   if (be) body.swap16();
   return Buffer.from(body.toString("utf16le"), "utf8");
+}
+function hasUtf16Bom(data) {
+  return data.length >= 2 && (data[0] === 255 && data[1] === 254 || data[0] === 254 && data[1] === 255);
 }
 var ItemScan = class {
   findings = [];

@@ -490,11 +490,6 @@ export class ScanEngine {
 
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
   scanFd(fd: number, meta: ItemMeta, stats: EngineStats = emptyEngineStats()): Finding[] {
-    // UTF-16 text (a BOM) is read whole and scanned as UTF-8; callers bound file sizes by the policy.
-    const bom = Buffer.alloc(2);
-    if (readSync(fd, bom, 0, 2, 0) === 2 && utf16ToUtf8(bom) !== undefined) {
-      return this.scanBytes(readFileSync(fd), meta, stats);
-    }
     const buf = this.work;
     const cap = buf.length;
     const item = new ItemScan(this, meta);
@@ -507,6 +502,11 @@ export class ScanEngine {
         const n = readSync(fd, buf, filled, want, null);
         filled += n;
         if (n < want) break; // a short read of a regular file is its end: spares one read() per file
+      }
+      // UTF-16 text (a BOM, seen in the first window: no read of its own) is read whole and scanned as UTF-8;
+      // callers bound file sizes by the policy.
+      if (total === 0 && hasUtf16Bom(buf.subarray(0, filled))) {
+        return this.scanBytes(Buffer.concat([buf.subarray(0, filled), readFileSync(fd)]), meta, stats);
       }
       total += filled - carry;
       if (filled < cap) {
@@ -686,13 +686,16 @@ interface Pending extends OverlapEntry {
  * otherwise make it look binary. Lines and columns (code points) are unchanged. Undefined for anything else.
  */
 export function utf16ToUtf8(data: Buffer): Buffer | undefined {
-  if (data.length < 2) return undefined;
-  const le = data[0] === 0xff && data[1] === 0xfe;
-  const be = data[0] === 0xfe && data[1] === 0xff;
-  if (!le && !be) return undefined;
+  if (!hasUtf16Bom(data)) return undefined;
+  const be = data[0] === 0xfe;
   const body = Buffer.from(data.subarray(2, 2 + ((data.length - 2) & ~1)));
   if (be) body.swap16();
   return Buffer.from(body.toString('utf16le'), 'utf8');
+}
+
+/** Whether `data` starts with a UTF-16 byte order mark (little or big endian). */
+function hasUtf16Bom(data: Buffer): boolean {
+  return data.length >= 2 && ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff));
 }
 
 /** One item's scan state across its windows. */

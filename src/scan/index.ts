@@ -157,10 +157,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // Workers when there is enough to scan and more than one thread; inline otherwise.
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
-  const wireRules = threads > 1 ? rulesToWire(policy.rules) : undefined;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool: ScanPool | undefined;
-  let poolFailed = threads <= 1 || !wireRules;
+  let poolFailed = threads <= 1;
   const held: ScanItem[] = [];
   let heldBytes = 0;
   /** Bytes of in-memory items among `held`. */
@@ -178,6 +177,12 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let poolStarting: Promise<void> | undefined;
   let sinceYield = 0;
   const startPool = (): void => {
+    // Rules as data for the workers, made only now: a small scan (a pre-commit hook's few files) stays inline.
+    const wireRules = rulesToWire(policy.rules);
+    if (!wireRules) {
+      poolFailed = true; // a rule's validator cannot cross to a worker: this thread scans
+      return;
+    }
     const script = resolveWorkerScript(opts.workerScript);
     if (!script) {
       warn('scan worker script not found; scanning in one thread');
@@ -185,7 +190,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       return;
     }
     const init: PoolInit = {
-      rules: wireRules!,
+      rules: wireRules,
       allowRegexes: policy.allowRegexes,
       stopwords: policy.stopwords,
       ...(policy.retainSecrets?.length ? { retainSecrets: policy.retainSecrets } : {}),

@@ -142,6 +142,29 @@ for (const regex of regexEngines) {
       }
     });
 
+    it('reads a UTF-16 file (LE and BE, within one window and past it) as its UTF-8 text, at the same places', () => {
+      const e = engine({}, { chunkSize: 4096, overlap: 512 });
+      for (const size of ['small', 'past one window'] as const) {
+        const text = `${size === 'small' ? '' : `${'é'.repeat(99)}\n`.repeat(60)}key: ☃ ${tok()}\ntail\n`;
+        const expected = e.scanBytes(Buffer.from(text), { path: 'u16' });
+        assert.equal(expected.length, 1);
+        const le = Buffer.from(text, 'utf16le');
+        const be = Buffer.from(le);
+        be.swap16();
+        for (const [order, data] of [
+          ['LE', Buffer.concat([Buffer.from([0xff, 0xfe]), le])],
+          ['BE', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+        ] as const) {
+          if (size !== 'small') assert.ok(data.length > 4096 + 512, 'the file spans more than one window');
+          const file = join(tmp, `utf16-${order}-${size.length}.txt`);
+          writeFileSync(file, data);
+          const stats = emptyEngineStats();
+          assert.deepEqual(e.scanFile(file, { path: 'u16' }, stats), expected, `${order}, ${size}`);
+          assert.equal(stats.skippedBinary, 0, `${order}, ${size}: not taken for binary`);
+        }
+      }
+    });
+
     it('keeps columns right on a line that spans chunks', () => {
       const e = engine({}, { chunkSize: 4096, overlap: 512 });
       const data = Buffer.from(`x\n${'é'.repeat(5000)} ${tok()}\n`);

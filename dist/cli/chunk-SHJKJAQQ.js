@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-2BF2XTAF.js";
+} from "./chunk-FSPIKOCZ.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-KAQ6T5WA.js";
+} from "./chunk-XQLY2ICX.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

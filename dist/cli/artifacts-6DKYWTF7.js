@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-NGTXLSNA.js";
+} from "./chunk-SHJKJAQQ.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-2BF2XTAF.js";
+import "./chunk-FSPIKOCZ.js";
 import "./chunk-GR7O25OD.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
