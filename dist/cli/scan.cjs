@@ -254,7 +254,7 @@ function dropPrewarmedWorker() {
   const live = prewarmed.filter((e) => !e.failed);
   prewarmed = [];
   if (live.length === 0) return void 0;
-  return Promise.all(live.map((e) => e.worker.terminate())).then((codes) => codes[0]);
+  return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
 var import_node_fs, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_ITEMS, prewarmed;
 var init_worker_thread = __esm({

@@ -110,11 +110,11 @@ export function adoptPrewarmedWorker(script: URL): Worker | undefined {
 
 /**
  * Stops the prewarmed workers nobody adopted (the scan ran inline, or never ran). The CLI does not wait for them to
- * end; the promise (resolved once they have) is for whoever wants to; undefined when there were none.
+ * end; the promise (how many were stopped, once they have ended) is for whoever wants to; undefined when none lived.
  */
 export function dropPrewarmedWorker(): Promise<number> | undefined {
   const live = prewarmed.filter((e) => !e.failed);
   prewarmed = [];
   if (live.length === 0) return undefined;
-  return Promise.all(live.map((e) => e.worker.terminate())).then((codes) => codes[0]!);
+  return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }

@@ -79,6 +79,7 @@ describe('a scan worker started ahead of the pool', () => {
     const stopped = dropPrewarmedWorker();
     assert.ok(stopped, 'nothing was stopped');
     assert.equal(typeof (await stopped), 'number');
+    assert.equal(await stopped, 1, 'the one prewarmed worker was stopped');
     assert.equal(adoptPrewarmedWorker(url), undefined);
     assert.equal(dropPrewarmedWorker(), undefined);
   });

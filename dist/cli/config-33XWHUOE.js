@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-FSPIKOCZ.js";
-import "./chunk-GR7O25OD.js";
+} from "./chunk-4AW46TJV.js";
+import "./chunk-MLVSJFAV.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

@@ -26,7 +26,7 @@ import {
   dropPrewarmedWorker,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-GR7O25OD.js";
+} from "./chunk-MLVSJFAV.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {
@@ -361,7 +361,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-423ZHOIP.js");
+    const { parseSize } = await import("./config-33XWHUOE.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -389,7 +389,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, threads ?? defaultThreads());
-  const { failing, runScanJob } = await import("./job-PV2LJCXL.js");
+  const { failing, runScanJob } = await import("./job-3LXJM7MW.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

@@ -4,7 +4,7 @@ import {
   defaultThreads,
   resolveWorkerScript,
   startScanWorker
-} from "./chunk-GR7O25OD.js";
+} from "./chunk-MLVSJFAV.js";
 import {
   require_node_child_process
 } from "./chunk-MFKD3NAJ.js";

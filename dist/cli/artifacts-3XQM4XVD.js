@@ -9,10 +9,10 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-SHJKJAQQ.js";
+} from "./chunk-JOA66PT7.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-FSPIKOCZ.js";
-import "./chunk-GR7O25OD.js";
+import "./chunk-4AW46TJV.js";
+import "./chunk-MLVSJFAV.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

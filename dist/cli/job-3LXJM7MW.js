@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-SHJKJAQQ.js";
+} from "./chunk-JOA66PT7.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-FSPIKOCZ.js";
-import "./chunk-GR7O25OD.js";
+import "./chunk-4AW46TJV.js";
+import "./chunk-MLVSJFAV.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

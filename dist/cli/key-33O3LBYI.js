@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-XQLY2ICX.js";
+} from "./chunk-LJ5NCFT4.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

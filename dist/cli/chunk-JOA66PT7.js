@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FSPIKOCZ.js";
+} from "./chunk-4AW46TJV.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -89,7 +89,7 @@ function dropPrewarmedWorker() {
   const live = prewarmed.filter((e) => !e.failed);
   prewarmed = [];
   if (live.length === 0) return void 0;
-  return Promise.all(live.map((e) => e.worker.terminate())).then((codes) => codes[0]);
+  return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
 
 export {
