@@ -7371,6 +7371,19 @@ function itemToWire(it, transfer) {
   if (it.date !== void 0) w.date = it.date;
   return w;
 }
+function itemFromWire(w) {
+  let source;
+  if (w.kind === "file") {
+    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
+    if (w.size !== void 0) source.size = w.size;
+  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  const item = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== void 0) item.commit = w.commit;
+  if (w.author !== void 0) item.author = w.author;
+  if (w.date !== void 0) item.date = w.date;
+  return item;
+}
 function rulesToWire(rules) {
   const out = [];
   for (const rule of rules) {
@@ -7423,13 +7436,24 @@ var init_pool = __esm({
       nextId = 1;
       closed = false;
       perWorker = 4;
+      callerScans;
+      /** ENTRIES_HANDED_OUT's counter, shared with the workers. */
+      handedOut;
+      /** PoolInit.idle: threads that wait for work. */
+      idle;
+      callerWaiting = false;
       /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
       onSpawn;
       constructor(script, size, init, onWarning, onSpawn = () => {
-      }) {
+      }, options = {}) {
         this.script = script;
         this.size = size;
-        this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
+        const handedOut = init.handedOut ?? new SharedArrayBuffer(4);
+        const idle = init.idle ?? new SharedArrayBuffer(4);
+        this.init = { ...init, handedOut, idle };
+        this.handedOut = new Int32Array(handedOut);
+        this.idle = new Int32Array(idle);
+        this.callerScans = options.callerScans === true;
         this.onWarning = onWarning;
         this.onSpawn = onSpawn;
       }
@@ -7464,7 +7488,7 @@ var init_pool = __esm({
             if (dead) return;
             if (msg.type === "spawn") {
               const moved = [...new Set(msg.items.flatMap((w) => w.data ? [w.data.buffer] : []))];
-              this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+              this.onSpawn(msg.items, this.submitWire(msg.items, moved, false, slot));
               return;
             }
             if (msg.type === "ready") {
@@ -7495,12 +7519,13 @@ var init_pool = __esm({
               return;
             }
             this.slots = this.slots.filter((s) => s !== slot);
+            this.countIdle();
             for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
             slot.inFlight.clear();
             if (this.closed) return;
             this.spawn().catch((e) => {
               this.onWarning(e.message);
-              if (this.slots.length === 0) {
+              if (this.slots.length === 0 && !this.callerScans) {
                 for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, "no worker"));
               }
             });
@@ -7508,24 +7533,44 @@ var init_pool = __esm({
           worker.on("error", (e) => fail(e.name || "error"));
           worker.on("exit", (code) => {
             this.workers.delete(worker);
-            if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
+            if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
           });
           if (prewarmed2) prewarmed2.postMessage(this.init);
         });
       }
-      /** Queues a batch; resolves with its result. */
-      submit(items) {
+      /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
+      submit(items, workersOnly = false) {
         const transfer = [];
         return this.submitWire(
           items.map((it) => itemToWire(it, transfer)),
-          transfer
+          transfer,
+          workersOnly
         );
       }
-      submitWire(wire, transfer) {
+      submitWire(wire, transfer, workersOnly, from) {
         return new Promise((resolve5) => {
-          this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve5 });
+          const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve5, workersOnly };
+          if (from && this.callerScans) job.from = from;
+          this.queue.push(job);
           this.pump();
         });
+      }
+      /** Whether a worker is ready (scanning, or waiting for work). */
+      get hasReadyWorker() {
+        return this.slots.length > 0;
+      }
+      /**
+       * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
+       * (no worker is ready, or none will be). Undefined when none waits.
+       */
+      take(any) {
+        const at = this.queue.findIndex((j) => any || !j.workersOnly);
+        if (at < 0) return void 0;
+        const [job] = this.queue.splice(at, 1);
+        return { batch: job.batch, settle: job.resolve };
+      }
+      get isClosed() {
+        return this.closed;
       }
       /** Batches queued or running. */
       get pending() {
@@ -7534,15 +7579,34 @@ var init_pool = __esm({
         return n;
       }
       pump() {
-        while (this.queue.length > 0) {
+        for (let at = 0; at < this.queue.length; ) {
+          const job = this.queue[at];
           let best;
           for (const s of this.slots)
-            if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
-          if (!best) return;
-          const job = this.queue.shift();
+            if (s !== job.from && s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size))
+              best = s;
+          if (!best) {
+            if (job.from && this.slots.some((s) => s.inFlight.size < this.perWorker)) {
+              at++;
+              continue;
+            }
+            break;
+          }
+          this.queue.splice(at, 1);
           best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
           best.worker.postMessage(job.batch, job.transfer);
         }
+        this.countIdle();
+      }
+      /** The caller waits for work (the scan's tail) or stops waiting: an idle thread for the workers' hand-outs. */
+      setCallerWaiting(waiting) {
+        this.callerWaiting = waiting;
+        this.countIdle();
+      }
+      countIdle() {
+        let n = this.callerWaiting ? 1 : 0;
+        for (const s of this.slots) if (s.inFlight.size === 0) n++;
+        Atomics.store(this.idle, 0, n);
       }
       /** Ends every worker, those still starting included (the scan may be done before they are ready). */
       async close() {
@@ -7551,6 +7615,40 @@ var init_pool = __esm({
         this.slots = [];
       }
     };
+  }
+});
+
+// src/scan/batch.ts
+function scanBatch(engine, id, items, policy, opts = {}) {
+  const stats = emptyEngineStats();
+  const result = { type: "result", id, findings: [], stats, warnings: [] };
+  const warn = (m) => result.warnings.push(m);
+  for (const w of items) {
+    try {
+      for (const f of scanItem(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
+    } catch (e) {
+      if (e.code) stats.unreadable++;
+      else stats.failed++;
+      result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
+      opts.afterItem?.();
+    }
+  }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
+  return result;
+}
+function describeFailure(path, e) {
+  const err = e;
+  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;
+}
+var init_batch = __esm({
+  "src/scan/batch.ts"() {
+    "use strict";
+    init_engine();
+    init_item();
+    init_pool();
   }
 });
 
@@ -7903,6 +8001,12 @@ async function scan(opts) {
     progressItems += items;
     opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
   };
+  const reported = /* @__PURE__ */ new Set();
+  const warnOnce = (m) => {
+    if (reported.has(m)) return;
+    reported.add(m);
+    warn(m);
+  };
   let inline;
   let engineName = "";
   const inlineEngine = () => {
@@ -7911,7 +8015,7 @@ async function scan(opts) {
         decode: opts.decode !== false,
         ...opts.engine,
         reportInlineAllowed: policy.inlineAllow === "report",
-        onWarning: warn
+        onWarning: warnOnce
       });
       engineName ||= inline.name;
     }
@@ -7928,27 +8032,28 @@ async function scan(opts) {
     try {
       for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
-      const err = e;
-      if (err.code) engineStats.unreadable++;
+      if (e.code) engineStats.unreadable++;
       else engineStats.failed++;
-      warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
+      warn(describeFailure(item.path, e));
     }
     progress(1);
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
   let heldBytes = 0;
-  let heldMemory = 0;
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
   let heldInFlight = 0;
   let poolReady = false;
-  let poolStarting;
   let sinceYield = 0;
+  let poolStarting;
+  let wake = () => {
+  };
   const startPool = () => {
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
@@ -7974,18 +8079,22 @@ async function scan(opts) {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
-    const p = new ScanPool(script, threads, init, warn, (_spawned, result2) => track(result2, 0, 0));
+    const workers = callerScans ? threads - 1 : threads;
+    const onSpawn = (_spawned, result2) => {
+      track(result2, 0, 0);
+      wake();
+    };
+    const p = new ScanPool(script, workers, init, warnOnce, onSpawn, { callerScans });
     pool = p;
     poolStarting = p.start().then(
       () => {
         poolReady = true;
         engineName = p.engineName;
       },
-      async (e) => {
-        warn(`${e.message}; scanning in one thread`);
+      (e) => {
+        if (!p.isClosed) warn(`${e.message}; scanning in one thread`);
         poolFailed = true;
-        pool = void 0;
-        await p.close();
+        return p.close();
       }
     );
   };
@@ -8007,28 +8116,56 @@ async function scan(opts) {
     });
     running.add(done);
   };
+  const scanQueued = async (any) => {
+    const taken = pool?.take(any);
+    if (!taken) return false;
+    taken.settle(
+      scanBatch(inlineEngine(), taken.batch.id, taken.batch.items, itemPolicy, { handedOut: pool.handedOut })
+    );
+    await new Promise((r) => setImmediate(r));
+    return true;
+  };
+  const submit = async (items, workersOnly) => {
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool.submit(items, workersOnly), items.length, inMemory);
+    for (; ; ) {
+      if ((callerScans || poolFailed) && await scanQueued(poolFailed)) continue;
+      const full = heldInFlight > MAX_BYTES_IN_FLIGHT || !callerScans && pool.pending > pool.size * 6;
+      if (!full || running.size === 0) return;
+      await Promise.race(poolReady || poolFailed ? running : [...running, poolStarting]);
+    }
+  };
   const flushBatch = async () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    track(pool.submit(items), items.length, inMemory);
-    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
-      await Promise.race(running);
-    }
+    await submit(items, false);
   };
   const send2 = async (item) => {
     if (poolFailed) return scanInline(item);
+    if (isLargeArchive(item)) return submit([item], callerScans);
+    if (callerScans && !poolReady) {
+      scanInline(item);
+      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      return;
+    }
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
-  const release = async () => {
-    const pending = held.splice(0);
-    heldMemory = 0;
-    for (const it of pending) await send2(it);
+  const isLargeArchive = (item) => {
+    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
+    let size = item.source.kind === "file" ? item.source.size : item.source.data.length;
+    if (size === void 0) {
+      try {
+        size = (0, import_node_fs9.lstatSync)(item.source.absPath).size;
+      } catch {
+        return false;
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -8037,17 +8174,9 @@ async function scan(opts) {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      if (poolFailed) return release();
+      for (const it of held.splice(0)) await send2(it);
+      return;
     }
-    if (!poolReady) {
-      if (item !== held[held.length - 1]) held.push(item);
-      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
-      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
-      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      if (!poolReady && !poolFailed) return;
-      return release();
-    }
-    if (held.length > 0) await release();
     await send2(item);
   };
   const accept = (item) => {
@@ -8076,16 +8205,24 @@ async function scan(opts) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
-    if (poolStarting) await poolStarting;
-    await release();
     if (pool) {
       await flushBatch();
-      while (running.size > 0) await Promise.all([...running]);
+      while (running.size > 0) {
+        const any = poolFailed || callerScans && !pool.hasReadyWorker;
+        if ((callerScans || poolFailed) && await scanQueued(any)) continue;
+        const woken = new Promise((r) => {
+          wake = r;
+        });
+        pool.setCallerWaiting(callerScans && !poolFailed);
+        await Promise.race([...running, woken, ...poolReady || poolFailed ? [] : [poolStarting]]);
+        pool.setCallerWaiting(false);
+      }
     }
   } finally {
-    if (poolStarting) await poolStarting.catch(() => {
-    });
-    await pool?.close();
+    const p = pool;
+    if (p && !poolReady) await p.close();
+    if (poolStarting) await poolStarting;
+    await p?.close();
   }
   if (opts.stdin) {
     const stdinName = opts.stdinName ?? "-";
@@ -8118,16 +8255,19 @@ async function scan(opts) {
   if (policy.retainSecrets?.length) result.secrets = retained;
   return result;
 }
-var MAX_BYTES_IN_FLIGHT, BATCH_ITEMS, BATCH_BYTES, engineCache;
+var import_node_fs9, MAX_BYTES_IN_FLIGHT, BATCH_ITEMS, BATCH_BYTES, engineCache;
 var init_scan = __esm({
   "src/scan/index.ts"() {
     "use strict";
+    import_node_fs9 = __toESM(require_node_fs(), 1);
     init_engine();
     init_occurrences();
     init_glob();
     init_item();
     init_regex();
     init_retained();
+    init_archive();
+    init_batch();
     init_pool();
     init_stdin();
     init_worktree();
@@ -9034,7 +9174,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    (0, import_node_fs9.lstatSync)(abs);
+    (0, import_node_fs10.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -9097,7 +9237,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = (0, import_node_path5.dirname)(abs);
       const file = (0, import_node_path5.basename)(abs);
-      if (!(0, import_node_fs9.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs10.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -9136,11 +9276,11 @@ function configText(bytes) {
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var import_node_fs9, import_node_path5, ConfigSourceError, REGULAR_MODES;
+var import_node_fs10, import_node_path5, ConfigSourceError, REGULAR_MODES;
 var init_config_source = __esm({
   "src/scan/config-source.ts"() {
     "use strict";
-    import_node_fs9 = __toESM(require_node_fs(), 1);
+    import_node_fs10 = __toESM(require_node_fs(), 1);
     import_node_path5 = require("node:path");
     init_escape();
     init_read_file();
@@ -10849,11 +10989,11 @@ function hasTopLevelAlternation(p) {
   }
   return false;
 }
-var import_node_fs10, import_node_path7, GitleaksConfigError, KNOWN_TOP, KNOWN_RULE, KNOWN_ALLOW, MAX_GITLEAKS_BYTES;
+var import_node_fs11, import_node_path7, GitleaksConfigError, KNOWN_TOP, KNOWN_RULE, KNOWN_ALLOW, MAX_GITLEAKS_BYTES;
 var init_gitleaks = __esm({
   "src/scan/gitleaks.ts"() {
     "use strict";
-    import_node_fs10 = __toESM(require_node_fs(), 1);
+    import_node_fs11 = __toESM(require_node_fs(), 1);
     import_node_path7 = require("node:path");
     init_escape();
     init_read_file();
@@ -10914,7 +11054,7 @@ function readEvent(env = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs11.readFileSync)(path, "utf8");
+    text = (0, import_node_fs12.readFileSync)(path, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
   }
@@ -11017,11 +11157,11 @@ function trustedBaseSha(event) {
   }
   return base;
 }
-var import_node_fs11, ZERO_SHA, PULL_REQUEST_EVENTS;
+var import_node_fs12, ZERO_SHA, PULL_REQUEST_EVENTS;
 var init_event = __esm({
   "src/scan/sources/event.ts"() {
     "use strict";
-    import_node_fs11 = __toESM(require_node_fs(), 1);
+    import_node_fs12 = __toESM(require_node_fs(), 1);
     ZERO_SHA = /^0+$/;
     PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
   }
@@ -12110,7 +12250,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = (0, import_node_path8.resolve)(opts.root, opts.file);
-    const st = (0, import_node_fs12.statSync)(abs);
+    const st = (0, import_node_fs13.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path = opts.file;
@@ -12350,11 +12490,11 @@ function failing(findings, failOn) {
   if (failOn === "validated") return findings.filter((f) => f.validated);
   return [...findings];
 }
-var import_node_fs12, import_node_path8, ModeError;
+var import_node_fs13, import_node_path8, ModeError;
 var init_job = __esm({
   "src/scan/job.ts"() {
     "use strict";
-    import_node_fs12 = __toESM(require_node_fs(), 1);
+    import_node_fs13 = __toESM(require_node_fs(), 1);
     import_node_path8 = require("node:path");
     init_baseline();
     init_config();
@@ -12381,7 +12521,7 @@ __export(scan_script_exports, {
 module.exports = __toCommonJS(scan_script_exports);
 
 // src/cli/scan.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 var import_node_path9 = require("node:path");
 
 // src/scan/report/json.ts
@@ -12746,7 +12886,7 @@ function hasFiles(root, n) {
   for (let i = 0; i < dirs.length && i < 32; i++) {
     let entries;
     try {
-      entries = (0, import_node_fs13.readdirSync)(dirs[i], { withFileTypes: true });
+      entries = (0, import_node_fs14.readdirSync)(dirs[i], { withFileTypes: true });
     } catch {
       continue;
     }
@@ -12847,8 +12987,8 @@ async function scanCommand(argv, io) {
   let file;
   if (!useStdin) {
     const abs = (0, import_node_path9.resolve)(io.cwd, target);
-    if (!(0, import_node_fs13.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if ((0, import_node_fs13.statSync)(abs).isDirectory()) root = abs;
+    if (!(0, import_node_fs14.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if ((0, import_node_fs14.statSync)(abs).isDirectory()) root = abs;
     else {
       root = (0, import_node_path9.dirname)(abs);
       file = (0, import_node_path9.basename)(abs);
@@ -12857,7 +12997,7 @@ async function scanCommand(argv, io) {
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
-  if (script) prewarmWorker(script, threads ?? defaultThreads());
+  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
   const { failing: failing2, runScanJob: runScanJob2 } = await Promise.resolve().then(() => (init_job(), job_exports));
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
@@ -12937,8 +13077,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = (0, import_node_path9.resolve)(io.cwd, values.output);
-    (0, import_node_fs13.mkdirSync)((0, import_node_path9.dirname)(out), { recursive: true });
-    (0, import_node_fs13.writeFileSync)(out, report);
+    (0, import_node_fs14.mkdirSync)((0, import_node_path9.dirname)(out), { recursive: true });
+    (0, import_node_fs14.writeFileSync)(out, report);
   }
   const fails = failing2(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

@@ -36644,7 +36644,7 @@ var require_commonjs2 = __commonJS({
 
 // src/action/scan.ts
 var import_node_crypto11 = __toESM(require_node_crypto(), 1);
-var import_node_fs14 = __toESM(require_node_fs(), 1);
+var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_promises = __toESM(require_promises(), 1);
 var import_node_os7 = __toESM(require_node_os(), 1);
 import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
@@ -38793,11 +38793,11 @@ function formatBytes(n) {
 var VERSION = "0.1.0";
 
 // src/scan/job.ts
-var import_node_fs11 = __toESM(require_node_fs(), 1);
+var import_node_fs12 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
+var import_node_fs9 = __toESM(require_node_fs(), 1);
 import { basename as basename3, dirname as dirname6, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
@@ -44915,6 +44915,9 @@ var ItemScan = class {
   }
 };
 
+// src/scan/index.ts
+var import_node_fs8 = __toESM(require_node_fs(), 1);
+
 // src/scan/occurrences.ts
 function locationOf(f) {
   const loc = {
@@ -45568,6 +45571,19 @@ function itemToWire(it, transfer) {
   if (it.date !== void 0) w.date = it.date;
   return w;
 }
+function itemFromWire(w) {
+  let source;
+  if (w.kind === "file") {
+    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
+    if (w.size !== void 0) source.size = w.size;
+  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  const item = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== void 0) item.commit = w.commit;
+  if (w.author !== void 0) item.author = w.author;
+  if (w.date !== void 0) item.date = w.date;
+  return item;
+}
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -45612,13 +45628,24 @@ var ScanPool = class {
   nextId = 1;
   closed = false;
   perWorker = 4;
+  callerScans;
+  /** ENTRIES_HANDED_OUT's counter, shared with the workers. */
+  handedOut;
+  /** PoolInit.idle: threads that wait for work. */
+  idle;
+  callerWaiting = false;
   /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
   onSpawn;
   constructor(script, size, init, onWarning, onSpawn = () => {
-  }) {
+  }, options = {}) {
     this.script = script;
     this.size = size;
-    this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
+    const handedOut = init.handedOut ?? new SharedArrayBuffer(4);
+    const idle = init.idle ?? new SharedArrayBuffer(4);
+    this.init = { ...init, handedOut, idle };
+    this.handedOut = new Int32Array(handedOut);
+    this.idle = new Int32Array(idle);
+    this.callerScans = options.callerScans === true;
     this.onWarning = onWarning;
     this.onSpawn = onSpawn;
   }
@@ -45653,7 +45680,7 @@ var ScanPool = class {
         if (dead) return;
         if (msg.type === "spawn") {
           const moved = [...new Set(msg.items.flatMap((w) => w.data ? [w.data.buffer] : []))];
-          this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+          this.onSpawn(msg.items, this.submitWire(msg.items, moved, false, slot));
           return;
         }
         if (msg.type === "ready") {
@@ -45684,12 +45711,13 @@ var ScanPool = class {
           return;
         }
         this.slots = this.slots.filter((s) => s !== slot);
+        this.countIdle();
         for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
         slot.inFlight.clear();
         if (this.closed) return;
         this.spawn().catch((e) => {
           this.onWarning(e.message);
-          if (this.slots.length === 0) {
+          if (this.slots.length === 0 && !this.callerScans) {
             for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, "no worker"));
           }
         });
@@ -45697,24 +45725,44 @@ var ScanPool = class {
       worker.on("error", (e) => fail(e.name || "error"));
       worker.on("exit", (code) => {
         this.workers.delete(worker);
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
+        if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
       if (prewarmed2) prewarmed2.postMessage(this.init);
     });
   }
-  /** Queues a batch; resolves with its result. */
-  submit(items) {
+  /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
+  submit(items, workersOnly = false) {
     const transfer = [];
     return this.submitWire(
       items.map((it) => itemToWire(it, transfer)),
-      transfer
+      transfer,
+      workersOnly
     );
   }
-  submitWire(wire, transfer) {
+  submitWire(wire, transfer, workersOnly, from) {
     return new Promise((resolve7) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7 });
+      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve7, workersOnly };
+      if (from && this.callerScans) job.from = from;
+      this.queue.push(job);
       this.pump();
     });
+  }
+  /** Whether a worker is ready (scanning, or waiting for work). */
+  get hasReadyWorker() {
+    return this.slots.length > 0;
+  }
+  /**
+   * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
+   * (no worker is ready, or none will be). Undefined when none waits.
+   */
+  take(any) {
+    const at = this.queue.findIndex((j) => any || !j.workersOnly);
+    if (at < 0) return void 0;
+    const [job] = this.queue.splice(at, 1);
+    return { batch: job.batch, settle: job.resolve };
+  }
+  get isClosed() {
+    return this.closed;
   }
   /** Batches queued or running. */
   get pending() {
@@ -45723,15 +45771,34 @@ var ScanPool = class {
     return n;
   }
   pump() {
-    while (this.queue.length > 0) {
+    for (let at = 0; at < this.queue.length; ) {
+      const job = this.queue[at];
       let best;
       for (const s of this.slots)
-        if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
-      if (!best) return;
-      const job = this.queue.shift();
+        if (s !== job.from && s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size))
+          best = s;
+      if (!best) {
+        if (job.from && this.slots.some((s) => s.inFlight.size < this.perWorker)) {
+          at++;
+          continue;
+        }
+        break;
+      }
+      this.queue.splice(at, 1);
       best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
       best.worker.postMessage(job.batch, job.transfer);
     }
+    this.countIdle();
+  }
+  /** The caller waits for work (the scan's tail) or stops waiting: an idle thread for the workers' hand-outs. */
+  setCallerWaiting(waiting) {
+    this.callerWaiting = waiting;
+    this.countIdle();
+  }
+  countIdle() {
+    let n = this.callerWaiting ? 1 : 0;
+    for (const s of this.slots) if (s.inFlight.size === 0) n++;
+    Atomics.store(this.idle, 0, n);
   }
   /** Ends every worker, those still starting included (the scan may be done before they are ready). */
   async close() {
@@ -45740,6 +45807,32 @@ var ScanPool = class {
     this.slots = [];
   }
 };
+
+// src/scan/batch.ts
+function scanBatch(engine, id, items, policy, opts = {}) {
+  const stats = emptyEngineStats();
+  const result = { type: "result", id, findings: [], stats, warnings: [] };
+  const warn = (m) => result.warnings.push(m);
+  for (const w of items) {
+    try {
+      for (const f of scanItem(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
+    } catch (e) {
+      if (e.code) stats.unreadable++;
+      else stats.failed++;
+      result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
+      opts.afterItem?.();
+    }
+  }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
+  return result;
+}
+function describeFailure(path15, e) {
+  const err = e;
+  return err.code ? `${path15}: cannot read (${err.code})` : `${path15}: scan failed (${err.name ?? "error"})`;
+}
 
 // src/scan/sources/stdin.ts
 var import_node_fs6 = __toESM(require_node_fs(), 1);
@@ -46060,6 +46153,12 @@ async function scan(opts) {
     progressItems += items;
     opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
   };
+  const reported = /* @__PURE__ */ new Set();
+  const warnOnce = (m) => {
+    if (reported.has(m)) return;
+    reported.add(m);
+    warn(m);
+  };
   let inline;
   let engineName = "";
   const inlineEngine = () => {
@@ -46068,7 +46167,7 @@ async function scan(opts) {
         decode: opts.decode !== false,
         ...opts.engine,
         reportInlineAllowed: policy.inlineAllow === "report",
-        onWarning: warn
+        onWarning: warnOnce
       });
       engineName ||= inline.name;
     }
@@ -46085,27 +46184,28 @@ async function scan(opts) {
     try {
       for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
-      const err = e;
-      if (err.code) engineStats.unreadable++;
+      if (e.code) engineStats.unreadable++;
       else engineStats.failed++;
-      warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
+      warn(describeFailure(item.path, e));
     }
     progress(1);
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
   let heldBytes = 0;
-  let heldMemory = 0;
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
   let heldInFlight = 0;
   let poolReady = false;
-  let poolStarting;
   let sinceYield = 0;
+  let poolStarting;
+  let wake = () => {
+  };
   const startPool = () => {
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
@@ -46131,18 +46231,22 @@ async function scan(opts) {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
-    const p = new ScanPool(script, threads, init, warn, (_spawned, result2) => track(result2, 0, 0));
+    const workers = callerScans ? threads - 1 : threads;
+    const onSpawn = (_spawned, result2) => {
+      track(result2, 0, 0);
+      wake();
+    };
+    const p = new ScanPool(script, workers, init, warnOnce, onSpawn, { callerScans });
     pool = p;
     poolStarting = p.start().then(
       () => {
         poolReady = true;
         engineName = p.engineName;
       },
-      async (e) => {
-        warn(`${e.message}; scanning in one thread`);
+      (e) => {
+        if (!p.isClosed) warn(`${e.message}; scanning in one thread`);
         poolFailed = true;
-        pool = void 0;
-        await p.close();
+        return p.close();
       }
     );
   };
@@ -46164,28 +46268,56 @@ async function scan(opts) {
     });
     running.add(done);
   };
+  const scanQueued = async (any) => {
+    const taken = pool?.take(any);
+    if (!taken) return false;
+    taken.settle(
+      scanBatch(inlineEngine(), taken.batch.id, taken.batch.items, itemPolicy, { handedOut: pool.handedOut })
+    );
+    await new Promise((r) => setImmediate(r));
+    return true;
+  };
+  const submit = async (items, workersOnly) => {
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool.submit(items, workersOnly), items.length, inMemory);
+    for (; ; ) {
+      if ((callerScans || poolFailed) && await scanQueued(poolFailed)) continue;
+      const full = heldInFlight > MAX_BYTES_IN_FLIGHT || !callerScans && pool.pending > pool.size * 6;
+      if (!full || running.size === 0) return;
+      await Promise.race(poolReady || poolFailed ? running : [...running, poolStarting]);
+    }
+  };
   const flushBatch = async () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    track(pool.submit(items), items.length, inMemory);
-    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
-      await Promise.race(running);
-    }
+    await submit(items, false);
   };
   const send2 = async (item) => {
     if (poolFailed) return scanInline(item);
+    if (isLargeArchive(item)) return submit([item], callerScans);
+    if (callerScans && !poolReady) {
+      scanInline(item);
+      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      return;
+    }
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
-  const release = async () => {
-    const pending = held.splice(0);
-    heldMemory = 0;
-    for (const it of pending) await send2(it);
+  const isLargeArchive = (item) => {
+    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
+    let size = item.source.kind === "file" ? item.source.size : item.source.data.length;
+    if (size === void 0) {
+      try {
+        size = (0, import_node_fs8.lstatSync)(item.source.absPath).size;
+      } catch {
+        return false;
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -46194,17 +46326,9 @@ async function scan(opts) {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      if (poolFailed) return release();
+      for (const it of held.splice(0)) await send2(it);
+      return;
     }
-    if (!poolReady) {
-      if (item !== held[held.length - 1]) held.push(item);
-      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
-      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
-      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      if (!poolReady && !poolFailed) return;
-      return release();
-    }
-    if (held.length > 0) await release();
     await send2(item);
   };
   const accept3 = (item) => {
@@ -46233,16 +46357,24 @@ async function scan(opts) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
-    if (poolStarting) await poolStarting;
-    await release();
     if (pool) {
       await flushBatch();
-      while (running.size > 0) await Promise.all([...running]);
+      while (running.size > 0) {
+        const any = poolFailed || callerScans && !pool.hasReadyWorker;
+        if ((callerScans || poolFailed) && await scanQueued(any)) continue;
+        const woken = new Promise((r) => {
+          wake = r;
+        });
+        pool.setCallerWaiting(callerScans && !poolFailed);
+        await Promise.race([...running, woken, ...poolReady || poolFailed ? [] : [poolStarting]]);
+        pool.setCallerWaiting(false);
+      }
     }
   } finally {
-    if (poolStarting) await poolStarting.catch(() => {
-    });
-    await pool?.close();
+    const p = pool;
+    if (p && !poolReady) await p.close();
+    if (poolStarting) await poolStarting;
+    await p?.close();
   }
   if (opts.stdin) {
     const stdinName = opts.stdinName ?? "-";
@@ -47151,7 +47283,7 @@ function nameFor(cwd, abs) {
 }
 function exists2(abs) {
   try {
-    (0, import_node_fs8.lstatSync)(abs);
+    (0, import_node_fs9.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -47215,7 +47347,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname6(abs);
       const file = basename3(abs);
-      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs9.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -48567,7 +48699,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
+var import_node_fs10 = __toESM(require_node_fs(), 1);
 import { join as join6 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -48600,7 +48732,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 function findGitleaksConfig(root) {
   const p = join6(root, ".gitleaks.toml");
-  return (0, import_node_fs9.existsSync)(p) ? p : void 0;
+  return (0, import_node_fs10.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
@@ -48898,7 +49030,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
+var import_node_fs11 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path15) {
   let cur = obj;
@@ -48919,7 +49051,7 @@ function readEvent(env = process.env) {
   if (!path15) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs10.readFileSync)(path15, "utf8");
+    text = (0, import_node_fs11.readFileSync)(path15, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path15}: ${err.message}`);
   }
@@ -49063,7 +49195,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = resolve4(opts.root, opts.file);
-    const st = (0, import_node_fs11.statSync)(abs);
+    const st = (0, import_node_fs12.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path15 = opts.file;
@@ -49867,7 +49999,7 @@ function inputs(action5, source = fromCore) {
 }
 
 // src/action/scan-cache.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 var import_node_os6 = __toESM(require_node_os(), 1);
 import { join as join11 } from "node:path";
 
@@ -84534,7 +84666,7 @@ var Batch = class {
 };
 
 // node_modules/@azure/storage-blob/dist/esm/utils/utils.js
-var import_node_fs12 = __toESM(require_node_fs(), 1);
+var import_node_fs13 = __toESM(require_node_fs(), 1);
 var import_node_util4 = __toESM(require_node_util(), 1);
 async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
   let pos = 0;
@@ -84573,7 +84705,7 @@ async function streamToBuffer(stream3, buffer3, offset, end, encoding) {
 }
 async function readStreamToLocalFile(rs, file) {
   return new Promise((resolve7, reject) => {
-    const ws = import_node_fs12.default.createWriteStream(file);
+    const ws = import_node_fs13.default.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
     });
@@ -84584,8 +84716,8 @@ async function readStreamToLocalFile(rs, file) {
     rs.pipe(ws);
   });
 }
-var fsStat = import_node_util4.default.promisify(import_node_fs12.default.stat);
-var fsCreateReadStream = import_node_fs12.default.createReadStream;
+var fsStat = import_node_util4.default.promisify(import_node_fs13.default.stat);
+var fsCreateReadStream = import_node_fs13.default.createReadStream;
 
 // node_modules/@azure/storage-blob/dist/esm/Clients.js
 var BlobClient = class _BlobClient extends StorageClient2 {
@@ -89737,8 +89869,8 @@ async function restoreScanCache(ctx) {
   if (!cacheAvailable()) return { message: "cache: the cache service is not available here; full scan" };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
-  (0, import_node_fs13.rmSync)(dir, { recursive: true, force: true });
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs14.rmSync)(dir, { recursive: true, force: true });
+  (0, import_node_fs14.mkdirSync)(dir, { recursive: true });
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey;
   try {
@@ -89749,9 +89881,9 @@ async function restoreScanCache(ctx) {
   if (!matchedKey) return { message: "cache: no entry for these rules yet; full scan" };
   let text;
   try {
-    if ((0, import_node_fs13.statSync)(file).size > MAX_STATE_BYTES)
+    if ((0, import_node_fs14.statSync)(file).size > MAX_STATE_BYTES)
       return { matchedKey, message: `cache: ${matchedKey} is too large; ignored, full scan` };
-    text = (0, import_node_fs13.readFileSync)(file);
+    text = (0, import_node_fs14.readFileSync)(file);
   } catch {
     return { matchedKey, message: `cache: ${matchedKey} holds no scan state; ignored, full scan` };
   }
@@ -89776,8 +89908,8 @@ async function saveScanCache(ctx, commits, restored) {
     commits: all
   });
   const dir = stateDir(ctx);
-  (0, import_node_fs13.mkdirSync)(dir, { recursive: true });
-  (0, import_node_fs13.writeFileSync)(stateFile(ctx), serializeState(state3));
+  (0, import_node_fs14.mkdirSync)(dir, { recursive: true });
+  (0, import_node_fs14.writeFileSync)(stateFile(ctx), serializeState(state3));
   try {
     const id = await saveCache2([dir], keys.key);
     if (id === -1)
@@ -89863,18 +89995,18 @@ async function main(env) {
   const workspace = resolve6(env.GITHUB_WORKSPACE || process.cwd());
   const runnerTemp = env.RUNNER_TEMP || (0, import_node_os7.tmpdir)();
   const target = resolve6(workspace, opts.path);
-  if (!(0, import_node_fs14.existsSync)(target)) {
+  if (!(0, import_node_fs15.existsSync)(target)) {
     throw i.error(
       "path",
       `points to ${target}, which does not exist; use a path relative to the workspace (default ".")`
     );
   }
-  const isDir = (0, import_node_fs14.statSync)(target).isDirectory();
+  const isDir = (0, import_node_fs15.statSync)(target).isDirectory();
   const root = isDir ? target : dirname10(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
   const reportPath = join12(runnerTemp, "jit-gpg-report.json");
-  if ((0, import_node_fs14.existsSync)(sarifPath) && (0, import_node_fs14.statSync)(sarifPath).isDirectory()) {
+  if ((0, import_node_fs15.existsSync)(sarifPath) && (0, import_node_fs15.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }
   const logsMode = opts.mode === "logs";

@@ -6717,6 +6717,32 @@ function rulesFromWire(rules) {
   });
 }
 
+// src/scan/batch.ts
+function scanBatch(engine2, id, items, policy, opts = {}) {
+  const stats = emptyEngineStats();
+  const result = { type: "result", id, findings: [], stats, warnings: [] };
+  const warn = (m) => result.warnings.push(m);
+  for (const w of items) {
+    try {
+      for (const f of scanItem(engine2, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
+    } catch (e) {
+      if (e.code) stats.unreadable++;
+      else stats.failed++;
+      result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
+      opts.afterItem?.();
+    }
+  }
+  const retained = engine2.takeRetained();
+  if (retained.length > 0) result.retained = retained;
+  return result;
+}
+function describeFailure(path, e) {
+  const err = e;
+  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;
+}
+
 // src/scan/worker.ts
 await prepareRegexEngine();
 var init = import_node_worker_threads2.workerData ?? await new Promise((resolve) => import_node_worker_threads2.parentPort.once("message", resolve));
@@ -6739,6 +6765,7 @@ var itemPolicy = {
   ignore: await globMatcher(init.items.ignorePaths)
 };
 var handedOut = init.handedOut ? new Int32Array(init.handedOut) : void 0;
+var idle = init.idle ? new Int32Array(init.idle) : void 0;
 var SPAWN_BYTES = 1024 * 1024;
 var spawn = { items: [], transfer: [], bytes: 0 };
 var flushSpawn = () => {
@@ -6750,6 +6777,7 @@ if (handedOut) {
   itemPolicy.handOut = {
     from: HAND_OUT_ARCHIVES_FROM,
     take: (entry) => {
+      if (idle && Atomics.load(idle, 0) === 0) return false;
       if (Atomics.load(handedOut, 0) >= ENTRIES_HANDED_OUT) return false;
       if (entry.source.kind !== "bytes") return false;
       const d = entry.source.data;
@@ -6769,31 +6797,11 @@ if (handedOut) {
 }
 import_node_worker_threads2.parentPort.postMessage({ type: "ready", engine: engine.name, warnings: initWarnings });
 import_node_worker_threads2.parentPort.on("message", (batch) => {
-  const stats = emptyEngineStats();
-  const result = { type: "result", id: batch.id, findings: [], stats, warnings: [] };
-  const warn = (m) => result.warnings.push(m);
-  for (const w of batch.items) {
-    try {
-      for (const f of scanItem(engine, itemFromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
-    } catch (e) {
-      if (e.code) stats.unreadable++;
-      else stats.failed++;
-      result.warnings.push(describeFailure(w.path, e));
-    } finally {
-      if (w.handedOut !== void 0 && handedOut) Atomics.sub(handedOut, 0, w.handedOut);
-      flushSpawn();
-    }
-  }
-  const retained = engine.takeRetained();
-  if (retained.length > 0) result.retained = retained;
+  const result = scanBatch(engine, batch.id, batch.items, itemPolicy, { handedOut, afterItem: flushSpawn });
   import_node_worker_threads2.parentPort.postMessage(result);
 });
 function copyOf(d) {
   const out = Buffer.allocUnsafeSlow(d.length);
   d.copy(out);
   return out;
-}
-function describeFailure(path, e) {
-  const err = e;
-  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;
 }

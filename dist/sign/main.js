@@ -39371,7 +39371,7 @@ import { dirname as dirname9, join as join11 } from "node:path";
 
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
-var import_node_fs16 = __toESM(require_node_fs(), 1);
+var import_node_fs17 = __toESM(require_node_fs(), 1);
 var import_promises8 = __toESM(require_promises(), 1);
 import { isAbsolute as isAbsolute7, relative as relative7, sep as sep6 } from "node:path";
 
@@ -39411,11 +39411,11 @@ function sha2562(s) {
 }
 
 // src/scan/job.ts
-var import_node_fs15 = __toESM(require_node_fs(), 1);
+var import_node_fs16 = __toESM(require_node_fs(), 1);
 import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, sep as sep5 } from "node:path";
 
 // src/scan/config-source.ts
-var import_node_fs12 = __toESM(require_node_fs(), 1);
+var import_node_fs13 = __toESM(require_node_fs(), 1);
 import { basename as basename5, dirname as dirname8, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
 
 // src/scan/sources/git.ts
@@ -45520,6 +45520,9 @@ var ItemScan = class {
   }
 };
 
+// src/scan/index.ts
+var import_node_fs12 = __toESM(require_node_fs(), 1);
+
 // src/scan/occurrences.ts
 function locationOf(f) {
   const loc = {
@@ -46173,6 +46176,19 @@ function itemToWire(it, transfer) {
   if (it.date !== void 0) w.date = it.date;
   return w;
 }
+function itemFromWire(w) {
+  let source;
+  if (w.kind === "file") {
+    source = { kind: "file", absPath: typeof w.absPath === "string" ? w.absPath : Buffer.from(w.absPath) };
+    if (w.size !== void 0) source.size = w.size;
+  } else source = { kind: "bytes", data: Buffer.from(w.data.buffer, w.data.byteOffset, w.data.byteLength) };
+  const item = { path: w.path, source };
+  if (w.lineMap) item.lineMap = w.lineMap;
+  if (w.commit !== void 0) item.commit = w.commit;
+  if (w.author !== void 0) item.author = w.author;
+  if (w.date !== void 0) item.date = w.date;
+  return item;
+}
 var builtinById = new Map(builtinRules.map((r) => [r.id, r]));
 function rulesToWire(rules) {
   const out = [];
@@ -46217,13 +46233,24 @@ var ScanPool = class {
   nextId = 1;
   closed = false;
   perWorker = 4;
+  callerScans;
+  /** ENTRIES_HANDED_OUT's counter, shared with the workers. */
+  handedOut;
+  /** PoolInit.idle: threads that wait for work. */
+  idle;
+  callerWaiting = false;
   /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
   onSpawn;
   constructor(script, size, init, onWarning, onSpawn = () => {
-  }) {
+  }, options = {}) {
     this.script = script;
     this.size = size;
-    this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
+    const handedOut = init.handedOut ?? new SharedArrayBuffer(4);
+    const idle = init.idle ?? new SharedArrayBuffer(4);
+    this.init = { ...init, handedOut, idle };
+    this.handedOut = new Int32Array(handedOut);
+    this.idle = new Int32Array(idle);
+    this.callerScans = options.callerScans === true;
     this.onWarning = onWarning;
     this.onSpawn = onSpawn;
   }
@@ -46258,7 +46285,7 @@ var ScanPool = class {
         if (dead) return;
         if (msg.type === "spawn") {
           const moved = [...new Set(msg.items.flatMap((w) => w.data ? [w.data.buffer] : []))];
-          this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+          this.onSpawn(msg.items, this.submitWire(msg.items, moved, false, slot));
           return;
         }
         if (msg.type === "ready") {
@@ -46289,12 +46316,13 @@ var ScanPool = class {
           return;
         }
         this.slots = this.slots.filter((s) => s !== slot);
+        this.countIdle();
         for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
         slot.inFlight.clear();
         if (this.closed) return;
         this.spawn().catch((e) => {
           this.onWarning(e.message);
-          if (this.slots.length === 0) {
+          if (this.slots.length === 0 && !this.callerScans) {
             for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, "no worker"));
           }
         });
@@ -46302,24 +46330,44 @@ var ScanPool = class {
       worker.on("error", (e) => fail(e.name || "error"));
       worker.on("exit", (code) => {
         this.workers.delete(worker);
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
+        if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
       if (prewarmed2) prewarmed2.postMessage(this.init);
     });
   }
-  /** Queues a batch; resolves with its result. */
-  submit(items) {
+  /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
+  submit(items, workersOnly = false) {
     const transfer = [];
     return this.submitWire(
       items.map((it) => itemToWire(it, transfer)),
-      transfer
+      transfer,
+      workersOnly
     );
   }
-  submitWire(wire, transfer) {
+  submitWire(wire, transfer, workersOnly, from) {
     return new Promise((resolve11) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11 });
+      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve11, workersOnly };
+      if (from && this.callerScans) job.from = from;
+      this.queue.push(job);
       this.pump();
     });
+  }
+  /** Whether a worker is ready (scanning, or waiting for work). */
+  get hasReadyWorker() {
+    return this.slots.length > 0;
+  }
+  /**
+   * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
+   * (no worker is ready, or none will be). Undefined when none waits.
+   */
+  take(any) {
+    const at = this.queue.findIndex((j) => any || !j.workersOnly);
+    if (at < 0) return void 0;
+    const [job] = this.queue.splice(at, 1);
+    return { batch: job.batch, settle: job.resolve };
+  }
+  get isClosed() {
+    return this.closed;
   }
   /** Batches queued or running. */
   get pending() {
@@ -46328,15 +46376,34 @@ var ScanPool = class {
     return n;
   }
   pump() {
-    while (this.queue.length > 0) {
+    for (let at = 0; at < this.queue.length; ) {
+      const job = this.queue[at];
       let best;
       for (const s of this.slots)
-        if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
-      if (!best) return;
-      const job = this.queue.shift();
+        if (s !== job.from && s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size))
+          best = s;
+      if (!best) {
+        if (job.from && this.slots.some((s) => s.inFlight.size < this.perWorker)) {
+          at++;
+          continue;
+        }
+        break;
+      }
+      this.queue.splice(at, 1);
       best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
       best.worker.postMessage(job.batch, job.transfer);
     }
+    this.countIdle();
+  }
+  /** The caller waits for work (the scan's tail) or stops waiting: an idle thread for the workers' hand-outs. */
+  setCallerWaiting(waiting) {
+    this.callerWaiting = waiting;
+    this.countIdle();
+  }
+  countIdle() {
+    let n = this.callerWaiting ? 1 : 0;
+    for (const s of this.slots) if (s.inFlight.size === 0) n++;
+    Atomics.store(this.idle, 0, n);
   }
   /** Ends every worker, those still starting included (the scan may be done before they are ready). */
   async close() {
@@ -46345,6 +46412,32 @@ var ScanPool = class {
     this.slots = [];
   }
 };
+
+// src/scan/batch.ts
+function scanBatch(engine, id, items, policy, opts = {}) {
+  const stats = emptyEngineStats();
+  const result = { type: "result", id, findings: [], stats, warnings: [] };
+  const warn = (m) => result.warnings.push(m);
+  for (const w of items) {
+    try {
+      for (const f of scanItem(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
+    } catch (e) {
+      if (e.code) stats.unreadable++;
+      else stats.failed++;
+      result.warnings.push(describeFailure(w.path, e));
+    } finally {
+      if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
+      opts.afterItem?.();
+    }
+  }
+  const retained = engine.takeRetained();
+  if (retained.length > 0) result.retained = retained;
+  return result;
+}
+function describeFailure(path6, e) {
+  const err2 = e;
+  return err2.code ? `${path6}: cannot read (${err2.code})` : `${path6}: scan failed (${err2.name ?? "error"})`;
+}
 
 // src/scan/sources/stdin.ts
 var import_node_fs10 = __toESM(require_node_fs(), 1);
@@ -46665,6 +46758,12 @@ async function scan(opts) {
     progressItems += items;
     opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
   };
+  const reported = /* @__PURE__ */ new Set();
+  const warnOnce = (m) => {
+    if (reported.has(m)) return;
+    reported.add(m);
+    warn(m);
+  };
   let inline;
   let engineName = "";
   const inlineEngine = () => {
@@ -46673,7 +46772,7 @@ async function scan(opts) {
         decode: opts.decode !== false,
         ...opts.engine,
         reportInlineAllowed: policy.inlineAllow === "report",
-        onWarning: warn
+        onWarning: warnOnce
       });
       engineName ||= inline.name;
     }
@@ -46690,27 +46789,28 @@ async function scan(opts) {
     try {
       for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
-      const err2 = e;
-      if (err2.code) engineStats.unreadable++;
+      if (e.code) engineStats.unreadable++;
       else engineStats.failed++;
-      warn(err2.code ? `${item.path}: cannot read (${err2.code})` : `${item.path}: scan failed (${err2.name})`);
+      warn(describeFailure(item.path, e));
     }
     progress(1);
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
   let heldBytes = 0;
-  let heldMemory = 0;
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
   let heldInFlight = 0;
   let poolReady = false;
-  let poolStarting;
   let sinceYield = 0;
+  let poolStarting;
+  let wake = () => {
+  };
   const startPool = () => {
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
@@ -46736,18 +46836,22 @@ async function scan(opts) {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === "report" }
     };
-    const p = new ScanPool(script, threads, init, warn, (_spawned, result2) => track(result2, 0, 0));
+    const workers = callerScans ? threads - 1 : threads;
+    const onSpawn = (_spawned, result2) => {
+      track(result2, 0, 0);
+      wake();
+    };
+    const p = new ScanPool(script, workers, init, warnOnce, onSpawn, { callerScans });
     pool = p;
     poolStarting = p.start().then(
       () => {
         poolReady = true;
         engineName = p.engineName;
       },
-      async (e) => {
-        warn(`${e.message}; scanning in one thread`);
+      (e) => {
+        if (!p.isClosed) warn(`${e.message}; scanning in one thread`);
         poolFailed = true;
-        pool = void 0;
-        await p.close();
+        return p.close();
       }
     );
   };
@@ -46769,28 +46873,56 @@ async function scan(opts) {
     });
     running.add(done);
   };
+  const scanQueued = async (any) => {
+    const taken = pool?.take(any);
+    if (!taken) return false;
+    taken.settle(
+      scanBatch(inlineEngine(), taken.batch.id, taken.batch.items, itemPolicy, { handedOut: pool.handedOut })
+    );
+    await new Promise((r) => setImmediate(r));
+    return true;
+  };
+  const submit = async (items, workersOnly) => {
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool.submit(items, workersOnly), items.length, inMemory);
+    for (; ; ) {
+      if ((callerScans || poolFailed) && await scanQueued(poolFailed)) continue;
+      const full = heldInFlight > MAX_BYTES_IN_FLIGHT || !callerScans && pool.pending > pool.size * 6;
+      if (!full || running.size === 0) return;
+      await Promise.race(poolReady || poolFailed ? running : [...running, poolStarting]);
+    }
+  };
   const flushBatch = async () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === "bytes" ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    track(pool.submit(items), items.length, inMemory);
-    while ((pool.pending > pool.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
-      await Promise.race(running);
-    }
+    await submit(items, false);
   };
   const send4 = async (item) => {
     if (poolFailed) return scanInline(item);
+    if (isLargeArchive(item)) return submit([item], callerScans);
+    if (callerScans && !poolReady) {
+      scanInline(item);
+      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      return;
+    }
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
-  const release = async () => {
-    const pending = held.splice(0);
-    heldMemory = 0;
-    for (const it of pending) await send4(it);
+  const isLargeArchive = (item) => {
+    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
+    let size = item.source.kind === "file" ? item.source.size : item.source.data.length;
+    if (size === void 0) {
+      try {
+        size = (0, import_node_fs12.lstatSync)(item.source.absPath).size;
+      } catch {
+        return false;
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
@@ -46799,17 +46931,9 @@ async function scan(opts) {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      if (poolFailed) return release();
+      for (const it of held.splice(0)) await send4(it);
+      return;
     }
-    if (!poolReady) {
-      if (item !== held[held.length - 1]) held.push(item);
-      if (item.source.kind === "bytes") heldMemory += item.source.data.length;
-      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
-      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      if (!poolReady && !poolFailed) return;
-      return release();
-    }
-    if (held.length > 0) await release();
     await send4(item);
   };
   const accept = (item) => {
@@ -46838,16 +46962,24 @@ async function scan(opts) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
-    if (poolStarting) await poolStarting;
-    await release();
     if (pool) {
       await flushBatch();
-      while (running.size > 0) await Promise.all([...running]);
+      while (running.size > 0) {
+        const any = poolFailed || callerScans && !pool.hasReadyWorker;
+        if ((callerScans || poolFailed) && await scanQueued(any)) continue;
+        const woken = new Promise((r) => {
+          wake = r;
+        });
+        pool.setCallerWaiting(callerScans && !poolFailed);
+        await Promise.race([...running, woken, ...poolReady || poolFailed ? [] : [poolStarting]]);
+        pool.setCallerWaiting(false);
+      }
     }
   } finally {
-    if (poolStarting) await poolStarting.catch(() => {
-    });
-    await pool?.close();
+    const p = pool;
+    if (p && !poolReady) await p.close();
+    if (poolStarting) await poolStarting;
+    await p?.close();
   }
   if (opts.stdin) {
     const stdinName = opts.stdinName ?? "-";
@@ -47756,7 +47888,7 @@ function nameFor(cwd, abs2) {
 }
 function exists2(abs2) {
   try {
-    (0, import_node_fs12.lstatSync)(abs2);
+    (0, import_node_fs13.lstatSync)(abs2);
     return true;
   } catch {
     return false;
@@ -47820,7 +47952,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = dirname8(abs2);
       const file = basename5(abs2);
-      if (!(0, import_node_fs12.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs13.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
       if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
@@ -49172,7 +49304,7 @@ async function loadConfig(opts) {
 }
 
 // src/scan/gitleaks.ts
-var import_node_fs13 = __toESM(require_node_fs(), 1);
+var import_node_fs14 = __toESM(require_node_fs(), 1);
 import { join as join9 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
@@ -49499,7 +49631,7 @@ function hasTopLevelAlternation(p) {
 }
 
 // src/scan/sources/event.ts
-var import_node_fs14 = __toESM(require_node_fs(), 1);
+var import_node_fs15 = __toESM(require_node_fs(), 1);
 var ZERO_SHA = /^0+$/;
 function get(obj, ...path6) {
   let cur = obj;
@@ -49520,7 +49652,7 @@ function readEvent(env = process.env) {
   if (!path6) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs14.readFileSync)(path6, "utf8");
+    text = (0, import_node_fs15.readFileSync)(path6, "utf8");
   } catch (err2) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path6}: ${err2.message}`);
   }
@@ -49645,7 +49777,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs2 = resolve8(opts.root, opts.file);
-    const st = (0, import_node_fs15.statSync)(abs2);
+    const st = (0, import_node_fs16.statSync)(abs2);
     if (!st.isFile()) return { kind: "named", absPath: abs2, name: opts.file };
     const size = st.size;
     const path6 = opts.file;
@@ -50004,7 +50136,7 @@ async function scanArtifacts(options) {
       options.onWarning?.(m);
     }
   });
-  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs16.readFileSync)(job.configFile)).digest("hex") : "";
+  const configBytes = job.configFile ? (0, import_node_crypto14.createHash)("sha256").update((0, import_node_fs17.readFileSync)(job.configFile)).digest("hex") : "";
   const hash = policyHash(job.policy, VERSION2, { config: configBytes });
   const ruleSet = { version: `${VERSION2}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
   if (job.configFile) ruleSet.config = itemPath(job.configFile, root);

@@ -156,7 +156,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const worktree = mode === 'worktree' || (mode === 'auto' && !io.env.GITHUB_EVENT_NAME);
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : undefined;
-  if (script) prewarmWorker(script, threads ?? defaultThreads());
+  // One worker fewer than threads: this thread scans beside them (src/scan/index.ts).
+  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
   const { failing, runScanJob } = await import('../scan/job.ts');
 
   const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);

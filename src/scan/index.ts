@@ -1,5 +1,6 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
+import { lstatSync } from 'node:fs';
 import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
 import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
@@ -7,7 +8,9 @@ import { globMatcher } from './glob.ts';
 import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
-import { type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
+import { ARCHIVE_NAME } from './archive.ts';
+import { describeFailure, scanBatch } from './batch.ts';
+import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
@@ -120,6 +123,13 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     opts.onProgress?.({ items: progressItems, bytes: engineStats.bytes });
   };
 
+  // Compile warnings are the same in every thread: each is reported once.
+  const reported = new Set<string>();
+  const warnOnce = (m: string) => {
+    if (reported.has(m)) return;
+    reported.add(m);
+    warn(m);
+  };
   let inline: ScanEngine | undefined;
   let engineName = '';
   const inlineEngine = (): ScanEngine => {
@@ -128,14 +138,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         decode: opts.decode !== false,
         ...opts.engine,
         reportInlineAllowed: policy.inlineAllow === 'report',
-        onWarning: warn,
+        onWarning: warnOnce,
       });
       engineName ||= inline.name;
     }
     return inline;
   };
-  // Archives are opened where the item is scanned (item.ts: a worker, or this thread for small scans), within the
-  // archive limits; an entry is a file, so the policy's max file size bounds it.
+  // Archives are opened where the item is scanned (item.ts: a worker, or this thread), within the archive limits;
+  // an entry is a file, so the policy's max file size bounds it.
   const itemPolicy: ItemPolicy = {
     archives: opts.archives !== false,
     limits: { maxEntrySize: policy.maxFileSize },
@@ -147,35 +157,40 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     try {
       for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code) engineStats.unreadable++;
+      if ((e as NodeJS.ErrnoException).code) engineStats.unreadable++;
       else engineStats.failed++;
-      warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name})`);
+      warn(describeFailure(item.path, e));
     }
     progress(1);
   };
 
-  // Workers when there is enough to scan and more than one thread; inline otherwise.
+  // Workers when there is enough to scan and more than one thread; inline otherwise. This thread is one of the
+  // `threads`: it lists, and scans the batches the workers have no room for (all of them while the workers boot),
+  // so no core waits for a worker to start and the scan's tail is shared. Archives go to the workers (one that opens
+  // a large archive hands its entries out), unless none is ready when the listing ends. `waitForWorkers` (tests)
+  // leaves every item to the workers.
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
+  const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
   let pool: ScanPool | undefined;
+  /** No worker scans (one thread, or none could start): this thread scans what comes, and what is queued. */
   let poolFailed = threads <= 1;
+  /** Items listed before the pool is decided on: below `limits`, the whole scan runs inline. */
   const held: ScanItem[] = [];
   let heldBytes = 0;
-  /** Bytes of in-memory items among `held`. */
-  let heldMemory = 0;
   const running = new Set<Promise<void>>();
   let batch: ScanItem[] = [];
   let batchBytes = 0;
   // Bytes held in memory by items on their way to a worker (archive entries, git blobs): bounded, so a source that
   // produces faster than the workers scan cannot grow the heap. Files on disk cost nothing until a worker reads them.
   let heldInFlight = 0;
-
-  // The pool starts in the background (workers load and compile the rules); meanwhile this thread goes on listing
-  // and holds the items for the workers: it never scans beside them, so they never wait for it.
   let poolReady = false;
-  let poolStarting: Promise<void> | undefined;
   let sinceYield = 0;
+  /** Settles (never rejects) once the pool has a ready worker or cannot start. */
+  let poolStarting: Promise<void> | undefined;
+  /** Wakes the scan's tail when a worker hands archive entries out (queued for this thread or another worker). */
+  let wake = () => {};
+
   const startPool = (): void => {
     // Rules as data for the workers, made only now: a small scan (a pre-commit hook's few files) stays inline.
     const wireRules = rulesToWire(policy.rules);
@@ -202,19 +217,24 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       },
       engine: { decode: opts.decode !== false, ...opts.engine, reportInlineAllowed: policy.inlineAllow === 'report' },
     };
+    const workers = callerScans ? threads - 1 : threads;
     // Entries a worker hands out of a large archive: queued by the pool already, collected like any batch.
-    const p = new ScanPool(script, threads, init, warn, (_spawned, result) => track(result, 0, 0));
+    const onSpawn = (_spawned: unknown, result: Promise<WireResult>) => {
+      track(result, 0, 0);
+      wake();
+    };
+    const p = new ScanPool(script, workers, init, warnOnce, onSpawn, { callerScans });
     pool = p;
     poolStarting = p.start().then(
       () => {
         poolReady = true;
         engineName = p.engineName;
       },
-      async (e) => {
-        warn(`${(e as Error).message}; scanning in one thread`);
+      (e) => {
+        // What was queued for the workers is scanned here (take()); so is everything after.
+        if (!p.isClosed) warn(`${(e as Error).message}; scanning in one thread`);
         poolFailed = true;
-        pool = undefined;
-        await p.close();
+        return p.close();
       },
     );
   };
@@ -237,30 +257,65 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     });
     running.add(done);
   };
+  /**
+   * Scans here a batch queued for the workers: one they have no room for (or, with `any`, one only a worker should
+   * take: none is ready). False when there is none. Then lets the workers' messages in.
+   */
+  const scanQueued = async (any: boolean): Promise<boolean> => {
+    const taken = pool?.take(any);
+    if (!taken) return false;
+    taken.settle(
+      scanBatch(inlineEngine(), taken.batch.id, taken.batch.items, itemPolicy, { handedOut: pool!.handedOut }),
+    );
+    await new Promise((r) => setImmediate(r));
+    return true;
+  };
+  const submit = async (items: ScanItem[], workersOnly: boolean): Promise<void> => {
+    const inMemory = items.reduce((n, it) => n + (it.source.kind === 'bytes' ? it.source.data.length : 0), 0);
+    heldInFlight += inMemory;
+    track(pool!.submit(items, workersOnly), items.length, inMemory);
+    // What the workers have no room for, this thread scans. Bounded memory either way: never more than
+    // MAX_BYTES_IN_FLIGHT held, nor (when only the workers scan) more than a few batches queued per worker.
+    for (;;) {
+      if ((callerScans || poolFailed) && (await scanQueued(poolFailed))) continue;
+      const full = heldInFlight > MAX_BYTES_IN_FLIGHT || (!callerScans && pool!.pending > pool!.size * 6);
+      if (!full || running.size === 0) return;
+      await Promise.race(poolReady || poolFailed ? running : [...running, poolStarting]);
+    }
+  };
   const flushBatch = async (): Promise<void> => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
     batchBytes = 0;
-    const inMemory = items.reduce((n, it) => n + (it.source.kind === 'bytes' ? it.source.data.length : 0), 0);
-    heldInFlight += inMemory;
-    track(pool!.submit(items), items.length, inMemory);
-    // Bounded memory: never more than a few batches queued per worker, nor more than MAX_BYTES_IN_FLIGHT held.
-    while ((pool!.pending > pool!.size * 6 || heldInFlight > MAX_BYTES_IN_FLIGHT) && running.size > 0) {
-      await Promise.race(running);
-    }
+    await submit(items, false);
   };
   const send = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
+    // A large archive is a batch of its own, for a worker: one that opens it hands its entries out to whichever
+    // thread waits for work, where this thread would scan all of it while the others wait.
+    if (isLargeArchive(item)) return submit([item], callerScans);
+    if (callerScans && !poolReady) {
+      // The workers are still starting: this thread scans, and lets their 'ready' in now and then.
+      scanInline(item);
+      if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
+      return;
+    }
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
-  /** Items held while the workers start go to them once they are ready (or inline if they never are). */
-  const release = async (): Promise<void> => {
-    const pending = held.splice(0);
-    heldMemory = 0;
-    for (const it of pending) await send(it);
+  const isLargeArchive = (item: ScanItem): boolean => {
+    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
+    let size = item.source.kind === 'file' ? item.source.size : item.source.data.length;
+    if (size === undefined) {
+      try {
+        size = lstatSync((item.source as { absPath: string | Buffer }).absPath).size;
+      } catch {
+        return false; // gone or unreadable: item.ts says so, wherever it is scanned
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
@@ -269,20 +324,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       heldBytes += itemSize(item);
       if (held.length < limits.items && heldBytes < limits.bytes) return;
       startPool();
-      if (poolFailed) return release();
+      for (const it of held.splice(0)) await send(it);
+      return;
     }
-    if (!poolReady) {
-      // This thread never scans while the workers start (it only lists): items wait for them. In-memory items
-      // (git blobs) are bounded: past the budget the source waits for the workers.
-      if (item !== held[held.length - 1]) held.push(item);
-      if (item.source.kind === 'bytes') heldMemory += item.source.data.length;
-      if (opts.waitForWorkers || heldMemory > MAX_BYTES_IN_FLIGHT) await poolStarting;
-      // Let the workers' "ready" messages in now and then, whatever the source awaits.
-      else if (++sinceYield % 16 === 0) await new Promise((r) => setImmediate(r));
-      if (!poolReady && !poolFailed) return;
-      return release();
-    }
-    if (held.length > 0) await release();
     await send(item);
   };
 
@@ -325,17 +369,28 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
     }
-    if (poolStarting) await poolStarting;
-    await release(); // to the workers, or inline when they could not start
     if (pool) {
       await flushBatch();
-      // A batch may hand out archive entries before its result comes: those batches join `running` meanwhile.
-      while (running.size > 0) await Promise.all([...running]);
+      // The tail: this thread scans what is queued (archives too when no worker is ready: it does not wait for one
+      // to boot) and waits for the rest. A batch may hand out archive entries before its result comes: those
+      // batches join `running` meanwhile, and wake it.
+      while (running.size > 0) {
+        const any = poolFailed || (callerScans && !pool.hasReadyWorker);
+        if ((callerScans || poolFailed) && (await scanQueued(any))) continue;
+        const woken = new Promise<void>((r) => {
+          wake = r;
+        });
+        pool.setCallerWaiting(callerScans && !poolFailed);
+        await Promise.race([...running, woken, ...(poolReady || poolFailed ? [] : [poolStarting])]);
+        pool.setCallerWaiting(false);
+      }
     }
   } finally {
-    // Also when a source fails midway: no worker outlives the scan.
-    if (poolStarting) await poolStarting.catch(() => {});
-    await (pool as ScanPool | undefined)?.close();
+    // Also when a source fails midway: no worker outlives the scan. One still starting is not waited for.
+    const p = pool as ScanPool | undefined;
+    if (p && !poolReady) await p.close();
+    if (poolStarting) await poolStarting;
+    await p?.close();
   }
 
   if (opts.stdin) {

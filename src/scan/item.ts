@@ -1,7 +1,7 @@
 // One item scanned where its bytes are read: a file whose name and magic bytes say archive is read once, opened
 // (archive.ts: depth, entry, size and ratio limits) and its entries scanned in its place; a bytes item likewise;
-// anything else goes to the engine as it is. The workers call this, and so does scan()'s inline path, so the main
-// thread only lists files: reading, inflating and matching all run where the scanning runs.
+// anything else goes to the engine as it is. The workers call this, and so does scan() for what it scans itself:
+// reading, inflating and matching all run where the item is scanned, never where it was listed.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ARCHIVE_NAME, type ArchiveLimits, archiveItems, archiveKind, DEFAULT_ARCHIVE_LIMITS } from './archive.ts';
 import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';

@@ -1,9 +1,10 @@
-// A pool of worker_threads that scan batches of items. Workers read files themselves (the main thread passes
-// paths, and never reads or inflates them: item.ts opens archives in the worker); `bytes` items are transferred
-// when they own their memory, copied otherwise. A worker that opens a large archive hands some of its entries back
-// (a 'spawn' message) for the pool to spread over every worker, so no worker scans a large archive alone while the
-// others wait (see ENTRIES_HANDED_OUT). Results are merged and sorted by the caller, so the order never depends on
-// the thread count or on which worker finished first.
+// A pool of worker_threads that scan batches of items. Whoever scans a batch reads its files (the caller queues
+// paths: item.ts opens archives where they are scanned); `bytes` items are transferred when they own their memory,
+// copied otherwise. The caller may scan beside the workers (PoolOptions.callerScans): it take()s the batches they
+// have no room for. A worker that opens a large archive hands some of its entries back (a 'spawn' message) while
+// another thread waits for work, so no thread scans a large archive alone while the others wait (see
+// ENTRIES_HANDED_OUT). Results are merged and sorted by the caller, so the order never depends on the thread count
+// or on which thread finished first.
 import type { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
 import type { EngineOptions, EngineStats } from './engine.ts';
@@ -25,11 +26,15 @@ export interface PoolInit {
   engine: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode' | 'reportInlineAllowed'>;
   /** One Int32, shared by the pool's workers: KiB of archive entries handed out and not yet scanned. */
   handedOut?: SharedArrayBuffer;
+  /** One Int32, kept by the pool: how many scanning threads wait for work (idle workers, the caller in its tail). */
+  idle?: SharedArrayBuffer;
 }
 
 /**
  * KiB of handed-out archive entries not yet scanned, pool-wide, beyond which a worker scans the next entry of its
  * archive itself: the workers stay busy and the memory held in entries stays bounded, however fast one inflates.
+ * A worker hands entries out only while another thread waits for work (PoolInit.idle): an entry scanned where it
+ * was inflated is still in that core's cache, and one handed to a busy thread only moves work without sharing it.
  */
 export const ENTRIES_HANDED_OUT = 16 * 1024;
 
@@ -168,6 +173,31 @@ interface Slot {
   inFlight: Map<number, { batch: WireBatch; resolve: (r: WireResult) => void }>;
 }
 
+interface Job {
+  batch: WireBatch;
+  transfer: ArrayBuffer[];
+  resolve: (r: WireResult) => void;
+  /** Only a worker scans it (an archive: a worker hands its entries out), unless no worker is ready. */
+  workersOnly: boolean;
+  /** Entries a worker handed out: never sent back to it while the caller scans too. */
+  from?: Slot;
+}
+
+/** A queued batch taken by the caller to scan itself (src/scan/batch.ts); settle() with its result. */
+export interface TakenBatch {
+  batch: WireBatch;
+  settle: (r: WireResult) => void;
+}
+
+export interface PoolOptions {
+  /**
+   * The caller scans beside the workers: it take()s what they have no room for. Entries a worker hands out then
+   * go to another worker or to the caller, never back to that worker, and when no worker is left the queue waits
+   * for the caller instead of failing.
+   */
+  callerScans?: boolean;
+}
+
 export class ScanPool {
   readonly size: number;
   engineName = '';
@@ -177,10 +207,16 @@ export class ScanPool {
   private slots: Slot[] = [];
   /** Every live worker: ready (in `slots`) or still starting. */
   private readonly workers = new Set<Worker>();
-  private queue: Array<{ batch: WireBatch; transfer: ArrayBuffer[]; resolve: (r: WireResult) => void }> = [];
+  private queue: Job[] = [];
   private nextId = 1;
   private closed = false;
   private readonly perWorker = 4;
+  private readonly callerScans: boolean;
+  /** ENTRIES_HANDED_OUT's counter, shared with the workers. */
+  readonly handedOut: Int32Array;
+  /** PoolInit.idle: threads that wait for work. */
+  private readonly idle: Int32Array;
+  private callerWaiting = false;
 
   /** Called with the archive entries a worker handed out and the result of scanning them (already queued). */
   private readonly onSpawn: (items: WireItem[], result: Promise<WireResult>) => void;
@@ -191,10 +227,16 @@ export class ScanPool {
     init: PoolInit,
     onWarning: (m: string) => void,
     onSpawn: (items: WireItem[], result: Promise<WireResult>) => void = () => {},
+    options: PoolOptions = {},
   ) {
     this.script = script;
     this.size = size;
-    this.init = { ...init, handedOut: init.handedOut ?? new SharedArrayBuffer(4) };
+    const handedOut = init.handedOut ?? new SharedArrayBuffer(4);
+    const idle = init.idle ?? new SharedArrayBuffer(4);
+    this.init = { ...init, handedOut, idle };
+    this.handedOut = new Int32Array(handedOut);
+    this.idle = new Int32Array(idle);
+    this.callerScans = options.callerScans === true;
     this.onWarning = onWarning;
     this.onSpawn = onSpawn;
   }
@@ -236,7 +278,7 @@ export class ScanPool {
           // Before the result of the batch that opened the archive (one port, in order): the caller sees them
           // while it still waits for that batch.
           const moved = [...new Set(msg.items.flatMap((w) => (w.data ? [w.data.buffer as ArrayBuffer] : [])))];
-          this.onSpawn(msg.items, this.submitWire(msg.items, moved));
+          this.onSpawn(msg.items, this.submitWire(msg.items, moved, false, slot));
           return;
         }
         if (msg.type === 'ready') {
@@ -269,13 +311,14 @@ export class ScanPool {
           return;
         }
         this.slots = this.slots.filter((s) => s !== slot);
+        this.countIdle();
         // The batch in flight cannot be scanned: name its items, count them unreadable, carry on.
         for (const { batch, resolve: done } of slot.inFlight.values()) done(failedResult(batch, `worker ${why}`));
         slot.inFlight.clear();
         if (this.closed) return;
         this.spawn().catch((e) => {
           this.onWarning((e as Error).message);
-          if (this.slots.length === 0) {
+          if (this.slots.length === 0 && !this.callerScans) {
             // No worker left: fail what is queued rather than wait forever.
             for (const job of this.queue.splice(0)) job.resolve(failedResult(job.batch, 'no worker'));
           }
@@ -284,26 +327,55 @@ export class ScanPool {
       worker.on('error', (e) => fail(e.name || 'error'));
       worker.on('exit', (code) => {
         this.workers.delete(worker);
-        if (!this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
+        // Ended by close() while it started: its start settles all the same.
+        if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
       if (prewarmed) prewarmed.postMessage(this.init);
     });
   }
 
-  /** Queues a batch; resolves with its result. */
-  submit(items: readonly ScanItem[]): Promise<WireResult> {
+  /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
+  submit(items: readonly ScanItem[], workersOnly = false): Promise<WireResult> {
     const transfer: ArrayBuffer[] = [];
     return this.submitWire(
       items.map((it) => itemToWire(it, transfer)),
       transfer,
+      workersOnly,
     );
   }
 
-  private submitWire(wire: WireItem[], transfer: ArrayBuffer[]): Promise<WireResult> {
+  private submitWire(
+    wire: WireItem[],
+    transfer: ArrayBuffer[],
+    workersOnly: boolean,
+    from?: Slot,
+  ): Promise<WireResult> {
     return new Promise((resolve) => {
-      this.queue.push({ batch: { id: this.nextId++, items: wire }, transfer, resolve });
+      const job: Job = { batch: { id: this.nextId++, items: wire }, transfer, resolve, workersOnly };
+      if (from && this.callerScans) job.from = from;
+      this.queue.push(job);
       this.pump();
     });
+  }
+
+  /** Whether a worker is ready (scanning, or waiting for work). */
+  get hasReadyWorker(): boolean {
+    return this.slots.length > 0;
+  }
+
+  /**
+   * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
+   * (no worker is ready, or none will be). Undefined when none waits.
+   */
+  take(any: boolean): TakenBatch | undefined {
+    const at = this.queue.findIndex((j) => any || !j.workersOnly);
+    if (at < 0) return undefined;
+    const [job] = this.queue.splice(at, 1);
+    return { batch: job!.batch, settle: job!.resolve };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Batches queued or running. */
@@ -314,15 +386,36 @@ export class ScanPool {
   }
 
   private pump(): void {
-    while (this.queue.length > 0) {
+    for (let at = 0; at < this.queue.length; ) {
+      const job = this.queue[at]!;
       let best: Slot | undefined;
       for (const s of this.slots)
-        if (s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size)) best = s;
-      if (!best) return;
-      const job = this.queue.shift()!;
+        if (s !== job.from && s.inFlight.size < this.perWorker && (!best || s.inFlight.size < best.inFlight.size))
+          best = s;
+      if (!best) {
+        if (job.from && this.slots.some((s) => s.inFlight.size < this.perWorker)) {
+          at++; // handed-out entries only the caller or another worker takes: later jobs may still go
+          continue;
+        }
+        break;
+      }
+      this.queue.splice(at, 1);
       best.inFlight.set(job.batch.id, { batch: job.batch, resolve: job.resolve });
       best.worker.postMessage(job.batch, job.transfer);
     }
+    this.countIdle();
+  }
+
+  /** The caller waits for work (the scan's tail) or stops waiting: an idle thread for the workers' hand-outs. */
+  setCallerWaiting(waiting: boolean): void {
+    this.callerWaiting = waiting;
+    this.countIdle();
+  }
+
+  private countIdle(): void {
+    let n = this.callerWaiting ? 1 : 0;
+    for (const s of this.slots) if (s.inFlight.size === 0) n++;
+    Atomics.store(this.idle, 0, n);
   }
 
   /** Ends every worker, those still starting included (the scan may be done before they are ready). */

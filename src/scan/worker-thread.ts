@@ -1,5 +1,5 @@
 // How a scan worker thread is started (its heap, environment and script), and the workers the CLI may start before
-// it has loaded the scanner, one per thread. Each boots (Node's own start-up, the worker bundle, the regex engine)
+// it has loaded the scanner, one per scanning thread beside the CLI's own. Each boots (Node's own start-up, the worker bundle, the regex engine)
 // while this thread loads the scanner and the config; the pool adopts them and sends each the policy by message. A
 // scan that stays inline never adopts them, and drops them.
 // Kept apart from pool.ts, which imports the rule catalogue: the CLI loads this before the scanner.
@@ -77,7 +77,7 @@ interface Prewarmed {
 let prewarmed: Prewarmed[] = [];
 
 /**
- * Starts scan workers ahead of the pool, up to `count` in all (one per scanning thread): a worker takes ~120 ms of
+ * Starts scan workers ahead of the pool, up to `count` in all (the pool's size): a worker takes ~120 ms of
  * CPU to boot, load the scanner and warm its engine up, and started with the pool, every worker spent that while the
  * listing had found work for it already. They do not keep the process alive, and one that fails while it waits is
  * only marked: the pool then starts a fresh one.

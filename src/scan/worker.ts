@@ -2,21 +2,20 @@
 // is sent, opening archives itself (item.ts). Returns findings without secrets; a file that fails becomes a warning
 // naming it, never its contents.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type EngineOptions, emptyEngineStats, ScanEngine } from './engine.ts';
+import { type EngineOptions, ScanEngine } from './engine.ts';
 import { globMatcher } from './glob.ts';
-import { type ItemPolicy, scanItem } from './item.ts';
+import { scanBatch } from './batch.ts';
+import type { ItemPolicy } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import {
   ENTRIES_HANDED_OUT,
   HAND_OUT_ARCHIVES_FROM,
-  itemFromWire,
   itemToWire,
   type PoolInit,
   rulesFromWire,
   transferable,
   type WireBatch,
   type WireItem,
-  type WireResult,
   type WireSpawn,
 } from './pool.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -47,6 +46,7 @@ const itemPolicy: ItemPolicy = {
 // Entries of a large archive go back to the pool while fewer than ENTRIES_HANDED_OUT KiB of them wait to be scanned
 // (counted pool-wide), in messages of up to SPAWN_BYTES; past that, this worker scans them itself.
 const handedOut = init.handedOut ? new Int32Array(init.handedOut) : undefined;
+const idle = init.idle ? new Int32Array(init.idle) : undefined;
 const SPAWN_BYTES = 1024 * 1024;
 let spawn: { items: WireItem[]; transfer: ArrayBuffer[]; bytes: number } = { items: [], transfer: [], bytes: 0 };
 const flushSpawn = () => {
@@ -58,6 +58,7 @@ if (handedOut) {
   itemPolicy.handOut = {
     from: HAND_OUT_ARCHIVES_FROM,
     take: (entry: ScanItem) => {
+      if (idle && Atomics.load(idle, 0) === 0) return false; // no thread waits: scanned here, still in cache
       if (Atomics.load(handedOut, 0) >= ENTRIES_HANDED_OUT) return false;
       if (entry.source.kind !== 'bytes') return false;
       const d = entry.source.data;
@@ -80,23 +81,8 @@ if (handedOut) {
 parentPort!.postMessage({ type: 'ready', engine: engine.name, warnings: initWarnings });
 
 parentPort!.on('message', (batch: WireBatch) => {
-  const stats = emptyEngineStats();
-  const result: WireResult = { type: 'result', id: batch.id, findings: [], stats, warnings: [] };
-  const warn = (m: string) => result.warnings.push(m);
-  for (const w of batch.items) {
-    try {
-      for (const f of scanItem(engine, itemFromWire(w), itemPolicy, stats, warn)) result.findings.push(f);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code) stats.unreadable++;
-      else stats.failed++;
-      result.warnings.push(describeFailure(w.path, e));
-    } finally {
-      if (w.handedOut !== undefined && handedOut) Atomics.sub(handedOut, 0, w.handedOut);
-      flushSpawn(); // what this item handed out goes before its result
-    }
-  }
-  const retained = engine.takeRetained();
-  if (retained.length > 0) result.retained = retained;
+  // What each item hands out goes before the batch's result.
+  const result = scanBatch(engine, batch.id, batch.items, itemPolicy, { handedOut, afterItem: flushSpawn });
   parentPort!.postMessage(result);
 });
 
@@ -105,9 +91,4 @@ function copyOf(d: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(d.length);
   d.copy(out);
   return out;
-}
-
-function describeFailure(path: string, e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? 'error'})`;
 }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { scanBatch } from '../../src/scan/batch.ts';
+import { ScanEngine } from '../../src/scan/engine.ts';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import {
@@ -179,7 +182,49 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
     assert.equal(res.stats.failed, 2, 'a crash is a failure, not an unreadable file');
   });
 
-  it('while the workers start, this thread only holds items: every item is scanned by a worker', async () => {
+  it('this thread scans beside the workers: while they start, and what they have no room for', async () => {
+    // A stand-in worker that names each item it was sent (and finds nothing); it marks a file once it is ready.
+    const script = join(tmp, 'naming-worker.mjs');
+    const readyMark = join(tmp, 'naming-worker.ready');
+    writeFileSync(
+      script,
+      `import { parentPort } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+setTimeout(() => {
+  parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
+  writeFileSync(${JSON.stringify(readyMark)}, '');
+}, 100);
+parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
+  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+  warnings: b.items.map((it) => 'worker saw ' + it.path) }), 50));`,
+    );
+    // 60 items while the worker starts, then (once it is ready) 600 more: 9 batches, more than it takes at once.
+    const list = items(660);
+    async function* source(): AsyncGenerator<ScanItem> {
+      yield* list.slice(0, 60);
+      for (let waited = 0; !existsSync(readyMark) && waited < 20_000; waited += 10) await sleep(10);
+      await sleep(20); // its 'ready' message in
+      yield* list.slice(60);
+    }
+    const r = await scan({
+      root: tmp,
+      items: source(),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: pathToFileURL(script),
+    });
+    const here = new Set(r.findings.flatMap((f) => [f.file, ...(f.locations ?? []).map((l) => l.file)]));
+    const there = new Set(r.warnings.map((w) => w.replace('worker saw ', '')));
+    for (const it of list.slice(0, 60))
+      assert.ok(here.has(it.path), `${it.path} scanned here while the worker started`);
+    assert.ok(there.size >= 64, `the worker scanned ${there.size}`);
+    assert.ok(here.size > 60, `this thread scanned what the worker had no room for (${here.size})`);
+    assert.deepEqual([...here, ...there].sort(), list.map((it) => it.path).sort(), 'each item once');
+    assert.equal(r.stats.files, 660);
+  });
+
+  it('with waitForWorkers, this thread only lists: every item is scanned by a worker', async () => {
     // A stand-in worker that is slow to start and names each item it was sent.
     const script = join(tmp, 'slow-worker.mjs');
     writeFileSync(
@@ -197,6 +242,7 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
       workerScript: pathToFileURL(script),
     });
     assert.deepEqual(r.findings, [], 'nothing was scanned inline');
@@ -204,7 +250,24 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
     assert.equal(r.stats.engine, 'slow');
   });
 
-  it('items held for workers that never start are scanned inline', async () => {
+  it('a scan that ends before its worker is ready does not wait for it', async () => {
+    const script = join(tmp, 'never-ready-worker.mjs');
+    writeFileSync(script, "import { parentPort } from 'node:worker_threads';\nsetInterval(() => {}, 1000);");
+    const t0 = performance.now();
+    const r = await scan({
+      root: tmp,
+      items: gen(items(100)),
+      policy: policy(),
+      threads: 2,
+      inlineBelow: { items: 1, bytes: 1 },
+      workerScript: pathToFileURL(script),
+    });
+    assert.equal(placeCount(r), 100);
+    assert.deepEqual(r.warnings, []);
+    assert.ok(performance.now() - t0 < 5000);
+  });
+
+  it('items queued for workers that never start are scanned inline', async () => {
     const script = join(tmp, 'dead-worker.mjs');
     writeFileSync(script, 'throw new Error("cannot start");');
     const r = await scan({
@@ -213,6 +276,7 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
       workerScript: pathToFileURL(script),
     });
     const inline = await scan({ root: tmp, items: gen(items(40)), policy: policy(), threads: 1 });
@@ -266,6 +330,7 @@ if (first) setTimeout(ready, ${firstDelay}); else { ${other} }`,
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
       workerScript: standIn('slow-second', 'setTimeout(ready, 5000);'),
     });
     assert.equal(r.stats.files, 40);
@@ -291,6 +356,7 @@ console.log(r.stats.engine, JSON.stringify(r.warnings));`;
       policy: policy(),
       threads: 2,
       inlineBelow: { items: 1, bytes: 1 },
+      waitForWorkers: true,
       workerScript: standIn('dying-second', "throw new Error('no second worker');", 300),
     });
     assert.equal(d.stats.files, 40);
@@ -376,6 +442,60 @@ console.log(r.stats.engine, JSON.stringify(r.warnings));`;
       assert.equal(spawnedItems, 0);
       assert.equal(own.stats.files, 49);
       assert.equal(places([own]).length, 49);
+    });
+
+    /** The archive on a one-worker pool whose caller scans too, as scan() does; `waiting`: it waits for work. */
+    async function scanArchiveBeside(waiting: boolean) {
+      const init = {
+        rules: rulesToWire(rules)!,
+        allowRegexes: [],
+        stopwords: [],
+        items: { archives: true, limits: {}, maxFileSize: 1 << 20, ignorePaths: [] },
+        engine: {},
+      };
+      const spawned: Promise<WireResult>[] = [];
+      let spawnedItems = 0;
+      const onSpawn = (list: unknown[], result: Promise<WireResult>) => {
+        spawnedItems += list.length;
+        spawned.push(result);
+      };
+      const pool = new ScanPool(resolveWorkerScript()!, 1, init, assert.fail, onSpawn, { callerScans: true });
+      await pool.start();
+      pool.setCallerWaiting(waiting);
+      let ownDone = false;
+      const own = pool.submit([item]).finally(() => {
+        ownDone = true;
+      });
+      // It takes what is queued until the worker's own batch is done.
+      const engine = new ScanEngine({ ...policy(), rules });
+      const here = { archives: true, limits: {}, maxFileSize: 1 << 20, ignore: () => false };
+      let taken = 0;
+      for (;;) {
+        const t = pool.take(false);
+        if (t) {
+          taken += t.batch.items.length;
+          t.settle(scanBatch(engine, t.batch.id, t.batch.items, here, { handedOut: pool.handedOut }));
+        } else if (ownDone) break;
+        else await sleep(2);
+      }
+      const results = [await own, ...(await Promise.all(spawned))];
+      await pool.close();
+      assert.equal(places(results).length, 49);
+      assert.equal(pool.handedOut[0], 0, 'every handed-out entry was scanned');
+      return { own: await own, spawnedItems, taken };
+    }
+
+    it('hands entries to a caller that waits for work, never back to the worker that handed them out', async () => {
+      const { own, spawnedItems, taken } = await scanArchiveBeside(true);
+      assert.ok(spawnedItems > 0, 'entries were handed out');
+      assert.equal(taken, spawnedItems, 'every handed-out entry was taken by the caller');
+      assert.equal(own.stats.files + taken, 49);
+    });
+
+    it('hands nothing out while every thread is busy (an entry is scanned where it was inflated)', async () => {
+      const { own, spawnedItems } = await scanArchiveBeside(false);
+      assert.equal(spawnedItems, 0);
+      assert.equal(own.stats.files, 49);
     });
 
     it('finds the same in two threads as in one, ignored entries left out in both', async () => {

@@ -40,7 +40,7 @@ describe('a scan worker started ahead of the pool', () => {
     assert.equal(pooled.stats.files, 80);
   });
 
-  it('one per thread: the pool adopts each, and scans as with fresh workers', async () => {
+  it('one per worker (a thread fewer than the scan has: it scans too): the pool adopts each', async () => {
     const root = join(tmp, 'tree2');
     mkdirSync(root);
     for (let i = 0; i < 80; i++) writeFileSync(join(root, `f${i}.txt`), i === 9 ? `t = "${token}"\n` : `line ${i}\n`);
@@ -52,7 +52,7 @@ describe('a scan worker started ahead of the pool', () => {
     assert.equal(c, undefined, 'and no third');
     await Promise.all([a.terminate(), b.terminate()]);
     prewarmWorker(script, 2);
-    const pooled = await scan({ root, policy: defaultPolicy(), threads: 2 });
+    const pooled = await scan({ root, policy: defaultPolicy(), threads: 3 });
     assert.equal(adoptPrewarmedWorker(script), undefined, 'the pool took both prewarmed workers');
     assert.equal(dropPrewarmedWorker(), undefined);
     assert.deepEqual(

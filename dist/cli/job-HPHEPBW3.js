@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-JOA66PT7.js";
+} from "./chunk-FC6Y3X6H.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-4AW46TJV.js";
+import "./chunk-EL7VYKAE.js";
 import "./chunk-MLVSJFAV.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-4AW46TJV.js";
+} from "./chunk-EL7VYKAE.js";
 import "./chunk-MLVSJFAV.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

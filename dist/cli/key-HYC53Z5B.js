@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-LJ5NCFT4.js";
+} from "./chunk-WY53ESNP.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -361,7 +361,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-33XWHUOE.js");
+    const { parseSize } = await import("./config-3UGBZFMQ.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -388,8 +388,8 @@ async function scanCommand(argv, io) {
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
-  if (script) prewarmWorker(script, threads ?? defaultThreads());
-  const { failing, runScanJob } = await import("./job-3LXJM7MW.js");
+  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
+  const { failing, runScanJob } = await import("./job-HPHEPBW3.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

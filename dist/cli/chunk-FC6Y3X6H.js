@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-4AW46TJV.js";
+} from "./chunk-EL7VYKAE.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
