@@ -202,6 +202,32 @@ function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: (0, import_node_path.dirname)(dir) } : env;
 }
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length; i++) {
+    if (i === COUNT_MAX_DIRS) return true;
+    let entries;
+    try {
+      entries = (0, import_node_fs.readdirSync)(dirs[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push((0, import_node_path.join)(dirs[i], e.name));
+    }
+  }
+  return false;
+}
+function isLargeTree(root) {
+  let large = largeTrees.get(root);
+  if (large === void 0) {
+    large = hasFiles(root, POOL_MIN_FILES);
+    largeTrees.set(root, large);
+  }
+  return large;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
@@ -240,6 +266,9 @@ function prewarmWorker(script, count = 1) {
     prewarmed.push(entry);
   }
 }
+function hasPrewarmedWorker() {
+  return prewarmed.some((e) => !e.failed);
+}
 function adoptPrewarmedWorker(script) {
   const at = prewarmed.findIndex((e) => e.script === script.href);
   if (at < 0) return void 0;
@@ -256,7 +285,7 @@ function dropPrewarmedWorker() {
   if (live.length === 0) return void 0;
   return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
-var import_node_fs, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_ITEMS, prewarmed;
+var import_node_fs, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
 var init_worker_thread = __esm({
   "src/scan/worker-thread.ts"() {
     "use strict";
@@ -267,7 +296,10 @@ var init_worker_thread = __esm({
     import_node_url2 = require("node:url");
     import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
     WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
-    POOL_MIN_ITEMS = 64;
+    POOL_MIN_FILES = 4e3;
+    POOL_AFTER_MS = 500;
+    COUNT_MAX_DIRS = 512;
+    largeTrees = /* @__PURE__ */ new Map();
     prewarmed = [];
   }
 });
@@ -8040,11 +8072,21 @@ async function scan(opts) {
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
-  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow;
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
-  let heldBytes = 0;
+  let seenItems = 0;
+  let seenBytes = 0;
+  let largeTree;
+  let inlineSince;
+  const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const wantPool = () => {
+    if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
+    if (largeTree) return true;
+    return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
+  };
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -8170,12 +8212,18 @@ async function scan(opts) {
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
-      held.push(item);
-      heldBytes += itemSize(item);
-      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      seenItems++;
+      seenBytes += itemSize(item);
+      if (!wantPool()) {
+        if (!callerScans) {
+          held.push(item);
+          return;
+        }
+        inlineSince ??= nowMs();
+        return scanInline(item);
+      }
       startPool();
       for (const it of held.splice(0)) await send2(it);
-      return;
     }
     await send2(item);
   };
@@ -8193,9 +8241,9 @@ async function scan(opts) {
     ignore,
     ignoreDir,
     onSkip: (kind2) => skips[kind2]++,
-    // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+    // A fixed `inlineBelow` counts bytes, up to its first `limits.items` files; past those (and otherwise) the
     // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
-    statFirst: threads > 1 ? limits.items : 0
+    statFirst: threads > 1 && limits ? limits.items : 0
   }));
   try {
     if (source) {
@@ -12880,23 +12928,6 @@ function oneOf(command, flag, value, allowed) {
 }
 
 // src/cli/scan.ts
-function hasFiles(root, n) {
-  const dirs = [root];
-  let files = 0;
-  for (let i = 0; i < dirs.length && i < 32; i++) {
-    let entries;
-    try {
-      entries = (0, import_node_fs14.readdirSync)(dirs[i], { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push((0, import_node_path9.join)(dirs[i], e.name));
-    }
-  }
-  return false;
-}
 var FORMATS = ["text", "json", "sarif"];
 var SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
 
@@ -12996,7 +13027,7 @@ async function scanCommand(argv, io) {
   }
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
-  const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
+  const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
   const { failing: failing2, runScanJob: runScanJob2 } = await Promise.resolve().then(() => (init_job(), job_exports));
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);

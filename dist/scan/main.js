@@ -36647,7 +36647,7 @@ var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_promises = __toESM(require_promises(), 1);
 var import_node_os7 = __toESM(require_node_os(), 1);
-import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join12, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
+import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join13, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require_node_os(), 1);
@@ -45502,14 +45502,43 @@ var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname as dirname4 } from "node:path";
+import { dirname as dirname4, join as join4 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname4(dir) } : env;
 }
-var POOL_MIN_ITEMS = 64;
+var POOL_MIN_FILES = 4e3;
+var POOL_AFTER_MS = 500;
+var COUNT_MAX_DIRS = 512;
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length; i++) {
+    if (i === COUNT_MAX_DIRS) return true;
+    let entries;
+    try {
+      entries = (0, import_node_fs5.readdirSync)(dirs[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join4(dirs[i], e.name));
+    }
+  }
+  return false;
+}
+var largeTrees = /* @__PURE__ */ new Map();
+function isLargeTree(root) {
+  let large = largeTrees.get(root);
+  if (large === void 0) {
+    large = hasFiles(root, POOL_MIN_FILES);
+    largeTrees.set(root, large);
+  }
+  return large;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
@@ -45535,6 +45564,9 @@ function startScanWorker(script, init) {
   });
 }
 var prewarmed = [];
+function hasPrewarmedWorker() {
+  return prewarmed.some((e) => !e.failed);
+}
 function adoptPrewarmedWorker(script) {
   const at = prewarmed.findIndex((e) => e.script === script.href);
   if (at < 0) return void 0;
@@ -45919,10 +45951,10 @@ function ownDescriptor(path15) {
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs7 = __toESM(require_node_fs(), 1);
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (!text.includes("\uFFFD")) return { path: text, abs: join4(root, text) };
+  if (!text.includes("\uFFFD")) return { path: text, abs: join5(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
@@ -46192,11 +46224,21 @@ async function scan(opts) {
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
-  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow;
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
-  let heldBytes = 0;
+  let seenItems = 0;
+  let seenBytes = 0;
+  let largeTree;
+  let inlineSince;
+  const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const wantPool = () => {
+    if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
+    if (largeTree) return true;
+    return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
+  };
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -46322,12 +46364,18 @@ async function scan(opts) {
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
-      held.push(item);
-      heldBytes += itemSize(item);
-      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      seenItems++;
+      seenBytes += itemSize(item);
+      if (!wantPool()) {
+        if (!callerScans) {
+          held.push(item);
+          return;
+        }
+        inlineSince ??= nowMs();
+        return scanInline(item);
+      }
       startPool();
       for (const it of held.splice(0)) await send2(it);
-      return;
     }
     await send2(item);
   };
@@ -46345,9 +46393,9 @@ async function scan(opts) {
     ignore,
     ignoreDir,
     onSkip: (kind2) => skips[kind2]++,
-    // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+    // A fixed `inlineBelow` counts bytes, up to its first `limits.items` files; past those (and otherwise) the
     // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
-    statFirst: threads > 1 ? limits.items : 0
+    statFirst: threads > 1 && limits ? limits.items : 0
   }));
   try {
     if (source) {
@@ -47493,7 +47541,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join5, relative as relative3, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join6, relative as relative3, resolve as resolve3 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -48688,7 +48736,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join5(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join6(resolve3(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -48700,7 +48748,7 @@ async function loadConfig(opts) {
 
 // src/scan/gitleaks.ts
 var import_node_fs10 = __toESM(require_node_fs(), 1);
-import { join as join6 } from "node:path";
+import { join as join7 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -48731,12 +48779,12 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
   "targetRules"
 ]);
 function findGitleaksConfig(root) {
-  const p = join6(root, ".gitleaks.toml");
+  const p = join7(root, ".gitleaks.toml");
   return (0, import_node_fs10.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join6(root, ".gitleaks.toml");
+  const file = join7(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -50001,7 +50049,7 @@ function inputs(action5, source = fromCore) {
 // src/action/scan-cache.ts
 var import_node_fs14 = __toESM(require_node_fs(), 1);
 var import_node_os6 = __toESM(require_node_os(), 1);
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // node_modules/@actions/cache/lib/cache.js
 import * as path14 from "path";
@@ -89853,10 +89901,10 @@ function saveCacheV2(paths_1, key_1, options_1) {
 
 // src/action/scan-cache.ts
 function stateDir(ctx) {
-  return ctx.dir ?? join11(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join12(process.env.RUNNER_TEMP || (0, import_node_os6.tmpdir)(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
-  return join11(stateDir(ctx), `state-${ctx.mode}.json`);
+  return join12(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 function cacheAvailable() {
   try {
@@ -90004,8 +90052,8 @@ async function main(env) {
   const isDir = (0, import_node_fs15.statSync)(target).isDirectory();
   const root = isDir ? target : dirname10(target);
   const file = isDir ? void 0 : basename6(target);
-  const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join12(runnerTemp, "jit-gpg.sarif");
-  const reportPath = join12(runnerTemp, "jit-gpg-report.json");
+  const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join13(runnerTemp, "jit-gpg.sarif");
+  const reportPath = join13(runnerTemp, "jit-gpg-report.json");
   if ((0, import_node_fs15.existsSync)(sarifPath) && (0, import_node_fs15.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }

@@ -9756,7 +9756,7 @@ var init_logs = __esm({
 });
 
 // src/action/sign.ts
-import { dirname as dirname10, join as join12, resolve as resolve10 } from "node:path";
+import { dirname as dirname10, join as join13, resolve as resolve10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require_node_os(), 1);
@@ -10518,9 +10518,9 @@ ArrayStream.prototype.getReader = function() {
     }
   };
 };
-ArrayStream.prototype.readToEnd = async function(join13) {
+ArrayStream.prototype.readToEnd = async function(join14) {
   await this[doneWritingPromise];
-  const result = join13(this.slice(this[readingIndex]));
+  const result = join14(this.slice(this[readingIndex]));
   this.length = 0;
   return result;
 };
@@ -10722,14 +10722,14 @@ Reader.prototype.unshift = function(...values) {
   }
   this[externalBuffer].unshift(...values.filter((value) => value && value.length));
 };
-Reader.prototype.readToEnd = async function(join13 = concat) {
+Reader.prototype.readToEnd = async function(join14 = concat) {
   const result = [];
   while (true) {
     const { done, value } = await this.read();
     if (done) break;
     result.push(value);
   }
-  return join13(result);
+  return join14(result);
 };
 function toStream(input) {
   if (isStream(input)) {
@@ -11139,12 +11139,12 @@ function slice(input, begin = 0, end = Infinity) {
   }
   return input.slice(begin, end);
 }
-async function readToEnd(input, join13 = concat) {
+async function readToEnd(input, join14 = concat) {
   if (isArrayStream(input)) {
-    return input.readToEnd(join13);
+    return input.readToEnd(join14);
   }
   if (isStream(input)) {
-    return getReader(input).readToEnd(join13);
+    return getReader(input).readToEnd(join14);
   }
   return input;
 }
@@ -39367,7 +39367,7 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname9, join as join11 } from "node:path";
+import { dirname as dirname9, join as join12 } from "node:path";
 
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
@@ -46107,14 +46107,43 @@ var import_node_fs9 = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname6, join as join7 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname6(dir) } : env;
 }
-var POOL_MIN_ITEMS = 64;
+var POOL_MIN_FILES = 4e3;
+var POOL_AFTER_MS = 500;
+var COUNT_MAX_DIRS = 512;
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i2 = 0; i2 < dirs.length; i2++) {
+    if (i2 === COUNT_MAX_DIRS) return true;
+    let entries;
+    try {
+      entries = (0, import_node_fs9.readdirSync)(dirs[i2], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join7(dirs[i2], e.name));
+    }
+  }
+  return false;
+}
+var largeTrees = /* @__PURE__ */ new Map();
+function isLargeTree(root) {
+  let large = largeTrees.get(root);
+  if (large === void 0) {
+    large = hasFiles(root, POOL_MIN_FILES);
+    largeTrees.set(root, large);
+  }
+  return large;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
@@ -46140,6 +46169,9 @@ function startScanWorker(script, init) {
   });
 }
 var prewarmed = [];
+function hasPrewarmedWorker() {
+  return prewarmed.some((e) => !e.failed);
+}
 function adoptPrewarmedWorker(script) {
   const at = prewarmed.findIndex((e) => e.script === script.href);
   if (at < 0) return void 0;
@@ -46524,10 +46556,10 @@ function ownDescriptor(path6) {
 // src/scan/sources/worktree.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 var import_node_fs11 = __toESM(require_node_fs(), 1);
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (!text.includes("\uFFFD")) return { path: text, abs: join7(root, text) };
+  if (!text.includes("\uFFFD")) return { path: text, abs: join8(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 async function gitListNames(root, onWarning) {
@@ -46797,11 +46829,21 @@ async function scan(opts) {
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
-  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow;
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
-  let heldBytes = 0;
+  let seenItems = 0;
+  let seenBytes = 0;
+  let largeTree;
+  let inlineSince;
+  const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const wantPool = () => {
+    if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
+    if (largeTree) return true;
+    return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
+  };
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -46927,12 +46969,18 @@ async function scan(opts) {
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
-      held.push(item);
-      heldBytes += itemSize(item);
-      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      seenItems++;
+      seenBytes += itemSize(item);
+      if (!wantPool()) {
+        if (!callerScans) {
+          held.push(item);
+          return;
+        }
+        inlineSince ??= nowMs();
+        return scanInline(item);
+      }
       startPool();
       for (const it of held.splice(0)) await send4(it);
-      return;
     }
     await send4(item);
   };
@@ -46950,9 +46998,9 @@ async function scan(opts) {
     ignore,
     ignoreDir,
     onSkip: (kind2) => skips[kind2]++,
-    // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+    // A fixed `inlineBelow` counts bytes, up to its first `limits.items` files; past those (and otherwise) the
     // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
-    statFirst: threads > 1 ? limits.items : 0
+    statFirst: threads > 1 && limits ? limits.items : 0
   }));
   try {
     if (source) {
@@ -48098,7 +48146,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute5, join as join8, relative as relative5, resolve as resolve7 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join9, relative as relative5, resolve as resolve7 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -49293,7 +49341,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs2 };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs2 = join8(resolve7(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs2 = join9(resolve7(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs2);
     const bytes = await readConfigFile(source, abs2, name2, false);
     if (bytes !== void 0) {
@@ -49305,7 +49353,7 @@ async function loadConfig(opts) {
 
 // src/scan/gitleaks.ts
 var import_node_fs14 = __toESM(require_node_fs(), 1);
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -49337,7 +49385,7 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
 ]);
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join9(root, ".gitleaks.toml");
+  const file = join10(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -50162,7 +50210,7 @@ function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") 
 var import_node_crypto15 = __toESM(require_node_crypto(), 1);
 var import_promises9 = __toESM(require_promises(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
-import { isAbsolute as isAbsolute8, join as join10, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join11, relative as relative8, resolve as resolve9, sep as sep7 } from "node:path";
 var MAX_FRAGMENT_BYTES = 4 * 1024 * 1024;
 var MergeError = class extends Error {
   name = "MergeError";
@@ -50210,7 +50258,7 @@ async function matchPaths(patterns, ws) {
     const entries = await (0, import_promises9.readdir)(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const e of entries) {
       if (e.isDirectory()) continue;
-      const rel = toPosix2(relative8(ws, join10(e.parentPath, e.name)));
+      const rel = toPosix2(relative8(ws, join11(e.parentPath, e.name)));
       if (included(rel) && !excluded(rel)) out.add(rel);
     }
   }
@@ -50269,7 +50317,7 @@ async function mergeFragments(options) {
   const verified2 = [];
   const absent = [];
   for (const e of byName.values()) {
-    const path6 = join10(dir, ...e.name.split("/"));
+    const path6 = join11(dir, ...e.name.split("/"));
     const st = await (0, import_promises9.lstat)(path6).catch((err2) => {
       if (err2.code === "ENOENT" || err2.code === "ENOTDIR") return void 0;
       throw new MergeError(`cannot check ${q(e.name)} (listed by ${e.source}): ${err2.code}`);
@@ -50312,7 +50360,7 @@ function manifestEntriesWith(merged, signed, manifestDir, localSource = "the fil
   const all = withLocalEntries(merged, local);
   return {
     merged: all,
-    entries: all.entries.map((e) => ({ path: join10(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
+    entries: all.entries.map((e) => ({ path: join11(manifestDir, ...e.name.split("/")), sha256: e.sha256 }))
   };
 }
 
@@ -50340,7 +50388,7 @@ function mergeAudit(merged) {
   };
 }
 function presentMergedFiles(merged, manifestDir) {
-  return merged ? merged.verified.map((n) => join11(manifestDir, ...n.split("/"))) : [];
+  return merged ? merged.verified.map((n) => join12(manifestDir, ...n.split("/"))) : [];
 }
 var PreSignError = class extends Error {
   name = "PreSignError";
@@ -50688,7 +50736,7 @@ async function run() {
 }
 async function runMain(registerCleanup) {
   const workspaceGiven = resolve10(process.env.GITHUB_WORKSPACE || process.cwd());
-  const runnerTemp = process.env.RUNNER_TEMP || join12(workspaceGiven, "..", "_temp");
+  const runnerTemp = process.env.RUNNER_TEMP || join13(workspaceGiven, "..", "_temp");
   let ttl = 300;
   try {
     const { cfg, workspace, files } = await group("Validate inputs and resolve files", async () => {
@@ -50733,7 +50781,7 @@ async function runMain(registerCleanup) {
     }
     const outDir = commonDir(files, workspace);
     const fanIn = cfg.checksumsMerge.length > 0;
-    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join12(outDir, cfg.checksums) : void 0;
+    const checksumsPath = cfg.checksums && (files.length || fanIn) ? join13(outDir, cfg.checksums) : void 0;
     const release = releaseHooks({
       workspace,
       scan: cfg.scan,
@@ -50785,7 +50833,7 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join12(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join12(dirname10(checksumsPath), PUBLIC_KEY_NAME) : (key) => join12(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join13(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join13(dirname10(checksumsPath), PUBLIC_KEY_NAME) : (key) => join13(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl

@@ -6,8 +6,8 @@
 // The scanner (src/scan/job.ts and all it imports) is loaded only once the arguments are checked, and a directory
 // scan on more than one thread first starts its scan workers (src/scan/worker-thread.ts), which boot on the other
 // cores while this thread loads the scanner, the config and the first of the listing.
-import { type Dirent, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { ScanJob } from '../scan/job.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { redactFindings } from '../scan/report/redact.ts';
@@ -17,35 +17,13 @@ import { FAIL_ON, incompleteItems, REVOKE, SCAN_MODES } from '../scan/types.ts';
 import {
   defaultThreads,
   dropPrewarmedWorker,
-  POOL_MIN_ITEMS,
+  isLargeTree,
   prewarmWorker,
   resolveWorkerScript,
 } from '../scan/worker-thread.ts';
 import { VERSION } from '../shared/version.ts';
 import { oneOf, parseFlags } from './args.ts';
 import { type CliIO, EXIT, UsageError, writeLine } from './io.ts';
-
-/**
- * Whether `root` holds at least `n` files, counted breadth-first over at most 32 directories (a few readdir calls:
- * microseconds), leaving out `.git` and `node_modules` as the scan does.
- */
-export function hasFiles(root: string, n: number): boolean {
-  const dirs = [root];
-  let files = 0;
-  for (let i = 0; i < dirs.length && i < 32; i++) {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dirs[i]!, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== '.git' && e.name !== 'node_modules') dirs.push(join(dirs[i]!, e.name));
-    }
-  }
-  return false;
-}
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -150,12 +128,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     }
   }
 
-  // A work-tree scan that will want the workers (more than one thread, and at least as many files as make scan()
-  // start them) gets them started now; a small tree never pays for it. Not for git modes (in `auto`, any GitHub
+  // A work-tree scan that will want the workers (more than one thread, and as many files as make scan() start them
+  // at once) gets them started now; a smaller tree never pays for them. Not for git modes (in `auto`, any GitHub
   // event may make it one): how much they scan is the range's, not the tree's.
   const worktree = mode === 'worktree' || (mode === 'auto' && !io.env.GITHUB_EVENT_NAME);
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
-  const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : undefined;
+  const script = multi && isLargeTree(root) ? resolveWorkerScript() : undefined;
   // One worker fewer than threads: this thread scans beside them (src/scan/index.ts).
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
   const { failing, runScanJob } = await import('../scan/job.ts');

@@ -14,7 +14,13 @@ import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type Wire
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
-import { defaultThreads, POOL_MIN_ITEMS, resolveWorkerScript } from './worker-thread.ts';
+import {
+  defaultThreads,
+  hasPrewarmedWorker,
+  isLargeTree,
+  POOL_AFTER_MS,
+  resolveWorkerScript,
+} from './worker-thread.ts';
 import type { Finding, ScanResult, ScanStats } from './types.ts';
 
 /** In-memory bytes (archive entries, git blobs) queued for the workers at most, before the source is paused. */
@@ -54,7 +60,10 @@ export interface ScanOptions {
   workerScript?: string | URL;
   /** Workers start in the background and this thread scans meanwhile; true waits for them instead (tests). */
   waitForWorkers?: boolean;
-  /** Below these, items are scanned inline without starting workers. */
+  /**
+   * A fixed point to start workers at (tests): below these, items are scanned inline without them. Default: when
+   * the work tree is large, else once this thread has scanned for a while (worker-thread.ts, POOL_MIN_FILES).
+   */
   inlineBelow?: { items: number; bytes: number };
   /** Scan inside zip/jar/whl/tar/tgz (archive.ts); default true. */
   archives?: boolean;
@@ -171,13 +180,26 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   // leaves every item to the workers.
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
-  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow;
   let pool: ScanPool | undefined;
   /** No worker scans (one thread, or none could start): this thread scans what comes, and what is queued. */
   let poolFailed = threads <= 1;
-  /** Items listed before the pool is decided on: below `limits`, the whole scan runs inline. */
+  /** Items listed before the pool is decided on, when only workers scan (a small input runs inline at the end). */
   const held: ScanItem[] = [];
-  let heldBytes = 0;
+  let seenItems = 0;
+  let seenBytes = 0;
+  /** A large work tree: workers from the first item. Counted once, when it is first asked. */
+  let largeTree: boolean | undefined;
+  /** When this thread scanned its first item (hrtime, ms), while no pool is decided on. */
+  let inlineSince: number | undefined;
+  const nowMs = () => Number(process.hrtime.bigint() / 1_000_000n);
+  /** Whether the scan is large enough for workers: their start costs this thread more than a small scan. */
+  const wantPool = (): boolean => {
+    if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
+    if (largeTree) return true;
+    return inlineSince !== undefined && nowMs() - inlineSince >= POOL_AFTER_MS;
+  };
   const running = new Set<Promise<void>>();
   let batch: ScanItem[] = [];
   let batchBytes = 0;
@@ -320,12 +342,18 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
-      held.push(item);
-      heldBytes += itemSize(item);
-      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      seenItems++;
+      seenBytes += itemSize(item);
+      if (!wantPool()) {
+        if (!callerScans) {
+          held.push(item);
+          return;
+        }
+        inlineSince ??= nowMs();
+        return scanInline(item);
+      }
       startPool();
       for (const it of held.splice(0)) await send(it);
-      return;
     }
     await send(item);
   };
@@ -355,9 +383,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
           ignore,
           ignoreDir,
           onSkip: (kind) => skips[kind]++,
-          // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+          // A fixed `inlineBelow` counts bytes, up to its first `limits.items` files; past those (and otherwise) the
           // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
-          statFirst: threads > 1 ? limits.items : 0,
+          statFirst: threads > 1 && limits ? limits.items : 0,
         }));
   try {
     if (source) {

@@ -12,6 +12,7 @@ import addFormatsPlugin from 'ajv-formats';
 import { runCli } from '../../src/cli/main.ts';
 import { failing, selectSource } from '../../src/scan/job.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
+import { POOL_MIN_FILES } from '../../src/scan/worker-thread.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsPlugin as unknown as { default?: AddFormats }).default ??
@@ -279,7 +280,8 @@ describe('an incomplete scan never passes', () => {
   test('a crashing worker makes the CLI exit 2 and the SARIF say the run failed', async () => {
     const root = mkdtempSync(join(tmpdir(), 'jit-gpg-cli-crash-'));
     try {
-      for (let i = 0; i < 2000; i++) writeFileSync(join(root, `f${i}.txt`), `clean file ${i}\n`);
+      // Enough files that the scan starts its workers at once (POOL_MIN_FILES).
+      for (let i = 0; i < POOL_MIN_FILES + 100; i++) writeFileSync(join(root, `f${i}.txt`), `clean file ${i}\n`);
       const worker = join(root, 'crash-worker.mjs');
       writeFileSync(
         worker,

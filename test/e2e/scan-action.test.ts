@@ -11,6 +11,7 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { loadRegexEngine } from '../../src/scan/regex/index.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
+import { POOL_MIN_FILES } from '../../src/scan/worker-thread.ts';
 import { ACTIONS, createJob, findLeaks, type Job, repoRoot, runAction } from './harness.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
@@ -198,8 +199,9 @@ describe('scan action through the runner harness', {
   test('many files go through the worker pool of the bundle and still land at the right line', async () => {
     const job = newJob();
     const files: Record<string, string> = { '.jit-gpg.toml': CONFIG };
-    for (let i = 0; i < 150; i++) {
-      files[`d${i % 7}/f${i}.txt`] = 'filler\n'.repeat(i) + (i === 77 ? `k=${SECRETS.env}\n` : 'x\n');
+    // Enough files that the scan starts its workers at once (POOL_MIN_FILES).
+    for (let i = 0; i < POOL_MIN_FILES + 100; i++) {
+      files[`d${i % 7}/f${i}.txt`] = 'filler\n'.repeat(i % 150) + (i === 77 ? `k=${SECRETS.env}\n` : 'x\n');
     }
     plant(job, files);
     const { main } = await runAction({ action: 'scan', job, secrets: ALL });
@@ -208,7 +210,7 @@ describe('scan action through the runner harness', {
       main.annotations.filter((a) => a.file).map((a) => `${a.file}:${a.line}`),
       ['d0/f77.txt:78'],
     );
-    assert.match(main.log, /150 files \(/);
+    assert.match(main.log, new RegExp(`${POOL_MIN_FILES + 100} files \\(`));
     assert.deepEqual(main.leaks, []);
   });
 

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { hasFiles } from '../../src/cli/scan.ts';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy } from '../../src/scan/policy.ts';
 import { fakeChecksummed } from '../../src/scan/validate/checksum.ts';
 import {
   adoptPrewarmedWorker,
   dropPrewarmedWorker,
+  hasFiles,
   prewarmWorker,
   resolveWorkerScript,
 } from '../../src/scan/worker-thread.ts';
@@ -98,13 +98,16 @@ describe('hasFiles (whether the CLI starts a worker early)', () => {
     assert.equal(hasFiles(join(tmp, 'missing'), 1), false);
   });
 
-  it('gives up after 32 directories', () => {
+  it('counts every directory of a small tree, and takes one of more than 512 directories for large', () => {
     const root = join(tmp, 'wide');
     for (let i = 0; i < 40; i++) {
       mkdirSync(join(root, `d${String(i).padStart(2, '0')}`), { recursive: true });
       writeFileSync(join(root, `d${String(i).padStart(2, '0')}`, 'f'), '');
     }
-    assert.equal(hasFiles(root, 31), true);
-    assert.equal(hasFiles(root, 35), false);
+    assert.equal(hasFiles(root, 40), true);
+    assert.equal(hasFiles(root, 41), false);
+    const deep = join(tmp, 'many-dirs');
+    for (let i = 0; i < 520; i++) mkdirSync(join(deep, `d${i}`), { recursive: true });
+    assert.equal(hasFiles(deep, 1_000_000), true, 'no files, but 520 directories');
   });
 });

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-EL7VYKAE.js";
+} from "./chunk-EI6OIWSJ.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-FC6Y3X6H.js";
+} from "./chunk-N3I6RFRF.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-EL7VYKAE.js";
-import "./chunk-MLVSJFAV.js";
+import "./chunk-EI6OIWSJ.js";
+import "./chunk-5BCDKE3E.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

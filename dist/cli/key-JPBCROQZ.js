@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-WY53ESNP.js";
+} from "./chunk-7AF4RPQT.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -28,14 +28,43 @@ var import_node_fs = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname(dir) } : env;
 }
-var POOL_MIN_ITEMS = 64;
+var POOL_MIN_FILES = 4e3;
+var POOL_AFTER_MS = 500;
+var COUNT_MAX_DIRS = 512;
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length; i++) {
+    if (i === COUNT_MAX_DIRS) return true;
+    let entries;
+    try {
+      entries = (0, import_node_fs.readdirSync)(dirs[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join(dirs[i], e.name));
+    }
+  }
+  return false;
+}
+var largeTrees = /* @__PURE__ */ new Map();
+function isLargeTree(root) {
+  let large = largeTrees.get(root);
+  if (large === void 0) {
+    large = hasFiles(root, POOL_MIN_FILES);
+    largeTrees.set(root, large);
+  }
+  return large;
+}
 function defaultThreads() {
   return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
 }
@@ -75,6 +104,9 @@ function prewarmWorker(script, count = 1) {
     prewarmed.push(entry);
   }
 }
+function hasPrewarmedWorker() {
+  return prewarmed.some((e) => !e.failed);
+}
 function adoptPrewarmedWorker(script) {
   const at = prewarmed.findIndex((e) => e.script === script.href);
   if (at < 0) return void 0;
@@ -93,11 +125,13 @@ function dropPrewarmedWorker() {
 }
 
 export {
-  POOL_MIN_ITEMS,
+  POOL_AFTER_MS,
+  isLargeTree,
   defaultThreads,
   resolveWorkerScript,
   startScanWorker,
   prewarmWorker,
+  hasPrewarmedWorker,
   adoptPrewarmedWorker,
   dropPrewarmedWorker
 };

@@ -1,10 +1,12 @@
 import {
-  POOL_MIN_ITEMS,
+  POOL_AFTER_MS,
   adoptPrewarmedWorker,
   defaultThreads,
+  hasPrewarmedWorker,
+  isLargeTree,
   resolveWorkerScript,
   startScanWorker
-} from "./chunk-MLVSJFAV.js";
+} from "./chunk-5BCDKE3E.js";
 import {
   require_node_child_process
 } from "./chunk-MFKD3NAJ.js";
@@ -7378,11 +7380,21 @@ async function scan(opts) {
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
-  const limits = opts.inlineBelow ?? { items: POOL_MIN_ITEMS, bytes: 4 * 1024 * 1024 };
+  const limits = opts.inlineBelow;
   let pool;
   let poolFailed = threads <= 1;
   const held = [];
-  let heldBytes = 0;
+  let seenItems = 0;
+  let seenBytes = 0;
+  let largeTree;
+  let inlineSince;
+  const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const wantPool = () => {
+    if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
+    if (largeTree) return true;
+    return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
+  };
   const running = /* @__PURE__ */ new Set();
   let batch = [];
   let batchBytes = 0;
@@ -7508,12 +7520,18 @@ async function scan(opts) {
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);
     if (!pool) {
-      held.push(item);
-      heldBytes += itemSize(item);
-      if (held.length < limits.items && heldBytes < limits.bytes) return;
+      seenItems++;
+      seenBytes += itemSize(item);
+      if (!wantPool()) {
+        if (!callerScans) {
+          held.push(item);
+          return;
+        }
+        inlineSince ??= nowMs();
+        return scanInline(item);
+      }
       startPool();
       for (const it of held.splice(0)) await send(it);
-      return;
     }
     await send(item);
   };
@@ -7531,9 +7549,9 @@ async function scan(opts) {
     ignore,
     ignoreDir,
     onSkip: (kind) => skips[kind]++,
-    // Sizes decide between this thread and the workers, up to the first `limits.items` files; past those the
+    // A fixed `inlineBelow` counts bytes, up to its first `limits.items` files; past those (and otherwise) the
     // walk leaves the stat to whoever opens the file (one system call fewer per file on this thread).
-    statFirst: threads > 1 ? limits.items : 0
+    statFirst: threads > 1 && limits ? limits.items : 0
   }));
   try {
     if (source) {

@@ -21,12 +21,12 @@ import {
   policySkips
 } from "./chunk-VEZQ5APL.js";
 import {
-  POOL_MIN_ITEMS,
   defaultThreads,
   dropPrewarmedWorker,
+  isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-MLVSJFAV.js";
+} from "./chunk-5BCDKE3E.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {
@@ -40,7 +40,7 @@ import {
 
 // src/cli/scan.ts
 var import_node_fs = __toESM(require_node_fs(), 1);
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 
 // src/scan/report/json.ts
 var REPORT_VERSION = 1;
@@ -271,23 +271,6 @@ function renderText(opts) {
 }
 
 // src/cli/scan.ts
-function hasFiles(root, n) {
-  const dirs = [root];
-  let files = 0;
-  for (let i = 0; i < dirs.length && i < 32; i++) {
-    let entries;
-    try {
-      entries = (0, import_node_fs.readdirSync)(dirs[i], { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join(dirs[i], e.name));
-    }
-  }
-  return false;
-}
 var FORMATS = ["text", "json", "sarif"];
 var SCAN_USAGE = `Usage: jit-gpg scan [PATH|-] [options]
 
@@ -361,7 +344,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-3UGBZFMQ.js");
+    const { parseSize } = await import("./config-IXOYGBFC.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -387,9 +370,9 @@ async function scanCommand(argv, io) {
   }
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
-  const script = multi && hasFiles(root, POOL_MIN_ITEMS) ? resolveWorkerScript() : void 0;
+  const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-HPHEPBW3.js");
+  const { failing, runScanJob } = await import("./job-BPVWRN6H.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
@@ -498,6 +481,5 @@ async function scanCommand(argv, io) {
 export {
   FORMATS,
   SCAN_USAGE,
-  hasFiles,
   scanCommand
 };

@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-EL7VYKAE.js";
-import "./chunk-MLVSJFAV.js";
+} from "./chunk-EI6OIWSJ.js";
+import "./chunk-5BCDKE3E.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
