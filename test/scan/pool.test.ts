@@ -19,7 +19,13 @@ import {
   ScanPool,
   type WireResult,
 } from '../../src/scan/pool.ts';
-import { defaultThreads, resolveWorkerScript, WORKER_RESOURCE_LIMITS } from '../../src/scan/worker-thread.ts';
+import {
+  defaultThreads,
+  POOL_AFTER_MS,
+  POOL_MIN_FILES,
+  resolveWorkerScript,
+  WORKER_RESOURCE_LIMITS,
+} from '../../src/scan/worker-thread.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Rule } from '../../src/scan/types.ts';
@@ -265,6 +271,66 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
     assert.equal(placeCount(r), 100);
     assert.deepEqual(r.warnings, []);
     assert.ok(performance.now() - t0 < 5000);
+  });
+
+  describe('when workers start (no fixed inlineBelow)', () => {
+    /** A stand-in worker that marks a file when it starts and names each item it was sent. */
+    const marking = (name: string) => {
+      const script = join(tmp, `${name}.mjs`);
+      const mark = join(tmp, `${name}.started`);
+      writeFileSync(
+        script,
+        `import { parentPort } from 'node:worker_threads';
+import { writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(mark)}, '');
+parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
+parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
+  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+  warnings: b.items.map((it) => 'worker saw ' + it.path) }));`,
+      );
+      return { script: pathToFileURL(script), started: () => existsSync(mark) };
+    };
+    const tree = (name: string, files: number) => {
+      const root = join(tmp, name);
+      mkdirSync(root, { recursive: true });
+      for (let i = 0; i < files; i++) writeFileSync(join(root, `f${i}.txt`), `line ${i}\n`);
+      return root;
+    };
+
+    it('a small tree is scanned in this thread alone: no worker starts', async () => {
+      const w = marking('small-tree-worker');
+      const root = tree('small-tree', 150);
+      const r = await scan({ root, policy: policy(), threads: 2, workerScript: w.script });
+      assert.equal(r.stats.files, 150);
+      assert.deepEqual(r.warnings, []);
+      assert.equal(w.started(), false, 'a worker started for 150 files');
+    });
+
+    it(`a tree of ${POOL_MIN_FILES} files or more gets its worker from the start`, async () => {
+      const w = marking('large-tree-worker');
+      const root = tree('large-tree', POOL_MIN_FILES);
+      const r = await scan({ root, policy: policy(), threads: 2, workerScript: w.script });
+      assert.equal(r.stats.files, POOL_MIN_FILES);
+      assert.equal(w.started(), true);
+    });
+
+    it(`a source that runs on past ${POOL_AFTER_MS} ms gets its worker then`, async () => {
+      const w = marking('slow-source-worker');
+      const list = items(400);
+      async function* slow(): AsyncGenerator<ScanItem> {
+        for (const [i, it] of list.entries()) {
+          if (i > 0 && i % 50 === 0) await sleep(POOL_AFTER_MS / 4);
+          yield it;
+        }
+      }
+      const r = await scan({ root: tmp, items: slow(), policy: policy(), threads: 2, workerScript: w.script });
+      assert.equal(w.started(), true);
+      assert.ok(
+        r.warnings.some((m) => m.startsWith('worker saw ')),
+        'the worker scanned what came after it was ready',
+      );
+      assert.equal(r.stats.files, 400);
+    });
   });
 
   it('items queued for workers that never start are scanned inline', async () => {
