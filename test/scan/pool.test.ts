@@ -51,6 +51,11 @@ const policy = (): ScanPolicy => ({ ...defaultPolicy(), rules });
 const tmp = mkdtempSync(join(tmpdir(), 'jit-gpg-pool-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Source of a stand-in worker's answer to a batch: no findings, and a warning naming each item it was sent. */
+const NAMING_RESULT = `(b) => ({ type: 'result', id: b.id, findings: [],
+  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
+  warnings: b.items.map((it) => 'worker saw ' + it.path) })`;
+
 /** A one-worker pool over a stand-in worker script, with an empty policy. */
 function poolOf(script: string): ScanPool {
   const init = {
@@ -200,9 +205,7 @@ setTimeout(() => {
   parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
   writeFileSync(${JSON.stringify(readyMark)}, '');
 }, 100);
-parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
-  warnings: b.items.map((it) => 'worker saw ' + it.path) }), 50));`,
+parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage((${NAMING_RESULT})(b)), 50));`,
     );
     // 60 items while the worker starts, then (once it is ready) 600 more: 9 batches, more than it takes at once.
     const list = items(660);
@@ -237,9 +240,7 @@ parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage({ type: 
       script,
       `import { parentPort } from 'node:worker_threads';
 setTimeout(() => parentPort.postMessage({ type: 'ready', engine: 'slow', warnings: [] }), 300);
-parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
-  warnings: b.items.map((it) => 'worker saw ' + it.path) }));`,
+parentPort.on('message', (b) => parentPort.postMessage((${NAMING_RESULT})(b)));`,
     );
     const list = items(120);
     const r = await scan({
@@ -284,9 +285,7 @@ parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.i
 import { writeFileSync } from 'node:fs';
 writeFileSync(${JSON.stringify(mark)}, '');
 parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
-parentPort.on('message', (b) => parentPort.postMessage({ type: 'result', id: b.id, findings: [],
-  stats: { files: b.items.length, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 },
-  warnings: b.items.map((it) => 'worker saw ' + it.path) }));`,
+parentPort.on('message', (b) => parentPort.postMessage((${NAMING_RESULT})(b)));`,
       );
       return { script: pathToFileURL(script), started: () => existsSync(mark) };
     };
