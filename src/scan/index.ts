@@ -58,7 +58,10 @@ export interface ScanOptions {
   engine?: Pick<EngineOptions, 'prefilter' | 'chunkSize' | 'overlap' | 'margin' | 'decode'>;
   /** Worker script override (default: probed next to this module; or JIT_GPG_SCAN_WORKER). */
   workerScript?: string | URL;
-  /** Workers start in the background and this thread scans meanwhile; true waits for them instead (tests). */
+  /**
+   * This thread scans beside the workers (the default: one of the `threads`); true leaves every item to them once
+   * they start, and waits for them (tests).
+   */
   waitForWorkers?: boolean;
   /**
    * A fixed point to start workers at (tests): below these, items are scanned inline without them. Default: when
@@ -175,9 +178,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 
   // Workers when there is enough to scan and more than one thread; inline otherwise. This thread is one of the
   // `threads`: it lists, and scans the batches the workers have no room for (all of them while the workers boot),
-  // so no core waits for a worker to start and the scan's tail is shared. Archives go to the workers (one that opens
-  // a large archive hands its entries out), unless none is ready when the listing ends. `waitForWorkers` (tests)
-  // leaves every item to the workers.
+  // so no core waits for a worker to start and the scan's tail is shared. Large archives go to the workers (one that
+  // opens such an archive hands its entries out), unless none is ready when the listing ends. `waitForWorkers`
+  // (tests) leaves every item to the workers.
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));
   const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow;
