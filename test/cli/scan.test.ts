@@ -285,9 +285,15 @@ describe('an incomplete scan never passes', () => {
       const worker = join(root, 'crash-worker.mjs');
       writeFileSync(
         worker,
-        `import { parentPort } from 'node:worker_threads';
-parentPort.postMessage({ type: 'ready', engine: 'fake', warnings: [] });
-parentPort.on('message', () => { throw new Error('boom'); });`,
+        // Ready once it has its policy (as workerData, or as its first message when the CLI started it ahead of
+        // the pool), then it dies on the first batch.
+        `import { parentPort, workerData } from 'node:worker_threads';
+const ready = () => parentPort.postMessage({ type: 'ready', engine: 'fake', warnings: [] });
+if (workerData) ready();
+parentPort.on('message', (m) => {
+  if (m.id === undefined) return ready(); // the policy, not a batch
+  throw new Error('boom');
+});`,
       );
       const out = new PassThrough();
       const err = new PassThrough();
