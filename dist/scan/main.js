@@ -45779,9 +45779,9 @@ var ScanPool = class {
       this.pump();
     });
   }
-  /** Whether a worker is ready (scanning, or waiting for work). */
-  get hasReadyWorker() {
-    return this.slots.length > 0;
+  /** Workers ready (scanning, or waiting for work). */
+  get readyWorkers() {
+    return this.slots.length;
   }
   /**
    * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
@@ -46408,7 +46408,7 @@ async function scan(opts) {
     if (pool) {
       await flushBatch();
       while (running.size > 0) {
-        const any = poolFailed || callerScans && !pool.hasReadyWorker;
+        const any = poolFailed || callerScans && pool.readyWorkers === 0;
         if ((callerScans || poolFailed) && await scanQueued(any)) continue;
         const woken = new Promise((r) => {
           wake = r;

@@ -406,7 +406,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       // to boot) and waits for the rest. A batch may hand out archive entries before its result comes: those
       // batches join `running` meanwhile, and wake it.
       while (running.size > 0) {
-        const any = poolFailed || (callerScans && !pool.hasReadyWorker);
+        const any = poolFailed || (callerScans && pool.readyWorkers === 0);
         if ((callerScans || poolFailed) && (await scanQueued(any))) continue;
         const woken = new Promise<void>((r) => {
           wake = r;

@@ -358,9 +358,9 @@ export class ScanPool {
     });
   }
 
-  /** Whether a worker is ready (scanning, or waiting for work). */
-  get hasReadyWorker(): boolean {
-    return this.slots.length > 0;
+  /** Workers ready (scanning, or waiting for work). */
+  get readyWorkers(): number {
+    return this.slots.length;
   }
 
   /**

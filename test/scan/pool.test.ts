@@ -478,6 +478,8 @@ console.log(r.stats.engine, JSON.stringify(r.warnings));`;
         spawned.push(result);
       });
       await pool.start();
+      // Both ready: a worker hands entries out only while another waits for work, and one still booting does not.
+      for (let waited = 0; pool.readyWorkers < 2 && waited < 20_000; waited += 5) await sleep(5);
       const own = await pool.submit([item]);
       const others = await Promise.all(spawned);
       await pool.close();

@@ -344,7 +344,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-IXOYGBFC.js");
+    const { parseSize } = await import("./config-EBKAJ5XV.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -372,7 +372,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-BPVWRN6H.js");
+  const { failing, runScanJob } = await import("./job-PQBQ2RKY.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

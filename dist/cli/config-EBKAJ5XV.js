@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-EI6OIWSJ.js";
+} from "./chunk-F2HCDDRQ.js";
 import "./chunk-5BCDKE3E.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-7AF4RPQT.js";
+} from "./chunk-X2MJ6CTO.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

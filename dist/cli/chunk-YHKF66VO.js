@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-EI6OIWSJ.js";
+} from "./chunk-F2HCDDRQ.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

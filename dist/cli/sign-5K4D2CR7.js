@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-7AF4RPQT.js";
+} from "./chunk-X2MJ6CTO.js";
 import "./chunk-GPHHHNVR.js";
 import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";

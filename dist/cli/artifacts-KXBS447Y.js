@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-N3I6RFRF.js";
+} from "./chunk-YHKF66VO.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-EI6OIWSJ.js";
+import "./chunk-F2HCDDRQ.js";
 import "./chunk-5BCDKE3E.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-N3I6RFRF.js";
+} from "./chunk-YHKF66VO.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-EI6OIWSJ.js";
+import "./chunk-F2HCDDRQ.js";
 import "./chunk-5BCDKE3E.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
