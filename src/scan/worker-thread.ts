@@ -1,7 +1,8 @@
-// How a scan worker thread is started (its heap, environment and script), and the workers the CLI may start before
-// it has loaded the scanner, one per scanning thread beside the CLI's own. Each boots (Node's own start-up, the worker bundle, the regex engine)
-// while this thread loads the scanner and the config; the pool adopts them and sends each the policy by message. A
-// scan that stays inline never adopts them, and drops them.
+// How a scan worker thread is started (its heap, environment and script), when a scan is large enough for workers,
+// and the workers the CLI may start before it has loaded the scanner: one per scanning thread beside its own. Each
+// boots (Node's own start-up, the worker bundle, the regex engine) while this thread loads the scanner and the
+// config; the pool adopts them and sends each the policy by message. A scan that stays inline never adopts them,
+// and drops them.
 // Kept apart from pool.ts, which imports the rule catalogue: the CLI loads this before the scanner.
 import { type Dirent, existsSync, readdirSync } from 'node:fs';
 // A namespace import: Node 20 has no getCompileCacheDir, and a named import of it would fail to link there.

@@ -43,8 +43,9 @@ const itemPolicy: ItemPolicy = {
   ignore: await globMatcher(init.items.ignorePaths),
 };
 
-// Entries of a large archive go back to the pool while fewer than ENTRIES_HANDED_OUT KiB of them wait to be scanned
-// (counted pool-wide), in messages of up to SPAWN_BYTES; past that, this worker scans them itself.
+// Entries of a large archive go back to the pool while another thread waits for work (PoolInit.idle) and fewer than
+// ENTRIES_HANDED_OUT KiB of them wait to be scanned (counted pool-wide), in messages of up to SPAWN_BYTES;
+// otherwise this worker scans them itself.
 const handedOut = init.handedOut ? new Int32Array(init.handedOut) : undefined;
 const idle = init.idle ? new Int32Array(init.idle) : undefined;
 const SPAWN_BYTES = 1024 * 1024;
