@@ -194,23 +194,28 @@ parentPort.on('message', () => { throw new Error('boom with no contents'); });`,
   });
 
   it('this thread scans beside the workers: while they start, and what they have no room for', async () => {
-    // A stand-in worker that names each item it was sent (and finds nothing); it marks a file once it is ready.
+    // A stand-in worker that names each item it was sent (and finds nothing). It is ready only once the source has
+    // given its first 60 items (a file says so), and marks a file then.
     const script = join(tmp, 'naming-worker.mjs');
+    const go = join(tmp, 'naming-worker.go');
     const readyMark = join(tmp, 'naming-worker.ready');
     writeFileSync(
       script,
       `import { parentPort } from 'node:worker_threads';
-import { writeFileSync } from 'node:fs';
-setTimeout(() => {
+import { existsSync, writeFileSync } from 'node:fs';
+const wait = setInterval(() => {
+  if (!existsSync(${JSON.stringify(go)})) return;
+  clearInterval(wait);
   parentPort.postMessage({ type: 'ready', engine: 'stand-in', warnings: [] });
   writeFileSync(${JSON.stringify(readyMark)}, '');
-}, 100);
+}, 5);
 parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage((${NAMING_RESULT})(b)), 50));`,
     );
     // 60 items while the worker starts, then (once it is ready) 600 more: 9 batches, more than it takes at once.
     const list = items(660);
     async function* source(): AsyncGenerator<ScanItem> {
       yield* list.slice(0, 60);
+      writeFileSync(go, ''); // asked for the 61st: the first 60 are dispatched
       for (let waited = 0; !existsSync(readyMark) && waited < 20_000; waited += 10) await sleep(10);
       await sleep(20); // its 'ready' message in
       yield* list.slice(60);
