@@ -12946,7 +12946,8 @@ Options:
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads (default: available cores, at most 8)
+  --threads N          scanning threads, this one included (default: available cores, at most 8); workers start
+                       only for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
   --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
   --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
   --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint

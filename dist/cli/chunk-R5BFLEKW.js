@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-F2HCDDRQ.js";
+} from "./chunk-H4LMR2DU.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

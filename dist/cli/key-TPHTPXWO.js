@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-X2MJ6CTO.js";
+} from "./chunk-RCPCCKVT.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

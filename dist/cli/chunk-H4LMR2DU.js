@@ -6,7 +6,7 @@ import {
   isLargeTree,
   resolveWorkerScript,
   startScanWorker
-} from "./chunk-5BCDKE3E.js";
+} from "./chunk-2FOQXBRM.js";
 import {
   require_node_child_process
 } from "./chunk-MFKD3NAJ.js";

@@ -125,6 +125,7 @@ function dropPrewarmedWorker() {
 }
 
 export {
+  POOL_MIN_FILES,
   POOL_AFTER_MS,
   isLargeTree,
   defaultThreads,

@@ -21,12 +21,14 @@ import {
   policySkips
 } from "./chunk-VEZQ5APL.js";
 import {
+  POOL_AFTER_MS,
+  POOL_MIN_FILES,
   defaultThreads,
   dropPrewarmedWorker,
   isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-5BCDKE3E.js";
+} from "./chunk-2FOQXBRM.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {
@@ -289,7 +291,8 @@ Options:
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads (default: available cores, at most 8)
+  --threads N          scanning threads, this one included (default: available cores, at most 8); workers start
+                       only for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
   --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
   --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
   --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint
@@ -344,7 +347,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-EBKAJ5XV.js");
+    const { parseSize } = await import("./config-BEAQDN7G.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -372,7 +375,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-PQBQ2RKY.js");
+  const { failing, runScanJob } = await import("./job-SQWZN54I.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

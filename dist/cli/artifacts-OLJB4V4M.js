@@ -9,10 +9,10 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-YHKF66VO.js";
+} from "./chunk-R5BFLEKW.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-F2HCDDRQ.js";
-import "./chunk-5BCDKE3E.js";
+import "./chunk-H4LMR2DU.js";
+import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-F2HCDDRQ.js";
-import "./chunk-5BCDKE3E.js";
+} from "./chunk-H4LMR2DU.js";
+import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
