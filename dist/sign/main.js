@@ -46942,6 +46942,20 @@ async function scan(opts) {
     batchBytes = 0;
     await submit(items, false);
   };
+  const isLargeArchive = (item) => {
+    if (!mayBeArchive(item.path, 0, itemPolicy)) return false;
+    const src = item.source;
+    let size;
+    if (src.kind === "bytes") size = src.data.length;
+    else {
+      try {
+        size = src.size ?? (0, import_node_fs12.lstatSync)(src.absPath).size;
+      } catch {
+        return false;
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM && mayBeArchive(item.path, size, itemPolicy);
+  };
   const send4 = async (item) => {
     if (poolFailed) return scanInline(item);
     if (isLargeArchive(item)) return submit([item], callerScans);
@@ -46953,18 +46967,6 @@ async function scan(opts) {
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
-  };
-  const isLargeArchive = (item) => {
-    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
-    let size = item.source.kind === "file" ? item.source.size : item.source.data.length;
-    if (size === void 0) {
-      try {
-        size = (0, import_node_fs12.lstatSync)(item.source.absPath).size;
-      } catch {
-        return false;
-      }
-    }
-    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item) => {
     if (poolFailed) return scanInline(item);

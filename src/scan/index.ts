@@ -8,7 +8,6 @@ import { globMatcher } from './glob.ts';
 import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
-import { ARCHIVE_NAME } from './archive.ts';
 import { describeFailure, scanBatch } from './batch.ts';
 import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
@@ -315,6 +314,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     batchBytes = 0;
     await submit(items, false);
   };
+  /** An archive a worker should open (HAND_OUT_ARCHIVES_FROM or more): a file is stat'ed only when named as one. */
+  const isLargeArchive = (item: ScanItem): boolean => {
+    if (!mayBeArchive(item.path, 0, itemPolicy)) return false;
+    const src = item.source;
+    let size: number;
+    if (src.kind === 'bytes') size = src.data.length;
+    else {
+      try {
+        size = src.size ?? lstatSync(src.absPath).size;
+      } catch {
+        return false; // gone or unreadable: item.ts says so, wherever it is scanned
+      }
+    }
+    return size >= HAND_OUT_ARCHIVES_FROM && mayBeArchive(item.path, size, itemPolicy);
+  };
   const send = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);
     // A large archive is a batch of its own, for a worker: one that opens it hands its entries out to whichever
@@ -329,18 +343,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     batch.push(item);
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
-  };
-  const isLargeArchive = (item: ScanItem): boolean => {
-    if (!itemPolicy.archives || !ARCHIVE_NAME.test(item.path)) return false;
-    let size = item.source.kind === 'file' ? item.source.size : item.source.data.length;
-    if (size === undefined) {
-      try {
-        size = lstatSync((item.source as { absPath: string | Buffer }).absPath).size;
-      } catch {
-        return false; // gone or unreadable: item.ts says so, wherever it is scanned
-      }
-    }
-    return size >= HAND_OUT_ARCHIVES_FROM;
   };
   const dispatch = async (item: ScanItem): Promise<void> => {
     if (poolFailed) return scanInline(item);

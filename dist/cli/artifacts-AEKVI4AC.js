@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-R5BFLEKW.js";
+} from "./chunk-JF6IS5TE.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-H4LMR2DU.js";
+import "./chunk-3OJDE25W.js";
 import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

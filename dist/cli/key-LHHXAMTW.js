@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-RCPCCKVT.js";
+} from "./chunk-DXAXPISD.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-H4LMR2DU.js";
+} from "./chunk-3OJDE25W.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
