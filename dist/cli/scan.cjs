@@ -7926,9 +7926,27 @@ async function* statAll(paths, opts) {
     if (it) yield it;
   }
 }
+function mayBeInRepository(root, env = process.env) {
+  if (env.GIT_DIR) return true;
+  let dir;
+  try {
+    dir = import_node_fs8.realpathSync.native(root);
+  } catch {
+    return true;
+  }
+  for (; ; ) {
+    if ((0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, ".git")) || (0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, "HEAD")) && (0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, "objects"))) {
+      return true;
+    }
+    const up = (0, import_node_path4.dirname)(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
+  const askGit = lister === "git" || lister === "auto" && mayBeInRepository(root);
+  const listed = askGit ? await gitListNames(root, opts.onWarning) : void 0;
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);

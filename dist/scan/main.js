@@ -36647,7 +36647,7 @@ var import_node_crypto11 = __toESM(require_node_crypto(), 1);
 var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_promises = __toESM(require_promises(), 1);
 var import_node_os7 = __toESM(require_node_os(), 1);
-import { basename as basename6, dirname as dirname10, isAbsolute as isAbsolute4, join as join13, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
+import { basename as basename6, dirname as dirname11, isAbsolute as isAbsolute4, join as join13, relative as relative6, resolve as resolve6, sep as sep12 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require_node_os(), 1);
@@ -38798,7 +38798,7 @@ import { isAbsolute as isAbsolute3, relative as relative4, resolve as resolve4, 
 
 // src/scan/config-source.ts
 var import_node_fs9 = __toESM(require_node_fs(), 1);
-import { basename as basename3, dirname as dirname6, isAbsolute, relative as relative2 } from "node:path";
+import { basename as basename3, dirname as dirname7, isAbsolute, relative as relative2 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
@@ -45951,7 +45951,7 @@ function ownDescriptor(path15) {
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs7 = __toESM(require_node_fs(), 1);
-import { join as join5 } from "node:path";
+import { dirname as dirname6, join as join5 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (!text.includes("\uFFFD")) return { path: text, abs: join5(root, text) };
@@ -46091,9 +46091,27 @@ async function* statAll(paths, opts) {
     if (it) yield it;
   }
 }
+function mayBeInRepository(root, env = process.env) {
+  if (env.GIT_DIR) return true;
+  let dir;
+  try {
+    dir = import_node_fs7.realpathSync.native(root);
+  } catch {
+    return true;
+  }
+  for (; ; ) {
+    if ((0, import_node_fs7.existsSync)(join5(dir, ".git")) || (0, import_node_fs7.existsSync)(join5(dir, "HEAD")) && (0, import_node_fs7.existsSync)(join5(dir, "objects"))) {
+      return true;
+    }
+    const up = dirname6(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
+  const askGit = lister === "git" || lister === "auto" && mayBeInRepository(root);
+  const listed = askGit ? await gitListNames(root, opts.onWarning) : void 0;
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -47395,7 +47413,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname6(abs);
+      const dir = dirname7(abs);
       const file = basename3(abs);
       if (!(0, import_node_fs9.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -50100,7 +50118,7 @@ import * as path10 from "path";
 import * as path6 from "path";
 import assert from "assert";
 var IS_WINDOWS3 = process.platform === "win32";
-function dirname8(p) {
+function dirname9(p) {
   p = safeTrimTrailingSeparator(p);
   if (IS_WINDOWS3 && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
     return p;
@@ -50214,14 +50232,14 @@ function getSearchPaths(patterns) {
     }
     let foundAncestor = false;
     let tempKey = key;
-    let parent = dirname8(tempKey);
+    let parent = dirname9(tempKey);
     while (parent !== tempKey) {
       if (searchPathMap[parent]) {
         foundAncestor = true;
         break;
       }
       tempKey = parent;
-      parent = dirname8(tempKey);
+      parent = dirname9(tempKey);
     }
     if (!foundAncestor) {
       result.push(pattern.searchPath);
@@ -52232,12 +52250,12 @@ var Path = class {
         this.segments = itemPath.split(path8.sep);
       } else {
         let remaining = itemPath;
-        let dir = dirname8(remaining);
+        let dir = dirname9(remaining);
         while (dir !== remaining) {
           const basename7 = path8.basename(remaining);
           this.segments.unshift(basename7);
           remaining = dir;
-          dir = dirname8(remaining);
+          dir = dirname9(remaining);
         }
         this.segments.unshift(remaining);
       }
@@ -52249,7 +52267,7 @@ var Path = class {
         segment = normalizeSeparators2(itemPath[i]);
         if (i === 0 && hasRoot(segment)) {
           segment = safeTrimTrailingSeparator(segment);
-          assert2(segment === dirname8(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+          assert2(segment === dirname9(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
           this.segments.push(segment);
         } else {
           assert2(!segment.includes(path8.sep), `Parameter 'itemPath' contains unexpected path separators`);
@@ -52340,7 +52358,7 @@ var Pattern = class _Pattern {
    */
   partialMatch(itemPath) {
     itemPath = safeTrimTrailingSeparator(itemPath);
-    if (dirname8(itemPath) === itemPath) {
+    if (dirname9(itemPath) === itemPath) {
       return this.rootRegExp.test(itemPath);
     }
     return this.minimatch.matchOne(itemPath.split(IS_WINDOWS6 ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -63225,7 +63243,7 @@ import Stream, { Readable as Readable4 } from "node:stream";
 
 // node_modules/@azure/storage-common/dist/esm/crc64.js
 import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname9 } from "node:path";
+import { dirname as dirname10 } from "node:path";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 var __isNode__ = typeof process === "object" && typeof process.versions === "object" && typeof process.versions.node === "string";
 var require2;
@@ -63234,7 +63252,7 @@ var __dirname;
 if (__isNode__) {
   require2 = createRequire2(import.meta.url);
   __filename = fileURLToPath3(import.meta.url);
-  __dirname = dirname9(__filename);
+  __dirname = dirname10(__filename);
 }
 var NativeCRC64 = (() => {
   var _scriptDir = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : void 0;
@@ -90052,7 +90070,7 @@ async function main(env) {
     );
   }
   const isDir = (0, import_node_fs15.statSync)(target).isDirectory();
-  const root = isDir ? target : dirname10(target);
+  const root = isDir ? target : dirname11(target);
   const file = isDir ? void 0 : basename6(target);
   const sarifPath = opts.sarif ? resolve6(workspace, opts.sarif) : join13(runnerTemp, "jit-gpg.sarif");
   const reportPath = join13(runnerTemp, "jit-gpg-report.json");
@@ -90199,7 +90217,7 @@ async function main(env) {
     toolVersion: VERSION
   };
   await group("Reports", async () => {
-    await (0, import_promises.mkdir)(dirname10(sarifPath), { recursive: true });
+    await (0, import_promises.mkdir)(dirname11(sarifPath), { recursive: true });
     await (0, import_promises.writeFile)(
       sarifPath,
       renderSarif({
@@ -90210,7 +90228,7 @@ async function main(env) {
       })
     );
     info2(`SARIF: ${sarifPath}`);
-    await (0, import_promises.mkdir)(dirname10(reportPath), { recursive: true });
+    await (0, import_promises.mkdir)(dirname11(reportPath), { recursive: true });
     await (0, import_promises.writeFile)(reportPath, renderJson(input));
     info2(`JSON report: ${reportPath}`);
     try {

@@ -9756,7 +9756,7 @@ var init_logs = __esm({
 });
 
 // src/action/sign.ts
-import { dirname as dirname10, join as join13, resolve as resolve10 } from "node:path";
+import { dirname as dirname11, join as join13, resolve as resolve10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require_node_os(), 1);
@@ -39367,7 +39367,7 @@ function inputs(action, source = fromCore) {
 }
 
 // src/action/pre-sign.ts
-import { dirname as dirname9, join as join12 } from "node:path";
+import { dirname as dirname10, join as join12 } from "node:path";
 
 // src/scan/artifacts.ts
 var import_node_crypto14 = __toESM(require_node_crypto(), 1);
@@ -39416,7 +39416,7 @@ import { isAbsolute as isAbsolute6, relative as relative6, resolve as resolve8, 
 
 // src/scan/config-source.ts
 var import_node_fs13 = __toESM(require_node_fs(), 1);
-import { basename as basename5, dirname as dirname8, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
+import { basename as basename5, dirname as dirname9, isAbsolute as isAbsolute4, relative as relative4 } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process3 = __toESM(require_node_child_process(), 1);
@@ -46556,7 +46556,7 @@ function ownDescriptor(path6) {
 // src/scan/sources/worktree.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 var import_node_fs11 = __toESM(require_node_fs(), 1);
-import { join as join8 } from "node:path";
+import { dirname as dirname8, join as join8 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (!text.includes("\uFFFD")) return { path: text, abs: join8(root, text) };
@@ -46696,9 +46696,27 @@ async function* statAll(paths, opts) {
     if (it) yield it;
   }
 }
+function mayBeInRepository(root, env = process.env) {
+  if (env.GIT_DIR) return true;
+  let dir;
+  try {
+    dir = import_node_fs11.realpathSync.native(root);
+  } catch {
+    return true;
+  }
+  for (; ; ) {
+    if ((0, import_node_fs11.existsSync)(join8(dir, ".git")) || (0, import_node_fs11.existsSync)(join8(dir, "HEAD")) && (0, import_node_fs11.existsSync)(join8(dir, "objects"))) {
+      return true;
+    }
+    const up = dirname8(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
+  const askGit = lister === "git" || lister === "auto" && mayBeInRepository(root);
+  const listed = askGit ? await gitListNames(root, opts.onWarning) : void 0;
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -48000,7 +48018,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname8(abs2);
+      const dir = dirname9(abs2);
       const file = basename5(abs2);
       if (!(0, import_node_fs13.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
@@ -50467,7 +50485,7 @@ async function writeFindingsSummary(scan2) {
 }
 function releaseHooks(options) {
   const state = {};
-  const manifestDir = options.manifestPath ? dirname9(options.manifestPath) : options.workspace;
+  const manifestDir = options.manifestPath ? dirname10(options.manifestPath) : options.workspace;
   const merging = options.mergePatterns.length > 0;
   return {
     async beforeToken(files) {
@@ -50488,7 +50506,7 @@ function releaseHooks(options) {
     },
     ...merging ? {
       async mergeChecksums(entries, manifestPath) {
-        const r = manifestEntriesWith(state.merged, entries, dirname9(manifestPath));
+        const r = manifestEntriesWith(state.merged, entries, dirname10(manifestPath));
         state.merged = r.merged;
         return r.entries;
       }
@@ -50835,7 +50853,7 @@ ${describeClaims(t.claims)}`);
         ...checksumsPath ? { checksumsPath } : {},
         // beside the artifacts (a fan-in: beside the manifest); with only `run`, in RUNNER_TEMP so the checkout
         // stays clean (release tools check it)
-        publicKeyPath: files.length ? join13(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join13(dirname10(checksumsPath), PUBLIC_KEY_NAME) : (key) => join13(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
+        publicKeyPath: files.length ? join13(outDir, PUBLIC_KEY_NAME) : fanIn && checksumsPath ? join13(dirname11(checksumsPath), PUBLIC_KEY_NAME) : (key) => join13(runnerTemp, `jit-gpg-${key.keyId}.pub.asc`),
         confineTo: workspace,
         ...cfg.run ? { run: { command: cfg.run, cwd: workspace, tempRoot: runnerTemp, env: process.env } } : {},
         ttl: cfg.ttl

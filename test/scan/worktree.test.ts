@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
-import { walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
+import { mayBeInRepository, walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
 import type { FindingLocation, Rule, ScanResult } from '../../src/scan/types.ts';
 
 /** Every place a scan found a secret: each finding and its other locations (one finding per secret), sorted. */
@@ -100,6 +100,54 @@ describe('worktree source', () => {
       places(r).map((f) => f.file),
       ['build/out.js', 'debug.log', 'src/a.ts', 'src/deep/b.env'],
     );
+  });
+
+  it('outside any repository lists without starting git', async (t) => {
+    if (mayBeInRepository(base)) return t.skip(`${base} is inside a git repository`);
+    const root = join(base, 'no-repo');
+    const bin = join(base, 'fake-git-bin');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    mkdirSync(bin);
+    writeFileSync(join(root, 'sub', 'a.txt'), `${tok()}\n`);
+    // A git first on PATH that leaves a mark and fails as git does outside a repository.
+    const mark = join(base, 'git-was-run');
+    writeFileSync(
+      join(bin, 'git'),
+      `#!/bin/sh\ntouch '${mark}'\necho 'fatal: not a git repository' >&2\nexit 128\n`,
+      { mode: 0o755 },
+    );
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const paths: string[] = [];
+    try {
+      for await (const it of worktreeItems(root)) paths.push(it.path);
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.deepEqual(paths, ['sub/a.txt']);
+    assert.equal(existsSync(mark), false, 'git was started');
+  });
+
+  it('asks git wherever git could find a repository', () => {
+    const at = (...parts: string[]) => {
+      const dir = join(base, 'repo-kinds', ...parts);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    if (mayBeInRepository(base)) return; // every answer would be true
+    assert.equal(mayBeInRepository(at('plain', 'deep')), false);
+    // A .git directory above, a .git file (a linked work tree or a submodule), a bare repository's layout.
+    mkdirSync(join(at('with-dir'), '.git'));
+    assert.equal(mayBeInRepository(at('with-dir', 'a', 'b')), true);
+    writeFileSync(join(at('with-file'), '.git'), 'gitdir: /elsewhere/.git/worktrees/x\n');
+    assert.equal(mayBeInRepository(at('with-file', 'sub')), true);
+    writeFileSync(join(at('bare.git'), 'HEAD'), 'ref: refs/heads/main\n');
+    mkdirSync(join(at('bare.git'), 'objects'));
+    assert.equal(mayBeInRepository(at('bare.git', 'refs')), true);
+    // GIT_DIR points git anywhere; a symlinked root is searched from where it leads.
+    assert.equal(mayBeInRepository(at('plain'), { GIT_DIR: '/x/.git' }), true);
+    symlinkSync(at('with-dir', 'a'), join(at('plain'), 'link'));
+    assert.equal(mayBeInRepository(join(at('plain'), 'link')), true);
   });
 
   it('reports a file that vanished between listing and reading as a warning naming it', async () => {

@@ -4,8 +4,8 @@
 // (onSkip), unreadable entries are warnings. Names are bytes: one that is not valid UTF-8 is read by its bytes and
 // reported by its lossless display name (escape.ts displayPath).
 import { spawn } from 'node:child_process';
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { displayPath } from '../../shared/escape.ts';
 import type { ScanItem } from './types.ts';
 
@@ -201,10 +201,37 @@ async function* statAll(paths: Name[], opts: WorktreeOptions): AsyncGenerator<Sc
   }
 }
 
+/**
+ * Whether git could find a repository from `root`: GIT_DIR is set, or `root` or a directory above it holds `.git`
+ * (a directory, or a file naming one) or looks like a bare repository (HEAD and objects). False means git would
+ * answer "not a git repository": `auto` then walks without starting it, which is most of a small scan's time
+ * outside a repository (the fork of this process, git's own start, and loading child_process). A superset of git's
+ * own search, which also stops at GIT_CEILING_DIRECTORIES and file-system boundaries: when this says true, git
+ * decides, as before.
+ */
+export function mayBeInRepository(root: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.GIT_DIR) return true;
+  let dir: string;
+  try {
+    dir = realpathSync.native(root); // git searches from its working directory, which the kernel gives resolved
+  } catch {
+    return true; // let git say what is wrong with it
+  }
+  for (;;) {
+    if (existsSync(join(dir, '.git')) || (existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'objects')))) {
+      return true;
+    }
+    const up = dirname(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
+
 /** The work tree's files: git's view when inside a repository, else a walk. */
 export async function* worktreeItems(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
   const lister = opts.lister ?? 'auto';
-  const listed = lister === 'walk' ? undefined : await gitListNames(root, opts.onWarning);
+  const askGit = lister === 'git' || (lister === 'auto' && mayBeInRepository(root));
+  const listed = askGit ? await gitListNames(root, opts.onWarning) : undefined;
   if (listed === undefined) {
     if (lister === 'git') throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-3OJDE25W.js";
+} from "./chunk-NJL66NFT.js";
 import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

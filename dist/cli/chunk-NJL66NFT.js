@@ -48,7 +48,7 @@ var require_node_zlib = __commonJS({
 
 // src/scan/config-source.ts
 var import_node_fs7 = __toESM(require_node_fs(), 1);
-import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
+import { basename, dirname as dirname4, isAbsolute, relative } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
@@ -7107,7 +7107,7 @@ function ownDescriptor(path) {
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs5 = __toESM(require_node_fs(), 1);
-import { join as join2 } from "node:path";
+import { dirname as dirname3, join as join2 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
   if (!text.includes("\uFFFD")) return { path: text, abs: join2(root, text) };
@@ -7247,9 +7247,27 @@ async function* statAll(paths, opts) {
     if (it) yield it;
   }
 }
+function mayBeInRepository(root, env = process.env) {
+  if (env.GIT_DIR) return true;
+  let dir;
+  try {
+    dir = import_node_fs5.realpathSync.native(root);
+  } catch {
+    return true;
+  }
+  for (; ; ) {
+    if ((0, import_node_fs5.existsSync)(join2(dir, ".git")) || (0, import_node_fs5.existsSync)(join2(dir, "HEAD")) && (0, import_node_fs5.existsSync)(join2(dir, "objects"))) {
+      return true;
+    }
+    const up = dirname3(dir);
+    if (up === dir) return false;
+    dir = up;
+  }
+}
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
-  const listed = lister === "walk" ? void 0 : await gitListNames(root, opts.onWarning);
+  const askGit = lister === "git" || lister === "auto" && mayBeInRepository(root);
+  const listed = askGit ? await gitListNames(root, opts.onWarning) : void 0;
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
@@ -8551,7 +8569,7 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname3(abs);
+      const dir = dirname4(abs);
       const file = basename(abs);
       if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
       const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });

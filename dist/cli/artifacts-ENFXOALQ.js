@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-JF6IS5TE.js";
+} from "./chunk-SUDO6S43.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-3OJDE25W.js";
+import "./chunk-NJL66NFT.js";
 import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

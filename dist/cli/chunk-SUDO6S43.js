@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-3OJDE25W.js";
+} from "./chunk-NJL66NFT.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-JF6IS5TE.js";
+} from "./chunk-SUDO6S43.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-3OJDE25W.js";
+import "./chunk-NJL66NFT.js";
 import "./chunk-2FOQXBRM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-DXAXPISD.js";
+} from "./chunk-DJPGJINJ.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";
