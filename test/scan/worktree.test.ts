@@ -111,11 +111,9 @@ describe('worktree source', () => {
     writeFileSync(join(root, 'sub', 'a.txt'), `${tok()}\n`);
     // A git first on PATH that leaves a mark and fails as git does outside a repository.
     const mark = join(base, 'git-was-run');
-    writeFileSync(
-      join(bin, 'git'),
-      `#!/bin/sh\ntouch '${mark}'\necho 'fatal: not a git repository' >&2\nexit 128\n`,
-      { mode: 0o755 },
-    );
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\ntouch '${mark}'\necho 'fatal: not a git repository' >&2\nexit 128\n`, {
+      mode: 0o755,
+    });
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path}`;
     const paths: string[] = [];
