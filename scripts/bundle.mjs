@@ -95,22 +95,23 @@ const builtinsOnFirstUse = {
 };
 
 // @actions/core imports its HTTP client (and with it undici, ~800 KB, and tunnel) at load time for getIDToken, which
-// the actions never call (src/sign/oidc.ts asks for the token itself). Declared free of side effects, these modules
-// are left out of a bundle that does not use them, and kept where something does (@actions/cache in the scan action).
-const HTTP_CLIENT_PACKAGES = /^(@actions\/http-client|undici|tunnel)(\/|$)/;
+// the actions never call (src/sign/oidc.ts asks for the token itself). Core's import of it gets a stub that throws if
+// ever used, so the client is bundled only where something uses it (@actions/cache in the scan action), in that
+// lazily loaded chunk: with core's real import, esbuild's code splitting put it in the chunk every step loads.
+const CORE_HTTP_CLIENT_STUB = [
+  'const unused = () => { throw new Error("jit-gpg: the HTTP client of @actions/core is not bundled"); };',
+  'export class HttpClient { constructor() { unused(); } }',
+  'export class BearerCredentialHandler { constructor() { unused(); } }',
+].join('\n');
 const unusedHttpClientDropped = {
   name: 'unused-http-client-dropped',
   setup(b) {
-    b.onResolve({ filter: HTTP_CLIENT_PACKAGES }, async (args) => {
-      if (args.pluginData?.resolving) return undefined;
-      const r = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: { resolving: true },
-      });
-      return r.errors.length ? undefined : { path: r.path, sideEffects: false };
-    });
+    b.onResolve({ filter: /^@actions\/http-client(\/|$)/ }, (args) =>
+      /[\\/]node_modules[\\/]@actions[\\/]core[\\/]/.test(args.importer)
+        ? { path: args.path, namespace: 'core-http-client-stub' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'core-http-client-stub' }, () => ({ contents: CORE_HTTP_CLIENT_STUB, loader: 'js' }));
   },
 };
 
@@ -152,12 +153,30 @@ const common = {
   banner: { js: REQUIRE_BANNER },
 };
 
-const { cli, 'scan/worker': worker, ...actionEntries } = entries;
+const { cli, 'scan/worker': worker, 'scan/main': scanMain, 'sign/main': signMain, ...actionEntries } = entries;
 const actions = await build({
   ...common,
   entryPoints: Object.entries(actionEntries).map(([out, src]) => ({ out, in: src })),
   splitting: false, // each entry stands alone, so a worker or addon path is relative to the file that runs
 });
+// A step compiles its whole bundle on every run (a fresh runner has no compile cache): what a step only may need is
+// split off into chunks beside it, loaded on first use. The scan step: @actions/cache (with the storage client and
+// HTTP stack it brings: about 2 MB, used by git modes outside pull requests), the portable regex engine. The
+// signing step: the artifact scan before signing (the rules, the engine, the regex engines), used when `scan` is
+// on. The worker and addon lookups (pool.ts, regex/native.ts) search from a chunk's directory too.
+const splitSteps = await Promise.all(
+  [
+    ['scan/main', scanMain],
+    ['sign/main', signMain],
+  ].map(([out, src]) =>
+    build({
+      ...common,
+      entryPoints: [{ out, in: src }],
+      splitting: true,
+      chunkNames: `${dirname(out)}/chunks/[name]-[hash]`,
+    }),
+  ),
+);
 // Every scan thread starts a worker: what it only may need (the portable regex engine, picomatch for rich globs)
 // is split off under dist/scan/lazy/ and loaded on first use, so each worker compiles a third less code.
 const workerBuild = await build({
@@ -216,6 +235,7 @@ const result = {
   metafile: {
     outputs: {
       ...actions.metafile.outputs,
+      ...Object.assign({}, ...splitSteps.map((b) => b.metafile.outputs)),
       ...workerBuild.metafile.outputs,
       ...cliBuild.metafile.outputs,
       ...scanScript.metafile.outputs,

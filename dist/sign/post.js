@@ -74,6 +74,19 @@ var require_node_fs = __commonJS({
   }
 });
 
+// builtin:node:child_process
+var require_node_child_process = __commonJS({
+  "builtin:node:child_process"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:child_process");
+    var lazy = {};
+    for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
+
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports, module) {
@@ -94,19 +107,6 @@ var require_node_https = __commonJS({
     var load = () => loaded ??= __require("node:https");
     var lazy = {};
     for (const name of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
-  }
-});
-
-// builtin:node:child_process
-var require_node_child_process = __commonJS({
-  "builtin:node:child_process"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:child_process");
-    var lazy = {};
-    for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
       Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
     }
     module.exports = Object.create(lazy);

@@ -4,7 +4,7 @@
 // `ARTIFACT!entry`; no key is fetched). The library work is in src/sign/merge.ts and src/scan/artifacts.ts.
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { type ArtifactScan, describeArtifactFindings, scanArtifacts } from '../scan/artifacts.ts';
+import type { ArtifactScan } from '../scan/artifacts.ts';
 import { displayPath, printable } from '../shared/escape.ts';
 import type { Audit } from '../sign/audit.ts';
 import { findFragments, type MergedManifest, manifestEntriesWith, mergeFragments } from '../sign/merge.ts';
@@ -63,6 +63,9 @@ export async function scanBeforeSign(
   record: (audit: ScanAudit) => void = () => {},
 ): Promise<ScanAudit> {
   let warned = 0;
+  // Loaded only here: the scanner (rules, engine, archives) is a third of the step's bundle, and a step with
+  // `scan: false` would compile it for nothing (scripts/bundle.mjs puts it in a chunk of its own).
+  const { describeArtifactFindings, scanArtifacts } = await import('../scan/artifacts.ts');
   const scan: ArtifactScan = await core.group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,

@@ -5,7 +5,6 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as cache from '@actions/cache';
 import { buildState, type CacheMode, cacheKeys, checkState, MAX_STATE_BYTES, serializeState } from '../scan/cache.ts';
 
 export interface ScanCacheContext {
@@ -41,16 +40,21 @@ function stateFile(ctx: ScanCacheContext): string {
   return join(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 
-export function cacheAvailable(): boolean {
+// @actions/cache, with the storage client and HTTP stack it brings, is most of the scan action's bundle: loaded only
+// when a git-mode scan restores or saves its state (never on pull requests), in a chunk of its own (bundle.mjs).
+let actionsCache: Promise<typeof import('@actions/cache')> | undefined;
+const loadCache = () => (actionsCache ??= import('@actions/cache'));
+
+export async function cacheAvailable(): Promise<boolean> {
   try {
-    return cache.isFeatureAvailable();
+    return (await loadCache()).isFeatureAvailable();
   } catch {
     return false;
   }
 }
 
 export async function restoreScanCache(ctx: ScanCacheContext): Promise<RestoreResult> {
-  if (!cacheAvailable()) return { message: 'cache: the cache service is not available here; full scan' };
+  if (!(await cacheAvailable())) return { message: 'cache: the cache service is not available here; full scan' };
   const dir = stateDir(ctx);
   const file = stateFile(ctx);
   rmSync(dir, { recursive: true, force: true }); // never read a state this run did not restore
@@ -58,7 +62,7 @@ export async function restoreScanCache(ctx: ScanCacheContext): Promise<RestoreRe
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
   let matchedKey: string | undefined;
   try {
-    matchedKey = await cache.restoreCache([dir], keys.key, keys.restoreKeys);
+    matchedKey = await (await loadCache()).restoreCache([dir], keys.key, keys.restoreKeys);
   } catch (err) {
     return { message: `cache: restore failed (${(err as Error).message}); full scan` };
   }
@@ -90,7 +94,7 @@ export async function saveScanCache(
   restored?: Set<string>,
 ): Promise<SaveResult> {
   const keys = cacheKeys(ctx.mode, ctx.policyHash, ctx.unique);
-  if (!cacheAvailable())
+  if (!(await cacheAvailable()))
     return { saved: false, key: keys.key, message: 'cache: the cache service is not available here; not saved' };
   const all = new Set(restored ?? []);
   for (const c of commits) all.add(c);
@@ -104,7 +108,7 @@ export async function saveScanCache(
   mkdirSync(dir, { recursive: true });
   writeFileSync(stateFile(ctx), serializeState(state));
   try {
-    const id = await cache.saveCache([dir], keys.key);
+    const id = await (await loadCache()).saveCache([dir], keys.key);
     if (id === -1)
       return { saved: false, key: keys.key, message: `cache: ${keys.key} was not saved (see the warning above)` };
     return {

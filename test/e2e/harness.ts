@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { nodeBinary } from '../../scripts/node24.mjs';
 import {
@@ -321,4 +321,35 @@ export async function runAction(
     stepName: `post-${opts.action}`,
   });
   return { main, post };
+}
+
+/**
+ * Records every module file a step loads: `env` (NODE_OPTIONS preloading a recorder) goes into the step's env;
+ * `loaded()` lists the file URLs since the last `reset()`. `holding(marker)`: whether any loaded file of dist/
+ * holds that text (esbuild heads each bundled module with its path, e.g. `// src/scan/engine.ts`).
+ */
+export function moduleRecorder(dir: string): {
+  env: Record<string, string>;
+  reset(): void;
+  loaded(): string[];
+  holding(marker: string): boolean;
+} {
+  const record = join(dir, 'loaded-modules.txt');
+  const recorder = join(dir, 'module-recorder.mjs');
+  writeFileSync(
+    recorder,
+    [
+      "import { registerHooks } from 'node:module';",
+      "import { appendFileSync } from 'node:fs';",
+      `registerHooks({ load(url, context, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(record)}, url + '\\n'); return next(url, context); } });`,
+    ].join('\n'),
+  );
+  const loaded = () => (existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean) : []);
+  return {
+    env: { NODE_OPTIONS: `--import ${pathToFileURL(recorder).href}` },
+    reset: () => rmSync(record, { force: true }),
+    loaded,
+    holding: (marker) =>
+      loaded().some((u) => u.includes('/dist/') && readFileSync(fileURLToPath(u), 'latin1').includes(marker)),
+  };
 }

@@ -12,7 +12,7 @@ import addFormatsPlugin from 'ajv-formats';
 import { loadRegexEngine } from '../../src/scan/regex/index.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import { POOL_MIN_FILES } from '../../src/scan/worker-thread.ts';
-import { ACTIONS, createJob, findLeaks, type Job, repoRoot, runAction } from './harness.ts';
+import { ACTIONS, createJob, findLeaks, type Job, moduleRecorder, repoRoot, runAction } from './harness.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsPlugin as unknown as { default?: AddFormats }).default ??
@@ -168,6 +168,21 @@ describe('scan action through the runner harness', {
     assert.ok(validateSarif(JSON.parse(readFileSync(main.outputs.sarif!, 'utf8'))));
     assert.match(main.summary, /no secrets found/);
     assert.equal(main.annotations.filter((a) => a.level === 'error').length, 0);
+  });
+
+  test('a work-tree scan loads neither @actions/cache nor the portable regex engine (chunks of their own)', async () => {
+    const job = newJob();
+    plant(job, { '.jit-gpg.toml': CONFIG, 'a.txt': 'hello\n' });
+    const recorder = moduleRecorder(job.dir);
+    const { main } = await runAction({ action: 'scan', job, secrets: ALL, env: recorder.env });
+    assert.equal(main.exitCode, 0, main.log);
+    assert.ok(
+      recorder.loaded().some((u) => u.endsWith('/dist/scan/main.js')),
+      'the recorder saw the step',
+    );
+    assert.equal(recorder.holding('// node_modules/@actions/cache/'), false);
+    assert.equal(recorder.holding('// node_modules/undici/'), false);
+    assert.equal(recorder.holding('// node_modules/re2js/'), false);
   });
 
   test('the JSON report as baseline accepts the findings; fail-on none passes; a sub-path keeps workspace paths', async () => {

@@ -14,6 +14,7 @@ import {
   createJob,
   findLeaks,
   type Job,
+  moduleRecorder,
   runStep,
   type StepOptions,
   type StepResult,
@@ -476,6 +477,31 @@ describe('sign action (dist through the runner harness)', {
       encoding: 'utf8',
     });
     assert.equal(g.status, 0, g.stderr);
+  });
+
+  it('scan: false loads none of the scanner (its chunks in dist/sign/chunks/); with the scan on, they load and run', async () => {
+    const job = newJob();
+    const recorder = moduleRecorder(job.dir);
+    const scannerLoaded = async (scan: string) => {
+      recorder.reset();
+      const r = await runSign({
+        job,
+        inputs: baseInputs({ files: 'dist/*.tar.gz', scan }),
+        oidc: { requestUrl: issuer.requestUrl, requestToken: issuer.requestToken },
+        secrets: allSecrets(),
+        env: recorder.env,
+        timeoutMs: 90_000,
+      });
+      assertNoLeaks(r.main, r.post);
+      assert.equal(r.main.exitCode, 0, r.main.log);
+      assert.ok(
+        recorder.loaded().some((u) => u.endsWith('/dist/sign/main.js')),
+        'the recorder saw the step',
+      );
+      return recorder.holding('// src/scan/engine.ts');
+    };
+    assert.equal(await scannerLoaded('false'), false);
+    assert.equal(await scannerLoaded('true'), true);
   });
 
   it('run: git tag -s makes a tag that git tag -v verifies; the keyring and agent are gone afterwards', async () => {

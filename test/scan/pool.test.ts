@@ -95,9 +95,14 @@ describe('worker pool', () => {
     const bundled = join(tmp, 'dist', 'scan');
     mkdirSync(bundled, { recursive: true });
     writeFileSync(join(bundled, 'worker.js'), '');
-    // From dist/cli.js and from dist/scan/main.js, the bundled dist/scan/worker.js.
+    // From dist/cli.js, from dist/scan/main.js and from a chunk of the signing step (dist/sign/chunks/: the scan
+    // before signing), the bundled dist/scan/worker.js.
     assert.equal(
       resolveWorkerScript(undefined, pathToFileURL(join(tmp, 'dist', 'cli.js')))?.pathname,
+      join(bundled, 'worker.js'),
+    );
+    assert.equal(
+      resolveWorkerScript(undefined, pathToFileURL(join(tmp, 'dist', 'sign', 'chunks', 'artifacts-X.js')))?.pathname,
       join(bundled, 'worker.js'),
     );
     assert.equal(

@@ -28,7 +28,7 @@ import {
   isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-2FOQXBRM.js";
+} from "./chunk-2JE6LXSM.js";
 import "./chunk-FXDX66OE.js";
 import "./chunk-KKVBZEI5.js";
 import {
@@ -347,7 +347,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-YPZ3573G.js");
+    const { parseSize } = await import("./config-ELGTKMO5.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -375,7 +375,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-DMUO7G4Z.js");
+  const { failing, runScanJob } = await import("./job-BWRBTSL3.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

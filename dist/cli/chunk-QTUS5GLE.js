@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-NJL66NFT.js";
+} from "./chunk-QDWAPGD5.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-DJPGJINJ.js";
+} from "./chunk-YOMDC2WV.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-DJPGJINJ.js";
+} from "./chunk-YOMDC2WV.js";
 import "./chunk-GPHHHNVR.js";
 import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";

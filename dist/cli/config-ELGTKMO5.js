@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-NJL66NFT.js";
-import "./chunk-2FOQXBRM.js";
+} from "./chunk-QDWAPGD5.js";
+import "./chunk-2JE6LXSM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";

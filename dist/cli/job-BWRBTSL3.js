@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-SUDO6S43.js";
+} from "./chunk-QTUS5GLE.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-NJL66NFT.js";
-import "./chunk-2FOQXBRM.js";
+import "./chunk-QDWAPGD5.js";
+import "./chunk-2JE6LXSM.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
 import "./chunk-FXDX66OE.js";
