@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-UOLZGH3H.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-Q2VRMV66.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-JULAPS6T.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-OXBWTDYZ.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-OPYQNXV4.js")).keyCommand
+  key: async () => (await import("./cli/key-ZXQ43P7F.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

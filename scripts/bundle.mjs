@@ -111,7 +111,10 @@ const unusedHttpClientDropped = {
         ? { path: args.path, namespace: 'core-http-client-stub' }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'core-http-client-stub' }, () => ({ contents: CORE_HTTP_CLIENT_STUB, loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'core-http-client-stub' }, () => ({
+      contents: CORE_HTTP_CLIENT_STUB,
+      loader: 'js',
+    }));
   },
 };
 

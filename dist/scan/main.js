@@ -6959,7 +6959,13 @@ function resolveWorkerScript(override, base = import.meta.url) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
     return (0, import_node_fs5.existsSync)(fileURLToPath2(url)) ? url : void 0;
   }
-  for (const candidate of ["./worker.ts", "./worker.js", "./scan/worker.js", "../scan/worker.js", "../../scan/worker.js"]) {
+  for (const candidate of [
+    "./worker.ts",
+    "./worker.js",
+    "./scan/worker.js",
+    "../scan/worker.js",
+    "../../scan/worker.js"
+  ]) {
     const url = new URL(candidate, base);
     if (url.protocol === "file:" && (0, import_node_fs5.existsSync)(fileURLToPath2(url))) return url;
   }

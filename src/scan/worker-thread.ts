@@ -95,7 +95,13 @@ export function resolveWorkerScript(override?: string | URL, base: string | URL 
       explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
     return existsSync(fileURLToPath(url)) ? url : undefined;
   }
-  for (const candidate of ['./worker.ts', './worker.js', './scan/worker.js', '../scan/worker.js', '../../scan/worker.js']) {
+  for (const candidate of [
+    './worker.ts',
+    './worker.js',
+    './scan/worker.js',
+    '../scan/worker.js',
+    '../../scan/worker.js',
+  ]) {
     const url = new URL(candidate, base);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }
