@@ -63,7 +63,7 @@ export async function scanBeforeSign(
   record: (audit: ScanAudit) => void = () => {},
 ): Promise<ScanAudit> {
   let warned = 0;
-  // Loaded only here: the scanner (rules, engine, archives) is a third of the step's bundle, and a step with
+  // Loaded only here: the scanner (rules, engine, archives) is nearly half of the step's bundle, and a step with
   // `scan: false` would compile it for nothing (scripts/bundle.mjs puts it in a chunk of its own).
   const { describeArtifactFindings, scanArtifacts } = await import('../scan/artifacts.ts');
   const scan: ArtifactScan = await core.group(`Scan ${files.length} file(s) for secrets before signing`, async () => {

@@ -85,8 +85,8 @@ export function defaultThreads(): number {
 /**
  * The worker script: an explicit override (option or JIT_GPG_SCAN_WORKER), else the first that exists of
  * `./worker.ts` (sources), `./worker.js` (dist/scan/main.js), `./scan/worker.js` (dist/cli.js),
- * `../scan/worker.js` (another dist/ subdirectory), `../../scan/worker.js` (a chunk in dist/sign/chunks/), relative to
- * this module.
+ * `../scan/worker.js` (another dist/ subdirectory), `../../scan/worker.js` (a chunk in dist/scan/chunks/ or
+ * dist/sign/chunks/), relative to this module.
  */
 export function resolveWorkerScript(override?: string | URL, base: string | URL = import.meta.url): URL | undefined {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
