@@ -11027,6 +11027,26 @@ function isCleanForCache(result, source) {
   return result.findings.length === 0 && source.stats.missing === 0;
 }
 
+// src/shared/time.ts
+function isoTimestamp(ms) {
+  const days = Math.floor(ms / 864e5);
+  const inDay = ms - days * 864e5;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const pad = (n, width = 2) => String(n).padStart(width, "0");
+  const h = Math.floor(inDay / 36e5);
+  const m = Math.floor(inDay % 36e5 / 6e4);
+  const s = Math.floor(inDay % 6e4 / 1e3);
+  return `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(h)}:${pad(m)}:${pad(s)}.${pad(inDay % 1e3, 3)}Z`;
+}
+
 // src/scan/report/redact.ts
 var MASK = "****";
 var PREVIEW_CHARS = 4;
@@ -11119,7 +11139,7 @@ function toJsonReport(input) {
   return {
     version: REPORT_VERSION,
     tool: { name: TOOL_NAME, version: input.toolVersion, informationUri: TOOL_URI },
-    scannedAt: (input.scannedAt ?? /* @__PURE__ */ new Date()).toISOString(),
+    scannedAt: input.scannedAt ? input.scannedAt.toISOString() : isoTimestamp(Date.now()),
     stats: {
       ...input.stats,
       findings: findings.length,
@@ -11372,7 +11392,7 @@ function toSarif(opts) {
     invocations: [
       {
         executionSuccessful: opts.executionSuccessful ?? true,
-        endTimeUtc: (opts.scannedAt ?? /* @__PURE__ */ new Date()).toISOString(),
+        endTimeUtc: opts.scannedAt ? opts.scannedAt.toISOString() : isoTimestamp(Date.now()),
         ...notifications.length ? { toolExecutionNotifications: notifications } : {}
       }
     ],

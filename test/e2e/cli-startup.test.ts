@@ -28,12 +28,16 @@ fs.openSync = function (path, ...rest) {
   if (typeof path === 'string' && path.endsWith('.cjs')) files.push(pathToFileURL(path).href);
   return openSync.call(this, path, ...rest);
 };
-process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList })));
+// Each Date made: the first sets up the local time zone (ICU reads the zone database), which a report needs not.
+let dates = 0;
+globalThis.Date = new Proxy(Date, { construct(target, args, newTarget) { dates++; return Reflect.construct(target, args, newTarget); } });
+process.on('exit', () => writeFileSync(process.env.JIT_STARTUP_RECORD, JSON.stringify({ files, builtins: process.moduleLoadList, dates })));
 `;
 
 interface Record {
   files: string[];
   builtins: string[];
+  dates: number;
 }
 
 describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not bundled' }, () => {
@@ -99,6 +103,14 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     ];
     const loaded = unused.filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
     assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
+  });
+
+  it('a one-file scan makes no Date, whatever report it writes (the first Date loads the time zone)', () => {
+    for (const format of ['text', 'json', 'sarif']) {
+      const r = run(['scan', 'clean.txt', '--format', format]);
+      assert.equal(r.status, 0);
+      assert.equal(r.record.dates, 0, `--format ${format}`);
+    }
   });
 
   it('without a code cache, the scan command loads as its module chunks, and finds the same', () => {

@@ -2,6 +2,7 @@
 // `findings` are the ones still to act on; `baselined` the ones a baseline accepted (kept, so that this report can
 // itself serve as the next baseline); `staleBaseline` the baseline entries that matched nothing this time.
 import { jsonSafe } from '../../shared/escape.ts';
+import { isoTimestamp } from '../../shared/time.ts';
 import type { Finding, ScanStats } from '../types.ts';
 import { redactFindings } from './redact.ts';
 
@@ -47,7 +48,7 @@ export function toJsonReport(input: ReportInput): JsonReport {
   return {
     version: REPORT_VERSION,
     tool: { name: TOOL_NAME, version: input.toolVersion, informationUri: TOOL_URI },
-    scannedAt: (input.scannedAt ?? new Date()).toISOString(),
+    scannedAt: input.scannedAt ? input.scannedAt.toISOString() : isoTimestamp(Date.now()),
     stats: {
       ...input.stats,
       findings: findings.length,

@@ -1,6 +1,7 @@
 // SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers). Only redacted findings go in: the message is
 // the rule title and the preview; `partialFingerprints` carry the secret hash so alerts follow a secret across edits.
 import { jsonSafe } from '../../shared/escape.ts';
+import { isoTimestamp } from '../../shared/time.ts';
 import { pathToFileURL } from 'node:url';
 import { type Finding, type FindingLocation, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
@@ -141,7 +142,7 @@ export function toSarif(opts: SarifOptions) {
     invocations: [
       {
         executionSuccessful: opts.executionSuccessful ?? true,
-        endTimeUtc: (opts.scannedAt ?? new Date()).toISOString(),
+        endTimeUtc: opts.scannedAt ? opts.scannedAt.toISOString() : isoTimestamp(Date.now()),
         ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
       },
     ],
