@@ -8307,9 +8307,11 @@ async function resolveRange(opts) {
   });
   const canFetch = opts.fetch !== false && await hasRemote(root, remote);
   const shallow = await isShallow(root);
+  let fetched = false;
   const fetchCommit = async (ref) => {
     if (!canFetch) return;
     if (!/^[0-9a-f]{7,64}$/i.test(ref) && !ref.startsWith("refs/")) return;
+    fetched = true;
     notice2(`fetching ${ref.slice(0, 40)} from ${remote}`);
     const args = ["fetch", "--no-tags", "--quiet", ...shallow ? ["--depth=1"] : [], remote, ref];
     await git(root, args, { allowFailure: true });
@@ -8348,6 +8350,7 @@ async function resolveRange(opts) {
         const m = /^refs\/(?:remotes\/[^/]+|heads)\/(.+)$/.exec(ref);
         if (!m) continue;
         notice2(`fetching ${m[1]} from ${remote}`);
+        fetched = true;
         await git(
           root,
           [
@@ -8371,7 +8374,7 @@ async function resolveRange(opts) {
     }
   }
   const others = base ? [base] : exclude;
-  if (others.length > 0 && await isShallow(root)) {
+  if (others.length > 0 && (fetched ? await isShallow(root) : shallow)) {
     let depth = 50;
     for (let round = 0; ; round++) {
       let connected = true;
@@ -8809,6 +8812,17 @@ async function baseSource(opts) {
     }
   }
   const files = [];
+  const tops = /* @__PURE__ */ new Map();
+  const topOf = (dir) => {
+    let top = tops.get(dir);
+    if (!top) {
+      top = git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true }).then(
+        (r) => r.exitCode === 0 ? r.stdout.toString("utf8").trim() : void 0
+      );
+      tops.set(dir, top);
+    }
+    return top;
+  };
   const worktreeBytes = (abs, limits) => {
     if (!exists(abs)) return void 0;
     try {
@@ -8833,17 +8847,14 @@ async function baseSource(opts) {
       const dir = dirname5(abs);
       const file = basename(abs);
       if (!(0, import_node_fs9.existsSync)(dir)) return void 0;
-      const top = await git(dir, ["rev-parse", "--show-toplevel"], { allowFailure: true });
-      const rootTop = await git(root, ["rev-parse", "--show-toplevel"], { allowFailure: true });
-      if (top.exitCode !== 0 || top.stdout.toString("utf8").trim() !== rootTop.stdout.toString("utf8").trim()) {
-        return asGiven();
-      }
-      const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
+      const top = await topOf(dir);
+      if (top === void 0 || top !== await topOf(root)) return asGiven();
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
       if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
+        const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven();
         files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });
         return void 0;

@@ -99,6 +99,19 @@ export async function baseSource(opts: {
     }
   }
   const files: ConfigFileRecord[] = [];
+  // `git rev-parse --show-toplevel` of each directory asked about, once: every config file is looked for in the
+  // root or the working directory, so one or two git processes answer for all of them.
+  const tops = new Map<string, Promise<string | undefined>>();
+  const topOf = (dir: string): Promise<string | undefined> => {
+    let top = tops.get(dir);
+    if (!top) {
+      top = git(dir, ['rev-parse', '--show-toplevel'], { allowFailure: true }).then((r) =>
+        r.exitCode === 0 ? r.stdout.toString('utf8').trim() : undefined,
+      );
+      tops.set(dir, top);
+    }
+    return top;
+  };
   const worktreeBytes = (abs: string, limits: ReadLimits): Buffer | undefined => {
     if (!exists(abs)) return undefined;
     try {
@@ -124,17 +137,14 @@ export async function baseSource(opts: {
       const file = basename(abs);
       if (!existsSync(dir)) return undefined;
       // Inside this repository at all? A path in another directory tree is read as given.
-      const top = await git(dir, ['rev-parse', '--show-toplevel'], { allowFailure: true });
-      const rootTop = await git(root, ['rev-parse', '--show-toplevel'], { allowFailure: true });
-      if (top.exitCode !== 0 || top.stdout.toString('utf8').trim() !== rootTop.stdout.toString('utf8').trim()) {
-        return asGiven();
-      }
-      const tracked = await git(dir, ['--literal-pathspecs', 'ls-files', '-z', '--', file], { allowFailure: true });
+      const top = await topOf(dir);
+      if (top === undefined || top !== (await topOf(root))) return asGiven();
       const entry = await git(dir, ['--literal-pathspecs', 'ls-tree', '-z', base, '--', file], { allowFailure: true });
       if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name)}: git cannot list it at ${short}`);
       const line = entry.stdout.toString('utf8').split('\0')[0] ?? '';
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
+        const tracked = await git(dir, ['--literal-pathspecs', 'ls-files', '-z', '--', file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven(); // neither tracked nor at base: a file a step provided
         // The pull request adds it: not used.
         files.push({ name, origin: `absent at base ${short}: the pull request's copy is not used`, changed: true });

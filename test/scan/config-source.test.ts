@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { baseSource, ConfigSourceError, worktreeSource } from '../../src/scan/config-source.ts';
 import { FileReadError } from '../../src/shared/read-file.ts';
+import { gitCalls } from './git-calls.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-source-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,6 +86,19 @@ describe('baseSource', () => {
       src.read(join(dir, 'big.toml'), limits),
       (e: unknown) => e instanceof FileReadError && /larger than the limit/.test(e.message),
     );
+  });
+
+  it('asks git for the top level of a directory once, however many files are read from it', async () => {
+    const calls = await gitCalls(async () => {
+      const src = await baseSource({ root: dir, cwd: dir, base });
+      for (const f of ['.jit-gpg.toml', '.gitleaks.toml', 'same.toml', 'added.toml', join('sub', 'a.toml')]) {
+        await src.read(join(dir, f), limits);
+      }
+    });
+    // Once for the root (every file there), once for sub/.
+    assert.equal(calls.filter((c) => c.includes('--show-toplevel')).length, 2, calls.join('\n'));
+    // ls-files only for what the base commit does not have (.gitleaks.toml, added.toml).
+    assert.equal(calls.filter((c) => / ls-files /.test(c)).length, 2, calls.join('\n'));
   });
 
   it('fails closed when the base commit is not in the clone', async () => {

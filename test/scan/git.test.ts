@@ -24,6 +24,7 @@ import {
 import { planScan } from '../../src/scan/sources/event.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Finding } from '../../src/scan/types.ts';
+import { gitCalls } from './git-calls.ts';
 
 // ---- helpers: real repositories in temp dirs -------------------------------------------------------------------
 
@@ -503,6 +504,14 @@ describe('history source on real repositories', () => {
     await assert.rejects(openGitSource({ root: c2, mode: 'history' }), /fetch-depth: 0/);
     await assert.rejects(resolveRange({ root: c2, base: 'HEAD~1', head: 'HEAD' }), GitRangeError);
   });
+});
+
+test('a range in a complete clone asks git once whether it is shallow (nothing was fetched in between)', async () => {
+  const dir = repo();
+  const base = commit(dir, { 'a.txt': 'a\n' });
+  const head = commit(dir, { 'b.txt': 'b\n' });
+  const calls = await gitCalls(() => resolveRange({ root: dir, base, head }));
+  assert.equal(calls.filter((c) => c.includes('--is-shallow-repository')).length, 1, calls.join('\n'));
 });
 
 // ---- through the engine -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -8,6 +8,7 @@ import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import { mayBeInRepository, walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
 import type { FindingLocation, Rule, ScanResult } from '../../src/scan/types.ts';
+import { gitCalls } from './git-calls.ts';
 
 /** Every place a scan found a secret: each finding and its other locations (one finding per secret), sorted. */
 const places = (r: ScanResult): FindingLocation[] =>
@@ -105,25 +106,14 @@ describe('worktree source', () => {
   it('outside any repository lists without starting git', async (t) => {
     if (mayBeInRepository(base)) return t.skip(`${base} is inside a git repository`);
     const root = join(base, 'no-repo');
-    const bin = join(base, 'fake-git-bin');
     mkdirSync(join(root, 'sub'), { recursive: true });
-    mkdirSync(bin);
     writeFileSync(join(root, 'sub', 'a.txt'), `${tok()}\n`);
-    // A git first on PATH that leaves a mark and fails as git does outside a repository.
-    const mark = join(base, 'git-was-run');
-    writeFileSync(join(bin, 'git'), `#!/bin/sh\ntouch '${mark}'\necho 'fatal: not a git repository' >&2\nexit 128\n`, {
-      mode: 0o755,
-    });
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
     const paths: string[] = [];
-    try {
+    const calls = await gitCalls(async () => {
       for await (const it of worktreeItems(root)) paths.push(it.path);
-    } finally {
-      process.env.PATH = path;
-    }
+    });
     assert.deepEqual(paths, ['sub/a.txt']);
-    assert.equal(existsSync(mark), false, 'git was started');
+    assert.deepEqual(calls, [], 'git was started');
   });
 
   it('asks git wherever git could find a repository', () => {

@@ -538,10 +538,13 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
   const notice = opts.onNotice ?? (() => {});
   const canFetch = opts.fetch !== false && (await hasRemote(root, remote));
   const shallow = await isShallow(root);
+  /** Whether anything was fetched: only a fetch can change whether the clone is shallow. */
+  let fetched = false;
 
   const fetchCommit = async (ref: string): Promise<void> => {
     if (!canFetch) return;
     if (!/^[0-9a-f]{7,64}$/i.test(ref) && !ref.startsWith('refs/')) return;
+    fetched = true;
     notice(`fetching ${ref.slice(0, 40)} from ${remote}`);
     const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--depth=1'] : []), remote, ref];
     await git(root, args, { allowFailure: true });
@@ -585,6 +588,7 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
         const m = /^refs\/(?:remotes\/[^/]+|heads)\/(.+)$/.exec(ref);
         if (!m) continue;
         notice(`fetching ${m[1]} from ${remote}`);
+        fetched = true;
         await git(
           root,
           [
@@ -611,7 +615,7 @@ export async function resolveRange(opts: RangeOptions): Promise<ResolvedRange> {
   // In a shallow clone, `base..head` walks down to the shallow boundary when the merge base is missing, which would
   // scan commits the range did not add. Deepen until the merge base is present (or the clone is complete).
   const others = base ? [base] : exclude;
-  if (others.length > 0 && (await isShallow(root))) {
+  if (others.length > 0 && (fetched ? await isShallow(root) : shallow)) {
     let depth = 50;
     for (let round = 0; ; round++) {
       let connected = true;

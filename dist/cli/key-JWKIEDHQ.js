@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3QOPVKHX.js";
+} from "./chunk-GWSHRQXH.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

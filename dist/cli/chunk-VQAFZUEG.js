@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-DVE243ST.js";
+} from "./chunk-6UIVUY3B.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

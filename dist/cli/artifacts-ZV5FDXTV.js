@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-BPQFKLNV.js";
+} from "./chunk-VQAFZUEG.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-DVE243ST.js";
+import "./chunk-6UIVUY3B.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
