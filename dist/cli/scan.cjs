@@ -9332,6 +9332,7 @@ async function baseSource(opts) {
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
+        if (!exists(abs)) return void 0;
         const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven();
         files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });

@@ -144,6 +144,8 @@ export async function baseSource(opts: {
       const line = entry.stdout.toString('utf8').split('\0')[0] ?? '';
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
+        // Absent at base and from the checkout: nothing to read, and no copy of the pull request's to name.
+        if (!exists(abs)) return undefined;
         const tracked = await git(dir, ['--literal-pathspecs', 'ls-files', '-z', '--', file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven(); // neither tracked nor at base: a file a step provided
         // The pull request adds it: not used.

@@ -97,8 +97,8 @@ describe('baseSource', () => {
     });
     // Once for the root (every file there), once for sub/.
     assert.equal(calls.filter((c) => c.includes('--show-toplevel')).length, 2, calls.join('\n'));
-    // ls-files only for what the base commit does not have (.gitleaks.toml, added.toml).
-    assert.equal(calls.filter((c) => / ls-files /.test(c)).length, 2, calls.join('\n'));
+    // ls-files only for what the base commit lacks and the checkout has (added.toml; not .gitleaks.toml).
+    assert.equal(calls.filter((c) => / ls-files /.test(c)).length, 1, calls.join('\n'));
   });
 
   it('fails closed when the base commit is not in the clone', async () => {

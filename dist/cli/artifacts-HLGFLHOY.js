@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-VQAFZUEG.js";
+} from "./chunk-DRC4D4KG.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-6UIVUY3B.js";
+import "./chunk-WOBFJMX4.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

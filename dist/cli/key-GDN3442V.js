@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-GWSHRQXH.js";
+} from "./chunk-AULOCVFT.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

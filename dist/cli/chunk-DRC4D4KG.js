@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-6UIVUY3B.js";
+} from "./chunk-WOBFJMX4.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
