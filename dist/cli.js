@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-M5QIUZBP.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-GMKHQKG3.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-XMYT2QQI.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-WIT2NFXK.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-GDN3442V.js")).keyCommand
+  key: async () => (await import("./cli/key-OW4ZIRXA.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-WOBFJMX4.js";
+} from "./chunk-M2YVGYEB.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

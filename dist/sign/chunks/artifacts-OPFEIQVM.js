@@ -8188,8 +8188,19 @@ async function resolveRange(opts) {
   const remote = opts.remote ?? "origin";
   const notice = opts.onNotice ?? (() => {
   });
-  const canFetch = opts.fetch !== false && await hasRemote(root, remote);
-  const shallow = await isShallow(root);
+  const headRef = opts.head ?? "HEAD";
+  checkRef(headRef);
+  if (opts.base) checkRef(opts.base);
+  const answers = await Promise.allSettled([
+    opts.fetch !== false ? hasRemote(root, remote) : Promise.resolve(false),
+    isShallow(root),
+    tryResolveCommit(root, headRef),
+    opts.base ? tryResolveCommit(root, opts.base) : Promise.resolve(void 0)
+  ]);
+  for (const a of answers) if (a.status === "rejected") throw a.reason;
+  const [canFetch, shallow, headFirst, baseFirst] = answers.map(
+    (a) => a.value
+  );
   let fetched = false;
   const fetchCommit = async (ref) => {
     if (!canFetch) return;
@@ -8200,9 +8211,8 @@ async function resolveRange(opts) {
     await git(root, args, { allowFailure: true });
   };
   const missing = (ref, what, why) => /^[0-9a-f]{7,64}$/i.test(ref) ? `the ${what} commit ${ref} is not in this clone${canFetch ? ` and could not be fetched from ${remote}` : ""}${why}. ${FETCH_HINT}` : `git cannot resolve the ${what} "${ref}" to a commit: check the name (a branch that was not fetched is ${remote}/<branch> after \`git fetch ${remote} <branch>\`). ${FETCH_HINT}`;
-  const need = async (ref, what) => {
-    checkRef(ref);
-    let sha = await tryResolveCommit(root, ref);
+  const need = async (ref, what, first) => {
+    let sha = first ?? (fetched ? await tryResolveCommit(root, ref) : void 0);
     if (!sha) {
       await fetchCommit(ref);
       sha = await tryResolveCommit(root, ref);
@@ -8210,11 +8220,11 @@ async function resolveRange(opts) {
     if (!sha && what === "head") throw new GitRangeError(missing(ref, what, ""));
     return sha;
   };
-  const head = await need(opts.head ?? "HEAD", "head");
+  const head = await need(headRef, "head", headFirst);
   let base;
   let exclude = [];
   if (opts.base) {
-    base = await need(opts.base, "base");
+    base = await need(opts.base, "base", baseFirst);
     if (!base) {
       const fallback = await resolveExcludes(root, opts.fallbackExclude ?? []);
       if (fallback.length === 0) {

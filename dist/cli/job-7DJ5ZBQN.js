@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-DRC4D4KG.js";
+} from "./chunk-46LRA47T.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-WOBFJMX4.js";
+import "./chunk-M2YVGYEB.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

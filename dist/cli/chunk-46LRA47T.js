@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-WOBFJMX4.js";
+} from "./chunk-M2YVGYEB.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

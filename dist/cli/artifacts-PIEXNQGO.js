@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-DRC4D4KG.js";
+} from "./chunk-46LRA47T.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-WOBFJMX4.js";
+import "./chunk-M2YVGYEB.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

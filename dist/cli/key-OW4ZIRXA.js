@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-AULOCVFT.js";
+} from "./chunk-RGZEYK3X.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";
