@@ -79,13 +79,17 @@ export async function baseSource(opts: {
 }): Promise<ConfigSource> {
   const { root, cwd, base } = opts;
   const short = base.slice(0, 12);
-  if (!(await isGitRepository(root))) {
+  // Both asked at once (a git process each); a repository is checked for first, as its error says what is wrong.
+  const [repository, resolved] = await Promise.allSettled([isGitRepository(root), tryResolveCommit(root, base)]);
+  if (repository.status === 'rejected') throw repository.reason;
+  if (!repository.value) {
     throw new ConfigSourceError(
       `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short} ` +
         '(config-from: base)',
     );
   }
-  if (!(await tryResolveCommit(root, base))) {
+  if (resolved.status === 'rejected') throw resolved.reason;
+  if (!resolved.value) {
     const remotes = (await git(root, ['remote'], { allowFailure: true })).stdout.toString('utf8').split('\n');
     if (remotes.includes('origin')) {
       opts.onNotice?.(`fetching the base commit ${short} to read the trusted config`);

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-RGZEYK3X.js";
+} from "./chunk-HMXD4TKZ.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

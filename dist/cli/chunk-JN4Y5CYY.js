@@ -8543,12 +8543,15 @@ var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function baseSource(opts) {
   const { root, cwd, base } = opts;
   const short = base.slice(0, 12);
-  if (!await isGitRepository(root)) {
+  const [repository, resolved] = await Promise.allSettled([isGitRepository(root), tryResolveCommit(root, base)]);
+  if (repository.status === "rejected") throw repository.reason;
+  if (!repository.value) {
     throw new ConfigSourceError(
       `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short} (config-from: base)`
     );
   }
-  if (!await tryResolveCommit(root, base)) {
+  if (resolved.status === "rejected") throw resolved.reason;
+  if (!resolved.value) {
     const remotes = (await git(root, ["remote"], { allowFailure: true })).stdout.toString("utf8").split("\n");
     if (remotes.includes("origin")) {
       opts.onNotice?.(`fetching the base commit ${short} to read the trusted config`);

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-M2YVGYEB.js";
+} from "./chunk-JN4Y5CYY.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
