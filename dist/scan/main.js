@@ -8437,8 +8437,13 @@ async function openGitSource(opts) {
   const warn = opts.onWarning ?? (() => {
   });
   const remote = opts.remote ?? "origin";
-  if (!await isGitRepository(root))
-    throw new GitRangeError(`${root} is not a git repository (mode ${opts.mode} needs one)`);
+  const ranged = opts.mode === "diff" || Boolean(opts.base) || Boolean(opts.exclude);
+  const [repository, resolving] = await Promise.allSettled([
+    isGitRepository(root),
+    ranged ? resolveRange(opts) : Promise.resolve(void 0)
+  ]);
+  if (repository.status === "rejected") throw repository.reason;
+  if (!repository.value) throw new GitRangeError(`${root} is not a git repository (mode ${opts.mode} needs one)`);
   const maxFileSize = opts.maxFileSize ?? 10 * 1024 * 1024;
   const stats = {
     commits: 0,
@@ -8451,8 +8456,9 @@ async function openGitSource(opts) {
   };
   let range;
   let commits;
-  if (opts.mode === "diff" || opts.base || opts.exclude) {
-    range = await resolveRange(opts);
+  if (ranged) {
+    if (resolving.status === "rejected") throw resolving.reason;
+    range = resolving.value;
     commits = await revList(root, range.revs);
   } else {
     await ensureFullHistory(root, remote, opts.fetch !== false, notice2);

@@ -506,6 +506,17 @@ describe('history source on real repositories', () => {
   });
 });
 
+test('a range outside a repository says so, though the range is resolved at the same time', async () => {
+  const plain = join(tmp, `plain${n++}`);
+  execFileSync('mkdir', ['-p', plain]);
+  for (const mode of ['diff', 'history'] as const) {
+    await assert.rejects(
+      openGitSource({ root: plain, mode, base: 'HEAD~1', head: 'HEAD' }),
+      (e: Error) => e instanceof GitRangeError && e.message.includes(`not a git repository (mode ${mode} needs one)`),
+    );
+  }
+});
+
 test('a range in a complete clone asks git once whether it is shallow (nothing was fetched in between)', async () => {
   const dir = repo();
   const base = commit(dir, { 'a.txt': 'a\n' });

@@ -738,8 +738,15 @@ export async function openGitSource(opts: GitSourceOptions): Promise<GitSource> 
   const notice = opts.onNotice ?? (() => {});
   const warn = opts.onWarning ?? (() => {});
   const remote = opts.remote ?? 'origin';
-  if (!(await isGitRepository(root)))
-    throw new GitRangeError(`${root} is not a git repository (mode ${opts.mode} needs one)`);
+  const ranged = opts.mode === 'diff' || Boolean(opts.base) || Boolean(opts.exclude);
+  // A range is resolved while git says whether this is a repository at all (each a git process, ~10 ms); the
+  // repository's answer is looked at first, as its error says what is wrong.
+  const [repository, resolving] = await Promise.allSettled([
+    isGitRepository(root),
+    ranged ? resolveRange(opts) : Promise.resolve(undefined),
+  ]);
+  if (repository.status === 'rejected') throw repository.reason;
+  if (!repository.value) throw new GitRangeError(`${root} is not a git repository (mode ${opts.mode} needs one)`);
   const maxFileSize = opts.maxFileSize ?? 10 * 1024 * 1024;
   const stats: GitSourceStats = {
     commits: 0,
@@ -753,8 +760,9 @@ export async function openGitSource(opts: GitSourceOptions): Promise<GitSource> 
 
   let range: ResolvedRange | undefined;
   let commits: string[];
-  if (opts.mode === 'diff' || opts.base || opts.exclude) {
-    range = await resolveRange(opts);
+  if (ranged) {
+    if (resolving.status === 'rejected') throw resolving.reason;
+    range = resolving.value!;
     commits = await revList(root, range.revs);
   } else {
     await ensureFullHistory(root, remote, opts.fetch !== false, notice);

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-JN4Y5CYY.js";
+} from "./chunk-AOO64A72.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-6CXX3YD6.js";
+} from "./chunk-RQNY32DQ.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-JN4Y5CYY.js";
+import "./chunk-AOO64A72.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

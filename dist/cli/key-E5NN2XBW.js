@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-HMXD4TKZ.js";
+} from "./chunk-ESXDWDCF.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";
