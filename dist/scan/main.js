@@ -5611,7 +5611,16 @@ var builtinRules = [
 // src/scan/engine.ts
 var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
 function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+  return {
+    files: 0,
+    bytes: 0,
+    skippedBinary: 0,
+    unreadable: 0,
+    failed: 0,
+    skippedLarge: 0,
+    skippedArchive: 0,
+    skippedSymlinks: 0
+  };
 }
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
@@ -6828,7 +6837,12 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
   try {
     fd = (0, import_node_fs4.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
-    if (e.code === "ENOENT") return [];
+    const code = e.code;
+    if (code === "ENOENT") return [];
+    if (code === "ELOOP") {
+      stats.skippedSymlinks++;
+      return [];
+    }
     throw e;
   }
   try {
@@ -7059,7 +7073,8 @@ function failedResult(batch, why) {
       unreadable: 0,
       failed: batch.items.length,
       skippedLarge: 0,
-      skippedArchive: 0
+      skippedArchive: 0,
+      skippedSymlinks: 0
     },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
@@ -7374,11 +7389,11 @@ function nameOf(root, rel) {
   if (!text.includes("\uFFFD")) return { path: text, abs: join3(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
-async function gitListNames(root, onWarning) {
+function gitEntries(root, args) {
   return new Promise((resolve5) => {
     let child;
     try {
-      child = (0, import_node_child_process.spawn)("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+      child = (0, import_node_child_process.spawn)("git", args, {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
@@ -7396,25 +7411,45 @@ async function gitListNames(root, onWarning) {
     child.on("error", () => resolve5(void 0));
     child.on("close", (code) => {
       if (code !== 0) {
-        if (!/not a git repository/i.test(err) && onWarning) {
-          onWarning(
-            `git ls-files failed in ${root} (${err.trim().split("\n")[0] ?? `exit ${code}`}); walking the directory instead`
-          );
-        }
-        resolve5(void 0);
+        resolve5(/not a git repository/i.test(err) ? void 0 : { fail: err.trim().split("\n")[0] || `exit ${code}` });
         return;
       }
       const all = Buffer.concat(out);
-      const names = [];
+      const entries = [];
       for (let start = 0; start < all.length; ) {
         let end = all.indexOf(0, start);
         if (end < 0) end = all.length;
-        if (end > start) names.push(all.subarray(start, end));
+        if (end > start) entries.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve5(names);
+      resolve5(entries);
     });
   });
+}
+async function gitListing(root, onWarning) {
+  const [stage, others] = await Promise.all([
+    gitEntries(root, ["ls-files", "-z", "--stage"]),
+    gitEntries(root, ["ls-files", "-z", "--others", "--exclude-standard"])
+  ]);
+  if (stage === void 0 || others === void 0) return void 0;
+  if ("fail" in stage || "fail" in others) {
+    const why = "fail" in stage ? stage.fail : others.fail;
+    onWarning?.(`git ls-files failed in ${root} (${why}); walking the directory instead`);
+    return void 0;
+  }
+  const listing = { tracked: [], untyped: others };
+  let conflicted;
+  for (const entry of stage) {
+    const tab = entry.indexOf(9);
+    const name2 = entry.subarray(tab + 1);
+    if (tab < 0 || name2.length === 0) continue;
+    if (entry[tab - 1] === 48) listing.tracked.push({ mode: entry.toString("latin1", 0, 6), name: name2 });
+    else if (!conflicted?.equals(name2)) {
+      conflicted = name2;
+      listing.untyped.push(name2);
+    }
+  }
+  return listing;
 }
 function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
@@ -7528,13 +7563,13 @@ function mayBeInRepository(root, env = process.env) {
 async function* worktreeItems(root, opts = {}) {
   const lister = opts.lister ?? "auto";
   const askGit = lister === "git" || lister === "auto" && mayBeInRepository(root);
-  const listed = askGit ? await gitListNames(root, opts.onWarning) : void 0;
+  const listed = askGit ? await gitListing(root, opts.onWarning) : void 0;
   if (listed === void 0) {
     if (lister === "git") throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
     return;
   }
-  if (listed.length === 0) {
+  if (listed.tracked.length === 0 && listed.untyped.length === 0) {
     let any = false;
     for await (const it of walkFiles(root, opts)) {
       if (!any) opts.onWarning?.(`${root}: git ignores every file here; scanning the directory as it is`);
@@ -7543,7 +7578,13 @@ async function* worktreeItems(root, opts = {}) {
     }
     return;
   }
-  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  for (const { mode, name: name2 } of listed.tracked) {
+    const n = nameOf(root, name2);
+    if (opts.ignore?.(n.path)) continue;
+    if (mode === "100644" || mode === "100755") yield { path: n.path, source: { kind: "file", absPath: n.abs } };
+    else if (mode === "120000") opts.onSkip?.("symlink", n.path);
+  }
+  const paths = listed.untyped.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
   yield* statAll(paths, opts);
 }
 
@@ -7741,6 +7782,7 @@ async function scan(opts) {
       engineStats.failed += r.stats.failed;
       engineStats.skippedLarge += r.stats.skippedLarge;
       engineStats.skippedArchive += r.stats.skippedArchive;
+      engineStats.skippedSymlinks += r.stats.skippedSymlinks;
       progress(items);
     });
     running.add(done);
@@ -7879,7 +7921,7 @@ async function scan(opts) {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge: skippedLarge + engineStats.skippedLarge,
-    ...skips.symlink ? { skippedSymlinks: skips.symlink } : {},
+    ...skips.symlink + engineStats.skippedSymlinks ? { skippedSymlinks: skips.symlink + engineStats.skippedSymlinks } : {},
     ...skips.special ? { skippedSpecial: skips.special } : {},
     ...engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {},
     ...truncated ? { truncated } : {},

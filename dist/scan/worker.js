@@ -5469,7 +5469,16 @@ var builtinRules = [
 // src/scan/engine.ts
 var BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
 function emptyEngineStats() {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+  return {
+    files: 0,
+    bytes: 0,
+    skippedBinary: 0,
+    unreadable: 0,
+    failed: 0,
+    skippedLarge: 0,
+    skippedArchive: 0,
+    skippedSymlinks: 0
+  };
 }
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
@@ -6604,7 +6613,12 @@ function scanUnstated(engine2, item, absPath, policy, stats, warn) {
   try {
     fd = (0, import_node_fs3.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
-    if (e.code === "ENOENT") return [];
+    const code = e.code;
+    if (code === "ENOENT") return [];
+    if (code === "ELOOP") {
+      stats.skippedSymlinks++;
+      return [];
+    }
     throw e;
   }
   try {

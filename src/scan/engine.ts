@@ -97,10 +97,21 @@ export interface EngineStats {
   skippedLarge: number;
   /** Archive warnings (a limit, encryption, corruption): each is something inside an archive not opened (item.ts). */
   skippedArchive: number;
+  /** Listed as a file, a symlink where it was opened (item.ts): not followed, counted as the listing counts one. */
+  skippedSymlinks: number;
 }
 
 export function emptyEngineStats(): EngineStats {
-  return { files: 0, bytes: 0, skippedBinary: 0, unreadable: 0, failed: 0, skippedLarge: 0, skippedArchive: 0 };
+  return {
+    files: 0,
+    bytes: 0,
+    skippedBinary: 0,
+    unreadable: 0,
+    failed: 0,
+    skippedLarge: 0,
+    skippedArchive: 0,
+    skippedSymlinks: 0,
+  };
 }
 
 interface CompiledRule {

@@ -277,6 +277,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       engineStats.failed += r.stats.failed;
       engineStats.skippedLarge += r.stats.skippedLarge;
       engineStats.skippedArchive += r.stats.skippedArchive;
+      engineStats.skippedSymlinks += r.stats.skippedSymlinks;
       progress(items);
     });
     running.add(done);
@@ -447,7 +448,9 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     bytes: engineStats.bytes,
     skippedBinary: engineStats.skippedBinary,
     skippedLarge: skippedLarge + engineStats.skippedLarge,
-    ...(skips.symlink ? { skippedSymlinks: skips.symlink } : {}),
+    ...(skips.symlink + engineStats.skippedSymlinks
+      ? { skippedSymlinks: skips.symlink + engineStats.skippedSymlinks }
+      : {}),
     ...(skips.special ? { skippedSpecial: skips.special } : {}),
     ...(engineStats.skippedArchive ? { skippedArchive: engineStats.skippedArchive } : {}),
     ...(truncated ? { truncated } : {}),

@@ -93,10 +93,11 @@ export function scanItem(
 }
 
 /**
- * A file the listing did not stat (a directory walk knows a regular file from its entry): checked here as the
- * listing's lstat would have, on the descriptor that is then read. Gone since it was listed: skipped, as lstat skips
- * it. No longer a regular file (a FIFO, a directory, a symlink swapped in: never followed, never blocked on): a
- * warning, counted unreadable. Over the max file size and not possibly an archive: counted skippedLarge, not read.
+ * A file the listing did not stat (a directory walk knows a regular file from its entry, git's index its mode):
+ * checked here as the listing's lstat would have, on the descriptor that is then read. Gone since it was listed:
+ * skipped, as lstat skips it. A symlink: not followed, counted as the listing counts one. Otherwise no longer a
+ * regular file (a FIFO, a directory: never blocked on): a warning, counted unreadable. Over the max file size and
+ * not possibly an archive: counted skippedLarge, not read.
  */
 function scanUnstated(
   engine: ScanEngine,
@@ -110,8 +111,15 @@ function scanUnstated(
   try {
     fd = openSync(absPath, OPEN_LISTED);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e; // ELOOP (now a symlink), EACCES and the like: the caller counts it unreadable and names it
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ELOOP') {
+      // A symlink (swapped in since the walk listed it, or where git's index has a file): never followed, and
+      // counted as a listed symlink is. Its own target is scanned on its own when it is inside the tree.
+      stats.skippedSymlinks++;
+      return [];
+    }
+    throw e; // EACCES and the like: the caller counts it unreadable and names it
   }
   try {
     const st = fstatSync(fd);

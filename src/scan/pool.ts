@@ -163,6 +163,7 @@ function failedResult(batch: WireBatch, why: string): WireResult {
       failed: batch.items.length,
       skippedLarge: 0,
       skippedArchive: 0,
+      skippedSymlinks: 0,
     },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };

@@ -194,6 +194,7 @@ for (const regex of regexEngines) {
         failed: 0,
         skippedLarge: 0,
         skippedArchive: 0,
+        skippedSymlinks: 0,
       };
       const fs = engine().scanBytes(Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(tok())]), { path: 'b' }, stats);
       assert.deepEqual(fs, []);

@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import { mayBeInRepository, walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
+import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { FindingLocation, Rule, ScanResult } from '../../src/scan/types.ts';
 import { gitCalls } from './git-calls.ts';
 
@@ -234,6 +235,62 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  it('git: a tracked file is typed by its index mode and checked where it is opened', async () => {
+    const root = join(base, 'typed-git');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    const run = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: root,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'a',
+          GIT_AUTHOR_EMAIL: 'a@x',
+          GIT_COMMITTER_NAME: 'a',
+          GIT_COMMITTER_EMAIL: 'a@x',
+        },
+      });
+    run('init', '-q', '-b', 'main', '.');
+    writeFileSync(join(root, 'a.env'), `T=${tok()}\n`);
+    writeFileSync(join(root, 'gone.txt'), 'x\n');
+    writeFileSync(join(root, 'swapped.txt'), 'x\n');
+    writeFileSync(join(root, 'conflict.txt'), 'base\n');
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'link.txt')); // a committed symlink out of the tree
+    run('add', '-A');
+    run('commit', '-q', '-m', 'base');
+    run('checkout', '-q', '-b', 'other');
+    writeFileSync(join(root, 'conflict.txt'), 'theirs\n');
+    run('commit', '-q', '-am', 'other');
+    run('checkout', '-q', 'main');
+    writeFileSync(join(root, 'conflict.txt'), 'ours\n');
+    run('commit', '-q', '-am', 'main');
+    assert.throws(() => run('merge', '-q', 'other'), 'a merge conflict');
+    writeFileSync(join(root, 'conflict.txt'), `<<<<<<<\nK=${tok()}\n=======\n>>>>>>>\n`);
+    rmSync(join(root, 'gone.txt')); // tracked, deleted from the work tree
+    rmSync(join(root, 'swapped.txt'));
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'swapped.txt')); // tracked as a file, a symlink now
+    writeFileSync(join(root, 'sub', 'new.env'), `N=${tok()}\n`); // untracked
+    const items: ScanItem[] = [];
+    const skipped: string[] = [];
+    for await (const it of worktreeItems(root, { onSkip: (kind, path) => skipped.push(`${kind} ${path}`) }))
+      items.push(it);
+    const byPath = new Map(items.map((it) => [it.path, it]));
+    assert.deepEqual([...byPath.keys()].sort(), ['a.env', 'conflict.txt', 'gone.txt', 'sub/new.env', 'swapped.txt']);
+    assert.equal(items.filter((it) => it.path === 'conflict.txt').length, 1, 'a conflicted path, once');
+    assert.deepEqual(skipped, ['symlink link.txt']);
+    // Tracked files carry no size (nothing stat'ed them); the untracked one was stat'ed.
+    assert.equal((byPath.get('a.env')!.source as { size?: number }).size, undefined);
+    assert.equal(typeof (byPath.get('sub/new.env')!.source as { size?: number }).size, 'number');
+    const r = await scan({ root, policy: policy(), threads: 1 });
+    assert.deepEqual(
+      places(r).map((f) => f.file),
+      ['a.env', 'conflict.txt', 'sub/new.env'],
+    );
+    // The file that is a symlink now is never followed, and counted with the committed one; the deleted one is gone.
+    assert.deepEqual(r.warnings, []);
+    assert.equal(r.stats.skippedSymlinks, 2);
+    assert.equal(r.stats.unreadable, 0);
   });
 
   it('git: names from `git ls-files -z` are bytes too', async () => {

@@ -1,5 +1,5 @@
-// The files of a checkout: `git ls-files -co --exclude-standard` inside a git work tree (tracked plus untracked,
-// .gitignore respected), a directory walk otherwise. Symlinks are never followed (a link's target is scanned on its
+// The files of a checkout: inside a git work tree, what `git ls-files` lists (tracked files with their index mode,
+// plus untracked ones, .gitignore respected); a directory walk otherwise. Symlinks are never followed (a link's target is scanned on its
 // own when it is inside the tree, and never when it points out of it); they, FIFOs, sockets and devices are counted
 // (onSkip), unreadable entries are warnings. Names are bytes: one that is not valid UTF-8 is read by its bytes and
 // reported by its lossless display name (escape.ts displayPath).
@@ -23,8 +23,8 @@ export interface WorktreeOptions {
   onSkip?: (kind: SkipKind, path: string) => void;
   /**
    * A walk stats this many regular files (default: all) and yields the rest without a size: their directory entry
-   * already says they are regular files, and whoever opens one checks it again (item.ts). git's list is always
-   * stat'ed (only lstat tells its symlinks and submodules from files).
+   * already says they are regular files, and whoever opens one checks it again (item.ts). From git, a tracked file
+   * comes without a size (its index mode says what it is) and an untracked one is stat'ed.
    */
   statFirst?: number;
 }
@@ -42,18 +42,20 @@ function nameOf(root: string, rel: Buffer): Name {
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 
-/** `git ls-files -z -co --exclude-standard` run in `root`: paths relative to root, or undefined outside a repo. */
-export async function gitListFiles(root: string, onWarning?: (m: string) => void): Promise<string[] | undefined> {
-  const names = await gitListNames(root, onWarning);
-  return names?.map((n) => n.toString('utf8'));
+/** What git lists in a work tree: tracked files with their index mode, and untracked files it does not ignore. */
+interface GitListing {
+  /** Index entries at stage 0 (a path in a merge conflict is in `untyped`). */
+  tracked: { mode: string; name: Buffer }[];
+  /** Paths in a merge conflict, and untracked files: their type is not known from the index. */
+  untyped: Buffer[];
 }
 
-/** The same list as bytes: names need not be UTF-8. */
-async function gitListNames(root: string, onWarning?: (m: string) => void): Promise<Buffer[] | undefined> {
+/** `git ARGS` in `root` (`-z` output) as its entries; `fail` when git could not list, undefined outside a repo. */
+function gitEntries(root: string, args: string[]): Promise<Buffer[] | { fail: string } | undefined> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn('git', ['ls-files', '-z', '-co', '--exclude-standard'], {
+      child = spawn('git', args, {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
@@ -71,25 +73,52 @@ async function gitListNames(root: string, onWarning?: (m: string) => void): Prom
     child.on('error', () => resolve(undefined)); // git not installed
     child.on('close', (code) => {
       if (code !== 0) {
-        if (!/not a git repository/i.test(err) && onWarning) {
-          onWarning(
-            `git ls-files failed in ${root} (${err.trim().split('\n')[0] ?? `exit ${code}`}); walking the directory instead`,
-          );
-        }
-        resolve(undefined);
+        resolve(/not a git repository/i.test(err) ? undefined : { fail: err.trim().split('\n')[0] || `exit ${code}` });
         return;
       }
       const all = Buffer.concat(out);
-      const names: Buffer[] = [];
+      const entries: Buffer[] = [];
       for (let start = 0; start < all.length; ) {
         let end = all.indexOf(0, start);
         if (end < 0) end = all.length;
-        if (end > start) names.push(all.subarray(start, end));
+        if (end > start) entries.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve(names);
+      resolve(entries);
     });
   });
+}
+
+/**
+ * The work tree as git lists it, or undefined outside a repository (and when git fails: a warning). Two git
+ * processes at once: the index with each file's mode (`--stage`), which tells a tracked symlink or submodule from a
+ * file without an lstat of every path, and the untracked files. Names are bytes: they need not be UTF-8.
+ */
+async function gitListing(root: string, onWarning?: (m: string) => void): Promise<GitListing | undefined> {
+  const [stage, others] = await Promise.all([
+    gitEntries(root, ['ls-files', '-z', '--stage']),
+    gitEntries(root, ['ls-files', '-z', '--others', '--exclude-standard']),
+  ]);
+  if (stage === undefined || others === undefined) return undefined;
+  if ('fail' in stage || 'fail' in others) {
+    const why = 'fail' in stage ? stage.fail : (others as { fail: string }).fail;
+    onWarning?.(`git ls-files failed in ${root} (${why}); walking the directory instead`);
+    return undefined;
+  }
+  const listing: GitListing = { tracked: [], untyped: others };
+  let conflicted: Buffer | undefined;
+  for (const entry of stage) {
+    // "MODE OBJECT STAGE<TAB>PATH"
+    const tab = entry.indexOf(9);
+    const name = entry.subarray(tab + 1);
+    if (tab < 0 || name.length === 0) continue;
+    if (entry[tab - 1] === 0x30 /* stage 0 */) listing.tracked.push({ mode: entry.toString('latin1', 0, 6), name });
+    else if (!conflicted?.equals(name)) {
+      conflicted = name; // stages 1 to 3 of one path come together: it is listed once
+      listing.untyped.push(name);
+    }
+  }
+  return listing;
 }
 
 /**
@@ -231,13 +260,13 @@ export function mayBeInRepository(root: string, env: NodeJS.ProcessEnv = process
 export async function* worktreeItems(root: string, opts: WorktreeOptions = {}): AsyncGenerator<ScanItem> {
   const lister = opts.lister ?? 'auto';
   const askGit = lister === 'git' || (lister === 'auto' && mayBeInRepository(root));
-  const listed = askGit ? await gitListNames(root, opts.onWarning) : undefined;
+  const listed = askGit ? await gitListing(root, opts.onWarning) : undefined;
   if (listed === undefined) {
     if (lister === 'git') throw new Error(`${root} is not inside a git work tree`);
     yield* walkFiles(root, opts);
     return;
   }
-  if (listed.length === 0) {
+  if (listed.tracked.length === 0 && listed.untyped.length === 0) {
     // The root is inside a repository that ignores all of it (a build or vendor directory named explicitly): scan
     // what is there rather than nothing, and say so.
     let any = false;
@@ -248,6 +277,15 @@ export async function* worktreeItems(root: string, opts: WorktreeOptions = {}): 
     }
     return;
   }
-  const paths = listed.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
+  // A tracked file is left for whoever opens it to check (item.ts), as a walked one is: the index says what it was
+  // committed as, and a file swapped for something else since is caught where it is opened.
+  for (const { mode, name } of listed.tracked) {
+    const n = nameOf(root, name);
+    if (opts.ignore?.(n.path)) continue;
+    if (mode === '100644' || mode === '100755') yield { path: n.path, source: { kind: 'file', absPath: n.abs } };
+    else if (mode === '120000') opts.onSkip?.('symlink', n.path);
+    // 160000: a submodule (its files are its own repository's); 040000: a sparse index's directory
+  }
+  const paths = listed.untyped.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
   yield* statAll(paths, opts);
 }

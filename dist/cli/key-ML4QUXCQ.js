@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-ESXDWDCF.js";
+} from "./chunk-FMJ735U3.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-AOO64A72.js";
+} from "./chunk-SXJECFGI.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

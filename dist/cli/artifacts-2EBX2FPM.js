@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-RQNY32DQ.js";
+} from "./chunk-BHNXXANA.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-AOO64A72.js";
+import "./chunk-SXJECFGI.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
