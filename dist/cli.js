@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-C3C7SMEM.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-B6I3P4HY.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-RTVUCR4U.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-GUGKAYAE.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-ML4QUXCQ.js")).keyCommand
+  key: async () => (await import("./cli/key-WZ2ODFPP.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

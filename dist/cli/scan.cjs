@@ -7851,23 +7851,27 @@ function gitEntries(root, args) {
   });
 }
 async function gitListing(root, onWarning) {
-  const [stage, others] = await Promise.all([
-    gitEntries(root, ["ls-files", "-z", "--stage"]),
-    gitEntries(root, ["ls-files", "-z", "--others", "--exclude-standard"])
-  ]);
-  if (stage === void 0 || others === void 0) return void 0;
-  if ("fail" in stage || "fail" in others) {
-    const why = "fail" in stage ? stage.fail : others.fail;
+  const entries = await gitEntries(root, ["ls-files", "-z", "-t", "--stage", "--others", "--exclude-standard"]);
+  if (entries === void 0) return void 0;
+  const failed = (why) => {
     onWarning?.(`git ls-files failed in ${root} (${why}); walking the directory instead`);
     return void 0;
-  }
-  const listing = { tracked: [], untyped: others };
+  };
+  if ("fail" in entries) return failed(entries.fail);
+  const listing = { tracked: [], untyped: [] };
   let conflicted;
-  for (const entry of stage) {
+  for (const entry of entries) {
+    if (entry.length < 3 || entry[1] !== 32) return failed("an entry it printed is not understood");
+    if (entry[0] === 63) {
+      listing.untyped.push(entry.subarray(2));
+      continue;
+    }
     const tab = entry.indexOf(9);
     const name2 = entry.subarray(tab + 1);
-    if (tab < 0 || name2.length === 0) continue;
-    if (entry[tab - 1] === 48) listing.tracked.push({ mode: entry.toString("latin1", 0, 6), name: name2 });
+    if (tab < 0 || name2.length === 0 || !STAGED.test(entry.toString("latin1", 2, tab))) {
+      return failed("an entry it printed is not understood");
+    }
+    if (entry[tab - 1] === 48) listing.tracked.push({ mode: entry.toString("latin1", 2, 8), name: name2 });
     else if (!conflicted?.equals(name2)) {
       conflicted = name2;
       listing.untyped.push(name2);
@@ -8011,7 +8015,7 @@ async function* worktreeItems(root, opts = {}) {
   const paths = listed.untyped.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
   yield* statAll(paths, opts);
 }
-var import_node_child_process, import_node_fs8, import_node_path4;
+var import_node_child_process, import_node_fs8, import_node_path4, STAGED;
 var init_worktree = __esm({
   "src/scan/sources/worktree.ts"() {
     "use strict";
@@ -8019,6 +8023,7 @@ var init_worktree = __esm({
     import_node_fs8 = __toESM(require_node_fs(), 1);
     import_node_path4 = require("node:path");
     init_escape();
+    STAGED = /^[0-7]{6} [0-9a-f]{40,64} [0-3]$/;
   }
 });
 

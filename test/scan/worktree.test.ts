@@ -293,6 +293,32 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
     assert.equal(r.stats.unreadable, 0);
   });
 
+  it('git: a listing this does not understand is a warning, and the directory is walked', async (t) => {
+    if (mayBeInRepository(base)) return t.skip(`${base} is inside a git repository`);
+    const root = join(base, 'odd-git');
+    const bin = join(base, 'odd-git-bin');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    mkdirSync(bin);
+    writeFileSync(join(root, 'a.env'), `T=${tok()}\n`);
+    // A git whose listing is not what `ls-files -z -t --stage` prints: a tag without its space.
+    writeFileSync(join(bin, 'git'), "#!/bin/sh\nprintf 'Xa.env\\0'\n", { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const warnings: string[] = [];
+    const paths: string[] = [];
+    try {
+      for await (const it of worktreeItems(root, { onWarning: (m) => warnings.push(m) })) paths.push(it.path);
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.deepEqual(paths, ['a.env']);
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      /git ls-files failed in .* \(an entry it printed is not understood\); walking the directory/,
+    );
+  });
+
   it('git: names from `git ls-files -z` are bytes too', async () => {
     const root = join(base, 'bytes-git');
     mkdirSync(root);

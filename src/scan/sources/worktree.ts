@@ -89,30 +89,37 @@ function gitEntries(root: string, args: string[]): Promise<Buffer[] | { fail: st
   });
 }
 
+/** One entry of `git ls-files -z -t --stage`: "TAG MODE OBJECT STAGE<TAB>PATH" for a tracked file. */
+const STAGED = /^[0-7]{6} [0-9a-f]{40,64} [0-3]$/;
+
 /**
- * The work tree as git lists it, or undefined outside a repository (and when git fails: a warning). Two git
- * processes at once: the index with each file's mode (`--stage`), which tells a tracked symlink or submodule from a
- * file without an lstat of every path, and the untracked files. Names are bytes: they need not be UTF-8.
+ * The work tree as git lists it, or undefined outside a repository (and when git fails, or prints what this does
+ * not understand: a warning, and the directory is walked). One git process lists both: tracked files with their
+ * index mode (`--stage`), which tells a symlink or a submodule from a file without an lstat of every path, and
+ * untracked files, told apart by their `?` tag (`-t`). Names are bytes: they need not be UTF-8.
  */
 async function gitListing(root: string, onWarning?: (m: string) => void): Promise<GitListing | undefined> {
-  const [stage, others] = await Promise.all([
-    gitEntries(root, ['ls-files', '-z', '--stage']),
-    gitEntries(root, ['ls-files', '-z', '--others', '--exclude-standard']),
-  ]);
-  if (stage === undefined || others === undefined) return undefined;
-  if ('fail' in stage || 'fail' in others) {
-    const why = 'fail' in stage ? stage.fail : (others as { fail: string }).fail;
+  const entries = await gitEntries(root, ['ls-files', '-z', '-t', '--stage', '--others', '--exclude-standard']);
+  if (entries === undefined) return undefined;
+  const failed = (why: string) => {
     onWarning?.(`git ls-files failed in ${root} (${why}); walking the directory instead`);
     return undefined;
-  }
-  const listing: GitListing = { tracked: [], untyped: others };
+  };
+  if ('fail' in entries) return failed(entries.fail);
+  const listing: GitListing = { tracked: [], untyped: [] };
   let conflicted: Buffer | undefined;
-  for (const entry of stage) {
-    // "MODE OBJECT STAGE<TAB>PATH"
+  for (const entry of entries) {
+    if (entry.length < 3 || entry[1] !== 0x20) return failed('an entry it printed is not understood');
+    if (entry[0] === 0x3f /* ? */) {
+      listing.untyped.push(entry.subarray(2));
+      continue;
+    }
     const tab = entry.indexOf(9);
     const name = entry.subarray(tab + 1);
-    if (tab < 0 || name.length === 0) continue;
-    if (entry[tab - 1] === 0x30 /* stage 0 */) listing.tracked.push({ mode: entry.toString('latin1', 0, 6), name });
+    if (tab < 0 || name.length === 0 || !STAGED.test(entry.toString('latin1', 2, tab))) {
+      return failed('an entry it printed is not understood');
+    }
+    if (entry[tab - 1] === 0x30 /* stage 0 */) listing.tracked.push({ mode: entry.toString('latin1', 2, 8), name });
     else if (!conflicted?.equals(name)) {
       conflicted = name; // stages 1 to 3 of one path come together: it is listed once
       listing.untyped.push(name);

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-FMJ735U3.js";
+} from "./chunk-JXO2UH45.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

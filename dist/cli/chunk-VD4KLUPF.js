@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-SXJECFGI.js";
+} from "./chunk-F4IVC53W.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-BHNXXANA.js";
+} from "./chunk-VD4KLUPF.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-SXJECFGI.js";
+import "./chunk-F4IVC53W.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
