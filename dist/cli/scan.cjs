@@ -7678,11 +7678,7 @@ function scanBatch(engine, id, items, policy, opts = {}) {
   const warn = (m) => result.warnings.push(m);
   for (const w of items) {
     try {
-      for (const f of scanItem(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
-    } catch (e) {
-      if (e.code) stats.unreadable++;
-      else stats.failed++;
-      result.warnings.push(describeFailure(w.path, e));
+      for (const f of scanCounted(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
     } finally {
       if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
       opts.afterItem?.();
@@ -7692,9 +7688,16 @@ function scanBatch(engine, id, items, policy, opts = {}) {
   if (retained.length > 0) result.retained = retained;
   return result;
 }
-function describeFailure(path, e) {
-  const err = e;
-  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;
+function scanCounted(engine, item, policy, stats, warn) {
+  try {
+    return scanItem(engine, item, policy, stats, warn);
+  } catch (e) {
+    const err = e;
+    if (err.code) stats.unreadable++;
+    else stats.failed++;
+    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    return [];
+  }
 }
 var init_batch = __esm({
   "src/scan/batch.ts"() {
@@ -8130,14 +8133,7 @@ async function scan(opts) {
     ignore
   };
   const scanInline = (item) => {
-    const engine = inlineEngine();
-    try {
-      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
-    } catch (e) {
-      if (e.code) engineStats.unreadable++;
-      else engineStats.failed++;
-      warn(describeFailure(item.path, e));
-    }
+    for (const f of scanCounted(inlineEngine(), item, itemPolicy, engineStats, warn)) findings.push(f);
     progress(1);
   };
   const threads = Math.max(1, Math.floor(opts.threads ?? defaultThreads()));

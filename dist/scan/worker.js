@@ -6738,11 +6738,7 @@ function scanBatch(engine2, id, items, policy, opts = {}) {
   const warn = (m) => result.warnings.push(m);
   for (const w of items) {
     try {
-      for (const f of scanItem(engine2, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
-    } catch (e) {
-      if (e.code) stats.unreadable++;
-      else stats.failed++;
-      result.warnings.push(describeFailure(w.path, e));
+      for (const f of scanCounted(engine2, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
     } finally {
       if (w.handedOut !== void 0 && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
       opts.afterItem?.();
@@ -6752,9 +6748,16 @@ function scanBatch(engine2, id, items, policy, opts = {}) {
   if (retained.length > 0) result.retained = retained;
   return result;
 }
-function describeFailure(path, e) {
-  const err = e;
-  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`;
+function scanCounted(engine2, item, policy, stats, warn) {
+  try {
+    return scanItem(engine2, item, policy, stats, warn);
+  } catch (e) {
+    const err = e;
+    if (err.code) stats.unreadable++;
+    else stats.failed++;
+    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    return [];
+  }
 }
 
 // src/scan/worker.ts

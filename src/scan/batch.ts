@@ -4,6 +4,8 @@
 import { type EngineStats, emptyEngineStats, type ScanEngine } from './engine.ts';
 import { type ItemPolicy, scanItem } from './item.ts';
 import { itemFromWire, type WireItem, type WireResult } from './pool.ts';
+import type { ScanItem } from './sources/types.ts';
+import type { Finding } from './types.ts';
 
 export interface BatchOptions {
   /** The pool's count of handed-out archive entries (KiB), given back as each such entry is scanned. */
@@ -24,11 +26,7 @@ export function scanBatch(
   const warn = (m: string) => result.warnings.push(m);
   for (const w of items) {
     try {
-      for (const f of scanItem(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code) stats.unreadable++;
-      else stats.failed++;
-      result.warnings.push(describeFailure(w.path, e));
+      for (const f of scanCounted(engine, itemFromWire(w), policy, stats, warn)) result.findings.push(f);
     } finally {
       if (w.handedOut !== undefined && opts.handedOut) Atomics.sub(opts.handedOut, 0, w.handedOut);
       opts.afterItem?.();
@@ -39,8 +37,24 @@ export function scanBatch(
   return result;
 }
 
-/** What a failed item's warning says: its path and the error's code or name (never a message with contents). */
-export function describeFailure(path: string, e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  return err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? 'error'})`;
+/**
+ * scanItem(), with a failure counted (unreadable for an I/O error, failed otherwise) and named in a warning that
+ * says its path and the error's code or name, never a message with contents.
+ */
+export function scanCounted(
+  engine: ScanEngine,
+  item: ScanItem,
+  policy: ItemPolicy,
+  stats: EngineStats,
+  warn: (message: string) => void,
+): Finding[] {
+  try {
+    return scanItem(engine, item, policy, stats, warn);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) stats.unreadable++;
+    else stats.failed++;
+    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? 'error'})`);
+    return [];
+  }
 }

@@ -5,10 +5,10 @@ import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sor
 import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { globMatcher } from './glob.ts';
-import { type ItemPolicy, mayBeArchive, scanItem } from './item.ts';
+import { type ItemPolicy, mayBeArchive } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
-import { describeFailure, scanBatch } from './batch.ts';
+import { scanBatch, scanCounted } from './batch.ts';
 import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -164,14 +164,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     ignore,
   };
   const scanInline = (item: ScanItem) => {
-    const engine = inlineEngine();
-    try {
-      for (const f of scanItem(engine, item, itemPolicy, engineStats, warn)) findings.push(f);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code) engineStats.unreadable++;
-      else engineStats.failed++;
-      warn(describeFailure(item.path, e));
-    }
+    for (const f of scanCounted(inlineEngine(), item, itemPolicy, engineStats, warn)) findings.push(f);
     progress(1);
   };
 

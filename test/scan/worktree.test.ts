@@ -9,7 +9,7 @@ import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import { mayBeInRepository, walkFiles, worktreeItems } from '../../src/scan/sources/worktree.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { FindingLocation, Rule, ScanResult } from '../../src/scan/types.ts';
-import { gitCalls } from './git-calls.ts';
+import { gitCalls, withGitOnPath } from './git-calls.ts';
 
 /** Every place a scan found a secret: each finding and its other locations (one finding per secret), sorted. */
 const places = (r: ScanResult): FindingLocation[] =>
@@ -297,21 +297,17 @@ describe('names as bytes; what the listing leaves alone is counted', () => {
   it('git: a listing this does not understand is a warning, and the directory is walked', async (t) => {
     if (mayBeInRepository(base)) return t.skip(`${base} is inside a git repository`);
     const root = join(base, 'odd-git');
-    const bin = join(base, 'odd-git-bin');
     mkdirSync(join(root, '.git'), { recursive: true });
-    mkdirSync(bin);
     writeFileSync(join(root, 'a.env'), `T=${tok()}\n`);
-    // A git whose listing is not what `ls-files -z -t --stage` prints: a tag without its space.
-    writeFileSync(join(bin, 'git'), "#!/bin/sh\nprintf 'Xa.env\\0'\n", { mode: 0o755 });
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
     const warnings: string[] = [];
     const paths: string[] = [];
-    try {
-      for await (const it of worktreeItems(root, { onWarning: (m) => warnings.push(m) })) paths.push(it.path);
-    } finally {
-      process.env.PATH = path;
-    }
+    // A git whose listing is not what `ls-files -z -t --stage` prints: a tag without its space.
+    await withGitOnPath(
+      () => "printf 'Xa.env\\0'",
+      async () => {
+        for await (const it of worktreeItems(root, { onWarning: (m) => warnings.push(m) })) paths.push(it.path);
+      },
+    );
     assert.deepEqual(paths, ['a.env']);
     assert.equal(warnings.length, 1);
     assert.match(

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-JXO2UH45.js";
+} from "./chunk-RGRU5N3C.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

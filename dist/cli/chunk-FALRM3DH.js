@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-F4IVC53W.js";
+} from "./chunk-234RC53K.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-VD4KLUPF.js";
+} from "./chunk-FALRM3DH.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-F4IVC53W.js";
+import "./chunk-234RC53K.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
