@@ -39,7 +39,10 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
  */
 export const POOL_MIN_FILES = 4000;
 export const POOL_AFTER_MS = 500;
-/** hasFiles() reads at most this many directories (20-80 us each: 30-40 ms in all on the bench corpus, from a cold start); a tree with more counts as large. */
+/**
+ * hasFiles() reads at most this many directories (20-80 us each: 30-40 ms in all on the bench corpus, from a cold
+ * start); a tree with more counts as large.
+ */
 const COUNT_MAX_DIRS = 512;
 
 /**
