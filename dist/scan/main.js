@@ -11817,7 +11817,7 @@ async function main(env) {
         ...useCache ? { restoreGitCache } : {},
         onWarning: (m) => {
           warnings.push(m);
-          if (warnings.length <= MAX_WARNING_ANNOTATIONS) warning(m);
+          if (warnings.length <= MAX_WARNING_ANNOTATIONS) warning(printable(m));
           else info2(`warning: ${m}`);
         }
       });

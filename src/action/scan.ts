@@ -240,7 +240,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
         ...(useCache ? { restoreGitCache } : {}),
         onWarning: (m) => {
           warnings.push(m);
-          if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(m);
+          if (warnings.length <= MAX_WARNING_ANNOTATIONS) core.warning(printable(m));
           else info(`warning: ${m}`);
         },
       });

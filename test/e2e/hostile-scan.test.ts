@@ -122,6 +122,24 @@ describe('hostile input: scan action and CLI', {
     for (const j of jobs) j.cleanup();
   });
 
+  test('a warning naming a hostile file is annotated escaped, as the log line is', async () => {
+    const job = newJob();
+    // Not an archive inside, named as one: a warning names it (a corrupt archive is counted, not scanned).
+    const name = 'bidi\u202eevil\u2066.zip';
+    plant(job, { '.jit-gpg.toml': config(), [name]: 'PK\u0003\u0004 not really a zip' });
+    const r = await runAction({ action: 'scan', job, secrets: SECRETS, inputs: { mode: 'worktree' } });
+    clean(r.main);
+    const warnings = r.main.annotations.filter((a) => a.level === 'warning');
+    assert.ok(
+      warnings.some((a) => a.message.includes('bidi\\u202eevil')),
+      JSON.stringify(warnings),
+    );
+    assert.ok(
+      warnings.every((a) => !/[\u202e\u2066]/.test(a.message)),
+      'no raw bidi control in an annotation',
+    );
+  });
+
   test('item 1: hostile file names are annotated at their exact name and print no command (annotations on and off)', async () => {
     const job = newJob();
     plant(job, { '.jit-gpg.toml': config() });
