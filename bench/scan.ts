@@ -306,6 +306,20 @@ async function main(): Promise<void> {
     const scaling = ratio(find('jit-gpg --threads 2', tree), find('jit-gpg --threads 1', tree));
     console.log(`  --threads 2 is ${scaling}× faster than --threads 1 on the ${tree} tree (≥ 1.4)`);
   }
+  // What a second thread buys on this machine at all: ripgrep's own scaling over the same files, and what each tool
+  // pays for its second thread in CPU time (a second isolate boots and compiles; both threads contend for the kernel).
+  const rg1 = find('rg -j1', 'text');
+  const rg2 = find('rg -j2', 'text');
+  if (rg1 && rg2) {
+    const cpu = (r?: Row) => (r ? median(r.samples.map((x) => x.cpu)) : Number.NaN);
+    const more = (a?: Row, b?: Row) => `${((cpu(b) / cpu(a) - 1) * 100).toFixed(0)}%`;
+    const j1 = find('jit-gpg --threads 1', 'text');
+    const j2 = find('jit-gpg --threads 2', 'text');
+    console.log(
+      `  for reference, on the text tree: rg -j2 is ${ratio(rg2, rg1)}× faster than rg -j1; CPU time with the ` +
+        `second thread: rg +${more(rg1, rg2)}${j1 && j2 ? `, jit-gpg +${more(j1, j2)}` : ''}`,
+    );
+  }
   const one = find('jit-gpg one file', 'one');
   if (one) console.log(`  one-file scan: ${(med(one) * 1000).toFixed(0)} ms (≤ 150 ms)`);
   const peak = Math.max(
