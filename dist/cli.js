@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-X6IVUCUR.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-XAIBEYTF.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-6ITYM7YO.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-YZOGZ6MK.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-Z4FQLM2W.js")).keyCommand
+  key: async () => (await import("./cli/key-GYNJYW4U.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

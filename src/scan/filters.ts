@@ -53,6 +53,7 @@ export function isPlaceholder(secret: string): boolean {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
   return false;
@@ -106,6 +107,16 @@ export function longestAscendingRun(s: string): number {
     if (run > best) best = run;
   }
   return best;
+}
+
+/**
+ * Two ascending sequences woven together (`a1b2c3d4`, `1a2b3c4d5e`): a typed stand-in. Every character at an even
+ * position follows the one two places before it, and so does every character at an odd position.
+ */
+export function isInterleavedSequence(s: string): boolean {
+  if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
+  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 2) + 1) return false;
+  return true;
 }
 
 /** A constant's name made of words (`REMOVED_TOKEN`, `API_KEY_HERE`): a stand-in for a value, not a value. */
@@ -192,7 +203,10 @@ export function isStandIn(text: string): boolean {
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
 
-/** A value made of one or two characters, or a short unit repeated (`aaaaaaaa`, `abababab`, `0123012301230123`). */
+/**
+ * A value made of one or two characters, a short unit repeated (`aaaaaaaa`, `abababab`, `0123012301230123`), or runs
+ * of one character each (`aaa_cccbbbdddooo2222`).
+ */
 export function isRepeated(secret: string): boolean {
   // Judge the longest segment, so a fixed prefix (`ghp_`, `sk-live-`) does not hide a repeated body.
   let body = '';
@@ -209,6 +223,19 @@ export function isRepeated(secret: string): boolean {
     }
     if (periodic) return true;
   }
+  // Runs of one character each, three or more long (`cccbbbdddooo2222`): typed, not generated (in random base62,
+  // each character would have to repeat its neighbour twice: about 1 in 10^9 for 8 characters).
+  let runsOfThree = true;
+  for (let i = 0; i < body.length; ) {
+    let j = i + 1;
+    while (j < body.length && body.charCodeAt(j) === body.charCodeAt(i)) j++;
+    if (j - i < 3) {
+      runsOfThree = false;
+      break;
+    }
+    i = j;
+  }
+  if (runsOfThree) return true;
   // Runs such as 0123456789abcdef or abcdefghijkl.
   let ascending = true;
   for (let i = 1; i < body.length; i++) {

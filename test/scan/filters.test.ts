@@ -7,6 +7,7 @@ import {
   hasStopword,
   isCodeNotSecret,
   isIntegrityHash,
+  isInterleavedSequence,
   isPlaceholder,
   isReference,
   isRepeated,
@@ -88,10 +89,20 @@ describe('global filters', () => {
       'abcabcabcabc',
       '0123456789abcdef',
       'sk-live-1111111111',
+      'glrt-aaa_cccbbbdddooo2222', // runs of one character each
+      'xoxb-aaaabbbcccdddd',
     ])
       assert.equal(isRepeated(r), true, r);
-    for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 'short'])
+    for (const s of [
+      'Zq8kLm2pRt5wYv',
+      'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5',
+      'short',
+      'aaabbbcc1',
+      'glrt-aaa_ccXbbbddd',
+    ])
       assert.equal(isRepeated(s), false, s);
+    // Random bodies never come as runs of three.
+    for (let i = 0; i < 500; i++) assert.equal(isRepeated(fx(`rep-${i}`, 20)), false, fx(`rep-${i}`, 20));
   });
 
   it('recognises lockfile integrity hashes around the secret', () => {
@@ -174,6 +185,18 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
+  });
+
+  it('takes two ascending sequences woven together for a placeholder, never a random value', () => {
+    for (const s of ['a1b2c3d4', '1a2b3c4d5e', 'A1B2C3D4E5F6', 'a0b1c2']) {
+      assert.ok(isInterleavedSequence(s), s);
+      assert.ok(isPlaceholder(s), s);
+    }
+    // Too short, not alternating, or broken anywhere (a real value shares at most a pair or two with the shape).
+    for (const s of ['a1b2c', 'a1b2c3d5', 'a1b2c3d4!', 'abcd1234', fx('iv', 8), fx('iv2', 24)])
+      assert.ok(!isInterleavedSequence(s), s);
+    // Random 8-character values of this alphabet: none is woven (each position has a 1-in-62 chance to fit).
+    for (let i = 0; i < 200; i++) assert.ok(!isInterleavedSequence(fx(`iv-${i}`, 8)), fx(`iv-${i}`, 8));
   });
 
   it('takes token bodies written as words for stand-ins, never random bodies', () => {

@@ -131,6 +131,9 @@ const PLACEHOLDER_PASSWORDS = new Set([
   'topsecret',
   'true',
   'false',
+  // GitHub's documented password for a token sent as the user name (`https://TOKEN:x-oauth-basic@github.com`): a
+  // constant of the protocol. The token, when it is one, is the user name, which the token rules report.
+  'x-oauth-basic',
 ]);
 
 const PLACEHOLDER_SHAPES: RegExp[] = [
@@ -167,8 +170,9 @@ export function isPlaceholderPassword(value: string): boolean {
 }
 
 /**
- * A password that names what it stands for (`master_password`, `old-token`, `expired-auth-token`,
- * `my-secret-2`) or a short run of digits (`1234`): a stand-in in documentation and tests, not a credential.
+ * A password that names what it stands for (`master_password`, `old-token`, `expired-auth-token`, `my-secret-2`,
+ * `invalidPass`, `token123`) or a short run of digits (`1234`): a stand-in in documentation and tests, not a
+ * credential.
  */
 export function isStandInPassword(value: string): boolean {
   if (/^[0-9]{1,8}$/.test(value)) return true;
@@ -176,10 +180,19 @@ export function isStandInPassword(value: string): boolean {
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
   if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
     return true;
+  // Words split at separators (`old-token`, `ToKeN123`), or also at camelCase humps (`invalidPass`, `fakeToken`).
   const words = value.split(/[-_.\s]+/).filter(Boolean);
-  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w)))
-    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
-  return false;
+  return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
+}
+
+/** A few words, letters each with at most three digits after them, one of which names a credential. */
+function namesAStandIn(words: string[]): boolean {
+  return (
+    words.length > 0 &&
+    words.length <= 5 &&
+    words.every((w) => /^[A-Za-z]+[0-9]{0,3}$/.test(w)) &&
+    words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]{0,3}$/i.test(w))
+  );
 }
 
 /**

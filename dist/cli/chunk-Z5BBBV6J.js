@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-234RC53K.js";
+} from "./chunk-FRSQ5ZAT.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

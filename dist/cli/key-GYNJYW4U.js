@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-RGRU5N3C.js";
+} from "./chunk-S7XHBO6V.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -324,6 +324,7 @@ function isPlaceholder(secret) {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
   return false;
@@ -361,6 +362,11 @@ function longestAscendingRun(s) {
     if (run > best) best = run;
   }
   return best;
+}
+function isInterleavedSequence(s) {
+  if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
+  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 2) + 1) return false;
+  return true;
 }
 function isConstantName(s) {
   if (!/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(s)) return false;
@@ -438,6 +444,17 @@ function isRepeated(secret) {
     }
     if (periodic) return true;
   }
+  let runsOfThree = true;
+  for (let i = 0; i < body.length; ) {
+    let j = i + 1;
+    while (j < body.length && body.charCodeAt(j) === body.charCodeAt(i)) j++;
+    if (j - i < 3) {
+      runsOfThree = false;
+      break;
+    }
+    i = j;
+  }
+  if (runsOfThree) return true;
   let ascending = true;
   for (let i = 1; i < body.length; i++) {
     const d = body.charCodeAt(i) - body.charCodeAt(i - 1);
@@ -1127,7 +1144,10 @@ var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
   "s3cr3t",
   "topsecret",
   "true",
-  "false"
+  "false",
+  // GitHub's documented password for a token sent as the user name (`https://TOKEN:x-oauth-basic@github.com`): a
+  // constant of the protocol. The token, when it is one, is the user name, which the token rules report.
+  "x-oauth-basic"
 ]);
 var PLACEHOLDER_SHAPES2 = [
   /^\$\{[^}]*\}$/,
@@ -1178,10 +1198,10 @@ function isStandInPassword(value) {
   if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
     return true;
   const words = value.split(/[-_.\s]+/).filter(Boolean);
-  if (words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]?$/.test(w))) {
-    if (words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]?$/i.test(w))) return true;
-  }
-  return false;
+  return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
+}
+function namesAStandIn(words) {
+  return words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]{0,3}$/.test(w)) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]{0,3}$/i.test(w));
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));

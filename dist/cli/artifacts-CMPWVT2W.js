@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-FALRM3DH.js";
+} from "./chunk-Z5BBBV6J.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-234RC53K.js";
+import "./chunk-FRSQ5ZAT.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
