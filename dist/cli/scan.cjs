@@ -695,6 +695,9 @@ function isPronounceable(part) {
 }
 function isWordPhraseBody(secret) {
   const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  return isWordPhrase(body) || body !== secret && isWordPhrase(secret);
+}
+function isWordPhrase(body) {
   const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
   if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
   if (parts.length < 3) return false;
@@ -1514,6 +1517,11 @@ function isPlaceholderPassword(value) {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  for (let unit = 2; unit <= Math.min(v.length >> 1, 24); unit++) {
+    if (v.length % unit === 0 && PLACEHOLDER_PASSWORDS.has(v.slice(0, unit).toLowerCase())) {
+      if (v === v.slice(0, unit).repeat(v.length / unit)) return true;
+    }
+  }
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
   return false;
 }
@@ -1526,7 +1534,13 @@ function isStandInPassword(value) {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {
-  return words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]{0,3}$/.test(w)) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]{0,3}$/i.test(w));
+  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(typedWord(w)));
+}
+function typedWord(w) {
+  const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
+  if (!m) return void 0;
+  const digits = m[2];
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : void 0;
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));
@@ -1578,6 +1592,7 @@ function validateJwt(secret) {
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
+  if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
   const keys = Object.keys(payload);
   const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
   if (!registered && keys.length < 2) return "invalid";
@@ -1964,7 +1979,7 @@ function isCodeNotValue(v) {
     return true;
   return false;
 }
-function isWordPhrase(v) {
+function isWordPhrase2(v) {
   if (/[0-9]/.test(v)) return false;
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
@@ -2034,7 +2049,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
-  if (isWordPhrase(v)) return "invalid";
+  if (isWordPhrase2(v)) return "invalid";
   if (isCodeExpression(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";
@@ -2085,7 +2100,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2208,6 +2223,7 @@ var init_structure = __esm({
     ];
     DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
     JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
+    JWT_PUBLIC_ISSUERS = /* @__PURE__ */ new Set(["supabase-demo"]);
     BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
     BECH32_GEN = [996825010, 642813549, 513874426, 1027748829, 705979059];
     PEM_PRIVATE_LABELS = /* @__PURE__ */ new Set([

@@ -504,6 +504,9 @@ function isPronounceable(part) {
 }
 function isWordPhraseBody(secret) {
   const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, "");
+  return isWordPhrase(body) || body !== secret && isWordPhrase(secret);
+}
+function isWordPhrase(body) {
   const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
   if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
   if (parts.length < 3) return false;
@@ -1363,6 +1366,11 @@ function isPlaceholderPassword(value) {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  for (let unit = 2; unit <= Math.min(v.length >> 1, 24); unit++) {
+    if (v.length % unit === 0 && PLACEHOLDER_PASSWORDS.has(v.slice(0, unit).toLowerCase())) {
+      if (v === v.slice(0, unit).repeat(v.length / unit)) return true;
+    }
+  }
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
   return false;
 }
@@ -1375,7 +1383,13 @@ function isStandInPassword(value) {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {
-  return words.length > 0 && words.length <= 5 && words.every((w) => /^[A-Za-z]+[0-9]{0,3}$/.test(w)) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]{0,3}$/i.test(w));
+  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(typedWord(w)));
+}
+function typedWord(w) {
+  const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
+  if (!m) return void 0;
+  const digits = m[2];
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : void 0;
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));
@@ -1418,6 +1432,7 @@ function validateBase64Password(secret) {
   return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
+var JWT_PUBLIC_ISSUERS = /* @__PURE__ */ new Set(["supabase-demo"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
   if (parts.length !== 3) return "invalid";
@@ -1429,6 +1444,7 @@ function validateJwt(secret) {
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
+  if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
   const keys = Object.keys(payload);
   const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
   if (!registered && keys.length < 2) return "invalid";
@@ -1880,7 +1896,7 @@ function isCodeNotValue(v) {
     return true;
   return false;
 }
-function isWordPhrase(v) {
+function isWordPhrase2(v) {
   if (/[0-9]/.test(v)) return false;
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
@@ -1954,7 +1970,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
-  if (isWordPhrase(v)) return "invalid";
+  if (isWordPhrase2(v)) return "invalid";
   if (isCodeExpression(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v)) return "invalid";

@@ -81,7 +81,12 @@ function isPronounceable(part: string): boolean {
  * fail it: mixed case breaks them into one- and two-letter runs, and their parts lack vowels.
  */
 export function isWordPhraseBody(secret: string): boolean {
+  // With and without what may be a prefix: `custom-auth-header` is words whole, not after `custom-`.
   const body = secret.replace(/^[A-Za-z0-9]{2,12}?[-_.]/, '');
+  return isWordPhrase(body) || (body !== secret && isWordPhrase(secret));
+}
+
+function isWordPhrase(body: string): boolean {
   const parts = body.split(/[-_.]+/).filter((p) => p.length > 0);
   // Two long words and nothing else (`helloworld380_testin`).
   if (parts.length === 2 && parts.every((p) => p.length >= 5 && isWord(p) && isPronounceable(p))) return true;
@@ -213,6 +218,8 @@ export function isRepeated(secret: string): boolean {
   for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
   if (body.length < 8) return false;
   if (new Set(body).size <= 2) return true;
+  // A short unit repeated. Not a longer one: a random seed repeated to a token's length is what generated test
+  // tokens look like, and they stand for real ones.
   for (let period = 1; period <= 4; period++) {
     let periodic = true;
     for (let i = period; i < body.length; i++) {

@@ -103,6 +103,8 @@ describe('global filters', () => {
       assert.equal(isRepeated(s), false, s);
     // Random bodies never come as runs of three.
     for (let i = 0; i < 500; i++) assert.equal(isRepeated(fx(`rep-${i}`, 20)), false, fx(`rep-${i}`, 20));
+    // A random seed repeated to a token's length stands for a real token (generated test tokens look like that).
+    assert.equal(isRepeated(`Hx7Kq2Wm9Rt4`.repeat(3)), false);
   });
 
   it('recognises lockfile integrity hashes around the secret', () => {
@@ -205,10 +207,14 @@ describe('global filters', () => {
       'glsoat-PREfix_helloworld380_testin_pretty_long_token_long',
       'glagent-Need5_T00-bee-longer-than-50_chars-or-else-failING',
       'glcbt-helloworld380_testin',
+      'custom-auth-header', // words whole: the first is no prefix
     ])
       assert.ok(isWordPhraseBody(t) && isPlaceholder(t), t);
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    for (let i = 0; i < 5000; i++) assert.ok(!isWordPhraseBody(`glpat-${fx(`wp${i}`, 20, alphabet)}`));
+    for (let i = 0; i < 5000; i++) {
+      assert.ok(!isWordPhraseBody(`glpat-${fx(`wp${i}`, 20, alphabet)}`));
+      assert.ok(!isWordPhraseBody(fx(`wq${i}`, 24, alphabet)));
+    }
     // Prose, base64-encoded, is no secret either.
     const prose = Buffer.from("secret message so you'll never guess my password").toString('base64');
     assert.ok(decodedForms(prose).some(isStandIn));

@@ -341,6 +341,9 @@ describe('JWT', () => {
     assert.equal(validateJwt(fakeJwt({ sub: 'svc' }, 'b', 'ES256')), 'valid');
     assert.equal(validateJwt(fakeJwt({ sub: 'svc' }, 'c', 'none')), 'invalid');
     assert.equal(validateJwt(fakeJwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, 'd')), 'invalid');
+    // The Supabase CLI's local-development keys are public (a published secret signs them); a project's are not.
+    assert.equal(validateJwt(fakeJwt({ iss: 'supabase-demo', role: 'service_role', exp: 1983812996 }, 'e')), 'invalid');
+    assert.equal(validateJwt(fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'anon' }, 'f')), 'valid');
     const [h, p] = fakeJwt({ sub: 'x' }, 'e').split('.');
     assert.equal(validateJwt(`${h}.${p}.`), 'invalid');
     assert.equal(validateJwt(`${h}.${Buffer.from('not json').toString('base64url')}.${fx('s', 43)}`), 'invalid');
@@ -384,12 +387,14 @@ describe('passwords, URLs and basic auth', () => {
     for (const p of ['master_password', 'old-token', 'expired-auth-token', '1234', 'my-secret-2'])
       assert.equal(validatePassword(p), 'invalid', p);
     // camelCase words name a stand-in as well as separated ones, and a word may carry up to three digits.
-    for (const p of ['invalidPass', 'fakeToken', 'myPassword', 'ToKeN123', 'token123', 'oldSecret99'])
+    for (const p of ['invalidPass', 'fakeToken', 'myPassword', 'ToKeN123', 'token123', 'oldSecret99', 'password12345'])
       assert.equal(validatePassword(p), 'invalid', p);
+    // A placeholder typed twice or more.
+    for (const p of ['adminadmin', 'testtesttest', 'PasswordPassword']) assert.equal(validatePassword(p), 'invalid', p);
     // GitHub's constant password for a token sent as the user name is no secret.
     assert.equal(validatePassword('x-oauth-basic'), 'invalid');
     // Real passwords stay: random, four or more digits after a word, or words none of which names a credential.
-    for (const p of [fx('pw-c', 12), 'Secret2026', 'token-9f3Kq2', 'BlueHorseStaple', 'correctHorse7'])
+    for (const p of [fx('pw-c', 12), 'Secret2026', 'password1357', 'token-9f3Kq2', 'BlueHorseStaple', 'correctHorse7'])
       assert.equal(validatePassword(p), 'unknown', p);
     assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
     assert.equal(validatePassword(`pscale_pw_${fx('ps', 43)}`), 'invalid'); // PlanetScale's own rule reports it

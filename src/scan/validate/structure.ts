@@ -16,7 +16,7 @@ import {
 import type { Validity } from '../types.ts';
 import { seededBytes } from './seeded.ts';
 import { crc24 } from '../../shared/crc24.ts';
-import { isStandIn, shannonEntropy, valueLength } from '../filters.ts';
+import { isStandIn, longestAscendingRun, shannonEntropy, valueLength } from '../filters.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
@@ -165,6 +165,12 @@ export function isPlaceholderPassword(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) return true;
   if (PLACEHOLDER_PASSWORDS.has(v.toLowerCase())) return true;
+  // One of those typed twice or more (`adminadmin`, `testtesttest`). The words are short: units up to 24 characters.
+  for (let unit = 2; unit <= Math.min(v.length >> 1, 24); unit++) {
+    if (v.length % unit === 0 && PLACEHOLDER_PASSWORDS.has(v.slice(0, unit).toLowerCase())) {
+      if (v === v.slice(0, unit).repeat(v.length / unit)) return true;
+    }
+  }
   for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
   return false;
 }
@@ -185,14 +191,25 @@ export function isStandInPassword(value: string): boolean {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 
-/** A few words, letters each with at most three digits after them, one of which names a credential. */
+/**
+ * A few words, one of which names a credential; each word is letters with at most three digits after them, or with
+ * counted digits (`password12345`: typed, where `Secret2026` may be a real password).
+ */
 function namesAStandIn(words: string[]): boolean {
   return (
     words.length > 0 &&
     words.length <= 5 &&
-    words.every((w) => /^[A-Za-z]+[0-9]{0,3}$/.test(w)) &&
-    words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)[0-9]{0,3}$/i.test(w))
+    words.every((w) => typedWord(w) !== undefined) &&
+    words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(typedWord(w)!))
   );
+}
+
+/** The letters of a word followed by at most three digits or by counted digits (`123456`); else undefined. */
+function typedWord(w: string): string | undefined {
+  const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
+  if (!m) return undefined;
+  const digits = m[2]!;
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : undefined;
 }
 
 /**
@@ -264,6 +281,11 @@ export function validateBase64Password(secret: string): Validity {
 // JWT
 
 const JWT_EXAMPLE_SUBJECTS = new Set(['1234567890']);
+/**
+ * Issuers of tokens that are public by design: `supabase-demo` signs the Supabase CLI's local-development anon and
+ * service_role keys, with the JWT secret the CLI publishes and every local stack shares.
+ */
+const JWT_PUBLIC_ISSUERS = new Set(['supabase-demo']);
 
 /**
  * A JWS compact token: header and payload are base64url JSON objects, the header names an `alg` other than `none`
@@ -280,6 +302,7 @@ export function validateJwt(secret: string): Validity {
   const sig = b64url(parts[2]!);
   if (!sig || sig.length < 16) return 'invalid';
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
+  if (JWT_PUBLIC_ISSUERS.has(String(payload['iss']))) return 'invalid';
   // Real tokens carry a registered claim or several fields; `{"some": "payload"}` is a documentation example.
   const keys = Object.keys(payload);
   const registered = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'].some((k) => k in payload);

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FRSQ5ZAT.js";
+} from "./chunk-FZ5F3ZCY.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-S7XHBO6V.js";
+} from "./chunk-BSENXIDO.js";
 import "./chunk-GPHHHNVR.js";
 import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-S7XHBO6V.js";
+} from "./chunk-BSENXIDO.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-Z5BBBV6J.js";
+} from "./chunk-ZS4SLX4H.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-FRSQ5ZAT.js";
+import "./chunk-FZ5F3ZCY.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
