@@ -168,8 +168,8 @@ export function isCodeNotSecret(secret: string): boolean {
 }
 
 /**
- * The decoded forms of a value, for the placeholder checks: base64 (`MTIzNA==` is `1234`), hex and percent
- * encodings that decode to printable text. A value that is a stand-in in any of its forms is a stand-in.
+ * The decoded forms of a value, for the placeholder checks: base64 (`MTIzNA==` is `1234`), hex, percent and
+ * base32 encodings that decode to printable text. A value that is a stand-in in any of its forms is a stand-in.
  */
 export function decodedForms(secret: string): string[] {
   const out: string[] = [];
@@ -188,6 +188,29 @@ export function decodedForms(secret: string): string[] {
       } catch {
         // not percent-encoding after all
       }
+    }
+    // Base32, the encoding of TOTP seeds (`GEZDGNBVGY3TQOJQ…` is RFC 6238's test seed `1234567890…`).
+    if (secret.length >= 16 && /^[A-Z2-7]+=*$/.test(secret)) {
+      const text = base32Text(secret.replace(/=+$/, ''));
+      if (text !== undefined && isPrintableText(text)) out.push(text);
+    }
+  }
+  return out;
+}
+
+/** RFC 4648 base32 (upper case, padding stripped) as Latin-1 text; undefined for a length no encoder makes. */
+function base32Text(s: string): string | undefined {
+  if ([1, 3, 6].includes(s.length % 8)) return undefined;
+  let bits = 0;
+  let acc = 0;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    acc = (acc << 5) | (c >= 65 ? c - 65 : c - 24); // A-Z: 0-25, 2-7: 26-31
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((acc >> bits) & 0xff);
     }
   }
   return out;

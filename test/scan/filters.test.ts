@@ -175,6 +175,13 @@ describe('global filters', () => {
       assert.ok(forms.some(isStandIn), s);
     }
     assert.ok(decodedForms('%3Cpassword%3E').some((f) => isPlaceholder(f)));
+    // Base32 (TOTP seeds): RFC 6238's test seed is typed digits; a random seed decodes to no text at all.
+    assert.deepEqual(decodedForms('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'), ['12345678901234567890']);
+    assert.ok(decodedForms('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ').some(isStandIn));
+    for (let i = 0; i < 200; i++) {
+      const seed = fx(`b32-${i}`, 32, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+      assert.ok(!decodedForms(seed).some(isStandIn), seed);
+    }
     // A real secret's base64 decodes to a value that is no stand-in (or to bytes that are not text at all).
     assert.ok(!decodedForms(b64(fx('dv', 24))).some(isStandIn));
   });

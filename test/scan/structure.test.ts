@@ -387,14 +387,32 @@ describe('passwords, URLs and basic auth', () => {
     for (const p of ['master_password', 'old-token', 'expired-auth-token', '1234', 'my-secret-2'])
       assert.equal(validatePassword(p), 'invalid', p);
     // camelCase words name a stand-in as well as separated ones, and a word may carry up to three digits.
-    for (const p of ['invalidPass', 'fakeToken', 'myPassword', 'ToKeN123', 'token123', 'oldSecret99', 'password12345'])
+    for (const p of [
+      'invalidPass',
+      'fakeToken',
+      'myPassword',
+      'ToKeN123',
+      'token123',
+      'oldSecret99',
+      'password12345',
+      'pass%23pass',
+    ])
       assert.equal(validatePassword(p), 'invalid', p);
     // A placeholder typed twice or more.
     for (const p of ['adminadmin', 'testtesttest', 'PasswordPassword']) assert.equal(validatePassword(p), 'invalid', p);
     // GitHub's constant password for a token sent as the user name is no secret.
     assert.equal(validatePassword('x-oauth-basic'), 'invalid');
     // Real passwords stay: random, four or more digits after a word, or words none of which names a credential.
-    for (const p of [fx('pw-c', 12), 'Secret2026', 'password1357', 'token-9f3Kq2', 'BlueHorseStaple', 'correctHorse7'])
+    for (const p of [
+      fx('pw-c', 12),
+      'Secret2026',
+      'password1357',
+      'token-9f3Kq2',
+      'BlueHorseStaple',
+      'correctHorse7',
+      'Tr0ub4dor&3',
+      'P@ssw0rd!2026x',
+    ])
       assert.equal(validatePassword(p), 'unknown', p);
     assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
     assert.equal(validatePassword(`pscale_pw_${fx('ps', 43)}`), 'invalid'); // PlanetScale's own rule reports it

@@ -186,8 +186,9 @@ export function isStandInPassword(value: string): boolean {
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
   if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
     return true;
-  // Words split at separators (`old-token`, `ToKeN123`), or also at camelCase humps (`invalidPass`, `fakeToken`).
-  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  // Words split at anything but letters and digits (`old-token`, `pass#pass`, `ToKeN123`), or also at camelCase
+  // humps (`invalidPass`, `fakeToken`).
+  const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 

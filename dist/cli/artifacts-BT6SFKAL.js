@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-ZS4SLX4H.js";
+} from "./chunk-4VHHDM64.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-FZ5F3ZCY.js";
+import "./chunk-HNSRSQS3.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

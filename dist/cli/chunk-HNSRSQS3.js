@@ -417,6 +417,26 @@ function decodedForms(secret) {
       } catch {
       }
     }
+    if (secret.length >= 16 && /^[A-Z2-7]+=*$/.test(secret)) {
+      const text = base32Text(secret.replace(/=+$/, ""));
+      if (text !== void 0 && isPrintableText(text)) out.push(text);
+    }
+  }
+  return out;
+}
+function base32Text(s) {
+  if ([1, 3, 6].includes(s.length % 8)) return void 0;
+  let bits = 0;
+  let acc = 0;
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    acc = acc << 5 | (c >= 65 ? c - 65 : c - 24);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode(acc >> bits & 255);
+    }
   }
   return out;
 }
@@ -1205,7 +1225,7 @@ function isStandInPassword(value) {
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
   if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
     return true;
-  const words = value.split(/[-_.\s]+/).filter(Boolean);
+  const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-FZ5F3ZCY.js";
+} from "./chunk-HNSRSQS3.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-BSENXIDO.js";
+} from "./chunk-3NYAM4TX.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

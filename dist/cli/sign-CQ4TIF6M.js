@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-BSENXIDO.js";
+} from "./chunk-3NYAM4TX.js";
 import "./chunk-GPHHHNVR.js";
 import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";

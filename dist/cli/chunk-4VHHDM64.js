@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FZ5F3ZCY.js";
+} from "./chunk-HNSRSQS3.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
