@@ -211,6 +211,7 @@ export const genericRules: Rule[] = [
         `  api_key: "${key32}"`,
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
+        '      "output_token": "StreamDescription.Shards[-1].ShardId",',
       ],
     })),
   },

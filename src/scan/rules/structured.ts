@@ -372,7 +372,8 @@ export const structuredRules: Rule[] = [
     title: 'npm/yarn registry auth token (.npmrc, .yarnrc.yml)',
     severity: 'high',
     keywords: ['_authtoken', 'npmauthtoken'],
-    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    // The token ends the line or its quotes: `this._authToken=props.authToken,…` in minified code is no .npmrc.
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
     entropy: 3,
     validate: validateNpmrcToken,
     help:
@@ -391,6 +392,7 @@ export const structuredRules: Rule[] = [
         `//registry.npmjs.org/:_authToken=npm_${fx('npf', 36)}`,
         '//registry.npmjs.org/:_authToken=YOUR_AUTH_TOKEN_HERE',
         'npmAuthToken: "<your-token>"',
+        'this._authToken=props.authToken,this._automaticFailoverEnabled=props.automaticFailoverEnabled,this._x=1',
       ],
     })),
   },

@@ -1046,7 +1046,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
-  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return 'invalid'; // secrets['x'], ENV["X"]
+  // secrets['x'], ENV["X"], and paths that mix both (`Jobs[-1].JobId`, a JMESPath in an SDK's pagination model)
+  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
+    return 'invalid';
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
   if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return 'invalid'; // kebab/snake words: my-secret-name

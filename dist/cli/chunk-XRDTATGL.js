@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-HNSRSQS3.js";
+} from "./chunk-NBOS4MX6.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-4VHHDM64.js";
+} from "./chunk-XRDTATGL.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-HNSRSQS3.js";
+import "./chunk-NBOS4MX6.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3NYAM4TX.js";
+} from "./chunk-X7W5AZ36.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -1867,7 +1867,8 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\])+$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
+    return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
   if (/^[A-Za-z]+$/.test(v)) return "invalid";
   if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
@@ -5179,7 +5180,8 @@ var structuredRules = [
     title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
     severity: "high",
     keywords: ["_authtoken", "npmauthtoken"],
-    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$]{16,})`,
+    // The token ends the line or its quotes: `this._authToken=props.authToken,?` in minified code is no .npmrc.
+    pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
     entropy: 3,
     validate: validateNpmrcToken,
     help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
