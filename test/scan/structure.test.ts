@@ -402,6 +402,7 @@ describe('passwords, URLs and basic auth', () => {
     for (const p of ['adminadmin', 'testtesttest', 'PasswordPassword']) assert.equal(validatePassword(p), 'invalid', p);
     // GitHub's constant password for a token sent as the user name is no secret.
     assert.equal(validatePassword('x-oauth-basic'), 'invalid');
+    assert.equal(validatePassword('111111@'), 'invalid'); // digits with punctuation about them
     // Real passwords stay: random, four or more digits after a word, or words none of which names a credential.
     for (const p of [
       fx('pw-c', 12),
@@ -412,6 +413,7 @@ describe('passwords, URLs and basic auth', () => {
       'correctHorse7',
       'Tr0ub4dor&3',
       'P@ssw0rd!2026x',
+      '+aB3dE5fG7hJ9', // base64 may start with a plus
     ])
       assert.equal(validatePassword(p), 'unknown', p);
     assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
@@ -478,6 +480,7 @@ describe('generic secret heuristics', () => {
       `${fx('g2', 10)}!${fx('g3', 6, '0123456789')}`,
       fx('g4', 32, '0123456789abcdef'),
       fx('g5', 64, 'abcdefghijklmnopqrstuvwxyz0123456789+/'),
+      `+${fx('g6', 20)}+`, // base64 that starts and ends with a plus is no concatenation
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
   });
@@ -518,6 +521,9 @@ describe('generic secret heuristics', () => {
       'aaaaaaaaaaaaaaaa',
       'abcdabcd',
       'secret%3Dpassword',
+      '.base64_encode($data).', // code between two string literals (PHP)
+      '+ encodeURIComponent(key) +',
+      '.$secret.',
       'lock&key',
       'Not-A-Real-Secret',
       'Uint8Array',

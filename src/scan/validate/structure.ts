@@ -181,7 +181,8 @@ export function isPlaceholderPassword(value: string): boolean {
  * credential.
  */
 export function isStandInPassword(value: string): boolean {
-  if (/^[0-9]{1,8}$/.test(value)) return true;
+  // A short run of digits, also with punctuation about it (`111111@`).
+  if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ''))) return true;
   // A short word (`nope`, `shhhh`) or metasyntactic words (`foobaz`, `foo_bar2`): what documentation types.
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
   if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
@@ -985,6 +986,13 @@ function isCodeExpression(v: string): boolean {
 }
 
 /**
+ * Code between two string literals, caught where a quote closed the first: `'SECRET='.base64_encode($data)."\n"`
+ * (PHP), `"key=" + encode(k) + "&"` (a call or a `$variable` joined on by `.`, `..` or `+`).
+ */
+const CONCATENATED =
+  /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
+
+/**
  * Names of tokens that are not credentials: pagination cursors (`NextToken`, `ContinuationToken`), idempotency and
  * request ids (`ClientToken`, `RequestToken`, `PolicyUpdateToken`), sync and change markers, anti-CSRF tokens.
  */
@@ -1056,6 +1064,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (isCodeNotValue(v)) return 'invalid';
   if (isWordPhrase(v)) return 'invalid';
   if (isCodeExpression(v)) return 'invalid';
+  if (CONCATENATED.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
   if (NAMES_ITSELF.test(v)) return 'invalid';
   if (NON_SECRET_TOKEN_NAME.test(match)) return 'invalid';

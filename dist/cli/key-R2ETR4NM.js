@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-X7W5AZ36.js";
+} from "./chunk-XDZPWFOC.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-XRDTATGL.js";
+} from "./chunk-PNKSJX2W.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-NBOS4MX6.js";
+import "./chunk-MVWKVZPR.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

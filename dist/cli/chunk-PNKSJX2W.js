@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-NBOS4MX6.js";
+} from "./chunk-MVWKVZPR.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
