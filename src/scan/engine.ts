@@ -30,6 +30,7 @@ import {
   hasInlineAllow,
   hasStopword,
   isCodeNotSecret,
+  isInsideBase64Run,
   isIntegrityHash,
   isPlaceholder,
   isReference,
@@ -676,6 +677,7 @@ export class ScanEngine {
     // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
     for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (isInsideBase64Run(view, secretStart, secretStart + Buffer.byteLength(secret))) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;

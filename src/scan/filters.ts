@@ -314,6 +314,19 @@ export function isIntegrityHash(input: Uint8Array, secretStart: number, secret: 
   return false;
 }
 
+/**
+ * A match strictly inside a longer run of base64 (a `data:` URI, an embedded font or image, a PKCS#12 blob): a
+ * token's prefix turning up there is chance. The run goes on for 64 characters or more beyond the match, on both
+ * sides together, and on each side at least one (a token between quotes, after `=` or in a URL path is not inside).
+ */
+export function isInsideBase64Run(input: Uint8Array, secretStart: number, secretEnd: number): boolean {
+  let left = 0;
+  while (left < 64 && secretStart - left > 0 && isBase64Byte(input[secretStart - left - 1]!)) left++;
+  let right = 0;
+  while (right < 64 && secretEnd + right < input.length && isBase64Byte(input[secretEnd + right]!)) right++;
+  return left > 0 && right > 0 && left + right >= 64;
+}
+
 function isBase64Byte(b: number): boolean {
   return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x2b || b === 0x2f;
 }

@@ -10,6 +10,8 @@ import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
 import { portableEngine } from '../../src/scan/regex/portable.ts';
 import type { RegexEngine } from '../../src/scan/regex/types.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
+import type { Finding } from '../../src/scan/types.ts';
+import { fx } from '../../src/scan/validate/structure.ts';
 
 const native = loadNativeRE2();
 const regexEngines: RegexEngine[] = [portableEngine()];
@@ -79,6 +81,24 @@ describe('built-in catalogue', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('a token prefix by chance inside embedded base64 (a font in a data: URI) is no finding; the same token alone is', () => {
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    // Every prefixed rule's first true positive, its token glued between `/` and `+` in a long base64 run.
+    let checked = 0;
+    for (const r of builtinRules) {
+      const tp = r.examples.tp[0];
+      if (!tp) continue;
+      const alone = scanBuffer(Buffer.from(tp), 'example.txt', policy).filter((f) => f.ruleId === r.id);
+      const token = alone[0] && /^[A-Za-z0-9]{20,}$/.test(tokenOf(tp, alone[0])) ? tokenOf(tp, alone[0]) : undefined;
+      if (!token) continue;
+      const blob = `src: url("data:font/ttf;base64,${fx(`${r.id}-l`, 96, b64)}/${token}+${fx(`${r.id}-r`, 96, b64)}");`;
+      const inside = scanBuffer(Buffer.from(blob), 'font.svg', policy).filter((f) => f.ruleId === r.id);
+      assert.deepEqual(inside, [], `${r.id}: found inside base64`);
+      checked++;
+    }
+    assert.ok(checked >= 20, `only ${checked} rules checked`);
+  });
+
   it('loading the catalogue and copying it to the workers generates no key (examples are built on first read)', () => {
     const script = `
       import crypto from 'node:crypto';
@@ -101,3 +121,9 @@ describe('built-in catalogue', () => {
     assert.ok(after > 0, 'the check can fail: reading the examples does generate');
   });
 });
+
+/** The text a finding covers in its (single-line) example. */
+function tokenOf(example: string, f: Finding): string {
+  const line = example.split('\n')[f.line - 1] ?? '';
+  return [...line].slice(f.column - 1, f.endColumn - 1).join('');
+}

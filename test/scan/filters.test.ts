@@ -7,6 +7,7 @@ import {
   hasStopword,
   isCodeNotSecret,
   isIntegrityHash,
+  isInsideBase64Run,
   isInterleavedSequence,
   isPlaceholder,
   isReference,
@@ -194,6 +195,24 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
+  });
+
+  it('tells a match inside a longer base64 run (embedded data) from a token that stands alone', () => {
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const token = `EAAG${fx('fb', 100)}`;
+    const at = (text: string) => {
+      const buf = Buffer.from(text);
+      const start = buf.indexOf(token);
+      return isInsideBase64Run(buf, start, start + token.length);
+    };
+    assert.ok(at(`data:font/ttf;base64,${fx('l', 80, b64)}/${token}+${fx('r', 80, b64)}`));
+    assert.ok(at(`${fx('l2', 10, b64)}+${token}/${fx('r2', 60, b64)}`));
+    // Standing alone: quoted, after `=`, in a URL path, at the edge of a line, or with only a little base64 about it.
+    assert.ok(!at(`FACEBOOK_PAGE_TOKEN="${token}"`));
+    assert.ok(!at(`graph.facebook.com/me?access_token=${token}`));
+    assert.ok(!at(`https://graph.facebook.com/v19.0/${token}/picture`));
+    assert.ok(!at(`${fx('l3', 200, b64)}/${token}`));
+    assert.ok(!at(`${token}+${fx('r3', 200, b64)}`));
   });
 
   it('takes two ascending sequences woven together for a placeholder, never a random value', () => {

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-MVWKVZPR.js";
+} from "./chunk-HPXWZ23N.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

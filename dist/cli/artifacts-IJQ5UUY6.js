@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-PNKSJX2W.js";
+} from "./chunk-HXVPOZ76.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-MVWKVZPR.js";
+import "./chunk-HPXWZ23N.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-XDZPWFOC.js";
+} from "./chunk-E2NB7QTU.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

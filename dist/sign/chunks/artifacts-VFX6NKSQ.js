@@ -578,6 +578,13 @@ function isIntegrityHash(input, secretStart, secret) {
   }
   return false;
 }
+function isInsideBase64Run(input, secretStart, secretEnd) {
+  let left = 0;
+  while (left < 64 && secretStart - left > 0 && isBase64Byte(input[secretStart - left - 1])) left++;
+  let right = 0;
+  while (right < 64 && secretEnd + right < input.length && isBase64Byte(input[secretEnd + right])) right++;
+  return left > 0 && right > 0 && left + right >= 64;
+}
 function isBase64Byte(b) {
   return b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 43 || b === 47;
 }
@@ -6015,6 +6022,7 @@ var ScanEngine = class {
     if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
     for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
+    if (isInsideBase64Run(view, secretStart, secretStart + Buffer.byteLength(secret))) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
