@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-RKFUAVUO.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-2KDBCW74.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-7AEKMNTG.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-U3H3V6HL.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-RUKFZWSZ.js")).keyCommand
+  key: async () => (await import("./cli/key-HQ7WZNTG.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

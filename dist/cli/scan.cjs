@@ -1555,8 +1555,10 @@ function isPlaceholderPassword(value) {
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ""))) return true;
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
-    return true;
+  const meta = /^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+([0-9]*)$/i.exec(
+    value
+  );
+  if (meta && typedDigits(meta[1])) return true;
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
@@ -1565,9 +1567,10 @@ function namesAStandIn(words) {
 }
 function typedWord(w) {
   const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
-  if (!m) return void 0;
-  const digits = m[2];
-  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : void 0;
+  return m && typedDigits(m[2]) ? m[1] : void 0;
+}
+function typedDigits(digits) {
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length;
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));
@@ -1585,7 +1588,9 @@ function validateDbUrl(secret, match = "") {
   const host = m[4];
   if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
   const password = m[3];
-  if (password.toLowerCase() === m[2].toLowerCase() || password.toLowerCase() === m[1].toLowerCase())
+  const typed = /^(.*?)([0-9]*)$/.exec(password);
+  const user = m[2].toLowerCase();
+  if (typed[1].toLowerCase() === user && typedDigits(typed[2]) || password.toLowerCase() === m[1].toLowerCase())
     return "invalid";
   return validatePassword(password);
 }
@@ -2321,7 +2326,7 @@ var init_structure = __esm({
     CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
     NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
     ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
-    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
+    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
     NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",

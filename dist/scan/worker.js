@@ -1262,8 +1262,10 @@ function isPlaceholderPassword(value) {
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ""))) return true;
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
-    return true;
+  const meta = /^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+([0-9]*)$/i.exec(
+    value
+  );
+  if (meta && typedDigits(meta[1])) return true;
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
@@ -1272,9 +1274,10 @@ function namesAStandIn(words) {
 }
 function typedWord(w) {
   const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
-  if (!m) return void 0;
-  const digits = m[2];
-  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : void 0;
+  return m && typedDigits(m[2]) ? m[1] : void 0;
+}
+function typedDigits(digits) {
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length;
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));
@@ -1293,7 +1296,9 @@ function validateDbUrl(secret, match = "") {
   const host = m[4];
   if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
   const password = m[3];
-  if (password.toLowerCase() === m[2].toLowerCase() || password.toLowerCase() === m[1].toLowerCase())
+  const typed = /^(.*?)([0-9]*)$/.exec(password);
+  const user = m[2].toLowerCase();
+  if (typed[1].toLowerCase() === user && typedDigits(typed[2]) || password.toLowerCase() === m[1].toLowerCase())
     return "invalid";
   return validatePassword(password);
 }
@@ -1813,7 +1818,7 @@ function isCodeExpression(v) {
 var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
 var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
-var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
+var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function sequentialRuns(v) {
   let runs = 0;

@@ -427,6 +427,10 @@ describe('passwords, URLs and basic auth', () => {
     assert.equal(validateDbUrl('x', 'postgres://app:password@db/app'), 'invalid');
     assert.equal(validateDbUrl('x', 'amqp://guest:guest@localhost'), 'invalid');
     assert.equal(validateDbUrl('x', 'neo4j://neo4j:neo4j@localhost:7687'), 'invalid');
+    // The user name with typed digits, and metasyntactic words with counted digits, are stand-ins too.
+    assert.equal(validateDbUrl('x', 'http://minio:minio123@127.0.0.1:9000/'), 'invalid');
+    assert.equal(validateDbUrl('x', 'http://foobar:foo12345@127.0.0.1:9001'), 'invalid');
+    assert.equal(validateDbUrl('x', 'http://minio:minio2026@minio.internal:9000/'), 'unknown');
     assert.equal(validateDbUrl('x', 'redis://:redis@localhost:6379'), 'invalid');
     assert.equal(validateDbUrl('x', `postgres://app:${fx('db', 12)}@\${DB_HOST}/app`), 'invalid');
     assert.equal(validateDbUrl(fx('db2', 12)), 'unknown');
@@ -524,6 +528,8 @@ describe('generic secret heuristics', () => {
       '.base64_encode($data).', // code between two string literals (PHP)
       '+ encodeURIComponent(key) +',
       '.$secret.',
+      '123/20250102/test_region/s3/aws4_request', // a SigV4 credential scope with a test's key id
+      '%s/%s/us-east-1/s3/aws4_request',
       'lock&key',
       'Not-A-Real-Secret',
       'Uint8Array',

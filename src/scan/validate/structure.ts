@@ -185,8 +185,10 @@ export function isStandInPassword(value: string): boolean {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ''))) return true;
   // A short word (`nope`, `shhhh`) or metasyntactic words (`foobaz`, `foo_bar2`): what documentation types.
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  if (/^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+[0-9]{0,3}$/i.test(value))
-    return true;
+  const meta = /^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+([0-9]*)$/i.exec(
+    value,
+  );
+  if (meta && typedDigits(meta[1]!)) return true;
   // Words split at anything but letters and digits (`old-token`, `pass#pass`, `ToKeN123`), or also at camelCase
   // humps (`invalidPass`, `fakeToken`).
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
@@ -209,9 +211,12 @@ function namesAStandIn(words: string[]): boolean {
 /** The letters of a word followed by at most three digits or by counted digits (`123456`); else undefined. */
 function typedWord(w: string): string | undefined {
   const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
-  if (!m) return undefined;
-  const digits = m[2]!;
-  return digits.length <= 3 || longestAscendingRun(digits) === digits.length ? m[1] : undefined;
+  return m && typedDigits(m[2]!) ? m[1] : undefined;
+}
+
+/** Digits a person adds to a word: none, at most three, or counted ones (`12345`). */
+function typedDigits(digits: string): boolean {
+  return digits.length <= 3 || longestAscendingRun(digits) === digits.length;
 }
 
 /**
@@ -246,9 +251,12 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   if (!m) return validatePassword(secret);
   const host = m[4]!;
   if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || /^\$|^\{\{|^</.test(host)) return 'invalid';
-  // Default credentials (`neo4j:neo4j`, `guest:guest`) and the scheme's name as password are stand-ins.
+  // Default credentials (`neo4j:neo4j`, `guest:guest`), also with typed digits (`minio:minio123`), and the scheme's
+  // name as password are stand-ins.
   const password = m[3]!;
-  if (password.toLowerCase() === m[2]!.toLowerCase() || password.toLowerCase() === m[1]!.toLowerCase())
+  const typed = /^(.*?)([0-9]*)$/.exec(password)!;
+  const user = m[2]!.toLowerCase();
+  if ((typed[1]!.toLowerCase() === user && typedDigits(typed[2]!)) || password.toLowerCase() === m[1]!.toLowerCase())
     return 'invalid';
   return validatePassword(password);
 }
@@ -1004,9 +1012,11 @@ const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|c
 
 /**
  * A signing scope or credential scope that names a key id but holds no secret: `AKID/20250101/us-east-1/s3/
- * aws4_request` (SigV4 `X-Amz-Credential`), `<id>/<date>/<region>/<service>/…`.
+ * aws4_request` (SigV4 `X-Amz-Credential`), `<id>/<date>/<region>/<service>/…`, also with a test's id or a format
+ * string in it (`%s/%s/us-east-1/s3/aws4_request`): it ends in the protocol's `…_request` terminator.
  */
-const CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$/;
+const CREDENTIAL_SCOPE =
+  /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
 
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;

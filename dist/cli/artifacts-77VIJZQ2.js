@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-HXVPOZ76.js";
+} from "./chunk-TIA4BK3U.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-HPXWZ23N.js";
+import "./chunk-M2ASWCFJ.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

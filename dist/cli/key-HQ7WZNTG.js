@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-E2NB7QTU.js";
+} from "./chunk-AZWP7VTQ.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

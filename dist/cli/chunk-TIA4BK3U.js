@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-HPXWZ23N.js";
+} from "./chunk-M2ASWCFJ.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";
