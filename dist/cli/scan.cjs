@@ -720,7 +720,11 @@ function longestAscendingRun(s) {
 }
 function isInterleavedSequence(s) {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
-  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 2) + 1) return false;
+  for (let i = 2; i < s.length; i++) {
+    const prev = s.charCodeAt(i - 2);
+    const next = s.charCodeAt(i);
+    if (next !== prev + 1 && !(prev === 57 && next === 48)) return false;
+  }
   return true;
 }
 function isConstantName(s) {
@@ -2040,6 +2044,9 @@ function isCodeExpression(v) {
   if (!m) return false;
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
+function unLeet(v) {
+  return v.replace(/[0134579$@]/g, (c) => LEET[c]);
+}
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -2062,7 +2069,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     }
   }
   if (v.length < 8 || v.length > 200) return "invalid";
-  if (/^[?&]/.test(match) && v.length < 16) return "invalid";
+  if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (UUID.test(v)) return "invalid";
@@ -2086,7 +2093,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isCodeExpression(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
-  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
   if (CREDENTIAL_SCOPE.test(v)) return "invalid";
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
@@ -2134,7 +2141,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, OWNED_PREFIXES, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2328,6 +2335,17 @@ var init_structure = __esm({
     ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
     CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
     NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+    LEET = {
+      "0": "o",
+      "1": "i",
+      "3": "e",
+      "4": "a",
+      "5": "s",
+      "7": "t",
+      "9": "g",
+      $: "s",
+      "@": "a"
+    };
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
       letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",

@@ -115,12 +115,17 @@ export function longestAscendingRun(s: string): number {
 }
 
 /**
- * Two ascending sequences woven together (`a1b2c3d4`, `1a2b3c4d5e`): a typed stand-in. Every character at an even
- * position follows the one two places before it, and so does every character at an odd position.
+ * Two ascending sequences woven together (`a1b2c3d4`, `A1B2C3D4E5F6G7H8I9J0`): a typed stand-in. Every character at
+ * an even position follows the one two places before it, and so does every character at an odd position (a digit 0
+ * follows 9, as on a keyboard).
  */
 export function isInterleavedSequence(s: string): boolean {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
-  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 2) + 1) return false;
+  for (let i = 2; i < s.length; i++) {
+    const prev = s.charCodeAt(i - 2);
+    const next = s.charCodeAt(i);
+    if (next !== prev + 1 && !(prev === 0x39 && next === 0x30)) return false;
+  }
   return true;
 }
 

@@ -216,7 +216,7 @@ describe('global filters', () => {
   });
 
   it('takes two ascending sequences woven together for a placeholder, never a random value', () => {
-    for (const s of ['a1b2c3d4', '1a2b3c4d5e', 'A1B2C3D4E5F6', 'a0b1c2']) {
+    for (const s of ['a1b2c3d4', '1a2b3c4d5e', 'A1B2C3D4E5F6', 'a0b1c2', 'A1B2C3D4E5F6G7H8I9J0']) {
       assert.ok(isInterleavedSequence(s), s);
       assert.ok(isPlaceholder(s), s);
     }

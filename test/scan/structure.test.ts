@@ -499,6 +499,15 @@ describe('generic secret heuristics', () => {
     assert.equal(validateGenericSecret('0b4f3be9f1c8994615604177ffbd5bd7'), 'unknown');
     assert.equal(validateGenericSecret('0o8f3be9f1c8994615604177ffbd5bd7'), 'unknown');
   });
+  it('wants a long value in a URL query (public badge and embed tokens), wherever the match begins', () => {
+    const v = 'W8Ih3PswD-8';
+    assert.equal(validateGenericSecret(v, `?token=${v}`), 'invalid');
+    assert.equal(validateGenericSecret(v, `/?token=${v}"`), 'invalid'); // the character before the name
+    assert.equal(validateGenericSecret(v, `&token=${v}`), 'invalid');
+    assert.equal(validateGenericSecret(v, `token=${v}`), 'unknown'); // not a query: short values count
+    assert.equal(validateGenericSecret(`${v}Zq8kLm2p`, `/?token=${v}Zq8kLm2p"`), 'unknown');
+  });
+
   it('drops placeholders, references, identifiers, paths, URLs, UUIDs, git SHAs, numbers and owned prefixes', () => {
     const drop = [
       'changeme',
@@ -530,6 +539,8 @@ describe('generic secret heuristics', () => {
       '.$secret.',
       '123/20250102/test_region/s3/aws4_request', // a SigV4 credential scope with a test's key id
       '%s/%s/us-east-1/s3/aws4_request',
+      'Cl1ent$ecret!', // leetspeak that spells what it stands for
+      'MyP4ssw0rd#2',
       'lock&key',
       'Not-A-Real-Secret',
       'Uint8Array',

@@ -1021,6 +1021,22 @@ const CREDENTIAL_SCOPE =
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 
+/** Leetspeak read back as letters (`Cl1ent$ecret!`, `P4ssw0rd`, `t0k3n`), for NAMES_ITSELF. */
+function unLeet(v: string): string {
+  return v.replace(/[0134579$@]/g, (c) => LEET[c]!);
+}
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '9': 'g',
+  $: 's',
+  '@': 'a',
+};
+
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
 function sequentialRuns(v: string): number {
   let runs = 0;
@@ -1051,7 +1067,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   }
   if (v.length < 8 || v.length > 200) return 'invalid';
   // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
-  if (/^[?&]/.test(match) && v.length < 16) return 'invalid';
+  // The match may begin with the character before the name (`/?token=…`).
+  if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return 'invalid';
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (UUID.test(v)) return 'invalid';
@@ -1076,7 +1093,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (isCodeExpression(v)) return 'invalid';
   if (CONCATENATED.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
-  if (NAMES_ITSELF.test(v)) return 'invalid';
+  if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
   if (NON_SECRET_TOKEN_NAME.test(match)) return 'invalid';
   if (CREDENTIAL_SCOPE.test(v)) return 'invalid';
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return 'invalid';

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-M2ASWCFJ.js";
+} from "./chunk-CBZAEFI7.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

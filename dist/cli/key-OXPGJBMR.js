@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-AZWP7VTQ.js";
+} from "./chunk-BY363GMX.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

@@ -425,7 +425,11 @@ function longestAscendingRun(s) {
 }
 function isInterleavedSequence(s) {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
-  for (let i = 2; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 2) + 1) return false;
+  for (let i = 2; i < s.length; i++) {
+    const prev = s.charCodeAt(i - 2);
+    const next = s.charCodeAt(i);
+    if (next !== prev + 1 && !(prev === 57 && next === 48)) return false;
+  }
   return true;
 }
 function isConstantName(s) {
@@ -1845,6 +1849,20 @@ var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|
 var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+function unLeet(v) {
+  return v.replace(/[0134579$@]/g, (c) => LEET[c]);
+}
+var LEET = {
+  "0": "o",
+  "1": "i",
+  "3": "e",
+  "4": "a",
+  "5": "s",
+  "7": "t",
+  "9": "g",
+  $: "s",
+  "@": "a"
+};
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -1867,7 +1885,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     }
   }
   if (v.length < 8 || v.length > 200) return "invalid";
-  if (/^[?&]/.test(match) && v.length < 16) return "invalid";
+  if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (UUID.test(v)) return "invalid";
@@ -1891,7 +1909,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isCodeExpression(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
-  if (NAMES_ITSELF.test(v)) return "invalid";
+  if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
   if (CREDENTIAL_SCOPE.test(v)) return "invalid";
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";

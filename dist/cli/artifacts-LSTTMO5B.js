@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-TIA4BK3U.js";
+} from "./chunk-SLCPT5SS.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-M2ASWCFJ.js";
+import "./chunk-CBZAEFI7.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";
