@@ -1339,6 +1339,7 @@ function validateJwt(secret) {
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
   if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
+  if (typeof payload["exp"] === "number" && payload["exp"] < 1e9) return "invalid";
   const keys = Object.keys(payload);
   const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
   if (!registered && keys.length < 2) return "invalid";
@@ -1877,7 +1878,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
   if (/^[A-Za-z]+$/.test(v)) return "invalid";
-  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return "invalid";
+  if (/^(?:[a-z]+[-_])+[a-z]+[0-9]{0,3}$/i.test(v)) return "invalid";
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase2(v)) return "invalid";

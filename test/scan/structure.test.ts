@@ -344,6 +344,10 @@ describe('JWT', () => {
     // The Supabase CLI's local-development keys are public (a published secret signs them); a project's are not.
     assert.equal(validateJwt(fakeJwt({ iss: 'supabase-demo', role: 'service_role', exp: 1983812996 }, 'e')), 'invalid');
     assert.equal(validateJwt(fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'anon' }, 'f')), 'valid');
+    // Expired before any service could issue it: a fixture with relative times. A real expiry, past or not, counts.
+    assert.equal(validateJwt(fakeJwt({ iat: -30, exp: 570, iss: 1 }, 'g')), 'invalid');
+    assert.equal(validateJwt(fakeJwt({ sub: 'svc', exp: 1_500_000_000 }, 'h')), 'valid');
+    assert.equal(validateJwt(fakeJwt({ sub: 'svc', exp: 1_983_812_996_000 }, 'i')), 'valid'); // milliseconds
     const [h, p] = fakeJwt({ sub: 'x' }, 'e').split('.');
     assert.equal(validateJwt(`${h}.${p}.`), 'invalid');
     assert.equal(validateJwt(`${h}.${Buffer.from('not json').toString('base64url')}.${fx('s', 43)}`), 'invalid');
@@ -541,6 +545,7 @@ describe('generic secret heuristics', () => {
       '%s/%s/us-east-1/s3/aws4_request',
       'Cl1ent$ecret!', // leetspeak that spells what it stands for
       'MyP4ssw0rd#2',
+      'new_user123', // words with typed digits
       'lock&key',
       'Not-A-Real-Secret',
       'Uint8Array',

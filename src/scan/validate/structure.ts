@@ -313,6 +313,8 @@ export function validateJwt(secret: string): Validity {
   if (!sig || sig.length < 16) return 'invalid';
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
   if (JWT_PUBLIC_ISSUERS.has(String(payload['iss']))) return 'invalid';
+  // Expired before 2001 (`"exp": 570`, seconds after 1970): a test fixture, never a token any service issued.
+  if (typeof payload['exp'] === 'number' && payload['exp'] < 1_000_000_000) return 'invalid';
   // Real tokens carry a registered claim or several fields; `{"some": "payload"}` is a documentation example.
   const keys = Object.keys(payload);
   const registered = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'].some((k) => k in payload);
@@ -1086,7 +1088,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
     return 'invalid';
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
   if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
-  if (/^(?:[a-z]+[-_])+[a-z]+$/i.test(v)) return 'invalid'; // kebab/snake words: my-secret-name
+  // kebab/snake words: my-secret-name, also with typed digits (`new_user123`)
+  if (/^(?:[a-z]+[-_])+[a-z]+[0-9]{0,3}$/i.test(v)) return 'invalid';
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
   if (isCodeNotValue(v)) return 'invalid';
   if (isWordPhrase(v)) return 'invalid';

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-CBZAEFI7.js";
+} from "./chunk-M7AHBCOT.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

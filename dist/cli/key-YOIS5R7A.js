@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-BY363GMX.js";
+} from "./chunk-Q3RQTV25.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";
