@@ -168,11 +168,11 @@ function cachedScanCommand(options, argv) {
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-AUCRVGJA.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-7INI6NQJ.js")).signCommand,
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-HFN2IZIE.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-DJDRVR43.js")).signCommand,
   verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-YOIS5R7A.js")).keyCommand
+  key: async () => (await import("./cli/key-YG4V676H.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

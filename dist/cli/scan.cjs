@@ -650,6 +650,31 @@ var init_decode = __esm({
   }
 });
 
+// src/scan/validate/base32.ts
+function base32Decode(s) {
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return void 0;
+    value = value << 5 | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+var BASE32;
+var init_base32 = __esm({
+  "src/scan/validate/base32.ts"() {
+    "use strict";
+    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  }
+});
+
 // src/scan/filters.ts
 function shannonEntropy(s) {
   if (s.length === 0) return 0;
@@ -774,24 +799,9 @@ function decodedForms(secret) {
       }
     }
     if (secret.length >= 16 && /^[A-Z2-7]+=*$/.test(secret)) {
-      const text = base32Text(secret.replace(/=+$/, ""));
-      if (text !== void 0 && isPrintableText(text)) out.push(text);
-    }
-  }
-  return out;
-}
-function base32Text(s) {
-  if ([1, 3, 6].includes(s.length % 8)) return void 0;
-  let bits = 0;
-  let acc = 0;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    acc = acc << 5 | (c >= 65 ? c - 65 : c - 24);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out += String.fromCharCode(acc >> bits & 255);
+      const bytes = base32Decode(secret.replace(/=+$/, ""));
+      const text = bytes && Buffer.from(bytes).toString("latin1");
+      if (text && isPrintableText(text)) out.push(text);
     }
   }
   return out;
@@ -884,6 +894,7 @@ var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES, REFERENCE_SHAPES, INTEGRITY_PREFIXES,
 var init_filters = __esm({
   "src/scan/filters.ts"() {
     "use strict";
+    init_base32();
     PLACEHOLDER_WORDS = [
       "changeme",
       "change_me",
@@ -2702,22 +2713,6 @@ function validateGitlabToken(secret) {
   if (version || /_$/.test(prefix) || payload.length === 20) return "unknown";
   return "invalid";
 }
-function base32Decode(s) {
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) return void 0;
-    value = value << 5 | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
-}
 function awsAccountIdFromKeyId(keyId) {
   if (!/^[A-Z]{4}[A-Z2-7]{16}$/.test(keyId)) return void 0;
   const bytes = base32Decode(keyId.slice(4));
@@ -2851,11 +2846,12 @@ function validateBedrockShortTermKey(secret) {
   const text = Buffer.from(m[1], "base64").toString("utf8");
   return /^bedrock\.amazonaws\.com\/\?/.test(text) && text.includes("X-Amz-Signature=") ? "valid" : "invalid";
 }
-var import_node_crypto4, CRC_TABLE, BASE62, CLASSIC_BODY, hex8, hex8le, BASE32, ALPHABETS;
+var import_node_crypto4, CRC_TABLE, BASE62, CLASSIC_BODY, hex8, hex8le, ALPHABETS;
 var init_checksum = __esm({
   "src/scan/validate/checksum.ts"() {
     "use strict";
     import_node_crypto4 = __toESM(require_node_crypto(), 1);
+    init_base32();
     init_seeded();
     CRC_TABLE = (() => {
       const t = new Uint32Array(256);
@@ -2870,7 +2866,6 @@ var init_checksum = __esm({
     CLASSIC_BODY = /^[A-Za-z0-9]{36}$/;
     hex8 = (n) => n.toString(16).padStart(8, "0");
     hex8le = (n) => Buffer.from([n & 255, n >>> 8 & 255, n >>> 16 & 255, n >>> 24]).toString("hex");
-    BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     ALPHABETS = {
       base62: BASE62,
       hex: "0123456789abcdef",
@@ -6603,13 +6598,13 @@ var init_engine = __esm({
         }
       }
       /** Phase 3, the filters that need only the secret. */
-      keepSecret(cr, secret, view, secretStart) {
+      keepSecret(cr, secret, view, secretStart, secretEnd) {
         const rule = cr.rule;
         if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
         if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
         for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
         if (isIntegrityHash(view, secretStart, secret)) return false;
-        if (isInsideBase64Run(view, secretStart, secretStart + Buffer.byteLength(secret))) return false;
+        if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
         if (hasStopword(secret, this.stopwords)) return false;
         if (this.allow.matches(secret)) return false;
         return true;
@@ -6660,7 +6655,7 @@ var init_engine = __esm({
               if (c.secretEnd <= c.secretStart) continue;
             }
           }
-          if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+          if (engine.keepSecret(c.rule, secret, view, c.secretStart, c.secretEnd)) survivors.push({ ...c, secret });
         }
         const decided = this.decided;
         this.decided = [];

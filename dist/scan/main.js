@@ -432,6 +432,25 @@ function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
   return out;
 }
 
+// src/scan/validate/base32.ts
+var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function base32Decode(s) {
+  const out = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of s) {
+    const v = BASE32.indexOf(ch);
+    if (v < 0) return void 0;
+    value = value << 5 | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push(value >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
 // src/scan/filters.ts
 function shannonEntropy(s) {
   if (s.length === 0) return 0;
@@ -583,24 +602,9 @@ function decodedForms(secret) {
       }
     }
     if (secret.length >= 16 && /^[A-Z2-7]+=*$/.test(secret)) {
-      const text = base32Text(secret.replace(/=+$/, ""));
-      if (text !== void 0 && isPrintableText(text)) out.push(text);
-    }
-  }
-  return out;
-}
-function base32Text(s) {
-  if ([1, 3, 6].includes(s.length % 8)) return void 0;
-  let bits = 0;
-  let acc = 0;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    acc = acc << 5 | (c >= 65 ? c - 65 : c - 24);
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out += String.fromCharCode(acc >> bits & 255);
+      const bytes = base32Decode(secret.replace(/=+$/, ""));
+      const text = bytes && Buffer.from(bytes).toString("latin1");
+      if (text && isPrintableText(text)) out.push(text);
     }
   }
   return out;
@@ -2425,23 +2429,6 @@ function validateGitlabToken(secret) {
   if (holds) return "valid";
   if (version || /_$/.test(prefix) || payload.length === 20) return "unknown";
   return "invalid";
-}
-var BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-function base32Decode(s) {
-  const out = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) return void 0;
-    value = value << 5 | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push(value >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
 }
 function awsAccountIdFromKeyId(keyId) {
   if (!/^[A-Z]{4}[A-Z2-7]{16}$/.test(keyId)) return void 0;
@@ -6157,13 +6144,13 @@ var ScanEngine = class {
     }
   }
   /** Phase 3, the filters that need only the secret. */
-  keepSecret(cr, secret, view, secretStart) {
+  keepSecret(cr, secret, view, secretStart, secretEnd) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
     if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
     for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
-    if (isInsideBase64Run(view, secretStart, secretStart + Buffer.byteLength(secret))) return false;
+    if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
@@ -6224,7 +6211,7 @@ var ItemScan = class {
           if (c.secretEnd <= c.secretStart) continue;
         }
       }
-      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart, c.secretEnd)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
     this.decided = [];

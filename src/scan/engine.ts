@@ -670,14 +670,14 @@ export class ScanEngine {
   }
 
   /** Phase 3, the filters that need only the secret. */
-  keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number): boolean {
+  keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number, secretEnd: number): boolean {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
     if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
     // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
     for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     if (isIntegrityHash(view, secretStart, secret)) return false;
-    if (isInsideBase64Run(view, secretStart, secretStart + Buffer.byteLength(secret))) return false;
+    if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
@@ -763,7 +763,7 @@ class ItemScan {
           if (c.secretEnd <= c.secretStart) continue;
         }
       }
-      if (engine.keepSecret(c.rule, secret, view, c.secretStart)) survivors.push({ ...c, secret });
+      if (engine.keepSecret(c.rule, secret, view, c.secretStart, c.secretEnd)) survivors.push({ ...c, secret });
     }
     const decided = this.decided;
     this.decided = [];

@@ -1,6 +1,7 @@
 // Phase 3 of the engine: the global false-positive filters every rule's candidate goes through after its own
 // pattern matched. All work on the (short) secret string or on bounded byte ranges of the input, never on a file.
 import type { Pattern, RegexEngine } from './regex/index.ts';
+import { base32Decode } from './validate/base32.ts';
 
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
@@ -196,26 +197,9 @@ export function decodedForms(secret: string): string[] {
     }
     // Base32, the encoding of TOTP seeds (`GEZDGNBVGY3TQOJQ…` is RFC 6238's test seed `1234567890…`).
     if (secret.length >= 16 && /^[A-Z2-7]+=*$/.test(secret)) {
-      const text = base32Text(secret.replace(/=+$/, ''));
-      if (text !== undefined && isPrintableText(text)) out.push(text);
-    }
-  }
-  return out;
-}
-
-/** RFC 4648 base32 (upper case, padding stripped) as Latin-1 text; undefined for a length no encoder makes. */
-function base32Text(s: string): string | undefined {
-  if ([1, 3, 6].includes(s.length % 8)) return undefined;
-  let bits = 0;
-  let acc = 0;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    acc = (acc << 5) | (c >= 65 ? c - 65 : c - 24); // A-Z: 0-25, 2-7: 26-31
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out += String.fromCharCode((acc >> bits) & 0xff);
+      const bytes = base32Decode(secret.replace(/=+$/, ''));
+      const text = bytes && Buffer.from(bytes).toString('latin1');
+      if (text && isPrintableText(text)) out.push(text);
     }
   }
   return out;

@@ -4,6 +4,7 @@
 // literal token in the sources trips push protection).
 import { createPrivateKey } from 'node:crypto';
 import type { Validity } from '../types.ts';
+import { BASE32, base32Decode } from './base32.ts';
 import { seededBytes } from './seeded.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -168,25 +169,6 @@ export function fakeGitlabRoutable(prefix: string, seed: string, payloadLength =
 
 // ---------------------------------------------------------------------------------------------------------------
 // AWS access key ids
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function base32Decode(s: string): Uint8Array | undefined {
-  const out: number[] = [];
-  let bits = 0;
-  let value = 0;
-  for (const ch of s) {
-    const v = BASE32.indexOf(ch);
-    if (v < 0) return undefined;
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Uint8Array.from(out);
-}
 
 /**
  * The AWS account id encoded in an access key id (keys issued since 2019): base32-decode the 16 characters after

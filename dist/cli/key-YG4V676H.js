@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-Q3RQTV25.js";
+} from "./chunk-H7BVP6AV.js";
 import {
   writePublicFile
 } from "./chunk-GPHHHNVR.js";

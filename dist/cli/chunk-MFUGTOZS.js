@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-M7AHBCOT.js";
+} from "./chunk-3LVTSOGT.js";
 import {
   FileReadError
 } from "./chunk-KCPTBOKU.js";

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-Q3RQTV25.js";
+} from "./chunk-H7BVP6AV.js";
 import "./chunk-GPHHHNVR.js";
 import "./chunk-U7KNJAJX.js";
 import "./chunk-DOVIJATE.js";

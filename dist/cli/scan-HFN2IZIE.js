@@ -367,7 +367,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-2CLOEHJF.js");
+    const { parseSize } = await import("./config-KVDZMHAH.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -395,7 +395,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-QGMP26XX.js");
+  const { failing, runScanJob } = await import("./job-UVMSFGG2.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

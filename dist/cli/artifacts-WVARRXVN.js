@@ -9,9 +9,9 @@ import {
 } from "./chunk-EEVXPQ6T.js";
 import {
   runScanJob
-} from "./chunk-O7JIF7NG.js";
+} from "./chunk-MFUGTOZS.js";
 import "./chunk-VEZQ5APL.js";
-import "./chunk-M7AHBCOT.js";
+import "./chunk-3LVTSOGT.js";
 import "./chunk-RESIGOG7.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-KCPTBOKU.js";

@@ -4518,7 +4518,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-SAQBM5FX.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-WVARRXVN.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
