@@ -1,25 +1,92 @@
 #!/usr/bin/env node
 import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
-import {
-  VERSION
-} from "./cli/chunk-EEVXPQ6T.js";
-import {
-  EXIT,
-  UsageError,
-  processIO,
-  writeLine
-} from "./cli/chunk-SDMQP42L.js";
-import {
-  require_node_os
-} from "./cli/chunk-KKVBZEI5.js";
-import {
-  require_node_fs
-} from "./cli/chunk-3H6YUQYG.js";
-import {
-  __commonJS,
-  __require,
-  __toESM
-} from "./cli/chunk-UB53VF2P.js";
+var __create = Object.create;
+var __defProp = Object.defineProperty;
+var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __getProtoOf = Object.getPrototypeOf;
+var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __require = /* @__PURE__ */ ((x) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x, {
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
+}) : x)(function(x) {
+  if (typeof require !== "undefined") return require.apply(this, arguments);
+  throw Error('Dynamic require of "' + x + '" is not supported');
+});
+var __commonJS = (cb, mod) => function __require2() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+var __copyProps = (to, from, except, desc) => {
+  if (from && typeof from === "object" || typeof from === "function") {
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+  }
+  return to;
+};
+var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
+  // If the importer is in node compatibility mode or this is not an ESM
+  // file that has been converted to a CommonJS file using a Babel-
+  // compatible transform (i.e. "__esModule" has not been set), then set
+  // "default" to the CommonJS "module.exports" for node compatibility.
+  isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
+  mod
+));
+
+// builtin:node:fs
+var require_node_fs = __commonJS({
+  "builtin:node:fs"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:fs");
+    var lazy = {};
+    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    var lazy = {};
+    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
+
+// builtin:node:tty
+var require_node_tty = __commonJS({
+  "builtin:node:tty"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:tty");
+    var lazy = {};
+    for (const name of ["ReadStream", "WriteStream", "isatty"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
+
+// builtin:node:crypto
+var require_node_crypto = __commonJS({
+  "builtin:node:crypto"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:crypto");
+    var lazy = {};
+    for (const name of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
 
 // builtin:node:vm
 var require_node_vm = __commonJS({
@@ -55,35 +122,146 @@ function enableCliCompileCache(env = process.env) {
   }
 }
 
+// src/cli/io.ts
+var import_node_fs2 = __toESM(require_node_fs(), 1);
+var import_node_tty = __toESM(require_node_tty(), 1);
+
+// src/shared/escape.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
+var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function hex(code, width) {
+  return code.toString(16).padStart(width, "0");
+}
+function escapeUnsafe(ch) {
+  const named = NAMED[ch];
+  if (named) return named;
+  const code = ch.charCodeAt(0);
+  return code <= 127 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+}
+var LEADING_COLON = /^(\s*):/;
+var LEGACY_PREFIX = /##\[/g;
+function neutralise(text) {
+  return text.replace(LEADING_COLON, "$1\\x3a").replace(LEGACY_PREFIX, "#\\x23[");
+}
+function printable(text) {
+  return neutralise(text.replace(UNSAFE, escapeUnsafe));
+}
+
+// src/cli/io.ts
+var EXIT = { ok: 0, findings: 1, usage: 2 };
+var UsageError = class extends Error {
+  name = "UsageError";
+};
+var DescriptorWriter = class {
+  tty;
+  fd;
+  fallback;
+  stream;
+  closed = false;
+  constructor(fd, fallback) {
+    this.fd = fd;
+    this.fallback = fallback;
+  }
+  /**
+   * Whether the descriptor is a terminal, asked on first use. Only a character device can be one, and node:tty (which
+   * loads the network stack: ~5 ms) is loaded only for a character device that is not /dev/null: pipes, files and
+   * the output of a benchmark or a hook that discards it never load it.
+   */
+  get isTTY() {
+    if (this.tty === void 0) {
+      try {
+        const st = (0, import_node_fs2.fstatSync)(this.fd);
+        this.tty = st.isCharacterDevice() && !isDevNull(st.rdev) && (0, import_node_tty.isatty)(this.fd);
+      } catch {
+        this.tty = false;
+      }
+    }
+    return this.tty;
+  }
+  write(chunk) {
+    if (this.stream) return Boolean(this.stream.write(chunk));
+    if (this.closed) return false;
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += (0, import_node_fs2.writeSync)(this.fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      const code = e.code;
+      if (code === "EAGAIN") {
+        this.stream = this.fallback();
+        return Boolean(this.stream.write(bytes.subarray(done)));
+      }
+      if (code === "EPIPE") {
+        this.closed = true;
+        return false;
+      }
+      throw e;
+    }
+    return true;
+  }
+};
+function isDevNull(rdev) {
+  try {
+    return (0, import_node_fs2.statSync)("/dev/null").rdev === rdev;
+  } catch {
+    return false;
+  }
+}
+function processIO() {
+  const stderr = new DescriptorWriter(2, () => process.stderr);
+  return {
+    stdout: new DescriptorWriter(1, () => process.stdout),
+    stderr,
+    // Node builds process.stdin on first access (a stream, ~5 ms): only commands that read it pay.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    get isTTY() {
+      return stderr.isTTY;
+    }
+  };
+}
+function writeLine(stream, line) {
+  stream.write(`${printable(line)}
+`);
+}
+
 // src/cli/main.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 import { fileURLToPath } from "node:url";
 
 // src/cli/script-cache.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var import_node_vm = __toESM(require_node_vm(), 1);
 import { createRequire } from "node:module";
 import { basename, dirname, join as join2 } from "node:path";
 var MAGIC = Buffer.from("jit-gpg code cache 1\n");
+var SCRIPT_WRAPPER = ["(function (exports, require, module, __filename, __dirname) {", "\n})"];
 function runCachedScript(file, cacheDir) {
-  const fd = (0, import_node_fs2.openSync)(file, "r");
-  let source;
+  const fd = (0, import_node_fs3.openSync)(file, "r");
+  let text;
   let st;
+  let buffer;
   try {
-    st = (0, import_node_fs2.fstatSync)(fd, { bigint: true });
-    source = (0, import_node_fs2.readFileSync)(fd, "latin1");
+    st = (0, import_node_fs3.fstatSync)(fd, { bigint: true });
+    buffer = readWhole(fd, Number(st.size), Buffer.allocUnsafeSlow(Number(st.size)));
+    text = buffer.toString("latin1");
   } finally {
-    (0, import_node_fs2.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
+  const [open, close] = SCRIPT_WRAPPER;
+  const source = text.startsWith(open) && text.endsWith(close) ? text : `${open}${text}${close}`;
   const name = basename(file).replace(/\.c?js$/, "");
   const prefix = `${name}-${process.version}-${process.arch}-`;
   const cacheFile = join2(
     cacheDir,
     `${prefix}${[st.size, st.mtimeNs, st.ino].map((n) => n.toString(36)).join("-")}.code`
   );
-  const cachedData = readCache(cacheFile);
-  const script = new import_node_vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}
-})`, {
+  const cachedData = readCache(cacheFile, buffer);
+  const script = new import_node_vm.Script(source, {
     filename: file,
     ...cachedData ? { cachedData } : {}
   });
@@ -107,17 +285,17 @@ function runCachedScript(file, cacheDir) {
     }
   };
 }
-function readCache(path) {
+function readCache(path, spare) {
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(path, import_node_fs2.constants.O_RDONLY | import_node_fs2.constants.O_NOFOLLOW | import_node_fs2.constants.O_NONBLOCK);
+    fd = (0, import_node_fs3.openSync)(path, import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NOFOLLOW | import_node_fs3.constants.O_NONBLOCK);
   } catch {
     return void 0;
   }
   try {
-    const st = (0, import_node_fs2.fstatSync)(fd);
+    const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
-    const data = (0, import_node_fs2.readFileSync)(fd);
+    const data = readWhole(fd, st.size, st.size <= spare.length ? spare : Buffer.allocUnsafeSlow(st.size));
     const head = MAGIC.length + 4;
     if (data.length < head || !data.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;
     if (data.readUInt32LE(MAGIC.length) !== data.length - head) return void 0;
@@ -125,23 +303,35 @@ function readCache(path) {
   } catch {
     return void 0;
   } finally {
-    (0, import_node_fs2.closeSync)(fd);
+    (0, import_node_fs3.closeSync)(fd);
   }
+}
+function readWhole(fd, size, into) {
+  let at = 0;
+  while (at < size) {
+    const n = (0, import_node_fs3.readSync)(fd, into, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return into.subarray(0, at);
 }
 function writeCache(dir, path, prefix, data) {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     const length = Buffer.alloc(4);
     length.writeUInt32LE(data.length);
-    (0, import_node_fs2.writeFileSync)(tmp, Buffer.concat([MAGIC, length, data]), { mode: 384, flag: "wx" });
-    (0, import_node_fs2.renameSync)(tmp, path);
-    for (const f of (0, import_node_fs2.readdirSync)(dir)) {
-      if (f.startsWith(prefix) && f.endsWith(".code") && join2(dir, f) !== path) (0, import_node_fs2.rmSync)(join2(dir, f), { force: true });
+    (0, import_node_fs3.writeFileSync)(tmp, Buffer.concat([MAGIC, length, data]), { mode: 384, flag: "wx" });
+    (0, import_node_fs3.renameSync)(tmp, path);
+    for (const f of (0, import_node_fs3.readdirSync)(dir)) {
+      if (f.startsWith(prefix) && f.endsWith(".code") && join2(dir, f) !== path) (0, import_node_fs3.rmSync)(join2(dir, f), { force: true });
     }
   } catch {
-    (0, import_node_fs2.rmSync)(tmp, { force: true });
+    (0, import_node_fs3.rmSync)(tmp, { force: true });
   }
 }
+
+// src/shared/version.ts
+var VERSION = "0.1.0";
 
 // src/cli/main.ts
 var USAGE = `jit-gpg ${VERSION}: just-in-time GPG signing and secret scanning
@@ -162,17 +352,17 @@ var SCAN_SCRIPT = new URL("./cli/scan.cjs", import.meta.url);
 function cachedScanCommand(options, argv) {
   if (!options.codeCache || SCAN_SCRIPT.protocol !== "file:") return void 0;
   const file = fileURLToPath(SCAN_SCRIPT);
-  if (!(0, import_node_fs3.existsSync)(file)) return void 0;
+  if (!(0, import_node_fs4.existsSync)(file)) return void 0;
   const script = runCachedScript(file, options.codeCache);
   if (!argv.includes("--help") && !argv.includes("-h")) process.once("exit", () => script.save());
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-HFN2IZIE.js")).scanCommand,
-  sign: async () => (await import("./cli/sign-DJDRVR43.js")).signCommand,
-  verify: async () => (await import("./cli/verify-7VROVSDK.js")).verifyCommand,
-  digest: async () => (await import("./cli/digest-TPK4R74A.js")).digestCommand,
-  key: async () => (await import("./cli/key-YG4V676H.js")).keyCommand
+  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-command.js")).scanCommand,
+  sign: async () => (await import("./cli/sign-command.js")).signCommand,
+  verify: async () => (await import("./cli/verify-command.js")).verifyCommand,
+  digest: async () => (await import("./cli/digest-command.js")).digestCommand,
+  key: async () => (await import("./cli/key-command.js")).keyCommand
 };
 async function runCli(argv, io, options = {}) {
   const [first, ...rest] = argv;

@@ -1,4 +1,4 @@
-const __jitUrl = require('node:url').pathToFileURL(__filename).href;
+(function (exports, require, module, __filename, __dirname) {const __jitUrl = require('node:url').pathToFileURL(__filename).href;
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -13346,3 +13346,5 @@ async function scanCommand(argv, io) {
 0 && (module.exports = {
   scanCommand
 });
+
+})

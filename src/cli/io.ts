@@ -1,5 +1,5 @@
 // What a CLI command needs from the outside world, injectable so commands are testable as plain functions.
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 import { printable } from '../shared/escape.ts';
@@ -47,12 +47,14 @@ export class DescriptorWriter implements OutStream {
 
   /**
    * Whether the descriptor is a terminal, asked on first use. Only a character device can be one, and node:tty (which
-   * loads the network stack: ~5 ms) is loaded only to tell a terminal from /dev/null: pipes and files never load it.
+   * loads the network stack: ~5 ms) is loaded only for a character device that is not /dev/null: pipes, files and
+   * the output of a benchmark or a hook that discards it never load it.
    */
   get isTTY(): boolean {
     if (this.tty === undefined) {
       try {
-        this.tty = fstatSync(this.fd).isCharacterDevice() && isatty(this.fd);
+        const st = fstatSync(this.fd);
+        this.tty = st.isCharacterDevice() && !isDevNull(st.rdev) && isatty(this.fd);
       } catch {
         this.tty = false;
       }
@@ -80,6 +82,15 @@ export class DescriptorWriter implements OutStream {
       throw e;
     }
     return true;
+  }
+}
+
+/** Whether a character device's number is /dev/null's (never a terminal). */
+function isDevNull(rdev: number): boolean {
+  try {
+    return statSync('/dev/null').rdev === rdev;
+  } catch {
+    return false;
   }
 }
 

@@ -2,7 +2,7 @@
 // descriptor is non-blocking and full (EAGAIN) or its reader went away (EPIPE).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -59,5 +59,23 @@ describe('DescriptorWriter', () => {
     assert.equal(w.write('lost\n'), false);
     assert.equal(w.write('also lost\n'), false);
     closeSync(p.write);
+  });
+
+  it('tells a terminal from /dev/null, a file and a pipe', () => {
+    const isTTY = (fd: number) => new DescriptorWriter(fd, () => assert.fail('no fallback')).isTTY;
+    const devNull = openSync('/dev/null', 'w');
+    const file = openSync(join(dir, 'out.txt'), 'w');
+    const p = fifo('tty-check');
+    assert.deepEqual([isTTY(devNull), isTTY(file), isTTY(p.write)], [false, false, false]);
+    for (const fd of [devNull, file, p.read, p.write]) closeSync(fd);
+    // A pseudo-terminal: `script` runs the check with its standard output on one.
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(
+      probe,
+      `import { DescriptorWriter } from ${JSON.stringify(new URL('../../src/cli/io.ts', import.meta.url).href)};\n` +
+        "process.stdout.write('isTTY=' + new DescriptorWriter(1, () => process.stdout).isTTY);\n",
+    );
+    const out = execFileSync('script', ['-qec', `'${process.execPath}' '${probe}'`, '/dev/null'], { encoding: 'utf8' });
+    assert.match(out, /isTTY=true/);
   });
 });

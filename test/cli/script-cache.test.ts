@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { SCRIPT_WRAPPER } from '../../src/cli/script-cache.ts';
 
 const MODULE = fileURLToPath(new URL('../../src/cli/script-cache.ts', import.meta.url));
 
@@ -72,6 +73,17 @@ describe('a CLI script run with its own code cache', () => {
     assert.deepEqual(second, { cache: 'accepted', run: 6, where: join(tmp, 'basic', 'x') });
     assert.deepEqual(codeFiles(cache), [written]);
     assert.equal(statSync(join(cache, written!)).mtimeMs, before, 'an accepted cache is not written again');
+  });
+
+  it('runs a script written inside its wrapper as it is, with the same cache behaviour', () => {
+    const { file, cache } = setup('wrapped');
+    writeFileSync(file, `${SCRIPT_WRAPPER[0]}${SOURCE}${SCRIPT_WRAPPER[1]}`);
+    assert.deepEqual(runScript(file, cache, { save: true }), {
+      cache: 'none',
+      run: 45,
+      where: join(tmp, 'wrapped', 'x'),
+    });
+    assert.deepEqual(runScript(file, cache, { n: 3 }), { cache: 'accepted', run: 3, where: join(tmp, 'wrapped', 'x') });
   });
 
   it('a cut-short cache file is never handed to V8, and the next save replaces it', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SCRIPT_WRAPPER } from '../../src/cli/script-cache.ts';
 import { repoRoot } from './harness.ts';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
@@ -52,6 +53,7 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
   function run(
     args: string[],
     env: NodeJS.ProcessEnv = {},
+    stdout: 'pipe' | 'ignore' = 'pipe',
   ): { status: number | null; stdout: string; record: Record; distFiles: string[]; distBytes: number } {
     const out = join(dir, 'record.json');
     rmSync(out, { force: true });
@@ -59,6 +61,7 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, ...env, JIT_STARTUP_RECORD: out },
+      stdio: ['pipe', stdout, 'pipe'],
     });
     const record = JSON.parse(readFileSync(out, 'utf8')) as Record;
     const distFiles = record.files
@@ -105,6 +108,13 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
   });
 
+  it('a one-file scan whose report is discarded (/dev/null, a character device) loads no terminal code', () => {
+    const r = run(['scan', 'clean.txt'], {}, 'ignore');
+    assert.equal(r.status, 0);
+    const loaded = ['tty', 'net', 'stream'].filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
+    assert.deepEqual(loaded, [], 'node:tty loads the network and stream stacks: ~5 ms');
+  });
+
   it('a one-file scan makes no Date, whatever report it writes (the first Date loads the time zone)', () => {
     for (const format of ['text', 'json', 'sarif']) {
       const r = run(['scan', 'clean.txt', '--format', format]);
@@ -124,6 +134,11 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
       JSON.parse(s).findings.map((f: { ruleId: string; line: number }) => [f.ruleId, f.line]);
     assert.deepEqual(findings(plain.stdout), findings(cached.stdout));
     assert.equal(findings(plain.stdout).length, 1);
+  });
+
+  it('the scan script is shipped inside the wrapper its runner expects (compiled as read, never concatenated)', () => {
+    const text = readFileSync(join(repoRoot, 'dist', 'cli', 'scan.cjs'), 'latin1');
+    assert.ok(text.startsWith(SCRIPT_WRAPPER[0]) && text.endsWith(SCRIPT_WRAPPER[1]));
   });
 
   it('every shipped bundle is ASCII, the actions included (their comments too: scripts/ascii-comments.mjs)', () => {

@@ -1,18 +1,7 @@
 import {
+  VERSION,
   redactFindings
-} from "./chunk-NQRFTV3D.js";
-import {
-  oneOf,
-  parseFlags
-} from "./chunk-DOVIJATE.js";
-import {
-  VERSION
-} from "./chunk-EEVXPQ6T.js";
-import {
-  EXIT,
-  UsageError,
-  writeLine
-} from "./chunk-SDMQP42L.js";
+} from "./chunk-OFPTELTC.js";
 import {
   FAIL_ON,
   REVOKE,
@@ -21,6 +10,13 @@ import {
   policySkips
 } from "./chunk-VEZQ5APL.js";
 import {
+  EXIT,
+  UsageError,
+  oneOf,
+  parseFlags,
+  writeLine
+} from "./chunk-5KXAOI33.js";
+import {
   POOL_AFTER_MS,
   POOL_MIN_FILES,
   defaultThreads,
@@ -28,14 +24,12 @@ import {
   isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-RESIGOG7.js";
-import "./chunk-FXDX66OE.js";
-import "./chunk-KKVBZEI5.js";
+} from "./chunk-B2ULPLUB.js";
 import {
   jsonSafe,
   printable,
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -367,7 +361,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-KVDZMHAH.js");
+    const { parseSize } = await import("./config-QRXGI47A.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -395,7 +389,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-UVMSFGG2.js");
+  const { failing, runScanJob } = await import("./job-KVYCX4QN.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

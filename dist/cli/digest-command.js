@@ -2,19 +2,16 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-GPHHHNVR.js";
-import "./chunk-U7KNJAJX.js";
-import {
-  parseFlags
-} from "./chunk-DOVIJATE.js";
+} from "./chunk-JJMGT5KM.js";
+import "./chunk-6J5ZSAU6.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
-  UsageError
-} from "./chunk-SDMQP42L.js";
-import "./chunk-KCPTBOKU.js";
-import "./chunk-FXDX66OE.js";
-import "./chunk-3H6YUQYG.js";
+  UsageError,
+  parseFlags
+} from "./chunk-5KXAOI33.js";
+import "./chunk-3YIMEJL5.js";
+import "./chunk-4RV2TZW3.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts

@@ -2,25 +2,22 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-U7KNJAJX.js";
-import {
-  parseFlags
-} from "./chunk-DOVIJATE.js";
+} from "./chunk-6J5ZSAU6.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
-  UsageError
-} from "./chunk-SDMQP42L.js";
+  UsageError,
+  parseFlags
+} from "./chunk-5KXAOI33.js";
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-KCPTBOKU.js";
-import "./chunk-FXDX66OE.js";
+} from "./chunk-3YIMEJL5.js";
 import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-3H6YUQYG.js";
+} from "./chunk-4RV2TZW3.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts

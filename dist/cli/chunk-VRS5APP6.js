@@ -1,4 +1,15 @@
 import {
+  HttpError,
+  createHttpClient,
+  errorMessage,
+  httpRequest,
+  isLoopbackHost,
+  isTransientStatus,
+  retry,
+  retryAfterMs,
+  safeUrl
+} from "./chunk-K35OZOST.js";
+import {
   commonDir,
   formatNamed,
   nameRelativeTo,
@@ -8,7 +19,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-GPHHHNVR.js";
+} from "./chunk-JJMGT5KM.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -29,49 +40,36 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-U7KNJAJX.js";
-import {
-  parseFlags
-} from "./chunk-DOVIJATE.js";
+} from "./chunk-6J5ZSAU6.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
 import {
   EXIT,
-  UsageError
-} from "./chunk-SDMQP42L.js";
+  UsageError,
+  parseFlags
+} from "./chunk-5KXAOI33.js";
 import {
   require_picomatch
 } from "./chunk-OCLRRPSL.js";
 import {
-  HttpError,
-  createHttpClient,
-  errorMessage,
-  httpRequest,
-  isLoopbackHost,
-  isTransientStatus,
-  retry,
-  retryAfterMs,
-  safeUrl
-} from "./chunk-K35OZOST.js";
-import {
   require_node_child_process
 } from "./chunk-MFKD3NAJ.js";
+import {
+  require_node_net
+} from "./chunk-F2LF7ULD.js";
 import {
   FileReadError,
   readRegularFile,
   readRegularTextFile
-} from "./chunk-KCPTBOKU.js";
+} from "./chunk-3YIMEJL5.js";
 import {
   displayPath,
   excerpt,
   printable,
   require_node_crypto,
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
-import {
-  require_node_net
-} from "./chunk-F2LF7ULD.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -4518,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-WVARRXVN.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-BL7XRS6O.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

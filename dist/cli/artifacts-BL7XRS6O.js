@@ -1,28 +1,24 @@
 import {
+  runScanJob
+} from "./chunk-IKOWA5IX.js";
+import {
+  VERSION,
   redactFindings
-} from "./chunk-NQRFTV3D.js";
+} from "./chunk-OFPTELTC.js";
+import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
-import {
-  VERSION
-} from "./chunk-EEVXPQ6T.js";
-import {
-  runScanJob
-} from "./chunk-MFUGTOZS.js";
-import "./chunk-VEZQ5APL.js";
-import "./chunk-3LVTSOGT.js";
-import "./chunk-RESIGOG7.js";
+import "./chunk-72GZ42AO.js";
+import "./chunk-B2ULPLUB.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-KCPTBOKU.js";
-import "./chunk-FXDX66OE.js";
-import "./chunk-KKVBZEI5.js";
+import "./chunk-F2LF7ULD.js";
+import "./chunk-3YIMEJL5.js";
 import {
   displayPath,
   require_node_crypto,
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
-import "./chunk-F2LF7ULD.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -17,15 +17,15 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-3LVTSOGT.js";
+} from "./chunk-72GZ42AO.js";
 import {
   FileReadError
-} from "./chunk-KCPTBOKU.js";
+} from "./chunk-3YIMEJL5.js";
 import {
   displayPath,
   excerpt,
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -6,27 +6,25 @@ import {
   isLargeTree,
   resolveWorkerScript,
   startScanWorker
-} from "./chunk-RESIGOG7.js";
+} from "./chunk-B2ULPLUB.js";
 import {
   require_node_child_process
 } from "./chunk-MFKD3NAJ.js";
 import {
+  require_node_net
+} from "./chunk-F2LF7ULD.js";
+import {
   FileReadError,
   crc24,
   readRegularFile
-} from "./chunk-KCPTBOKU.js";
-import {
-  require_node_util
-} from "./chunk-FXDX66OE.js";
+} from "./chunk-3YIMEJL5.js";
 import {
   displayPath,
   excerpt,
   require_node_crypto,
-  require_node_fs
-} from "./chunk-3H6YUQYG.js";
-import {
-  require_node_net
-} from "./chunk-F2LF7ULD.js";
+  require_node_fs,
+  require_node_util
+} from "./chunk-4RV2TZW3.js";
 import {
   __commonJS,
   __require,

@@ -1,14 +1,24 @@
 import {
-  require_node_os
-} from "./chunk-KKVBZEI5.js";
-import {
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunk-UB53VF2P.js";
+
+// builtin:node:os
+var require_node_os = __commonJS({
+  "builtin:node:os"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:os");
+    var lazy = {};
+    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
+      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
+    }
+    module.exports = Object.create(lazy);
+  }
+});
 
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({

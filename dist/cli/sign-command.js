@@ -4,19 +4,17 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-H7BVP6AV.js";
-import "./chunk-GPHHHNVR.js";
-import "./chunk-U7KNJAJX.js";
-import "./chunk-DOVIJATE.js";
-import "./chunk-33HP3Y3B.js";
-import "./chunk-SDMQP42L.js";
-import "./chunk-OCLRRPSL.js";
+} from "./chunk-VRS5APP6.js";
 import "./chunk-K35OZOST.js";
+import "./chunk-JJMGT5KM.js";
+import "./chunk-6J5ZSAU6.js";
+import "./chunk-33HP3Y3B.js";
+import "./chunk-5KXAOI33.js";
+import "./chunk-OCLRRPSL.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-KCPTBOKU.js";
-import "./chunk-FXDX66OE.js";
-import "./chunk-3H6YUQYG.js";
 import "./chunk-F2LF7ULD.js";
+import "./chunk-3YIMEJL5.js";
+import "./chunk-4RV2TZW3.js";
 import "./chunk-UB53VF2P.js";
 export {
   PROVIDER_FLAGS,

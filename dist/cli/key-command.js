@@ -5,28 +5,25 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-H7BVP6AV.js";
+} from "./chunk-VRS5APP6.js";
+import "./chunk-K35OZOST.js";
 import {
   writePublicFile
-} from "./chunk-GPHHHNVR.js";
-import "./chunk-U7KNJAJX.js";
-import {
-  parseFlags
-} from "./chunk-DOVIJATE.js";
+} from "./chunk-JJMGT5KM.js";
+import "./chunk-6J5ZSAU6.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
-  UsageError
-} from "./chunk-SDMQP42L.js";
+  UsageError,
+  parseFlags
+} from "./chunk-5KXAOI33.js";
 import "./chunk-OCLRRPSL.js";
-import "./chunk-K35OZOST.js";
 import "./chunk-MFKD3NAJ.js";
-import "./chunk-KCPTBOKU.js";
-import "./chunk-FXDX66OE.js";
+import "./chunk-F2LF7ULD.js";
+import "./chunk-3YIMEJL5.js";
 import {
   printable
-} from "./chunk-3H6YUQYG.js";
-import "./chunk-F2LF7ULD.js";
+} from "./chunk-4RV2TZW3.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/key.ts

@@ -6,11 +6,11 @@ import {
   FileReadError,
   crc24,
   readRegularFile
-} from "./chunk-KCPTBOKU.js";
+} from "./chunk-3YIMEJL5.js";
 import {
   require_node_crypto,
   require_node_fs
-} from "./chunk-3H6YUQYG.js";
+} from "./chunk-4RV2TZW3.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -81,6 +81,10 @@ function redactFindings(findings) {
   return findings.map(redactFinding);
 }
 
+// src/shared/version.ts
+var VERSION = "0.1.0";
+
 export {
-  redactFindings
+  redactFindings,
+  VERSION
 };

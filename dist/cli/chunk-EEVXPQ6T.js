@@ -1,7 +1,0 @@
-
-// src/shared/version.ts
-var VERSION = "0.1.0";
-
-export {
-  VERSION
-};
