@@ -75,6 +75,8 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     const r = run(['--help']);
     assert.equal(r.status, 0);
     assert.ok(r.distBytes < 20_000, `--help loaded ${r.distBytes} bytes: ${r.distFiles.join(', ')}`);
+    // One file: each module Node loads before the CLI's first line costs a resolve, a read and a link.
+    assert.deepEqual(r.distFiles, [cli]);
   });
 
   it('a one-file scan loads the scanner only, and no builtin it does not use', () => {
