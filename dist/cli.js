@@ -349,16 +349,18 @@ Exit codes: 0 clean/ok, 1 findings or failed verification, 2 usage or configurat
 Run \`jit-gpg COMMAND --help\` for a command's options.
 `;
 var SCAN_SCRIPT = new URL("./cli/scan.cjs", import.meta.url);
-function cachedScanCommand(options, argv) {
+function cachedScanCommand(options) {
   if (!options.codeCache || SCAN_SCRIPT.protocol !== "file:") return void 0;
   const file = fileURLToPath(SCAN_SCRIPT);
   if (!(0, import_node_fs4.existsSync)(file)) return void 0;
   const script = runCachedScript(file, options.codeCache);
-  if (!argv.includes("--help") && !argv.includes("-h")) process.once("exit", () => script.save());
+  process.once("exit", () => {
+    if (script.exports.startupBound?.()) script.save();
+  });
   return script.exports.scanCommand;
 }
 var commands = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import("./cli/scan-command.js")).scanCommand,
+  scan: async (options) => cachedScanCommand(options) ?? (await import("./cli/scan-command.js")).scanCommand,
   sign: async () => (await import("./cli/sign-command.js")).signCommand,
   verify: async () => (await import("./cli/verify-command.js")).verifyCommand,
   digest: async () => (await import("./cli/digest-command.js")).digestCommand,

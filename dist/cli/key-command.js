@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-VRS5APP6.js";
+} from "./chunk-BWWAXDGW.js";
 import "./chunk-K35OZOST.js";
 import {
   writePublicFile

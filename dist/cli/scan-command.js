@@ -316,6 +316,9 @@ Options:
 Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
 Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
 `;
+var lastScanStartupBound = false;
+var startupBound = () => lastScanStartupBound;
+var isStartupBound = (stats) => stats.durationMs <= POOL_AFTER_MS;
 function positiveInt(flag, v) {
   if (v === void 0) return void 0;
   if (!/^\d+$/.test(v) || Number(v) < 1)
@@ -361,7 +364,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-QRXGI47A.js");
+    const { parseSize } = await import("./config-4C2FFG5K.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -389,7 +392,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-KVYCX4QN.js");
+  const { failing, runScanJob } = await import("./job-ZA4NTBJC.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
@@ -434,6 +437,7 @@ async function scanCommand(argv, io) {
     void dropPrewarmedWorker();
   }
   const { result } = job;
+  lastScanStartupBound = isStartupBound(result.stats);
   if (job.config.base) {
     const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
     writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
@@ -498,5 +502,7 @@ async function scanCommand(argv, io) {
 export {
   FORMATS,
   SCAN_USAGE,
-  scanCommand
+  isStartupBound,
+  scanCommand,
+  startupBound
 };

@@ -489,14 +489,24 @@ function looksLikeText(data, start, end, hex2) {
 function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
   const spans = [];
   const minRun = Math.min(limits.minHex, limits.minBase64);
-  findRuns(data, Math.max(1, minRun - 2), limits.maxSegments, limits, spans);
+  const need = Math.max(1, minRun - 2);
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const found = findRuns(data, from, need, RUNS);
+    for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
+      takeRun(data, RUNS[3 * r], RUNS[3 * r + 1], RUNS[3 * r + 2], limits, spans);
+    }
+    if (found < RUN_BATCH) break;
+    from = Math.abs(RUNS[3 * (found - 1) + 2]);
+  }
   findPercentSpans(data, limits, spans);
   return spans.sort((a, b) => a.start - b.start);
 }
-function findRuns(data, need, maxSpans, limits, spans) {
+function findRuns(data, from, need, out) {
   const n = data.length;
-  let i = 0;
-  while (i + need <= n && spans.length < maxSpans) {
+  let found = 0;
+  let i = from;
+  while (i + need <= n && found < RUN_BATCH) {
     const k = i + need - 1;
     let c = CLS[data[k]];
     if (c === 0) {
@@ -522,12 +532,19 @@ function findRuns(data, need, maxSpans, limits, spans) {
       all &= c;
       j++;
     }
-    i = takeRun(data, i, j, all === 3, limits, spans);
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 61) end++;
+    out[3 * found] = i;
+    out[3 * found + 1] = j;
+    out[3 * found + 2] = all === 3 ? -end : end;
+    found++;
+    i = end;
   }
+  return found;
 }
-function takeRun(data, start, runEnd, allHex, limits, spans) {
-  let end = runEnd;
-  while (end < data.length && end - runEnd < 2 && data[end] === 61) end++;
+function takeRun(data, start, runEnd, padded, limits, spans) {
+  const allHex = padded < 0;
+  const end = allHex ? -padded : padded;
   const len = end - start;
   const minRun = Math.min(limits.minHex, limits.minBase64);
   if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, start, runEnd, allHex)) {
@@ -540,7 +557,6 @@ function takeRun(data, start, runEnd, allHex, limits, spans) {
       if (d && isTextual(d)) spans.push({ start, end, encoding: "base64", decoded: d });
     }
   }
-  return end;
 }
 function findPercentSpans(data, limits, spans) {
   const n = data.length;
@@ -623,7 +639,7 @@ function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
   }
   return out;
 }
-var import_node_buffer, DEFAULT_DECODE_LIMITS, B64, HEX, CLS, URLISH, B64_ASCII_LEAD;
+var import_node_buffer, DEFAULT_DECODE_LIMITS, B64, HEX, CLS, URLISH, B64_ASCII_LEAD, RUN_BATCH, RUNS;
 var init_decode = __esm({
   "src/scan/decode.ts"() {
     "use strict";
@@ -647,6 +663,8 @@ var init_decode = __esm({
     for (const c of `"'<>\`()[]{},;`) URLISH[c.charCodeAt(0)] = 0;
     B64_ASCII_LEAD = new Uint8Array(256);
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
+    RUN_BATCH = 256;
+    RUNS = new Int32Array(3 * RUN_BATCH);
   }
 });
 
@@ -12750,7 +12768,8 @@ var init_job = __esm({
 // src/cli/scan-script.ts
 var scan_script_exports = {};
 __export(scan_script_exports, {
-  scanCommand: () => scanCommand
+  scanCommand: () => scanCommand,
+  startupBound: () => startupBound
 });
 module.exports = __toCommonJS(scan_script_exports);
 
@@ -13163,6 +13182,9 @@ Options:
 Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg.toml, or a baseline.
 Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
 `;
+var lastScanStartupBound = false;
+var startupBound = () => lastScanStartupBound;
+var isStartupBound = (stats) => stats.durationMs <= POOL_AFTER_MS;
 function positiveInt(flag, v) {
   if (v === void 0) return void 0;
   if (!/^\d+$/.test(v) || Number(v) < 1)
@@ -13281,6 +13303,7 @@ async function scanCommand(argv, io) {
     void dropPrewarmedWorker();
   }
   const { result } = job;
+  lastScanStartupBound = isStartupBound(result.stats);
   if (job.config.base) {
     const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(", ") || "none, built-in defaults";
     writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);
@@ -13344,7 +13367,8 @@ async function scanCommand(argv, io) {
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
-  scanCommand
+  scanCommand,
+  startupBound
 });
 
 })

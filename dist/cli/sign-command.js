@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-VRS5APP6.js";
+} from "./chunk-BWWAXDGW.js";
 import "./chunk-K35OZOST.js";
 import "./chunk-JJMGT5KM.js";
 import "./chunk-6J5ZSAU6.js";

@@ -155,14 +155,26 @@ function looksLikeText(data, start, end, hex) {
 function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
   const spans = [];
   const minRun = Math.min(limits.minHex, limits.minBase64);
-  findRuns(data, Math.max(1, minRun - 2), limits.maxSegments, limits, spans);
+  const need = Math.max(1, minRun - 2);
+  let from = 0;
+  while (spans.length < limits.maxSegments) {
+    const found = findRuns(data, from, need, RUNS);
+    for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
+      takeRun(data, RUNS[3 * r], RUNS[3 * r + 1], RUNS[3 * r + 2], limits, spans);
+    }
+    if (found < RUN_BATCH) break;
+    from = Math.abs(RUNS[3 * (found - 1) + 2]);
+  }
   findPercentSpans(data, limits, spans);
   return spans.sort((a, b) => a.start - b.start);
 }
-function findRuns(data, need, maxSpans, limits, spans) {
+var RUN_BATCH = 256;
+var RUNS = new Int32Array(3 * RUN_BATCH);
+function findRuns(data, from, need, out) {
   const n = data.length;
-  let i = 0;
-  while (i + need <= n && spans.length < maxSpans) {
+  let found = 0;
+  let i = from;
+  while (i + need <= n && found < RUN_BATCH) {
     const k = i + need - 1;
     let c = CLS[data[k]];
     if (c === 0) {
@@ -188,12 +200,19 @@ function findRuns(data, need, maxSpans, limits, spans) {
       all &= c;
       j++;
     }
-    i = takeRun(data, i, j, all === 3, limits, spans);
+    let end = j;
+    while (end < n && end - j < 2 && data[end] === 61) end++;
+    out[3 * found] = i;
+    out[3 * found + 1] = j;
+    out[3 * found + 2] = all === 3 ? -end : end;
+    found++;
+    i = end;
   }
+  return found;
 }
-function takeRun(data, start, runEnd, allHex, limits, spans) {
-  let end = runEnd;
-  while (end < data.length && end - runEnd < 2 && data[end] === 61) end++;
+function takeRun(data, start, runEnd, padded, limits, spans) {
+  const allHex = padded < 0;
+  const end = allHex ? -padded : padded;
   const len = end - start;
   const minRun = Math.min(limits.minHex, limits.minBase64);
   if (len <= limits.maxSegment && len >= minRun && looksLikeText(data, start, runEnd, allHex)) {
@@ -206,7 +225,6 @@ function takeRun(data, start, runEnd, allHex, limits, spans) {
       if (d && isTextual(d)) spans.push({ start, end, encoding: "base64", decoded: d });
     }
   }
-  return end;
 }
 function findPercentSpans(data, limits, spans) {
   const n = data.length;

@@ -34,19 +34,22 @@ const SCAN_SCRIPT = new URL('./cli/scan.cjs', import.meta.url);
 
 /**
  * The scan command from its script; undefined without a cache directory or a script. The code cache is written when
- * the process ends, after a run that scanned (`--help` compiles too little of the command to be worth keeping).
+ * the process ends, after a run whose time start-up dominated (scan.ts, `startupBound`): `--help` compiles too little
+ * of the command to be worth keeping, a tree scan too much.
  */
-function cachedScanCommand(options: CliOptions, argv: string[]): Command | undefined {
+function cachedScanCommand(options: CliOptions): Command | undefined {
   if (!options.codeCache || SCAN_SCRIPT.protocol !== 'file:') return undefined;
   const file = fileURLToPath(SCAN_SCRIPT);
   if (!existsSync(file)) return undefined;
   const script = runCachedScript(file, options.codeCache);
-  if (!argv.includes('--help') && !argv.includes('-h')) process.once('exit', () => script.save());
+  process.once('exit', () => {
+    if ((script.exports.startupBound as (() => boolean) | undefined)?.()) script.save();
+  });
   return script.exports.scanCommand as Command;
 }
 
 const commands: Record<string, (options: CliOptions, argv: string[]) => Promise<Command>> = {
-  scan: async (options, argv) => cachedScanCommand(options, argv) ?? (await import('./scan.ts')).scanCommand,
+  scan: async (options) => cachedScanCommand(options) ?? (await import('./scan.ts')).scanCommand,
   sign: async () => (await import('./sign.ts')).signCommand,
   verify: async () => (await import('./verify.ts')).verifyCommand,
   digest: async () => (await import('./digest.ts')).digestCommand,

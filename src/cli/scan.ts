@@ -59,6 +59,17 @@ Suppress a finding with an inline \`jit-gpg:allow\` comment, [allow] in .jit-gpg
 Exit codes: 0 no findings, 1 findings (per --fail-on), 2 usage or configuration error.
 `;
 
+/**
+ * Whether the last scan this command ran was one whose time start-up dominates: it ran on this thread alone, within
+ * the time after which scan() would start workers (a pre-commit hook, stdin, one file, a small diff). The CLI writes
+ * its code cache after such a run only (main.ts): a cache holds every function the run that wrote it compiled, and
+ * one written after a tree scan, with the walker's and the pool's code in it, made every later one-file scan
+ * deserialize that too (~8 ms of each).
+ */
+let lastScanStartupBound = false;
+export const startupBound = (): boolean => lastScanStartupBound;
+export const isStartupBound = (stats: { durationMs: number }): boolean => stats.durationMs <= POOL_AFTER_MS;
+
 function positiveInt(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < 1)
@@ -188,6 +199,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const { result } = job;
+  lastScanStartupBound = isStartupBound(result.stats);
   if (job.config.base) {
     const used = job.config.files.map((f) => `${f.name} (${f.origin})`).join(', ') || 'none, built-in defaults';
     writeLine(io.stderr, `jit-gpg: config read from the ${job.config.describe}: ${used}`);

@@ -10,9 +10,10 @@ import { after, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { runCli } from '../../src/cli/main.ts';
+import { isStartupBound, startupBound } from '../../src/cli/scan.ts';
 import { failing, selectSource } from '../../src/scan/job.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
-import { POOL_MIN_FILES } from '../../src/scan/worker-thread.ts';
+import { POOL_AFTER_MS, POOL_MIN_FILES } from '../../src/scan/worker-thread.ts';
 
 type AddFormats = (ajv: Ajv) => Ajv;
 const addFormats = ((addFormatsPlugin as unknown as { default?: AddFormats }).default ??
@@ -273,6 +274,21 @@ describe('helpers', () => {
     assert.equal(selectSource({ ...base, mode: 'history' }).kind, 'git');
     assert.throws(() => selectSource({ ...base, mode: 'history', stdin: Readable.from([]) }), /not stdin/);
     assert.equal(selectSource({ ...base, mode: 'auto', stdin: Readable.from([]) }).kind, 'stdin');
+  });
+});
+
+describe('the code cache is written after start-up-bound scans only', () => {
+  test('a scan within the time before workers would start is start-up-bound; a longer one is not', () => {
+    assert.equal(isStartupBound({ durationMs: 12 }), true);
+    assert.equal(isStartupBound({ durationMs: POOL_AFTER_MS }), true);
+    assert.equal(isStartupBound({ durationMs: POOL_AFTER_MS + 1 }), false);
+  });
+
+  test('startupBound() tells of the last scan the command ran', async () => {
+    const one = join(dir, 'startup-one.txt');
+    writeFileSync(one, 'nothing here\n');
+    assert.equal((await cli([one])).code, 0);
+    assert.equal(startupBound(), true);
   });
 });
 

@@ -212,3 +212,30 @@ test('encoded spans are found wherever they sit: buffer edges, after padding, ne
     ],
   );
 });
+
+test('a buffer with thousands of runs: every encoded span found in order, across the batches pass 1 hands over', () => {
+  const { findEncodedSpans } = decodeModule;
+  const hex = (s: string): string => Buffer.from(s).toString('hex');
+  const parts: string[] = [];
+  const expected: Array<[number, number, string]> = [];
+  let pos = 0;
+  // Hex values, base64 values and identifiers (runs that decode to nothing textual) in turn: whatever the batch
+  // size, a batch ends on each kind somewhere.
+  for (let i = 0; i < 2400; i++) {
+    const plain = `value number ${i} of the test`;
+    const piece = i % 3 === 0 ? hex(plain) : i % 3 === 1 ? b64(plain) : `someIdentifierNumber${i}`;
+    if (i % 3 !== 2) expected.push([pos, pos + piece.length, i % 3 === 0 ? 'hex' : 'base64']);
+    parts.push(piece, ' ');
+    pos += piece.length + 1;
+  }
+  const data = Buffer.from(parts.join(''));
+  const got = findEncodedSpans(data).map((s) => [s.start, s.end, s.encoding]);
+  assert.equal(got.length, 1600);
+  assert.deepEqual(got, expected);
+  // The cap on segments holds across batches too: the first 700, in order.
+  const capped = findEncodedSpans(data, { ...decodeModule.DEFAULT_DECODE_LIMITS, maxSegments: 700 });
+  assert.deepEqual(
+    capped.map((s) => [s.start, s.end, s.encoding]),
+    expected.slice(0, 700),
+  );
+});

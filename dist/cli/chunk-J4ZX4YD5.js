@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-72GZ42AO.js";
+} from "./chunk-KTSJ6P6O.js";
 import {
   FileReadError
 } from "./chunk-3YIMEJL5.js";
