@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { asciiComments } from './ascii-comments.mjs';
-import { withoutExamples } from './rule-examples.mjs';
+import { withoutExamples, withoutHelp } from './rule-examples.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -118,14 +118,15 @@ const unusedHttpClientDropped = {
   },
 };
 
-// The built-in rules' examples are their test cases: the tests read them from src/, the bundles ship without them
-// (scripts/rule-examples.mjs says why and how).
+// The built-in rules' examples are their test cases: the tests read them from src/, the bundles ship without them.
+// Their help texts are only read by a SARIF report: the bundles ship them as dist/rules-help.json, written below
+// from src/ (scripts/rule-examples.mjs says why and how; src/scan/rules/help.ts reads the file).
 const RULE_MODULE = /[\\/]src[\\/]scan[\\/]rules[\\/][^\\/]+\.ts$/;
 const ruleExamplesLeftOut = {
   name: 'rule-examples-left-out',
   setup(b) {
     b.onLoad({ filter: RULE_MODULE }, (args) => ({
-      contents: withoutExamples(readFileSync(args.path, 'utf8'), args.path),
+      contents: withoutHelp(withoutExamples(readFileSync(args.path, 'utf8'), args.path), args.path),
       loader: 'ts',
     }));
   },
@@ -292,6 +293,37 @@ for (const outFile of Object.keys(result.metafile.outputs).filter((f) => /\.c?js
   if (!/\brequire\b/.test(rest)) out = rest;
   if (out !== text) writeFileSync(path, out);
 }
+
+// ---- the built-in rules' help texts, from src/: dist/rules-help.json, one rule id to its Markdown text ----
+
+const catalogue = await build({
+  absWorkingDir: root,
+  entryPoints: ['src/scan/rules/index.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  logLevel: 'warning',
+  define: { 'import.meta.url': '"file:///"' }, // every rule has its help here: help.ts reads no file
+});
+const catalogueModule = { exports: {} };
+new Function('module', 'exports', 'require', catalogue.outputFiles[0].text)(
+  catalogueModule,
+  catalogueModule.exports,
+  require,
+);
+const helpTexts = {};
+for (const rule of [...catalogueModule.exports.builtinRules].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  if (typeof rule.help !== 'string' || rule.help.trim() === '') throw new Error(`bundle: rule ${rule.id} has no help`);
+  helpTexts[rule.id] = rule.help;
+}
+// ASCII like every shipped file (\u escapes in JSON strings).
+const helpJson = JSON.stringify(helpTexts, null, 1).replace(
+  /[\u007f-\uffff]/g,
+  (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+);
+writeFileSync(join(dist, 'rules-help.json'), `${helpJson}\n`);
 
 // ---- third-party notices: every package bundled into an entry (from esbuild's metafile), with its licence text ----
 

@@ -7,6 +7,11 @@
 // withoutExamples(source) returns the rule module's source with every `lazyExamples(...)` call (whatever name it
 // is imported under) replaced by empty examples, and then without every top-level declaration that nothing
 // references any more (the fixture values those examples were built from), repeated until none is left.
+//
+// withoutHelp(source) does the same for the rules' help texts (Markdown for code scanning: what the secret is, how
+// to revoke it): every `help:` property in the module is left out, and what only they used. Only a SARIF report
+// reads them, from dist/rules-help.json (written by scripts/bundle.mjs from src/, loaded on first read by
+// src/scan/rules/help.ts): ~60 KB of text that every CLI start and every scan worker otherwise compiled and loaded.
 import ts from 'typescript';
 
 /** The source with its examples and the declarations only they used removed; unchanged without lazyExamples. */
@@ -14,6 +19,29 @@ export function withoutExamples(source, fileName = 'rules.ts') {
   const names = exampleFactoryNames(parse(source, fileName));
   if (names.size === 0) return source;
   let text = replaceExampleCalls(source, fileName, names);
+  for (;;) {
+    const next = withoutUnreferenced(text, fileName);
+    if (next === text) return text;
+    text = next;
+  }
+}
+
+/** The source without its `help:` properties and the declarations only they used; unchanged without any. */
+export function withoutHelp(source, fileName = 'rules.ts') {
+  const ranges = [];
+  const visit = (node) => {
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'help') {
+      // The property with the comma after it (an object literal's last property may have none).
+      const next = node.getEnd();
+      const comma = source.slice(next).match(/^\s*,/);
+      ranges.push([node.getStart(), comma ? next + comma[0].length : next]);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(parse(source, fileName));
+  if (ranges.length === 0) return source;
+  let text = splice(source, ranges, '');
   for (;;) {
     const next = withoutUnreferenced(text, fileName);
     if (next === text) return text;

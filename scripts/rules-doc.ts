@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { scanBuffer } from '../src/scan/index.ts';
 import { defaultPolicy } from '../src/scan/policy.ts';
 import { builtinRules } from '../src/scan/rules/index.ts';
+import { ruleHelp } from '../src/scan/rules/help.ts';
 import type { Rule } from '../src/scan/types.ts';
 
 interface CoverageEntry {
@@ -24,8 +25,9 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 
 /** The help text's first sentence: what the rule matches. */
 function matches(rule: Rule): string {
-  const m = /^(.*?[.!?])(?:\s|$)/s.exec(rule.help);
-  return (m ? m[1]! : rule.help).trim();
+  const help = ruleHelp(rule);
+  const m = /^(.*?[.!?])(?:\s|$)/s.exec(help);
+  return (m ? m[1]! : help).trim();
 }
 
 /** Whether the rule's own true-positive examples come out `validated` (a checksum or parse proves them). */

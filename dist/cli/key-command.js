@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-BWWAXDGW.js";
+} from "./chunk-ZK6SSTWJ.js";
 import "./chunk-K35OZOST.js";
 import {
   writePublicFile

@@ -35,7 +35,7 @@ import {
 } from "./chunk-UB53VF2P.js";
 
 // src/cli/scan.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 import { basename, dirname, resolve } from "node:path";
 
 // src/shared/time.ts
@@ -88,6 +88,41 @@ function renderJson(input) {
 
 // src/scan/report/sarif.ts
 import { pathToFileURL } from "node:url";
+
+// src/scan/rules/help.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var HELP_FILE = "rules-help.json";
+var loaded = /* @__PURE__ */ new Map();
+function ruleHelp(rule, from = import.meta.url) {
+  if (rule.help !== void 0) return rule.help;
+  const key = String(from);
+  let texts = loaded.get(key);
+  if (!texts) {
+    texts = readHelp(from);
+    loaded.set(key, texts);
+  }
+  const text = texts[rule.id];
+  if (typeof text !== "string") throw new Error(`${HELP_FILE} has no help for the rule ${rule.id}: reinstall jit-gpg`);
+  return text;
+}
+function readHelp(from) {
+  for (const dir of ["./", "../", "../../"]) {
+    let text;
+    try {
+      text = (0, import_node_fs.readFileSync)(new URL(`${dir}${HELP_FILE}`, from), "utf8");
+    } catch {
+      continue;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${HELP_FILE} is damaged (${e.message}): reinstall jit-gpg`);
+    }
+  }
+  throw new Error(`${HELP_FILE} was not found beside the bundle (${String(from)}): reinstall jit-gpg`);
+}
+
+// src/scan/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -106,7 +141,7 @@ function toUri(file) {
   return file.split("/").map((seg) => encodeURIComponent(seg)).join("/");
 }
 function descriptor(rule) {
-  const help = rule.help?.trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
+  const help = ruleHelp(rule).trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
   return {
     id: rule.id,
     name: ruleName(rule.id),
@@ -364,7 +399,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-4C2FFG5K.js");
+    const { parseSize } = await import("./config-GOET6FXM.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -381,8 +416,8 @@ async function scanCommand(argv, io) {
   let file;
   if (!useStdin) {
     const abs = resolve(io.cwd, target);
-    if (!(0, import_node_fs.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if ((0, import_node_fs.statSync)(abs).isDirectory()) root = abs;
+    if (!(0, import_node_fs2.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if ((0, import_node_fs2.statSync)(abs).isDirectory()) root = abs;
     else {
       root = dirname(abs);
       file = basename(abs);
@@ -392,7 +427,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-ZA4NTBJC.js");
+  const { failing, runScanJob } = await import("./job-KNXHOBYH.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {
@@ -472,8 +507,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = resolve(io.cwd, values.output);
-    (0, import_node_fs.mkdirSync)(dirname(out), { recursive: true });
-    (0, import_node_fs.writeFileSync)(out, report);
+    (0, import_node_fs2.mkdirSync)(dirname(out), { recursive: true });
+    (0, import_node_fs2.writeFileSync)(out, report);
   }
   const fails = failing(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

@@ -46,8 +46,8 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 // builtin:node:fs
 var require_node_fs = __commonJS({
   "builtin:node:fs"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:fs");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:fs");
     var lazy2 = {};
     for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -59,8 +59,8 @@ var require_node_fs = __commonJS({
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:crypto");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:crypto");
     var lazy2 = {};
     for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -174,8 +174,8 @@ var init_types = __esm({
 // builtin:node:os
 var require_node_os = __commonJS({
   "builtin:node:os"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:os");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:os");
     var lazy2 = {};
     for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -187,8 +187,8 @@ var require_node_os = __commonJS({
 // builtin:node:worker_threads
 var require_node_worker_threads = __commonJS({
   "builtin:node:worker_threads"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:worker_threads");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:worker_threads");
     var lazy2 = {};
     for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -209,7 +209,7 @@ function hasFiles(root, n) {
     if (i === COUNT_MAX_DIRS) return true;
     let entries;
     try {
-      entries = (0, import_node_fs.readdirSync)(dirs[i], { withFileTypes: true });
+      entries = (0, import_node_fs2.readdirSync)(dirs[i], { withFileTypes: true });
     } catch {
       continue;
     }
@@ -235,7 +235,7 @@ function resolveWorkerScript(override, base = __jitUrl) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
+    return (0, import_node_fs2.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
   }
   for (const candidate of [
     "./worker.ts",
@@ -245,7 +245,7 @@ function resolveWorkerScript(override, base = __jitUrl) {
     "../../scan/worker.js"
   ]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs2.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
   }
   return void 0;
 }
@@ -291,11 +291,11 @@ function dropPrewarmedWorker() {
   if (live.length === 0) return void 0;
   return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
-var import_node_fs, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
+var import_node_fs2, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
 var init_worker_thread = __esm({
   "src/scan/worker-thread.ts"() {
     "use strict";
-    import_node_fs = __toESM(require_node_fs(), 1);
+    import_node_fs2 = __toESM(require_node_fs(), 1);
     nodeModule = __toESM(require("node:module"), 1);
     import_node_os = __toESM(require_node_os(), 1);
     import_node_path = require("node:path");
@@ -313,8 +313,8 @@ var init_worker_thread = __esm({
 // builtin:node:util
 var require_node_util = __commonJS({
   "builtin:node:util"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:util");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:util");
     var lazy2 = {};
     for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -326,8 +326,8 @@ var require_node_util = __commonJS({
 // builtin:node:tty
 var require_node_tty = __commonJS({
   "builtin:node:tty"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:tty");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:tty");
     var lazy2 = {};
     for (const name2 of ["ReadStream", "WriteStream", "isatty"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -360,12 +360,12 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(path, OPEN_FLAGS);
+    fd = (0, import_node_fs4.openSync)(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs4.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -376,7 +376,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs3.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs4.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -387,7 +387,7 @@ function readRegularFile(path, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs4.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -398,11 +398,11 @@ function formatBytes2(n) {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
 }
-var import_node_fs3, FileReadError, OPEN_FLAGS;
+var import_node_fs4, FileReadError, OPEN_FLAGS;
 var init_read_file = __esm({
   "src/shared/read-file.ts"() {
     "use strict";
-    import_node_fs3 = __toESM(require_node_fs(), 1);
+    import_node_fs4 = __toESM(require_node_fs(), 1);
     init_escape();
     FileReadError = class extends Error {
       name = "FileReadError";
@@ -412,15 +412,15 @@ var init_read_file = __esm({
         this.code = code;
       }
     };
-    OPEN_FLAGS = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
+    OPEN_FLAGS = import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY;
   }
 });
 
 // builtin:node:child_process
 var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:child_process");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:child_process");
     var lazy2 = {};
     for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -1349,9 +1349,9 @@ function detectLibc() {
 function elfInterpreter(path) {
   let fd;
   try {
-    fd = (0, import_node_fs4.openSync)(path, "r");
+    fd = (0, import_node_fs5.openSync)(path, "r");
     const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs4.readSync)(fd, head, 0, head.length, 0);
+    const got = (0, import_node_fs5.readSync)(fd, head, 0, head.length, 0);
     if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
     const phoff = Number(head.readBigUInt64LE(32));
     const phentsize = head.readUInt16LE(54);
@@ -1363,14 +1363,14 @@ function elfInterpreter(path) {
       const offset = Number(head.readBigUInt64LE(at + 8));
       const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
       const name2 = Buffer.alloc(size);
-      (0, import_node_fs4.readSync)(fd, name2, 0, size, offset);
+      (0, import_node_fs5.readSync)(fd, name2, 0, size, offset);
       return name2.toString("latin1").replace(/\0.*$/s, "");
     }
     return void 0;
   } catch {
     return void 0;
   } finally {
-    if (fd !== void 0) (0, import_node_fs4.closeSync)(fd);
+    if (fd !== void 0) (0, import_node_fs5.closeSync)(fd);
   }
 }
 function addonCandidates(fromDir, name2) {
@@ -1387,7 +1387,7 @@ function loadNativeRE2() {
   const here = (0, import_node_path2.dirname)((0, import_node_url3.fileURLToPath)(__jitUrl));
   const errors = [];
   const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs4.existsSync)(p));
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs5.existsSync)(p));
   for (const path of paths) {
     try {
       return { ctor: require2(path), from: path };
@@ -1432,11 +1432,11 @@ function nativeEngine(ctor) {
     }
   };
 }
-var import_node_fs4, import_node_module, import_node_path2, import_node_url3;
+var import_node_fs5, import_node_module, import_node_path2, import_node_url3;
 var init_native = __esm({
   "src/scan/regex/native.ts"() {
     "use strict";
-    import_node_fs4 = __toESM(require_node_fs(), 1);
+    import_node_fs5 = __toESM(require_node_fs(), 1);
     import_node_module = require("node:module");
     import_node_path2 = require("node:path");
     import_node_url3 = require("node:url");
@@ -2398,7 +2398,7 @@ var init_examples = __esm({
 });
 
 // src/scan/rules/ai.ts
-var OAI, openaiHelp, aiRules;
+var OAI, aiRules;
 var init_ai = __esm({
   "src/scan/rules/ai.ts"() {
     "use strict";
@@ -2406,7 +2406,6 @@ var init_ai = __esm({
     init_structure();
     init_examples();
     OAI = ["T3Blbk", "FJ"].join("");
-    openaiHelp = (kind2) => `An OpenAI ${kind2}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
     aiRules = [
       {
         id: "openai-api-key",
@@ -2415,7 +2414,6 @@ var init_ai = __esm({
         keywords: [OAI.toLowerCase()],
         pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
         entropy: 3.5,
-        help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
         examples: { tp: [], fp: [] }
       },
       {
@@ -2425,7 +2423,6 @@ var init_ai = __esm({
         keywords: ["sk-proj-", "sk-none-"],
         pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
-        help: openaiHelp("project API key (`sk-proj-`)"),
         examples: { tp: [], fp: [] }
       },
       {
@@ -2435,7 +2432,6 @@ var init_ai = __esm({
         keywords: ["sk-svcacct-"],
         pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
-        help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
         examples: { tp: [], fp: [] }
       },
       {
@@ -2445,7 +2441,6 @@ var init_ai = __esm({
         keywords: ["sk-admin-"],
         pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
         entropy: 4,
-        help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2455,7 +2450,6 @@ var init_ai = __esm({
         keywords: ["sk-ant-api"],
         pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
-        help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2465,7 +2459,6 @@ var init_ai = __esm({
         keywords: ["sk-ant-admin"],
         pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
         entropy: 4,
-        help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2475,7 +2468,6 @@ var init_ai = __esm({
         keywords: ["sk-ant-oat", "sk-ant-ort"],
         pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
         entropy: 4,
-        help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2486,7 +2478,6 @@ var init_ai = __esm({
         pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
-        help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2497,7 +2488,6 @@ var init_ai = __esm({
         pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
-        help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2507,7 +2497,6 @@ var init_ai = __esm({
         keywords: ["r8_"],
         pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2517,7 +2506,6 @@ var init_ai = __esm({
         keywords: ["gsk_"],
         pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
         entropy: 4,
-        help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2527,7 +2515,6 @@ var init_ai = __esm({
         keywords: ["pplx-"],
         pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
         entropy: 4,
-        help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2537,7 +2524,6 @@ var init_ai = __esm({
         keywords: ["xai-"],
         pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
         entropy: 4,
-        help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2547,7 +2533,6 @@ var init_ai = __esm({
         keywords: ["sk-or-v1-"],
         pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
-        help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2557,7 +2542,6 @@ var init_ai = __esm({
         keywords: ["tgp_v1_"],
         pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
         entropy: 4,
-        help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2567,7 +2551,6 @@ var init_ai = __esm({
         keywords: ["lsv2_"],
         pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
         entropy: 3,
-        help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2577,7 +2560,6 @@ var init_ai = __esm({
         keywords: ["pcsk_"],
         pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
         entropy: 4,
-        help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2587,7 +2569,6 @@ var init_ai = __esm({
         keywords: ["tvly-"],
         pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
         entropy: 4,
-        help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2597,7 +2578,6 @@ var init_ai = __esm({
         keywords: ["cohere"],
         pattern: named("cohere", "[A-Za-z0-9]{40}"),
         entropy: 4,
-        help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2607,7 +2587,6 @@ var init_ai = __esm({
         keywords: ["mistral"],
         pattern: named("mistral", "[A-Za-z0-9]{32}"),
         entropy: 4,
-        help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2617,7 +2596,6 @@ var init_ai = __esm({
         keywords: ["deepseek"],
         pattern: named("deepseek", "sk-[0-9a-f]{32}"),
         entropy: 3,
-        help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2627,7 +2605,6 @@ var init_ai = __esm({
         keywords: ["wandb"],
         pattern: named("wandb", "[0-9a-f]{40}"),
         entropy: 3,
-        help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2637,7 +2614,6 @@ var init_ai = __esm({
         keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
         pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
         entropy: 3,
-        help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2647,7 +2623,6 @@ var init_ai = __esm({
         keywords: ["deepgram"],
         pattern: named("deepgram", "[0-9a-f]{40}"),
         entropy: 3,
-        help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2657,7 +2632,6 @@ var init_ai = __esm({
         keywords: ["assemblyai", "assembly_ai"],
         pattern: named("assembly_?ai", "[0-9a-f]{32}"),
         entropy: 3,
-        help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -2920,7 +2894,6 @@ var init_cloud = __esm({
         pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
         entropy: 3,
         validate: validateAwsKeyId,
-        help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2931,7 +2904,6 @@ var init_cloud = __esm({
         pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
         entropy: 4,
         validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-        help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2946,7 +2918,6 @@ var init_cloud = __esm({
           if (secret.includes("EXAMPLE")) return "invalid";
           return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
         },
-        help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2956,7 +2927,6 @@ var init_cloud = __esm({
         keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
         pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
         entropy: 4,
-        help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2968,7 +2938,6 @@ var init_cloud = __esm({
         entropy: 4,
         validate: validateBedrockApiKey,
         requireValid: true,
-        help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2980,7 +2949,6 @@ var init_cloud = __esm({
         entropy: 4,
         validate: validateBedrockShortTermKey,
         requireValid: true,
-        help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -2990,7 +2958,6 @@ var init_cloud = __esm({
         keywords: ["amzn.mws."],
         pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
         entropy: 3,
-        help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3000,7 +2967,6 @@ var init_cloud = __esm({
         keywords: ["aiza"],
         pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
-        help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3013,7 +2979,6 @@ var init_cloud = __esm({
         entropy: 4,
         validate: validateGcpServiceAccountKey,
         requireValid: true,
-        help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3023,7 +2988,6 @@ var init_cloud = __esm({
         keywords: ["gocspx-"],
         pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
-        help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3033,7 +2997,6 @@ var init_cloud = __esm({
         keywords: ["1//0"],
         pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
         entropy: 4,
-        help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3043,7 +3006,6 @@ var init_cloud = __esm({
         keywords: ["ya29."],
         pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
         entropy: 4,
-        help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3054,7 +3016,6 @@ var init_cloud = __esm({
         pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: notEmulatorKey,
-        help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3073,7 +3034,6 @@ var init_cloud = __esm({
         pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: notEmulatorKey,
-        help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3084,7 +3044,6 @@ var init_cloud = __esm({
         pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: notEmulatorKey,
-        help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3094,7 +3053,6 @@ var init_cloud = __esm({
         keywords: ["sharedaccesskey="],
         pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
         entropy: 4,
-        help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3105,7 +3063,6 @@ var init_cloud = __esm({
         pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
         entropy: 4,
         validate: validateAzureSasSignature,
-        help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3115,7 +3072,6 @@ var init_cloud = __esm({
         keywords: ["8q~", "7q~"],
         pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
         entropy: 3.5,
-        help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3125,7 +3081,6 @@ var init_cloud = __esm({
         keywords: ["azconfig.io"],
         pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
         entropy: 4,
-        help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
         examples: { tp: [], fp: [] }
       },
       ...[
@@ -3140,7 +3095,6 @@ var init_cloud = __esm({
           keywords: [`${prefix}_v1_`],
           pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
           entropy: 3,
-          help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
           examples: { tp: [], fp: [] }
         })
       ),
@@ -3151,7 +3105,6 @@ var init_cloud = __esm({
         keywords: ["hrku-"],
         pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3161,7 +3114,6 @@ var init_cloud = __esm({
         keywords: ["heroku"],
         pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
-        help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3171,7 +3123,6 @@ var init_cloud = __esm({
         keywords: ["ltai"],
         pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
         entropy: 3.5,
-        help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3181,7 +3132,6 @@ var init_cloud = __esm({
         keywords: ["alibaba", "aliyun", "alicloud"],
         pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})${TOKEN_END}`,
         entropy: 4,
-        help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3191,7 +3141,6 @@ var init_cloud = __esm({
         keywords: ["akid"],
         pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
         entropy: 3.5,
-        help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3201,7 +3150,6 @@ var init_cloud = __esm({
         keywords: ["ibm", "ic_api_key"],
         pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3211,7 +3159,6 @@ var init_cloud = __esm({
         keywords: ["cloudflare", "cf_api_token"],
         pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3221,7 +3168,6 @@ var init_cloud = __esm({
         keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
         pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
         entropy: 3,
-        help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3231,7 +3177,6 @@ var init_cloud = __esm({
         keywords: ["v1.0-"],
         pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
         entropy: 3,
-        help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3241,7 +3186,6 @@ var init_cloud = __esm({
         keywords: ["fm1a_", "fm1r_", "fm2_"],
         pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
         entropy: 4,
-        help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3251,7 +3195,6 @@ var init_cloud = __esm({
         keywords: ["fo1_"],
         pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3263,7 +3206,6 @@ var init_cloud = __esm({
         entropy: 4.2,
         // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory... do not.
         validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-        help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3273,7 +3215,6 @@ var init_cloud = __esm({
         keywords: ["vercel"],
         pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 4,
-        help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3283,7 +3224,6 @@ var init_cloud = __esm({
         keywords: ["nfp_"],
         pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
         entropy: 4,
-        help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3293,7 +3233,6 @@ var init_cloud = __esm({
         keywords: ["netlify"],
         pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3303,7 +3242,6 @@ var init_cloud = __esm({
         keywords: ["sbp_"],
         pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3313,7 +3251,6 @@ var init_cloud = __esm({
         keywords: ["sb_secret_"],
         pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3323,7 +3260,6 @@ var init_cloud = __esm({
         keywords: [":apa91b"],
         pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3333,7 +3269,6 @@ var init_cloud = __esm({
         keywords: ["pscale_tkn_", "pscale_oauth_"],
         pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3343,7 +3278,6 @@ var init_cloud = __esm({
         keywords: ["pscale_pw_"],
         pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3353,7 +3287,6 @@ var init_cloud = __esm({
         keywords: ["scw_secret_key", "scaleway"],
         pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
         entropy: 3,
-        help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3363,7 +3296,6 @@ var init_cloud = __esm({
         keywords: ["rnd_"],
         pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
         entropy: 4,
-        help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3373,7 +3305,6 @@ var init_cloud = __esm({
         keywords: ["hcloud", "hetzner"],
         pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})${TOKEN_END}`,
         entropy: 4.5,
-        help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3383,7 +3314,6 @@ var init_cloud = __esm({
         keywords: ["linode"],
         pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
         entropy: 3,
-        help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3393,7 +3323,6 @@ var init_cloud = __esm({
         keywords: ["vultr"],
         pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
         entropy: 4,
-        help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3403,7 +3332,6 @@ var init_cloud = __esm({
         keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
         pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
-        help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3413,7 +3341,6 @@ var init_cloud = __esm({
         keywords: ["cloudinary://"],
         pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
         entropy: 4,
-        help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3425,7 +3352,6 @@ var init_cloud = __esm({
         entropy: 4,
         validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
         requireValid: true,
-        help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -3448,7 +3374,6 @@ var init_commerce = __esm({
         keywords: ["sk_live_"],
         pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3458,7 +3383,6 @@ var init_commerce = __esm({
         keywords: ["rk_live_"],
         pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3468,7 +3392,6 @@ var init_commerce = __esm({
         keywords: ["sk_test_", "rk_test_"],
         pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3478,7 +3401,6 @@ var init_commerce = __esm({
         keywords: ["whsec_"],
         pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         entropy: 3.5,
-        help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3488,7 +3410,6 @@ var init_commerce = __esm({
         keywords: ["shpat_"],
         pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3498,7 +3419,6 @@ var init_commerce = __esm({
         keywords: ["shpca_"],
         pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3508,7 +3428,6 @@ var init_commerce = __esm({
         keywords: ["shppa_"],
         pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3518,7 +3437,6 @@ var init_commerce = __esm({
         keywords: ["shpss_"],
         pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3528,7 +3446,6 @@ var init_commerce = __esm({
         keywords: ["eaaa"],
         pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
         entropy: 4,
-        help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3538,7 +3455,6 @@ var init_commerce = __esm({
         keywords: ["sq0atp-"],
         pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3548,7 +3464,6 @@ var init_commerce = __esm({
         keywords: ["sq0csp-"],
         pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3558,7 +3473,6 @@ var init_commerce = __esm({
         keywords: ["access_token$production$"],
         pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
         entropy: 3,
-        help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3568,7 +3482,6 @@ var init_commerce = __esm({
         keywords: ["access_token$sandbox$"],
         pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
         entropy: 3,
-        help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3578,7 +3491,6 @@ var init_commerce = __esm({
         keywords: ["braintree"],
         pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
-        help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3588,7 +3500,6 @@ var init_commerce = __esm({
         keywords: ["paypal"],
         pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3598,7 +3509,6 @@ var init_commerce = __esm({
         keywords: ["aqe"],
         pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
         validate: validateAdyenKey,
-        help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3608,7 +3518,6 @@ var init_commerce = __esm({
         keywords: ["access-production-", "access-development-"],
         pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
         entropy: 3,
-        help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3618,7 +3527,6 @@ var init_commerce = __esm({
         keywords: ["plaid"],
         pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
-        help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3628,7 +3536,6 @@ var init_commerce = __esm({
         keywords: ["flwseck-"],
         pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
-        help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3638,7 +3545,6 @@ var init_commerce = __esm({
         keywords: ["flwseck_test-"],
         pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
         entropy: 3,
-        help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3648,7 +3554,6 @@ var init_commerce = __esm({
         keywords: ["razorpay"],
         pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
-        help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3658,7 +3563,6 @@ var init_commerce = __esm({
         keywords: ["pdl_live_apikey_"],
         pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3668,7 +3572,6 @@ var init_commerce = __esm({
         keywords: ["pdl_sdbx_apikey_"],
         pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3678,7 +3581,6 @@ var init_commerce = __esm({
         keywords: ["mollie"],
         pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
         entropy: 3.5,
-        help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3688,7 +3590,6 @@ var init_commerce = __esm({
         keywords: ["gocardless"],
         pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
-        help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -3714,7 +3615,6 @@ var init_devops = __esm({
         keywords: ["hvs."],
         pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3724,7 +3624,6 @@ var init_devops = __esm({
         keywords: ["hvb."],
         pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3734,7 +3633,6 @@ var init_devops = __esm({
         keywords: ["vault_token", "vaulttoken", "x-vault-token"],
         pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3744,7 +3642,6 @@ var init_devops = __esm({
         keywords: [".atlasv1."],
         pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3754,7 +3651,6 @@ var init_devops = __esm({
         keywords: ["dp.pt.", "dp.ct."],
         pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
         entropy: 4,
-        help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3764,7 +3660,6 @@ var init_devops = __esm({
         keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
         pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
         entropy: 4,
-        help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3776,7 +3671,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: jsonAfter("ops_"),
         requireValid: true,
-        help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3786,7 +3680,6 @@ var init_devops = __esm({
         keywords: ["dapi"],
         pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
         entropy: 3,
-        help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3798,7 +3691,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: validateAtlassianToken,
         requireValid: true,
-        help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3808,7 +3700,6 @@ var init_devops = __esm({
         keywords: ["jira", "confluence", "atlassian"],
         pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3.5,
-        help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3818,7 +3709,6 @@ var init_devops = __esm({
         keywords: ["lin_api_"],
         pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
         entropy: 4,
-        help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3828,7 +3718,6 @@ var init_devops = __esm({
         keywords: ["lin_oauth_"],
         pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
         entropy: 3,
-        help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3838,7 +3727,6 @@ var init_devops = __esm({
         keywords: ["pmak-"],
         pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
         entropy: 3,
-        help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3850,7 +3738,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: jsonAfter("glc_"),
         requireValid: true,
-        help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3862,7 +3749,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: validateGrafanaServiceAccountToken,
         requireValid: true,
-        help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3874,7 +3760,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: (s) => validateBase64JsonPayload(s),
         requireValid: true,
-        help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3884,7 +3769,6 @@ var init_devops = __esm({
         keywords: ["sntryu_"],
         pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
         entropy: 3,
-        help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3896,7 +3780,6 @@ var init_devops = __esm({
         entropy: 4,
         validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
         requireValid: true,
-        help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3906,7 +3789,6 @@ var init_devops = __esm({
         keywords: ["nrak-"],
         pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
         entropy: 4,
-        help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3916,7 +3798,6 @@ var init_devops = __esm({
         keywords: ["nral"],
         pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
         entropy: 3.5,
-        help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3926,7 +3807,6 @@ var init_devops = __esm({
         keywords: ["nrii-", "nriq-"],
         pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3936,7 +3816,6 @@ var init_devops = __esm({
         keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
         pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
         entropy: 3,
-        help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3946,7 +3825,6 @@ var init_devops = __esm({
         keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
         pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3956,7 +3834,6 @@ var init_devops = __esm({
         keywords: ["dt0"],
         pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
         entropy: 4,
-        help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3966,7 +3843,6 @@ var init_devops = __esm({
         keywords: ["pagerduty"],
         pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
         entropy: 3.5,
-        help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3976,7 +3852,6 @@ var init_devops = __esm({
         keywords: ["ccipat_"],
         pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
         entropy: 4,
-        help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3986,7 +3861,6 @@ var init_devops = __esm({
         keywords: ["cciprj_"],
         pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
         entropy: 4,
-        help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3996,7 +3870,6 @@ var init_devops = __esm({
         keywords: ["circle"],
         pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
-        help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4006,7 +3879,6 @@ var init_devops = __esm({
         keywords: ["travis"],
         pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
-        help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4016,7 +3888,6 @@ var init_devops = __esm({
         keywords: ["bkua_"],
         pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4026,7 +3897,6 @@ var init_devops = __esm({
         keywords: ["jenkins"],
         pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
         entropy: 3,
-        help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4036,7 +3906,6 @@ var init_devops = __esm({
         keywords: ["snyk"],
         pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
-        help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4046,7 +3915,6 @@ var init_devops = __esm({
         keywords: ["squ_", "sqp_", "sqa_"],
         pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4056,7 +3924,6 @@ var init_devops = __esm({
         keywords: ["sonar"],
         pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
-        help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4066,7 +3933,6 @@ var init_devops = __esm({
         keywords: ["codecov"],
         pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
-        help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4076,7 +3942,6 @@ var init_devops = __esm({
         keywords: ["pul-"],
         pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4086,7 +3951,6 @@ var init_devops = __esm({
         keywords: ["okta", "ssws"],
         pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 4,
-        help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4096,7 +3960,6 @@ var init_devops = __esm({
         keywords: ["tskey-auth-"],
         pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
         entropy: 4,
-        help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4106,7 +3969,6 @@ var init_devops = __esm({
         keywords: ["tskey-api-", "tskey-client-"],
         pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
         entropy: 4,
-        help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4116,7 +3978,6 @@ var init_devops = __esm({
         keywords: ["pnu_"],
         pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
         entropy: 4,
-        help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4126,7 +3987,6 @@ var init_devops = __esm({
         keywords: ["api-"],
         pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
         entropy: 3.5,
-        help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4136,7 +3996,6 @@ var init_devops = __esm({
         keywords: ["token-"],
         pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
         entropy: 3.5,
-        help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4146,7 +4005,6 @@ var init_devops = __esm({
         keywords: ["api-"],
         pattern: `\\b(api-${UUIDL})\\b`,
         entropy: 3,
-        help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4156,7 +4014,6 @@ var init_devops = __esm({
         keywords: ["sdk-"],
         pattern: `\\b(sdk-${UUIDL})\\b`,
         entropy: 3,
-        help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4166,7 +4023,6 @@ var init_devops = __esm({
         keywords: ["splunk"],
         pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
-        help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4176,7 +4032,6 @@ var init_devops = __esm({
         keywords: ["geniekey", "opsgenie"],
         pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
         entropy: 3,
-        help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4186,7 +4041,6 @@ var init_devops = __esm({
         keywords: ["ngrok", "authtoken"],
         pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
         entropy: 4,
-        help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4196,7 +4050,6 @@ var init_devops = __esm({
         keywords: ["consul", "nomad"],
         pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
         entropy: 3,
-        help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4207,7 +4060,6 @@ var init_devops = __esm({
         pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
         entropy: 3.5,
         validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
-        help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4218,7 +4070,6 @@ var init_devops = __esm({
         pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
         entropy: 4,
         validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
-        help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4280,7 +4131,6 @@ var init_generic = __esm({
         entropy: 3,
         validate: validateGenericSecret,
         fallback: true,
-        help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4293,7 +4143,6 @@ var init_generic = __esm({
         entropy: 3,
         validate: validateQuotedSecret,
         fallback: true,
-        help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4306,7 +4155,6 @@ var init_generic = __esm({
         entropy: 3,
         validate: validateGenericSecret,
         fallback: true,
-        help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4338,7 +4186,6 @@ var init_http = __esm({
         pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
         validate: validateBasicAuthBase64,
         fallback: true,
-        help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4349,7 +4196,6 @@ var init_http = __esm({
         pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
         validate: validateBearer,
         fallback: true,
-        help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4359,7 +4205,6 @@ var init_http = __esm({
         keywords: ["curl"],
         pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
         validate: validatePassword,
-        help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4390,7 +4235,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePemPrivateKey,
         requireValid: true,
-        help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4402,7 +4246,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePemPrivateKey,
         requireValid: true,
-        help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4414,7 +4257,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePemPrivateKey,
         requireValid: true,
-        help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4426,7 +4268,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePemPrivateKey,
         requireValid: true,
-        help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4438,7 +4279,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePemPrivateKey,
         requireValid: true,
-        help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4450,7 +4290,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validateOpenSshKey,
         requireValid: true,
-        help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4462,7 +4301,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validateSsh2Key,
         requireValid: true,
-        help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4474,7 +4312,6 @@ var init_keys = __esm({
         window: WINDOW,
         validate: validatePuttyKey,
         requireValid: true,
-        help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4486,7 +4323,6 @@ var init_keys = __esm({
         window: 32768,
         validate: validatePgpPrivateKey,
         requireValid: true,
-        help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4497,7 +4333,6 @@ var init_keys = __esm({
         pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
         window: 8192,
         validate: validateJwkPrivateKey,
-        help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4508,7 +4343,6 @@ var init_keys = __esm({
         pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
         validate: validateAgeSecretKey,
         requireValid: true,
-        help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4519,7 +4353,6 @@ var init_keys = __esm({
         pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
         window: WINDOW,
         validate: validatePemPrivateKeyOtherLabel,
-        help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4530,7 +4363,6 @@ var init_keys = __esm({
         pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
         validate: validateCephKey,
         requireValid: true,
-        help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4553,7 +4385,6 @@ var init_messaging = __esm({
         keywords: ["xoxb-"],
         pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3,
-        help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4563,7 +4394,6 @@ var init_messaging = __esm({
         keywords: ["xoxp-"],
         pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4573,7 +4403,6 @@ var init_messaging = __esm({
         keywords: ["xapp-"],
         pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
-        help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4583,7 +4412,6 @@ var init_messaging = __esm({
         keywords: ["xoxe.xox"],
         pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
-        help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4593,7 +4421,6 @@ var init_messaging = __esm({
         keywords: ["xoxe-"],
         pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
         entropy: 4,
-        help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4603,7 +4430,6 @@ var init_messaging = __esm({
         keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
         pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
         entropy: 3,
-        help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4613,7 +4439,6 @@ var init_messaging = __esm({
         keywords: ["hooks.slack.com/services"],
         pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
         entropy: 3,
-        help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4623,7 +4448,6 @@ var init_messaging = __esm({
         keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
         pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
         entropy: 3,
-        help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4634,7 +4458,6 @@ var init_messaging = __esm({
         pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
         validate: validateDiscordBotToken,
         requireValid: true,
-        help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4644,7 +4467,6 @@ var init_messaging = __esm({
         keywords: ["discord.com/api", "discordapp.com/api"],
         pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4654,7 +4476,6 @@ var init_messaging = __esm({
         keywords: [":aa"],
         pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
         entropy: 3,
-        help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4664,7 +4485,6 @@ var init_messaging = __esm({
         keywords: ["twilio"],
         pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
-        help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4674,7 +4494,6 @@ var init_messaging = __esm({
         keywords: ["twilio.com"],
         pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
         entropy: 3,
-        help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4684,7 +4503,6 @@ var init_messaging = __esm({
         keywords: ["sg."],
         pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4694,7 +4512,6 @@ var init_messaging = __esm({
         keywords: ["key-"],
         pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
         entropy: 3,
-        help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4705,7 +4522,6 @@ var init_messaging = __esm({
         // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
         pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
         entropy: 3,
-        help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4715,7 +4531,6 @@ var init_messaging = __esm({
         keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
         pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
         entropy: 3,
-        help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4726,7 +4541,6 @@ var init_messaging = __esm({
         pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
         entropy: 3.5,
         validate: validateMixedCase,
-        help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4736,7 +4550,6 @@ var init_messaging = __esm({
         keywords: ["postmark"],
         pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
         entropy: 3,
-        help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4746,7 +4559,6 @@ var init_messaging = __esm({
         keywords: ["office.com/webhook", "office365.com/webhook"],
         pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
         entropy: 3,
-        help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4756,7 +4568,6 @@ var init_messaging = __esm({
         keywords: ["logic.azure.com", "powerplatform.com"],
         pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
         entropy: 3.5,
-        help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4766,7 +4577,6 @@ var init_messaging = __esm({
         keywords: ["chat.googleapis.com"],
         pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
         entropy: 3.5,
-        help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4776,7 +4586,6 @@ var init_messaging = __esm({
         keywords: ["xkeysib-"],
         pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
-        help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4786,7 +4595,6 @@ var init_messaging = __esm({
         keywords: ["xsmtpsib-"],
         pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
         entropy: 3,
-        help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4796,7 +4604,6 @@ var init_messaging = __esm({
         keywords: ["resend"],
         pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
         entropy: 3.5,
-        help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4806,7 +4613,6 @@ var init_messaging = __esm({
         keywords: ["mlsn."],
         pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
         entropy: 3,
-        help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4816,7 +4622,6 @@ var init_messaging = __esm({
         keywords: ["hooks.zapier.com"],
         pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
         entropy: 2.5,
-        help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4826,7 +4631,6 @@ var init_messaging = __esm({
         keywords: ["twilio"],
         pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.5,
-        help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4836,7 +4640,6 @@ var init_messaging = __esm({
         keywords: ["vonage", "nexmo"],
         pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
         entropy: 3.3,
-        help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4846,7 +4649,6 @@ var init_messaging = __esm({
         keywords: ["pusher"],
         pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
         entropy: 3,
-        help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4857,7 +4659,6 @@ var init_messaging = __esm({
         pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
         validate: validateIntercomToken,
         requireValid: true,
-        help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4887,7 +4688,6 @@ var init_services = __esm({
         severity: "high",
         keywords: ["contribsys__com"],
         pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
-        help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4897,7 +4697,6 @@ var init_services = __esm({
         keywords: ["sumo"],
         pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
         validate: validateRandomBody,
-        help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4907,7 +4706,6 @@ var init_services = __esm({
         keywords: ["sumo"],
         pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
         validate: validateRandomBody,
-        help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4916,7 +4714,6 @@ var init_services = __esm({
         severity: "high",
         keywords: ["ntn_"],
         pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
-        help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4926,7 +4723,6 @@ var init_services = __esm({
         keywords: ["notion"],
         pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
         validate: validateRandomBody,
-        help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4936,7 +4732,6 @@ var init_services = __esm({
         keywords: ["cleartextpassword"],
         pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
         validate: validatePassword,
-        help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4946,7 +4741,6 @@ var init_services = __esm({
         keywords: ["eaa"],
         pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
         validate: validateRandomBody,
-        help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4956,7 +4750,6 @@ var init_services = __esm({
         keywords: ["facebook", "fb_app_secret", "fb_secret"],
         pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
         validate: validateRandomBody,
-        help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4966,7 +4759,6 @@ var init_services = __esm({
         keywords: ["xoxb-"],
         pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
         validate: validateRandomBody,
-        help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -4976,7 +4768,6 @@ var init_services = __esm({
         keywords: ["sk_live_"],
         pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
         validate: validateRandomBody,
-        help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -4992,7 +4783,6 @@ function vendorRule(s) {
     keywords: s.keywords,
     pattern: s.pattern,
     validate: validateRandomBody,
-    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5458,7 +5248,6 @@ var init_packages = __esm({
         entropy: 3.5,
         validate: validateNpmToken,
         requireValid: true,
-        help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5470,7 +5259,6 @@ var init_packages = __esm({
         entropy: 4,
         validate: validatePypiToken,
         requireValid: true,
-        help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5482,7 +5270,6 @@ var init_packages = __esm({
         entropy: 4,
         validate: validateTestPypiToken,
         requireValid: true,
-        help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5492,7 +5279,6 @@ var init_packages = __esm({
         keywords: ["rubygems_"],
         pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
         entropy: 3,
-        help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5502,7 +5288,6 @@ var init_packages = __esm({
         keywords: ["oy2"],
         pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
         entropy: 3.5,
-        help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5512,7 +5297,6 @@ var init_packages = __esm({
         keywords: ["cio"],
         pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
         entropy: 3.5,
-        help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5522,7 +5306,6 @@ var init_packages = __esm({
         keywords: ["dckr_pat_", "dckr_oat_"],
         pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
         entropy: 3.5,
-        help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5532,7 +5315,6 @@ var init_packages = __esm({
         keywords: ["akcp"],
         pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
         entropy: 4,
-        help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5544,7 +5326,6 @@ var init_packages = __esm({
         entropy: 4,
         validate: validateJfrogReference,
         requireValid: true,
-        help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5554,7 +5335,6 @@ var init_packages = __esm({
         keywords: ["clojars_"],
         pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
         entropy: 3,
-        help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5564,7 +5344,6 @@ var init_packages = __esm({
         keywords: ["packagist_"],
         pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
         entropy: 3,
-        help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -5580,7 +5359,6 @@ function dbRule(id, title, scheme, keywords, help, examples) {
     keywords,
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
     examples
   };
 }
@@ -5610,7 +5388,6 @@ var init_structured = __esm({
         pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
         validate: validateJwt,
         requireValid: true,
-        help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
         examples: { tp: [], fp: [] }
       },
       dbRule(
@@ -5689,7 +5466,6 @@ var init_structured = __esm({
         keywords: ["jdbc:"],
         pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
         validate: validatePassword,
-        help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5699,7 +5475,6 @@ var init_structured = __esm({
         keywords: ["password=", "pwd="],
         pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
         validate: validatePassword,
-        help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5709,7 +5484,6 @@ var init_structured = __esm({
         keywords: USERINFO_END,
         pattern: `(?i:https?)://${USERINFO}`,
         validate: validateDbUrl,
-        help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5719,7 +5493,6 @@ var init_structured = __esm({
         keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
         pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
         validate: validateDbUrl,
-        help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5729,7 +5502,6 @@ var init_structured = __esm({
         keywords: ['"auth"'],
         pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
         validate: validateBasicAuthBase64,
-        help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5741,7 +5513,6 @@ var init_structured = __esm({
         pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
         entropy: 3,
         validate: validateNpmrcToken,
-        help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5751,7 +5522,6 @@ var init_structured = __esm({
         keywords: ["_auth"],
         pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
         validate: validateBasicAuthBase64,
-        help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5761,7 +5531,6 @@ var init_structured = __esm({
         keywords: ["_password"],
         pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
         validate: validateBase64Password,
-        help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5772,7 +5541,6 @@ var init_structured = __esm({
         pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
         validate: validateBase64PemKey,
         requireValid: true,
-        help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5784,7 +5552,6 @@ var init_structured = __esm({
         window: 1024,
         entropy: 3,
         validate: validateKubeToken,
-        help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5795,7 +5562,6 @@ var init_structured = __esm({
         pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
         window: 512,
         validate: validatePassword,
-        help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5805,7 +5571,6 @@ var init_structured = __esm({
         keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
         pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
         validate: validatePassword,
-        help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -5824,7 +5589,6 @@ function githubClassic(prefix, id, title, severity, help) {
     entropy: 3.5,
     validate: validateGithubClassic,
     requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5843,18 +5607,16 @@ function gitlab(s) {
     pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3,
     ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
     examples: { tp: [], fp: [] }
   };
 }
-var NOT_REPORTED, vcsRules;
+var vcsRules;
 var init_vcs = __esm({
   "src/scan/rules/vcs.ts"() {
     "use strict";
     init_syntax();
     init_checksum();
     init_examples();
-    NOT_REPORTED = "A value whose checksum fails is not reported.";
     vcsRules = [
       githubClassic(
         "ghp",
@@ -5885,7 +5647,6 @@ var init_vcs = __esm({
         pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
         entropy: 3.5,
         validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-        help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
         examples: { tp: [], fp: [] }
       },
       {
@@ -5897,7 +5658,6 @@ var init_vcs = __esm({
         entropy: 3.5,
         validate: validateGithubInstallation,
         requireValid: true,
-        help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
         examples: { tp: [], fp: [] }
       },
       {
@@ -5908,7 +5668,6 @@ var init_vcs = __esm({
         pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
         entropy: 4,
         validate: validateGithubFineGrained,
-        help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -5918,7 +5677,6 @@ var init_vcs = __esm({
         keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
         pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
-        help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
         examples: { tp: [], fp: [] }
       },
       gitlab({
@@ -5926,24 +5684,21 @@ var init_vcs = __esm({
         prefix: "glpat-",
         title: "GitLab personal, project or group access token",
         severity: "high",
-        name: "gitlab_token",
-        help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+        name: "gitlab_token"
       }),
       gitlab({
         id: "gitlab-deploy-token",
         prefix: "gldt-",
         title: "GitLab deploy token",
         severity: "high",
-        name: "deploy_token",
-        help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
+        name: "deploy_token"
       }),
       gitlab({
         id: "gitlab-runner-token",
         prefix: "glrt-",
         title: "GitLab runner authentication token",
         severity: "high",
-        name: "runner_token",
-        help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+        name: "runner_token"
       }),
       gitlab({
         id: "gitlab-runner-registration-token",
@@ -5951,8 +5706,7 @@ var init_vcs = __esm({
         title: "GitLab runner registration token (legacy)",
         severity: "medium",
         name: "registration_token",
-        legacyOnly: true,
-        help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+        legacyOnly: true
       }),
       gitlab({
         id: "gitlab-pipeline-trigger-token",
@@ -5962,40 +5716,35 @@ var init_vcs = __esm({
         name: "trigger_token",
         body: "[a-f0-9]",
         min: 40,
-        alphabet: ALPHABETS.hex,
-        help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
+        alphabet: ALPHABETS.hex
       }),
       gitlab({
         id: "gitlab-ci-job-token",
         prefix: "glcbt-",
         title: "GitLab CI/CD job token",
         severity: "medium",
-        name: "ci_job_token",
-        help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+        name: "ci_job_token"
       }),
       gitlab({
         id: "gitlab-oauth-app-secret",
         prefix: "gloas-",
         title: "GitLab OAuth application secret",
         severity: "high",
-        name: "oauth_secret",
-        help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+        name: "oauth_secret"
       }),
       gitlab({
         id: "gitlab-feed-token",
         prefix: "glft-",
         title: "GitLab feed token",
         severity: "low",
-        name: "feed_token",
-        help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+        name: "feed_token"
       }),
       gitlab({
         id: "gitlab-incoming-mail-token",
         prefix: "glimt-",
         title: "GitLab incoming email token",
         severity: "medium",
-        name: "incoming_email_token",
-        help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+        name: "incoming_email_token"
       }),
       gitlab({
         id: "gitlab-agent-token",
@@ -6003,24 +5752,21 @@ var init_vcs = __esm({
         title: "GitLab agent for Kubernetes token",
         severity: "high",
         name: "agent_token",
-        min: 50,
-        help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
+        min: 50
       }),
       gitlab({
         id: "gitlab-scim-token",
         prefix: "glsoat-",
         title: "GitLab SCIM OAuth token",
         severity: "high",
-        name: "scim_token",
-        help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+        name: "scim_token"
       }),
       gitlab({
         id: "gitlab-feature-flags-client-token",
         prefix: "glffct-",
         title: "GitLab feature flags client token",
         severity: "low",
-        name: "unleash_token",
-        help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
+        name: "unleash_token"
       }),
       {
         id: "bitbucket-access-token",
@@ -6031,7 +5777,6 @@ var init_vcs = __esm({
         entropy: 4,
         validate: validateAtlassianToken,
         requireValid: true,
-        help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6043,7 +5788,6 @@ var init_vcs = __esm({
         entropy: 3.5,
         validate: validateAtlassianToken,
         requireValid: true,
-        help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6053,7 +5797,6 @@ var init_vcs = __esm({
         keywords: ["gitea", "forgejo"],
         pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6063,7 +5806,6 @@ var init_vcs = __esm({
         keywords: ["azdo"],
         pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
         entropy: 4,
-        help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6073,7 +5815,6 @@ var init_vcs = __esm({
         keywords: ["devops", "azdo", "ado_", "vsts"],
         pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
         entropy: 3.5,
-        help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6083,7 +5824,6 @@ var init_vcs = __esm({
         keywords: ["sgp_"],
         pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
         entropy: 3,
-        help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
         examples: { tp: [], fp: [] }
       },
       {
@@ -6093,7 +5833,6 @@ var init_vcs = __esm({
         keywords: ["_gitlab_session="],
         pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
         entropy: 3,
-        help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -6260,11 +5999,11 @@ function utf16ToUtf8(data) {
 function hasUtf16Bom(data) {
   return data.length >= 2 && (data[0] === 255 && data[1] === 254 || data[0] === 254 && data[1] === 255);
 }
-var import_node_fs5, BUILTIN_PATTERNS, SEVERITY_RANK, byPosition, SNIFF_BYTES, WARM_UP_SAMPLE, BINARY_SAMPLE, ScanEngine, ItemScan;
+var import_node_fs6, BUILTIN_PATTERNS, SEVERITY_RANK, byPosition, SNIFF_BYTES, WARM_UP_SAMPLE, BINARY_SAMPLE, ScanEngine, ItemScan;
 var init_engine = __esm({
   "src/scan/engine.ts"() {
     "use strict";
-    import_node_fs5 = __toESM(require_node_fs(), 1);
+    import_node_fs6 = __toESM(require_node_fs(), 1);
     init_decode();
     init_filters();
     init_fingerprint();
@@ -6452,11 +6191,11 @@ var init_engine = __esm({
       }
       /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
       scanFile(absPath, meta, stats = emptyEngineStats()) {
-        const fd = (0, import_node_fs5.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+        const fd = (0, import_node_fs6.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
         try {
           return this.scanFd(fd, meta, stats);
         } finally {
-          (0, import_node_fs5.closeSync)(fd);
+          (0, import_node_fs6.closeSync)(fd);
         }
       }
       /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
@@ -6470,12 +6209,12 @@ var init_engine = __esm({
           let filled = carry;
           while (filled < cap) {
             const want = cap - filled;
-            const n = (0, import_node_fs5.readSync)(fd, buf, filled, want, null);
+            const n = (0, import_node_fs6.readSync)(fd, buf, filled, want, null);
             filled += n;
             if (n < want) break;
           }
           if (total === 0 && hasUtf16Bom(buf.subarray(0, filled))) {
-            return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs5.readFileSync)(fd)]), meta, stats);
+            return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs6.readFileSync)(fd)]), meta, stats);
           }
           total += filled - carry;
           if (filled < cap) {
@@ -7001,8 +6740,8 @@ var init_glob = __esm({
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:zlib");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:zlib");
     var lazy2 = {};
     for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -7359,11 +7098,11 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs6.openSync)(absPath, "r");
+  const fd = (0, import_node_fs7.openSync)(absPath, "r");
   try {
-    return readBoundedFd(fd, (0, import_node_fs6.fstatSync)(fd).size, cap);
+    return readBoundedFd(fd, (0, import_node_fs7.fstatSync)(fd).size, cap);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs7.closeSync)(fd);
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
@@ -7371,7 +7110,7 @@ function readBoundedFd(fd, fileSize, cap) {
   const buf = Buffer.allocUnsafe(size);
   let filled = 0;
   while (filled < size) {
-    const n = (0, import_node_fs6.readSync)(fd, buf, filled, size - filled, null);
+    const n = (0, import_node_fs7.readSync)(fd, buf, filled, size - filled, null);
     if (n === 0) break;
     filled += n;
   }
@@ -7402,7 +7141,7 @@ function scanItem(engine, item, policy, stats, warn) {
 function scanUnstated(engine, item, absPath, policy, stats, warn) {
   let fd;
   try {
-    fd = (0, import_node_fs6.openSync)(absPath, OPEN_LISTED);
+    fd = (0, import_node_fs7.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") return [];
@@ -7413,7 +7152,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     throw e;
   }
   try {
-    const st = (0, import_node_fs6.fstatSync)(fd);
+    const st = (0, import_node_fs7.fstatSync)(fd);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -7433,7 +7172,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     }
     return engine.scanFd(fd, metaOf(item), stats);
   } finally {
-    (0, import_node_fs6.closeSync)(fd);
+    (0, import_node_fs7.closeSync)(fd);
   }
 }
 function scanAsRead(engine, item, policy, data, stats, warn) {
@@ -7463,14 +7202,14 @@ function scanAsIs(engine, item, policy, data, stats) {
   if (data) return engine.scanBytes(data, meta, stats);
   return src.kind === "file" ? engine.scanFile(src.absPath, meta, stats) : engine.scanBytes(src.data, meta, stats);
 }
-var import_node_fs6, OPEN_LISTED;
+var import_node_fs7, OPEN_LISTED;
 var init_item = __esm({
   "src/scan/item.ts"() {
     "use strict";
-    import_node_fs6 = __toESM(require_node_fs(), 1);
+    import_node_fs7 = __toESM(require_node_fs(), 1);
     init_archive();
     init_release();
-    OPEN_LISTED = import_node_fs6.constants.O_RDONLY | import_node_fs6.constants.O_NOFOLLOW | import_node_fs6.constants.O_NONBLOCK | import_node_fs6.constants.O_NOCTTY;
+    OPEN_LISTED = import_node_fs7.constants.O_RDONLY | import_node_fs7.constants.O_NOFOLLOW | import_node_fs7.constants.O_NONBLOCK | import_node_fs7.constants.O_NOCTTY;
   }
 });
 
@@ -7816,8 +7555,8 @@ var init_batch = __esm({
 // builtin:node:net
 var require_node_net = __commonJS({
   "builtin:node:net"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:net");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:net");
     var lazy2 = {};
     for (const name2 of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -7849,23 +7588,23 @@ async function* stdinChunks(stream, opts = {}) {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs7.openSync)(abs, import_node_fs7.constants.O_RDONLY | import_node_fs7.constants.O_NONBLOCK | import_node_fs7.constants.O_NOCTTY);
+    fd = (0, import_node_fs8.openSync)(abs, import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NONBLOCK | import_node_fs8.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs7.createReadStream)("", { fd: own, autoClose: false });
+    return (0, import_node_fs8.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs7.fstatSync)(fd);
+  const st = (0, import_node_fs8.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs7.closeSync)(fd);
-    return (0, import_node_fs7.createReadStream)(abs);
+    (0, import_node_fs8.closeSync)(fd);
+    return (0, import_node_fs8.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs7.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs8.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs7.closeSync)(fd);
+      (0, import_node_fs8.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -7874,7 +7613,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs7.closeSync)(fd);
+      (0, import_node_fs8.closeSync)(fd);
       throw e;
     }
   }
@@ -7893,18 +7632,18 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = (0, import_node_path3.resolve)((0, import_node_path3.dirname)(p), (0, import_node_fs7.readlinkSync)(p));
+      p = (0, import_node_path3.resolve)((0, import_node_path3.dirname)(p), (0, import_node_fs8.readlinkSync)(p));
     } catch {
       return void 0;
     }
   }
   return void 0;
 }
-var import_node_fs7, import_node_path3, import_node_net, STDIN_LIMIT, NamedInputError;
+var import_node_fs8, import_node_path3, import_node_net, STDIN_LIMIT, NamedInputError;
 var init_stdin = __esm({
   "src/scan/sources/stdin.ts"() {
     "use strict";
-    import_node_fs7 = __toESM(require_node_fs(), 1);
+    import_node_fs8 = __toESM(require_node_fs(), 1);
     import_node_path3 = require("node:path");
     import_node_net = __toESM(require_node_net(), 1);
     init_escape();
@@ -7991,7 +7730,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs8.lstatSync)(absPath);
+    const st = (0, import_node_fs9.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -8015,10 +7754,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs8.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs9.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs8.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs9.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -8083,12 +7822,12 @@ function mayBeInRepository(root, env = process.env) {
   if (env.GIT_DIR) return true;
   let dir;
   try {
-    dir = import_node_fs8.realpathSync.native(root);
+    dir = import_node_fs9.realpathSync.native(root);
   } catch {
     return true;
   }
   for (; ; ) {
-    if ((0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, ".git")) || (0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, "HEAD")) && (0, import_node_fs8.existsSync)((0, import_node_path4.join)(dir, "objects"))) {
+    if ((0, import_node_fs9.existsSync)((0, import_node_path4.join)(dir, ".git")) || (0, import_node_fs9.existsSync)((0, import_node_path4.join)(dir, "HEAD")) && (0, import_node_fs9.existsSync)((0, import_node_path4.join)(dir, "objects"))) {
       return true;
     }
     const up = (0, import_node_path4.dirname)(dir);
@@ -8123,12 +7862,12 @@ async function* worktreeItems(root, opts = {}) {
   const paths = listed.untyped.map((n) => nameOf(root, n)).filter((n) => !opts.ignore?.(n.path));
   yield* statAll(paths, opts);
 }
-var import_node_child_process, import_node_fs8, import_node_path4, STAGED;
+var import_node_child_process, import_node_fs9, import_node_path4, STAGED;
 var init_worktree = __esm({
   "src/scan/sources/worktree.ts"() {
     "use strict";
     import_node_child_process = __toESM(require_node_child_process(), 1);
-    import_node_fs8 = __toESM(require_node_fs(), 1);
+    import_node_fs9 = __toESM(require_node_fs(), 1);
     import_node_path4 = require("node:path");
     init_escape();
     STAGED = /^[0-7]{6} [0-9a-f]{40,64} [0-3]$/;
@@ -8364,7 +8103,7 @@ async function scan(opts) {
     if (src.kind === "bytes") size = src.data.length;
     else {
       try {
-        size = src.size ?? (0, import_node_fs9.lstatSync)(src.absPath).size;
+        size = src.size ?? (0, import_node_fs10.lstatSync)(src.absPath).size;
       } catch {
         return false;
       }
@@ -8477,11 +8216,11 @@ async function scan(opts) {
   if (policy.retainSecrets?.length) result.secrets = retained;
   return result;
 }
-var import_node_fs9, MAX_BYTES_IN_FLIGHT, BATCH_ITEMS, BATCH_BYTES, engineCache;
+var import_node_fs10, MAX_BYTES_IN_FLIGHT, BATCH_ITEMS, BATCH_BYTES, engineCache;
 var init_scan = __esm({
   "src/scan/index.ts"() {
     "use strict";
-    import_node_fs9 = __toESM(require_node_fs(), 1);
+    import_node_fs10 = __toESM(require_node_fs(), 1);
     init_engine();
     init_occurrences();
     init_glob();
@@ -9414,7 +9153,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    (0, import_node_fs10.lstatSync)(abs);
+    (0, import_node_fs11.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -9491,7 +9230,7 @@ async function baseSource(opts) {
       if (readOpts?.asGiven) return asGiven();
       const dir = (0, import_node_path5.dirname)(abs);
       const file = (0, import_node_path5.basename)(abs);
-      if (!(0, import_node_fs10.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs11.existsSync)(dir)) return void 0;
       const top = await topOf(dir);
       if (top === void 0 || top !== await topOf(root)) return asGiven();
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
@@ -9528,11 +9267,11 @@ function configText(bytes) {
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var import_node_fs10, import_node_path5, ConfigSourceError, REGULAR_MODES;
+var import_node_fs11, import_node_path5, ConfigSourceError, REGULAR_MODES;
 var init_config_source = __esm({
   "src/scan/config-source.ts"() {
     "use strict";
-    import_node_fs10 = __toESM(require_node_fs(), 1);
+    import_node_fs11 = __toESM(require_node_fs(), 1);
     import_node_path5 = require("node:path");
     init_escape();
     init_read_file();
@@ -11241,11 +10980,11 @@ function hasTopLevelAlternation(p) {
   }
   return false;
 }
-var import_node_fs11, import_node_path7, GitleaksConfigError, KNOWN_TOP, KNOWN_RULE, KNOWN_ALLOW, MAX_GITLEAKS_BYTES;
+var import_node_fs12, import_node_path7, GitleaksConfigError, KNOWN_TOP, KNOWN_RULE, KNOWN_ALLOW, MAX_GITLEAKS_BYTES;
 var init_gitleaks = __esm({
   "src/scan/gitleaks.ts"() {
     "use strict";
-    import_node_fs11 = __toESM(require_node_fs(), 1);
+    import_node_fs12 = __toESM(require_node_fs(), 1);
     import_node_path7 = require("node:path");
     init_escape();
     init_read_file();
@@ -11306,7 +11045,7 @@ function readEvent(env = process.env) {
   if (!path) return { name: name2, payload: {} };
   let text;
   try {
-    text = (0, import_node_fs12.readFileSync)(path, "utf8");
+    text = (0, import_node_fs13.readFileSync)(path, "utf8");
   } catch (err) {
     throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
   }
@@ -11409,11 +11148,11 @@ function trustedBaseSha(event) {
   }
   return base;
 }
-var import_node_fs12, ZERO_SHA, PULL_REQUEST_EVENTS;
+var import_node_fs13, ZERO_SHA, PULL_REQUEST_EVENTS;
 var init_event = __esm({
   "src/scan/sources/event.ts"() {
     "use strict";
-    import_node_fs12 = __toESM(require_node_fs(), 1);
+    import_node_fs13 = __toESM(require_node_fs(), 1);
     ZERO_SHA = /^0+$/;
     PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
   }
@@ -11422,8 +11161,8 @@ var init_event = __esm({
 // builtin:node:http
 var require_node_http = __commonJS({
   "builtin:node:http"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:http");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:http");
     var lazy2 = {};
     for (const name2 of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -11435,8 +11174,8 @@ var require_node_http = __commonJS({
 // builtin:node:https
 var require_node_https = __commonJS({
   "builtin:node:https"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:https");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:https");
     var lazy2 = {};
     for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -11448,8 +11187,8 @@ var require_node_https = __commonJS({
 // builtin:node:tls
 var require_node_tls = __commonJS({
   "builtin:node:tls"(exports2, module2) {
-    var loaded;
-    var load = () => loaded ??= require("node:tls");
+    var loaded2;
+    var load = () => loaded2 ??= require("node:tls");
     var lazy2 = {};
     for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
       Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
@@ -12502,7 +12241,7 @@ function selectSource(opts) {
   if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
   if (opts.file) {
     const abs = (0, import_node_path8.resolve)(opts.root, opts.file);
-    const st = (0, import_node_fs13.statSync)(abs);
+    const st = (0, import_node_fs14.statSync)(abs);
     if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
     const size = st.size;
     const path = opts.file;
@@ -12742,11 +12481,11 @@ function failing(findings, failOn) {
   if (failOn === "validated") return findings.filter((f) => f.validated);
   return [...findings];
 }
-var import_node_fs13, import_node_path8, ModeError;
+var import_node_fs14, import_node_path8, ModeError;
 var init_job = __esm({
   "src/scan/job.ts"() {
     "use strict";
-    import_node_fs13 = __toESM(require_node_fs(), 1);
+    import_node_fs14 = __toESM(require_node_fs(), 1);
     import_node_path8 = require("node:path");
     init_baseline();
     init_config();
@@ -12774,7 +12513,7 @@ __export(scan_script_exports, {
 module.exports = __toCommonJS(scan_script_exports);
 
 // src/cli/scan.ts
-var import_node_fs14 = __toESM(require_node_fs(), 1);
+var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_node_path9 = require("node:path");
 
 // src/scan/report/json.ts
@@ -12914,6 +12653,41 @@ function renderJson(input) {
 init_escape();
 var import_node_url = require("node:url");
 init_types();
+
+// src/scan/rules/help.ts
+var import_node_fs = __toESM(require_node_fs(), 1);
+var HELP_FILE = "rules-help.json";
+var loaded = /* @__PURE__ */ new Map();
+function ruleHelp(rule, from = __jitUrl) {
+  if (rule.help !== void 0) return rule.help;
+  const key = String(from);
+  let texts = loaded.get(key);
+  if (!texts) {
+    texts = readHelp(from);
+    loaded.set(key, texts);
+  }
+  const text = texts[rule.id];
+  if (typeof text !== "string") throw new Error(`${HELP_FILE} has no help for the rule ${rule.id}: reinstall jit-gpg`);
+  return text;
+}
+function readHelp(from) {
+  for (const dir of ["./", "../", "../../"]) {
+    let text;
+    try {
+      text = (0, import_node_fs.readFileSync)(new URL(`${dir}${HELP_FILE}`, from), "utf8");
+    } catch {
+      continue;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`${HELP_FILE} is damaged (${e.message}): reinstall jit-gpg`);
+    }
+  }
+  throw new Error(`${HELP_FILE} was not found beside the bundle (${String(from)}): reinstall jit-gpg`);
+}
+
+// src/scan/report/sarif.ts
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var LEVEL = { critical: "error", high: "error", medium: "warning", low: "note" };
@@ -12932,7 +12706,7 @@ function toUri(file) {
   return file.split("/").map((seg) => encodeURIComponent(seg)).join("/");
 }
 function descriptor(rule) {
-  const help = rule.help?.trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
+  const help = ruleHelp(rule).trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
   return {
     id: rule.id,
     name: ruleName(rule.id),
@@ -13125,7 +12899,7 @@ var VERSION = "0.1.0";
 var import_node_util = __toESM(require_node_util(), 1);
 
 // src/cli/io.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var import_node_tty = __toESM(require_node_tty(), 1);
 init_escape();
 var EXIT = { ok: 0, findings: 1, usage: 2 };
@@ -13247,8 +13021,8 @@ async function scanCommand(argv, io) {
   let file;
   if (!useStdin) {
     const abs = (0, import_node_path9.resolve)(io.cwd, target);
-    if (!(0, import_node_fs14.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
-    if ((0, import_node_fs14.statSync)(abs).isDirectory()) root = abs;
+    if (!(0, import_node_fs15.existsSync)(abs)) throw new UsageError(`scan: ${target}: no such file or directory`);
+    if ((0, import_node_fs15.statSync)(abs).isDirectory()) root = abs;
     else {
       root = (0, import_node_path9.dirname)(abs);
       file = (0, import_node_path9.basename)(abs);
@@ -13338,8 +13112,8 @@ async function scanCommand(argv, io) {
     io.stdout.write(report);
   } else {
     const out = (0, import_node_path9.resolve)(io.cwd, values.output);
-    (0, import_node_fs14.mkdirSync)((0, import_node_path9.dirname)(out), { recursive: true });
-    (0, import_node_fs14.writeFileSync)(out, report);
+    (0, import_node_fs15.mkdirSync)((0, import_node_path9.dirname)(out), { recursive: true });
+    (0, import_node_fs15.writeFileSync)(out, report);
   }
   const fails = failing2(result.findings, failOn);
   if (job.revocation?.failure) writeLine(io.stderr, `jit-gpg: ${job.revocation.failure}`);

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-BWWAXDGW.js";
+} from "./chunk-ZK6SSTWJ.js";
 import "./chunk-K35OZOST.js";
 import "./chunk-JJMGT5KM.js";
 import "./chunk-6J5ZSAU6.js";

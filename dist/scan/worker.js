@@ -1969,7 +1969,6 @@ function validateIntercomToken(secret) {
 
 // src/scan/rules/ai.ts
 var OAI = ["T3Blbk", "FJ"].join("");
-var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
 var aiRules = [
   {
     id: "openai-api-key",
@@ -1978,7 +1977,6 @@ var aiRules = [
     keywords: [OAI.toLowerCase()],
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
-    help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -1988,7 +1986,6 @@ var aiRules = [
     keywords: ["sk-proj-", "sk-none-"],
     pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: openaiHelp("project API key (`sk-proj-`)"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -1998,7 +1995,6 @@ var aiRules = [
     keywords: ["sk-svcacct-"],
     pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -2008,7 +2004,6 @@ var aiRules = [
     keywords: ["sk-admin-"],
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2018,7 +2013,6 @@ var aiRules = [
     keywords: ["sk-ant-api"],
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2028,7 +2022,6 @@ var aiRules = [
     keywords: ["sk-ant-admin"],
     pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2038,7 +2031,6 @@ var aiRules = [
     keywords: ["sk-ant-oat", "sk-ant-ort"],
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2049,7 +2041,6 @@ var aiRules = [
     pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2060,7 +2051,6 @@ var aiRules = [
     pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2070,7 +2060,6 @@ var aiRules = [
     keywords: ["r8_"],
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2080,7 +2069,6 @@ var aiRules = [
     keywords: ["gsk_"],
     pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
-    help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2090,7 +2078,6 @@ var aiRules = [
     keywords: ["pplx-"],
     pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
-    help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2100,7 +2087,6 @@ var aiRules = [
     keywords: ["xai-"],
     pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
-    help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2110,7 +2096,6 @@ var aiRules = [
     keywords: ["sk-or-v1-"],
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2120,7 +2105,6 @@ var aiRules = [
     keywords: ["tgp_v1_"],
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
-    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2130,7 +2114,6 @@ var aiRules = [
     keywords: ["lsv2_"],
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
-    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2140,7 +2123,6 @@ var aiRules = [
     keywords: ["pcsk_"],
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
-    help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2150,7 +2132,6 @@ var aiRules = [
     keywords: ["tvly-"],
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
-    help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2160,7 +2141,6 @@ var aiRules = [
     keywords: ["cohere"],
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
-    help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2170,7 +2150,6 @@ var aiRules = [
     keywords: ["mistral"],
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
-    help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2180,7 +2159,6 @@ var aiRules = [
     keywords: ["deepseek"],
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
-    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2190,7 +2168,6 @@ var aiRules = [
     keywords: ["wandb"],
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2200,7 +2177,6 @@ var aiRules = [
     keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
     pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
-    help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2210,7 +2186,6 @@ var aiRules = [
     keywords: ["deepgram"],
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2220,7 +2195,6 @@ var aiRules = [
     keywords: ["assemblyai", "assembly_ai"],
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
-    help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -2466,7 +2440,6 @@ var cloudRules = [
     pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
     entropy: 3,
     validate: validateAwsKeyId,
-    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2477,7 +2450,6 @@ var cloudRules = [
     pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-    help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2492,7 +2464,6 @@ var cloudRules = [
       if (secret.includes("EXAMPLE")) return "invalid";
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
-    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2502,7 +2473,6 @@ var cloudRules = [
     keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
-    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2514,7 +2484,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateBedrockApiKey,
     requireValid: true,
-    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2526,7 +2495,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateBedrockShortTermKey,
     requireValid: true,
-    help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2536,7 +2504,6 @@ var cloudRules = [
     keywords: ["amzn.mws."],
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
-    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2546,7 +2513,6 @@ var cloudRules = [
     keywords: ["aiza"],
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2559,7 +2525,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
-    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2569,7 +2534,6 @@ var cloudRules = [
     keywords: ["gocspx-"],
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2579,7 +2543,6 @@ var cloudRules = [
     keywords: ["1//0"],
     pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
     entropy: 4,
-    help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2589,7 +2552,6 @@ var cloudRules = [
     keywords: ["ya29."],
     pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
     entropy: 4,
-    help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2600,7 +2562,6 @@ var cloudRules = [
     pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2619,7 +2580,6 @@ var cloudRules = [
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2630,7 +2590,6 @@ var cloudRules = [
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2640,7 +2599,6 @@ var cloudRules = [
     keywords: ["sharedaccesskey="],
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
-    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2651,7 +2609,6 @@ var cloudRules = [
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2661,7 +2618,6 @@ var cloudRules = [
     keywords: ["8q~", "7q~"],
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
-    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2671,7 +2627,6 @@ var cloudRules = [
     keywords: ["azconfig.io"],
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
-    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
     examples: { tp: [], fp: [] }
   },
   ...[
@@ -2686,7 +2641,6 @@ var cloudRules = [
       keywords: [`${prefix}_v1_`],
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
-      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
       examples: { tp: [], fp: [] }
     })
   ),
@@ -2697,7 +2651,6 @@ var cloudRules = [
     keywords: ["hrku-"],
     pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2707,7 +2660,6 @@ var cloudRules = [
     keywords: ["heroku"],
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2717,7 +2669,6 @@ var cloudRules = [
     keywords: ["ltai"],
     pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
     entropy: 3.5,
-    help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2727,7 +2678,6 @@ var cloudRules = [
     keywords: ["alibaba", "aliyun", "alicloud"],
     pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})${TOKEN_END}`,
     entropy: 4,
-    help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2737,7 +2687,6 @@ var cloudRules = [
     keywords: ["akid"],
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2747,7 +2696,6 @@ var cloudRules = [
     keywords: ["ibm", "ic_api_key"],
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2757,7 +2705,6 @@ var cloudRules = [
     keywords: ["cloudflare", "cf_api_token"],
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2767,7 +2714,6 @@ var cloudRules = [
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
-    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2777,7 +2723,6 @@ var cloudRules = [
     keywords: ["v1.0-"],
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
-    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2787,7 +2732,6 @@ var cloudRules = [
     keywords: ["fm1a_", "fm1r_", "fm2_"],
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
-    help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2797,7 +2741,6 @@ var cloudRules = [
     keywords: ["fo1_"],
     pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2809,7 +2752,6 @@ var cloudRules = [
     entropy: 4.2,
     // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory... do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2819,7 +2761,6 @@ var cloudRules = [
     keywords: ["vercel"],
     pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 4,
-    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2829,7 +2770,6 @@ var cloudRules = [
     keywords: ["nfp_"],
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
-    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2839,7 +2779,6 @@ var cloudRules = [
     keywords: ["netlify"],
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2849,7 +2788,6 @@ var cloudRules = [
     keywords: ["sbp_"],
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2859,7 +2797,6 @@ var cloudRules = [
     keywords: ["sb_secret_"],
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2869,7 +2806,6 @@ var cloudRules = [
     keywords: [":apa91b"],
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2879,7 +2815,6 @@ var cloudRules = [
     keywords: ["pscale_tkn_", "pscale_oauth_"],
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2889,7 +2824,6 @@ var cloudRules = [
     keywords: ["pscale_pw_"],
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2899,7 +2833,6 @@ var cloudRules = [
     keywords: ["scw_secret_key", "scaleway"],
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2909,7 +2842,6 @@ var cloudRules = [
     keywords: ["rnd_"],
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
-    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2919,7 +2851,6 @@ var cloudRules = [
     keywords: ["hcloud", "hetzner"],
     pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})${TOKEN_END}`,
     entropy: 4.5,
-    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2929,7 +2860,6 @@ var cloudRules = [
     keywords: ["linode"],
     pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2939,7 +2869,6 @@ var cloudRules = [
     keywords: ["vultr"],
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
-    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2949,7 +2878,6 @@ var cloudRules = [
     keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
     pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2959,7 +2887,6 @@ var cloudRules = [
     keywords: ["cloudinary://"],
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
-    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2971,7 +2898,6 @@ var cloudRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
-    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -2985,7 +2911,6 @@ var commerceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2995,7 +2920,6 @@ var commerceRules = [
     keywords: ["rk_live_"],
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3005,7 +2929,6 @@ var commerceRules = [
     keywords: ["sk_test_", "rk_test_"],
     pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3015,7 +2938,6 @@ var commerceRules = [
     keywords: ["whsec_"],
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
-    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3025,7 +2947,6 @@ var commerceRules = [
     keywords: ["shpat_"],
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3035,7 +2956,6 @@ var commerceRules = [
     keywords: ["shpca_"],
     pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3045,7 +2965,6 @@ var commerceRules = [
     keywords: ["shppa_"],
     pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3055,7 +2974,6 @@ var commerceRules = [
     keywords: ["shpss_"],
     pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3065,7 +2983,6 @@ var commerceRules = [
     keywords: ["eaaa"],
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
-    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3075,7 +2992,6 @@ var commerceRules = [
     keywords: ["sq0atp-"],
     pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3085,7 +3001,6 @@ var commerceRules = [
     keywords: ["sq0csp-"],
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3095,7 +3010,6 @@ var commerceRules = [
     keywords: ["access_token$production$"],
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3105,7 +3019,6 @@ var commerceRules = [
     keywords: ["access_token$sandbox$"],
     pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3115,7 +3028,6 @@ var commerceRules = [
     keywords: ["braintree"],
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3125,7 +3037,6 @@ var commerceRules = [
     keywords: ["paypal"],
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3135,7 +3046,6 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3145,7 +3055,6 @@ var commerceRules = [
     keywords: ["access-production-", "access-development-"],
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
-    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3155,7 +3064,6 @@ var commerceRules = [
     keywords: ["plaid"],
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3165,7 +3073,6 @@ var commerceRules = [
     keywords: ["flwseck-"],
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3175,7 +3082,6 @@ var commerceRules = [
     keywords: ["flwseck_test-"],
     pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3185,7 +3091,6 @@ var commerceRules = [
     keywords: ["razorpay"],
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3195,7 +3100,6 @@ var commerceRules = [
     keywords: ["pdl_live_apikey_"],
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3205,7 +3109,6 @@ var commerceRules = [
     keywords: ["pdl_sdbx_apikey_"],
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3215,7 +3118,6 @@ var commerceRules = [
     keywords: ["mollie"],
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3225,7 +3127,6 @@ var commerceRules = [
     keywords: ["gocardless"],
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3242,7 +3143,6 @@ var devopsRules = [
     keywords: ["hvs."],
     pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3252,7 +3152,6 @@ var devopsRules = [
     keywords: ["hvb."],
     pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3262,7 +3161,6 @@ var devopsRules = [
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
     pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3272,7 +3170,6 @@ var devopsRules = [
     keywords: [".atlasv1."],
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3282,7 +3179,6 @@ var devopsRules = [
     keywords: ["dp.pt.", "dp.ct."],
     pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3292,7 +3188,6 @@ var devopsRules = [
     keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3304,7 +3199,6 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("ops_"),
     requireValid: true,
-    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3314,7 +3208,6 @@ var devopsRules = [
     keywords: ["dapi"],
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
-    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3326,7 +3219,6 @@ var devopsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3336,7 +3228,6 @@ var devopsRules = [
     keywords: ["jira", "confluence", "atlassian"],
     pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3346,7 +3237,6 @@ var devopsRules = [
     keywords: ["lin_api_"],
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
-    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3356,7 +3246,6 @@ var devopsRules = [
     keywords: ["lin_oauth_"],
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3366,7 +3255,6 @@ var devopsRules = [
     keywords: ["pmak-"],
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
-    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3378,7 +3266,6 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("glc_"),
     requireValid: true,
-    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3390,7 +3277,6 @@ var devopsRules = [
     entropy: 4,
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3402,7 +3288,6 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
-    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3412,7 +3297,6 @@ var devopsRules = [
     keywords: ["sntryu_"],
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3424,7 +3308,6 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
-    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3434,7 +3317,6 @@ var devopsRules = [
     keywords: ["nrak-"],
     pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
     entropy: 4,
-    help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3444,7 +3326,6 @@ var devopsRules = [
     keywords: ["nral"],
     pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
     entropy: 3.5,
-    help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3454,7 +3335,6 @@ var devopsRules = [
     keywords: ["nrii-", "nriq-"],
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3464,7 +3344,6 @@ var devopsRules = [
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3474,7 +3353,6 @@ var devopsRules = [
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3484,7 +3362,6 @@ var devopsRules = [
     keywords: ["dt0"],
     pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
     entropy: 4,
-    help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3494,7 +3371,6 @@ var devopsRules = [
     keywords: ["pagerduty"],
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
-    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3504,7 +3380,6 @@ var devopsRules = [
     keywords: ["ccipat_"],
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3514,7 +3389,6 @@ var devopsRules = [
     keywords: ["cciprj_"],
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3524,7 +3398,6 @@ var devopsRules = [
     keywords: ["circle"],
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3534,7 +3407,6 @@ var devopsRules = [
     keywords: ["travis"],
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3544,7 +3416,6 @@ var devopsRules = [
     keywords: ["bkua_"],
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3554,7 +3425,6 @@ var devopsRules = [
     keywords: ["jenkins"],
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3564,7 +3434,6 @@ var devopsRules = [
     keywords: ["snyk"],
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3574,7 +3443,6 @@ var devopsRules = [
     keywords: ["squ_", "sqp_", "sqa_"],
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3584,7 +3452,6 @@ var devopsRules = [
     keywords: ["sonar"],
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3594,7 +3461,6 @@ var devopsRules = [
     keywords: ["codecov"],
     pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3604,7 +3470,6 @@ var devopsRules = [
     keywords: ["pul-"],
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3614,7 +3479,6 @@ var devopsRules = [
     keywords: ["okta", "ssws"],
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3624,7 +3488,6 @@ var devopsRules = [
     keywords: ["tskey-auth-"],
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3634,7 +3497,6 @@ var devopsRules = [
     keywords: ["tskey-api-", "tskey-client-"],
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3644,7 +3506,6 @@ var devopsRules = [
     keywords: ["pnu_"],
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
-    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3654,7 +3515,6 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
-    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3664,7 +3524,6 @@ var devopsRules = [
     keywords: ["token-"],
     pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
     entropy: 3.5,
-    help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3674,7 +3533,6 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3684,7 +3542,6 @@ var devopsRules = [
     keywords: ["sdk-"],
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3694,7 +3551,6 @@ var devopsRules = [
     keywords: ["splunk"],
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3704,7 +3560,6 @@ var devopsRules = [
     keywords: ["geniekey", "opsgenie"],
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3714,7 +3569,6 @@ var devopsRules = [
     keywords: ["ngrok", "authtoken"],
     pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
-    help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3724,7 +3578,6 @@ var devopsRules = [
     keywords: ["consul", "nomad"],
     pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3735,7 +3588,6 @@ var devopsRules = [
     pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
-    help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3746,7 +3598,6 @@ var devopsRules = [
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
-    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3800,7 +3651,6 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3813,7 +3663,6 @@ var genericRules = [
     entropy: 3,
     validate: validateQuotedSecret,
     fallback: true,
-    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3826,7 +3675,6 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3849,7 +3697,6 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateBasicAuthBase64,
     fallback: true,
-    help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3860,7 +3707,6 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
     validate: validateBearer,
     fallback: true,
-    help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3870,7 +3716,6 @@ var httpRules = [
     keywords: ["curl"],
     pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
     validate: validatePassword,
-    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3892,7 +3737,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3904,7 +3748,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3916,7 +3759,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3928,7 +3770,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3940,7 +3781,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3952,7 +3792,6 @@ var keyRules = [
     window: WINDOW,
     validate: validateOpenSshKey,
     requireValid: true,
-    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3964,7 +3803,6 @@ var keyRules = [
     window: WINDOW,
     validate: validateSsh2Key,
     requireValid: true,
-    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3976,7 +3814,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePuttyKey,
     requireValid: true,
-    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3988,7 +3825,6 @@ var keyRules = [
     window: 32768,
     validate: validatePgpPrivateKey,
     requireValid: true,
-    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3999,7 +3835,6 @@ var keyRules = [
     pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
     window: 8192,
     validate: validateJwkPrivateKey,
-    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4010,7 +3845,6 @@ var keyRules = [
     pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
     validate: validateAgeSecretKey,
     requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4021,7 +3855,6 @@ var keyRules = [
     pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
-    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4032,7 +3865,6 @@ var keyRules = [
     pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateCephKey,
     requireValid: true,
-    help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4046,7 +3878,6 @@ var messagingRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4056,7 +3887,6 @@ var messagingRules = [
     keywords: ["xoxp-"],
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4066,7 +3896,6 @@ var messagingRules = [
     keywords: ["xapp-"],
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4076,7 +3905,6 @@ var messagingRules = [
     keywords: ["xoxe.xox"],
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4086,7 +3914,6 @@ var messagingRules = [
     keywords: ["xoxe-"],
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4096,7 +3923,6 @@ var messagingRules = [
     keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
     pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4106,7 +3932,6 @@ var messagingRules = [
     keywords: ["hooks.slack.com/services"],
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4116,7 +3941,6 @@ var messagingRules = [
     keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
     pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4127,7 +3951,6 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
-    help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4137,7 +3960,6 @@ var messagingRules = [
     keywords: ["discord.com/api", "discordapp.com/api"],
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4147,7 +3969,6 @@ var messagingRules = [
     keywords: [":aa"],
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4157,7 +3978,6 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4167,7 +3987,6 @@ var messagingRules = [
     keywords: ["twilio.com"],
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4177,7 +3996,6 @@ var messagingRules = [
     keywords: ["sg."],
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4187,7 +4005,6 @@ var messagingRules = [
     keywords: ["key-"],
     pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4198,7 +4015,6 @@ var messagingRules = [
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4208,7 +4024,6 @@ var messagingRules = [
     keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4219,7 +4034,6 @@ var messagingRules = [
     pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4229,7 +4043,6 @@ var messagingRules = [
     keywords: ["postmark"],
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4239,7 +4052,6 @@ var messagingRules = [
     keywords: ["office.com/webhook", "office365.com/webhook"],
     pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
     entropy: 3,
-    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4249,7 +4061,6 @@ var messagingRules = [
     keywords: ["logic.azure.com", "powerplatform.com"],
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4259,7 +4070,6 @@ var messagingRules = [
     keywords: ["chat.googleapis.com"],
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4269,7 +4079,6 @@ var messagingRules = [
     keywords: ["xkeysib-"],
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4279,7 +4088,6 @@ var messagingRules = [
     keywords: ["xsmtpsib-"],
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4289,7 +4097,6 @@ var messagingRules = [
     keywords: ["resend"],
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4299,7 +4106,6 @@ var messagingRules = [
     keywords: ["mlsn."],
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4309,7 +4115,6 @@ var messagingRules = [
     keywords: ["hooks.zapier.com"],
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
-    help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4319,7 +4124,6 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4329,7 +4133,6 @@ var messagingRules = [
     keywords: ["vonage", "nexmo"],
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4339,7 +4142,6 @@ var messagingRules = [
     keywords: ["pusher"],
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4350,7 +4152,6 @@ var messagingRules = [
     pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4370,7 +4171,6 @@ var serviceRules = [
     severity: "high",
     keywords: ["contribsys__com"],
     pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
-    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4380,7 +4180,6 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4390,7 +4189,6 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4399,7 +4197,6 @@ var serviceRules = [
     severity: "high",
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
-    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4409,7 +4206,6 @@ var serviceRules = [
     keywords: ["notion"],
     pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
     validate: validateRandomBody,
-    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4419,7 +4215,6 @@ var serviceRules = [
     keywords: ["cleartextpassword"],
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
-    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4429,7 +4224,6 @@ var serviceRules = [
     keywords: ["eaa"],
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4439,7 +4233,6 @@ var serviceRules = [
     keywords: ["facebook", "fb_app_secret", "fb_secret"],
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4449,7 +4242,6 @@ var serviceRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4459,7 +4251,6 @@ var serviceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4473,7 +4264,6 @@ function vendorRule(s) {
     keywords: s.keywords,
     pattern: s.pattern,
     validate: validateRandomBody,
-    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -4923,7 +4713,6 @@ var packageRules = [
     entropy: 3.5,
     validate: validateNpmToken,
     requireValid: true,
-    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4935,7 +4724,6 @@ var packageRules = [
     entropy: 4,
     validate: validatePypiToken,
     requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4947,7 +4735,6 @@ var packageRules = [
     entropy: 4,
     validate: validateTestPypiToken,
     requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4957,7 +4744,6 @@ var packageRules = [
     keywords: ["rubygems_"],
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4967,7 +4753,6 @@ var packageRules = [
     keywords: ["oy2"],
     pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
     entropy: 3.5,
-    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4977,7 +4762,6 @@ var packageRules = [
     keywords: ["cio"],
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4987,7 +4771,6 @@ var packageRules = [
     keywords: ["dckr_pat_", "dckr_oat_"],
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4997,7 +4780,6 @@ var packageRules = [
     keywords: ["akcp"],
     pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
     entropy: 4,
-    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5009,7 +4791,6 @@ var packageRules = [
     entropy: 4,
     validate: validateJfrogReference,
     requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5019,7 +4800,6 @@ var packageRules = [
     keywords: ["clojars_"],
     pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
     entropy: 3,
-    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5029,7 +4809,6 @@ var packageRules = [
     keywords: ["packagist_"],
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -5045,7 +4824,6 @@ function dbRule(id, title, scheme, keywords, help, examples) {
     keywords,
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
     examples
   };
 }
@@ -5066,7 +4844,6 @@ var structuredRules = [
     pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
     validate: validateJwt,
     requireValid: true,
-    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
     examples: { tp: [], fp: [] }
   },
   dbRule(
@@ -5145,7 +4922,6 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5155,7 +4931,6 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5165,7 +4940,6 @@ var structuredRules = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5175,7 +4949,6 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5185,7 +4958,6 @@ var structuredRules = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5197,7 +4969,6 @@ var structuredRules = [
     pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
     entropy: 3,
     validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5207,7 +4978,6 @@ var structuredRules = [
     keywords: ["_auth"],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5217,7 +4987,6 @@ var structuredRules = [
     keywords: ["_password"],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5228,7 +4997,6 @@ var structuredRules = [
     pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
     validate: validateBase64PemKey,
     requireValid: true,
-    help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5240,7 +5008,6 @@ var structuredRules = [
     window: 1024,
     entropy: 3,
     validate: validateKubeToken,
-    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5251,7 +5018,6 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5261,13 +5027,11 @@ var structuredRules = [
     keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
 
 // src/scan/rules/vcs.ts
-var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
   const p = `${prefix}_`;
   return {
@@ -5279,7 +5043,6 @@ function githubClassic(prefix, id, title, severity, help) {
     entropy: 3.5,
     validate: validateGithubClassic,
     requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5298,7 +5061,6 @@ function gitlab(s) {
     pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3,
     ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5332,7 +5094,6 @@ var vcsRules = [
     pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
     entropy: 3.5,
     validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
     examples: { tp: [], fp: [] }
   },
   {
@@ -5344,7 +5105,6 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateGithubInstallation,
     requireValid: true,
-    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
     examples: { tp: [], fp: [] }
   },
   {
@@ -5355,7 +5115,6 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5365,7 +5124,6 @@ var vcsRules = [
     keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
     examples: { tp: [], fp: [] }
   },
   gitlab({
@@ -5373,24 +5131,21 @@ var vcsRules = [
     prefix: "glpat-",
     title: "GitLab personal, project or group access token",
     severity: "high",
-    name: "gitlab_token",
-    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+    name: "gitlab_token"
   }),
   gitlab({
     id: "gitlab-deploy-token",
     prefix: "gldt-",
     title: "GitLab deploy token",
     severity: "high",
-    name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
+    name: "deploy_token"
   }),
   gitlab({
     id: "gitlab-runner-token",
     prefix: "glrt-",
     title: "GitLab runner authentication token",
     severity: "high",
-    name: "runner_token",
-    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+    name: "runner_token"
   }),
   gitlab({
     id: "gitlab-runner-registration-token",
@@ -5398,8 +5153,7 @@ var vcsRules = [
     title: "GitLab runner registration token (legacy)",
     severity: "medium",
     name: "registration_token",
-    legacyOnly: true,
-    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+    legacyOnly: true
   }),
   gitlab({
     id: "gitlab-pipeline-trigger-token",
@@ -5409,40 +5163,35 @@ var vcsRules = [
     name: "trigger_token",
     body: "[a-f0-9]",
     min: 40,
-    alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
+    alphabet: ALPHABETS.hex
   }),
   gitlab({
     id: "gitlab-ci-job-token",
     prefix: "glcbt-",
     title: "GitLab CI/CD job token",
     severity: "medium",
-    name: "ci_job_token",
-    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+    name: "ci_job_token"
   }),
   gitlab({
     id: "gitlab-oauth-app-secret",
     prefix: "gloas-",
     title: "GitLab OAuth application secret",
     severity: "high",
-    name: "oauth_secret",
-    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+    name: "oauth_secret"
   }),
   gitlab({
     id: "gitlab-feed-token",
     prefix: "glft-",
     title: "GitLab feed token",
     severity: "low",
-    name: "feed_token",
-    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+    name: "feed_token"
   }),
   gitlab({
     id: "gitlab-incoming-mail-token",
     prefix: "glimt-",
     title: "GitLab incoming email token",
     severity: "medium",
-    name: "incoming_email_token",
-    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+    name: "incoming_email_token"
   }),
   gitlab({
     id: "gitlab-agent-token",
@@ -5450,24 +5199,21 @@ var vcsRules = [
     title: "GitLab agent for Kubernetes token",
     severity: "high",
     name: "agent_token",
-    min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
+    min: 50
   }),
   gitlab({
     id: "gitlab-scim-token",
     prefix: "glsoat-",
     title: "GitLab SCIM OAuth token",
     severity: "high",
-    name: "scim_token",
-    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+    name: "scim_token"
   }),
   gitlab({
     id: "gitlab-feature-flags-client-token",
     prefix: "glffct-",
     title: "GitLab feature flags client token",
     severity: "low",
-    name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
+    name: "unleash_token"
   }),
   {
     id: "bitbucket-access-token",
@@ -5478,7 +5224,6 @@ var vcsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5490,7 +5235,6 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5500,7 +5244,6 @@ var vcsRules = [
     keywords: ["gitea", "forgejo"],
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5510,7 +5253,6 @@ var vcsRules = [
     keywords: ["azdo"],
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5520,7 +5262,6 @@ var vcsRules = [
     keywords: ["devops", "azdo", "ado_", "vsts"],
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5530,7 +5271,6 @@ var vcsRules = [
     keywords: ["sgp_"],
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5540,7 +5280,6 @@ var vcsRules = [
     keywords: ["_gitlab_session="],
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
     examples: { tp: [], fp: [] }
   }
 ];

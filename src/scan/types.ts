@@ -42,8 +42,11 @@ export interface Rule {
    * rejects the value leaves the fallback free to report it.
    */
   fallback?: boolean;
-  /** Help text for SARIF and docs: what the secret is, and how to revoke or rotate it. */
-  help: string;
+  /**
+   * Help text for SARIF and docs: what the secret is, and how to revoke or rotate it. Every rule has one; a built-in
+   * rule in a bundle carries it in dist/rules-help.json instead (read it with ruleHelp, rules/help.ts).
+   */
+  help?: string;
   examples: RuleExamples;
 }
 

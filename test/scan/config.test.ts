@@ -143,7 +143,7 @@ describe('parseConfig: values', () => {
     const rule = p.rules.at(-1)!;
     assert.equal(rule.title, 'x1');
     assert.equal(rule.severity, 'high');
-    assert.match(rule.help, /Custom rule `x1` from \.jit-gpg\.toml/);
+    assert.match(rule.help ?? '', /Custom rule `x1` from \.jit-gpg\.toml/);
     assert.equal(rule.fallback, undefined);
   });
 

@@ -106,7 +106,7 @@ describe('platform rule catalogue', () => {
             assert.ok(['critical', 'high', 'medium', 'low'].includes(rule.severity));
             assert.ok(rule.keywords.length > 0);
             for (const k of rule.keywords) assert.equal(k, k.toLowerCase(), `keyword ${k} is not lowercase`);
-            assert.ok(rule.help.length > 20);
+            assert.ok(rule.help !== undefined && rule.help.length > 20);
             assert.ok(rule.examples.tp.length >= 2, 'at least 2 true positives');
             assert.ok(rule.examples.fp.length >= 2, 'at least 2 false positives');
             if (rule.requireValid) {

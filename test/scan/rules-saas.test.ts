@@ -81,7 +81,7 @@ describe('catalogue shape', () => {
       assert.ok(['critical', 'high', 'medium', 'low'].includes(rule.severity));
       assert.ok(rule.keywords.length > 0, 'no keywords');
       for (const k of rule.keywords) assert.equal(k, k.toLowerCase(), `keyword ${k} is not lowercase`);
-      assert.ok(rule.help.length > 40, 'help too short');
+      assert.ok(rule.help !== undefined && rule.help.length > 40, 'help too short');
       assert.ok(rule.examples.tp.length >= 2, 'fewer than 2 TPs');
       assert.ok(rule.examples.fp.length >= 2, 'fewer than 2 FPs');
       if (rule.validate)

@@ -1,11 +1,11 @@
-// The bundles ship the built-in rules without their examples (scripts/rule-examples.mjs): what is left out must be
-// exactly the examples and what only they used, never a rule, a pattern, a validator or anything exported.
+// The bundles ship the built-in rules without their examples and help texts (scripts/rule-examples.mjs): what is
+// left out must be exactly those and what only they used, never a rule, a pattern, a validator or anything exported.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { withoutExamples } from '../../scripts/rule-examples.mjs';
+import { withoutExamples, withoutHelp } from '../../scripts/rule-examples.mjs';
 
 const RULES_DIR = join(import.meta.dirname, '..', '..', 'src', 'scan', 'rules');
 
@@ -64,5 +64,55 @@ describe('withoutExamples (the shipped rule modules)', () => {
       removed += source.length - out.length;
     }
     assert.ok(removed > 50_000, `only ${removed} bytes of examples left out`);
+  });
+});
+
+const HELP_MODULE = `const VENDOR = 'Acme';
+const note = (what: string) => \`\${what}: rotate it in the \${VENDOR} console.\`;
+const shared = 'acme';
+function token(id: string, help: string) {
+  return { id, pattern: \`\${shared}_[a-z]{20}\`, help: \`\${help} Revoke it.\`, title: 'Acme token' };
+}
+export const rules = [
+  { id: 'acme-key', pattern: 'k', help: note('An Acme key'), title: 'Acme key' },
+  token('acme-token', 'An Acme token.'),
+  { id: 'acme-last', title: 'Last', help: 'Last' }
+];
+`;
+
+/** The `help:` properties of the object literals in a module (type annotations named help are no property). */
+function helpProperties(text: string): number {
+  let n = 0;
+  const visit = (node: ts.Node) => {
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && node.name.text === 'help') n++;
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile('m.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS));
+  return n;
+}
+
+describe('withoutHelp (the shipped rule modules)', () => {
+  it('leaves out every help property, the last one of an object too, and what only they used', () => {
+    assert.equal(helpProperties(HELP_MODULE), 3);
+    const out = withoutHelp(HELP_MODULE);
+    assert.equal(helpProperties(out), 0);
+    for (const gone of ['const note', 'const VENDOR']) assert.ok(!out.includes(gone), `${gone}: only help used it`);
+    for (const kept of ["const shared = 'acme'", "title: 'Acme key'", "title: 'Acme token'", "title: 'Last'"]) {
+      assert.ok(out.includes(kept), kept);
+    }
+    const file = ts.createSourceFile('m.ts', out, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    assert.deepEqual((file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics, []);
+  });
+
+  it('turns every rule module of the catalogue into valid TypeScript with its rules and no help property', () => {
+    for (const name of readdirSync(RULES_DIR).filter((n) => n.endsWith('.ts'))) {
+      const source = withoutExamples(readFileSync(join(RULES_DIR, name), 'utf8'), name);
+      const out = withoutHelp(source, name);
+      const file = ts.createSourceFile(name, out, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+      assert.deepEqual((file as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics, [], name);
+      assert.equal(helpProperties(out), 0, name);
+      const ids = (text: string) => [...text.matchAll(/\bid: '([^']+)'/g)].map((m) => m[1]);
+      assert.deepEqual(ids(out), ids(source), name);
+    }
   });
 });

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { type Finding, type FindingLocation, policySkips, type Rule, type Severity } from '../types.ts';
 import { type ReportInput, TOOL_NAME, TOOL_URI } from './json.ts';
 import { redactFindings } from './redact.ts';
+import { ruleHelp } from '../rules/help.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SRCROOT = '%SRCROOT%';
@@ -46,7 +47,7 @@ export function toUri(file: string): string {
 type RuleMeta = Pick<Rule, 'id' | 'title' | 'severity' | 'help'>;
 
 function descriptor(rule: RuleMeta) {
-  const help = rule.help?.trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
+  const help = ruleHelp(rule).trim() || `${rule.title}. Rotate the secret, then remove it from the code.`;
   return {
     id: rule.id,
     name: ruleName(rule.id),

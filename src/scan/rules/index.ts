@@ -1,5 +1,5 @@
 // The built-in catalogue: every rule file's array, in a fixed order (ids are unique across files; the catalogue
-// test checks it).
+// test checks it). In a bundle the rules come without their help texts: a report reads them with ruleHelp (help.ts).
 import type { Rule } from '../types.ts';
 import { aiRules } from './ai.ts';
 import { cloudRules } from './cloud.ts';

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-KTSJ6P6O.js";
+} from "./chunk-FSTIJBZS.js";
 import "./chunk-B2ULPLUB.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-J4ZX4YD5.js";
+} from "./chunk-WJVU5V53.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
-import "./chunk-KTSJ6P6O.js";
+import "./chunk-FSTIJBZS.js";
 import "./chunk-B2ULPLUB.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-KTSJ6P6O.js";
+} from "./chunk-FSTIJBZS.js";
 import {
   FileReadError
 } from "./chunk-3YIMEJL5.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-J4ZX4YD5.js";
+} from "./chunk-WJVU5V53.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-KTSJ6P6O.js";
+import "./chunk-FSTIJBZS.js";
 import "./chunk-B2ULPLUB.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";

@@ -1,35 +1,23 @@
 import {
-  POOL_AFTER_MS,
-  adoptPrewarmedWorker,
-  defaultThreads,
-  hasPrewarmedWorker,
-  isLargeTree,
-  resolveWorkerScript,
-  startScanWorker
-} from "./chunk-B2ULPLUB.js";
-import {
-  require_node_child_process
-} from "./chunk-MFKD3NAJ.js";
-import {
-  require_node_net
-} from "./chunk-F2LF7ULD.js";
-import {
   FileReadError,
   crc24,
-  readRegularFile
-} from "./chunk-3YIMEJL5.js";
-import {
   displayPath,
   excerpt,
+  readRegularFile,
+  require_node_child_process,
   require_node_crypto,
   require_node_fs,
-  require_node_util
-} from "./chunk-4RV2TZW3.js";
+  require_node_os,
+  require_promises
+} from "./chunk-2GWDXT4N.js";
+import {
+  require_node_net
+} from "./chunk-XEQ32RNS.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-UB53VF2P.js";
+} from "./chunk-36WTAEXO.js";
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
@@ -44,9 +32,80 @@ var require_node_zlib = __commonJS({
   }
 });
 
+// builtin:node:util
+var require_node_util = __commonJS({
+  "builtin:node:util"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:util");
+    var lazy2 = {};
+    for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
+    }
+    module.exports = Object.create(lazy2);
+  }
+});
+
+// builtin:node:worker_threads
+var require_node_worker_threads = __commonJS({
+  "builtin:node:worker_threads"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:worker_threads");
+    var lazy2 = {};
+    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
+      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
+    }
+    module.exports = Object.create(lazy2);
+  }
+});
+
+// src/scan/artifacts.ts
+var import_node_crypto6 = __toESM(require_node_crypto(), 1);
+var import_node_fs12 = __toESM(require_node_fs(), 1);
+var import_promises = __toESM(require_promises(), 1);
+import { isAbsolute as isAbsolute4, relative as relative4, sep as sep2 } from "node:path";
+
+// src/shared/version.ts
+var VERSION = "0.1.0";
+
+// src/scan/cache.ts
+var import_node_crypto = __toESM(require_node_crypto(), 1);
+var MAX_STATE_BYTES = 256 * 1024 * 1024;
+function policyHash(policy, scannerVersion, extra = {}) {
+  const rules = policy.rules.map((r) => ({
+    id: r.id,
+    pattern: r.pattern,
+    keywords: [...r.keywords].sort(),
+    secretGroup: r.secretGroup ?? null,
+    caseInsensitive: r.caseInsensitive ?? false,
+    entropy: r.entropy ?? null,
+    window: r.window ?? null,
+    requireValid: r.requireValid ?? false,
+    severity: r.severity,
+    // A validator is code: its presence and its source text are part of the policy.
+    validate: r.validate ? sha256(r.validate.toString()) : null
+  })).sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const body = {
+    scannerVersion,
+    rules,
+    ignorePaths: [...policy.ignorePaths].sort(),
+    allowRegexes: [...policy.allowRegexes].sort(),
+    stopwords: [...policy.stopwords].map((s) => s.toLowerCase()).sort(),
+    maxFileSize: policy.maxFileSize,
+    extra: Object.fromEntries(Object.entries(extra).sort(([a], [b]) => a < b ? -1 : 1))
+  };
+  return sha256(JSON.stringify(body));
+}
+function sha256(s) {
+  return (0, import_node_crypto.createHash)("sha256").update(s).digest("hex");
+}
+
+// src/scan/job.ts
+var import_node_fs11 = __toESM(require_node_fs(), 1);
+import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
+
 // src/scan/config-source.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
-import { basename, dirname as dirname4, isAbsolute, relative } from "node:path";
+var import_node_fs8 = __toESM(require_node_fs(), 1);
+import { basename, dirname as dirname5, isAbsolute, relative } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
@@ -587,9 +646,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto2.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -1042,7 +1101,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-SOAM4ZNH.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-2LZ52Y3G.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {
@@ -1083,7 +1142,7 @@ function named(vendor, value) {
 }
 
 // src/scan/validate/structure.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -1372,11 +1431,11 @@ function convertBits(data, from, to, pad) {
 function bech32Decode(s) {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
   const lower = s.toLowerCase();
-  const sep = lower.lastIndexOf("1");
-  if (sep < 1 || sep + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep);
+  const sep3 = lower.lastIndexOf("1");
+  if (sep3 < 1 || sep3 + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep3);
   const values = [];
-  for (const c of lower.slice(sep + 1)) {
+  for (const c of lower.slice(sep3 + 1)) {
     const v = BECH32.indexOf(c);
     if (v < 0) return void 0;
     values.push(v);
@@ -1476,7 +1535,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -1487,7 +1546,7 @@ function validatePemPrivateKeyOtherLabel(secret) {
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto2.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto3.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
     } catch {
     }
   }
@@ -1657,10 +1716,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto3.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto3.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto3.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -1746,7 +1805,7 @@ function validateJwkPrivateKey(secret) {
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
   try {
-    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -1935,7 +1994,6 @@ function validateIntercomToken(secret) {
 
 // src/scan/rules/ai.ts
 var OAI = ["T3Blbk", "FJ"].join("");
-var openaiHelp = (kind) => `An OpenAI ${kind}: it spends the organization\u2019s credits and reads its data (files, fine-tunes, assistants). Revoke it on the API keys page of the OpenAI platform and create a new key scoped to one project.`;
 var aiRules = [
   {
     id: "openai-api-key",
@@ -1944,7 +2002,6 @@ var aiRules = [
     keywords: [OAI.toLowerCase()],
     pattern: `${TOKEN_START}(sk-[A-Za-z0-9]{20}${OAI}[A-Za-z0-9]{20})${TOKEN_END}`,
     entropy: 3.5,
-    help: openaiHelp("user API key (`sk-\u2026` with the `T3BlbkFJ` marker)"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -1954,7 +2011,6 @@ var aiRules = [
     keywords: ["sk-proj-", "sk-none-"],
     pattern: `${TOKEN_START}(sk-(?:proj|None)-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: openaiHelp("project API key (`sk-proj-`)"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -1964,7 +2020,6 @@ var aiRules = [
     keywords: ["sk-svcacct-"],
     pattern: `${TOKEN_START}(sk-svcacct-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: openaiHelp("service account key (`sk-svcacct-`), not tied to a person"),
     examples: { tp: [], fp: [] }
   },
   {
@@ -1974,7 +2029,6 @@ var aiRules = [
     keywords: ["sk-admin-"],
     pattern: `${TOKEN_START}(sk-admin-[A-Za-z0-9_-]{20,200}${OAI}[A-Za-z0-9_-]{20,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An OpenAI admin API key (`sk-admin-`): it manages the organization itself (users, projects, API keys, usage). Delete it under Organization \u2192 Admin keys and audit the keys and members it could have created.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -1984,7 +2038,6 @@ var aiRules = [
     keywords: ["sk-ant-api"],
     pattern: `${TOKEN_START}(sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic API key (`sk-ant-api03-\u2026AA`): it spends the workspace\u2019s credits. Delete it in the Claude Console (Settings \u2192 API keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -1994,7 +2047,6 @@ var aiRules = [
     keywords: ["sk-ant-admin"],
     pattern: `${TOKEN_START}(sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{80,120}AA)${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic Admin API key (`sk-ant-admin01-`): it manages the organization (members, workspaces, API keys). Delete it in the Claude Console and review what it changed.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2004,7 +2056,6 @@ var aiRules = [
     keywords: ["sk-ant-oat", "sk-ant-ort"],
     pattern: `${TOKEN_START}(sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,200})${TOKEN_END}`,
     entropy: 4,
-    help: "An Anthropic OAuth access or refresh token (`sk-ant-oat01-`, `sk-ant-ort01-`), e.g. from Claude Code: it acts as the signed-in user. Sign out of the session (or revoke the app\u2019s access) to invalidate it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2015,7 +2066,6 @@ var aiRules = [
     pattern: `${TOKEN_START}(hf_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Hugging Face user access token (`hf_` + 34 letters): read or write access to the user\u2019s models, datasets and Spaces. Single-case letter runs (identifiers) are not reported. Invalidate it under Settings \u2192 Access Tokens and create a fine-grained replacement.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2026,7 +2076,6 @@ var aiRules = [
     pattern: `${TOKEN_START}(api_org_[A-Za-z]{34})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A legacy Hugging Face organization API token (`api_org_`): access to the organization\u2019s private repos. Single-case letter runs are not reported. Regenerate it in the organization settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2036,7 +2085,6 @@ var aiRules = [
     keywords: ["r8_"],
     pattern: `${TOKEN_START}(r8_[A-Za-z0-9]{37})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Replicate API token (`r8_`): it runs models on the account\u2019s bill. Disable it under Account \u2192 API tokens and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2046,7 +2094,6 @@ var aiRules = [
     keywords: ["gsk_"],
     pattern: `${TOKEN_START}(gsk_[A-Za-z0-9]{52})${TOKEN_END}`,
     entropy: 4,
-    help: "A Groq API key (`gsk_` + 52 characters). Delete it in the GroqCloud console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2056,7 +2103,6 @@ var aiRules = [
     keywords: ["pplx-"],
     pattern: `${TOKEN_START}(pplx-[A-Za-z0-9]{48})${TOKEN_END}`,
     entropy: 4,
-    help: "A Perplexity API key (`pplx-`). Delete it in the API settings of your Perplexity account and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2066,7 +2112,6 @@ var aiRules = [
     keywords: ["xai-"],
     pattern: `${TOKEN_START}(xai-[A-Za-z0-9]{80})${TOKEN_END}`,
     entropy: 4,
-    help: "An xAI (Grok) API key (`xai-` + 80 characters). Revoke it in the xAI console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2076,7 +2121,6 @@ var aiRules = [
     keywords: ["sk-or-v1-"],
     pattern: `${TOKEN_START}(sk-or-v1-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "An OpenRouter API key (`sk-or-v1-` + 64 hex): it spends the account\u2019s credits. Delete it under Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2086,7 +2130,6 @@ var aiRules = [
     keywords: ["tgp_v1_"],
     pattern: `${TOKEN_START}(tgp_v1_[A-Za-z0-9_-]{40,50})${TOKEN_END}`,
     entropy: 4,
-    help: "A Together AI API key (`tgp_v1_`). Revoke it in the Together dashboard (Settings \u2192 API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2096,7 +2139,6 @@ var aiRules = [
     keywords: ["lsv2_"],
     pattern: `${TOKEN_START}(lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10})${TOKEN_END}`,
     entropy: 3,
-    help: "A LangSmith personal access token or service key (`lsv2_pt_`, `lsv2_sk_`): traces, datasets and prompts of the workspace. Delete it under Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2106,7 +2148,6 @@ var aiRules = [
     keywords: ["pcsk_"],
     pattern: `${TOKEN_START}(pcsk_[A-Za-z0-9]{5,7}_[A-Za-z0-9]{60,75})${TOKEN_END}`,
     entropy: 4,
-    help: "A Pinecone API key (`pcsk_`): read and write access to the project\u2019s indexes. Delete it in the Pinecone console (API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2116,7 +2157,6 @@ var aiRules = [
     keywords: ["tvly-"],
     pattern: `${TOKEN_START}(tvly-(?:dev-|prod-)?[A-Za-z0-9]{32})${TOKEN_END}`,
     entropy: 4,
-    help: "A Tavily search API key (`tvly-`): it spends the account\u2019s credits. Delete it in the Tavily dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2126,7 +2166,6 @@ var aiRules = [
     keywords: ["cohere"],
     pattern: named("cohere", "[A-Za-z0-9]{40}"),
     entropy: 4,
-    help: "A Cohere API key (40 characters, named as Cohere\u2019s). Delete it in the Cohere dashboard (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2136,7 +2175,6 @@ var aiRules = [
     keywords: ["mistral"],
     pattern: named("mistral", "[A-Za-z0-9]{32}"),
     entropy: 4,
-    help: "A Mistral AI API key (32 characters, named as Mistral\u2019s). Revoke it in La Plateforme (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2146,7 +2184,6 @@ var aiRules = [
     keywords: ["deepseek"],
     pattern: named("deepseek", "sk-[0-9a-f]{32}"),
     entropy: 3,
-    help: "A DeepSeek API key (`sk-` + 32 hex, named as DeepSeek\u2019s). Delete it on the DeepSeek platform (API keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2156,7 +2193,6 @@ var aiRules = [
     keywords: ["wandb"],
     pattern: named("wandb", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Weights & Biases API key (40 hex, named as W&B\u2019s): runs, artifacts and models of the user\u2019s projects. Revoke it under User settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2166,7 +2202,6 @@ var aiRules = [
     keywords: ["elevenlabs", "xi-api-key", "xi_api_key"],
     pattern: String.raw`(?i:elevenlabs|xi[_-]api[_-]key)[\w.-]{0,30}["']?\s*(?:[:=,]|:=|=>)\s*["']?(sk_[0-9a-f]{48})${TOKEN_END}`,
     entropy: 3,
-    help: "An ElevenLabs API key (`sk_` + 48 hex). Delete it in the ElevenLabs settings (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2176,7 +2211,6 @@ var aiRules = [
     keywords: ["deepgram"],
     pattern: named("deepgram", "[0-9a-f]{40}"),
     entropy: 3,
-    help: "A Deepgram API key (40 hex, named as Deepgram\u2019s). Delete it in the Deepgram console (API Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2186,13 +2220,12 @@ var aiRules = [
     keywords: ["assemblyai", "assembly_ai"],
     pattern: named("assembly_?ai", "[0-9a-f]{32}"),
     entropy: 3,
-    help: "An AssemblyAI API key (32 hex, named as AssemblyAI\u2019s). Reset it in the AssemblyAI dashboard.",
     examples: { tp: [], fp: [] }
   }
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -2298,7 +2331,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto4.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -2432,7 +2465,6 @@ var cloudRules = [
     pattern: String.raw`\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b`,
     entropy: 3,
     validate: validateAwsKeyId,
-    help: "An AWS access key ID names an IAM access key (AKIA long-term, ASIA temporary); its secret is usually nearby. Deactivate and delete the key in IAM (or revoke the role session), then check CloudTrail for its use. Validated when the embedded account id decodes; the documented \u2026EXAMPLE ids are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2443,7 +2475,6 @@ var cloudRules = [
     pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
-    help: "An AWS secret access key signs API requests as its IAM user or role (the documented \u2026EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2458,7 +2489,6 @@ var cloudRules = [
       if (secret.includes("EXAMPLE")) return "invalid";
       return validateAwsKeyId(match.replace(/^\W*/, "").slice(0, 20));
     },
-    help: "An AWS key pair side by side (the credentials.csv the console offers, a CLI argument list, a log line): the secret signs requests as the IAM user. Deactivate and delete the access key in IAM and review CloudTrail. Pairs with the documented \u2026EXAMPLE values are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2468,7 +2498,6 @@ var cloudRules = [
     keywords: ["iqojb3jpz2lux2vj", "fwogzxivyxdz"],
     pattern: String.raw`\b((?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdz)[A-Za-z0-9/+]{100,}={0,2})`,
     entropy: 4,
-    help: "An AWS session token, with its temporary key pair, acts as the assumed role until it expires (up to 12 hours, 36 for root sessions). Revoke active sessions of the role (IAM \u2192 Roles \u2192 Revoke active sessions) and find where it leaked from.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2480,7 +2509,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateBedrockApiKey,
     requireValid: true,
-    help: "A long-term Amazon Bedrock API key calls Bedrock as its IAM user. Delete it under IAM \u2192 the user \u2192 Service-specific credentials. It decodes to BedrockAPIKey-<id>-at-<account>:<secret>; a value that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2492,7 +2520,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateBedrockShortTermKey,
     requireValid: true,
-    help: "A short-term Bedrock API key is a presigned request valid for up to 12 hours with the permissions of the identity that made it. Revoke that identity's sessions if it is still live. It decodes to a presigned bedrock.amazonaws.com URL; a value that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2502,7 +2529,6 @@ var cloudRules = [
     keywords: ["amzn.mws."],
     pattern: String.raw`\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b`,
     entropy: 3,
-    help: "An MWS auth token lets a developer act on a seller account through Marketplace Web Service. The seller revokes it in Seller Central \u2192 User permissions \u2192 third-party developer access.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2512,7 +2538,6 @@ var cloudRules = [
     keywords: ["aiza"],
     pattern: String.raw`\b(AIza[A-Za-z0-9_-]{35})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google API key bills and authorises calls to the APIs enabled for its project (Maps, Gemini, Firebase\u2026). Restrict it by API and referrer or delete it under APIs & Services \u2192 Credentials; keys shipped in web/Firebase configs must at least be restricted.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2525,7 +2550,6 @@ var cloudRules = [
     entropy: 4,
     validate: validateGcpServiceAccountKey,
     requireValid: true,
-    help: "A service account key file authenticates as the service account until the key is deleted. Delete the key under IAM & Admin \u2192 Service accounts \u2192 Keys (find it by private_key_id) and prefer workload identity federation. Validated when the private key parses; a key that does not parse is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2535,7 +2559,6 @@ var cloudRules = [
     keywords: ["gocspx-"],
     pattern: String.raw`\b(GOCSPX-[A-Za-z0-9_-]{28})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Google OAuth client secret lets anyone complete OAuth flows as the client. Add a new secret and disable/delete the leaked one under APIs & Services \u2192 Credentials \u2192 the OAuth client.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2545,7 +2568,6 @@ var cloudRules = [
     keywords: ["1//0"],
     pattern: `(?:^|[^A-Za-z0-9_/-])(1//0[A-Za-z0-9_-]{40,})`,
     entropy: 4,
-    help: "A Google refresh token mints access tokens for the user and scopes that consented, until revoked. Revoke it at https://oauth2.googleapis.com/revoke or in the Google account's third-party access page.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2555,7 +2577,6 @@ var cloudRules = [
     keywords: ["ya29."],
     pattern: String.raw`\b(ya29\.[A-Za-z0-9_-]{50,})`,
     entropy: 4,
-    help: "A Google OAuth access token acts for its user or service account for about an hour. Revoke it at https://oauth2.googleapis.com/revoke and remove it from where it was logged.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2566,7 +2587,6 @@ var cloudRules = [
     pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account \u2192 Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2585,7 +2605,6 @@ var cloudRules = [
     pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account \u2192 Access keys. The published emulator key is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2596,7 +2615,6 @@ var cloudRules = [
     pattern: String.raw`AccountEndpoint=https://[a-z0-9-]+\.documents\.azure\.com(?::443)?/?;\s*AccountKey=([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
     validate: notEmulatorKey,
-    help: "A Cosmos DB primary or secondary key has full control of every database in the account. Regenerate it under the Cosmos DB account \u2192 Keys and prefer Entra ID with data-plane RBAC. The emulator key (and localhost endpoints) are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2606,7 +2624,6 @@ var cloudRules = [
     keywords: ["sharedaccesskey="],
     pattern: String.raw`Endpoint=sb://[A-Za-z0-9.-]+/?;\s*SharedAccessKeyName=[^;\s"']+;\s*SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
     entropy: 4,
-    help: "A Service Bus / Event Hubs / Relay shared access key sends, listens or manages per its policy (RootManageSharedAccessKey manages the namespace). Regenerate the key under the namespace or entity \u2192 Shared access policies.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2617,7 +2634,6 @@ var cloudRules = [
     pattern: String.raw`\bsv=[0-9]{4}-[0-9]{2}-[0-9]{2}&(?:[A-Za-z]{2,5}=[^&\s"'<>]*&){0,12}sig=([A-Za-z0-9%+/]{43,}(?:%3[Dd]|=))`,
     entropy: 4,
     validate: validateAzureSasSignature,
-    help: "A SAS token grants the permissions it lists (sp=) on a storage resource until it expires (se=). Revoke it by rotating the account key that signed it, or the stored access policy / user delegation key behind it. Its sig must decode to a 32-byte HMAC; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2627,7 +2643,6 @@ var cloudRules = [
     keywords: ["8q~", "7q~"],
     pattern: `(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34})(?:[^A-Za-z0-9_~.-]|$)`,
     entropy: 3.5,
-    help: "An Entra ID client secret authenticates as its app registration (service principal) with every permission granted to it. Delete it under App registrations \u2192 the app \u2192 Certificates & secrets, and prefer certificates or federated credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2637,7 +2652,6 @@ var cloudRules = [
     keywords: ["azconfig.io"],
     pattern: String.raw`Endpoint=https://[a-z0-9-]+\.azconfig\.io;\s*Id=[^;\s"']+;\s*Secret=([A-Za-z0-9+/]{43,}=)`,
     entropy: 4,
-    help: "An App Configuration access key reads (or writes) every key-value and feature flag in the store. Regenerate it under the store \u2192 Access settings.",
     examples: { tp: [], fp: [] }
   },
   ...[
@@ -2652,7 +2666,6 @@ var cloudRules = [
       keywords: [`${prefix}_v1_`],
       pattern: String.raw`\b(${prefix}_v1_[a-f0-9]{64})\b`,
       entropy: 3,
-      help: `A ${title} acts on the DigitalOcean team with its scopes (droplets, databases, Spaces keys, DNS). Delete it under API \u2192 Tokens (or revoke the OAuth app's authorisation) and review the team's security history.`,
       examples: { tp: [], fp: [] }
     })
   ),
@@ -2663,7 +2676,6 @@ var cloudRules = [
     keywords: ["hrku-"],
     pattern: String.raw`\b(HRKU-[A-Za-z0-9_-]{40,80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Heroku API key or authorisation acts as its user on every app and team they can reach. Revoke it with `heroku authorizations:revoke` or regenerate the API key under Account settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2673,7 +2685,6 @@ var cloudRules = [
     keywords: ["heroku"],
     pattern: String.raw`(?i:heroku)[A-Za-z0-9_.-]{0,20}(?i:api_?key|token|key|secret|password)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A legacy Heroku API key (a UUID) acts as its user on every app they can reach. Regenerate it under Account settings \u2192 API Key, or revoke the authorisation with `heroku authorizations:revoke`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2683,7 +2694,6 @@ var cloudRules = [
     keywords: ["ltai"],
     pattern: String.raw`\b(LTAI[A-Za-z0-9]{12,20})\b`,
     entropy: 3.5,
-    help: "An Alibaba Cloud AccessKey ID names a RAM user's key pair; its secret is usually nearby. Disable and delete the AccessKey in the RAM console and review ActionTrail.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2693,7 +2703,6 @@ var cloudRules = [
     keywords: ["alibaba", "aliyun", "alicloud"],
     pattern: String.raw`(?i:alibaba|aliyun|alicloud)[A-Za-z0-9_.-]{0,24}(?i:secret)[A-Za-z0-9_.-]{0,10}${ASSIGN}([A-Za-z0-9]{30})${TOKEN_END}`,
     entropy: 4,
-    help: "An Alibaba Cloud AccessKey secret signs API requests as its RAM user. Disable and delete the AccessKey in the RAM console, create a replacement, and review ActionTrail.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2703,7 +2712,6 @@ var cloudRules = [
     keywords: ["akid"],
     pattern: String.raw`\b(AKID[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A Tencent Cloud SecretId names an API key pair whose SecretKey is usually nearby. Disable and delete the key in CAM \u2192 API Key Management.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2713,7 +2721,6 @@ var cloudRules = [
     keywords: ["ibm", "ic_api_key"],
     pattern: `(?i:ibm[A-Za-z0-9_.-]{0,20}api_?key|ic_api_key)${ASSIGN}([A-Za-z0-9_-]{44})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An IBM Cloud API key logs in as its user or service ID. Delete it under Manage \u2192 Access (IAM) \u2192 API keys and review Activity Tracker.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2723,7 +2730,6 @@ var cloudRules = [
     keywords: ["cloudflare", "cf_api_token"],
     pattern: `(?i:cloudflare[A-Za-z0-9_.-]{0,20}token|cf_api_token)${ASSIGN}([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Cloudflare API token acts on the accounts and zones its permissions list (DNS, Workers, WAF\u2026). Roll or delete it under My Profile \u2192 API Tokens and review the audit log.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2733,7 +2739,6 @@ var cloudRules = [
     keywords: ["cloudflare", "cf_api_key", "x-auth-key"],
     pattern: String.raw`(?i:cloudflare[A-Za-z0-9_.-]{0,20}key|cf_api_key|x-auth-key)${ASSIGN}([a-f0-9]{37})\b`,
     entropy: 3,
-    help: "The Cloudflare global API key has every permission of its user on every account. Change it under My Profile \u2192 API Tokens \u2192 Global API Key \u2192 Change, and move automation to scoped API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2743,7 +2748,6 @@ var cloudRules = [
     keywords: ["v1.0-"],
     pattern: String.raw`\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b`,
     entropy: 3,
-    help: "An Origin CA key issues and revokes origin certificates for the user's zones. Change it under My Profile \u2192 API Tokens \u2192 Origin CA Key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2753,7 +2757,6 @@ var cloudRules = [
     keywords: ["fm1a_", "fm1r_", "fm2_"],
     pattern: String.raw`\b(fm(?:1[ar]|2)_[A-Za-z0-9+/]{60,}={0,2})`,
     entropy: 4,
-    help: "A Fly.io macaroon token (deploy, org, read-only\u2026) acts within its caveats on apps and machines. Revoke it with `fly tokens revoke` or in the dashboard under Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2763,7 +2766,6 @@ var cloudRules = [
     keywords: ["fo1_"],
     pattern: String.raw`\b(fo1_[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Fly.io personal access token (fo1_) acts as its user on every organisation. Revoke it with `fly auth logout` on the machine it came from or in the dashboard under Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2775,7 +2777,6 @@ var cloudRules = [
     entropy: 4.2,
     // Random base62 bodies mix cases and digits; identifiers such as vcr_cassettelibrarydirectory... do not.
     validate: (s) => /[A-Z]/.test(s) && /[a-z]/.test(s.slice(4)) && /[0-9]/.test(s) ? "unknown" : "invalid",
-    help: "A Vercel token deploys and manages projects, domains and environment variables of its scope. Delete it under Account Settings \u2192 Tokens (or the integration/app that issued it). A body without mixed case and digits is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2785,7 +2786,6 @@ var cloudRules = [
     keywords: ["vercel"],
     pattern: String.raw`(?i:vercel[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 4,
-    help: "An unprefixed (pre-2025) Vercel token deploys and manages projects of its scope. Delete it under Account Settings \u2192 Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2795,7 +2795,6 @@ var cloudRules = [
     keywords: ["nfp_"],
     pattern: String.raw`\b(nfp_[A-Za-z0-9]{36,40})\b`,
     entropy: 4,
-    help: "A Netlify personal access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications \u2192 Personal access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2805,7 +2804,6 @@ var cloudRules = [
     keywords: ["netlify"],
     pattern: `(?i:netlify[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An unprefixed Netlify access token acts as its user on every team and site. Revoke it under User settings \u2192 Applications.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2815,7 +2813,6 @@ var cloudRules = [
     keywords: ["sbp_"],
     pattern: String.raw`\b(sbp_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Supabase personal access token manages every project of its user through the Management API (databases, keys, functions). Revoke it under Account \u2192 Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2825,7 +2822,6 @@ var cloudRules = [
     keywords: ["sb_secret_"],
     pattern: String.raw`\b(sb_secret_[A-Za-z0-9_-]{31,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Supabase secret key bypasses row-level security on its project. Delete it under Project Settings \u2192 API Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2835,7 +2831,6 @@ var cloudRules = [
     keywords: [":apa91b"],
     pattern: String.raw`\b(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A legacy FCM server key sends push notifications to every device of the Firebase project. Delete it in the Firebase console \u2192 Project settings \u2192 Cloud Messaging and use the HTTP v1 API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2845,7 +2840,6 @@ var cloudRules = [
     keywords: ["pscale_tkn_", "pscale_oauth_"],
     pattern: String.raw`\b(pscale_(?:tkn|oauth)_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale service or OAuth token manages databases, branches and passwords within its access. Delete it under Organization settings \u2192 Service tokens (or revoke the OAuth app).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2855,7 +2849,6 @@ var cloudRules = [
     keywords: ["pscale_pw_"],
     pattern: String.raw`\b(pscale_pw_[A-Za-z0-9_-]{32,64})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PlanetScale password connects to one database branch with its role. Delete it under the database \u2192 Settings \u2192 Passwords.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2865,7 +2858,6 @@ var cloudRules = [
     keywords: ["scw_secret_key", "scaleway"],
     pattern: String.raw`(?i:scw_secret_key|scaleway[A-Za-z0-9_.-]{0,20}secret_?key)${ASSIGN}(${UUID2})\b`,
     entropy: 3,
-    help: "A Scaleway API secret key acts with its IAM application or user policies on the organisation's projects. Delete the API key in the console under IAM \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2875,7 +2867,6 @@ var cloudRules = [
     keywords: ["rnd_"],
     pattern: String.raw`\b(rnd_[A-Za-z0-9]{28,40})\b`,
     entropy: 4,
-    help: "A Render API key acts as its user on every workspace they belong to (services, env vars, deploys). Revoke it under Account Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2885,7 +2876,6 @@ var cloudRules = [
     keywords: ["hcloud", "hetzner"],
     pattern: String.raw`(?i:hcloud[_-]?token|hetzner[A-Za-z0-9_.-]{0,20}token)${ASSIGN}([A-Za-z0-9]{64})${TOKEN_END}`,
     entropy: 4.5,
-    help: "A Hetzner Cloud API token reads or manages every server, volume and network of one project. Delete it under the project \u2192 Security \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2895,7 +2885,6 @@ var cloudRules = [
     keywords: ["linode"],
     pattern: String.raw`(?i:linode[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linode personal access token manages the account's Linodes, volumes, domains and more within its scopes. Revoke it in Cloud Manager under API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2905,7 +2894,6 @@ var cloudRules = [
     keywords: ["vultr"],
     pattern: String.raw`(?i:vultr[A-Za-z0-9_.-]{0,20}(?:api_?key|token))${ASSIGN}([A-Z0-9]{36})\b`,
     entropy: 4,
-    help: "A Vultr API key manages every instance, storage and network of the account (or sub-account). Regenerate it under Account \u2192 API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2915,7 +2903,6 @@ var cloudRules = [
     keywords: ["b2_application_key", "b2_key", "b2applicationkey", "backblaze"],
     pattern: `(?i:b2_application_key|b2_key|b2applicationkey|backblaze[A-Za-z0-9_.-]{0,20}key)${ASSIGN}(K[0-9]{3}[A-Za-z0-9+/]{27})(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
-    help: "A Backblaze B2 application key reads or writes the buckets it was created for (all of them for the master key). Delete it under App Keys in the Backblaze console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2925,7 +2912,6 @@ var cloudRules = [
     keywords: ["cloudinary://"],
     pattern: `cloudinary://[0-9]{15}:([A-Za-z0-9_-]{27})@[A-Za-z0-9_-]+`,
     entropy: 4,
-    help: "A CLOUDINARY_URL carries the API key and secret of a product environment: upload, transform and delete every asset. Rotate the API secret under Settings \u2192 API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2937,7 +2923,6 @@ var cloudRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.split(".")[1] ?? ""),
     requireValid: true,
-    help: "A Mapbox secret token (sk.) manages the account's styles, tilesets, datasets and tokens. Delete it under Account \u2192 Access tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -2951,7 +2936,6 @@ var commerceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode secret key (`sk_live_`): full API access to charges, payouts and customer data. Roll it in the Dashboard (Developers \u2192 API keys \u2192 Roll key) and move it to a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2961,7 +2945,6 @@ var commerceRules = [
     keywords: ["rk_live_"],
     pattern: `${TOKEN_START}(rk_live_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe live-mode restricted key (`rk_live_`): API access limited to the permissions it was created with. Roll or delete it in the Dashboard (Developers \u2192 API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2971,7 +2954,6 @@ var commerceRules = [
     keywords: ["sk_test_", "rk_test_"],
     pattern: `${TOKEN_START}([sr]k_test_[A-Za-z0-9]{24,247})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Stripe test-mode secret or restricted key: no real money, but it reads and writes your test data and reveals the account. Roll it in the Dashboard if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2981,7 +2963,6 @@ var commerceRules = [
     keywords: ["whsec_"],
     pattern: `${TOKEN_START}(whsec_[A-Za-z0-9+/]{32,86}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     entropy: 3.5,
-    help: "A webhook endpoint signing secret (`whsec_`, Stripe and Svix-based services): whoever holds it can forge webhook events your endpoint will trust. Roll the endpoint\u2019s secret in the provider\u2019s dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -2991,7 +2972,6 @@ var commerceRules = [
     keywords: ["shpat_"],
     pattern: `${TOKEN_START}(shpat_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify Admin API access token (`shpat_`): store data and orders with the app\u2019s scopes. Uninstall and reinstall the app (or rotate the token in the app\u2019s API credentials) to revoke it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3001,7 +2981,6 @@ var commerceRules = [
     keywords: ["shpca_"],
     pattern: `${TOKEN_START}(shpca_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify custom app access token (`shpca_`). Uninstall the custom app or rotate its credentials in the Shopify admin to revoke it.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3011,7 +2990,6 @@ var commerceRules = [
     keywords: ["shppa_"],
     pattern: `${TOKEN_START}(shppa_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify (legacy) private app password/access token (`shppa_`). Delete the private app or regenerate its password in the Shopify admin.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3021,7 +2999,6 @@ var commerceRules = [
     keywords: ["shpss_"],
     pattern: `${TOKEN_START}(shpss_[a-fA-F0-9]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Shopify app shared secret (`shpss_`): it signs OAuth and webhook HMACs, so it lets an attacker forge requests to your app. Rotate the client secret in the Partner Dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3031,7 +3008,6 @@ var commerceRules = [
     keywords: ["eaaa"],
     pattern: `${TOKEN_START}(EAAA[A-Za-z0-9_-]{60})${TOKEN_END}`,
     entropy: 4,
-    help: "A Square production or sandbox access token (`EAAA` + 60 characters): payments, customers and catalog access. Revoke it in the Developer Dashboard (Credentials \u2192 Replace) or through the OAuth revoke endpoint.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3041,7 +3017,6 @@ var commerceRules = [
     keywords: ["sq0atp-"],
     pattern: `${TOKEN_START}(sq0atp-[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square access token in the legacy `sq0atp-` form. Revoke it in the Developer Dashboard and use a current OAuth or personal access token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3051,7 +3026,6 @@ var commerceRules = [
     keywords: ["sq0csp-"],
     pattern: `${TOKEN_START}(sq0csp-[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Square OAuth application secret (`sq0csp-`): it exchanges authorization codes for merchant tokens. Replace it in the Developer Dashboard (OAuth \u2192 Replace secret).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3061,7 +3035,6 @@ var commerceRules = [
     keywords: ["access_token$production$"],
     pattern: String.raw`(access_token\$production\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) production access token (`access_token$production$\u2026`): live payment API access. Revoke it in the Braintree Control Panel (or PayPal developer dashboard) and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3071,7 +3044,6 @@ var commerceRules = [
     keywords: ["access_token$sandbox$"],
     pattern: String.raw`(access_token\$sandbox\$[a-z0-9]{16}\$[a-f0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Braintree (PayPal) sandbox access token: no real money, but it exposes the sandbox account. Revoke it in the sandbox Control Panel if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3081,7 +3053,6 @@ var commerceRules = [
     keywords: ["braintree"],
     pattern: String.raw`(?i:braintree)[\w.-]{0,30}(?i:private[_-]?key)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Braintree API private key (32 hex, named as Braintree\u2019s): with the public key and merchant id it has full gateway access. Delete the API key in the Control Panel (Settings \u2192 API) and generate a new pair.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3091,7 +3062,6 @@ var commerceRules = [
     keywords: ["paypal"],
     pattern: String.raw`(?i:paypal)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9_-]{80})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A PayPal REST API app secret (80 characters, named as PayPal\u2019s): with the client id it obtains OAuth tokens for the app. Generate a new secret and disable the old one under Apps & Credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3101,7 +3071,6 @@ var commerceRules = [
     keywords: ["aqe"],
     pattern: `(?:^|[^A-Za-z0-9+/_-])(AQE[A-Za-z0-9+/]{20,300}={0,2}-[A-Za-z0-9+/]{43}=)`,
     validate: validateAdyenKey,
-    help: "An Adyen API key (`AQE\u2026-<base64>=-\u2026`): payment and management API access for its company or merchant account. Reported only when both base64 segments decode. Generate a new key for the API credential in the Customer Area and delete the old one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3111,7 +3080,6 @@ var commerceRules = [
     keywords: ["access-production-", "access-development-"],
     pattern: `${TOKEN_START}(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$)`,
     entropy: 3,
-    help: "A Plaid Item access token (`access-production-<uuid>`): it reads the linked bank account\u2019s data. Rotate it with `/item/access_token/invalidate` or remove the Item with `/item/remove`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3121,7 +3089,6 @@ var commerceRules = [
     keywords: ["plaid"],
     pattern: String.raw`(?i:plaid)[\w.-]{0,30}(?i:secret)${ASSIGN}([0-9a-f]{30})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Plaid API secret (30 hex, named as Plaid\u2019s): with the client id it calls the Plaid API for every linked Item. Rotate it in the Plaid Dashboard (Team Settings \u2192 Keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3131,7 +3098,6 @@ var commerceRules = [
     keywords: ["flwseck-"],
     pattern: `${TOKEN_START}(FLWSECK-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave live secret key (`FLWSECK-\u2026-X`): live payments and transfers. Regenerate the API keys in the Flutterwave dashboard (Settings \u2192 API).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3141,7 +3107,6 @@ var commerceRules = [
     keywords: ["flwseck_test-"],
     pattern: `${TOKEN_START}(FLWSECK_TEST-[0-9a-f]{32}-X)${TOKEN_END}`,
     entropy: 3,
-    help: "A Flutterwave test-mode secret key (`FLWSECK_TEST-`): no real money, but it exposes the test account. Regenerate the test keys if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3151,7 +3116,6 @@ var commerceRules = [
     keywords: ["razorpay"],
     pattern: String.raw`(?i:razorpay)[\w.-]{0,30}(?i:secret)${ASSIGN}([A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Razorpay API key secret (24 characters, named as Razorpay\u2019s): with the `rzp_` key id it has payment API access. Regenerate the key in the Razorpay Dashboard (Account & Settings \u2192 API Keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3161,7 +3125,6 @@ var commerceRules = [
     keywords: ["pdl_live_apikey_"],
     pattern: `${TOKEN_START}(pdl_live_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing live API key (`pdl_live_apikey_\u2026`): live transactions, subscriptions and customers, within its permissions. Revoke it under Developer Tools \u2192 Authentication in the Paddle dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3171,7 +3134,6 @@ var commerceRules = [
     keywords: ["pdl_sdbx_apikey_"],
     pattern: `${TOKEN_START}(pdl_sdbx_apikey_[a-z0-9]{26}_[A-Za-z0-9]{22}_[A-Za-z0-9]{3})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Paddle Billing sandbox API key (`pdl_sdbx_apikey_\u2026`): no real money, but it exposes the sandbox account. Revoke it in the sandbox dashboard if the repository is public.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3181,7 +3143,6 @@ var commerceRules = [
     keywords: ["mollie"],
     pattern: String.raw`(?i:mollie)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9]{30})(?:[^A-Za-z0-9]|$)`,
     entropy: 3.5,
-    help: "A Mollie live API key (`live_` + 30 characters, named as Mollie\u2019s): live payments and refunds. Reset it in the Mollie Dashboard (Developers \u2192 API keys).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3191,7 +3152,6 @@ var commerceRules = [
     keywords: ["gocardless"],
     pattern: String.raw`(?i:gocardless)[\w.-]{0,30}${ASSIGN}(live_[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A GoCardless live access token (`live_` + 40 characters, named as GoCardless\u2019s): Direct Debit mandates and payments. Revoke it in the GoCardless Dashboard (Developers \u2192 Access tokens).",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3208,7 +3168,6 @@ var devopsRules = [
     keywords: ["hvs."],
     pattern: String.raw`\b(hvs\.[A-Za-z0-9_-]{24,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Vault service token reads and writes whatever its policies allow until its TTL ends. Revoke it with `vault token revoke` (or its accessor) and rotate any secret it could read.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3218,7 +3177,6 @@ var devopsRules = [
     keywords: ["hvb."],
     pattern: String.raw`\b(hvb\.[A-Za-z0-9_-]{100,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Vault batch token carries its policies inside itself and is valid until its TTL ends; it cannot be revoked alone. Revoke its parent token or lease, shorten the role TTL, and rotate secrets it could read.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3228,7 +3186,6 @@ var devopsRules = [
     keywords: ["vault_token", "vaulttoken", "x-vault-token"],
     pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Vault token in the old s.\u2026 format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3238,7 +3195,6 @@ var devopsRules = [
     keywords: [".atlasv1."],
     pattern: String.raw`\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,70})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "A Terraform Cloud user, team or organisation token plans and applies workspaces (and reads their state and variables). Delete it under User/Team/Organization settings \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3248,7 +3204,6 @@ var devopsRules = [
     keywords: ["dp.pt.", "dp.ct."],
     pattern: String.raw`\b(dp\.(?:pt|ct)\.[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler personal or CLI token reads and changes secrets in every workplace project its user can reach. Revoke it under Tokens in the dashboard or with `doppler logout --scope`.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3258,7 +3213,6 @@ var devopsRules = [
     keywords: ["dp.st.", "dp.sa.", "dp.scim.", "dp.audit."],
     pattern: String.raw`\b(dp\.(?:st|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44})\b`,
     entropy: 4,
-    help: "A Doppler service token reads one config's secrets (service accounts and SCIM/audit tokens reach further). Revoke it under the project config \u2192 Access, or the service account's tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3270,7 +3224,6 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("ops_"),
     requireValid: true,
-    help: "A 1Password service account token reads (and may write) every item in the vaults the account was granted. Delete the service account or rotate its token under Developer \u2192 Service accounts. It must decode to a JSON payload; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3280,7 +3233,6 @@ var devopsRules = [
     keywords: ["dapi"],
     pattern: String.raw`\b(dapi[a-f0-9]{32}(?:-[0-9])?)\b`,
     entropy: 3,
-    help: "A Databricks PAT acts as its user or service principal in the workspace (clusters, jobs, data). Revoke it under User Settings \u2192 Developer \u2192 Access tokens, or an admin can revoke it with the Token Management API.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3292,7 +3244,6 @@ var devopsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "An Atlassian API token authenticates as its user to Jira, Confluence and Bitbucket APIs with all their permissions. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3302,7 +3253,6 @@ var devopsRules = [
     keywords: ["jira", "confluence", "atlassian"],
     pattern: String.raw`(?i:jira|confluence|atlassian)[A-Za-z0-9_.-]{0,20}(?i:api_?token|token|password)${ASSIGN}([A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "An older 24-character Atlassian API token authenticates as its user to Jira and Confluence. Revoke it at id.atlassian.com \u2192 Security \u2192 API tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3312,7 +3262,6 @@ var devopsRules = [
     keywords: ["lin_api_"],
     pattern: String.raw`\b(lin_api_[A-Za-z0-9]{40})\b`,
     entropy: 4,
-    help: "A Linear personal API key reads and writes issues, projects and comments as its user. Revoke it under Settings \u2192 Account \u2192 Security & access \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3322,7 +3271,6 @@ var devopsRules = [
     keywords: ["lin_oauth_"],
     pattern: String.raw`\b(lin_oauth_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Linear OAuth token acts for the user who authorised the application. Revoke it with the OAuth revoke endpoint or under Settings \u2192 Applications.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3332,7 +3280,6 @@ var devopsRules = [
     keywords: ["pmak-"],
     pattern: String.raw`\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b`,
     entropy: 3,
-    help: "A Postman API key reads and changes its user's collections, environments (often full of other secrets) and workspaces. Regenerate or delete it under Settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3344,7 +3291,6 @@ var devopsRules = [
     entropy: 4,
     validate: jsonAfter("glc_"),
     requireValid: true,
-    help: "A Grafana Cloud access policy token reads or writes metrics, logs, traces or stacks per its policy. Delete it under Administration \u2192 Cloud access policies. It must decode to a JSON payload; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3356,7 +3302,6 @@ var devopsRules = [
     entropy: 4,
     validate: validateGrafanaServiceAccountToken,
     requireValid: true,
-    help: "A Grafana service account token calls the Grafana HTTP API with the service account's role (dashboards, data sources, alerting). Delete it under Administration \u2192 Users and access \u2192 Service accounts. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3368,7 +3313,6 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s),
     requireValid: true,
-    help: "A legacy Grafana API key (base64 JSON with k, n, id) calls the HTTP API with its role. Delete it under Administration \u2192 API keys and migrate to service accounts. One that does not decode is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3378,7 +3322,6 @@ var devopsRules = [
     keywords: ["sntryu_"],
     pattern: String.raw`\b(sntryu_[a-f0-9]{64})\b`,
     entropy: 3,
-    help: "A Sentry user auth token calls the Sentry API as its user within its scopes (projects, releases, events with their data). Revoke it under User settings \u2192 Personal Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3390,7 +3333,6 @@ var devopsRules = [
     entropy: 4,
     validate: (s) => validateBase64JsonPayload(s.slice("sntrys_".length, s.lastIndexOf("_"))),
     requireValid: true,
-    help: "A Sentry organisation token uploads source maps and creates releases for the organisation (CI use). Revoke it under Settings \u2192 Developer Settings \u2192 Organization Tokens. Its middle part must decode to JSON; one that does not is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3400,7 +3342,6 @@ var devopsRules = [
     keywords: ["nrak-"],
     pattern: String.raw`\b(NRAK-[A-Z0-9]{27})\b`,
     entropy: 4,
-    help: "A New Relic user key calls NerdGraph as its user (accounts, alerts, data). Delete it under API keys in the New Relic UI.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3410,7 +3351,6 @@ var devopsRules = [
     keywords: ["nral"],
     pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
     entropy: 3.5,
-    help: "A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3420,7 +3360,6 @@ var devopsRules = [
     keywords: ["nrii-", "nriq-"],
     pattern: String.raw`\b(NRI[IQ]-[A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Insights insert key writes custom events; a query key reads account data with NRQL. Delete it under API keys \u2192 Insights keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3430,7 +3369,6 @@ var devopsRules = [
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings \u2192 API Keys and roll agents to a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3440,7 +3378,6 @@ var devopsRules = [
     keywords: ["datadog", "dd_app", "dd-app", "ddapp"],
     pattern: String.raw`(?i:(?:datadog|dd)[_-]?app(?:lication)?[_-]?key)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Datadog application key, with an API key, reads and changes the organisation's data and configuration as its user. Revoke it under Organization Settings \u2192 Application Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3450,7 +3387,6 @@ var devopsRules = [
     keywords: ["dt0"],
     pattern: String.raw`\b(dt0[a-z][0-9]{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b`,
     entropy: 4,
-    help: "A Dynatrace token calls the environment or account API within its scopes (ingest, settings, secrets of monitored entities). Revoke it under Access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3460,7 +3396,6 @@ var devopsRules = [
     keywords: ["pagerduty"],
     pattern: String.raw`(?i:pagerduty[A-Za-z0-9_.-]{0,20}(?:token|key))${ASSIGN}((?:u\+)?[A-Za-z0-9_+-]{20})(?:[^A-Za-z0-9_+-]|$)`,
     entropy: 3.5,
-    help: "A PagerDuty REST API key reads and changes incidents, schedules and services (account-wide for general keys, as its user for user tokens). Delete it under Integrations \u2192 API Access Keys or the user's API access.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3470,7 +3405,6 @@ var devopsRules = [
     keywords: ["ccipat_"],
     pattern: String.raw`\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI personal token acts as its user on every project they follow (env vars, contexts, SSH keys). Delete it under User Settings \u2192 Personal API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3480,7 +3414,6 @@ var devopsRules = [
     keywords: ["cciprj_"],
     pattern: String.raw`\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b`,
     entropy: 4,
-    help: "A CircleCI project token triggers pipelines and reads or changes one project. Delete it under Project Settings \u2192 API Permissions.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3490,7 +3423,6 @@ var devopsRules = [
     keywords: ["circle"],
     pattern: String.raw`(?i:circle[_-]?(?:ci[_-]?)?(?:api[_-]?)?token)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An older 40-hex CircleCI API token acts as its user or on its project. Delete it under User Settings \u2192 Personal API Tokens or Project Settings \u2192 API Permissions.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3500,7 +3432,6 @@ var devopsRules = [
     keywords: ["travis"],
     pattern: `(?i:travis[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}([A-Za-z0-9_-]{22})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Travis CI API token acts as its user (builds, env vars, settings of their repositories). Regenerate it under Settings \u2192 API authentication.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3510,7 +3441,6 @@ var devopsRules = [
     keywords: ["bkua_"],
     pattern: String.raw`\b(bkua_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Buildkite API access token calls the REST/GraphQL APIs as its user within its scopes (pipelines, builds, agents). Revoke it under Personal Settings \u2192 API Access Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3520,7 +3450,6 @@ var devopsRules = [
     keywords: ["jenkins"],
     pattern: String.raw`(?i:jenkins[A-Za-z0-9_.-]{0,20}(?:token|api_?key|password))${ASSIGN}(11[a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A Jenkins API token authenticates as its user to the controller (trigger jobs, read credentials, script console for admins). Revoke it under the user \u2192 Security \u2192 API Token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3530,7 +3459,6 @@ var devopsRules = [
     keywords: ["snyk"],
     pattern: `(?i:snyk[A-Za-z0-9_.-]{0,20}(?:token|api_?key|auth))${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Snyk API token acts as its user or service account (projects, vulnerability data, integrations). Revoke it under Account settings \u2192 Auth token, or the service account.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3540,7 +3468,6 @@ var devopsRules = [
     keywords: ["squ_", "sqp_", "sqa_"],
     pattern: String.raw`\b(sq[upa]_[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A SonarQube user (squ_), project analysis (sqp_) or global analysis (sqa_) token runs analyses and, for user tokens, reads source and issues as its user. Revoke it under My Account \u2192 Security or Administration \u2192 Security.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3550,7 +3477,6 @@ var devopsRules = [
     keywords: ["sonar"],
     pattern: String.raw`(?i:sonar[_.-]?(?:token|login))${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "An unprefixed SonarCloud or older SonarQube token runs analyses and reads project data as its user. Revoke it under My Account \u2192 Security.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3560,7 +3486,6 @@ var devopsRules = [
     keywords: ["codecov"],
     pattern: `(?i:codecov[_-]?(?:upload[_-]?)?token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Codecov upload token uploads coverage reports for a repository (or the organisation, for global tokens). Regenerate it in the repository's Codecov settings.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3570,7 +3495,6 @@ var devopsRules = [
     keywords: ["pul-"],
     pattern: String.raw`\b(pul-[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Pulumi access token reads and updates stacks (and their secrets and state) of its user, team or organisation. Delete it under Settings \u2192 Access tokens in Pulumi Cloud.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3580,7 +3504,6 @@ var devopsRules = [
     keywords: ["okta", "ssws"],
     pattern: String.raw`(?:(?i:okta[A-Za-z0-9_.-]{0,20}(?:token|api_?key))${ASSIGN}|(?i:ssws)\s+)(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 4,
-    help: "An Okta API token calls the management API with its admin's permissions (users, apps, policies). Revoke it under Security \u2192 API \u2192 Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3590,7 +3513,6 @@ var devopsRules = [
     keywords: ["tskey-auth-"],
     pattern: String.raw`\b(tskey-auth-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale auth key joins new devices to the tailnet (with its tags, possibly reusable). Revoke it under Settings \u2192 Keys in the admin console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3600,7 +3522,6 @@ var devopsRules = [
     keywords: ["tskey-api-", "tskey-client-"],
     pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: "A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings \u2192 Keys (or Trust credentials) in the admin console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3610,7 +3531,6 @@ var devopsRules = [
     keywords: ["pnu_"],
     pattern: String.raw`\b(pnu_[A-Za-z0-9]{36})\b`,
     entropy: 4,
-    help: "A Prefect Cloud API key acts as its user or service account on workspaces (flows, blocks holding credentials, deployments). Delete it under Profile \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3620,7 +3540,6 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: String.raw`\b(API-[A-Z0-9]{25,32})\b`,
     entropy: 3.5,
-    help: "An Octopus Deploy API key acts as its user or service account (deployments, variables, targets). Revoke it under the user profile \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3630,7 +3549,6 @@ var devopsRules = [
     keywords: ["token-"],
     pattern: String.raw`\b(token-[a-z0-9]{5}:[a-z0-9]{54})\b`,
     entropy: 3.5,
-    help: "A Rancher API token acts as its user on the Rancher server and the clusters it manages. Delete it under Account & API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3640,7 +3558,6 @@ var devopsRules = [
     keywords: ["api-"],
     pattern: `\\b(api-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly access token calls the REST API with its role (flags, targeting, environments and their SDK keys). Delete or reset it under Organization settings \u2192 Authorization.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3650,7 +3567,6 @@ var devopsRules = [
     keywords: ["sdk-"],
     pattern: `\\b(sdk-${UUIDL})\\b`,
     entropy: 3,
-    help: "A LaunchDarkly server-side SDK key reads every flag and segment (with targeting rules and user data) of one environment. Reset it under the project \u2192 Environments \u2192 the environment's keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3660,7 +3576,6 @@ var devopsRules = [
     keywords: ["splunk"],
     pattern: `(?:(?i:splunk)\\s+|(?i:splunk[A-Za-z0-9_.-]{0,20}(?:hec[_-]?)?token)${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "A Splunk HEC token sends events into the indexes it allows (log injection, licence cost). Disable or delete it under Settings \u2192 Data inputs \u2192 HTTP Event Collector.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3670,7 +3585,6 @@ var devopsRules = [
     keywords: ["geniekey", "opsgenie"],
     pattern: `(?:(?i:geniekey)\\s+|(?i:opsgenie[A-Za-z0-9_.-]{0,20}(?:api_?key|key|token))${ASSIGN})(${UUID3})\\b`,
     entropy: 3,
-    help: "An Opsgenie API key creates, acknowledges and closes alerts or manages the account, per its integration or API-key rights. Delete it under Settings \u2192 API key management (or the integration).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3680,7 +3594,6 @@ var devopsRules = [
     keywords: ["ngrok", "authtoken"],
     pattern: `(?:(?i:ngrok[A-Za-z0-9_.-]{0,20}(?:auth_?token|api_?key|token))${ASSIGN}|add-authtoken\\s+|(?i:authtoken)${ASSIGN})([0-9][A-Za-z0-9]{20,30}_[A-Za-z0-9]{15,30})\\b`,
     entropy: 4,
-    help: "An ngrok authtoken opens tunnels on the account (exposing hosts under its domains); an API key manages the account. Reset the authtoken or delete the API key in the ngrok dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3690,7 +3603,6 @@ var devopsRules = [
     keywords: ["consul", "nomad"],
     pattern: `(?i:consul[_-]?(?:http[_-]?)?token|nomad[_-]?token|consul[A-Za-z0-9_.-]{0,20}acl[A-Za-z0-9_.-]{0,10}token)${ASSIGN}(${UUID3})\\b`,
     entropy: 3,
-    help: "A Consul or Nomad ACL secret ID acts with its policies (service catalogue and KV for Consul, jobs and allocations for Nomad). Delete the token with `consul acl token delete` or `nomad acl token delete` (by accessor).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3701,7 +3613,6 @@ var devopsRules = [
     pattern: `(?:--token[\\s=]+|(?i:bootstrap[_-]?token)${ASSIGN})([a-z0-9]{6}\\.[a-z0-9]{16})\\b`,
     entropy: 3.5,
     validate: (s) => s === "abcdef.0123456789abcdef" ? "invalid" : "unknown",
-    help: "A bootstrap token joins nodes to the cluster (and, with kubeadm, can read the cluster CA and config). Delete it with `kubeadm token delete <id>` or the bootstrap-token-<id> Secret in kube-system. The documented abcdef.0123456789abcdef is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3712,7 +3623,6 @@ var devopsRules = [
     pattern: `(?i:PrivateKey|PresharedKey) ?= ?([A-Za-z0-9+/]{43}=)(?:[^A-Za-z0-9+/=]|$)`,
     entropy: 4,
     validate: (s) => Buffer.from(s, "base64").length === 32 ? "unknown" : "invalid",
-    help: "A WireGuard private key (or preshared key) lets anyone impersonate the peer on the VPN. Generate a new key pair with `wg genkey`, update the peer's public key everywhere, and remove the old one. A value that is not 32 bytes of base64 is not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3766,7 +3676,6 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value assigned to a name such as password, secret, token or api_key (env files, YAML, JSON, properties, code, URL query strings). Placeholders, references (`${VAR}`, `process.env.X`), function calls, identifiers, paths, UUIDs and git SHAs are not reported. Rotate the credential and load it from the environment or a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3779,7 +3688,6 @@ var genericRules = [
     entropy: 3,
     validate: validateQuotedSecret,
     fallback: true,
-    help: "A quoted random-looking value that starts with or holds punctuation an unquoted value cannot (`]`, `&`, `{`, `$`, `;`, `,`, `(`), assigned to a name such as password or secret. Values without such punctuation are the other generic rule\u2019s; placeholders, references, interpolations, encrypted values (`{cipher}\u2026`, `ENC(\u2026)`) and password hashes are not reported. Rotate the credential and load it from a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3792,7 +3700,6 @@ var genericRules = [
     entropy: 3,
     validate: validateGenericSecret,
     fallback: true,
-    help: "A random-looking value inside an XML element named like a secret (Maven `settings.xml` `<password>`, app.config, Spring XML). Encrypted Maven values (`{\u2026}`) and placeholders are not reported. Rotate the credential and use encryption or environment references.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -3815,7 +3722,6 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateBasicAuthBase64,
     fallback: true,
-    help: "An `Authorization: Basic \u2026` header with base64 of `user:password` (curl commands, `.http` files, code, YAML). Reported only when it decodes to `user:password` with a password that is not a placeholder. Change the password and send it from a secret store or the environment instead.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3826,7 +3732,6 @@ var httpRules = [
     pattern: String.raw`${AUTHORIZATION}(?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,})(?:[^A-Za-z0-9._~+/=-]|$)`,
     validate: validateBearer,
     fallback: true,
-    help: "An `Authorization: Bearer \u2026` or `Authorization: Token \u2026` header with a literal token (curl commands, `.http` files, code, YAML). Tokens with a rule of their own (GitHub, GitLab, JWT\u2026) are reported by that rule; placeholders, variables and JWTs the JWT rule rejects are not reported. Revoke the token and load it from a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3836,13 +3741,12 @@ var httpRules = [
     keywords: ["curl"],
     pattern: String.raw`\bcurl\b[^\n|;&]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?[^\s:"'$]{0,64}:([^\s"']{3,})`,
     validate: validatePassword,
-    help: "A `user:password` passed to curl with `-u` or `--user`: it also leaks into shell history, CI logs and process lists. Placeholders and variables are not reported. Rotate the password and pass it with `--netrc-file` or a config read from a secret.",
     examples: { tp: [], fp: [] }
   }
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_node_crypto5 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
 function pem(label) {
@@ -3858,7 +3762,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A PKCS#1 RSA private key (`-----BEGIN RSA PRIVATE KEY-----`, also the legacy encrypted form with `Proc-Type: 4,ENCRYPTED`). Reported only when node:crypto parses it (or, when encrypted, its headers and body are well-formed); revoke it wherever its public half is trusted (authorized_keys, certificates, JWKS) and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3870,7 +3773,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An unencrypted PKCS#8 private key (`-----BEGIN PRIVATE KEY-----`: RSA, EC, Ed25519\u2026). Reported only when node:crypto parses it; remove it from the repository and history, revoke its certificate or registered public key, and generate a new key in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3882,7 +3784,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A passphrase-encrypted PKCS#8 private key (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). Reported only when its DER structure (algorithm identifier + encrypted data) is well-formed. The passphrase is often nearby: rotate the key, and treat the passphrase as exposed too.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3894,7 +3795,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "An elliptic-curve private key in SEC1 form (`-----BEGIN EC PRIVATE KEY-----`). Reported only when node:crypto parses it (or its legacy encryption headers are well-formed); revoke the certificate or registered public key and issue a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3906,7 +3806,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePemPrivateKey,
     requireValid: true,
-    help: "A DSA private key in the traditional OpenSSL form (`-----BEGIN DSA PRIVATE KEY-----`). Reported only when node:crypto parses it. DSA is deprecated: remove the key from wherever it is trusted and move to Ed25519.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3918,7 +3817,6 @@ var keyRules = [
     window: WINDOW,
     validate: validateOpenSshKey,
     requireValid: true,
-    help: "An OpenSSH private key (`openssh-key-v1`). Reported only when the container parses (cipher, KDF, public key, and matching check integers when unencrypted). Remove its public key from every authorized_keys, deploy-key and CA list, then generate a new key with ssh-keygen.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3930,7 +3828,6 @@ var keyRules = [
     window: WINDOW,
     validate: validateSsh2Key,
     requireValid: true,
-    help: "A private key in the SSH.com / Tectia format. Reported only when the body carries the format magic and its own length. Remove the public key from every server that trusts it and generate a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3942,7 +3839,6 @@ var keyRules = [
     window: WINDOW,
     validate: validatePuttyKey,
     requireValid: true,
-    help: "A PuTTY private key file (PPK v2/v3). Reported only when its fields and line counts are consistent and, when unencrypted, its Private-MAC verifies. Remove its public key from every server that trusts it and generate a new key with puttygen.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3954,7 +3850,6 @@ var keyRules = [
     window: 32768,
     validate: validatePgpPrivateKey,
     requireValid: true,
-    help: "An ASCII-armored OpenPGP secret key. Reported only when the armor is well-formed, its CRC-24 (if present) matches and the first packet is a secret-key packet. Publish a revocation certificate for the key, remove it from keyservers and signing setups, and generate a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3965,7 +3860,6 @@ var keyRules = [
     pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
     window: 8192,
     validate: validateJwkPrivateKey,
-    help: "A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration that trusts its public half and rotate the key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3976,7 +3870,6 @@ var keyRules = [
     pattern: `(?:^|[^A-Za-z0-9_-])(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?:[^A-Za-z0-9]|$)`,
     validate: validateAgeSecretKey,
     requireValid: true,
-    help: "An age X25519 identity (`AGE-SECRET-KEY-1\u2026`, bech32). Reported only when its bech32 checksum verifies. Anything encrypted to its recipient (`age1\u2026`) is readable by whoever holds it: re-encrypt those files to a new identity (age-keygen) and remove this one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3987,7 +3880,6 @@ var keyRules = [
     pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
-    help: "A PEM private key under a label other than the standard ones (`-----BEGIN ECDSA PRIVATE KEY-----`, `ED25519 PRIVATE KEY`\u2026), as some libraries and tools write them. Validated when the body parses as a PKCS#8, SEC1 or PKCS#1 private key; bodies that are not one DER structure are not reported. Revoke the key wherever its public half is trusted and issue a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3998,7 +3890,6 @@ var keyRules = [
     pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateCephKey,
     requireValid: true,
-    help: "A cephx secret key (a keyring `key = \u2026`, `ceph auth get-key`, a Rook/CSI Kubernetes Secret `key:` or `adminKey:`). Reported only when it decodes to the cephx structure (type, creation time, 16-byte key). Rotate it with `ceph auth get-or-create-key`/`ceph auth caps` for a new entity and remove the old one.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4012,7 +3903,6 @@ var messagingRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,13}-[0-9]{8,14}-[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack bot user OAuth token (`xoxb-`): it acts as the app\u2019s bot in the workspace. Revoke it with `auth.revoke` or by reinstalling the app (OAuth & Permissions \u2192 Revoke tokens), then store the new one in a secret manager.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4022,7 +3912,6 @@ var messagingRules = [
     keywords: ["xoxp-"],
     pattern: `${TOKEN_START}(xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,14}-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack user OAuth token (`xoxp-`): it acts as the person who installed the app, with their access. Revoke it with `auth.revoke` or from the app\u2019s OAuth settings, then reinstall to get a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4032,7 +3921,6 @@ var messagingRules = [
     keywords: ["xapp-"],
     pattern: `${TOKEN_START}(xapp-[0-9]-A[A-Z0-9]{8,12}-[0-9]{10,14}-[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack app-level token (`xapp-`), used for Socket Mode and app-wide APIs. Revoke it on the app\u2019s Basic Information page (App-Level Tokens) and generate a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4042,7 +3930,6 @@ var messagingRules = [
     keywords: ["xoxe.xox"],
     pattern: `${TOKEN_START}(xoxe\\.xox[bp]-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack app configuration access token (`xoxe.xoxp-`/`xoxe.xoxb-`): it can create and modify apps through the App Manifest API. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4052,7 +3939,6 @@ var messagingRules = [
     keywords: ["xoxe-"],
     pattern: `${TOKEN_START}(xoxe-[0-9]-[A-Za-z0-9]{100,250})${TOKEN_END}`,
     entropy: 4,
-    help: "A Slack configuration refresh token (`xoxe-1-`): it mints new configuration access tokens. Revoke it under Your Apps \u2192 Your App Configuration Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4062,7 +3948,6 @@ var messagingRules = [
     keywords: ["xoxa-", "xoxc-", "xoxo-", "xoxr-", "xoxs-"],
     pattern: `${TOKEN_START}(xox[acors]-[0-9]{1,13}(?:-[0-9]{8,13}){1,3}-[A-Za-z0-9]{24,64})${TOKEN_END}`,
     entropy: 3,
-    help: "A Slack legacy/workspace (`xoxa-`, `xoxo-`), refresh (`xoxr-`), or browser session (`xoxc-`, `xoxs-`) token. Revoke it (`auth.revoke`, or sign the user out of all sessions) and replace legacy tokens with a Slack app.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4072,7 +3957,6 @@ var messagingRules = [
     keywords: ["hooks.slack.com/services"],
     pattern: String.raw`hooks\.slack\.com/services/(T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack incoming webhook: anyone with the URL can post into its channel. Regenerate it (remove and re-add the webhook under the app\u2019s Incoming Webhooks page) and keep the URL in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4082,7 +3966,6 @@ var messagingRules = [
     keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
     pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
-    help: "A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. Delete and recreate the trigger in Workflow Builder.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4093,7 +3976,6 @@ var messagingRules = [
     pattern: String.raw`(?:(?i:discord)[\w.-]{0,30}${ASSIGN}(?:Bot\s+)?|(?i:authorization)["']?\s*[:=,]\s*["']?Bot\s+)([MNO][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40})${TOKEN_END}`,
     validate: validateDiscordBotToken,
     requireValid: true,
-    help: "A Discord bot token: base64 of the bot\u2019s user id, a timestamp and an HMAC. Reported only when the first part decodes to a snowflake id. Reset it on the Developer Portal (Bot \u2192 Reset Token).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4103,7 +3985,6 @@ var messagingRules = [
     keywords: ["discord.com/api", "discordapp.com/api"],
     pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Discord channel webhook: anyone with the URL can post as it. Delete the webhook (channel settings \u2192 Integrations \u2192 Webhooks) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4113,7 +3994,6 @@ var messagingRules = [
     keywords: [":aa"],
     pattern: `(?:^|[^0-9A-Za-z_]|bot)([0-9]{8,10}:AA[A-Za-z0-9_-]{33})${TOKEN_END}`,
     entropy: 3,
-    help: "A Telegram Bot API token (`<bot id>:AA\u2026`): full control of the bot. Revoke it with @BotFather (`/revoke`) and use the new token.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4123,7 +4003,6 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Twilio account auth token (32 hex characters) named as such: with the account SID it controls the whole account. Rotate it in the Twilio Console (Account \u2192 API keys & tokens \u2192 request a secondary token, promote it) and prefer API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4133,7 +4012,6 @@ var messagingRules = [
     keywords: ["twilio.com"],
     pattern: String.raw`(?:AC|SK)[0-9a-f]{32}:([A-Za-z0-9]{32})@(?:[a-z0-9-]+\.)*twilio\.com`,
     entropy: 3,
-    help: "A Twilio account SID or API key SID with its secret in a URL\u2019s user-info (`https://AC\u2026:token@api.twilio.com`). Rotate the auth token or delete the API key in the Twilio Console.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4143,7 +4021,6 @@ var messagingRules = [
     keywords: ["sg."],
     pattern: `${TOKEN_START}(SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A SendGrid (Twilio) API key (`SG.<id>.<secret>`): it sends mail as your domain. Delete it under Settings \u2192 API Keys and create a new, narrowly scoped key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4153,7 +4030,6 @@ var messagingRules = [
     keywords: ["key-"],
     pattern: `${TOKEN_START}(key-[0-9a-f]{32})${TOKEN_END}`,
     entropy: 3,
-    help: "A Mailgun private API key in the legacy `key-<32 hex>` form: full access to sending and account APIs. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4164,7 +4040,6 @@ var messagingRules = [
     // `api:<key>` (curl --user) counts when a Mailgun host follows on the line; leftmost-first alternation keeps it in the match.
     pattern: String.raw`(?:(?i:mailgun)[\w.-]{0,30}${ASSIGN}|api:)([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})(?:[^0-9A-Za-z-][^\n]{0,200}?(?i:mailgun)\.net|[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Mailgun API key in the current `<32 hex>-<8 hex>-<8 hex>` form, named as Mailgun\u2019s or used as `api:<key>`. Delete it under API Security in the Mailgun dashboard and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4174,7 +4049,6 @@ var messagingRules = [
     keywords: ["-us1", "-us2", "-us3", "-us4", "-us5", "-us6", "-us7", "-us8", "-us9"],
     pattern: `(?:^|[^0-9A-Za-z_-])([0-9a-f]{32}-us[0-9]{1,2})(?:[^0-9A-Za-z_-]|$)`,
     entropy: 3,
-    help: "A Mailchimp Marketing API key (`<32 hex>-us<N>`, the suffix is the data centre). Revoke it under Profile \u2192 Extras \u2192 API keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4185,7 +4059,6 @@ var messagingRules = [
     pattern: String.raw`(?i:mandrill|mailchimp[_-]?transactional)[\w.-]{0,30}${ASSIGN}((?:md-)?[A-Za-z0-9_-]{22})${TOKEN_END}`,
     entropy: 3.5,
     validate: validateMixedCase,
-    help: "A Mailchimp Transactional (Mandrill) API key (22 characters, `md-` prefixed in newer keys) named as Mandrill\u2019s: it sends mail as your domains. Values without both upper- and lower-case letters are not reported. Delete it in the Mandrill settings (SMTP & API Info) and create a new key.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4195,7 +4068,6 @@ var messagingRules = [
     keywords: ["postmark"],
     pattern: String.raw`(?i:postmark)[\w.-]{0,30}${ASSIGN}([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z-]|$)`,
     entropy: 3,
-    help: "A Postmark server or account API token (a UUID named as Postmark\u2019s, or in an `X-Postmark-Server-Token` header): it sends mail from your servers. Regenerate it under the server\u2019s API Tokens tab.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4205,7 +4077,6 @@ var messagingRules = [
     keywords: ["office.com/webhook", "office365.com/webhook"],
     pattern: String.raw`(?:webhook\.office\.com/webhookb2|outlook\.office(?:365)?\.com/webhook)/([0-9a-f-]{36}@[0-9a-f-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f-]{36}(?:/[A-Za-z0-9_-]{20,80})?)`,
     entropy: 3,
-    help: "A Microsoft Teams (Office 365 connector) incoming webhook: anyone with the URL can post into the channel. Remove the connector from the channel and create a new one (or move to a Workflows webhook).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4215,7 +4086,6 @@ var messagingRules = [
     keywords: ["logic.azure.com", "powerplatform.com"],
     pattern: String.raw`(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?/[A-Za-z0-9/_.-]*workflows/[0-9a-f]{32}/triggers/[A-Za-z0-9_]+/paths/invoke\?[^\s"'<>]*?sig=([A-Za-z0-9_%-]{40,90})`,
     entropy: 3.5,
-    help: "A Power Automate / Logic Apps HTTP trigger URL (the Teams \u201CWorkflows\u201D webhook); its `sig` is a SAS signature that lets anyone start the flow. Regenerate the trigger\u2019s access keys (or recreate the flow).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4225,7 +4095,6 @@ var messagingRules = [
     keywords: ["chat.googleapis.com"],
     pattern: String.raw`chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?[^\s"'<>]*?token=([A-Za-z0-9_%-]{40,60})`,
     entropy: 3.5,
-    help: "A Google Chat incoming webhook (space URL with `key` and `token`): anyone with it can post into the space. Delete the webhook in the space\u2019s Apps & integrations and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4235,7 +4104,6 @@ var messagingRules = [
     keywords: ["xkeysib-"],
     pattern: `${TOKEN_START}(xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo (formerly Sendinblue) API v3 key (`xkeysib-`): contacts, campaigns and transactional mail. Delete it under SMTP & API \u2192 API Keys and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4245,7 +4113,6 @@ var messagingRules = [
     keywords: ["xsmtpsib-"],
     pattern: `${TOKEN_START}(xsmtpsib-[0-9a-f]{64}-[A-Za-z0-9]{16})${TOKEN_END}`,
     entropy: 3,
-    help: "A Brevo SMTP relay key (`xsmtpsib-`): it sends mail through Brevo\u2019s SMTP relay as your account. Delete it under SMTP & API \u2192 SMTP and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4255,7 +4122,6 @@ var messagingRules = [
     keywords: ["resend"],
     pattern: String.raw`(?i:resend)[\w.-]{0,30}(?:${ASSIGN}|\(\s*["'])(re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
-    help: "A Resend API key (`re_<id>_<secret>`, named as Resend\u2019s or passed to `new Resend(\u2026)`): it sends mail from your verified domains. Delete it under API Keys in the Resend dashboard and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4265,7 +4131,6 @@ var messagingRules = [
     keywords: ["mlsn."],
     pattern: `${TOKEN_START}(mlsn\\.[0-9a-f]{64})${TOKEN_END}`,
     entropy: 3,
-    help: "A MailerSend API token (`mlsn.` + 64 hex): it sends mail from your domains. Delete it under Integrations \u2192 API tokens and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4275,7 +4140,6 @@ var messagingRules = [
     keywords: ["hooks.zapier.com"],
     pattern: String.raw`hooks\.zapier\.com/hooks/catch/([0-9]{4,12}/[a-z0-9]{6,8})(?:/|[^A-Za-z0-9]|$)`,
     entropy: 2.5,
-    help: "A Zapier \u201CCatch Hook\u201D trigger URL: anyone with it can start the Zap with their own data. Turn the Zap off, replace its trigger (a new hook URL is issued) and keep the URL in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4285,7 +4149,6 @@ var messagingRules = [
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:api[_-]?(?:key[_-]?)?secret)${ASSIGN}([A-Za-z0-9]{32})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.5,
-    help: "The secret of a Twilio API key (32 characters, named as Twilio\u2019s; the `SK\u2026` key SID is its user name). Delete the API key in the Twilio Console (API keys & tokens) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4295,7 +4158,6 @@ var messagingRules = [
     keywords: ["vonage", "nexmo"],
     pattern: String.raw`(?i:vonage|nexmo)[\w.-]{0,24}(?i:secret)${ASSIGN}([A-Za-z0-9]{16})(?:[^0-9A-Za-z]|$)`,
     entropy: 3.3,
-    help: "A Vonage (formerly Nexmo) API secret (16 characters, named as Vonage\u2019s): with the API key it sends SMS and places calls on the account. Rotate it in the Vonage API dashboard (API settings \u2192 secrets).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4305,7 +4167,6 @@ var messagingRules = [
     keywords: ["pusher"],
     pattern: String.raw`(?i:pusher)[\w.-]{0,24}(?i:secret)${ASSIGN}([0-9a-f]{20})(?:[^0-9A-Za-z]|$)`,
     entropy: 3,
-    help: "A Pusher Channels app secret (20 hex, named as Pusher\u2019s): it signs private/presence channel auth and triggers events. Rotate it under App Keys in the Pusher dashboard.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4316,7 +4177,6 @@ var messagingRules = [
     pattern: `${TOKEN_START}(dG9rO[A-Za-z0-9+/]{30,120}={0,2})(?:[^A-Za-z0-9+/=_-]|$)`,
     validate: validateIntercomToken,
     requireValid: true,
-    help: "An Intercom access token (base64 of `tok:<uuid>:\u2026`): workspace data through the REST API. Reported only when it decodes to that shape. Revoke it in the Developer Hub (app \u2192 Authentication) and create a new one.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4336,7 +4196,6 @@ var serviceRules = [
     severity: "high",
     keywords: ["contribsys__com"],
     pattern: `(?i:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM)${ASSIGN}([0-9a-f]{8}:[0-9a-f]{8})${TOKEN_END}`,
-    help: "The `user:password` Bundler uses for the Sidekiq Enterprise or Pro gem server (`BUNDLE_ENTERPRISE__CONTRIBSYS__COM`, `BUNDLE_GEMS__CONTRIBSYS__COM`): it is the paid licence. Ask Contributed Systems to rotate it and set it as a CI secret.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4346,7 +4205,6 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "su[A-Za-z0-9]{12}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access id (`su` + 12 characters), half of an access key pair; the access key is reported separately. Placeholder-like ids are not reported. Delete the access key pair in Sumo Logic (Administration \u2192 Security \u2192 Access Keys) and create a new one.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4356,7 +4214,6 @@ var serviceRules = [
     keywords: ["sumo"],
     pattern: named("sumo(?:_?logic)?", "[A-Za-z0-9]{64}"),
     validate: validateRandomBody,
-    help: "A Sumo Logic access key (64 characters) under a Sumo Logic name: with its access id it calls the Sumo Logic API as the key\u2019s user. Placeholders are not reported. Delete it under Administration \u2192 Security \u2192 Access Keys and create a new pair.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4365,7 +4222,6 @@ var serviceRules = [
     severity: "high",
     keywords: ["ntn_"],
     pattern: `${TOKEN_START}(ntn_[0-9]{11}[A-Za-z0-9]{35})${TOKEN_END}`,
-    help: "A Notion internal integration token (`ntn_` + 11 digits + 35 characters): it reads and edits every page shared with the integration. Refresh the secret on the integration\u2019s page at notion.so/my-integrations.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4375,7 +4231,6 @@ var serviceRules = [
     keywords: ["notion"],
     pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
     validate: validateRandomBody,
-    help: "A Notion internal integration secret in the older `secret_` + 43 characters form, under a Notion name. Placeholders are not reported. Refresh it at notion.so/my-integrations.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4385,7 +4240,6 @@ var serviceRules = [
     keywords: ["cleartextpassword"],
     pattern: String.raw`<add\s+key=["'](?i:ClearTextPassword)["']\s+value=["']([^"'\s]{4,})["']`,
     validate: validatePassword,
-    help: "A `NuGet.Config` `packageSourceCredentials` entry with `ClearTextPassword`: the feed\u2019s password or token (Azure Artifacts, GitHub Packages, a private feed) in plain text. Placeholders and `%VAR%` references are not reported. Revoke the token and use `dotnet nuget update source --store-password-in-clear-text` only from a CI secret.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4395,7 +4249,6 @@ var serviceRules = [
     keywords: ["eaa"],
     pattern: `${TOKEN_START}(EAA[B-Z0-9][A-Za-z0-9]{90,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook Graph API access token (`EAA\u2026`): page and long-lived user tokens post and read as the page or user. Placeholder-like values are not reported. Invalidate it by changing the app secret or removing the app from the page, and keep tokens in a secret store.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4405,7 +4258,6 @@ var serviceRules = [
     keywords: ["facebook", "fb_app_secret", "fb_secret"],
     pattern: String.raw`(?i:facebook|fb)[\w.-]{0,20}(?i:secret)${ASSIGN}([0-9a-f]{32})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Facebook app secret (32 hex) under a Facebook name: it signs app access tokens and verifies webhooks. Placeholders are not reported. Reset it in the app\u2019s Basic settings on developers.facebook.com.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4415,7 +4267,6 @@ var serviceRules = [
     keywords: ["xoxb-"],
     pattern: `${TOKEN_START}(xoxb-[0-9]{8,14}-[A-Za-z0-9]{18,26})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A Slack bot token of the older two-part form (`xoxb-<digits>-<secret>`), from legacy custom bot integrations. Placeholder-like values are not reported. Remove the custom integration in the workspace\u2019s app management and move to a Slack app.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4425,7 +4276,6 @@ var serviceRules = [
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
     validate: validateRandomBody,
-    help: "A live-mode secret key with the `sk_live_` prefix whose body holds `-` or `_` (Paystack, Clerk, Lemon Squeezy and others use the prefix Stripe made common; Stripe\u2019s own keys have their own rule). Placeholder-like keys are not reported. Roll the key in the vendor\u2019s dashboard.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4439,7 +4289,6 @@ function vendorRule(s) {
     keywords: s.keywords,
     pattern: s.pattern,
     validate: validateRandomBody,
-    help: `${s.what} Placeholder-like values are not reported. ${s.revoke}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -4889,7 +4738,6 @@ var packageRules = [
     entropy: 3.5,
     validate: validateNpmToken,
     requireValid: true,
-    help: "An npm access token publishes and reads packages as its user (granular tokens within their packages and scopes). Delete it on npmjs.com under Access Tokens or with `npm token revoke`. The last 6 characters are a base62 CRC32 of the 30 random ones; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4901,7 +4749,6 @@ var packageRules = [
     entropy: 4,
     validate: validatePypiToken,
     requireValid: true,
-    help: "A PyPI API token uploads releases for its account or one project. Remove it under Account settings \u2192 API tokens on pypi.org. The token is a macaroon: a value that does not decode to a pypi.org macaroon is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4913,7 +4760,6 @@ var packageRules = [
     entropy: 4,
     validate: validateTestPypiToken,
     requireValid: true,
-    help: "A TestPyPI API token uploads to the test index only. Remove it under Account settings \u2192 API tokens on test.pypi.org. A value that does not decode to a test.pypi.org macaroon is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4923,7 +4769,6 @@ var packageRules = [
     keywords: ["rubygems_"],
     pattern: String.raw`\b(rubygems_[a-f0-9]{48})\b`,
     entropy: 3,
-    help: "A RubyGems API key pushes and yanks gems within its scopes. Delete it on rubygems.org under Settings \u2192 API keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4933,7 +4778,6 @@ var packageRules = [
     keywords: ["oy2"],
     pattern: String.raw`\b(oy2[a-z0-9]{43})\b`,
     entropy: 3.5,
-    help: "A NuGet.org API key pushes or unlists packages matching its glob. Delete or regenerate it on nuget.org under API Keys.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4943,7 +4787,6 @@ var packageRules = [
     keywords: ["cio"],
     pattern: String.raw`\b(cio[A-Za-z0-9]{32})\b`,
     entropy: 3.5,
-    help: "A crates.io API token publishes and yanks crates within its scopes. Revoke it on crates.io under Account Settings \u2192 API Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4953,7 +4796,6 @@ var packageRules = [
     keywords: ["dckr_pat_", "dckr_oat_"],
     pattern: String.raw`\b(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3.5,
-    help: "A Docker Hub access token pushes and pulls images as its user or organisation. Delete it on Docker Hub under Account settings \u2192 Personal access tokens (or the organisation access tokens).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4963,7 +4805,6 @@ var packageRules = [
     keywords: ["akcp"],
     pattern: String.raw`\b(AKCp[A-Za-z0-9]{69})\b`,
     entropy: 4,
-    help: "A JFrog Artifactory API key (deprecated) authenticates as its user to every repository the user can reach. Revoke it in the JFrog Platform user profile and move to access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4975,7 +4816,6 @@ var packageRules = [
     entropy: 4,
     validate: validateJfrogReference,
     requireValid: true,
-    help: "A JFrog reference token is the short form of an access token for the JFrog Platform (Artifactory, Xray). Revoke it under the user profile or Administration \u2192 Identity and Access \u2192 Access Tokens. A value that does not decode to `reftkn:` is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4985,7 +4825,6 @@ var packageRules = [
     keywords: ["clojars_"],
     pattern: String.raw`\b(CLOJARS_[a-f0-9]{60})\b`,
     entropy: 3,
-    help: "A Clojars deploy token publishes artifacts to the groups and jars it is scoped to. Disable it on clojars.org under Deploy Tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -4995,7 +4834,6 @@ var packageRules = [
     keywords: ["packagist_"],
     pattern: String.raw`\b(packagist_[a-z]{3}_[a-f0-9]{68})\b`,
     entropy: 3,
-    help: "A Private Packagist token reads (and for update tokens, changes) an organisation's private Composer packages. Revoke it under the organisation or user settings \u2192 Authentication tokens.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -5011,7 +4849,6 @@ function dbRule(id, title, scheme, keywords, help, examples) {
     keywords,
     pattern: `${TOKEN_START}(?i:${scheme})://${USERINFO}`,
     validate: validateDbUrl,
-    help: `${help} Reported only when the password is not a placeholder (\`\${DB_PASSWORD}\`, \`<password>\`, \`changeme\`\u2026).`,
     examples
   };
 }
@@ -5032,7 +4869,6 @@ var structuredRules = [
     pattern: `${TOKEN_START}(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{16,})${TOKEN_END}`,
     validate: validateJwt,
     requireValid: true,
-    help: "A signed JSON Web Token: a bearer credential until it expires (check `exp`). Reported only when its header and payload decode to JSON with an `alg` other than `none`. Revoke the session or rotate the signing key if it is long-lived; never commit real tokens as test fixtures.",
     examples: { tp: [], fp: [] }
   },
   dbRule(
@@ -5111,7 +4947,6 @@ var structuredRules = [
     keywords: ["jdbc:"],
     pattern: String.raw`jdbc:[a-z0-9]+:[^\s"'<>]*?[;?&](?i:password)=([^;&\s"'<>]+)`,
     validate: validatePassword,
-    help: "A JDBC URL with a `password=` parameter. Change the database account\u2019s password and pass it separately (a secret store or the driver\u2019s properties), not inside the URL. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5121,7 +4956,6 @@ var structuredRules = [
     keywords: ["password=", "pwd="],
     pattern: String.raw`(?i:(?:server|data source|host|hostname|address)\s*=\s*[^;"'\n]+;[^"'\n]*?(?:password|pwd)\s*=\s*)([^;"'\n]+)`,
     validate: validatePassword,
-    help: "A `Server=\u2026;User Id=\u2026;Password=\u2026` connection string (SQL Server, ODBC, Npgsql, MySQL Connector). Change the account\u2019s password and load the string from a secret store or use managed identity. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5131,7 +4965,6 @@ var structuredRules = [
     keywords: USERINFO_END,
     pattern: `(?i:https?)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "An http(s) URL carrying `user:password@` (registries, git remotes, webhooks, proxies). Rotate the password or token and pass credentials through a credential helper or header instead. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5141,7 +4974,6 @@ var structuredRules = [
     keywords: ["smtp", "ftp", "ldap", "imap", "pop3", "ssh://"],
     pattern: `(?i:smtps?|s?ftps?|ldaps?|imaps?|pop3s?|ssh)://${USERINFO}`,
     validate: validateDbUrl,
-    help: "A mail, file-transfer, directory or SSH URL carrying `user:password@`. Change that account\u2019s password and keep the URL in a secret store. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5151,7 +4983,6 @@ var structuredRules = [
     keywords: ['"auth"'],
     pattern: String.raw`"auth"\s*:\s*"([A-Za-z0-9+/]{6,}={0,2})"`,
     validate: validateBasicAuthBase64,
-    help: "A Docker/Podman `config.json` `auths` entry: `auth` is base64 of `user:password` (or token) for the registry. Reported only when it decodes to `user:password` with a real password. Revoke the password or access token at the registry and use a credential helper (`credsStore`).",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5163,7 +4994,6 @@ var structuredRules = [
     pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
     entropy: 3,
     validate: validateNpmrcToken,
-    help: "A registry auth token in `.npmrc` (`//registry/:_authToken=`) or `.yarnrc.yml` (`npmAuthToken`). `npm_` tokens are not reported here (the npm token rule checks their checksum), nor are placeholders. Revoke the token at its registry (`npm token revoke`, or the registry\u2019s UI) and use `${NPM_TOKEN}` in the file.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5173,7 +5003,6 @@ var structuredRules = [
     keywords: ["_auth"],
     pattern: String.raw`_auth\s*=\s*["']?([A-Za-z0-9+/]{8,}={0,2})`,
     validate: validateBasicAuthBase64,
-    help: "An `.npmrc` `_auth` value: base64 of `user:password` for the registry. Reported only when it decodes to `user:password` with a real password. Change that password and switch to a scoped `_authToken` from an environment variable.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5183,7 +5012,6 @@ var structuredRules = [
     keywords: ["_password"],
     pattern: String.raw`_password\s*=\s*["']?([A-Za-z0-9+/]{4,}={0,2})`,
     validate: validateBase64Password,
-    help: "An `.npmrc` `_password`: base64 of the registry password. Reported only when it decodes to a real password. Change that password and use a token from an environment variable instead.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5194,7 +5022,6 @@ var structuredRules = [
     pattern: String.raw`client-key-data["']?\s*:\s*["']?([A-Za-z0-9+/]{100,}={0,2})`,
     validate: validateBase64PemKey,
     requireValid: true,
-    help: "A kubeconfig user\u2019s `client-key-data`: base64 of a PEM private key that authenticates to the cluster as the certificate\u2019s user (often cluster-admin). Reported only when the key parses. Revoke the client certificate (rotate the cluster CA or remove the user\u2019s bindings) and issue new credentials.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5206,7 +5033,6 @@ var structuredRules = [
     window: 1024,
     entropy: 3,
     validate: validateKubeToken,
-    help: "A bearer token under a kubeconfig `user:` (bootstrap tokens, static tokens, cloud tokens; JWT service-account tokens are reported by the JWT rule, placeholders are not reported). Delete the token or its Secret, and the bindings it had.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5217,7 +5043,6 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validatePassword,
-    help: "A `.netrc` entry (`machine \u2026 login \u2026 password \u2026`) used by curl, git and pip. Rotate that password or token and keep `.netrc` out of the repository. Placeholder passwords are not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5227,13 +5052,11 @@ var structuredRules = [
     keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
-    help: "A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an option file. Placeholder passwords and variables are not reported.",
     examples: { tp: [], fp: [] }
   }
 ];
 
 // src/scan/rules/vcs.ts
-var NOT_REPORTED = "A value whose checksum fails is not reported.";
 function githubClassic(prefix, id, title, severity, help) {
   const p = `${prefix}_`;
   return {
@@ -5245,7 +5068,6 @@ function githubClassic(prefix, id, title, severity, help) {
     entropy: 3.5,
     validate: validateGithubClassic,
     requireValid: true,
-    help: `${help} The last 6 characters are a base62 CRC32 of the 30 random ones. ${NOT_REPORTED}`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5264,7 +5086,6 @@ function gitlab(s) {
     pattern: String.raw`\b(${esc}${body}{${min},300}${routable})(?:[^A-Za-z0-9_-]|$)`,
     entropy: 3,
     ...routes ? { validate: validateGitlabToken } : {},
-    help: !routes ? s.help : `${s.help} Routable tokens end in a payload length and a CRC32; one whose checksum fails is not reported.`,
     examples: { tp: [], fp: [] }
   };
 }
@@ -5298,7 +5119,6 @@ var vcsRules = [
     pattern: String.raw`\b(ghr_[A-Za-z0-9]{36}(?:[A-Za-z0-9]{40})?)\b`,
     entropy: 3.5,
     validate: (s) => s.length === 40 ? validateGithubClassic(s) : "unknown",
-    help: `A GitHub App refresh token mints new user access tokens for 6 months. Revoke the user's authorisation of the app. The 40-character form carries a base62 CRC32 checksum; ${NOT_REPORTED.toLowerCase()}`,
     examples: { tp: [], fp: [] }
   },
   {
@@ -5310,7 +5130,6 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateGithubInstallation,
     requireValid: true,
-    help: `An installation token (also GITHUB_TOKEN in Actions) acts as a GitHub App on one installation for up to an hour; revoke it early with DELETE /installation/token. The classic form carries a base62 CRC32 checksum and the stateless form (ghs_<app id>_<JWT>) a JSON header and payload; ${NOT_REPORTED.toLowerCase()}`,
     examples: { tp: [], fp: [] }
   },
   {
@@ -5321,7 +5140,6 @@ var vcsRules = [
     pattern: String.raw`\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b`,
     entropy: 4,
     validate: validateGithubFineGrained,
-    help: "A fine-grained PAT acts as its owner on the repositories and permissions it was granted. Delete it under Settings \u2192 Developer settings \u2192 Fine-grained tokens (organisation owners can also revoke it). A value off the 22 + 59 character structure is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5331,7 +5149,6 @@ var vcsRules = [
     keywords: ["client_secret", "clientsecret", "client-secret", "client.secret"],
     pattern: String.raw`(?i:github)[A-Za-z0-9_.-]{0,20}(?i:client[_.-]?secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "The client secret of a GitHub OAuth App (or GitHub App) lets anyone complete OAuth flows as the app. Generate a new secret in the app settings and delete the old one.",
     examples: { tp: [], fp: [] }
   },
   gitlab({
@@ -5339,24 +5156,21 @@ var vcsRules = [
     prefix: "glpat-",
     title: "GitLab personal, project or group access token",
     severity: "high",
-    name: "gitlab_token",
-    help: "A GitLab access token acts as its user (or project/group bot) within its scopes. Revoke it under Access tokens in the user, project or group settings, or with the token revocation API."
+    name: "gitlab_token"
   }),
   gitlab({
     id: "gitlab-deploy-token",
     prefix: "gldt-",
     title: "GitLab deploy token",
     severity: "high",
-    name: "deploy_token",
-    help: "A GitLab deploy token reads (or writes) repositories, packages and the registry of a project or group. Revoke it under Settings \u2192 Repository \u2192 Deploy tokens."
+    name: "deploy_token"
   }),
   gitlab({
     id: "gitlab-runner-token",
     prefix: "glrt-",
     title: "GitLab runner authentication token",
     severity: "high",
-    name: "runner_token",
-    help: "A runner authentication token lets a machine pick up CI jobs (and their secrets) as a registered runner. Delete the runner or reset its token in the CI/CD runner settings."
+    name: "runner_token"
   }),
   gitlab({
     id: "gitlab-runner-registration-token",
@@ -5364,8 +5178,7 @@ var vcsRules = [
     title: "GitLab runner registration token (legacy)",
     severity: "medium",
     name: "registration_token",
-    legacyOnly: true,
-    help: "A legacy registration token registers new runners to a project, group or instance, which then receive CI jobs. Reset it in the CI/CD runner settings and move to runner authentication tokens."
+    legacyOnly: true
   }),
   gitlab({
     id: "gitlab-pipeline-trigger-token",
@@ -5375,40 +5188,35 @@ var vcsRules = [
     name: "trigger_token",
     body: "[a-f0-9]",
     min: 40,
-    alphabet: ALPHABETS.hex,
-    help: "A pipeline trigger token starts pipelines of a project as the token owner. Revoke it under Settings \u2192 CI/CD \u2192 Pipeline trigger tokens."
+    alphabet: ALPHABETS.hex
   }),
   gitlab({
     id: "gitlab-ci-job-token",
     prefix: "glcbt-",
     title: "GitLab CI/CD job token",
     severity: "medium",
-    name: "ci_job_token",
-    help: "A CI/CD job token acts for the duration of one job with the permissions of the user who started it. It expires when the job ends; a leaked one in logs or artifacts still means the job output should be removed."
+    name: "ci_job_token"
   }),
   gitlab({
     id: "gitlab-oauth-app-secret",
     prefix: "gloas-",
     title: "GitLab OAuth application secret",
     severity: "high",
-    name: "oauth_secret",
-    help: "The secret of a GitLab OAuth application lets anyone complete OAuth flows as the app. Renew the secret in the application settings (user, group or instance applications)."
+    name: "oauth_secret"
   }),
   gitlab({
     id: "gitlab-feed-token",
     prefix: "glft-",
     title: "GitLab feed token",
     severity: "low",
-    name: "feed_token",
-    help: "A feed token reads RSS/Atom feeds and calendar exports as its user. Reset it in the user Access tokens settings."
+    name: "feed_token"
   }),
   gitlab({
     id: "gitlab-incoming-mail-token",
     prefix: "glimt-",
     title: "GitLab incoming email token",
     severity: "medium",
-    name: "incoming_email_token",
-    help: "An incoming email token lets mail create issues and merge requests as its user. Reset it in the user Access tokens settings."
+    name: "incoming_email_token"
   }),
   gitlab({
     id: "gitlab-agent-token",
@@ -5416,24 +5224,21 @@ var vcsRules = [
     title: "GitLab agent for Kubernetes token",
     severity: "high",
     name: "agent_token",
-    min: 50,
-    help: "An agent token connects a Kubernetes cluster to GitLab; with it anyone can impersonate the agent. Revoke it under Operate \u2192 Kubernetes clusters \u2192 the agent \u2192 Access tokens."
+    min: 50
   }),
   gitlab({
     id: "gitlab-scim-token",
     prefix: "glsoat-",
     title: "GitLab SCIM OAuth token",
     severity: "high",
-    name: "scim_token",
-    help: "A SCIM token provisions and deprovisions group members from the identity provider. Reset it in the group SAML SSO settings."
+    name: "scim_token"
   }),
   gitlab({
     id: "gitlab-feature-flags-client-token",
     prefix: "glffct-",
     title: "GitLab feature flags client token",
     severity: "low",
-    name: "unleash_token",
-    help: "A feature flags client token reads a project's feature flag configuration. Reset it under Deploy \u2192 Feature flags \u2192 Configure."
+    name: "unleash_token"
   }),
   {
     id: "bitbucket-access-token",
@@ -5444,7 +5249,6 @@ var vcsRules = [
     entropy: 4,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket Cloud access token acts on one repository, project or workspace within its scopes. Revoke it under the repository/project/workspace settings \u2192 Access tokens. The last 8 hex digits are a CRC32 of the rest; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5456,7 +5260,6 @@ var vcsRules = [
     entropy: 3.5,
     validate: validateAtlassianToken,
     requireValid: true,
-    help: "A Bitbucket app password authenticates as its user for Git over HTTPS and the API within its permissions. Revoke it under Personal settings \u2192 App passwords and move to API tokens. The last 8 hex digits are a CRC32 of the first 28 characters; a value whose checksum fails is not reported.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5466,7 +5269,6 @@ var vcsRules = [
     keywords: ["gitea", "forgejo"],
     pattern: String.raw`(?i:gitea|forgejo)[A-Za-z0-9_.-]{0,20}(?i:token|password|secret)${ASSIGN}([a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Gitea or Forgejo access token (40 hex characters) acts as its user within its scopes. Delete it under Settings \u2192 Applications on the instance.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5476,7 +5278,6 @@ var vcsRules = [
     keywords: ["azdo"],
     pattern: String.raw`\b([A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})\b`,
     entropy: 4,
-    help: "An Azure DevOps PAT (84-character identifiable format, AZDO at offset 76) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens, or ask an administrator to revoke it organisation-wide.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5486,7 +5287,6 @@ var vcsRules = [
     keywords: ["devops", "azdo", "ado_", "vsts"],
     pattern: String.raw`(?i:azure_?devops|azdo|ado_|vsts)[A-Za-z0-9_.-]{0,20}(?i:pat|token)${ASSIGN}([a-z2-7]{52})\b`,
     entropy: 3.5,
-    help: "A legacy Azure DevOps PAT (52 base32 characters) acts as its user in the organisations and scopes it was granted. Revoke it under User settings \u2192 Personal access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5496,7 +5296,6 @@ var vcsRules = [
     keywords: ["sgp_"],
     pattern: String.raw`\b(sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40})\b`,
     entropy: 3,
-    help: "A Sourcegraph access token acts as its user on the instance (code search across every repository it can read). Delete it under Settings \u2192 Access tokens.",
     examples: { tp: [], fp: [] }
   },
   {
@@ -5506,7 +5305,6 @@ var vcsRules = [
     keywords: ["_gitlab_session="],
     pattern: String.raw`_gitlab_session=([a-f0-9]{32})\b`,
     entropy: 3,
-    help: "A _gitlab_session cookie is a signed-in browser session: whoever holds it is that user until it expires. Sign the user out of all sessions (Profile \u2192 Active sessions \u2192 Revoke) and scrub the logs or HAR files that carried it.",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -6257,7 +6055,7 @@ var ItemScan = class {
 };
 
 // src/scan/index.ts
-var import_node_fs6 = __toESM(require_node_fs(), 1);
+var import_node_fs7 = __toESM(require_node_fs(), 1);
 
 // src/scan/occurrences.ts
 function locationOf(f) {
@@ -6364,7 +6162,7 @@ async function globMatcher(globs) {
     const res = simple;
     return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
   }
-  picomatch ??= (await import("./picomatch-EYQZ5TH4.js")).default;
+  picomatch ??= (await import("./picomatch-RYJIFJSR.js")).default;
   return picomatch(globs, { dot: true });
 }
 
@@ -6843,6 +6641,93 @@ var RetainedSecrets = class {
   }
 };
 
+// src/scan/worker-thread.ts
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_os = __toESM(require_node_os(), 1);
+var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
+import * as nodeModule from "node:module";
+import { dirname as dirname2, join as join2 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
+function workerEnv(env = process.env) {
+  const dir = nodeModule.getCompileCacheDir?.();
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname2(dir) } : env;
+}
+var POOL_MIN_FILES = 4e3;
+var POOL_AFTER_MS = 500;
+var COUNT_MAX_DIRS = 512;
+function hasFiles(root, n) {
+  const dirs = [root];
+  let files = 0;
+  for (let i = 0; i < dirs.length; i++) {
+    if (i === COUNT_MAX_DIRS) return true;
+    let entries;
+    try {
+      entries = (0, import_node_fs4.readdirSync)(dirs[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isFile() && ++files >= n) return true;
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join2(dirs[i], e.name));
+    }
+  }
+  return false;
+}
+var largeTrees = /* @__PURE__ */ new Map();
+function isLargeTree(root) {
+  let large = largeTrees.get(root);
+  if (large === void 0) {
+    large = hasFiles(root, POOL_MIN_FILES);
+    largeTrees.set(root, large);
+  }
+  return large;
+}
+function defaultThreads() {
+  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
+}
+function resolveWorkerScript(override, base = import.meta.url) {
+  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
+  if (explicit) {
+    const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
+    return (0, import_node_fs4.existsSync)(fileURLToPath2(url)) ? url : void 0;
+  }
+  for (const candidate of [
+    "./worker.ts",
+    "./worker.js",
+    "./scan/worker.js",
+    "../scan/worker.js",
+    "../../scan/worker.js"
+  ]) {
+    const url = new URL(candidate, base);
+    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)(fileURLToPath2(url))) return url;
+  }
+  return void 0;
+}
+function startScanWorker(script, init) {
+  return new import_node_worker_threads.Worker(script, {
+    workerData: init ?? null,
+    stdout: false,
+    stderr: false,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
+    env: workerEnv()
+  });
+}
+var prewarmed = [];
+function hasPrewarmedWorker() {
+  return prewarmed.some((e) => !e.failed);
+}
+function adoptPrewarmedWorker(script) {
+  const at = prewarmed.findIndex((e) => e.script === script.href);
+  if (at < 0) return void 0;
+  const [entry] = prewarmed.splice(at, 1);
+  if (entry.failed) return void 0;
+  entry.worker.off("error", entry.onEnd);
+  entry.worker.off("exit", entry.onEnd);
+  entry.worker.ref();
+  return entry.worker;
+}
+
 // src/scan/pool.ts
 var ENTRIES_HANDED_OUT = 16 * 1024;
 var HAND_OUT_ARCHIVES_FROM = 4 * 1024 * 1024;
@@ -6967,9 +6852,9 @@ var ScanPool = class {
     }
   }
   spawn() {
-    return new Promise((resolve3, reject) => {
-      const prewarmed = adoptPrewarmedWorker(this.script);
-      const worker = prewarmed ?? startScanWorker(this.script, this.init);
+    return new Promise((resolve4, reject) => {
+      const prewarmed2 = adoptPrewarmedWorker(this.script);
+      const worker = prewarmed2 ?? startScanWorker(this.script, this.init);
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -6985,12 +6870,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve3(msg.engine);
+            resolve4(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve3(msg.engine);
+          resolve4(msg.engine);
           this.pump();
           return;
         }
@@ -7025,7 +6910,7 @@ var ScanPool = class {
         this.workers.delete(worker);
         if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
-      if (prewarmed) prewarmed.postMessage(this.init);
+      if (prewarmed2) prewarmed2.postMessage(this.init);
     });
   }
   /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
@@ -7038,8 +6923,8 @@ var ScanPool = class {
     );
   }
   submitWire(wire, transfer, workersOnly, from) {
-    return new Promise((resolve3) => {
-      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve3, workersOnly };
+    return new Promise((resolve4) => {
+      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve4, workersOnly };
       if (from && this.callerScans) job.from = from;
       this.queue.push(job);
       this.pump();
@@ -7136,9 +7021,9 @@ function scanCounted(engine, item, policy, stats, warn) {
 }
 
 // src/scan/sources/stdin.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-import { dirname as dirname2, resolve } from "node:path";
+import { dirname as dirname3, resolve } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -7165,23 +7050,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs4.openSync)(abs, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY);
+    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs4.createReadStream)("", { fd: own, autoClose: false });
+    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs4.fstatSync)(fd);
+  const st = (0, import_node_fs5.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs4.closeSync)(fd);
-    return (0, import_node_fs4.createReadStream)(abs);
+    (0, import_node_fs5.closeSync)(fd);
+    return (0, import_node_fs5.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs4.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs4.closeSync)(fd);
+      (0, import_node_fs5.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -7190,7 +7075,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs4.closeSync)(fd);
+      (0, import_node_fs5.closeSync)(fd);
       throw e;
     }
   }
@@ -7209,7 +7094,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve(dirname2(p), (0, import_node_fs4.readlinkSync)(p));
+      p = resolve(dirname3(p), (0, import_node_fs5.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -7219,15 +7104,15 @@ function ownDescriptor(path) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs5 = __toESM(require_node_fs(), 1);
-import { dirname as dirname3, join as join2 } from "node:path";
+var import_node_fs6 = __toESM(require_node_fs(), 1);
+import { dirname as dirname4, join as join3 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (!text.includes("\uFFFD")) return { path: text, abs: join2(root, text) };
+  if (!text.includes("\uFFFD")) return { path: text, abs: join3(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 function gitEntries(root, args) {
-  return new Promise((resolve3) => {
+  return new Promise((resolve4) => {
     let child;
     try {
       child = (0, import_node_child_process.spawn)("git", args, {
@@ -7236,7 +7121,7 @@ function gitEntries(root, args) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve3(void 0);
+      resolve4(void 0);
       return;
     }
     const out = [];
@@ -7245,10 +7130,10 @@ function gitEntries(root, args) {
     child.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child.on("error", () => resolve3(void 0));
+    child.on("error", () => resolve4(void 0));
     child.on("close", (code) => {
       if (code !== 0) {
-        resolve3(/not a git repository/i.test(err) ? void 0 : { fail: err.trim().split("\n")[0] || `exit ${code}` });
+        resolve4(/not a git repository/i.test(err) ? void 0 : { fail: err.trim().split("\n")[0] || `exit ${code}` });
         return;
       }
       const all = Buffer.concat(out);
@@ -7259,7 +7144,7 @@ function gitEntries(root, args) {
         if (end > start) entries.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve3(entries);
+      resolve4(entries);
     });
   });
 }
@@ -7297,7 +7182,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs5.lstatSync)(absPath);
+    const st = (0, import_node_fs6.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -7321,10 +7206,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs5.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs5.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -7389,15 +7274,15 @@ function mayBeInRepository(root, env = process.env) {
   if (env.GIT_DIR) return true;
   let dir;
   try {
-    dir = import_node_fs5.realpathSync.native(root);
+    dir = import_node_fs6.realpathSync.native(root);
   } catch {
     return true;
   }
   for (; ; ) {
-    if ((0, import_node_fs5.existsSync)(join2(dir, ".git")) || (0, import_node_fs5.existsSync)(join2(dir, "HEAD")) && (0, import_node_fs5.existsSync)(join2(dir, "objects"))) {
+    if ((0, import_node_fs6.existsSync)(join3(dir, ".git")) || (0, import_node_fs6.existsSync)(join3(dir, "HEAD")) && (0, import_node_fs6.existsSync)(join3(dir, "objects"))) {
       return true;
     }
-    const up = dirname3(dir);
+    const up = dirname4(dir);
     if (up === dir) return false;
     dir = up;
   }
@@ -7656,7 +7541,7 @@ async function scan(opts) {
     if (src.kind === "bytes") size = src.data.length;
     else {
       try {
-        size = src.size ?? (0, import_node_fs6.lstatSync)(src.absPath).size;
+        size = src.size ?? (0, import_node_fs7.lstatSync)(src.absPath).size;
       } catch {
         return false;
       }
@@ -7846,7 +7731,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = (0, import_node_child_process2.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -7869,7 +7754,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve3({ stdout, stderr: stderrText, exitCode });
+        resolve4({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -7918,13 +7803,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     child.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
     child.on("close", (code, signal) => {
-      if (code === 0) resolve3();
+      if (code === 0) resolve4();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -8664,7 +8549,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    (0, import_node_fs7.lstatSync)(abs);
+    (0, import_node_fs8.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -8686,24 +8571,24 @@ function worktreeSource(cwd) {
 var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function baseSource(opts) {
   const { root, cwd, base } = opts;
-  const short = base.slice(0, 12);
+  const short2 = base.slice(0, 12);
   const [repository, resolved] = await Promise.allSettled([isGitRepository(root), tryResolveCommit(root, base)]);
   if (repository.status === "rejected") throw repository.reason;
   if (!repository.value) {
     throw new ConfigSourceError(
-      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short} (config-from: base)`
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
     );
   }
   if (resolved.status === "rejected") throw resolved.reason;
   if (!resolved.value) {
     const remotes = (await git(root, ["remote"], { allowFailure: true })).stdout.toString("utf8").split("\n");
     if (remotes.includes("origin")) {
-      opts.onNotice?.(`fetching the base commit ${short} to read the trusted config`);
+      opts.onNotice?.(`fetching the base commit ${short2} to read the trusted config`);
       await git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", base], { allowFailure: true });
     }
     if (!await tryResolveCommit(root, base)) {
       throw new ConfigSourceError(
-        `the base commit ${short} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
+        `the base commit ${short2} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
       );
     }
   }
@@ -8728,7 +8613,7 @@ async function baseSource(opts) {
     }
   };
   return {
-    describe: `base commit ${short} (config-from: base)`,
+    describe: `base commit ${short2} (config-from: base)`,
     base,
     files,
     async read(abs, limits, readOpts) {
@@ -8740,37 +8625,37 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname4(abs);
+      const dir = dirname5(abs);
       const file = basename(abs);
-      if (!(0, import_node_fs7.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
       const top = await topOf(dir);
       if (top === void 0 || top !== await topOf(root)) return asGiven();
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
-      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short}`);
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
         if (!exists(abs)) return void 0;
         const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven();
-        files.push({ name: name2, origin: `absent at base ${short}: the pull request's copy is not used`, changed: true });
+        files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });
         return void 0;
       }
       const [, mode, type, oid] = m;
       if (type !== "blob" || !REGULAR_MODES.has(mode)) {
         const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
         throw new FileReadError(
-          `${limits.what} ${displayPath(name2)} is ${what} at ${short}, not a regular file`,
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
           "ENOTREG"
         );
       }
       const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
       if (!(size <= limits.maxBytes)) {
-        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short} is larger than the limit`, "EFBIG");
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
       }
       const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
       const current = worktreeBytes(abs, limits);
-      files.push({ name: name2, origin: `base ${short}`, changed: current === void 0 || !current.equals(bytes) });
+      files.push({ name: name2, origin: `base ${short2}`, changed: current === void 0 || !current.equals(bytes) });
       return bytes;
     }
   };
@@ -8780,8 +8665,113 @@ function configText(bytes) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
+// src/scan/baseline.ts
+var BaselineError = class extends Error {
+  name = "BaselineError";
+};
+var FINGERPRINT = /^[0-9a-f]{64}$/;
+function describe(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  if (typeof v === "object") return "an object";
+  if (typeof v === "string") return `the string ${excerpt(v)}`;
+  return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
+}
+function parseBaseline(text, path) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const at = /line \d+ column \d+|position \d+/.exec(e.message)?.[0];
+    throw new BaselineError(
+      `baseline ${path}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
+    );
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new BaselineError(`baseline ${path}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
+  }
+  const obj = doc;
+  if ("runs" in obj && !("findings" in obj)) {
+    throw new BaselineError(
+      `baseline ${path}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
+    );
+  }
+  const entries = /* @__PURE__ */ new Map();
+  for (const key of ["findings", "baselined"]) {
+    const list = obj[key];
+    if (list === void 0 && key === "baselined") continue;
+    if (!Array.isArray(list)) {
+      throw new BaselineError(
+        `baseline ${path}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
+      );
+    }
+    list.forEach((item, i) => {
+      const where = `baseline ${path}: ${key}[${i}]`;
+      if (typeof item !== "object" || item === null || Array.isArray(item)) {
+        throw new BaselineError(`${where}: expected a finding object, got ${describe(item)}`);
+      }
+      const f = item;
+      if (typeof f.fingerprint !== "string" || !FINGERPRINT.test(f.fingerprint)) {
+        throw new BaselineError(
+          `${where}.fingerprint: expected 64 lowercase hex characters (sha256), got ${describe(f.fingerprint)}`
+        );
+      }
+      if (typeof f.ruleId !== "string" || f.ruleId === "") {
+        throw new BaselineError(`${where}.ruleId: expected a rule id string, got ${describe(f.ruleId)}`);
+      }
+      if (!entries.has(f.fingerprint)) {
+        const entry = { fingerprint: f.fingerprint, ruleId: f.ruleId };
+        if (typeof f.file === "string") entry.file = f.file;
+        if (typeof f.line === "number") entry.line = f.line;
+        entries.set(f.fingerprint, entry);
+      }
+    });
+  }
+  return { path, entries };
+}
+var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+async function loadBaseline(path, opts = {}) {
+  const source = opts.source ?? worktreeSource(process.cwd());
+  const name2 = displayPath(opts.name ?? path);
+  let bytes;
+  try {
+    bytes = await source.read(
+      path,
+      { maxBytes: MAX_BASELINE_BYTES, what: "baseline" },
+      { asGiven: opts.asGiven ?? false }
+    );
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new BaselineError(e.message);
+    throw e;
+  }
+  if (bytes === void 0) {
+    const addedByPr = source.files.some((f) => f.origin.startsWith("absent at base"));
+    throw new BaselineError(
+      addedByPr ? `baseline ${name2}: not in the base commit (the pull request adds it, and its copy is not trusted); merge it first, or pass a baseline from outside the repository` : `baseline ${name2}: file not found; pass a JSON report written by an earlier scan`
+    );
+  }
+  return parseBaseline(configText(bytes), name2);
+}
+function applyBaseline(findings, baseline) {
+  if (!baseline) return { findings: [...findings], accepted: [], stale: [] };
+  const seen = /* @__PURE__ */ new Set();
+  const out = { findings: [], accepted: [], stale: [] };
+  for (const f of findings) {
+    if (baseline.entries.has(f.fingerprint)) {
+      out.accepted.push(f);
+      seen.add(f.fingerprint);
+    } else {
+      out.findings.push(f);
+    }
+  }
+  for (const entry of baseline.entries.values()) {
+    if (!seen.has(entry.fingerprint)) out.stale.push({ ...entry });
+  }
+  return out;
+}
+
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -9145,10 +9135,10 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
   }
   if (!(state & 1))
     TomlError.x("unfinished numeric value", ctx, startPtr);
-  let str = ctx.s.slice(startPtr, ctx.p);
+  let str3 = ctx.s.slice(startPtr, ctx.p);
   if (hasUnderscores)
-    str = str.replaceAll("_", "");
-  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
+    str3 = str3.replaceAll("_", "");
+  return state > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
 }
 function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   let c, underscore = 1;
@@ -9164,15 +9154,15 @@ function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   }
   if (underscore & 1)
     TomlError.x("unfinished numeric value", ctx);
-  let str = ctx.s.slice(startPtr + 2, ctx.p);
+  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
   if (underscore)
-    str = str.replaceAll("_", "");
-  return parseInteger(ctx, str, base, startPtr);
+    str3 = str3.replaceAll("_", "");
+  return parseInteger(ctx, str3, base, startPtr);
 }
-function parseInteger(ctx, str, base, startPtr) {
+function parseInteger(ctx, str3, base, startPtr) {
   if (ctx.bi !== true)
     int: {
-      let val = parseInt(str, base);
+      let val = parseInt(str3, base);
       if (!Number.isSafeInteger(val)) {
         if (ctx.bi)
           break int;
@@ -9180,7 +9170,7 @@ function parseInteger(ctx, str, base, startPtr) {
       }
       return val;
     }
-  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
+  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
 }
 function parseDate(ctx, c, endChr) {
   let startPtr = ctx.p++, unsafeSeparator;
@@ -9227,25 +9217,25 @@ function parseTime(ctx, c, endChr) {
   let t = ctx.s.slice(start, ctx.p);
   return readDate(ctx, t, 4, false, start);
 }
-function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
   if (ctx.ld) {
-    let date = new TomlDate(str, type, unsafeDelim);
+    let date = new TomlDate(str3, type, unsafeDelim);
     if (!date.isValid())
       TomlError.x("invalid date", ctx, errPtr);
     return date;
   }
   try {
     if (temporalSuffix)
-      str += temporalSuffix;
+      str3 += temporalSuffix;
     switch (type) {
       case 1:
-        return Temporal.ZonedDateTime.from(str);
+        return Temporal.ZonedDateTime.from(str3);
       case 2:
-        return Temporal.PlainDateTime.from(str);
+        return Temporal.PlainDateTime.from(str3);
       case 3:
-        return Temporal.PlainDate.from(str);
+        return Temporal.PlainDate.from(str3);
       case 4:
-        return Temporal.PlainTime.from(str);
+        return Temporal.PlainTime.from(str3);
     }
   } catch (e) {
     TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -9762,13 +9752,13 @@ function parseConfig(text, file, options = {}) {
       }
     }
   };
-  const str = (v, path, what = "a string") => {
+  const str3 = (v, path, what = "a string") => {
     if (typeof v !== "string" || v === "") fail(path, `expected ${what}, got ${typeName(v)}`);
     return v;
   };
   const strList = (v, path, what) => {
     if (!Array.isArray(v)) fail(path, `expected an array of ${what}, got ${typeName(v)}`);
-    return v.map((item, i) => str(item, [...path, i], `a non-empty string (${what})`));
+    return v.map((item, i) => str3(item, [...path, i], `a non-empty string (${what})`));
   };
   const severity = (v, path) => {
     if (typeof v !== "string" || !SEVERITIES.includes(v)) {
@@ -9848,7 +9838,7 @@ function parseConfig(text, file, options = {}) {
         if (!isTable(value)) fail(at, `expected a table ([[rules.custom]]), got ${typeName(value)}`);
         const t = value;
         checkKeys(t, at, CUSTOM_KEYS, "[[rules.custom]]");
-        const id = str(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
+        const id = str3(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
         if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
           fail([...at, "id"], `${excerpt(id)} is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
         }
@@ -9872,16 +9862,16 @@ function parseConfig(text, file, options = {}) {
         if (caseInsensitive !== void 0 && typeof caseInsensitive !== "boolean") {
           fail([...at, "case-insensitive"], `expected true or false, got ${typeName(caseInsensitive)}`);
         }
-        const pattern = str(t.pattern, [...at, "pattern"], "an RE2 pattern string");
+        const pattern = str3(t.pattern, [...at, "pattern"], "an RE2 pattern string");
         compile(pattern, [...at, "pattern"], who, caseInsensitive === true);
         const groups = countGroups(pattern);
         const rule = {
           id,
-          title: t.title === void 0 ? id : str(t.title, [...at, "title"], "a title string"),
+          title: t.title === void 0 ? id : str3(t.title, [...at, "title"], "a title string"),
           severity: t.severity === void 0 ? "high" : severity(t.severity, [...at, "severity"]),
           keywords: keywords.map((k) => k.toLowerCase()),
           pattern,
-          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str(t.help, [...at, "help"], "a help string (Markdown)"),
+          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str3(t.help, [...at, "help"], "a help string (Markdown)"),
           examples: { tp: [], fp: [] }
         };
         if (caseInsensitive === true) rule.caseInsensitive = true;
@@ -9976,7 +9966,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join4(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -9986,27 +9976,862 @@ async function loadConfig(opts) {
   return { policy: opts.base ?? defaultPolicy() };
 }
 
+// src/scan/gitleaks.ts
+var import_node_fs9 = __toESM(require_node_fs(), 1);
+import { join as join5 } from "node:path";
+var GitleaksConfigError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ConfigError";
+  }
+};
+var KNOWN_TOP = /* @__PURE__ */ new Set(["title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"]);
+var KNOWN_RULE = /* @__PURE__ */ new Set([
+  "id",
+  "description",
+  "regex",
+  "secretGroup",
+  "entropy",
+  "keywords",
+  "path",
+  "tags",
+  "allowlist",
+  "allowlists"
+]);
+var KNOWN_ALLOW = /* @__PURE__ */ new Set([
+  "description",
+  "paths",
+  "regexes",
+  "stopwords",
+  "commits",
+  "regexTarget",
+  "condition",
+  "targetRules"
+]);
+var MAX_GITLEAKS_BYTES = 1024 * 1024;
+async function loadGitleaksConfig(root, source = worktreeSource(root)) {
+  const file = join5(root, ".gitleaks.toml");
+  let bytes;
+  try {
+    bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
+  } catch (e) {
+    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new GitleaksConfigError(e.message);
+    throw e;
+  }
+  return bytes === void 0 ? void 0 : parseGitleaksConfig(configText(bytes), file);
+}
+function parseGitleaksConfig(text, file = ".gitleaks.toml") {
+  let doc;
+  try {
+    doc = parse(text);
+  } catch (err) {
+    if (err instanceof TomlError)
+      throw new GitleaksConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]}`);
+    throw err;
+  }
+  const re = loadRegexEngine();
+  const warnings = [];
+  const warn = (field, why) => {
+    warnings.push(`${file}: ${field}: ${why}`);
+  };
+  for (const key of Object.keys(doc)) if (!KNOWN_TOP.has(key)) warn(key, "unknown field, ignored");
+  const compile = (src, field) => {
+    if (typeof src !== "string") {
+      warn(field, "not a string, ignored");
+      return void 0;
+    }
+    try {
+      return re.compile(src);
+    } catch (err) {
+      warn(field, `RE2 cannot compile it (${regexErrorKind(err)}), ignored`);
+      return void 0;
+    }
+  };
+  const strings = (v, field) => {
+    if (v === void 0) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+      warn(field, "expected an array of strings, ignored");
+      return [];
+    }
+    return v;
+  };
+  const readAllowlist = (t, where, ruleLevel) => {
+    if (t === null || typeof t !== "object" || Array.isArray(t)) {
+      warn(where, "expected a table, ignored");
+      return void 0;
+    }
+    const a = t;
+    for (const k of Object.keys(a)) if (!KNOWN_ALLOW.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
+    const regexSources = strings(a.regexes, `${where}.regexes`);
+    const out = {
+      where,
+      paths: strings(a.paths, `${where}.paths`).flatMap((p, i) => compile(p, `${where}.paths[${i}]`) ?? []),
+      regexes: regexSources.flatMap((p, i) => compile(p, `${where}.regexes[${i}]`) ?? []),
+      regexSources,
+      stopwords: strings(a.stopwords, `${where}.stopwords`).map((s) => s.toLowerCase()),
+      commits: new Set(strings(a.commits, `${where}.commits`))
+    };
+    const target = a.regexTarget;
+    if (target !== void 0 && target !== "secret" && target !== "match") {
+      warn(
+        `${where}.regexTarget`,
+        `${excerpt(String(target))} is not supported (secret and match are); regexes are tested on the match`
+      );
+    }
+    if (a.condition !== void 0 && String(a.condition).toUpperCase() === "AND") {
+      const kinds = [out.paths.length, out.regexes.length + out.stopwords.length, out.commits.size].filter(
+        (n) => n > 0
+      ).length;
+      if (kinds > 1)
+        warn(
+          `${where}.condition`,
+          '"AND" across paths/regexes/commits is not supported; each criterion allows on its own (OR)'
+        );
+    }
+    if (a.targetRules !== void 0) {
+      if (ruleLevel) warn(`${where}.targetRules`, "only meaningful in a global [[allowlists]], ignored");
+      else out.targetRules = strings(a.targetRules, `${where}.targetRules`);
+    }
+    return out;
+  };
+  const extend = doc.extend;
+  if (extend && typeof extend === "object") {
+    if (extend.useDefault === true)
+      warn("extend.useDefault", "gitleaks' default rules are replaced by jit-gpg's built-in rules");
+    if (extend.path !== void 0)
+      warn("extend.path", "extending another config file is not supported; merge it into this one");
+    if (extend.url !== void 0) warn("extend.url", "extending a remote config is not supported");
+    if (extend.disabledRules !== void 0) {
+      warn(
+        "extend.disabledRules",
+        "gitleaks' rule ids do not exist here; disable jit-gpg rules in .jit-gpg.toml instead"
+      );
+    }
+  }
+  const globals = [];
+  if (doc.allowlist !== void 0) {
+    const a = readAllowlist(doc.allowlist, "allowlist", false);
+    if (a) globals.push(a);
+  }
+  if (doc.allowlists !== void 0) {
+    if (!Array.isArray(doc.allowlists)) warn("allowlists", "expected [[allowlists]] tables, ignored");
+    else
+      doc.allowlists.forEach((t, i) => {
+        const a = readAllowlist(t, `allowlists[${i}]`, false);
+        if (a) globals.push(a);
+      });
+  }
+  const rules = [];
+  const ruleAllow = /* @__PURE__ */ new Map();
+  const rulePath = /* @__PURE__ */ new Map();
+  const rawRules = doc.rules ?? [];
+  if (!Array.isArray(rawRules)) throw new GitleaksConfigError(`${file}: rules: expected [[rules]] tables`);
+  const ids = /* @__PURE__ */ new Set();
+  rawRules.forEach((t, i) => {
+    const where = `rules[${i}]`;
+    if (t === null || typeof t !== "object") {
+      warn(where, "expected a table, ignored");
+      return;
+    }
+    const r = t;
+    for (const k of Object.keys(r)) if (!KNOWN_RULE.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
+    const id = typeof r.id === "string" && r.id !== "" ? r.id : void 0;
+    if (!id) {
+      warn(`${where}.id`, "missing, rule ignored");
+      return;
+    }
+    const w = `${where} (${id})`;
+    if (ids.has(id)) warn(`${w}.id`, "duplicate id; the later rule wins");
+    ids.add(id);
+    if (r.regex === void 0) {
+      warn(`${w}.regex`, "missing: path-only rules (flagging a file by its name) are not supported, rule ignored");
+      return;
+    }
+    const pattern = compile(r.regex, `${w}.regex`);
+    if (!pattern) return;
+    const allows = [];
+    if (r.allowlist !== void 0) {
+      const a = readAllowlist(r.allowlist, `${w}.allowlist`, true);
+      if (a) allows.push(a);
+    }
+    if (r.allowlists !== void 0) {
+      if (!Array.isArray(r.allowlists)) warn(`${w}.allowlists`, "expected [[rules.allowlists]] tables, ignored");
+      else
+        r.allowlists.forEach((x, k) => {
+          const a = readAllowlist(x, `${w}.allowlists[${k}]`, true);
+          if (a) allows.push(a);
+        });
+    }
+    let secretGroup;
+    if (r.secretGroup !== void 0) {
+      if (typeof r.secretGroup === "number" && Number.isInteger(r.secretGroup) && r.secretGroup >= 0)
+        secretGroup = r.secretGroup;
+      else warn(`${w}.secretGroup`, "expected a non-negative integer, ignored");
+    }
+    let entropy;
+    if (r.entropy !== void 0) {
+      if (typeof r.entropy === "number" && r.entropy >= 0) entropy = r.entropy;
+      else warn(`${w}.entropy`, "expected a non-negative number, ignored");
+    }
+    if (r.path !== void 0) {
+      const p = compile(r.path, `${w}.path`);
+      if (p) rulePath.set(id, p);
+    }
+    const keywords = strings(r.keywords, `${w}.keywords`).map((k) => k.toLowerCase()).filter((k) => k !== "");
+    const rule = {
+      id,
+      title: typeof r.description === "string" && r.description !== "" ? r.description : id,
+      severity: "high",
+      keywords: keywords.length > 0 && keywordsInPattern(String(r.regex), keywords) ? keywords : [],
+      pattern: String(r.regex),
+      ...secretGroup !== void 0 ? { secretGroup } : {},
+      ...entropy !== void 0 ? { entropy } : {},
+      help: `Custom rule imported from ${file}${typeof r.description === "string" ? `: ${r.description}` : ""}.`,
+      examples: { tp: [], fp: [] }
+    };
+    if (keywords.length > 0 && rule.keywords.length === 0) {
+      warn(
+        `${w}.keywords`,
+        "not every match is sure to contain a keyword, so the rule runs on every line (slower, never misses)"
+      );
+    }
+    const contentAllows = allows.filter((a) => a.regexes.length > 0 || a.stopwords.length > 0);
+    if (contentAllows.length > 0) {
+      rule.validate = (secret, match) => {
+        const s = Buffer.from(secret);
+        const m = Buffer.from(match);
+        for (const a of contentAllows) {
+          if (a.regexes.some((p) => p.matchAll(s).length > 0 || p.matchAll(m).length > 0)) return "invalid";
+          const lower = secret.toLowerCase();
+          if (a.stopwords.some((sw) => lower.includes(sw))) return "invalid";
+        }
+        return "unknown";
+      };
+      warn(`${w}.allowlist`, "rule-level regexes/stopwords need a validator closure: this policy scans on one thread");
+    }
+    const pathCommit = allows.filter((a) => a.paths.length > 0 || a.commits.size > 0);
+    if (pathCommit.length > 0) ruleAllow.set(id, pathCommit);
+    const existing = rules.findIndex((x) => x.id === id);
+    if (existing >= 0) rules.splice(existing, 1);
+    rules.push(rule);
+  });
+  const allowRegexes = [];
+  const stopwords = [];
+  for (const a of globals) {
+    if (a.targetRules) {
+      if (a.regexSources.length || a.stopwords.length) {
+        warn(`${a.where}.targetRules`, "regexes/stopwords limited to some rules are applied to every rule");
+      }
+    }
+    allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
+    stopwords.push(...a.stopwords);
+  }
+  const filterFindings = (findings) => findings.filter((f) => {
+    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
+    const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
+    const onPath = (a) => a.paths.some(test);
+    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
+    for (const a of globals) {
+      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
+      if (onPath(a) || onCommit(a)) return false;
+    }
+    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(f.ruleId);
+    if (scope && !test(scope)) return false;
+    return true;
+  });
+  return {
+    rules,
+    allowRegexes,
+    stopwords,
+    filterFindings,
+    warnings,
+    summary: {
+      rules: rules.length,
+      allowPaths: globals.reduce((n, a) => n + a.paths.length, 0),
+      allowRegexes: allowRegexes.length,
+      stopwords: stopwords.length,
+      commits: globals.reduce((n, a) => n + a.commits.size, 0)
+    }
+  };
+  function compiles(src) {
+    try {
+      re.compile(src);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+function keywordsInPattern(source, keywords) {
+  const pattern = source.replace(/\((?:\?:)?([A-Za-z0-9_-]+)\)(?![?*{])/g, "$1");
+  if (hasTopLevelAlternation(pattern)) return false;
+  if (/[|?*]/.test(pattern.replace(/\\./g, ""))) {
+    const prefix = pattern.replace(/^\(\?i\)/, "").split(/[|?*([{]/)[0] ?? "";
+    return keywords.some((k) => prefix.toLowerCase().includes(k));
+  }
+  const lit = pattern.toLowerCase().replace(/\\/g, "");
+  return keywords.some((k) => lit.includes(k));
+}
+function mergeGitleaks(policy, imp) {
+  const ids = new Set(imp.rules.map((r) => r.id));
+  return {
+    ...policy,
+    rules: [...policy.rules.filter((r) => !ids.has(r.id)), ...imp.rules],
+    allowRegexes: [...policy.allowRegexes, ...imp.allowRegexes],
+    stopwords: [...policy.stopwords, ...imp.stopwords]
+  };
+}
+function hasTopLevelAlternation(p) {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+// src/scan/sources/event.ts
+var import_node_fs10 = __toESM(require_node_fs(), 1);
+var ZERO_SHA = /^0+$/;
+function get(obj, ...path) {
+  let cur = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return void 0;
+    cur = cur[key];
+  }
+  return cur;
+}
+function str(obj, ...path) {
+  const v = get(obj, ...path);
+  return typeof v === "string" && v !== "" ? v : void 0;
+}
+function readEvent(env = process.env) {
+  const name2 = env.GITHUB_EVENT_NAME;
+  if (!name2) return void 0;
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path) return { name: name2, payload: {} };
+  let text;
+  try {
+    text = (0, import_node_fs10.readFileSync)(path, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
+  }
+  try {
+    const payload = JSON.parse(text);
+    return {
+      name: name2,
+      payload: payload !== null && typeof payload === "object" ? payload : {}
+    };
+  } catch (err) {
+    throw new Error(`the event payload at ${path} is not JSON: ${err.message}`);
+  }
+}
+function planScan(event, env = {}) {
+  const fallback = env.fallbackMode ?? "worktree";
+  const remote = env.remote ?? "origin";
+  if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
+  const p = event.payload;
+  switch (event.name) {
+    case "pull_request":
+    case "pull_request_target": {
+      const base = str(p, "pull_request", "base", "sha");
+      const head = str(p, "pull_request", "head", "sha");
+      if (!base || !head) {
+        throw new Error(
+          `${event.name} event without pull_request.base.sha/head.sha: cannot tell which commits to scan`
+        );
+      }
+      if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
+      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    case "push": {
+      const before = str(p, "before");
+      const after = str(p, "after");
+      if (!after || ZERO_SHA.test(after)) {
+        return { mode: "none", notice: `push deleted ${str(p, "ref") ?? "a ref"}: nothing to scan` };
+      }
+      if (before === after)
+        return { mode: "none", base: before, head: after, notice: `push with no new commits (${short(after)})` };
+      if (!before || ZERO_SHA.test(before)) {
+        const def2 = str(p, "repository", "default_branch");
+        const ref = str(p, "ref");
+        if (!def2 || ref === `refs/heads/${def2}`) {
+          return {
+            mode: "history",
+            head: after,
+            notice: `first push of ${ref ?? "the default branch"}: scanning all of its commits`
+          };
+        }
+        return {
+          mode: "diff",
+          head: after,
+          exclude: [`refs/remotes/${remote}/${def2}`, `refs/heads/${def2}`],
+          notice: `new branch ${ref ?? ""}: scanning commits not on ${def2}`.replace("  ", " ")
+        };
+      }
+      const forced = get(p, "forced") === true;
+      const def = str(p, "repository", "default_branch");
+      return {
+        mode: "diff",
+        base: before,
+        head: after,
+        ...def ? { fallbackExclude: [`refs/remotes/${remote}/${def}`, `refs/heads/${def}`] } : {},
+        notice: `push${forced ? " (forced)" : ""}: scanning lines added in ${short(before)}..${short(after)}`
+      };
+    }
+    case "merge_group": {
+      const base = str(p, "merge_group", "base_sha");
+      const head = str(p, "merge_group", "head_sha");
+      if (!base || !head) throw new Error("merge_group event without merge_group.base_sha/head_sha");
+      if (base === head) return { mode: "none", base, head, notice: `merge group has no commits (${short(base)})` };
+      return {
+        mode: "diff",
+        base,
+        head,
+        notice: `merge group: scanning lines added in ${short(base)}..${short(head)}`
+      };
+    }
+    default:
+      return { mode: fallback, notice: `${event.name} event: scanning the ${fallback}` };
+  }
+}
+function short(sha) {
+  return sha ? sha.slice(0, 12) : "?";
+}
+var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
+function isPullRequestEvent(name2) {
+  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
+}
+function trustedBaseSha(event) {
+  if (!event || !isPullRequestEvent(event.name)) return void 0;
+  const base = event.name === "merge_group" ? str(event.payload, "merge_group", "base_sha") : str(event.payload, "pull_request", "base", "sha");
+  if (!base || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) {
+    throw new Error(`${event.name} event without a base commit SHA: cannot read the trusted config from the base`);
+  }
+  return base;
+}
+
+// src/scan/types.ts
+var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
+
+// src/scan/job.ts
+var ModeError = class extends Error {
+  name = "ModeError";
+};
+function selectSource(opts) {
+  if (opts.items) return { kind: "items", ...opts.items };
+  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
+    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
+  }
+  if ((opts.stdin || opts.file) && opts.mode === "logs") {
+    throw new ModeError(
+      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
+    );
+  }
+  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
+  if (opts.file) {
+    const abs = resolve3(opts.root, opts.file);
+    const st = (0, import_node_fs11.statSync)(abs);
+    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
+    const size = st.size;
+    const path = opts.file;
+    return {
+      kind: "items",
+      describe: `file ${path}`,
+      items: async function* () {
+        yield { path, source: { kind: "file", absPath: abs, size } };
+      }
+    };
+  }
+  switch (opts.mode) {
+    case "worktree":
+      return { kind: "worktree" };
+    case "auto": {
+      let plan;
+      try {
+        plan = planScan(readEvent(opts.env));
+      } catch (e) {
+        throw new ModeError(e.message);
+      }
+      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
+    }
+    case "diff":
+      if (!opts.base)
+        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
+      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
+    case "history":
+      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
+    case "logs":
+      return { kind: "logs" };
+    default:
+      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
+  }
+}
+async function runScanJob(opts) {
+  await prepareRegexEngine();
+  const plan = selectSource(opts);
+  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
+    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
+  }
+  const source = await configSource(opts);
+  const { policy: ownPolicy, path: configFile } = await loadConfig({
+    path: opts.configPath,
+    cwd: opts.cwd,
+    searchDirs: opts.configSearch,
+    source
+  });
+  let policy = ownPolicy;
+  let gitleaks;
+  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
+  if (gitleaks) {
+    policy = mergeGitleaks(policy, gitleaks);
+    for (const w of gitleaks.warnings) opts.onWarning(w);
+    const s = gitleaks.summary;
+    opts.onNotice?.(
+      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
+    );
+  }
+  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
+  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
+    const rel = relative3(opts.root, configFile);
+    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
+  }
+  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
+    source,
+    asGiven: isAbsolute3(opts.baselinePath),
+    name: opts.baselinePath
+  }) : void 0;
+  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
+  const revoke = opts.revoke === "github";
+  let client;
+  let authenticated = false;
+  if (plan.kind === "logs" || revoke) {
+    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
+    const github = await import("./github-5NSH6STY.js");
+    client = github.createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
+    authenticated = !github.isGitHubCloud(client.apiUrl);
+  }
+  const revocations = revoke ? await import("./revoke-UO733HLI.js") : void 0;
+  if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
+  let raw;
+  let logs;
+  let git2;
+  let gitSource;
+  if (plan.kind === "git") {
+    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
+  } else if (plan.kind === "logs") {
+    logs = await openLogs(opts, client);
+    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      items: logs.items()
+    });
+    raw.stats.failed += logs.failed;
+    const fetched = logs;
+    const located = (place) => {
+      const at = fetched.locate(place);
+      return at ? { ...place, log: at } : place;
+    };
+    raw.findings = raw.findings.map((f) => {
+      const out = located(f);
+      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
+    });
+  } else {
+    raw = await scan({
+      root: opts.root,
+      policy,
+      threads: opts.threads,
+      onWarning: opts.onWarning,
+      onProgress: opts.onProgress,
+      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
+      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
+      ...plan.kind === "items" ? { items: plan.items() } : {}
+    });
+  }
+  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
+  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
+  const outcome = applyBaseline(
+    raw.findings.filter((f) => !f.inlineAllowed),
+    baseline
+  );
+  const { secrets, ...kept } = raw;
+  const result = {
+    ...kept,
+    findings: outcome.findings,
+    staleBaseline: outcome.stale.map((s) => s.fingerprint)
+  };
+  let revocation;
+  if (revocations) {
+    const r = await revocations.revokeFindings(result.findings, secrets, {
+      client,
+      authenticated,
+      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
+    });
+    const { findings, ...rest } = r;
+    result.findings = findings;
+    revocation = rest;
+  }
+  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
+  const job = {
+    result,
+    accepted: outcome.accepted,
+    stale: outcome.stale,
+    policy,
+    source: sourceWords,
+    config: source,
+    markerSuppressed
+  };
+  if (git2) job.git = git2;
+  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
+  if (revocation) job.revocation = revocation;
+  if (configFile) job.configFile = configFile;
+  if (baseline) job.baseline = baseline;
+  return job;
+}
+async function openLogs(opts, client) {
+  const where = opts.logs;
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
+  if (!where || !m) {
+    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
+  }
+  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
+    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
+  }
+  const { openLogsSource } = await import("./logs-COUMOFHD.js");
+  return openLogsSource({
+    client,
+    owner: m[1],
+    repo: m[2],
+    runId: where.runId,
+    serverUrl: where.serverUrl,
+    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
+    onWarning: opts.onWarning
+  });
+}
+async function configSource(opts) {
+  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
+  let base;
+  try {
+    base = trustedBaseSha(readEvent(opts.env));
+  } catch (e) {
+    throw new ConfigError(e.message, "");
+  }
+  if (base === void 0) return worktreeSource(opts.cwd);
+  try {
+    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
+  } catch (e) {
+    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
+    throw e;
+  }
+}
+async function runGitPlan(p, opts, policy, configFile) {
+  if (p.notice) opts.onNotice?.(p.notice);
+  if (p.mode !== "diff" && p.mode !== "history") {
+    const stats = {
+      files: 0,
+      bytes: 0,
+      skippedBinary: 0,
+      skippedLarge: 0,
+      unreadable: 0,
+      failed: 0,
+      durationMs: 0,
+      engine: "none"
+    };
+    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
+  }
+  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
+  try {
+    const { git: git2, ...result } = await scanGit({
+      root: opts.root,
+      mode: p.mode,
+      base: p.base,
+      head: p.head,
+      exclude: p.exclude,
+      fallbackExclude: p.fallbackExclude,
+      policy,
+      threads: opts.threads,
+      skipCommits,
+      onWarning: opts.onWarning,
+      onNotice: opts.onNotice,
+      onProgressLine: opts.onNotice
+    });
+    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
+    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
+  } catch (e) {
+    if (e instanceof GitRangeError) throw new ModeError(e.message);
+    throw e;
+  }
+}
+
+// src/scan/report/redact.ts
+var MASK = "****";
+var PREVIEW_CHARS = 4;
+var SEVERITIES2 = ["critical", "high", "medium", "low"];
+function safePreview(preview2) {
+  if (typeof preview2 !== "string") return MASK;
+  const chars = [...preview2];
+  let end = chars.length;
+  while (end > 0 && chars[end - 1] === "*") end--;
+  return `${chars.slice(0, Math.min(end, PREVIEW_CHARS)).join("")}${MASK}`;
+}
+function str2(v, fallback = "") {
+  return typeof v === "string" ? v : fallback;
+}
+function posInt(v, fallback = 1) {
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : fallback;
+}
+function redactFinding(f) {
+  const line = posInt(f.line);
+  const out = {
+    ruleId: str2(f.ruleId, "unknown"),
+    title: str2(f.title, str2(f.ruleId, "unknown")),
+    severity: SEVERITIES2.includes(f.severity) ? f.severity : "high",
+    validated: f.validated === true,
+    file: str2(f.file, "-"),
+    line,
+    column: posInt(f.column),
+    endLine: Math.max(line, posInt(f.endLine, line)),
+    endColumn: posInt(f.endColumn),
+    fingerprint: str2(f.fingerprint),
+    preview: safePreview(f.preview)
+  };
+  if (typeof f.commit === "string") out.commit = f.commit;
+  if (typeof f.author === "string") out.author = f.author;
+  if (typeof f.date === "string") out.date = f.date;
+  if (typeof f.decoded === "string") out.decoded = f.decoded;
+  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
+  if (f.inlineAllowed === true) out.inlineAllowed = true;
+  const log = logLocation(f.log);
+  if (log) out.log = log;
+  const revocation = revocationRecord(f.revocation);
+  if (revocation) out.revocation = revocation;
+  return out;
+}
+function redactLocation(l) {
+  const line = posInt(l.line);
+  const out = {
+    file: str2(l.file, "-"),
+    line,
+    column: posInt(l.column),
+    endLine: Math.max(line, posInt(l.endLine, line)),
+    endColumn: posInt(l.endColumn)
+  };
+  if (typeof l.commit === "string") out.commit = l.commit;
+  if (typeof l.author === "string") out.author = l.author;
+  if (typeof l.date === "string") out.date = l.date;
+  if (typeof l.decoded === "string") out.decoded = l.decoded;
+  const log = logLocation(l.log);
+  if (log) out.log = log;
+  return out;
+}
+function logLocation(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const l = v;
+  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
+  const out = { job: l.job, jobId: l.jobId, url: l.url };
+  if (typeof l.step === "string") out.step = l.step;
+  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
+  return out;
+}
+function revocationRecord(v) {
+  if (!v || typeof v !== "object") return void 0;
+  const r = v;
+  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
+  const out = { submitted: r.submitted, answer: r.answer };
+  if (Number.isSafeInteger(r.status)) out.status = r.status;
+  return out;
+}
+function redactFindings(findings) {
+  return findings.map(redactFinding);
+}
+
+// src/scan/artifacts.ts
+var POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
+var NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
+function classifyWarning(message) {
+  if (!NOT_SCANNED.test(message)) return "other";
+  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
+}
+function itemPath(file, root) {
+  const rel = relative4(root, file);
+  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute4(rel)) return file;
+  return sep2 === "/" ? rel : rel.split(sep2).join("/");
+}
+async function scanArtifacts(options) {
+  const root = options.root;
+  const files = [...options.files];
+  const items = async function* () {
+    for (const absPath of files) {
+      const { size } = await (0, import_promises.stat)(absPath);
+      yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
+    }
+  };
+  const warnings = [];
+  let unscannable = 0;
+  let policySkipped = 0;
+  const job = await runScanJob({
+    root,
+    items: { describe: `${files.length} artifact(s)`, items },
+    mode: "worktree",
+    ...options.configPath ? { configPath: options.configPath } : {},
+    configSearch: [root],
+    cwd: root,
+    env: options.env,
+    ...options.threads !== void 0 ? { threads: options.threads } : {},
+    onWarning: (m) => {
+      warnings.push(m);
+      const kind = classifyWarning(m);
+      if (kind === "unscannable") unscannable++;
+      if (kind === "policy") policySkipped++;
+      options.onWarning?.(m);
+    }
+  });
+  const configBytes = job.configFile ? (0, import_node_crypto6.createHash)("sha256").update((0, import_node_fs12.readFileSync)(job.configFile)).digest("hex") : "";
+  const hash = policyHash(job.policy, VERSION, { config: configBytes });
+  const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
+  if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
+  const s = job.result.stats;
+  return {
+    findings: redactFindings(job.result.findings),
+    ruleSet,
+    stats: s,
+    warnings,
+    incomplete: s.failed + s.unreadable + unscannable,
+    policySkipped
+  };
+}
+function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
+  const where = [...new Set(scan2.findings.map((f) => f.file))];
+  const shown = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
+  const more = where.length > shown.length ? ` and ${where.length - shown.length} more` : "";
+  const n = scan2.findings.length;
+  return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
+}
 export {
-  prepareRegexEngine,
-  loadRegexEngine,
-  openNamedInput,
-  scan,
-  GitRangeError,
-  scanGit,
-  ConfigSourceError,
-  worktreeSource,
-  baseSource,
-  configText,
-  TomlError,
-  parse,
-  DEFAULT_CONFIG_NAME,
-  ConfigError,
-  fieldName,
-  KeyLines,
-  regexErrorKind,
-  parseSize,
-  countGroups,
-  parseConfig,
-  MAX_CONFIG_BYTES,
-  loadConfig
+  classifyWarning,
+  describeArtifactFindings,
+  scanArtifacts
 };
