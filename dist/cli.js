@@ -130,14 +130,14 @@ var import_node_tty = __toESM(require_node_tty(), 1);
 var import_node_crypto = __toESM(require_node_crypto(), 1);
 var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-function hex(code, width) {
-  return code.toString(16).padStart(width, "0");
+function hex(code2, width) {
+  return code2.toString(16).padStart(width, "0");
 }
 function escapeUnsafe(ch) {
   const named = NAMED[ch];
   if (named) return named;
-  const code = ch.charCodeAt(0);
-  return code <= 127 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+  const code2 = ch.charCodeAt(0);
+  return code2 <= 127 ? `\\x${hex(code2, 2)}` : `\\u${hex(code2, 4)}`;
 }
 var LEADING_COLON = /^(\s*):/;
 var LEGACY_PREFIX = /##\[/g;
@@ -179,6 +179,10 @@ var DescriptorWriter = class {
     }
     return this.tty;
   }
+  /** Whether everything written so far is on the descriptor (none of it went to the stream, which writes later). */
+  get settled() {
+    return this.stream === void 0;
+  }
   write(chunk) {
     if (this.stream) return Boolean(this.stream.write(chunk));
     if (this.closed) return false;
@@ -187,12 +191,12 @@ var DescriptorWriter = class {
     try {
       while (done < bytes.length) done += (0, import_node_fs2.writeSync)(this.fd, bytes, done, bytes.length - done);
     } catch (e) {
-      const code = e.code;
-      if (code === "EAGAIN") {
+      const code2 = e.code;
+      if (code2 === "EAGAIN") {
         this.stream = this.fallback();
         return Boolean(this.stream.write(bytes.subarray(done)));
       }
-      if (code === "EPIPE") {
+      if (code2 === "EPIPE") {
         this.closed = true;
         return false;
       }
@@ -209,10 +213,12 @@ function isDevNull(rdev) {
   }
 }
 function processIO() {
+  const stdout = new DescriptorWriter(1, () => process.stdout);
   const stderr = new DescriptorWriter(2, () => process.stderr);
   return {
-    stdout: new DescriptorWriter(1, () => process.stdout),
+    stdout,
     stderr,
+    settled: () => stdout.settled && stderr.settled,
     // Node builds process.stdin on first access (a stream, ~5 ms): only commands that read it pay.
     get stdin() {
       return process.stdin;
@@ -366,22 +372,22 @@ var commands = {
   digest: async () => (await import("./cli/digest-command.js")).digestCommand,
   key: async () => (await import("./cli/key-command.js")).keyCommand
 };
-async function runCli(argv, io, options = {}) {
-  const [first, ...rest] = argv;
+async function runCli(argv2, io2, options = {}) {
+  const [first, ...rest] = argv2;
   try {
     if (first === void 0 || first === "--help" || first === "-h") {
-      io.stdout.write(USAGE);
+      io2.stdout.write(USAGE);
       return first === void 0 ? EXIT.usage : EXIT.ok;
     }
     if (first === "--version" || first === "-V") {
-      io.stdout.write(`${VERSION}
+      io2.stdout.write(`${VERSION}
 `);
       return EXIT.ok;
     }
     if (first === "help") {
       const topic = rest[0];
-      if (topic && commands[topic]) return await (await commands[topic](options, ["--help"]))(["--help"], io);
-      io.stdout.write(USAGE);
+      if (topic && commands[topic]) return await (await commands[topic](options, ["--help"]))(["--help"], io2);
+      io2.stdout.write(USAGE);
       return EXIT.ok;
     }
     const load = commands[first];
@@ -390,18 +396,22 @@ async function runCli(argv, io, options = {}) {
         first.startsWith("-") ? `unknown option '${first}' (a command comes first: ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.` : `unknown command '${first}' (expected ${Object.keys(commands).join(", ")}). Run \`jit-gpg --help\`.`
       );
     }
-    return await (await load(options, rest))(rest, io);
+    return await (await load(options, rest))(rest, io2);
   } catch (e) {
     if (e instanceof UsageError || e?.name === "UsageError") {
-      writeLine(io.stderr, `jit-gpg: ${e.message}`);
+      writeLine(io2.stderr, `jit-gpg: ${e.message}`);
       return EXIT.usage;
     }
-    writeLine(io.stderr, `jit-gpg: ${e.message}`);
-    if (io.env.JIT_GPG_DEBUG) for (const line of String(e.stack).split("\n")) writeLine(io.stderr, line);
+    writeLine(io2.stderr, `jit-gpg: ${e.message}`);
+    if (io2.env.JIT_GPG_DEBUG) for (const line of String(e.stack).split("\n")) writeLine(io2.stderr, line);
     return EXIT.usage;
   }
 }
 
 // src/entries/cli.ts
 var codeCache = enableCliCompileCache();
-process.exitCode = await runCli(process.argv.slice(2), processIO(), { codeCache });
+var argv = process.argv.slice(2);
+var io = processIO();
+var code = await runCli(argv, io, { codeCache });
+if (argv[0] === "scan" && io.settled()) process.exit(code);
+process.exitCode = code;

@@ -62,6 +62,11 @@ export class DescriptorWriter implements OutStream {
     return this.tty;
   }
 
+  /** Whether everything written so far is on the descriptor (none of it went to the stream, which writes later). */
+  get settled(): boolean {
+    return this.stream === undefined;
+  }
+
   write(chunk: string | Uint8Array): boolean {
     if (this.stream) return Boolean(this.stream.write(chunk));
     if (this.closed) return false;
@@ -94,11 +99,14 @@ function isDevNull(rdev: number): boolean {
   }
 }
 
-export function processIO(): CliIO {
+/** The process's own I/O; `settled()` tells whether all output so far is written (see DescriptorWriter.settled). */
+export function processIO(): CliIO & { settled(): boolean } {
+  const stdout = new DescriptorWriter(1, () => process.stdout);
   const stderr = new DescriptorWriter(2, () => process.stderr);
   return {
-    stdout: new DescriptorWriter(1, () => process.stdout),
+    stdout,
     stderr,
+    settled: () => stdout.settled && stderr.settled,
     // Node builds process.stdin on first access (a stream, ~5 ms): only commands that read it pay.
     get stdin() {
       return process.stdin;

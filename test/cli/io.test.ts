@@ -42,6 +42,8 @@ describe('DescriptorWriter', () => {
     const p = fifo('full');
     const spilled: Buffer[] = [];
     const w = new DescriptorWriter(p.write, () => ({ write: (c) => spilled.push(Buffer.from(c)) }));
+    w.write('head\n');
+    assert.equal(w.settled, true);
     const big = Buffer.from(Array.from({ length: 300_000 }, (_, i) => 97 + (i % 26)));
     w.write(big);
     w.write('tail\n');
@@ -49,7 +51,10 @@ describe('DescriptorWriter', () => {
     closeSync(p.read);
     closeSync(p.write);
     assert.ok(direct.length > 0 && direct.length < big.length, 'part went to the descriptor, part to the stream');
-    assert.ok(Buffer.concat([direct, ...spilled]).equals(Buffer.concat([big, Buffer.from('tail\n')])));
+    assert.equal(w.settled, false, 'the stream still holds output: the CLI must not exit before it is written');
+    assert.ok(
+      Buffer.concat([direct, ...spilled]).equals(Buffer.concat([Buffer.from('head\n'), big, Buffer.from('tail\n')])),
+    );
   });
 
   it('stops writing, without throwing, once the reader is gone', () => {
