@@ -4,7 +4,7 @@
 // loads is ASCII, so V8 keeps it as a one-byte string instead of decoding it to a two-byte copy.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -108,6 +108,20 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     ];
     const loaded = unused.filter((m) => r.record.builtins.includes(`NativeModule ${m}`));
     assert.deepEqual(loaded, [], 'builtins a clean one-file scan never calls');
+  });
+
+  it('a one-file scan writes the code cache as it exits, and the next one runs from it unchanged', () => {
+    const cacheHome = join(dir, 'cache-home');
+    const codeFiles = () =>
+      readdirSync(join(cacheHome, 'jit-gpg', 'v8-compile-cache')).filter((f) => /^scan-.*\.code$/.test(f));
+    assert.equal(run(['scan', 'clean.txt'], { XDG_CACHE_HOME: cacheHome }).status, 0);
+    const [written] = codeFiles();
+    assert.ok(written, 'the exit handler wrote the cache, though the scan exits as soon as its output is written');
+    const path = join(cacheHome, 'jit-gpg', 'v8-compile-cache', written);
+    const before = statSync(path).mtimeMs;
+    assert.equal(run(['scan', 'clean.txt'], { XDG_CACHE_HOME: cacheHome }).status, 0);
+    assert.deepEqual(codeFiles(), [written]);
+    assert.equal(statSync(path).mtimeMs, before, 'V8 accepted the cache: it was not written again');
   });
 
   it('a one-file scan whose report is discarded (/dev/null, a character device) loads no terminal code', () => {
