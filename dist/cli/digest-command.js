@@ -2,16 +2,16 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-JJMGT5KM.js";
-import "./chunk-6J5ZSAU6.js";
+} from "./chunk-J3R4D43P.js";
+import "./chunk-ECGZ2IYO.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-5KXAOI33.js";
-import "./chunk-3YIMEJL5.js";
-import "./chunk-4RV2TZW3.js";
+} from "./chunk-SH7GC7JU.js";
+import "./chunk-MBS5U2O4.js";
+import "./chunk-5ZXRBWPS.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts

@@ -5,25 +5,25 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-ZK6SSTWJ.js";
+} from "./chunk-VBRT3YGR.js";
 import "./chunk-K35OZOST.js";
 import {
   writePublicFile
-} from "./chunk-JJMGT5KM.js";
-import "./chunk-6J5ZSAU6.js";
+} from "./chunk-J3R4D43P.js";
+import "./chunk-ECGZ2IYO.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-5KXAOI33.js";
+} from "./chunk-SH7GC7JU.js";
 import "./chunk-OCLRRPSL.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";
-import "./chunk-3YIMEJL5.js";
+import "./chunk-MBS5U2O4.js";
 import {
   printable
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/key.ts

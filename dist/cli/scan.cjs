@@ -46,13 +46,7 @@ var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: tru
 // builtin:node:fs
 var require_node_fs = __commonJS({
   "builtin:node:fs"(exports2, module2) {
-    var loaded2;
-    var load = () => loaded2 ??= require("node:fs");
-    var lazy2 = {};
-    for (const name2 of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(require("node:fs"));
   }
 });
 
@@ -313,13 +307,7 @@ var init_worker_thread = __esm({
 // builtin:node:util
 var require_node_util = __commonJS({
   "builtin:node:util"(exports2, module2) {
-    var loaded2;
-    var load = () => loaded2 ??= require("node:util");
-    var lazy2 = {};
-    for (const name2 of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(require("node:util"));
   }
 });
 

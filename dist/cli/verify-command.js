@@ -2,22 +2,22 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-6J5ZSAU6.js";
+} from "./chunk-ECGZ2IYO.js";
 import "./chunk-33HP3Y3B.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-5KXAOI33.js";
+} from "./chunk-SH7GC7JU.js";
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-3YIMEJL5.js";
+} from "./chunk-MBS5U2O4.js";
 import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts

@@ -19,7 +19,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-EO2J3PMG.js";
+} from "./chunks/chunk-HTMUVXFC.js";
 import {
   __commonJS,
   __require,
@@ -11459,7 +11459,7 @@ function stateFile(ctx) {
   return join6(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 var actionsCache;
-var loadCache = () => actionsCache ??= import("./chunks/cache-M7JKBV7F.js");
+var loadCache = () => actionsCache ??= import("./chunks/cache-4GCO2VO3.js");
 async function cacheAvailable() {
   try {
     return (await loadCache()).isFeatureAvailable();

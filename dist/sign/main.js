@@ -28,7 +28,7 @@ import {
   require_node_fs,
   require_node_os,
   require_promises
-} from "./chunks/chunk-2GWDXT4N.js";
+} from "./chunks/chunk-PXUDR2SD.js";
 import {
   require_node_net
 } from "./chunks/chunk-XEQ32RNS.js";
@@ -29664,7 +29664,7 @@ var PreSignError = class extends Error {
 async function scanBeforeSign(files, workspace, env, record = () => {
 }) {
   let warned = 0;
-  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-CY4QJT6J.js");
+  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-6WPGHYLN.js");
   const scan = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,

@@ -131,6 +131,22 @@ describe('what the CLI loads at start-up', { skip: !existsSync(cli) && 'dist not
     assert.deepEqual(loaded, [], 'node:tty loads the network and stream stacks: ~5 ms');
   });
 
+  it('node:fs and node:util, which the bundles take as they are (no lazy getters), are loaded by Node itself', () => {
+    // scripts/bundle.mjs, PRELOADED_BUILTINS: a module Node has loaded before any user code costs nothing to take.
+    const r = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', 'process.stdout.write(JSON.stringify(process.moduleLoadList))'],
+      { encoding: 'utf8' },
+    );
+    const loaded = JSON.parse(r.stdout) as string[];
+    for (const m of ['fs', 'util']) assert.ok(loaded.includes(`NativeModule ${m}`), m);
+    const shim = /var require_node_fs = __commonJS\(\{\s*"builtin:node:fs"\(exports, module\) \{\s*(.*)/;
+    assert.match(
+      shim.exec(readFileSync(cli, 'latin1'))?.[1] ?? '',
+      /^module\.exports = Object\.create\(__require\("node:fs"\)\);/,
+    );
+  });
+
   it('a one-file scan makes no Date, whatever report it writes (the first Date loads the time zone)', () => {
     for (const format of ['text', 'json', 'sarif']) {
       const r = run(['scan', 'clean.txt', '--format', format]);

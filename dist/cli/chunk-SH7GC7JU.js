@@ -2,7 +2,7 @@ import {
   printable,
   require_node_fs,
   require_node_util
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __commonJS,
   __require,

@@ -6,11 +6,11 @@ import {
   FileReadError,
   crc24,
   readRegularFile
-} from "./chunk-3YIMEJL5.js";
+} from "./chunk-MBS5U2O4.js";
 import {
   require_node_crypto,
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

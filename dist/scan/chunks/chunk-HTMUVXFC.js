@@ -33,13 +33,7 @@ var require_node_crypto = __commonJS({
 // builtin:node:fs
 var require_node_fs = __commonJS({
   "builtin:node:fs"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:fs");
-    var lazy = {};
-    for (const name of ["Dir", "Dirent", "FileReadStream", "FileWriteStream", "ReadStream", "Stats", "Utf8Stream", "WriteStream", "_toUnixTimestamp", "access", "accessSync", "appendFile", "appendFileSync", "chmod", "chmodSync", "chown", "chownSync", "close", "closeSync", "constants", "copyFile", "copyFileSync", "cp", "cpSync", "createReadStream", "createWriteStream", "exists", "existsSync", "fchmod", "fchmodSync", "fchown", "fchownSync", "fdatasync", "fdatasyncSync", "fstat", "fstatSync", "fsync", "fsyncSync", "ftruncate", "ftruncateSync", "futimes", "futimesSync", "glob", "globSync", "lchmod", "lchmodSync", "lchown", "lchownSync", "link", "linkSync", "lstat", "lstatSync", "lutimes", "lutimesSync", "mkdir", "mkdirSync", "mkdtemp", "mkdtempDisposableSync", "mkdtempSync", "open", "openAsBlob", "openSync", "opendir", "opendirSync", "promises", "read", "readFile", "readFileSync", "readSync", "readdir", "readdirSync", "readlink", "readlinkSync", "readv", "readvSync", "realpath", "realpathSync", "rename", "renameSync", "rm", "rmSync", "rmdir", "rmdirSync", "stat", "statSync", "statfs", "statfsSync", "symlink", "symlinkSync", "truncate", "truncateSync", "unlink", "unlinkSync", "unwatchFile", "utimes", "utimesSync", "watch", "watchFile", "write", "writeFile", "writeFileSync", "writeSync", "writev", "writevSync"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(__require("node:fs"));
   }
 });
 
@@ -59,13 +53,7 @@ var require_node_child_process = __commonJS({
 // builtin:node:util
 var require_node_util = __commonJS({
   "builtin:node:util"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:util");
-    var lazy = {};
-    for (const name of ["MIMEParams", "MIMEType", "TextDecoder", "TextEncoder", "_errnoException", "_exceptionWithHostPort", "_extend", "aborted", "callbackify", "convertProcessSignalToExitCode", "debug", "debuglog", "deprecate", "diff", "format", "formatWithOptions", "getCallSites", "getSystemErrorMap", "getSystemErrorMessage", "getSystemErrorName", "inherits", "inspect", "isArray", "isDeepStrictEqual", "parseArgs", "parseEnv", "promisify", "setTraceSigInt", "stripVTControlCharacters", "styleText", "toUSVString", "transferableAbortController", "transferableAbortSignal", "types"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(__require("node:util"));
   }
 });
 

@@ -1,7 +1,7 @@
 import {
   displayPath,
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -9,12 +9,12 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-FSTIJBZS.js";
-import "./chunk-B2ULPLUB.js";
+} from "./chunk-SBEPWQ2C.js";
+import "./chunk-2A5GDXFP.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";
-import "./chunk-3YIMEJL5.js";
-import "./chunk-4RV2TZW3.js";
+import "./chunk-MBS5U2O4.js";
+import "./chunk-5ZXRBWPS.js";
 import "./chunk-UB53VF2P.js";
 export {
   ConfigError,

@@ -7,13 +7,13 @@ import {
   isHashName,
   readKey,
   verifyDigestSignature
-} from "./chunk-6J5ZSAU6.js";
+} from "./chunk-ECGZ2IYO.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
 import {
   require_node_crypto
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -19,7 +19,7 @@ import {
   signFiles,
   writePublicFile,
   writeSignedManifest
-} from "./chunk-JJMGT5KM.js";
+} from "./chunk-J3R4D43P.js";
 import {
   HASH_IDS,
   MAX_KEY_BYTES,
@@ -40,7 +40,7 @@ import {
   readKey,
   splitPackets,
   verifyFiles
-} from "./chunk-6J5ZSAU6.js";
+} from "./chunk-ECGZ2IYO.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
@@ -48,7 +48,7 @@ import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-5KXAOI33.js";
+} from "./chunk-SH7GC7JU.js";
 import {
   require_picomatch
 } from "./chunk-OCLRRPSL.js";
@@ -62,14 +62,14 @@ import {
   FileReadError,
   readRegularFile,
   readRegularTextFile
-} from "./chunk-3YIMEJL5.js";
+} from "./chunk-MBS5U2O4.js";
 import {
   displayPath,
   excerpt,
   printable,
   require_node_crypto,
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -4516,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-FJWKWAJD.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-7J4ZTXSG.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

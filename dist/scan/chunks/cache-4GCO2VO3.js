@@ -15,7 +15,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-EO2J3PMG.js";
+} from "./chunk-HTMUVXFC.js";
 import {
   require_node_http,
   require_node_https

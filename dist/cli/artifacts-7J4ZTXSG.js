@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-WJVU5V53.js";
+} from "./chunk-LHUACXIS.js";
 import {
   VERSION,
   redactFindings
@@ -9,16 +9,16 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-33HP3Y3B.js";
-import "./chunk-FSTIJBZS.js";
-import "./chunk-B2ULPLUB.js";
+import "./chunk-SBEPWQ2C.js";
+import "./chunk-2A5GDXFP.js";
 import "./chunk-MFKD3NAJ.js";
 import "./chunk-F2LF7ULD.js";
-import "./chunk-3YIMEJL5.js";
+import "./chunk-MBS5U2O4.js";
 import {
   displayPath,
   require_node_crypto,
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

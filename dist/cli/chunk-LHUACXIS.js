@@ -17,15 +17,15 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FSTIJBZS.js";
+} from "./chunk-SBEPWQ2C.js";
 import {
   FileReadError
-} from "./chunk-3YIMEJL5.js";
+} from "./chunk-MBS5U2O4.js";
 import {
   displayPath,
   excerpt,
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

@@ -1,6 +1,6 @@
 import {
   require_node_fs
-} from "./chunk-4RV2TZW3.js";
+} from "./chunk-5ZXRBWPS.js";
 import {
   __commonJS,
   __require,
