@@ -48,11 +48,7 @@ var require_node_os = __commonJS({
   "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
-    var lazy = {};
-    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -61,11 +57,7 @@ var require_node_tty = __commonJS({
   "builtin:node:tty"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:tty");
-    var lazy = {};
-    for (const name of ["ReadStream", "WriteStream", "isatty"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -74,11 +66,7 @@ var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
-    var lazy = {};
-    for (const name of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -87,11 +75,7 @@ var require_node_vm = __commonJS({
   "builtin:node:vm"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:vm");
-    var lazy = {};
-    for (const name of ["Script", "compileFunction", "constants", "createContext", "createScript", "isContext", "measureMemory", "runInContext", "runInNewContext", "runInThisContext"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 

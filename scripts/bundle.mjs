@@ -37,14 +37,15 @@ mkdirSync(dist, { recursive: true });
 // `import … from 'node:http'` makes Node build the builtin's ESM facade at link time, which loads it and reads every
 // export, and some exports are getters that load more: node:http's WebSocket loads all of undici (~25 ms of every
 // start), node:fs's ReadStream the whole stream stack, node:util's diff the worker machinery. Instead an ESM import
-// of a builtin in this list becomes a small CommonJS module whose exports are getters that require() it on first
-// read: node:crypto (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. The
-// export names are the bundling Node's (the pinned Node 24), so a name this Node lacks reads as undefined, as from
-// the real module. The others (path, url, events, module…) are cheap facades and stay plain imports; require()
-// calls (the CommonJS dependencies) get the real module. The getters sit on the prototype of an empty exports
-// object: esbuild's interop (__toESM) gives each importing file a new object with that same prototype and copies
-// only own properties, so no importer copies the hundred names of node:fs (an `export *` layer between copied them
-// twice per bundle, every access then went through three getters: ~4 ms of each start).
+// of a builtin in this list becomes a small CommonJS module whose exports require() it on first read: node:crypto
+// (~9 ms), node:zlib, node:http and the rest cost nothing to a run that never calls them. A read goes through a
+// Proxy to the real module, so a name this Node lacks reads as undefined, as from the module itself (a getter per
+// export name, as before, cost 0.1-0.7 ms per builtin and bundle to build). The others (path, url, events,
+// module…) are cheap facades and stay plain imports; require() calls (the CommonJS dependencies) get the real
+// module. The Proxy is the prototype of an empty exports object: esbuild's interop (__toESM) gives each importing
+// file a new object with that same prototype and copies only own properties, so no importer copies the hundred names
+// of node:fs (an `export *` layer between copied them twice per bundle, every access then went through three
+// getters: ~4 ms of each start).
 const LAZY_BUILTINS = [
   'child_process',
   'crypto',
@@ -84,16 +85,11 @@ const builtinsOnFirstUse = {
       if (PRELOADED_BUILTINS.includes(args.path.slice(5))) {
         return { contents: `module.exports = Object.create(require(${JSON.stringify(args.path)}));`, loader: 'js' };
       }
-      const names = Object.keys(require(args.path)).sort();
       return {
         contents: [
           'let loaded;',
           `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-          'const lazy = {};',
-          `for (const name of ${JSON.stringify(names)}) {`,
-          '  Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });',
-          '}',
-          'module.exports = Object.create(lazy);',
+          'module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));',
         ].join('\n'),
         loader: 'js',
       };

@@ -2,16 +2,16 @@ import {
   digestFiles,
   formatNamed,
   writePublicFile
-} from "./chunk-J3R4D43P.js";
-import "./chunk-ECGZ2IYO.js";
-import "./chunk-33HP3Y3B.js";
+} from "./chunk-JZO76TXC.js";
+import "./chunk-4PPAEHMD.js";
+import "./chunk-AM6LXS76.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-SH7GC7JU.js";
-import "./chunk-MBS5U2O4.js";
-import "./chunk-5ZXRBWPS.js";
+} from "./chunk-C6T3TIBE.js";
+import "./chunk-T5EDXOGP.js";
+import "./chunk-XP3VH5XU.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/digest.ts

@@ -5,25 +5,25 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-VBRT3YGR.js";
-import "./chunk-K35OZOST.js";
+} from "./chunk-PH65L5IC.js";
+import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile
-} from "./chunk-J3R4D43P.js";
-import "./chunk-ECGZ2IYO.js";
-import "./chunk-33HP3Y3B.js";
+} from "./chunk-JZO76TXC.js";
+import "./chunk-4PPAEHMD.js";
+import "./chunk-AM6LXS76.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-SH7GC7JU.js";
+} from "./chunk-C6T3TIBE.js";
 import "./chunk-OCLRRPSL.js";
-import "./chunk-MFKD3NAJ.js";
-import "./chunk-F2LF7ULD.js";
-import "./chunk-MBS5U2O4.js";
+import "./chunk-6YLAXRWA.js";
+import "./chunk-RTIGXEMI.js";
+import "./chunk-T5EDXOGP.js";
 import {
   printable
-} from "./chunk-5ZXRBWPS.js";
+} from "./chunk-XP3VH5XU.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/key.ts

@@ -15,7 +15,7 @@ import {
   oneOf,
   parseFlags,
   writeLine
-} from "./chunk-SH7GC7JU.js";
+} from "./chunk-C6T3TIBE.js";
 import {
   POOL_AFTER_MS,
   POOL_MIN_FILES,
@@ -24,12 +24,12 @@ import {
   isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-2A5GDXFP.js";
+} from "./chunk-2G7FZU2M.js";
 import {
   jsonSafe,
   printable,
   require_node_fs
-} from "./chunk-5ZXRBWPS.js";
+} from "./chunk-XP3VH5XU.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -399,7 +399,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-4KQISEFO.js");
+    const { parseSize } = await import("./config-JGHQFWQO.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -427,7 +427,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-YUHWMA4Z.js");
+  const { failing, runScanJob } = await import("./job-RIHX7UY3.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

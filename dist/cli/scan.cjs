@@ -55,11 +55,7 @@ var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:crypto");
-    var lazy2 = {};
-    for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -170,11 +166,7 @@ var require_node_os = __commonJS({
   "builtin:node:os"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:os");
-    var lazy2 = {};
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -183,11 +175,7 @@ var require_node_worker_threads = __commonJS({
   "builtin:node:worker_threads"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:worker_threads");
-    var lazy2 = {};
-    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -316,11 +304,7 @@ var require_node_tty = __commonJS({
   "builtin:node:tty"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:tty");
-    var lazy2 = {};
-    for (const name2 of ["ReadStream", "WriteStream", "isatty"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -409,11 +393,7 @@ var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:child_process");
-    var lazy2 = {};
-    for (const name2 of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -6730,11 +6710,7 @@ var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:zlib");
-    var lazy2 = {};
-    for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -7545,11 +7521,7 @@ var require_node_net = __commonJS({
   "builtin:node:net"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:net");
-    var lazy2 = {};
-    for (const name2 of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -11151,11 +11123,7 @@ var require_node_http = __commonJS({
   "builtin:node:http"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:http");
-    var lazy2 = {};
-    for (const name2 of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -11164,11 +11132,7 @@ var require_node_https = __commonJS({
   "builtin:node:https"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:https");
-    var lazy2 = {};
-    for (const name2 of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -11177,11 +11141,7 @@ var require_node_tls = __commonJS({
   "builtin:node:tls"(exports2, module2) {
     var loaded2;
     var load = () => loaded2 ??= require("node:tls");
-    var lazy2 = {};
-    for (const name2 of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module2.exports = Object.create(lazy2);
+    module2.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 

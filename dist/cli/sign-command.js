@@ -4,17 +4,17 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-VBRT3YGR.js";
-import "./chunk-K35OZOST.js";
-import "./chunk-J3R4D43P.js";
-import "./chunk-ECGZ2IYO.js";
-import "./chunk-33HP3Y3B.js";
-import "./chunk-SH7GC7JU.js";
+} from "./chunk-PH65L5IC.js";
+import "./chunk-IZ2XJCM3.js";
+import "./chunk-JZO76TXC.js";
+import "./chunk-4PPAEHMD.js";
+import "./chunk-AM6LXS76.js";
+import "./chunk-C6T3TIBE.js";
 import "./chunk-OCLRRPSL.js";
-import "./chunk-MFKD3NAJ.js";
-import "./chunk-F2LF7ULD.js";
-import "./chunk-MBS5U2O4.js";
-import "./chunk-5ZXRBWPS.js";
+import "./chunk-6YLAXRWA.js";
+import "./chunk-RTIGXEMI.js";
+import "./chunk-T5EDXOGP.js";
+import "./chunk-XP3VH5XU.js";
 import "./chunk-UB53VF2P.js";
 export {
   PROVIDER_FLAGS,

@@ -2,22 +2,22 @@ import {
   MAX_KEY_BYTES,
   readPublicKeys,
   verifyFile
-} from "./chunk-ECGZ2IYO.js";
-import "./chunk-33HP3Y3B.js";
+} from "./chunk-4PPAEHMD.js";
+import "./chunk-AM6LXS76.js";
 import {
   EXIT,
   UsageError,
   parseFlags
-} from "./chunk-SH7GC7JU.js";
+} from "./chunk-C6T3TIBE.js";
 import {
   FileReadError,
   readRegularFile
-} from "./chunk-MBS5U2O4.js";
+} from "./chunk-T5EDXOGP.js";
 import {
   displayPath,
   jsonSafe,
   printable
-} from "./chunk-5ZXRBWPS.js";
+} from "./chunk-XP3VH5XU.js";
 import "./chunk-UB53VF2P.js";
 
 // src/cli/verify.ts

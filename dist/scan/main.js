@@ -1,6 +1,6 @@
 import {
   require_node_net
-} from "./chunks/chunk-U52SDQQO.js";
+} from "./chunks/chunk-DOWIS3SJ.js";
 import {
   debug,
   error,
@@ -19,7 +19,7 @@ import {
   setSecret,
   summary,
   warning
-} from "./chunks/chunk-HTMUVXFC.js";
+} from "./chunks/chunk-SNMQZC3H.js";
 import {
   __commonJS,
   __require,
@@ -31,11 +31,7 @@ var require_promises = __commonJS({
   "builtin:node:fs/promises"(exports, module) {
     var loaded2;
     var load = () => loaded2 ??= __require("node:fs/promises");
-    var lazy2 = {};
-    for (const name2 of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -44,11 +40,7 @@ var require_node_worker_threads = __commonJS({
   "builtin:node:worker_threads"(exports, module) {
     var loaded2;
     var load = () => loaded2 ??= __require("node:worker_threads");
-    var lazy2 = {};
-    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -10666,11 +10658,11 @@ async function runScanJob(opts) {
   let authenticated = false;
   if (plan.kind === "logs" || revoke) {
     if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    const github = await import("./chunks/github-MGNJJXDK.js");
+    const github = await import("./chunks/github-TTVCNFSN.js");
     client = github.createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
     authenticated = !github.isGitHubCloud(client.apiUrl);
   }
-  const revocations = revoke ? await import("./chunks/revoke-UCVUXE6L.js") : void 0;
+  const revocations = revoke ? await import("./chunks/revoke-TG3G7LTW.js") : void 0;
   if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
   let raw;
   let logs;
@@ -11459,7 +11451,7 @@ function stateFile(ctx) {
   return join6(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 var actionsCache;
-var loadCache = () => actionsCache ??= import("./chunks/cache-4GCO2VO3.js");
+var loadCache = () => actionsCache ??= import("./chunks/cache-VOAGBK3C.js");
 async function cacheAvailable() {
   try {
     return (await loadCache()).isFeatureAvailable();

@@ -9,11 +9,7 @@ var require_node_worker_threads = __commonJS({
   "builtin:node:worker_threads"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:worker_threads");
-    var lazy2 = {};
-    for (const name2 of ["BroadcastChannel", "MessageChannel", "MessagePort", "SHARE_ENV", "Worker", "getEnvironmentData", "isInternalThread", "isMainThread", "isMarkedAsUntransferable", "locks", "markAsUncloneable", "markAsUntransferable", "moveMessagePortToContext", "parentPort", "postMessageToThread", "receiveMessageOnPort", "resourceLimits", "setEnvironmentData", "threadId", "threadName", "workerData"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -29,11 +25,7 @@ var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
-    var lazy2 = {};
-    for (const name2 of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -42,11 +34,7 @@ var require_node_zlib = __commonJS({
   "builtin:node:zlib"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:zlib");
-    var lazy2 = {};
-    for (const name2 of ["BrotliCompress", "BrotliDecompress", "Deflate", "DeflateRaw", "Gunzip", "Gzip", "Inflate", "InflateRaw", "Unzip", "ZstdCompress", "ZstdDecompress", "brotliCompress", "brotliCompressSync", "brotliDecompress", "brotliDecompressSync", "codes", "constants", "crc32", "createBrotliCompress", "createBrotliDecompress", "createDeflate", "createDeflateRaw", "createGunzip", "createGzip", "createInflate", "createInflateRaw", "createUnzip", "createZstdCompress", "createZstdDecompress", "deflate", "deflateRaw", "deflateRawSync", "deflateSync", "gunzip", "gunzipSync", "gzip", "gzipSync", "inflate", "inflateRaw", "inflateRawSync", "inflateSync", "unzip", "unzipSync", "zstdCompress", "zstdCompressSync", "zstdDecompress", "zstdDecompressSync"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 
@@ -55,11 +43,7 @@ var require_node_os = __commonJS({
   "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
-    var lazy2 = {};
-    for (const name2 of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(lazy2, name2, { enumerable: true, get: () => load()[name2] });
-    }
-    module.exports = Object.create(lazy2);
+    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
   }
 });
 

@@ -14,7 +14,7 @@ import {
   retryAfterMs,
   safeProxy,
   safeUrl
-} from "./chunks/chunk-EU4TOOZL.js";
+} from "./chunks/chunk-BL63BVLZ.js";
 import {
   FileReadError,
   crc24,
@@ -28,10 +28,10 @@ import {
   require_node_fs,
   require_node_os,
   require_promises
-} from "./chunks/chunk-PXUDR2SD.js";
+} from "./chunks/chunk-AY3QXC4R.js";
 import {
   require_node_net
-} from "./chunks/chunk-XEQ32RNS.js";
+} from "./chunks/chunk-QY7IPIQP.js";
 import {
   __toESM
 } from "./chunks/chunk-36WTAEXO.js";
@@ -29664,7 +29664,7 @@ var PreSignError = class extends Error {
 async function scanBeforeSign(files, workspace, env, record = () => {
 }) {
   let warned = 0;
-  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-6WPGHYLN.js");
+  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-FN5XETZ4.js");
   const scan = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,

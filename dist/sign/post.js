@@ -40,11 +40,7 @@ var require_node_os = __commonJS({
   "builtin:node:os"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:os");
-    var lazy = {};
-    for (const name of ["EOL", "arch", "availableParallelism", "constants", "cpus", "devNull", "endianness", "freemem", "getPriority", "homedir", "hostname", "loadavg", "machine", "networkInterfaces", "platform", "release", "setPriority", "tmpdir", "totalmem", "type", "uptime", "userInfo", "version"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -53,11 +49,7 @@ var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:crypto");
-    var lazy = {};
-    for (const name of ["Certificate", "Cipheriv", "Decipheriv", "DiffieHellman", "DiffieHellmanGroup", "ECDH", "Hash", "Hmac", "KeyObject", "Sign", "Verify", "X509Certificate", "argon2", "argon2Sync", "checkPrime", "checkPrimeSync", "constants", "createCipheriv", "createDecipheriv", "createDiffieHellman", "createDiffieHellmanGroup", "createECDH", "createHash", "createHmac", "createPrivateKey", "createPublicKey", "createSecretKey", "createSign", "createVerify", "decapsulate", "diffieHellman", "encapsulate", "generateKey", "generateKeyPair", "generateKeyPairSync", "generateKeySync", "generatePrime", "generatePrimeSync", "getCipherInfo", "getCiphers", "getCurves", "getDiffieHellman", "getFips", "getHashes", "getRandomValues", "hash", "hkdf", "hkdfSync", "pbkdf2", "pbkdf2Sync", "privateDecrypt", "privateEncrypt", "publicDecrypt", "publicEncrypt", "randomBytes", "randomFill", "randomFillSync", "randomInt", "randomUUID", "randomUUIDv7", "scrypt", "scryptSync", "secureHeapUsed", "setEngine", "setFips", "sign", "subtle", "timingSafeEqual", "verify", "webcrypto"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -73,11 +65,7 @@ var require_node_child_process = __commonJS({
   "builtin:node:child_process"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:child_process");
-    var lazy = {};
-    for (const name of ["ChildProcess", "_forkChild", "exec", "execFile", "execFileSync", "execSync", "fork", "spawn", "spawnSync"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -86,11 +74,7 @@ var require_node_http = __commonJS({
   "builtin:node:http"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:http");
-    var lazy = {};
-    for (const name of ["Agent", "ClientRequest", "CloseEvent", "IncomingMessage", "METHODS", "MessageEvent", "OutgoingMessage", "STATUS_CODES", "Server", "ServerResponse", "WebSocket", "_connectionListener", "createServer", "get", "globalAgent", "maxHeaderSize", "request", "setGlobalProxyFromEnv", "setMaxIdleHTTPParsers", "validateHeaderName", "validateHeaderValue"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -99,11 +83,7 @@ var require_node_https = __commonJS({
   "builtin:node:https"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:https");
-    var lazy = {};
-    for (const name of ["Agent", "Server", "createServer", "get", "globalAgent", "request"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -112,11 +92,7 @@ var require_node_net = __commonJS({
   "builtin:node:net"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:net");
-    var lazy = {};
-    for (const name of ["BlockList", "BoundSocket", "Server", "Socket", "SocketAddress", "Stream", "_createServerHandle", "_normalizeArgs", "connect", "createConnection", "createServer", "getDefaultAutoSelectFamily", "getDefaultAutoSelectFamilyAttemptTimeout", "isIP", "isIPv4", "isIPv6", "setDefaultAutoSelectFamily", "setDefaultAutoSelectFamilyAttemptTimeout"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -125,11 +101,7 @@ var require_node_tls = __commonJS({
   "builtin:node:tls"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:tls");
-    var lazy = {};
-    for (const name of ["CLIENT_RENEG_LIMIT", "CLIENT_RENEG_WINDOW", "DEFAULT_CIPHERS", "DEFAULT_ECDH_CURVE", "DEFAULT_MAX_VERSION", "DEFAULT_MIN_VERSION", "SecureContext", "Server", "TLSSocket", "checkServerIdentity", "connect", "convertALPNProtocols", "createSecureContext", "createServer", "getCACertificates", "getCertificateCompressionAlgorithms", "getCiphers", "rootCertificates", "setDefaultCACertificates"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 
@@ -138,11 +110,7 @@ var require_promises = __commonJS({
   "builtin:node:fs/promises"(exports, module) {
     var loaded;
     var load = () => loaded ??= __require("node:fs/promises");
-    var lazy = {};
-    for (const name of ["access", "appendFile", "chmod", "chown", "constants", "copyFile", "cp", "glob", "lchmod", "lchown", "link", "lstat", "lutimes", "mkdir", "mkdtemp", "mkdtempDisposable", "open", "opendir", "readFile", "readdir", "readlink", "realpath", "rename", "rm", "rmdir", "stat", "statfs", "symlink", "truncate", "unlink", "utimes", "watch", "writeFile"]) {
-      Object.defineProperty(lazy, name, { enumerable: true, get: () => load()[name] });
-    }
-    module.exports = Object.create(lazy);
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
   }
 });
 

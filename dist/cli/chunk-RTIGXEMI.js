@@ -1,0 +1,17 @@
+import {
+  __commonJS,
+  __require
+} from "./chunk-UB53VF2P.js";
+
+// builtin:node:net
+var require_node_net = __commonJS({
+  "builtin:node:net"(exports, module) {
+    var loaded;
+    var load = () => loaded ??= __require("node:net");
+    module.exports = Object.create(new Proxy({}, { get: (_, name) => load()[name] }));
+  }
+});
+
+export {
+  require_node_net
+};

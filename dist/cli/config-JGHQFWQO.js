@@ -1,0 +1,30 @@
+import {
+  ConfigError,
+  DEFAULT_CONFIG_NAME,
+  KeyLines,
+  MAX_CONFIG_BYTES,
+  countGroups,
+  fieldName,
+  loadConfig,
+  parseConfig,
+  parseSize,
+  regexErrorKind
+} from "./chunk-E4VQE7YX.js";
+import "./chunk-2G7FZU2M.js";
+import "./chunk-6YLAXRWA.js";
+import "./chunk-RTIGXEMI.js";
+import "./chunk-T5EDXOGP.js";
+import "./chunk-XP3VH5XU.js";
+import "./chunk-UB53VF2P.js";
+export {
+  ConfigError,
+  DEFAULT_CONFIG_NAME,
+  KeyLines,
+  MAX_CONFIG_BYTES,
+  countGroups,
+  fieldName,
+  loadConfig,
+  parseConfig,
+  parseSize,
+  regexErrorKind
+};
