@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-PH65L5IC.js";
+} from "./chunk-46K4EGSX.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -24,7 +24,7 @@ import {
   isLargeTree,
   prewarmWorker,
   resolveWorkerScript
-} from "./chunk-2G7FZU2M.js";
+} from "./chunk-ICSNOP5I.js";
 import {
   jsonSafe,
   printable,
@@ -399,7 +399,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-JGHQFWQO.js");
+    const { parseSize } = await import("./config-DTHBW56N.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -427,7 +427,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-RIHX7UY3.js");
+  const { failing, runScanJob } = await import("./job-QAKTTWMW.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

@@ -185,7 +185,7 @@ function workerEnv(env = process.env) {
   return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: (0, import_node_path.dirname)(dir) } : env;
 }
 function hasFiles(root, n) {
-  const dirs = [root];
+  const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
   let files = 0;
   for (let i = 0; i < dirs.length; i++) {
     if (i === COUNT_MAX_DIRS) return true;
@@ -197,7 +197,9 @@ function hasFiles(root, n) {
     }
     for (const e of entries) {
       if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push((0, import_node_path.join)(dirs[i], e.name));
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") {
+        dirs.push(dirs[i] === "/" ? `/${e.name}` : `${dirs[i]}/${e.name}`);
+      }
     }
   }
   return false;

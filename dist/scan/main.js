@@ -49,7 +49,7 @@ var import_node_crypto7 = __toESM(require_node_crypto(), 1);
 var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_promises = __toESM(require_promises(), 1);
 var import_node_os3 = __toESM(require_node_os(), 1);
-import { basename as basename2, dirname as dirname6, isAbsolute as isAbsolute4, join as join7, relative as relative4, resolve as resolve4, sep as sep2 } from "node:path";
+import { basename as basename2, dirname as dirname6, isAbsolute as isAbsolute4, join as join6, relative as relative4, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/shared/escape.ts
 var import_node_crypto = __toESM(require_node_crypto(), 1);
@@ -6755,7 +6755,7 @@ var import_node_fs5 = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
@@ -6766,7 +6766,7 @@ var POOL_MIN_FILES = 4e3;
 var POOL_AFTER_MS = 500;
 var COUNT_MAX_DIRS = 512;
 function hasFiles(root, n) {
-  const dirs = [root];
+  const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
   let files = 0;
   for (let i = 0; i < dirs.length; i++) {
     if (i === COUNT_MAX_DIRS) return true;
@@ -6778,7 +6778,9 @@ function hasFiles(root, n) {
     }
     for (const e of entries) {
       if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join2(dirs[i], e.name));
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") {
+        dirs.push(dirs[i] === "/" ? `/${e.name}` : `${dirs[i]}/${e.name}`);
+      }
     }
   }
   return false;
@@ -7214,10 +7216,10 @@ function ownDescriptor(path) {
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
 var import_node_fs7 = __toESM(require_node_fs(), 1);
-import { dirname as dirname4, join as join3 } from "node:path";
+import { dirname as dirname4, join as join2 } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (!text.includes("\uFFFD")) return { path: text, abs: join3(root, text) };
+  if (!text.includes("\uFFFD")) return { path: text, abs: join2(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 function gitEntries(root, args) {
@@ -7388,7 +7390,7 @@ function mayBeInRepository(root, env = process.env) {
     return true;
   }
   for (; ; ) {
-    if ((0, import_node_fs7.existsSync)(join3(dir, ".git")) || (0, import_node_fs7.existsSync)(join3(dir, "HEAD")) && (0, import_node_fs7.existsSync)(join3(dir, "objects"))) {
+    if ((0, import_node_fs7.existsSync)(join2(dir, ".git")) || (0, import_node_fs7.existsSync)(join2(dir, "HEAD")) && (0, import_node_fs7.existsSync)(join2(dir, "objects"))) {
       return true;
     }
     const up = dirname4(dir);
@@ -8880,7 +8882,7 @@ function applyBaseline(findings, baseline) {
 }
 
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join4, relative as relative2, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -10075,7 +10077,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join4(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -10087,7 +10089,7 @@ async function loadConfig(opts) {
 
 // src/scan/gitleaks.ts
 var import_node_fs10 = __toESM(require_node_fs(), 1);
-import { join as join5 } from "node:path";
+import { join as join4 } from "node:path";
 var GitleaksConfigError = class extends Error {
   constructor(message) {
     super(message);
@@ -10118,12 +10120,12 @@ var KNOWN_ALLOW = /* @__PURE__ */ new Set([
   "targetRules"
 ]);
 function findGitleaksConfig(root) {
-  const p = join5(root, ".gitleaks.toml");
+  const p = join4(root, ".gitleaks.toml");
   return (0, import_node_fs10.existsSync)(p) ? p : void 0;
 }
 var MAX_GITLEAKS_BYTES = 1024 * 1024;
 async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join5(root, ".gitleaks.toml");
+  const file = join4(root, ".gitleaks.toml");
   let bytes;
   try {
     bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
@@ -11443,12 +11445,12 @@ function inputs(action, source = fromCore) {
 // src/action/scan-cache.ts
 var import_node_fs14 = __toESM(require_node_fs(), 1);
 var import_node_os2 = __toESM(require_node_os(), 1);
-import { join as join6 } from "node:path";
+import { join as join5 } from "node:path";
 function stateDir(ctx) {
-  return ctx.dir ?? join6(process.env.RUNNER_TEMP || (0, import_node_os2.tmpdir)(), "jit-gpg-scan-cache");
+  return ctx.dir ?? join5(process.env.RUNNER_TEMP || (0, import_node_os2.tmpdir)(), "jit-gpg-scan-cache");
 }
 function stateFile(ctx) {
-  return join6(stateDir(ctx), `state-${ctx.mode}.json`);
+  return join5(stateDir(ctx), `state-${ctx.mode}.json`);
 }
 var actionsCache;
 var loadCache = () => actionsCache ??= import("./chunks/cache-VOAGBK3C.js");
@@ -11598,8 +11600,8 @@ async function main(env) {
   const isDir = (0, import_node_fs15.statSync)(target).isDirectory();
   const root = isDir ? target : dirname6(target);
   const file = isDir ? void 0 : basename2(target);
-  const sarifPath = opts.sarif ? resolve4(workspace, opts.sarif) : join7(runnerTemp, "jit-gpg.sarif");
-  const reportPath = join7(runnerTemp, "jit-gpg-report.json");
+  const sarifPath = opts.sarif ? resolve4(workspace, opts.sarif) : join6(runnerTemp, "jit-gpg.sarif");
+  const reportPath = join6(runnerTemp, "jit-gpg-report.json");
   if ((0, import_node_fs15.existsSync)(sarifPath) && (0, import_node_fs15.statSync)(sarifPath).isDirectory()) {
     throw i.error("sarif", `points to the directory ${sarifPath}; give a file path such as results/jit-gpg.sarif`);
   }

@@ -6492,7 +6492,7 @@ var import_node_fs4 = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { dirname as dirname2 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // src/scan/pool.ts

@@ -95,6 +95,9 @@ describe('hasFiles (whether the CLI starts a worker early)', () => {
     for (let i = 0; i < 50; i++) writeFileSync(join(root, 'node_modules', `m${i}`), '');
     assert.equal(hasFiles(root, 6), true);
     assert.equal(hasFiles(root, 7), false);
+    // A root named with a trailing slash: the same count (the nested files too).
+    assert.equal(hasFiles(`${root}/`, 6), true);
+    assert.equal(hasFiles(`${root}/`, 7), false);
     assert.equal(hasFiles(join(tmp, 'missing'), 1), false);
   });
 

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-RI5D6DAS.js";
+} from "./chunk-AGU3PWTE.js";
 import {
   VERSION,
   redactFindings
@@ -9,8 +9,8 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-E4VQE7YX.js";
-import "./chunk-2G7FZU2M.js";
+import "./chunk-LDOPEN47.js";
+import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

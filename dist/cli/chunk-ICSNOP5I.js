@@ -30,7 +30,7 @@ var import_node_fs = __toESM(require_node_fs(), 1);
 var import_node_os = __toESM(require_node_os(), 1);
 var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
 import * as nodeModule from "node:module";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
 function workerEnv(env = process.env) {
@@ -41,7 +41,7 @@ var POOL_MIN_FILES = 4e3;
 var POOL_AFTER_MS = 500;
 var COUNT_MAX_DIRS = 512;
 function hasFiles(root, n) {
-  const dirs = [root];
+  const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
   let files = 0;
   for (let i = 0; i < dirs.length; i++) {
     if (i === COUNT_MAX_DIRS) return true;
@@ -53,7 +53,9 @@ function hasFiles(root, n) {
     }
     for (const e of entries) {
       if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") dirs.push(join(dirs[i], e.name));
+      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") {
+        dirs.push(dirs[i] === "/" ? `/${e.name}` : `${dirs[i]}/${e.name}`);
+      }
     }
   }
   return false;

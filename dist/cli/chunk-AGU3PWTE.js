@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-E4VQE7YX.js";
+} from "./chunk-LDOPEN47.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
