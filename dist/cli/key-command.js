@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-46K4EGSX.js";
+} from "./chunk-OET4RCYE.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

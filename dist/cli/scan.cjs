@@ -1566,7 +1566,10 @@ function isStandInPassword(value) {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {
-  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(typedWord(w)));
+  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => {
+    const word = typedWord(w);
+    return /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word);
+  });
 }
 function typedWord(w) {
   const m = /^([A-Za-z]+)([0-9]*)$/.exec(w);
@@ -2069,6 +2072,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     }
   }
   if (v.length < 8 || v.length > 200) return "invalid";
+  if (/[\u0000-\u001f\u007f]/.test(v)) return "invalid";
   if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";

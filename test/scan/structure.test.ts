@@ -402,6 +402,9 @@ describe('passwords, URLs and basic auth', () => {
       'pass%23pass',
     ])
       assert.equal(validatePassword(p), 'invalid', p);
+    // A word and the credential's name as one word: what a tutorial types (`cacheuser:cachepass`).
+    for (const p of ['cachepass', 'badpass', 'dbpassword', 'rootpwd', 'supersecret', 'TopSecret', 'mypass1'])
+      assert.equal(validatePassword(p), 'invalid', p);
     // A placeholder typed twice or more.
     for (const p of ['adminadmin', 'testtesttest', 'PasswordPassword']) assert.equal(validatePassword(p), 'invalid', p);
     // GitHub's constant password for a token sent as the user name is no secret.
@@ -418,6 +421,8 @@ describe('passwords, URLs and basic auth', () => {
       'Tr0ub4dor&3',
       'P@ssw0rd!2026x',
       '+aB3dE5fG7hJ9', // base64 may start with a plus
+      'horsebatterystaplepass', // more than a word before the credential's name
+      'Compass-Rose-19x',
     ])
       assert.equal(validatePassword(p), 'unknown', p);
     assert.equal(validatePassword('ab1'), 'invalid'); // too short to be a credential
@@ -433,6 +438,7 @@ describe('passwords, URLs and basic auth', () => {
     assert.equal(validateDbUrl('x', 'neo4j://neo4j:neo4j@localhost:7687'), 'invalid');
     // The user name with typed digits, and metasyntactic words with counted digits, are stand-ins too.
     assert.equal(validateDbUrl('x', 'http://minio:minio123@127.0.0.1:9000/'), 'invalid');
+    assert.equal(validateDbUrl('x', 'postgres://cacheuser:cachepass@localhost/cachedatabase'), 'invalid');
     assert.equal(validateDbUrl('x', 'http://foobar:foo12345@127.0.0.1:9001'), 'invalid');
     assert.equal(validateDbUrl('x', 'http://minio:minio2026@minio.internal:9000/'), 'unknown');
     assert.equal(validateDbUrl('x', 'redis://:redis@localhost:6379'), 'invalid');
@@ -489,8 +495,18 @@ describe('generic secret heuristics', () => {
       fx('g4', 32, '0123456789abcdef'),
       fx('g5', 64, 'abcdefghijklmnopqrstuvwxyz0123456789+/'),
       `+${fx('g6', 20)}+`, // base64 that starts and ends with a plus is no concatenation
+      `${fx('g7', 16)}%2B${fx('g8', 8)}%3D`, // percent-encoded base64 characters are a credential's
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
+  });
+
+  it('drops a value holding a control character, raw or percent-encoded (an injection test payload)', () => {
+    for (const v of [
+      `${fx('g9', 12)}%0d%0aSet-Cookie:%20evil=injected`,
+      `${fx('g10', 16)}%00`,
+      `${fx('g11', 10)}\u0007${fx('g12', 10)}`,
+    ])
+      assert.equal(validateGenericSecret(v), 'invalid', v);
   });
   it('keeps random hex of 20 to 32 characters, whose measured entropy is often under 3.5 bits', () => {
     let kept = 0;

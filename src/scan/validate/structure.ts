@@ -197,14 +197,22 @@ export function isStandInPassword(value: string): boolean {
 
 /**
  * A few words, one of which names a credential; each word is letters with at most three digits after them, or with
- * counted digits (`password12345`: typed, where `Secret2026` may be a real password).
+ * counted digits (`password12345`: typed, where `Secret2026` may be a real password). The credential may also close
+ * a word of its own as a suffix (`cachepass`, `dbpassword`, `supersecret`): what a tutorial's `cacheuser:cachepass`
+ * types, and a real password never is, a word and the name of what it stands for.
  */
 function namesAStandIn(words: string[]): boolean {
   return (
     words.length > 0 &&
     words.length <= 5 &&
     words.every((w) => typedWord(w) !== undefined) &&
-    words.some((w) => /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(typedWord(w)!))
+    words.some((w) => {
+      const word = typedWord(w)!;
+      return (
+        /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(word) ||
+        /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word)
+      );
+    })
   );
 }
 
@@ -1068,6 +1076,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
     }
   }
   if (v.length < 8 || v.length > 200) return 'invalid';
+  // A control character (`legit%0d%0aSet-Cookie: …`, a header-injection test's payload): no credential holds one.
+  if (/[\u0000-\u001f\u007f]/.test(v)) return 'invalid';
   // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
   // The match may begin with the character before the name (`/?token=…`).
   if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return 'invalid';

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-LDOPEN47.js";
+} from "./chunk-JMQLRHDI.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
