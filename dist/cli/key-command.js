@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-OET4RCYE.js";
+} from "./chunk-MF4SEMFJ.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

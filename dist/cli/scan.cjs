@@ -2105,6 +2105,8 @@ function validateGenericSecret(secret, match = "", before = "") {
   const decoded = decodedText(v);
   if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
     return "invalid";
+  const pair = decoded === void 0 ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
+  if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -2337,7 +2339,7 @@ var init_structure = __esm({
     CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
     NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
     ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
-    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
+    CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
     NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
     LEET = {
       "0": "o",

@@ -496,6 +496,8 @@ describe('generic secret heuristics', () => {
       fx('g5', 64, 'abcdefghijklmnopqrstuvwxyz0123456789+/'),
       `+${fx('g6', 20)}+`, // base64 that starts and ends with a plus is no concatenation
       `${fx('g7', 16)}%2B${fx('g8', 8)}%3D`, // percent-encoded base64 characters are a credential's
+      Buffer.from(`deploy:${fx('g13', 16)}`).toString('base64'), // HTTP basic credentials with a real password
+      `${fx('g14', 12)}/20161107/${fx('g15', 8)}`, // a date between random parts, no region after it
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
   });
@@ -559,6 +561,9 @@ describe('generic secret heuristics', () => {
       '.$secret.',
       '123/20250102/test_region/s3/aws4_request', // a SigV4 credential scope with a test's key id
       '%s/%s/us-east-1/s3/aws4_request',
+      'access_key%2F20161107%2Fus-east-1', // a credential scope's start, its string literal cut at the line's end
+      Buffer.from('abc:123').toString('base64'), // HTTP basic credentials with a stand-in password
+      Buffer.from('user:').toString('base64'),
       'Cl1ent$ecret!', // leetspeak that spells what it stands for
       'MyP4ssw0rd#2',
       'new_user123', // words with typed digits

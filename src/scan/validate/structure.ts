@@ -1023,10 +1023,11 @@ const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|c
 /**
  * A signing scope or credential scope that names a key id but holds no secret: `AKID/20250101/us-east-1/s3/
  * aws4_request` (SigV4 `X-Amz-Credential`), `<id>/<date>/<region>/<service>/…`, also with a test's id or a format
- * string in it (`%s/%s/us-east-1/s3/aws4_request`): it ends in the protocol's `…_request` terminator.
+ * string in it (`%s/%s/us-east-1/s3/aws4_request`): it ends in the protocol's `…_request` terminator. Or its start
+ * alone, a key id, a date and an AWS region (`access_key/20161107/us-east-1`, where a string literal was cut).
  */
 const CREDENTIAL_SCOPE =
-  /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$/;
+  /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
@@ -1111,10 +1112,13 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (CREDENTIAL_SCOPE.test(v)) return 'invalid';
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return 'invalid';
   if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return 'invalid'; // a pointer dereference or address: `*apiKey`
-  // What the value decodes to must itself be a secret: base64 of `1234\n`, `secret`, `foo:bar` is a stand-in.
+  // What the value decodes to must itself be a secret: base64 of `1234\n`, `secret`, `foo:bar` is a stand-in, and so
+  // is a `name:password` pair whose password is (`abc:123`, HTTP basic credentials in a test).
   const decoded = decodedText(v);
   if (decoded !== undefined && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
     return 'invalid';
+  const pair = decoded === undefined ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
+  if (pair && validatePassword(pair[1]!) === 'invalid') return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.

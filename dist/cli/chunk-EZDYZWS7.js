@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-JMQLRHDI.js";
+} from "./chunk-HTV56EMD.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
