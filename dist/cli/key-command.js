@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-MF4SEMFJ.js";
+} from "./chunk-RUH6ISKV.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1263,14 +1263,17 @@ function isPlaceholderPassword(value) {
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
   return false;
 }
+var METASYNTACTIC_WORDS = "foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud";
+var METASYNTACTIC = new RegExp(`^(?:${METASYNTACTIC_WORDS})$`, "i");
+var METASYNTACTIC_RUN = new RegExp(`^(?:(?:${METASYNTACTIC_WORDS})[_.-]?)+([0-9]*)$`, "i");
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ""))) return true;
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  const meta = /^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+([0-9]*)$/i.exec(
-    value
-  );
+  const meta = METASYNTACTIC_RUN.exec(value);
   if (meta && typedDigits(meta[1])) return true;
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (words.some((w) => METASYNTACTIC.test(w)) && words.every((w) => METASYNTACTIC.test(w) || /^[A-Za-z]$/.test(w)))
+    return true;
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {

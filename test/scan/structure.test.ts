@@ -402,6 +402,8 @@ describe('passwords, URLs and basic auth', () => {
       'pass%23pass',
     ])
       assert.equal(validatePassword(p), 'invalid', p);
+    // Metasyntactic words and single letters between any punctuation (a URL parser's test vectors).
+    for (const p of ['foo(b]c', 'foo(b%5Dc', 'a!foo?bar']) assert.equal(validatePassword(p), 'invalid', p);
     // A word and the credential's name as one word: what a tutorial types (`cacheuser:cachepass`).
     for (const p of ['cachepass', 'badpass', 'dbpassword', 'rootpwd', 'supersecret', 'TopSecret', 'mypass1'])
       assert.equal(validatePassword(p), 'invalid', p);
@@ -422,6 +424,7 @@ describe('passwords, URLs and basic auth', () => {
       'P@ssw0rd!2026x',
       '+aB3dE5fG7hJ9', // base64 may start with a plus
       'horsebatterystaplepass', // more than a word before the credential's name
+      'foo(b]c9x', // more than metasyntactic words and letters
       'Compass-Rose-19x',
     ])
       assert.equal(validatePassword(p), 'unknown', p);

@@ -175,6 +175,11 @@ export function isPlaceholderPassword(value: string): boolean {
   return false;
 }
 
+/** Metasyntactic words: one, and a run of them with typed digits after it (`foo_bar2`). */
+const METASYNTACTIC_WORDS = 'foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud';
+const METASYNTACTIC = new RegExp(`^(?:${METASYNTACTIC_WORDS})$`, 'i');
+const METASYNTACTIC_RUN = new RegExp(`^(?:(?:${METASYNTACTIC_WORDS})[_.-]?)+([0-9]*)$`, 'i');
+
 /**
  * A password that names what it stands for (`master_password`, `old-token`, `expired-auth-token`, `my-secret-2`,
  * `invalidPass`, `token123`) or a short run of digits (`1234`): a stand-in in documentation and tests, not a
@@ -185,13 +190,14 @@ export function isStandInPassword(value: string): boolean {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ''))) return true;
   // A short word (`nope`, `shhhh`) or metasyntactic words (`foobaz`, `foo_bar2`): what documentation types.
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  const meta = /^(?:(?:foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud)[_.-]?)+([0-9]*)$/i.exec(
-    value,
-  );
+  const meta = METASYNTACTIC_RUN.exec(value);
   if (meta && typedDigits(meta[1]!)) return true;
   // Words split at anything but letters and digits (`old-token`, `pass#pass`, `ToKeN123`), or also at camelCase
   // humps (`invalidPass`, `fakeToken`).
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  // Metasyntactic words and single letters between any punctuation (`foo(b]c`, a URL parser's test vector).
+  if (words.some((w) => METASYNTACTIC.test(w)) && words.every((w) => METASYNTACTIC.test(w) || /^[A-Za-z]$/.test(w)))
+    return true;
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 

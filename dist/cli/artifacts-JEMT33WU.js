@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-EZDYZWS7.js";
+} from "./chunk-35XLREXU.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-HTV56EMD.js";
+import "./chunk-BAKHABLA.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

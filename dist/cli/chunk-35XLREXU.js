@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-HTV56EMD.js";
+} from "./chunk-BAKHABLA.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
