@@ -167,7 +167,7 @@ const RUNS = new Int32Array(3 * RUN_BATCH);
  * Pass 1's loop: up to RUN_BATCH runs of at least `need` characters from `from` on, into `out`; returns how many
  * (fewer only at the end of `data`). The loop calls nothing and reads no object: V8 compiles it while it runs, and
  * what it would inline (deciding on a run, decoding it) reaches code paths one at a time, each first reach throwing
- * the compiled loop away (measured: 4 to 6 compiles of ~15 ms each per thread on the bench corpus; one now).
+ * the compiled loop away (measured: 3 to 6 compiles of ~15 ms each per thread on the bench corpus; one or two now).
  */
 function findRuns(data: Buffer, from: number, need: number, out: Int32Array): number {
   const n = data.length;
@@ -213,7 +213,10 @@ function findRuns(data: Buffer, from: number, need: number, out: Int32Array): nu
   return found;
 }
 
-/** A run of the alphabet at data[start, runEnd) (padded to `padded`, negated when all hex): its span when it decodes to text. */
+/**
+ * A run of the alphabet at data[start, runEnd), with its padding up to `padded` (negated when the run is all hex):
+ * its span, when it decodes to text.
+ */
 function takeRun(
   data: Buffer,
   start: number,
