@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-RUH6ISKV.js";
+} from "./chunk-6HW3ECIG.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

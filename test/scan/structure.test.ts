@@ -505,11 +505,14 @@ describe('generic secret heuristics', () => {
       assert.equal(validateGenericSecret(v), 'unknown', v);
   });
 
-  it('drops a value holding a control character, raw or percent-encoded (an injection test payload)', () => {
+  it('drops a value holding a control character (an injection test payload) or CJK text (a translation)', () => {
     for (const v of [
       `${fx('g9', 12)}%0d%0aSet-Cookie:%20evil=injected`,
       `${fx('g10', 16)}%00`,
       `${fx('g11', 10)}\u0007${fx('g12', 10)}`,
+      '密钥Base64编码', // a locale file's translation
+      'シークレットキーBase64',
+      '비밀키를입력하세요x1',
     ])
       assert.equal(validateGenericSecret(v), 'invalid', v);
   });

@@ -108,6 +108,10 @@ export const genericRules: Rule[] = [
         `$db_password = "${pw}";`,
       ],
       fp: [
+        // Keys made to be public: what client code ships.
+        `private POSTHOG_API_KEY = 'phc_${fx('gpub1', 43)}';`,
+        `STRIPE_PUBLISHABLE_KEY=pk_live_${fx('gpub2', 99)}`,
+        `supabase_key: "sb_publishable_${fx('gpub3', 36, A.base64url)}"`,
         'DB_PASSWORD=${DB_PASSWORD}',
         '  password: "<password>"',
         '  password: {{ .Values.password }}',

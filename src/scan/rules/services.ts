@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Service credentials found missing when the catalogue was compared with gitleaks, TruffleHog and GitHub's secret
 // types: Sidekiq Enterprise/Pro gem credentials, Sumo Logic access ids and keys, Notion integration tokens, NuGet
-// `ClearTextPassword`, Facebook page/user access tokens and app secrets, Slack legacy bot tokens, and `sk_live_`
-// keys of vendors other than Stripe. Written from each vendor's published format; example values are fake and
+// `ClearTextPassword`, Facebook page/user access tokens and app secrets, Slack legacy bot tokens, PostHog personal API
+// keys, and `sk_live_` keys of vendors other than Stripe. Written from each vendor's published format; example values are fake and
 // assembled at run time.
 import { isPlaceholder, isStandIn, shannonEntropy } from '../filters.ts';
 import type { Rule, Validity } from '../types.ts';
@@ -15,6 +15,8 @@ const sumoId = `su${fx('sumo1', 12)}`;
 const sumoKey = fx('sumo2', 64);
 const notion = `${'ntn'}_${fx('ntn1', 11, A.digits)}${fx('ntn2', 35)}`;
 const notionLegacy = `${'secret'}_${fx('ntn3', 43)}`;
+const posthogPersonal = `${'phx'}_${fx('phx1', 20)}_${fx('phx2', 22)}`;
+const posthogProject = `${'phc'}_${fx('phc1', 43)}`;
 const fbPage = `${'EAA'}G${fx('fb1', 160)}`;
 const fbSecret = fx('fb2', 32, A.hex);
 const slackLegacyBot = `${'xoxb'}-${fx('slb1', 11, A.digits)}-${fx('slb2', 24)}`;
@@ -114,6 +116,30 @@ export const serviceRules: Rule[] = [
     examples: lazyExamples(() => ({
       tp: inSyntaxes('NOTION_API_KEY', notionLegacy).slice(0, 3),
       fp: ['NOTION_API_KEY=secret_${NOTION}', `NOTION_API_KEY=secret_${'X'.repeat(43)}`],
+    })),
+  },
+  {
+    id: 'posthog-personal-api-key',
+    title: 'PostHog personal API key',
+    severity: 'high',
+    keywords: ['phx_'],
+    pattern: `${B}(phx_[A-Za-z0-9_]{43})${E}`,
+    validate: validateRandomBody,
+    help:
+      'A PostHog personal API key (`phx_` + 43 characters): it reads and changes the data of the projects its user ' +
+      'can reach, within the scopes it was given. Placeholders are not reported, nor the project key (`phc_`), which ' +
+      'client code sends events with and is public by design. Delete the key in PostHog (Settings → Personal API ' +
+      'keys) and create a new one.',
+    examples: lazyExamples(() => ({
+      tp: [
+        ...inSyntaxes('POSTHOG_PERSONAL_API_KEY', posthogPersonal).slice(0, 3),
+        `curl -H 'Authorization: Bearer ${posthogPersonal}' https://us.posthog.com/api/projects/`,
+      ],
+      fp: [
+        `POSTHOG_API_KEY=${posthogProject}`,
+        'POSTHOG_PERSONAL_API_KEY=phx_<your personal API key>',
+        `POSTHOG_PERSONAL_API_KEY=phx_${'x'.repeat(43)}`,
+      ],
     })),
   },
   {

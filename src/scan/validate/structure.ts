@@ -925,6 +925,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Values owned by a specific rule of the catalogue (their own rule reports them, with a better title and a
  * checksum): the generic rule leaves them alone so one secret is not reported twice.
  */
+/**
+ * Keys made to be public, which client code ships (to send events, load a widget, tokenize a card): Stripe's
+ * publishable `pk_live_`/`pk_test_`, PostHog's project key `phc_`, Supabase's `sb_publishable_`, Mapbox's public
+ * `pk.` token. Their secret counterparts have rules of their own.
+ */
+const PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
+
 const OWNED_PREFIXES = new RegExp(
   [
     '^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_',
@@ -935,7 +942,7 @@ const OWNED_PREFIXES = new RegExp(
     '[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_',
     'lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_',
     'rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.',
-    'fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)',
+    'fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~|phx_)',
   ].join('|'),
 );
 
@@ -1085,11 +1092,14 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (v.length < 8 || v.length > 200) return 'invalid';
   // A control character (`legit%0d%0aSet-Cookie: …`, a header-injection test's payload): no credential holds one.
   if (/[\u0000-\u001f\u007f]/.test(v)) return 'invalid';
+  // Chinese, Japanese or Korean text (`"密钥Base64编码"`, a locale file's translation): words, not a credential.
+  if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return 'invalid';
   // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
   // The match may begin with the character before the name (`/?token=…`).
   if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return 'invalid';
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
+  if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
   if (UUID.test(v)) return 'invalid';
   if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings

@@ -1757,6 +1757,7 @@ function validateJwkPrivateKey(secret) {
   return "invalid";
 }
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
 var OWNED_PREFIXES = new RegExp(
   [
     "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
@@ -1767,7 +1768,7 @@ var OWNED_PREFIXES = new RegExp(
     "[0-9]{8,10}:AA|sk-[A-Za-z0-9]{20}T3BlbkFJ|GOCSPX-|HRKU-|sb_secret_|sbp_|pscale_(?:pw|tkn|oauth)_|rnd_",
     "lin_(?:api|oauth)_|PMAK-|glc_|glsa_|sntry[us]_|NRAK-|ccipat_|cciprj_|bkua_|sq[upa]_|pul-|tskey-|pnu_|dckr_",
     "rubygems_|clojars_|packagist_|sgp_|ops_ey|dapi[0-9a-f]|ATATT3|ATCTT3|ATBB|ABSK|bedrock-api-key-|amzn\\.mws\\.",
-    "fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~)"
+    "fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~|phx_)"
   ].join("|")
 );
 var TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
@@ -1852,9 +1853,11 @@ function validateGenericSecret(secret, match = "", before = "") {
   }
   if (v.length < 8 || v.length > 200) return "invalid";
   if (/[\u0000-\u001f\u007f]/.test(v)) return "invalid";
+  if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return "invalid";
   if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
+  if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
@@ -4176,6 +4179,15 @@ var serviceRules = [
     severity: "high",
     keywords: ["notion"],
     pattern: named("notion", "secret_[A-Za-z0-9]{43}"),
+    validate: validateRandomBody,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "posthog-personal-api-key",
+    title: "PostHog personal API key",
+    severity: "high",
+    keywords: ["phx_"],
+    pattern: `${TOKEN_START}(phx_[A-Za-z0-9_]{43})${TOKEN_END}`,
     validate: validateRandomBody,
     examples: { tp: [], fp: [] }
   },

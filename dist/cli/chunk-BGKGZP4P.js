@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-BAKHABLA.js";
+} from "./chunk-VKQSBTBU.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
