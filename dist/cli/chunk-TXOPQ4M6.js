@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-VKQSBTBU.js";
+} from "./chunk-7MB6QEUP.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
