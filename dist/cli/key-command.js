@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YZY5XXWH.js";
+} from "./chunk-CPKMXZA6.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -925,13 +925,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Values owned by a specific rule of the catalogue (their own rule reports them, with a better title and a
  * checksum): the generic rule leaves them alone so one secret is not reported twice.
  */
-/**
- * Keys made to be public, which client code ships (to send events, load a widget, tokenize a card): Stripe's
- * publishable `pk_live_`/`pk_test_`, PostHog's project key `phc_`, Supabase's `sb_publishable_`, Mapbox's public
- * `pk.` token. Their secret counterparts have rules of their own.
- */
-const PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
-
 const OWNED_PREFIXES = new RegExp(
   [
     '^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_',
@@ -945,6 +938,13 @@ const OWNED_PREFIXES = new RegExp(
     'fm[12][ar]?_|fo1_|vc[pikar]_|nfp_|dp\\.(?:pt|ct|st|sa|scim|audit)\\.|LTAI|AKID|[0-9A-Za-z_-]{3}[78]Q~|phx_)',
   ].join('|'),
 );
+
+/**
+ * Keys made to be public, which client code ships (to send events, load a widget, tokenize a card): Stripe's
+ * publishable `pk_live_`/`pk_test_`, PostHog's project key `phc_`, Supabase's `sb_publishable_`, Mapbox's public
+ * `pk.` token. Their secret counterparts have rules of their own.
+ */
+const PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
 
 const TYPE_NAMES =
   /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;

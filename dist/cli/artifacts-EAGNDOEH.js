@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-TXOPQ4M6.js";
+} from "./chunk-EFZRP3MS.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-7MB6QEUP.js";
+import "./chunk-7PJKSUG3.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

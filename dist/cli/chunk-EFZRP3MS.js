@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-7MB6QEUP.js";
+} from "./chunk-7PJKSUG3.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
