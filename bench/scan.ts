@@ -312,12 +312,15 @@ async function main(): Promise<void> {
   const rg2 = find('rg -j2', 'text');
   if (rg1 && rg2) {
     const cpu = (r?: Row) => (r ? median(r.samples.map((x) => x.cpu)) : Number.NaN);
-    const more = (a?: Row, b?: Row) => `${((cpu(b) / cpu(a) - 1) * 100).toFixed(0)}%`;
+    const more = (a?: Row, b?: Row) => {
+      const pct = (cpu(b) / cpu(a) - 1) * 100;
+      return `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`;
+    };
     const j1 = find('jit-gpg --threads 1', 'text');
     const j2 = find('jit-gpg --threads 2', 'text');
     console.log(
       `  for reference, on the text tree: rg -j2 is ${ratio(rg2, rg1)}× faster than rg -j1; CPU time with the ` +
-        `second thread: rg +${more(rg1, rg2)}${j1 && j2 ? `, jit-gpg +${more(j1, j2)}` : ''}`,
+        `second thread: rg ${more(rg1, rg2)}${j1 && j2 ? `, jit-gpg ${more(j1, j2)}` : ''}`,
     );
   }
   const one = find('jit-gpg one file', 'one');

@@ -222,6 +222,7 @@ var import_node_fs3 = __toESM(require_node_fs(), 1);
 var import_node_vm = __toESM(require_node_vm(), 1);
 import { createRequire } from "node:module";
 import { basename, dirname, join as join2 } from "node:path";
+var MAX_CACHE_BYTES = 64 * 1024 * 1024;
 var MAGIC = Buffer.from("jit-gpg code cache 1\n");
 var SCRIPT_WRAPPER = ["(function (exports, require, module, __filename, __dirname) {", "\n})"];
 function runCachedScript(file, cacheDir) {
@@ -279,6 +280,7 @@ function readCache(path, spare) {
   try {
     const st = (0, import_node_fs3.fstatSync)(fd);
     if (!st.isFile() || process.getuid && st.uid !== process.getuid() || st.mode & 18) return void 0;
+    if (st.size > MAX_CACHE_BYTES) return void 0;
     const data = readWhole(fd, st.size, st.size <= spare.length ? spare : Buffer.allocUnsafeSlow(st.size));
     const head = MAGIC.length + 4;
     if (data.length < head || !data.subarray(0, MAGIC.length).equals(MAGIC)) return void 0;

@@ -22,6 +22,9 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
+/** A cache is about the size of its script (half a megabyte): a file far larger is not one of ours, and not read. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** The file's first bytes, then the length of the V8 data that follows: a cut-short write is never handed to V8. */
 const MAGIC = Buffer.from('jit-gpg code cache 1\n');
 
@@ -105,6 +108,7 @@ function readCache(path: string, spare: Buffer): Buffer | undefined {
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || (process.getuid && st.uid !== process.getuid()) || st.mode & 0o022) return undefined;
+    if (st.size > MAX_CACHE_BYTES) return undefined;
     const data = readWhole(fd, st.size, st.size <= spare.length ? spare : Buffer.allocUnsafeSlow(st.size));
     const head = MAGIC.length + 4;
     if (data.length < head || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;

@@ -10,6 +10,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -96,6 +97,24 @@ describe('a CLI script run with its own code cache', () => {
     assert.equal(runScript(file, cache, { save: true }).cache, 'none');
     assert.equal(readFileSync(path).length, whole.length, 'rewritten whole');
     assert.equal(runScript(file, cache).cache, 'accepted');
+  });
+
+  it('a cache file far larger than a cache is never read (a sparse 65 MiB one here), and the next save replaces it', () => {
+    const { file, cache } = setup('huge');
+    runScript(file, cache, { save: true });
+    const [name] = codeFiles(cache);
+    const path = join(cache, name!);
+    const whole = readFileSync(path);
+    // Whole by its own header (magic line, then the length of what follows): read, V8 would be handed it and refuse.
+    const size = 65 * 1024 * 1024;
+    const head = whole.indexOf(10) + 1;
+    const header = Buffer.alloc(head + 4);
+    whole.copy(header, 0, 0, head);
+    header.writeUInt32LE(size - head - 4, head);
+    writeFileSync(path, header, { mode: 0o600 });
+    truncateSync(path, size);
+    assert.equal(runScript(file, cache, { save: true }).cache, 'none', 'not read, so not handed to V8');
+    assert.equal(readFileSync(path).length, whole.length, 'rewritten whole');
   });
 
   it('a cache V8 does not take (well-formed, wrong data) is rejected and rewritten', () => {
