@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-CPKMXZA6.js";
+} from "./chunk-MFD46KKF.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -881,29 +881,61 @@ class ItemScan {
     return kept;
   }
 
-  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  /**
+   * The rule's validator, line, column and inline allow for each survivor: the window's candidate findings. The
+   * validator runs first: it reads only the match and what precedes it, and most survivors end there. What concerns
+   * a whole line (its end, its inline allow, the columns counted along it) is worked out once per line and shared by
+   * the survivors on it: a minified file puts hundreds on one line of megabytes, and searching that line again for
+   * each of them made this phase grow with survivors times line length.
+   */
   private locate(view: Buffer, survivors: Survivor[], acceptLimit: number): Pending[] {
     const out: Pending[] = [];
     survivors.sort((a, b) => a.secretStart - b.secretStart);
     let pos = 0;
     let lines = this.baseLine;
     let lastNl = -1;
+    // The line of the last survivor located: its start, its newline (-1: none in the view), its inline allow, and
+    // the code points counted along it so far, up to `columnAt`.
+    let lineAt = -1;
+    let lineNl = -1;
+    let lineAllowed = false;
+    let columnAt = 0;
+    let columns = 0;
     for (const c of survivors) {
       for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
         lines++;
         lastNl = nl;
       }
       pos = c.secretStart;
+      const rule = c.rule.rule;
+      let validity: Validity = 'unknown';
+      if (rule.validate) {
+        try {
+          const before = view.toString('utf8', Math.max(0, c.matchStart - 256), c.matchStart);
+          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd), before);
+        } catch {
+          validity = 'unknown'; // a validator's exception may quote its input: never surface it
+        }
+      }
+      if (validity === 'invalid') continue;
+      if (rule.requireValid && validity !== 'valid') continue;
       const lineStart = lastNl + 1;
-      const nlAfter = view.indexOf(10, c.secretStart);
-      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
+      if (lineStart !== lineAt) {
+        lineAt = lineStart;
+        lineNl = view.indexOf(10, c.secretStart);
+        lineAllowed = hasInlineAllow(view, lineStart, lineNl < 0 ? view.length : lineNl);
+        columnAt = lineStart;
+        columns = 0;
+      }
+      let inlineAllowed = lineAllowed;
       if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
-      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
+      columns += codePoints(view, columnAt, c.secretStart);
+      columnAt = c.secretStart;
+      const column = 1 + columns + (lastNl < 0 ? this.colCarry : 0);
       // End of the secret: its own newlines (multi-line secrets such as PEM blocks).
       let endLines = 0;
       let endNl = -1;
-      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+      for (let nl = lineNl; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
         endLines++;
         endNl = nl;
       }
@@ -918,18 +950,6 @@ class ItemScan {
         endLines > 0
           ? 1 + codePoints(view, endNl + 1, c.secretEnd)
           : column + codePoints(view, c.secretStart, c.secretEnd);
-      const rule = c.rule.rule;
-      let validity: Validity = 'unknown';
-      if (rule.validate) {
-        try {
-          const before = view.toString('utf8', Math.max(0, c.matchStart - 256), c.matchStart);
-          validity = rule.validate(c.secret, view.toString('utf8', c.matchStart, c.matchEnd), before);
-        } catch {
-          validity = 'unknown'; // a validator's exception may quote its input: never surface it
-        }
-      }
-      if (validity === 'invalid') continue;
-      if (rule.requireValid && validity !== 'valid') continue;
       const dataLine = lines + 1;
       const map = this.meta.lineMap;
       const line = map ? (map[dataLine - 1] ?? dataLine) : dataLine;

@@ -209,6 +209,34 @@ for (const regex of regexEngines) {
       assert.equal(run(`t = "${tok()}"\n// jit-gpg:allow\n`).length, 1, 'only on the same line');
     });
 
+    it('locates several findings on one line (validated, rejected, inline-allowed) at their own columns', () => {
+      // Survivors that share a line share its end, its inline allow and the columns counted along it.
+      const secrets = [tok(1), 'chk_q7w3k9z2m4x9', tok(2), 'chk_q7w3k9z2m4x0', tok(3)];
+      const line = `é ${secrets[0]} ; ☃☃ ${secrets[1]} ; ü ${secrets[2]} ; ${secrets[3]} ñ ; ${secrets[4]}`;
+      const place = (text: string, secret: string) => {
+        const column = [...text.slice(0, text.indexOf(secret))].length + 1;
+        return [column, column + secret.length];
+      };
+      const kept = [0, 2, 3, 4].map((i) => [i === 3 ? 'test-checked' : 'test-gh', 2, ...place(line, secrets[i]!)]);
+      const fs = run(`head\n${line}\n${'é'.repeat(40)} ${tok(4)}\n`);
+      assert.deepEqual(
+        fs.map((f) => [f.ruleId, f.line, f.column, f.endColumn]),
+        [...kept, ['test-gh', 3, 42, 82]],
+        'the rejected chk_ token between them moves no column',
+      );
+      // A marker at the end of the line covers every finding on it, and only those.
+      const text = `${line} // jit-gpg:allow\n${tok(4)}\n`;
+      const allowed = run(text, {}, { reportInlineAllowed: true });
+      assert.deepEqual(
+        allowed.map((f) => [f.line, f.column, f.inlineAllowed === true]),
+        [...kept.map((k) => [1, k[2], true]), [2, 1, false]],
+      );
+      assert.deepEqual(
+        run(text).map((f) => f.line),
+        [2],
+      );
+    });
+
     it('drops placeholders, references, repeated characters and integrity hashes', () => {
       for (const v of [
         'xxxxxxxxxxxx',

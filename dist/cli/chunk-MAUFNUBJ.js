@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-7PJKSUG3.js";
+} from "./chunk-6ASJNRBO.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

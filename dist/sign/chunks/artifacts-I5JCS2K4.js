@@ -5973,39 +5973,30 @@ var ItemScan = class {
     }
     return kept;
   }
-  /** Line, column, inline allow and the rule's validator for each survivor: the window's candidate findings. */
+  /**
+   * The rule's validator, line, column and inline allow for each survivor: the window's candidate findings. The
+   * validator runs first: it reads only the match and what precedes it, and most survivors end there. What concerns
+   * a whole line (its end, its inline allow, the columns counted along it) is worked out once per line and shared by
+   * the survivors on it: a minified file puts hundreds on one line of megabytes, and searching that line again for
+   * each of them made this phase grow with survivors times line length.
+   */
   locate(view, survivors, acceptLimit) {
     const out = [];
     survivors.sort((a, b) => a.secretStart - b.secretStart);
     let pos = 0;
     let lines = this.baseLine;
     let lastNl = -1;
+    let lineAt = -1;
+    let lineNl = -1;
+    let lineAllowed = false;
+    let columnAt = 0;
+    let columns = 0;
     for (const c of survivors) {
       for (let nl = view.indexOf(10, pos); nl >= 0 && nl < c.secretStart; nl = view.indexOf(10, nl + 1)) {
         lines++;
         lastNl = nl;
       }
       pos = c.secretStart;
-      const lineStart = lastNl + 1;
-      const nlAfter = view.indexOf(10, c.secretStart);
-      const lineEnd = nlAfter < 0 ? view.length : nlAfter;
-      let inlineAllowed = hasInlineAllow(view, lineStart, lineEnd);
-      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
-      const column = 1 + codePoints(view, lineStart, c.secretStart) + (lastNl < 0 ? this.colCarry : 0);
-      let endLines = 0;
-      let endNl = -1;
-      for (let nl = nlAfter; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
-        endLines++;
-        endNl = nl;
-      }
-      if (endLines > 0) {
-        const e = view.indexOf(10, c.secretEnd);
-        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
-          if (!this.engine.reportInlineAllowed) continue;
-          inlineAllowed = true;
-        }
-      }
-      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
       const rule = c.rule.rule;
       let validity = "unknown";
       if (rule.validate) {
@@ -6018,6 +6009,33 @@ var ItemScan = class {
       }
       if (validity === "invalid") continue;
       if (rule.requireValid && validity !== "valid") continue;
+      const lineStart = lastNl + 1;
+      if (lineStart !== lineAt) {
+        lineAt = lineStart;
+        lineNl = view.indexOf(10, c.secretStart);
+        lineAllowed = hasInlineAllow(view, lineStart, lineNl < 0 ? view.length : lineNl);
+        columnAt = lineStart;
+        columns = 0;
+      }
+      let inlineAllowed = lineAllowed;
+      if (inlineAllowed && !this.engine.reportInlineAllowed) continue;
+      columns += codePoints(view, columnAt, c.secretStart);
+      columnAt = c.secretStart;
+      const column = 1 + columns + (lastNl < 0 ? this.colCarry : 0);
+      let endLines = 0;
+      let endNl = -1;
+      for (let nl = lineNl; nl >= 0 && nl < c.secretEnd; nl = view.indexOf(10, nl + 1)) {
+        endLines++;
+        endNl = nl;
+      }
+      if (endLines > 0) {
+        const e = view.indexOf(10, c.secretEnd);
+        if (hasInlineAllow(view, endNl + 1, e < 0 ? view.length : e)) {
+          if (!this.engine.reportInlineAllowed) continue;
+          inlineAllowed = true;
+        }
+      }
+      const endColumn = endLines > 0 ? 1 + codePoints(view, endNl + 1, c.secretEnd) : column + codePoints(view, c.secretStart, c.secretEnd);
       const dataLine = lines + 1;
       const map = this.meta.lineMap;
       const line = map ? map[dataLine - 1] ?? dataLine : dataLine;
