@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-MFD46KKF.js";
+} from "./chunk-TN44OMVA.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

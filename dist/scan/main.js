@@ -1374,12 +1374,12 @@ var PLACEHOLDER_PASSWORDS = /* @__PURE__ */ new Set([
 var PLACEHOLDER_SHAPES2 = [
   /^\$\{[^}]*\}$/,
   // ${DB_PASSWORD}
-  /^\$\{/,
-  // ${VAR:-default}
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/,
-  // $DB_PASSWORD
-  /^\$\([^)]*\)$/,
-  // $(cat file)
+  /^\$\$?\{/,
+  // ${VAR:-default}, and Compose's escaped $${VAR}
+  /^\$\$?[A-Za-z_][A-Za-z0-9_]*$/,
+  // $DB_PASSWORD, $$DB_PASSWORD
+  /^\$\$?\(/,
+  // $(cat file), $$(cat /run/secrets/db): a command substitution, whole or cut at its first space
   /^%[A-Za-z_][A-Za-z0-9_]*%$/,
   // %DB_PASSWORD%
   /^%\([^)]*\)s$/,
@@ -1570,8 +1570,11 @@ function parsePem(text) {
   if (!m || m[1] !== m[3]) return void 0;
   const headers = /* @__PURE__ */ new Map();
   const bodyLines = [];
-  for (const raw of m[2].split(/\r?\n/)) {
-    const line = raw.trim();
+  const lines = m[2].split(/\r?\n/);
+  const marked = lines.slice(1).filter((l) => l.trim());
+  const marker = marked.length > 0 && marked.every((l) => /^\s*[*#]/.test(l)) ? /^\s*(?:\*|#+)\s?/ : void 0;
+  for (const raw of lines) {
+    const line = (marker ? raw.replace(marker, "") : raw).trim();
     if (!line) continue;
     const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
     if (h && bodyLines.length === 0) headers.set(h[1], h[2]);
@@ -1984,15 +1987,25 @@ function isCodeExpression(v) {
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
 var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 var ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 function isKeyboardMash(v) {
-  if (v.length > 24) return false;
   const letters = v.toLowerCase().replace(/[^a-z]/g, "");
   if (letters.length < 6 || !/[asdfghjkl]{5}/.test(letters)) return false;
   const home = letters.replace(/[^asdfghjkl]/g, "");
   return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
+}
+function namesAPassword(match) {
+  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+}
+var HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
+var DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
+var DIGEST_BASE64 = /^(?:[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{38}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{64}|[A-Za-z0-9+/]{86}==)$/;
+function isStoredPasswordHash(v, match, before) {
+  if (!namesAPassword(match)) return false;
+  if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
+  return HASH_NAMED.test(before);
 }
 var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
 function unLeet(v) {
@@ -2039,6 +2052,9 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
+  if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
+  if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
+  if (isStoredPasswordHash(v, match, before)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
@@ -2059,6 +2075,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
+  if (namesAPassword(match) && isStandInPassword(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
   if (CREDENTIAL_SCOPE.test(v)) return "invalid";
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return "invalid";
@@ -3757,13 +3774,13 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
     return "invalid";
   if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
@@ -3792,7 +3809,12 @@ var KEYWORDS = [
   "auth_key",
   "auth-key",
   "auth.key",
-  "credential"
+  "credential",
+  // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
+  // `masterKey`), in the spellings the name pattern accepts.
+  ...["signing", "signer", "hmac", "encryption", "master"].flatMap(
+    (w) => ["", "_", "-", "."].map((s) => `${w}${s}key`)
+  )
 ];
 var genericRules = [
   {
@@ -3877,7 +3899,7 @@ var httpRules = [
 // src/scan/rules/keys.ts
 var import_node_crypto5 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
-var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'*#-]`;
 function pem(label) {
   return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
 }

@@ -13,7 +13,7 @@ import { lazyExamples } from './examples.ts';
 // checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
 /** Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`). */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
@@ -32,11 +32,11 @@ const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 /**
  * The quoted rule's validator: the value must need its quotes (else the unquoted rule reports it), must not be an
  * interpolation (`%{x}`, `#{x}`), an encrypted value (`{cipher}…`, `{AES256}…`, `ENC(…)`), a password hash
- * (`$2b$…`, `pbkdf2_sha256$…`) or a list, must hold letters and digits, and must pass the generic checks.
+ * (`$2b$…`, phpass `$P$…`, `pbkdf2_sha256$…`) or a list, must hold letters and digits, and must pass the generic checks.
  */
 function validateQuotedSecret(secret: string, match = '', before = ''): Validity {
   if (!QUOTED_ONLY.test(secret)) return 'invalid';
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
     return 'invalid';
   if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return 'invalid';
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(',').every((p) => p.length <= 3)) return 'invalid';
@@ -67,6 +67,11 @@ const KEYWORDS = [
   'auth-key',
   'auth.key',
   'credential',
+  // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
+  // `masterKey`), in the spellings the name pattern accepts.
+  ...['signing', 'signer', 'hmac', 'encryption', 'master'].flatMap((w) =>
+    ['', '_', '-', '.'].map((s) => `${w}${s}key`),
+  ),
 ];
 
 const pw = `${fx('gp1', 12)}!${fx('gp2', 6, A.digits)}`;
@@ -106,6 +111,11 @@ export const genericRules: Rule[] = [
         `spring.datasource.password=${pw}`,
         `  secret_key_base: ${fx('gkb', 128, A.hex)}`,
         `$db_password = "${pw}";`,
+        // Keys that sign or encrypt.
+        `ENV["MAILGUN_INGRESS_SIGNING_KEY"] = "${fx('gsk1', 50)}"`,
+        `"hash": "scrypt", 'passwordSignerKey' => '${fx('gsk2', 86, A.base64)}==',`,
+        `HMAC_KEY=${key32}`,
+        `encryption_key: ${fx('gsk3', 44, A.base64)}`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -179,6 +189,15 @@ export const genericRules: Rule[] = [
         `  PolicyUpdateToken: "${fx('gpu', 24)}"`,
         `{"type": "http-01", "url": "https://acme.invalid/chall/1",\n "token": "${fx('gac', 43, A.base64url)}"}`,
         `X-Amz-Credential=${'AKIA'}${fx('gsc', 16, A.upperAlnum)}%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20250101T000000Z`,
+        // A stored password hash where the code names its scheme (a user-import test), short hex (a public photo's
+        // `secret`), an ARN, a Rails form's anti-forgery token, a test's keyboard mash.
+        `'userId' => 'md5',\n'password' => '${fx('gh1', 32, A.hex)}',`,
+        `"hash": "scrypt", "password": "${fx('gh2', 86, A.base64)}=="`,
+        `<photo id="175756086" secret="${fx('gh3', 10, A.hex)}" server="76"/>`,
+        'encryption_key: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        `Parameters: {"authenticity_token"=>"${fx('gat', 86, A.base64)}=="}`,
+        'password = "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf"',
+        "$newPassword = 'NewPass123!';",
       ],
     })),
   },

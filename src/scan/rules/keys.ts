@@ -29,8 +29,11 @@ import {
 
 const WINDOW = 16384;
 const A64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** Characters of a PEM body and its headers, raw or `\n`-escaped. */
-const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'-]`;
+/**
+ * Characters of a PEM body and its headers, raw or `\n`-escaped, also commented out line by line (` * ` in a doc
+ * comment, `# ` in YAML or shell: parsePem strips the marker).
+ */
+const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'*#-]`;
 
 function pem(label: string): string {
   return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
@@ -63,6 +66,13 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
     concatenated('const key =', k),
     // JSON inside a string literal: the newlines escaped twice.
     `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`,
+    // Commented out: a doc comment's example, a YAML fixture's disabled value.
+    `/**\n * const key = \`${k.trimEnd().split('\n').join('\n * ')}\`\n */`,
+    `#  tls.key: |\n${k
+      .trimEnd()
+      .split('\n')
+      .map((l) => `#    ${l}`)
+      .join('\n')}\n`,
   ];
 }
 

@@ -539,6 +539,9 @@ export const structuredRules: Rule[] = [
         'mysql -u root -p${MYSQL_ROOT_PASSWORD} shop',
         'sshpass -p password ssh user@host',
         'Pass it as `mysql -pSECRET`, not in the URL.',
+        // A command substitution reads it at run time (`$$` is Compose's escaped `$`).
+        `test: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 --password="$$(cat /run/secrets/db-password)" --silent']`,
+        'mysql -u root -p"$(cat /run/secrets/root)" shop',
       ],
     })),
   },

@@ -138,9 +138,9 @@ const PLACEHOLDER_PASSWORDS = new Set([
 
 const PLACEHOLDER_SHAPES: RegExp[] = [
   /^\$\{[^}]*\}$/, // ${DB_PASSWORD}
-  /^\$\{/, // ${VAR:-default}
-  /^\$[A-Za-z_][A-Za-z0-9_]*$/, // $DB_PASSWORD
-  /^\$\([^)]*\)$/, // $(cat file)
+  /^\$\$?\{/, // ${VAR:-default}, and Compose's escaped $${VAR}
+  /^\$\$?[A-Za-z_][A-Za-z0-9_]*$/, // $DB_PASSWORD, $$DB_PASSWORD
+  /^\$\$?\(/, // $(cat file), $$(cat /run/secrets/db): a command substitution, whole or cut at its first space
   /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %DB_PASSWORD%
   /^%\([^)]*\)s$/, // %(password)s
   /\{\{.*\}\}/, // {{ .Values.password }}
@@ -434,8 +434,13 @@ export function parsePem(text: string): PemBlock | undefined {
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
   const bodyLines: string[] = [];
-  for (const raw of m[2]!.split(/\r?\n/)) {
-    const line = raw.trim();
+  // A block commented out line by line (` * ` in a doc comment, `#` in YAML or shell) is the same key: the marker goes
+  // when every line has it. Neither is a base64 character, so no body line can start with one.
+  const lines = m[2]!.split(/\r?\n/);
+  const marked = lines.slice(1).filter((l) => l.trim());
+  const marker = marked.length > 0 && marked.every((l) => /^\s*[*#]/.test(l)) ? /^\s*(?:\*|#+)\s?/ : undefined;
+  for (const raw of lines) {
+    const line = (marker ? raw.replace(marker, '') : raw).trim();
     if (!line) continue;
     const h = /^([A-Za-z-]+):\s*(.*)$/.exec(line);
     if (h && bodyLines.length === 0) headers.set(h[1]!, h[2]!);
@@ -1028,7 +1033,7 @@ const CONCATENATED =
  * request ids (`ClientToken`, `RequestToken`, `PolicyUpdateToken`), sync and change markers, anti-CSRF tokens.
  */
 const NON_SECRET_TOKEN_NAME =
-  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 
 /** A protocol nonce: an ACME challenge's `token` (its object names the challenge type), not a credential. */
 const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
@@ -1043,17 +1048,45 @@ const CREDENTIAL_SCOPE =
   /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 
 /**
- * A short value typed on the keyboard's home row: at least six letters, five in a row and four in five of them from
- * `asdfghjkl`, three different ones outside the hex digits among them. Random base62 tokens meet all of that about
- * once in 400 at 8-12 characters and once in 2,000 or fewer at 16 and more (measured on 200,000 of each length); hex
- * ones never (their letters are a-f).
+ * A value typed on the keyboard's home row: at least six letters, five in a row and four in five of them from
+ * `asdfghjkl`, three different ones outside the hex digits among them (`sldafh309sdf`, and a test's long mash,
+ * `kjfhueyt9485osdfasdkljfh…`). Random base62 tokens meet all of that about once in 400 at 8-12 characters and once
+ * in 2,000 or fewer at 16 to 24, about once in 100,000 at 25 to 64 characters (measured on 200,000 of each
+ * length or range, base62 and base36); hex ones never (their letters are a-f).
  */
 function isKeyboardMash(v: string): boolean {
-  if (v.length > 24) return false;
   const letters = v.toLowerCase().replace(/[^a-z]/g, '');
   if (letters.length < 6 || !/[asdfghjkl]{5}/.test(letters)) return false;
   const home = letters.replace(/[^asdfghjkl]/g, '');
   return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, '')).size >= 3;
+}
+
+/**
+ * Whether a generic rule's match assigns to a password (`password`, `$newPassword`, `DB_PASSWD`): the name ends in
+ * one. `passwordSignerKey` or `password_salt` name something else.
+ */
+function namesAPassword(match: string): boolean {
+  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+}
+
+/** A password hashing scheme or digest named in the code before a value (`'userId' => 'md5'`, `/users/scrypt`). */
+const HASH_NAMED =
+  /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
+/** Hex of a digest's size (MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512: 16 to 64 bytes). */
+const DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
+/** Padded base64 of a digest's size (16, 20, 28, 32, 48 or 64 bytes). */
+const DIGEST_BASE64 =
+  /^(?:[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{38}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{64}|[A-Za-z0-9+/]{86}==)$/;
+
+/**
+ * A stored password hash: a digest-sized value (hex, or padded base64) in a password field where the code just
+ * before names a hashing scheme: a user-import test's `'password' => '<md5 of it>'` beside `'userId' => 'md5'`. The
+ * password itself is not in the file, and a digest is not a credential.
+ */
+function isStoredPasswordHash(v: string, match: string, before: string): boolean {
+  if (!namesAPassword(match)) return false;
+  if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
+  return HASH_NAMED.test(before);
 }
 
 /** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
@@ -1116,6 +1149,10 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
   if (UUID.test(v)) return 'invalid';
   if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
+  // Hex under 16 digits holds under 64 bits: an id, a colour, a hash's prefix (Flickr's public photo `secret`).
+  if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return 'invalid';
+  if (/^arn:aws[a-z-]*:/.test(v)) return 'invalid'; // an ARN names a resource (a KMS key, a secret), it holds none
+  if (isStoredPasswordHash(v, match, before)) return 'invalid';
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return 'invalid'; // number literals: `-0x3f879678`
@@ -1138,6 +1175,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (CONCATENATED.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
+  // A password named by what it is, with typed digits (`NewPass123!`, `oldToken1`): a test's stand-in.
+  if (namesAPassword(match) && isStandInPassword(v)) return 'invalid';
   if (NON_SECRET_TOKEN_NAME.test(match)) return 'invalid';
   if (CREDENTIAL_SCOPE.test(v)) return 'invalid';
   if (/token["'\]]*[ \t]*[:=]/i.test(match) && ACME_CHALLENGE.test(`${before}${match}`)) return 'invalid';

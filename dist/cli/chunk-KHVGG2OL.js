@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-6ASJNRBO.js";
+} from "./chunk-XKQWR2F2.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-MAUFNUBJ.js";
+} from "./chunk-KHVGG2OL.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-6ASJNRBO.js";
+import "./chunk-XKQWR2F2.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

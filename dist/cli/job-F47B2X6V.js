@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-MAUFNUBJ.js";
+} from "./chunk-KHVGG2OL.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-6ASJNRBO.js";
+import "./chunk-XKQWR2F2.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
