@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-TN44OMVA.js";
+} from "./chunk-YFFWWR37.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

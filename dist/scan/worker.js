@@ -1248,6 +1248,8 @@ var PLACEHOLDER_SHAPES2 = [
   /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
   /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
   /change[_-]?(?:me|it|this)/i,
+  // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/?/`).
+  /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
   /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
   /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
 ];
@@ -1261,8 +1263,9 @@ function isPlaceholderPassword(value) {
     }
   }
   for (const re of PLACEHOLDER_SHAPES2) if (re.test(v)) return true;
-  return false;
+  return INSTRUCTION.test(v.replace(/([a-z])([A-Z])/g, "$1_$2"));
 }
+var INSTRUCTION = /^(?:replace|insert|paste|enter|put|add|generate)[_-]?(?:this|it|me|with|your|the|a|an)(?:[^A-Za-z]|$)/i;
 var METASYNTACTIC_WORDS = "foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud";
 var METASYNTACTIC = new RegExp(`^(?:${METASYNTACTIC_WORDS})$`, "i");
 var METASYNTACTIC_RUN = new RegExp(`^(?:(?:${METASYNTACTIC_WORDS})[_.-]?)+([0-9]*)$`, "i");
@@ -1332,6 +1335,7 @@ function validateBase64Password(secret) {
   return isPlaceholderPassword(text) || isStandInPassword(text) ? "invalid" : "unknown";
 }
 var JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
+var JWT_SAMPLE_SIGNATURE = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 var JWT_PUBLIC_ISSUERS = /* @__PURE__ */ new Set(["supabase-demo"]);
 function validateJwt(secret) {
   const parts = secret.split(".");
@@ -1344,6 +1348,7 @@ function validateJwt(secret) {
   const sig = b64url(parts[2]);
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
+  if (parts[2] === JWT_SAMPLE_SIGNATURE) return "invalid";
   if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
   if (typeof payload["exp"] === "number" && payload["exp"] < 1e9) return "invalid";
   const keys = Object.keys(payload);
@@ -1416,7 +1421,7 @@ function parsePem(text) {
   const bodyLines = [];
   const lines = m[2].split(/\r?\n/);
   const marked = lines.slice(1).filter((l) => l.trim());
-  const marker = marked.length > 0 && marked.every((l) => /^\s*[*#]/.test(l)) ? /^\s*(?:\*|#+)\s?/ : void 0;
+  const marker = marked.length > 0 && marked.every((l) => /^\s*[*#>|;]/.test(l)) ? /^\s*(?:\*|#+|>|\||;+)\s?/ : void 0;
   for (const raw of lines) {
     const line = (marker ? raw.replace(marker, "") : raw).trim();
     if (!line) continue;
@@ -1502,6 +1507,18 @@ function validatePemPrivateKey(secret) {
   } catch {
     return "invalid";
   }
+}
+function validateDerPrivateKey(secret) {
+  const base64 = secret.replace(/\\+[nr]|\s/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return "invalid";
+  const der = Buffer.from(base64, "base64");
+  for (const type of ["pkcs8", "pkcs1", "sec1"]) {
+    try {
+      if ((0, import_node_crypto2.createPrivateKey)({ key: der, format: "der", type }).type === "private") return "valid";
+    } catch {
+    }
+  }
+  return "invalid";
 }
 function validatePemPrivateKeyOtherLabel(secret) {
   const pem2 = parsePem(secret);
@@ -1766,16 +1783,18 @@ function validateJwkPrivateKey(secret) {
   if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
   const d = b64url(obj["d"]);
   if (!d) return "invalid";
+  const sizes = JWK_D_BYTES[kty];
+  if (sizes && !sizes.includes(d.length) || d.every((b) => b === 0)) return "invalid";
   try {
     const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
-  const sizes = JWK_D_BYTES[kty];
-  if (sizes ? sizes.includes(d.length) : d.length >= 128) return "unknown";
+  if (sizes || d.length >= 128) return "unknown";
   return "invalid";
 }
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+var UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 var OWNED_PREFIXES = new RegExp(
   [
     "^(?:gh[pousr]_|github_pat_|gl[a-z]{1,4}-|npm_|pypi-|AKIA|ASIA|AIza|ya29\\.|xox[a-z]-|xoxe\\.|xapp-|hf_|api_org_|do[opr]_v1_",
@@ -1799,6 +1818,10 @@ function isCodeNotValue(v) {
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
+  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v)) {
+    const words = v.replace(/[0-9_$]+/g, "").split(/(?=[A-Z])/);
+    if (words.length <= 5 && words.every((w) => w.length >= 2)) return true;
+  }
   return false;
 }
 function isWordPhrase2(v) {
@@ -1843,6 +1866,9 @@ function isKeyboardMash(v) {
 function namesAPassword(match) {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
 }
+function namesASecret(match) {
+  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+}
 var HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
 var DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
 var DIGEST_BASE64 = /^(?:[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{38}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{64}|[A-Za-z0-9+/]{86}==)$/;
@@ -1851,7 +1877,7 @@ function isStoredPasswordHash(v, match, before) {
   if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
   return HASH_NAMED.test(before);
 }
-var NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+var NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
 }
@@ -1894,7 +1920,8 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
-  if (UUID.test(v)) return "invalid";
+  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match))) return "invalid";
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
@@ -3618,7 +3645,7 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
@@ -3666,7 +3693,7 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -3678,7 +3705,7 @@ var genericRules = [
     title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
     secretGroup: 2,
     entropy: 3,
     validate: validateQuotedSecret,
@@ -3743,7 +3770,7 @@ var httpRules = [
 // src/scan/rules/keys.ts
 var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
-var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'*#-]`;
+var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'*#>|;-]`;
 function pem(label) {
   return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
 }
@@ -3875,6 +3902,18 @@ var keyRules = [
     pattern: `(-----BEGIN (?:[A-Z0-9]+ )+PRIVATE KEY-----${BODY2}{32,}?-----END (?:[A-Z0-9]+ )+PRIVATE KEY-----)`,
     window: WINDOW,
     validate: validatePemPrivateKeyOtherLabel,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "der-private-key",
+    title: "Private key (base64 DER, no PEM armour)",
+    severity: "critical",
+    keywords: ["ibaak", "ibadan", "byqgsm49", "mhccaqeei", "migkagebbd", "mihcagebbe", "mc4caqawbqydk2vw"],
+    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
+    pattern: String.raw`(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+    window: WINDOW,
+    validate: validateDerPrivateKey,
+    requireValid: true,
     examples: { tp: [], fp: [] }
   },
   {

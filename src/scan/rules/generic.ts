@@ -12,8 +12,11 @@ import { lazyExamples } from './examples.ts';
 // overlapping secret, so a value a specific rule of the policy owns is that rule's finding (better title, a
 // checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
-/** Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`). */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging)){0,2}`;
+/**
+ * Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
+ * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
+ */
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
@@ -88,7 +91,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -116,6 +119,11 @@ export const genericRules: Rule[] = [
         `"hash": "scrypt", 'passwordSignerKey' => '${fx('gsk2', 86, A.base64)}==',`,
         `HMAC_KEY=${key32}`,
         `encryption_key: ${fx('gsk3', 44, A.base64)}`,
+        // A counted or versioned name, a Python bytes literal, a random UUID a secret is set to.
+        `TEST_ENCRYPTION_KEY_2 = "${fx('gsk4', 43, A.base64)}="`,
+        `API_KEY_V2=${key32}`,
+        `        signing_key=b"${fx('gsk5', 43, A.base64url)}=",`,
+        `      GOTRUE_JWT_SECRET: '${fxUuid('gsk6')}'`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -198,6 +206,13 @@ export const genericRules: Rule[] = [
         `Parameters: {"authenticity_token"=>"${fx('gat', 86, A.base64)}=="}`,
         'password = "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf"',
         "$newPassword = 'NewPass123!';",
+        // An instruction for the value, a value naming what it is, a signed URL's fields.
+        'FLAGS_SECRET=ReplaceThisWith32RandomBytesBase64UrlString',
+        "headers: { 'x-api-key': 'api-key-123' },",
+        // Identifiers with digits in them: code, not values.
+        '\tdec.privateKey = ed25519PrivateKey',
+        '\t\tprivateKey: ecTestKey256,',
+        `expected = "https://cdn.invalid/edge-cache-token=Expires=1663070400&KeyName=test-key&Signature=${fx('gsu', 43, A.base64url)}"`,
       ],
     })),
   },
@@ -206,7 +221,7 @@ export const genericRules: Rule[] = [
     title: 'Quoted secret-looking value with punctuation assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
     secretGroup: 2,
     entropy: 3,
     validate: validateQuotedSecret,

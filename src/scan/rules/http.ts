@@ -122,6 +122,8 @@ export const httpRules: Rule[] = [
         'curl -u user:password https://api.service.invalid',
         'curl -u ${USERNAME}:${TOKEN} https://api.service.invalid',
         'curl -u elastic:<password> https://localhost:9200',
+        // Constants a deployment script substitutes (sed) before it runs.
+        "curl -s -XGET -u DOMAIN_ADMIN_UNAME:DOMAIN_ADMIN_PW 'https://DOMAIN_ENDPOINT'",
       ],
     })),
   },

@@ -18,6 +18,7 @@ import {
   fakeCephKey,
   validateAgeSecretKey,
   validateCephKey,
+  validateDerPrivateKey,
   validateJwkPrivateKey,
   validateOpenSshKey,
   validatePemPrivateKey,
@@ -30,10 +31,10 @@ import {
 const WINDOW = 16384;
 const A64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 /**
- * Characters of a PEM body and its headers, raw or `\n`-escaped, also commented out line by line (` * ` in a doc
- * comment, `# ` in YAML or shell: parsePem strips the marker).
+ * Characters of a PEM body and its headers, raw or `\n`-escaped, also commented out or quoted line by line (` * ` in
+ * a doc comment, `# ` in YAML or shell, `> ` in a transcript: parsePem strips the marker).
  */
-const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'*#-]`;
+const BODY = String.raw`[A-Za-z0-9+/=\s\\:,"'*#>|;-]`;
 
 function pem(label: string): string {
   return `-----BEGIN ${label}-----${BODY}{32,}?-----END ${label}-----`;
@@ -66,7 +67,12 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
     concatenated('const key =', k),
     // JSON inside a string literal: the newlines escaped twice.
     `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`,
-    // Commented out: a doc comment's example, a YAML fixture's disabled value.
+    // Commented out or quoted: a doc comment's example, a YAML fixture's disabled value, a shell transcript's input.
+    `  $ cat key.pem\n${k
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  > ${l}`)
+      .join('\n')}\n`,
     `/**\n * const key = \`${k.trimEnd().split('\n').join('\n * ')}\`\n */`,
     `#  tls.key: |\n${k
       .trimEnd()
@@ -315,6 +321,7 @@ export const keyRules: Rule[] = [
       const okp = generateJwk();
       const { d: _d, ...pub } = okp;
       const ordered = { kty: okp['kty'], crv: okp['crv'], x: okp['x'], d: okp['d'] };
+      const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
       return {
         tp: [
           JSON.stringify(okp),
@@ -327,6 +334,9 @@ export const keyRules: Rule[] = [
           JSON.stringify(pub, null, 2),
           '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
           '{"d": "2026-01-01", "kty": "EC"}',
+          // A fuzzer's degenerate seeds: a one-byte private value, and one of the curve's size but all zeros.
+          JSON.stringify({ ...ec, d: 'AQ' }),
+          JSON.stringify({ ...ec, d: Buffer.alloc(32).toString('base64url') }),
         ],
       };
     }),
@@ -386,6 +396,49 @@ export const keyRules: Rule[] = [
           '-----BEGIN ECDSA PRIVATE KEY-----\n<your key here>\n-----END ECDSA PRIVATE KEY-----',
           `-----BEGIN ECDSA PRIVATE KEY-----\n${fx('pem-o', 64, A64)}\n-----END ECDSA PRIVATE KEY-----`,
           keyFixture('ec'),
+        ],
+      };
+    }),
+  },
+  {
+    id: 'der-private-key',
+    title: 'Private key (base64 DER, no PEM armour)',
+    severity: 'critical',
+    keywords: ['ibaak', 'ibadan', 'byqgsm49', 'mhccaqeei', 'migkagebbd', 'mihcagebbe', 'mc4caqawbqydk2vw'],
+    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
+    pattern: String.raw`(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+    window: WINDOW,
+    validate: validateDerPrivateKey,
+    requireValid: true,
+    help:
+      "A private key as bare base64 DER, without the PEM armour (a Keycloak realm export's `privateKey`, a SAML " +
+      '`<PrivateKeyPem>`, a properties or JSON value). Reported only when it parses as a PKCS#8, PKCS#1 or SEC1 ' +
+      'private key. Revoke the key wherever its public half is trusted and issue a new one.',
+    examples: lazy(() => {
+      const body = (pem: string) => pem.replace(/-----[A-Z ]+-----|\s/g, '');
+      const der = (key: ReturnType<typeof generateKeyPairSync>['privateKey'], type: 'pkcs8' | 'pkcs1' | 'sec1') =>
+        key.export({ type, format: 'der' }).toString('base64');
+      const rsa = body(keyFixture('rsa'));
+      const rsa8 = der(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey, 'pkcs8');
+      const ec8 = der(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'pkcs8');
+      const ec521 = der(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey, 'pkcs8');
+      const ec384 = der(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, 'sec1');
+      return {
+        tp: [
+          `    "privateKey": "${rsa}",`,
+          `<PrivateKeyPem>${rsa8}</PrivateKeyPem>`,
+          `saml.signing.private.key=${ec8}`,
+          `EC_KEY=${body(keyFixture('ec'))}`,
+          `sec1: ${ec384}`,
+          `{"key": "${ec521}"}`,
+          `ed25519: ${body(keyFixture('pkcs8'))}`,
+        ],
+        fp: [
+          // A public key, a cut body, an altered body, and a PEM key (its own rule's) read line by line.
+          `"publicKey": "${body(keyFixture('public'))}"`,
+          `"privateKey": "${rsa.slice(0, 120)}"`,
+          `"privateKey": "${rsa.slice(0, 40)}${fx('der-fp', rsa.length - 80, A64)}${rsa.slice(-40)}"`,
+          keyFixture('rsa'),
         ],
       };
     }),

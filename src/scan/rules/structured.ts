@@ -104,6 +104,8 @@ export const structuredRules: Rule[] = [
         `token: "${jwtNone}"`,
         `const t = "${jwt.split('.').slice(0, 2).join('.')}";`,
         `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: 'payload' }, 'jwf3')}`,
+        // The jwt.io sample's signature under an edited payload: a hand-made fixture.
+        `const session = '${jwt.split('.').slice(0, 2).join('.')}.${'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'}';`,
         `"${Buffer.from('{"x":1}').toString('base64url')}.eyJub3Rqc29u${fx('jwf', 10, A.base64url)}.${fx('jwf2', 43, A.base64url)}"`,
       ],
     })),

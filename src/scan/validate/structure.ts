@@ -156,6 +156,8 @@ const PLACEHOLDER_SHAPES: RegExp[] = [
   /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
   /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
   /change[_-]?(?:me|it|this)/i,
+  // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/…/`).
+  /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
   /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
   /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i,
 ];
@@ -172,8 +174,15 @@ export function isPlaceholderPassword(value: string): boolean {
     }
   }
   for (const re of PLACEHOLDER_SHAPES) if (re.test(v)) return true;
-  return false;
+  return INSTRUCTION.test(v.replace(/([a-z])([A-Z])/g, '$1_$2'));
 }
+
+/**
+ * An instruction in place of the value, its words apart or in camelCase: `ReplaceThisWith32RandomBytes…`,
+ * `insert-your-key-here`, `PASTE_YOUR_TOKEN`.
+ */
+const INSTRUCTION =
+  /^(?:replace|insert|paste|enter|put|add|generate)[_-]?(?:this|it|me|with|your|the|a|an)(?:[^A-Za-z]|$)/i;
 
 /** Metasyntactic words: one, and a run of them with typed digits after it (`foo_bar2`). */
 const METASYNTACTIC_WORDS = 'foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud';
@@ -306,6 +315,11 @@ export function validateBase64Password(secret: string): Validity {
 
 const JWT_EXAMPLE_SUBJECTS = new Set(['1234567890']);
 /**
+ * The signature of the jwt.io sample (HS256 under `your-256-bit-secret`): it verifies that sample's payload only, so a
+ * token carrying it is the sample with its payload edited by hand (a test's fixture), never one a service issued.
+ */
+const JWT_SAMPLE_SIGNATURE = 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+/**
  * Issuers of tokens that are public by design: `supabase-demo` signs the Supabase CLI's local-development anon and
  * service_role keys, with the JWT secret the CLI publishes and every local stack shares.
  */
@@ -313,7 +327,8 @@ const JWT_PUBLIC_ISSUERS = new Set(['supabase-demo']);
 
 /**
  * A JWS compact token: header and payload are base64url JSON objects, the header names an `alg` other than `none`
- * and the signature is present. The jwt.io sample (`sub` 1234567890, "John Doe") is 'invalid'.
+ * and the signature is present. The jwt.io sample (`sub` 1234567890, "John Doe"), also with its payload edited, is
+ * 'invalid'.
  */
 export function validateJwt(secret: string): Validity {
   const parts = secret.split('.');
@@ -326,6 +341,7 @@ export function validateJwt(secret: string): Validity {
   const sig = b64url(parts[2]!);
   if (!sig || sig.length < 16) return 'invalid';
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
+  if (parts[2] === JWT_SAMPLE_SIGNATURE) return 'invalid';
   if (JWT_PUBLIC_ISSUERS.has(String(payload['iss']))) return 'invalid';
   // Expired before 2001 (`"exp": 570`, seconds after 1970): a test fixture, never a token any service issued.
   if (typeof payload['exp'] === 'number' && payload['exp'] < 1_000_000_000) return 'invalid';
@@ -434,11 +450,13 @@ export function parsePem(text: string): PemBlock | undefined {
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
   const bodyLines: string[] = [];
-  // A block commented out line by line (` * ` in a doc comment, `#` in YAML or shell) is the same key: the marker goes
-  // when every line has it. Neither is a base64 character, so no body line can start with one.
+  // A block commented out or quoted line by line (` * ` in a doc comment, `#` in YAML or shell, `> ` in a transcript,
+  // `|`, `;`) is the same key: the marker goes when every line has it. None is a base64 character, so no body line
+  // can start with one.
   const lines = m[2]!.split(/\r?\n/);
   const marked = lines.slice(1).filter((l) => l.trim());
-  const marker = marked.length > 0 && marked.every((l) => /^\s*[*#]/.test(l)) ? /^\s*(?:\*|#+)\s?/ : undefined;
+  const marker =
+    marked.length > 0 && marked.every((l) => /^\s*[*#>|;]/.test(l)) ? /^\s*(?:\*|#+|>|\||;+)\s?/ : undefined;
   for (const raw of lines) {
     const line = (marker ? raw.replace(marker, '') : raw).trim();
     if (!line) continue;
@@ -547,6 +565,25 @@ export function validatePemPrivateKey(secret: string): Validity {
   } catch {
     return 'invalid';
   }
+}
+
+/**
+ * A private key as bare base64 DER, without PEM armour (a Keycloak realm's `privateKey`, a SAML `<PrivateKeyPem>`, a
+ * properties value): 'valid' when it parses as a PKCS#8, PKCS#1 or SEC1 private key, 'invalid' otherwise (a public
+ * key, a certificate, a cut or altered body).
+ */
+export function validateDerPrivateKey(secret: string): Validity {
+  const base64 = secret.replace(/\\+[nr]|\s/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return 'invalid';
+  const der = Buffer.from(base64, 'base64');
+  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+    try {
+      if (createPrivateKey({ key: der, format: 'der', type }).type === 'private') return 'valid';
+    } catch {
+      // not this encoding
+    }
+  }
+  return 'invalid';
 }
 
 /**
@@ -910,14 +947,17 @@ export function validateJwkPrivateKey(secret: string): Validity {
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'invalid';
   const d = b64url(obj['d']);
   if (!d) return 'invalid';
+  // A private value of another size than its curve's, or all zeros (`"d":"AQ"`, `"d":"AAAA…"`): a fuzzer's seed or
+  // a degenerate fixture, never a key (RFC 7518 fixes an EC or OKP `d` at the curve's size).
+  const sizes = JWK_D_BYTES[kty];
+  if ((sizes && !sizes.includes(d.length)) || d.every((b) => b === 0)) return 'invalid';
   try {
     const key = createPrivateKey({ key: obj as never, format: 'jwk' });
     if (key.type === 'private') return 'valid';
   } catch {
     // partial object: judge `d` alone
   }
-  const sizes = JWK_D_BYTES[kty];
-  if (sizes ? sizes.includes(d.length) : d.length >= 128) return 'unknown';
+  if (sizes || d.length >= 128) return 'unknown';
   return 'invalid';
 }
 
@@ -925,6 +965,7 @@ export function validateJwkPrivateKey(secret: string): Validity {
 // Generic "secret-looking value" heuristics (the generic rule's own false-positive logic)
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /**
  * Values owned by a specific rule of the catalogue (their own rule reports them, with a better title and a
@@ -968,6 +1009,11 @@ function isCodeNotValue(v: string): boolean {
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
+  // The same with digits inside (`ed25519PrivateKey`, `ecTestKey256`): camelCase words of two letters or more.
+  if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v)) {
+    const words = v.replace(/[0-9_$]+/g, '').split(/(?=[A-Z])/);
+    if (words.length <= 5 && words.every((w) => w.length >= 2)) return true;
+  }
   return false;
 }
 
@@ -1069,6 +1115,11 @@ function namesAPassword(match: string): boolean {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
 }
 
+/** Whether a generic rule's match assigns to a secret or a password (`JWT_SECRET`, `client_secret`, `db_password`). */
+function namesASecret(match: string): boolean {
+  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+}
+
 /** A password hashing scheme or digest named in the code before a value (`'userId' => 'md5'`, `/users/scrypt`). */
 const HASH_NAMED =
   /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
@@ -1089,8 +1140,8 @@ function isStoredPasswordHash(v: string, match: string, before: string): boolean
   return HASH_NAMED.test(before);
 }
 
-/** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`). */
-const NAMES_ITSELF = /secret|passw(?:or)?d|token/i;
+/** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`, `api-key-123`). */
+const NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
 
 /** Leetspeak read back as letters (`Cl1ent$ecret!`, `P4ssw0rd`, `t0k3n`), for NAMES_ITSELF. */
 function unLeet(v: string): string {
@@ -1147,7 +1198,12 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
-  if (UUID.test(v)) return 'invalid';
+  // A UUID is an id, except a random one (version 4: 122 random bits) that a secret or password is set to
+  // (`GOTRUE_JWT_SECRET: '37c304f8-…'`).
+  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match))) return 'invalid';
+  // Another assignment nested in the value (`edge-cache-token=Expires=1663070400&…`, a signed URL's fields); base64's
+  // padding only ever ends a value.
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return 'invalid';
   if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
   // Hex under 16 digits holds under 64 bits: an id, a colour, a hash's prefix (Flickr's public photo `secret`).
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return 'invalid';

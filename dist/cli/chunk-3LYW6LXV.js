@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-XKQWR2F2.js";
+} from "./chunk-CCS5JNRW.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
