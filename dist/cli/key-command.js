@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YFFWWR37.js";
+} from "./chunk-2VTNQCLK.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1580,13 +1580,19 @@ function typedDigits(digits) {
 }
 function validatePassword(secret) {
   let value = secret.slice(0, valueLength(secret));
+  value = value.replace(
+    /\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})/g,
+    (_, u, x) => String.fromCharCode(Number.parseInt(u ?? x, 16))
+  );
   try {
     value = decodeURIComponent(value);
   } catch {
   }
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
-  return isPlaceholderPassword(value) || isStandInPassword(value) ? "invalid" : "unknown";
+  const unleeted = unLeet(value);
+  const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet ? "invalid" : "unknown";
 }
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
@@ -1596,7 +1602,7 @@ function validateDbUrl(secret, match = "") {
   const password = m[3];
   const typed = /^(.*?)([0-9]*)$/.exec(password);
   const user = m[2].toLowerCase();
-  if (typed[1].toLowerCase() === user && typedDigits(typed[2]) || password.toLowerCase() === m[1].toLowerCase())
+  if (typed[1].toLowerCase() === user && typedDigits(typed[2]) || password.toLowerCase() === user || password.toLowerCase() === m[1].toLowerCase())
     return "invalid";
   return validatePassword(password);
 }
@@ -1631,6 +1637,12 @@ function validateJwt(secret) {
   if (!sig || sig.length < 16) return "invalid";
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["name"] === "John Doe") return "invalid";
   if (parts[2] === JWT_SAMPLE_SIGNATURE) return "invalid";
+  if (JWT_EXAMPLE_SUBJECTS.has(String(payload["sub"])) && payload["iat"] === 1516239022) return "invalid";
+  if (/^ed25519(?:-nkey)?$/i.test(alg)) {
+    const nats = payload["nats"];
+    const type = nats && typeof nats === "object" ? nats["type"] : payload["type"];
+    if (type === "operator" || type === "account") return "invalid";
+  }
   if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
   if (typeof payload["exp"] === "number" && payload["exp"] < 1e9) return "invalid";
   const keys = Object.keys(payload);
@@ -2025,6 +2037,35 @@ function validateJwkPrivateKey(secret) {
   if (sizes || d.length >= 128) return "unknown";
   return "invalid";
 }
+function validateJwkSymmetricKey(secret) {
+  const obj = jsonObject(Buffer.from(secret.trimStart().startsWith("{") ? secret : `{${secret}`, "utf8"));
+  const encoded = obj?.["kty"] === "oct" ? obj["k"] : void 0;
+  if (typeof encoded !== "string") return "invalid";
+  const k = b64url(encoded);
+  if (!k || k.length < 16 || k.every((b) => b === k[0])) return "invalid";
+  return "valid";
+}
+function validateNkeySeed(secret) {
+  if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return "invalid";
+  let bits = 0;
+  let acc = 0;
+  const out = [];
+  for (const c of secret) {
+    acc = (acc << 5 | BASE32_ALPHABET.indexOf(c)) & 65535;
+    bits += 5;
+    if (bits >= 8) {
+      out.push(acc >>> bits - 8 & 255);
+      bits -= 8;
+    }
+  }
+  if (out.length !== 36 || out[0] >> 3 !== 18 || (acc & (1 << bits) - 1) !== 0) return "invalid";
+  let crc = 0;
+  for (let i = 0; i < 34; i++) {
+    crc ^= out[i] << 8;
+    for (let k = 0; k < 8; k++) crc = crc & 32768 ? (crc << 1 ^ 4129) & 65535 : crc << 1 & 65535;
+  }
+  return crc === (out[34] | out[35] << 8) ? "valid" : "invalid";
+}
 function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
@@ -2062,6 +2103,13 @@ function isIdentifierPhrase(v) {
     else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
+}
+function isCallExpression(v) {
+  return /[\w\])]\(\)/.test(v) || // an empty call: `uuid.uuid4()`, `.decode()`
+  /[)\]]\.[A-Za-z_$]/.test(v) || // used on: `Session().get_credentials`, `services[1].decode`
+  /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\(/.test(v) || // a method call: `random.getrandbits(64)`
+  /\[-?[0-9]*:-?[0-9]*\]/.test(v) || // a slice: `hex[:26]`
+  /^[A-Za-z_$][\w$]{2,}\(.*\)$/.test(v);
 }
 function isCodeExpression(v) {
   const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
@@ -2138,7 +2186,9 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase2(v)) return "invalid";
-  if (isCodeExpression(v)) return "invalid";
+  if (isCodeExpression(v) || isCallExpression(v)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*$/.test(v) && /[\w$][,)]$/.test(match)) return "invalid";
+  if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
@@ -2149,6 +2199,8 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[*&]+[A-Za-z_][\w.]*$/.test(v)) return "invalid";
   const decoded = decodedText(v);
   if (decoded !== void 0 && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return "invalid";
+  if (decoded !== void 0 && (/^(?:[a-z]+[-_ ])+[a-z]+[0-9]{0,3}$/i.test(decoded) || isWordPhrase2(decoded)))
     return "invalid";
   const pair = decoded === void 0 ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
   if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
@@ -2193,7 +2245,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, BASE32_ALPHABET, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2374,6 +2426,7 @@ var init_structure = __esm({
     ]);
     PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
     JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
+    BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
     OWNED_PREFIXES = new RegExp(
@@ -2393,7 +2446,7 @@ var init_structure = __esm({
     TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
     CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
     NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
-    ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+    ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
     CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
     HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
     DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
@@ -4120,7 +4173,7 @@ function validateQuotedSecret(secret, match = "", before = "") {
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
   return validateGenericSecret(secret, match, before);
 }
-var NAME, VALUE, NAME_START, QUOTED_ONLY, KEYWORDS, genericRules;
+var NAME, VALUE, NAME_START, QUOTED_ONLY, ENV_NAME, KEYWORDS, genericRules;
 var init_generic = __esm({
   "src/scan/rules/generic.ts"() {
     "use strict";
@@ -4130,6 +4183,7 @@ var init_generic = __esm({
     VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
     NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
     QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
+    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER)_?KEY|CREDENTIALS?)";
     KEYWORDS = [
       "password",
       "passwd",
@@ -4178,6 +4232,23 @@ var init_generic = __esm({
         severity: "medium",
         keywords: KEYWORDS,
         pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+        secretGroup: 2,
+        entropy: 3,
+        validate: validateQuotedSecret,
+        fallback: true,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "generic-secret-unquoted-line",
+        title: "Unquoted secret-looking value with punctuation on a line of its own (env file, compose, YAML)",
+        severity: "medium",
+        keywords: KEYWORDS,
+        // The value runs to the end of the line: an env file, a compose `environment:` list or a YAML plain scalar takes
+        // `[`, `{`, `;`, `,`, `(` and `&` as part of it, where in code they end an expression. So the line must read as
+        // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=?`,
+        // `- MYSQL_PASSWORD=?`, `export API_TOKEN=?`), or a YAML key and `: `. A last character that continues code
+        // (`,` `;` `(` `{` `[`) is not a value's end.
+        pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+|export[ \t]+)?((?-i:[A-Z0-9_]*${ENV_NAME}[A-Z0-9_]*)=|${NAME}:[ \t]+)[ \t]*([^\s"'\x60#][^\s"'\x60]{6,}[^\s"'\x60,;({\[])[ \t]*\r?$`,
         secretGroup: 2,
         entropy: 3,
         validate: validateQuotedSecret,
@@ -4375,6 +4446,17 @@ var init_keys = __esm({
         examples: { tp: [], fp: [] }
       },
       {
+        id: "jwk-symmetric-key",
+        title: "JWK symmetric key",
+        severity: "critical",
+        keywords: ['"oct"'],
+        pattern: String.raw`(\{?[^{}]*"kty"\s*:\s*"oct"[^{}]*\})`,
+        window: 8192,
+        validate: validateJwkSymmetricKey,
+        requireValid: true,
+        examples: { tp: [], fp: [] }
+      },
+      {
         id: "age-secret-key",
         title: "age secret key",
         severity: "critical",
@@ -4400,7 +4482,7 @@ var init_keys = __esm({
         severity: "critical",
         keywords: ["ibaak", "ibadan", "byqgsm49", "mhccaqeei", "migkagebbd", "mihcagebbe", "mc4caqawbqydk2vw"],
         // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
-        pattern: String.raw`(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+        pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
         window: WINDOW,
         validate: validateDerPrivateKey,
         requireValid: true,
@@ -4518,6 +4600,18 @@ var init_messaging = __esm({
         keywords: ["discord.com/api", "discordapp.com/api"],
         pattern: String.raw`discord(?:app)?\.com/api(?:/v[0-9]+)?/webhooks/([0-9]{17,20}/[A-Za-z0-9_-]{60,80})${TOKEN_END}`,
         entropy: 3.5,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "nats-nkey-seed",
+        title: "NATS nkey seed",
+        severity: "critical",
+        // A seed's first three characters name it a seed of a user, account, operator or curve key (`SUA`, `SAA`, `SOA`,
+        // `SXA`); the rest is base32 with a CRC-16.
+        keywords: ["sua", "saa", "soa", "sxa"],
+        pattern: `(?:^|[^A-Za-z0-9])(S[UAOX]A[A-Z2-7]{55})(?:[^A-Za-z0-9]|$)`,
+        validate: validateNkeySeed,
+        requireValid: true,
         examples: { tp: [], fp: [] }
       },
       {

@@ -412,6 +412,9 @@ describe('passwords, URLs and basic auth', () => {
     // GitHub's constant password for a token sent as the user name is no secret.
     assert.equal(validatePassword('x-oauth-basic'), 'invalid');
     assert.equal(validatePassword('111111@'), 'invalid'); // digits with punctuation about them
+    // A stand-in in leetspeak, and source-code escapes read as the program reads them (`\u2163` is one character).
+    for (const p of ['s3cr3t!', 'p4ssw0rd', 'S3cret', '\\u2163', 'I\\u00adX'])
+      assert.equal(validatePassword(p), 'invalid', p);
     // Real passwords stay: random, four or more digits after a word, or words none of which names a credential.
     for (const p of [
       fx('pw-c', 12),

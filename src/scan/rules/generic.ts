@@ -47,6 +47,10 @@ function validateQuotedSecret(secret: string, match = '', before = ''): Validity
   return validateGenericSecret(secret, match, before);
 }
 
+/** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
+const ENV_NAME =
+  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER)_?KEY|CREDENTIALS?)';
+
 const KEYWORDS = [
   'password',
   'passwd',
@@ -209,6 +213,9 @@ export const genericRules: Rule[] = [
         // An instruction for the value, a value naming what it is, a signed URL's fields.
         'FLAGS_SECRET=ReplaceThisWith32RandomBytesBase64UrlString',
         "headers: { 'x-api-key': 'api-key-123' },",
+        // An identifier passed on, base64 of words.
+        '\t\tcorev1.TLSPrivateKeyKey: skBytesPKCS1,',
+        `\ttargetSecretValue1 := "${Buffer.from('great-name').toString('base64')}"`,
         // Identifiers with digits in them: code, not values.
         '\tdec.privateKey = ed25519PrivateKey',
         '\t\tprivateKey: ecTestKey256,',
@@ -250,6 +257,58 @@ export const genericRules: Rule[] = [
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
         '      "output_token": "StreamDescription.Shards[-1].ShardId",',
+        // A regular expression's source (a scanner's own plugin).
+        "    secret = r'([a-z0-9]{64})'",
+        "    cl_api_key = r'([a-z]{24})'",
+      ],
+    })),
+  },
+  {
+    id: 'generic-secret-unquoted-line',
+    title: 'Unquoted secret-looking value with punctuation on a line of its own (env file, compose, YAML)',
+    severity: 'medium',
+    keywords: KEYWORDS,
+    // The value runs to the end of the line: an env file, a compose `environment:` list or a YAML plain scalar takes
+    // `[`, `{`, `;`, `,`, `(` and `&` as part of it, where in code they end an expression. So the line must read as
+    // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=…`,
+    // `- MYSQL_PASSWORD=…`, `export API_TOKEN=…`), or a YAML key and `: `. A last character that continues code
+    // (`,` `;` `(` `{` `[`) is not a value's end.
+    pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+|export[ \t]+)?((?-i:[A-Z0-9_]*${ENV_NAME}[A-Z0-9_]*)=|${NAME}:[ \t]+)[ \t]*([^\s"'\x60#][^\s"'\x60]{6,}[^\s"'\x60,;({\[])[ \t]*\r?$`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateQuotedSecret,
+    fallback: true,
+    help:
+      'A random-looking value with punctuation an unquoted value in code cannot hold (`[`, `{`, `;`, `,`, `(`, ' +
+      '`&`), assigned on a line of its own, as env files, compose `environment:` lists and YAML write it, to a name ' +
+      'such as password or secret. Values without such punctuation are the first generic rule’s; placeholders, ' +
+      'references, interpolations, encrypted values and password hashes are not reported. Rotate the credential ' +
+      'and load it from a secret store.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `      - MYSQL_PASSWORD=${fx('gu1', 7)}[${fx('gu2', 5)}[${fx('gu3', 6)};,{*${fx('gu4', 7)}`,
+        `export API_TOKEN=${fx('gu5', 12)}&${fx('gu6', 12)}`,
+        `DB_PASSWORD=${fx('gu7', 8)}(${fx('gu8', 6, A.digits)})${fx('gu9', 5)}`,
+        `  password: ${fx('gua', 9)};${fx('gub', 7)},${fx('guc', 4, A.digits)}`,
+      ],
+      fp: [
+        'DB_PASSWORD=${DB_PASSWORD}',
+        'API_KEY=[REDACTED]',
+        '  password: getPassword(user,realm)',
+        '  secret: a1,b2,c3,d4',
+        'PASSWORD=ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)',
+        '  token: {{ .Values.token }}',
+        `  password: ${fx('gud', 12)}`,
+        '    secretKey: computeSecret(input, 42),',
+        '  accessKey: opts.accessKey || defaults[0];',
+        // Code on a line of its own: calls and their results.
+        '            token = str(random.getrandbits(64))',
+        'POSTGRES_PASSWORD = uuid.uuid4().hex[:26]',
+        '    token = services[1].decode()',
+        '        credentials = boto3.Session().get_credentials()',
+        '        secret = list(output)[0]',
+        '\t\tcrt.Spec.PrivateKey = &v1.CertificatePrivateKey{}',
+        'Secret=Foo[bar];Baz',
       ],
     })),
   },

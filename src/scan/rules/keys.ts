@@ -20,6 +20,7 @@ import {
   validateCephKey,
   validateDerPrivateKey,
   validateJwkPrivateKey,
+  validateJwkSymmetricKey,
   validateOpenSshKey,
   validatePemPrivateKey,
   validatePemPrivateKeyOtherLabel,
@@ -342,6 +343,37 @@ export const keyRules: Rule[] = [
     }),
   },
   {
+    id: 'jwk-symmetric-key',
+    title: 'JWK symmetric key',
+    severity: 'critical',
+    keywords: ['"oct"'],
+    pattern: String.raw`(\{?[^{}]*"kty"\s*:\s*"oct"[^{}]*\})`,
+    window: 8192,
+    validate: validateJwkSymmetricKey,
+    requireValid: true,
+    help:
+      'A JSON Web Key of type `oct`: a symmetric key `k` (an HMAC signing key, an AES key) that signs or decrypts ' +
+      'whatever trusts it. Reported only when `k` holds 16 bytes or more, not all one value. Rotate it wherever it is ' +
+      'configured and move it ' +
+      'to a secret store.',
+    examples: lazy(() => {
+      const k = fixtureBytes('jwk-oct', 32).toString('base64url');
+      return {
+        tp: [
+          `{"kty":"oct","k":"${k}","alg":"HS256"}`,
+          `\t\t\`{"alg":"A128GCM","k":"${fixtureBytes('jwk-oct2', 16).toString('base64url')}","key_ops":["encrypt","decrypt"],"kty":"oct"}\`,`,
+          JSON.stringify({ keys: [{ kty: 'oct', kid: 'hmac-1', k }] }, null, 2),
+        ],
+        fp: [
+          '{"kty": "oct", "k": "<your base64url key>"}',
+          `{"kty":"oct","k":"${Buffer.alloc(32).toString('base64url')}"}`,
+          `{"kty":"oct","k":"${fixtureBytes('jwk-oct3', 8).toString('base64url')}"}`,
+          `{"kty":"EC","crv":"P-256","x":"${k}","y":"${k}"}`,
+        ],
+      };
+    }),
+  },
+  {
     id: 'age-secret-key',
     title: 'age secret key',
     severity: 'critical',
@@ -406,7 +438,7 @@ export const keyRules: Rule[] = [
     severity: 'critical',
     keywords: ['ibaak', 'ibadan', 'byqgsm49', 'mhccaqeei', 'migkagebbd', 'mihcagebbe', 'mc4caqawbqydk2vw'],
     // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
-    pattern: String.raw`(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+    pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
     window: WINDOW,
     validate: validateDerPrivateKey,
     requireValid: true,

@@ -6,12 +6,14 @@ import type { Rule } from '../types.ts';
 import { ASSIGN, TOKEN_END as E, TOKEN_START as B } from './syntax.ts';
 import {
   FIXTURE_ALPHABETS as A,
+  fakeNkeySeed,
   fx,
   fxUuid,
   inSyntaxes,
   validateDiscordBotToken,
   validateIntercomToken,
   validateMixedCase,
+  validateNkeySeed,
 } from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
@@ -247,6 +249,37 @@ export const messagingRules: Rule[] = [
         `hook = "https://discord.com/api/webhooks/${digits('dhf', 19)}/${fx('dhf2', 30, A.base64url)}"`,
       ],
     })),
+  },
+  {
+    id: 'nats-nkey-seed',
+    title: 'NATS nkey seed',
+    severity: 'critical',
+    // A seed's first three characters name it a seed of a user, account, operator or curve key (`SUA`, `SAA`, `SOA`,
+    // `SXA`); the rest is base32 with a CRC-16.
+    keywords: ['sua', 'saa', 'soa', 'sxa'],
+    pattern: `(?:^|[^A-Za-z0-9])(S[UAOX]A[A-Z2-7]{55})(?:[^A-Za-z0-9]|$)`,
+    validate: validateNkeySeed,
+    requireValid: true,
+    help:
+      'A NATS nkey seed (`SU…`, `SA…`, `SO…`, `SX…`, in a `.creds` file, a `.nk` file or a config): the private key ' +
+      'that signs as a user, an account or an operator. Reported only when its CRC-16 checks. Revoke the key (nsc ' +
+      '`revocations`, or a new account or operator key) and issue new credentials.',
+    examples: lazyExamples(() => {
+      const user = fakeNkeySeed('nk-user', 20);
+      return {
+        tp: [
+          `-----BEGIN USER NKEY SEED-----\n${user}\n------END USER NKEY SEED------`,
+          `authCalloutIssuerSeed = "${fakeNkeySeed('nk-acct', 0)}"`,
+          `\tseed1 := []byte("${fakeNkeySeed('nk-op', 14)}")`,
+        ],
+        fp: [
+          `seed: "${fakeNkeySeed('nk-bad', 20, true)}"`,
+          // A public nkey (user, account): no seed.
+          `nkey: ${'U'}${fx('nk-pub', 55, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+          'SUAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX',
+        ],
+      };
+    }),
   },
   {
     id: 'telegram-bot-token',

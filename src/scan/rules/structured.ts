@@ -104,6 +104,9 @@ export const structuredRules: Rule[] = [
         `token: "${jwtNone}"`,
         `const t = "${jwt.split('.').slice(0, 2).join('.')}";`,
         `token = jwt.encode({"some": "payload"}, key) # ${fakeJwt({ some: 'payload' }, 'jwf3')}`,
+        // The jwt.io sample with its name edited; a NATS operator's JWT (a public claim document).
+        `('${fakeJwt({ sub: '1234567890', name: 'Ś\u00e1ő', iat: 1516239022 }, 'jwt-io2')}', True),`,
+        `operator = "${fakeJwt({ jti: 'OPJTI', iat: 1700000000, iss: 'ODSKR7MYFQZ5MMAJPHUUSXQSPYKQ5JSCRIEPP5DXF5CBWFGVYRRVVAL', name: 'op', sub: 'ODSKR7MYFQZ5MMAJPHUUSXQSPYKQ5JSCRIEPP5DXF5CBWFGVYRRVVAL', nats: { type: 'operator', version: 2 } }, 'jwt-nats', 'ed25519-nkey')}"`,
         // The jwt.io sample's signature under an edited payload: a hand-made fixture.
         `const session = '${jwt.split('.').slice(0, 2).join('.')}.${'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'}';`,
         `"${Buffer.from('{"x":1}').toString('base64url')}.eyJub3Rqc29u${fx('jwf', 10, A.base64url)}.${fx('jwf2', 43, A.base64url)}"`,
@@ -247,7 +250,13 @@ export const structuredRules: Rule[] = [
         `NEO4J_URI=neo4j+s://neo4j:${pw('db1')}@abcd1234.databases.neo4j.io`,
         `clickhouse: "clickhouse://default:${pw('db2')}@ch.internal:9000/analytics"`,
       ],
-      fp: ['NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687', 'url: "clickhouse://default:@localhost:9000"'],
+      fp: [
+        'NEO4J_URI=neo4j://neo4j:neo4j@localhost:7687',
+        'url: "clickhouse://default:@localhost:9000"',
+        // The user's name as password, a stand-in in leetspeak: a test's broker.
+        'nc := natsConnect(t, fmt.Sprintf("nats://user1:user1@%s:%d", o1.Host, o1.Port))',
+        'sysNc := natsConnect(t, fmt.Sprintf("nats://admin:s3cr3t!@127.0.0.1:%d", s.opts.Port))',
+      ],
     })),
   ),
   {

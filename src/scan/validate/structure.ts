@@ -249,6 +249,10 @@ function typedDigits(digits: string): boolean {
 export function validatePassword(secret: string): Validity {
   // A value in a string literal ends at its escape sequence: `password {self.token}\n` is `{self.token}`.
   let value = secret.slice(0, valueLength(secret));
+  // Source-code escapes are what the program sees (`\u2163` is one character: a SASLprep test's `Ⅳ`).
+  value = value.replace(/\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})/g, (_, u: string, x: string) =>
+    String.fromCharCode(Number.parseInt(u ?? x, 16)),
+  );
   try {
     value = decodeURIComponent(value);
   } catch {
@@ -256,7 +260,10 @@ export function validatePassword(secret: string): Validity {
   }
   if ([...value].length < 4) return 'invalid'; // `https://a:b@host`: documentation, not a credential
   if (OWNED_PREFIXES.test(value)) return 'invalid'; // a token with its own rule (and checksum) in the catalogue
-  return isPlaceholderPassword(value) || isStandInPassword(value) ? 'invalid' : 'unknown';
+  // A stand-in also in leetspeak, read back as one word (`s3cr3t!`, `p4ssw0rd`).
+  const unleeted = unLeet(value);
+  const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet ? 'invalid' : 'unknown';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -279,7 +286,11 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   const password = m[3]!;
   const typed = /^(.*?)([0-9]*)$/.exec(password)!;
   const user = m[2]!.toLowerCase();
-  if ((typed[1]!.toLowerCase() === user && typedDigits(typed[2]!)) || password.toLowerCase() === m[1]!.toLowerCase())
+  if (
+    (typed[1]!.toLowerCase() === user && typedDigits(typed[2]!)) ||
+    password.toLowerCase() === user ||
+    password.toLowerCase() === m[1]!.toLowerCase()
+  )
     return 'invalid';
   return validatePassword(password);
 }
@@ -342,6 +353,15 @@ export function validateJwt(secret: string): Validity {
   if (!sig || sig.length < 16) return 'invalid';
   if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['name'] === 'John Doe') return 'invalid';
   if (parts[2] === JWT_SAMPLE_SIGNATURE) return 'invalid';
+  // The jwt.io sample with its name edited: its subject and its issue time.
+  if (JWT_EXAMPLE_SUBJECTS.has(String(payload['sub'])) && payload['iat'] === 1516239022) return 'invalid';
+  // A NATS operator or account JWT: a signed, public claim document that servers and resolvers are configured with
+  // (like a certificate); a user's JWT is the credential, with its seed beside it.
+  if (/^ed25519(?:-nkey)?$/i.test(alg)) {
+    const nats = payload['nats'];
+    const type = nats && typeof nats === 'object' ? (nats as Record<string, unknown>)['type'] : payload['type'];
+    if (type === 'operator' || type === 'account') return 'invalid';
+  }
   if (JWT_PUBLIC_ISSUERS.has(String(payload['iss']))) return 'invalid';
   // Expired before 2001 (`"exp": 570`, seconds after 1970): a test fixture, never a token any service issued.
   if (typeof payload['exp'] === 'number' && payload['exp'] < 1_000_000_000) return 'invalid';
@@ -961,6 +981,71 @@ export function validateJwkPrivateKey(secret: string): Validity {
   return 'invalid';
 }
 
+/**
+ * A symmetric JWK (`"kty": "oct"`) with its key `k` (as text, its `{` perhaps missing): 'valid' when `k` is base64url of 16 bytes or more that are not
+ * all one value; 'invalid' otherwise (a placeholder, a degenerate fixture).
+ */
+export function validateJwkSymmetricKey(secret: string): Validity {
+  // A leading `{` may be missing: the match began on the `kty` line of a pretty-printed object.
+  const obj = jsonObject(Buffer.from(secret.trimStart().startsWith('{') ? secret : `{${secret}`, 'utf8'));
+  const encoded = obj?.['kty'] === 'oct' ? obj['k'] : undefined;
+  if (typeof encoded !== 'string') return 'invalid';
+  const k = b64url(encoded);
+  if (!k || k.length < 16 || k.every((b) => b === k[0])) return 'invalid';
+  return 'valid';
+}
+
+/**
+ * A NATS nkey seed (`SU…`, `SA…`, `SO…`, `SX…`: 58 characters of base32): 'valid' when it decodes to the seed prefix
+ * byte, a type, 32 bytes of seed and a CRC-16 (XMODEM, little-endian) that checks, 'invalid' otherwise.
+ */
+export function validateNkeySeed(secret: string): Validity {
+  if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return 'invalid';
+  let bits = 0;
+  let acc = 0;
+  const out: number[] = [];
+  for (const c of secret) {
+    acc = ((acc << 5) | BASE32_ALPHABET.indexOf(c)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((acc >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  if (out.length !== 36 || out[0]! >> 3 !== 18 || (acc & ((1 << bits) - 1)) !== 0) return 'invalid';
+  let crc = 0;
+  for (let i = 0; i < 34; i++) {
+    crc ^= out[i]! << 8;
+    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc === (out[34]! | (out[35]! << 8)) ? 'valid' : 'invalid';
+}
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** A fake NATS nkey seed of a user (20), account (0) or operator (14), with a CRC that checks (`bad` breaks it). */
+export function fakeNkeySeed(seed: string, type: 0 | 14 | 20, bad = false): string {
+  const raw = Buffer.concat([Buffer.from([(18 << 3) | (type >> 2), (type << 6) & 0xff]), fixtureBytes(seed, 32)]);
+  let crc = 0;
+  for (const b of raw) {
+    crc ^= b << 8;
+    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  if (bad) crc ^= 1;
+  const data = Buffer.concat([raw, Buffer.from([crc & 0xff, crc >> 8])]);
+  let out = '';
+  let acc = 0;
+  let bits = 0;
+  for (const b of data) {
+    acc = ((acc << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32_ALPHABET[(acc >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + BASE32_ALPHABET[(acc << (5 - bits)) & 31] : out;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Generic "secret-looking value" heuristics (the generic rule's own false-positive logic)
 
@@ -1061,6 +1146,20 @@ function isIdentifierPhrase(v: string): boolean {
  * `ctx?.identity?.apiKey`) alone or followed by an operator (`exports.A=exports.B=void 0`, `opts.token||''`,
  * `props.validity?"minutes":…`, `+env.SECRET_NAME`). Every member is an identifier with at most two digits.
  */
+/**
+ * A call in code, as a line assigning to a secret's name holds it (`token = str(uuid.uuid4())`, `POSTGRES_PASSWORD =
+ * uuid.uuid4().hex[:26]`): shapes of syntax that generated passwords hold about never.
+ */
+function isCallExpression(v: string): boolean {
+  return (
+    /[\w\])]\(\)/.test(v) || // an empty call: `uuid.uuid4()`, `.decode()`
+    /[)\]]\.[A-Za-z_$]/.test(v) || // used on: `Session().get_credentials`, `services[1].decode`
+    /[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]*\(/.test(v) || // a method call: `random.getrandbits(64)`
+    /\[-?[0-9]*:-?[0-9]*\]/.test(v) || // a slice: `hex[:26]`
+    /^[A-Za-z_$][\w$]{2,}\(.*\)$/.test(v) // one whole call of a named function: `str(…)`
+  );
+}
+
 function isCodeExpression(v: string): boolean {
   const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
   if (!m) return false;
@@ -1082,7 +1181,7 @@ const NON_SECRET_TOKEN_NAME =
   /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 
 /** A protocol nonce: an ACME challenge's `token` (its object names the challenge type), not a credential. */
-const ACME_CHALLENGE = /\b(?:http-01|dns-01|tls-alpn-01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
+const ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 
 /**
  * A signing scope or credential scope that names a key id but holds no secret: `AKID/20250101/us-east-1/s3/
@@ -1227,7 +1326,11 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';
   if (isCodeNotValue(v)) return 'invalid';
   if (isWordPhrase(v)) return 'invalid';
-  if (isCodeExpression(v)) return 'invalid';
+  if (isCodeExpression(v) || isCallExpression(v)) return 'invalid';
+  // An identifier passed on in code, unquoted and followed by `,` or `)` (`TLSPrivateKeyKey: skBytesPKCS1,`).
+  if (/^[A-Za-z_$][\w$]*$/.test(v) && /[\w$][,)]$/.test(match)) return 'invalid';
+  // A regular expression's source (`r'([a-z]{24})'`, a scanner's own plugin): classes with counts, escapes.
+  if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return 'invalid';
   if (CONCATENATED.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
@@ -1241,6 +1344,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // is a `name:password` pair whose password is (`abc:123`, HTTP basic credentials in a test).
   const decoded = decodedText(v);
   if (decoded !== undefined && (isStandIn(decoded) || isPlaceholderPassword(decoded) || isStandInPassword(decoded)))
+    return 'invalid';
+  // Base64 of words (`Z3JlYXQtbmFtZQ==` is `great-name`): a test's value, not key material.
+  if (decoded !== undefined && (/^(?:[a-z]+[-_ ])+[a-z]+[0-9]{0,3}$/i.test(decoded) || isWordPhrase(decoded)))
     return 'invalid';
   const pair = decoded === undefined ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
   if (pair && validatePassword(pair[1]!) === 'invalid') return 'invalid';

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-3LYW6LXV.js";
+} from "./chunk-NVKVRBYM.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-CCS5JNRW.js";
+import "./chunk-LFFDYSFN.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

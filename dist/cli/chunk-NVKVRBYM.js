@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-CCS5JNRW.js";
+} from "./chunk-LFFDYSFN.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
