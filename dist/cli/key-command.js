@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-2VTNQCLK.js";
+} from "./chunk-7LUUGMH5.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

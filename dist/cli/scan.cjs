@@ -2047,24 +2047,17 @@ function validateJwkSymmetricKey(secret) {
 }
 function validateNkeySeed(secret) {
   if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return "invalid";
-  let bits = 0;
-  let acc = 0;
-  const out = [];
-  for (const c of secret) {
-    acc = (acc << 5 | BASE32_ALPHABET.indexOf(c)) & 65535;
-    bits += 5;
-    if (bits >= 8) {
-      out.push(acc >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  if (out.length !== 36 || out[0] >> 3 !== 18 || (acc & (1 << bits) - 1) !== 0) return "invalid";
+  const data = base32Decode(secret);
+  if (data?.length !== 36 || data[0] >> 3 !== 18 || (BASE32.indexOf(secret[57]) & 3) !== 0) return "invalid";
+  return crc16Xmodem(data.subarray(0, 34)) === (data[34] | data[35] << 8) ? "valid" : "invalid";
+}
+function crc16Xmodem(bytes) {
   let crc = 0;
-  for (let i = 0; i < 34; i++) {
-    crc ^= out[i] << 8;
+  for (const b of bytes) {
+    crc ^= b << 8;
     for (let k = 0; k < 8; k++) crc = crc & 32768 ? (crc << 1 ^ 4129) & 65535 : crc << 1 & 65535;
   }
-  return crc === (out[34] | out[35] << 8) ? "valid" : "invalid";
+  return crc;
 }
 function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
@@ -2187,7 +2180,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase2(v)) return "invalid";
   if (isCodeExpression(v) || isCallExpression(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*$/.test(v) && /[\w$][,)]$/.test(match)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*$/.test(v) && /:[ \t]*[A-Za-z_$][\w$]*[,)]$/.test(match)) return "invalid";
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
@@ -2245,11 +2238,12 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, BASE32_ALPHABET, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
     import_node_crypto3 = __toESM(require_node_crypto(), 1);
+    init_base32();
     init_seeded();
     init_crc24();
     init_filters();
@@ -2426,7 +2420,6 @@ var init_structure = __esm({
     ]);
     PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
     JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
-    BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
     OWNED_PREFIXES = new RegExp(

@@ -1971,26 +1971,18 @@ function validateJwkSymmetricKey(secret) {
 }
 function validateNkeySeed(secret) {
   if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return "invalid";
-  let bits = 0;
-  let acc = 0;
-  const out = [];
-  for (const c of secret) {
-    acc = (acc << 5 | BASE32_ALPHABET.indexOf(c)) & 65535;
-    bits += 5;
-    if (bits >= 8) {
-      out.push(acc >>> bits - 8 & 255);
-      bits -= 8;
-    }
-  }
-  if (out.length !== 36 || out[0] >> 3 !== 18 || (acc & (1 << bits) - 1) !== 0) return "invalid";
+  const data = base32Decode(secret);
+  if (data?.length !== 36 || data[0] >> 3 !== 18 || (BASE32.indexOf(secret[57]) & 3) !== 0) return "invalid";
+  return crc16Xmodem(data.subarray(0, 34)) === (data[34] | data[35] << 8) ? "valid" : "invalid";
+}
+function crc16Xmodem(bytes) {
   let crc = 0;
-  for (let i = 0; i < 34; i++) {
-    crc ^= out[i] << 8;
+  for (const b of bytes) {
+    crc ^= b << 8;
     for (let k = 0; k < 8; k++) crc = crc & 32768 ? (crc << 1 ^ 4129) & 65535 : crc << 1 & 65535;
   }
-  return crc === (out[34] | out[35] << 8) ? "valid" : "invalid";
+  return crc;
 }
-var BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 var UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 var OWNED_PREFIXES = new RegExp(
@@ -2148,7 +2140,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isCodeNotValue(v)) return "invalid";
   if (isWordPhrase2(v)) return "invalid";
   if (isCodeExpression(v) || isCallExpression(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*$/.test(v) && /[\w$][,)]$/.test(match)) return "invalid";
+  if (/^[A-Za-z_$][\w$]*$/.test(v) && /:[ \t]*[A-Za-z_$][\w$]*[,)]$/.test(match)) return "invalid";
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";

@@ -20,3 +20,19 @@ export function base32Decode(s: string): Uint8Array | undefined {
   }
   return Uint8Array.from(out);
 }
+
+/** `bytes` in base32, no padding: a last group short of five bits is filled with zero bits. */
+export function base32Encode(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = ((value << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out;
+}

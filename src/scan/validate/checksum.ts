@@ -4,7 +4,7 @@
 // literal token in the sources trips push protection).
 import { createPrivateKey } from 'node:crypto';
 import type { Validity } from '../types.ts';
-import { BASE32, base32Decode } from './base32.ts';
+import { BASE32, base32Decode, base32Encode } from './base32.ts';
 import { seededBytes } from './seeded.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -212,18 +212,7 @@ export function fakeAwsKeyId(prefix: string, account: string, seed: string): str
     bytes[i] = v % 256;
     v = Math.floor(v / 256);
   }
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = ((value << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return prefix + out;
+  return prefix + base32Encode(bytes);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

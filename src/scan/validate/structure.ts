@@ -14,6 +14,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import type { Validity } from '../types.ts';
+import { BASE32, base32Decode, base32Encode } from './base32.ts';
 import { seededBytes } from './seeded.ts';
 import { crc24 } from '../../shared/crc24.ts';
 import { isStandIn, longestAscendingRun, shannonEntropy, valueLength } from '../filters.ts';
@@ -982,8 +983,8 @@ export function validateJwkPrivateKey(secret: string): Validity {
 }
 
 /**
- * A symmetric JWK (`"kty": "oct"`) with its key `k` (as text, its `{` perhaps missing): 'valid' when `k` is base64url of 16 bytes or more that are not
- * all one value; 'invalid' otherwise (a placeholder, a degenerate fixture).
+ * A symmetric JWK (`"kty": "oct"`) with its key `k` (as text, its `{` perhaps missing): 'valid' when `k` is base64url
+ * of 16 bytes or more that are not all one value; 'invalid' otherwise (a placeholder, a degenerate fixture).
  */
 export function validateJwkSymmetricKey(secret: string): Validity {
   // A leading `{` may be missing: the match began on the `kty` line of a pretty-printed object.
@@ -1001,49 +1002,27 @@ export function validateJwkSymmetricKey(secret: string): Validity {
  */
 export function validateNkeySeed(secret: string): Validity {
   if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return 'invalid';
-  let bits = 0;
-  let acc = 0;
-  const out: number[] = [];
-  for (const c of secret) {
-    acc = ((acc << 5) | BASE32_ALPHABET.indexOf(c)) & 0xffff;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((acc >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  if (out.length !== 36 || out[0]! >> 3 !== 18 || (acc & ((1 << bits) - 1)) !== 0) return 'invalid';
+  const data = base32Decode(secret);
+  // 58 characters hold 290 bits: 36 bytes and two bits of padding, which are zero.
+  if (data?.length !== 36 || data[0]! >> 3 !== 18 || (BASE32.indexOf(secret[57]!) & 3) !== 0) return 'invalid';
+  return crc16Xmodem(data.subarray(0, 34)) === (data[34]! | (data[35]! << 8)) ? 'valid' : 'invalid';
+}
+
+/** CRC-16/XMODEM (polynomial 0x1021, initial value 0): the checksum of NATS nkeys. */
+function crc16Xmodem(bytes: Uint8Array): number {
   let crc = 0;
-  for (let i = 0; i < 34; i++) {
-    crc ^= out[i]! << 8;
+  for (const b of bytes) {
+    crc ^= b << 8;
     for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }
-  return crc === (out[34]! | (out[35]! << 8)) ? 'valid' : 'invalid';
+  return crc;
 }
-const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A fake NATS nkey seed of a user (20), account (0) or operator (14), with a CRC that checks (`bad` breaks it). */
 export function fakeNkeySeed(seed: string, type: 0 | 14 | 20, bad = false): string {
   const raw = Buffer.concat([Buffer.from([(18 << 3) | (type >> 2), (type << 6) & 0xff]), fixtureBytes(seed, 32)]);
-  let crc = 0;
-  for (const b of raw) {
-    crc ^= b << 8;
-    for (let k = 0; k < 8; k++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-  }
-  if (bad) crc ^= 1;
-  const data = Buffer.concat([raw, Buffer.from([crc & 0xff, crc >> 8])]);
-  let out = '';
-  let acc = 0;
-  let bits = 0;
-  for (const b of data) {
-    acc = ((acc << 8) | b) & 0xffff;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32_ALPHABET[(acc >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return bits > 0 ? out + BASE32_ALPHABET[(acc << (5 - bits)) & 31] : out;
+  const crc = crc16Xmodem(raw) ^ (bad ? 1 : 0);
+  return base32Encode(Buffer.concat([raw, Buffer.from([crc & 0xff, crc >> 8])]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1239,7 +1218,10 @@ function isStoredPasswordHash(v: string, match: string, before: string): boolean
   return HASH_NAMED.test(before);
 }
 
-/** A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`, `api-key-123`). */
+/**
+ * A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`,
+ * `api-key-123`).
+ */
 const NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
 
 /** Leetspeak read back as letters (`Cl1ent$ecret!`, `P4ssw0rd`, `t0k3n`), for NAMES_ITSELF. */
@@ -1327,8 +1309,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (isCodeNotValue(v)) return 'invalid';
   if (isWordPhrase(v)) return 'invalid';
   if (isCodeExpression(v) || isCallExpression(v)) return 'invalid';
-  // An identifier passed on in code, unquoted and followed by `,` or `)` (`TLSPrivateKeyKey: skBytesPKCS1,`).
-  if (/^[A-Za-z_$][\w$]*$/.test(v) && /[\w$][,)]$/.test(match)) return 'invalid';
+  // An identifier passed on in code: an object's or struct's field set to it, unquoted, and followed by `,` or `)`
+  // (`TLSPrivateKeyKey: skBytesPKCS1,`). With `=` it may be a log line's `password=…, user=…`: that stays.
+  if (/^[A-Za-z_$][\w$]*$/.test(v) && /:[ \t]*[A-Za-z_$][\w$]*[,)]$/.test(match)) return 'invalid';
   // A regular expression's source (`r'([a-z]{24})'`, a scanner's own plugin): classes with counts, escapes.
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return 'invalid';
   if (CONCATENATED.test(v)) return 'invalid';

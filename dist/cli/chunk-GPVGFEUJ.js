@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-LFFDYSFN.js";
+} from "./chunk-26NEPVYH.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
