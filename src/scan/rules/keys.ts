@@ -354,8 +354,7 @@ export const keyRules: Rule[] = [
     help:
       'A JSON Web Key of type `oct`: a symmetric key `k` (an HMAC signing key, an AES key) that signs or decrypts ' +
       'whatever trusts it. Reported only when `k` holds 16 bytes or more, not all one value. Rotate it wherever it is ' +
-      'configured and move it ' +
-      'to a secret store.',
+      'configured and move it to a secret store.',
     examples: lazy(() => {
       const k = fixtureBytes('jwk-oct', 32).toString('base64url');
       return {
