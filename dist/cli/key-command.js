@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-7LUUGMH5.js";
+} from "./chunk-7DELDWTL.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

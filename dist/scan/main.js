@@ -1679,24 +1679,21 @@ function validatePemPrivateKey(secret) {
 function validateDerPrivateKey(secret) {
   const base64 = secret.replace(/\\+[nr]|\s/g, "");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return "invalid";
-  const der = Buffer.from(base64, "base64");
-  for (const type of ["pkcs8", "pkcs1", "sec1"]) {
+  return isPrivateKeyDer(Buffer.from(base64, "base64")) ? "valid" : "invalid";
+}
+function isPrivateKeyDer(der) {
+  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type }).type === "private") return "valid";
+      if ((0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type }).type === "private") return true;
     } catch {
     }
   }
-  return "invalid";
+  return false;
 }
 function validatePemPrivateKeyOtherLabel(secret) {
   const pem2 = parsePem(secret);
   if (!pem2 || !/(?:^| )PRIVATE KEY$/.test(pem2.label) || PEM_PRIVATE_LABELS.has(pem2.label)) return "invalid";
-  for (const type of ["pkcs8", "sec1", "pkcs1"]) {
-    try {
-      if ((0, import_node_crypto3.createPrivateKey)({ key: pem2.body, format: "der", type }).type === "private") return "valid";
-    } catch {
-    }
-  }
+  if (isPrivateKeyDer(pem2.body)) return "valid";
   const top = derRead(pem2.body, 0);
   if (top?.tag !== 48 || top.end !== pem2.body.length) return "invalid";
   const version = derRead(pem2.body, top.start);
@@ -1944,8 +1941,7 @@ function validateBase64PemKey(secret) {
 }
 var JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
 function validateJwkPrivateKey(secret) {
-  const text = secret.trimStart().startsWith("{") ? secret : `{${secret}`;
-  const obj = jsonObject(Buffer.from(text, "utf8"));
+  const obj = jwkObject(secret);
   if (!obj || typeof obj["d"] !== "string") return "invalid";
   const kty = obj["kty"];
   if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
@@ -1961,8 +1957,11 @@ function validateJwkPrivateKey(secret) {
   if (sizes || d.length >= 128) return "unknown";
   return "invalid";
 }
+function jwkObject(secret) {
+  return jsonObject(Buffer.from(secret.trimStart().startsWith("{") ? secret : `{${secret}`, "utf8"));
+}
 function validateJwkSymmetricKey(secret) {
-  const obj = jsonObject(Buffer.from(secret.trimStart().startsWith("{") ? secret : `{${secret}`, "utf8"));
+  const obj = jwkObject(secret);
   const encoded = obj?.["kty"] === "oct" ? obj["k"] : void 0;
   if (typeof encoded !== "string") return "invalid";
   const k = b64url(encoded);

@@ -2,8 +2,8 @@
 // Service credentials found missing when the catalogue was compared with gitleaks, TruffleHog and GitHub's secret
 // types: Sidekiq Enterprise/Pro gem credentials, Sumo Logic access ids and keys, Notion integration tokens, NuGet
 // `ClearTextPassword`, Facebook page/user access tokens and app secrets, Slack legacy bot tokens, PostHog personal API
-// keys, and `sk_live_` keys of vendors other than Stripe. Written from each vendor's published format; example values are fake and
-// assembled at run time.
+// keys, and `sk_live_` keys of vendors other than Stripe. Written from each vendor's published format; example values
+// are fake and assembled at run time.
 import { isPlaceholder, isStandIn, shannonEntropy } from '../filters.ts';
 import type { Rule, Validity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, inSyntaxes, validatePassword } from '../validate/structure.ts';

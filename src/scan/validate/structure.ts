@@ -596,15 +596,19 @@ export function validatePemPrivateKey(secret: string): Validity {
 export function validateDerPrivateKey(secret: string): Validity {
   const base64 = secret.replace(/\\+[nr]|\s/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return 'invalid';
-  const der = Buffer.from(base64, 'base64');
-  for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+  return isPrivateKeyDer(Buffer.from(base64, 'base64')) ? 'valid' : 'invalid';
+}
+
+/** Whether node:crypto parses `der` as a PKCS#8, SEC1 or PKCS#1 private key. */
+function isPrivateKeyDer(der: Buffer): boolean {
+  for (const type of ['pkcs8', 'sec1', 'pkcs1'] as const) {
     try {
-      if (createPrivateKey({ key: der, format: 'der', type }).type === 'private') return 'valid';
+      if (createPrivateKey({ key: der, format: 'der', type }).type === 'private') return true;
     } catch {
       // not this encoding
     }
   }
-  return 'invalid';
+  return false;
 }
 
 /**
@@ -615,13 +619,7 @@ export function validateDerPrivateKey(secret: string): Validity {
 export function validatePemPrivateKeyOtherLabel(secret: string): Validity {
   const pem = parsePem(secret);
   if (!pem || !/(?:^| )PRIVATE KEY$/.test(pem.label) || PEM_PRIVATE_LABELS.has(pem.label)) return 'invalid';
-  for (const type of ['pkcs8', 'sec1', 'pkcs1'] as const) {
-    try {
-      if (createPrivateKey({ key: pem.body, format: 'der', type }).type === 'private') return 'valid';
-    } catch {
-      // not this encoding
-    }
-  }
+  if (isPrivateKeyDer(pem.body)) return 'valid';
   // Every private key structure (PKCS#1, SEC1, PKCS#8, DSA) is a SEQUENCE that opens with an INTEGER version of 0
   // or 1; a public key opens with a SEQUENCE (SubjectPublicKeyInfo) or with its modulus (PKCS#1).
   const top = derRead(pem.body, 0);
@@ -961,8 +959,7 @@ const JWK_D_BYTES: Record<string, number[]> = { OKP: [32, 57], EC: [32, 48, 65, 
  * was seen but `d` has the size the key type calls for; 'invalid' otherwise (public JWKs, placeholders).
  */
 export function validateJwkPrivateKey(secret: string): Validity {
-  const text = secret.trimStart().startsWith('{') ? secret : `{${secret}`;
-  const obj = jsonObject(Buffer.from(text, 'utf8'));
+  const obj = jwkObject(secret);
   if (!obj || typeof obj['d'] !== 'string') return 'invalid';
   const kty = obj['kty'];
   if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'invalid';
@@ -983,12 +980,19 @@ export function validateJwkPrivateKey(secret: string): Validity {
 }
 
 /**
+ * A JWK rule's match as an object. Its leading `{` may be missing: in a pretty-printed object the match begins on a
+ * member's line.
+ */
+function jwkObject(secret: string): Record<string, unknown> | undefined {
+  return jsonObject(Buffer.from(secret.trimStart().startsWith('{') ? secret : `{${secret}`, 'utf8'));
+}
+
+/**
  * A symmetric JWK (`"kty": "oct"`) with its key `k` (as text, its `{` perhaps missing): 'valid' when `k` is base64url
  * of 16 bytes or more that are not all one value; 'invalid' otherwise (a placeholder, a degenerate fixture).
  */
 export function validateJwkSymmetricKey(secret: string): Validity {
-  // A leading `{` may be missing: the match began on the `kty` line of a pretty-printed object.
-  const obj = jsonObject(Buffer.from(secret.trimStart().startsWith('{') ? secret : `{${secret}`, 'utf8'));
+  const obj = jwkObject(secret);
   const encoded = obj?.['kty'] === 'oct' ? obj['k'] : undefined;
   if (typeof encoded !== 'string') return 'invalid';
   const k = b64url(encoded);

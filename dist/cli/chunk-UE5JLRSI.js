@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-26NEPVYH.js";
+} from "./chunk-VHV6UBIV.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
