@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-7DELDWTL.js";
+} from "./chunk-FPLJG3GB.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

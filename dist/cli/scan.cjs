@@ -2017,11 +2017,13 @@ function validateBase64PemKey(secret) {
   return validatePemPrivateKey(buf.toString("utf8"));
 }
 function validateJwkPrivateKey(secret) {
-  const obj = jwkObject(secret);
-  if (!obj || typeof obj["d"] !== "string") return "invalid";
+  const obj = jwkMembers(secret);
+  const encoded = obj["d"];
   const kty = obj["kty"];
-  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
-  const d = b64url(obj["d"]);
+  if (encoded === void 0 || kty !== "RSA" && kty !== "EC" && kty !== "OKP" || isStandIn(encoded)) {
+    return "invalid";
+  }
+  const d = b64url(encoded);
   if (!d) return "invalid";
   const sizes = JWK_D_BYTES[kty];
   if (sizes && !sizes.includes(d.length) || d.every((b) => b === 0)) return "invalid";
@@ -2033,13 +2035,23 @@ function validateJwkPrivateKey(secret) {
   if (sizes || d.length >= 128) return "unknown";
   return "invalid";
 }
-function jwkObject(secret) {
-  return jsonObject(Buffer.from(secret.trimStart().startsWith("{") ? secret : `{${secret}`, "utf8"));
+function jwkMembers(secret) {
+  const text = /""\w+""\s*:/.test(secret) ? secret.replace(/""/g, '"') : secret;
+  const out = {};
+  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*\+?\s*(?=["']))?)+)/g;
+  for (let m = member.exec(text); m; m = member.exec(text)) {
+    const name2 = m[2].toLowerCase();
+    if (!JWK_MEMBERS.has(name2) || name2 in out) continue;
+    let value = m[3].replace(/["']\s*\+?\s*["']/g, "").replace(/^["']|["']$/g, "");
+    if (JWK_KEY_MATERIAL.has(name2)) value = value.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    out[name2] = value;
+  }
+  return out;
 }
 function validateJwkSymmetricKey(secret) {
-  const obj = jwkObject(secret);
-  const encoded = obj?.["kty"] === "oct" ? obj["k"] : void 0;
-  if (typeof encoded !== "string") return "invalid";
+  const obj = jwkMembers(secret);
+  const encoded = obj["kty"] === "oct" ? obj["k"] : void 0;
+  if (encoded === void 0 || isStandIn(encoded)) return "invalid";
   const k = b64url(encoded);
   if (!k || k.length < 16 || k.every((b) => b === k[0])) return "invalid";
   return "valid";
@@ -2237,7 +2249,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, JWK_MEMBERS, JWK_KEY_MATERIAL, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2419,6 +2431,8 @@ var init_structure = __esm({
     ]);
     PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
     JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
+    JWK_MEMBERS = /* @__PURE__ */ new Set(["kty", "crv", "x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k"]);
+    JWK_KEY_MATERIAL = /* @__PURE__ */ new Set(["x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k"]);
     UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
     UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
     OWNED_PREFIXES = new RegExp(
@@ -4431,20 +4445,24 @@ var init_keys = __esm({
         id: "jwk-private-key",
         title: "JWK private key",
         severity: "critical",
-        keywords: ['"kty"', '"d"'],
-        pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+        // Names in single or double quotes (C# doubles them: `""kty""`), in any case (.NET writes `"Kty"`, `"D"`).
+        keywords: ['"kty"', '"d"', "'kty'", "'d'"],
+        // The object ends at its `}`, or where a nested object starts (.NET's JsonWebKey ends with its crypto factory's).
+        pattern: String.raw`(\{?[^{}]*?["'](?i:kty|d)["']{1,2}\s*:[^{}]{20,}[{}])`,
         window: 8192,
         validate: validateJwkPrivateKey,
+        structured: true,
         examples: { tp: [], fp: [] }
       },
       {
         id: "jwk-symmetric-key",
         title: "JWK symmetric key",
         severity: "critical",
-        keywords: ['"oct"'],
-        pattern: String.raw`(\{?[^{}]*"kty"\s*:\s*"oct"[^{}]*\})`,
+        keywords: ['"oct"', "'oct'"],
+        pattern: String.raw`(\{?[^{}]*["'](?i:kty)["']{1,2}\s*:\s*["']{1,2}oct["'][^{}]*[{}])`,
         window: 8192,
         validate: validateJwkSymmetricKey,
+        structured: true,
         requireValid: true,
         examples: { tp: [], fp: [] }
       },
@@ -6504,8 +6522,10 @@ var init_engine = __esm({
       keepSecret(cr, secret, view, secretStart, secretEnd) {
         const rule = cr.rule;
         if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-        if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-        for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+        if (!(rule.structured && rule.validate)) {
+          if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+          for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+        }
         if (isIntegrityHash(view, secretStart, secret)) return false;
         if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
         if (hasStopword(secret, this.stopwords)) return false;

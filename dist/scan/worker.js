@@ -1785,11 +1785,13 @@ function validateBase64PemKey(secret) {
 }
 var JWK_D_BYTES = { OKP: [32, 57], EC: [32, 48, 65, 66] };
 function validateJwkPrivateKey(secret) {
-  const obj = jwkObject(secret);
-  if (!obj || typeof obj["d"] !== "string") return "invalid";
+  const obj = jwkMembers(secret);
+  const encoded = obj["d"];
   const kty = obj["kty"];
-  if (kty !== "RSA" && kty !== "EC" && kty !== "OKP") return "invalid";
-  const d = b64url(obj["d"]);
+  if (encoded === void 0 || kty !== "RSA" && kty !== "EC" && kty !== "OKP" || isStandIn(encoded)) {
+    return "invalid";
+  }
+  const d = b64url(encoded);
   if (!d) return "invalid";
   const sizes = JWK_D_BYTES[kty];
   if (sizes && !sizes.includes(d.length) || d.every((b) => b === 0)) return "invalid";
@@ -1801,13 +1803,25 @@ function validateJwkPrivateKey(secret) {
   if (sizes || d.length >= 128) return "unknown";
   return "invalid";
 }
-function jwkObject(secret) {
-  return jsonObject(Buffer.from(secret.trimStart().startsWith("{") ? secret : `{${secret}`, "utf8"));
+var JWK_MEMBERS = /* @__PURE__ */ new Set(["kty", "crv", "x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k"]);
+var JWK_KEY_MATERIAL = /* @__PURE__ */ new Set(["x", "y", "d", "n", "e", "p", "q", "dp", "dq", "qi", "k"]);
+function jwkMembers(secret) {
+  const text = /""\w+""\s*:/.test(secret) ? secret.replace(/""/g, '"') : secret;
+  const out = {};
+  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*\+?\s*(?=["']))?)+)/g;
+  for (let m = member.exec(text); m; m = member.exec(text)) {
+    const name2 = m[2].toLowerCase();
+    if (!JWK_MEMBERS.has(name2) || name2 in out) continue;
+    let value = m[3].replace(/["']\s*\+?\s*["']/g, "").replace(/^["']|["']$/g, "");
+    if (JWK_KEY_MATERIAL.has(name2)) value = value.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    out[name2] = value;
+  }
+  return out;
 }
 function validateJwkSymmetricKey(secret) {
-  const obj = jwkObject(secret);
-  const encoded = obj?.["kty"] === "oct" ? obj["k"] : void 0;
-  if (typeof encoded !== "string") return "invalid";
+  const obj = jwkMembers(secret);
+  const encoded = obj["kty"] === "oct" ? obj["k"] : void 0;
+  if (encoded === void 0 || isStandIn(encoded)) return "invalid";
   const k = b64url(encoded);
   if (!k || k.length < 16 || k.every((b) => b === k[0])) return "invalid";
   return "valid";
@@ -3940,20 +3954,24 @@ var keyRules = [
     id: "jwk-private-key",
     title: "JWK private key",
     severity: "critical",
-    keywords: ['"kty"', '"d"'],
-    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    // Names in single or double quotes (C# doubles them: `""kty""`), in any case (.NET writes `"Kty"`, `"D"`).
+    keywords: ['"kty"', '"d"', "'kty'", "'d'"],
+    // The object ends at its `}`, or where a nested object starts (.NET's JsonWebKey ends with its crypto factory's).
+    pattern: String.raw`(\{?[^{}]*?["'](?i:kty|d)["']{1,2}\s*:[^{}]{20,}[{}])`,
     window: 8192,
     validate: validateJwkPrivateKey,
+    structured: true,
     examples: { tp: [], fp: [] }
   },
   {
     id: "jwk-symmetric-key",
     title: "JWK symmetric key",
     severity: "critical",
-    keywords: ['"oct"'],
-    pattern: String.raw`(\{?[^{}]*"kty"\s*:\s*"oct"[^{}]*\})`,
+    keywords: ['"oct"', "'oct'"],
+    pattern: String.raw`(\{?[^{}]*["'](?i:kty)["']{1,2}\s*:\s*["']{1,2}oct["'][^{}]*[{}])`,
     window: 8192,
     validate: validateJwkSymmetricKey,
+    structured: true,
     requireValid: true,
     examples: { tp: [], fp: [] }
   },
@@ -5904,8 +5922,10 @@ var ScanEngine = class {
   keepSecret(cr, secret, view, secretStart, secretEnd) {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (!(rule.structured && rule.validate)) {
+      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+      for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    }
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;

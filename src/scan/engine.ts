@@ -673,9 +673,11 @@ export class ScanEngine {
   keepSecret(cr: CompiledRule, secret: string, view: Buffer, secretStart: number, secretEnd: number): boolean {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
-    if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
-    // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
-    for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    if (!(rule.structured && rule.validate)) {
+      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+      // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
+      for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
+    }
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;

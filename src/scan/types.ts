@@ -37,6 +37,12 @@ export interface Rule {
   /** When the rule needs a validator to be believed (a checksum it can check), unvalidated matches are dropped. */
   requireValid?: boolean;
   /**
+   * The match is a structure (a JWK object) and `validate` judges the secret members in it, placeholders included:
+   * the engine's own stand-in checks, which read the whole text, are skipped (a `kid` of `…@example.org` says
+   * nothing of the key beside it).
+   */
+  structured?: boolean;
+  /**
    * A catch-all rule (the generic ones): reported only where no other rule reports an overlapping secret. The
    * engine resolves overlaps per input (engine.ts, `resolveOverlaps`), so a specific rule that is disabled or
    * rejects the value leaves the fallback free to report it.

@@ -310,10 +310,13 @@ export const keyRules: Rule[] = [
     id: 'jwk-private-key',
     title: 'JWK private key',
     severity: 'critical',
-    keywords: ['"kty"', '"d"'],
-    pattern: String.raw`(\{?[^{}]*?"(?:kty|d)"\s*:[^{}]{20,}\})`,
+    // Names in single or double quotes (C# doubles them: `""kty""`), in any case (.NET writes `"Kty"`, `"D"`).
+    keywords: ['"kty"', '"d"', "'kty'", "'d'"],
+    // The object ends at its `}`, or where a nested object starts (.NET's JsonWebKey ends with its crypto factory's).
+    pattern: String.raw`(\{?[^{}]*?["'](?i:kty|d)["']{1,2}\s*:[^{}]{20,}[{}])`,
     window: 8192,
     validate: validateJwkPrivateKey,
+    structured: true,
     help:
       'A JSON Web Key with its private member `d` (RSA, EC or OKP). Validated when node:crypto imports it as a ' +
       'private key; JWKs without `d` (public keys) are not reported. Remove it from the JWKS or configuration ' +
@@ -329,10 +332,42 @@ export const keyRules: Rule[] = [
           JSON.stringify(okp, null, 2),
           `const jwk = ${JSON.stringify(ordered)};`,
           JSON.stringify(ordered, null, 2),
+          // As code writes it: a Python dict (trailing comma, `d` split over two literals), single quotes in a C#
+          // string, C#'s doubled quotes, .NET's JsonWebKey (names capitalized, standard base64), and a JWK whose `kid`
+          // names an example domain (RFC 7520's keys do): its key is no less a key.
+          [
+            'alice_key = {',
+            ...Object.entries(ordered).map(
+              ([n, v]) => `    "${n}": ${n === 'd' && v ? `"${v.slice(0, 20)}"\n        "${v.slice(20)}"` : `"${v}"`},`,
+            ),
+            '}',
+          ].join('\n'),
+          `private static string jwk = "${JSON.stringify(ordered).replace(/"/g, "'")}";`,
+          `var key = @"{ ${Object.entries(ordered)
+            .map(([n, v]) => `""${n}"" : ""${v}""`)
+            .join(', ')} }";`,
+          JSON.stringify({
+            AdditionalData: {},
+            Crv: okp['crv'],
+            D: base64(okp['d']!),
+            K: null,
+            Kty: 'OKP',
+            X: base64(okp['x']!),
+            CryptoProviderFactory: { CryptoProviderCache: {}, CacheSignatureProviders: true },
+          }),
+          JSON.stringify({
+            kty: 'OKP',
+            kid: 'bilbo.baggins@hobbiton.example',
+            crv: okp['crv'],
+            x: okp['x'],
+            d: okp['d'],
+          }),
         ],
         fp: [
           JSON.stringify(pub),
           JSON.stringify(pub, null, 2),
+          `{'kty': 'OKP', 'crv': 'Ed25519', 'x': '${okp['x']}', 'd': '${'X'.repeat(43)}'}`,
+          `{"Kty": "OKP", "Crv": "Ed25519", "X": "${okp['x']}", "D": "your-private-key-goes-here-0000000000000000"}`,
           '{"kty": "RSA", "d": "<private exponent>", "n": "<modulus>", "e": "AQAB"}',
           '{"d": "2026-01-01", "kty": "EC"}',
           // A fuzzer's degenerate seeds: a one-byte private value, and one of the curve's size but all zeros.
@@ -346,10 +381,11 @@ export const keyRules: Rule[] = [
     id: 'jwk-symmetric-key',
     title: 'JWK symmetric key',
     severity: 'critical',
-    keywords: ['"oct"'],
-    pattern: String.raw`(\{?[^{}]*"kty"\s*:\s*"oct"[^{}]*\})`,
+    keywords: ['"oct"', "'oct'"],
+    pattern: String.raw`(\{?[^{}]*["'](?i:kty)["']{1,2}\s*:\s*["']{1,2}oct["'][^{}]*[{}])`,
     window: 8192,
     validate: validateJwkSymmetricKey,
+    structured: true,
     requireValid: true,
     help:
       'A JSON Web Key of type `oct`: a symmetric key `k` (an HMAC signing key, an AES key) that signs or decrypts ' +
@@ -362,9 +398,15 @@ export const keyRules: Rule[] = [
           `{"kty":"oct","k":"${k}","alg":"HS256"}`,
           `\t\t\`{"alg":"A128GCM","k":"${fixtureBytes('jwk-oct2', 16).toString('base64url')}","key_ops":["encrypt","decrypt"],"kty":"oct"}\`,`,
           JSON.stringify({ keys: [{ kty: 'oct', kid: 'hmac-1', k }] }, null, 2),
+          // Single quotes (C#, JS, Python), C#'s doubled quotes, a trailing comma, an example domain in `kid`.
+          `_symmetricJwk = @"{ 'kty': 'oct', 'use': 'sig', 'kid': '1', 'k': '${k}' }";`,
+          `var jwk = @"{ ""kty"" : ""oct"", ""k"" : ""${base64(k)}"" }";`,
+          `key = {\n    "kty": "oct",\n    "k": "${k}",\n}`,
+          `{"kty":"oct","kid":"018c0ae5-4d9b-471b-bfd6-eef314bc7037@hobbiton.example","k":"${k}"}`,
         ],
         fp: [
           '{"kty": "oct", "k": "<your base64url key>"}',
+          "{'kty': 'oct', 'k': 'changeme-changeme-changeme-changeme'}",
           `{"kty":"oct","k":"${Buffer.alloc(32).toString('base64url')}"}`,
           `{"kty":"oct","k":"${fixtureBytes('jwk-oct3', 8).toString('base64url')}"}`,
           `{"kty":"EC","crv":"P-256","x":"${k}","y":"${k}"}`,
@@ -501,6 +543,11 @@ export const keyRules: Rule[] = [
     }),
   },
 ];
+
+/** Base64url as standard base64, padded (what .NET's JsonWebKey writes). */
+function base64(b64url: string): string {
+  return Buffer.from(b64url, 'base64url').toString('base64');
+}
 
 function generateJwk(): Record<string, string> {
   for (;;) {

@@ -959,11 +959,13 @@ const JWK_D_BYTES: Record<string, number[]> = { OKP: [32, 57], EC: [32, 48, 65, 
  * was seen but `d` has the size the key type calls for; 'invalid' otherwise (public JWKs, placeholders).
  */
 export function validateJwkPrivateKey(secret: string): Validity {
-  const obj = jwkObject(secret);
-  if (!obj || typeof obj['d'] !== 'string') return 'invalid';
+  const obj = jwkMembers(secret);
+  const encoded = obj['d'];
   const kty = obj['kty'];
-  if (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') return 'invalid';
-  const d = b64url(obj['d']);
+  if (encoded === undefined || (kty !== 'RSA' && kty !== 'EC' && kty !== 'OKP') || isStandIn(encoded)) {
+    return 'invalid';
+  }
+  const d = b64url(encoded);
   if (!d) return 'invalid';
   // A private value of another size than its curve's, or all zeros (`"d":"AQ"`, `"d":"AAAA…"`): a fuzzer's seed or
   // a degenerate fixture, never a key (RFC 7518 fixes an EC or OKP `d` at the curve's size).
@@ -979,12 +981,30 @@ export function validateJwkPrivateKey(secret: string): Validity {
   return 'invalid';
 }
 
+/** The members of a JWK that node:crypto reads, by their RFC 7517/7518 names. */
+const JWK_MEMBERS = new Set(['kty', 'crv', 'x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
+/** Members holding base64url: written as standard base64 by some libraries (.NET's JsonWebKey), read either way. */
+const JWK_KEY_MATERIAL = new Set(['x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
+
 /**
- * A JWK rule's match as an object. Its leading `{` may be missing: in a pretty-printed object the match begins on a
- * member's line.
+ * A JWK rule's match (its leading `{` may be missing: in a pretty-printed object the match begins on a member's
+ * line) read as code writes it, not only as strict JSON: names and values in single or double quotes, C#'s doubled
+ * quotes (`@"{ ""kty"": ""RSA"" }"`), a value split into adjacent literals (`"ab" "cd"`, `"ab" + "cd"`), trailing
+ * commas, names in any case (.NET writes `Kty`, `D`, `DP`), key material in base64 as well as base64url. Only the
+ * members node:crypto reads are kept, each once (the first), as strings; an empty object when there are none.
  */
-function jwkObject(secret: string): Record<string, unknown> | undefined {
-  return jsonObject(Buffer.from(secret.trimStart().startsWith('{') ? secret : `{${secret}`, 'utf8'));
+function jwkMembers(secret: string): Record<string, string> {
+  const text = /""\w+""\s*:/.test(secret) ? secret.replace(/""/g, '"') : secret;
+  const out: Record<string, string> = {};
+  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*\+?\s*(?=["']))?)+)/g;
+  for (let m = member.exec(text); m; m = member.exec(text)) {
+    const name = m[2]!.toLowerCase();
+    if (!JWK_MEMBERS.has(name) || name in out) continue;
+    let value = m[3]!.replace(/["']\s*\+?\s*["']/g, '').replace(/^["']|["']$/g, '');
+    if (JWK_KEY_MATERIAL.has(name)) value = value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    out[name] = value;
+  }
+  return out;
 }
 
 /**
@@ -992,9 +1012,9 @@ function jwkObject(secret: string): Record<string, unknown> | undefined {
  * of 16 bytes or more that are not all one value; 'invalid' otherwise (a placeholder, a degenerate fixture).
  */
 export function validateJwkSymmetricKey(secret: string): Validity {
-  const obj = jwkObject(secret);
-  const encoded = obj?.['kty'] === 'oct' ? obj['k'] : undefined;
-  if (typeof encoded !== 'string') return 'invalid';
+  const obj = jwkMembers(secret);
+  const encoded = obj['kty'] === 'oct' ? obj['k'] : undefined;
+  if (encoded === undefined || isStandIn(encoded)) return 'invalid';
   const k = b64url(encoded);
   if (!k || k.length < 16 || k.every((b) => b === k[0])) return 'invalid';
   return 'valid';

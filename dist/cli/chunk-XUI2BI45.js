@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-VHV6UBIV.js";
+} from "./chunk-MDYZOLOQ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
