@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-FPLJG3GB.js";
+} from "./chunk-OXKCKCO3.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

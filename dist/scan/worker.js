@@ -358,6 +358,7 @@ function isPlaceholder(secret) {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isKeyboardWalk(secret)) return true;
   if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
@@ -399,6 +400,26 @@ function longestAscendingRun(s) {
     if (run > best) best = run;
   }
   return best;
+}
+var KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+function isKeyboardWalk(s) {
+  if (s.length < 8 || s.length > 64) return false;
+  const t = s.toLowerCase();
+  let covered = 0;
+  for (let i = 0; i < t.length; ) {
+    let j = i + 1;
+    const row = KEYBOARD_ROWS.find((r) => r.includes(t[i]));
+    let dir = 0;
+    while (row && j < t.length) {
+      const step = row.indexOf(t[j]) - row.indexOf(t[j - 1]);
+      if (row.indexOf(t[j]) < 0 || step !== 1 && step !== -1 || dir !== 0 && step !== dir) break;
+      dir = step;
+      j++;
+    }
+    if (j - i >= 4) covered += j - i;
+    i = j;
+  }
+  return covered * 4 >= t.length * 3;
 }
 function isInterleavedSequence(s) {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
@@ -1272,7 +1293,7 @@ var METASYNTACTIC_RUN = new RegExp(`^(?:(?:${METASYNTACTIC_WORDS})[_.-]?)+([0-9]
 function isStandInPassword(value) {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ""))) return true;
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  const meta = METASYNTACTIC_RUN.exec(value);
+  const meta = METASYNTACTIC_RUN.exec(value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ""));
   if (meta && typedDigits(meta[1])) return true;
   const words = value.split(/[^A-Za-z0-9]+/).filter(Boolean);
   if (words.some((w) => METASYNTACTIC.test(w)) && words.every((w) => METASYNTACTIC.test(w) || /^[A-Za-z]$/.test(w)))
@@ -1282,7 +1303,7 @@ function isStandInPassword(value) {
 function namesAStandIn(words) {
   return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => {
     const word = typedWord(w);
-    return /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word);
+    return /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word);
   });
 }
 function typedWord(w) {
@@ -1306,7 +1327,7 @@ function validatePassword(secret) {
   if (OWNED_PREFIXES.test(value)) return "invalid";
   const unleeted = unLeet(value);
   const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
-  return isPlaceholderPassword(value) || isStandInPassword(value) || leet ? "invalid" : "unknown";
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value) ? "invalid" : "unknown";
 }
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match = "") {
@@ -1317,7 +1338,9 @@ function validateDbUrl(secret, match = "") {
   const password = m[3];
   const typed = /^(.*?)([0-9]*)$/.exec(password);
   const user = m[2].toLowerCase();
-  if (typed[1].toLowerCase() === user && typedDigits(typed[2]) || password.toLowerCase() === user || password.toLowerCase() === m[1].toLowerCase())
+  const word = typed[1].toLowerCase();
+  const userWords = word.length >= 3 ? user.split(/[^a-z0-9]+/) : [];
+  if ((word === user || userWords.includes(word)) && typedDigits(typed[2]) || password.toLowerCase() === user || password.toLowerCase() === m[1].toLowerCase())
     return "invalid";
   return validatePassword(password);
 }
@@ -1983,7 +2006,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
-  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return "invalid";
+  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";

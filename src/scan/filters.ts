@@ -54,6 +54,7 @@ export function isPlaceholder(secret: string): boolean {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isKeyboardWalk(secret)) return true;
   if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
@@ -113,6 +114,35 @@ export function longestAscendingRun(s: string): number {
     if (run > best) best = run;
   }
   return best;
+}
+
+/** The rows of a US keyboard, for keyboard walks. */
+const KEYBOARD_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+
+/**
+ * A value typed by walking along the keyboard's rows (`asdfqwer1234asdf`, `qwerty123456`, `zxcvbnm1`): at least
+ * three quarters of it in runs of four or more neighbouring keys of one row, each run in one direction. A stand-in
+ * people type, never what a generator emits (a run of four neighbours at a given place in random base62: about 1 in
+ * 10^5, and the value needs two or more).
+ */
+export function isKeyboardWalk(s: string): boolean {
+  if (s.length < 8 || s.length > 64) return false;
+  const t = s.toLowerCase();
+  let covered = 0;
+  for (let i = 0; i < t.length; ) {
+    let j = i + 1;
+    const row = KEYBOARD_ROWS.find((r) => r.includes(t[i]!));
+    let dir = 0;
+    while (row && j < t.length) {
+      const step = row.indexOf(t[j]!) - row.indexOf(t[j - 1]!);
+      if (row.indexOf(t[j]!) < 0 || (step !== 1 && step !== -1) || (dir !== 0 && step !== dir)) break;
+      dir = step;
+      j++;
+    }
+    if (j - i >= 4) covered += j - i;
+    i = j;
+  }
+  return covered * 4 >= t.length * 3;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   isIntegrityHash,
   isInsideBase64Run,
   isInterleavedSequence,
+  isKeyboardWalk,
   isPlaceholder,
   isReference,
   isRepeated,
@@ -195,6 +196,25 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
+  });
+
+  it('takes keyboard walks for placeholders, never random values', () => {
+    for (const walk of [
+      'asdfqwer1234asdf',
+      'qwerty123456',
+      'ZXCVasdf',
+      'poiuytrewq0987',
+      'lkjhgfdsa!',
+      '1qwertyuiop2',
+    ]) {
+      assert.ok(isKeyboardWalk(walk) && isPlaceholder(walk), walk);
+    }
+    // Runs of three, a run in both directions at once, keys of different rows: no walk.
+    for (const s of ['asdqweZXC123', 'asdsasdsa', 'qazwsxedc', 'a1s2d3f4g5h6']) assert.ok(!isKeyboardWalk(s), s);
+    for (let i = 0; i < 5000; i++) {
+      const v = fx(`kw-${i}`, 8 + (i % 57));
+      assert.ok(!isKeyboardWalk(v), v);
+    }
   });
 
   it('tells a match inside a longer base64 run (embedded data) from a token that stands alone', () => {

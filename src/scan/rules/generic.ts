@@ -309,6 +309,8 @@ export const genericRules: Rule[] = [
         '        secret = list(output)[0]',
         '\t\tcrt.Spec.PrivateKey = &v1.CertificatePrivateKey{}',
         'Secret=Foo[bar];Baz',
+        // A lockfile's package whose name ends in a keyword, at a version with its peer dependencies.
+        '      gtoken: 7.1.0(encoding@0.1.13)',
       ],
     })),
   },

@@ -133,6 +133,8 @@ export const structuredRules: Rule[] = [
         'postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb',
         'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
         'url: "postgresql://postgres:postgres@localhost/test"',
+        // A word of the user's name for a password.
+        '# default="postgres://saleor_read_only:saleor@localhost:5432/saleor"',
         'dsn = "postgresql://localhost:5432/app"',
         'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
       ],
@@ -190,6 +192,8 @@ export const structuredRules: Rule[] = [
       ],
       fp: [
         'REDIS_URL=redis://:changeme@localhost:6379',
+        // A keyboard walk for a password.
+        "'url' => 'redis://h:asdfqwer1234asdf@ec2-111-1-1-1.compute-1.amazonaws.invalid:111',",
         'REDIS_URL=redis://localhost:6379/0',
         'REDIS_URL=redis://:${REDIS_PASSWORD}@redis:6379',
       ],
@@ -331,6 +335,9 @@ export const structuredRules: Rule[] = [
         'proxy: "http://user:pass@localhost:3128"',
         'https://<user>:<token>@gitlab.com/group/project.git',
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');",
+        // Metasyntactic words with the URL's colons about them; camelCase words that name a password.
+        'String url = "http://:foobar:@localhost:9999";',
+        'String url = "https://userInfoName:userInfoPW@localhost:8888/";',
       ],
     })),
   },

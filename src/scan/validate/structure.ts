@@ -17,7 +17,7 @@ import type { Validity } from '../types.ts';
 import { BASE32, base32Decode, base32Encode } from './base32.ts';
 import { seededBytes } from './seeded.ts';
 import { crc24 } from '../../shared/crc24.ts';
-import { isStandIn, longestAscendingRun, shannonEntropy, valueLength } from '../filters.ts';
+import { isKeyboardWalk, isStandIn, longestAscendingRun, shannonEntropy, valueLength } from '../filters.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
@@ -200,7 +200,8 @@ export function isStandInPassword(value: string): boolean {
   if (/^[0-9]{1,8}$/.test(value.replace(/[^A-Za-z0-9]+/g, ''))) return true;
   // A short word (`nope`, `shhhh`) or metasyntactic words (`foobaz`, `foo_bar2`): what documentation types.
   if (/^[A-Za-z]{1,5}$/.test(value)) return true;
-  const meta = METASYNTACTIC_RUN.exec(value);
+  // Punctuation about them is the URL's or the syntax's (`http://:foobar:@host`): the words are what count.
+  const meta = METASYNTACTIC_RUN.exec(value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''));
   if (meta && typedDigits(meta[1]!)) return true;
   // Words split at anything but letters and digits (`old-token`, `pass#pass`, `ToKeN123`), or also at camelCase
   // humps (`invalidPass`, `fakeToken`).
@@ -225,7 +226,7 @@ function namesAStandIn(words: string[]): boolean {
     words.some((w) => {
       const word = typedWord(w)!;
       return (
-        /^(?:pass(?:word|wd)?|pwd|secret|token|key|auth|credentials?)$/i.test(word) ||
+        /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) ||
         /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word)
       );
     })
@@ -264,7 +265,9 @@ export function validatePassword(secret: string): Validity {
   // A stand-in also in leetspeak, read back as one word (`s3cr3t!`, `p4ssw0rd`).
   const unleeted = unLeet(value);
   const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
-  return isPlaceholderPassword(value) || isStandInPassword(value) || leet ? 'invalid' : 'unknown';
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value)
+    ? 'invalid'
+    : 'unknown';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -287,8 +290,11 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   const password = m[3]!;
   const typed = /^(.*?)([0-9]*)$/.exec(password)!;
   const user = m[2]!.toLowerCase();
+  // So is a word of the user's name (`saleor_read_only:saleor`): a tutorial's database, its user and its password.
+  const word = typed[1]!.toLowerCase();
+  const userWords = word.length >= 3 ? user.split(/[^a-z0-9]+/) : [];
   if (
-    (typed[1]!.toLowerCase() === user && typedDigits(typed[2]!)) ||
+    ((word === user || userWords.includes(word)) && typedDigits(typed[2]!)) ||
     password.toLowerCase() === user ||
     password.toLowerCase() === m[1]!.toLowerCase()
   )
@@ -1317,7 +1323,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return 'invalid'; // number literals: `-0x3f879678`
-  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?$/.test(v)) return 'invalid'; // semver-ish versions
+  // Semver-ish versions, also with a lockfile's peer dependencies after them (pnpm: `7.1.0(encoding@0.1.13)`).
+  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(v)) return 'invalid';
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-MDYZOLOQ.js";
+} from "./chunk-WFDGVDWA.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
