@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-OXKCKCO3.js";
+} from "./chunk-Y6U7DJ2J.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

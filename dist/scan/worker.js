@@ -1849,6 +1849,19 @@ function validateJwkSymmetricKey(secret) {
   if (!k || k.length < 16 || k.every((b) => b === k[0])) return "invalid";
   return "valid";
 }
+function validateLaravelAppKey(secret) {
+  if (!secret.startsWith("base64:")) {
+    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
+    return secret.length === 32 && random && !isStandIn(secret) && shannonEntropy(secret) >= 3.5 ? "unknown" : "invalid";
+  }
+  const key = b64(secret.slice(7));
+  if (!key || key.length !== 16 && key.length !== 32 || key.every((b) => b === key[0])) return "invalid";
+  return /^[\x20-\x7e]+$/.test(key.toString("latin1")) ? "invalid" : "valid";
+}
+function validateDjangoSecretKey(secret) {
+  const body = secret.slice("django-insecure-".length);
+  return body.length === 50 && !isStandIn(body) && shannonEntropy(body) >= 4 ? "unknown" : "invalid";
+}
 function validateNkeySeed(secret) {
   if (!/^S[A-Z]A[A-Z2-7]{55}$/.test(secret)) return "invalid";
   const data = base32Decode(secret);
@@ -1993,11 +2006,12 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (v.length < 8 || v.length > 200) return "invalid";
   if (/[\u0000-\u001f\u007f]/.test(v)) return "invalid";
   if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return "invalid";
-  if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return "invalid";
+  const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
+  if (inQuery && v.length < 16) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
-  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match))) return "invalid";
+  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
@@ -5222,6 +5236,26 @@ var structuredRules = [
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
     validate: validatePassword,
     examples: { tp: [], fp: [] }
+  },
+  {
+    id: "laravel-app-key",
+    title: "Laravel application key (APP_KEY)",
+    severity: "high",
+    keywords: ["app_key", "app.key"],
+    // `APP_KEY=?` (.env), `'app.key' => '?'` (config arrays), `WithConfig('app.key', '?')` (tests): `base64:` and 16 or
+    // 32 bytes as `key:generate` writes it, or 32 characters (Laravel 4 and 5.0). Not `PUSHER_APP_KEY` and the like.
+    pattern: String.raw`(?:^|[^A-Za-z0-9_.-])(?i:app[_.]key)["'\]]?[ \t]*(?:=>|=|:|,)[ \t]*["']?(base64:[A-Za-z0-9+/]{22}==|base64:[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32})(?:["'\s,;)\\]|$)`,
+    validate: validateLaravelAppKey,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "django-secret-key",
+    title: "Django secret key (django-insecure-)",
+    severity: "medium",
+    keywords: ["django-insecure-"],
+    pattern: String.raw`(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)`,
+    validate: validateDjangoSecretKey,
+    examples: { tp: [], fp: [] }
   }
 ];
 
@@ -5946,7 +5980,8 @@ var ScanEngine = class {
     const rule = cr.rule;
     if (rule.entropy !== void 0 && shannonEntropy(secret) < rule.entropy) return false;
     if (!(rule.structured && rule.validate)) {
-      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+      if (rule.fallback && isCodeNotSecret(secret)) return false;
       for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     }
     if (isIntegrityHash(view, secretStart, secret)) return false;

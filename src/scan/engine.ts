@@ -674,7 +674,10 @@ export class ScanEngine {
     const rule = cr.rule;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
     if (!(rule.structured && rule.validate)) {
-      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isCodeNotSecret(secret)) return false;
+      if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret)) return false;
+      // Regular-expression syntax (`(\w+)+`) or a dereference (`*ptr`) where a generic rule expected a value; a rule of
+      // its own knows its format, whose alphabet may hold `)+` (Django's keys do).
+      if (rule.fallback && isCodeNotSecret(secret)) return false;
       // The same checks on what the value decodes to: `MTIzNAo=` is `1234`, `c2VjcmV0` is `secret`.
       for (const text of decodedForms(secret)) if (isStandIn(text)) return false;
     }

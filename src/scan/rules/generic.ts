@@ -138,6 +138,8 @@ export const genericRules: Rule[] = [
         '  password: "<password>"',
         '  password: {{ .Values.password }}',
         'ADMIN_PASSWORD=changeme',
+        // A random UUID in a link's query: the link's id (a meeting's passcode), public with the link.
+        `[Join](https://meet.example.invalid/j/92843470602?password=${fxUuid('gq1')})`,
         'const apiKey = process.env.API_KEY;',
         'api_key = os.environ["API_KEY"]',
         'password = getPassword()',

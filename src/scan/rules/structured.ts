@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${VAR}` placeholders are false-positive fixtures, not templates
 // Structured secrets: JWTs, database and service URLs with passwords, JDBC/ADO.NET connection strings, basic-auth
-// URLs, Docker registry `auths`, npm/yarn registry credentials, kubeconfig user credentials, .netrc entries and
-// passwords on command lines. Validators check the payload (JSON, base64 `user:pass`, parseable key) and drop
+// URLs, Docker registry `auths`, npm/yarn registry credentials, kubeconfig user credentials, .netrc entries,
+// passwords on command lines, and web frameworks' application keys (Laravel, Django). Validators check the payload (JSON, base64 `user:pass`, parseable key) and drop
 // placeholder passwords.
 // Example values are assembled at run time from fixture helpers, so no credential-shaped literal lives here.
 import type { Rule, RuleExamples } from '../types.ts';
@@ -16,8 +16,11 @@ import {
   validateBase64Password,
   validateBase64PemKey,
   validateBasicAuthBase64,
+  DJANGO_KEY_ALPHABET,
   validateDbUrl,
+  validateDjangoSecretKey,
   validateJwt,
+  validateLaravelAppKey,
   validatePassword,
 } from '../validate/structure.ts';
 import type { Validity } from '../types.ts';
@@ -563,4 +566,77 @@ export const structuredRules: Rule[] = [
       ],
     })),
   },
+  {
+    id: 'laravel-app-key',
+    title: 'Laravel application key (APP_KEY)',
+    severity: 'high',
+    keywords: ['app_key', 'app.key'],
+    // `APP_KEY=…` (.env), `'app.key' => '…'` (config arrays), `WithConfig('app.key', '…')` (tests): `base64:` and 16 or
+    // 32 bytes as `key:generate` writes it, or 32 characters (Laravel 4 and 5.0). Not `PUSHER_APP_KEY` and the like.
+    pattern: String.raw`(?:^|[^A-Za-z0-9_.-])(?i:app[_.]key)["'\]]?[ \t]*(?:=>|=|:|,)[ \t]*["']?(base64:[A-Za-z0-9+/]{22}==|base64:[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32})(?:["'\s,;)\\]|$)`,
+    validate: validateLaravelAppKey,
+    help:
+      'A Laravel application key: it encrypts cookies, sessions and `Crypt` payloads and signs URLs, so whoever holds ' +
+      'it can forge sessions and read what it encrypted. Reported only when it is `base64:` of 16 or 32 bytes that ' +
+      'are not typed text, or 32 random-looking characters (older Laravel). Generate a new one ' +
+      '(`php artisan key:generate`), keep the old one in `APP_PREVIOUS_KEYS` while data encrypted under it is ' +
+      're-encrypted, and keep `.env` out of the repository.',
+    examples: lazyExamples(() => {
+      const key = Buffer.from(fx('lk1', 32, A.base64), 'base64').toString('base64');
+      return {
+        tp: [
+          `APP_KEY=base64:${fixtureBase64(32, 'lk2')}`,
+          `#[WithConfig('app.key', 'base64:${fixtureBase64(32, 'lk3')}')]`,
+          `        $app['config']->set('app.key', 'base64:${fixtureBase64(16, 'lk4')}');`,
+          `"APP_KEY=base64:${fixtureBase64(32, 'lk5')}\nAPP_ENV=local\n"`,
+          `        $this->app['config']->set(['app.key' => '${fx('lk6', 32)}']);`,
+        ],
+        fp: [
+          'APP_KEY=',
+          "'key' => env('APP_KEY'),",
+          `APP_KEY=base64:${Buffer.alloc(32).toString('base64')}`,
+          `APP_KEY=base64:${Buffer.from('my-secret-key-which-should-be-ch').toString('base64')}`,
+          `PUSHER_APP_KEY=${fx('lk7', 32, A.lowerAlnum)}`,
+          `APP_KEY=base64:${key.slice(0, 20)}`,
+          "'app.key' => 'SomeRandomStringSomeRandomString',",
+        ],
+      };
+    }),
+  },
+  {
+    id: 'django-secret-key',
+    title: 'Django secret key (django-insecure-)',
+    severity: 'medium',
+    keywords: ['django-insecure-'],
+    pattern: String.raw`(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)`,
+    validate: validateDjangoSecretKey,
+    help:
+      'The `SECRET_KEY` that `django-admin startproject` writes into settings.py (`django-insecure-` and 50 random ' +
+      'characters). It signs sessions, password-reset links and CSRF tokens: a site that runs with it can be ' +
+      'impersonated by whoever read the repository. Reported only when the 50 characters look random. Generate a ' +
+      'new key, load it from the environment, and keep the old one in `SECRET_KEY_FALLBACKS` only while sessions ' +
+      'signed with it expire.',
+    examples: lazyExamples(() => {
+      // Django's alphabet holds `(`, `)`, `+` and `*`: a key may read like a regular expression's `)+`.
+      const key = `${fx('dj1', 20, DJANGO_KEY_ALPHABET)})+${fx('dj2', 28, DJANGO_KEY_ALPHABET)}`;
+      return {
+        tp: [
+          `SECRET_KEY = 'django-insecure-${key}'`,
+          `SECRET_KEY=(str, "django-insecure-${fx('dj3', 50, DJANGO_KEY_ALPHABET)}")`,
+          `DJANGO_SECRET_KEY: "django-insecure-${fx('dj4', 50, DJANGO_KEY_ALPHABET)}"`,
+        ],
+        fp: [
+          "SECRET_KEY = 'django-insecure-'",
+          `SECRET_KEY = 'django-insecure-${'x'.repeat(50)}'`,
+          "SECRET_KEY = 'django-insecure-abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)'",
+          `SECRET_KEY = 'django-insecure-${fx('dj5', 40, DJANGO_KEY_ALPHABET)}'`,
+        ],
+      };
+    }),
+  },
 ];
+
+/** Base64 of `n` fixture bytes that are not text (what `key:generate` writes after `base64:`). */
+function fixtureBase64(n: number, seed: string): string {
+  return Buffer.from(fx(seed, n * 2, A.hex), 'hex').toString('base64');
+}

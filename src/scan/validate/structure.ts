@@ -1027,6 +1027,37 @@ export function validateJwkSymmetricKey(secret: string): Validity {
 }
 
 /**
+ * A Laravel application key (`APP_KEY`, `app.key`): `base64:` and 16 or 32 bytes (AES-128 or AES-256), 'valid';
+ * 32 characters as Laravel's first versions wrote it, 'unknown'. 'invalid': other sizes, bytes all one value, bytes
+ * that read as typed text (`base64:` of `my-secret-key-which-should-be-…`), stand-ins.
+ */
+export function validateLaravelAppKey(secret: string): Validity {
+  if (!secret.startsWith('base64:')) {
+    // `Str::random(32)`: base62, so digits and letters of both cases (no digit in ~0.4% of keys); words typed in
+    // camelCase (`SomeRandomString`, the old default) have no digit.
+    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
+    return secret.length === 32 && random && !isStandIn(secret) && shannonEntropy(secret) >= 3.5
+      ? 'unknown'
+      : 'invalid';
+  }
+  const key = b64(secret.slice(7));
+  if (!key || (key.length !== 16 && key.length !== 32) || key.every((b) => b === key[0])) return 'invalid';
+  return /^[\x20-\x7e]+$/.test(key.toString('latin1')) ? 'invalid' : 'valid';
+}
+
+/** The alphabet of Django's generated secret keys (django.core.management.utils.get_random_secret_key). */
+export const DJANGO_KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
+
+/**
+ * A Django secret key as `startproject` writes it (`django-insecure-` and 50 characters of its alphabet): 'unknown'
+ * when the 50 look drawn at random, 'invalid' for stand-ins (typed runs, one character repeated).
+ */
+export function validateDjangoSecretKey(secret: string): Validity {
+  const body = secret.slice('django-insecure-'.length);
+  return body.length === 50 && !isStandIn(body) && shannonEntropy(body) >= 4 ? 'unknown' : 'invalid';
+}
+
+/**
  * A NATS nkey seed (`SU…`, `SA…`, `SO…`, `SX…`: 58 characters of base32): 'valid' when it decodes to the seed prefix
  * byte, a type, 32 bytes of seed and a CRC-16 (XMODEM, little-endian) that checks, 'invalid' otherwise.
  */
@@ -1305,13 +1336,14 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return 'invalid';
   // URL query parameters (`?token=…`) are often public by design (badge and embed tokens): want a long value.
   // The match may begin with the character before the name (`/?token=…`).
-  if (/^[^A-Za-z0-9_.:-]?[?&]/.test(match) && v.length < 16) return 'invalid';
+  const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
+  if (inQuery && v.length < 16) return 'invalid';
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
   // A UUID is an id, except a random one (version 4: 122 random bits) that a secret or password is set to
-  // (`GOTRUE_JWT_SECRET: '37c304f8-…'`).
-  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match))) return 'invalid';
+  // (`GOTRUE_JWT_SECRET: '37c304f8-…'`). In a URL's query it is a link's id (a meeting's passcode, an invite).
+  if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return 'invalid';
   // Another assignment nested in the value (`edge-cache-token=Expires=1663070400&…`, a signed URL's fields); base64's
   // padding only ever ends a value.
   if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return 'invalid';

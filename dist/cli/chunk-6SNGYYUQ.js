@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-WFDGVDWA.js";
+} from "./chunk-BQLVK5RD.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
