@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-Y6U7DJ2J.js";
+} from "./chunk-345YHN4F.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

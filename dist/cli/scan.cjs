@@ -5790,7 +5790,7 @@ var init_structured = __esm({
         title: "Django secret key (django-insecure-)",
         severity: "medium",
         keywords: ["django-insecure-"],
-        pattern: String.raw`(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)`,
+        pattern: "(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)",
         validate: validateDjangoSecretKey,
         examples: { tp: [], fp: [] }
       }

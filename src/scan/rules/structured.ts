@@ -608,7 +608,7 @@ export const structuredRules: Rule[] = [
     title: 'Django secret key (django-insecure-)',
     severity: 'medium',
     keywords: ['django-insecure-'],
-    pattern: String.raw`(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)`,
+    pattern: '(django-insecure-[a-z0-9!@#$%^&*(_=+)-]{50})(?:[^a-z0-9!@#$%^&*(_=+)-]|$)',
     validate: validateDjangoSecretKey,
     help:
       'The `SECRET_KEY` that `django-admin startproject` writes into settings.py (`django-insecure-` and 50 random ' +

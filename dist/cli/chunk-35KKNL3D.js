@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-BQLVK5RD.js";
+} from "./chunk-N34HKAAX.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

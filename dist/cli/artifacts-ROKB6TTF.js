@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-6SNGYYUQ.js";
+} from "./chunk-35KKNL3D.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-BQLVK5RD.js";
+import "./chunk-N34HKAAX.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
