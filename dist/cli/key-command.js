@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-345YHN4F.js";
+} from "./chunk-UCUHE75W.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -6688,6 +6688,14 @@ var RE2JS = class RE2JS2 {
   }
 };
 
+// src/scan/regex/types.ts
+function resumeAt(start, end, groups) {
+  let last = -1;
+  for (const g of groups) if (g && g[1] > last) last = g[1];
+  if (last > start) return last;
+  return end > start ? end : end + 1;
+}
+
 // src/scan/regex/portable.ts
 function byteOffsets(text) {
   const out = new Uint32Array(text.length + 1);
@@ -6718,13 +6726,16 @@ function portableEngine() {
           const map = byteOffsets(text);
           const m = re.matcher(text);
           const spans = [];
-          while (m.find()) {
+          for (let from = 0; from <= text.length && m.find(from); ) {
             const groups = [];
+            const charGroups = [];
             for (let g = 1; g <= groupCount; g++) {
               const s = m.start(g);
               groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
+              charGroups[g] = s < 0 ? void 0 : [s, m.end(g)];
             }
             spans.push({ start: map[m.start()], end: map[m.end()], groups });
+            from = resumeAt(m.start(), m.end(), charGroups);
           }
           return spans;
         }

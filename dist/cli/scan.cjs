@@ -1325,6 +1325,19 @@ var init_prefilter = __esm({
   }
 });
 
+// src/scan/regex/types.ts
+function resumeAt(start, end, groups) {
+  let last = -1;
+  for (const g of groups) if (g && g[1] > last) last = g[1];
+  if (last > start) return last;
+  return end > start ? end : end + 1;
+}
+var init_types2 = __esm({
+  "src/scan/regex/types.ts"() {
+    "use strict";
+  }
+});
+
 // src/scan/regex/native.ts
 function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
   return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
@@ -1411,7 +1424,7 @@ function nativeEngine(ctor) {
             const groups = [];
             for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
             spans.push({ start, end, groups });
-            if (end === start) re.lastIndex = end + 1;
+            re.lastIndex = resumeAt(start, end, groups);
           }
           return spans;
         }
@@ -1431,6 +1444,7 @@ var init_native = __esm({
     import_node_module = require("node:module");
     import_node_path2 = require("node:path");
     import_node_url3 = require("node:url");
+    init_types2();
   }
 });
 

@@ -1,4 +1,7 @@
 import {
+  resumeAt
+} from "./chunks/chunk-HHIKPBSF.js";
+import {
   require_node_net
 } from "./chunks/chunk-DOWIS3SJ.js";
 import {
@@ -1195,7 +1198,7 @@ function nativeEngine(ctor) {
             const groups = [];
             for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
             spans.push({ start, end, groups });
-            if (end === start) re.lastIndex = end + 1;
+            re.lastIndex = resumeAt(start, end, groups);
           }
           return spans;
         }
@@ -1218,7 +1221,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./chunks/portable-57X6DML4.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./chunks/portable-5CSLX645.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {

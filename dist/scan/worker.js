@@ -1,4 +1,7 @@
 import {
+  resumeAt
+} from "./lazy/chunk-EGHI7XSH.js";
+import {
   __commonJS,
   __require,
   __toESM
@@ -1039,7 +1042,7 @@ function nativeEngine(ctor) {
             const groups = [];
             for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
             spans.push({ start, end, groups });
-            if (end === start) re.lastIndex = end + 1;
+            re.lastIndex = resumeAt(start, end, groups);
           }
           return spans;
         }
@@ -1062,7 +1065,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-5PRMP25X.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./lazy/portable-V3N2R2CY.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {

@@ -43,6 +43,17 @@ for (const engine of engines) {
       assert.equal(spans[0]!.groups[1], undefined);
       assert.deepEqual(spans[0]!.groups[2], [0, 1]);
     });
+    it('looks for the next match from the end of the last capture group, not of the trailing delimiter', () => {
+      const token = engine.compile('(?:^|[^a-z0-9_])(tok_[a-z0-9]{4})(?:[^a-z0-9]|$)');
+      const input = Buffer.from('é tok_aaaa,tok_bbbb tok_cccc');
+      const secrets = token.matchAll(input).map((m) => input.toString('utf8', m.groups[1]![0], m.groups[1]![1]));
+      assert.deepEqual(secrets, ['tok_aaaa', 'tok_bbbb', 'tok_cccc']);
+      const query = engine.compile('[?&]([a-z_]+)=([A-Za-z0-9]+)&');
+      assert.equal(query.matchAll(Buffer.from('/cb?oauth_token=Ab12&oauth_token_secret=Cd34&x=1')).length, 2);
+      // A match without groups, and one whose group is empty at its start, go on past the match.
+      assert.equal(engine.compile('ab').matchAll(Buffer.from('ababab')).length, 3);
+      assert.equal(engine.compile('()ab').matchAll(Buffer.from('abab')).length, 2);
+    });
     it('does not loop on empty matches', () => {
       assert.equal(engine.compile('x*').matchAll(Buffer.from('ab')).length >= 2, true);
     });

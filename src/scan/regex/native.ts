@@ -4,7 +4,14 @@ import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CompileOptions, MatchSpan, Pattern, PatternSet, RegexEngine } from './types.ts';
+import {
+  type CompileOptions,
+  type MatchSpan,
+  type Pattern,
+  type PatternSet,
+  type RegexEngine,
+  resumeAt,
+} from './types.ts';
 
 interface NativeExec {
   index: number;
@@ -128,7 +135,7 @@ export function nativeEngine(ctor: NativeRE2Ctor): RegexEngine {
             const groups: MatchSpan['groups'] = [];
             for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? undefined;
             spans.push({ start, end, groups });
-            if (end === start) re.lastIndex = end + 1; // empty match: step past it
+            re.lastIndex = resumeAt(start, end, groups);
           }
           return spans;
         },

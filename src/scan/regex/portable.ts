@@ -1,7 +1,14 @@
 // re2js: a pure-JS port of RE2, linear time like the native one, for runners where the addon cannot load
 // (macOS, Windows, arm64, musl). Slower, so it only ever runs on small windows around keyword hits.
 import { RE2JS } from 're2js';
-import type { CompileOptions, MatchSpan, Pattern, PatternSet, RegexEngine } from './types.ts';
+import {
+  type CompileOptions,
+  type MatchSpan,
+  type Pattern,
+  type PatternSet,
+  type RegexEngine,
+  resumeAt,
+} from './types.ts';
 
 /** Byte offset of every UTF-16 index, so matches on decoded text map back to the Buffer. */
 function byteOffsets(text: string): Uint32Array {
@@ -34,13 +41,16 @@ export function portableEngine(): RegexEngine {
           const map = byteOffsets(text);
           const m = re.matcher(text);
           const spans: MatchSpan[] = [];
-          while (m.find()) {
+          for (let from = 0; from <= text.length && m.find(from); ) {
             const groups: MatchSpan['groups'] = [];
+            const charGroups: MatchSpan['groups'] = [];
             for (let g = 1; g <= groupCount; g++) {
               const s = m.start(g);
               groups[g] = s < 0 ? undefined : [map[s]!, map[m.end(g)]!];
+              charGroups[g] = s < 0 ? undefined : [s, m.end(g)];
             }
             spans.push({ start: map[m.start()]!, end: map[m.end()]!, groups });
+            from = resumeAt(m.start(), m.end(), charGroups);
           }
           return spans;
         },

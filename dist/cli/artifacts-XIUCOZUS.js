@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-35KKNL3D.js";
+} from "./chunk-GZFHRZOG.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-N34HKAAX.js";
+import "./chunk-2C7ZMJGM.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
@@ -19,6 +19,7 @@ import {
   require_node_crypto,
   require_node_fs
 } from "./chunk-XP3VH5XU.js";
+import "./chunk-DYRF73IP.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";

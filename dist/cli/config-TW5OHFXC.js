@@ -9,12 +9,13 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-N34HKAAX.js";
+} from "./chunk-2C7ZMJGM.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";
 import "./chunk-XP3VH5XU.js";
+import "./chunk-DYRF73IP.js";
 import "./chunk-UB53VF2P.js";
 export {
   ConfigError,

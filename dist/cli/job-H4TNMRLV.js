@@ -3,18 +3,19 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-35KKNL3D.js";
+} from "./chunk-GZFHRZOG.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-N34HKAAX.js";
+import "./chunk-2C7ZMJGM.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";
 import "./chunk-XP3VH5XU.js";
+import "./chunk-DYRF73IP.js";
 import "./chunk-UB53VF2P.js";
 export {
   FAIL_ON,

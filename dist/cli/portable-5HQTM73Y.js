@@ -1,3 +1,6 @@
+import {
+  resumeAt
+} from "./chunk-DYRF73IP.js";
 import "./chunk-UB53VF2P.js";
 
 // node_modules/re2js/build/index.js
@@ -6693,13 +6696,16 @@ function portableEngine() {
           const map = byteOffsets(text);
           const m = re.matcher(text);
           const spans = [];
-          while (m.find()) {
+          for (let from = 0; from <= text.length && m.find(from); ) {
             const groups = [];
+            const charGroups = [];
             for (let g = 1; g <= groupCount; g++) {
               const s = m.start(g);
               groups[g] = s < 0 ? void 0 : [map[s], map[m.end(g)]];
+              charGroups[g] = s < 0 ? void 0 : [s, m.end(g)];
             }
             spans.push({ start: map[m.start()], end: map[m.end()], groups });
+            from = resumeAt(m.start(), m.end(), charGroups);
           }
           return spans;
         }

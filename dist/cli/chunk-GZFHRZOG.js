@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-N34HKAAX.js";
+} from "./chunk-2C7ZMJGM.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
