@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-UCUHE75W.js";
+} from "./chunk-SAQVHQPM.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1959,6 +1959,7 @@ function isKeyboardMash(v) {
 function namesAPassword(match) {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
 }
+var TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|secret)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
 function namesASecret(match) {
   return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
 }
@@ -2016,7 +2017,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return "invalid";
-  if (/^[0-9a-f]{40}$/i.test(v)) return "invalid";
+  if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
   if (isStoredPasswordHash(v, match, before)) return "invalid";

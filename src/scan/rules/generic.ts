@@ -128,6 +128,8 @@ export const genericRules: Rule[] = [
         `API_KEY_V2=${key32}`,
         `        signing_key=b"${fx('gsk5', 43, A.base64url)}=",`,
         `      GOTRUE_JWT_SECRET: '${fxUuid('gsk6')}'`,
+        // 40 hex digits under a name that says token (an OAuth provider's access token), not a commit.
+        `    "access_token": "${fx('gat1', 40, A.hex)}",`,
       ],
       fp: [
         // Keys made to be public: what client code ships.

@@ -1254,6 +1254,10 @@ function namesAPassword(match: string): boolean {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
 }
 
+/** A generic rule's match that assigns to a credential by what it is: `access_token`, `refreshToken`, `api_token`, `client_secret`. */
+const TOKEN_NAMED =
+  /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|secret)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+
 /** Whether a generic rule's match assigns to a secret or a password (`JWT_SECRET`, `client_secret`, `db_password`). */
 function namesASecret(match: string): boolean {
   return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
@@ -1347,7 +1351,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // Another assignment nested in the value (`edge-cache-token=Expires=1663070400&…`, a signed URL's fields); base64's
   // padding only ever ends a value.
   if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return 'invalid';
-  if (/^[0-9a-f]{40}$/i.test(v)) return 'invalid'; // a git commit SHA
+  // A git commit SHA, unless the name says what it is: an access or refresh token, an API token, a secret (OAuth
+  // providers hand out 40-hex tokens: GitHub's classic ones, Strava's).
+  if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return 'invalid';
   // Hex under 16 digits holds under 64 bits: an id, a colour, a hash's prefix (Flickr's public photo `secret`).
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return 'invalid';
   if (/^arn:aws[a-z-]*:/.test(v)) return 'invalid'; // an ARN names a resource (a KMS key, a secret), it holds none

@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-2C7ZMJGM.js";
+} from "./chunk-2GB3IVBQ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
