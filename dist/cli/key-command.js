@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-SAQVHQPM.js";
+} from "./chunk-2ORKQVA2.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1834,11 +1834,11 @@ var JWK_KEY_MATERIAL = /* @__PURE__ */ new Set(["x", "y", "d", "n", "e", "p", "q
 function jwkMembers(secret) {
   const text = /""\w+""\s*:/.test(secret) ? secret.replace(/""/g, '"') : secret;
   const out = {};
-  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*\+?\s*(?=["']))?)+)/g;
+  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*(?:\+\s*)?(?=["']))?)+)/g;
   for (let m = member.exec(text); m; m = member.exec(text)) {
     const name2 = m[2].toLowerCase();
     if (!JWK_MEMBERS.has(name2) || name2 in out) continue;
-    let value = m[3].replace(/["']\s*\+?\s*["']/g, "").replace(/^["']|["']$/g, "");
+    let value = m[3].replace(/["']\s*(?:\+\s*)?["']/g, "").replace(/^["']|["']$/g, "");
     if (JWK_KEY_MATERIAL.has(name2)) value = value.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     out[name2] = value;
   }

@@ -314,6 +314,16 @@ describe('JWK private keys', () => {
     assert.equal(validateJwkPrivateKey(JSON.stringify(pub)), 'invalid');
     assert.equal(validateJwkPrivateKey(JSON.stringify({ kty: 'oct', k: fx('k', 43), d: fx('d', 43) })), 'invalid');
   });
+
+  it('reads a member once (the first), and stays linear on hostile spacing between literals', () => {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    // A second `d` later in the text (another object's) does not replace the first.
+    assert.equal(validateJwkPrivateKey(`${JSON.stringify(jwk).slice(0, -1)}, "D": "AAAA"}`), 'valid');
+    const spaced = `{"kty": "EC", "d": "${jwk.d}"${' \t'.repeat(50_000)}x, "crv": 'P-256'${' +'.repeat(50_000)}}`;
+    const t0 = performance.now();
+    assert.equal(validateJwkPrivateKey(spaced), 'unknown');
+    assert.ok(performance.now() - t0 < 500, `${performance.now() - t0} ms`);
+  });
 });
 
 describe('age and bech32', () => {

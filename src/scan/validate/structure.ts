@@ -1002,11 +1002,11 @@ const JWK_KEY_MATERIAL = new Set(['x', 'y', 'd', 'n', 'e', 'p', 'q', 'dp', 'dq',
 function jwkMembers(secret: string): Record<string, string> {
   const text = /""\w+""\s*:/.test(secret) ? secret.replace(/""/g, '"') : secret;
   const out: Record<string, string> = {};
-  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*\+?\s*(?=["']))?)+)/g;
+  const member = /(["'])(\w{1,8})\1\s*:\s*((?:(["'])[^"'\\\r\n]*\4(?:\s*(?:\+\s*)?(?=["']))?)+)/g;
   for (let m = member.exec(text); m; m = member.exec(text)) {
     const name = m[2]!.toLowerCase();
     if (!JWK_MEMBERS.has(name) || name in out) continue;
-    let value = m[3]!.replace(/["']\s*\+?\s*["']/g, '').replace(/^["']|["']$/g, '');
+    let value = m[3]!.replace(/["']\s*(?:\+\s*)?["']/g, '').replace(/^["']|["']$/g, '');
     if (JWK_KEY_MATERIAL.has(name)) value = value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     out[name] = value;
   }

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-M7VV7HZU.js";
+} from "./chunk-THAJ5TSS.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-2GB3IVBQ.js";
+import "./chunk-XXCHUBRN.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

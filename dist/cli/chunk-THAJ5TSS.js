@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-2GB3IVBQ.js";
+} from "./chunk-XXCHUBRN.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
