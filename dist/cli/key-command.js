@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-2ORKQVA2.js";
+} from "./chunk-UHAI7YJZ.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

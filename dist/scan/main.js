@@ -514,7 +514,8 @@ function isPlaceholder(secret) {
     if (run2 >= xs) return true;
   }
   const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  const joined = lower.replace(/[-_.\s]+/g, "");
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isKeyboardWalk(secret)) return true;
@@ -1462,7 +1463,7 @@ function isStandInPassword(value) {
 function namesAStandIn(words) {
   return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => {
     const word = typedWord(w);
-    return /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word);
+    return /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word) || /^(?:pass(?:word|wd)?|secret)[a-z]{1,10}$/i.test(word);
   });
 }
 function typedWord(w) {
@@ -1485,15 +1486,23 @@ function validatePassword(secret) {
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
   const unleeted = unLeet(value);
-  const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
-  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value) ? "invalid" : "unknown";
+  const leet = unLeet(value.replace(/[0-9]+$/, "")) !== value.replace(/[0-9]+$/, "") && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
+  const filler = /(.)\1{7}/.test(value) || /^[a-z]{1,12}$/.test(value) || /^%[A-Za-z_][A-Za-z0-9_]*%?[^A-Za-z0-9]?$/.test(value);
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value) || filler ? "invalid" : "unknown";
+}
+function isTemplateHost(host) {
+  return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
+}
+function validateNetrcPassword(secret, match = "") {
+  const machine = /machine\s+(\S+)/.exec(match)?.[1];
+  return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
 }
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
   const host = m[4];
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || /^\$|^\{\{|^</.test(host)) return "invalid";
+  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || isTemplateHost(host)) return "invalid";
   const password = m[3];
   const typed = /^(.*?)([0-9]*)$/.exec(password);
   const user = m[2].toLowerCase();
@@ -1608,7 +1617,7 @@ function validateAgeSecretKey(secret) {
   return "valid";
 }
 function parsePem(text) {
-  const unescaped = joinStringLiterals(text).replace(/\\+r/g, "").replace(/\\+n/g, "\n");
+  const unescaped = joinStringLiterals(text).replace(/\\+(?=\r?\n)/g, "").replace(/\\+r/g, "").replace(/\\+n/g, "\n");
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return void 0;
   const headers = /* @__PURE__ */ new Map();
@@ -1702,10 +1711,16 @@ function validatePemPrivateKey(secret) {
     return "invalid";
   }
 }
-function validateDerPrivateKey(secret) {
-  const base64 = secret.replace(/\\+[nr]|\s/g, "");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return "invalid";
-  return isPrivateKeyDer(Buffer.from(base64, "base64")) ? "valid" : "invalid";
+function validateDerPrivateKey(secret, _match = "", before = "") {
+  if (/-----BEGIN [A-Z0-9 ]+-----(?:\s|\\[nr]|["'+])*$/.test(before)) return "invalid";
+  const base64 = secret.replace(/["']\s*\+?\s*["']/g, "").replace(/\\+[nr]/g, "").replace(/[\s|]/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return "invalid";
+  const der = derWhole(Buffer.from(base64, "base64"));
+  return der && (isPrivateKeyDer(der) || isEncryptedPkcs8(der)) ? "valid" : "invalid";
+}
+function derWhole(buf) {
+  const top = derRead(buf, 0);
+  return top?.tag === 48 && top.end <= buf.length ? buf.subarray(0, top.end) : void 0;
 }
 function isPrivateKeyDer(der) {
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
@@ -2189,6 +2204,10 @@ function validateGenericSecret(secret, match = "", before = "") {
     return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
   if (/^[A-Za-z]+$/.test(v)) return "invalid";
+  if (/^(?:[A-Z]+[a-z]+)+[0-9]*(?:<[\w\s,.<>?]*>)?[?!]$/.test(v) && /:[ \t]*[A-Z][\w<>, .]*[?!]/.test(match)) {
+    return "invalid";
+  }
+  if (/\[\^?(?:a-z|A-Z|0-9)/.test(v)) return "invalid";
   if (/^(?:[a-z]+[-_])+[a-z]+[0-9]{0,3}$/i.test(v)) return "invalid";
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return "invalid";
   if (isCodeNotValue(v)) return "invalid";
@@ -4196,9 +4215,21 @@ var keyRules = [
     id: "der-private-key",
     title: "Private key (base64 DER, no PEM armour)",
     severity: "critical",
-    keywords: ["ibaak", "ibadan", "byqgsm49", "mhccaqeei", "migkagebbd", "mihcagebbe", "mc4caqawbqydk2vw"],
-    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
-    pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+    keywords: [
+      "ibaak",
+      "ibadan",
+      "byqgsm49",
+      "mhccaqeei",
+      "migkagebbd",
+      "mihcagebbe",
+      "mc4caqawbqydk2vw",
+      "bgkqhkig9w0bbq0w",
+      "gcsqgsib3dqefdt"
+    ],
+    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521), PKCS#8 Ed25519 and
+    // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"?" +`, `"?"` on the
+    // next line, `\n` escapes), a Kotlin raw string's `|` margin, lines of a text block.
+    pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw|MII[A-Za-z0-9+/]{5}BgkqhkiG9w0BBQ0w|MI[GH][A-Za-z0-9+/]MF[A-Za-z0-9+/]GCSqGSIb3DQEFDT)[A-Za-z0-9+/]{32,}(?:(?:\\\\[nr]|["']\\s*\\+?\\s*["']|\\s+\\|?)+[A-Za-z0-9+/]+)*={0,2})`,
     window: WINDOW,
     validate: validateDerPrivateKey,
     requireValid: true,
@@ -5385,7 +5416,7 @@ var structuredRules = [
     keywords: ["machine"],
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
-    validate: validatePassword,
+    validate: validateNetrcPassword,
     examples: { tp: [], fp: [] }
   },
   {

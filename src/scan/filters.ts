@@ -51,7 +51,9 @@ export function isPlaceholder(secret: string): boolean {
     if (run >= xs) return true;
   }
   const lower = secret.toLowerCase();
-  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return true;
+  // Also split by separators (`53e679ea-oRED-ACTED-92b8`, a UUID redacted by hand).
+  const joined = lower.replace(/[-_.\s]+/g, '');
+  for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isKeyboardWalk(secret)) return true;

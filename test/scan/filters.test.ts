@@ -194,6 +194,9 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('API-1234567890ABCDEFGHIJKLMNO1234'));
     assert.ok(isPlaceholder('REMOVED_TOKEN'));
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
+    // A placeholder word split by separators: a UUID redacted by hand.
+    assert.ok(isPlaceholder('53e679ea-oRED-ACTED-92b8-0a1b2c3d4e5f'));
+    assert.ok(!isPlaceholder('53e679ea-1f2e-4d3c-92b8-0a1b2c3d4e5f'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
   });

@@ -140,6 +140,9 @@ export const genericRules: Rule[] = [
         '  password: "<password>"',
         '  password: {{ .Values.password }}',
         'ADMIN_PASSWORD=changeme',
+        // A type where a value would be (Kotlin's nullable types).
+        '    val masterKey: CryptoCrossSigningKey?,',
+        '    val changePassword: BooleanCapability? = null,',
         // A random UUID in a link's query: the link's id (a meeting's passcode), public with the link.
         `[Join](https://meet.example.invalid/j/92843470602?password=${fxUuid('gq1')})`,
         'const apiKey = process.env.API_KEY;',
@@ -260,6 +263,8 @@ export const genericRules: Rule[] = [
         `  api_key: "${key32}"`,
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
+        // A grammar's regular expression, cut where it holds a quote.
+        '    private const val TOKEN = "([a-zA-Z0-9-!#$%&\'*+.^_`{|}~]+)"',
         '      "output_token": "StreamDescription.Shards[-1].ShardId",',
         // A regular expression's source (a scanner's own plugin).
         "    secret = r'([a-z0-9]{64})'",

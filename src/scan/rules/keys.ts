@@ -68,6 +68,8 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
     concatenated('const key =', k),
     // JSON inside a string literal: the newlines escaped twice.
     `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`,
+    // A string literal continued over lines with `\` (Lua, C, shell).
+    `  key = "${k.trimEnd().split('\n').join('\\\n')}",`,
     // Commented out or quoted: a doc comment's example, a YAML fixture's disabled value, a shell transcript's input.
     `  $ cat key.pem\n${k
       .trimEnd()
@@ -477,9 +479,21 @@ export const keyRules: Rule[] = [
     id: 'der-private-key',
     title: 'Private key (base64 DER, no PEM armour)',
     severity: 'critical',
-    keywords: ['ibaak', 'ibadan', 'byqgsm49', 'mhccaqeei', 'migkagebbd', 'mihcagebbe', 'mc4caqawbqydk2vw'],
-    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521) and PKCS#8 Ed25519 keys.
-    pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw)[A-Za-z0-9+/]{32,}={0,2})`,
+    keywords: [
+      'ibaak',
+      'ibadan',
+      'byqgsm49',
+      'mhccaqeei',
+      'migkagebbd',
+      'mihcagebbe',
+      'mc4caqawbqydk2vw',
+      'bgkqhkig9w0bbq0w',
+      'gcsqgsib3dqefdt',
+    ],
+    // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521), PKCS#8 Ed25519 and
+    // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"…" +`, `"…"` on the
+    // next line, `\n` escapes), a Kotlin raw string's `|` margin, lines of a text block.
+    pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw|MII[A-Za-z0-9+/]{5}BgkqhkiG9w0BBQ0w|MI[GH][A-Za-z0-9+/]MF[A-Za-z0-9+/]GCSqGSIb3DQEFDT)[A-Za-z0-9+/]{32,}(?:(?:\\\\[nr]|["']\\s*\\+?\\s*["']|\\s+\\|?)+[A-Za-z0-9+/]+)*={0,2})`,
     window: WINDOW,
     validate: validateDerPrivateKey,
     requireValid: true,
@@ -496,6 +510,10 @@ export const keyRules: Rule[] = [
       const ec8 = der(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, 'pkcs8');
       const ec521 = der(generateKeyPairSync('ec', { namedCurve: 'P-521' }).privateKey, 'pkcs8');
       const ec384 = der(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey, 'sec1');
+      const encrypted = generateKeyPairSync('rsa', { modulusLength: 1024 })
+        .privateKey.export({ type: 'pkcs8', format: 'der', cipher: 'aes-256-cbc', passphrase: 'fixture' })
+        .toString('base64');
+      const lines = (b: string) => b.match(/.{1,64}/g)!;
       return {
         tp: [
           `    "privateKey": "${rsa}",`,
@@ -505,6 +523,14 @@ export const keyRules: Rule[] = [
           `sec1: ${ec384}`,
           `{"key": "${ec521}"}`,
           `ed25519: ${body(keyFixture('pkcs8'))}`,
+          // Split over lines: Java's concatenation, a Kotlin raw string's margin, a Python text block followed by
+          // prose, and an encrypted PKCS#8 key in a Rust constant.
+          `public static final String privateKey = ${lines(rsa8)
+            .map((l) => `"${l}"`)
+            .join(' +\n        ')};`,
+          `val johnPrivateKey =\n    """${lines(rsa8).join('\n    |')}""".trimMargin()`,
+          `_PRIVATE_KEY_HEADERLESS = """\n${lines(ec8).join('\n')}\nThat is the key the test signs with.\n"""`,
+          `const ENCRYPTED_PKCS8_DER_B64: &str = "${encrypted}";`,
         ],
         fp: [
           // A public key, a cut body, an altered body, and a PEM key (its own rule's) read line by line.
@@ -512,6 +538,11 @@ export const keyRules: Rule[] = [
           `"privateKey": "${rsa.slice(0, 120)}"`,
           `"privateKey": "${rsa.slice(0, 40)}${fx('der-fp', rsa.length - 80, A64)}${rsa.slice(-40)}"`,
           keyFixture('rsa'),
+          // Split over lines, with its last lines missing.
+          `String privateKey = ${lines(rsa8)
+            .slice(0, -3)
+            .map((l) => `"${l}"`)
+            .join(' +\n    ')};`,
         ],
       };
     }),

@@ -21,6 +21,7 @@ import {
   validateDjangoSecretKey,
   validateJwt,
   validateLaravelAppKey,
+  validateNetrcPassword,
   validatePassword,
 } from '../validate/structure.ts';
 import type { Validity } from '../types.ts';
@@ -159,6 +160,8 @@ export const structuredRules: Rule[] = [
         'DATABASE_URL=mysql://root:<password>@localhost/shop',
         'DATABASE_URL=mysql://root:root@localhost/shop',
         "url = 'mysql://app:' + getPassword() + '@db/shop'",
+        // One lowercase word for a password: a tutorial's stack.
+        '      DATABASE_URL: mysql://root:whalehello@db:3306/mysql',
       ],
     })),
   ),
@@ -341,6 +344,10 @@ export const structuredRules: Rule[] = [
         // Metasyntactic words with the URL's colons about them; camelCase words that name a password.
         'String url = "http://:foobar:@localhost:9999";',
         'String url = "https://userInfoName:userInfoPW@localhost:8888/";',
+        // A documentation host (RFC 2606's .example), and a test harness's macros for the host and the password.
+        'http://alberto:Einst3in7@somewhere.example/path',
+        'http://no-scheme-url.com.%TESTNUMBER:%HTTPPORT#@127.127.127.127/again.html',
+        'GET http://user:Kq7pWz93@%HOSTIP:%HTTPPORT/%TESTNUMBER HTTP/1.1',
       ],
     })),
   },
@@ -516,7 +523,7 @@ export const structuredRules: Rule[] = [
     keywords: ['machine'],
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
-    validate: validatePassword,
+    validate: validateNetrcPassword,
     help:
       'A `.netrc` entry (`machine … login … password …`) used by curl, git and pip. Rotate that password or ' +
       'token and keep `.netrc` out of the repository. Placeholder passwords are not reported.',
@@ -533,6 +540,10 @@ export const structuredRules: Rule[] = [
         "    f.write('machine {h} login token password {self.auth_token}\\n')",
         'machine api.corp.invalid login me password 1234',
         'machine api.corp.invalid login me password old-token',
+        // A test harness's host macro; a filler run; a word opening with the credential's name.
+        'machine %HOSTIP login mary password Dr4nk9Fq',
+        `machine api.corp.invalid login me password b${'a'.repeat(40)}r`,
+        'machine api.corp.invalid login me password passfellow',
         'machine api.corp.invalid login me password expired-auth-token',
       ],
     })),

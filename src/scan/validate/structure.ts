@@ -215,8 +215,9 @@ export function isStandInPassword(value: string): boolean {
 /**
  * A few words, one of which names a credential; each word is letters with at most three digits after them, or with
  * counted digits (`password12345`: typed, where `Secret2026` may be a real password). The credential may also close
- * a word of its own as a suffix (`cachepass`, `dbpassword`, `supersecret`): what a tutorial's `cacheuser:cachepass`
- * types, and a real password never is, a word and the name of what it stands for.
+ * a word of its own as a suffix (`cachepass`, `dbpassword`, `supersecret`) or open it (`passfellow`, `secretword`):
+ * what a tutorial's `cacheuser:cachepass` types, and a real password never is, a word and the name of what it stands
+ * for.
  */
 function namesAStandIn(words: string[]): boolean {
   return (
@@ -227,7 +228,8 @@ function namesAStandIn(words: string[]): boolean {
       const word = typedWord(w)!;
       return (
         /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) ||
-        /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word)
+        /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word) ||
+        /^(?:pass(?:word|wd)?|secret)[a-z]{1,10}$/i.test(word)
       );
     })
   );
@@ -262,12 +264,36 @@ export function validatePassword(secret: string): Validity {
   }
   if ([...value].length < 4) return 'invalid'; // `https://a:b@host`: documentation, not a credential
   if (OWNED_PREFIXES.test(value)) return 'invalid'; // a token with its own rule (and checksum) in the catalogue
-  // A stand-in also in leetspeak, read back as one word (`s3cr3t!`, `p4ssw0rd`).
+  // A stand-in also in leetspeak, read back as one word (`s3cr3t!`, `p4ssw0rd`): digits among its letters, not only
+  // after them (`password1357` is a word and counted digits).
   const unleeted = unLeet(value);
-  const leet = unleeted !== value && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
-  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value)
+  const leet =
+    unLeet(value.replace(/[0-9]+$/, '')) !== value.replace(/[0-9]+$/, '') &&
+    /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) &&
+    isStandInPassword(unleeted);
+  // A filler run (`baaaaaaaaaaaaaaaar`, a line-length test's) is no password either; nor one lowercase word of up to
+  // twelve letters (`whalehello`, `einstein`: a tutorial's, as the generic rules also judge a bare word), nor a test
+  // harness's macro (`%HTTPPORT`).
+  const filler =
+    /(.)\1{7}/.test(value) || /^[a-z]{1,12}$/.test(value) || /^%[A-Za-z_][A-Za-z0-9_]*%?[^A-Za-z0-9]?$/.test(value);
+  return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value) || filler
     ? 'invalid'
     : 'unknown';
+}
+
+/**
+ * A host that a template or a test harness fills in (`$HOST`, `${DB_HOST}`, `{{ host }}`, `<host>`, curl's test
+ * macros `%HOSTIP:%HTTPPORT`), or one reserved for documentation: the credentials beside it are for no server.
+ */
+function isTemplateHost(host: string): boolean {
+  // Also a documentation host under RFC 2606's reserved `.example` top-level name (`somewhere.example`).
+  return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
+}
+
+/** A `.netrc` entry's password: as validatePassword, and 'invalid' when the machine is a template's (isTemplateHost). */
+export function validateNetrcPassword(secret: string, match = ''): Validity {
+  const machine = /machine\s+(\S+)/.exec(match)?.[1];
+  return machine && isTemplateHost(machine) ? 'invalid' : validatePassword(secret);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -284,7 +310,7 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
   const host = m[4]!;
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || /^\$|^\{\{|^</.test(host)) return 'invalid';
+  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || isTemplateHost(host)) return 'invalid';
   // Default credentials (`neo4j:neo4j`, `guest:guest`), also with typed digits (`minio:minio123`), and the scheme's
   // name as password are stand-ins.
   const password = m[3]!;
@@ -471,8 +497,12 @@ interface PemBlock {
  * (YAML block scalars). Undefined when the markers disagree or the body is not base64.
  */
 export function parsePem(text: string): PemBlock | undefined {
-  // `\n` escapes, also doubled (`\\n`: JSON inside a string literal), are newlines.
-  const unescaped = joinStringLiterals(text).replace(/\\+r/g, '').replace(/\\+n/g, '\n');
+  // `\n` escapes, also doubled (`\\n`: JSON inside a string literal), are newlines; a `\` that continues a string
+  // literal on the next line (Lua, C, shell) goes.
+  const unescaped = joinStringLiterals(text)
+    .replace(/\\+(?=\r?\n)/g, '')
+    .replace(/\\+r/g, '')
+    .replace(/\\+n/g, '\n');
   const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END ([A-Z0-9 ]+)-----/.exec(unescaped);
   if (!m || m[1] !== m[3]) return undefined;
   const headers = new Map<string, string>();
@@ -596,13 +626,28 @@ export function validatePemPrivateKey(secret: string): Validity {
 
 /**
  * A private key as bare base64 DER, without PEM armour (a Keycloak realm's `privateKey`, a SAML `<PrivateKeyPem>`, a
- * properties value): 'valid' when it parses as a PKCS#8, PKCS#1 or SEC1 private key, 'invalid' otherwise (a public
- * key, a certificate, a cut or altered body).
+ * properties value, a string literal split over lines): 'valid' when it parses as a PKCS#8, PKCS#1 or SEC1 private
+ * key or is a well-formed encrypted PKCS#8 one, 'invalid' otherwise (a public key, a certificate, a cut or altered
+ * body).
  */
-export function validateDerPrivateKey(secret: string): Validity {
-  const base64 = secret.replace(/\\+[nr]|\s/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0) return 'invalid';
-  return isPrivateKeyDer(Buffer.from(base64, 'base64')) ? 'valid' : 'invalid';
+export function validateDerPrivateKey(secret: string, _match = '', before = ''): Validity {
+  // The body of a PEM block is its own rule's (and read with its headers).
+  if (/-----BEGIN [A-Z0-9 ]+-----(?:\s|\\[nr]|["'+])*$/.test(before)) return 'invalid';
+  // The body as one run: string literals joined (`"…" +`, adjacent ones), escapes, line breaks and margins gone.
+  const base64 = secret
+    .replace(/["']\s*\+?\s*["']/g, '')
+    .replace(/\\+[nr]/g, '')
+    .replace(/[\s|]/g, '');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return 'invalid';
+  // What follows the key on its last line may have joined the run: the outer SEQUENCE says where the key ends.
+  const der = derWhole(Buffer.from(base64, 'base64'));
+  return der && (isPrivateKeyDer(der) || isEncryptedPkcs8(der)) ? 'valid' : 'invalid';
+}
+
+/** The DER SEQUENCE at the start of `buf`, cut to its own length; undefined when `buf` holds less than that. */
+function derWhole(buf: Buffer): Buffer | undefined {
+  const top = derRead(buf, 0);
+  return top?.tag === 0x30 && top.end <= buf.length ? buf.subarray(0, top.end) : undefined;
 }
 
 /** Whether node:crypto parses `der` as a PKCS#8, SEC1 or PKCS#1 private key. */
@@ -1372,6 +1417,13 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
     return 'invalid';
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
   if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
+  // A type where a value would be (`val masterKey: CryptoCrossSigningKey?,` in Kotlin, Swift's `SecretKey?`):
+  // capitalized words, type arguments, then `?` or `!` (a bare type name is a bare word, above).
+  if (/^(?:[A-Z]+[a-z]+)+[0-9]*(?:<[\w\s,.<>?]*>)?[?!]$/.test(v) && /:[ \t]*[A-Z][\w<>, .]*[?!]/.test(match)) {
+    return 'invalid';
+  }
+  // A regular expression's character class (`([a-zA-Z0-9-!#$%&`, a grammar's `token` cut at a quote): ranges.
+  if (/\[\^?(?:a-z|A-Z|0-9)/.test(v)) return 'invalid';
   // kebab/snake words: my-secret-name, also with typed digits (`new_user123`)
   if (/^(?:[a-z]+[-_])+[a-z]+[0-9]{0,3}$/i.test(v)) return 'invalid';
   if (/^(?:true|false|null|none|undefined|required|optional|string|bool|int)$/i.test(v)) return 'invalid';

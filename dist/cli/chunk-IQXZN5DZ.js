@@ -17,7 +17,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-XXCHUBRN.js";
+} from "./chunk-D6RALHJG.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-THAJ5TSS.js";
+} from "./chunk-IQXZN5DZ.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-XXCHUBRN.js";
+import "./chunk-D6RALHJG.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
