@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-UHAI7YJZ.js";
+} from "./chunk-R2KK3RCA.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -11184,19 +11184,26 @@ function parseGitleaksConfig(text, file = ".gitleaks.toml") {
     allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
     stopwords.push(...a.stopwords);
   }
-  const filterFindings = (findings) => findings.filter((f) => {
-    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
+  const reported = (ruleId, place) => {
+    const forms = [place.file, ...place.file.includes("!") ? place.file.split("!") : []].map((x) => Buffer.from(x));
     const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
     const onPath = (a) => a.paths.some(test);
-    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
+    const onCommit = (a) => place.commit !== void 0 && a.commits.has(place.commit);
     for (const a of globals) {
-      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
+      if (a.targetRules && !a.targetRules.includes(ruleId)) continue;
       if (onPath(a) || onCommit(a)) return false;
     }
-    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
-    const scope = rulePath.get(f.ruleId);
-    if (scope && !test(scope)) return false;
-    return true;
+    for (const a of ruleAllow.get(ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(ruleId);
+    return !scope || test(scope);
+  };
+  const filterFindings = (findings) => findings.flatMap((f) => {
+    const places = [locationOf(f), ...f.locations ?? []].filter((l) => reported(f.ruleId, l));
+    if (places.length === 0) return [];
+    const { locations: _all, commit: _c, author: _a, date: _d, decoded: _x, log: _l, ...rest } = f;
+    const kept = { ...rest, ...places[0] };
+    if (places.length > 1) kept.locations = places.slice(1);
+    return [kept];
   });
   return {
     rules,
@@ -11271,6 +11278,7 @@ var init_gitleaks = __esm({
     init_config_source();
     init_dist();
     init_config();
+    init_occurrences();
     init_regex();
     GitleaksConfigError = class extends Error {
       constructor(message) {

@@ -17,9 +17,10 @@ import { FileReadError } from '../shared/read-file.ts';
 import { type ConfigSource, ConfigSourceError, configText, worktreeSource } from './config-source.ts';
 import { parse, TomlError } from 'smol-toml';
 import { regexErrorKind } from './config.ts';
+import { locationOf } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { loadRegexEngine, type Pattern } from './regex/index.ts';
-import type { Finding, Rule, Validity } from './types.ts';
+import type { Finding, FindingLocation, Rule, Validity } from './types.ts';
 
 export interface GitleaksImport {
   /** Custom rules, ready for ScanPolicy.rules. */
@@ -329,21 +330,32 @@ export function parseGitleaksConfig(text: string, file = '.gitleaks.toml'): Gitl
     stopwords.push(...a.stopwords);
   }
 
+  /** Whether one place of a rule's finding is reported: not on an allowed path or commit, inside the rule's path. */
+  const reported = (ruleId: string, place: FindingLocation): boolean => {
+    // The whole path, and each part of an archive path (`a.zip!dir/x.env`: `a.zip`, `dir/x.env`).
+    const forms = [place.file, ...(place.file.includes('!') ? place.file.split('!') : [])].map((x) => Buffer.from(x));
+    const test = (p: Pattern): boolean => forms.some((x) => p.matchAll(x).length > 0);
+    const onPath = (a: Allowlist): boolean => a.paths.some(test);
+    const onCommit = (a: Allowlist): boolean => place.commit !== undefined && a.commits.has(place.commit);
+    for (const a of globals) {
+      if (a.targetRules && !a.targetRules.includes(ruleId)) continue;
+      if (onPath(a) || onCommit(a)) return false;
+    }
+    for (const a of ruleAllow.get(ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(ruleId);
+    return !scope || test(scope);
+  };
+  // Place by place: a secret's finding carries every place it occurs (occurrences.ts). An allowed place is dropped,
+  // never the others with it: a copy on an allowed path (a fixtures directory) hides nothing elsewhere. When the first
+  // place goes, the next one the finding lists becomes its place.
   const filterFindings = (findings: Finding[]): Finding[] =>
-    findings.filter((f) => {
-      // The whole path, and each part of an archive path (`a.zip!dir/x.env`: `a.zip`, `dir/x.env`).
-      const forms = [f.file, ...(f.file.includes('!') ? f.file.split('!') : [])].map((x) => Buffer.from(x));
-      const test = (p: Pattern): boolean => forms.some((x) => p.matchAll(x).length > 0);
-      const onPath = (a: Allowlist): boolean => a.paths.some(test);
-      const onCommit = (a: Allowlist): boolean => f.commit !== undefined && a.commits.has(f.commit);
-      for (const a of globals) {
-        if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
-        if (onPath(a) || onCommit(a)) return false;
-      }
-      for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
-      const scope = rulePath.get(f.ruleId);
-      if (scope && !test(scope)) return false;
-      return true;
+    findings.flatMap((f) => {
+      const places = [locationOf(f), ...(f.locations ?? [])].filter((l) => reported(f.ruleId, l));
+      if (places.length === 0) return [];
+      const { locations: _all, commit: _c, author: _a, date: _d, decoded: _x, log: _l, ...rest } = f;
+      const kept: Finding = { ...rest, ...places[0]! };
+      if (places.length > 1) kept.locations = places.slice(1);
+      return [kept];
     });
 
   return {

@@ -256,6 +256,21 @@ describe('hostile input: scan action and CLI', {
     clean(head.main);
   });
 
+  test('a copy of a secret on a path the base allows hides nothing: the copy elsewhere is reported', async () => {
+    const job = newJob();
+    // The allowed copy sorts first: before, the secret's one finding sat there and was dropped with all its places.
+    const event = pullRequest(
+      job,
+      { '.jit-gpg.toml': config(), '.gitleaks.toml': "[allowlist]\npaths = ['''^a-fixtures/''']\n" },
+      { 'a-fixtures/copy.env': `TOKEN=${SECRET}\n`, 'app/new.env': `TOKEN=${SECRET}\n` },
+    );
+    const { main } = await runAction({ action: 'scan', job, event, secrets: SECRETS });
+    assert.equal(main.exitCode, 1, main.log);
+    clean(main);
+    const files = main.annotations.filter((a) => a.level === 'error' && a.file).map((a) => a.file);
+    assert.deepEqual(files, ['app/new.env']);
+  });
+
   test('item 2 (acceptance): an allow-all .gitleaks.toml or a baseline added by the pull request does not count', async () => {
     const job = newJob();
     const event = pullRequest(

@@ -99,6 +99,33 @@ test('custom rules, rule-level and global allowlists are imported; unsupported f
   );
 });
 
+test('an allowed path drops that place of a finding, never the places elsewhere the same secret occurs', () => {
+  const imp = parseGitleaksConfig(CONFIG);
+  const place = (file: string, line: number, extra: Partial<Finding> = {}) => ({ file, line, column: 1, ...extra });
+  // The first place (by path) is on an allowed path: the next one becomes the finding's place.
+  const secret = {
+    ...finding('generic-secret', 'pkg/testdata/a.env'),
+    ...place('pkg/testdata/a.env', 3, { decoded: 'base64' }),
+    locations: [
+      place('pkg/testdata/b.env', 1),
+      place('src/config.ts', 7),
+      place('yarn.lock', 8),
+      place('docs/setup.md', 9),
+    ],
+  } as Finding;
+  const [kept, ...none] = imp.filterFindings([secret]);
+  assert.equal(none.length, 0);
+  assert.equal(kept!.file, 'src/config.ts');
+  assert.equal(kept!.line, 7);
+  assert.equal(kept!.decoded, undefined, 'the dropped place’s fields go with it');
+  assert.deepEqual(kept!.locations, [place('docs/setup.md', 9)]);
+  // Every place allowed: no finding; one place left: no locations.
+  assert.deepEqual(imp.filterFindings([{ ...secret, locations: [place('pkg/testdata/b.env', 1)] } as Finding]), []);
+  const alone = imp.filterFindings([{ ...secret, locations: [place('src/config.ts', 7)] } as Finding]);
+  assert.equal(alone[0]!.file, 'src/config.ts');
+  assert.equal(alone[0]!.locations, undefined);
+});
+
 test('merge into a policy: custom rules added (same id replaces), allow regexes and stopwords appended', () => {
   const imp = parseGitleaksConfig(CONFIG);
   const base: ScanPolicy = {

@@ -10,6 +10,7 @@ import {
   configText,
   loadConfig,
   loadRegexEngine,
+  locationOf,
   openNamedInput,
   parse,
   prepareRegexEngine,
@@ -17,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-D6RALHJG.js";
+} from "./chunk-6S72YW76.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
@@ -389,19 +390,26 @@ function parseGitleaksConfig(text, file = ".gitleaks.toml") {
     allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
     stopwords.push(...a.stopwords);
   }
-  const filterFindings = (findings) => findings.filter((f) => {
-    const forms = [f.file, ...f.file.includes("!") ? f.file.split("!") : []].map((x) => Buffer.from(x));
+  const reported = (ruleId, place) => {
+    const forms = [place.file, ...place.file.includes("!") ? place.file.split("!") : []].map((x) => Buffer.from(x));
     const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
     const onPath = (a) => a.paths.some(test);
-    const onCommit = (a) => f.commit !== void 0 && a.commits.has(f.commit);
+    const onCommit = (a) => place.commit !== void 0 && a.commits.has(place.commit);
     for (const a of globals) {
-      if (a.targetRules && !a.targetRules.includes(f.ruleId)) continue;
+      if (a.targetRules && !a.targetRules.includes(ruleId)) continue;
       if (onPath(a) || onCommit(a)) return false;
     }
-    for (const a of ruleAllow.get(f.ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
-    const scope = rulePath.get(f.ruleId);
-    if (scope && !test(scope)) return false;
-    return true;
+    for (const a of ruleAllow.get(ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
+    const scope = rulePath.get(ruleId);
+    return !scope || test(scope);
+  };
+  const filterFindings = (findings) => findings.flatMap((f) => {
+    const places = [locationOf(f), ...f.locations ?? []].filter((l) => reported(f.ruleId, l));
+    if (places.length === 0) return [];
+    const { locations: _all, commit: _c, author: _a, date: _d, decoded: _x, log: _l, ...rest } = f;
+    const kept = { ...rest, ...places[0] };
+    if (places.length > 1) kept.locations = places.slice(1);
+    return [kept];
   });
   return {
     rules,

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-IQXZN5DZ.js";
+} from "./chunk-ZRLPYBU5.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-D6RALHJG.js";
+import "./chunk-6S72YW76.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
