@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-R2KK3RCA.js";
+} from "./chunk-5NVV4AOI.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -6501,7 +6501,7 @@ function groupOccurrences(findings, rank2 = () => 0) {
   const groups = /* @__PURE__ */ new Map();
   const order = [];
   for (const f of findings) {
-    const key = `${f.ruleId}\0${f.fingerprint}`;
+    const key = `${f.ruleId}\0${f.fingerprint}\0${f.inlineAllowed === true}`;
     let list = groups.get(key);
     if (!list) {
       list = [];

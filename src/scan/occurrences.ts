@@ -32,9 +32,10 @@ function compareLocations(a: FindingLocation, b: FindingLocation): number {
 const keyOfLocation = (l: FindingLocation) => `${l.file}\0${l.line}\0${l.column}\0${l.commit ?? ''}`;
 
 /**
- * Groups findings by (rule id, fingerprint). Each group becomes the finding of its first occurrence (lowest `rank`,
- * then path, line, column) carrying the other occurrences, deduplicated, in that order, in `locations`. Findings
- * that already carry `locations` are flattened first, so grouping again (with another rank) is safe.
+ * Groups findings by (rule id, fingerprint, inline-allowed). Each group becomes the finding of its first occurrence
+ * (lowest `rank`, then path, line, column) carrying the other occurrences, deduplicated, in that order, in
+ * `locations`. Findings that already carry `locations` are flattened first, so grouping again (with another rank) is
+ * safe.
  */
 export function groupOccurrences(
   findings: readonly Finding[],
@@ -43,7 +44,8 @@ export function groupOccurrences(
   const groups = new Map<string, { finding: Finding; places: FindingLocation[] }[]>();
   const order: string[] = [];
   for (const f of findings) {
-    const key = `${f.ruleId}\0${f.fingerprint}`;
+    // Places under an inline allow marker group apart: a marked copy never carries (and so never hides) the others.
+    const key = `${f.ruleId}\0${f.fingerprint}\0${f.inlineAllowed === true}`;
     let list = groups.get(key);
     if (!list) {
       list = [];

@@ -320,6 +320,30 @@ describe('hostile input: scan action and CLI', {
     assert.match(untracked.main.summary, /baseline\.json \\\(as given \\\(not tracked\\\)\\\)/);
   });
 
+  test('a marked copy of a secret hides nothing: the unmarked copy elsewhere fails the run', async () => {
+    const job = newJob();
+    // The marked copy sorts first: before, the secret's one finding sat there, and was only a warning.
+    const event = pullRequest(
+      job,
+      { '.jit-gpg.toml': config(), 'README.md': 'hello\n' },
+      { 'app/a.env': `TOKEN=${SECRET} # gitleaks:allow\n`, 'app/b.env': `TOKEN=${SECRET}\n` },
+    );
+    const { main } = await runAction({ action: 'scan', job, event, secrets: SECRETS });
+    assert.equal(main.exitCode, 1, main.log);
+    clean(main);
+    const errors = main.annotations.filter((a) => a.level === 'error' && a.file).map((a) => a.file);
+    assert.deepEqual(errors, ['app/b.env']);
+    const warnings = main.annotations.filter((a) => a.level === 'warning').map((a) => a.file);
+    assert.deepEqual(warnings, ['app/a.env']);
+    // The CLI on the work tree: the marker is honoured where it stands, and only there.
+    const run = cli(['scan', 'app', '--format', 'json'], job.workspace);
+    assert.equal(run.status, 1, run.all);
+    assert.deepEqual(
+      (JSON.parse(run.stdout) as { findings: { file: string }[] }).findings.map((f) => f.file),
+      ['b.env'],
+    );
+  });
+
   test('item 2 (acceptance): a gitleaks:allow marker the pull request adds is a warning annotation, not a pass in silence', async () => {
     const job = newJob();
     const event = pullRequest(

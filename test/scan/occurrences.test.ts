@@ -54,6 +54,17 @@ describe('groupOccurrences', () => {
     assert.equal(out.find((x) => x.ruleId === 'r')?.validated, true);
   });
 
+  test('places under an inline allow marker group apart from the others (a marked copy hides nothing)', () => {
+    const out = groupOccurrences([f('a.env', 1, { inlineAllowed: true }), f('b.env', 1), f('c.env', 1)]);
+    assert.deepEqual(
+      out.map((x) => [x.file, x.inlineAllowed === true, (x.locations ?? []).map((l) => l.file)]),
+      [
+        ['a.env', true, []],
+        ['b.env', false, ['c.env']],
+      ],
+    );
+  });
+
   test('regrouping by another rank (history: commit order) moves the primary and keeps every place', () => {
     const once = groupOccurrences([f('a', 1, { commit: 'c2' }), f('b', 5, { commit: 'c1' })]);
     const order = new Map([

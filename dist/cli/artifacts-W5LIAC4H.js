@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-ZRLPYBU5.js";
+} from "./chunk-BRA7FDWV.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-6S72YW76.js";
+import "./chunk-735D3DEV.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

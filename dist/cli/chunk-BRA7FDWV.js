@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-6S72YW76.js";
+} from "./chunk-735D3DEV.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
