@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5NVV4AOI.js";
+} from "./chunk-LT3GJXQB.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

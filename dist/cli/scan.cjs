@@ -2110,12 +2110,16 @@ function validateJwkSymmetricKey(secret) {
 }
 function validateLaravelAppKey(secret) {
   if (!secret.startsWith("base64:")) {
-    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
+    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret) && !isCamelPhrase(secret);
     return secret.length === 32 && random && !isStandIn(secret) && shannonEntropy(secret) >= 3.5 ? "unknown" : "invalid";
   }
   const key = b64(secret.slice(7));
   if (!key || key.length !== 16 && key.length !== 32 || key.every((b) => b === key[0])) return "invalid";
   return /^[\x20-\x7e]+$/.test(key.toString("latin1")) ? "invalid" : "valid";
+}
+function isCamelPhrase(v) {
+  const parts = v.split(/(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])/);
+  return parts.length >= 3 && parts.every((p) => /^[0-9]{1,3}$/.test(p) || /^[A-Z]?[a-z]+$/.test(p) && /[aeiouy]/i.test(p));
 }
 function validateDjangoSecretKey(secret) {
   const body = secret.slice("django-insecure-".length);
@@ -2226,7 +2230,11 @@ function validateGenericSecret(secret, match = "", before = "") {
     } catch {
     }
   }
+  if (/\\u[0-9A-Fa-f]{4}/.test(v))
+    v = v.replace(/\\u([0-9A-Fa-f]{4})/g, (_, h2) => String.fromCharCode(Number.parseInt(h2, 16)));
   if (v.length < 8 || v.length > 200) return "invalid";
+  if (/^crwdns\d+:\d+crwdne\d+:\d+$/.test(v)) return "invalid";
+  if (/^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/.test(v)) return "invalid";
   if (/[\u0000-\u001f\u007f]/.test(v)) return "invalid";
   if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return "invalid";
   const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
@@ -4243,7 +4251,7 @@ var init_devops = __esm({
 // src/scan/rules/generic.ts
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(secret))
     return "invalid";
   if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
@@ -4256,11 +4264,11 @@ var init_generic = __esm({
     "use strict";
     init_structure();
     init_examples();
-    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
     VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
     NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
     QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
-    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER)_?KEY|CREDENTIALS?)";
+    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES)_?KEY|CREDENTIALS?)";
     KEYWORDS = [
       "password",
       "passwd",
@@ -4285,8 +4293,8 @@ var init_generic = __esm({
       "auth.key",
       "credential",
       // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
-      // `masterKey`), in the spellings the name pattern accepts.
-      ...["signing", "signer", "hmac", "encryption", "master"].flatMap(
+      // `masterKey`, Shiro's `cipherKey`, `AES_KEY`), in the spellings the name pattern accepts.
+      ...["signing", "signer", "hmac", "encryption", "master", "cipher", "aes"].flatMap(
         (w) => ["", "_", "-", "."].map((s) => `${w}${s}key`)
       )
     ];

@@ -16,7 +16,7 @@ import { lazyExamples } from './examples.ts';
  * Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
@@ -39,7 +39,8 @@ const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
  */
 function validateQuotedSecret(secret: string, match = '', before = ''): Validity {
   if (!QUOTED_ONLY.test(secret)) return 'invalid';
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|argon2\w*|pbkdf2[\w-]*|scrypt)\$/i.test(secret))
+  // Modular crypt format: `$id$…` (bcrypt's `$2b$`, `$6$`, yescrypt's `$y$`, Shiro's `$shiro1$`, `$argon2id$`).
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(secret))
     return 'invalid';
   if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return 'invalid';
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(',').every((p) => p.length <= 3)) return 'invalid';
@@ -49,7 +50,7 @@ function validateQuotedSecret(secret: string, match = '', before = ''): Validity
 
 /** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
 const ENV_NAME =
-  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER)_?KEY|CREDENTIALS?)';
+  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES)_?KEY|CREDENTIALS?)';
 
 const KEYWORDS = [
   'password',
@@ -75,8 +76,8 @@ const KEYWORDS = [
   'auth.key',
   'credential',
   // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
-  // `masterKey`), in the spellings the name pattern accepts.
-  ...['signing', 'signer', 'hmac', 'encryption', 'master'].flatMap((w) =>
+  // `masterKey`, Shiro's `cipherKey`, `AES_KEY`), in the spellings the name pattern accepts.
+  ...['signing', 'signer', 'hmac', 'encryption', 'master', 'cipher', 'aes'].flatMap((w) =>
     ['', '_', '-', '.'].map((s) => `${w}${s}key`),
   ),
 ];
@@ -130,6 +131,10 @@ export const genericRules: Rule[] = [
         `      GOTRUE_JWT_SECRET: '${fxUuid('gsk6')}'`,
         // 40 hex digits under a name that says token (an OAuth provider's access token), not a commit.
         `    "access_token": "${fx('gat1', 40, A.hex)}",`,
+        // Keys that encrypt: Shiro's rememberMe cipher key (an .ini property, a Java constant), an AES key.
+        `securityManager.rememberMeManager.cipherKey = ${fx('gck1', 22, A.base64)}==`,
+        `    private static final String CIPHER_KEY = "${fx('gck2', 22, A.base64)}==";`,
+        `AES_KEY=${fx('gck3', 43, A.base64)}=`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -140,6 +145,9 @@ export const genericRules: Rule[] = [
         '  password: "<password>"',
         '  password: {{ .Values.password }}',
         'ADMIN_PASSWORD=changeme',
+        // Crowdin's pseudo-translation placeholder, a validation rule.
+        "    'password' => 'crwdns6846:0crwdne6846:0',",
+        "        'password' => 'required|min:8|confirmed',",
         // A type where a value would be (Kotlin's nullable types).
         '    val masterKey: CryptoCrossSigningKey?,',
         '    val changePassword: BooleanCapability? = null,',
@@ -263,6 +271,9 @@ export const genericRules: Rule[] = [
         `  api_key: "${key32}"`,
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
+        // A translation in `\u` escapes; a password hash in modular crypt format (Shiro's).
+        '  "profile_oauth_client_secret": "\\u5bc6\\u94a5",',
+        `String storedPassword = '$shiro1$SHA-256$500000$${fx('gsh1', 22, A.base64)}==$${fx('gsh2', 43, A.base64)}=';`,
         // A grammar's regular expression, cut where it holds a quote.
         '    private const val TOKEN = "([a-zA-Z0-9-!#$%&\'*+.^_`{|}~]+)"',
         '      "output_token": "StreamDescription.Shards[-1].ShardId",',

@@ -610,6 +610,7 @@ export const structuredRules: Rule[] = [
           `PUSHER_APP_KEY=${fx('lk7', 32, A.lowerAlnum)}`,
           `APP_KEY=base64:${key.slice(0, 20)}`,
           "'app.key' => 'SomeRandomStringSomeRandomString',",
+          'APP_KEY=SomeRandomStringOf32CharsExactly',
         ],
       };
     }),

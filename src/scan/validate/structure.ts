@@ -1080,7 +1080,7 @@ export function validateLaravelAppKey(secret: string): Validity {
   if (!secret.startsWith('base64:')) {
     // `Str::random(32)`: base62, so digits and letters of both cases (no digit in ~0.4% of keys); words typed in
     // camelCase (`SomeRandomString`, the old default) have no digit.
-    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret);
+    const random = /[0-9]/.test(secret) && /[a-z]/.test(secret) && /[A-Z]/.test(secret) && !isCamelPhrase(secret);
     return secret.length === 32 && random && !isStandIn(secret) && shannonEntropy(secret) >= 3.5
       ? 'unknown'
       : 'invalid';
@@ -1088,6 +1088,14 @@ export function validateLaravelAppKey(secret: string): Validity {
   const key = b64(secret.slice(7));
   if (!key || (key.length !== 16 && key.length !== 32) || key.every((b) => b === key[0])) return 'invalid';
   return /^[\x20-\x7e]+$/.test(key.toString('latin1')) ? 'invalid' : 'valid';
+}
+
+/** Words joined in camelCase, numbers among them (`SomeRandomStringOf32CharsExactly`): typed, not generated. */
+function isCamelPhrase(v: string): boolean {
+  const parts = v.split(/(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])/);
+  return (
+    parts.length >= 3 && parts.every((p) => /^[0-9]{1,3}$/.test(p) || (/^[A-Z]?[a-z]+$/.test(p) && /[aeiouy]/i.test(p)))
+  );
 }
 
 /** The alphabet of Django's generated secret keys (django.core.management.utils.get_random_secret_key). */
@@ -1378,7 +1386,14 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
       // keep the raw text
     }
   }
+  // A JSON string of `\u` escapes is the text they spell (`"\u5bc6\u94a5"`: a translation, judged below).
+  if (/\\u[0-9A-Fa-f]{4}/.test(v))
+    v = v.replace(/\\u([0-9A-Fa-f]{4})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
   if (v.length < 8 || v.length > 200) return 'invalid';
+  // Crowdin's pseudo-translation placeholder (`crwdns6846:0crwdne6846:0`, a fake locale's strings).
+  if (/^crwdns\d+:\d+crwdne\d+:\d+$/.test(v)) return 'invalid';
+  // A validation rule (`required|min:8|confirmed`, Laravel's): words and their arguments between pipes.
+  if (/^[a-z_]+(?::[\w,.]+)?(?:\|[a-z_]+(?::[\w,.]+)?)+$/.test(v)) return 'invalid';
   // A control character (`legit%0d%0aSet-Cookie: …`, a header-injection test's payload): no credential holds one.
   if (/[\u0000-\u001f\u007f]/.test(v)) return 'invalid';
   // Chinese, Japanese or Korean text (`"密钥Base64编码"`, a locale file's translation): words, not a credential.

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-BRA7FDWV.js";
+} from "./chunk-WPW5MOJG.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-735D3DEV.js";
+import "./chunk-IPJRKKEP.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

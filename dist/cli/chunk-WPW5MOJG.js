@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-735D3DEV.js";
+} from "./chunk-IPJRKKEP.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
