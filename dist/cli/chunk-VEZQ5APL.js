@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 
 // src/scan/types.ts
 var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];

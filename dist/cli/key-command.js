@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   PROVIDER_FLAGS,
   bindRemoteKey,
@@ -5,7 +6,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-LT3GJXQB.js";
+} from "./chunk-6JCJIATT.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

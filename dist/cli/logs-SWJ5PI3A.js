@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import "./chunk-UB53VF2P.js";
 
 // src/scan/sources/logs.ts

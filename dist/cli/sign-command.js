@@ -1,10 +1,11 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   PROVIDER_FLAGS,
   SIGN_USAGE,
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-LT3GJXQB.js";
+} from "./chunk-6JCJIATT.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

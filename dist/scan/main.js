@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   resumeAt
 } from "./chunks/chunk-HHIKPBSF.js";
@@ -519,6 +520,7 @@ function isPlaceholder(secret) {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isKeyboardWalk(secret)) return true;
+  if (secret.split(/[-_.:/]+/).some((part) => part.length >= 8 && isInterleavedSequence(part))) return true;
   if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
@@ -583,10 +585,11 @@ function isKeyboardWalk(s) {
 }
 function isInterleavedSequence(s) {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
-  for (let i = 2; i < s.length; i++) {
-    const prev = s.charCodeAt(i - 2);
-    const next = s.charCodeAt(i);
-    if (next !== prev + 1 && !(prev === 57 && next === 48)) return false;
+  const t = s.toLowerCase();
+  for (let i = 2; i < t.length; i++) {
+    const prev = t.charCodeAt(i - 2);
+    const next = t.charCodeAt(i);
+    if (next !== prev + 1 && !(prev === 57 && next === 48) && !(prev === 102 && next === 97)) return false;
   }
   return true;
 }
@@ -1259,7 +1262,7 @@ var TOKEN_START = "(?:^|[^A-Za-z0-9_-])";
 var TOKEN_END = "(?:[^A-Za-z0-9_-]|$)";
 var ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
 function named(vendor, value) {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+  return String.raw`(?:^|[^/])(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }
 
 // src/scan/validate/structure.ts
@@ -1429,7 +1432,7 @@ var PLACEHOLDER_SHAPES2 = [
   /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
   /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
   /change[_-]?(?:me|it|this)/i,
-  // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/?/`).
+  // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/…/`).
   /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
   /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
   /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
@@ -1487,6 +1490,8 @@ function validatePassword(secret) {
   if (OWNED_PREFIXES.test(value)) return "invalid";
   const unleeted = unLeet(value);
   const leet = unLeet(value.replace(/[0-9]+$/, "")) !== value.replace(/[0-9]+$/, "") && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
+  const squeezed = unleeted.replace(/[^A-Za-z0-9]/g, "");
+  if (squeezed !== value && /^[A-Za-z]+$/.test(squeezed) && isPlaceholderPassword(squeezed)) return "invalid";
   const filler = /(.)\1{7}/.test(value) || /^[a-z]{1,12}$/.test(value) || /^%[A-Za-z_][A-Za-z0-9_]*%?[^A-Za-z0-9]?$/.test(value);
   return isPlaceholderPassword(value) || isStandInPassword(value) || leet || isKeyboardWalk(value) || filler ? "invalid" : "unknown";
 }
@@ -2203,7 +2208,12 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
-  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(v)) return "invalid";
+  if (/^(?:npm:|workspace:)?[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(
+    v
+  ))
+    return "invalid";
+  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'’-]+$/u.test(v)) return "invalid";
+  if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
@@ -2899,11 +2909,16 @@ var cloudRules = [
       "storageaccount",
       "storage_access",
       "storageaccess",
-      "--account-key"
+      "--account-key",
+      "account_key",
+      "accountkey"
     ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    // Also a bare account key under its own name (`account_key: "…"`, Go's `AccountKey: "…"`, C#'s
+    // `{ "AccountKey", "…" }`, `-storagekey …`): 64 bytes of base64 are the storage key's size. In a connection
+    // string (`…;AccountKey=…`) the connection-string rules report it.
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key|(?:default_?)?account_?key|storage_?key)(?:${ASSIGN}|["']\s*,\s*["']|\s+["']?)|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
-    validate: notEmulatorKey,
+    validate: (secret, match, before = "") => /;\s*$/.test(before) ? "invalid" : notEmulatorKey(secret, match),
     examples: { tp: [], fp: [] }
   },
   {
@@ -3666,7 +3681,8 @@ var devopsRules = [
     title: "Datadog API key",
     severity: "high",
     keywords: ["datadog", "dd_api", "dd-api", "ddapi"],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
+    // `dd` starts the name (not `add_api_key`).
+    pattern: String.raw`(?:^|[^A-Za-z0-9/])(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     examples: { tp: [], fp: [] }
   },
@@ -3929,7 +3945,8 @@ var devopsRules = [
 // src/scan/rules/generic.ts
 var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
-var NAME_START = "(?:^|[^A-Za-z0-9_.:-])";
+var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|=|:)`;
+var NAME_START = "(?:^|[^A-Za-z0-9_.:/-]|/[?&])";
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
@@ -3976,7 +3993,7 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -3988,7 +4005,7 @@ var genericRules = [
     title: "Quoted secret-looking value with punctuation assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
     secretGroup: 2,
     entropy: 3,
     validate: validateQuotedSecret,
@@ -4002,8 +4019,8 @@ var genericRules = [
     keywords: KEYWORDS,
     // The value runs to the end of the line: an env file, a compose `environment:` list or a YAML plain scalar takes
     // `[`, `{`, `;`, `,`, `(` and `&` as part of it, where in code they end an expression. So the line must read as
-    // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=?`,
-    // `- MYSQL_PASSWORD=?`, `export API_TOKEN=?`), or a YAML key and `: `. A last character that continues code
+    // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=…`,
+    // `- MYSQL_PASSWORD=…`, `export API_TOKEN=…`), or a YAML key and `: `. A last character that continues code
     // (`,` `;` `(` `{` `[`) is not a value's end.
     pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+|export[ \t]+)?((?-i:[A-Z0-9_]*${ENV_NAME}[A-Z0-9_]*)=|${NAME}:[ \t]+)[ \t]*([^\s"'\x60#][^\s"'\x60]{6,}[^\s"'\x60,;({\[])[ \t]*\r?$`,
     secretGroup: 2,
@@ -4235,7 +4252,7 @@ var keyRules = [
       "gcsqgsib3dqefdt"
     ],
     // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521), PKCS#8 Ed25519 and
-    // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"?" +`, `"?"` on the
+    // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"…" +`, `"…"` on the
     // next line, `\n` escapes), a Kotlin raw string's `|` margin, lines of a text block.
     pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw|MII[A-Za-z0-9+/]{5}BgkqhkiG9w0BBQ0w|MI[GH][A-Za-z0-9+/]MF[A-Za-z0-9+/]GCSqGSIb3DQEFDT)[A-Za-z0-9+/]{32,}(?:(?:\\\\[nr]|["']\\s*\\+?\\s*["']|\\s+\\|?)+[A-Za-z0-9+/]+)*={0,2})`,
     window: WINDOW,
@@ -4325,7 +4342,7 @@ var messagingRules = [
     title: "Slack workflow webhook URL",
     severity: "medium",
     keywords: ["hooks.slack.com/workflows", "hooks.slack.com/triggers"],
-    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     examples: { tp: [], fp: [] }
   },
@@ -4663,6 +4680,7 @@ var serviceRules = [
 ];
 
 // src/scan/rules/vendors.ts
+var UUID4 = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 function vendorRule(s) {
   return {
     id: s.id,
@@ -4850,6 +4868,30 @@ var vendorRules = [
     env: "HUBSPOT_ACCESS_TOKEN",
     what: "A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app\u2019s scopes.",
     revoke: "Rotate it on the private app\u2019s Auth tab."
+  }),
+  vendorRule({
+    id: "hubspot-api-key",
+    title: "HubSpot API key (hapikey)",
+    severity: "high",
+    keywords: ["hubspot", "hapikey"],
+    // The legacy API key is a UUID, under a HubSpot name or as the `hapikey` query parameter.
+    pattern: String.raw`(?:(?i:hubspot)[\w.-]{0,30}|(?i:hapikey))${ASSIGN}(${UUID4})${TOKEN_END}`,
+    value: () => fxUuid("hapi"),
+    env: "HUBSPOT_API_KEY",
+    what: "A HubSpot API key (a UUID under a HubSpot name, or `hapikey=` in a URL): the account\u2019s legacy all-access key.",
+    revoke: "Deactivate it under Settings \u2192 Integrations \u2192 API key, and move to a private app token."
+  }),
+  vendorRule({
+    id: "npm-legacy-token",
+    title: "npm legacy token (UUID)",
+    severity: "high",
+    keywords: ["npm_token", "npmtoken", "npm_auth_token", "npm-token"],
+    // npm's tokens before `npm_…` were UUIDs; in `.npmrc` the npmrc rules report them, here under an npm token name.
+    pattern: `(?i:npm[_-]?(?:auth[_-]?)?token)${ASSIGN}(${UUID4})${TOKEN_END}`,
+    value: () => fxUuid("npmu"),
+    env: "NPM_TOKEN",
+    what: "An npm access token of the legacy kind (a UUID) under an npm token name: it publishes as its owner.",
+    revoke: "Revoke it with `npm token revoke` or on npmjs.com \u2192 Access Tokens, and create a granular token."
   }),
   vendorRule({
     id: "adafruit-io-key",
@@ -5372,7 +5414,7 @@ var structuredRules = [
     title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
     severity: "high",
     keywords: ["_authtoken", "npmauthtoken"],
-    // The token ends the line or its quotes: `this._authToken=props.authToken,?` in minified code is no .npmrc.
+    // The token ends the line or its quotes: `this._authToken=props.authToken,…` in minified code is no .npmrc.
     pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
     entropy: 3,
     validate: validateNpmrcToken,
@@ -5441,7 +5483,7 @@ var structuredRules = [
     title: "Laravel application key (APP_KEY)",
     severity: "high",
     keywords: ["app_key", "app.key"],
-    // `APP_KEY=?` (.env), `'app.key' => '?'` (config arrays), `WithConfig('app.key', '?')` (tests): `base64:` and 16 or
+    // `APP_KEY=…` (.env), `'app.key' => '…'` (config arrays), `WithConfig('app.key', '…')` (tests): `base64:` and 16 or
     // 32 bytes as `key:generate` writes it, or 32 characters (Laravel 4 and 5.0). Not `PUSHER_APP_KEY` and the like.
     pattern: String.raw`(?:^|[^A-Za-z0-9_.-])(?i:app[_.]key)["'\]]?[ \t]*(?:=>|=|:|,)[ \t]*["']?(base64:[A-Za-z0-9+/]{22}==|base64:[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32})(?:["'\s,;)\\]|$)`,
     validate: validateLaravelAppKey,

@@ -57,6 +57,8 @@ export function isPlaceholder(secret: string): boolean {
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isKeyboardWalk(secret)) return true;
+  // Also a part of it (`shpss_a1b2c3d4e5f6a7b8…` after its prefix, `…J0-_K1L2M3N4`).
+  if (secret.split(/[-_.:/]+/).some((part) => part.length >= 8 && isInterleavedSequence(part))) return true;
   if (isInterleavedSequence(secret)) return true;
   if (isConstantName(secret)) return true;
   if (isWordPhraseBody(secret)) return true;
@@ -148,16 +150,17 @@ export function isKeyboardWalk(s: string): boolean {
 }
 
 /**
- * Two ascending sequences woven together (`a1b2c3d4`, `A1B2C3D4E5F6G7H8I9J0`): a typed stand-in. Every character at
- * an even position follows the one two places before it, and so does every character at an odd position (a digit 0
- * follows 9, as on a keyboard).
+ * Two ascending sequences woven together (`a1b2c3d4`, `A1B2C3D4E5F6G7H8I9J0`, `a1B2c3D4`): a typed stand-in. Every
+ * character at an even position follows the one two places before it, and so does every character at an odd position,
+ * in either case (a digit 0 follows 9, as on a keyboard; `a` follows `f` in hex, `a1b2…f6a7b8…`).
  */
 export function isInterleavedSequence(s: string): boolean {
   if (s.length < 6 || s.length > 64 || !/^[0-9A-Za-z]+$/.test(s)) return false;
-  for (let i = 2; i < s.length; i++) {
-    const prev = s.charCodeAt(i - 2);
-    const next = s.charCodeAt(i);
-    if (next !== prev + 1 && !(prev === 0x39 && next === 0x30)) return false;
+  const t = s.toLowerCase();
+  for (let i = 2; i < t.length; i++) {
+    const prev = t.charCodeAt(i - 2);
+    const next = t.charCodeAt(i);
+    if (next !== prev + 1 && !(prev === 0x39 && next === 0x30) && !(prev === 0x66 && next === 0x61)) return false;
   }
   return true;
 }

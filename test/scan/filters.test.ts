@@ -195,10 +195,13 @@ describe('global filters', () => {
     assert.ok(isPlaceholder('REMOVED_TOKEN'));
     assert.ok(isPlaceholder('YOUR_API_KEY_HERE'));
     // A placeholder word split by separators: a UUID redacted by hand.
-    assert.ok(isPlaceholder('53e679ea-oRED-ACTED-92b8-0a1b2c3d4e5f'));
-    assert.ok(!isPlaceholder('53e679ea-1f2e-4d3c-92b8-0a1b2c3d4e5f'));
+    assert.ok(isPlaceholder('53e679ea-oRED-ACTED-92b8-7c4e19f0d2a6'));
+    assert.ok(!isPlaceholder('53e679ea-1f2e-4d3c-92b8-7c4e19f0d2a6'));
     assert.ok(!isPlaceholder(fx('sq', 40)));
     assert.ok(!isPlaceholder('QX7_ZK9_WV2'), 'constant-like parts that are not words');
+    // Woven sequences in either case, wrapping f to a as hex does, also as a part after a prefix.
+    for (const s of ['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', 'a1B2c3D4e5F6g7H8i9J0-_K1L2M3N4O5P6'])
+      assert.ok(isPlaceholder(s), s);
   });
 
   it('takes keyboard walks for placeholders, never random values', () => {

@@ -48,7 +48,9 @@ function survivors(rule: Rule, pattern: Pattern, text: string): Survivor[] {
     const secret = input.subarray(range[0], range[1]).toString();
     const match = input.subarray(span.start, span.end).toString();
     if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
-    const validity = rule.validate ? rule.validate(secret, match) : 'unknown';
+    // As the engine does: up to 256 bytes before the match are the validator's context.
+    const before = input.subarray(Math.max(0, span.start - 256), span.start).toString();
+    const validity = rule.validate ? rule.validate(secret, match, before) : 'unknown';
     if (validity === 'invalid') continue;
     if (rule.requireValid && validity !== 'valid') continue;
     out.push({ secret, match, validity });

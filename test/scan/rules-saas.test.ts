@@ -11,6 +11,7 @@ import { loadNativeRE2, nativeEngine } from '../../src/scan/regex/native.ts';
 import { portableEngine } from '../../src/scan/regex/portable.ts';
 import type { RegexEngine } from '../../src/scan/regex/types.ts';
 import { aiRules } from '../../src/scan/rules/ai.ts';
+import { builtinRules } from '../../src/scan/rules/index.ts';
 import { commerceRules } from '../../src/scan/rules/commerce.ts';
 import { genericRules } from '../../src/scan/rules/generic.ts';
 import { httpRules } from '../../src/scan/rules/http.ts';
@@ -162,5 +163,22 @@ describe('generic rules yield to specific ones', () => {
     const age = 'AGE-SECRET-KEY-1QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7LQPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L';
     const found = scanBuffer(Buffer.from(`SOPS_AGE_KEY=${age}`), 'x.txt', policy).map((f) => f.ruleId);
     assert.equal(found.includes('age-secret-key'), false);
+  });
+});
+
+describe('names that are paths', () => {
+  it("a lock file's key paths and checksums are no secrets, for vendor rules either", () => {
+    const scanner = new ScanEngine({ rules: builtinRules, allowRegexes: [], stopwords: [] }, {});
+    const lock = [
+      '    workspace/api_keys/add_api_key: 3c7633bae18a6e19af7a5af12f9bc3da',
+      '    workspace/integrations/webhooks/discord_webhook_not_supported: 23432534f908b2ba63a517fb1f9bbe0e',
+      '    auth/forgot-password/reset/new_password: c3e3b52ab14c0cbd2e30ffc4fa8d1db9',
+    ].join('\n');
+    assert.deepEqual(scanner.scanBytes(Buffer.from(lock), { path: 'i18n.lock' }), []);
+    // The same values under names of their own are reported; so is a query string's name after a path.
+    const named =
+      'DD_API_KEY=3c7633bae18a6e19af7a5af12f9bc3da\nhttps://h.invalid/cb/?token=Zq8rT5vW2yX9bN4mKp3sL7dF9gH2jQ6w\n';
+    const found = scanner.scanBytes(Buffer.from(named), { path: 'x' }).map((f) => f.ruleId);
+    assert.deepEqual(found.sort(), ['datadog-api-key', 'generic-secret-assignment']);
   });
 });

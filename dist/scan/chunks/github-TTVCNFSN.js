@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   DEFAULT_MAX_LOG_BYTES,
   GITHUB_API_VERSION,

@@ -379,16 +379,26 @@ export const cloudRules: Rule[] = [
       'storage_access',
       'storageaccess',
       '--account-key',
+      'account_key',
+      'accountkey',
     ],
-    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key)${ASSIGN}|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
+    // Also a bare account key under its own name (`account_key: "…"`, Go's `AccountKey: "…"`, C#'s
+    // `{ "AccountKey", "…" }`, `-storagekey …`): 64 bytes of base64 are the storage key's size. In a connection
+    // string (`…;AccountKey=…`) the connection-string rules report it.
+    pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key|(?:default_?)?account_?key|storage_?key)(?:${ASSIGN}|["']\s*,\s*["']|\s+["']?)|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
     entropy: 4,
-    validate: notEmulatorKey,
+    validate: (secret, match, before = '') => (/;\s*$/.test(before) ? 'invalid' : notEmulatorKey(secret, match)),
     help: 'A storage account key grants full access to every blob, queue, table and file share in the account. Regenerate the leaked key under the storage account → Access keys. The published emulator key is not reported.',
     examples: lazyExamples(() => ({
       tp: [
         env('AZURE_STORAGE_KEY', storageKey('sk-a')),
         yaml('storageAccountKey', storageKey('sk-b')),
         `az storage blob list --account-name acme --account-key ${storageKey('sk-c')} -c logs`,
+        `account_key: "${storageKey('sk-d')}"`,
+        `\t\tAccountKey:  "${storageKey('sk-e')}",`,
+        `    { "AccountKey", "${storageKey('sk-f')}" },`,
+        `New-AzStorageContext -StorageAccountName acme -storagekey ${storageKey('sk-g')}`,
+        `DEFAULT_ACCOUNT_KEY = "${storageKey('sk-h')}"`,
       ],
       fp: [
         env('AZURE_STORAGE_KEY', syntax.ref('AZURE_STORAGE_KEY')),

@@ -444,7 +444,8 @@ export const devopsRules: Rule[] = [
     title: 'Datadog API key',
     severity: 'high',
     keywords: ['datadog', 'dd_api', 'dd-api', 'ddapi'],
-    pattern: String.raw`(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
+    // `dd` starts the name (not `add_api_key`).
+    pattern: String.raw`(?:^|[^A-Za-z0-9/])(?i:(?:datadog|dd)[_-]?api[_-]?key)${ASSIGN}([a-f0-9]{32})\b`,
     entropy: 3,
     help: 'A Datadog API key submits metrics, logs and events to the organisation. Revoke it under Organization Settings → API Keys and roll agents to a new one.',
     examples: lazyExamples(() => ({

@@ -24,10 +24,18 @@ const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|a
  */
 const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 /**
- * Where a name starts: the start of the window or a character that cannot be part of a name. `:` is excluded too,
- * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`).
+ * The assignment after a name: `=`, `:`, `:=`, `=>`, `?=`, PHP's `.=`, Make's `::=` and `:::=`; also after a string
+ * type (`const API_KEY: &str =` in Rust, `val apiKey: String =`, `let token: string =`, Go's `var apiKey string =`).
  */
-const NAME_START = '(?:^|[^A-Za-z0-9_.:-])';
+const OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|=|:)`;
+
+/**
+ * Where a name starts: the start of the window or a character that cannot be part of a name. `:` is excluded too,
+ * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`), and so is `/`:
+ * a path's last segment is a path (`auth/reset/new_password: <checksum>` in an i18n lock file), except before a
+ * query string (`/?token=…`).
+ */
+const NAME_START = '(?:^|[^A-Za-z0-9_.:/-]|/[?&])';
 
 /** Punctuation an unquoted generic value cannot start with or hold: what the quoted rule is for. */
 const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
@@ -96,7 +104,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -131,6 +139,13 @@ export const genericRules: Rule[] = [
         `      GOTRUE_JWT_SECRET: '${fxUuid('gsk6')}'`,
         // 40 hex digits under a name that says token (an OAuth provider's access token), not a commit.
         `    "access_token": "${fx('gat1', 40, A.hex)}",`,
+        // Typed declarations (Rust, Kotlin, TypeScript, Go), PHP's `.=`, Make's `::=`.
+        `const API_KEY: &str = "${fx('gty1', 32)}";`,
+        `    val apiToken: String = "${fx('gty2', 40)}"`,
+        `  let clientSecret: string = '${fx('gty3', 32)}';`,
+        `var fooToken string = "${fx('gty4', 36)}"`,
+        `$fooToken .= "${fx('gty5', 32)}";`,
+        `DB_PASSWORD ::= ${pw}`,
         // Keys that encrypt: Shiro's rememberMe cipher key (an .ini property, a Java constant), an AES key.
         `securityManager.rememberMeManager.cipherKey = ${fx('gck1', 22, A.base64)}==`,
         `    private static final String CIPHER_KEY = "${fx('gck2', 22, A.base64)}==";`,
@@ -145,6 +160,11 @@ export const genericRules: Rule[] = [
         '  password: "<password>"',
         '  password: {{ .Values.password }}',
         'ADMIN_PASSWORD=changeme',
+        // A lock file's key path and checksum (an i18n lock), a yarn.lock entry, a translation, a sed expression.
+        `    auth/forgot-password/reset/new_password: ${fx('gil1', 32, A.hex)}`,
+        '  "@types/jsonwebtoken": "npm:^8.5.9"',
+        '  "OAuth client secret": "OAuth-klientnøkkel",',
+        'sed -i "s|# S3_ACCESS_KEY:|S3_ACCESS_KEY: \\"$ext_s3_access_key\\"|" .env',
         // Crowdin's pseudo-translation placeholder, a validation rule.
         "    'password' => 'crwdns6846:0crwdne6846:0',",
         "        'password' => 'required|min:8|confirmed',",
@@ -243,7 +263,7 @@ export const genericRules: Rule[] = [
     title: 'Quoted secret-looking value with punctuation assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?[ \t]*(?::=|=>|\?=|=|:)[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*[bru]{0,2}["'\x60]([^\s"'\x60]{8,})["'\x60]`,
     secretGroup: 2,
     entropy: 3,
     validate: validateQuotedSecret,

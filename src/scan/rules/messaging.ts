@@ -198,13 +198,17 @@ export const messagingRules: Rule[] = [
     title: 'Slack workflow webhook URL',
     severity: 'medium',
     keywords: ['hooks.slack.com/workflows', 'hooks.slack.com/triggers'],
-    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{32})(?:[^A-Za-z0-9]|$)`,
+    pattern: String.raw`hooks\.slack\.com/(?:workflows|triggers)/(T[A-Z0-9]{8,12}/(?:A[A-Z0-9]{8,12}/)?[0-9]{8,20}/[A-Za-z0-9]{24,32})(?:[^A-Za-z0-9]|$)`,
     entropy: 3,
     help:
       'A Slack Workflow Builder webhook trigger: anyone with the URL can start the workflow with their own input. ' +
       'Delete and recreate the trigger in Workflow Builder.',
     examples: lazyExamples(() => ({
-      tp: [...inSyntaxes('SLACK_WORKFLOW_URL', slackTrigger)],
+      tp: [
+        ...inSyntaxes('SLACK_WORKFLOW_URL', slackTrigger),
+        // A workflow webhook with a 24-character secret (Workflow Builder's older URLs).
+        `SLACK_WORKFLOW_URL=https://hooks.slack.com/workflows/T${fx('swk1', 10, A.upperAlnum)}/A${fx('swk2', 10, A.upperAlnum)}/${digits('swk3', 18)}/${fx('swk4', 24)}`,
+      ],
       fp: [
         'SLACK_WORKFLOW_URL=https://hooks.slack.com/triggers/T0000000000/0000000000000/<secret>',
         `trigger: "https://hooks.slack.com/triggers/T${fx('stf', 10, A.upperAlnum)}/${digits('stf2', 13)}/${fx('stf3', 16, A.hex)}"`,

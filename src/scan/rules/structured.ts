@@ -137,6 +137,8 @@ export const structuredRules: Rule[] = [
         'postgresql://doadmin:shhhh@db-postgresql-test.db.cloud.invalid:25060/defaultdb',
         'DATABASE_URL=postgres://${DB_USER}:${DB_PASSWORD}@${DB_HOST}/app',
         'url: "postgresql://postgres:postgres@localhost/test"',
+        // A placeholder spelled with symbols, percent-encoded (documentation of URL encoding).
+        'DATABASE_URL="postgresql://documenso:p%40ss%23word@localhost:5432/documenso"',
         // A word of the user's name for a password.
         '# default="postgres://saleor_read_only:saleor@localhost:5432/saleor"',
         'dsn = "postgresql://localhost:5432/app"',

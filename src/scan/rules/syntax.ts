@@ -20,5 +20,6 @@ export const ASSIGN = String.raw`["'\x60]?\s*(?::=|=>|=|:)\s*["'\x60]?`;
  * (`_API_KEY`, `.token`), an assignment, the value (group 1), and a token edge after it.
  */
 export function named(vendor: string, value: string): string {
-  return String.raw`(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
+  // Not a path's segment (`workspace/integrations/discord_webhook: <checksum>`, an i18n lock file's key).
+  return String.raw`(?:^|[^/])(?i:${vendor})[\w.-]{0,30}${ASSIGN}(${value})${TOKEN_END}`;
 }

@@ -7,7 +7,7 @@ import type { Rule, Severity } from '../types.ts';
 import { FIXTURE_ALPHABETS as A, fx, fxUuid, inSyntaxes } from '../validate/structure.ts';
 import { validateRandomBody } from './services.ts';
 import { lazyExamples } from './examples.ts';
-import { TOKEN_END as E, TOKEN_START as B, named } from './syntax.ts';
+import { ASSIGN, TOKEN_END as E, TOKEN_START as B, named } from './syntax.ts';
 
 interface VendorSpec {
   id: string;
@@ -26,6 +26,8 @@ interface VendorSpec {
 
 /** The placeholder form of a value: its body masked with `x` after the first four characters. */
 const masked = (v: string) => `${v.slice(0, 4)}${v.slice(4).replace(/[A-Za-z0-9]/g, 'x')}`;
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 function vendorRule(s: VendorSpec): Rule {
   return {
@@ -219,6 +221,30 @@ export const vendorRules: Rule[] = [
     env: 'HUBSPOT_ACCESS_TOKEN',
     what: 'A HubSpot private app access token (`pat-na1-`/`pat-eu1-` + UUID): it reads and writes the CRM within the app’s scopes.',
     revoke: 'Rotate it on the private app’s Auth tab.',
+  }),
+  vendorRule({
+    id: 'hubspot-api-key',
+    title: 'HubSpot API key (hapikey)',
+    severity: 'high',
+    keywords: ['hubspot', 'hapikey'],
+    // The legacy API key is a UUID, under a HubSpot name or as the `hapikey` query parameter.
+    pattern: String.raw`(?:(?i:hubspot)[\w.-]{0,30}|(?i:hapikey))${ASSIGN}(${UUID})${E}`,
+    value: () => fxUuid('hapi'),
+    env: 'HUBSPOT_API_KEY',
+    what: 'A HubSpot API key (a UUID under a HubSpot name, or `hapikey=` in a URL): the account’s legacy all-access key.',
+    revoke: 'Deactivate it under Settings → Integrations → API key, and move to a private app token.',
+  }),
+  vendorRule({
+    id: 'npm-legacy-token',
+    title: 'npm legacy token (UUID)',
+    severity: 'high',
+    keywords: ['npm_token', 'npmtoken', 'npm_auth_token', 'npm-token'],
+    // npm's tokens before `npm_…` were UUIDs; in `.npmrc` the npmrc rules report them, here under an npm token name.
+    pattern: `(?i:npm[_-]?(?:auth[_-]?)?token)${ASSIGN}(${UUID})${E}`,
+    value: () => fxUuid('npmu'),
+    env: 'NPM_TOKEN',
+    what: 'An npm access token of the legacy kind (a UUID) under an npm token name: it publishes as its owner.',
+    revoke: 'Revoke it with `npm token revoke` or on npmjs.com → Access Tokens, and create a granular token.',
   }),
   vendorRule({
     id: 'adafruit-io-key',

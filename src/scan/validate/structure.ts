@@ -271,6 +271,9 @@ export function validatePassword(secret: string): Validity {
     unLeet(value.replace(/[0-9]+$/, '')) !== value.replace(/[0-9]+$/, '') &&
     /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) &&
     isStandInPassword(unleeted);
+  // A placeholder spelled with symbols (`p@ss#word`, URL-encoded in documentation as `p%40ss%23word`).
+  const squeezed = unleeted.replace(/[^A-Za-z0-9]/g, '');
+  if (squeezed !== value && /^[A-Za-z]+$/.test(squeezed) && isPlaceholderPassword(squeezed)) return 'invalid';
   // A filler run (`baaaaaaaaaaaaaaaar`, a line-length test's) is no password either; nor one lowercase word of up to
   // twelve letters (`whalehello`, `einstein`: a tutorial's, as the generic rules also judge a bare word), nor a test
   // harness's macro (`%HTTPPORT`).
@@ -1421,8 +1424,18 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
   if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return 'invalid'; // number literals: `-0x3f879678`
-  // Semver-ish versions, also with a lockfile's peer dependencies after them (pnpm: `7.1.0(encoding@0.1.13)`).
-  if (/^v?[0-9]+(?:\.[0-9]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(v)) return 'invalid';
+  // Semver-ish versions and ranges, also with a lockfile's protocol (`npm:^8.5.9`, yarn) or peer dependencies
+  // (pnpm: `7.1.0(encoding@0.1.13)`).
+  if (
+    /^(?:npm:|workspace:)?[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(
+      v,
+    )
+  )
+    return 'invalid';
+  // Words of a language with letters beyond ASCII (`OAuth-klientnøkkel`): a translation.
+  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'’-]+$/u.test(v)) return 'invalid';
+  // Another key's name (`|S3_ACCESS_KEY:` in a sed expression that rewrites a config).
+  if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return 'invalid';
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app

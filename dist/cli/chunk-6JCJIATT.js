@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   HttpError,
   createHttpClient,
@@ -4516,7 +4517,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-HRWWNFQO.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-DD636SQA.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

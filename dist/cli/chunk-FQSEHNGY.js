@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
@@ -18,7 +19,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-IPJRKKEP.js";
+} from "./chunk-ZBZP6R2P.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

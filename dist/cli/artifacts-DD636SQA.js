@@ -1,6 +1,7 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   runScanJob
-} from "./chunk-WPW5MOJG.js";
+} from "./chunk-FQSEHNGY.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +10,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-IPJRKKEP.js";
+import "./chunk-ZBZP6R2P.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -1,15 +1,16 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   ModeError,
   failing,
   runScanJob,
   selectSource
-} from "./chunk-WPW5MOJG.js";
+} from "./chunk-FQSEHNGY.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-IPJRKKEP.js";
+import "./chunk-ZBZP6R2P.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

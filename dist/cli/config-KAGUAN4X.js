@@ -1,3 +1,4 @@
+import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   ConfigError,
   DEFAULT_CONFIG_NAME,
@@ -9,7 +10,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-IPJRKKEP.js";
+} from "./chunk-ZBZP6R2P.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
