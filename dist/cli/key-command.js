@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   PROVIDER_FLAGS,
   bindRemoteKey,
@@ -6,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-6JCJIATT.js";
+} from "./chunk-SOXZENGR.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   VERSION,
   redactFindings
@@ -400,7 +399,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-KAGUAN4X.js");
+    const { parseSize } = await import("./config-7MZQTGZF.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -428,7 +427,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-GXFEIHBF.js");
+  const { failing, runScanJob } = await import("./job-3JKY5T2S.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

@@ -1,4 +1,4 @@
-const __jitUrl = require('node:url').pathToFileURL(__filename).href;
+(function (exports, require, module, __filename, __dirname) {const __jitUrl = require('node:url').pathToFileURL(__filename).href;
 "use strict";
 var __create = Object.create;
 var __defProp = Object.defineProperty;
@@ -2259,7 +2259,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     v
   ))
     return "invalid";
-  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'’-]+$/u.test(v)) return "invalid";
+  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'\u2019-]+$/u.test(v)) return "invalid";
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
@@ -2455,7 +2455,7 @@ var init_structure = __esm({
       /^(?:your|my|some|the|a|an)[_-]?(?:db[_-]?|database[_-]?|redis[_-]?|admin[_-]?|user[_-]?)?(?:password|passwd|pass|pwd|secret|token|key)/i,
       /(?:password|passwd|secret|token)[_-]?(?:here|goes[_-]?here|placeholder)$/i,
       /change[_-]?(?:me|it|this)/i,
-      // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/…/`).
+      // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/?/`).
       /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
       /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
       /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
@@ -3214,9 +3214,9 @@ var init_cloud = __esm({
           "account_key",
           "accountkey"
         ],
-        // Also a bare account key under its own name (`account_key: "…"`, Go's `AccountKey: "…"`, C#'s
-        // `{ "AccountKey", "…" }`, `-storagekey …`): 64 bytes of base64 are the storage key's size. In a connection
-        // string (`…;AccountKey=…`) the connection-string rules report it.
+        // Also a bare account key under its own name (`account_key: "?"`, Go's `AccountKey: "?"`, C#'s
+        // `{ "AccountKey", "?" }`, `-storagekey ?`): 64 bytes of base64 are the storage key's size. In a connection
+        // string (`?;AccountKey=?`) the connection-string rules report it.
         pattern: String.raw`(?:(?i:azure_?storage_?(?:account_?|access_?)?key|storage_?account_?(?:access_?)?key|(?:default_?)?account_?key|storage_?key)(?:${ASSIGN}|["']\s*,\s*["']|\s+["']?)|--account-key[\s=]+["']?)([A-Za-z0-9+/]{86}==)`,
         entropy: 4,
         validate: (secret, match, before = "") => /;\s*$/.test(before) ? "invalid" : notEmulatorKey(secret, match),
@@ -4346,8 +4346,8 @@ var init_generic = __esm({
         keywords: KEYWORDS,
         // The value runs to the end of the line: an env file, a compose `environment:` list or a YAML plain scalar takes
         // `[`, `{`, `;`, `,`, `(` and `&` as part of it, where in code they end an expression. So the line must read as
-        // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=…`,
-        // `- MYSQL_PASSWORD=…`, `export API_TOKEN=…`), or a YAML key and `: `. A last character that continues code
+        // one of those: an environment variable's upper-case name and `=` with no space about it (`DB_PASSWORD=?`,
+        // `- MYSQL_PASSWORD=?`, `export API_TOKEN=?`), or a YAML key and `: `. A last character that continues code
         // (`,` `;` `(` `{` `[`) is not a value's end.
         pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+|export[ \t]+)?((?-i:[A-Z0-9_]*${ENV_NAME}[A-Z0-9_]*)=|${NAME}:[ \t]+)[ \t]*([^\s"'\x60#][^\s"'\x60]{6,}[^\s"'\x60,;({\[])[ \t]*\r?$`,
         secretGroup: 2,
@@ -4597,7 +4597,7 @@ var init_keys = __esm({
           "gcsqgsib3dqefdt"
         ],
         // The DER starts of PKCS#1 RSA, PKCS#8 RSA, PKCS#8 EC, SEC1 EC (P-256, P-384, P-521), PKCS#8 Ed25519 and
-        // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"…" +`, `"…"` on the
+        // encrypted PKCS#8 (PBES2) keys. The body may go on over lines: a string literal continued (`"?" +`, `"?"` on the
         // next line, `\n` escapes), a Kotlin raw string's `|` margin, lines of a text block.
         pattern: `(?:^|[^A-Za-z0-9+/])((?:MII[A-Za-z0-9+/]{3}IBAAK|MII[A-Za-z0-9+/]{3}IBADAN|MI[GH][A-Za-z0-9+/]AgEAMB[AM]GByqGSM49|MHcCAQEEI|MIGkAgEBBD|MIHcAgEBBE|MC4CAQAwBQYDK2Vw|MII[A-Za-z0-9+/]{5}BgkqhkiG9w0BBQ0w|MI[GH][A-Za-z0-9+/]MF[A-Za-z0-9+/]GCSqGSIb3DQEFDT)[A-Za-z0-9+/]{32,}(?:(?:\\\\[nr]|["']\\s*\\+?\\s*["']|\\s+\\|?)+[A-Za-z0-9+/]+)*={0,2})`,
         window: WINDOW,
@@ -5260,7 +5260,7 @@ var init_vendors = __esm({
         title: "npm legacy token (UUID)",
         severity: "high",
         keywords: ["npm_token", "npmtoken", "npm_auth_token", "npm-token"],
-        // npm's tokens before `npm_…` were UUIDs; in `.npmrc` the npmrc rules report them, here under an npm token name.
+        // npm's tokens before `npm_?` were UUIDs; in `.npmrc` the npmrc rules report them, here under an npm token name.
         pattern: `(?i:npm[_-]?(?:auth[_-]?)?token)${ASSIGN}(${UUID4})${TOKEN_END}`,
         value: () => fxUuid("npmu"),
         env: "NPM_TOKEN",
@@ -5805,7 +5805,7 @@ var init_structured = __esm({
         title: "npm/yarn registry auth token (.npmrc, .yarnrc.yml)",
         severity: "high",
         keywords: ["_authtoken", "npmauthtoken"],
-        // The token ends the line or its quotes: `this._authToken=props.authToken,…` in minified code is no .npmrc.
+        // The token ends the line or its quotes: `this._authToken=props.authToken,?` in minified code is no .npmrc.
         pattern: String.raw`(?:_authToken|npmAuthToken)\s*[=:]\s*["']?([^\s"'$,;(){}]{16,})(?:["'\s]|$)`,
         entropy: 3,
         validate: validateNpmrcToken,
@@ -5874,7 +5874,7 @@ var init_structured = __esm({
         title: "Laravel application key (APP_KEY)",
         severity: "high",
         keywords: ["app_key", "app.key"],
-        // `APP_KEY=…` (.env), `'app.key' => '…'` (config arrays), `WithConfig('app.key', '…')` (tests): `base64:` and 16 or
+        // `APP_KEY=?` (.env), `'app.key' => '?'` (config arrays), `WithConfig('app.key', '?')` (tests): `base64:` and 16 or
         // 32 bytes as `key:generate` writes it, or 32 characters (Laravel 4 and 5.0). Not `PUSHER_APP_KEY` and the like.
         pattern: String.raw`(?:^|[^A-Za-z0-9_.-])(?i:app[_.]key)["'\]]?[ \t]*(?:=>|=|:|,)[ \t]*["']?(base64:[A-Za-z0-9+/]{22}==|base64:[A-Za-z0-9+/]{43}=|[A-Za-z0-9]{32})(?:["'\s,;)\\]|$)`,
         validate: validateLaravelAppKey,
@@ -13469,3 +13469,5 @@ async function scanCommand(argv, io) {
   scanCommand,
   startupBound
 });
+
+})

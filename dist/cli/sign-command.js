@@ -1,11 +1,10 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   PROVIDER_FLAGS,
   SIGN_USAGE,
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-6JCJIATT.js";
+} from "./chunk-SOXZENGR.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

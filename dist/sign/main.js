@@ -14293,9 +14293,9 @@ var wNAF = class {
    * Creates a wNAF precomputation window. Used for caching.
    * Default window size is set by `utils.precompute()` and is equal to 8.
    * Number of precomputed points depends on the curve size:
-   * 2^(𝑊−1) * (Math.ceil(𝑛 / 𝑊) + 1), where:
-   * - 𝑊 is the window size
-   * - 𝑛 is the bitlength of the curve order.
+   * 2^(???1) * (Math.ceil(?? / ??) + 1), where:
+   * - ?? is the window size
+   * - ?? is the bitlength of the curve order.
    * For a 256-bit curve and window size 8, the number of precomputed points is 128 * 33 = 4224.
    * @param point Point instance
    * @param W window size
@@ -29664,7 +29664,7 @@ var PreSignError = class extends Error {
 async function scanBeforeSign(files, workspace, env, record = () => {
 }) {
   let warned = 0;
-  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-DUR3UPIN.js");
+  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-ZNN5GGHL.js");
   const scan = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,

@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import "./chunk-EYG3MVME.js";
 
 // src/scan/sources/logs.ts

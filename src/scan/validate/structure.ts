@@ -1433,7 +1433,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   )
     return 'invalid';
   // Words of a language with letters beyond ASCII (`OAuth-klientnøkkel`): a translation.
-  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'’-]+$/u.test(v)) return 'invalid';
+  if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'\u2019-]+$/u.test(v)) return 'invalid';
   // Another key's name (`|S3_ACCESS_KEY:` in a sed expression that rewrites a config).
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return 'invalid';
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths

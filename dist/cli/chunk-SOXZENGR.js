@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   HttpError,
   createHttpClient,
@@ -4517,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-DD636SQA.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-PQZ2BCNQ.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

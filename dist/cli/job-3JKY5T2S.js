@@ -1,16 +1,15 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   ModeError,
   failing,
   runScanJob,
   selectSource
-} from "./chunk-FQSEHNGY.js";
+} from "./chunk-TR3S4QNX.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-ZBZP6R2P.js";
+import "./chunk-S5NFJH7S.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -1,7 +1,6 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   runScanJob
-} from "./chunk-FQSEHNGY.js";
+} from "./chunk-TR3S4QNX.js";
 import {
   VERSION,
   redactFindings
@@ -10,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-ZBZP6R2P.js";
+import "./chunk-S5NFJH7S.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

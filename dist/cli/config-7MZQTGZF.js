@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   ConfigError,
   DEFAULT_CONFIG_NAME,
@@ -10,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-ZBZP6R2P.js";
+} from "./chunk-S5NFJH7S.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -1,4 +1,3 @@
-import { createRequire as __jitCreateRequire } from 'node:module'; const require = __jitCreateRequire(import.meta.url);
 import {
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
@@ -19,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-ZBZP6R2P.js";
+} from "./chunk-S5NFJH7S.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
