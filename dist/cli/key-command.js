@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-SOXZENGR.js";
+} from "./chunk-NSZ764BU.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

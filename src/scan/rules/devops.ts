@@ -178,6 +178,34 @@ export const devopsRules: Rule[] = [
     })),
   },
   {
+    id: 'onepassword-secret-key',
+    title: '1Password account Secret Key',
+    severity: 'critical',
+    keywords: ['a3-'],
+    // `A3-`, the account's 6-character id, then 26 characters in groups (11, or 6 and 5, then three of 5).
+    pattern: String.raw`(?:^|[^A-Za-z0-9-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9-]|$)`,
+    entropy: 3,
+    help: 'A 1Password account Secret Key (`A3-…`): with the account password it decrypts every vault of the account, and it is never meant to leave the account holder’s devices. Regenerate it (1Password.com → your name → Secret Key → Regenerate) and change the account password.',
+    examples: lazyExamples(() => {
+      const key = (seed: string) =>
+        `A3-${upper(`${seed}1`, 6)}-${upper(`${seed}2`, 6)}-${upper(`${seed}3`, 5)}-${upper(`${seed}4`, 5)}-${upper(`${seed}5`, 5)}-${upper(`${seed}6`, 5)}`;
+      return {
+        tp: [
+          env('OP_SECRET_KEY', key('opk-a')),
+          json(
+            '1password_token',
+            `A3-${upper('opk-b1', 6)}-${upper('opk-b2', 11)}-${upper('opk-b3', 5)}-${upper('opk-b4', 5)}-${upper('opk-b5', 5)}`,
+          ),
+          `Secret Key: ${key('opk-c')}`,
+        ],
+        fp: [
+          env('OP_SECRET_KEY', 'A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX'),
+          env('OP_SECRET_KEY', `A3-${upper('opk-s1', 6)}-${upper('opk-s2', 11)}`),
+        ],
+      };
+    }),
+  },
+  {
     id: 'databricks-token',
     title: 'Databricks personal access token',
     severity: 'high',

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-S5NFJH7S.js";
+} from "./chunk-IALWTWJJ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
