@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-NSZ764BU.js";
+} from "./chunk-KIODWCJB.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -183,7 +183,7 @@ export const devopsRules: Rule[] = [
     severity: 'critical',
     keywords: ['a3-'],
     // `A3-`, the account's 6-character id, then 26 characters in groups (11, or 6 and 5, then three of 5).
-    pattern: String.raw`(?:^|[^A-Za-z0-9-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9-]|$)`,
+    pattern: `(?:^|[^A-Za-z0-9-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9-]|$)`,
     entropy: 3,
     help: 'A 1Password account Secret Key (`A3-…`): with the account password it decrypts every vault of the account, and it is never meant to leave the account holder’s devices. Regenerate it (1Password.com → your name → Secret Key → Regenerate) and change the account password.',
     examples: lazyExamples(() => {

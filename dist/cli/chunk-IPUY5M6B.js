@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-IALWTWJJ.js";
+} from "./chunk-JBFHSQVA.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -3422,7 +3422,7 @@ var devopsRules = [
     severity: "critical",
     keywords: ["a3-"],
     // `A3-`, the account's 6-character id, then 26 characters in groups (11, or 6 and 5, then three of 5).
-    pattern: String.raw`(?:^|[^A-Za-z0-9-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9-]|$)`,
+    pattern: `(?:^|[^A-Za-z0-9-])(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9-]|$)`,
     entropy: 3,
     examples: { tp: [], fp: [] }
   },
