@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-KIODWCJB.js";
+} from "./chunk-POVXB4NX.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -2233,6 +2233,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[A-Za-z_$][\w$]*$/.test(v) && /:[ \t]*[A-Za-z_$][\w$]*[,)]$/.test(match)) return "invalid";
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
+  if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (namesAPassword(match) && isStandInPassword(v)) return "invalid";

@@ -291,6 +291,8 @@ export const genericRules: Rule[] = [
         `  api_key: "${key32}"`,
         '  password: "getPassword(user,realm)"',
         '  secret: "a,b,c,d,e,f"',
+        // Minified code between two string literals, taken for a quoted value.
+        'var l={formatToken:function(){return"Token: "+String(y))}if(3!=i.biff&&v>=0&&-1==["x"]}',
         // A translation in `\u` escapes; a password hash in modular crypt format (Shiro's).
         '  "profile_oauth_client_secret": "\\u5bc6\\u94a5",',
         `String storedPassword = '$shiro1$SHA-256$500000$${fx('gsh1', 22, A.base64)}==$${fx('gsh2', 43, A.base64)}=';`,

@@ -1464,6 +1464,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // A regular expression's source (`r'([a-z]{24})'`, a scanner's own plugin): classes with counts, escapes.
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return 'invalid';
   if (CONCATENATED.test(v)) return 'invalid';
+  // Code that goes on after the literal closed, to a later one (minified: `"+String(y))}if(3!=i.biff&&…["`).
+  if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
   // A password named by what it is, with typed digits (`NewPass123!`, `oldToken1`): a test's stand-in.

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-JBFHSQVA.js";
+} from "./chunk-ER3SU2P3.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
