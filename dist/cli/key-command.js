@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-POVXB4NX.js";
+} from "./chunk-HLZG2U4P.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -4003,7 +4003,7 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -4044,7 +4044,23 @@ var genericRules = [
     title: "Secret-looking value in an XML element with a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    // The value may sit on a line of its own between the tags (pretty-printed XML).
+    pattern: String.raw`<(?i:(${NAME}))>\s*(${VALUE})\s*</`,
+    window: 256,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "generic-secret-setter",
+    title: "Secret-looking value passed to an environment or property setter under a secret-looking name",
+    severity: "medium",
+    keywords: KEYWORDS,
+    // `System.setProperty("API_TOKEN", "?")` (Java), `os.Setenv(?)` (Go), `putenv`/`setenv` (PHP, C),
+    // `os.environ.setdefault(?)` (Python), `Environment.SetEnvironmentVariable(?)` (.NET): a name and its value.
+    pattern: String.raw`(?i)(?:setProperty|setenv|putenv|SetEnvironmentVariable|setdefault)\(\s*["'](${NAME})["']\s*,\s*[bru]{0,2}["']([^\s"'\x60]{8,})["']`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,

@@ -104,7 +104,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -139,6 +139,8 @@ export const genericRules: Rule[] = [
         `      GOTRUE_JWT_SECRET: '${fxUuid('gsk6')}'`,
         // 40 hex digits under a name that says token (an OAuth provider's access token), not a commit.
         `    "access_token": "${fx('gat1', 40, A.hex)}",`,
+        // An env file held in a JSON string: the value ends at the `\n` escape.
+        `{"config.ini": "ADAFRUIT_TOKEN=${fx('gje1', 32)}\\nBACKUP_ENABLED=true"}`,
         // Typed declarations (Rust, Kotlin, TypeScript, Go), PHP's `.=`, Make's `::=`.
         `const API_KEY: &str = "${fx('gty1', 32)}";`,
         `    val apiToken: String = "${fx('gty2', 40)}"`,
@@ -361,7 +363,9 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value in an XML element with a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`<(?i:(${NAME}))>[ \t]*(${VALUE})[ \t]*</`,
+    // The value may sit on a line of its own between the tags (pretty-printed XML).
+    pattern: String.raw`<(?i:(${NAME}))>\s*(${VALUE})\s*</`,
+    window: 256,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -371,11 +375,47 @@ export const genericRules: Rule[] = [
       'app.config, Spring XML). Encrypted Maven values (`{…}`) and placeholders are not reported. Rotate the ' +
       'credential and use encryption or environment references.',
     examples: lazyExamples(() => ({
-      tp: [`<password>${pw}</password>`, `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`],
+      tp: [
+        `<password>${pw}</password>`,
+        `  <server><id>nexus</id><apiKey>${key32}</apiKey></server>`,
+        `    <accessToken>\n      ${fx('gx1', 40)}\n    </accessToken>`,
+      ],
       fp: [
         '<password>${env.NEXUS_PASSWORD}</password>',
         '<password>{COQLCE6DU6GtcS5P=}</password>',
         '<secretName>my-tls-secret</secretName>',
+        '<password>\n  <value>${DB_PASSWORD}</value>\n</password>',
+      ],
+    })),
+  },
+  {
+    id: 'generic-secret-setter',
+    title: 'Secret-looking value passed to an environment or property setter under a secret-looking name',
+    severity: 'medium',
+    keywords: KEYWORDS,
+    // `System.setProperty("API_TOKEN", "…")` (Java), `os.Setenv(…)` (Go), `putenv`/`setenv` (PHP, C),
+    // `os.environ.setdefault(…)` (Python), `Environment.SetEnvironmentVariable(…)` (.NET): a name and its value.
+    pattern: String.raw`(?i)(?:setProperty|setenv|putenv|SetEnvironmentVariable|setdefault)\(\s*["'](${NAME})["']\s*,\s*[bru]{0,2}["']([^\s"'\x60]{8,})["']`,
+    secretGroup: 2,
+    entropy: 3,
+    validate: validateGenericSecret,
+    fallback: true,
+    help:
+      'A random-looking value that code sets as an environment variable or a system property named like a secret ' +
+      '(`System.setProperty("API_TOKEN", "…")`, `os.Setenv`, `putenv`, `os.environ.setdefault`). Placeholders, ' +
+      'references and identifiers are not reported. Rotate the credential and read it from the environment instead.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `        System.setProperty("ADAFRUIT_TOKEN", "${fx('gse1', 32)}");`,
+        `\tos.Setenv("GITHUB_TOKEN", "${fx('gse2', 40)}")`,
+        `os.environ.setdefault('DJANGO_SECRET_KEY', '${fx('gse3', 50)}')`,
+        `Environment.SetEnvironmentVariable("API_KEY", "${key32}");`,
+      ],
+      fp: [
+        'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
+        'os.Setenv("GITHUB_TOKEN", token)',
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')",
+        'putenv("DB_PASSWORD=changeme");',
       ],
     })),
   },

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-ER3SU2P3.js";
+} from "./chunk-MFRGNWKN.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

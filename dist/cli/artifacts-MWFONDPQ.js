@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-XFNZBUES.js";
+} from "./chunk-LZ4M4NKD.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-ER3SU2P3.js";
+import "./chunk-MFRGNWKN.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
