@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-HLZG2U4P.js";
+} from "./chunk-ZIBXYO2S.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1332,7 +1332,8 @@ function validatePassword(secret) {
   if ([...value].length < 4) return "invalid";
   if (OWNED_PREFIXES.test(value)) return "invalid";
   const unleeted = unLeet(value);
-  const leet = unLeet(value.replace(/[0-9]+$/, "")) !== value.replace(/[0-9]+$/, "") && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
+  const stem = value.replace(/[0-9]+$/, "");
+  const leet = unLeet(stem) !== stem && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
   const squeezed = unleeted.replace(/[^A-Za-z0-9]/g, "");
   if (squeezed !== value && /^[A-Za-z]+$/.test(squeezed) && isPlaceholderPassword(squeezed)) return "invalid";
   const filler = /(.)\1{7}/.test(value) || /^[a-z]{1,12}$/.test(value) || /^%[A-Za-z_][A-Za-z0-9_]*%?[^A-Za-z0-9]?$/.test(value);
@@ -1487,7 +1488,7 @@ function parsePem(text) {
 }
 function joinStringLiterals(text) {
   if (!/["']/.test(text)) return text;
-  return text.replace(/["']\s*\+?\s*["']/g, "").replace(/["']/g, "");
+  return text.replace(/["']\s*(?:\+\s*)?["']/g, "").replace(/["']/g, "");
 }
 function pemText(label, base64, headers) {
   const lines = base64.match(/.{1,64}/g) ?? [];
@@ -1561,7 +1562,7 @@ function validatePemPrivateKey(secret) {
 }
 function validateDerPrivateKey(secret, _match = "", before = "") {
   if (/-----BEGIN [A-Z0-9 ]+-----(?:\s|\\[nr]|["'+])*$/.test(before)) return "invalid";
-  const base64 = secret.replace(/["']\s*\+?\s*["']/g, "").replace(/\\+[nr]/g, "").replace(/[\s|]/g, "");
+  const base64 = joinStringLiterals(secret).replace(/\\+[nr]/g, "").replace(/[\s|]/g, "");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return "invalid";
   const der = derWhole(Buffer.from(base64, "base64"));
   return der && (isPrivateKeyDer(der) || isEncryptedPkcs8(der)) ? "valid" : "invalid";
@@ -1857,7 +1858,7 @@ function jwkMembers(secret) {
   for (let m = member.exec(text); m; m = member.exec(text)) {
     const name2 = m[2].toLowerCase();
     if (!JWK_MEMBERS.has(name2) || name2 in out) continue;
-    let value = m[3].replace(/["']\s*(?:\+\s*)?["']/g, "").replace(/^["']|["']$/g, "");
+    let value = joinStringLiterals(m[3]);
     if (JWK_KEY_MATERIAL.has(name2)) value = value.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
     out[name2] = value;
   }

@@ -26,6 +26,7 @@ import {
   validateBase64PemKey,
   validateBasicAuthBase64,
   validateDbUrl,
+  validateDerPrivateKey,
   validateDiscordBotToken,
   validateGenericSecret,
   validateIntercomToken,
@@ -109,6 +110,16 @@ describe('PEM private keys', () => {
     assert.equal(validatePemPrivateKey(js), 'valid');
     const py = `(\n${lines.map((l) => `    '${l}\\n'`).join('\n')}\n)`;
     assert.equal(validatePemPrivateKey(py), 'valid');
+  });
+  it('joins string literals in linear time, however long the space after a quote', () => {
+    const spaces = ' '.repeat(100_000);
+    const t0 = performance.now();
+    assert.equal(
+      parsePem(`-----BEGIN RSA PRIVATE KEY-----\n"MIIE"${spaces}x\n-----END RSA PRIVATE KEY-----`),
+      undefined,
+    );
+    assert.equal(validateDerPrivateKey(`MIIEowIBAAK"${spaces}x`), 'invalid');
+    assert.ok(performance.now() - t0 < 500, `${performance.now() - t0} ms`);
   });
   it('parses PEM blocks with headers, escapes and indentation', () => {
     const p = parsePem(keyFixture('rsa-encrypted'));

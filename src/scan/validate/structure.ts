@@ -267,10 +267,8 @@ export function validatePassword(secret: string): Validity {
   // A stand-in also in leetspeak, read back as one word (`s3cr3t!`, `p4ssw0rd`): digits among its letters, not only
   // after them (`password1357` is a word and counted digits).
   const unleeted = unLeet(value);
-  const leet =
-    unLeet(value.replace(/[0-9]+$/, '')) !== value.replace(/[0-9]+$/, '') &&
-    /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) &&
-    isStandInPassword(unleeted);
+  const stem = value.replace(/[0-9]+$/, '');
+  const leet = unLeet(stem) !== stem && /^[A-Za-z]+[^A-Za-z0-9]*$/.test(unleeted) && isStandInPassword(unleeted);
   // A placeholder spelled with symbols (`p@ss#word`, URL-encoded in documentation as `p%40ss%23word`).
   const squeezed = unleeted.replace(/[^A-Za-z0-9]/g, '');
   if (squeezed !== value && /^[A-Za-z]+$/.test(squeezed) && isPlaceholderPassword(squeezed)) return 'invalid';
@@ -536,7 +534,8 @@ export function parsePem(text: string): PemBlock | undefined {
  */
 function joinStringLiterals(text: string): string {
   if (!/["']/.test(text)) return text;
-  return text.replace(/["']\s*\+?\s*["']/g, '').replace(/["']/g, '');
+  // One reading of the space about a `+` (two `\s*` about an optional `+` backtrack quadratically on a long run).
+  return text.replace(/["']\s*(?:\+\s*)?["']/g, '').replace(/["']/g, '');
 }
 
 /** Re-wraps a PEM body at 64 columns under its label. */
@@ -637,8 +636,7 @@ export function validateDerPrivateKey(secret: string, _match = '', before = ''):
   // The body of a PEM block is its own rule's (and read with its headers).
   if (/-----BEGIN [A-Z0-9 ]+-----(?:\s|\\[nr]|["'+])*$/.test(before)) return 'invalid';
   // The body as one run: string literals joined (`"…" +`, adjacent ones), escapes, line breaks and margins gone.
-  const base64 = secret
-    .replace(/["']\s*\+?\s*["']/g, '')
+  const base64 = joinStringLiterals(secret)
     .replace(/\\+[nr]/g, '')
     .replace(/[\s|]/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return 'invalid';
@@ -1054,7 +1052,7 @@ function jwkMembers(secret: string): Record<string, string> {
   for (let m = member.exec(text); m; m = member.exec(text)) {
     const name = m[2]!.toLowerCase();
     if (!JWK_MEMBERS.has(name) || name in out) continue;
-    let value = m[3]!.replace(/["']\s*(?:\+\s*)?["']/g, '').replace(/^["']|["']$/g, '');
+    let value = joinStringLiterals(m[3]!);
     if (JWK_KEY_MATERIAL.has(name)) value = value.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     out[name] = value;
   }

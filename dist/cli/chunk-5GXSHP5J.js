@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-MFRGNWKN.js";
+} from "./chunk-R3JXZTL5.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
