@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-ZIBXYO2S.js";
+} from "./chunk-23W4FXPU.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -8324,6 +8324,7 @@ async function scan(opts) {
         onWarning: warnOnce
       });
       engineName ||= inline.name;
+      if (largeTree) inline.warmUp();
     }
     return inline;
   };

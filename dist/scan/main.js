@@ -7899,6 +7899,7 @@ async function scan(opts) {
         onWarning: warnOnce
       });
       engineName ||= inline.name;
+      if (largeTree) inline.warmUp();
     }
     return inline;
   };

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-5GXSHP5J.js";
+} from "./chunk-XTQYQGHT.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-R3JXZTL5.js";
+import "./chunk-FOYHEZMN.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -7776,6 +7776,7 @@ async function scan(opts) {
         onWarning: warnOnce
       });
       engineName ||= inline.name;
+      if (largeTree) inline.warmUp();
     }
     return inline;
   };

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-R3JXZTL5.js";
+} from "./chunk-FOYHEZMN.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

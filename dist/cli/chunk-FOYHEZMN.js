@@ -7638,6 +7638,7 @@ async function scan(opts) {
         onWarning: warnOnce
       });
       engineName ||= inline.name;
+      if (largeTree) inline.warmUp();
     }
     return inline;
   };
