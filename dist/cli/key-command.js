@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-23W4FXPU.js";
+} from "./chunk-UQFOFM6D.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

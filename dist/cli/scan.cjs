@@ -829,6 +829,10 @@ function isStandIn(text) {
   if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
 }
+function isDocumentedExample(secret) {
+  for (const v of DOCUMENTED_VALUES) if (secret.includes(v) || secret.length >= 16 && v.includes(secret)) return true;
+  return false;
+}
 function isRepeated(secret) {
   let body = "";
   for (const seg of secret.split(/[_\-.:/]+/)) if (seg.length > body.length) body = seg;
@@ -901,7 +905,7 @@ function hasStopword(secret, stopwords) {
   for (const w of stopwords) if (w && lower.includes(w)) return true;
   return false;
 }
-var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES, KEYBOARD_ROWS, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
+var PLACEHOLDER_WORDS, PLACEHOLDER_SHAPES, KEYBOARD_ROWS, DOCUMENTED_VALUES, REFERENCE_SHAPES, INTEGRITY_PREFIXES, ALLOW_MARKERS, AllowRegexes;
 var init_filters = __esm({
   "src/scan/filters.ts"() {
     "use strict";
@@ -914,7 +918,9 @@ var init_filters = __esm({
       "dummy",
       "redacted",
       "placeholder",
-      "removed"
+      "removed",
+      "something"
+      // `something123`, `something-secret`
     ];
     PLACEHOLDER_SHAPES = [
       /\*{3,}/,
@@ -934,6 +940,31 @@ var init_filters = __esm({
       // elided values (... or the ellipsis character)
     ];
     KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
+    DOCUMENTED_VALUES = [
+      "110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw",
+      // Telegram Bot API
+      "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+      // RFC 6749: client s6BhdRkqt3, secret gX1fBat3bV, as HTTP Basic
+      "2YotnFZFEjr1zCsicMWpAA",
+      // RFC 6749's access token
+      "tGzv3JOkF0XG5Qx2TlKWIA",
+      // and refresh token
+      "MWYyZDFlMmU2N2Rm",
+      // Kubernetes' Secret (`1f2d1e2e67df`)
+      "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+      // Stripe's API reference
+      "pk_test_TYooMQauvdEDq54NiTphI7jx",
+      "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+      // Mailgun's
+      "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+      // RFC 7617's `Aladdin:open sesame`
+      // Azure's storage emulator (Azurite) and Cosmos DB emulator keys.
+      "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+      "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+      // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
+      "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80",
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+    ];
     REFERENCE_SHAPES = [
       /process\.env\b/,
       /\bos\.environ\b/,
@@ -1604,7 +1635,8 @@ function isStandInPassword(value) {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {
-  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => {
+  return words.length > 0 && words.length <= 5 && // Digits apart from the words count as typed too (`password-1`, `token_2`).
+  words.every((w) => typedWord(w) !== void 0 || /^[0-9]{1,3}$/.test(w)) && words.some((w) => {
     const word = typedWord(w);
     return /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word) || /^(?:pass(?:word|wd)?|secret)[a-z]{1,10}$/i.test(word);
   });
@@ -1639,6 +1671,11 @@ function validatePassword(secret) {
 function isTemplateHost(host) {
   return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
 }
+function isPlaceholderHost(host) {
+  if (/(?:^|\.)example\.(?:com|org|net)$/i.test(host)) return true;
+  if (!host.includes(".")) return isPlaceholderPassword(host);
+  return host.split(".").some((label) => /^(?:x{3,}|\*+|_+)$/i.test(label));
+}
 function validateNetrcPassword(secret, match = "") {
   const machine = /machine\s+(\S+)/.exec(match)?.[1];
   return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
@@ -1647,7 +1684,7 @@ function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
   const host = m[4];
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || isTemplateHost(host)) return "invalid";
+  if (!host || isPlaceholderHost(host.replace(/:\d+$/, "")) || isTemplateHost(host)) return "invalid";
   const password = m[3];
   const typed = /^(.*?)([0-9]*)$/.exec(password);
   const user = m[2].toLowerCase();
@@ -2201,18 +2238,29 @@ function isKeyboardMash(v) {
   return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
 }
 function namesAPassword(match) {
-  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
 function namesASecret(match) {
-  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
 function isStoredPasswordHash(v, match, before) {
   if (!namesAPassword(match)) return false;
   if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
   return HASH_NAMED.test(before);
 }
+function isHashedOrEncrypted(v) {
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v)) return true;
+  return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
+}
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
+}
+function isRandomLetters(v) {
+  if (v.length < 16 || !/[a-z]/.test(v) || !/[A-Z]/.test(v)) return false;
+  const humps = v.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (humps.length < 6) return false;
+  const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
+  return words * 3 < humps.length;
 }
 function sequentialRuns(v) {
   let runs = 0;
@@ -2244,6 +2292,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return "invalid";
   const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
   if (inQuery && v.length < 16) return "invalid";
+  if (inQuery && /badge[^\s?"'()]*$/i.test(before)) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
@@ -2253,9 +2302,10 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
   if (isStoredPasswordHash(v, match, before)) return "invalid";
+  if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
-  if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
+  if (/^[-+]?0(?:x[0-9a-f_]{1,31}|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
   if (/^(?:npm:|workspace:)?[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(
     v
   ))
@@ -2264,12 +2314,13 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
+  if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
     return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
-  if (/^[A-Za-z]+$/.test(v)) return "invalid";
+  if (/^[A-Za-z]+$/.test(v) && !isRandomLetters(v)) return "invalid";
   if (/^(?:[A-Z]+[a-z]+)+[0-9]*(?:<[\w\s,.<>?]*>)?[?!]$/.test(v) && /:[ \t]*[A-Z][\w<>, .]*[?!]/.test(match)) {
     return "invalid";
   }
@@ -2297,7 +2348,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     return "invalid";
   const pair = decoded === void 0 ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
   if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
-  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+  if (sequentialRuns(v) >= 2 || TYPED_RUN.test(v) || !/^[0-9a-f]+$/i.test(v) && /(?:0123|1234|2345|3456|4567|5678|6789)/.test(v))
     return "invalid";
   if (/(.)\1{5}/.test(v) || isKeyboardMash(v)) return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -2338,7 +2389,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, JWK_MEMBERS, JWK_KEY_MATERIAL, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, TOKEN_NAMED, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, NAMES_ITSELF, LEET, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, JWK_MEMBERS, JWK_KEY_MATERIAL, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, TOKEN_NAMED, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, HASHED_NAME, NAMES_ITSELF, LEET, TYPED_RUN, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2441,6 +2492,8 @@ var init_structure = __esm({
       // {{ .Values.password }}
       /^\{[A-Za-z_][\w.-]*\}$/,
       // {password}
+      /^[#%]\{/,
+      // Ruby's and Crystal's `#{options[:password]}`, `%{password}`
       /^<[^>]*>$/,
       // <password>
       /^\[[^\]]*\]$/,
@@ -2459,7 +2512,7 @@ var init_structure = __esm({
       /change[_-]?(?:me|it|this)/i,
       // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/?/`).
       /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
-      /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+      /^(?:example|sample|dummy|fake|test|demo|placeholder|something)[_-]?/i,
       /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
     ];
     INSTRUCTION = /^(?:replace|insert|paste|enter|put|add|generate)[_-]?(?:this|it|me|with|your|the|a|an)(?:[^A-Za-z]|$)/i;
@@ -2540,13 +2593,14 @@ var init_structure = __esm({
     PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
     TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
     CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
-    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
     ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
     CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
-    TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|secret)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+    TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
     HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
     DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
     DIGEST_BASE64 = /^(?:[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{38}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{64}|[A-Za-z0-9+/]{86}==)$/;
+    HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
     NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
     LEET = {
       "0": "o",
@@ -2559,6 +2613,7 @@ var init_structure = __esm({
       $: "s",
       "@": "a"
     };
+    TYPED_RUN = /(?:01234|12345|23456|34567|45678|56789|abcde|bcdef|qwert|asdf)/i;
     FIXTURE_ALPHABETS = {
       base62: "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
       letters: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
@@ -3196,9 +3251,11 @@ var init_cloud = __esm({
         title: "Azure Storage connection string with account key",
         severity: "critical",
         keywords: ["accountkey="],
-        pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
+        // The key, with the rest of the string after it: its parts come in any order (`EndpointSuffix=?;AccountKey=?;
+        // AccountName=?`), so the validator looks for the account or the endpoint before or after the key.
+        pattern: `(?i:AccountKey)=([A-Za-z0-9+/]{86}==)(?:;[A-Za-z0-9=;:/._-]*)?`,
         entropy: 4,
-        validate: notEmulatorKey,
+        validate: (secret, match, before = "") => /(?:AccountName|EndpointSuffix|DefaultEndpointsProtocol|BlobEndpoint)=/i.test(`${before.slice(-160)}${match}`) ? notEmulatorKey(secret, `${before.slice(-160)}${match}`) : "invalid",
         examples: { tp: [], fp: [] }
       },
       {
@@ -3789,6 +3846,7 @@ var UUID3, UUIDL, jsonAfter, devopsRules;
 var init_devops = __esm({
   "src/scan/rules/devops.ts"() {
     "use strict";
+    init_filters();
     init_syntax();
     init_checksum();
     init_examples();
@@ -3994,8 +4052,11 @@ var init_devops = __esm({
         title: "New Relic ingest license key",
         severity: "medium",
         keywords: ["nral"],
-        pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
+        // 36 characters and `NRAL`: lower-case (`eu01xx?` in the EU), or 32 hex digits and `FFFFNRAL`.
+        pattern: String.raw`\b([a-z0-9]{36}NRAL|[a-f0-9]{32}FFFFNRAL)\b`,
         entropy: 3.5,
+        validate: (secret) => isPlaceholder(secret.slice(0, -4)) ? "invalid" : "unknown",
+        // `a1b2c3?NRAL`
         examples: { tp: [], fp: [] }
       },
       {
@@ -4163,10 +4224,10 @@ var init_devops = __esm({
       },
       {
         id: "tailscale-api-key",
-        title: "Tailscale API access token or OAuth client secret",
+        title: "Tailscale API access token, OAuth client secret, SCIM key or webhook secret",
         severity: "high",
-        keywords: ["tskey-api-", "tskey-client-"],
-        pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+        keywords: ["tskey-api-", "tskey-client-", "tskey-scim-", "tskey-webhook-"],
+        pattern: String.raw`\b(tskey-(?:api|client|scim|webhook)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
         entropy: 4,
         examples: { tp: [], fp: [] }
       },
@@ -4278,25 +4339,45 @@ var init_devops = __esm({
 // src/scan/rules/generic.ts
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(secret))
-    return "invalid";
-  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (isHashedOrEncrypted(secret)) return "invalid";
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
   return validateGenericSecret(secret, match, before);
 }
-var NAME, VALUE, OPERATOR, NAME_START, QUOTED_ONLY, ENV_NAME, KEYWORDS, genericRules;
+function validatePairedSecret(secret, match = "", before = "") {
+  const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
+  return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
+}
+var NAME, VALUE, OPERATOR, SCHEME, NAME_START, QUOTED_ONLY, PAIRED, PAIRED_NAME, ENV_NAME, KEYWORDS, genericRules;
 var init_generic = __esm({
   "src/scan/rules/generic.ts"() {
     "use strict";
     init_structure();
     init_examples();
-    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
     VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
-    OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|=|:)`;
+    OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
+    SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
     NAME_START = "(?:^|[^A-Za-z0-9_.:/-]|/[?&])";
     QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
-    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES)_?KEY|CREDENTIALS?)";
+    PAIRED = [
+      // a setter's, a getter's (a default) or an environment lookup's two strings: `setProperty("API_TOKEN", "?")`,
+      // `os.getenv("API_KEY", "?")`, `env('JIRA_API_TOKEN', '?')`, `Header.Set("X-Api-Key", "?")`, `put("db.password",
+      // "?")`; a C# or C++ initializer's pair, `{ "Password", "?" }`. Not any call: `matches("password", "{SSHA}?")`
+      // and `Encryptors.stronger("password", salt)` take a password first and something else after it;
+      String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+      // .NET appSettings: `<add key="SmtpPassword" value="?"/>`;
+      String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
+      // a name/value entry: Kubernetes' `- name: API_KEY` and `value: ?` on the next line, ECS's
+      // `{"name": "?", "value": "?"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
+      String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
+      // a Terraform variable's default: `variable "db_password" { ? default = "?" }`;
+      String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
+      // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `or '?'`.
+      String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`
+    ];
+    PAIRED_NAME = new RegExp(NAME, "i");
+    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
     KEYWORDS = [
       "password",
       "passwd",
@@ -4321,8 +4402,8 @@ var init_generic = __esm({
       "auth.key",
       "credential",
       // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
-      // `masterKey`, Shiro's `cipherKey`, `AES_KEY`), in the spellings the name pattern accepts.
-      ...["signing", "signer", "hmac", "encryption", "master", "cipher", "aes"].flatMap(
+      // `masterKey`, Shiro's `cipherKey`, `AES_KEY`, Airflow's `fernet_key`), in the spellings the name pattern accepts.
+      ...["signing", "signer", "hmac", "encryption", "master", "cipher", "aes", "fernet"].flatMap(
         (w) => ["", "_", "-", "."].map((s) => `${w}${s}key`)
       )
     ];
@@ -4332,7 +4413,7 @@ var init_generic = __esm({
         title: "Secret-looking value assigned to a secret-looking name",
         severity: "medium",
         keywords: KEYWORDS,
-        pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+        pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
         secretGroup: 2,
         entropy: 3,
         validate: validateGenericSecret,
@@ -4384,15 +4465,14 @@ var init_generic = __esm({
       },
       {
         id: "generic-secret-setter",
-        title: "Secret-looking value passed to an environment or property setter under a secret-looking name",
+        title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
         severity: "medium",
         keywords: KEYWORDS,
-        // `System.setProperty("API_TOKEN", "?")` (Java), `os.Setenv(?)` (Go), `putenv`/`setenv` (PHP, C),
-        // `os.environ.setdefault(?)` (Python), `Environment.SetEnvironmentVariable(?)` (.NET): a name and its value.
-        pattern: String.raw`(?i)(?:setProperty|setenv|putenv|SetEnvironmentVariable|setdefault)\(\s*["'](${NAME})["']\s*,\s*[bru]{0,2}["']([^\s"'\x60]{8,})["']`,
-        secretGroup: 2,
+        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60]{8,})(?:["'\x60\s]|$)`,
+        // A name/value entry and a Terraform variable span lines.
+        window: 256,
         entropy: 3,
-        validate: validateGenericSecret,
+        validate: validatePairedSecret,
         fallback: true,
         examples: { tp: [], fp: [] }
       }
@@ -4459,6 +4539,7 @@ var init_keys = __esm({
   "src/scan/rules/keys.ts"() {
     "use strict";
     import_node_crypto5 = __toESM(require_node_crypto(), 1);
+    init_filters();
     init_examples();
     init_syntax();
     init_structure();
@@ -4641,6 +4722,19 @@ var init_keys = __esm({
         pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
         validate: validateCephKey,
         requireValid: true,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "ethereum-private-key",
+        title: "Ethereum account private key in a Hardhat or Truffle network config",
+        severity: "critical",
+        keywords: ["accounts"],
+        // Hardhat's `accounts: ["0x?"]` (a network's signing keys), across lines too: the first key is reported, and the
+        // others by the generic rules when they sit under a key's name.
+        pattern: String.raw`(?i:\baccounts)["']?\s*:\s*\[\s*["'](0x[0-9a-fA-F]{64})["']`,
+        window: 256,
+        entropy: 3,
+        validate: (secret) => isDocumentedExample(secret) ? "invalid" : "unknown",
         examples: { tp: [], fp: [] }
       }
     ];
@@ -5020,7 +5114,7 @@ var init_services = __esm({
         title: "PostHog personal API key",
         severity: "high",
         keywords: ["phx_"],
-        pattern: `${TOKEN_START}(phx_[A-Za-z0-9_]{43})${TOKEN_END}`,
+        pattern: `${TOKEN_START}(phx_[A-Za-z0-9_]{43,48})${TOKEN_END}`,
         validate: validateRandomBody,
         examples: { tp: [], fp: [] }
       },
@@ -5066,6 +5160,24 @@ var init_services = __esm({
         severity: "high",
         keywords: ["sk_live_"],
         pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+        validate: validateRandomBody,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "contentful-personal-access-token",
+        title: "Contentful personal access token",
+        severity: "high",
+        keywords: ["cfpat-"],
+        pattern: `${TOKEN_START}(CFPAT-[A-Za-z0-9_-]{43})${TOKEN_END}`,
+        validate: validateRandomBody,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "aws-appsync-api-key",
+        title: "AWS AppSync API key",
+        severity: "medium",
+        keywords: ["da2-"],
+        pattern: `${TOKEN_START}(da2-[a-z0-9]{26})${TOKEN_END}`,
         validate: validateRandomBody,
         examples: { tp: [], fp: [] }
       }
@@ -6710,6 +6822,7 @@ var init_engine = __esm({
         if (isIntegrityHash(view, secretStart, secret)) return false;
         if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
         if (hasStopword(secret, this.stopwords)) return false;
+        if (isDocumentedExample(secret)) return false;
         if (this.allow.matches(secret)) return false;
         return true;
       }

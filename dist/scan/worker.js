@@ -331,7 +331,9 @@ var PLACEHOLDER_WORDS = [
   "dummy",
   "redacted",
   "placeholder",
-  "removed"
+  "removed",
+  "something"
+  // `something123`, `something-secret`
 ];
 var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
@@ -501,6 +503,35 @@ function isStandIn(text) {
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true;
   if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true;
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+var DOCUMENTED_VALUES = [
+  "110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw",
+  // Telegram Bot API
+  "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+  // RFC 6749: client s6BhdRkqt3, secret gX1fBat3bV, as HTTP Basic
+  "2YotnFZFEjr1zCsicMWpAA",
+  // RFC 6749's access token
+  "tGzv3JOkF0XG5Qx2TlKWIA",
+  // and refresh token
+  "MWYyZDFlMmU2N2Rm",
+  // Kubernetes' Secret (`1f2d1e2e67df`)
+  "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+  // Stripe's API reference
+  "pk_test_TYooMQauvdEDq54NiTphI7jx",
+  "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+  // Mailgun's
+  "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+  // RFC 7617's `Aladdin:open sesame`
+  // Azure's storage emulator (Azurite) and Cosmos DB emulator keys.
+  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
+  // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
+  "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80",
+  "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+];
+function isDocumentedExample(secret) {
+  for (const v of DOCUMENTED_VALUES) if (secret.includes(v) || secret.length >= 16 && v.includes(secret)) return true;
+  return false;
 }
 function isRepeated(secret) {
   let body = "";
@@ -1259,6 +1290,8 @@ var PLACEHOLDER_SHAPES2 = [
   // {{ .Values.password }}
   /^\{[A-Za-z_][\w.-]*\}$/,
   // {password}
+  /^[#%]\{/,
+  // Ruby's and Crystal's `#{options[:password]}`, `%{password}`
   /^<[^>]*>$/,
   // <password>
   /^\[[^\]]*\]$/,
@@ -1277,7 +1310,7 @@ var PLACEHOLDER_SHAPES2 = [
   /change[_-]?(?:me|it|this)/i,
   // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/?/`).
   /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
-  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+  /^(?:example|sample|dummy|fake|test|demo|placeholder|something)[_-]?/i,
   /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i
 ];
 function isPlaceholderPassword(value) {
@@ -1307,7 +1340,8 @@ function isStandInPassword(value) {
   return namesAStandIn(words) || namesAStandIn(words.flatMap((w) => w.split(/(?<=[a-z])(?=[A-Z])/)));
 }
 function namesAStandIn(words) {
-  return words.length > 0 && words.length <= 5 && words.every((w) => typedWord(w) !== void 0) && words.some((w) => {
+  return words.length > 0 && words.length <= 5 && // Digits apart from the words count as typed too (`password-1`, `token_2`).
+  words.every((w) => typedWord(w) !== void 0 || /^[0-9]{1,3}$/.test(w)) && words.some((w) => {
     const word = typedWord(w);
     return /^(?:pass(?:word|wd)?|pwd|pw|secret|token|key|auth|credentials?)$/i.test(word) || /^[a-z]{1,10}(?:pass(?:word|wd)?|pwd|secret)$/i.test(word) || /^(?:pass(?:word|wd)?|secret)[a-z]{1,10}$/i.test(word);
   });
@@ -1342,6 +1376,11 @@ function validatePassword(secret) {
 function isTemplateHost(host) {
   return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
 }
+function isPlaceholderHost(host) {
+  if (/(?:^|\.)example\.(?:com|org|net)$/i.test(host)) return true;
+  if (!host.includes(".")) return isPlaceholderPassword(host);
+  return host.split(".").some((label) => /^(?:x{3,}|\*+|_+)$/i.test(label));
+}
 function validateNetrcPassword(secret, match = "") {
   const machine = /machine\s+(\S+)/.exec(match)?.[1];
   return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
@@ -1351,7 +1390,7 @@ function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
   const host = m[4];
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, "")) || isTemplateHost(host)) return "invalid";
+  if (!host || isPlaceholderHost(host.replace(/:\d+$/, "")) || isTemplateHost(host)) return "invalid";
   const password = m[3];
   const typed = /^(.*?)([0-9]*)$/.exec(password);
   const user = m[2].toLowerCase();
@@ -1971,7 +2010,7 @@ function isCodeExpression(v) {
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
 var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 var ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 function isKeyboardMash(v) {
@@ -1981,11 +2020,11 @@ function isKeyboardMash(v) {
   return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
 }
 function namesAPassword(match) {
-  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
-var TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|secret)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+var TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 function namesASecret(match) {
-  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
 var HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
 var DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
@@ -1994,6 +2033,11 @@ function isStoredPasswordHash(v, match, before) {
   if (!namesAPassword(match)) return false;
   if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
   return HASH_NAMED.test(before);
+}
+var HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
+function isHashedOrEncrypted(v) {
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v)) return true;
+  return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
 }
 var NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
 function unLeet(v) {
@@ -2010,6 +2054,14 @@ var LEET = {
   $: "s",
   "@": "a"
 };
+var TYPED_RUN = /(?:01234|12345|23456|34567|45678|56789|abcde|bcdef|qwert|asdf)/i;
+function isRandomLetters(v) {
+  if (v.length < 16 || !/[a-z]/.test(v) || !/[A-Z]/.test(v)) return false;
+  const humps = v.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (humps.length < 6) return false;
+  const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
+  return words * 3 < humps.length;
+}
 function sequentialRuns(v) {
   let runs = 0;
   let len = 1;
@@ -2040,6 +2092,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/.test(v)) return "invalid";
   const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
   if (inQuery && v.length < 16) return "invalid";
+  if (inQuery && /badge[^\s?"'()]*$/i.test(before)) return "invalid";
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
@@ -2049,9 +2102,10 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
   if (isStoredPasswordHash(v, match, before)) return "invalid";
+  if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
-  if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
+  if (/^[-+]?0(?:x[0-9a-f_]{1,31}|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return "invalid";
   if (/^(?:npm:|workspace:)?[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+)+(?:[-+][0-9A-Za-z.-]+)?(?:\([@\w./-]+@[\w.+-]+\))*$/.test(
     v
   ))
@@ -2060,12 +2114,13 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
+  if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
     return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
-  if (/^[A-Za-z]+$/.test(v)) return "invalid";
+  if (/^[A-Za-z]+$/.test(v) && !isRandomLetters(v)) return "invalid";
   if (/^(?:[A-Z]+[a-z]+)+[0-9]*(?:<[\w\s,.<>?]*>)?[?!]$/.test(v) && /:[ \t]*[A-Z][\w<>, .]*[?!]/.test(match)) {
     return "invalid";
   }
@@ -2093,7 +2148,7 @@ function validateGenericSecret(secret, match = "", before = "") {
     return "invalid";
   const pair = decoded === void 0 ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
   if (pair && validatePassword(pair[1]) === "invalid") return "invalid";
-  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+  if (sequentialRuns(v) >= 2 || TYPED_RUN.test(v) || !/^[0-9a-f]+$/i.test(v) && /(?:0123|1234|2345|3456|4567|5678|6789)/.test(v))
     return "invalid";
   if (/(.)\1{5}/.test(v) || isKeyboardMash(v)) return "invalid";
   const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/[0-9]/.test(v)) + Number(/[^A-Za-z0-9]/.test(v));
@@ -2738,9 +2793,11 @@ var cloudRules = [
     title: "Azure Storage connection string with account key",
     severity: "critical",
     keywords: ["accountkey="],
-    pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
+    // The key, with the rest of the string after it: its parts come in any order (`EndpointSuffix=?;AccountKey=?;
+    // AccountName=?`), so the validator looks for the account or the endpoint before or after the key.
+    pattern: `(?i:AccountKey)=([A-Za-z0-9+/]{86}==)(?:;[A-Za-z0-9=;:/._-]*)?`,
     entropy: 4,
-    validate: notEmulatorKey,
+    validate: (secret, match, before = "") => /(?:AccountName|EndpointSuffix|DefaultEndpointsProtocol|BlobEndpoint)=/i.test(`${before.slice(-160)}${match}`) ? notEmulatorKey(secret, `${before.slice(-160)}${match}`) : "invalid",
     examples: { tp: [], fp: [] }
   },
   {
@@ -3518,8 +3575,11 @@ var devopsRules = [
     title: "New Relic ingest license key",
     severity: "medium",
     keywords: ["nral"],
-    pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
+    // 36 characters and `NRAL`: lower-case (`eu01xx?` in the EU), or 32 hex digits and `FFFFNRAL`.
+    pattern: String.raw`\b([a-z0-9]{36}NRAL|[a-f0-9]{32}FFFFNRAL)\b`,
     entropy: 3.5,
+    validate: (secret) => isPlaceholder(secret.slice(0, -4)) ? "invalid" : "unknown",
+    // `a1b2c3?NRAL`
     examples: { tp: [], fp: [] }
   },
   {
@@ -3687,10 +3747,10 @@ var devopsRules = [
   },
   {
     id: "tailscale-api-key",
-    title: "Tailscale API access token or OAuth client secret",
+    title: "Tailscale API access token, OAuth client secret, SCIM key or webhook secret",
     severity: "high",
-    keywords: ["tskey-api-", "tskey-client-"],
-    pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    keywords: ["tskey-api-", "tskey-client-", "tskey-scim-", "tskey-webhook-"],
+    pattern: String.raw`\b(tskey-(?:api|client|scim|webhook)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
     examples: { tp: [], fp: [] }
   },
@@ -3798,21 +3858,41 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
-var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|=|:)`;
+var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
+var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
 var NAME_START = "(?:^|[^A-Za-z0-9_.:/-]|/[?&])";
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(secret))
-    return "invalid";
-  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return "invalid";
+  if (isHashedOrEncrypted(secret)) return "invalid";
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
   return validateGenericSecret(secret, match, before);
 }
-var ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES)_?KEY|CREDENTIALS?)";
+var PAIRED = [
+  // a setter's, a getter's (a default) or an environment lookup's two strings: `setProperty("API_TOKEN", "?")`,
+  // `os.getenv("API_KEY", "?")`, `env('JIRA_API_TOKEN', '?')`, `Header.Set("X-Api-Key", "?")`, `put("db.password",
+  // "?")`; a C# or C++ initializer's pair, `{ "Password", "?" }`. Not any call: `matches("password", "{SSHA}?")`
+  // and `Encryptors.stronger("password", salt)` take a password first and something else after it;
+  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  // .NET appSettings: `<add key="SmtpPassword" value="?"/>`;
+  String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
+  // a name/value entry: Kubernetes' `- name: API_KEY` and `value: ?` on the next line, ECS's
+  // `{"name": "?", "value": "?"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
+  String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
+  // a Terraform variable's default: `variable "db_password" { ? default = "?" }`;
+  String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
+  // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `or '?'`.
+  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`
+];
+var PAIRED_NAME = new RegExp(NAME, "i");
+function validatePairedSecret(secret, match = "", before = "") {
+  const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
+  return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
+}
+var ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
 var KEYWORDS = [
   "password",
   "passwd",
@@ -3837,8 +3917,8 @@ var KEYWORDS = [
   "auth.key",
   "credential",
   // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
-  // `masterKey`, Shiro's `cipherKey`, `AES_KEY`), in the spellings the name pattern accepts.
-  ...["signing", "signer", "hmac", "encryption", "master", "cipher", "aes"].flatMap(
+  // `masterKey`, Shiro's `cipherKey`, `AES_KEY`, Airflow's `fernet_key`), in the spellings the name pattern accepts.
+  ...["signing", "signer", "hmac", "encryption", "master", "cipher", "aes", "fernet"].flatMap(
     (w) => ["", "_", "-", "."].map((s) => `${w}${s}key`)
   )
 ];
@@ -3848,7 +3928,7 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -3900,15 +3980,14 @@ var genericRules = [
   },
   {
     id: "generic-secret-setter",
-    title: "Secret-looking value passed to an environment or property setter under a secret-looking name",
+    title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
     severity: "medium",
     keywords: KEYWORDS,
-    // `System.setProperty("API_TOKEN", "?")` (Java), `os.Setenv(?)` (Go), `putenv`/`setenv` (PHP, C),
-    // `os.environ.setdefault(?)` (Python), `Environment.SetEnvironmentVariable(?)` (.NET): a name and its value.
-    pattern: String.raw`(?i)(?:setProperty|setenv|putenv|SetEnvironmentVariable|setdefault)\(\s*["'](${NAME})["']\s*,\s*[bru]{0,2}["']([^\s"'\x60]{8,})["']`,
-    secretGroup: 2,
+    pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60]{8,})(?:["'\x60\s]|$)`,
+    // A name/value entry and a Terraform variable span lines.
+    window: 256,
     entropy: 3,
-    validate: validateGenericSecret,
+    validate: validatePairedSecret,
     fallback: true,
     examples: { tp: [], fp: [] }
   }
@@ -4139,6 +4218,19 @@ var keyRules = [
     pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
     validate: validateCephKey,
     requireValid: true,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "ethereum-private-key",
+    title: "Ethereum account private key in a Hardhat or Truffle network config",
+    severity: "critical",
+    keywords: ["accounts"],
+    // Hardhat's `accounts: ["0x?"]` (a network's signing keys), across lines too: the first key is reported, and the
+    // others by the generic rules when they sit under a key's name.
+    pattern: String.raw`(?i:\baccounts)["']?\s*:\s*\[\s*["'](0x[0-9a-fA-F]{64})["']`,
+    window: 256,
+    entropy: 3,
+    validate: (secret) => isDocumentedExample(secret) ? "invalid" : "unknown",
     examples: { tp: [], fp: [] }
   }
 ];
@@ -4499,7 +4591,7 @@ var serviceRules = [
     title: "PostHog personal API key",
     severity: "high",
     keywords: ["phx_"],
-    pattern: `${TOKEN_START}(phx_[A-Za-z0-9_]{43})${TOKEN_END}`,
+    pattern: `${TOKEN_START}(phx_[A-Za-z0-9_]{43,48})${TOKEN_END}`,
     validate: validateRandomBody,
     examples: { tp: [], fp: [] }
   },
@@ -4545,6 +4637,24 @@ var serviceRules = [
     severity: "high",
     keywords: ["sk_live_"],
     pattern: `${TOKEN_START}(sk_live_[A-Za-z0-9]*[-_][A-Za-z0-9_-]{8,})${TOKEN_END}`,
+    validate: validateRandomBody,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "contentful-personal-access-token",
+    title: "Contentful personal access token",
+    severity: "high",
+    keywords: ["cfpat-"],
+    pattern: `${TOKEN_START}(CFPAT-[A-Za-z0-9_-]{43})${TOKEN_END}`,
+    validate: validateRandomBody,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "aws-appsync-api-key",
+    title: "AWS AppSync API key",
+    severity: "medium",
+    keywords: ["da2-"],
+    pattern: `${TOKEN_START}(da2-[a-z0-9]{26})${TOKEN_END}`,
     validate: validateRandomBody,
     examples: { tp: [], fp: [] }
   }
@@ -6099,6 +6209,7 @@ var ScanEngine = class {
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
+    if (isDocumentedExample(secret)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
   }

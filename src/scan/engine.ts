@@ -32,6 +32,7 @@ import {
   isCodeNotSecret,
   isInsideBase64Run,
   isIntegrityHash,
+  isDocumentedExample,
   isPlaceholder,
   isReference,
   isRepeated,
@@ -684,6 +685,7 @@ export class ScanEngine {
     if (isIntegrityHash(view, secretStart, secret)) return false;
     if (isInsideBase64Run(view, secretStart, secretEnd)) return false;
     if (hasStopword(secret, this.stopwords)) return false;
+    if (isDocumentedExample(secret)) return false;
     if (this.allow.matches(secret)) return false;
     return true;
   }

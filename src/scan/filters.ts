@@ -28,6 +28,7 @@ const PLACEHOLDER_WORDS = [
   'redacted',
   'placeholder',
   'removed',
+  'something', // `something123`, `something-secret`
 ];
 const PLACEHOLDER_SHAPES: RegExp[] = [
   /\*{3,}/, // ****, masked values
@@ -75,7 +76,7 @@ function isWord(part: string): boolean {
 }
 
 /** Letters as people write words: a vowel (a, e, i, o, u) in every four letters, no run of four consonants. */
-function isPronounceable(part: string): boolean {
+export function isPronounceable(part: string): boolean {
   const letters = part.replace(/[0-9]+$/, '').toLowerCase();
   const vowels = letters.match(/[aeiou]/g)?.length ?? 0;
   return vowels * 4 >= letters.length && !/[^aeiouy]{4}/.test(letters);
@@ -253,6 +254,34 @@ export function isStandIn(text: string): boolean {
   if (/^[A-Za-z]+:[A-Za-z]+$/.test(t)) return true; // `foo:bar`, `user:pass`
   if (/^[A-Za-z',.!?-]+(?: [A-Za-z',.!?-]+){3,}$/.test(t)) return true; // a sentence: prose, not a secret
   return /^(?:pass(?:word)?|secret|token|key|test|admin|user)[0-9!._-]*$/i.test(t);
+}
+
+/**
+ * Values published in a vendor's or a standard's documentation, copied into code and docs everywhere: a sample, not
+ * anyone's credential (AWS's `…EXAMPLE` keys already say so).
+ */
+const DOCUMENTED_VALUES = [
+  '110201543:AAHdqTcvCH1vGWJxfSe1ofSAs0K5PALDsaw', // Telegram Bot API
+  'czZCaGRSa3F0MzpnWDFmQmF0M2JW', // RFC 6749: client s6BhdRkqt3, secret gX1fBat3bV, as HTTP Basic
+  '2YotnFZFEjr1zCsicMWpAA', // RFC 6749's access token
+  'tGzv3JOkF0XG5Qx2TlKWIA', // and refresh token
+  'MWYyZDFlMmU2N2Rm', // Kubernetes' Secret (`1f2d1e2e67df`)
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's API reference
+  'pk_test_TYooMQauvdEDq54NiTphI7jx',
+  'key-3ax6xnjp29jd6fds4gc373sgvjxteol0', // Mailgun's
+  'QWxhZGRpbjpvcGVuIHNlc2FtZQ==', // RFC 7617's `Aladdin:open sesame`
+  // Azure's storage emulator (Azurite) and Cosmos DB emulator keys.
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+  // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
+  'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80',
+  '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+];
+
+/** Whether a value is, holds, or (16 characters or more of it) is cut from a documentation sample (DOCUMENTED_VALUES). */
+export function isDocumentedExample(secret: string): boolean {
+  for (const v of DOCUMENTED_VALUES) if (secret.includes(v) || (secret.length >= 16 && v.includes(secret))) return true;
+  return false;
 }
 
 /**

@@ -346,9 +346,14 @@ export const cloudRules: Rule[] = [
     title: 'Azure Storage connection string with account key',
     severity: 'critical',
     keywords: ['accountkey='],
-    pattern: String.raw`(?i:AccountName)=[A-Za-z0-9-]{3,24};\s*(?i:AccountKey)=([A-Za-z0-9+/]{86}==)`,
+    // The key, with the rest of the string after it: its parts come in any order (`EndpointSuffix=…;AccountKey=…;
+    // AccountName=…`), so the validator looks for the account or the endpoint before or after the key.
+    pattern: `(?i:AccountKey)=([A-Za-z0-9+/]{86}==)(?:;[A-Za-z0-9=;:/._-]*)?`,
     entropy: 4,
-    validate: notEmulatorKey,
+    validate: (secret, match, before = '') =>
+      /(?:AccountName|EndpointSuffix|DefaultEndpointsProtocol|BlobEndpoint)=/i.test(`${before.slice(-160)}${match}`)
+        ? notEmulatorKey(secret, `${before.slice(-160)}${match}`)
+        : 'invalid',
     help: 'A storage account key grants full access to every blob, queue, table and file share in the account (the published emulator key is not reported). Rotate it under the storage account → Access keys (regenerate the leaked key) and prefer Entra ID or SAS with short expiry.',
     examples: lazyExamples(() => ({
       tp: [
@@ -357,6 +362,9 @@ export const cloudRules: Rule[] = [
           'StorageConnection',
           `DefaultEndpointsProtocol=https;AccountName=acmelogs;AccountKey=${storageKey('st-b')}`,
         ),
+        // The parts in another order.
+        `STORAGE=EndpointSuffix=core.windows.net;AccountKey=${storageKey('st-c')};AccountName=acmeprod;DefaultEndpointsProtocol=https`,
+        `"BlobEndpoint=https://acme.blob.core.windows.net/;AccountKey=${storageKey('st-d')}"`,
       ],
       fp: [
         // The storage emulator's published development key
@@ -364,6 +372,7 @@ export const cloudRules: Rule[] = [
         `DefaultEndpointsProtocol=https;AccountName=acmetest;AccountKey=${AZURITE_KEY}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${syntax.ref('STORAGE_KEY')}`,
         `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${storageKey('st-s').slice(0, 40)}`,
+        `AccountKey=${AZURITE_KEY};AccountName=devstoreaccount1;DefaultEndpointsProtocol=http`,
       ],
     })),
   },

@@ -3,6 +3,7 @@
 // CircleCI, Travis CI, Buildkite, Jenkins, Snyk, SonarQube, Codecov, Pulumi, Okta, Tailscale, Prefect, Octopus
 // Deploy, Rancher. Written from each vendor's published token format; example values are fake.
 import type { Rule, Validity } from '../types.ts';
+import { isPlaceholder } from '../filters.ts';
 import { ASSIGN, TOKEN_END } from './syntax.ts';
 import {
   ALPHABETS,
@@ -437,17 +438,21 @@ export const devopsRules: Rule[] = [
     title: 'New Relic ingest license key',
     severity: 'medium',
     keywords: ['nral'],
-    pattern: String.raw`\b([a-z0-9]{36}NRAL)\b`,
+    // 36 characters and `NRAL`: lower-case (`eu01xx…` in the EU), or 32 hex digits and `FFFFNRAL`.
+    pattern: String.raw`\b([a-z0-9]{36}NRAL|[a-f0-9]{32}FFFFNRAL)\b`,
     entropy: 3.5,
+    validate: (secret) => (isPlaceholder(secret.slice(0, -4)) ? 'invalid' : 'unknown'), // `a1b2c3…NRAL`
     help: 'A New Relic license key sends telemetry into the account (data poisoning, cost). Create a new ingest key under API keys, roll agents to it, then delete the old one.',
     examples: lazyExamples(() => ({
       tp: [
         env('NEW_RELIC_LICENSE_KEY', `eu01xx${fake('nrl-a', 30, ALPHABETS.lowerAlnum)}NRAL`),
         yaml('license_key', `${fake('nrl-b', 36, ALPHABETS.lowerAlnum)}NRAL`),
+        env('NEW_RELIC_LICENSE_KEY', `${fake('nrl-c', 32, ALPHABETS.hex)}FFFFNRAL`),
       ],
       fp: [
         env('NEW_RELIC_LICENSE_KEY', `${'x'.repeat(36)}NRAL`),
         yaml('license_key', `${fake('nrl-s', 20, ALPHABETS.lowerAlnum)}NRAL`),
+        'licenseKey=a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8NRAL',
       ],
     })),
   },
@@ -807,16 +812,18 @@ export const devopsRules: Rule[] = [
   },
   {
     id: 'tailscale-api-key',
-    title: 'Tailscale API access token or OAuth client secret',
+    title: 'Tailscale API access token, OAuth client secret, SCIM key or webhook secret',
     severity: 'high',
-    keywords: ['tskey-api-', 'tskey-client-'],
-    pattern: String.raw`\b(tskey-(?:api|client)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
+    keywords: ['tskey-api-', 'tskey-client-', 'tskey-scim-', 'tskey-webhook-'],
+    pattern: String.raw`\b(tskey-(?:api|client|scim|webhook)-[A-Za-z0-9]{8,20}-[A-Za-z0-9]{20,40})\b`,
     entropy: 4,
-    help: 'A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys. Revoke it under Settings → Keys (or Trust credentials) in the admin console.',
+    help: 'A Tailscale API access token (or OAuth client secret) manages the tailnet: devices, ACLs, keys; a SCIM key provisions its users, a webhook secret signs the events it sends. Revoke it under Settings → Keys (or Trust credentials) in the admin console.',
     examples: lazyExamples(() => ({
       tp: [
         env('TAILSCALE_API_KEY', tailscale('api', 'tsa-a')),
         json('oauth_client_secret', tailscale('client', 'tsa-b')),
+        env('TAILSCALE_SCIM_KEY', tailscale('scim', 'tsa-c')),
+        yaml('webhook_secret', tailscale('webhook', 'tsa-d')),
       ],
       fp: [
         env('TAILSCALE_API_KEY', `tskey-api-${'x'.repeat(12)}-${'x'.repeat(33)}`),

@@ -5,7 +5,13 @@
 // stay quiet even without the engine's global filters.
 import type { Rule } from '../types.ts';
 import type { Validity } from '../types.ts';
-import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
+import {
+  FIXTURE_ALPHABETS as A,
+  fx,
+  fxUuid,
+  isHashedOrEncrypted,
+  validateGenericSecret,
+} from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
 // The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
@@ -16,7 +22,7 @@ import { lazyExamples } from './examples.ts';
  * Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
@@ -26,8 +32,12 @@ const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]
 /**
  * The assignment after a name: `=`, `:`, `:=`, `=>`, `?=`, PHP's `.=`, Make's `::=` and `:::=`; also after a string
  * type (`const API_KEY: &str =` in Rust, `val apiKey: String =`, `let token: string =`, Go's `var apiKey string =`).
+ * A comparison with a literal holds the secret as well (`if password == "…"`, `!==`, Java's `password.equals("…")`).
  */
-const OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|=|:)`;
+const OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
+
+/** An authorization scheme written into the value itself (`token := "Bearer …"`): the credential is after it. */
+const SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
 
 /**
  * Where a name starts: the start of the window or a character that cannot be part of a name. `:` is excluded too,
@@ -47,18 +57,46 @@ const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
  */
 function validateQuotedSecret(secret: string, match = '', before = ''): Validity {
   if (!QUOTED_ONLY.test(secret)) return 'invalid';
-  // Modular crypt format: `$id$…` (bcrypt's `$2b$`, `$6$`, yescrypt's `$y$`, Shiro's `$shiro1$`, `$argon2id$`).
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(secret))
-    return 'invalid';
-  if (/^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(secret)) return 'invalid';
+  // Hashes and ciphertext: modular crypt (`$2b$`, `$6$`, yescrypt's `$y$`, Shiro's `$shiro1$`, `$argon2id$`), `{SSHA}`…
+  if (isHashedOrEncrypted(secret)) return 'invalid';
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(',').every((p) => p.length <= 3)) return 'invalid';
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return 'invalid';
   return validateGenericSecret(secret, match, before);
 }
 
+/**
+ * How a value is paired with a secret-looking name other than by an assignment, up to the value's opening quote:
+ */
+const PAIRED = [
+  // a setter's, a getter's (a default) or an environment lookup's two strings: `setProperty("API_TOKEN", "…")`,
+  // `os.getenv("API_KEY", "…")`, `env('JIRA_API_TOKEN', '…')`, `Header.Set("X-Api-Key", "…")`, `put("db.password",
+  // "…")`; a C# or C++ initializer's pair, `{ "Password", "…" }`. Not any call: `matches("password", "{SSHA}…")`
+  // and `Encryptors.stronger("password", salt)` take a password first and something else after it;
+  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  // .NET appSettings: `<add key="SmtpPassword" value="…"/>`;
+  String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
+  // a name/value entry: Kubernetes' `- name: API_KEY` and `value: …` on the next line, ECS's
+  // `{"name": "…", "value": "…"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
+  String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
+  // a Terraform variable's default: `variable "db_password" { … default = "…" }`;
+  String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
+  // an environment lookup's fallback: `process.env.API_KEY || '…'`, `?? '…'`, Python's `or '…'`.
+  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`,
+];
+const PAIRED_NAME = new RegExp(NAME, 'i');
+
+/**
+ * The paired rule's validator: the generic checks, as if the name were assigned the value (`NAME = "…"`), so what
+ * they read from a name (a password's stand-ins, a token that is no credential) reads the same in every pairing.
+ */
+function validatePairedSecret(secret: string, match = '', before = ''): Validity {
+  const name = PAIRED_NAME.exec(match)?.[0] ?? '';
+  return validateGenericSecret(secret, `${name} = "${secret}"`, before);
+}
+
 /** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
 const ENV_NAME =
-  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES)_?KEY|CREDENTIALS?)';
+  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)';
 
 const KEYWORDS = [
   'password',
@@ -84,8 +122,8 @@ const KEYWORDS = [
   'auth.key',
   'credential',
   // Keys that sign or encrypt (`MAILGUN_SIGNING_KEY`, `passwordSignerKey`, `hmac_key`, `encryption-key`, Parse's
-  // `masterKey`, Shiro's `cipherKey`, `AES_KEY`), in the spellings the name pattern accepts.
-  ...['signing', 'signer', 'hmac', 'encryption', 'master', 'cipher', 'aes'].flatMap((w) =>
+  // `masterKey`, Shiro's `cipherKey`, `AES_KEY`, Airflow's `fernet_key`), in the spellings the name pattern accepts.
+  ...['signing', 'signer', 'hmac', 'encryption', 'master', 'cipher', 'aes', 'fernet'].flatMap((w) =>
     ['', '_', '-', '.'].map((s) => `${w}${s}key`),
   ),
 ];
@@ -104,7 +142,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -152,6 +190,15 @@ export const genericRules: Rule[] = [
         `securityManager.rememberMeManager.cipherKey = ${fx('gck1', 22, A.base64)}==`,
         `    private static final String CIPHER_KEY = "${fx('gck2', 22, A.base64)}==";`,
         `AES_KEY=${fx('gck3', 43, A.base64)}=`,
+        `  airflow-fernet-key: "${fx('gfk1', 43, A.base64url)}="`,
+        // A comparison with the secret, a scheme written into the value, a letters-only token, a key in hex.
+        `    if password == "${pw}":`,
+        `        if (apiToken.equals("${fx('geq1', 32)}")) {`,
+        `\tbannerBearToken := "Bearer ${fx('gbr1', 28)}"`,
+        `var apiToken string = "${fx('glt1', 32, A.letters)}"`,
+        `FOO_API_KEY=${fx('gah1', 40, A.hex)}`,
+        `XI_API_KEY = '${fx('gah2', 14, A.hex)}0123${fx('gah3', 14, A.hex)}'`,
+        `PRIVATE_KEY=0x${fx('geth1', 64, A.hex)}`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -255,6 +302,16 @@ export const genericRules: Rule[] = [
         `\ttargetSecretValue1 := "${Buffer.from('great-name').toString('base64')}"`,
         // Identifiers with digits in them: code, not values.
         '\tdec.privateKey = ed25519PrivateKey',
+        // Names of tokens that are no credentials, hashes under a password's name, an asset's path, a badge's token.
+        `    XOR_CSRF_TOKEN_VALUE = "${fx('gxc1', 8)}-${fx('gxc2', 6)}=="`,
+        '      initialClusterToken: "etcd-cluster-k8s"',
+        `  deviceToken: '${fx('gdt1', 64, A.hex)}',`,
+        '<assemblyIdentity name="Newtonsoft.Json" publicKeyToken="30ad4fe6b2a6aeed" culture="neutral" />',
+        `    String encodedPassword = "${fx('gep1', 64, A.hex)}";`,
+        `    "assetToken": "Purple62/v4/4f/26/50/${fxUuid('gas1')}/pr_source.png",`,
+        `[![GuardRails](https://api.guardrails.invalid/v2/badges/21183?token=${fx('gbt1', 64, A.hex)})](https://x.invalid)`,
+        "    api_token: 'something123',",
+        `    if password == "Password123!":`,
         '\t\tprivateKey: ecTestKey256,',
         `expected = "https://cdn.invalid/edge-cache-token=Expires=1663070400&KeyName=test-key&Signature=${fx('gsu', 43, A.base64url)}"`,
       ],
@@ -385,37 +442,67 @@ export const genericRules: Rule[] = [
         '<password>{COQLCE6DU6GtcS5P=}</password>',
         '<secretName>my-tls-secret</secretName>',
         '<password>\n  <value>${DB_PASSWORD}</value>\n</password>',
+        '<PublicKeyToken>35a561290d20de2f</PublicKeyToken>',
+        '<clientToken>ifmxj1365530456668</clientToken>',
       ],
     })),
   },
   {
     id: 'generic-secret-setter',
-    title: 'Secret-looking value passed to an environment or property setter under a secret-looking name',
+    title: 'Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)',
     severity: 'medium',
     keywords: KEYWORDS,
-    // `System.setProperty("API_TOKEN", "…")` (Java), `os.Setenv(…)` (Go), `putenv`/`setenv` (PHP, C),
-    // `os.environ.setdefault(…)` (Python), `Environment.SetEnvironmentVariable(…)` (.NET): a name and its value.
-    pattern: String.raw`(?i)(?:setProperty|setenv|putenv|SetEnvironmentVariable|setdefault)\(\s*["'](${NAME})["']\s*,\s*[bru]{0,2}["']([^\s"'\x60]{8,})["']`,
-    secretGroup: 2,
+    pattern: String.raw`(?i)(?:${PAIRED.join('|')})${SCHEME}([^\s"'\x60]{8,})(?:["'\x60\s]|$)`,
+    // A name/value entry and a Terraform variable span lines.
+    window: 256,
     entropy: 3,
-    validate: validateGenericSecret,
+    validate: validatePairedSecret,
     fallback: true,
     help:
-      'A random-looking value that code sets as an environment variable or a system property named like a secret ' +
-      '(`System.setProperty("API_TOKEN", "…")`, `os.Setenv`, `putenv`, `os.environ.setdefault`). Placeholders, ' +
-      'references and identifiers are not reported. Rotate the credential and read it from the environment instead.',
+      'A random-looking value paired with a name such as password, secret, token or api_key other than by an ' +
+      'assignment: a call\u2019s two arguments (`System.setProperty("API_TOKEN", "\u2026")`, `os.Setenv`, ' +
+      '`os.getenv("API_KEY", "\u2026")`, `req.Header.Set("X-Api-Key", "\u2026")`), an environment lookup\u2019s ' +
+      'fallback (`process.env.API_KEY || "\u2026"`), a name/value entry (Kubernetes `env`, ECS task definitions, ' +
+      'CloudFormation parameters, .NET `<add key="\u2026" value="\u2026"/>`) or a Terraform variable\u2019s default. ' +
+      'Placeholders, references and identifiers are not reported. Rotate the credential and read it from the ' +
+      'environment or a secret store instead.',
     examples: lazyExamples(() => ({
       tp: [
         `        System.setProperty("ADAFRUIT_TOKEN", "${fx('gse1', 32)}");`,
         `\tos.Setenv("GITHUB_TOKEN", "${fx('gse2', 40)}")`,
         `os.environ.setdefault('DJANGO_SECRET_KEY', '${fx('gse3', 50)}')`,
         `Environment.SetEnvironmentVariable("API_KEY", "${key32}");`,
+        // Env lookups with a default, a header set by a call, a map's entry.
+        `JINA_API_KEY = os.getenv('JINA_API_KEY', '${fx('gse4', 36)}')`,
+        `    'token' => env('JIRA_API_TOKEN', '${fx('gse5', 24)}'),`,
+        `const apiKey = process.env.API_KEY || '${key32}';`,
+        `\treq.Header.Set("X-Api-Key", "${fx('gse6', 32)}")`,
+        `props.put("db.password", "${pw}");`,
+        // Name/value entries: Kubernetes, ECS, CloudFormation, .NET appSettings; a Terraform variable's default.
+        `      - name: API_KEY\n        value: "${fx('gse7', 32)}"`,
+        `{"environment": [{"name": "REGISTRY_PASSWORD", "value": "${pw}"}]}`,
+        `  {"ParameterKey": "DBPassword", "ParameterValue": "${pw}"},`,
+        `    <add key="SmtpPassword" value="${pw}" />`,
+        `variable "db_password" {\n  type    = string\n  default = "${pw}"\n}`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
         'os.Setenv("GITHUB_TOKEN", token)',
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')",
         'putenv("DB_PASSWORD=changeme");',
+        "SECRET_KEY = os.getenv('SECRET_KEY', 'dev-secret-key-change-me')",
+        "const fields = ['password', 'passwordConfirmation', 'currentPassword'];",
+        'headers.set("X-Api-Key", apiKey);',
+        "const password = process.env.DB_PASSWORD || 'postgres';",
+        '      - name: DB_PASSWORD\n        valueFrom:\n          secretKeyRef:\n            name: db',
+        '      - name: API_KEY\n        value: "${API_KEY}"',
+        '    <add key="SmtpPassword" value="#{SmtpPassword}#" />',
+        'variable "db_password" {\n  type      = string\n  sensitive = true\n}',
+        "t('password', 'Mot de passe oubli\u00e9')",
+        // A password first and a hash or a salt after it: not a name and its value.
+        'assertThat(encoder.matches("wrongpassword", "{SSHA}25ro4PKC8jhQZ26jVsozhX/xaP0suHgX")).isFalse();',
+        'TextEncryptor e = Encryptors.stronger("password", "5c0744940b5c369b");',
+        `    setPassword("encodedPassword", "$2a$10$${fx('gsb1', 53, './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}");`,
       ],
     })),
   },

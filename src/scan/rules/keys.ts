@@ -6,6 +6,7 @@
 // Examples are generated on first access (real, freshly generated test-only keys): nothing key-shaped is stored in
 // the sources.
 import { generateKeyPairSync } from 'node:crypto';
+import { isDocumentedExample } from '../filters.ts';
 import type { Rule } from '../types.ts';
 import { lazyExamples as lazy } from './examples.ts';
 import { TOKEN_START as B } from './syntax.ts';
@@ -570,6 +571,38 @@ export const keyRules: Rule[] = [
           `ceph:\n  key: "${key}"`,
         ],
         fp: [`key = ${badLength.toString('base64')}`, `  key: AQ${fx('ceph-fp3', 36, A64)}==`],
+      };
+    }),
+  },
+  {
+    id: 'ethereum-private-key',
+    title: 'Ethereum account private key in a Hardhat or Truffle network config',
+    severity: 'critical',
+    keywords: ['accounts'],
+    // Hardhat's `accounts: ["0x…"]` (a network's signing keys), across lines too: the first key is reported, and the
+    // others by the generic rules when they sit under a key's name.
+    pattern: String.raw`(?i:\baccounts)["']?\s*:\s*\[\s*["'](0x[0-9a-fA-F]{64})["']`,
+    window: 256,
+    entropy: 3,
+    validate: (secret) => (isDocumentedExample(secret) ? 'invalid' : 'unknown'),
+    help:
+      'A 32-byte secp256k1 private key (`0x` + 64 hex digits) in a Hardhat or Truffle network\u2019s `accounts`: it ' +
+      'signs transactions for the account, which holds whatever the key\u2019s address holds on every EVM chain. ' +
+      'Hardhat\u2019s and Anvil\u2019s published development keys are not reported. Move the funds to a new account, ' +
+      'and read the key from the environment (`accounts: [process.env.PRIVATE_KEY]`) or a keystore.',
+    examples: lazy(() => {
+      const key = `0x${fx('eth1', 64, '0123456789abcdef')}`;
+      return {
+        tp: [
+          `    sepolia: { url: "https://rpc.sepolia.org", accounts: ["${key}"] },`,
+          `      accounts: [\n        '${key}',\n      ],`,
+        ],
+        fp: [
+          '    sepolia: { url: process.env.RPC_URL, accounts: [process.env.PRIVATE_KEY] },',
+          // Hardhat's first development account: published, funded only on local chains.
+          '    localhost: { accounts: ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80"] },',
+          `    goerli: { accounts: ["0x${'0'.repeat(64)}"] },`,
+        ],
       };
     }),
   },

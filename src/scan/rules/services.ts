@@ -21,6 +21,8 @@ const fbPage = `${'EAA'}G${fx('fb1', 160)}`;
 const fbSecret = fx('fb2', 32, A.hex);
 const slackLegacyBot = `${'xoxb'}-${fx('slb1', 11, A.digits)}-${fx('slb2', 24)}`;
 const liveKey = (seed: string) => `${'sk_live'}_${fx(`${seed}a`, 12)}-${fx(`${seed}b`, 20)}`;
+const contentfulPat = `${'CFPAT'}-${fx('cfp1', 43, A.base64url)}`;
+const appsyncKey = `${'da2'}-${fx('as1', 26, A.lowerAlnum)}`;
 
 /**
  * Random enough to be a key body: not a placeholder or stand-in, two character classes at least, and spread (3.5
@@ -123,10 +125,10 @@ export const serviceRules: Rule[] = [
     title: 'PostHog personal API key',
     severity: 'high',
     keywords: ['phx_'],
-    pattern: `${B}(phx_[A-Za-z0-9_]{43})${E}`,
+    pattern: `${B}(phx_[A-Za-z0-9_]{43,48})${E}`,
     validate: validateRandomBody,
     help:
-      'A PostHog personal API key (`phx_` + 43 characters): it reads and changes the data of the projects its user ' +
+      'A PostHog personal API key (`phx_` + 43 to 48 characters): it reads and changes the data of the projects its user ' +
       'can reach, within the scopes it was given. Placeholders are not reported, nor the project key (`phc_`), which ' +
       'client code sends events with and is public by design. Delete the key in PostHog (Settings → Personal API ' +
       'keys) and create a new one.',
@@ -227,6 +229,38 @@ export const serviceRules: Rule[] = [
     examples: lazyExamples(() => ({
       tp: [...inSyntaxes('CLERK_SECRET_KEY', liveKey('lk1')).slice(0, 3), `secretKey: '${liveKey('lk2')}'`],
       fp: ['CLERK_SECRET_KEY=sk_live_your-secret-key-here', 'CLERK_SECRET_KEY=sk_live_xxxxxxxx-xxxxxxxxxxxxxxxx'],
+    })),
+  },
+  {
+    id: 'contentful-personal-access-token',
+    title: 'Contentful personal access token',
+    severity: 'high',
+    keywords: ['cfpat-'],
+    pattern: `${B}(CFPAT-[A-Za-z0-9_-]{43})${E}`,
+    validate: validateRandomBody,
+    help:
+      'A Contentful personal access token (`CFPAT-` + 43 characters) calls the Content Management API as its user: ' +
+      'it reads and changes every space the user can reach. Placeholder-like values are not reported. Revoke it ' +
+      'under Settings → CMA tokens.',
+    examples: lazyExamples(() => ({
+      tp: [...inSyntaxes('CONTENTFUL_MANAGEMENT_TOKEN', contentfulPat).slice(0, 3), `  cmaToken: '${contentfulPat}',`],
+      fp: [`CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-${'x'.repeat(43)}`, 'CONTENTFUL_MANAGEMENT_TOKEN=CFPAT-<your token>'],
+    })),
+  },
+  {
+    id: 'aws-appsync-api-key',
+    title: 'AWS AppSync API key',
+    severity: 'medium',
+    keywords: ['da2-'],
+    pattern: `${B}(da2-[a-z0-9]{26})${E}`,
+    validate: validateRandomBody,
+    help:
+      'An AWS AppSync API key (`da2-` + 26 characters): it calls the GraphQL API it was made for, as far as the ' +
+      'schema lets an API key (queries, often mutations). Placeholder-like values are not reported. Delete it in the ' +
+      'AppSync console (Settings → API keys) and create a new one; prefer IAM or Cognito auth.',
+    examples: lazyExamples(() => ({
+      tp: [...inSyntaxes('APPSYNC_API_KEY', appsyncKey).slice(0, 3), `    "aws_appsync_apiKey": "${appsyncKey}",`],
+      fp: ['APPSYNC_API_KEY=da2-xxxxxxxxxxxxxxxxxxxxxxxxxx', 'APPSYNC_API_KEY=da2-abcdefghijklmnopqrstuvwxyz'],
     })),
   },
 ];

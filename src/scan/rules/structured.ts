@@ -143,6 +143,9 @@ export const structuredRules: Rule[] = [
         '# default="postgres://saleor_read_only:saleor@localhost:5432/saleor"',
         'dsn = "postgresql://localhost:5432/app"',
         'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
+        // A stand-in with a typed digit apart, a documentation domain (RFC 2606).
+        'url: r2dbc:postgresql://user-1:password-1@db.internal:5432/app',
+        `DATABASE_URL=postgres://app:${pw('pg5')}@db.example.com:5432/app`,
       ],
     })),
   ),
@@ -178,6 +181,8 @@ export const structuredRules: Rule[] = [
         `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
         `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
         `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
+        // A real cluster whose name starts with a placeholder's word.
+        `MONGO = "mongodb+srv://servicelogin:${pw('mg4')}@example-prince.ab1cd.mongodb.net/db"`,
       ],
       fp: [
         'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
@@ -343,6 +348,8 @@ export const structuredRules: Rule[] = [
         'proxy: "http://user:pass@localhost:3128"',
         'https://<user>:<token>@gitlab.com/group/project.git',
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');",
+        // Ruby's interpolation for the password.
+        'conn = Faraday.new(url: "https://api:#{options[:apikey]}@api.mailgun.invalid")',
         // Metasyntactic words with the URL's colons about them; camelCase words that name a password.
         'String url = "http://:foobar:@localhost:9999";',
         'String url = "https://userInfoName:userInfoPW@localhost:8888/";',

@@ -17,7 +17,14 @@ import type { Validity } from '../types.ts';
 import { BASE32, base32Decode, base32Encode } from './base32.ts';
 import { seededBytes } from './seeded.ts';
 import { crc24 } from '../../shared/crc24.ts';
-import { isKeyboardWalk, isStandIn, longestAscendingRun, shannonEntropy, valueLength } from '../filters.ts';
+import {
+  isKeyboardWalk,
+  isPronounceable,
+  isStandIn,
+  longestAscendingRun,
+  shannonEntropy,
+  valueLength,
+} from '../filters.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Small helpers
@@ -146,6 +153,7 @@ const PLACEHOLDER_SHAPES: RegExp[] = [
   /^%\([^)]*\)s$/, // %(password)s
   /\{\{.*\}\}/, // {{ .Values.password }}
   /^\{[A-Za-z_][\w.-]*\}$/, // {password}
+  /^[#%]\{/, // Ruby's and Crystal's `#{options[:password]}`, `%{password}`
   /^<[^>]*>$/, // <password>
   /^\[[^\]]*\]$/, // [password]
   /^:[A-Za-z_]\w*$/, // :password (Rails-style)
@@ -159,7 +167,7 @@ const PLACEHOLDER_SHAPES: RegExp[] = [
   /change[_-]?(?:me|it|this)/i,
   // A constant's name that a script substitutes before use (`-u ADMIN_USER:ADMIN_PW`, `sed s/DB_PASS/…/`).
   /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/,
-  /^(?:example|sample|dummy|fake|test|demo|placeholder)[_-]?/i,
+  /^(?:example|sample|dummy|fake|test|demo|placeholder|something)[_-]?/i,
   /^env\(|^secret\(|^vault:|^ref\+|^op:\/\/|^arn:aws:secretsmanager/i,
 ];
 
@@ -223,7 +231,8 @@ function namesAStandIn(words: string[]): boolean {
   return (
     words.length > 0 &&
     words.length <= 5 &&
-    words.every((w) => typedWord(w) !== undefined) &&
+    // Digits apart from the words count as typed too (`password-1`, `token_2`).
+    words.every((w) => typedWord(w) !== undefined || /^[0-9]{1,3}$/.test(w)) &&
     words.some((w) => {
       const word = typedWord(w)!;
       return (
@@ -291,6 +300,18 @@ function isTemplateHost(host: string): boolean {
   return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
 }
 
+/**
+ * A host that stands for any: a placeholder name with no domain (`host`, `hostname`, `your_db_host`, `example`),
+ * elided labels (`xxx.mongodb.net`, `***.internal`), or a name RFC 2606 reserves for documentation (`example.com`,
+ * `db.example.org`). A real domain whose label only starts like a placeholder word is a real host
+ * (`example-prince.mongodb.net`, an Atlas cluster; `test-db.internal`).
+ */
+function isPlaceholderHost(host: string): boolean {
+  if (/(?:^|\.)example\.(?:com|org|net)$/i.test(host)) return true;
+  if (!host.includes('.')) return isPlaceholderPassword(host);
+  return host.split('.').some((label) => /^(?:x{3,}|\*+|_+)$/i.test(label));
+}
+
 /** A `.netrc` entry's password: as validatePassword, and 'invalid' when the machine is a template's (isTemplateHost). */
 export function validateNetrcPassword(secret: string, match = ''): Validity {
   const machine = /machine\s+(\S+)/.exec(match)?.[1];
@@ -311,7 +332,7 @@ export function validateDbUrl(secret: string, match = ''): Validity {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
   const host = m[4]!;
-  if (!host || isPlaceholderPassword(host.replace(/:\d+$/, '')) || isTemplateHost(host)) return 'invalid';
+  if (!host || isPlaceholderHost(host.replace(/:\d+$/, '')) || isTemplateHost(host)) return 'invalid';
   // Default credentials (`neo4j:neo4j`, `guest:guest`), also with typed digits (`minio:minio123`), and the scheme's
   // name as password are stand-ins.
   const password = m[3]!;
@@ -1269,10 +1290,12 @@ const CONCATENATED =
 
 /**
  * Names of tokens that are not credentials: pagination cursors (`NextToken`, `ContinuationToken`), idempotency and
- * request ids (`ClientToken`, `RequestToken`, `PolicyUpdateToken`), sync and change markers, anti-CSRF tokens.
+ * request ids (`ClientToken`, `RequestToken`, `PolicyUpdateToken`), sync and change markers, anti-CSRF tokens, a push
+ * notification's device token (an address), .NET's `PublicKeyToken` (a public assembly identity), etcd's
+ * `initialClusterToken` (a cluster's name). Also as an XML element's name (`<clientToken>`).
  */
 const NON_SECRET_TOKEN_NAME =
-  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state)[_.-]?token["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 
 /** A protocol nonce: an ACME challenge's `token` (its object names the challenge type), not a credential. */
 const ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
@@ -1305,16 +1328,19 @@ function isKeyboardMash(v: string): boolean {
  * one. `passwordSignerKey` or `password_salt` name something else.
  */
 function namesAPassword(match: string): boolean {
-  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
 
-/** A generic rule's match that assigns to a credential by what it is: `access_token`, `refreshToken`, `api_token`, `client_secret`. */
+/**
+ * A generic rule's match that assigns to a credential by what it is: `access_token`, `refreshToken`, `api_token`,
+ * `API_KEY`, `client_secret`.
+ */
 const TOKEN_NAMED =
-  /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|secret)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i;
+  /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 
 /** Whether a generic rule's match assigns to a secret or a password (`JWT_SECRET`, `client_secret`, `db_password`). */
 function namesASecret(match: string): boolean {
-  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|=|:)/i.test(match);
+  return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
 
 /** A password hashing scheme or digest named in the code before a value (`'userId' => 'md5'`, `/users/scrypt`). */
@@ -1338,6 +1364,23 @@ function isStoredPasswordHash(v: string, match: string, before: string): boolean
 }
 
 /**
+ * A name that says its value is a password's hash or ciphertext, not the password (`encodedPassword`,
+ * `hashed_password`, `passwordHash`, `password_digest`, `encrypted_password`).
+ */
+const HASHED_NAME =
+  /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
+
+/**
+ * A password hash or an encrypted value in its usual written form: a scheme in braces (LDAP's `{SSHA}…`, Spring
+ * Security's `{bcrypt}…`, `{cipher}…`, `{AES256}…`), the modular crypt format (`$2b$…`, `$6$…`, `$argon2id$…`,
+ * phpass `$P$…`), Django's `pbkdf2_sha256$…`, Jasypt's `ENC(…)`; or an interpolation (`%{x}`, `#{x}`).
+ */
+export function isHashedOrEncrypted(v: string): boolean {
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v)) return true;
+  return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
+}
+
+/**
  * A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`,
  * `api-key-123`).
  */
@@ -1358,6 +1401,25 @@ const LEET: Record<string, string> = {
   $: 's',
   '@': 'a',
 };
+
+/**
+ * What people type into a value: five ascending digits or letters, a keyboard row. Four digits (`0123`) are typed too,
+ * but random hex holds them too often to tell (one 32-digit value in ~300), so they count only outside hex.
+ */
+const TYPED_RUN = /(?:01234|12345|23456|34567|45678|56789|abcde|bcdef|qwert|asdf)/i;
+
+/**
+ * Letters only, in a random mix of cases (`lIeyGFPnShWzKbhNgVpqCzGd`): a generated token, not a camelCase name. A
+ * name's humps are words and acronyms (`getUserPassword`, `XMLHttpRequest`); a random value's rarely read as words
+ * (`Pn`, `Sh`, `Wz`, `GNWFH`).
+ */
+function isRandomLetters(v: string): boolean {
+  if (v.length < 16 || !/[a-z]/.test(v) || !/[A-Z]/.test(v)) return false;
+  const humps = v.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  if (humps.length < 6) return false;
+  const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
+  return words * 3 < humps.length;
+}
 
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
 function sequentialRuns(v: string): number {
@@ -1403,6 +1465,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // The match may begin with the character before the name (`/?token=…`).
   const inQuery = /^[^A-Za-z0-9_.:-]?[?&]/.test(match);
   if (inQuery && v.length < 16) return 'invalid';
+  // A status badge's token (`…/badges/21183?token=…`, `badge.svg?token=…`): it only shows a badge, in a README.
+  if (inQuery && /badge[^\s?"'()]*$/i.test(before)) return 'invalid';
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
@@ -1419,9 +1483,11 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return 'invalid';
   if (/^arn:aws[a-z-]*:/.test(v)) return 'invalid'; // an ARN names a resource (a KMS key, a secret), it holds none
   if (isStoredPasswordHash(v, match, before)) return 'invalid';
+  if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return 'invalid';
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times
-  if (/^[-+]?0(?:x[0-9a-f_]+|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return 'invalid'; // number literals: `-0x3f879678`
+  // Number literals (`-0x3f879678`); 32 hex digits and more are key material written in hex (an Ethereum key's `0x…`).
+  if (/^[-+]?0(?:x[0-9a-f_]{1,31}|o[0-7_]+|b[01_]+)[lu]*$/i.test(v)) return 'invalid';
   // Semver-ish versions and ranges, also with a lockfile's protocol (`npm:^8.5.9`, yarn) or peer dependencies
   // (pnpm: `7.1.0(encoding@0.1.13)`).
   if (
@@ -1436,13 +1502,16 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return 'invalid';
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
+  // A relative path to a file (`Purple62/v4/4f/26/…/pr_source.png`, an asset's token in an App Store API response):
+  // base64, the only credential alphabet with `/`, has no `.`.
+  if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return 'invalid';
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
   // secrets['x'], ENV["X"], and paths that mix both (`Jobs[-1].JobId`, a JMESPath in an SDK's pagination model)
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
     return 'invalid';
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return 'invalid'; // CONSTANT_NAMES
-  if (/^[A-Za-z]+$/.test(v)) return 'invalid'; // a bare word or camelCase identifier
+  if (/^[A-Za-z]+$/.test(v) && !isRandomLetters(v)) return 'invalid'; // a bare word or camelCase identifier
   // A type where a value would be (`val masterKey: CryptoCrossSigningKey?,` in Kotlin, Swift's `SecretKey?`):
   // capitalized words, type arguments, then `?` or `!` (a bare type name is a bare word, above).
   if (/^(?:[A-Z]+[a-z]+)+[0-9]*(?:<[\w\s,.<>?]*>)?[?!]$/.test(v) && /:[ \t]*[A-Z][\w<>, .]*[?!]/.test(match)) {
@@ -1482,7 +1551,11 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
     return 'invalid';
   const pair = decoded === undefined ? null : /^[^:\s]{1,64}:(\S*)$/.exec(decoded);
   if (pair && validatePassword(pair[1]!) === 'invalid') return 'invalid';
-  if (sequentialRuns(v) >= 2 || /(?:0123|1234|2345|3456|4567|5678|6789|abcde|bcdef|qwert|asdf)/i.test(v))
+  if (
+    sequentialRuns(v) >= 2 ||
+    TYPED_RUN.test(v) ||
+    (!/^[0-9a-f]+$/i.test(v) && /(?:0123|1234|2345|3456|4567|5678|6789)/.test(v))
+  )
     return 'invalid';
   // Typed, not generated: one character six times running (`…yzzzzzzzzzyAK…`), or fingers on the home row
   // (`sldafh309sdf`, `lsdkfhj230`: a test's token).

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FOYHEZMN.js";
+} from "./chunk-GVLJCPJV.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
