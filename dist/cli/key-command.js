@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-UQFOFM6D.js";
+} from "./chunk-QNPRYDOO.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -90,8 +90,9 @@ export const devopsRules: Rule[] = [
     id: 'vault-legacy-token',
     title: 'HashiCorp Vault token (pre-1.10 format)',
     severity: 'medium',
-    keywords: ['vault_token', 'vaulttoken', 'x-vault-token'],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
+    keywords: ['vault'],
+    // Under any Vault name that says token (`VAULT_TOKEN`, `VAULT_CLIENT_TOKEN`, `vault.token`, `X-Vault-Token`).
+    pattern: String.raw`(?i:vault[\w.-]{0,24}token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     help: 'A Vault token in the old s.… format reads and writes whatever its policies allow. Revoke it with `vault token revoke` and upgrade to prefixed tokens.',
     examples: lazyExamples(() => ({
@@ -99,6 +100,7 @@ export const devopsRules: Rule[] = [
         env('VAULT_TOKEN', `s.${fake('vl-a', 24)}`),
         yaml('vault_token', `s.${fake('vl-b', 24)}`),
         json('vaultToken', `s.${fake('vl-c', 24)}`),
+        env('VAULT_CLIENT_TOKEN', `s.${fake('vl-f', 24)}`),
       ],
       fp: [
         env('VAULT_TOKEN', syntax.ref('VAULT_TOKEN')),

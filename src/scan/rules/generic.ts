@@ -19,10 +19,11 @@ import { lazyExamples } from './examples.ts';
 // checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
 /**
- * Secret-looking names (case-insensitive), with up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
+ * Secret-looking names (case-insensitive; `pass` only after a separator, `DB_PASS`, `smtp.pass`, not `bypass`), with
+ * up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|[_.-]pass|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
@@ -102,6 +103,9 @@ const KEYWORDS = [
   'password',
   'passwd',
   'pwd',
+  '_pass',
+  '.pass',
+  '-pass',
   'secret',
   'token',
   'apikey',
@@ -191,6 +195,8 @@ export const genericRules: Rule[] = [
         `    private static final String CIPHER_KEY = "${fx('gck2', 22, A.base64)}==";`,
         `AES_KEY=${fx('gck3', 43, A.base64)}=`,
         `  airflow-fernet-key: "${fx('gfk1', 43, A.base64url)}="`,
+        `SMTP_PASS=${pw}`,
+        `  db_pass: "${pw}"`,
         // A comparison with the secret, a scheme written into the value, a letters-only token, a key in hex.
         `    if password == "${pw}":`,
         `        if (apiToken.equals("${fx('geq1', 32)}")) {`,
@@ -311,6 +317,8 @@ export const genericRules: Rule[] = [
         `    "assetToken": "Purple62/v4/4f/26/50/${fxUuid('gas1')}/pr_source.png",`,
         `[![GuardRails](https://api.guardrails.invalid/v2/badges/21183?token=${fx('gbt1', 64, A.hex)})](https://x.invalid)`,
         "    api_token: 'something123',",
+        `    bypass = "${fx('gbp1', 20)}"`,
+        '  DB_PASS: secret123',
         `    if password == "Password123!":`,
         '\t\tprivateKey: ecTestKey256,',
         `expected = "https://cdn.invalid/edge-cache-token=Expires=1663070400&KeyName=test-key&Signature=${fx('gsu', 43, A.base64url)}"`,

@@ -600,7 +600,7 @@ export const keyRules: Rule[] = [
         fp: [
           '    sepolia: { url: process.env.RPC_URL, accounts: [process.env.PRIVATE_KEY] },',
           // Hardhat's first development account: published, funded only on local chains.
-          '    localhost: { accounts: ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80"] },',
+          '    localhost: { accounts: ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"] },',
           `    goerli: { accounts: ["0x${'0'.repeat(64)}"] },`,
         ],
       };

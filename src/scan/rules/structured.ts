@@ -143,9 +143,8 @@ export const structuredRules: Rule[] = [
         '# default="postgres://saleor_read_only:saleor@localhost:5432/saleor"',
         'dsn = "postgresql://localhost:5432/app"',
         'DATABASE_URL="postgres://app:{{ .Values.db.password }}@db/app"',
-        // A stand-in with a typed digit apart, a documentation domain (RFC 2606).
+        // A stand-in with a typed digit apart.
         'url: r2dbc:postgresql://user-1:password-1@db.internal:5432/app',
-        `DATABASE_URL=postgres://app:${pw('pg5')}@db.example.com:5432/app`,
       ],
     })),
   ),
@@ -181,6 +180,8 @@ export const structuredRules: Rule[] = [
         `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
         `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
         `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
+        // A random password on a documentation domain: a real credential whose host was scrubbed.
+        `MONGO_URL=mongodb://backup:${pw('mg5')}@backup.example.com/app`,
         // A real cluster whose name starts with a placeholder's word.
         `MONGO = "mongodb+srv://servicelogin:${pw('mg4')}@example-prince.ab1cd.mongodb.net/db"`,
       ],
@@ -559,10 +560,12 @@ export const structuredRules: Rule[] = [
   },
   {
     id: 'cli-password-argument',
-    title: 'Password on a command line (docker login, mysql, sshpass)',
+    title: 'Password on a command line (docker login, mysql, sshpass, psexec, PowerShell)',
     severity: 'high',
-    keywords: ['docker login', 'mysql', 'sshpass', 'mysqldump'],
-    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+    keywords: ['docker login', 'mysql', 'sshpass', 'mysqldump', 'psexec', '-password'],
+    // Also PsExec's `-p` and a PowerShell cmdlet's `-Password` (`Connect-VIServer`, `New-PSDrive`): a literal, not a
+    // variable or an expression (`-Password $pw`, `-Password (Get-Secret …)`).
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*|\bpsexec(?:64)?(?:\.exe)?\b[^\n|;&]*?\s-p\s+|\s-(?i:Password)\s+|\s--(?i:password)(?:\s+|=))["']?([^\s"'\x60|;&,($][^\s"'\x60|;&,]{3,})`,
     validate: validatePassword,
     help:
       'A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also ' +
@@ -573,6 +576,9 @@ export const structuredRules: Rule[] = [
         `docker login -u deploy -p ${pw('cl1')} registry.internal.invalid`,
         `run: mysql -h db.internal -u root -p${pw('cl2')} shop < dump.sql`,
         `sshpass -p '${pw('cl3')}' ssh ops@10.0.0.5`,
+        `psexec \\\\build01 -u Administrator -p ${pw('cl4')} cmd /c whoami`,
+        `Connect-VIServer -Server vc01.corp.invalid -User admin -Password '${pw('cl5')}'`,
+        `mongosh "mongodb://db.internal/app" --username app --password ${pw('cl6')}`,
       ],
       fp: [
         'docker login -u "$DOCKER_USER" -p "$DOCKER_PASSWORD" ghcr.io',
@@ -583,6 +589,70 @@ export const structuredRules: Rule[] = [
         // A command substitution reads it at run time (`$$` is Compose's escaped `$`).
         `test: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 --password="$$(cat /run/secrets/db-password)" --silent']`,
         'mysql -u root -p"$(cat /run/secrets/root)" shop',
+        'Connect-VIServer -Server $server -User $user -Password $password',
+        'New-LocalUser -Name svc -Password (Read-Host -AsSecureString)',
+      ],
+    })),
+  },
+  {
+    id: 'credential-constructor-password',
+    title: 'Password passed with a user name to a credential constructor',
+    severity: 'high',
+    keywords: [
+      'networkcredential',
+      'passwordauthentication',
+      'usernamepassword',
+      'basicauth',
+      'digestauth',
+      'passwordcredential',
+      'auth=(',
+      'auth = (',
+    ],
+    // .NET's `new NetworkCredential("user", "…")`, Java's `new PasswordAuthentication("user", "…".toCharArray())`,
+    // Apache HttpClient's and Spring Security's `UsernamePassword…("user", "…")`, Python requests' `HTTPBasicAuth(…)`
+    // and `auth=("user", "…")`: the second string literal is the password.
+    pattern: String.raw`(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\()[ \t]*[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    validate: validatePassword,
+    help:
+      'A password written into the call that builds a credential from a user name and a password (.NET ' +
+      '`NetworkCredential`, Java `PasswordAuthentication`, HttpClient `UsernamePasswordCredentials`, Python requests ' +
+      '`HTTPBasicAuth` or `auth=(user, password)`). Placeholder and stand-in passwords are not reported. Rotate it ' +
+      'and read it from the environment or a secret store.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `var cred = new NetworkCredential("ops@corp.invalid", "${pw('cc1')}");`,
+        `return new PasswordAuthentication("mailer", "${pw('cc2')}".toCharArray());`,
+        `r = requests.get(url, auth=('api', '${pw('cc3')}'))`,
+        `session.auth = HTTPBasicAuth("svc-report", "${pw('cc4')}")`,
+      ],
+      fp: [
+        'var cred = new NetworkCredential(user, password);',
+        'new UsernamePasswordAuthenticationToken("rod", "koala")',
+        "r = requests.get(url, auth=('user', 'pass'))",
+        'session.auth = HTTPBasicAuth("admin", os.environ["ADMIN_PASSWORD"])',
+      ],
+    })),
+  },
+  {
+    id: 'powershell-plaintext-securestring',
+    title: 'Password in plain text turned into a SecureString (PowerShell)',
+    severity: 'high',
+    keywords: ['convertto-securestring'],
+    pattern: String.raw`(?i:ConvertTo-SecureString)[ \t]+(?:-String[ \t]+)?["']([^"'\n]{4,128})["'][ \t]+-(?i:AsPlainText)`,
+    validate: validatePassword,
+    help:
+      'A password written in a PowerShell script as `ConvertTo-SecureString "…" -AsPlainText -Force`: the ' +
+      'SecureString protects nothing when its plain text is in the file. Placeholder passwords are not reported. ' +
+      'Rotate it and read it with `Get-Secret` (SecretManagement) or from the CI\u2019s secret store.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `$pw = ConvertTo-SecureString "${pw('ps1')}" -AsPlainText -Force`,
+        `$secure = ConvertTo-SecureString -String '${pw('ps2')}' -AsPlainText -Force`,
+      ],
+      fp: [
+        '$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force',
+        '$pw = ConvertTo-SecureString "P@ssw0rd" -AsPlainText -Force',
+        '$pw = ConvertTo-SecureString "<password>" -AsPlainText -Force',
       ],
     })),
   },

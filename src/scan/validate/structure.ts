@@ -301,13 +301,12 @@ function isTemplateHost(host: string): boolean {
 }
 
 /**
- * A host that stands for any: a placeholder name with no domain (`host`, `hostname`, `your_db_host`, `example`),
- * elided labels (`xxx.mongodb.net`, `***.internal`), or a name RFC 2606 reserves for documentation (`example.com`,
- * `db.example.org`). A real domain whose label only starts like a placeholder word is a real host
- * (`example-prince.mongodb.net`, an Atlas cluster; `test-db.internal`).
+ * A host that stands for any: a placeholder name with no domain (`host`, `hostname`, `your_db_host`, `example`) or
+ * elided labels (`xxx.mongodb.net`, `***.internal`). A real domain whose label only starts like a placeholder word is
+ * a real host (`example-prince.mongodb.net`, an Atlas cluster; `test-db.internal`); so is `api.example.com` with a
+ * random password: a real credential whose host was scrubbed (the password's own checks drop documentation's).
  */
 function isPlaceholderHost(host: string): boolean {
-  if (/(?:^|\.)example\.(?:com|org|net)$/i.test(host)) return true;
   if (!host.includes('.')) return isPlaceholderPassword(host);
   return host.split('.').some((label) => /^(?:x{3,}|\*+|_+)$/i.test(label));
 }

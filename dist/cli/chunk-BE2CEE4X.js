@@ -523,7 +523,7 @@ var DOCUMENTED_VALUES = [
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
   "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
   // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
-  "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4ff2f80",
+  "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
   "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 ];
 function isDocumentedExample(secret) {
@@ -1361,7 +1361,6 @@ function isTemplateHost(host) {
   return /^(?:\$|\{\{|<|%[A-Za-z_])|\.example(?::\d+)?$/i.test(host);
 }
 function isPlaceholderHost(host) {
-  if (/(?:^|\.)example\.(?:com|org|net)$/i.test(host)) return true;
   if (!host.includes(".")) return isPlaceholderPassword(host);
   return host.split(".").some((label) => /^(?:x{3,}|\*+|_+)$/i.test(label));
 }
@@ -3383,8 +3382,9 @@ var devopsRules = [
     id: "vault-legacy-token",
     title: "HashiCorp Vault token (pre-1.10 format)",
     severity: "medium",
-    keywords: ["vault_token", "vaulttoken", "x-vault-token"],
-    pattern: String.raw`(?i:vault_?token|x-vault-token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
+    keywords: ["vault"],
+    // Under any Vault name that says token (`VAULT_TOKEN`, `VAULT_CLIENT_TOKEN`, `vault.token`, `X-Vault-Token`).
+    pattern: String.raw`(?i:vault[\w.-]{0,24}token)${ASSIGN}(s\.[A-Za-z0-9]{24})${TOKEN_END}`,
     entropy: 3.5,
     examples: { tp: [], fp: [] }
   },
@@ -3842,7 +3842,7 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|[_.-]pass|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
 var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
@@ -3881,6 +3881,9 @@ var KEYWORDS = [
   "password",
   "passwd",
   "pwd",
+  "_pass",
+  ".pass",
+  "-pass",
   "secret",
   "token",
   "apikey",
@@ -5436,10 +5439,42 @@ var structuredRules = [
   },
   {
     id: "cli-password-argument",
-    title: "Password on a command line (docker login, mysql, sshpass)",
+    title: "Password on a command line (docker login, mysql, sshpass, psexec, PowerShell)",
     severity: "high",
-    keywords: ["docker login", "mysql", "sshpass", "mysqldump"],
-    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*)["']?([^\s"'\x60|;&,]{4,})`,
+    keywords: ["docker login", "mysql", "sshpass", "mysqldump", "psexec", "-password"],
+    // Also PsExec's `-p` and a PowerShell cmdlet's `-Password` (`Connect-VIServer`, `New-PSDrive`): a literal, not a
+    // variable or an expression (`-Password $pw`, `-Password (Get-Secret ?)`).
+    pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*|\bpsexec(?:64)?(?:\.exe)?\b[^\n|;&]*?\s-p\s+|\s-(?i:Password)\s+|\s--(?i:password)(?:\s+|=))["']?([^\s"'\x60|;&,($][^\s"'\x60|;&,]{3,})`,
+    validate: validatePassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "credential-constructor-password",
+    title: "Password passed with a user name to a credential constructor",
+    severity: "high",
+    keywords: [
+      "networkcredential",
+      "passwordauthentication",
+      "usernamepassword",
+      "basicauth",
+      "digestauth",
+      "passwordcredential",
+      "auth=(",
+      "auth = ("
+    ],
+    // .NET's `new NetworkCredential("user", "?")`, Java's `new PasswordAuthentication("user", "?".toCharArray())`,
+    // Apache HttpClient's and Spring Security's `UsernamePassword?("user", "?")`, Python requests' `HTTPBasicAuth(?)`
+    // and `auth=("user", "?")`: the second string literal is the password.
+    pattern: String.raw`(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\()[ \t]*[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    validate: validatePassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "powershell-plaintext-securestring",
+    title: "Password in plain text turned into a SecureString (PowerShell)",
+    severity: "high",
+    keywords: ["convertto-securestring"],
+    pattern: String.raw`(?i:ConvertTo-SecureString)[ \t]+(?:-String[ \t]+)?["']([^"'\n]{4,128})["'][ \t]+-(?i:AsPlainText)`,
     validate: validatePassword,
     examples: { tp: [], fp: [] }
   },

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-JET7H7VG.js";
+} from "./chunk-ASFFMCYU.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-GVLJCPJV.js";
+import "./chunk-BE2CEE4X.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

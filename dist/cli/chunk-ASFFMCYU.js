@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-GVLJCPJV.js";
+} from "./chunk-BE2CEE4X.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
