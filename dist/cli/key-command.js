@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-QNPRYDOO.js";
+} from "./chunk-3JJHP2UI.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

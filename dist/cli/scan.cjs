@@ -6801,8 +6801,10 @@ var init_engine = __esm({
               } else {
                 const p = he + extra;
                 if (p >= len) we = len;
-                else if (p <= lineEnd) we = lineEnd;
-                else {
+                else if (p <= lineEnd) {
+                  we = he + (extra > margin ? extra : margin);
+                  if (we > lineEnd) we = lineEnd;
+                } else {
                   const nl = view.indexOf(10, p);
                   we = nl < 0 ? len : nl;
                 }

@@ -622,8 +622,13 @@ export class ScanEngine {
           } else {
             const p = he + extra;
             if (p >= len) we = len;
-            else if (p <= lineEnd) we = lineEnd;
-            else {
+            else if (p <= lineEnd) {
+              // A long line (minified code, a JSON document on one line): as far as a one-line rule reaches, or the
+              // rule's own reach if it is longer. Not to the line's end: that was every byte of a megabyte line, for
+              // each rule with a window, at each keyword on it.
+              we = he + (extra > margin ? extra : margin);
+              if (we > lineEnd) we = lineEnd;
+            } else {
               const nl = view.indexOf(10, p);
               we = nl < 0 ? len : nl;
             }

@@ -395,6 +395,59 @@ describe('scanBuffer and scan()', () => {
   });
 });
 
+describe('windows of rules whose matches span lines', () => {
+  /** The portable engine, recording how many bytes each pattern is run over. */
+  function measuring(): { regex: RegexEngine; scanned: Map<string, number> } {
+    const inner = portableEngine();
+    const scanned = new Map<string, number>();
+    const regex: RegexEngine = {
+      name: inner.name,
+      compile(source, options) {
+        const p = inner.compile(source, options);
+        return {
+          source,
+          matchAll(input) {
+            scanned.set(source, (scanned.get(source) ?? 0) + input.length);
+            return p.matchAll(input);
+          },
+        };
+      },
+      compileSet: (sources, options) => inner.compileSet(sources, options),
+    };
+    return { regex, scanned };
+  }
+  const spanning: Rule = {
+    id: 'test-spanning',
+    title: 'a value on the line after its name',
+    severity: 'low',
+    keywords: ['spankey'],
+    pattern: String.raw`spankey:\s*\n\s*([A-Za-z0-9]{20})\b`,
+    window: 256,
+    examples: ex,
+  };
+
+  it('on a long line, a windowed rule runs about its keyword, not to the line\u2019s end', () => {
+    const { regex, scanned } = measuring();
+    const e = new ScanEngine({ rules: [spanning], allowRegexes: [], stopwords: [] }, { regex });
+    // One keyword near the start of a 512 KiB line (minified code): before, the rule ran over the rest of the line.
+    const line = `var a="spankey";${'x=1;'.repeat(128 * 1024)}\n`;
+    e.scanBytes(Buffer.from(line), { path: 'min.js' });
+    const bytes = scanned.get(spanning.pattern) ?? 0;
+    assert.ok(bytes > 0 && bytes <= 16 * 1024, `${bytes} bytes scanned`);
+  });
+
+  it('still reaches the next line when the keyword\u2019s line is short', () => {
+    const { regex } = measuring();
+    const e = new ScanEngine({ rules: [spanning], allowRegexes: [], stopwords: [] }, { regex });
+    const value = 'Q8mYh3KzTq0RvNw5LsXe';
+    const found = e.scanBytes(Buffer.from(`spankey:\n   ${value}\n`), { path: 'a.yaml' });
+    assert.deepEqual(
+      found.map((f) => [f.ruleId, f.line]),
+      [['test-spanning', 2]], // the secret's line
+    );
+  });
+});
+
 describe('start-up: built-in patterns compile on first use', () => {
   /** The portable engine, counting what it compiles. */
   function counting(): { regex: RegexEngine; compiled: string[] } {

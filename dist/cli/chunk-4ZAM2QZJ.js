@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-BE2CEE4X.js";
+} from "./chunk-Z4UT25CL.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -6183,8 +6183,10 @@ var ScanEngine = class {
           } else {
             const p = he + extra;
             if (p >= len) we = len;
-            else if (p <= lineEnd) we = lineEnd;
-            else {
+            else if (p <= lineEnd) {
+              we = he + (extra > margin ? extra : margin);
+              if (we > lineEnd) we = lineEnd;
+            } else {
               const nl = view.indexOf(10, p);
               we = nl < 0 ? len : nl;
             }
