@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3JJHP2UI.js";
+} from "./chunk-55A7K3XC.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

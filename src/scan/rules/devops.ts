@@ -71,6 +71,28 @@ export const devopsRules: Rule[] = [
     })),
   },
   {
+    id: 'vault-unseal-key',
+    title: 'HashiCorp Vault unseal or recovery key',
+    severity: 'critical',
+    keywords: ['unseal key', 'recovery key'],
+    // As `vault operator init` prints them (`Unseal Key 1: …`, `Recovery Key 1: …`): base64 of 32 bytes (Shamir
+    // shares are 33), pasted into a runbook, a script or a CI log kept in the repository.
+    pattern: String.raw`(?i:unseal|recovery)[ \t]+(?i:key)[ \t]+[0-9]{1,2}[ \t]*:[ \t]*([A-Za-z0-9+/]{43,44}=?)(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    validate: (secret) => (isPlaceholder(secret) ? 'invalid' : 'unknown'),
+    help:
+      'A Vault unseal key share or recovery key as `vault operator init` prints it: enough of them unseal the ' +
+      'storage, or authorize a root token. Rekey (`vault operator rekey`, or `-target=recovery`) and keep the new ' +
+      'shares with their holders, not in files.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `Unseal Key 1: ${fakeBytes('vu-a', 33).toString('base64')}`,
+        `# Recovery Key 3: ${fakeBytes('vu-b', 32).toString('base64')}`,
+      ],
+      fp: ['Unseal Key 1: <unseal key 1>', `Unseal Key 2: ${'A'.repeat(44)}`],
+    })),
+  },
+  {
     id: 'vault-batch-token',
     title: 'HashiCorp Vault batch token',
     severity: 'high',

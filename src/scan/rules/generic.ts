@@ -81,8 +81,11 @@ const PAIRED = [
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
   // a Terraform variable's default: `variable "db_password" { … default = "…" }`;
   String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
-  // an environment lookup's fallback: `process.env.API_KEY || '…'`, `?? '…'`, Python's `or '…'`.
+  // an environment lookup's fallback: `process.env.API_KEY || '…'`, `?? '…'`, Python's `or '…'`;
   String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`,
+  // a DSL's statement: Gradle's `credentials { password '…' }`, Capistrano's `set :password, '…'`.
+  String.raw`(?:(?m:^)|[{;])[ \t]*${NAME}[ \t]+["']`,
+  String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`,
 ];
 const PAIRED_NAME = new RegExp(NAME, 'i');
 
@@ -146,7 +149,8 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"…"`.
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -205,6 +209,8 @@ export const genericRules: Rule[] = [
         `FOO_API_KEY=${fx('gah1', 40, A.hex)}`,
         `XI_API_KEY = '${fx('gah2', 14, A.hex)}0123${fx('gah3', 14, A.hex)}'`,
         `PRIVATE_KEY=0x${fx('geth1', 64, A.hex)}`,
+        `static const char api_secret[33] = "${fx('gca1', 32)}";`,
+        `    NSString *apiKey = @"${fx('goc1', 32)}";`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -492,6 +498,9 @@ export const genericRules: Rule[] = [
         `  {"ParameterKey": "DBPassword", "ParameterValue": "${pw}"},`,
         `    <add key="SmtpPassword" value="${pw}" />`,
         `variable "db_password" {\n  type    = string\n  default = "${pw}"\n}`,
+        // DSL statements: Gradle, Capistrano.
+        `    credentials {\n        username 'deploy'\n        password '${pw}'\n    }`,
+        `set :password, "${pw}"`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
@@ -507,6 +516,8 @@ export const genericRules: Rule[] = [
         '    <add key="SmtpPassword" value="#{SmtpPassword}#" />',
         'variable "db_password" {\n  type      = string\n  sensitive = true\n}',
         "t('password', 'Mot de passe oubli\u00e9')",
+        '    password project.findProperty("repoPassword")',
+        'Enter the password "hunter2" to continue.',
         // A password first and a hash or a salt after it: not a name and its value.
         'assertThat(encoder.matches("wrongpassword", "{SSHA}25ro4PKC8jhQZ26jVsozhX/xaP0suHgX")).isFalse();',
         'TextEncryptor e = Encryptors.stronger("password", "5c0744940b5c369b");',

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-4ZAM2QZJ.js";
+} from "./chunk-SYXXWLHZ.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-Z4UT25CL.js";
+import "./chunk-OTXY4A25.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-Z4UT25CL.js";
+} from "./chunk-OTXY4A25.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

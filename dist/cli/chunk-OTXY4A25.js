@@ -3370,6 +3370,18 @@ var devopsRules = [
     examples: { tp: [], fp: [] }
   },
   {
+    id: "vault-unseal-key",
+    title: "HashiCorp Vault unseal or recovery key",
+    severity: "critical",
+    keywords: ["unseal key", "recovery key"],
+    // As `vault operator init` prints them (`Unseal Key 1: ?`, `Recovery Key 1: ?`): base64 of 32 bytes (Shamir
+    // shares are 33), pasted into a runbook, a script or a CI log kept in the repository.
+    pattern: String.raw`(?i:unseal|recovery)[ \t]+(?i:key)[ \t]+[0-9]{1,2}[ \t]*:[ \t]*([A-Za-z0-9+/]{43,44}=?)(?:[^A-Za-z0-9+/=]|$)`,
+    entropy: 4,
+    validate: (secret) => isPlaceholder(secret) ? "invalid" : "unknown",
+    examples: { tp: [], fp: [] }
+  },
+  {
     id: "vault-batch-token",
     title: "HashiCorp Vault batch token",
     severity: "high",
@@ -3868,8 +3880,11 @@ var PAIRED = [
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
   // a Terraform variable's default: `variable "db_password" { ? default = "?" }`;
   String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
-  // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `or '?'`.
-  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`
+  // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `or '?'`;
+  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`,
+  // a DSL's statement: Gradle's `credentials { password '?' }`, Capistrano's `set :password, '?'`.
+  String.raw`(?:(?m:^)|[{;])[ \t]*${NAME}[ \t]+["']`,
+  String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
 ];
 var PAIRED_NAME = new RegExp(NAME, "i");
 function validatePairedSecret(secret, match = "", before = "") {
@@ -3915,7 +3930,8 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"?"`.
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
