@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-55A7K3XC.js";
+} from "./chunk-F5SBD3V5.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

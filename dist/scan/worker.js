@@ -1292,6 +1292,8 @@ var PLACEHOLDER_SHAPES2 = [
   // {password}
   /^[#%]\{/,
   // Ruby's and Crystal's `#{options[:password]}`, `%{password}`
+  /^\{[A-Za-z_][\w.]*[(.[]/,
+  // C#'s interpolation: `{Environment.GetEnvironmentVariable("DB_PASSWORD")}`
   /^<[^>]*>$/,
   // <password>
   /^\[[^\]]*\]$/,
@@ -1440,6 +1442,7 @@ function validateJwt(secret) {
     if (type === "operator" || type === "account") return "invalid";
   }
   if (JWT_PUBLIC_ISSUERS.has(String(payload["iss"]))) return "invalid";
+  if (payload["iss"] === "supabase" && payload["role"] === "anon") return "invalid";
   if (typeof payload["exp"] === "number" && payload["exp"] < 1e9) return "invalid";
   const keys = Object.keys(payload);
   const registered = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"].some((k) => k in payload);
@@ -2009,7 +2012,7 @@ function isCodeExpression(v) {
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
 }
 var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
-var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
+var NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf[a-z]*|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 var ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
 var CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
 function isKeyboardMash(v) {
@@ -2021,7 +2024,7 @@ function isKeyboardMash(v) {
 function namesAPassword(match) {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
-var TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
+var TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret(?:[_.-]?key)?)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 function namesASecret(match) {
   return /(?:secret|pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
@@ -2035,7 +2038,8 @@ function isStoredPasswordHash(v, match, before) {
 }
 var HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
 function isHashedOrEncrypted(v) {
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v)) return true;
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^encrypted:|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v))
+    return true;
   return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
 }
 var NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
@@ -2060,6 +2064,10 @@ function isRandomLetters(v) {
   if (humps.length < 6) return false;
   const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
   return words * 3 < humps.length;
+}
+function isNameOfWords(name2) {
+  const parts = name2.replace(/[0-9]+$/, "").match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  return parts.length > 0 && parts.every((p) => /^[A-Z]{1,5}$/.test(p) ? true : p.length >= 2 && isPronounceable(p));
 }
 function sequentialRuns(v) {
   let runs = 0;
@@ -2096,7 +2104,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
-  if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return "invalid";
+  if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
@@ -2111,11 +2119,12 @@ function validateGenericSecret(secret, match = "", before = "") {
     return "invalid";
   if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'\u2019-]+$/u.test(v)) return "invalid";
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
-  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
+  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
+  if (/^\/(?:[\w.@-]+\/)+[\w.@-]*$|^\/[a-z0-9._-]*$/.test(v)) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
   if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return "invalid";
+  if (/^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)+$/.test(v)) return "invalid";
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
     return "invalid";
   if (/^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return "invalid";
@@ -2680,7 +2689,8 @@ var cloudRules = [
     title: "AWS secret access key",
     severity: "critical",
     keywords: ["secret_access_key", "secretaccesskey", "aws_secret", "awssecret"],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    // Also `aws configure set aws_secret_access_key ?` (a space, no operator).
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)(?:${ASSIGN}|[ 	]+)([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => s.includes("EXAMPLE") ? "invalid" : "unknown",
     examples: { tp: [], fp: [] }
@@ -3874,7 +3884,7 @@ var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|[_.-]pass|secret|token|api[_.
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
 var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
 var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
-var NAME_START = "(?:^|[^A-Za-z0-9_.:/-]|/[?&])";
+var NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:)`;
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
@@ -3888,7 +3898,9 @@ var PAIRED = [
   // `os.getenv("API_KEY", "?")`, `env('JIRA_API_TOKEN', '?')`, `Header.Set("X-Api-Key", "?")`, `put("db.password",
   // "?")`; a C# or C++ initializer's pair, `{ "Password", "?" }`. Not any call: `matches("password", "{SSHA}?")`
   // and `Encryptors.stronger("password", salt)` take a password first and something else after it;
-  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("?")`, `.getOrElse("?")`;
+  String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
   // .NET appSettings: `<add key="SmtpPassword" value="?"/>`;
   String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
   // a name/value entry: Kubernetes' `- name: API_KEY` and `value: ?` on the next line, ECS's
@@ -3896,10 +3908,14 @@ var PAIRED = [
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
   // a Terraform variable's default: `variable "db_password" { ? default = "?" }`;
   String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
-  // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `or '?'`;
-  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`,
-  // a DSL's statement: Gradle's `credentials { password '?' }`, Capistrano's `set :password, '?'`.
-  String.raw`(?:(?m:^)|[{;])[ \t]*${NAME}[ \t]+["']`,
+  // an environment lookup's fallback: `process.env.API_KEY || '?'`, `?? '?'`, Python's `? or '?'` after a call or a
+  // subscript (`os.environ.get("API_KEY") or "?"`: not prose's `a token or "?"`);
+  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?)[ \t]*[bru]{0,2}["']`,
+  String.raw`${NAME}["']?[\])][ \t]+or[ \t]+[bru]{0,2}["']`,
+  // a DSL's statement: Gradle's `credentials { password '?' }`, Capistrano's `set :password, '?'`, C's `#define`,
+  // a Dockerfile's `ENV API_TOKEN ?` (the older form, without `=`);
+  String.raw`(?:(?m:^)|[{;])[ \t]*(?:#[ \t]*define[ \t]+)?${NAME}[ \t]+["']`,
+  String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
 ];
 var PAIRED_NAME = new RegExp(NAME, "i");
@@ -3946,8 +3962,9 @@ var genericRules = [
     title: "Secret-looking value assigned to a secret-looking name",
     severity: "medium",
     keywords: KEYWORDS,
-    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"?"`.
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"?"`, and quotes escaped as code
+    // inside a JSON string writes them (a notebook's cell: `"password = \"?\"\n",`).
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -5265,6 +5282,7 @@ var packageRules = [
 // src/scan/rules/structured.ts
 var USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
+var DB_CONNECT = String.raw`(?:\bnew[ \t]+PDO|DriverManager\.getConnection|DBI->connect|\bmysqli_connect|\bnew[ \t]+mysqli|\bmysql_connect)\([^,()\n]*,[ \t]*`;
 function dbRule(id, title, scheme, keywords, help, examples) {
   return {
     id,
@@ -5487,6 +5505,12 @@ var structuredRules = [
     keywords: [
       "networkcredential",
       "passwordauthentication",
+      "pdo(",
+      "getconnection(",
+      "dbi->connect(",
+      "mysqli",
+      "mysql_connect(",
+      ".login(",
       "usernamepassword",
       "basicauth",
       "digestauth",
@@ -5496,8 +5520,30 @@ var structuredRules = [
     ],
     // .NET's `new NetworkCredential("user", "?")`, Java's `new PasswordAuthentication("user", "?".toCharArray())`,
     // Apache HttpClient's and Spring Security's `UsernamePassword?("user", "?")`, Python requests' `HTTPBasicAuth(?)`
-    // and `auth=("user", "?")`: the second string literal is the password.
-    pattern: String.raw`(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\()[ \t]*[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    // and `auth=("user", "?")`, `ftp.login("user", "?")`: the second string literal is the password. A database
+    // connection's (`new PDO($dsn, "user", "?")`, JDBC's `DriverManager.getConnection(url, "user", "?")`, Perl's
+    // `DBI->connect`, `mysqli_connect("host", "user", "?")`): the string after the user's.
+    pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    validate: validatePassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "sql-password",
+    title: "Password in a SQL statement (CREATE/ALTER USER or ROLE, IDENTIFIED BY)",
+    severity: "high",
+    keywords: ["identified", "password"],
+    // MySQL's and Oracle's `IDENTIFIED BY '?'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
+    // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `PASSWORD('?')`.
+    pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    validate: (secret) => isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret) ? "invalid" : validatePassword(secret),
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "redis-requirepass",
+    title: "Redis password in a server config (requirepass, masterauth)",
+    severity: "high",
+    keywords: ["requirepass", "masterauth"],
+    pattern: String.raw`(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+"?([^\s"]{4,128})`,
     validate: validatePassword,
     examples: { tp: [], fp: [] }
   },

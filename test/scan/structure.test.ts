@@ -362,9 +362,14 @@ describe('JWT', () => {
     assert.equal(validateJwt(fakeJwt({ sub: 'svc' }, 'b', 'ES256')), 'valid');
     assert.equal(validateJwt(fakeJwt({ sub: 'svc' }, 'c', 'none')), 'invalid');
     assert.equal(validateJwt(fakeJwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, 'd')), 'invalid');
-    // The Supabase CLI's local-development keys are public (a published secret signs them); a project's are not.
+    // The Supabase CLI's local-development keys are public (a published secret signs them); a project's service_role
+    // key is not, and its anon key is public by design (client code ships it, like a publishable key).
     assert.equal(validateJwt(fakeJwt({ iss: 'supabase-demo', role: 'service_role', exp: 1983812996 }, 'e')), 'invalid');
-    assert.equal(validateJwt(fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'anon' }, 'f')), 'valid');
+    assert.equal(
+      validateJwt(fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'service_role' }, 'f')),
+      'valid',
+    );
+    assert.equal(validateJwt(fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'anon' }, 'f')), 'invalid');
     // Expired before any service could issue it: a fixture with relative times. A real expiry, past or not, counts.
     assert.equal(validateJwt(fakeJwt({ iat: -30, exp: 570, iss: 1 }, 'g')), 'invalid');
     assert.equal(validateJwt(fakeJwt({ sub: 'svc', exp: 1_500_000_000 }, 'h')), 'valid');

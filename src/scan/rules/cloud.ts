@@ -122,7 +122,8 @@ export const cloudRules: Rule[] = [
     title: 'AWS secret access key',
     severity: 'critical',
     keywords: ['secret_access_key', 'secretaccesskey', 'aws_secret', 'awssecret'],
-    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)${ASSIGN}([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
+    // Also `aws configure set aws_secret_access_key …` (a space, no operator).
+    pattern: `(?i:secret_access_key|secretaccesskey|aws_?secret(?:_?key)?)(?:${ASSIGN}|[ \t]+)([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`,
     entropy: 4,
     validate: (s) => (s.includes('EXAMPLE') ? 'invalid' : 'unknown'),
     help: 'An AWS secret access key signs API requests as its IAM user or role (the documented …EXAMPLEKEY value is not reported). Deactivate and delete the access key in IAM, create a replacement if needed, and review CloudTrail for its use.',

@@ -42,11 +42,12 @@ const SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
 
 /**
  * Where a name starts: the start of the window or a character that cannot be part of a name. `:` is excluded too,
- * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`), and so is `/`:
- * a path's last segment is a path (`auth/reset/new_password: <checksum>` in an i18n lock file), except before a
- * query string (`/?token=…`).
+ * so scoped and qualified names are not assignments (`AWS::IAM::AccessKey`, `arn:aws:…:secret:name`), except a Ruby
+ * symbol's (`:api_key => …`, after a space or a bracket) and PowerShell's `$env:API_KEY`; and so is `/`: a path's last
+ * segment is a path (`auth/reset/new_password: <checksum>` in an i18n lock file), except before a query string
+ * (`/?token=…`).
  */
-const NAME_START = '(?:^|[^A-Za-z0-9_.:/-]|/[?&])';
+const NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:)`;
 
 /** Punctuation an unquoted generic value cannot start with or hold: what the quoted rule is for. */
 const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
@@ -73,7 +74,9 @@ const PAIRED = [
   // `os.getenv("API_KEY", "…")`, `env('JIRA_API_TOKEN', '…')`, `Header.Set("X-Api-Key", "…")`, `put("db.password",
   // "…")`; a C# or C++ initializer's pair, `{ "Password", "…" }`. Not any call: `matches("password", "{SSHA}…")`
   // and `Encryptors.stronger("password", salt)` take a password first and something else after it;
-  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
+  // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("…")`, `.getOrElse("…")`;
+  String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
   // .NET appSettings: `<add key="SmtpPassword" value="…"/>`;
   String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
   // a name/value entry: Kubernetes' `- name: API_KEY` and `value: …` on the next line, ECS's
@@ -81,10 +84,14 @@ const PAIRED = [
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
   // a Terraform variable's default: `variable "db_password" { … default = "…" }`;
   String.raw`\bvariable[ \t]+["']${NAME}["'][ \t]*\{[^}]*?\bdefault[ \t]*=[ \t]*["']`,
-  // an environment lookup's fallback: `process.env.API_KEY || '…'`, `?? '…'`, Python's `or '…'`;
-  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?|\bor\b)[ \t]*[bru]{0,2}["']`,
-  // a DSL's statement: Gradle's `credentials { password '…' }`, Capistrano's `set :password, '…'`.
-  String.raw`(?:(?m:^)|[{;])[ \t]*${NAME}[ \t]+["']`,
+  // an environment lookup's fallback: `process.env.API_KEY || '…'`, `?? '…'`, Python's `… or '…'` after a call or a
+  // subscript (`os.environ.get("API_KEY") or "…"`: not prose's `a token or "…"`);
+  String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?)[ \t]*[bru]{0,2}["']`,
+  String.raw`${NAME}["']?[\])][ \t]+or[ \t]+[bru]{0,2}["']`,
+  // a DSL's statement: Gradle's `credentials { password '…' }`, Capistrano's `set :password, '…'`, C's `#define`,
+  // a Dockerfile's `ENV API_TOKEN …` (the older form, without `=`);
+  String.raw`(?:(?m:^)|[{;])[ \t]*(?:#[ \t]*define[ \t]+)?${NAME}[ \t]+["']`,
+  String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`,
 ];
 const PAIRED_NAME = new RegExp(NAME, 'i');
@@ -149,8 +156,9 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value assigned to a secret-looking name',
     severity: 'medium',
     keywords: KEYWORDS,
-    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"…"`.
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"…"`, and quotes escaped as code
+    // inside a JSON string writes them (a notebook's cell: `"password = \"…\"\n",`).
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -211,6 +219,14 @@ export const genericRules: Rule[] = [
         `PRIVATE_KEY=0x${fx('geth1', 64, A.hex)}`,
         `static const char api_secret[33] = "${fx('gca1', 32)}";`,
         `    NSString *apiKey = @"${fx('goc1', 32)}";`,
+        // A Ruby symbol, PowerShell's environment, a notebook's cell (code in a JSON string).
+        `  :api_key => "${key32}",`,
+        `$env:API_TOKEN = "${fx('gps1', 32)}"`,
+        `    "        neo4j_password = \\"${fx('gnb1', 43, A.base64url)}\\"\\n",`,
+        // Random values with `=` inside, starting with `/`, with a dot.
+        `DB_PASSWORD="${fx('geq2', 5)}=${fx('geq3', 8)}"`,
+        `API_TOKEN='/${fx('gsl1', 31, A.base64)}'`,
+        `password=${fx('gdt2', 10)}.${fx('gdt3', 4, A.letters)}`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -323,6 +339,11 @@ export const genericRules: Rule[] = [
         `    "assetToken": "Purple62/v4/4f/26/50/${fxUuid('gas1')}/pr_source.png",`,
         `[![GuardRails](https://api.guardrails.invalid/v2/badges/21183?token=${fx('gbt1', 64, A.hex)})](https://x.invalid)`,
         "    api_token: 'something123',",
+        'AWS::IAM::AccessKey: AccessKeyResource',
+        '    key_file: /etc/ssl/private/server.key',
+        '  password: config.database.password',
+        "  secret_token: '/run/secrets/app_token'",
+        `DATABASE_PASSWORD="encrypted:${fx('gdx1', 60, A.base64)}"`,
         `    bypass = "${fx('gbp1', 20)}"`,
         '  DB_PASS: secret123',
         `    if password == "Password123!":`,
@@ -501,6 +522,12 @@ export const genericRules: Rule[] = [
         // DSL statements: Gradle, Capistrano.
         `    credentials {\n        username 'deploy'\n        password '${pw}'\n    }`,
         `set :password, "${pw}"`,
+        `define('DB_PASSWORD', '${pw}');`,
+        `  Stripe.api_key = ENV.fetch('STRIPE_SECRET_KEY', '${fx('gse8', 32)}')`,
+        `let key = env::var("API_KEY").unwrap_or("${key32}".to_string());`,
+        `api_key = os.environ.get("API_KEY") or "${key32}"`,
+        `#define API_SECRET "${fx('gse9', 32)}"`,
+        `ENV API_TOKEN ${fx('gsea', 40)}`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
@@ -518,6 +545,10 @@ export const genericRules: Rule[] = [
         "t('password', 'Mot de passe oubli\u00e9')",
         '    password project.findProperty("repoPassword")',
         'Enter the password "hunter2" to continue.',
+        'This kind of token or "[macaroon](https://fly.invalid/blog/macaroons)" can be scoped.',
+        '<input type="hidden" name="csrfmiddlewaretoken" value="YRim2izKIk1eLSJ5jAKVo2ZiX9mN3pQ4">',
+        "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+        'ENV API_TOKEN=""',
         // A password first and a hash or a salt after it: not a name and its value.
         'assertThat(encoder.matches("wrongpassword", "{SSHA}25ro4PKC8jhQZ26jVsozhX/xaP0suHgX")).isFalse();',
         'TextEncryptor e = Encryptors.stronger("password", "5c0744940b5c369b");',

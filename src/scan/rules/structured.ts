@@ -22,6 +22,7 @@ import {
   validateJwt,
   validateLaravelAppKey,
   validateNetrcPassword,
+  isHashedOrEncrypted,
   validatePassword,
 } from '../validate/structure.ts';
 import type { Validity } from '../types.ts';
@@ -38,6 +39,8 @@ const USERINFO_END = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCh
   .filter((c) => !`"'/<>@`.includes(c) && !(c >= 'A' && c <= 'Z'))
   .map((c) => `${c}@`);
 
+/** A database connection's call, up to its user's argument: the password is the string after it. */
+const DB_CONNECT = String.raw`(?:\bnew[ \t]+PDO|DriverManager\.getConnection|DBI->connect|\bmysqli_connect|\bnew[ \t]+mysqli|\bmysql_connect)\([^,()\n]*,[ \t]*`;
 const pw = (seed: string) => `${fx(seed, 10)}-${fx(`${seed}b`, 6, A.lowerAlnum)}`;
 const jwtPayload = { sub: 'svc-deploy', iss: 'https://auth.internal.invalid', iat: 1767225600, exp: 1767229200 };
 const jwt = fakeJwt(jwtPayload, 'jwt1');
@@ -113,6 +116,8 @@ export const structuredRules: Rule[] = [
         `operator = "${fakeJwt({ jti: 'OPJTI', iat: 1700000000, iss: 'ODSKR7MYFQZ5MMAJPHUUSXQSPYKQ5JSCRIEPP5DXF5CBWFGVYRRVVAL', name: 'op', sub: 'ODSKR7MYFQZ5MMAJPHUUSXQSPYKQ5JSCRIEPP5DXF5CBWFGVYRRVVAL', nats: { type: 'operator', version: 2 } }, 'jwt-nats', 'ed25519-nkey')}"`,
         // The jwt.io sample's signature under an edited payload: a hand-made fixture.
         `const session = '${jwt.split('.').slice(0, 2).join('.')}.${'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c'}';`,
+        // A Supabase project's anon key: client code ships it.
+        `const supabase = createClient('https://abcdefghijklmnop.supabase.co', '${fakeJwt({ iss: 'supabase', ref: 'abcdefghijklmnop', role: 'anon', iat: 1700000000, exp: 2015000000 }, 'jwt-sb')}');`,
         `"${Buffer.from('{"x":1}').toString('base64url')}.eyJub3Rqc29u${fx('jwf', 10, A.base64url)}.${fx('jwf2', 43, A.base64url)}"`,
       ],
     })),
@@ -601,6 +606,12 @@ export const structuredRules: Rule[] = [
     keywords: [
       'networkcredential',
       'passwordauthentication',
+      'pdo(',
+      'getconnection(',
+      'dbi->connect(',
+      'mysqli',
+      'mysql_connect(',
+      '.login(',
       'usernamepassword',
       'basicauth',
       'digestauth',
@@ -610,8 +621,10 @@ export const structuredRules: Rule[] = [
     ],
     // .NET's `new NetworkCredential("user", "…")`, Java's `new PasswordAuthentication("user", "…".toCharArray())`,
     // Apache HttpClient's and Spring Security's `UsernamePassword…("user", "…")`, Python requests' `HTTPBasicAuth(…)`
-    // and `auth=("user", "…")`: the second string literal is the password.
-    pattern: String.raw`(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\()[ \t]*[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    // and `auth=("user", "…")`, `ftp.login("user", "…")`: the second string literal is the password. A database
+    // connection's (`new PDO($dsn, "user", "…")`, JDBC's `DriverManager.getConnection(url, "user", "…")`, Perl's
+    // `DBI->connect`, `mysqli_connect("host", "user", "…")`): the string after the user's.
+    pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
     validate: validatePassword,
     help:
       'A password written into the call that builds a credential from a user name and a password (.NET ' +
@@ -624,13 +637,68 @@ export const structuredRules: Rule[] = [
         `return new PasswordAuthentication("mailer", "${pw('cc2')}".toCharArray());`,
         `r = requests.get(url, auth=('api', '${pw('cc3')}'))`,
         `session.auth = HTTPBasicAuth("svc-report", "${pw('cc4')}")`,
+        `$pdo = new PDO($dsn, 'shop', '${pw('cc5')}');`,
+        `Connection c = DriverManager.getConnection(url, "report", "${pw('cc6')}");`,
+        `$link = mysqli_connect('db.internal', 'wp', '${pw('cc7')}', 'wordpress');`,
+        `ftp.login("deploy", "${pw('cc8')}")`,
       ],
       fp: [
         'var cred = new NetworkCredential(user, password);',
         'new UsernamePasswordAuthenticationToken("rod", "koala")',
         "r = requests.get(url, auth=('user', 'pass'))",
         'session.auth = HTTPBasicAuth("admin", os.environ["ADMIN_PASSWORD"])',
+        '$pdo = new PDO($dsn, $user, $password);',
+        'Connection c = DriverManager.getConnection(url, "sa", "");',
       ],
+    })),
+  },
+  {
+    id: 'sql-password',
+    title: 'Password in a SQL statement (CREATE/ALTER USER or ROLE, IDENTIFIED BY)',
+    severity: 'high',
+    keywords: ['identified', 'password'],
+    // MySQL's and Oracle's `IDENTIFIED BY '…'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
+    // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `PASSWORD('…')`.
+    pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    validate: (secret) =>
+      isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret)
+        ? 'invalid'
+        : validatePassword(secret),
+    help:
+      'A password in a SQL statement (a migration, an init script, a seed): `CREATE USER … IDENTIFIED BY \u2019…\u2019`, ' +
+      '`CREATE ROLE … PASSWORD \u2019…\u2019`, `CREATE LOGIN … WITH PASSWORD = \u2019…\u2019`. Stored hashes (`md5…`, ' +
+      '`SCRAM-SHA-256$…`, MySQL\u2019s `*…`) and placeholders are not reported. Change the account\u2019s password and ' +
+      'set it from a secret at deploy time.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `CREATE USER 'reporting'@'%' IDENTIFIED BY '${pw('sq1')}';`,
+        `CREATE ROLE app WITH LOGIN PASSWORD '${pw('sq2')}';`,
+        `ALTER USER app WITH PASSWORD '${pw('sq3')}';`,
+        `CREATE LOGIN svc_etl WITH PASSWORD = N'${pw('sq4')}';`,
+        `GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED WITH mysql_native_password BY '${pw('sq5')}';`,
+      ],
+      fp: [
+        "CREATE USER 'app'@'%' IDENTIFIED BY 'password';",
+        "CREATE ROLE app WITH LOGIN PASSWORD 'md5f2d2ca1c6a1e1ee3b0c9e1c8b8d1a3f4';",
+        "ALTER USER app PASSWORD :'app_password';",
+        "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';",
+      ],
+    })),
+  },
+  {
+    id: 'redis-requirepass',
+    title: 'Redis password in a server config (requirepass, masterauth)',
+    severity: 'high',
+    keywords: ['requirepass', 'masterauth'],
+    pattern: String.raw`(?m:^)[ \t]*(?:requirepass|masterauth)[ \t]+"?([^\s"]{4,128})`,
+    validate: validatePassword,
+    help:
+      'A Redis password in `redis.conf` (`requirepass`, `masterauth`): it opens every key of the instance (and of its ' +
+      'replicas). Placeholders are not reported. Change it with `CONFIG SET requirepass` (or an ACL user\u2019s) and ' +
+      'template the config from a secret.',
+    examples: lazyExamples(() => ({
+      tp: [`requirepass ${pw('rq1')}`, `masterauth "${pw('rq2')}"`],
+      fp: ['# requirepass foobared', 'requirepass ${REDIS_PASSWORD}'],
     })),
   },
   {

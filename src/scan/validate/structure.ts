@@ -154,6 +154,7 @@ const PLACEHOLDER_SHAPES: RegExp[] = [
   /\{\{.*\}\}/, // {{ .Values.password }}
   /^\{[A-Za-z_][\w.-]*\}$/, // {password}
   /^[#%]\{/, // Ruby's and Crystal's `#{options[:password]}`, `%{password}`
+  /^\{[A-Za-z_][\w.]*[(.[]/, // C#'s interpolation: `{Environment.GetEnvironmentVariable("DB_PASSWORD")}`
   /^<[^>]*>$/, // <password>
   /^\[[^\]]*\]$/, // [password]
   /^:[A-Za-z_]\w*$/, // :password (Rails-style)
@@ -417,6 +418,8 @@ export function validateJwt(secret: string): Validity {
     if (type === 'operator' || type === 'account') return 'invalid';
   }
   if (JWT_PUBLIC_ISSUERS.has(String(payload['iss']))) return 'invalid';
+  // A Supabase project's anon key: client code ships it (row-level security guards the data), like a publishable key.
+  if (payload['iss'] === 'supabase' && payload['role'] === 'anon') return 'invalid';
   // Expired before 2001 (`"exp": 570`, seconds after 1970): a test fixture, never a token any service issued.
   if (typeof payload['exp'] === 'number' && payload['exp'] < 1_000_000_000) return 'invalid';
   // Real tokens carry a registered claim or several fields; `{"some": "payload"}` is a documentation example.
@@ -1294,7 +1297,7 @@ const CONCATENATED =
  * `initialClusterToken` (a cluster's name). Also as an XML element's name (`<clientToken>`).
  */
 const NON_SECRET_TOKEN_NAME =
-  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
+  /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf[a-z]*|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 
 /** A protocol nonce: an ACME challenge's `token` (its object names the challenge type), not a credential. */
 const ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
@@ -1335,7 +1338,7 @@ function namesAPassword(match: string): boolean {
  * `API_KEY`, `client_secret`.
  */
 const TOKEN_NAMED =
-  /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
+  /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret(?:[_.-]?key)?)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
 
 /** Whether a generic rule's match assigns to a secret or a password (`JWT_SECRET`, `client_secret`, `db_password`). */
 function namesASecret(match: string): boolean {
@@ -1372,10 +1375,12 @@ const HASHED_NAME =
 /**
  * A password hash or an encrypted value in its usual written form: a scheme in braces (LDAP's `{SSHA}…`, Spring
  * Security's `{bcrypt}…`, `{cipher}…`, `{AES256}…`), the modular crypt format (`$2b$…`, `$6$…`, `$argon2id$…`,
- * phpass `$P$…`), Django's `pbkdf2_sha256$…`, Jasypt's `ENC(…)`; or an interpolation (`%{x}`, `#{x}`).
+ * phpass `$P$…`), Django's `pbkdf2_sha256$…`, Jasypt's `ENC(…)`, dotenvx's `encrypted:…`; or an interpolation (`%{x}`,
+ * `#{x}`).
  */
 export function isHashedOrEncrypted(v: string): boolean {
-  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v)) return true;
+  if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^encrypted:|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v))
+    return true;
   return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
 }
 
@@ -1418,6 +1423,15 @@ function isRandomLetters(v: string): boolean {
   if (humps.length < 6) return false;
   const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
   return words * 3 < humps.length;
+}
+
+/**
+ * A name made of words (`Expires`, `KeyName`, `edge-cache-token`, `X-Amz-Date`): each part, split at separators and
+ * camelCase humps, reads as a word or is an acronym. A random run (`QJKrI`) does not.
+ */
+function isNameOfWords(name: string): boolean {
+  const parts = name.replace(/[0-9]+$/, '').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  return parts.length > 0 && parts.every((p) => (/^[A-Z]{1,5}$/.test(p) ? true : p.length >= 2 && isPronounceable(p)));
 }
 
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */
@@ -1474,7 +1488,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return 'invalid';
   // Another assignment nested in the value (`edge-cache-token=Expires=1663070400&…`, a signed URL's fields); base64's
   // padding only ever ends a value.
-  if (/^[A-Za-z_][A-Za-z0-9_.-]*=[^=]/.test(v)) return 'invalid';
+  // A random value may hold `=` (`Ab3dE=9hJk2mNp`): the name before it is then no word.
+  if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf('=')))) return 'invalid';
   // A git commit SHA, unless the name says what it is: an access or refresh token, an API token, a secret (OAuth
   // providers hand out 40-hex tokens: GitHub's classic ones, Strava's).
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return 'invalid';
@@ -1499,13 +1514,16 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/[\u00C0-\u024F]/.test(v) && /^[\p{L}\s'\u2019-]+$/u.test(v)) return 'invalid';
   // Another key's name (`|S3_ACCESS_KEY:` in a sed expression that rewrites a config).
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return 'invalid';
-  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
+  if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
+  // An absolute path: segments of names, not one run of base64 that starts with `/` (1 in 64 of them do).
+  if (/^\/(?:[\w.@-]+\/)+[\w.@-]*$|^\/[a-z0-9._-]*$/.test(v)) return 'invalid';
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   // A relative path to a file (`Purple62/v4/4f/26/…/pr_source.png`, an asset's token in an App Store API response):
   // base64, the only credential alphabet with `/`, has no `.`.
   if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return 'invalid';
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return 'invalid'; // store paths: secret/data/app
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)) return 'invalid'; // dotted references: config.db.password
+  // Dotted references (`config.db.password`): each segment a name, digits only at its end (not `F9cHIfd1l0.RQOb`).
+  if (/^[A-Za-z_$][A-Za-z_$]*[0-9]*(?:\.[A-Za-z_$][A-Za-z_$]*[0-9]*)+$/.test(v)) return 'invalid';
   // secrets['x'], ENV["X"], and paths that mix both (`Jobs[-1].JobId`, a JMESPath in an SDK's pagination model)
   if (/^[A-Za-z_$][\w$]*(?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*\[[^\]]*\](?:\[[^\]]*\]|\.[A-Za-z_$][\w$]*)*$/.test(v))
     return 'invalid';

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-OTXY4A25.js";
+} from "./chunk-5RE5E7IM.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
