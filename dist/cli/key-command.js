@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-F5SBD3V5.js";
+} from "./chunk-SNLTAO65.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -963,7 +963,11 @@ var init_filters = __esm({
       "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",
       // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
       "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+      "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+      // Their mnemonic, Ganache's and Truffle's, and BIP-39's first test vector.
+      "test test test test test test test test test test test junk",
+      "candy maple cake sugar pudding cream honey rich smooth crumble sweet treat",
+      "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
     ];
     REFERENCE_SHAPES = [
       /process\.env\b/,
@@ -1677,6 +1681,7 @@ function isPlaceholderHost(host) {
 }
 function validateNetrcPassword(secret, match = "") {
   const machine = /machine\s+(\S+)/.exec(match)?.[1];
+  if (isHashedOrEncrypted(secret)) return "invalid";
   return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
 }
 function validateDbUrl(secret, match = "") {
@@ -2207,7 +2212,9 @@ function isWordish(part) {
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
   const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
   if (words.join("") !== letters || letters.length / words.length < 3) return false;
-  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+  if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
+  const mixed = words.filter((w) => /^[A-Z]?[a-z]{1,2}$/.test(w) && w !== w.toUpperCase()).length;
+  return mixed <= 1 && words.every((w) => w.length < 5 || w === w.toUpperCase() || isPronounceable(w));
 }
 function isIdentifierPhrase(v) {
   const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
@@ -2265,7 +2272,7 @@ function isRandomLetters(v) {
 }
 function isNameOfWords(name2) {
   const parts = name2.replace(/[0-9]+$/, "").match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  return parts.length > 0 && parts.every((p) => /^[A-Z]{1,5}$/.test(p) ? true : p.length >= 2 && isPronounceable(p));
+  return parts.length > 0 && parts.every((p) => /^[A-Z]{1,5}$/.test(p) || p.length >= 2 && /[aeiouy]/i.test(p) && !/[^aeiouy]{4}/i.test(p));
 }
 function sequentialRuns(v) {
   let runs = 0;
@@ -4570,6 +4577,14 @@ var init_http = __esm({
 function pem(label) {
   return `-----BEGIN ${label}-----${BODY2}{32,}?-----END ${label}-----`;
 }
+function validateMnemonic(secret) {
+  const words = secret.split(/[ \t]+/);
+  if (![12, 15, 18, 21, 24].includes(words.length)) return "invalid";
+  if (new Set(words).size < Math.min(8, words.length - 2)) return "invalid";
+  if (words.some((w) => /^(?:your|word|words|mnemonic|phrase|seed|here|example|replace|insert|secret)$/.test(w)))
+    return "invalid";
+  return isDocumentedExample(secret) ? "invalid" : "unknown";
+}
 var import_node_crypto5, WINDOW, BODY2, keyRules;
 var init_keys = __esm({
   "src/scan/rules/keys.ts"() {
@@ -4758,6 +4773,17 @@ var init_keys = __esm({
         pattern: `${TOKEN_START}(AQ[A-D][A-Za-z0-9+/]{35}==)(?:[^A-Za-z0-9+/=]|$)`,
         validate: validateCephKey,
         requireValid: true,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "wallet-mnemonic",
+        title: "Wallet recovery phrase (BIP-39 mnemonic)",
+        severity: "critical",
+        keywords: ["mnemonic", "seed", "phrase"],
+        // 12 to 24 lower-case words under a mnemonic's name (`MNEMONIC="?"`, `seedPhrase: '?'`): the wallet's every key
+        // derives from them.
+        pattern: String.raw`(?i:mnemonic|seed[_ .-]?phrase|secret[_ .-]?phrase|recovery[_ .-]?phrase|wallet[_ .-]?seed|seed[_ .-]?words)[\w.-]{0,20}${ASSIGN}((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})(?:["'\x60\s,;)]|$)`,
+        validate: validateMnemonic,
         examples: { tp: [], fp: [] }
       },
       {
@@ -5849,7 +5875,7 @@ var init_structured = __esm({
     init_examples();
     init_syntax();
     init_structure();
-    USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+    USERINFO = String.raw`[^:@/\s"'<>?#]*:([^@/\s"'<>?#]+)@[^\s"'<>/@]+`;
     USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
     DB_CONNECT = String.raw`(?:\bnew[ \t]+PDO|DriverManager\.getConnection|DBI->connect|\bmysqli_connect|\bnew[ \t]+mysqli|\bmysql_connect)\([^,()\n]*,[ \t]*`;
     structuredRules = [

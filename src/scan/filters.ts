@@ -276,6 +276,10 @@ const DOCUMENTED_VALUES = [
   // Hardhat's and Anvil's first two development accounts (from the published test mnemonic), in every tutorial.
   'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
   '59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  // Their mnemonic, Ganache's and Truffle's, and BIP-39's first test vector.
+  'test test test test test test test test test test test junk',
+  'candy maple cake sugar pudding cream honey rich smooth crumble sweet treat',
+  'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
 ];
 
 /** Whether a value is, holds, or (16 characters or more of it) is cut from a documentation sample (DOCUMENTED_VALUES). */

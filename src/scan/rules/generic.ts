@@ -227,6 +227,8 @@ export const genericRules: Rule[] = [
         `DB_PASSWORD="${fx('geq2', 5)}=${fx('geq3', 8)}"`,
         `API_TOKEN='/${fx('gsl1', 31, A.base64)}'`,
         `password=${fx('gdt2', 10)}.${fx('gdt3', 4, A.letters)}`,
+        // Few digits, long lower-case stretches: random all the same.
+        `DB_PASSWORD="${'DYw7Ac'}QQaitqkexs"`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -339,6 +341,9 @@ export const genericRules: Rule[] = [
         `    "assetToken": "Purple62/v4/4f/26/50/${fxUuid('gas1')}/pr_source.png",`,
         `[![GuardRails](https://api.guardrails.invalid/v2/badges/21183?token=${fx('gbt1', 64, A.hex)})](https://x.invalid)`,
         "    api_token: 'something123',",
+        // Minified code: assignments chained through the value.
+        'name:_classThis.name},null,_classExtraInitializers),ApiKey2=_classThis=_classDescriptor.value,_metadata&&f()',
+        '    secret: passwordStrength,',
         'AWS::IAM::AccessKey: AccessKeyResource',
         '    key_file: /etc/ssl/private/server.key',
         '  password: config.database.password',

@@ -9,7 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { isDocumentedExample } from '../filters.ts';
 import type { Rule } from '../types.ts';
 import { lazyExamples as lazy } from './examples.ts';
-import { TOKEN_START as B } from './syntax.ts';
+import { ASSIGN, TOKEN_START as B } from './syntax.ts';
 import {
   fakeAgeKey,
   fixtureBytes,
@@ -575,6 +575,34 @@ export const keyRules: Rule[] = [
     }),
   },
   {
+    id: 'wallet-mnemonic',
+    title: 'Wallet recovery phrase (BIP-39 mnemonic)',
+    severity: 'critical',
+    keywords: ['mnemonic', 'seed', 'phrase'],
+    // 12 to 24 lower-case words under a mnemonic's name (`MNEMONIC="…"`, `seedPhrase: '…'`): the wallet's every key
+    // derives from them.
+    pattern: String.raw`(?i:mnemonic|seed[_ .-]?phrase|secret[_ .-]?phrase|recovery[_ .-]?phrase|wallet[_ .-]?seed|seed[_ .-]?words)[\w.-]{0,20}${ASSIGN}((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8})(?:["'\x60\s,;)]|$)`,
+    validate: validateMnemonic,
+    help:
+      'A wallet\u2019s recovery phrase (12 to 24 BIP-39 words): every key of the wallet derives from it, on every ' +
+      'chain. The development mnemonics Hardhat, Anvil and Ganache publish, BIP-39\u2019s test vector and placeholders ' +
+      'are not reported. Move the funds to a wallet with a new phrase; read the phrase from the environment or a ' +
+      'keystore.',
+    examples: lazy(() => {
+      const words = ['orbit', 'velvet', 'glide', 'harbor', 'tunnel', 'spice', 'cactus', 'ripple', 'mango', 'fossil'];
+      const phrase = Array.from({ length: 12 }, (_, i) => words[(i * 7 + 3) % words.length]).join(' ');
+      const phrase24 = Array.from({ length: 24 }, (_, i) => `${words[(i * 3 + 1) % words.length]}`).join(' ');
+      return {
+        tp: [`MNEMONIC="${phrase}"`, `  seedPhrase: '${phrase24}',`],
+        fp: [
+          'MNEMONIC="test test test test test test test test test test test junk"',
+          'MNEMONIC="your twelve word mnemonic phrase goes here and then some more"',
+          `mnemonic: "${'word '.repeat(11)}word"`,
+        ],
+      };
+    }),
+  },
+  {
     id: 'ethereum-private-key',
     title: 'Ethereum account private key in a Hardhat or Truffle network config',
     severity: 'critical',
@@ -618,4 +646,14 @@ function generateJwk(): Record<string, string> {
     const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }) as Record<string, string>;
     if (!/x{4,}|\*{3}|example|dummy/i.test(JSON.stringify(jwk))) return jwk;
   }
+}
+
+/** A mnemonic's words: 12, 15, 18, 21 or 24, most of them different, no placeholder's, no published development phrase. */
+function validateMnemonic(secret: string): 'invalid' | 'unknown' {
+  const words = secret.split(/[ \t]+/);
+  if (![12, 15, 18, 21, 24].includes(words.length)) return 'invalid';
+  if (new Set(words).size < Math.min(8, words.length - 2)) return 'invalid';
+  if (words.some((w) => /^(?:your|word|words|mnemonic|phrase|seed|here|example|replace|insert|secret)$/.test(w)))
+    return 'invalid';
+  return isDocumentedExample(secret) ? 'invalid' : 'unknown';
 }

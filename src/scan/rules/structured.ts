@@ -28,7 +28,9 @@ import {
 import type { Validity } from '../types.ts';
 
 /** `user:password@host` of a URL; group 1 is the password. */
-const USERINFO = String.raw`[^:@/\s"'<>]*:([^@/\s"'<>]+)@[^\s"'<>/@]+`;
+// A URL's user:password@host. `?` and `#` end the authority (RFC 3986): an `@` after them is in the query or the
+// fragment (`http://host:port?email=name@example.com`), not after a password.
+const USERINFO = String.raw`[^:@/\s"'<>?#]*:([^@/\s"'<>?#]+)@[^\s"'<>/@]+`;
 
 // Keywords of a URL's `user:password@`: the last character of the password and the `@` (every printable ASCII
 // character the password class allows, letters lowercase since keywords match case-insensitively). Every credentialed
@@ -354,6 +356,8 @@ export const structuredRules: Rule[] = [
         'proxy: "http://user:pass@localhost:3128"',
         'https://<user>:<token>@gitlab.com/group/project.git',
         "const myURL = new URL('https://a:b@host.invalid?abc#foo');",
+        // An `@` in the query string: no credentials (curl's test macros for the host).
+        'http://%HOSTIP:%HTTPPORT?email=name@example.com/%TESTNUMBER',
         // Ruby's interpolation for the password.
         'conn = Faraday.new(url: "https://api:#{options[:apikey]}@api.mailgun.invalid")',
         // Metasyntactic words with the URL's colons about them; camelCase words that name a password.
@@ -550,6 +554,8 @@ export const structuredRules: Rule[] = [
       fp: [
         'machine github.com login USERNAME password ${GITHUB_TOKEN}',
         'machine example.com login user password changeme',
+        // A password hash (a test of a hash's handling).
+        `machine host.invalid login u password $y$j9T$${fx('nrh1', 22, './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}$${fx('nrh2', 43, './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`,
         "return f'machine {hostname}{path} login {self.username} password {self.password}'",
         // An escape sequence is not part of the value; stand-ins are not passwords.
         "    f.write('machine {h} login token password {self.auth_token}\\n')",

@@ -315,6 +315,8 @@ function isPlaceholderHost(host: string): boolean {
 /** A `.netrc` entry's password: as validatePassword, and 'invalid' when the machine is a template's (isTemplateHost). */
 export function validateNetrcPassword(secret: string, match = ''): Validity {
   const machine = /machine\s+(\S+)/.exec(match)?.[1];
+  // A password hash where a test's netrc holds one (`password $y$j9T$…`): no credential.
+  if (isHashedOrEncrypted(secret)) return 'invalid';
   return machine && isTemplateHost(machine) ? 'invalid' : validatePassword(secret);
 }
 
@@ -1238,7 +1240,12 @@ function isWordish(part: string): boolean {
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
   const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
   if (words.join('') !== letters || letters.length / words.length < 3) return false;
-  return (letters.match(/[aeiouy]/gi)?.length ?? 0) >= letters.length / 4;
+  if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
+  // Each word of a name reads as one (`recaptcha`, `Token`); one or two capitals in a row may be an acronym's (`V`,
+  // `QQ`), but a random run's long stretch does not read (`aitqkexs`: `tqk`, `xs`), nor do its one- or two-letter
+  // humps between capitals (`Yw`, `Ac`).
+  const mixed = words.filter((w) => /^[A-Z]?[a-z]{1,2}$/.test(w) && w !== w.toUpperCase()).length;
+  return mixed <= 1 && words.every((w) => w.length < 5 || w === w.toUpperCase() || isPronounceable(w));
 }
 
 /**
@@ -1431,7 +1438,10 @@ function isRandomLetters(v: string): boolean {
  */
 function isNameOfWords(name: string): boolean {
   const parts = name.replace(/[0-9]+$/, '').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  return parts.length > 0 && parts.every((p) => (/^[A-Z]{1,5}$/.test(p) ? true : p.length >= 2 && isPronounceable(p)));
+  return (
+    parts.length > 0 &&
+    parts.every((p) => /^[A-Z]{1,5}$/.test(p) || (p.length >= 2 && /[aeiouy]/i.test(p) && !/[^aeiouy]{4}/i.test(p)))
+  );
 }
 
 /** Runs of three or more consecutive characters (`abc`, `123`, `xyz`): what people type, not what RNGs emit. */

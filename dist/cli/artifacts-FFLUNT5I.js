@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-3S6BCQZL.js";
+} from "./chunk-WZ7XR3LJ.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-5RE5E7IM.js";
+import "./chunk-LWPCMBJZ.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-5RE5E7IM.js";
+} from "./chunk-LWPCMBJZ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
