@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-SNLTAO65.js";
+} from "./chunk-Z25PNDUZ.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

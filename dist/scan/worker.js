@@ -2112,6 +2112,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
+  if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
@@ -5306,7 +5307,7 @@ var packageRules = [
 ];
 
 // src/scan/rules/structured.ts
-var USERINFO = String.raw`[^:@/\s"'<>?#]*:([^@/\s"'<>?#]+)@[^\s"'<>/@]+`;
+var USERINFO = String.raw`[^:@/\s"'<>?]*:([^@/\s"'<>?]+)@[^\s"'<>/@]+`;
 var USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
 var DB_CONNECT = String.raw`(?:\bnew[ \t]+PDO|DriverManager\.getConnection|DBI->connect|\bmysqli_connect|\bnew[ \t]+mysqli|\bmysql_connect)\([^,()\n]*,[ \t]*`;
 function dbRule(id, title, scheme, keywords, help, examples) {

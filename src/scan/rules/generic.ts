@@ -344,6 +344,8 @@ export const genericRules: Rule[] = [
         // Minified code: assignments chained through the value.
         'name:_classThis.name},null,_classExtraInitializers),ApiKey2=_classThis=_classDescriptor.value,_metadata&&f()',
         '    secret: passwordStrength,',
+        'AZURE_BLOB_SAS_TOKEN=st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c',
+        'API_TOKEN_OPTS=ttl=3600&scope=read&audience=api',
         'AWS::IAM::AccessKey: AccessKeyResource',
         '    key_file: /etc/ssl/private/server.key',
         '  password: config.database.password',

@@ -28,9 +28,10 @@ import {
 import type { Validity } from '../types.ts';
 
 /** `user:password@host` of a URL; group 1 is the password. */
-// A URL's user:password@host. `?` and `#` end the authority (RFC 3986): an `@` after them is in the query or the
-// fragment (`http://host:port?email=name@example.com`), not after a password.
-const USERINFO = String.raw`[^:@/\s"'<>?#]*:([^@/\s"'<>?#]+)@[^\s"'<>/@]+`;
+// A URL's user:password@host. `?` ends the authority (RFC 3986): an `@` after it is in the query
+// (`http://host:port?email=name@example.com`), not after a password. `#` would too, but people write it unencoded in
+// passwords (`postgresql://app:8rESQ#dUStPKR0@db/app`), and a fragment seldom holds an `@`.
+const USERINFO = String.raw`[^:@/\s"'<>?]*:([^@/\s"'<>?]+)@[^\s"'<>/@]+`;
 
 // Keywords of a URL's `user:password@`: the last character of the password and the `@` (every printable ASCII
 // character the password class allows, letters lowercase since keywords match case-insensitively). Every credentialed
@@ -187,6 +188,8 @@ export const structuredRules: Rule[] = [
         `MONGO_URI=mongodb+srv://api:${pw('mg1')}@cluster0.ab1cd.mongodb.net/prod?retryWrites=true`,
         `mongo:\n  uri: "mongodb://admin:${pw('mg2')}@mongo-0.internal:27017/admin"`,
         `{"MONGODB_URI": "mongodb://svc:${pw('mg3')}@10.1.2.3/app"}`,
+        // A `#` in the password, unencoded.
+        `const PG_URI = "mongodb://realuser:${fx('mg6', 5)}#${fx('mg7', 10)}@db1.acme.invalid:27017/production";`,
         // A random password on a documentation domain: a real credential whose host was scrubbed.
         `MONGO_URL=mongodb://backup:${pw('mg5')}@backup.example.com/app`,
         // A real cluster whose name starts with a placeholder's word.

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-LWPCMBJZ.js";
+} from "./chunk-XGKGQ5DV.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
