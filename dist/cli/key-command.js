@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-Z25PNDUZ.js";
+} from "./chunk-UIKXRICP.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -967,6 +967,7 @@ var init_filters = __esm({
       // Their mnemonic, Ganache's and Truffle's, and BIP-39's first test vector.
       "test test test test test test test test test test test junk",
       "candy maple cake sugar pudding cream honey rich smooth crumble sweet treat",
+      "candy maple velvet cake sugar cream honey rich smooth crumble sweet treat",
       "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
     ];
     REFERENCE_SHAPES = [
@@ -2310,6 +2311,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
+  if (/^[a-z]{1,4}=[^=]/.test(v)) return "invalid";
   if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
@@ -2327,6 +2329,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[|#]?\s*[A-Za-z_][A-Za-z0-9_.]*:$/.test(v)) return "invalid";
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return "invalid";
   if (/^\/(?:[\w.@-]+\/)+[\w.@-]*$|^\/[a-z0-9._-]*$/.test(v)) return "invalid";
+  if (v.startsWith("//")) return "invalid";
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return "invalid";
   if (/\/[^/]*\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v)) return "invalid";
   if (/^[a-z][a-z0-9_.-]*(?:\/[a-z][a-z0-9_.-]*)+\/?$/.test(v)) return "invalid";
@@ -6097,10 +6100,11 @@ var init_structured = __esm({
         ],
         // .NET's `new NetworkCredential("user", "?")`, Java's `new PasswordAuthentication("user", "?".toCharArray())`,
         // Apache HttpClient's and Spring Security's `UsernamePassword?("user", "?")`, Python requests' `HTTPBasicAuth(?)`
-        // and `auth=("user", "?")`, `ftp.login("user", "?")`: the second string literal is the password. A database
+        // and `auth=("user", "?")`, ftplib's, smtplib's and imaplib's `ftp.login("user", "?")` (not any object's
+        // `login`: a test's mocked service): the second string literal is the password. A database
         // connection's (`new PDO($dsn, "user", "?")`, JDBC's `DriverManager.getConnection(url, "user", "?")`, Perl's
         // `DBI->connect`, `mysqli_connect("host", "user", "?")`): the string after the user's.
-        pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+        pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\b(?i:ftps?|smtp\w*|server|mail\w*|imap\w*|pop3?\w*)\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
         validate: validatePassword,
         examples: { tp: [], fp: [] }
       },
@@ -6111,8 +6115,14 @@ var init_structured = __esm({
         keywords: ["identified", "password"],
         // MySQL's and Oracle's `IDENTIFIED BY '?'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
         // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `PASSWORD('?')`.
-        pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
-        validate: (secret) => isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret) ? "invalid" : validatePassword(secret),
+        pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+        validate: (secret, match = "", before = "") => {
+          if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
+            return "invalid";
+          const user = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i.exec(`${before.slice(-200)}${match}`)?.[1];
+          if (user && user.toLowerCase() === secret.toLowerCase()) return "invalid";
+          return validatePassword(secret);
+        },
         examples: { tp: [], fp: [] }
       },
       {

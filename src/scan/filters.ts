@@ -279,6 +279,7 @@ const DOCUMENTED_VALUES = [
   // Their mnemonic, Ganache's and Truffle's, and BIP-39's first test vector.
   'test test test test test test test test test test test junk',
   'candy maple cake sugar pudding cream honey rich smooth crumble sweet treat',
+  'candy maple velvet cake sugar cream honey rich smooth crumble sweet treat',
   'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
 ];
 

@@ -346,6 +346,8 @@ export const genericRules: Rule[] = [
         '    secret: passwordStrength,',
         'AZURE_BLOB_SAS_TOKEN=st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c',
         'API_TOKEN_OPTS=ttl=3600&scope=read&audience=api',
+        "SECRET = 'st=2022-10-18T13:24:48Z&se=2023-10-18T21:24:48Z&si=Ledger&spr=https&sv=2021-06-08&sr=c'",
+        "        if ($_token == '//@codeCoverageIgnoreStart') {",
         'AWS::IAM::AccessKey: AccessKeyResource',
         '    key_file: /etc/ssl/private/server.key',
         '  password: config.database.password',

@@ -630,10 +630,11 @@ export const structuredRules: Rule[] = [
     ],
     // .NET's `new NetworkCredential("user", "…")`, Java's `new PasswordAuthentication("user", "…".toCharArray())`,
     // Apache HttpClient's and Spring Security's `UsernamePassword…("user", "…")`, Python requests' `HTTPBasicAuth(…)`
-    // and `auth=("user", "…")`, `ftp.login("user", "…")`: the second string literal is the password. A database
+    // and `auth=("user", "…")`, ftplib's, smtplib's and imaplib's `ftp.login("user", "…")` (not any object's
+    // `login`: a test's mocked service): the second string literal is the password. A database
     // connection's (`new PDO($dsn, "user", "…")`, JDBC's `DriverManager.getConnection(url, "user", "…")`, Perl's
     // `DBI->connect`, `mysqli_connect("host", "user", "…")`): the string after the user's.
-    pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
+    pattern: String.raw`(?:(?:(?i:NetworkCredential|PasswordAuthentication|UsernamePasswordCredentials|UsernamePasswordAuthenticationToken|HTTPBasicAuth|HTTPDigestAuth|BasicAuth|PasswordCredential)\(|\bauth[ \t]*=[ \t]*\(|\b(?i:ftps?|smtp\w*|server|mail\w*|imap\w*|pop3?\w*)\.login\()[ \t]*|${DB_CONNECT})[bru]{0,2}["'][^"'\n]{1,64}["'][ \t]*,[ \t]*[bru]{0,2}["']([^"'\n]{4,128})["']`,
     validate: validatePassword,
     help:
       'A password written into the call that builds a credential from a user name and a password (.NET ' +
@@ -650,9 +651,11 @@ export const structuredRules: Rule[] = [
         `Connection c = DriverManager.getConnection(url, "report", "${pw('cc6')}");`,
         `$link = mysqli_connect('db.internal', 'wp', '${pw('cc7')}', 'wordpress');`,
         `ftp.login("deploy", "${pw('cc8')}")`,
+        `    server.login("reports@corp.invalid", "${pw('cc9')}")`,
       ],
       fp: [
         'var cred = new NetworkCredential(user, password);',
+        "    const result = await authService.login('john@doe.invalid', 'curry-wurst-sausage')",
         'new UsernamePasswordAuthenticationToken("rod", "koala")',
         "r = requests.get(url, auth=('user', 'pass'))",
         'session.auth = HTTPBasicAuth("admin", os.environ["ADMIN_PASSWORD"])',
@@ -668,11 +671,15 @@ export const structuredRules: Rule[] = [
     keywords: ['identified', 'password'],
     // MySQL's and Oracle's `IDENTIFIED BY '…'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
     // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `PASSWORD('…')`.
-    pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
-    validate: (secret) =>
-      isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret)
-        ? 'invalid'
-        : validatePassword(secret),
+    pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    validate: (secret, match = '', before = '') => {
+      if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
+        return 'invalid';
+      // The account's own name for its password (`CREATE USER 'app-test' … BY 'app-test'`): a CI database's.
+      const user = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i.exec(`${before.slice(-200)}${match}`)?.[1];
+      if (user && user.toLowerCase() === secret.toLowerCase()) return 'invalid';
+      return validatePassword(secret);
+    },
     help:
       'A password in a SQL statement (a migration, an init script, a seed): `CREATE USER … IDENTIFIED BY \u2019…\u2019`, ' +
       '`CREATE ROLE … PASSWORD \u2019…\u2019`, `CREATE LOGIN … WITH PASSWORD = \u2019…\u2019`. Stored hashes (`md5…`, ' +
@@ -685,12 +692,14 @@ export const structuredRules: Rule[] = [
         `ALTER USER app WITH PASSWORD '${pw('sq3')}';`,
         `CREATE LOGIN svc_etl WITH PASSWORD = N'${pw('sq4')}';`,
         `GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED WITH mysql_native_password BY '${pw('sq5')}';`,
+        `CREATE LOGIN GreatLakesUser\n    WITH PASSWORD = N'${pw('sq6')}',`,
       ],
       fp: [
         "CREATE USER 'app'@'%' IDENTIFIED BY 'password';",
         "CREATE ROLE app WITH LOGIN PASSWORD 'md5f2d2ca1c6a1e1ee3b0c9e1c8b8d1a3f4';",
         "ALTER USER app PASSWORD :'app_password';",
         "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';",
+        `mysql -e "CREATE USER 'bookstack-test'@'localhost' IDENTIFIED WITH mysql_native_password BY 'bookstack-test';"`,
       ],
     })),
   },

@@ -1500,6 +1500,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // padding only ever ends a value.
   // A random value may hold `=` (`Ab3dE=9hJk2mNp`): the name before it is then no word.
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf('=')))) return 'invalid';
+  // A query's short field name (`st=2022-10-18T13:24:48Z`, a SAS's start time cut at its `&`).
+  if (/^[a-z]{1,4}=[^=]/.test(v)) return 'invalid';
   // Parameters (`st=2025-03-04T07:24:52Z&se=…&sr=c`, `ttl=3600&scope=read`): a query string's fields, whose secret, if
   // any, is a field of its own (a SAS's `sig=`, its own rule's).
   if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return 'invalid';
@@ -1530,6 +1532,7 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (/^[a-z]+:\/\//i.test(v) || /^(?:\.{1,2}\/|~\/|[A-Za-z]:\\)/.test(v)) return 'invalid'; // URLs and paths
   // An absolute path: segments of names, not one run of base64 that starts with `/` (1 in 64 of them do).
   if (/^\/(?:[\w.@-]+\/)+[\w.@-]*$|^\/[a-z0-9._-]*$/.test(v)) return 'invalid';
+  if (v.startsWith('//')) return 'invalid'; // a comment's marker (`//@codeCoverageIgnoreStart`), a scheme-less URL
   if (/\.(?:json|ya?ml|pem|key|txt|env|p12|pfx|crt|cer|toml|ini|conf)$/i.test(v)) return 'invalid'; // file names
   // A relative path to a file (`Purple62/v4/4f/26/…/pr_source.png`, an asset's token in an App Store API response):
   // base64, the only credential alphabet with `/`, has no `.`.

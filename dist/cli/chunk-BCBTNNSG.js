@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-XGKGQ5DV.js";
+} from "./chunk-EBDU77GL.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
