@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-UIKXRICP.js";
+} from "./chunk-7ED73RTF.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -1535,7 +1535,7 @@ function parsePem(text) {
 }
 function joinStringLiterals(text) {
   if (!/["']/.test(text)) return text;
-  return text.replace(/["']\s*(?:\+\s*)?["']/g, "").replace(/["']/g, "");
+  return text.replace(/["']\s*(?:[+,]\s*)?["']/g, "").replace(/["']/g, "");
 }
 function pemText(label, base64, headers) {
   const lines = base64.match(/.{1,64}/g) ?? [];

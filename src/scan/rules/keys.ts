@@ -71,6 +71,12 @@ function keySyntaxes(kind: KeyFixtureKind): string[] {
     `const config = ${JSON.stringify(JSON.stringify({ private_key: k }))};`,
     // A string literal continued over lines with `\` (Lua, C, shell).
     `  key = "${k.trimEnd().split('\n').join('\\\n')}",`,
+    // A Jupyter notebook's cell: each line its own JSON string in the cell's `source` list.
+    `   "source": [\n${k
+      .trimEnd()
+      .split('\n')
+      .map((l) => `    ${JSON.stringify(`${l}\n`)}`)
+      .join(',\n')}\n   ]`,
     // Commented out or quoted: a doc comment's example, a YAML fixture's disabled value, a shell transcript's input.
     `  $ cat key.pem\n${k
       .trimEnd()

@@ -555,12 +555,13 @@ export function parsePem(text: string): PemBlock | undefined {
 
 /**
  * Undoes source-code string splitting around a PEM or armor block: `"…\\n" +` / `"…\\n"` continuation lines (JS,
- * Java, Python, Go) become one text, and the remaining quotes go.
+ * Java, Python, Go), and a list of line strings (`"…\\n",`: a Jupyter notebook's cell source, a JS array joined),
+ * become one text, and the remaining quotes go.
  */
 function joinStringLiterals(text: string): string {
   if (!/["']/.test(text)) return text;
-  // One reading of the space about a `+` (two `\s*` about an optional `+` backtrack quadratically on a long run).
-  return text.replace(/["']\s*(?:\+\s*)?["']/g, '').replace(/["']/g, '');
+  // One reading of the space about a `+` or `,` (two `\s*` about an optional one backtrack quadratically on a long run).
+  return text.replace(/["']\s*(?:[+,]\s*)?["']/g, '').replace(/["']/g, '');
 }
 
 /** Re-wraps a PEM body at 64 columns under its label. */

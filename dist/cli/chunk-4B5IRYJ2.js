@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-EBDU77GL.js";
+} from "./chunk-LGFEOGC7.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
