@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-7ED73RTF.js";
+} from "./chunk-PUR6HFQG.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

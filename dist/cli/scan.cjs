@@ -4412,6 +4412,9 @@ var init_generic = __esm({
       // subscript (`os.environ.get("API_KEY") or "?"`: not prose's `a token or "?"`);
       String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?)[ \t]*[bru]{0,2}["']`,
       String.raw`${NAME}["']?[\])][ \t]+or[ \t]+[bru]{0,2}["']`,
+      // a reference's default, used when the variable is unset: Spring's `${jwt.secret:?}`, the shell's and Compose's
+      // `${DB_PASSWORD:-?}`;
+      String.raw`\$\{${NAME}:-?`,
       // a DSL's statement: Gradle's `credentials { password '?' }`, Capistrano's `set :password, '?'`, C's `#define`,
       // a Dockerfile's `ENV API_TOKEN ?` (the older form, without `=`);
       String.raw`(?:(?m:^)|[{;])[ \t]*(?:#[ \t]*define[ \t]+)?${NAME}[ \t]+["']`,
@@ -4515,7 +4518,7 @@ var init_generic = __esm({
         title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
         severity: "medium",
         keywords: KEYWORDS,
-        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60]{8,})(?:["'\x60\s]|$)`,
+        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60}]{8,})(?:["'\x60\s}]|$)`,
         // A name/value entry and a Terraform variable span lines.
         window: 256,
         entropy: 3,

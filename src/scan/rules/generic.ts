@@ -88,6 +88,9 @@ const PAIRED = [
   // subscript (`os.environ.get("API_KEY") or "…"`: not prose's `a token or "…"`);
   String.raw`${NAME}["']?\]?\)?[ \t]*(?:\|\||\?\?)[ \t]*[bru]{0,2}["']`,
   String.raw`${NAME}["']?[\])][ \t]+or[ \t]+[bru]{0,2}["']`,
+  // a reference's default, used when the variable is unset: Spring's `${jwt.secret:…}`, the shell's and Compose's
+  // `${DB_PASSWORD:-…}`;
+  String.raw`\$\{${NAME}:-?`,
   // a DSL's statement: Gradle's `credentials { password '…' }`, Capistrano's `set :password, '…'`, C's `#define`,
   // a Dockerfile's `ENV API_TOKEN …` (the older form, without `=`);
   String.raw`(?:(?m:^)|[{;])[ \t]*(?:#[ \t]*define[ \t]+)?${NAME}[ \t]+["']`,
@@ -496,7 +499,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)(?:${PAIRED.join('|')})${SCHEME}([^\s"'\x60]{8,})(?:["'\x60\s]|$)`,
+    pattern: String.raw`(?i)(?:${PAIRED.join('|')})${SCHEME}([^\s"'\x60}]{8,})(?:["'\x60\s}]|$)`,
     // A name/value entry and a Terraform variable span lines.
     window: 256,
     entropy: 3,
@@ -537,6 +540,9 @@ export const genericRules: Rule[] = [
         `api_key = os.environ.get("API_KEY") or "${key32}"`,
         `#define API_SECRET "${fx('gse9', 32)}"`,
         `ENV API_TOKEN ${fx('gsea', 40)}`,
+        // A reference's default: Spring, Compose.
+        `  secret: \${JWT_SECRET:${fx('gseb', 43, A.base64url)}}`,
+        `      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-${pw}}`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
@@ -558,6 +564,9 @@ export const genericRules: Rule[] = [
         '<input type="hidden" name="csrfmiddlewaretoken" value="YRim2izKIk1eLSJ5jAKVo2ZiX9mN3pQ4">',
         "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
         'ENV API_TOKEN=""',
+        '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}',
+        '  password: ${DB_PASSWORD:}',
+        '  secret: ${JWT_SECRET:mySecretKey123}',
         // A password first and a hash or a salt after it: not a name and its value.
         'assertThat(encoder.matches("wrongpassword", "{SSHA}25ro4PKC8jhQZ26jVsozhX/xaP0suHgX")).isFalse();',
         'TextEncryptor e = Encryptors.stronger("password", "5c0744940b5c369b");',

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-LGFEOGC7.js";
+} from "./chunk-6AZGKJHW.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
