@@ -153,8 +153,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       });
       engineName ||= inline.name;
       // A scan large enough for workers: this thread warms up as they do, so its hot loops are compiled once, not
-      // again as the keyword pass switches to WebAssembly (54 optimizing compiles in a one-thread scan of the bench's
-      // text tree, 47 warmed up). A small scan (a hook's few files) does not pay for it.
+      // again as the keyword pass switches to WebAssembly (TurboFan compiles in a two-thread scan of the bench's text
+      // tree: 60-66 without, 52 with). A small scan (a hook's few files) does not pay for it.
       if (largeTree) inline.warmUp();
     }
     return inline;

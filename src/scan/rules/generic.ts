@@ -510,8 +510,10 @@ export const genericRules: Rule[] = [
       'assignment: a call\u2019s two arguments (`System.setProperty("API_TOKEN", "\u2026")`, `os.Setenv`, ' +
       '`os.getenv("API_KEY", "\u2026")`, `req.Header.Set("X-Api-Key", "\u2026")`), an environment lookup\u2019s ' +
       'fallback (`process.env.API_KEY || "\u2026"`), a name/value entry (Kubernetes `env`, ECS task definitions, ' +
-      'CloudFormation parameters, .NET `<add key="\u2026" value="\u2026"/>`) or a Terraform variable\u2019s default. ' +
-      'Placeholders, references and identifiers are not reported. Rotate the credential and read it from the ' +
+      'CloudFormation parameters, .NET `<add key="\u2026" value="\u2026"/>`), a Terraform variable\u2019s or a ' +
+      'reference\u2019s default (`${DB_PASSWORD:-\u2026}`), or a DSL statement (Gradle `password \u2019\u2026\u2019`, ' +
+      'PHP `define`, C `#define`, Dockerfile `ENV`). Placeholders, references, stand-ins, hashes and identifiers are ' +
+      'not reported. Rotate the credential and read it from the ' +
       'environment or a secret store instead.',
     examples: lazyExamples(() => ({
       tp: [
