@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-PUR6HFQG.js";
+} from "./chunk-CDMEODWH.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -2113,8 +2113,10 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
-  if (/^[a-z]{1,4}=[^=]/.test(v)) return "invalid";
-  if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
+  if (!/(?:^|&)sig=/.test(v)) {
+    if (/^[a-z]{1,4}=[0-9]/.test(v)) return "invalid";
+    if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
+  }
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return "invalid";
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";

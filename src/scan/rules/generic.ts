@@ -228,6 +228,7 @@ export const genericRules: Rule[] = [
         `    "        neo4j_password = \\"${fx('gnb1', 43, A.base64url)}\\"\\n",`,
         // Random values with `=` inside, starting with `/`, with a dot.
         `DB_PASSWORD="${fx('geq2', 5)}=${fx('geq3', 8)}"`,
+        `DB_PASSWORD=v=x${fx('geq4', 4, A.letters)}.${fx('geq5', 5)}`,
         `API_TOKEN='/${fx('gsl1', 31, A.base64)}'`,
         `password=${fx('gdt2', 10)}.${fx('gdt3', 4, A.letters)}`,
         // Few digits, long lower-case stretches: random all the same.
@@ -438,6 +439,8 @@ export const genericRules: Rule[] = [
         `export API_TOKEN=${fx('gu5', 12)}&${fx('gu6', 12)}`,
         `DB_PASSWORD=${fx('gu7', 8)}(${fx('gu8', 6, A.digits)})${fx('gu9', 5)}`,
         `  password: ${fx('gua', 9)};${fx('gub', 7)},${fx('guc', 4, A.digits)}`,
+        // A SAS token on its own, as an env file holds it: its fields, and the signature that makes it a credential.
+        `\tAZURE_BLOB_SAS_TOKEN=sp=rcwl&st=2025-03-10T06:58:25Z&se=2025-03-10T14:58:25Z&sip=168.1.6.50&spr=https&sv=2022-11-02&sr=c&sig=${fx('gsas1', 4)}%2B${fx('gsas2', 12)}%2F${fx('gsas3', 24)}%3D`,
       ],
       fp: [
         'DB_PASSWORD=${DB_PASSWORD}',

@@ -1501,11 +1501,13 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // padding only ever ends a value.
   // A random value may hold `=` (`Ab3dE=9hJk2mNp`): the name before it is then no word.
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf('=')))) return 'invalid';
-  // A query's short field name (`st=2022-10-18T13:24:48Z`, a SAS's start time cut at its `&`).
-  if (/^[a-z]{1,4}=[^=]/.test(v)) return 'invalid';
-  // Parameters (`st=2025-03-04T07:24:52Z&se=…&sr=c`, `ttl=3600&scope=read`): a query string's fields, whose secret, if
-  // any, is a field of its own (a SAS's `sig=`, its own rule's).
-  if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return 'invalid';
+  // A query's fields, unless they carry a signature (`…&sig=…`: a SAS token grants what it signs).
+  if (!/(?:^|&)sig=/.test(v)) {
+    // A short field with a number or a time (`st=2022-10-18T13:24:48Z`, a SAS's start time cut at its `&`).
+    if (/^[a-z]{1,4}=[0-9]/.test(v)) return 'invalid';
+    // Parameters (`st=2025-03-04T07:24:52Z&se=…&sr=c`, `ttl=3600&scope=read`).
+    if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return 'invalid';
+  }
   // A git commit SHA, unless the name says what it is: an access or refresh token, an API token, a secret (OAuth
   // providers hand out 40-hex tokens: GitHub's classic ones, Strava's).
   if (/^[0-9a-f]{40}$/i.test(v) && !TOKEN_NAMED.test(match)) return 'invalid';

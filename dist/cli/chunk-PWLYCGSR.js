@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-6AZGKJHW.js";
+} from "./chunk-UQK24YVU.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
