@@ -949,6 +949,8 @@ var init_filters = __esm({
       // RFC 6749's access token
       "tGzv3JOkF0XG5Qx2TlKWIA",
       // and refresh token
+      "45ghiukldjahdnhzdauz",
+      // RFC 7009's revoked token
       "MWYyZDFlMmU2N2Rm",
       // Kubernetes' Secret (`1f2d1e2e67df`)
       "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
@@ -6080,7 +6082,9 @@ var init_structured = __esm({
         // Also PsExec's `-p` and a PowerShell cmdlet's `-Password` (`Connect-VIServer`, `New-PSDrive`): a literal, not a
         // variable or an expression (`-Password $pw`, `-Password (Get-Secret ?)`).
         pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*|\bpsexec(?:64)?(?:\.exe)?\b[^\n|;&]*?\s-p\s+|\s-(?i:Password)\s+|\s--(?i:password)(?:\s+|=))["']?([^\s"'\x60|;&,($][^\s"'\x60|;&,]{3,})`,
-        validate: validatePassword,
+        // A sentence's word after the option (`--user and --password respectively.`) is prose: the check sees it without
+        // its full stop.
+        validate: (secret) => validatePassword(secret.replace(/[.:]+$/, "")),
         examples: { tp: [], fp: [] }
       },
       {
@@ -6118,9 +6122,11 @@ var init_structured = __esm({
         title: "Password in a SQL statement (CREATE/ALTER USER or ROLE, IDENTIFIED BY)",
         severity: "high",
         keywords: ["identified", "password"],
-        // MySQL's and Oracle's `IDENTIFIED BY '?'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
-        // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `PASSWORD('?')`.
-        pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+        // MySQL's and Oracle's `IDENTIFIED BY '?'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
+        // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
+        // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `= PASSWORD('?')`
+        // (upper-case, assigned: not JavaScript's `new Password('?')`).
+        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
         validate: (secret, match = "", before = "") => {
           if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
             return "invalid";

@@ -265,6 +265,7 @@ const DOCUMENTED_VALUES = [
   'czZCaGRSa3F0MzpnWDFmQmF0M2JW', // RFC 6749: client s6BhdRkqt3, secret gX1fBat3bV, as HTTP Basic
   '2YotnFZFEjr1zCsicMWpAA', // RFC 6749's access token
   'tGzv3JOkF0XG5Qx2TlKWIA', // and refresh token
+  '45ghiukldjahdnhzdauz', // RFC 7009's revoked token
   'MWYyZDFlMmU2N2Rm', // Kubernetes' Secret (`1f2d1e2e67df`)
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc', // Stripe's API reference
   'pk_test_TYooMQauvdEDq54NiTphI7jx',

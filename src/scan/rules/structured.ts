@@ -580,7 +580,9 @@ export const structuredRules: Rule[] = [
     // Also PsExec's `-p` and a PowerShell cmdlet's `-Password` (`Connect-VIServer`, `New-PSDrive`): a literal, not a
     // variable or an expression (`-Password $pw`, `-Password (Get-Secret …)`).
     pattern: String.raw`(?:docker\s+login\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=)|\bmysql(?:dump|admin)?\b[^\n|;&]*?\s(?:-p|--password=)|\bsshpass\s+-p\s*|\bpsexec(?:64)?(?:\.exe)?\b[^\n|;&]*?\s-p\s+|\s-(?i:Password)\s+|\s--(?i:password)(?:\s+|=))["']?([^\s"'\x60|;&,($][^\s"'\x60|;&,]{3,})`,
-    validate: validatePassword,
+    // A sentence's word after the option (`--user and --password respectively.`) is prose: the check sees it without
+    // its full stop.
+    validate: (secret) => validatePassword(secret.replace(/[.:]+$/, '')),
     help:
       'A password passed as a command-line argument (`docker login -p`, `mysql -p<password>`, `sshpass -p`): it also ' +
       'leaks into shell history and process lists. Rotate it and read it from stdin (`--password-stdin`) or an ' +
@@ -603,6 +605,7 @@ export const structuredRules: Rule[] = [
         // A command substitution reads it at run time (`$$` is Compose's escaped `$`).
         `test: ['CMD-SHELL', 'mysqladmin ping -h 127.0.0.1 --password="$$(cat /run/secrets/db-password)" --silent']`,
         'mysql -u root -p"$(cat /run/secrets/root)" shop',
+        '\t--user and --password respectively.  Renamed ftp_acc and ftp_pass',
         'Connect-VIServer -Server $server -User $user -Password $password',
         'New-LocalUser -Name svc -Password (Read-Host -AsSecureString)',
       ],
@@ -669,9 +672,11 @@ export const structuredRules: Rule[] = [
     title: 'Password in a SQL statement (CREATE/ALTER USER or ROLE, IDENTIFIED BY)',
     severity: 'high',
     keywords: ['identified', 'password'],
-    // MySQL's and Oracle's `IDENTIFIED BY '…'` (also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
-    // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `PASSWORD('…')`.
-    pattern: String.raw`(?i:\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*|\bPASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    // MySQL's and Oracle's `IDENTIFIED BY '…'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
+    // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
+    // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `= PASSWORD('…')`
+    // (upper-case, assigned: not JavaScript's `new Password('…')`).
+    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
     validate: (secret, match = '', before = '') => {
       if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
         return 'invalid';
@@ -693,6 +698,7 @@ export const structuredRules: Rule[] = [
         `CREATE LOGIN svc_etl WITH PASSWORD = N'${pw('sq4')}';`,
         `GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED WITH mysql_native_password BY '${pw('sq5')}';`,
         `CREATE LOGIN GreatLakesUser\n    WITH PASSWORD = N'${pw('sq6')}',`,
+        `SET PASSWORD FOR 'app'@'%' = PASSWORD('${pw('sq7')}');`,
       ],
       fp: [
         "CREATE USER 'app'@'%' IDENTIFIED BY 'password';",
@@ -700,6 +706,8 @@ export const structuredRules: Rule[] = [
         "ALTER USER app PASSWORD :'app_password';",
         "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';",
         `mysql -e "CREATE USER 'bookstack-test'@'localhost' IDENTIFIED WITH mysql_native_password BY 'bookstack-test';"`,
+        "     * identified by 'x-ms-copy-id'. Possible values include: 'pending',",
+        "const password = new Password('r0sebud');",
       ],
     })),
   },

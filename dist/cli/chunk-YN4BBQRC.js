@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-UQK24YVU.js";
+} from "./chunk-X2SNJWZP.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
