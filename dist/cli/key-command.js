@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-WEUV5UMK.js";
+} from "./chunk-HSIYNTDM.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -2144,12 +2144,15 @@ function isWordPhrase2(v) {
   const parts = v.split(/[^A-Za-z]+/).filter((p) => p.length > 0);
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
+function humps(letters) {
+  return letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+}
 function isWordish(part) {
   const digits = part.replace(/[^0-9]/g, "").length;
   if (digits > 2) return false;
   const letters = part.replace(/[0-9]/g, "");
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
-  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  const words = humps(letters);
   if (words.join("") !== letters || letters.length / words.length < 3) return false;
   if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
   const mixed = words.filter((w) => /^[A-Z]?[a-z]{1,2}$/.test(w) && w !== w.toUpperCase()).length;
@@ -2226,13 +2229,13 @@ var LEET = {
 var TYPED_RUN = /(?:01234|12345|23456|34567|45678|56789|abcde|bcdef|qwert|asdf)/i;
 function isRandomLetters(v) {
   if (v.length < 16 || !/[a-z]/.test(v) || !/[A-Z]/.test(v)) return false;
-  const humps = v.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  if (humps.length < 6) return false;
-  const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
-  return words * 3 < humps.length;
+  const parts = humps(v);
+  if (parts.length < 6) return false;
+  const words = parts.filter((h) => h.length >= 3 && isPronounceable(h)).length;
+  return words * 3 < parts.length;
 }
 function isNameOfWords(name2) {
-  const parts = name2.replace(/[0-9]+$/, "").match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  const parts = humps(name2.replace(/[0-9]+$/, ""));
   return parts.length > 0 && parts.every((p) => /^[A-Z]{1,5}$/.test(p) || p.length >= 2 && /[aeiouy]/i.test(p) && !/[^aeiouy]{4}/i.test(p));
 }
 function sequentialRuns(v) {
@@ -4059,7 +4062,6 @@ var NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
   if (!QUOTED_ONLY.test(secret)) return "invalid";
-  if (isHashedOrEncrypted(secret)) return "invalid";
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(",").every((p) => p.length <= 3)) return "invalid";
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return "invalid";
   return validateGenericSecret(secret, match, before);

@@ -5,13 +5,7 @@
 // stay quiet even without the engine's global filters.
 import type { Rule } from '../types.ts';
 import type { Validity } from '../types.ts';
-import {
-  FIXTURE_ALPHABETS as A,
-  fx,
-  fxUuid,
-  isHashedOrEncrypted,
-  validateGenericSecret,
-} from '../validate/structure.ts';
+import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
 // The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
@@ -53,14 +47,12 @@ const NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$en
 const QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 
 /**
- * The quoted rule's validator: the value must need its quotes (else the unquoted rule reports it), must not be an
- * interpolation (`%{x}`, `#{x}`), an encrypted value (`{cipher}…`, `{AES256}…`, `ENC(…)`), a password hash
- * (`$2b$…`, phpass `$P$…`, `pbkdf2_sha256$…`) or a list, must hold letters and digits, and must pass the generic checks.
+ * The quoted rule's validator: the value must need its quotes (else the unquoted rule reports it), must not be a
+ * list, must hold letters and digits, and must pass the generic checks (which drop interpolations, encrypted values
+ * and password hashes: isHashedOrEncrypted).
  */
 function validateQuotedSecret(secret: string, match = '', before = ''): Validity {
   if (!QUOTED_ONLY.test(secret)) return 'invalid';
-  // Hashes and ciphertext: modular crypt (`$2b$`, `$6$`, yescrypt's `$y$`, Shiro's `$shiro1$`, `$argon2id$`), `{SSHA}`…
-  if (isHashedOrEncrypted(secret)) return 'invalid';
   if (/^[^,]*(?:,[^,]*){2,}$/.test(secret) && secret.split(',').every((p) => p.length <= 3)) return 'invalid';
   if (!/[A-Za-z]/.test(secret) || !/[0-9]/.test(secret)) return 'invalid';
   return validateGenericSecret(secret, match, before);

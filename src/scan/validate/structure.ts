@@ -1229,6 +1229,11 @@ function isWordPhrase(v: string): boolean {
   return parts.length > 0 && parts.length <= 5 && parts.every((p) => /^(?:[a-z]+|[A-Z][a-z]+|[A-Z]+)$/.test(p));
 }
 
+/** Letters split at camelCase humps and acronyms: `getHTTPResponse` is `get`, `HTTP`, `Response`. */
+function humps(letters: string): string[] {
+  return letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+}
+
 /**
  * A word-like identifier part: letters in camelCase, lowercase or UPPERCASE words (average word of 3+ letters, a
  * quarter vowels) with at most two digits (`recaptchaV3Token`, `CfnApiKey`, `ec2`). Random text fails it: mixed
@@ -1239,7 +1244,7 @@ function isWordish(part: string): boolean {
   if (digits > 2) return false;
   const letters = part.replace(/[0-9]/g, '');
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
-  const words = letters.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  const words = humps(letters);
   if (words.join('') !== letters || letters.length / words.length < 3) return false;
   if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
   // Each word of a name reads as one (`recaptcha`, `Token`); one or two capitals in a row may be an acronym's (`V`,
@@ -1427,10 +1432,10 @@ const TYPED_RUN = /(?:01234|12345|23456|34567|45678|56789|abcde|bcdef|qwert|asdf
  */
 function isRandomLetters(v: string): boolean {
   if (v.length < 16 || !/[a-z]/.test(v) || !/[A-Z]/.test(v)) return false;
-  const humps = v.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
-  if (humps.length < 6) return false;
-  const words = humps.filter((h) => h.length >= 3 && isPronounceable(h)).length;
-  return words * 3 < humps.length;
+  const parts = humps(v);
+  if (parts.length < 6) return false;
+  const words = parts.filter((h) => h.length >= 3 && isPronounceable(h)).length;
+  return words * 3 < parts.length;
 }
 
 /**
@@ -1438,7 +1443,7 @@ function isRandomLetters(v: string): boolean {
  * camelCase humps, reads as a word or is an acronym. A random run (`QJKrI`) does not.
  */
 function isNameOfWords(name: string): boolean {
-  const parts = name.replace(/[0-9]+$/, '').match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+/g) ?? [];
+  const parts = humps(name.replace(/[0-9]+$/, ''));
   return (
     parts.length > 0 &&
     parts.every((p) => /^[A-Z]{1,5}$/.test(p) || (p.length >= 2 && /[aeiouy]/i.test(p) && !/[^aeiouy]{4}/i.test(p)))

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-X2SNJWZP.js";
+} from "./chunk-J3RUGUIT.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
