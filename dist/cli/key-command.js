@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-HSIYNTDM.js";
+} from "./chunk-NFK7L2PN.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

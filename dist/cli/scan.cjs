@@ -2193,7 +2193,8 @@ function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, "").split(/\||::|\./);
-  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => ident.test(p) || p === "")) return true;
+  if (parts.filter((p) => p !== "").length > 1 && parts.every((p) => p === "" || ident.test(p) && readsAsName(p)))
+    return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
@@ -2242,7 +2243,17 @@ function isCallExpression(v) {
 function isCodeExpression(v) {
   const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
   if (!m) return false;
-  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+  return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p) && readsAsName(p));
+}
+function readsAsName(part) {
+  return part.replace(/^#/, "").split(/[_$]+/).every((w) => {
+    if ((w.match(/[0-9]/g)?.length ?? 0) > 2) return false;
+    const letters = w.replace(/[0-9]/g, "");
+    if (letters.length < 5) return true;
+    const words = humps(letters);
+    if (words.join("") !== letters || letters.length / words.length < 2.5) return false;
+    return words.filter((h) => /^[A-Z]?[a-z]{1,2}$/.test(h)).length < 2;
+  });
 }
 function isKeyboardMash(v) {
   const letters = v.toLowerCase().replace(/[^a-z]/g, "");
@@ -4393,8 +4404,8 @@ var init_generic = __esm({
     "use strict";
     init_structure();
     init_examples();
-    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|[_.-]pass|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
-    VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+    NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+    VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
     OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
     SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
     NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:)`;
@@ -4407,8 +4418,17 @@ var init_generic = __esm({
       String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
       // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("?")`, `.getOrElse("?")`;
       String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
-      // .NET appSettings: `<add key="SmtpPassword" value="?"/>`;
-      String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
+      // a setter or a builder named for the secret, given it alone: `cfg.setPassword("?")`, `.apiKey("?")`,
+      // `withToken("?")`, Django's `user.set_password('?')`;
+      String.raw`(?:\.|\b(?:set|with)_?)${NAME}[ \t]*\([ \t]*[bru]{0,2}["']`,
+      // Android's build-time constants: `buildConfigField("String", "API_KEY", "\"?\"")`, `resValue "string", ?`;
+      String.raw`\b(?:buildConfigField|resValue)[ \t]*\(?[ \t]*["']\w+["'][ \t]*,[ \t]*["']${NAME}["'][ \t]*,[ \t]*["'](?:\\?["'])?`,
+      // an element named by its `name` or `key` attribute: Android's `<string name="maps_api_secret">?</string>`,
+      // Spring's `<property name="password" value="?"/>`, .NET appSettings' `<add key="SmtpPassword" value="?"/>`,
+      // a properties file in XML, `<entry key="db.password">?</entry>`;
+      String.raw`<[\w:.-]+[ \t]+(?:[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'][ \t]+)*(?:name|key)[ \t]*=[ \t]*["']${NAME}["'](?:[ \t]+[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'])*?[ \t]*(?:>[ \t]*|[ \t]value[ \t]*=[ \t]*["'])`,
+      // an Erlang or Elixir config's tuple: `{api_secret, "?"}`, `{password, <<"?">>}`;
+      String.raw`\{[ \t]*${NAME}[ \t]*,[ \t]*(?:<<)?"`,
       // a name/value entry: Kubernetes' `- name: API_KEY` and `value: ?` on the next line, ECS's
       // `{"name": "?", "value": "?"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
       String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
@@ -4428,14 +4448,21 @@ var init_generic = __esm({
       String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
     ];
     PAIRED_NAME = new RegExp(NAME, "i");
-    ENV_NAME = "(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
+    ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|PSK|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
     KEYWORDS = [
       "password",
       "passwd",
+      "passphrase",
       "pwd",
       "_pass",
       ".pass",
       "-pass",
+      "_pw",
+      ".pw",
+      "-pw",
+      "bindpw",
+      "psk",
+      ...["", "_", "-", "."].map((s) => `pre${s}shared`),
       "secret",
       "token",
       "apikey",
@@ -4524,7 +4551,7 @@ var init_generic = __esm({
         title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
         severity: "medium",
         keywords: KEYWORDS,
-        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60}]{8,})(?:["'\x60\s}]|$)`,
+        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
         // A name/value entry and a Terraform variable span lines.
         window: 256,
         entropy: 3,
@@ -6127,8 +6154,9 @@ var init_structured = __esm({
         // MySQL's and Oracle's `IDENTIFIED BY '?'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
         // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
         // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `= PASSWORD('?')`
-        // (upper-case, assigned: not JavaScript's `new Password('?')`).
-        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+        // (upper-case, assigned: not JavaScript's `new Password('?')`). Quoted with `'`, or `"` (Oracle's quoted
+        // password, MySQL's double-quoted string).
+        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)(?:N?'|")([^'"\n]{4,128})['"]`,
         validate: (secret, match = "", before = "") => {
           if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
             return "invalid";

@@ -13,17 +13,20 @@ import { lazyExamples } from './examples.ts';
 // checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
 /**
- * Secret-looking names (case-insensitive; `pass` only after a separator, `DB_PASS`, `smtp.pass`, not `bypass`), with
+ * Secret-looking names (case-insensitive; `pass` and `pw` only after a separator, `DB_PASS`, `smtp.pass`, `admin_pw`,
+ * not `bypass`; a passphrase; LDAP's `bindpw`; a pre-shared key, `psk` or `pre_shared_key`: WPA, IPsec, TLS-PSK), with
  * up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|pwd|[_.-]pass|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
 /**
- * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators. The
+ * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators; a `$`
+ * inside it (`Xk9$vR2m…`: a password's symbol; a single-quoted or INI value is literal) but not one that starts a
+ * reference or a command (`${`, `$(`, `$$`), nor at its start (`$VAR`); one may end it. The
  * length is open-ended here (the validator wants 8 to 200): a counted repetition makes RE2's capture pass slow, and
  * a longer run ends at the same terminator either way.
  */
-const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=][^\s"'\x60<>{}$;,()&\\\[\]]{7,}`;
+const VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
 /**
  * The assignment after a name: `=`, `:`, `:=`, `=>`, `?=`, PHP's `.=`, Make's `::=` and `:::=`; also after a string
  * type (`const API_KEY: &str =` in Rust, `val apiKey: String =`, `let token: string =`, Go's `var apiKey string =`).
@@ -69,8 +72,17 @@ const PAIRED = [
   String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
   // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("…")`, `.getOrElse("…")`;
   String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
-  // .NET appSettings: `<add key="SmtpPassword" value="…"/>`;
-  String.raw`\bkey[ \t]*=[ \t]*["']${NAME}["'][ \t]+value[ \t]*=[ \t]*["']`,
+  // a setter or a builder named for the secret, given it alone: `cfg.setPassword("…")`, `.apiKey("…")`,
+  // `withToken("…")`, Django's `user.set_password('…')`;
+  String.raw`(?:\.|\b(?:set|with)_?)${NAME}[ \t]*\([ \t]*[bru]{0,2}["']`,
+  // Android's build-time constants: `buildConfigField("String", "API_KEY", "\"…\"")`, `resValue "string", …`;
+  String.raw`\b(?:buildConfigField|resValue)[ \t]*\(?[ \t]*["']\w+["'][ \t]*,[ \t]*["']${NAME}["'][ \t]*,[ \t]*["'](?:\\?["'])?`,
+  // an element named by its `name` or `key` attribute: Android's `<string name="maps_api_secret">…</string>`,
+  // Spring's `<property name="password" value="…"/>`, .NET appSettings' `<add key="SmtpPassword" value="…"/>`,
+  // a properties file in XML, `<entry key="db.password">…</entry>`;
+  String.raw`<[\w:.-]+[ \t]+(?:[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'][ \t]+)*(?:name|key)[ \t]*=[ \t]*["']${NAME}["'](?:[ \t]+[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'])*?[ \t]*(?:>[ \t]*|[ \t]value[ \t]*=[ \t]*["'])`,
+  // an Erlang or Elixir config's tuple: `{api_secret, "…"}`, `{password, <<"…">>}`;
+  String.raw`\{[ \t]*${NAME}[ \t]*,[ \t]*(?:<<)?"`,
   // a name/value entry: Kubernetes' `- name: API_KEY` and `value: …` on the next line, ECS's
   // `{"name": "…", "value": "…"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
@@ -102,15 +114,22 @@ function validatePairedSecret(secret: string, match = '', before = ''): Validity
 
 /** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
 const ENV_NAME =
-  '(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)';
+  '(?:PASSWORD|PASSWD|PASSPHRASE|PWD|PSK|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)';
 
 const KEYWORDS = [
   'password',
   'passwd',
+  'passphrase',
   'pwd',
   '_pass',
   '.pass',
   '-pass',
+  '_pw',
+  '.pw',
+  '-pw',
+  'bindpw',
+  'psk',
+  ...['', '_', '-', '.'].map((s) => `pre${s}shared`),
   'secret',
   'token',
   'apikey',
@@ -223,8 +242,20 @@ export const genericRules: Rule[] = [
         `DB_PASSWORD=v=x${fx('geq4', 4, A.letters)}.${fx('geq5', 5)}`,
         `API_TOKEN='/${fx('gsl1', 31, A.base64)}'`,
         `password=${fx('gdt2', 10)}.${fx('gdt3', 4, A.letters)}`,
+        // Random runs on either side of a dot read as no member chain.
+        'MYSQL_ROOT_PASSWORD=hFNLsr.f7q*-',
+        `password=${fx('gcx4', 1, A.letters)}9${fx('gcx5', 5, A.letters)}1${fx('gcx6', 1, A.letters)}0.${fx('gcx7', 4, A.letters)}`,
         // Few digits, long lower-case stretches: random all the same.
         `DB_PASSWORD="${'DYw7Ac'}QQaitqkexs"`,
+        // A `$` inside the value (literal in an INI file, in single quotes), and one ending it.
+        `[pypi]\nusername = __token__\npassword = ${fx('gdl1', 1)}$${fx('gdl2', 4)}$${fx('gdl0', 5)}=${fx('gdlz', 4)}`,
+        `    'db_password' => '${fx('gdl3', 7, A.letters)}$${fx('gdl4', 6, A.letters)}!${fx('gdl5', 4, A.letters)}',`,
+        `    api_secret = "${fx('gdl6', 14, A.letters)}$"`,
+        // Pre-shared keys (wpa_supplicant, WireGuard), passphrases, `_pw` names.
+        `    psk="${fx('gpsk1', 20)}"`,
+        `  pre_shared_key: "${fx('gpsk2', 32, A.hex)}"`,
+        `GPG_PASSPHRASE=${pw}`,
+        `  bind_pw: ${fx('gbpw1', 16)}`,
       ],
       fp: [
         // Keys made to be public: what client code ships.
@@ -257,6 +288,11 @@ export const genericRules: Rule[] = [
         'password: ********',
         'tokenizer = "bert-base-uncased-v2"',
         'SECRET_KEY_NAME=my-app-secret-key',
+        // A reference or a command inside the value: shell and Compose substitute them.
+        'DB_PASSWORD="${DB_USER}$(date +%s)"',
+        'API_TOKEN=tok_$(cat /run/secrets/api_token)',
+        `ADMIN_PASSWORD=ab$\${${fx('gdl7', 12)}}`,
+        '    psk="your_wifi_password"',
         'secret: DATABASE_PASSWORD',
         'password = userInputPasswordField',
         `OPENAI_API_KEY=sk-proj-${fx('gop', 40)}`,
@@ -494,7 +530,7 @@ export const genericRules: Rule[] = [
     title: 'Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)',
     severity: 'medium',
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)(?:${PAIRED.join('|')})${SCHEME}([^\s"'\x60}]{8,})(?:["'\x60\s}]|$)`,
+    pattern: String.raw`(?i)(?:${PAIRED.join('|')})${SCHEME}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
     // A name/value entry and a Terraform variable span lines.
     window: 256,
     entropy: 3,
@@ -540,6 +576,16 @@ export const genericRules: Rule[] = [
         // A reference's default: Spring, Compose.
         `  secret: \${JWT_SECRET:${fx('gseb', 43, A.base64url)}}`,
         `      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-${pw}}`,
+        // A setter or a builder given the secret alone; Android's build constants and string resources; Spring's
+        // bean properties; an Erlang config's tuple.
+        `        cfg.setPassword("${pw}");`,
+        `    user.set_password('${pw}')`,
+        `    .apiKey("${key32}")`,
+        `        buildConfigField("String", "API_KEY", "\\"${fx('gsf1', 40)}\\"")`,
+        `    <string name="maps_api_secret" translatable="false">${fx('gsf2', 32, A.hex)}</string>`,
+        `    <property name="password" value="${pw}"/>`,
+        `    <entry key="db.password">${pw}</entry>`,
+        `[{acme, [{api_secret, "${fx('gsf3', 32)}"}]}].`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
@@ -561,6 +607,12 @@ export const genericRules: Rule[] = [
         '<input type="hidden" name="csrfmiddlewaretoken" value="YRim2izKIk1eLSJ5jAKVo2ZiX9mN3pQ4">',
         "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
         'ENV API_TOKEN=""',
+        '        cfg.setPassword(System.getenv("DB_PASSWORD"));',
+        "    user.set_password('password123')",
+        '    <string name="password">Password</string>',
+        '    <string name="forgot_password">Forgot your password?</string>',
+        '        buildConfigField("String", "API_KEY", "\\"${System.getenv(\'API_KEY\')}\\"")',
+        '    <property name="password" value="${jdbc.password}"/>',
         '      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}',
         '  password: ${DB_PASSWORD:}',
         '  secret: ${JWT_SECRET:mySecretKey123}',

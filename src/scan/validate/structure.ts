@@ -1209,8 +1209,10 @@ function isCodeNotValue(v: string): boolean {
   if (TYPE_NAMES.test(v)) return true;
   const ident = /^[A-Za-z_$][\w$]*$/;
   const parts = v.replace(/^[!:]+/, '').split(/\||::|\./);
-  // A member chain (`a.b`, `.a.b`, `Token::Iterator`): two named parts at least (`.Zk3jP9q` is a value).
-  if (parts.filter((p) => p !== '').length > 1 && parts.every((p) => ident.test(p) || p === '')) return true;
+  // A member chain (`a.b`, `.a.b`, `Token::Iterator`): two named parts at least (`.Zk3jP9q` is a value), each one
+  // read as a name (`F9cHIfd1l0.RQOb` is a password with a dot).
+  if (parts.filter((p) => p !== '').length > 1 && parts.every((p) => p === '' || (ident.test(p) && readsAsName(p))))
+    return true;
   if (/^[!:]/.test(v) && parts.every((p) => ident.test(p))) return true;
   if (ident.test(v) && /token|secret|passw|pwd|key|credential|auth/i.test(v) && /^[A-Za-z_$]+[0-9]{0,2}$/.test(v))
     return true;
@@ -1293,7 +1295,28 @@ function isCallExpression(v: string): boolean {
 function isCodeExpression(v: string): boolean {
   const m = /^[!+-]?((?:#?[A-Za-z_$][\w$]*)(?:\??\.#?[A-Za-z_$][\w$]*)+)(?:$|[?|&=!+:,*/%<>^~-])/.exec(v);
   if (!m) return false;
-  return m[1]!.split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p));
+  return m[1]!.split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p) && readsAsName(p));
+}
+
+/**
+ * A member's or variable's name as people write them, each piece between `_` and `$`: not a random run, as a
+ * generated password with a dot in it holds (`hFNLsr.f7q*-`, `F9cHIfd1l0.RQOb`). A piece of five letters or more
+ * that splits at camelCase humps into runs of under 2.5 letters on average, or with two one- or two-letter humps
+ * that start lower-case or mix cases (`h`, `sr`, `Rx`), or with three digits, is random; words need not be
+ * pronounceable here (`String`, `Strnlen`).
+ */
+function readsAsName(part: string): boolean {
+  return part
+    .replace(/^#/, '')
+    .split(/[_$]+/)
+    .every((w) => {
+      if ((w.match(/[0-9]/g)?.length ?? 0) > 2) return false;
+      const letters = w.replace(/[0-9]/g, '');
+      if (letters.length < 5) return true;
+      const words = humps(letters);
+      if (words.join('') !== letters || letters.length / words.length < 2.5) return false;
+      return words.filter((h) => /^[A-Z]?[a-z]{1,2}$/.test(h)).length < 2;
+    });
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-J3RUGUIT.js";
+} from "./chunk-XJGMRXGS.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
