@@ -14,11 +14,13 @@ import { lazyExamples } from './examples.ts';
 
 /**
  * Secret-looking names (case-insensitive; `pass` and `pw` only after a separator, `DB_PASS`, `smtp.pass`, `admin_pw`,
- * not `bypass`; a passphrase; LDAP's `bindpw`; a pre-shared key, `psk` or `pre_shared_key`: WPA, IPsec, TLS-PSK), with
+ * not `bypass`; a passphrase; LDAP's `bindpw`; a pre-shared key (WPA, IPsec, TLS-PSK): `pre_shared_key`, `wpa_psk`, or
+ * a lower-case `psk` as the whole name, not inside one (`…9pSk=` in base64) nor a cipher list's `+PSK:`), with
  * up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|[_.-]psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `(?:[A-Za-z0-9_.-]*?${NAME_WORDS}|(?-i:psk))`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators; a `$`
  * inside it (`Xk9$vR2m…`: a password's symbol; a single-quoted or INI value is literal) but not one that starts a
@@ -72,17 +74,16 @@ const PAIRED = [
   String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
   // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("…")`, `.getOrElse("…")`;
   String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
-  // a setter or a builder named for the secret, given it alone: `cfg.setPassword("…")`, `.apiKey("…")`,
-  // `withToken("…")`, Django's `user.set_password('…')`;
-  String.raw`(?:\.|\b(?:set|with)_?)${NAME}[ \t]*\([ \t]*[bru]{0,2}["']`,
+  // a setter or a builder named for the secret, given it alone: `cfg.setPassword("…")`, `setDbPassword("…")`,
+  // `.apiKey("…")`, `withToken("…")`, Django's `user.set_password('…')`; not a getter, a factory or a check
+  // (`newSecretKey("PBKDF2WithHmacSHA256", …)`, `getRealmEncryptionKey("…")`, `should_exclude_secret('…')`);
+  String.raw`(?:\.(?:set|with)?_?|\b(?:set|with)_?[A-Za-z0-9]*?)${NAME_WORDS}[ \t]*\([ \t]*[bru]{0,2}["']`,
   // Android's build-time constants: `buildConfigField("String", "API_KEY", "\"…\"")`, `resValue "string", …`;
   String.raw`\b(?:buildConfigField|resValue)[ \t]*\(?[ \t]*["']\w+["'][ \t]*,[ \t]*["']${NAME}["'][ \t]*,[ \t]*["'](?:\\?["'])?`,
   // an element named by its `name` or `key` attribute: Android's `<string name="maps_api_secret">…</string>`,
   // Spring's `<property name="password" value="…"/>`, .NET appSettings' `<add key="SmtpPassword" value="…"/>`,
   // a properties file in XML, `<entry key="db.password">…</entry>`;
   String.raw`<[\w:.-]+[ \t]+(?:[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'][ \t]+)*(?:name|key)[ \t]*=[ \t]*["']${NAME}["'](?:[ \t]+[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'])*?[ \t]*(?:>[ \t]*|[ \t]value[ \t]*=[ \t]*["'])`,
-  // an Erlang or Elixir config's tuple: `{api_secret, "…"}`, `{password, <<"…">>}`;
-  String.raw`\{[ \t]*${NAME}[ \t]*,[ \t]*(?:<<)?"`,
   // a name/value entry: Kubernetes' `- name: API_KEY` and `value: …` on the next line, ECS's
   // `{"name": "…", "value": "…"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
@@ -101,7 +102,8 @@ const PAIRED = [
   String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`,
 ];
-const PAIRED_NAME = new RegExp(NAME, 'i');
+// JavaScript before Node 22 has no inline flags: the name is found as RE2 found it, case aside.
+const PAIRED_NAME = new RegExp(NAME.replace('(?-i:psk)', 'psk'), 'i');
 
 /**
  * The paired rule's validator: the generic checks, as if the name were assigned the value (`NAME = "…"`), so what
@@ -288,6 +290,15 @@ export const genericRules: Rule[] = [
         'password: ********',
         'tokenizer = "bert-base-uncased-v2"',
         'SECRET_KEY_NAME=my-app-secret-key',
+        // Code and ids a dot or a `::` joins: names, with digits (`erc1363Mock`) or a private field; a namespaced id.
+        'this.token = this.erc1363Mock;',
+        '  addressToPrivateKey: this.#addressToPrivateKey,',
+        '    jwt_secret: secstr::SecUtf8,',
+        '  "SubjectFromWebIdentityToken": "amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A",',
+        // A cipher list (`PSK` is a key exchange there), base64 that happens to hold `pSk=`, a name as its value.
+        `G_SERVER_PRIO="NORMAL:+PSK:+ECDHE-PSK:+SHA256:+SHA384:-VERS-TLS-ALL:$G_PRIO_MODE"`,
+        `18841+|${fx('gpb1', 22, A.base64)}+|K0E9pSk=+|${fxUuid('gpb2')}+|2024-10-13`,
+        '    final String repo2Passphrase = "repo2-passphrase";',
         // A reference or a command inside the value: shell and Compose substitute them.
         'DB_PASSWORD="${DB_USER}$(date +%s)"',
         'API_TOKEN=tok_$(cat /run/secrets/api_token)',
@@ -577,7 +588,7 @@ export const genericRules: Rule[] = [
         `  secret: \${JWT_SECRET:${fx('gseb', 43, A.base64url)}}`,
         `      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:-${pw}}`,
         // A setter or a builder given the secret alone; Android's build constants and string resources; Spring's
-        // bean properties; an Erlang config's tuple.
+        // bean properties.
         `        cfg.setPassword("${pw}");`,
         `    user.set_password('${pw}')`,
         `    .apiKey("${key32}")`,
@@ -585,7 +596,6 @@ export const genericRules: Rule[] = [
         `    <string name="maps_api_secret" translatable="false">${fx('gsf2', 32, A.hex)}</string>`,
         `    <property name="password" value="${pw}"/>`,
         `    <entry key="db.password">${pw}</entry>`,
-        `[{acme, [{api_secret, "${fx('gsf3', 32)}"}]}].`,
       ],
       fp: [
         'System.setProperty("javax.net.ssl.trustStorePassword", System.getenv("TRUSTSTORE_PASSWORD"));',
@@ -608,6 +618,9 @@ export const genericRules: Rule[] = [
         "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
         'ENV API_TOKEN=""',
         '        cfg.setPassword(System.getenv("DB_PASSWORD"));',
+        '    return CipherUtils.newSecretKey("PBKDF2WithHmacSHA256", password);',
+        '    String token = this.token("ExpiresAt4687177990");',
+        "    assert not filters.gibberish.should_exclude_secret('2b00042f7481c7b056c4b410d28f33cf')",
         "    user.set_password('password123')",
         '    <string name="password">Password</string>',
         '    <string name="forgot_password">Forgot your password?</string>',

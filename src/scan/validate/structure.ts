@@ -1259,16 +1259,18 @@ function isWordish(part: string): boolean {
 /**
  * Names rather than secrets: identifiers, header names, package paths, feature flags and class paths made of
  * word-like parts (`x-aws-ec2-metadata-token`, `aws-cdk-lib.aws_iam.CfnAccessKey`,
- * `@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`, `SignatureV4SignWithCredentials`). Short parts (`x`,
- * `v2`, `aws`) and small numbers may sit between them; at least one part must be a word of four letters or more.
+ * `@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`, `SignatureV4SignWithCredentials`), and lists of them
+ * (a TLS cipher list, `+ECDHE-PSK:+SHA256:-VERS-TLS-ALL:$MODE`). Short parts (`x`, `v2`, `aws`), an algorithm's
+ * (`SHA256`, `KRB5`) and small numbers may sit between them; at least one part must be a word of four letters or
+ * more.
  */
 function isIdentifierPhrase(v: string): boolean {
-  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  const parts = v.split(/[-_.:/@#+!$]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return false;
   let word = false;
   for (const p of parts) {
     if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[A-Za-z]{1,4}[0-9]{1,4}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
 }
@@ -1299,23 +1301,21 @@ function isCodeExpression(v: string): boolean {
 }
 
 /**
- * A member's or variable's name as people write them, each piece between `_` and `$`: not a random run, as a
- * generated password with a dot in it holds (`hFNLsr.f7q*-`, `F9cHIfd1l0.RQOb`). A piece of five letters or more
- * that splits at camelCase humps into runs of under 2.5 letters on average, or with two one- or two-letter humps
- * that start lower-case or mix cases (`h`, `sr`, `Rx`), or with three digits, is random; words need not be
- * pronounceable here (`String`, `Strnlen`).
+ * A member's or variable's name as people write them, each run of letters between `_`, `$` and digits
+ * (`erc1363Mock`, `SecUtf8`): not a random run, as a generated password with a dot in it holds (`hFNLsr.f7q*-`,
+ * `F9cHIfd1l0.RQOb`). A run of five letters or more that splits at camelCase humps into humps of under 2.5 letters
+ * on average (`h`, `FNL`, `sr`), or into three humps of one or two letters that are no acronym (`Rx`, `M`, `ab`), is
+ * random; words need not be pronounceable here (`String`, `SecUtf8`), and a name has short humps too (`addressToKey`).
  */
 function readsAsName(part: string): boolean {
   return part
     .replace(/^#/, '')
-    .split(/[_$]+/)
+    .split(/[_$0-9]+/)
     .every((w) => {
-      if ((w.match(/[0-9]/g)?.length ?? 0) > 2) return false;
-      const letters = w.replace(/[0-9]/g, '');
-      if (letters.length < 5) return true;
-      const words = humps(letters);
-      if (words.join('') !== letters || letters.length / words.length < 2.5) return false;
-      return words.filter((h) => /^[A-Z]?[a-z]{1,2}$/.test(h)).length < 2;
+      if (w.length < 5) return true;
+      const words = humps(w);
+      if (words.join('') !== w || w.length / words.length < 2.5) return false;
+      return words.filter((h) => /^(?:[A-Z][a-z]?|[a-z]{1,2})$/.test(h)).length < 3;
     });
 }
 
@@ -1424,7 +1424,7 @@ export function isHashedOrEncrypted(v: string): boolean {
  * A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`,
  * `api-key-123`).
  */
-const NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
+const NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key/i;
 
 /** Leetspeak read back as letters (`Cl1ent$ecret!`, `P4ssw0rd`, `t0k3n`), for NAMES_ITSELF. */
 function unLeet(v: string): string {
@@ -1598,6 +1598,13 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // Code that goes on after the literal closed, to a later one (minified: `"+String(y))}if(3!=i.biff&&…["`).
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
+  // A namespaced id: names, then the id (`amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A`, a Login with Amazon user).
+  const dotted = v.split('.');
+  if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
+    return 'invalid';
+  // Words, then a number (`ExpiresAt4687177990`, `repo2024`): a fixture's name or a stand-in, not generated.
+  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]+$/.exec(v);
+  if (wordsThenNumber && isWordish(wordsThenNumber[1]!)) return 'invalid';
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
   // A password named by what it is, with typed digits (`NewPass123!`, `oldToken1`): a test's stand-in.
   if (namesAPassword(match) && isStandInPassword(v)) return 'invalid';

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-XJGMRXGS.js";
+} from "./chunk-VFX7KCN6.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -2037,12 +2037,12 @@ function isWordish(part) {
   return mixed <= 1 && words.every((w) => w.length < 5 || w === w.toUpperCase() || isPronounceable(w));
 }
 function isIdentifierPhrase(v) {
-  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
+  const parts = v.split(/[-_.:/@#+!$]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return false;
   let word = false;
   for (const p of parts) {
     if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[A-Za-z]{1,4}[0-9]{1,4}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
 }
@@ -2059,13 +2059,11 @@ function isCodeExpression(v) {
   return m[1].split(/\??\./).every((p) => /^#?[A-Za-z_$][A-Za-z_$]*[0-9]{0,2}[A-Za-z_$]*$/.test(p) && readsAsName(p));
 }
 function readsAsName(part) {
-  return part.replace(/^#/, "").split(/[_$]+/).every((w) => {
-    if ((w.match(/[0-9]/g)?.length ?? 0) > 2) return false;
-    const letters = w.replace(/[0-9]/g, "");
-    if (letters.length < 5) return true;
-    const words = humps(letters);
-    if (words.join("") !== letters || letters.length / words.length < 2.5) return false;
-    return words.filter((h) => /^[A-Z]?[a-z]{1,2}$/.test(h)).length < 2;
+  return part.replace(/^#/, "").split(/[_$0-9]+/).every((w) => {
+    if (w.length < 5) return true;
+    const words = humps(w);
+    if (words.join("") !== w || w.length / words.length < 2.5) return false;
+    return words.filter((h) => /^(?:[A-Z][a-z]?|[a-z]{1,2})$/.test(h)).length < 3;
   });
 }
 var CONCATENATED = /^(?:\.{1,2}|\+)\s*(?:\$[A-Za-z_]\w*|[A-Za-z_$][\w$]*(?:(?:->|::|\.)[A-Za-z_$][\w$]*)*\([^()]*\))\s*(?:\.{1,2}|\+)?$/;
@@ -2099,7 +2097,7 @@ function isHashedOrEncrypted(v) {
     return true;
   return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
 }
-var NAMES_ITSELF = /secret|passw(?:or)?d|token|api[_.-]?key/i;
+var NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key/i;
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
 }
@@ -2205,6 +2203,11 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (CONCATENATED.test(v)) return "invalid";
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
+  const dotted = v.split(".");
+  if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
+    return "invalid";
+  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]+$/.exec(v);
+  if (wordsThenNumber && isWordish(wordsThenNumber[1])) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (namesAPassword(match) && isStandInPassword(v)) return "invalid";
   if (NON_SECRET_TOKEN_NAME.test(match)) return "invalid";
@@ -3942,7 +3945,8 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME = `[A-Za-z0-9_.-]*?(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+var NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|[_.-]psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+var NAME = `(?:[A-Za-z0-9_.-]*?${NAME_WORDS}|(?-i:psk))`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
 var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
 var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
@@ -3962,17 +3966,16 @@ var PAIRED = [
   String.raw`(?:\b(?:[sg]et|put|add|append|header|with)\w*|\b(?:env|getenv|setdefault|Setenv|putenv|define|fetch)|\{)[ \t]*\(?[ \t]*["']${NAME}["'][ \t]*,[ \t]*[bru]{0,2}["']`,
   // Rust's and Scala's fallbacks: `env::var("API_KEY").unwrap_or("?")`, `.getOrElse("?")`;
   String.raw`["']${NAME}["'][ \t]*\)[ \t]*\.(?:unwrap_or|or|get_or|getOrElse|orElse)\w*\([ \t]*["']`,
-  // a setter or a builder named for the secret, given it alone: `cfg.setPassword("?")`, `.apiKey("?")`,
-  // `withToken("?")`, Django's `user.set_password('?')`;
-  String.raw`(?:\.|\b(?:set|with)_?)${NAME}[ \t]*\([ \t]*[bru]{0,2}["']`,
+  // a setter or a builder named for the secret, given it alone: `cfg.setPassword("?")`, `setDbPassword("?")`,
+  // `.apiKey("?")`, `withToken("?")`, Django's `user.set_password('?')`; not a getter, a factory or a check
+  // (`newSecretKey("PBKDF2WithHmacSHA256", ?)`, `getRealmEncryptionKey("?")`, `should_exclude_secret('?')`);
+  String.raw`(?:\.(?:set|with)?_?|\b(?:set|with)_?[A-Za-z0-9]*?)${NAME_WORDS}[ \t]*\([ \t]*[bru]{0,2}["']`,
   // Android's build-time constants: `buildConfigField("String", "API_KEY", "\"?\"")`, `resValue "string", ?`;
   String.raw`\b(?:buildConfigField|resValue)[ \t]*\(?[ \t]*["']\w+["'][ \t]*,[ \t]*["']${NAME}["'][ \t]*,[ \t]*["'](?:\\?["'])?`,
   // an element named by its `name` or `key` attribute: Android's `<string name="maps_api_secret">?</string>`,
   // Spring's `<property name="password" value="?"/>`, .NET appSettings' `<add key="SmtpPassword" value="?"/>`,
   // a properties file in XML, `<entry key="db.password">?</entry>`;
   String.raw`<[\w:.-]+[ \t]+(?:[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'][ \t]+)*(?:name|key)[ \t]*=[ \t]*["']${NAME}["'](?:[ \t]+[\w:.-]+[ \t]*=[ \t]*["'][^"'<>]*["'])*?[ \t]*(?:>[ \t]*|[ \t]value[ \t]*=[ \t]*["'])`,
-  // an Erlang or Elixir config's tuple: `{api_secret, "?"}`, `{password, <<"?">>}`;
-  String.raw`\{[ \t]*${NAME}[ \t]*,[ \t]*(?:<<)?"`,
   // a name/value entry: Kubernetes' `- name: API_KEY` and `value: ?` on the next line, ECS's
   // `{"name": "?", "value": "?"}`, CloudFormation's `ParameterKey`/`ParameterValue`;
   String.raw`\b(?:name|parameter_?key)["']?[ \t]*[:=][ \t]*["']?${NAME}["']?[ \t]*,?\s*["']?(?:value|parameter_?value)["']?[ \t]*[:=][ \t]*["']?`,
@@ -3991,7 +3994,7 @@ var PAIRED = [
   String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
 ];
-var PAIRED_NAME = new RegExp(NAME, "i");
+var PAIRED_NAME = new RegExp(NAME.replace("(?-i:psk)", "psk"), "i");
 function validatePairedSecret(secret, match = "", before = "") {
   const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
@@ -5637,9 +5640,8 @@ var structuredRules = [
     // MySQL's and Oracle's `IDENTIFIED BY '?'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
     // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
     // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `= PASSWORD('?')`
-    // (upper-case, assigned: not JavaScript's `new Password('?')`). Quoted with `'`, or `"` (Oracle's quoted
-    // password, MySQL's double-quoted string).
-    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)(?:N?'|")([^'"\n]{4,128})['"]`,
+    // (upper-case, assigned: not JavaScript's `new Password('?')`).
+    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
     validate: (secret, match = "", before = "") => {
       if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
         return "invalid";
