@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-7K4T4SBX.js";
+} from "./chunk-RMUILQNU.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

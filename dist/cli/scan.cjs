@@ -2224,12 +2224,12 @@ function isWordish(part) {
   return mixed <= 1 && words.every((w) => w.length < 5 || w === w.toUpperCase() || isPronounceable(w));
 }
 function isIdentifierPhrase(v) {
-  const parts = v.split(/[-_.:/@#+!$]+/).filter((p) => p.length > 0);
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return false;
   let word = false;
   for (const p of parts) {
     if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[A-Za-z]{1,4}[0-9]{1,4}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
 }
@@ -2371,7 +2371,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   const dotted = v.split(".");
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
     return "invalid";
-  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]+$/.exec(v);
+  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]{6,}$/.exec(v);
   if (wordsThenNumber && isWordish(wordsThenNumber[1])) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (namesAPassword(match) && isStandInPassword(v)) return "invalid";
@@ -3890,6 +3890,7 @@ var init_devops = __esm({
     init_filters();
     init_syntax();
     init_checksum();
+    init_structure();
     init_examples();
     UUID3 = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     UUIDL = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
@@ -4377,6 +4378,18 @@ var init_devops = __esm({
         examples: { tp: [], fp: [] }
       },
       {
+        id: "wifi-psk",
+        title: "Wi-Fi passphrase or pre-shared key (wpa_supplicant, hostapd, NetworkManager)",
+        severity: "medium",
+        keywords: ["psk=", "psk =", "passphrase=", "passphrase ="],
+        // wpa_supplicant's `psk="?"` (or 64 hex digits, the key itself), NetworkManager's `psk=?`, hostapd's
+        // `wpa_passphrase=?` and `wpa_psk=?`: a line of its own, as those files write them.
+        pattern: String.raw`(?m)^[ \t]*(?:wpa_)?(?:psk|passphrase)[ \t]*=[ \t]*"?([^"\s]{8,63}|[0-9A-Fa-f]{64})"?[ \t]*\r?$`,
+        entropy: 3,
+        validate: validatePassword,
+        examples: { tp: [], fp: [] }
+      },
+      {
         id: "wireguard-private-key",
         title: "WireGuard private or preshared key",
         severity: "high",
@@ -4407,8 +4420,8 @@ var init_generic = __esm({
     "use strict";
     init_structure();
     init_examples();
-    NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|[_.-]psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
-    NAME = `(?:[A-Za-z0-9_.-]*?${NAME_WORDS}|(?-i:psk))`;
+    NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|_pw|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+    NAME = `[A-Za-z0-9_.-]*?${NAME_WORDS}`;
     VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
     OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
     SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
@@ -4450,8 +4463,8 @@ var init_generic = __esm({
       String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
       String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
     ];
-    PAIRED_NAME = new RegExp(NAME.replace("(?-i:psk)", "psk"), "i");
-    ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|PSK|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
+    PAIRED_NAME = new RegExp(NAME, "i");
+    ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
     KEYWORDS = [
       "password",
       "passwd",
@@ -4461,11 +4474,6 @@ var init_generic = __esm({
       ".pass",
       "-pass",
       "_pw",
-      ".pw",
-      "-pw",
-      "bindpw",
-      "psk",
-      ...["", "_", "-", "."].map((s) => `pre${s}shared`),
       "secret",
       "token",
       "apikey",
@@ -6664,6 +6672,7 @@ var init_engine = __esm({
       chunkSize;
       overlap;
       margin;
+      lead;
       decode;
       rules;
       prefilter;
@@ -6696,6 +6705,7 @@ var init_engine = __esm({
         this.chunkSize = options.chunkSize ?? 1024 * 1024;
         this.overlap = options.overlap ?? 64 * 1024;
         this.margin = options.margin ?? 4096;
+        this.lead = options.lead ?? Math.min(1024, this.margin);
         this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
         if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
         this.rules = [];
@@ -6917,6 +6927,7 @@ var init_engine = __esm({
         const wStart = this.wStart;
         const wEnd = this.wEnd;
         const margin = this.margin;
+        const lead = this.lead;
         const touched = [];
         let lineStart = 1;
         let lineEnd = 0;
@@ -6934,8 +6945,9 @@ var init_engine = __esm({
             for (let j = ownerStart[kw]; j < ownerStart[kw + 1]; j++) {
               const r = keywordOwners[j];
               const extra = rules[r].window;
-              let ws = hs - margin;
+              let ws = hs - lead;
               if (ws < lineStart) ws = lineStart;
+              while ((view[ws] & 192) === 128 && ws < hs) ws++;
               let we;
               if (extra === 0) {
                 we = he + margin;

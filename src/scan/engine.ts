@@ -63,6 +63,13 @@ export interface EngineOptions {
   /** Bytes either side of a keyword hit a single-line window may reach on very long lines (default 4 KiB). */
   margin?: number;
   /**
+   * Bytes before a keyword hit a match may start on a very long line (default 1 KiB). A rule's keyword sits at its
+   * match's start or near it (a token's prefix, a name before its value), where the end may be far after it (a
+   * base64 blob): `margin` bounds that side. Every rule runs on the bytes between, so on minified code, where hits are
+   * sparse, a shorter lead is less to match for each hit.
+   */
+  lead?: number;
+  /**
    * Also decode base64/hex/percent-encoded segments of each window and scan them (decode.ts); findings carry
    * `decoded` and the encoded span's location. Default false here; scan() turns it on.
    */
@@ -317,6 +324,7 @@ export class ScanEngine {
   readonly chunkSize: number;
   readonly overlap: number;
   readonly margin: number;
+  readonly lead: number;
   readonly decode: Partial<DecodeLimits> | undefined;
   private readonly rules: CompiledRule[];
   private readonly prefilter: KeywordPrefilter;
@@ -349,6 +357,7 @@ export class ScanEngine {
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
+    this.lead = options.lead ?? Math.min(1024, this.margin);
     this.decode = options.decode ? (options.decode === true ? {} : options.decode) : undefined;
     if (this.overlap >= this.chunkSize) throw new Error('engine: overlap must be smaller than chunkSize');
     this.rules = [];
@@ -596,6 +605,7 @@ export class ScanEngine {
     const wStart = this.wStart;
     const wEnd = this.wEnd;
     const margin = this.margin;
+    const lead = this.lead;
     const touched: number[] = [];
     let lineStart = 1;
     let lineEnd = 0;
@@ -613,8 +623,12 @@ export class ScanEngine {
         for (let j = ownerStart[kw]!; j < ownerStart[kw + 1]!; j++) {
           const r = keywordOwners[j]!;
           const extra = rules[r]!.window;
-          let ws = hs - margin;
+          let ws = hs - lead;
           if (ws < lineStart) ws = lineStart;
+          // On a character's first byte (a long line, or a window that starts inside a character): a regex engine
+          // that decodes the bytes it is given (re2js) reads a character cut in two as U+FFFD, three bytes long, and
+          // every offset after it would move.
+          while ((view[ws]! & 0xc0) === 0x80 && ws < hs) ws++;
           let we: number;
           if (extra === 0) {
             we = he + margin;

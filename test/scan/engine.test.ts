@@ -436,6 +436,39 @@ describe('windows of rules whose matches span lines', () => {
     assert.ok(bytes > 0 && bytes <= 16 * 1024, `${bytes} bytes scanned`);
   });
 
+  const oneLine: Rule = {
+    id: 'test-one-line',
+    title: 'a value after its name',
+    severity: 'low',
+    keywords: ['leadkey'],
+    pattern: String.raw`leadkey=([A-Za-z0-9]{20})\b`,
+    examples: ex,
+  };
+
+  it('on a long line, a rule starts at most its lead (1 KiB) before its keyword, and runs to `margin` after it', () => {
+    const { regex, scanned } = measuring();
+    const e = new ScanEngine({ rules: [oneLine], allowRegexes: [], stopwords: [] }, { regex });
+    // A keyword in the middle of a 512 KiB line: 1 KiB before it, 4 KiB after it (it was 4 KiB either side).
+    const half = 'x=1;'.repeat(64 * 1024);
+    const found = e.scanBytes(Buffer.from(`${half}var a="leadkey=Q8mYh3KzTq0RvNw5LsXe";${half}\n`), { path: 'min.js' });
+    assert.deepEqual(
+      found.map((f) => f.ruleId),
+      ['test-one-line'],
+    );
+    const bytes = scanned.get(oneLine.pattern) ?? 0;
+    assert.ok(bytes >= 4096 && bytes <= 1024 + 4096 + 64, `${bytes} bytes scanned`);
+  });
+
+  it('starts a rule\u2019s bytes on a character\u2019s first byte, so offsets hold under an engine that decodes them', () => {
+    // 2-byte characters before the keyword, so that 1 KiB back lands inside one for either parity of the offset.
+    for (const pad of ['', 'x']) {
+      const e = new ScanEngine({ rules: [oneLine], allowRegexes: [], stopwords: [] }, { regex: portableEngine() });
+      const text = `${pad}${'\u00e9'.repeat(3000)} leadkey=Q8mYh3KzTq0RvNw5LsXe\n`;
+      const [f] = e.scanBytes(Buffer.from(text), { path: 'a.txt' });
+      assert.equal(f?.column, pad.length + 3000 + 1 + 'leadkey='.length + 1);
+    }
+  });
+
   it('still reaches the next line when the keyword\u2019s line is short', () => {
     const { regex } = measuring();
     const e = new ScanEngine({ rules: [spanning], allowRegexes: [], stopwords: [] }, { regex });

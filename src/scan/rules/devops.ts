@@ -18,6 +18,7 @@ import {
   validateBase64JsonPayload,
   validateGrafanaServiceAccountToken,
 } from '../validate/checksum.ts';
+import { validatePassword } from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -1037,6 +1038,27 @@ export const devopsRules: Rule[] = [
         'kubeadm join 10.0.0.10:6443 --token abcdef.0123456789abcdef --discovery-token-unsafe-skip-ca-verification',
         yaml('bootstrap_token', syntax.ref('BOOTSTRAP_TOKEN')),
       ],
+    })),
+  },
+  {
+    id: 'wifi-psk',
+    title: 'Wi-Fi passphrase or pre-shared key (wpa_supplicant, hostapd, NetworkManager)',
+    severity: 'medium',
+    keywords: ['psk=', 'psk =', 'passphrase=', 'passphrase ='],
+    // wpa_supplicant's `psk="…"` (or 64 hex digits, the key itself), NetworkManager's `psk=…`, hostapd's
+    // `wpa_passphrase=…` and `wpa_psk=…`: a line of its own, as those files write them.
+    pattern: String.raw`(?m)^[ \t]*(?:wpa_)?(?:psk|passphrase)[ \t]*=[ \t]*"?([^"\s]{8,63}|[0-9A-Fa-f]{64})"?[ \t]*\r?$`,
+    entropy: 3,
+    validate: validatePassword,
+    help: 'The passphrase or pre-shared key of a Wi-Fi network (WPA-PSK): anyone holding it joins the network, and with a capture of a handshake reads its traffic. Change the network\u2019s passphrase and keep device configuration out of the repository (or provision it from a secret store).',
+    examples: lazyExamples(() => ({
+      tp: [
+        `network={\n    ssid="HomeNet"\n    psk="${fake('wifi-a', 20)}"\n}`,
+        `[wifi-security]\nkey-mgmt=wpa-psk\npsk=${fake('wifi-b', 16)}`,
+        `wpa_passphrase=${fake('wifi-c', 24)}`,
+        `    psk=${fake('wifi-d', 64, ALPHABETS.hex)}`,
+      ],
+      fp: ['    psk="your_wifi_password"', '#psk="changeme1"', `wpa_passphrase=${syntax.ref('WIFI_PASSPHRASE')}`],
     })),
   },
   {

@@ -13,14 +13,13 @@ import { lazyExamples } from './examples.ts';
 // checksum), and a specific rule the user disabled leaves the generic one free to report it.
 
 /**
- * Secret-looking names (case-insensitive; `pass` and `pw` only after a separator, `DB_PASS`, `smtp.pass`, `admin_pw`,
- * not `bypass`; a passphrase; LDAP's `bindpw`; a pre-shared key (WPA, IPsec, TLS-PSK): `pre_shared_key`, `wpa_psk`, or
- * a lower-case `psk` as the whole name, not inside one (`…9pSk=` in base64) nor a cipher list's `+PSK:`), with
+ * Secret-looking names (case-insensitive; `pass` only after a separator, `DB_PASS`, `smtp.pass`, not `bypass`, and
+ * `pw` after `_`, `admin_pw`; a passphrase), with
  * up to two trailing qualifiers (`secret_key_base`, `api_key_prod`,
  * `TEST_ENCRYPTION_KEY_2`, `API_KEY_V2`).
  */
-const NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|[_.-]psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
-const NAME = `(?:[A-Za-z0-9_.-]*?${NAME_WORDS}|(?-i:psk))`;
+const NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|_pw|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+const NAME = `[A-Za-z0-9_.-]*?${NAME_WORDS}`;
 /**
  * Characters a generic value may hold: no quotes, whitespace, template/reference/call syntax or separators; a `$`
  * inside it (`Xk9$vR2m…`: a password's symbol; a single-quoted or INI value is literal) but not one that starts a
@@ -102,8 +101,7 @@ const PAIRED = [
   String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`,
 ];
-// JavaScript before Node 22 has no inline flags: the name is found as RE2 found it, case aside.
-const PAIRED_NAME = new RegExp(NAME.replace('(?-i:psk)', 'psk'), 'i');
+const PAIRED_NAME = new RegExp(NAME, 'i');
 
 /**
  * The paired rule's validator: the generic checks, as if the name were assigned the value (`NAME = "…"`), so what
@@ -116,7 +114,7 @@ function validatePairedSecret(secret: string, match = '', before = ''): Validity
 
 /** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
 const ENV_NAME =
-  '(?:PASSWORD|PASSWD|PASSPHRASE|PWD|PSK|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)';
+  '(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)';
 
 const KEYWORDS = [
   'password',
@@ -127,11 +125,6 @@ const KEYWORDS = [
   '.pass',
   '-pass',
   '_pw',
-  '.pw',
-  '-pw',
-  'bindpw',
-  'psk',
-  ...['', '_', '-', '.'].map((s) => `pre${s}shared`),
   'secret',
   'token',
   'apikey',
@@ -253,9 +246,10 @@ export const genericRules: Rule[] = [
         `[pypi]\nusername = __token__\npassword = ${fx('gdl1', 1)}$${fx('gdl2', 4)}$${fx('gdl0', 5)}=${fx('gdlz', 4)}`,
         `    'db_password' => '${fx('gdl3', 7, A.letters)}$${fx('gdl4', 6, A.letters)}!${fx('gdl5', 4, A.letters)}',`,
         `    api_secret = "${fx('gdl6', 14, A.letters)}$"`,
-        // Pre-shared keys (wpa_supplicant, WireGuard), passphrases, `_pw` names.
-        `    psk="${fx('gpsk1', 20)}"`,
-        `  pre_shared_key: "${fx('gpsk2', 32, A.hex)}"`,
+        // Passwords a person chose: words with a digit and a symbol are still passwords.
+        `const password = "${'Observe'}-Me1!";`,
+        `config.masterKey = '${'aMoreSecur3'}Passwor7!';`,
+        // Passphrases, `_pw` names.
         `GPG_PASSPHRASE=${pw}`,
         `  bind_pw: ${fx('gbpw1', 16)}`,
       ],
@@ -295,15 +289,15 @@ export const genericRules: Rule[] = [
         '  addressToPrivateKey: this.#addressToPrivateKey,',
         '    jwt_secret: secstr::SecUtf8,',
         '  "SubjectFromWebIdentityToken": "amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A",',
-        // A cipher list (`PSK` is a key exchange there), base64 that happens to hold `pSk=`, a name as its value.
+        // A cipher list, base64 that happens to hold `pSk=`, a name as its value.
         `G_SERVER_PRIO="NORMAL:+PSK:+ECDHE-PSK:+SHA256:+SHA384:-VERS-TLS-ALL:$G_PRIO_MODE"`,
+        '"$G_NEXT_CLI -d 10 --priority NORMAL:-VERS-ALL:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP256R1 \\',
         `18841+|${fx('gpb1', 22, A.base64)}+|K0E9pSk=+|${fxUuid('gpb2')}+|2024-10-13`,
         '    final String repo2Passphrase = "repo2-passphrase";',
         // A reference or a command inside the value: shell and Compose substitute them.
         'DB_PASSWORD="${DB_USER}$(date +%s)"',
         'API_TOKEN=tok_$(cat /run/secrets/api_token)',
         `ADMIN_PASSWORD=ab$\${${fx('gdl7', 12)}}`,
-        '    psk="your_wifi_password"',
         'secret: DATABASE_PASSWORD',
         'password = userInputPasswordField',
         `OPENAI_API_KEY=sk-proj-${fx('gop', 40)}`,

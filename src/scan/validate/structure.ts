@@ -1259,18 +1259,16 @@ function isWordish(part: string): boolean {
 /**
  * Names rather than secrets: identifiers, header names, package paths, feature flags and class paths made of
  * word-like parts (`x-aws-ec2-metadata-token`, `aws-cdk-lib.aws_iam.CfnAccessKey`,
- * `@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`, `SignatureV4SignWithCredentials`), and lists of them
- * (a TLS cipher list, `+ECDHE-PSK:+SHA256:-VERS-TLS-ALL:$MODE`). Short parts (`x`, `v2`, `aws`), an algorithm's
- * (`SHA256`, `KRB5`) and small numbers may sit between them; at least one part must be a word of four letters or
- * more.
+ * `@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`, `SignatureV4SignWithCredentials`). Short parts (`x`,
+ * `v2`, `aws`) and small numbers may sit between them; at least one part must be a word of four letters or more.
  */
 function isIdentifierPhrase(v: string): boolean {
-  const parts = v.split(/[-_.:/@#+!$]+/).filter((p) => p.length > 0);
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return false;
   let word = false;
   for (const p of parts) {
     if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[A-Za-z]{1,4}[0-9]{1,4}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
 }
@@ -1602,8 +1600,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   const dotted = v.split('.');
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
     return 'invalid';
-  // Words, then a number (`ExpiresAt4687177990`, `repo2024`): a fixture's name or a stand-in, not generated.
-  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]+$/.exec(v);
+  // Words, then a long number (`ExpiresAt4687177990`: a fixture's name and a time, an id), not a generated value.
+  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]{6,}$/.exec(v);
   if (wordsThenNumber && isWordish(wordsThenNumber[1]!)) return 'invalid';
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return 'invalid';
   // A password named by what it is, with typed digits (`NewPass123!`, `oldToken1`): a test's stand-in.

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-VFX7KCN6.js";
+} from "./chunk-NPCLMIH5.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

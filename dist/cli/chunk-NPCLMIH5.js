@@ -1988,12 +1988,12 @@ function isWordish(part) {
   return mixed <= 1 && words.every((w) => w.length < 5 || w === w.toUpperCase() || isPronounceable(w));
 }
 function isIdentifierPhrase(v) {
-  const parts = v.split(/[-_.:/@#+!$]+/).filter((p) => p.length > 0);
+  const parts = v.split(/[-_.:/@#+]+/).filter((p) => p.length > 0);
   if (parts.length === 0) return false;
   let word = false;
   for (const p of parts) {
     if (p.length >= 4 && isWordish(p)) word = true;
-    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[A-Za-z]{1,4}[0-9]{1,4}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
+    else if (!/^[A-Za-z]{1,3}[0-9]{0,2}$|^[0-9]{1,4}$/.test(p) && !isWordish(p)) return false;
   }
   return word;
 }
@@ -2157,7 +2157,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   const dotted = v.split(".");
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
     return "invalid";
-  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]+$/.exec(v);
+  const wordsThenNumber = /^([A-Za-z]{4,})[0-9]{6,}$/.exec(v);
   if (wordsThenNumber && isWordish(wordsThenNumber[1])) return "invalid";
   if (NAMES_ITSELF.test(v) || NAMES_ITSELF.test(unLeet(v))) return "invalid";
   if (namesAPassword(match) && isStandInPassword(v)) return "invalid";
@@ -3884,6 +3884,18 @@ var devopsRules = [
     examples: { tp: [], fp: [] }
   },
   {
+    id: "wifi-psk",
+    title: "Wi-Fi passphrase or pre-shared key (wpa_supplicant, hostapd, NetworkManager)",
+    severity: "medium",
+    keywords: ["psk=", "psk =", "passphrase=", "passphrase ="],
+    // wpa_supplicant's `psk="?"` (or 64 hex digits, the key itself), NetworkManager's `psk=?`, hostapd's
+    // `wpa_passphrase=?` and `wpa_psk=?`: a line of its own, as those files write them.
+    pattern: String.raw`(?m)^[ \t]*(?:wpa_)?(?:psk|passphrase)[ \t]*=[ \t]*"?([^"\s]{8,63}|[0-9A-Fa-f]{64})"?[ \t]*\r?$`,
+    entropy: 3,
+    validate: validatePassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
     id: "wireguard-private-key",
     title: "WireGuard private or preshared key",
     severity: "high",
@@ -3896,8 +3908,8 @@ var devopsRules = [
 ];
 
 // src/scan/rules/generic.ts
-var NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|[_.-]pw|bindpw|[_.-]psk|pre[_.-]?shared[_.-]?key|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
-var NAME = `(?:[A-Za-z0-9_.-]*?${NAME_WORDS}|(?-i:psk))`;
+var NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|_pw|secret|token|api[_.-]?key|access[_.-]?key|private[_.-]?key|auth[_.-]?key|(?:signing|signer|hmac|encryption|master|cipher|aes|fernet)[_.-]?key|credentials?)(?:[_.-]?(?:key|token|secret|value|string|str|b64|base64|base|hex|encoded|raw|plain|prod|production|live|dev|staging|v?[0-9]{1,2})){0,2}`;
+var NAME = `[A-Za-z0-9_.-]*?${NAME_WORDS}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
 var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
 var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
@@ -3945,12 +3957,12 @@ var PAIRED = [
   String.raw`(?m:^)[ \t]*ENV[ \t]+${NAME}[ \t]+["']?`,
   String.raw`\bset[ \t]+:${NAME}[ \t]*,[ \t]*["']`
 ];
-var PAIRED_NAME = new RegExp(NAME.replace("(?-i:psk)", "psk"), "i");
+var PAIRED_NAME = new RegExp(NAME, "i");
 function validatePairedSecret(secret, match = "", before = "") {
   const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
 }
-var ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|PSK|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
+var ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
 var KEYWORDS = [
   "password",
   "passwd",
@@ -3960,11 +3972,6 @@ var KEYWORDS = [
   ".pass",
   "-pass",
   "_pw",
-  ".pw",
-  "-pw",
-  "bindpw",
-  "psk",
-  ...["", "_", "-", "."].map((s) => `pre${s}shared`),
   "secret",
   "token",
   "apikey",
@@ -6046,6 +6053,7 @@ var ScanEngine = class {
   chunkSize;
   overlap;
   margin;
+  lead;
   decode;
   rules;
   prefilter;
@@ -6078,6 +6086,7 @@ var ScanEngine = class {
     this.chunkSize = options.chunkSize ?? 1024 * 1024;
     this.overlap = options.overlap ?? 64 * 1024;
     this.margin = options.margin ?? 4096;
+    this.lead = options.lead ?? Math.min(1024, this.margin);
     this.decode = options.decode ? options.decode === true ? {} : options.decode : void 0;
     if (this.overlap >= this.chunkSize) throw new Error("engine: overlap must be smaller than chunkSize");
     this.rules = [];
@@ -6299,6 +6308,7 @@ var ScanEngine = class {
     const wStart = this.wStart;
     const wEnd = this.wEnd;
     const margin = this.margin;
+    const lead = this.lead;
     const touched = [];
     let lineStart = 1;
     let lineEnd = 0;
@@ -6316,8 +6326,9 @@ var ScanEngine = class {
         for (let j = ownerStart[kw]; j < ownerStart[kw + 1]; j++) {
           const r = keywordOwners[j];
           const extra = rules[r].window;
-          let ws = hs - margin;
+          let ws = hs - lead;
           if (ws < lineStart) ws = lineStart;
+          while ((view[ws] & 192) === 128 && ws < hs) ws++;
           let we;
           if (extra === 0) {
             we = he + margin;
