@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-RMUILQNU.js";
+} from "./chunk-3W76LE6P.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

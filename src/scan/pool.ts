@@ -150,6 +150,21 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
   });
 }
 
+/** Two parts of one batch's result as one: findings, warnings and retained secrets joined, counts added. */
+function mergeResults(a: WireResult, b: WireResult): WireResult {
+  const stats = { ...a.stats };
+  for (const k of Object.keys(stats) as (keyof EngineStats)[]) stats[k] += b.stats[k];
+  const merged: WireResult = {
+    type: 'result',
+    id: a.id,
+    findings: [...a.findings, ...b.findings],
+    stats,
+    warnings: [...a.warnings, ...b.warnings],
+  };
+  if (a.retained || b.retained) merged.retained = [...(a.retained ?? []), ...(b.retained ?? [])];
+  return merged;
+}
+
 function failedResult(batch: WireBatch, why: string): WireResult {
   return {
     type: 'result',
@@ -366,13 +381,28 @@ export class ScanPool {
 
   /**
    * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
-   * (no worker is ready, or none will be). Undefined when none waits.
+   * (no worker is ready, or none will be). Undefined when none waits. At most `max` of its items: the rest stays
+   * queued, for a worker that runs out meanwhile or the caller's next turn, and the batch's result is both parts'.
    */
-  take(any: boolean): TakenBatch | undefined {
+  take(any: boolean, max = Number.POSITIVE_INFINITY): TakenBatch | undefined {
     const at = this.queue.findIndex((j) => any || !j.workersOnly);
     if (at < 0) return undefined;
-    const [job] = this.queue.splice(at, 1);
-    return { batch: job!.batch, settle: job!.resolve };
+    const job = this.queue[at]!;
+    // Items in memory travel with their buffers: such a batch is taken whole.
+    if (job.batch.items.length <= max || job.transfer.length > 0) {
+      this.queue.splice(at, 1);
+      return { batch: job.batch, settle: job.resolve };
+    }
+    const whole = job.resolve;
+    const parts: WireResult[] = [];
+    const settle = (r: WireResult) => {
+      parts.push(r);
+      if (parts.length === 2) whole(mergeResults(parts[0]!, parts[1]!));
+    };
+    const head: WireBatch = { id: this.nextId++, items: job.batch.items.slice(0, max) };
+    job.batch = { id: this.nextId++, items: job.batch.items.slice(max) };
+    job.resolve = settle;
+    return { batch: head, settle };
   }
 
   get isClosed(): boolean {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { scanBatch } from '../../src/scan/batch.ts';
-import { ScanEngine } from '../../src/scan/engine.ts';
+import { emptyEngineStats, ScanEngine } from '../../src/scan/engine.ts';
 import { scan } from '../../src/scan/index.ts';
 import { defaultPolicy, type ScanPolicy } from '../../src/scan/policy.ts';
 import {
@@ -89,6 +89,40 @@ async function* gen(list: ScanItem[]): AsyncGenerator<ScanItem> {
 }
 
 describe('worker pool', () => {
+  it('lets the caller take a queued batch a few items at a time, and answers the batch with all of its parts', async () => {
+    // No worker started: every batch stays queued for the caller.
+    const pool = poolOf(join(tmp, 'never-started.mjs'));
+    const files = items(40).filter((it) => it.source.kind === 'file');
+    const whole = pool.submit(files);
+    const taken: string[][] = [];
+    for (let t = pool.take(false, 8); t; t = pool.take(false, 8)) {
+      taken.push(t.batch.items.map((w) => w.path));
+      t.settle({
+        type: 'result',
+        id: t.batch.id,
+        findings: [],
+        stats: { ...emptyEngineStats(), files: t.batch.items.length, bytes: 10 * t.batch.items.length },
+        warnings: t.batch.items.map((w) => `saw ${w.path}`),
+      });
+    }
+    assert.deepEqual(
+      taken.map((p) => p.length),
+      [8, 8, 4],
+    );
+    const r = await whole;
+    assert.equal(r.stats.files, 20);
+    assert.equal(r.stats.bytes, 200);
+    assert.deepEqual(
+      r.warnings,
+      files.map((it) => `saw ${it.path}`),
+    );
+    // A batch whose items travel with their memory is taken whole.
+    const owned = items(8).filter((it) => it.source.kind === 'bytes' && it.source.data.byteOffset === 0);
+    void pool.submit(owned);
+    assert.equal(pool.take(false, 1)?.batch.items.length, owned.length);
+    await pool.close();
+  });
+
   it('finds the worker script from the sources and honours an override', () => {
     const url = resolveWorkerScript();
     assert.ok(url?.pathname.endsWith('/src/scan/worker.ts'));

@@ -7452,6 +7452,19 @@ function rulesToWire(rules) {
   }
   return out;
 }
+function mergeResults(a, b) {
+  const stats = { ...a.stats };
+  for (const k of Object.keys(stats)) stats[k] += b.stats[k];
+  const merged = {
+    type: "result",
+    id: a.id,
+    findings: [...a.findings, ...b.findings],
+    stats,
+    warnings: [...a.warnings, ...b.warnings]
+  };
+  if (a.retained || b.retained) merged.retained = [...a.retained ?? [], ...b.retained ?? []];
+  return merged;
+}
 function failedResult(batch, why) {
   return {
     type: "result",
@@ -7608,13 +7621,27 @@ var ScanPool = class {
   }
   /**
    * The first queued batch the workers have no room for, for the caller to scan: a workers-only one too when `any`
-   * (no worker is ready, or none will be). Undefined when none waits.
+   * (no worker is ready, or none will be). Undefined when none waits. At most `max` of its items: the rest stays
+   * queued, for a worker that runs out meanwhile or the caller's next turn, and the batch's result is both parts'.
    */
-  take(any) {
+  take(any, max = Number.POSITIVE_INFINITY) {
     const at = this.queue.findIndex((j) => any || !j.workersOnly);
     if (at < 0) return void 0;
-    const [job] = this.queue.splice(at, 1);
-    return { batch: job.batch, settle: job.resolve };
+    const job = this.queue[at];
+    if (job.batch.items.length <= max || job.transfer.length > 0) {
+      this.queue.splice(at, 1);
+      return { batch: job.batch, settle: job.resolve };
+    }
+    const whole = job.resolve;
+    const parts = [];
+    const settle = (r) => {
+      parts.push(r);
+      if (parts.length === 2) whole(mergeResults(parts[0], parts[1]));
+    };
+    const head = { id: this.nextId++, items: job.batch.items.slice(0, max) };
+    job.batch = { id: this.nextId++, items: job.batch.items.slice(max) };
+    job.resolve = settle;
+    return { batch: head, settle };
   }
   get isClosed() {
     return this.closed;
@@ -8009,6 +8036,7 @@ function defaultPolicy() {
 var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 var BATCH_ITEMS = 64;
 var BATCH_BYTES = 2 * 1024 * 1024;
+var CALLER_TAKES = 8;
 function directoryGlobs(globs) {
   return globs.filter((g) => g.endsWith("/**") && g.length > 3).map((g) => g.slice(0, -3));
 }
@@ -8181,7 +8209,7 @@ async function scan(opts) {
     running.add(done);
   };
   const scanQueued = async (any) => {
-    const taken = pool?.take(any);
+    const taken = pool?.take(any, CALLER_TAKES);
     if (!taken) return false;
     taken.settle(
       scanBatch(inlineEngine(), taken.batch.id, taken.batch.items, itemPolicy, { handedOut: pool.handedOut })

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-NPCLMIH5.js";
+} from "./chunk-PUAP7EZL.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
