@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3W76LE6P.js";
+} from "./chunk-WRC2RRRD.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

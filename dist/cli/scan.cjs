@@ -690,6 +690,7 @@ function isPlaceholder(secret) {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isAlphabetWalk(secret)) return true;
   if (isKeyboardWalk(secret)) return true;
   if (secret.split(/[-_.:/]+/).some((part) => part.length >= 8 && isInterleavedSequence(part))) return true;
   if (isInterleavedSequence(secret)) return true;
@@ -733,6 +734,26 @@ function longestAscendingRun(s) {
     if (run > best) best = run;
   }
   return best;
+}
+function isAlphabetWalk(s) {
+  let run = 0;
+  let best = 0;
+  let letters = 0;
+  let last = -1;
+  let lastAt = -1;
+  for (let i = 0; i < s.length; i++) {
+    const raw = s.charCodeAt(i);
+    const c = raw | 32;
+    if (c < 97 || c > 122) continue;
+    letters++;
+    const next = c === last + 1 || last === 122 && c === 97;
+    const otherCase = c === last && raw !== s.charCodeAt(lastAt);
+    run = last >= 0 && (next || otherCase) ? run + 1 : 1;
+    last = c;
+    lastAt = i;
+    if (run > best) best = run;
+  }
+  return best >= 10 && best * 5 >= letters * 3;
 }
 function isKeyboardWalk(s) {
   if (s.length < 8 || s.length > 64) return false;
@@ -919,8 +940,12 @@ var init_filters = __esm({
       "redacted",
       "placeholder",
       "removed",
-      "something"
+      "something",
       // `something123`, `something-secret`
+      // A marker inside an otherwise random value (`FakeValues99?`, `?SAMPLEKEY`): four or more letters in a row spelling
+      // it by chance are about 1 in 10^6 per place in base62.
+      "fake",
+      "sample"
     ];
     PLACEHOLDER_SHAPES = [
       /\*{3,}/,
@@ -2333,6 +2358,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
   if (isStoredPasswordHash(v, match, before)) return "invalid";
+  if (/"tcId"[ \t]*:[ \t]*[0-9]+,/.test(before)) return "invalid";
   if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";
@@ -2640,7 +2666,7 @@ var init_structure = __esm({
     HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
     DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
     DIGEST_BASE64 = /^(?:[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{27}=|[A-Za-z0-9+/]{38}==|[A-Za-z0-9+/]{43}=|[A-Za-z0-9+/]{64}|[A-Za-z0-9+/]{86}==)$/;
-    HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
+    HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?)|(?:hashed|digested)[_.-]?(?:secret|token)|(?:secret|token)[_.-]?(?:hash(?:ed)?|digest))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
     NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key/i;
     LEET = {
       "0": "o",

@@ -488,8 +488,12 @@ var PLACEHOLDER_WORDS = [
   "redacted",
   "placeholder",
   "removed",
-  "something"
+  "something",
   // `something123`, `something-secret`
+  // A marker inside an otherwise random value (`FakeValues99?`, `?SAMPLEKEY`): four or more letters in a row spelling
+  // it by chance are about 1 in 10^6 per place in base62.
+  "fake",
+  "sample"
 ];
 var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
@@ -520,6 +524,7 @@ function isPlaceholder(secret) {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isAlphabetWalk(secret)) return true;
   if (isKeyboardWalk(secret)) return true;
   if (secret.split(/[-_.:/]+/).some((part) => part.length >= 8 && isInterleavedSequence(part))) return true;
   if (isInterleavedSequence(secret)) return true;
@@ -563,6 +568,26 @@ function longestAscendingRun(s) {
     if (run2 > best) best = run2;
   }
   return best;
+}
+function isAlphabetWalk(s) {
+  let run2 = 0;
+  let best = 0;
+  let letters = 0;
+  let last = -1;
+  let lastAt = -1;
+  for (let i = 0; i < s.length; i++) {
+    const raw = s.charCodeAt(i);
+    const c = raw | 32;
+    if (c < 97 || c > 122) continue;
+    letters++;
+    const next = c === last + 1 || last === 122 && c === 97;
+    const otherCase = c === last && raw !== s.charCodeAt(lastAt);
+    run2 = last >= 0 && (next || otherCase) ? run2 + 1 : 1;
+    last = c;
+    lastAt = i;
+    if (run2 > best) best = run2;
+  }
+  return best >= 10 && best * 5 >= letters * 3;
 }
 var KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"];
 function isKeyboardWalk(s) {
@@ -2214,7 +2239,7 @@ function isStoredPasswordHash(v, match, before) {
   if (!DIGEST_HEX.test(v) && !DIGEST_BASE64.test(v)) return false;
   return HASH_NAMED.test(before);
 }
-var HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
+var HASHED_NAME = /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?)|(?:hashed|digested)[_.-]?(?:secret|token)|(?:secret|token)[_.-]?(?:hash(?:ed)?|digest))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
 function isHashedOrEncrypted(v) {
   if (/[%#]\{|^\{[A-Za-z0-9_-]+\}|^ENC\(|^encrypted:|^\$(?:2[abxy]?|1|5|6|y|7|P|H|[a-z][a-z0-9-]{1,11})\$/i.test(v))
     return true;
@@ -2291,6 +2316,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return "invalid";
   if (/^arn:aws[a-z-]*:/.test(v)) return "invalid";
   if (isStoredPasswordHash(v, match, before)) return "invalid";
+  if (/"tcId"[ \t]*:[ \t]*[0-9]+,/.test(before)) return "invalid";
   if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return "invalid";
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return "invalid";
   if (/^[0-9.,_:+-]+$/.test(v)) return "invalid";

@@ -29,6 +29,10 @@ const PLACEHOLDER_WORDS = [
   'placeholder',
   'removed',
   'something', // `something123`, `something-secret`
+  // A marker inside an otherwise random value (`FakeValues99…`, `…SAMPLEKEY`): four or more letters in a row spelling
+  // it by chance are about 1 in 10^6 per place in base62.
+  'fake',
+  'sample',
 ];
 const PLACEHOLDER_SHAPES: RegExp[] = [
   /\*{3,}/, // ****, masked values
@@ -57,6 +61,7 @@ export function isPlaceholder(secret: string): boolean {
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
+  if (isAlphabetWalk(secret)) return true;
   if (isKeyboardWalk(secret)) return true;
   // Also a part of it (`shpss_a1b2c3d4e5f6a7b8…` after its prefix, `…J0-_K1L2M3N4`).
   if (secret.split(/[-_.:/]+/).some((part) => part.length >= 8 && isInterleavedSequence(part))) return true;
@@ -119,6 +124,33 @@ export function longestAscendingRun(s: string): number {
     if (run > best) best = run;
   }
   return best;
+}
+
+/**
+ * The alphabet walked through with other characters between (`aAbBcCdDeEfF…`, `jkL9m2nOp4qRsTuVwXyZ`): a run of ten
+ * letters or more, case aside and whatever lies between them, each the next one (or the same in the other case),
+ * that holds most of the value's letters. A random letter continues a run about 1 time in 26, so ten in a row are
+ * about 1 in 10^13; a base64 run of one letter (`AAAAAAAA…`, zero bytes) is no walk.
+ */
+export function isAlphabetWalk(s: string): boolean {
+  let run = 0;
+  let best = 0;
+  let letters = 0;
+  let last = -1;
+  let lastAt = -1;
+  for (let i = 0; i < s.length; i++) {
+    const raw = s.charCodeAt(i);
+    const c = raw | 0x20;
+    if (c < 0x61 || c > 0x7a) continue;
+    letters++;
+    const next = c === last + 1 || (last === 0x7a && c === 0x61);
+    const otherCase = c === last && raw !== s.charCodeAt(lastAt);
+    run = last >= 0 && (next || otherCase) ? run + 1 : 1;
+    last = c;
+    lastAt = i;
+    if (run > best) best = run;
+  }
+  return best >= 10 && best * 5 >= letters * 3;
 }
 
 /** The rows of a US keyboard, for keyboard walks. */

@@ -50,8 +50,16 @@ describe('global filters', () => {
       'sk_live_****',
       'abc...xyz',
       'PLACEHOLDER_VALUE',
+      // A marker word inside, the alphabet walked through with other characters between.
+      'FakeValues99kq8sJdLz0pWmRtYbVnKc',
+      'cfat_aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStT03fa099b',
+      'AIzaSyCjkL9m2nOp4qRsTuVwXyZ0a1B2c3D4e5F',
     ]) {
       assert.equal(isPlaceholder(p), true, p);
+    }
+    // Walks of nine letters, or broken: chance in random base62 (ten are about 1 in 10^10).
+    for (const s of ['k8AbCdEfGhI3zq', 'aAbBcCdDqQrRsS', 'Zq8kLm2pRt5wYvAbcDefxyz0']) {
+      assert.equal(isPlaceholder(s), false, s);
     }
     for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 's3cr3t-V4lue']) {
       assert.equal(isPlaceholder(s), false, s);

@@ -1401,10 +1401,11 @@ function isStoredPasswordHash(v: string, match: string, before: string): boolean
 
 /**
  * A name that says its value is a password's hash or ciphertext, not the password (`encodedPassword`,
- * `hashed_password`, `passwordHash`, `password_digest`, `encrypted_password`).
+ * `hashed_password`, `passwordHash`, `password_digest`, `encrypted_password`), or a secret's or a token's hash
+ * (`hashed_secret` in a detect-secrets baseline, `token_hash`): an encoded token is still the token.
  */
 const HASHED_NAME =
-  /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
+  /(?:(?:encoded|hashed|encrypted|crypted|digested)[_.-]?pass(?:word|wd)?|pass(?:word|wd)?[_.-]?(?:hash(?:ed)?|digest|encoded|crypt(?:ed)?)|(?:hashed|digested)[_.-]?(?:secret|token)|(?:secret|token)[_.-]?(?:hash(?:ed)?|digest))["'\]]*[ \t]*(?::=|=>|\?=|=|:|,|>)/i;
 
 /**
  * A password hash or an encrypted value in its usual written form: a scheme in braces (LDAP's `{SSHA}…`, Spring
@@ -1541,6 +1542,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (v.length < 16 && /^[0-9a-f]+$/i.test(v)) return 'invalid';
   if (/^arn:aws[a-z-]*:/.test(v)) return 'invalid'; // an ARN names a resource (a KMS key, a secret), it holds none
   if (isStoredPasswordHash(v, match, before)) return 'invalid';
+  // A test case of a cryptographic test-vector file (Wycheproof's `"tcId": 7, … "password": "6439…"`, vendored by
+  // many crypto libraries): an algorithm's input, not a credential.
+  if (/"tcId"[ \t]*:[ \t]*[0-9]+,/.test(before)) return 'invalid';
   if (HASHED_NAME.test(match) || isHashedOrEncrypted(v)) return 'invalid';
   if (/^(?:sha(?:1|256|384|512)|md5)[-:]/i.test(v)) return 'invalid'; // integrity / digest strings
   if (/^[0-9.,_:+-]+$/.test(v)) return 'invalid'; // numbers, versions, times

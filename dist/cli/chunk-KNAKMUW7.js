@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-PUAP7EZL.js";
+} from "./chunk-LYWEMOBU.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
