@@ -2,9 +2,10 @@
 // a matched span are decoded.
 //
 // Phase 1: one keyword Aho-Corasick pass over the window's bytes (prefilter.ts), or optionally RE2.Set of all rules.
-// Phase 2: each keyword hit schedules only the rules owning that keyword, on the hit's line (clipped to `margin`
-//   bytes either side for very long lines; multi-line rules extend `rule.window` bytes past the hit to the end of
-//   that line); overlapping windows of a rule merge, so a long line with many hits is scanned once per rule.
+// Phase 2: each keyword hit schedules only the rules owning that keyword, on the hit's line (clipped to `lead`
+//   bytes before the hit and `margin` after it on very long lines; multi-line rules extend `rule.window` bytes past
+//   the hit to the end of that line); overlapping windows of a rule merge, so a long line with many hits is scanned
+//   once per rule.
 // Phase 3: the secret (capture group) goes through entropy, placeholder/reference/repetition/integrity filters,
 //   stopwords, allow regexes, inline allow comments and the rule's validator; survivors become findings carrying
 //   only a fingerprint and a 4-character preview.
@@ -60,7 +61,7 @@ export interface EngineOptions {
   chunkSize?: number;
   /** Bytes shared by consecutive chunks (default 64 KiB): the longest match that can straddle a chunk edge. */
   overlap?: number;
-  /** Bytes either side of a keyword hit a single-line window may reach on very long lines (default 4 KiB). */
+  /** Bytes after a keyword hit a single-line window may reach on very long lines (default 4 KiB); before it, `lead`. */
   margin?: number;
   /**
    * Bytes before a keyword hit a match may start on a very long line (default 1 KiB). A rule's keyword sits at its

@@ -546,7 +546,10 @@ export const genericRules: Rule[] = [
     fallback: true,
     help:
       'A random-looking value paired with a name such as password, secret, token or api_key other than by an ' +
-      'assignment: a call\u2019s two arguments (`System.setProperty("API_TOKEN", "\u2026")`, `os.Setenv`, ' +
+      'assignment: a setter or a builder named for it (`cfg.setPassword("\u2026")`, `.apiKey("\u2026")`), an ' +
+      'Android build constant (`buildConfigField`), an XML element named by its `name` or `key` attribute ' +
+      '(`<string name="maps_api_secret">`, `<property name="password" value="\u2026"/>`), ' +
+      'a call\u2019s two arguments (`System.setProperty("API_TOKEN", "\u2026")`, `os.Setenv`, ' +
       '`os.getenv("API_KEY", "\u2026")`, `req.Header.Set("X-Api-Key", "\u2026")`), an environment lookup\u2019s ' +
       'fallback (`process.env.API_KEY || "\u2026"`), a name/value entry (Kubernetes `env`, ECS task definitions, ' +
       'CloudFormation parameters, .NET `<add key="\u2026" value="\u2026"/>`), a Terraform variable\u2019s or a ' +
