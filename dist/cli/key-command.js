@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-WRC2RRRD.js";
+} from "./chunk-3NKJC3GR.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

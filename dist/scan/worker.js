@@ -332,13 +332,10 @@ var PLACEHOLDER_WORDS = [
   "redacted",
   "placeholder",
   "removed",
-  "something",
+  "something"
   // `something123`, `something-secret`
-  // A marker inside an otherwise random value (`FakeValues99?`, `?SAMPLEKEY`): four or more letters in a row spelling
-  // it by chance are about 1 in 10^6 per place in base62.
-  "fake",
-  "sample"
 ];
+var MARKER_WORD = /(?<![a-z])(?:fake|sample)(?![a-z])|(?<![A-Z])(?:FAKE|SAMPLE)(?![A-Z])|(?<![A-Z])(?:Fake|Sample)(?![a-z])/;
 var PLACEHOLDER_SHAPES = [
   /\*{3,}/,
   // ****, masked values
@@ -366,6 +363,7 @@ function isPlaceholder(secret) {
   const lower = secret.toLowerCase();
   const joined = lower.replace(/[-_.\s]+/g, "");
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
+  if (MARKER_WORD.test(secret)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isAlphabetWalk(secret)) return true;

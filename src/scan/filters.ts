@@ -29,11 +29,14 @@ const PLACEHOLDER_WORDS = [
   'placeholder',
   'removed',
   'something', // `something123`, `something-secret`
-  // A marker inside an otherwise random value (`FakeValues99…`, `…SAMPLEKEY`): four or more letters in a row spelling
-  // it by chance are about 1 in 10^6 per place in base62.
-  'fake',
-  'sample',
 ];
+/**
+ * A marker word inside an otherwise random value, written as a word: in one case or capitalized, not run into
+ * letters of its case (`FakeValues99…`, `sk_…PiFAKE5…`, `…_SAMPLE_…`). Not any four letters that spell it: base64
+ * spells `fAkE` in about one 1024-bit RSA key in twenty (`…OkfAkEA…`).
+ */
+const MARKER_WORD =
+  /(?<![a-z])(?:fake|sample)(?![a-z])|(?<![A-Z])(?:FAKE|SAMPLE)(?![A-Z])|(?<![A-Z])(?:Fake|Sample)(?![a-z])/;
 const PLACEHOLDER_SHAPES: RegExp[] = [
   /\*{3,}/, // ****, masked values
   /<[^<>\s]*>|^<|>$/, // <token>, <your key>
@@ -59,6 +62,7 @@ export function isPlaceholder(secret: string): boolean {
   // Also split by separators (`53e679ea-oRED-ACTED-92b8`, a UUID redacted by hand).
   const joined = lower.replace(/[-_.\s]+/g, '');
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w) || joined.includes(w)) return true;
+  if (MARKER_WORD.test(secret)) return true;
   for (const re of PLACEHOLDER_SHAPES) if (re.test(secret)) return true;
   if (secret.length < 200 && longestAscendingRun(secret) >= 6) return true;
   if (isAlphabetWalk(secret)) return true;

@@ -57,8 +57,16 @@ describe('global filters', () => {
     ]) {
       assert.equal(isPlaceholder(p), true, p);
     }
-    // Walks of nine letters, or broken: chance in random base62 (ten are about 1 in 10^10).
-    for (const s of ['k8AbCdEfGhI3zq', 'aAbBcCdDqQrRsS', 'Zq8kLm2pRt5wYvAbcDefxyz0']) {
+    // Walks of nine letters, or broken: chance in random base62 (ten are about 1 in 10^10). A marker's letters run
+    // into others (base64 of an RSA key spells `fAkE` often).
+    assert.equal(isPlaceholder(`sk_nGDJWCkPi${'FAKE'}5XFTzUUA`), true);
+    for (const s of [
+      'k8AbCdEfGhI3zq',
+      'aAbBcCdDqQrRsS',
+      'Zq8kLm2pRt5wYvAbcDefxyz0',
+      'MIICXgIBAAKBgQCq3g1OkfAkEAsUSx',
+      'Zqsamplek9',
+    ]) {
       assert.equal(isPlaceholder(s), false, s);
     }
     for (const s of ['Zq8kLm2pRt5wYv', 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5', 's3cr3t-V4lue']) {

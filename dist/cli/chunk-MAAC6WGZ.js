@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-LYWEMOBU.js";
+} from "./chunk-FPUXGZYR.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
