@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3NKJC3GR.js";
+} from "./chunk-DVOVUWVD.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -294,6 +294,9 @@ export const genericRules: Rule[] = [
         '"$G_NEXT_CLI -d 10 --priority NORMAL:-VERS-ALL:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP256R1 \\',
         `18841+|${fx('gpb1', 22, A.base64)}+|K0E9pSk=+|${fxUuid('gpb2')}+|2024-10-13`,
         '    final String repo2Passphrase = "repo2-passphrase";',
+        // A search client's public key beside its app id; a field's name with its `=`.
+        `  algolia: {\n    appId: '${fx('gal1', 10, A.upperAlnum)}',\n    apiKey: '${fx('gal2', 32, A.hex)}',\n    indexName: 'docs',`,
+        '    private const string SharedAccessKeyToken = "SharedAccessKey=";',
         // A secret's hash (a detect-secrets baseline), a crypto test vector's input (Wycheproof).
         `        "hashed_secret": "${fx('ghs1', 40, A.hex)}",`,
         `    {\n      "tcId" : 3,\n      "comment" : "",\n      "flags" : [],\n      "password" : "${fx('gtc1', 16, A.hex)}",`,

@@ -1196,6 +1196,8 @@ const OWNED_PREFIXES = new RegExp(
  * `pk.` token. Their secret counterparts have rules of their own.
  */
 const PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
+/** An application id just before, in the same object literal (no `}` or `;` between). */
+const SEARCH_CLIENT = /\b(?:appId|applicationId|app_id)["']?[ \t]*:[ \t]*["'][A-Z0-9]{10}["'][^};]*$/;
 
 const TYPE_NAMES =
   /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
@@ -1521,6 +1523,11 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (isPlaceholderPassword(v)) return 'invalid';
   if (OWNED_PREFIXES.test(v)) return 'invalid';
   if (PUBLIC_CLIENT_KEYS.test(v)) return 'invalid';
+  // A search client's key beside its application id in one object (`{ appId: '…', apiKey: '<32 hex>', indexName }`:
+  // Algolia's DocSearch and InstantSearch configs): the search-only key, public by design (an admin key has a rule
+  // of its own).
+  if (/^[0-9a-f]{32}$/.test(v) && /^[^A-Za-z0-9]?(?:search)?api[_-]?key/i.test(match) && SEARCH_CLIENT.test(before))
+    return 'invalid';
   // A UUID is an id, except a random one (version 4: 122 random bits) that a secret or password is set to
   // (`GOTRUE_JWT_SECRET: '37c304f8-…'`). In a URL's query it is a link's id (a meeting's passcode, an invite).
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return 'invalid';
@@ -1600,6 +1607,8 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   // Code that goes on after the literal closed, to a later one (minified: `"+String(y))}if(3!=i.biff&&…["`).
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return 'invalid';
   if (isIdentifierPhrase(v)) return 'invalid';
+  // A key's name with its separator (`SharedAccessKey=`, a connection string's field a program splices a value into).
+  if (/^[A-Za-z][A-Za-z0-9]{3,}[=:]$/.test(v) && isIdentifierPhrase(v.slice(0, -1))) return 'invalid';
   // A namespaced id: names, then the id (`amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A`, a Login with Amazon user).
   const dotted = v.split('.');
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))

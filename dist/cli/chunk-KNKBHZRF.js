@@ -1975,6 +1975,7 @@ var OWNED_PREFIXES = new RegExp(
   ].join("|")
 );
 var PUBLIC_CLIENT_KEYS = /^(?:pk_(?:live|test)_|phc_|sb_publishable_|pk\.eyJ)/;
+var SEARCH_CLIENT = /\b(?:appId|applicationId|app_id)["']?[ \t]*:[ \t]*["'][A-Z0-9]{10}["'][^};]*$/;
 var TYPE_NAMES = /^(?:u?int(?:8|16|32|64)(?:clamped)?array|float(?:32|64)array|big(?:u?int)64array|arraybuffer|sharedarraybuffer|buffer|string|number|boolean|object|bytes|bytearray|keyobject|cryptokey|uint8list|base64string|hexstring|secretkey|privatekey|publickey)$/i;
 function isCodeNotValue(v) {
   if (TYPE_NAMES.test(v)) return true;
@@ -2132,6 +2133,8 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (isPlaceholderPassword(v)) return "invalid";
   if (OWNED_PREFIXES.test(v)) return "invalid";
   if (PUBLIC_CLIENT_KEYS.test(v)) return "invalid";
+  if (/^[0-9a-f]{32}$/.test(v) && /^[^A-Za-z0-9]?(?:search)?api[_-]?key/i.test(match) && SEARCH_CLIENT.test(before))
+    return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
   if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
   if (!/(?:^|&)sig=/.test(v)) {
@@ -2178,6 +2181,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (CONCATENATED.test(v)) return "invalid";
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return "invalid";
   if (isIdentifierPhrase(v)) return "invalid";
+  if (/^[A-Za-z][A-Za-z0-9]{3,}[=:]$/.test(v) && isIdentifierPhrase(v.slice(0, -1))) return "invalid";
   const dotted = v.split(".");
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
     return "invalid";

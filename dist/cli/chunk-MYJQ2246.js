@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-FPUXGZYR.js";
+} from "./chunk-KNKBHZRF.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
