@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-DVOVUWVD.js";
+} from "./chunk-HB6Q4SR6.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

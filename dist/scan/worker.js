@@ -547,6 +547,9 @@ var DOCUMENTED_VALUES = [
   // Mailgun's
   "QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
   // RFC 7617's `Aladdin:open sesame`
+  // MongoDB's connection-string documentation (`mongodb://myDatabaseUser:D1fficultP%40ssw0rd@?`), as written and decoded.
+  "D1fficultP%40ssw0rd",
+  "D1fficultP@ssw0rd",
   // Azure's storage emulator (Azurite) and Cosmos DB emulator keys.
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
   "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==",

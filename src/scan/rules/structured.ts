@@ -199,6 +199,8 @@ export const structuredRules: Rule[] = [
         'MONGO_URI=mongodb+srv://<username>:<password>@cluster0.example.mongodb.net/',
         'MONGO_URI=mongodb://localhost:27017/app',
         'uri: "mongodb://admin:%PASSWORD%@mongo/admin"',
+        // MongoDB's documentation's password.
+        '    "mongodb://myDatabaseUser:D1fficultP%40ssw0rd@mongodb0.example.com:27017/?authSource=admin",',
       ],
     })),
   ),

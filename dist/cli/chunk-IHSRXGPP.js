@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-KNKBHZRF.js";
+} from "./chunk-MCENPXFR.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

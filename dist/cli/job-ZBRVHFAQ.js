@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-MYJQ2246.js";
+} from "./chunk-IHSRXGPP.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-KNKBHZRF.js";
+import "./chunk-MCENPXFR.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
