@@ -133,8 +133,9 @@ export function longestAscendingRun(s: string): number {
 /**
  * The alphabet walked through with other characters between (`aAbBcCdDeEfF…`, `jkL9m2nOp4qRsTuVwXyZ`): a run of ten
  * letters or more, case aside and whatever lies between them, each the next one (or the same in the other case),
- * that holds most of the value's letters. A random letter continues a run about 1 time in 26, so ten in a row are
- * about 1 in 10^13; a base64 run of one letter (`AAAAAAAA…`, zero bytes) is no walk.
+ * that holds most of the value's letters. A random letter continues a run about 1 time in 17 (the next letter, or
+ * the same in the other case), so ten in a row are about 1 in 10^11; a base64 run of one letter (`AAAAAAAA…`, zero
+ * bytes) is no walk.
  */
 export function isAlphabetWalk(s: string): boolean {
   let run = 0;
