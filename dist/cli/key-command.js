@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-HB6Q4SR6.js";
+} from "./chunk-YETZXGBO.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -6560,6 +6560,9 @@ function emptyEngineStats() {
     skippedSymlinks: 0
   };
 }
+function addEngineStats(into, from) {
+  for (const k of STAT_KEYS) into[k] += from[k] ?? 0;
+}
 function rank(a, b) {
   if (a.validated !== b.validated) return a.validated ? -1 : 1;
   const s = SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
@@ -6671,7 +6674,7 @@ function utf16ToUtf8(data) {
 function hasUtf16Bom(data) {
   return data.length >= 2 && (data[0] === 255 && data[1] === 254 || data[0] === 254 && data[1] === 255);
 }
-var import_node_fs6, BUILTIN_PATTERNS, SEVERITY_RANK, byPosition, SNIFF_BYTES, WARM_UP_SAMPLE, BINARY_SAMPLE, ScanEngine, ItemScan;
+var import_node_fs6, BUILTIN_PATTERNS, STAT_KEYS, SEVERITY_RANK, byPosition, SNIFF_BYTES, WARM_UP_SAMPLE, BINARY_SAMPLE, ScanEngine, ItemScan;
 var init_engine = __esm({
   "src/scan/engine.ts"() {
     "use strict";
@@ -6684,6 +6687,7 @@ var init_engine = __esm({
     init_release();
     init_rules();
     BUILTIN_PATTERNS = new Map(builtinRules.map((r) => [r.id, r.pattern]));
+    STAT_KEYS = Object.keys(emptyEngineStats());
     SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
     byPosition = (a, b) => a.start - b.start || b.end - a.end;
     SNIFF_BYTES = 8192;
@@ -7990,8 +7994,9 @@ function rulesToWire(rules) {
   return out;
 }
 function mergeResults(a, b) {
-  const stats = { ...a.stats };
-  for (const k of Object.keys(stats)) stats[k] += b.stats[k];
+  const stats = emptyEngineStats();
+  addEngineStats(stats, a.stats);
+  addEngineStats(stats, b.stats);
   const merged = {
     type: "result",
     id: a.id,
@@ -8007,16 +8012,7 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      unreadable: 0,
-      failed: batch.items.length,
-      skippedLarge: 0,
-      skippedArchive: 0,
-      skippedSymlinks: 0
-    },
+    stats: { ...emptyEngineStats(), failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -8024,6 +8020,7 @@ var ENTRIES_HANDED_OUT, HAND_OUT_ARCHIVES_FROM, builtinById, ScanPool;
 var init_pool = __esm({
   "src/scan/pool.ts"() {
     "use strict";
+    init_engine();
     init_rules();
     init_worker_thread();
     ENTRIES_HANDED_OUT = 16 * 1024;
@@ -8777,14 +8774,7 @@ async function scan(opts) {
       for (const f of r.findings) findings.push(f);
       if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
-      engineStats.files += r.stats.files;
-      engineStats.bytes += r.stats.bytes;
-      engineStats.skippedBinary += r.stats.skippedBinary;
-      engineStats.unreadable += r.stats.unreadable;
-      engineStats.failed += r.stats.failed;
-      engineStats.skippedLarge += r.stats.skippedLarge;
-      engineStats.skippedArchive += r.stats.skippedArchive;
-      engineStats.skippedSymlinks += r.stats.skippedSymlinks;
+      addEngineStats(engineStats, r.stats);
       progress(items);
     });
     running.add(done);

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-HB6Q4SR6.js";
+} from "./chunk-YETZXGBO.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

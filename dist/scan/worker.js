@@ -5980,6 +5980,7 @@ function emptyEngineStats() {
     skippedSymlinks: 0
   };
 }
+var STAT_KEYS = Object.keys(emptyEngineStats());
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
   if (a.validated !== b.validated) return a.validated ? -1 : 1;

@@ -124,6 +124,13 @@ export function emptyEngineStats(): EngineStats {
   };
 }
 
+const STAT_KEYS = Object.keys(emptyEngineStats()) as (keyof EngineStats)[];
+
+/** Adds `from`'s counts to `into`: a batch's to the scan's, or the parts of a batch split between threads. */
+export function addEngineStats(into: EngineStats, from: EngineStats): void {
+  for (const k of STAT_KEYS) into[k] += from[k] ?? 0;
+}
+
 interface CompiledRule {
   rule: Rule;
   /** Compiled on first use for built-in patterns (known to compile: the catalogue test), eagerly for others. */

@@ -1,7 +1,14 @@
 // The scanner's library entry: scan a work tree, stdin or any source of items with a policy, in parallel, and get
 // findings in a deterministic order. No @actions imports: the action and the CLI are thin adapters over this.
 import { lstatSync } from 'node:fs';
-import { type EngineOptions, type EngineStats, emptyEngineStats, ScanEngine, sortFindings } from './engine.ts';
+import {
+  addEngineStats,
+  type EngineOptions,
+  type EngineStats,
+  emptyEngineStats,
+  ScanEngine,
+  sortFindings,
+} from './engine.ts';
 import { groupOccurrences } from './occurrences.ts';
 import type { ScanPolicy } from './policy.ts';
 import { globMatcher } from './glob.ts';
@@ -273,14 +280,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       for (const f of r.findings) findings.push(f);
       if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
-      engineStats.files += r.stats.files;
-      engineStats.bytes += r.stats.bytes;
-      engineStats.skippedBinary += r.stats.skippedBinary;
-      engineStats.unreadable += r.stats.unreadable;
-      engineStats.failed += r.stats.failed;
-      engineStats.skippedLarge += r.stats.skippedLarge;
-      engineStats.skippedArchive += r.stats.skippedArchive;
-      engineStats.skippedSymlinks += r.stats.skippedSymlinks;
+      addEngineStats(engineStats, r.stats);
       progress(items);
     });
     running.add(done);

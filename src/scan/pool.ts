@@ -7,7 +7,7 @@
 // or on which thread finished first.
 import type { Worker } from 'node:worker_threads';
 import type { ArchiveLimits } from './archive.ts';
-import type { EngineOptions, EngineStats } from './engine.ts';
+import { addEngineStats, type EngineOptions, type EngineStats, emptyEngineStats } from './engine.ts';
 import { builtinRules } from './rules/index.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { Finding, Rule } from './types.ts';
@@ -152,8 +152,9 @@ export function rulesFromWire(rules: readonly WireRule[]): Rule[] {
 
 /** Two parts of one batch's result as one: findings, warnings and retained secrets joined, counts added. */
 function mergeResults(a: WireResult, b: WireResult): WireResult {
-  const stats = { ...a.stats };
-  for (const k of Object.keys(stats) as (keyof EngineStats)[]) stats[k] += b.stats[k];
+  const stats = emptyEngineStats();
+  addEngineStats(stats, a.stats);
+  addEngineStats(stats, b.stats);
   const merged: WireResult = {
     type: 'result',
     id: a.id,
@@ -170,16 +171,7 @@ function failedResult(batch: WireBatch, why: string): WireResult {
     type: 'result',
     id: batch.id,
     findings: [],
-    stats: {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      unreadable: 0,
-      failed: batch.items.length,
-      skippedLarge: 0,
-      skippedArchive: 0,
-      skippedSymlinks: 0,
-    },
+    stats: { ...emptyEngineStats(), failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`),
   };
 }

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-MCENPXFR.js";
+} from "./chunk-2OLZZYDO.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -6013,6 +6013,10 @@ function emptyEngineStats() {
     skippedSymlinks: 0
   };
 }
+var STAT_KEYS = Object.keys(emptyEngineStats());
+function addEngineStats(into, from) {
+  for (const k of STAT_KEYS) into[k] += from[k] ?? 0;
+}
 var SEVERITY_RANK = { critical: 3, high: 2, medium: 1, low: 0 };
 function rank(a, b) {
   if (a.validated !== b.validated) return a.validated ? -1 : 1;
@@ -7484,8 +7488,9 @@ function rulesToWire(rules) {
   return out;
 }
 function mergeResults(a, b) {
-  const stats = { ...a.stats };
-  for (const k of Object.keys(stats)) stats[k] += b.stats[k];
+  const stats = emptyEngineStats();
+  addEngineStats(stats, a.stats);
+  addEngineStats(stats, b.stats);
   const merged = {
     type: "result",
     id: a.id,
@@ -7501,16 +7506,7 @@ function failedResult(batch, why) {
     type: "result",
     id: batch.id,
     findings: [],
-    stats: {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      unreadable: 0,
-      failed: batch.items.length,
-      skippedLarge: 0,
-      skippedArchive: 0,
-      skippedSymlinks: 0
-    },
+    stats: { ...emptyEngineStats(), failed: batch.items.length },
     warnings: batch.items.map((it) => `${it.path}: scan failed (${why})`)
   };
 }
@@ -8227,14 +8223,7 @@ async function scan(opts) {
       for (const f of r.findings) findings.push(f);
       if (r.retained) retained.add(r.retained);
       for (const w of r.warnings) warn(w);
-      engineStats.files += r.stats.files;
-      engineStats.bytes += r.stats.bytes;
-      engineStats.skippedBinary += r.stats.skippedBinary;
-      engineStats.unreadable += r.stats.unreadable;
-      engineStats.failed += r.stats.failed;
-      engineStats.skippedLarge += r.stats.skippedLarge;
-      engineStats.skippedArchive += r.stats.skippedArchive;
-      engineStats.skippedSymlinks += r.stats.skippedSymlinks;
+      addEngineStats(engineStats, r.stats);
       progress(items);
     });
     running.add(done);
