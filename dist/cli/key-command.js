@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-YETZXGBO.js";
+} from "./chunk-M4RGTYDP.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -351,6 +351,10 @@ export class ScanEngine {
   // Per-window scratch: each rule's pending window, and the rules that have one.
   private readonly wStart: Int32Array;
   private readonly wEnd: Int32Array;
+  /** The rules with a pending window (each at most once: a rule's pending window is its wStart/wEnd). */
+  private readonly touched: Int32Array;
+  /** The windows to run, as (rule, from, to) triples (keywordWindows). */
+  private runs: Int32Array = new Int32Array(3 * 4096);
   private cands: Candidate[] = [];
   /** Rule ids whose validated secrets are retained for revocation, and those secrets by fingerprint. */
   private readonly retain: Set<string>;
@@ -436,6 +440,7 @@ export class ScanEngine {
     this.work = Buffer.allocUnsafe(this.chunkSize + this.overlap);
     this.wStart = new Int32Array(this.rules.length);
     this.wEnd = new Int32Array(this.rules.length).fill(-1);
+    this.touched = new Int32Array(this.rules.length);
   }
 
   private compileRule(rule: Rule): Pattern {
@@ -601,6 +606,18 @@ export class ScanEngine {
   }
 
   private keywordPass(view: Buffer): void {
+    const n = this.keywordWindows(view);
+    const runs = this.runs;
+    for (let i = 0; i < 3 * n; i += 3) this.runRule(view, runs[i]!, runs[i + 1]!, runs[i + 2]!);
+  }
+
+  /**
+   * The windows the keyword hits in `view` call for, merged rule by rule, into `runs` as (rule, from, to) in the order
+   * they run; returns how many. Apart from keywordPass so it calls nothing: V8 compiles each of the two loops on its
+   * own, where the one loop that also ran the rules (inlining runRule and the engine's matchAll) cost 15-40 ms of
+   * TurboFan per compile, in every scanning thread.
+   */
+  private keywordWindows(view: Buffer): number {
     const len = view.length;
     const pf = this.prefilter;
     const count = pf.findHits(view);
@@ -614,7 +631,10 @@ export class ScanEngine {
     const wEnd = this.wEnd;
     const margin = this.margin;
     const lead = this.lead;
-    const touched: number[] = [];
+    const touched = this.touched;
+    let runs = this.runs;
+    let n = 0;
+    let nTouched = 0;
     let lineStart = 1;
     let lineEnd = 0;
     for (let h = 0; h < count; h++) {
@@ -660,18 +680,37 @@ export class ScanEngine {
             if (we > pend) wEnd[r] = we;
             if (ws < wStart[r]!) wStart[r] = ws;
           } else {
-            if (pend >= 0) this.runRule(view, r, wStart[r]!, pend);
-            else touched.push(r);
+            if (pend >= 0) {
+              if (3 * n + 3 > runs.length) runs = this.growRuns();
+              runs[3 * n] = r;
+              runs[3 * n + 1] = wStart[r]!;
+              runs[3 * n + 2] = pend;
+              n++;
+            } else touched[nTouched++] = r;
             wStart[r] = ws;
             wEnd[r] = we;
           }
         }
       }
     }
-    for (const r of touched) {
-      this.runRule(view, r, wStart[r]!, wEnd[r]!);
+    for (let t = 0; t < nTouched; t++) {
+      const r = touched[t]!;
+      if (3 * n + 3 > runs.length) runs = this.growRuns();
+      runs[3 * n] = r;
+      runs[3 * n + 1] = wStart[r]!;
+      runs[3 * n + 2] = wEnd[r]!;
+      n++;
       wEnd[r] = -1;
     }
+    return n;
+  }
+
+  /** Twice the room in `runs`, keeping what is there. */
+  private growRuns(): Int32Array {
+    const next = new Int32Array(this.runs.length * 2);
+    next.set(this.runs);
+    this.runs = next;
+    return next;
   }
 
   private runRule(view: Buffer, r: number, from: number, to: number): void {

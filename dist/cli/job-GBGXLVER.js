@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-6HVFRLG7.js";
+} from "./chunk-EAMZI55N.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-2OLZZYDO.js";
+import "./chunk-5SKBHQZJ.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-6HVFRLG7.js";
+} from "./chunk-EAMZI55N.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-2OLZZYDO.js";
+import "./chunk-5SKBHQZJ.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-2OLZZYDO.js";
+} from "./chunk-5SKBHQZJ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
