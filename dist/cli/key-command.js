@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-M4RGTYDP.js";
+} from "./chunk-5PBCY7TM.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

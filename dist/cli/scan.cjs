@@ -2243,7 +2243,7 @@ function isWordish(part) {
   if (digits > 2) return false;
   const letters = part.replace(/[0-9]/g, "");
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
-  const words = humps(letters);
+  const words = part.split(/[0-9]+/).flatMap(humps);
   if (words.join("") !== letters || letters.length / words.length < 3) return false;
   if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
   const mixed = words.filter((w) => /^[A-Z]?[a-z]{1,2}$/.test(w) && w !== w.toUpperCase()).length;
@@ -6196,8 +6196,10 @@ var init_structured = __esm({
         // MySQL's and Oracle's `IDENTIFIED BY '?'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
         // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
         // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `= PASSWORD('?')`
-        // (upper-case, assigned: not JavaScript's `new Password('?')`).
-        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+        // (upper-case, assigned: not JavaScript's `new Password('?')`). The value in single quotes; after IDENTIFIED BY also
+        // in double quotes, as Oracle writes a password with symbols and MySQL takes any string (elsewhere double quotes
+        // are prose's: `user "Aladdin" with password "open sesame"`).
+        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)(?:N?'|")|(?:(?i:\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?')([^'"\n]{4,128})['"]`,
         validate: (secret, match = "", before = "") => {
           if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
             return "invalid";

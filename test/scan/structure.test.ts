@@ -532,8 +532,15 @@ describe('generic secret heuristics', () => {
       `${fx('g14', 12)}/20161107/${fx('g15', 8)}`, // a date between random parts, no region after it
       'vF9dft4qmT', // home-row letters, but not mostly
       'Kd7sLq9hJx2fGa4Wm', // home-row letters spread out, no four in a row
+      // Random values whose letters, glued across their digits, would read as camelCase words (`jzwO` `xpRtfq`:
+      // `jzw` `Oxp` `Rtfq`): a digit ends a word.
+      'jzwO5xpRtfq2YO',
+      '8a0mxXfakuEBCitaQ',
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
+    // Names with digits still read as names, where the digits end a word.
+    for (const v of ['recaptchaV3Token', 'oauth2ClientSecret', 's3BucketName', 'md5Digest'])
+      assert.equal(validateGenericSecret(v), 'invalid', v);
   });
 
   it('drops a value holding a control character (an injection payload), CJK text, a keyboard mash or a long run', () => {

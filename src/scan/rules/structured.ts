@@ -677,8 +677,10 @@ export const structuredRules: Rule[] = [
     // MySQL's and Oracle's `IDENTIFIED BY '…'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
     // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
     // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `= PASSWORD('…')`
-    // (upper-case, assigned: not JavaScript's `new Password('…')`).
-    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    // (upper-case, assigned: not JavaScript's `new Password('…')`). The value in single quotes; after IDENTIFIED BY also
+    // in double quotes, as Oracle writes a password with symbols and MySQL takes any string (elsewhere double quotes
+    // are prose's: `user "Aladdin" with password "open sesame"`).
+    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)(?:N?'|")|(?:(?i:\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?')([^'"\n]{4,128})['"]`,
     validate: (secret, match = '', before = '') => {
       if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
         return 'invalid';
@@ -701,12 +703,15 @@ export const structuredRules: Rule[] = [
         `GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED WITH mysql_native_password BY '${pw('sq5')}';`,
         `CREATE LOGIN GreatLakesUser\n    WITH PASSWORD = N'${pw('sq6')}',`,
         `SET PASSWORD FOR 'app'@'%' = PASSWORD('${pw('sq7')}');`,
+        `CREATE USER app_owner IDENTIFIED BY "${pw('sq8')}";`,
       ],
       fp: [
         "CREATE USER 'app'@'%' IDENTIFIED BY 'password';",
         "CREATE ROLE app WITH LOGIN PASSWORD 'md5f2d2ca1c6a1e1ee3b0c9e1c8b8d1a3f4';",
         "ALTER USER app PASSWORD :'app_password';",
         "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';",
+        'ALTER USER system IDENTIFIED BY "changeme" ACCOUNT UNLOCK;',
+        ` * example, to authenticate user "Aladdin" with password "${pw('sqp')}" the following`,
         `mysql -e "CREATE USER 'bookstack-test'@'localhost' IDENTIFIED WITH mysql_native_password BY 'bookstack-test';"`,
         "     * identified by 'x-ms-copy-id'. Possible values include: 'pending',",
         "const password = new Password('r0sebud');",

@@ -1248,7 +1248,9 @@ function isWordish(part: string): boolean {
   if (digits > 2) return false;
   const letters = part.replace(/[0-9]/g, '');
   if (letters.length === 0 || !/^[A-Za-z]+$/.test(letters)) return false;
-  const words = humps(letters);
+  // Digits end a word (`oauth2Client`, `s3Bucket`): the letters on either side are not glued into one (random text's
+  // `O5xp` is `O` and `xp`, not the word `Oxp`).
+  const words = part.split(/[0-9]+/).flatMap(humps);
   if (words.join('') !== letters || letters.length / words.length < 3) return false;
   if ((letters.match(/[aeiouy]/gi)?.length ?? 0) < letters.length / 4) return false;
   // Each word of a name reads as one (`recaptcha`, `Token`); one or two capitals in a row may be an acronym's (`V`,

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-5SKBHQZJ.js";
+} from "./chunk-A5G7YRTM.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
