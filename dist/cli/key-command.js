@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5PBCY7TM.js";
+} from "./chunk-PSVWVP34.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -528,6 +528,21 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
     }
   }
 }
+function afterUserinfo(data, start, end) {
+  const sep2 = data.indexOf("://", start);
+  if (sep2 < 0 || sep2 >= end) return start;
+  let scheme = sep2;
+  while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
+  while (scheme < sep2 && !ALPHA[data[scheme]]) scheme++;
+  if (scheme === sep2) return start;
+  let at = -1;
+  for (let i = sep2 + 3; i < end; i++) {
+    const c = data[i];
+    if (c === 47 || c === 63 || c === 35) break;
+    if (c === 64) at = i;
+  }
+  return at < 0 ? start : at + 1;
+}
 function findPercentSpans(data, limits, spans) {
   const n = data.length;
   let from = 0;
@@ -542,6 +557,11 @@ function findPercentSpans(data, limits, spans) {
     while (s > 0 && URLISH[data[s - 1]]) s--;
     let e = p;
     while (e < n && URLISH[data[e]]) e++;
+    s = afterUserinfo(data, s, e);
+    if (p < s) {
+      from = s;
+      continue;
+    }
     if (e - s <= limits.maxSegment) {
       const d = decodePercent(data.subarray(s, e));
       if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
@@ -609,7 +629,7 @@ function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
   }
   return out;
 }
-var import_node_buffer, DEFAULT_DECODE_LIMITS, B64, HEX, CLS, URLISH, B64_ASCII_LEAD, RUN_BATCH, RUNS;
+var import_node_buffer, DEFAULT_DECODE_LIMITS, B64, HEX, CLS, URLISH, B64_ASCII_LEAD, RUN_BATCH, RUNS, ALPHA, SCHEME;
 var init_decode = __esm({
   "src/scan/decode.ts"() {
     "use strict";
@@ -635,6 +655,10 @@ var init_decode = __esm({
     for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") B64_ASCII_LEAD[c.charCodeAt(0)] = 1;
     RUN_BATCH = 256;
     RUNS = new Int32Array(3 * RUN_BATCH);
+    ALPHA = new Uint8Array(256);
+    for (let c = 65; c <= 90; c++) ALPHA[c] = ALPHA[c + 32] = 1;
+    SCHEME = ALPHA.slice();
+    for (const c of "0123456789+-.") SCHEME[c.charCodeAt(0)] = 1;
   }
 });
 
@@ -4445,7 +4469,7 @@ function validatePairedSecret(secret, match = "", before = "") {
   const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
 }
-var NAME_WORDS, NAME, VALUE, OPERATOR, SCHEME, NAME_START, QUOTED_ONLY, PAIRED, PAIRED_NAME, ENV_NAME, KEYWORDS, genericRules;
+var NAME_WORDS, NAME, VALUE, OPERATOR, SCHEME2, NAME_START, QUOTED_ONLY, PAIRED, PAIRED_NAME, ENV_NAME, KEYWORDS, genericRules;
 var init_generic = __esm({
   "src/scan/rules/generic.ts"() {
     "use strict";
@@ -4455,7 +4479,7 @@ var init_generic = __esm({
     NAME = `[A-Za-z0-9_.-]*?${NAME_WORDS}`;
     VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
     OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
-    SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
+    SCHEME2 = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
     NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:)`;
     QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
     PAIRED = [
@@ -4538,7 +4562,7 @@ var init_generic = __esm({
         keywords: KEYWORDS,
         // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"?"`, and quotes escaped as code
         // inside a JSON string writes them (a notebook's cell: `"password = \"?\"\n",`).
-        pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+        pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME2}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
         secretGroup: 2,
         entropy: 3,
         validate: validateGenericSecret,
@@ -4593,7 +4617,7 @@ var init_generic = __esm({
         title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
         severity: "medium",
         keywords: KEYWORDS,
-        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
+        pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME2}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
         // A name/value entry and a Terraform variable span lines.
         window: 256,
         entropy: 3,

@@ -241,6 +241,32 @@ function takeRun(
   }
 }
 
+/**
+ * Where a URL's credentials end in the token data[start, end): just after the last `@` of the authority of its first
+ * URL (`scheme://user:password@host`, also after a name: `MONGO_URL=mongodb://…`), or `start` when the token holds no
+ * URL with credentials.
+ */
+function afterUserinfo(data: Buffer, start: number, end: number): number {
+  const sep = data.indexOf('://', start);
+  if (sep < 0 || sep >= end) return start;
+  // A scheme: a letter, then letters, digits, `+`, `-` or `.`.
+  let scheme = sep;
+  while (scheme > start && SCHEME[data[scheme - 1]!]) scheme--;
+  while (scheme < sep && !ALPHA[data[scheme]!]) scheme++;
+  if (scheme === sep) return start;
+  let at = -1;
+  for (let i = sep + 3; i < end; i++) {
+    const c = data[i]!;
+    if (c === 0x2f || c === 0x3f || c === 0x23) break; // `/`, `?`, `#`: the authority ends
+    if (c === 0x40) at = i;
+  }
+  return at < 0 ? start : at + 1;
+}
+const ALPHA = new Uint8Array(256);
+for (let c = 0x41; c <= 0x5a; c++) ALPHA[c] = ALPHA[c + 0x20] = 1;
+const SCHEME = ALPHA.slice();
+for (const c of '0123456789+-.') SCHEME[c.charCodeAt(0)] = 1;
+
 /** Pass 2 (see findEncodedSpans). */
 function findPercentSpans(data: Buffer, limits: DecodeLimits, spans: Span[]): void {
   const n = data.length;
@@ -256,6 +282,14 @@ function findPercentSpans(data: Buffer, limits: DecodeLimits, spans: Span[]): vo
     while (s > 0 && URLISH[data[s - 1]!]) s--;
     let e = p;
     while (e < n && URLISH[data[e]!]) e++;
+    // A URL's credentials stay encoded: an encoded `@` or `:` in them, decoded, moves where the user name or the
+    // password ends (`mongodb://user:D1fficultP%40ssw0rd@host` would read as the password `D1fficultP`), and the URL
+    // rules read percent-encoded credentials themselves. Only what follows the credentials is decoded.
+    s = afterUserinfo(data, s, e);
+    if (p < s) {
+      from = s;
+      continue;
+    }
     if (e - s <= limits.maxSegment) {
       const d = decodePercent(data.subarray(s, e));
       if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: 'percent', decoded: d });

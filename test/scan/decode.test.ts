@@ -84,6 +84,24 @@ test('hex, percent-encoding and URL-safe base64 are decoded; nesting to depth 2 
   assert.ok(!shallow.some((f) => f.line === 3));
 });
 
+test("a URL's credentials stay percent-encoded; what follows them is decoded", () => {
+  // Decoded, `%40` would end the password early: MongoDB's documented `D1fficultP%40ssw0rd` read as `D1fficultP`.
+  for (const line of [
+    'uri = "mongodb://myDatabaseUser:D1fficultP%40ssw0rd@mongodb0.example.com:27017/?authSource=admin"',
+    'MONGO_URL=mongodb+srv://app:p%3Ass%40word@cluster0.example.net/db',
+    '  // (`mongodb://myDatabaseUser:D1fficultP%40ssw0rd@…`)',
+  ])
+    assert.deepEqual(decodeSegments(Buffer.from(line)), [], line);
+  // After the credentials, the query is decoded as before.
+  const key = fakeKeyId();
+  const url = `https://u:p%40ss@example.test/cb?token=${encodeURIComponent(`k=${key}&x`)}`;
+  const [seg] = decodeSegments(Buffer.from(`b = ${url}`));
+  assert.ok(seg?.text.toString().includes(`/cb?token=k=${key}&x`), seg?.text.toString());
+  assert.ok(!seg?.text.toString().includes('p@ss'));
+  // No credentials: the whole token, as before.
+  assert.equal(decodeSegments(Buffer.from('see https://example.test/a%20b%20c%20d%20e')).length, 1);
+});
+
 test('no decoding of identifiers, hashes, binary payloads; limits hold', () => {
   const text = [
     'const someVeryLongCamelCaseIdentifierName = 1;',

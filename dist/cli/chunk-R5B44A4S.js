@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-A5G7YRTM.js";
+} from "./chunk-DOIEWR4H.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -204,6 +204,25 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
     }
   }
 }
+function afterUserinfo(data, start, end) {
+  const sep = data.indexOf("://", start);
+  if (sep < 0 || sep >= end) return start;
+  let scheme = sep;
+  while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
+  while (scheme < sep && !ALPHA[data[scheme]]) scheme++;
+  if (scheme === sep) return start;
+  let at = -1;
+  for (let i = sep + 3; i < end; i++) {
+    const c = data[i];
+    if (c === 47 || c === 63 || c === 35) break;
+    if (c === 64) at = i;
+  }
+  return at < 0 ? start : at + 1;
+}
+var ALPHA = new Uint8Array(256);
+for (let c = 65; c <= 90; c++) ALPHA[c] = ALPHA[c + 32] = 1;
+var SCHEME = ALPHA.slice();
+for (const c of "0123456789+-.") SCHEME[c.charCodeAt(0)] = 1;
 function findPercentSpans(data, limits, spans) {
   const n = data.length;
   let from = 0;
@@ -218,6 +237,11 @@ function findPercentSpans(data, limits, spans) {
     while (s > 0 && URLISH[data[s - 1]]) s--;
     let e = p;
     while (e < n && URLISH[data[e]]) e++;
+    s = afterUserinfo(data, s, e);
+    if (p < s) {
+      from = s;
+      continue;
+    }
     if (e - s <= limits.maxSegment) {
       const d = decodePercent(data.subarray(s, e));
       if (d && isTextual(d)) spans.push({ start: s, end: e, encoding: "percent", decoded: d });
@@ -3943,7 +3967,7 @@ var NAME_WORDS = `(?:password|passwd|passphrase|pwd|[_.-]pass|_pw|secret|token|a
 var NAME = `[A-Za-z0-9_.-]*?${NAME_WORDS}`;
 var VALUE = String.raw`[^\s"'\x60<>{}$;,()&\\\[\]=](?:[^\s"'\x60<>{}$;,()&\\\[\]]|\$[^\s"'\x60<>{}$;,()&\\\[\]]){7,}\$?`;
 var OPERATOR = String.raw`(?:[ \t]*:[ \t]*(?:&(?:'static[ \t]+)?str|string|str)\??|[ \t]+(?:string|\[\]byte))?[ \t]*(?::{1,3}=|=>|\?=|\.=|!==?|={1,3}|:|\.equals(?:IgnoreCase)?\()`;
-var SCHEME = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
+var SCHEME2 = String.raw`(?:(?:bearer|basic)[ \t]+)?`;
 var NAME_START = String.raw`(?:^|[^A-Za-z0-9_.:/-]|/[?&]|(?:^|[\s{(,\[]):|\$env:)`;
 var QUOTED_ONLY = /^[.\][&{}$;,()=\\<>]|[{}$;,()&[\]=\\<>]/;
 function validateQuotedSecret(secret, match = "", before = "") {
@@ -4036,7 +4060,7 @@ var genericRules = [
     keywords: KEYWORDS,
     // Also a C array's size after the name (`char secret[25] =`), Objective-C's `@"?"`, and quotes escaped as code
     // inside a JSON string writes them (a notebook's cell: `"password = \"?\"\n",`).
-    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
+    pattern: String.raw`(?i)${NAME_START}([?&]?${NAME})\\?["']?\]?(?:\[[0-9]{0,4}\])?${OPERATOR}[ \t]*(?:[bru]{1,2}["']|@?\\?["'\x60])?${SCHEME2}(${VALUE})(?:["'\x60\s;,)&\\]|$)`,
     secretGroup: 2,
     entropy: 3,
     validate: validateGenericSecret,
@@ -4091,7 +4115,7 @@ var genericRules = [
     title: "Secret-looking value paired with a secret-looking name (a call, a name/value entry, a default)",
     severity: "medium",
     keywords: KEYWORDS,
-    pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
+    pattern: String.raw`(?i)(?:${PAIRED.join("|")})${SCHEME2}([^\s"'\x60}\\<]{8,})(?:["'\x60\s}\\<]|$)`,
     // A name/value entry and a Terraform variable span lines.
     window: 256,
     entropy: 3,
