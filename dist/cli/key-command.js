@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-PSVWVP34.js";
+} from "./chunk-3JZGSA7R.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

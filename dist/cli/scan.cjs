@@ -529,8 +529,14 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
   }
 }
 function afterUserinfo(data, start, end) {
-  const sep2 = data.indexOf("://", start);
-  if (sep2 < 0 || sep2 >= end) return start;
+  let sep2 = -1;
+  for (let i = start; i + 2 < end; i++) {
+    if (data[i] === 58 && data[i + 1] === 47 && data[i + 2] === 47) {
+      sep2 = i;
+      break;
+    }
+  }
+  if (sep2 < 0) return start;
   let scheme = sep2;
   while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
   while (scheme < sep2 && !ALPHA[data[scheme]]) scheme++;

@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-PSVWVP34.js";
+} from "./chunk-3JZGSA7R.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

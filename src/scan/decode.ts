@@ -247,8 +247,15 @@ function takeRun(
  * URL with credentials.
  */
 function afterUserinfo(data: Buffer, start: number, end: number): number {
-  const sep = data.indexOf('://', start);
-  if (sep < 0 || sep >= end) return start;
+  // Searched within the token only: a window of percent-encoded text without a URL has many tokens.
+  let sep = -1;
+  for (let i = start; i + 2 < end; i++) {
+    if (data[i] === 0x3a && data[i + 1] === 0x2f && data[i + 2] === 0x2f) {
+      sep = i;
+      break;
+    }
+  }
+  if (sep < 0) return start;
   // A scheme: a letter, then letters, digits, `+`, `-` or `.`.
   let scheme = sep;
   while (scheme > start && SCHEME[data[scheme - 1]!]) scheme--;

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-DOIEWR4H.js";
+} from "./chunk-A42K5UWM.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-R5B44A4S.js";
+} from "./chunk-3YQZMPAA.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-DOIEWR4H.js";
+import "./chunk-A42K5UWM.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -254,8 +254,14 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
   }
 }
 function afterUserinfo(data, start, end) {
-  const sep3 = data.indexOf("://", start);
-  if (sep3 < 0 || sep3 >= end) return start;
+  let sep3 = -1;
+  for (let i = start; i + 2 < end; i++) {
+    if (data[i] === 58 && data[i + 1] === 47 && data[i + 2] === 47) {
+      sep3 = i;
+      break;
+    }
+  }
+  if (sep3 < 0) return start;
   let scheme = sep3;
   while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
   while (scheme < sep3 && !ALPHA[data[scheme]]) scheme++;

@@ -205,8 +205,14 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
   }
 }
 function afterUserinfo(data, start, end) {
-  const sep = data.indexOf("://", start);
-  if (sep < 0 || sep >= end) return start;
+  let sep = -1;
+  for (let i = start; i + 2 < end; i++) {
+    if (data[i] === 58 && data[i + 1] === 47 && data[i + 2] === 47) {
+      sep = i;
+      break;
+    }
+  }
+  if (sep < 0) return start;
   let scheme = sep;
   while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
   while (scheme < sep && !ALPHA[data[scheme]]) scheme++;
