@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-3JZGSA7R.js";
+} from "./chunk-N45W2ROM.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

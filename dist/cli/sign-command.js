@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-3JZGSA7R.js";
+} from "./chunk-N45W2ROM.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

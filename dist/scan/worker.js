@@ -4153,6 +4153,7 @@ function validateBearer(secret) {
   if (secret.startsWith("eyJ")) return "invalid";
   if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return "invalid";
   if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return "invalid";
+  if (isStandInPassword(secret)) return "invalid";
   if (/token|secret|passw|example|sample/i.test(secret)) return "invalid";
   return shannonEntropy(secret) < 3.2 ? "invalid" : "unknown";
 }

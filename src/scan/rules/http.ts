@@ -10,6 +10,7 @@ import {
   fakeJwt,
   fx,
   isPlaceholderPassword,
+  isStandInPassword,
   validateBasicAuthBase64,
   validatePassword,
 } from '../validate/structure.ts';
@@ -32,6 +33,8 @@ function validateBearer(secret: string): Validity {
   if (secret.startsWith('eyJ')) return 'invalid';
   if (isPlaceholder(secret) || isReference(secret) || isRepeated(secret) || isStandIn(secret)) return 'invalid';
   if (isPlaceholderPassword(secret) || /^[A-Za-z_]+$/.test(secret) || /^[A-Z0-9_]+$/.test(secret)) return 'invalid';
+  // Words that name what they stand for, a few digits typed after them (`fbk_validBearerKey123`, a test's header).
+  if (isStandInPassword(secret)) return 'invalid';
   if (/token|secret|passw|example|sample/i.test(secret)) return 'invalid';
   return shannonEntropy(secret) < 3.2 ? 'invalid' : 'unknown';
 }
@@ -96,6 +99,7 @@ export const httpRules: Rule[] = [
         'headers: { Authorization: `Bearer ${token}` }',
         `Authorization: Bearer ${fakeJwt({ sub: '1234567890', name: 'John Doe', iat: 1516239022 }, 'hjw')}`,
         'Authorization: Bearer xxxxxxxxxxxxxxxxxxxxxxxx',
+        '      headers: { authorization: "Bearer fbk_validBearerKey123" },',
       ],
     })),
   },

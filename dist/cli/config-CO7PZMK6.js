@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-A42K5UWM.js";
+} from "./chunk-3W3VZ4Z3.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-3YQZMPAA.js";
+} from "./chunk-GNIWOGQQ.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-A42K5UWM.js";
+import "./chunk-3W3VZ4Z3.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

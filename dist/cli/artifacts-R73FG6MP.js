@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-3YQZMPAA.js";
+} from "./chunk-GNIWOGQQ.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-A42K5UWM.js";
+import "./chunk-3W3VZ4Z3.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
