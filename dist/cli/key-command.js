@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-N45W2ROM.js";
+} from "./chunk-Y4FODXBB.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

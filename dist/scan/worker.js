@@ -2121,7 +2121,7 @@ function isHashedOrEncrypted(v) {
     return true;
   return /^(?:pbkdf2_sha\d+|bcrypt|argon2\w*|sha\d+|md5|scrypt)\$/i.test(v);
 }
-var NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key/i;
+var NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key|credential/i;
 function unLeet(v) {
   return v.replace(/[0134579$@]/g, (c) => LEET[c]);
 }

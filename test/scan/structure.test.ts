@@ -541,6 +541,11 @@ describe('generic secret heuristics', () => {
     // Names with digits still read as names, where the digits end a word.
     for (const v of ['recaptchaV3Token', 'oauth2ClientSecret', 's3BucketName', 'md5Digest'])
       assert.equal(validateGenericSecret(v), 'invalid', v);
+    // A value that names what it stands for, though its digits make it no word (`X509`): a field set from a parameter.
+    assert.equal(
+      validateGenericSecret('encryptionX509Credentials', 'this.encryptionX509Credentials = encryptionX509Credentials'),
+      'invalid',
+    );
   });
 
   it('drops a value holding a control character (an injection payload), CJK text, a keyboard mash or a long run', () => {

@@ -1425,9 +1425,9 @@ export function isHashedOrEncrypted(v: string): boolean {
 
 /**
  * A value that spells out what it stands for (`VERYLONGSECRET…`, `SomeKindOfPassword`, `my-token-value`,
- * `api-key-123`).
+ * `api-key-123`, a field set from its parameter: `this.encryptionX509Credentials = encryptionX509Credentials`).
  */
-const NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key/i;
+const NAMES_ITSELF = /secret|passw(?:or)?d|passphrase|token|api[_.-]?key|credential/i;
 
 /** Leetspeak read back as letters (`Cl1ent$ecret!`, `P4ssw0rd`, `t0k3n`), for NAMES_ITSELF. */
 function unLeet(v: string): string {

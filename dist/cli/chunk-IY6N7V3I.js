@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-3W3VZ4Z3.js";
+} from "./chunk-UHPTUADO.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
