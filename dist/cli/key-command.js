@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-Y4FODXBB.js";
+} from "./chunk-XDQWNJF6.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -5981,6 +5981,14 @@ function validateNpmrcToken(secret) {
   if (/^npm_/.test(secret)) return "invalid";
   return isPlaceholderPassword(secret) ? "invalid" : "unknown";
 }
+function validateSqlPassword(secret, match = "", before = "") {
+  if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
+    return "invalid";
+  const accounts = (text) => [...text.matchAll(/(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/gi)];
+  const user = (accounts(match)[0] ?? accounts(before.slice(-200)).at(-1))?.[1];
+  if (user && user.toLowerCase() === secret.toLowerCase()) return "invalid";
+  return validatePassword(secret);
+}
 var USERINFO, USERINFO_END, DB_CONNECT, structuredRules;
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
@@ -6227,17 +6235,21 @@ var init_structured = __esm({
         // MySQL's and Oracle's `IDENTIFIED BY '?'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
         // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE ?
         // [WITH] [LOGIN] PASSWORD '?'`, SQL Server's `CREATE LOGIN ? WITH PASSWORD = '?'`, MySQL's `= PASSWORD('?')`
-        // (upper-case, assigned: not JavaScript's `new Password('?')`). The value in single quotes; after IDENTIFIED BY also
-        // in double quotes, as Oracle writes a password with symbols and MySQL takes any string (elsewhere double quotes
-        // are prose's: `user "Aladdin" with password "open sesame"`).
-        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)(?:N?'|")|(?:(?i:\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?')([^'"\n]{4,128})['"]`,
-        validate: (secret, match = "", before = "") => {
-          if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
-            return "invalid";
-          const user = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i.exec(`${before.slice(-200)}${match}`)?.[1];
-          if (user && user.toLowerCase() === secret.toLowerCase()) return "invalid";
-          return validatePassword(secret);
-        },
+        // (upper-case, assigned: not JavaScript's `new Password('?')`). Double-quoted values: sql-password-double-quoted.
+        pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+        validate: validateSqlPassword,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "sql-password-double-quoted",
+        title: "Password in a SQL IDENTIFIED BY clause, double-quoted (Oracle, MySQL)",
+        severity: "high",
+        keywords: ["identified"],
+        // Oracle writes a password with symbols in double quotes (`IDENTIFIED BY "?"`), and MySQL takes any string so. A
+        // rule of its own: one pattern for both quotes would cut a single-quoted password at a double quote it holds (RE2
+        // has no back-references to close a value with the quote that opened it).
+        pattern: String.raw`(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)"([^"\n]{4,128})"`,
+        validate: validateSqlPassword,
         examples: { tp: [], fp: [] }
       },
       {

@@ -88,6 +88,20 @@ function validateNpmrcToken(secret: string): Validity {
   return isPlaceholderPassword(secret) ? 'invalid' : 'unknown';
 }
 
+/**
+ * A SQL statement's password: not a stored hash (`md5…`, `SCRAM-SHA-256$…`, MySQL's `*…`), not the account's own name
+ * (`CREATE USER 'app-test' … BY 'app-test'`: a CI database's), not a placeholder.
+ */
+function validateSqlPassword(secret: string, match = '', before = ''): Validity {
+  if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
+    return 'invalid';
+  // The statement's own account: named in the match, else the last one named before it.
+  const accounts = (text: string) => [...text.matchAll(/(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/gi)];
+  const user = (accounts(match)[0] ?? accounts(before.slice(-200)).at(-1))?.[1];
+  if (user && user.toLowerCase() === secret.toLowerCase()) return 'invalid';
+  return validatePassword(secret);
+}
+
 export const structuredRules: Rule[] = [
   {
     id: 'jwt',
@@ -677,18 +691,9 @@ export const structuredRules: Rule[] = [
     // MySQL's and Oracle's `IDENTIFIED BY '…'` in a CREATE, ALTER or GRANT statement (not prose's "a copy identified
     // by 'x-ms-copy-id'"; also `WITH mysql_native_password BY`), PostgreSQL's `CREATE ROLE …
     // [WITH] [LOGIN] PASSWORD '…'`, SQL Server's `CREATE LOGIN … WITH PASSWORD = '…'`, MySQL's `= PASSWORD('…')`
-    // (upper-case, assigned: not JavaScript's `new Password('…')`). The value in single quotes; after IDENTIFIED BY also
-    // in double quotes, as Oracle writes a password with symbols and MySQL takes any string (elsewhere double quotes
-    // are prose's: `user "Aladdin" with password "open sesame"`).
-    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)(?:N?'|")|(?:(?i:\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?')([^'"\n]{4,128})['"]`,
-    validate: (secret, match = '', before = '') => {
-      if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
-        return 'invalid';
-      // The account's own name for its password (`CREATE USER 'app-test' … BY 'app-test'`): a CI database's.
-      const user = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i.exec(`${before.slice(-200)}${match}`)?.[1];
-      if (user && user.toLowerCase() === secret.toLowerCase()) return 'invalid';
-      return validatePassword(secret);
-    },
+    // (upper-case, assigned: not JavaScript's `new Password('…')`). Double-quoted values: sql-password-double-quoted.
+    pattern: String.raw`(?:(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?|\b(?:USER|ROLE|LOGIN)[ \t]+[^\s;]+[ \t]+(?:WITH[ \t]+)?(?:(?:NO)?LOGIN[ \t]+|SUPERUSER[ \t]+)*(?:ENCRYPTED[ \t]+)?PASSWORD[ \t]*=?[ \t]*|\bWITH[ \t]+PASSWORD[ \t]*=[ \t]*)|=[ \t]*PASSWORD[ \t]*\([ \t]*)N?'([^'\n]{4,128})'`,
+    validate: validateSqlPassword,
     help:
       'A password in a SQL statement (a migration, an init script, a seed): `CREATE USER … IDENTIFIED BY \u2019…\u2019`, ' +
       '`CREATE ROLE … PASSWORD \u2019…\u2019`, `CREATE LOGIN … WITH PASSWORD = \u2019…\u2019`. Stored hashes (`md5…`, ' +
@@ -703,18 +708,44 @@ export const structuredRules: Rule[] = [
         `GRANT ALL ON shop.* TO 'shop'@'localhost' IDENTIFIED WITH mysql_native_password BY '${pw('sq5')}';`,
         `CREATE LOGIN GreatLakesUser\n    WITH PASSWORD = N'${pw('sq6')}',`,
         `SET PASSWORD FOR 'app'@'%' = PASSWORD('${pw('sq7')}');`,
-        `CREATE USER app_owner IDENTIFIED BY "${pw('sq8')}";`,
       ],
       fp: [
         "CREATE USER 'app'@'%' IDENTIFIED BY 'password';",
         "CREATE ROLE app WITH LOGIN PASSWORD 'md5f2d2ca1c6a1e1ee3b0c9e1c8b8d1a3f4';",
         "ALTER USER app PASSWORD :'app_password';",
         "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';",
-        'ALTER USER system IDENTIFIED BY "changeme" ACCOUNT UNLOCK;',
         ` * example, to authenticate user "Aladdin" with password "${pw('sqp')}" the following`,
+        // The account named by its own statement, not by one before it.
+        "ALTER USER reporting ACCOUNT LOCK;\nCREATE USER 'ci-db'@'localhost' IDENTIFIED BY 'ci-db';",
         `mysql -e "CREATE USER 'bookstack-test'@'localhost' IDENTIFIED WITH mysql_native_password BY 'bookstack-test';"`,
         "     * identified by 'x-ms-copy-id'. Possible values include: 'pending',",
         "const password = new Password('r0sebud');",
+      ],
+    })),
+  },
+  {
+    id: 'sql-password-double-quoted',
+    title: 'Password in a SQL IDENTIFIED BY clause, double-quoted (Oracle, MySQL)',
+    severity: 'high',
+    keywords: ['identified'],
+    // Oracle writes a password with symbols in double quotes (`IDENTIFIED BY "…"`), and MySQL takes any string so. A
+    // rule of its own: one pattern for both quotes would cut a single-quoted password at a double quote it holds (RE2
+    // has no back-references to close a value with the quote that opened it).
+    pattern: String.raw`(?i:\b(?:CREATE|ALTER|GRANT)\b[^\n;]*?\bIDENTIFIED[ \t]+(?:WITH[ \t]+\w+[ \t]+)?BY[ \t]+(?:PASSWORD[ \t]+)?)"([^"\n]{4,128})"`,
+    validate: validateSqlPassword,
+    help:
+      'A password in a SQL statement, double-quoted: `CREATE USER … IDENTIFIED BY "…"` (Oracle, MySQL). Stored ' +
+      'hashes, the account\u2019s own name and placeholders are not reported. Change the account\u2019s password and ' +
+      'set it from a secret at deploy time.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `CREATE USER app_owner IDENTIFIED BY "${pw('sqd1')}";`,
+        `ALTER USER scott IDENTIFIED BY "${pw('sqd2')}" ACCOUNT UNLOCK;`,
+      ],
+      fp: [
+        'ALTER USER system IDENTIFIED BY "changeme" ACCOUNT UNLOCK;',
+        'CREATE USER "etl" IDENTIFIED BY "etl";',
+        'CREATE USER app IDENTIFIED BY "${DB_PASSWORD}";',
       ],
     })),
   },

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-IY6N7V3I.js";
+} from "./chunk-7D5YI5DD.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-UHPTUADO.js";
+import "./chunk-JC6X3V6X.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-UHPTUADO.js";
+} from "./chunk-JC6X3V6X.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
