@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-XDQWNJF6.js";
+} from "./chunk-QYSK6QQU.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -5984,12 +5984,11 @@ function validateNpmrcToken(secret) {
 function validateSqlPassword(secret, match = "", before = "") {
   if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
     return "invalid";
-  const accounts = (text) => [...text.matchAll(/(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/gi)];
-  const user = (accounts(match)[0] ?? accounts(before.slice(-200)).at(-1))?.[1];
+  const user = (SQL_ACCOUNT.exec(match) ?? [...before.slice(-200).matchAll(SQL_ACCOUNTS)].at(-1))?.[1];
   if (user && user.toLowerCase() === secret.toLowerCase()) return "invalid";
   return validatePassword(secret);
 }
-var USERINFO, USERINFO_END, DB_CONNECT, structuredRules;
+var USERINFO, USERINFO_END, DB_CONNECT, SQL_ACCOUNT, SQL_ACCOUNTS, structuredRules;
 var init_structured = __esm({
   "src/scan/rules/structured.ts"() {
     "use strict";
@@ -5999,6 +5998,8 @@ var init_structured = __esm({
     USERINFO = String.raw`[^:@/\s"'<>?]*:([^@/\s"'<>?]+)@[^\s"'<>/@]+`;
     USERINFO_END = Array.from({ length: 127 - 33 }, (_, i) => String.fromCharCode(33 + i)).filter((c) => !`"'/<>@`.includes(c) && !(c >= "A" && c <= "Z")).map((c) => `${c}@`);
     DB_CONNECT = String.raw`(?:\bnew[ \t]+PDO|DriverManager\.getConnection|DBI->connect|\bmysqli_connect|\bnew[ \t]+mysqli|\bmysql_connect)\([^,()\n]*,[ \t]*`;
+    SQL_ACCOUNT = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i;
+    SQL_ACCOUNTS = new RegExp(SQL_ACCOUNT.source, "gi");
     structuredRules = [
       {
         id: "jwt",

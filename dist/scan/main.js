@@ -5596,11 +5596,12 @@ function validateNpmrcToken(secret) {
   if (/^npm_/.test(secret)) return "invalid";
   return isPlaceholderPassword(secret) ? "invalid" : "unknown";
 }
+var SQL_ACCOUNT = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i;
+var SQL_ACCOUNTS = new RegExp(SQL_ACCOUNT.source, "gi");
 function validateSqlPassword(secret, match = "", before = "") {
   if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
     return "invalid";
-  const accounts = (text) => [...text.matchAll(/(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/gi)];
-  const user = (accounts(match)[0] ?? accounts(before.slice(-200)).at(-1))?.[1];
+  const user = (SQL_ACCOUNT.exec(match) ?? [...before.slice(-200).matchAll(SQL_ACCOUNTS)].at(-1))?.[1];
   if (user && user.toLowerCase() === secret.toLowerCase()) return "invalid";
   return validatePassword(secret);
 }

@@ -88,6 +88,10 @@ function validateNpmrcToken(secret: string): Validity {
   return isPlaceholderPassword(secret) ? 'invalid' : 'unknown';
 }
 
+/** An account a SQL statement names (`USER 'app'@…`, `ROLE app`, `LOGIN svc`): its name. */
+const SQL_ACCOUNT = /(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/i;
+const SQL_ACCOUNTS = new RegExp(SQL_ACCOUNT.source, 'gi');
+
 /**
  * A SQL statement's password: not a stored hash (`md5…`, `SCRAM-SHA-256$…`, MySQL's `*…`), not the account's own name
  * (`CREATE USER 'app-test' … BY 'app-test'`: a CI database's), not a placeholder.
@@ -96,8 +100,7 @@ function validateSqlPassword(secret: string, match = '', before = ''): Validity 
   if (isHashedOrEncrypted(secret) || /^(?:md5[0-9a-f]{32}|SCRAM-SHA-256\$.*|\*[0-9A-F]{40})$/i.test(secret))
     return 'invalid';
   // The statement's own account: named in the match, else the last one named before it.
-  const accounts = (text: string) => [...text.matchAll(/(?:USER|ROLE|LOGIN)[ \t]+[`'"[]?([^\s`'"\]@;]+)/gi)];
-  const user = (accounts(match)[0] ?? accounts(before.slice(-200)).at(-1))?.[1];
+  const user = (SQL_ACCOUNT.exec(match) ?? [...before.slice(-200).matchAll(SQL_ACCOUNTS)].at(-1))?.[1];
   if (user && user.toLowerCase() === secret.toLowerCase()) return 'invalid';
   return validatePassword(secret);
 }

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-JC6X3V6X.js";
+} from "./chunk-255UBTUG.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
