@@ -12,7 +12,7 @@
 // About 2-4 minutes per target on 2 cores. The sources are copied to .tmp/native/ so the shared node_modules is
 // never written to.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,6 +54,28 @@ function runner(arch, nodeDir) {
   return [qemu, '-L', `/usr/${CROSS[arch]}`, node];
 }
 
+/**
+ * One compiled RE2 per pattern in the process (native/re2-shared.h), where the addon compiles one per RE2 object:
+ * a scan worker then reuses what the main thread compiled, and the DFA states it built. Applied to the addon's
+ * sources by exact text, so a version of `re2` whose sources moved fails here, not at run time.
+ */
+function shareCompiledPatterns(src) {
+  const header = join(src, 'lib', 'wrapped_re2.h');
+  let text = readFileSync(header, 'utf8');
+  const edits = [
+    ['#include <re2/re2.h>\n', '#include <re2/re2.h>\n#include "./re2-shared.h"\n'],
+    [': regexp(pattern, options),', ': shared(sharedRE2(pattern, options)), regexp(*shared),'],
+    ['\tre2::RE2 regexp;\n', '\tstd::shared_ptr<const re2::RE2> shared;\n\tconst re2::RE2 &regexp;\n'],
+  ];
+  for (const [from, to] of edits) {
+    if (text.split(from).length !== 2)
+      throw new Error(`build-native: ${header} no longer holds ${JSON.stringify(from)}`);
+    text = text.replace(from, to);
+  }
+  writeFileSync(header, text);
+  copyFileSync(join(root, 'scripts', 'native', 're2-shared.h'), join(src, 'lib', 're2-shared.h'));
+}
+
 function build(target) {
   const [arch, major] = target.split('-');
   const version = NODE_RELEASES[major];
@@ -69,6 +91,7 @@ function build(target) {
   rmSync(src, { recursive: true, force: true });
   const pkg = join(root, 'node_modules', 're2');
   cpSync(pkg, src, { recursive: true, filter: (p) => p !== join(pkg, 'build') });
+  shareCompiledPatterns(src);
   const env = { ...process.env };
   // A user-level `nodedir` (common on build machines) would silently build against the wrong headers.
   for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') delete env[k];

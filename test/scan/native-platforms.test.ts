@@ -8,10 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { elfInterpreter, nativeAddonName } from '../../src/scan/regex/native.ts';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+import { elfInterpreter, loadNativeRE2, type NativeRE2Ctor, nativeAddonName } from '../../src/scan/regex/native.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NATIVE = join(ROOT, 'dist', 'native');
@@ -91,6 +93,83 @@ describe('native RE2 where users are', () => {
     assert.match(r.stdout.trim(), /^(re2 2 3-6 0 false|re2js 2 3-6 0 true)$/);
   });
 });
+
+describe('one compiled RE2 per pattern in the process (scripts/native/re2-shared.h)', () => {
+  const native = loadNativeRE2();
+  const skip = 'ctor' in native && native.from !== 're2 package' ? false : 'the shipped addon does not load here';
+  /** A pattern that takes RE2 milliseconds to compile: thousands of alternatives, each its own program. */
+  const big = (tag: string) =>
+    `\\b(?:${Array.from({ length: 3000 }, (_, i) => `${tag}${i.toString(36)}k`).join('|')})\\b`;
+  /** Runs `body` (an async function's text, given `R2`, the addon, and `data`) in a worker; resolves to its result. */
+  async function inWorker(body: string, data: unknown): Promise<unknown> {
+    const from = JSON.stringify(pathToFileURL(join(ROOT, 'src/scan/regex/native.ts')).href);
+    const code =
+      `import { parentPort, workerData } from 'node:worker_threads';` +
+      `const { loadNativeRE2 } = await import(${from}); const R2 = loadNativeRE2().ctor;` +
+      `parentPort.postMessage(await (async (R2, data) => { ${body} })(R2, workerData));`;
+    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData: data });
+    const [result] = await once(worker, 'message');
+    await worker.terminate();
+    return result;
+  }
+
+  it('a worker gets the pattern the main thread compiled without compiling it again', { skip }, async () => {
+    if (!('ctor' in native)) return;
+    const shared = big('s');
+    const kept = new native.ctor(shared, 'gi'); // alive here while the worker asks for the same pattern
+    const [sharedMs, freshMs] = (await inWorker(
+      `const t = (src) => { const t0 = performance.now(); new R2(src, 'gi'); return performance.now() - t0; };
+       t(data.fresh0); // the worker's first RE2: its own one-time costs are not the compile's
+       return [t(data.shared), t(data.fresh)];`,
+      { shared, fresh: big('f'), fresh0: big('z') },
+    )) as number[];
+    assert.ok(kept.exec(Buffer.from('x s9k y')));
+    // Without the shared table the worker compiles the same program again: as long as a pattern it never saw.
+    assert.ok(sharedMs! * 5 < freshMs!, `same pattern ${sharedMs!.toFixed(2)} ms, a new one ${freshMs!.toFixed(2)} ms`);
+  });
+
+  it('keys the table by every option: the same source with other flags is another program', { skip }, () => {
+    if (!('ctor' in native)) return;
+    const R2 = native.ctor;
+    const text = Buffer.from('a\nB');
+    const plain = new R2('^b', 'g');
+    const both = new R2('^b', 'gim');
+    const multi = new R2('^b', 'gm');
+    assert.equal(plain.exec(text), null);
+    assert.equal(both.exec(text)?.index, 2);
+    assert.equal(multi.exec(text), null, 'case-sensitive: B is not b');
+    const dot = new R2('a.B', 'gs');
+    assert.equal(new R2('a.B', 'g').exec(text), null);
+    assert.equal(dot.exec(text)?.index, 0);
+  });
+
+  it('threads matching with the same compiled patterns at once get what one thread gets', { skip }, async () => {
+    if (!('ctor' in native)) return;
+    const sources = Array.from({ length: 40 }, (_, i) => `(?:key|tok)${i}[=:]\\s*([A-Za-z0-9]{${8 + (i % 5)},40})`);
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++)
+      lines.push(`line ${i} key${i % 40}= ${(i * 7919).toString(36).repeat(3)} tok${i % 41}:x`);
+    const data = { sources, input: lines.join('\n') };
+    // Two workers start on it, then this thread runs the same loop while they do.
+    const workers = [1, 2].map(() => inWorker(`return (${matchesOf.toString()})(R2, data);`, data));
+    const expected = matchesOf(native.ctor, data);
+    for (const r of await Promise.all(workers)) assert.equal(r, expected);
+    assert.ok(expected.length > 20_000, 'the patterns matched');
+  });
+});
+
+/** Every match's start and its group's start, for each pattern, three rounds over the input. */
+function matchesOf(R2: NativeRE2Ctor, data: { sources: string[]; input: string }): string {
+  const all: number[] = [];
+  const buf = Buffer.from(data.input);
+  for (let round = 0; round < 3; round++) {
+    for (const s of data.sources) {
+      const re = new R2(s, 'gd') as unknown as { exec(b: Buffer): { index: number; indices: number[][] } | null };
+      for (let m = re.exec(buf); m; m = re.exec(buf)) all.push(m.index, m.indices[1]![0]!);
+    }
+  }
+  return all.join(',');
+}
 
 describe('libc detection from the ELF program interpreter (no diagnostic report at start-up)', () => {
   /** A minimal ELF64 little-endian header with one PT_INTERP program header naming `interp`. */
