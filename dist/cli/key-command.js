@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-QYSK6QQU.js";
+} from "./chunk-DZJBRCYW.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

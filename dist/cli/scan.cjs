@@ -1743,6 +1743,13 @@ function validateNetrcPassword(secret, match = "") {
   if (isHashedOrEncrypted(secret)) return "invalid";
   return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
 }
+function validatePgpassPassword(secret, match = "") {
+  const fields = match.replace(/\r$/, "").match(PGPASS_FIELD) ?? [];
+  const host = fields[0] === "*" ? "localhost" : fields[0];
+  const user = fields[3];
+  if (fields.length !== 5 || !host || !user) return validatePassword(secret);
+  return validateDbUrl(secret, `postgresql://${user}:${secret}@${host}`);
+}
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
   if (!m) return validatePassword(secret);
@@ -2382,7 +2389,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{32}$/.test(v) && /^[^A-Za-z0-9]?(?:search)?api[_-]?key/i.test(match) && SEARCH_CLIENT.test(before))
     return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
-  if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
+  if (/^[A-Za-z_][A-Za-z_.-]+[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
   if (!/(?:^|&)sig=/.test(v)) {
     if (/^[a-z]{1,4}=[0-9]/.test(v)) return "invalid";
     if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
@@ -2426,7 +2433,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return "invalid";
-  if (isIdentifierPhrase(v)) return "invalid";
+  if (isIdentifierPhrase(v) && !(TYPED_PASSWORD.test(v) && namesAPassword(match))) return "invalid";
   if (/^[A-Za-z][A-Za-z0-9]{3,}[=:]$/.test(v) && isIdentifierPhrase(v.slice(0, -1))) return "invalid";
   const dotted = v.split(".");
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
@@ -2487,7 +2494,7 @@ function validateIntercomToken(secret) {
   const text = b64(secret)?.toString("latin1") ?? "";
   return /^tok:[0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}(?::[\x20-\x7e]+)?$/.test(text) ? "valid" : "invalid";
 }
-var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, JWK_MEMBERS, JWK_KEY_MATERIAL, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, SEARCH_CLIENT, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, TOKEN_NAMED, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, HASHED_NAME, NAMES_ITSELF, LEET, TYPED_RUN, FIXTURE_ALPHABETS;
+var import_node_crypto3, PLACEHOLDER_PASSWORDS, PLACEHOLDER_SHAPES2, INSTRUCTION, METASYNTACTIC_WORDS, METASYNTACTIC, METASYNTACTIC_RUN, PGPASS_FIELD, DB_URL, JWT_EXAMPLE_SUBJECTS, JWT_SAMPLE_SIGNATURE, JWT_PUBLIC_ISSUERS, BECH32, BECH32_GEN, PEM_PRIVATE_LABELS, CEPH_EPOCH, SshReader, SSH_MAGIC, SSH_CIPHERS, PGP_PUBLIC_ALGOS, JWK_D_BYTES, JWK_MEMBERS, JWK_KEY_MATERIAL, UUID, UUID_V4, OWNED_PREFIXES, PUBLIC_CLIENT_KEYS, SEARCH_CLIENT, TYPE_NAMES, CONCATENATED, NON_SECRET_TOKEN_NAME, ACME_CHALLENGE, CREDENTIAL_SCOPE, TYPED_PASSWORD, TOKEN_NAMED, HASH_NAMED, DIGEST_HEX, DIGEST_BASE64, HASHED_NAME, NAMES_ITSELF, LEET, TYPED_RUN, FIXTURE_ALPHABETS;
 var init_structure = __esm({
   "src/scan/validate/structure.ts"() {
     "use strict";
@@ -2619,6 +2626,7 @@ var init_structure = __esm({
     METASYNTACTIC_WORDS = "foo|bar|baz|qux|quux|corge|grault|garply|waldo|fred|plugh|xyzzy|thud";
     METASYNTACTIC = new RegExp(`^(?:${METASYNTACTIC_WORDS})$`, "i");
     METASYNTACTIC_RUN = new RegExp(`^(?:(?:${METASYNTACTIC_WORDS})[_.-]?)+([0-9]*)$`, "i");
+    PGPASS_FIELD = /(?:[^:\\]|\\.)+/g;
     DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
     JWT_EXAMPLE_SUBJECTS = /* @__PURE__ */ new Set(["1234567890"]);
     JWT_SAMPLE_SIGNATURE = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
@@ -2697,6 +2705,7 @@ var init_structure = __esm({
     NON_SECRET_TOKEN_NAME = /(?:continuation|next|page|pagination|cursor|client|idempotency|request|update|sync|resume|change|marker|csrf[a-z]*|xsrf|authenticity|challenge|verification|state|device|public[_.-]?key|cluster)[_.-]?token(?:[_.-]?(?:value|name|header|param))?["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
     ACME_CHALLENGE = /\b(?:http-?01|dns-?01|tls-?alpn-?01)\b|\bacme\b.*challenge|challenge.*\bacme\b/i;
     CREDENTIAL_SCOPE = /^[A-Za-z0-9]{8,128}\/[0-9]{8}\/[A-Za-z0-9-]+\/[A-Za-z0-9-]+\/[a-z0-9_]+$|^[^/\s]{1,128}(?:\/[^/\s]+){3}\/[a-z0-9]+_request$|^[^/\s]{1,128}\/[0-9]{8}\/[a-z]{2}(?:-[a-z]+)+-[0-9]+(?:\/|$)/;
+    TYPED_PASSWORD = /^[A-Za-z][A-Za-z0-9]{3,}[#@+][0-9]{2,}$/;
     TOKEN_NAMED = /(?:(?:access|refresh|auth|api|bearer|oauth|personal)[_.-]?token|api[_.-]?key|secret(?:[_.-]?key)?)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i;
     HASH_NAMED = /(?:^|[^A-Za-z0-9])(?:md5|sha-?(?:1|224|256|384|512)?|scrypt|bcrypt|argon2\w*|pbkdf2\w*|phpass|hash(?:ed)?|digest)(?:[^A-Za-z0-9]|$)/i;
     DIGEST_HEX = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/i;
@@ -4451,6 +4460,31 @@ var init_devops = __esm({
         examples: { tp: [], fp: [] }
       },
       {
+        id: "cloudformation-noecho-default",
+        title: "CloudFormation NoEcho parameter with a default value",
+        severity: "high",
+        keywords: ["noecho"],
+        // `NoEcho: true` marks the parameter a secret; a `Default:` later in the same parameter is that secret, in the
+        // template. YAML: the keys between them each hold a value on their line, so the match cannot run on into the next
+        // parameter (whose name line holds none). JSON: no brace between them, so it stays in the parameter's object.
+        pattern: String.raw`(?:NoEcho:[ \t]*["']?(?i:true)["']?[ \t]*\r?\n(?:[ \t]+[A-Za-z]+:[ \t]*[^\s][^\n]*\n){0,8}?[ \t]+Default:[ \t]*|"NoEcho"[ \t]*:[ \t]*"?(?i:true)"?[ \t]*,[^{}]*?"Default"[ \t]*:[ \t]*)["']?([^"'\s#{}\[\],]+)`,
+        window: 512,
+        validate: validatePassword,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "cloud-init-chpasswd",
+        title: "Password in a cloud-init chpasswd list",
+        severity: "high",
+        keywords: ["chpasswd"],
+        // cloud-init's `chpasswd: list:` of `user:password` lines (a block or a YAML list): the first entry's password.
+        pattern: String.raw`chpasswd:[ \t]*\r?\n[ \t]+list:[ \t]*(?:[|>][+-]?)?[ \t]*\r?\n[ \t]+(?:-[ \t]+)?["']?[A-Za-z_][\w.-]*:([^\s:"']+)`,
+        window: 256,
+        // `RANDOM` (or `R`) asks cloud-init to make one up; a crypt hash (`$6$?`) is no password.
+        validate: (s) => /^(?:R|RANDOM)$/.test(s) || isHashedOrEncrypted(s) ? "invalid" : validatePassword(s),
+        examples: { tp: [], fp: [] }
+      },
+      {
         id: "wireguard-private-key",
         title: "WireGuard private or preshared key",
         severity: "high",
@@ -5043,6 +5077,20 @@ var init_messaging = __esm({
         severity: "high",
         keywords: ["twilio"],
         pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+        entropy: 3,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "twilio-client-auth-token",
+        title: "Twilio auth token passed to a client beside its account SID",
+        severity: "high",
+        // The account SID as a call's first argument and the auth token as its second: `twilio('AC?', '?')` (Node),
+        // `Client("AC?", "?")` (Python, PHP), `Twilio::REST::Client.new('AC?', '?')`, `Twilio.init("AC?", "?")` (Java),
+        // `TwilioClient.Init("AC?", "?")` (C#). The SID names the pair, so the token needs no name of its own.
+        keywords: ["('ac", '("ac'],
+        pattern: String.raw`\(["']AC[0-9a-f]{32}["']\s*,\s*["']([0-9a-f]{32})["']`,
+        window: 160,
+        // the token may be on the next line
         entropy: 3,
         examples: { tp: [], fp: [] }
       },
@@ -6183,6 +6231,18 @@ var init_structured = __esm({
         pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
         window: 512,
         validate: validateNetrcPassword,
+        examples: { tp: [], fp: [] }
+      },
+      {
+        id: "pgpass-password",
+        title: "PostgreSQL password file (.pgpass) entry",
+        severity: "high",
+        // `host:port:database:user:password`, one entry a line: the port between colons is what every entry holds (the
+        // default ports, PgBouncer's, or `*` for any).
+        keywords: [":5432:", ":5433:", ":5434:", ":5435:", ":6432:", ":*:"],
+        // A field is characters other than `:` and whitespace, or an escaped one (`\:`, `\\`); the entry is the whole line.
+        pattern: String.raw`(?m)^(?:[^:\s\\#]|\\.)(?:[^:\s\\]|\\.)*:(?:[0-9]{2,5}|\*):(?:[^:\s\\]|\\.)+:(?:[^:\s\\]|\\.)+:((?:[^\s\\]|\\.)+)\r?$`,
+        validate: validatePgpassPassword,
         examples: { tp: [], fp: [] }
       },
       {

@@ -1450,6 +1450,14 @@ function validateNetrcPassword(secret, match = "") {
   if (isHashedOrEncrypted(secret)) return "invalid";
   return machine && isTemplateHost(machine) ? "invalid" : validatePassword(secret);
 }
+function validatePgpassPassword(secret, match = "") {
+  const fields = match.replace(/\r$/, "").match(PGPASS_FIELD) ?? [];
+  const host = fields[0] === "*" ? "localhost" : fields[0];
+  const user = fields[3];
+  if (fields.length !== 5 || !host || !user) return validatePassword(secret);
+  return validateDbUrl(secret, `postgresql://${user}:${secret}@${host}`);
+}
+var PGPASS_FIELD = /(?:[^:\\]|\\.)+/g;
 var DB_URL = /([a-z][a-z0-9+.-]*):\/\/([^:@/\s]*):([^@\s]+)@([^\s/?#]+)/i;
 function validateDbUrl(secret, match = "") {
   const m = DB_URL.exec(match || secret);
@@ -2100,6 +2108,7 @@ function isKeyboardMash(v) {
   const home = letters.replace(/[^asdfghjkl]/g, "");
   return home.length * 5 >= letters.length * 4 && new Set(home.replace(/[adf]/g, "")).size >= 3;
 }
+var TYPED_PASSWORD = /^[A-Za-z][A-Za-z0-9]{3,}[#@+][0-9]{2,}$/;
 function namesAPassword(match) {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
@@ -2185,7 +2194,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/^[0-9a-f]{32}$/.test(v) && /^[^A-Za-z0-9]?(?:search)?api[_-]?key/i.test(match) && SEARCH_CLIENT.test(before))
     return "invalid";
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return "invalid";
-  if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
+  if (/^[A-Za-z_][A-Za-z_.-]+[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf("=")))) return "invalid";
   if (!/(?:^|&)sig=/.test(v)) {
     if (/^[a-z]{1,4}=[0-9]/.test(v)) return "invalid";
     if (/^[A-Za-z_][\w.-]*=[^&=]*&[A-Za-z_][\w.-]*=/.test(v)) return "invalid";
@@ -2229,7 +2238,7 @@ function validateGenericSecret(secret, match = "", before = "") {
   if (/\[[^\]]+\](?:\{[0-9]+(?:,[0-9]*)?\}|[+*])|\\[dwsb][+*{]/.test(v)) return "invalid";
   if (CONCATENATED.test(v)) return "invalid";
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return "invalid";
-  if (isIdentifierPhrase(v)) return "invalid";
+  if (isIdentifierPhrase(v) && !(TYPED_PASSWORD.test(v) && namesAPassword(match))) return "invalid";
   if (/^[A-Za-z][A-Za-z0-9]{3,}[=:]$/.test(v) && isIdentifierPhrase(v.slice(0, -1))) return "invalid";
   const dotted = v.split(".");
   if (dotted.length >= 3 && dotted.slice(0, -1).every((p) => /^[A-Za-z][A-Za-z0-9]*$/.test(p) && readsAsName(p)))
@@ -3973,6 +3982,31 @@ var devopsRules = [
     examples: { tp: [], fp: [] }
   },
   {
+    id: "cloudformation-noecho-default",
+    title: "CloudFormation NoEcho parameter with a default value",
+    severity: "high",
+    keywords: ["noecho"],
+    // `NoEcho: true` marks the parameter a secret; a `Default:` later in the same parameter is that secret, in the
+    // template. YAML: the keys between them each hold a value on their line, so the match cannot run on into the next
+    // parameter (whose name line holds none). JSON: no brace between them, so it stays in the parameter's object.
+    pattern: String.raw`(?:NoEcho:[ \t]*["']?(?i:true)["']?[ \t]*\r?\n(?:[ \t]+[A-Za-z]+:[ \t]*[^\s][^\n]*\n){0,8}?[ \t]+Default:[ \t]*|"NoEcho"[ \t]*:[ \t]*"?(?i:true)"?[ \t]*,[^{}]*?"Default"[ \t]*:[ \t]*)["']?([^"'\s#{}\[\],]+)`,
+    window: 512,
+    validate: validatePassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "cloud-init-chpasswd",
+    title: "Password in a cloud-init chpasswd list",
+    severity: "high",
+    keywords: ["chpasswd"],
+    // cloud-init's `chpasswd: list:` of `user:password` lines (a block or a YAML list): the first entry's password.
+    pattern: String.raw`chpasswd:[ \t]*\r?\n[ \t]+list:[ \t]*(?:[|>][+-]?)?[ \t]*\r?\n[ \t]+(?:-[ \t]+)?["']?[A-Za-z_][\w.-]*:([^\s:"']+)`,
+    window: 256,
+    // `RANDOM` (or `R`) asks cloud-init to make one up; a crypt hash (`$6$?`) is no password.
+    validate: (s) => /^(?:R|RANDOM)$/.test(s) || isHashedOrEncrypted(s) ? "invalid" : validatePassword(s),
+    examples: { tp: [], fp: [] }
+  },
+  {
     id: "wireguard-private-key",
     title: "WireGuard private or preshared key",
     severity: "high",
@@ -4529,6 +4563,20 @@ var messagingRules = [
     severity: "high",
     keywords: ["twilio"],
     pattern: String.raw`(?i:twilio)[\w.-]{0,24}(?i:auth[_-]?token|token|secret)${ASSIGN}([0-9a-f]{32})(?:[^0-9A-Za-z]|$)`,
+    entropy: 3,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "twilio-client-auth-token",
+    title: "Twilio auth token passed to a client beside its account SID",
+    severity: "high",
+    // The account SID as a call's first argument and the auth token as its second: `twilio('AC?', '?')` (Node),
+    // `Client("AC?", "?")` (Python, PHP), `Twilio::REST::Client.new('AC?', '?')`, `Twilio.init("AC?", "?")` (Java),
+    // `TwilioClient.Init("AC?", "?")` (C#). The SID names the pair, so the token needs no name of its own.
+    keywords: ["('ac", '("ac'],
+    pattern: String.raw`\(["']AC[0-9a-f]{32}["']\s*,\s*["']([0-9a-f]{32})["']`,
+    window: 160,
+    // the token may be on the next line
     entropy: 3,
     examples: { tp: [], fp: [] }
   },
@@ -5632,6 +5680,18 @@ var structuredRules = [
     pattern: String.raw`machine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s"'\x60]+)`,
     window: 512,
     validate: validateNetrcPassword,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "pgpass-password",
+    title: "PostgreSQL password file (.pgpass) entry",
+    severity: "high",
+    // `host:port:database:user:password`, one entry a line: the port between colons is what every entry holds (the
+    // default ports, PgBouncer's, or `*` for any).
+    keywords: [":5432:", ":5433:", ":5434:", ":5435:", ":6432:", ":*:"],
+    // A field is characters other than `:` and whitespace, or an escaped one (`\:`, `\\`); the entry is the whole line.
+    pattern: String.raw`(?m)^(?:[^:\s\\#]|\\.)(?:[^:\s\\]|\\.)*:(?:[0-9]{2,5}|\*):(?:[^:\s\\]|\\.)+:(?:[^:\s\\]|\\.)+:((?:[^\s\\]|\\.)+)\r?$`,
+    validate: validatePgpassPassword,
     examples: { tp: [], fp: [] }
   },
   {

@@ -29,6 +29,7 @@ import {
   validateDerPrivateKey,
   validateDiscordBotToken,
   validateGenericSecret,
+  validatePgpassPassword,
   validateIntercomToken,
   validateJwkPrivateKey,
   validateJwt,
@@ -477,6 +478,16 @@ describe('passwords, URLs and basic auth', () => {
     assert.equal(validateDbUrl('x', `postgres://app:${fx('db', 12)}@\${DB_HOST}/app`), 'invalid');
     assert.equal(validateDbUrl(fx('db2', 12)), 'unknown');
   });
+  it('validates .pgpass entries as the database URLs they stand for', () => {
+    const pw = fx('pgp', 14);
+    assert.equal(validatePgpassPassword(pw, `db.internal:5432:app:app_rw:${pw}`), 'unknown');
+    // `*` is every host, a real entry's; an escaped `:` stays inside its field.
+    assert.equal(validatePgpassPassword(pw, `*:*:*:deploy:${pw}\r`), 'unknown');
+    assert.equal(validatePgpassPassword(pw, `db.internal:5432:app:svc\\:ro:${pw}`), 'unknown');
+    assert.equal(validatePgpassPassword('postgres', 'localhost:5432:*:postgres:postgres'), 'invalid');
+    assert.equal(validatePgpassPassword('${PGPASSWORD}', 'db.internal:5432:app:app:${PGPASSWORD}'), 'invalid');
+    assert.equal(validatePgpassPassword('password', 'db.internal:5432:app:app:password'), 'invalid');
+  });
   it('validates base64 user:password (Docker auth, npm _auth) and base64 passwords', () => {
     assert.equal(validateBasicAuthBase64(b64(`bot:${fx('d', 14)}`)), 'unknown');
     assert.equal(validateBasicAuthBase64(b64('bot:password')), 'invalid');
@@ -538,6 +549,16 @@ describe('generic secret heuristics', () => {
       '8a0mxXfakuEBCitaQ',
     ])
       assert.equal(validateGenericSecret(v), 'unknown', v);
+    // Words, a symbol and digits: under a password's name, the password a person typed; else a name's suffix.
+    assert.equal(validateGenericSecret('YwixpyheFybk#671', 'Passwd: "YwixpyheFybk#671"'), 'unknown');
+    assert.equal(validateGenericSecret('SummerBreeze@2024', 'db_password = "SummerBreeze@2024"'), 'unknown');
+    assert.equal(validateGenericSecret('Password#123', 'password: Password#123'), 'invalid');
+    assert.equal(validateGenericSecret('ServiceAccount#12', 'token: ServiceAccount#12'), 'invalid');
+    // A password whose second character is `=`: one letter before it is no assignment's name.
+    for (const v of ['S=gOx!BxRhn_spV4r2', 'K=9vTq2Lm8Xw'])
+      assert.equal(validateGenericSecret(v, `password: ${v}`), 'unknown', v);
+    for (const v of ['Expires=1663070400', 'SAS=se2025', 'token=abc123def456'])
+      assert.equal(validateGenericSecret(v), 'invalid', v);
     // Names with digits still read as names, where the digits end a word.
     for (const v of ['recaptchaV3Token', 'oauth2ClientSecret', 's3BucketName', 'md5Digest'])
       assert.equal(validateGenericSecret(v), 'invalid', v);

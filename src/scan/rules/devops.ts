@@ -18,7 +18,7 @@ import {
   validateBase64JsonPayload,
   validateGrafanaServiceAccountToken,
 } from '../validate/checksum.ts';
-import { validatePassword } from '../validate/structure.ts';
+import { isHashedOrEncrypted, validatePassword } from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
@@ -1059,6 +1059,58 @@ export const devopsRules: Rule[] = [
         `    psk=${fake('wifi-d', 64, ALPHABETS.hex)}`,
       ],
       fp: ['    psk="your_wifi_password"', '#psk="changeme1"', `wpa_passphrase=${syntax.ref('WIFI_PASSPHRASE')}`],
+    })),
+  },
+  {
+    id: 'cloudformation-noecho-default',
+    title: 'CloudFormation NoEcho parameter with a default value',
+    severity: 'high',
+    keywords: ['noecho'],
+    // `NoEcho: true` marks the parameter a secret; a `Default:` later in the same parameter is that secret, in the
+    // template. YAML: the keys between them each hold a value on their line, so the match cannot run on into the next
+    // parameter (whose name line holds none). JSON: no brace between them, so it stays in the parameter's object.
+    pattern: String.raw`(?:NoEcho:[ \t]*["']?(?i:true)["']?[ \t]*\r?\n(?:[ \t]+[A-Za-z]+:[ \t]*[^\s][^\n]*\n){0,8}?[ \t]+Default:[ \t]*|"NoEcho"[ \t]*:[ \t]*"?(?i:true)"?[ \t]*,[^{}]*?"Default"[ \t]*:[ \t]*)["']?([^"'\s#{}\[\],]+)`,
+    window: 512,
+    validate: validatePassword,
+    help: 'A CloudFormation (or SAM) template parameter marked `NoEcho`, which hides its value from the console and the API, with a `Default`: the secret ships in the template itself, to everyone who can read the repository or the stack\u2019s template. Rotate the value, remove the default, and pass it at deploy time, or better reference it with a dynamic reference (`{{resolve:secretsmanager:\u2026}}`) or a Secrets Manager resource.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n    Default: "${fake('cfn-a', 16)}"\n`,
+        `  AdminPassword:\n    NoEcho: 'true'\n    Type: String\n    MinLength: 8\n    Default: ${fake('cfn-b', 14)}\n`,
+        `"DbPassword": {\n  "Type": "String",\n  "NoEcho": "true",\n  "MinLength": "8",\n  "Default": "${fake('cfn-c', 18)}"\n}`,
+      ],
+      fp: [
+        // No default; a dynamic reference; a placeholder; NoEcho off.
+        `  DBPassword:\n    Type: String\n    NoEcho: true\n  InstanceType:\n    Type: String\n    Default: ${fake('cfn-d', 12)}\n`,
+        "  DBPassword:\n    NoEcho: true\n    Default: '{{resolve:secretsmanager:prod/db:SecretString:password}}'\n",
+        '  DBPassword:\n    NoEcho: true\n    Type: String\n    Default: changeme\n',
+        `  Region:\n    NoEcho: false\n    Default: ${fake('cfn-e', 12)}\n`,
+        `{"DbPassword": {"Type": "String", "NoEcho": "true"}, "Size": {"Default": "${fake('cfn-f', 12)}"}}`,
+      ],
+    })),
+  },
+  {
+    id: 'cloud-init-chpasswd',
+    title: 'Password in a cloud-init chpasswd list',
+    severity: 'high',
+    keywords: ['chpasswd'],
+    // cloud-init's `chpasswd: list:` of `user:password` lines (a block or a YAML list): the first entry's password.
+    pattern: String.raw`chpasswd:[ \t]*\r?\n[ \t]+list:[ \t]*(?:[|>][+-]?)?[ \t]*\r?\n[ \t]+(?:-[ \t]+)?["']?[A-Za-z_][\w.-]*:([^\s:"']+)`,
+    window: 256,
+    // `RANDOM` (or `R`) asks cloud-init to make one up; a crypt hash (`$6$…`) is no password.
+    validate: (s) => (/^(?:R|RANDOM)$/.test(s) || isHashedOrEncrypted(s) ? 'invalid' : validatePassword(s)),
+    help: 'A password that cloud-init\u2019s `chpasswd` module sets for a user at first boot, in the user data of an image or an instance: anyone who reads the repository (or the instance metadata) logs in with it. Change that password, and let cloud-init set a hashed one (`$6$\u2026`), `RANDOM`, or an SSH key instead.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `#cloud-config\nchpasswd:\n  list: |\n    ubuntu:${fake('ci-a', 14)}\n  expire: false\n`,
+        `chpasswd:\n  list:\n    - "root:${fake('ci-b', 16)}"\n`,
+      ],
+      fp: [
+        'chpasswd:\n  list: |\n    ubuntu:RANDOM\n',
+        `chpasswd:\n  list: |\n    root:$6$${fake('ci-c', 8)}$${fake('ci-d', 86)}\n`,
+        'chpasswd:\n  list: |\n    ubuntu:changeme\n',
+        'chpasswd:\n  expire: true\n',
+      ],
     })),
   },
   {

@@ -327,6 +327,36 @@ export const messagingRules: Rule[] = [
     })),
   },
   {
+    id: 'twilio-client-auth-token',
+    title: 'Twilio auth token passed to a client beside its account SID',
+    severity: 'high',
+    // The account SID as a call's first argument and the auth token as its second: `twilio('AC…', '…')` (Node),
+    // `Client("AC…", "…")` (Python, PHP), `Twilio::REST::Client.new('AC…', '…')`, `Twilio.init("AC…", "…")` (Java),
+    // `TwilioClient.Init("AC…", "…")` (C#). The SID names the pair, so the token needs no name of its own.
+    keywords: ["('ac", '("ac'],
+    pattern: String.raw`\(["']AC[0-9a-f]{32}["']\s*,\s*["']([0-9a-f]{32})["']`,
+    window: 160, // the token may be on the next line
+    entropy: 3,
+    help:
+      'A Twilio account auth token written into the call that creates a client, after its account SID: with the ' +
+      'SID it controls the whole account. Rotate it in the Twilio Console (Account → API keys & tokens) and read ' +
+      'both from the environment (`TWILIO_ACCOUNT_SID`, `TWILIO_AUTH_TOKEN`), or use an API key.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `const client = require('twilio')('${twilioSid}', '${twilioToken}');`,
+        `client = Client("${twilioSid}", "${twilioToken}")`,
+        `Twilio.init("${twilioSid}",\n    "${twilioToken}");`,
+      ],
+      fp: [
+        `const client = twilio('${twilioSid}', process.env.TWILIO_AUTH_TOKEN);`,
+        `client = Client("${twilioSid}", "00000000000000000000000000000000")`,
+        'client = Client(account_sid, auth_token)',
+        // A 32-hex argument after something that is not an account SID.
+        `lookup('${fx('tw3', 34, A.hex)}', '${twilioToken}')`,
+      ],
+    })),
+  },
+  {
     id: 'twilio-credentials-url',
     title: 'Twilio credentials in a URL',
     severity: 'high',

@@ -22,6 +22,7 @@ import {
   validateJwt,
   validateLaravelAppKey,
   validateNetrcPassword,
+  validatePgpassPassword,
   isHashedOrEncrypted,
   validatePassword,
 } from '../validate/structure.ts';
@@ -588,6 +589,38 @@ export const structuredRules: Rule[] = [
         `machine api.corp.invalid login me password b${'a'.repeat(40)}r`,
         'machine api.corp.invalid login me password passfellow',
         'machine api.corp.invalid login me password expired-auth-token',
+      ],
+    })),
+  },
+  {
+    id: 'pgpass-password',
+    title: 'PostgreSQL password file (.pgpass) entry',
+    severity: 'high',
+    // `host:port:database:user:password`, one entry a line: the port between colons is what every entry holds (the
+    // default ports, PgBouncer's, or `*` for any).
+    keywords: [':5432:', ':5433:', ':5434:', ':5435:', ':6432:', ':*:'],
+    // A field is characters other than `:` and whitespace, or an escaped one (`\:`, `\\`); the entry is the whole line.
+    pattern: String.raw`(?m)^(?:[^:\s\\#]|\\.)(?:[^:\s\\]|\\.)*:(?:[0-9]{2,5}|\*):(?:[^:\s\\]|\\.)+:(?:[^:\s\\]|\\.)+:((?:[^\s\\]|\\.)+)\r?$`,
+    validate: validatePgpassPassword,
+    help:
+      'An entry of `~/.pgpass` (or a file `PGPASSFILE` names), which psql and libpq read for the password of a ' +
+      'host, port, database and user. Rotate that database password and keep the file out of the repository; a ' +
+      'CI job can write it from a secret at run time. Default credentials (`postgres:postgres`) and placeholders ' +
+      'are not reported.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `db.prod.internal:5432:app:app_rw:${pw('pg1')}`,
+        `*:6432:*:billing:${pw('pg2')}\r`,
+        `10.0.4.12:5432:orders:svc\\:orders:${pw('pg3')}`,
+      ],
+      fp: [
+        'localhost:5432:*:postgres:postgres',
+        'hostname:port:database:username:password',
+        'db.internal:5432:app:app:${PGPASSWORD}',
+        '*:*:*:*:changeme',
+        // Not a line of its own: a log's timestamp, a URL.
+        `at 10:5432:11:22:${pw('pg4')} later`,
+        `postgres://app:${pw('pg5')}@db:5432/app`,
       ],
     })),
   },

@@ -320,6 +320,21 @@ export function validateNetrcPassword(secret: string, match = ''): Validity {
   return machine && isTemplateHost(machine) ? 'invalid' : validatePassword(secret);
 }
 
+/**
+ * A `.pgpass` entry `host:port:database:user:password` (`\:` and `\\` escape a field's `:` and `\`): judged as the
+ * database URL it stands for (a template's host, default credentials such as `postgres:postgres`). Its host `*`
+ * stands for every host, so it is a real entry's.
+ */
+export function validatePgpassPassword(secret: string, match = ''): Validity {
+  const fields = match.replace(/\r$/, '').match(PGPASS_FIELD) ?? [];
+  const host = fields[0] === '*' ? 'localhost' : fields[0];
+  const user = fields[3];
+  if (fields.length !== 5 || !host || !user) return validatePassword(secret);
+  return validateDbUrl(secret, `postgresql://${user}:${secret}@${host}`);
+}
+/** One field of a `.pgpass` line: characters other than `:`, or an escaped one. */
+const PGPASS_FIELD = /(?:[^:\\]|\\.)+/g;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Database URLs
 
@@ -1367,6 +1382,9 @@ function isKeyboardMash(v: string): boolean {
  * Whether a generic rule's match assigns to a password (`password`, `$newPassword`, `DB_PASSWD`): the name ends in
  * one. `passwordSignerKey` or `password_salt` name something else.
  */
+/** Letters (and digits), then `#`, `@` or `+` and digits: a person's password (`Welcome@2024`), or a name's suffix. */
+const TYPED_PASSWORD = /^[A-Za-z][A-Za-z0-9]{3,}[#@+][0-9]{2,}$/;
+
 function namesAPassword(match: string): boolean {
   return /(?:pass(?:word|wd)?|pwd)["'\]]*[ \t]*(?::=|=>|\?=|!?=|:|,|>|\.equals)/i.test(match);
 }
@@ -1535,8 +1553,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (UUID.test(v) && !(UUID_V4.test(v) && namesASecret(match) && !inQuery)) return 'invalid';
   // Another assignment nested in the value (`edge-cache-token=Expires=1663070400&…`, a signed URL's fields); base64's
   // padding only ever ends a value.
-  // A random value may hold `=` (`Ab3dE=9hJk2mNp`): the name before it is then no word.
-  if (/^[A-Za-z_][A-Za-z_.-]*[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf('=')))) return 'invalid';
+  // A random value may hold `=` (`Ab3dE=9hJk2mNp`): the name before it is then no word, and one letter names nothing
+  // (`S=gOx!BxRhn_spV4r2`: a password's second character; a query's one-letter fields come with `&`, below).
+  if (/^[A-Za-z_][A-Za-z_.-]+[0-9]*=[^=]/.test(v) && isNameOfWords(v.slice(0, v.indexOf('=')))) return 'invalid';
   // A query's fields, unless they carry a signature (`…&sig=…`: a SAS token grants what it signs).
   if (!/(?:^|&)sig=/.test(v)) {
     // A short field with a number or a time (`st=2022-10-18T13:24:48Z`, a SAS's start time cut at its `&`).
@@ -1608,7 +1627,9 @@ export function validateGenericSecret(secret: string, match = '', before = ''): 
   if (CONCATENATED.test(v)) return 'invalid';
   // Code that goes on after the literal closed, to a later one (minified: `"+String(y))}if(3!=i.biff&&…["`).
   if (/^(?:\.{1,2}|\+)\s*[A-Za-z_$][\w$.]*\(/.test(v)) return 'invalid';
-  if (isIdentifierPhrase(v)) return 'invalid';
+  // Words, then a symbol and digits (`SummerBreeze#2024`) read as a name too; under a password's name they are the
+  // password a person typed (a stand-in's words are dropped below: isStandInPassword).
+  if (isIdentifierPhrase(v) && !(TYPED_PASSWORD.test(v) && namesAPassword(match))) return 'invalid';
   // A key's name with its separator (`SharedAccessKey=`, a connection string's field a program splices a value into).
   if (/^[A-Za-z][A-Za-z0-9]{3,}[=:]$/.test(v) && isIdentifierPhrase(v.slice(0, -1))) return 'invalid';
   // A namespaced id: names, then the id (`amzn1.account.AF6RHO7KZU5XRVQJGXK6HB56KR2A`, a Login with Amazon user).

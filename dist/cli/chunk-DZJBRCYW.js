@@ -4516,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-24M3WI6F.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-VNDJMHRR.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,

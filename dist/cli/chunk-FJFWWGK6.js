@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-255UBTUG.js";
+} from "./chunk-GIYDDIWA.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
