@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-DZJBRCYW.js";
+} from "./chunk-Z2ABS4A5.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

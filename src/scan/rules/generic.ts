@@ -5,7 +5,7 @@
 // stay quiet even without the engine's global filters.
 import type { Rule } from '../types.ts';
 import type { Validity } from '../types.ts';
-import { FIXTURE_ALPHABETS as A, fx, fxUuid, validateGenericSecret } from '../validate/structure.ts';
+import { FIXTURE_ALPHABETS as A, fx, fxUuid, isCamelPhrase, validateGenericSecret } from '../validate/structure.ts';
 import { lazyExamples } from './examples.ts';
 
 // The generic rules are fallbacks (Rule.fallback): the engine reports them only where no other rule reports an
@@ -111,6 +111,20 @@ function validatePairedSecret(secret: string, match = '', before = ''): Validity
   const name = PAIRED_NAME.exec(match)?.[0] ?? '';
   return validateGenericSecret(secret, `${name} = "${secret}"`, before);
 }
+
+/**
+ * The environment-file key rule's validator: a key a client holds by design is no secret (publishable, public and
+ * site keys, a front-end build's exposed variables), nor is a key of a store (cache, sort, partition); the generic
+ * checks decide the rest.
+ */
+function validateEnvKey(secret: string, match = '', before = ''): Validity {
+  const name = /[A-Z][A-Z0-9_]*_(?:KEY|AUTH)/.exec(match)?.[0] ?? '';
+  // A key is generated: words typed in camelCase stand in for one (`SomeRandomStringOf32CharsExactly`).
+  if (CLIENT_HELD_KEY.test(name) || isCamelPhrase(secret)) return 'invalid';
+  return validateGenericSecret(secret, `${name} = "${secret}"`, before);
+}
+const CLIENT_HELD_KEY =
+  /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|VITE|REACT_APP|GATSBY|MIX|PUBLIC)_|(?:^|_)(?:PUBLIC|PUBLISHABLE|PUB|SITE|CLIENT|CACHE|SORT|PARTITION|PRIMARY|FOREIGN|ROUTING|IDEMPOTENCY)_/;
 
 /** Upper-case secret words an environment variable's name holds (`DB_PASSWORD`, `GITHUB_TOKEN`, `HMAC_KEY`). */
 const ENV_NAME =
@@ -636,6 +650,42 @@ export const genericRules: Rule[] = [
         'assertThat(encoder.matches("wrongpassword", "{SSHA}25ro4PKC8jhQZ26jVsozhX/xaP0suHgX")).isFalse();',
         'TextEncryptor e = Encryptors.stronger("password", "5c0744940b5c369b");',
         `    setPassword("encodedPassword", "$2a$10$${fx('gsb1', 53, './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}");`,
+      ],
+    })),
+  },
+  {
+    id: 'dotenv-key',
+    title: 'Random key or auth value in an environment file',
+    severity: 'medium',
+    // `MAPBOX_KEY=…`, `export CRM_AUTH="…"`: an environment file's variable named for a key or an auth value with no
+    // word the generic names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as
+    // environment files write them; a random value of 16 characters or more.
+    keywords: ['_key=', '_key =', '_auth=', '_auth ='],
+    pattern: String.raw`(?m)^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*_(?:KEY|AUTH)[ \t]*=[ \t]*["']?([A-Za-z0-9+/_.~=-]{16,})["']?[ \t]*\r?$`,
+    entropy: 3,
+    validate: validateEnvKey,
+    fallback: true,
+    help:
+      'A random value given to an environment variable named like a key or an auth value (`MAPBOX_KEY=…`, ' +
+      '`CRM_AUTH=…`) in a committed environment file. Keys a client is meant to hold are not reported: publishable, ' +
+      'public and site keys, and variables a front-end build exposes (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`…). ' +
+      'Rotate the credential and keep the file out of the repository (commit a `.env.example` without values).',
+    examples: lazyExamples(() => ({
+      tp: [
+        `MAPBOX_KEY=${fx('gdk1', 40)}`,
+        `export CRM_AUTH="${fx('gdk2', 43, A.base64)}="`,
+        `SHIPPO_KEY=${fx('gdk3', 32, A.hex)}`,
+      ],
+      fp: [
+        `NEXT_PUBLIC_MAPBOX_KEY=${fx('gdk4', 40)}`,
+        `RECAPTCHA_SITE_KEY=${fx('gdk5', 40)}`,
+        `STRIPE_PUBLISHABLE_KEY=${fx('gdk6', 40)}`,
+        'CACHE_KEY=node-modules-v3-deps',
+        'SSH_KEY=/home/deploy/.ssh/id_ed25519',
+        'AWS_S3_KEY=uploads/avatars/default.png',
+        'MAPBOX_KEY=your-mapbox-key-goes-here',
+        'APP_KEY=SomeRandomStringOf32CharsExactly',
+        `cacheKey=${fx('gdk7', 40)}`,
       ],
     })),
   },

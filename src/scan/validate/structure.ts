@@ -1133,7 +1133,7 @@ export function validateLaravelAppKey(secret: string): Validity {
 }
 
 /** Words joined in camelCase, numbers among them (`SomeRandomStringOf32CharsExactly`): typed, not generated. */
-function isCamelPhrase(v: string): boolean {
+export function isCamelPhrase(v: string): boolean {
   const parts = v.split(/(?<=[a-z])(?=[A-Z0-9])|(?<=[0-9])(?=[A-Za-z])/);
   return (
     parts.length >= 3 && parts.every((p) => /^[0-9]{1,3}$/.test(p) || (/^[A-Z]?[a-z]+$/.test(p) && /[aeiouy]/i.test(p)))

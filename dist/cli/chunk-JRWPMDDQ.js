@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-GIYDDIWA.js";
+} from "./chunk-ALAAKBSY.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

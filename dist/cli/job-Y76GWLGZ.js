@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-FJFWWGK6.js";
+} from "./chunk-JRWPMDDQ.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-GIYDDIWA.js";
+import "./chunk-ALAAKBSY.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

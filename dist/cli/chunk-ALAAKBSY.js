@@ -4057,6 +4057,12 @@ function validatePairedSecret(secret, match = "", before = "") {
   const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
 }
+function validateEnvKey(secret, match = "", before = "") {
+  const name2 = /[A-Z][A-Z0-9_]*_(?:KEY|AUTH)/.exec(match)?.[0] ?? "";
+  if (CLIENT_HELD_KEY.test(name2) || isCamelPhrase(secret)) return "invalid";
+  return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
+}
+var CLIENT_HELD_KEY = /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|VITE|REACT_APP|GATSBY|MIX|PUBLIC)_|(?:^|_)(?:PUBLIC|PUBLISHABLE|PUB|SITE|CLIENT|CACHE|SORT|PARTITION|PRIMARY|FOREIGN|ROUTING|IDEMPOTENCY)_/;
 var ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";
 var KEYWORDS = [
   "password",
@@ -4160,6 +4166,20 @@ var genericRules = [
     window: 256,
     entropy: 3,
     validate: validatePairedSecret,
+    fallback: true,
+    examples: { tp: [], fp: [] }
+  },
+  {
+    id: "dotenv-key",
+    title: "Random key or auth value in an environment file",
+    severity: "medium",
+    // `MAPBOX_KEY=?`, `export CRM_AUTH="?"`: an environment file's variable named for a key or an auth value with no
+    // word the generic names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as
+    // environment files write them; a random value of 16 characters or more.
+    keywords: ["_key=", "_key =", "_auth=", "_auth ="],
+    pattern: String.raw`(?m)^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*_(?:KEY|AUTH)[ \t]*=[ \t]*["']?([A-Za-z0-9+/_.~=-]{16,})["']?[ \t]*\r?$`,
+    entropy: 3,
+    validate: validateEnvKey,
     fallback: true,
     examples: { tp: [], fp: [] }
   }

@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-GIYDDIWA.js";
+} from "./chunk-ALAAKBSY.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
