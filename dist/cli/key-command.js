@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-Z2ABS4A5.js";
+} from "./chunk-P6FDEH7Y.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -4342,6 +4342,22 @@ var genericRules = [
     examples: { tp: [], fp: [] }
   },
   {
+    id: "generic-secret-yaml-block",
+    title: "Secret-looking value in a YAML block scalar under a secret-looking name",
+    severity: "medium",
+    // `signing_secret: >-` or `password: |`, and the value alone on the next line, indented: YAML's folded and
+    // literal scalars (a long value folded out of the way). Keyed on the indicator, which every such line holds. A
+    // value that goes on over more lines (base64 wrapped, a SOPS blob) is not judged by its first line: the line
+    // after the value must start another key, an item, a comment or a blank line, or the text must end.
+    keywords: [": |", ": >", ":|", ":>"],
+    pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+)?["']?${NAME}["']?[ \t]*:[ \t]*[|>][+-]?[0-9]?[ \t]*\r?\n[ \t]+([^\s"'\x60}\\<]{8,})[ \t]*(?:\r?\n[ \t]*(?:-[ \t]|[\w"'.-]+[ \t]*:|#|\r?\n|\z)|\z)`,
+    window: 256,
+    entropy: 3,
+    validate: validatePairedSecret,
+    fallback: true,
+    examples: { tp: [], fp: [] }
+  },
+  {
     id: "dotenv-key",
     title: "Random key or auth value in an environment file",
     severity: "medium",

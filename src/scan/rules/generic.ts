@@ -654,6 +654,41 @@ export const genericRules: Rule[] = [
     })),
   },
   {
+    id: 'generic-secret-yaml-block',
+    title: 'Secret-looking value in a YAML block scalar under a secret-looking name',
+    severity: 'medium',
+    // `signing_secret: >-` or `password: |`, and the value alone on the next line, indented: YAML's folded and
+    // literal scalars (a long value folded out of the way). Keyed on the indicator, which every such line holds. A
+    // value that goes on over more lines (base64 wrapped, a SOPS blob) is not judged by its first line: the line
+    // after the value must start another key, an item, a comment or a blank line, or the text must end.
+    keywords: [': |', ': >', ':|', ':>'],
+    pattern: String.raw`(?im)^[ \t]*(?:-[ \t]+)?["']?${NAME}["']?[ \t]*:[ \t]*[|>][+-]?[0-9]?[ \t]*\r?\n[ \t]+([^\s"'\x60}\\<]{8,})[ \t]*(?:\r?\n[ \t]*(?:-[ \t]|[\w"'.-]+[ \t]*:|#|\r?\n|\z)|\z)`,
+    window: 256,
+    entropy: 3,
+    validate: validatePairedSecret,
+    fallback: true,
+    help:
+      'A random-looking value in a YAML block scalar (`signing_secret: >-` or `password: |`, the value on the ' +
+      'next line) under a name such as password, secret, token or api_key. Placeholders, references and ' +
+      'identifiers are not reported. Rotate the credential and load it from the environment or a secret store.',
+    examples: lazyExamples(() => ({
+      tp: [
+        `service:\n  signing_secret: >-\n    ${fx('gyb1', 44)}\n  issuer: acme\n`,
+        `  db_password: |\n    ${pw}\n`,
+        `- api_key: >\n    ${key32}\n`,
+      ],
+      fp: [
+        '  password: |\n    ${DB_PASSWORD}\n',
+        '  token: >-\n    {{ .Values.token }}\n',
+        '  description: |\n    The password the service uses\n',
+        // Prose on the lines after: several words, not one value.
+        '  secret_help: >\n    Rotate the secret every ninety days and keep it out of the repository.\n',
+        // A value wrapped over lines: its first line is not the value.
+        `  token: |\n    ${fx('gyb2', 70, A.base64)}\n    ${fx('gyb3', 70, A.base64)}\n`,
+      ],
+    })),
+  },
+  {
     id: 'dotenv-key',
     title: 'Random key or auth value in an environment file',
     severity: 'medium',

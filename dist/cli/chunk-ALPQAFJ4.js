@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-ALAAKBSY.js";
+} from "./chunk-IUXPCXGB.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-JRWPMDDQ.js";
+} from "./chunk-ALPQAFJ4.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-ALAAKBSY.js";
+import "./chunk-IUXPCXGB.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
