@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-P6FDEH7Y.js";
+} from "./chunk-5XIILEXM.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

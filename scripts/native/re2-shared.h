@@ -12,8 +12,9 @@
 
 inline std::shared_ptr<const re2::RE2> sharedRE2(const re2::StringPiece &pattern, const re2::RE2::Options &options)
 {
-	static std::mutex mutex;
-	static std::unordered_map<std::string, std::weak_ptr<const re2::RE2>> compiled;
+	// Never destroyed: a worker thread may still ask while the process runs its static destructors at exit.
+	static auto &mutex = *new std::mutex;
+	static auto &compiled = *new std::unordered_map<std::string, std::weak_ptr<const re2::RE2>>;
 	static size_t sweepAt = 1024;
 	// Every option that changes what the compiled program matches is in the key.
 	std::string key(pattern.data(), pattern.size());

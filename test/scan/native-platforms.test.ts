@@ -117,11 +117,12 @@ describe('one compiled RE2 per pattern in the process (scripts/native/re2-shared
     if (!('ctor' in native)) return;
     const shared = big('s');
     const kept = new native.ctor(shared, 'gi'); // alive here while the worker asks for the same pattern
+    // The fastest of three each, so a moment the machine took the core away is not the result.
     const [sharedMs, freshMs] = (await inWorker(
       `const t = (src) => { const t0 = performance.now(); new R2(src, 'gi'); return performance.now() - t0; };
        t(data.fresh0); // the worker's first RE2: its own one-time costs are not the compile's
-       return [t(data.shared), t(data.fresh)];`,
-      { shared, fresh: big('f'), fresh0: big('z') },
+       return [Math.min(...[1, 2, 3].map(() => t(data.shared))), Math.min(...data.fresh.map(t))];`,
+      { shared, fresh: [big('f'), big('g'), big('h')], fresh0: big('z') },
     )) as number[];
     assert.ok(kept.exec(Buffer.from('x s9k y')));
     // Without the shared table the worker compiles the same program again: as long as a pattern it never saw.

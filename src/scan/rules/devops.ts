@@ -584,6 +584,38 @@ export const devopsRules: Rule[] = [
     })),
   },
   {
+    id: 'pagerduty-integration-key',
+    title: 'PagerDuty integration (Events API routing) key',
+    severity: 'medium',
+    // Alertmanager's `pagerduty_configs` (`routing_key:` for Events API v2, `service_key:` for v1), and other
+    // integrations' settings: 32 characters. Not AMQP's `routing_key` (a topic: words and dots).
+    keywords: [
+      'routing_key',
+      'routingkey',
+      'routing-key',
+      'service_key',
+      'servicekey',
+      'integration_key',
+      'integrationkey',
+    ],
+    pattern: String.raw`(?i)(?:routing|service|integration)[_-]?key["']?[ \t]*(?::|=>?)[ \t]*["']?([a-z0-9]{32})(?:["'\s,;}]|$)`,
+    entropy: 3,
+    help: 'A PagerDuty integration key (an Events API v2 routing key, or a v1 service key) sends events to a service: whoever holds it opens, acknowledges and resolves incidents there, and can page the on-call. Regenerate it on the service\u2019s integration in PagerDuty and read it from a secret (Alertmanager: `routing_key_file`).',
+    examples: lazyExamples(() => ({
+      tp: [
+        `receivers:\n  - name: oncall\n    pagerduty_configs:\n      - routing_key: ${hex('pdi-a', 32)}\n`,
+        `      - service_key: '${hex('pdi-b', 32)}'`,
+        json('routingKey', fake('pdi-c', 32).toLowerCase()),
+      ],
+      fp: [
+        '      - routing_key_file: /etc/alertmanager/secrets/pagerduty',
+        "    routing_key: 'orders.created.v1'",
+        `      - routing_key: ${'0'.repeat(32)}`,
+        `      - routing_key: ${syntax.ref('PAGERDUTY_ROUTING_KEY')}`,
+      ],
+    })),
+  },
+  {
     id: 'circleci-personal-token',
     title: 'CircleCI personal API token',
     severity: 'high',

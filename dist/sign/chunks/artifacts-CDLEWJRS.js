@@ -3786,6 +3786,25 @@ var devopsRules = [
     examples: { tp: [], fp: [] }
   },
   {
+    id: "pagerduty-integration-key",
+    title: "PagerDuty integration (Events API routing) key",
+    severity: "medium",
+    // Alertmanager's `pagerduty_configs` (`routing_key:` for Events API v2, `service_key:` for v1), and other
+    // integrations' settings: 32 characters. Not AMQP's `routing_key` (a topic: words and dots).
+    keywords: [
+      "routing_key",
+      "routingkey",
+      "routing-key",
+      "service_key",
+      "servicekey",
+      "integration_key",
+      "integrationkey"
+    ],
+    pattern: String.raw`(?i)(?:routing|service|integration)[_-]?key["']?[ \t]*(?::|=>?)[ \t]*["']?([a-z0-9]{32})(?:["'\s,;}]|$)`,
+    entropy: 3,
+    examples: { tp: [], fp: [] }
+  },
+  {
     id: "circleci-personal-token",
     title: "CircleCI personal API token",
     severity: "high",

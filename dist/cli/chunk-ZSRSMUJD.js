@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-IUXPCXGB.js";
+} from "./chunk-5MJ6DFHT.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
