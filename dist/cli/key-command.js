@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-5XIILEXM.js";
+} from "./chunk-KFWN5O6H.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -4222,11 +4222,11 @@ var genericRules = [
   },
   {
     id: "dotenv-key",
-    title: "Random key or auth value in an environment file",
+    title: "Random value of an upper-case *_KEY or *_AUTH variable (environment files, scripts)",
     severity: "medium",
-    // `MAPBOX_KEY=?`, `export CRM_AUTH="?"`: an environment file's variable named for a key or an auth value with no
-    // word the generic names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as
-    // environment files write them; a random value of 16 characters or more.
+    // `MAPBOX_KEY=?`, `export CRM_AUTH="?"`: a variable named for a key or an auth value with no word the generic
+    // names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as environment files,
+    // shell scripts and Python constants write them; a random value of 16 characters or more.
     keywords: ["_key=", "_key =", "_auth=", "_auth ="],
     pattern: String.raw`(?m)^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*_(?:KEY|AUTH)[ \t]*=[ \t]*["']?([A-Za-z0-9+/_.~=-]{16,})["']?[ \t]*\r?$`,
     entropy: 3,

@@ -690,19 +690,19 @@ export const genericRules: Rule[] = [
   },
   {
     id: 'dotenv-key',
-    title: 'Random key or auth value in an environment file',
+    title: 'Random value of an upper-case *_KEY or *_AUTH variable (environment files, scripts)',
     severity: 'medium',
-    // `MAPBOX_KEY=…`, `export CRM_AUTH="…"`: an environment file's variable named for a key or an auth value with no
-    // word the generic names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as
-    // environment files write them; a random value of 16 characters or more.
+    // `MAPBOX_KEY=…`, `export CRM_AUTH="…"`: a variable named for a key or an auth value with no word the generic
+    // names know (`API_KEY`, `SECRET`, `TOKEN` are theirs). Upper-case names at a line's start, as environment files,
+    // shell scripts and Python constants write them; a random value of 16 characters or more.
     keywords: ['_key=', '_key =', '_auth=', '_auth ='],
     pattern: String.raw`(?m)^[ \t]*(?:export[ \t]+)?[A-Z][A-Z0-9_]*_(?:KEY|AUTH)[ \t]*=[ \t]*["']?([A-Za-z0-9+/_.~=-]{16,})["']?[ \t]*\r?$`,
     entropy: 3,
     validate: validateEnvKey,
     fallback: true,
     help:
-      'A random value given to an environment variable named like a key or an auth value (`MAPBOX_KEY=…`, ' +
-      '`CRM_AUTH=…`) in a committed environment file. Keys a client is meant to hold are not reported: publishable, ' +
+      'A random value given to an upper-case variable named like a key or an auth value (`MAPBOX_KEY=…`, ' +
+      '`CRM_AUTH=…`) in an environment file, a script or a constant. Keys a client is meant to hold are not reported: publishable, ' +
       'public and site keys, and variables a front-end build exposes (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`…). ' +
       'Rotate the credential and keep the file out of the repository (commit a `.env.example` without values).',
     examples: lazyExamples(() => ({

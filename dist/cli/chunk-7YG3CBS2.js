@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-5MJ6DFHT.js";
+} from "./chunk-BJ77QTY6.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
