@@ -55,7 +55,7 @@ function runner(arch, nodeDir) {
 }
 
 /**
- * One compiled RE2 per pattern in the process (native/re2-shared.h), where the addon compiles one per RE2 object:
+ * One compiled RE2 per pattern in the process (scripts/native/re2-shared.h), where the addon compiles one per RE2 object:
  * a scan worker then reuses what the main thread compiled, and the DFA states it built. Applied to the addon's
  * sources by exact text, so a version of `re2` whose sources moved fails here, not at run time.
  */

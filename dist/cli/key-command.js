@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-KFWN5O6H.js";
+} from "./chunk-LFOWIK6X.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -4525,13 +4525,15 @@ function validateQuotedSecret(secret, match = "", before = "") {
   return validateGenericSecret(secret, match, before);
 }
 function validatePairedSecret(secret, match = "", before = "") {
-  const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
+  return validateAsAssigned(PAIRED_NAME.exec(match)?.[0] ?? "", secret, before);
+}
+function validateAsAssigned(name2, secret, before) {
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
 }
 function validateEnvKey(secret, match = "", before = "") {
   const name2 = /[A-Z][A-Z0-9_]*_(?:KEY|AUTH)/.exec(match)?.[0] ?? "";
   if (CLIENT_HELD_KEY.test(name2) || isCamelPhrase(secret)) return "invalid";
-  return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
+  return validateAsAssigned(name2, secret, before);
 }
 var NAME_WORDS, NAME, VALUE, OPERATOR, SCHEME2, NAME_START, QUOTED_ONLY, PAIRED, PAIRED_NAME, CLIENT_HELD_KEY, ENV_NAME, KEYWORDS, genericRules;
 var init_generic = __esm({

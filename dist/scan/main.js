@@ -4245,13 +4245,15 @@ var PAIRED = [
 ];
 var PAIRED_NAME = new RegExp(NAME, "i");
 function validatePairedSecret(secret, match = "", before = "") {
-  const name2 = PAIRED_NAME.exec(match)?.[0] ?? "";
+  return validateAsAssigned(PAIRED_NAME.exec(match)?.[0] ?? "", secret, before);
+}
+function validateAsAssigned(name2, secret, before) {
   return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
 }
 function validateEnvKey(secret, match = "", before = "") {
   const name2 = /[A-Z][A-Z0-9_]*_(?:KEY|AUTH)/.exec(match)?.[0] ?? "";
   if (CLIENT_HELD_KEY.test(name2) || isCamelPhrase(secret)) return "invalid";
-  return validateGenericSecret(secret, `${name2} = "${secret}"`, before);
+  return validateAsAssigned(name2, secret, before);
 }
 var CLIENT_HELD_KEY = /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|VITE|REACT_APP|GATSBY|MIX|PUBLIC)_|(?:^|_)(?:PUBLIC|PUBLISHABLE|PUB|SITE|CLIENT|CACHE|SORT|PARTITION|PRIMARY|FOREIGN|ROUTING|IDEMPOTENCY)_/;
 var ENV_NAME = "(?:PASSWORD|PASSWD|PASSPHRASE|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|AUTH_?KEY|(?:SIGNING|SIGNER|HMAC|ENCRYPTION|MASTER|CIPHER|AES|FERNET)_?KEY|CREDENTIALS?)";

@@ -108,7 +108,11 @@ const PAIRED_NAME = new RegExp(NAME, 'i');
  * they read from a name (a password's stand-ins, a token that is no credential) reads the same in every pairing.
  */
 function validatePairedSecret(secret: string, match = '', before = ''): Validity {
-  const name = PAIRED_NAME.exec(match)?.[0] ?? '';
+  return validateAsAssigned(PAIRED_NAME.exec(match)?.[0] ?? '', secret, before);
+}
+
+/** The generic checks on `name = "secret"`, whatever syntax paired them. */
+function validateAsAssigned(name: string, secret: string, before: string): Validity {
   return validateGenericSecret(secret, `${name} = "${secret}"`, before);
 }
 
@@ -121,7 +125,7 @@ function validateEnvKey(secret: string, match = '', before = ''): Validity {
   const name = /[A-Z][A-Z0-9_]*_(?:KEY|AUTH)/.exec(match)?.[0] ?? '';
   // A key is generated: words typed in camelCase stand in for one (`SomeRandomStringOf32CharsExactly`).
   if (CLIENT_HELD_KEY.test(name) || isCamelPhrase(secret)) return 'invalid';
-  return validateGenericSecret(secret, `${name} = "${secret}"`, before);
+  return validateAsAssigned(name, secret, before);
 }
 const CLIENT_HELD_KEY =
   /^(?:NEXT_PUBLIC|NUXT_PUBLIC|EXPO_PUBLIC|VITE|REACT_APP|GATSBY|MIX|PUBLIC)_|(?:^|_)(?:PUBLIC|PUBLISHABLE|PUB|SITE|CLIENT|CACHE|SORT|PARTITION|PRIMARY|FOREIGN|ROUTING|IDEMPOTENCY)_/;

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-BJ77QTY6.js";
+} from "./chunk-AJUSB242.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

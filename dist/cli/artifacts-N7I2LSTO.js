@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-7YG3CBS2.js";
+} from "./chunk-ACU2PUIT.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-BJ77QTY6.js";
+import "./chunk-AJUSB242.js";
 import "./chunk-ICSNOP5I.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
