@@ -76,6 +76,33 @@ function shareCompiledPatterns(src) {
   copyFileSync(join(root, 'scripts', 'native', 're2-shared.h'), join(src, 'lib', 're2-shared.h'));
 }
 
+/**
+ * The engine's phases 1 and 2 on a thread of their own (scripts/native/collector.cc, the Collector class the addon
+ * exports beside Set): compiled into the addon and registered by exact text, like shareCompiledPatterns().
+ */
+function addCollector(src) {
+  const edit = (file, edits) => {
+    const path = join(src, file);
+    let text = readFileSync(path, 'utf8');
+    for (const [from, to] of edits) {
+      if (text.split(from).length !== 2)
+        throw new Error(`build-native: ${path} no longer holds ${JSON.stringify(from)}`);
+      text = text.replace(from, to);
+    }
+    writeFileSync(path, text);
+  };
+  edit('binding.gyp', [['"lib/set.cc",', '"lib/set.cc",\n        "lib/collector.cc",']]);
+  edit(join('lib', 'addon.cc'), [
+    ['#include "./isolate_data.h"\n', '#include "./isolate_data.h"\n#include "./collector.h"\n'],
+    [
+      'Nan::Set(ctr, Nan::New("Set").ToLocalChecked(), setCtr);',
+      'Nan::Set(ctr, Nan::New("Set").ToLocalChecked(), setCtr);\n\tNan::Set(ctr, Nan::New("Collector").ToLocalChecked(), CollectorInit());',
+    ],
+  ]);
+  for (const file of ['collector.h', 'collector.cc'])
+    copyFileSync(join(root, 'scripts', 'native', file), join(src, 'lib', file));
+}
+
 function build(target) {
   const [arch, major] = target.split('-');
   const version = NODE_RELEASES[major];
@@ -92,6 +119,7 @@ function build(target) {
   const pkg = join(root, 'node_modules', 're2');
   cpSync(pkg, src, { recursive: true, filter: (p) => p !== join(pkg, 'build') });
   shareCompiledPatterns(src);
+  addCollector(src);
   const env = { ...process.env };
   // A user-level `nodedir` (common on build machines) would silently build against the wrong headers.
   for (const k of Object.keys(env)) if (k.toLowerCase() === 'npm_config_nodedir') delete env[k];
@@ -115,7 +143,15 @@ function build(target) {
   const proof =
     `const R=require(${JSON.stringify(out)});const m=new R('k(e+)y','g').exec(Buffer.from('a keeey'));` +
     `const s=new R.Set(['a+','z'],'',{maxMem:1<<20}).match(Buffer.from('caat'));` +
-    `if(!m||m.index!==2||s.join()!=='0')process.exit(1);console.log(process.arch,process.version,'ok')`;
+    `if(!m||m.index!==2||s.join()!=='0')process.exit(1);` +
+    // ... and collects natively: the keyword `ke` (classes k=1, e=2) calls for the rule k(e+)y, its group the secret.
+    `const cls=new Int32Array(256);cls[107]=cls[75]=1;cls[101]=cls[69]=2;const I=(...a)=>new Int32Array(a);` +
+    `const C=new R.Collector({classOf:cls,delta:I(0,3,0,0,3,-6,0,3,0),classes:3,outIds:I(0),outStart:I(0,0,0,1),` +
+    `keywordLengths:I(2),ownerStart:I(0,1),keywordOwners:I(0),alwaysRules:I(),groups:I(1),windows:I(0),lead:1024,` +
+    `margin:4096,need:10,sources:['k(e+)y'],caseInsensitive:I(0)});const d=Buffer.from('a keeey');` +
+    `if(C.collectSync(d,I(0,7)).join()!=='1,0,2,7,3,6,0'||C.take(C.submit(d,I(0,7)),true).join()!=='1,0,2,7,3,6,0')` +
+    `process.exit(1);` +
+    `console.log(process.arch,process.version,'ok')`;
   const said = execFileSync(run[0], [...run.slice(1), '-e', proof])
     .toString()
     .trim();

@@ -23,13 +23,15 @@ import {
   dropPrewarmedWorker,
   isLargeTree,
   prewarmWorker,
-  resolveWorkerScript
-} from "./chunk-ICSNOP5I.js";
+  resolveWorkerScript,
+  shippedAddonPresent
+} from "./chunk-JQZJV7KL.js";
 import {
   jsonSafe,
   printable,
   require_node_fs
 } from "./chunk-XP3VH5XU.js";
+import "./chunk-DYRF73IP.js";
 import {
   __toESM
 } from "./chunk-UB53VF2P.js";
@@ -399,7 +401,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-HUGDGN6K.js");
+    const { parseSize } = await import("./config-OQYKNBLH.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -424,10 +426,11 @@ async function scanCommand(argv, io) {
     }
   }
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
-  const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
+  const scanThreads = threads ?? defaultThreads();
+  const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
-  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
-  const { failing, runScanJob } = await import("./job-JAKW5HN5.js");
+  if (script) prewarmWorker(script, scanThreads - 1);
+  const { failing, runScanJob } = await import("./job-CFRMLRNO.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

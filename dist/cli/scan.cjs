@@ -50,6 +50,137 @@ var require_node_fs = __commonJS({
   }
 });
 
+// src/scan/regex/types.ts
+function resumeAt(start, end, groups) {
+  let last = -1;
+  for (const g of groups) if (g && g[1] > last) last = g[1];
+  if (last > start) return last;
+  return end > start ? end : end + 1;
+}
+var init_types = __esm({
+  "src/scan/regex/types.ts"() {
+    "use strict";
+  }
+});
+
+// src/scan/regex/native.ts
+function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
+  return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
+}
+function detectLibc() {
+  if (process.platform !== "linux") return "";
+  const fromInterpreter = elfInterpreter(process.execPath);
+  if (fromInterpreter?.includes("musl")) return "musl";
+  if (fromInterpreter?.includes("ld-linux")) return "glibc";
+  const report = process.report?.getReport();
+  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
+}
+function elfInterpreter(path) {
+  let fd;
+  try {
+    fd = (0, import_node_fs.openSync)(path, "r");
+    const head = Buffer.alloc(4096);
+    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
+    if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
+    const phoff = Number(head.readBigUInt64LE(32));
+    const phentsize = head.readUInt16LE(54);
+    const phnum = head.readUInt16LE(56);
+    if (phentsize < 56 || phoff + phnum * phentsize > got) return void 0;
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (head.readUInt32LE(at) !== 3) continue;
+      const offset = Number(head.readBigUInt64LE(at + 8));
+      const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
+      const name2 = Buffer.alloc(size);
+      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
+      return name2.toString("latin1").replace(/\0.*$/s, "");
+    }
+    return void 0;
+  } catch {
+    return void 0;
+  } finally {
+    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+  }
+}
+function addonCandidates(fromDir, name2) {
+  const out = [];
+  let dir = fromDir;
+  for (let i = 0; i < 4; i++) {
+    out.push((0, import_node_path.join)(dir, "native", name2), (0, import_node_path.join)(dir, "dist", "native", name2));
+    dir = (0, import_node_path.dirname)(dir);
+  }
+  return out;
+}
+function shippedAddonPresent() {
+  if (process.env.JIT_GPG_REGEX_ENGINE === "re2js") return false;
+  if (process.env.JIT_GPG_RE2_ADDON) return false;
+  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(__jitUrl));
+  return addonCandidates(here, nativeAddonName()).some((p) => (0, import_node_fs.existsSync)(p));
+}
+function loadNativeRE2() {
+  const require2 = (0, import_node_module.createRequire)(__jitUrl);
+  const here = (0, import_node_path.dirname)((0, import_node_url.fileURLToPath)(__jitUrl));
+  const errors = [];
+  const explicit = process.env.JIT_GPG_RE2_ADDON;
+  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
+  for (const path of paths) {
+    try {
+      return { ctor: require2(path), from: path };
+    } catch (e) {
+      errors.push(`${path}: ${e.message.split("\n")[0]}`);
+    }
+  }
+  try {
+    const mod = require2("re2");
+    return { ctor: mod, from: "re2 package" };
+  } catch (e) {
+    errors.push(`re2 package: ${e.message.split("\n")[0]}`);
+  }
+  return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
+}
+function nativeEngine(ctor) {
+  new ctor("a", "g").exec(Buffer.from("a"));
+  const Collector = ctor.Collector;
+  return {
+    name: "re2",
+    compile(source, options = {}) {
+      const re = new ctor(source, `gd${options.caseInsensitive ? "i" : ""}`);
+      return {
+        source,
+        matchAll(input) {
+          const spans = [];
+          re.lastIndex = 0;
+          for (let m = re.exec(input); m; m = re.exec(input)) {
+            const start = m.index;
+            const end = start + m[0].length;
+            const groups = [];
+            for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
+            spans.push({ start, end, groups });
+            re.lastIndex = resumeAt(start, end, groups);
+          }
+          return spans;
+        }
+      };
+    },
+    compileSet(sources, options = {}) {
+      const set = new ctor.Set(sources, options.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
+      return { match: (input) => set.match(input) };
+    },
+    ...Collector ? { createCollector: (tables) => new Collector(tables) } : {}
+  };
+}
+var import_node_fs, import_node_module, import_node_path, import_node_url;
+var init_native = __esm({
+  "src/scan/regex/native.ts"() {
+    "use strict";
+    import_node_fs = __toESM(require_node_fs(), 1);
+    import_node_module = require("node:module");
+    import_node_path = require("node:path");
+    import_node_url = require("node:url");
+    init_types();
+  }
+});
+
 // builtin:node:crypto
 var require_node_crypto = __commonJS({
   "builtin:node:crypto"(exports2, module2) {
@@ -152,7 +283,7 @@ function policySkips(stats) {
   ];
 }
 var SCAN_MODES, FAIL_ON, REVOKE;
-var init_types = __esm({
+var init_types2 = __esm({
   "src/scan/types.ts"() {
     "use strict";
     SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
@@ -182,7 +313,7 @@ var require_node_worker_threads = __commonJS({
 // src/scan/worker-thread.ts
 function workerEnv(env = process.env) {
   const dir = nodeModule.getCompileCacheDir?.();
-  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: (0, import_node_path.dirname)(dir) } : env;
+  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: (0, import_node_path2.dirname)(dir) } : env;
 }
 function hasFiles(root, n) {
   const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
@@ -191,7 +322,7 @@ function hasFiles(root, n) {
     if (i === COUNT_MAX_DIRS) return true;
     let entries;
     try {
-      entries = (0, import_node_fs2.readdirSync)(dirs[i], { withFileTypes: true });
+      entries = (0, import_node_fs3.readdirSync)(dirs[i], { withFileTypes: true });
     } catch {
       continue;
     }
@@ -219,7 +350,7 @@ function resolveWorkerScript(override, base = __jitUrl) {
   const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
   if (explicit) {
     const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs2.existsSync)((0, import_node_url2.fileURLToPath)(url)) ? url : void 0;
+    return (0, import_node_fs3.existsSync)((0, import_node_url3.fileURLToPath)(url)) ? url : void 0;
   }
   for (const candidate of [
     "./worker.ts",
@@ -229,7 +360,7 @@ function resolveWorkerScript(override, base = __jitUrl) {
     "../../scan/worker.js"
   ]) {
     const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs2.existsSync)((0, import_node_url2.fileURLToPath)(url))) return url;
+    if (url.protocol === "file:" && (0, import_node_fs3.existsSync)((0, import_node_url3.fileURLToPath)(url))) return url;
   }
   return void 0;
 }
@@ -275,15 +406,15 @@ function dropPrewarmedWorker() {
   if (live.length === 0) return void 0;
   return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
-var import_node_fs2, nodeModule, import_node_os, import_node_path, import_node_url2, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
+var import_node_fs3, nodeModule, import_node_os, import_node_path2, import_node_url3, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
 var init_worker_thread = __esm({
   "src/scan/worker-thread.ts"() {
     "use strict";
-    import_node_fs2 = __toESM(require_node_fs(), 1);
+    import_node_fs3 = __toESM(require_node_fs(), 1);
     nodeModule = __toESM(require("node:module"), 1);
     import_node_os = __toESM(require_node_os(), 1);
-    import_node_path = require("node:path");
-    import_node_url2 = require("node:url");
+    import_node_path2 = require("node:path");
+    import_node_url3 = require("node:url");
     import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
     WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
     POOL_MIN_FILES = 4e3;
@@ -334,12 +465,12 @@ function readRegularFile(path, limits) {
   const label = `${limits.what} ${displayPath(path)}`;
   let fd;
   try {
-    fd = (0, import_node_fs4.openSync)(path, OPEN_FLAGS);
+    fd = (0, import_node_fs5.openSync)(path, OPEN_FLAGS);
   } catch (e) {
     throw openError(e, label);
   }
   try {
-    const st = (0, import_node_fs4.fstatSync)(fd);
+    const st = (0, import_node_fs5.fstatSync)(fd);
     if (!st.isFile()) throw new FileReadError(`${label} is ${kind(st)}, not a regular file`, "ENOTREG");
     if (st.size > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
     let buf = Buffer.allocUnsafe(Math.min(st.size, limits.maxBytes) + 1);
@@ -350,7 +481,7 @@ function readRegularFile(path, limits) {
         buf.copy(grown, 0, 0, length);
         buf = grown;
       }
-      const n = (0, import_node_fs4.readSync)(fd, buf, length, buf.length - length, null);
+      const n = (0, import_node_fs5.readSync)(fd, buf, length, buf.length - length, null);
       if (n === 0) break;
       length += n;
       if (length > limits.maxBytes) throw tooLarge(label, limits.maxBytes);
@@ -361,7 +492,7 @@ function readRegularFile(path, limits) {
     const err = e;
     throw new FileReadError(`${label}: cannot read (${err.code ?? "error"})`, err.code ?? "EIO");
   } finally {
-    (0, import_node_fs4.closeSync)(fd);
+    (0, import_node_fs5.closeSync)(fd);
   }
 }
 function tooLarge(label, maxBytes) {
@@ -372,11 +503,11 @@ function formatBytes2(n) {
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n} bytes`;
 }
-var import_node_fs4, FileReadError, OPEN_FLAGS;
+var import_node_fs5, FileReadError, OPEN_FLAGS;
 var init_read_file = __esm({
   "src/shared/read-file.ts"() {
     "use strict";
-    import_node_fs4 = __toESM(require_node_fs(), 1);
+    import_node_fs5 = __toESM(require_node_fs(), 1);
     init_escape();
     FileReadError = class extends Error {
       name = "FileReadError";
@@ -386,7 +517,7 @@ var init_read_file = __esm({
         this.code = code;
       }
     };
-    OPEN_FLAGS = import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NONBLOCK | import_node_fs4.constants.O_NOCTTY;
+    OPEN_FLAGS = import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY;
   }
 });
 
@@ -456,12 +587,19 @@ function looksLikeText(data, start, end, hex2) {
   }
   return bad * 8 <= total;
 }
-function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+function shortestRun(limits) {
+  return Math.max(1, Math.min(limits.minHex, limits.minBase64) - 2);
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS, runs) {
   const spans = [];
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  const need = shortestRun(limits);
   let from = 0;
-  while (spans.length < limits.maxSegments) {
+  if (runs) {
+    for (let r = 0; 3 * r < runs.length && spans.length < limits.maxSegments; r++) {
+      takeRun(data, runs[3 * r], runs[3 * r + 1], runs[3 * r + 2], limits, spans);
+    }
+  }
+  while (!runs && spans.length < limits.maxSegments) {
     const found = findRuns(data, from, need, RUNS);
     for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
       takeRun(data, RUNS[3 * r], RUNS[3 * r + 1], RUNS[3 * r + 2], limits, spans);
@@ -575,11 +713,11 @@ function findPercentSpans(data, limits, spans) {
     from = e;
   }
 }
-function decodeSegments(data, limits = {}) {
+function decodeSegments(data, limits = {}, runs) {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
   const out = [];
   let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
+  const spans = findEncodedSpans(data, lim, runs);
   if (spans.length === 0) return out;
   let line = 1;
   let pos = 0;
@@ -624,7 +762,7 @@ function decodeSegments(data, limits = {}) {
 function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const seg of decodeSegments(data, options.limits)) {
+  for (const seg of decodeSegments(data, options.limits, options.runs)) {
     const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
     for (const f of scanBuffer2(seg.text, path, policy)) {
       const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
@@ -1419,129 +1557,6 @@ var init_prefilter = __esm({
         return n >> 1;
       }
     };
-  }
-});
-
-// src/scan/regex/types.ts
-function resumeAt(start, end, groups) {
-  let last = -1;
-  for (const g of groups) if (g && g[1] > last) last = g[1];
-  if (last > start) return last;
-  return end > start ? end : end + 1;
-}
-var init_types2 = __esm({
-  "src/scan/regex/types.ts"() {
-    "use strict";
-  }
-});
-
-// src/scan/regex/native.ts
-function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
-  return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
-}
-function detectLibc() {
-  if (process.platform !== "linux") return "";
-  const fromInterpreter = elfInterpreter(process.execPath);
-  if (fromInterpreter?.includes("musl")) return "musl";
-  if (fromInterpreter?.includes("ld-linux")) return "glibc";
-  const report = process.report?.getReport();
-  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
-}
-function elfInterpreter(path) {
-  let fd;
-  try {
-    fd = (0, import_node_fs5.openSync)(path, "r");
-    const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs5.readSync)(fd, head, 0, head.length, 0);
-    if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
-    const phoff = Number(head.readBigUInt64LE(32));
-    const phentsize = head.readUInt16LE(54);
-    const phnum = head.readUInt16LE(56);
-    if (phentsize < 56 || phoff + phnum * phentsize > got) return void 0;
-    for (let i = 0; i < phnum; i++) {
-      const at = phoff + i * phentsize;
-      if (head.readUInt32LE(at) !== 3) continue;
-      const offset = Number(head.readBigUInt64LE(at + 8));
-      const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
-      const name2 = Buffer.alloc(size);
-      (0, import_node_fs5.readSync)(fd, name2, 0, size, offset);
-      return name2.toString("latin1").replace(/\0.*$/s, "");
-    }
-    return void 0;
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) (0, import_node_fs5.closeSync)(fd);
-  }
-}
-function addonCandidates(fromDir, name2) {
-  const out = [];
-  let dir = fromDir;
-  for (let i = 0; i < 4; i++) {
-    out.push((0, import_node_path2.join)(dir, "native", name2), (0, import_node_path2.join)(dir, "dist", "native", name2));
-    dir = (0, import_node_path2.dirname)(dir);
-  }
-  return out;
-}
-function loadNativeRE2() {
-  const require2 = (0, import_node_module.createRequire)(__jitUrl);
-  const here = (0, import_node_path2.dirname)((0, import_node_url3.fileURLToPath)(__jitUrl));
-  const errors = [];
-  const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs5.existsSync)(p));
-  for (const path of paths) {
-    try {
-      return { ctor: require2(path), from: path };
-    } catch (e) {
-      errors.push(`${path}: ${e.message.split("\n")[0]}`);
-    }
-  }
-  try {
-    const mod = require2("re2");
-    return { ctor: mod, from: "re2 package" };
-  } catch (e) {
-    errors.push(`re2 package: ${e.message.split("\n")[0]}`);
-  }
-  return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
-}
-function nativeEngine(ctor) {
-  new ctor("a", "g").exec(Buffer.from("a"));
-  return {
-    name: "re2",
-    compile(source, options = {}) {
-      const re = new ctor(source, `gd${options.caseInsensitive ? "i" : ""}`);
-      return {
-        source,
-        matchAll(input) {
-          const spans = [];
-          re.lastIndex = 0;
-          for (let m = re.exec(input); m; m = re.exec(input)) {
-            const start = m.index;
-            const end = start + m[0].length;
-            const groups = [];
-            for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
-            spans.push({ start, end, groups });
-            re.lastIndex = resumeAt(start, end, groups);
-          }
-          return spans;
-        }
-      };
-    },
-    compileSet(sources, options = {}) {
-      const set = new ctor.Set(sources, options.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
-      return { match: (input) => set.match(input) };
-    }
-  };
-}
-var import_node_fs5, import_node_module, import_node_path2, import_node_url3;
-var init_native = __esm({
-  "src/scan/regex/native.ts"() {
-    "use strict";
-    import_node_fs5 = __toESM(require_node_fs(), 1);
-    import_node_module = require("node:module");
-    import_node_path2 = require("node:path");
-    import_node_url3 = require("node:url");
-    init_types2();
   }
 });
 
@@ -6804,6 +6819,9 @@ function resolveOverlaps(entries) {
   });
   return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
+function looksBinary(data) {
+  return data.subarray(0, SNIFF_BYTES).indexOf(0) >= 0;
+}
 function countItem(stats, binary, bytes) {
   if (binary) stats.skippedBinary++;
   else {
@@ -7018,19 +7036,85 @@ var init_engine = __esm({
         return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
       }
       rankById;
-      /** Scans bytes held in memory (large ones window by window). */
+      /** Scans bytes held in memory (large ones window by window: windowsOf()). */
       scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
         const data = utf16ToUtf8(input) ?? input;
         const item = new ItemScan(this, meta, decode);
+        const windows = this.windowsOf(data.length);
+        for (let w = 0; w < windows.length; w += 2) {
+          item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length);
+          if (item.binary) break;
+        }
+        countItem(stats, item.binary, data.length);
+        return item.findings;
+      }
+      /**
+       * The windows scanBytes() scans `length` bytes in, as (start, end) pairs: `chunkSize + overlap` bytes each, the
+       * next starting `chunkSize` on; one window (empty for no bytes) when they fit in one.
+       */
+      windowsOf(length) {
         const cap = this.chunkSize + this.overlap;
-        if (data.length <= cap) {
-          item.window(data, true);
-        } else {
-          for (let off = 0; ; off += this.chunkSize) {
-            const final = off + cap >= data.length;
-            item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-            if (final || item.binary) break;
+        if (length <= cap) return [0, length];
+        const out = [];
+        for (let off = 0; ; off += this.chunkSize) {
+          out.push(off, Math.min(length, off + cap));
+          if (off + cap >= length) return out;
+        }
+      }
+      /**
+       * The collector of this engine's phases 1 and 2 on a native thread (regex/types.ts, NativeCollector), made once;
+       * undefined when the regex engine has none (or a keyword set: the RE2.Set prefilter is this engine's alone).
+       */
+      nativeCollector() {
+        if (this.collector !== void 0) return this.collector ?? void 0;
+        this.collector = null;
+        if (!this.regex.createCollector || this.set) return void 0;
+        const pf = this.prefilter;
+        const limits = this.decode ? { ...DEFAULT_DECODE_LIMITS, ...this.decode } : void 0;
+        this.collector = this.regex.createCollector({
+          classOf: Int32Array.from(pf.classOf),
+          delta: pf.delta,
+          classes: pf.classes,
+          outIds: pf.outIds,
+          outStart: pf.outStart,
+          keywordLengths: this.keywordLengths,
+          ownerStart: this.ownerStart,
+          keywordOwners: this.keywordOwners,
+          alwaysRules: Int32Array.from(this.alwaysRules),
+          sources: this.rules.map((cr) => cr.rule.pattern),
+          caseInsensitive: Int32Array.from(this.rules, (cr) => cr.rule.caseInsensitive === true ? 1 : 0),
+          groups: Int32Array.from(this.rules, (cr) => cr.group),
+          windows: Int32Array.from(this.rules, (cr) => cr.window),
+          lead: this.lead,
+          margin: this.margin,
+          need: limits ? shortestRun(limits) : 0
+        });
+        return this.collector;
+      }
+      collector;
+      /**
+       * scanBytes() on bytes whose phases 1 and 2 the native collector ran already: `results` from `at` holds what it
+       * found in each of windowsOf(data.length), in order (NativeCollector). `data` is UTF-8 already (utf16ToUtf8()) and
+       * not binary (looksBinary()).
+       */
+      scanCollected(data, meta, stats, results, at) {
+        const item = new ItemScan(this, meta, true);
+        const windows = this.windowsOf(data.length);
+        for (let w = 0; w < windows.length; w += 2) {
+          const count = results[at++];
+          const cands = [];
+          for (let k = 0; k < count; k++, at += 5) {
+            cands.push({
+              rule: this.rules[results[at]],
+              matchStart: results[at + 1],
+              matchEnd: results[at + 2],
+              secretStart: results[at + 3],
+              secretEnd: results[at + 4]
+            });
           }
+          const runs = results.subarray(at + 1, at + 1 + 3 * results[at]);
+          at += 1 + runs.length;
+          item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length, { cands, runs });
         }
         countItem(stats, item.binary, data.length);
         return item.findings;
@@ -7276,17 +7360,18 @@ var init_engine = __esm({
         this.meta = meta;
         this.decode = decode && engine.decode !== void 0;
       }
-      window(view, final) {
+      /** One window of the item; `collected`: its phases 1 and 2 (and the decoder's runs), run natively already. */
+      window(view, final, collected) {
         if (!this.started) {
           this.started = true;
-          if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+          if (looksBinary(view)) {
             this.binary = true;
             return;
           }
         }
         const engine = this.engine;
         const acceptLimit = final ? view.length : view.length - engine.overlap;
-        const cands = engine.collect(view);
+        const cands = collected ? collected.cands : engine.collect(view);
         const survivors = [];
         for (const c of cands) {
           let secret = view.toString("utf8", c.secretStart, c.secretEnd);
@@ -7304,7 +7389,7 @@ var init_engine = __esm({
         this.decided = [];
         const direct = this.findings.length;
         if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-        if (this.decode) this.scanDecoded(view, direct);
+        if (this.decode) this.scanDecoded(view, direct, collected?.runs);
         if (!final) this.advance(view, acceptLimit);
       }
       /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
@@ -7330,7 +7415,7 @@ var init_engine = __esm({
         }
       }
       /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-      scanDecoded(view, direct) {
+      scanDecoded(view, direct, runs) {
         const engine = this.engine;
         const scratch = emptyEngineStats();
         const found = scanDecoded(
@@ -7338,7 +7423,7 @@ var init_engine = __esm({
           this.meta.path,
           void 0,
           (data, path) => engine.scanBytes(data, { path }, scratch, false),
-          { limits: engine.decode }
+          runs ? { limits: engine.decode, runs } : { limits: engine.decode }
         );
         const map = this.meta.lineMap;
         for (const f of this.resolveDecoded(found, direct)) {
@@ -8075,17 +8160,107 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     (0, import_node_fs7.closeSync)(fd);
   }
 }
-function scanAsRead(engine, item, policy, data, stats, warn) {
-  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
-  const found = [];
+function readPlain(item, policy, stats, warn, alloc) {
+  const src = item.source;
+  const plain = !policy.archives || item.lineMap !== void 0;
+  if (src.kind === "bytes") {
+    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    return copyPlain(item, src.data, policy, stats, alloc);
+  }
+  if (src.size !== void 0) {
+    if (!plain && mayBeArchive(item.path, src.size, policy)) {
+      return readArchive(item, policy, readBounded(src.absPath, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (src.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    const fd2 = (0, import_node_fs7.openSync)(src.absPath, "r");
+    try {
+      return { data: readInto(fd2, (0, import_node_fs7.fstatSync)(fd2).size, alloc) };
+    } finally {
+      (0, import_node_fs7.closeSync)(fd2);
+    }
+  }
+  let fd;
+  try {
+    fd = (0, import_node_fs7.openSync)(src.absPath, OPEN_LISTED);
+  } catch (e) {
+    const code = e.code;
+    if (code === "ENOENT") return { findings: [] };
+    if (code === "ELOOP") {
+      stats.skippedSymlinks++;
+      return { findings: [] };
+    }
+    throw e;
+  }
+  try {
+    const st = (0, import_node_fs7.fstatSync)(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return { findings: [] };
+    }
+    if (!plain && mayBeArchive(item.path, st.size, policy)) {
+      return readArchive(item, policy, readBoundedFd(fd, st.size, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    return { data: readInto(fd, st.size, alloc) };
+  } finally {
+    (0, import_node_fs7.closeSync)(fd);
+  }
+}
+function readArchive(item, policy, data, stats, warn, alloc) {
+  if (archiveKind(data)) {
+    const walk = walkArchive(item, policy, data, stats, warn);
+    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+  }
+  try {
+    return copyPlain(item, data, policy, stats, alloc);
+  } finally {
+    releaseBuffer(data);
+  }
+}
+function copyPlain(item, data, policy, stats, alloc) {
+  if (data.length > policy.maxFileSize && item.path !== "-") {
+    stats.skippedLarge++;
+    return { findings: [] };
+  }
+  const out = alloc(data.length);
+  data.copy(out);
+  return { data: out };
+}
+function walkArchive(item, policy, data, stats, warn) {
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   const onWarning = (m) => {
     stats.skippedArchive++;
     warn(m);
   };
+  const all = archiveItems(item, data, { limits, onWarning, transient: true });
+  function* entries() {
+    for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
+  }
+  return { entries: entries(), release: () => {
+  } };
+}
+function readInto(fd, size, alloc) {
+  const buf = alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = (0, import_node_fs7.readSync)(fd, buf, filled, size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+function scanAsRead(engine, item, policy, data, stats, warn) {
+  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
+  const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
-    if (policy.ignore(entry.path)) continue;
+  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
@@ -8469,6 +8644,202 @@ var init_batch = __esm({
     init_engine();
     init_item();
     init_pool();
+  }
+});
+
+// src/scan/collect-thread.ts
+function skipWindows(results, at, windows) {
+  for (let w = 0; w < windows; w++) {
+    at += 1 + 5 * results[at];
+    at += 1 + 3 * results[at];
+  }
+  return at;
+}
+var COLLECT_AFTER_ITEMS, COLLECT_AFTER_MS, ARENA_BYTES, BATCH_ITEMS, QUEUED, CollectThread;
+var init_collect_thread = __esm({
+  "src/scan/collect-thread.ts"() {
+    "use strict";
+    init_engine();
+    init_item();
+    COLLECT_AFTER_ITEMS = 128;
+    COLLECT_AFTER_MS = 50;
+    ARENA_BYTES = 512 * 1024;
+    BATCH_ITEMS = 128;
+    QUEUED = 2;
+    CollectThread = class {
+      engine;
+      collector;
+      policy;
+      stats;
+      events;
+      spare = [];
+      current;
+      /** Batches submitted to the collector and not yet judged, oldest first. */
+      inFlight = [];
+      collectorFailed = false;
+      constructor(engine, collector, policy, stats, events) {
+        this.engine = engine;
+        this.collector = collector;
+        this.policy = policy;
+        this.stats = stats;
+        this.events = events;
+        this.current = this.freshBatch();
+      }
+      /**
+       * Reads the item into the batch being filled (an archive: each of its entries), or counts it here (a skip, an
+       * error); judges what the collector is done with.
+       */
+      async add(item) {
+        let read;
+        try {
+          read = readPlain(item, this.policy, this.stats, this.events.onWarning, this.alloc);
+        } catch (e) {
+          this.failed(item.path, e);
+          this.events.onItem([], true);
+          return;
+        }
+        if ("findings" in read) return this.events.onItem(read.findings, true);
+        if ("data" in read) return this.queue(read.data, metaOf(item), true);
+        try {
+          for (const entry of read.archive.entries) {
+            const bytes = entry.source.data;
+            const copy = this.alloc(bytes.length);
+            bytes.copy(copy);
+            await this.queue(copy, metaOf(entry), false);
+          }
+        } catch (e) {
+          this.failed(item.path, e);
+        } finally {
+          read.archive.release();
+        }
+        this.events.onItem([], true);
+      }
+      /** Room for `size` bytes: the rest of the arena being filled, or a buffer of their own. */
+      alloc = (size) => {
+        const b = this.current;
+        return size <= b.bytes.length - b.used ? b.bytes.subarray(b.used, b.used + size) : Buffer.allocUnsafeSlow(size);
+      };
+      /** Bytes from alloc(), to be scanned as one entry; `item`: judging it completes an item (not an archive entry). */
+      async queue(read, meta, item) {
+        const batch = this.current;
+        if (looksBinary(read)) {
+          return this.events.onItem(this.engine.scanBytes(read, meta, this.stats), item);
+        }
+        let data = utf16ToUtf8(read) ?? read;
+        if (data.buffer !== batch.bytes.buffer) {
+          await this.flush();
+          if (data.length <= ARENA_BYTES) {
+            const arena = this.current.bytes;
+            data.copy(arena, this.current.used);
+            data = arena.subarray(this.current.used, this.current.used + data.length);
+          } else {
+            this.spare.push(this.current.bytes);
+            this.current.bytes = data;
+          }
+        }
+        const into = this.current;
+        const start = data.byteOffset - into.bytes.byteOffset;
+        const windows = this.engine.windowsOf(data.length);
+        for (let w = 0; w < windows.length; w++) into.windows.push(start + windows[w]);
+        into.entries.push({ data, meta, windows: windows.length / 2, item });
+        into.used = start + data.length;
+        if (into.used >= into.bytes.length || into.bytes.length > ARENA_BYTES || into.entries.length >= BATCH_ITEMS) {
+          await this.flush();
+        }
+      }
+      /** Everything added is judged. */
+      async finish() {
+        await this.flush();
+        while (this.inFlight.length > 0) {
+          const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === 0);
+          if (queued && this.stealAndJudge(queued)) continue;
+          const oldest = this.inFlight.shift();
+          this.judge(oldest, this.take(oldest, true));
+        }
+      }
+      /**
+       * Submits the batch being filled; collects the newest queued ones here while more than QUEUED wait; judges what
+       * the collector is done with.
+       */
+      async flush() {
+        const batch = this.current;
+        if (batch.entries.length === 0) return;
+        this.current = this.freshBatch();
+        if (this.collectorFailed) return this.judge(batch, void 0);
+        try {
+          batch.job = this.collector.submit(batch.bytes.subarray(0, batch.used), Int32Array.from(batch.windows));
+        } catch (e) {
+          this.collectorError(e);
+          return this.judge(batch, void 0);
+        }
+        this.inFlight.push(batch);
+        for (; ; ) {
+          const queued = this.inFlight.filter((b) => this.collector.state(b.job) === 0);
+          if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1])) break;
+        }
+        const pending = [];
+        for (const b of this.inFlight) {
+          if (this.collector.state(b.job) >= 2) this.judge(b, this.take(b, false));
+          else pending.push(b);
+        }
+        this.inFlight = pending;
+      }
+      /** Collects a queued batch here and judges it; false when the collector's thread took it first. */
+      stealAndJudge(batch) {
+        let results;
+        try {
+          results = this.collector.steal(batch.job);
+        } catch (e) {
+          this.collectorError(e);
+        }
+        if (results === null) return false;
+        this.inFlight = this.inFlight.filter((b) => b !== batch);
+        this.judge(batch, results);
+        return true;
+      }
+      /** The batch's results from the collector; undefined when it failed (the engine then runs phases 1 and 2). */
+      take(batch, wait) {
+        try {
+          return this.collector.take(batch.job, wait) ?? void 0;
+        } catch (e) {
+          this.collectorError(e);
+          return void 0;
+        }
+      }
+      collectorError(error) {
+        if (this.collectorFailed) return;
+        this.collectorFailed = true;
+        this.events.onWarning(`native collector failed (${error.name}); scanning on one thread`);
+      }
+      /** Phases 3 and 4 of each entry (all of the engine's, when the collector failed); the arena is free again after. */
+      judge(batch, results) {
+        let at = 0;
+        for (const entry of batch.entries) {
+          const from = at;
+          if (results) at = skipWindows(results, at, entry.windows);
+          try {
+            const findings = results ? this.engine.scanCollected(entry.data, entry.meta, this.stats, results, from) : this.engine.scanBytes(entry.data, entry.meta, this.stats);
+            this.events.onItem(findings, entry.item);
+          } catch (e) {
+            this.failed(entry.meta.path, e);
+            this.events.onItem([], entry.item);
+          }
+        }
+        if (batch.bytes.length === ARENA_BYTES) this.spare.push(batch.bytes);
+      }
+      /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
+      failed(path, e) {
+        const err = e;
+        if (err.code) this.stats.unreadable++;
+        else this.stats.failed++;
+        this.events.onWarning(
+          err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`
+        );
+      }
+      freshBatch() {
+        return { bytes: this.spare.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES), used: 0, entries: [], windows: [] };
+      }
+    };
   }
 });
 
@@ -8901,6 +9272,7 @@ async function scan(opts) {
   const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow;
   let pool;
+  let collectThread;
   let poolFailed = threads <= 1;
   const held = [];
   let seenItems = 0;
@@ -8908,8 +9280,14 @@ async function scan(opts) {
   let largeTree;
   let inlineSince;
   const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const collects = () => threads === 2 && callerScans && opts.collectThread !== false && !hasPrewarmedWorker() && // the caller started the worker it wants
+  inlineEngine().regex.createCollector !== void 0;
   const wantPool = () => {
     if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    if (collects()) {
+      if (seenItems >= COLLECT_AFTER_ITEMS) return true;
+      return inlineSince !== void 0 && nowMs() - inlineSince >= COLLECT_AFTER_MS;
+    }
     largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
     if (largeTree) return true;
     return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
@@ -8924,6 +9302,21 @@ async function scan(opts) {
   let wake = () => {
   };
   const startPool = () => {
+    if (collects()) {
+      const engine = inlineEngine();
+      const collector = engine.nativeCollector();
+      if (collector) {
+        const onItem = (found, item) => {
+          for (const f of found) findings.push(f);
+          if (item) progress(1);
+        };
+        collectThread = new CollectThread(engine, collector, itemPolicy, engineStats, { onItem, onWarning: warn });
+        return;
+      }
+    }
+    startWorkers();
+  };
+  const startWorkers = () => {
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
       poolFailed = true;
@@ -9030,9 +9423,17 @@ async function scan(opts) {
     }
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
+    if (batch.length >= BATCH_ITEMS2 || batchBytes >= BATCH_BYTES) await flushBatch();
+  };
+  const collect = (ct, item) => {
+    if (!poolFailed && isLargeArchive(item)) {
+      if (!pool) startWorkers();
+      if (!poolFailed) return submit([item], true);
+    }
+    return ct.add(item);
   };
   const dispatch = async (item) => {
+    if (collectThread) return collect(collectThread, item);
     if (poolFailed) return scanInline(item);
     if (!pool) {
       seenItems++;
@@ -9046,6 +9447,8 @@ async function scan(opts) {
         return scanInline(item);
       }
       startPool();
+      const started = collectThread;
+      if (started) return collect(started, item);
       for (const it of held.splice(0)) await send2(it);
     }
     await send2(item);
@@ -9072,6 +9475,7 @@ async function scan(opts) {
     if (source) {
       for await (const item of source) if (accept(item)) await dispatch(item);
     }
+    await collectThread?.finish();
     if (!pool) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);
@@ -9126,7 +9530,7 @@ async function scan(opts) {
   if (policy.retainSecrets?.length) result.secrets = retained;
   return result;
 }
-var import_node_fs10, MAX_BYTES_IN_FLIGHT, BATCH_ITEMS, BATCH_BYTES, CALLER_TAKES, engineCache;
+var import_node_fs10, MAX_BYTES_IN_FLIGHT, BATCH_ITEMS2, BATCH_BYTES, CALLER_TAKES, engineCache;
 var init_scan = __esm({
   "src/scan/index.ts"() {
     "use strict";
@@ -9138,6 +9542,7 @@ var init_scan = __esm({
     init_regex();
     init_retained();
     init_batch();
+    init_collect_thread();
     init_pool();
     init_stdin();
     init_worktree();
@@ -9149,7 +9554,7 @@ var init_scan = __esm({
     init_stdin();
     init_worktree();
     MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
-    BATCH_ITEMS = 64;
+    BATCH_ITEMS2 = 64;
     BATCH_BYTES = 2 * 1024 * 1024;
     CALLER_TAKES = 8;
     engineCache = /* @__PURE__ */ new WeakMap();
@@ -13403,8 +13808,8 @@ var init_job = __esm({
     init_event();
     init_git();
     init_stdin();
-    init_types();
-    init_types();
+    init_types2();
+    init_types2();
     ModeError = class extends Error {
       name = "ModeError";
     };
@@ -13422,6 +13827,7 @@ module.exports = __toCommonJS(scan_script_exports);
 // src/cli/scan.ts
 var import_node_fs15 = __toESM(require_node_fs(), 1);
 var import_node_path9 = require("node:path");
+init_native();
 
 // src/scan/report/json.ts
 init_escape();
@@ -13558,11 +13964,11 @@ function renderJson(input) {
 
 // src/scan/report/sarif.ts
 init_escape();
-var import_node_url = require("node:url");
-init_types();
+var import_node_url2 = require("node:url");
+init_types2();
 
 // src/scan/rules/help.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 var HELP_FILE = "rules-help.json";
 var loaded = /* @__PURE__ */ new Map();
 function ruleHelp(rule, from = __jitUrl) {
@@ -13581,7 +13987,7 @@ function readHelp(from) {
   for (const dir of ["./", "../", "../../"]) {
     let text;
     try {
-      text = (0, import_node_fs.readFileSync)(new URL(`${dir}${HELP_FILE}`, from), "utf8");
+      text = (0, import_node_fs2.readFileSync)(new URL(`${dir}${HELP_FILE}`, from), "utf8");
     } catch {
       continue;
     }
@@ -13702,7 +14108,7 @@ function toSarif(opts) {
     properties: { stats: opts.stats, baselined: (opts.baselined ?? []).length }
   };
   if (opts.root) {
-    const uri = (0, import_node_url.pathToFileURL)(opts.root).href;
+    const uri = (0, import_node_url2.pathToFileURL)(opts.root).href;
     run.originalUriBaseIds = { [SRCROOT]: { uri: uri.endsWith("/") ? uri : `${uri}/` } };
   }
   return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [run] };
@@ -13714,7 +14120,7 @@ function renderSarif(opts) {
 
 // src/scan/report/text.ts
 init_escape();
-init_types();
+init_types2();
 var SGR = { reset: 0, bold: 1, dim: 2, red: 31, yellow: 33, cyan: 36, magenta: 35, green: 32 };
 var SEVERITY_STYLE = { critical: "magenta", high: "red", medium: "yellow", low: "cyan" };
 function groupByFile(findings) {
@@ -13796,7 +14202,7 @@ function renderText(opts) {
 }
 
 // src/cli/scan.ts
-init_types();
+init_types2();
 init_worker_thread();
 
 // src/shared/version.ts
@@ -13806,7 +14212,7 @@ var VERSION = "0.1.0";
 var import_node_util = __toESM(require_node_util(), 1);
 
 // src/cli/io.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+var import_node_fs4 = __toESM(require_node_fs(), 1);
 var import_node_tty = __toESM(require_node_tty(), 1);
 init_escape();
 var EXIT = { ok: 0, findings: 1, usage: 2 };
@@ -13936,9 +14342,10 @@ async function scanCommand(argv, io) {
     }
   }
   const worktree = mode === "worktree" || mode === "auto" && !io.env.GITHUB_EVENT_NAME;
-  const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
+  const scanThreads = threads ?? defaultThreads();
+  const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
-  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
+  if (script) prewarmWorker(script, scanThreads - 1);
   const { failing: failing2, runScanJob: runScanJob2 } = await Promise.resolve().then(() => (init_job(), job_exports));
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;

@@ -289,12 +289,19 @@ function looksLikeText(data, start, end, hex2) {
   }
   return bad * 8 <= total;
 }
-function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+function shortestRun(limits) {
+  return Math.max(1, Math.min(limits.minHex, limits.minBase64) - 2);
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS, runs) {
   const spans = [];
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  const need = shortestRun(limits);
   let from = 0;
-  while (spans.length < limits.maxSegments) {
+  if (runs) {
+    for (let r = 0; 3 * r < runs.length && spans.length < limits.maxSegments; r++) {
+      takeRun(data, runs[3 * r], runs[3 * r + 1], runs[3 * r + 2], limits, spans);
+    }
+  }
+  while (!runs && spans.length < limits.maxSegments) {
     const found = findRuns(data, from, need, RUNS);
     for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
       takeRun(data, RUNS[3 * r], RUNS[3 * r + 1], RUNS[3 * r + 2], limits, spans);
@@ -414,11 +421,11 @@ function findPercentSpans(data, limits, spans) {
     from = e;
   }
 }
-function decodeSegments(data, limits = {}) {
+function decodeSegments(data, limits = {}, runs) {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
   const out = [];
   let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
+  const spans = findEncodedSpans(data, lim, runs);
   if (spans.length === 0) return out;
   let line = 1;
   let pos = 0;
@@ -463,7 +470,7 @@ function decodeSegments(data, limits = {}) {
 function scanDecoded(data, path, policy, scanBuffer2, options = {}) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const seg of decodeSegments(data, options.limits)) {
+  for (const seg of decodeSegments(data, options.limits, options.runs)) {
     const line = options.lineMap ? options.lineMap[seg.line - 1] ?? seg.line : seg.line;
     for (const f of scanBuffer2(seg.text, path, policy)) {
       const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
@@ -1280,6 +1287,7 @@ function loadNativeRE2() {
 }
 function nativeEngine(ctor) {
   new ctor("a", "g").exec(Buffer.from("a"));
+  const Collector = ctor.Collector;
   return {
     name: "re2",
     compile(source, options = {}) {
@@ -1304,7 +1312,8 @@ function nativeEngine(ctor) {
     compileSet(sources, options = {}) {
       const set = new ctor.Set(sources, options.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
       return { match: (input) => set.match(input) };
-    }
+    },
+    ...Collector ? { createCollector: (tables) => new Collector(tables) } : {}
   };
 }
 
@@ -6384,6 +6393,9 @@ function resolveOverlaps(entries) {
   return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
 var SNIFF_BYTES = 8192;
+function looksBinary(data) {
+  return data.subarray(0, SNIFF_BYTES).indexOf(0) >= 0;
+}
 function countItem(stats, binary, bytes) {
   if (binary) stats.skippedBinary++;
   else {
@@ -6571,19 +6583,85 @@ var ScanEngine = class {
     return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
   }
   rankById;
-  /** Scans bytes held in memory (large ones window by window). */
+  /** Scans bytes held in memory (large ones window by window: windowsOf()). */
   scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
     const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length);
+      if (item.binary) break;
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /**
+   * The windows scanBytes() scans `length` bytes in, as (start, end) pairs: `chunkSize + overlap` bytes each, the
+   * next starting `chunkSize` on; one window (empty for no bytes) when they fit in one.
+   */
+  windowsOf(length) {
     const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
+    if (length <= cap) return [0, length];
+    const out = [];
+    for (let off = 0; ; off += this.chunkSize) {
+      out.push(off, Math.min(length, off + cap));
+      if (off + cap >= length) return out;
+    }
+  }
+  /**
+   * The collector of this engine's phases 1 and 2 on a native thread (regex/types.ts, NativeCollector), made once;
+   * undefined when the regex engine has none (or a keyword set: the RE2.Set prefilter is this engine's alone).
+   */
+  nativeCollector() {
+    if (this.collector !== void 0) return this.collector ?? void 0;
+    this.collector = null;
+    if (!this.regex.createCollector || this.set) return void 0;
+    const pf = this.prefilter;
+    const limits = this.decode ? { ...DEFAULT_DECODE_LIMITS, ...this.decode } : void 0;
+    this.collector = this.regex.createCollector({
+      classOf: Int32Array.from(pf.classOf),
+      delta: pf.delta,
+      classes: pf.classes,
+      outIds: pf.outIds,
+      outStart: pf.outStart,
+      keywordLengths: this.keywordLengths,
+      ownerStart: this.ownerStart,
+      keywordOwners: this.keywordOwners,
+      alwaysRules: Int32Array.from(this.alwaysRules),
+      sources: this.rules.map((cr) => cr.rule.pattern),
+      caseInsensitive: Int32Array.from(this.rules, (cr) => cr.rule.caseInsensitive === true ? 1 : 0),
+      groups: Int32Array.from(this.rules, (cr) => cr.group),
+      windows: Int32Array.from(this.rules, (cr) => cr.window),
+      lead: this.lead,
+      margin: this.margin,
+      need: limits ? shortestRun(limits) : 0
+    });
+    return this.collector;
+  }
+  collector;
+  /**
+   * scanBytes() on bytes whose phases 1 and 2 the native collector ran already: `results` from `at` holds what it
+   * found in each of windowsOf(data.length), in order (NativeCollector). `data` is UTF-8 already (utf16ToUtf8()) and
+   * not binary (looksBinary()).
+   */
+  scanCollected(data, meta, stats, results, at) {
+    const item = new ItemScan(this, meta, true);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      const count = results[at++];
+      const cands = [];
+      for (let k = 0; k < count; k++, at += 5) {
+        cands.push({
+          rule: this.rules[results[at]],
+          matchStart: results[at + 1],
+          matchEnd: results[at + 2],
+          secretStart: results[at + 3],
+          secretEnd: results[at + 4]
+        });
       }
+      const runs = results.subarray(at + 1, at + 1 + 3 * results[at]);
+      at += 1 + runs.length;
+      item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length, { cands, runs });
     }
     countItem(stats, item.binary, data.length);
     return item.findings;
@@ -6839,17 +6917,18 @@ var ItemScan = class {
     this.meta = meta;
     this.decode = decode && engine.decode !== void 0;
   }
-  window(view, final) {
+  /** One window of the item; `collected`: its phases 1 and 2 (and the decoder's runs), run natively already. */
+  window(view, final, collected) {
     if (!this.started) {
       this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+      if (looksBinary(view)) {
         this.binary = true;
         return;
       }
     }
     const engine = this.engine;
     const acceptLimit = final ? view.length : view.length - engine.overlap;
-    const cands = engine.collect(view);
+    const cands = collected ? collected.cands : engine.collect(view);
     const survivors = [];
     for (const c of cands) {
       let secret = view.toString("utf8", c.secretStart, c.secretEnd);
@@ -6867,7 +6946,7 @@ var ItemScan = class {
     this.decided = [];
     const direct = this.findings.length;
     if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
+    if (this.decode) this.scanDecoded(view, direct, collected?.runs);
     if (!final) this.advance(view, acceptLimit);
   }
   /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
@@ -6893,7 +6972,7 @@ var ItemScan = class {
     }
   }
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view, direct) {
+  scanDecoded(view, direct, runs) {
     const engine = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -6901,7 +6980,7 @@ var ItemScan = class {
       this.meta.path,
       void 0,
       (data, path) => engine.scanBytes(data, { path }, scratch, false),
-      { limits: engine.decode }
+      runs ? { limits: engine.decode, runs } : { limits: engine.decode }
     );
     const map = this.meta.lineMap;
     for (const f of this.resolveDecoded(found, direct)) {
@@ -7616,17 +7695,107 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     (0, import_node_fs4.closeSync)(fd);
   }
 }
-function scanAsRead(engine, item, policy, data, stats, warn) {
-  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
-  const found = [];
+function readPlain(item, policy, stats, warn, alloc) {
+  const src = item.source;
+  const plain = !policy.archives || item.lineMap !== void 0;
+  if (src.kind === "bytes") {
+    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    return copyPlain(item, src.data, policy, stats, alloc);
+  }
+  if (src.size !== void 0) {
+    if (!plain && mayBeArchive(item.path, src.size, policy)) {
+      return readArchive(item, policy, readBounded(src.absPath, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (src.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    const fd2 = (0, import_node_fs4.openSync)(src.absPath, "r");
+    try {
+      return { data: readInto(fd2, (0, import_node_fs4.fstatSync)(fd2).size, alloc) };
+    } finally {
+      (0, import_node_fs4.closeSync)(fd2);
+    }
+  }
+  let fd;
+  try {
+    fd = (0, import_node_fs4.openSync)(src.absPath, OPEN_LISTED);
+  } catch (e) {
+    const code = e.code;
+    if (code === "ENOENT") return { findings: [] };
+    if (code === "ELOOP") {
+      stats.skippedSymlinks++;
+      return { findings: [] };
+    }
+    throw e;
+  }
+  try {
+    const st = (0, import_node_fs4.fstatSync)(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return { findings: [] };
+    }
+    if (!plain && mayBeArchive(item.path, st.size, policy)) {
+      return readArchive(item, policy, readBoundedFd(fd, st.size, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    return { data: readInto(fd, st.size, alloc) };
+  } finally {
+    (0, import_node_fs4.closeSync)(fd);
+  }
+}
+function readArchive(item, policy, data, stats, warn, alloc) {
+  if (archiveKind(data)) {
+    const walk = walkArchive(item, policy, data, stats, warn);
+    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+  }
+  try {
+    return copyPlain(item, data, policy, stats, alloc);
+  } finally {
+    releaseBuffer(data);
+  }
+}
+function copyPlain(item, data, policy, stats, alloc) {
+  if (data.length > policy.maxFileSize && item.path !== "-") {
+    stats.skippedLarge++;
+    return { findings: [] };
+  }
+  const out = alloc(data.length);
+  data.copy(out);
+  return { data: out };
+}
+function walkArchive(item, policy, data, stats, warn) {
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   const onWarning = (m) => {
     stats.skippedArchive++;
     warn(m);
   };
+  const all = archiveItems(item, data, { limits, onWarning, transient: true });
+  function* entries() {
+    for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
+  }
+  return { entries: entries(), release: () => {
+  } };
+}
+function readInto(fd, size, alloc) {
+  const buf = alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = (0, import_node_fs4.readSync)(fd, buf, filled, size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+function scanAsRead(engine, item, policy, data, stats, warn) {
+  if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
+  const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
-    if (policy.ignore(entry.path)) continue;
+  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
@@ -8069,6 +8238,194 @@ function scanCounted(engine, item, policy, stats, warn) {
   }
 }
 
+// src/scan/collect-thread.ts
+var COLLECT_AFTER_ITEMS = 128;
+var COLLECT_AFTER_MS = 50;
+var ARENA_BYTES = 512 * 1024;
+var BATCH_ITEMS = 128;
+var QUEUED = 2;
+var CollectThread = class {
+  engine;
+  collector;
+  policy;
+  stats;
+  events;
+  spare = [];
+  current;
+  /** Batches submitted to the collector and not yet judged, oldest first. */
+  inFlight = [];
+  collectorFailed = false;
+  constructor(engine, collector, policy, stats, events) {
+    this.engine = engine;
+    this.collector = collector;
+    this.policy = policy;
+    this.stats = stats;
+    this.events = events;
+    this.current = this.freshBatch();
+  }
+  /**
+   * Reads the item into the batch being filled (an archive: each of its entries), or counts it here (a skip, an
+   * error); judges what the collector is done with.
+   */
+  async add(item) {
+    let read;
+    try {
+      read = readPlain(item, this.policy, this.stats, this.events.onWarning, this.alloc);
+    } catch (e) {
+      this.failed(item.path, e);
+      this.events.onItem([], true);
+      return;
+    }
+    if ("findings" in read) return this.events.onItem(read.findings, true);
+    if ("data" in read) return this.queue(read.data, metaOf(item), true);
+    try {
+      for (const entry of read.archive.entries) {
+        const bytes = entry.source.data;
+        const copy = this.alloc(bytes.length);
+        bytes.copy(copy);
+        await this.queue(copy, metaOf(entry), false);
+      }
+    } catch (e) {
+      this.failed(item.path, e);
+    } finally {
+      read.archive.release();
+    }
+    this.events.onItem([], true);
+  }
+  /** Room for `size` bytes: the rest of the arena being filled, or a buffer of their own. */
+  alloc = (size) => {
+    const b = this.current;
+    return size <= b.bytes.length - b.used ? b.bytes.subarray(b.used, b.used + size) : Buffer.allocUnsafeSlow(size);
+  };
+  /** Bytes from alloc(), to be scanned as one entry; `item`: judging it completes an item (not an archive entry). */
+  async queue(read, meta, item) {
+    const batch = this.current;
+    if (looksBinary(read)) {
+      return this.events.onItem(this.engine.scanBytes(read, meta, this.stats), item);
+    }
+    let data = utf16ToUtf8(read) ?? read;
+    if (data.buffer !== batch.bytes.buffer) {
+      await this.flush();
+      if (data.length <= ARENA_BYTES) {
+        const arena = this.current.bytes;
+        data.copy(arena, this.current.used);
+        data = arena.subarray(this.current.used, this.current.used + data.length);
+      } else {
+        this.spare.push(this.current.bytes);
+        this.current.bytes = data;
+      }
+    }
+    const into = this.current;
+    const start = data.byteOffset - into.bytes.byteOffset;
+    const windows = this.engine.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w++) into.windows.push(start + windows[w]);
+    into.entries.push({ data, meta, windows: windows.length / 2, item });
+    into.used = start + data.length;
+    if (into.used >= into.bytes.length || into.bytes.length > ARENA_BYTES || into.entries.length >= BATCH_ITEMS) {
+      await this.flush();
+    }
+  }
+  /** Everything added is judged. */
+  async finish() {
+    await this.flush();
+    while (this.inFlight.length > 0) {
+      const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === 0);
+      if (queued && this.stealAndJudge(queued)) continue;
+      const oldest = this.inFlight.shift();
+      this.judge(oldest, this.take(oldest, true));
+    }
+  }
+  /**
+   * Submits the batch being filled; collects the newest queued ones here while more than QUEUED wait; judges what
+   * the collector is done with.
+   */
+  async flush() {
+    const batch = this.current;
+    if (batch.entries.length === 0) return;
+    this.current = this.freshBatch();
+    if (this.collectorFailed) return this.judge(batch, void 0);
+    try {
+      batch.job = this.collector.submit(batch.bytes.subarray(0, batch.used), Int32Array.from(batch.windows));
+    } catch (e) {
+      this.collectorError(e);
+      return this.judge(batch, void 0);
+    }
+    this.inFlight.push(batch);
+    for (; ; ) {
+      const queued = this.inFlight.filter((b) => this.collector.state(b.job) === 0);
+      if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1])) break;
+    }
+    const pending = [];
+    for (const b of this.inFlight) {
+      if (this.collector.state(b.job) >= 2) this.judge(b, this.take(b, false));
+      else pending.push(b);
+    }
+    this.inFlight = pending;
+  }
+  /** Collects a queued batch here and judges it; false when the collector's thread took it first. */
+  stealAndJudge(batch) {
+    let results;
+    try {
+      results = this.collector.steal(batch.job);
+    } catch (e) {
+      this.collectorError(e);
+    }
+    if (results === null) return false;
+    this.inFlight = this.inFlight.filter((b) => b !== batch);
+    this.judge(batch, results);
+    return true;
+  }
+  /** The batch's results from the collector; undefined when it failed (the engine then runs phases 1 and 2). */
+  take(batch, wait) {
+    try {
+      return this.collector.take(batch.job, wait) ?? void 0;
+    } catch (e) {
+      this.collectorError(e);
+      return void 0;
+    }
+  }
+  collectorError(error2) {
+    if (this.collectorFailed) return;
+    this.collectorFailed = true;
+    this.events.onWarning(`native collector failed (${error2.name}); scanning on one thread`);
+  }
+  /** Phases 3 and 4 of each entry (all of the engine's, when the collector failed); the arena is free again after. */
+  judge(batch, results) {
+    let at = 0;
+    for (const entry of batch.entries) {
+      const from = at;
+      if (results) at = skipWindows(results, at, entry.windows);
+      try {
+        const findings = results ? this.engine.scanCollected(entry.data, entry.meta, this.stats, results, from) : this.engine.scanBytes(entry.data, entry.meta, this.stats);
+        this.events.onItem(findings, entry.item);
+      } catch (e) {
+        this.failed(entry.meta.path, e);
+        this.events.onItem([], entry.item);
+      }
+    }
+    if (batch.bytes.length === ARENA_BYTES) this.spare.push(batch.bytes);
+  }
+  /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
+  failed(path, e) {
+    const err = e;
+    if (err.code) this.stats.unreadable++;
+    else this.stats.failed++;
+    this.events.onWarning(
+      err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`
+    );
+  }
+  freshBatch() {
+    return { bytes: this.spare.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES), used: 0, entries: [], windows: [] };
+  }
+};
+function skipWindows(results, at, windows) {
+  for (let w = 0; w < windows; w++) {
+    at += 1 + 5 * results[at];
+    at += 1 + 3 * results[at];
+  }
+  return at;
+}
+
 // src/scan/sources/stdin.ts
 var import_node_fs6 = __toESM(require_node_fs(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
@@ -8384,7 +8741,7 @@ function defaultPolicy() {
 
 // src/scan/index.ts
 var MAX_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
-var BATCH_ITEMS = 64;
+var BATCH_ITEMS2 = 64;
 var BATCH_BYTES = 2 * 1024 * 1024;
 var CALLER_TAKES = 8;
 function directoryGlobs(globs) {
@@ -8473,6 +8830,7 @@ async function scan(opts) {
   const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow;
   let pool;
+  let collectThread;
   let poolFailed = threads <= 1;
   const held = [];
   let seenItems = 0;
@@ -8480,8 +8838,14 @@ async function scan(opts) {
   let largeTree;
   let inlineSince;
   const nowMs = () => Number(process.hrtime.bigint() / 1000000n);
+  const collects = () => threads === 2 && callerScans && opts.collectThread !== false && !hasPrewarmedWorker() && // the caller started the worker it wants
+  inlineEngine().regex.createCollector !== void 0;
   const wantPool = () => {
     if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    if (collects()) {
+      if (seenItems >= COLLECT_AFTER_ITEMS) return true;
+      return inlineSince !== void 0 && nowMs() - inlineSince >= COLLECT_AFTER_MS;
+    }
     largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
     if (largeTree) return true;
     return inlineSince !== void 0 && nowMs() - inlineSince >= POOL_AFTER_MS;
@@ -8496,6 +8860,21 @@ async function scan(opts) {
   let wake = () => {
   };
   const startPool = () => {
+    if (collects()) {
+      const engine = inlineEngine();
+      const collector = engine.nativeCollector();
+      if (collector) {
+        const onItem = (found, item) => {
+          for (const f of found) findings.push(f);
+          if (item) progress(1);
+        };
+        collectThread = new CollectThread(engine, collector, itemPolicy, engineStats, { onItem, onWarning: warn });
+        return;
+      }
+    }
+    startWorkers();
+  };
+  const startWorkers = () => {
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
       poolFailed = true;
@@ -8602,9 +8981,17 @@ async function scan(opts) {
     }
     batch.push(item);
     batchBytes += itemSize(item);
-    if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
+    if (batch.length >= BATCH_ITEMS2 || batchBytes >= BATCH_BYTES) await flushBatch();
+  };
+  const collect = (ct, item) => {
+    if (!poolFailed && isLargeArchive(item)) {
+      if (!pool) startWorkers();
+      if (!poolFailed) return submit([item], true);
+    }
+    return ct.add(item);
   };
   const dispatch = async (item) => {
+    if (collectThread) return collect(collectThread, item);
     if (poolFailed) return scanInline(item);
     if (!pool) {
       seenItems++;
@@ -8618,6 +9005,8 @@ async function scan(opts) {
         return scanInline(item);
       }
       startPool();
+      const started = collectThread;
+      if (started) return collect(started, item);
       for (const it of held.splice(0)) await send(it);
     }
     await send(item);
@@ -8644,6 +9033,7 @@ async function scan(opts) {
     if (source) {
       for await (const item of source) if (accept(item)) await dispatch(item);
     }
+    await collectThread?.finish();
     if (!pool) {
       poolFailed = true;
       for (const it of held.splice(0)) scanInline(it);

@@ -133,12 +133,19 @@ function looksLikeText(data, start, end, hex) {
   }
   return bad * 8 <= total;
 }
-function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS) {
+function shortestRun(limits) {
+  return Math.max(1, Math.min(limits.minHex, limits.minBase64) - 2);
+}
+function findEncodedSpans(data, limits = DEFAULT_DECODE_LIMITS, runs) {
   const spans = [];
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  const need = shortestRun(limits);
   let from = 0;
-  while (spans.length < limits.maxSegments) {
+  if (runs) {
+    for (let r = 0; 3 * r < runs.length && spans.length < limits.maxSegments; r++) {
+      takeRun(data, runs[3 * r], runs[3 * r + 1], runs[3 * r + 2], limits, spans);
+    }
+  }
+  while (!runs && spans.length < limits.maxSegments) {
     const found = findRuns(data, from, need, RUNS);
     for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
       takeRun(data, RUNS[3 * r], RUNS[3 * r + 1], RUNS[3 * r + 2], limits, spans);
@@ -258,11 +265,11 @@ function findPercentSpans(data, limits, spans) {
     from = e;
   }
 }
-function decodeSegments(data, limits = {}) {
+function decodeSegments(data, limits = {}, runs) {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
   const out = [];
   let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
+  const spans = findEncodedSpans(data, lim, runs);
   if (spans.length === 0) return out;
   let line = 1;
   let pos = 0;
@@ -307,7 +314,7 @@ function decodeSegments(data, limits = {}) {
 function scanDecoded(data, path, policy, scanBuffer, options2 = {}) {
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const seg of decodeSegments(data, options2.limits)) {
+  for (const seg of decodeSegments(data, options2.limits, options2.runs)) {
     const line = options2.lineMap ? options2.lineMap[seg.line - 1] ?? seg.line : seg.line;
     for (const f of scanBuffer(seg.text, path, policy)) {
       const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;
@@ -1124,6 +1131,7 @@ function loadNativeRE2() {
 }
 function nativeEngine(ctor) {
   new ctor("a", "g").exec(Buffer.from("a"));
+  const Collector = ctor.Collector;
   return {
     name: "re2",
     compile(source, options2 = {}) {
@@ -1148,7 +1156,8 @@ function nativeEngine(ctor) {
     compileSet(sources, options2 = {}) {
       const set = new ctor.Set(sources, options2.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
       return { match: (input) => set.match(input) };
-    }
+    },
+    ...Collector ? { createCollector: (tables) => new Collector(tables) } : {}
   };
 }
 
@@ -6225,6 +6234,9 @@ function resolveOverlaps(entries) {
   return [...keptPrimary, ...pickOne(free)].sort(byPosition);
 }
 var SNIFF_BYTES = 8192;
+function looksBinary(data) {
+  return data.subarray(0, SNIFF_BYTES).indexOf(0) >= 0;
+}
 function countItem(stats, binary, bytes) {
   if (binary) stats.skippedBinary++;
   else {
@@ -6401,19 +6413,85 @@ var ScanEngine = class {
     return this.rankById.get(id) ?? { fallback: false, order: this.rules.length };
   }
   rankById;
-  /** Scans bytes held in memory (large ones window by window). */
+  /** Scans bytes held in memory (large ones window by window: windowsOf()). */
   scanBytes(input, meta, stats = emptyEngineStats(), decode = true) {
     const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length);
+      if (item.binary) break;
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+  /**
+   * The windows scanBytes() scans `length` bytes in, as (start, end) pairs: `chunkSize + overlap` bytes each, the
+   * next starting `chunkSize` on; one window (empty for no bytes) when they fit in one.
+   */
+  windowsOf(length) {
     const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
+    if (length <= cap) return [0, length];
+    const out = [];
+    for (let off = 0; ; off += this.chunkSize) {
+      out.push(off, Math.min(length, off + cap));
+      if (off + cap >= length) return out;
+    }
+  }
+  /**
+   * The collector of this engine's phases 1 and 2 on a native thread (regex/types.ts, NativeCollector), made once;
+   * undefined when the regex engine has none (or a keyword set: the RE2.Set prefilter is this engine's alone).
+   */
+  nativeCollector() {
+    if (this.collector !== void 0) return this.collector ?? void 0;
+    this.collector = null;
+    if (!this.regex.createCollector || this.set) return void 0;
+    const pf = this.prefilter;
+    const limits = this.decode ? { ...DEFAULT_DECODE_LIMITS, ...this.decode } : void 0;
+    this.collector = this.regex.createCollector({
+      classOf: Int32Array.from(pf.classOf),
+      delta: pf.delta,
+      classes: pf.classes,
+      outIds: pf.outIds,
+      outStart: pf.outStart,
+      keywordLengths: this.keywordLengths,
+      ownerStart: this.ownerStart,
+      keywordOwners: this.keywordOwners,
+      alwaysRules: Int32Array.from(this.alwaysRules),
+      sources: this.rules.map((cr) => cr.rule.pattern),
+      caseInsensitive: Int32Array.from(this.rules, (cr) => cr.rule.caseInsensitive === true ? 1 : 0),
+      groups: Int32Array.from(this.rules, (cr) => cr.group),
+      windows: Int32Array.from(this.rules, (cr) => cr.window),
+      lead: this.lead,
+      margin: this.margin,
+      need: limits ? shortestRun(limits) : 0
+    });
+    return this.collector;
+  }
+  collector;
+  /**
+   * scanBytes() on bytes whose phases 1 and 2 the native collector ran already: `results` from `at` holds what it
+   * found in each of windowsOf(data.length), in order (NativeCollector). `data` is UTF-8 already (utf16ToUtf8()) and
+   * not binary (looksBinary()).
+   */
+  scanCollected(data, meta, stats, results, at) {
+    const item = new ItemScan(this, meta, true);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      const count = results[at++];
+      const cands = [];
+      for (let k = 0; k < count; k++, at += 5) {
+        cands.push({
+          rule: this.rules[results[at]],
+          matchStart: results[at + 1],
+          matchEnd: results[at + 2],
+          secretStart: results[at + 3],
+          secretEnd: results[at + 4]
+        });
       }
+      const runs = results.subarray(at + 1, at + 1 + 3 * results[at]);
+      at += 1 + runs.length;
+      item.window(data.subarray(windows[w], windows[w + 1]), w + 2 === windows.length, { cands, runs });
     }
     countItem(stats, item.binary, data.length);
     return item.findings;
@@ -6669,17 +6747,18 @@ var ItemScan = class {
     this.meta = meta;
     this.decode = decode && engine2.decode !== void 0;
   }
-  window(view, final) {
+  /** One window of the item; `collected`: its phases 1 and 2 (and the decoder's runs), run natively already. */
+  window(view, final, collected) {
     if (!this.started) {
       this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+      if (looksBinary(view)) {
         this.binary = true;
         return;
       }
     }
     const engine2 = this.engine;
     const acceptLimit = final ? view.length : view.length - engine2.overlap;
-    const cands = engine2.collect(view);
+    const cands = collected ? collected.cands : engine2.collect(view);
     const survivors = [];
     for (const c of cands) {
       let secret = view.toString("utf8", c.secretStart, c.secretEnd);
@@ -6697,7 +6776,7 @@ var ItemScan = class {
     this.decided = [];
     const direct = this.findings.length;
     if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
+    if (this.decode) this.scanDecoded(view, direct, collected?.runs);
     if (!final) this.advance(view, acceptLimit);
   }
   /** Phase 4: locate and validate the window's survivors, resolve overlaps, report the window's own. */
@@ -6723,7 +6802,7 @@ var ItemScan = class {
     }
   }
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  scanDecoded(view, direct) {
+  scanDecoded(view, direct, runs) {
     const engine2 = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -6731,7 +6810,7 @@ var ItemScan = class {
       this.meta.path,
       void 0,
       (data, path) => engine2.scanBytes(data, { path }, scratch, false),
-      { limits: engine2.decode }
+      runs ? { limits: engine2.decode, runs } : { limits: engine2.decode }
     );
     const map = this.meta.lineMap;
     for (const f of this.resolveDecoded(found, direct)) {
@@ -7375,17 +7454,24 @@ function scanUnstated(engine2, item, absPath, policy, stats, warn) {
     (0, import_node_fs3.closeSync)(fd);
   }
 }
-function scanAsRead(engine2, item, policy, data, stats, warn) {
-  if (!archiveKind(data)) return scanAsIs(engine2, item, policy, data, stats);
-  const found = [];
+function walkArchive(item, policy, data, stats, warn) {
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   const onWarning = (m) => {
     stats.skippedArchive++;
     warn(m);
   };
+  const all = archiveItems(item, data, { limits, onWarning, transient: true });
+  function* entries() {
+    for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
+  }
+  return { entries: entries(), release: () => {
+  } };
+}
+function scanAsRead(engine2, item, policy, data, stats, warn) {
+  if (!archiveKind(data)) return scanAsIs(engine2, item, policy, data, stats);
+  const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
-    if (policy.ignore(entry.path)) continue;
+  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
     if (handOut?.(entry)) continue;
     for (const f of engine2.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }

@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ScanJob } from '../scan/job.ts';
+import { shippedAddonPresent } from '../scan/regex/native.ts';
 import { renderJson } from '../scan/report/json.ts';
 import { redactFindings } from '../scan/report/redact.ts';
 import { renderSarif } from '../scan/report/sarif.ts';
@@ -146,10 +147,12 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   // at once) gets them started now; a smaller tree never pays for them. Not for git modes (in `auto`, any GitHub
   // event may make it one): how much they scan is the range's, not the tree's.
   const worktree = mode === 'worktree' || (mode === 'auto' && !io.env.GITHUB_EVENT_NAME);
-  const multi = !useStdin && !file && worktree && (threads ?? defaultThreads()) > 1;
+  // Two threads where the native collector will be the second (src/scan/collect-thread.ts): no worker, nothing to count.
+  const scanThreads = threads ?? defaultThreads();
+  const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : undefined;
   // One worker fewer than threads: this thread scans beside them (src/scan/index.ts).
-  if (script) prewarmWorker(script, (threads ?? defaultThreads()) - 1);
+  if (script) prewarmWorker(script, scanThreads - 1);
   const { failing, runScanJob } = await import('../scan/job.ts');
 
   const warn = (m: string) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);

@@ -135,8 +135,20 @@ function looksLikeText(data: Buffer, start: number, end: number, hex: boolean): 
   return bad * 8 <= total;
 }
 
-/** Encoded spans in `data`, decoded, text only; in order of position. */
-export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Span[] {
+/** The shortest run pass 1 looks for: the shortest span, less its padding. */
+export function shortestRun(limits: DecodeLimits): number {
+  return Math.max(1, Math.min(limits.minHex, limits.minBase64) - 2);
+}
+
+/**
+ * Encoded spans in `data`, decoded, text only; in order of position. `runs`: pass 1's runs over all of `data`,
+ * found already (as findRuns() writes them: the native collector's, collect-thread.ts).
+ */
+export function findEncodedSpans(
+  data: Buffer,
+  limits: DecodeLimits = DEFAULT_DECODE_LIMITS,
+  runs?: Int32Array,
+): Span[] {
   const spans: Span[] = [];
   // Pass 1: maximal runs of base64 characters (plus `=` padding); all-hex runs are hex. CLS: 0 other, 1 base64,
   // 3 hex digit (also base64): AND-ing a run's classes tells whether it was all hex.
@@ -144,10 +156,14 @@ export function findEncodedSpans(data: Buffer, limits: DecodeLimits = DEFAULT_DE
   // last byte of each `need`-byte window first: a byte outside the alphabet there skips the whole window, and
   // otherwise a backward look finds where the run really starts (or the next window to try). Most bytes of ordinary
   // text are never looked at, none twice but the few a backward look revisits. Pass 2: tokens holding `%XX` escapes.
-  const minRun = Math.min(limits.minHex, limits.minBase64);
-  const need = Math.max(1, minRun - 2);
+  const need = shortestRun(limits);
   let from = 0;
-  while (spans.length < limits.maxSegments) {
+  if (runs) {
+    for (let r = 0; 3 * r < runs.length && spans.length < limits.maxSegments; r++) {
+      takeRun(data, runs[3 * r]!, runs[3 * r + 1]!, runs[3 * r + 2]!, limits, spans);
+    }
+  }
+  while (!runs && spans.length < limits.maxSegments) {
     const found = findRuns(data, from, need, RUNS);
     for (let r = 0; r < found && spans.length < limits.maxSegments; r++) {
       takeRun(data, RUNS[3 * r]!, RUNS[3 * r + 1]!, RUNS[3 * r + 2]!, limits, spans);
@@ -309,11 +325,11 @@ function findPercentSpans(data: Buffer, limits: DecodeLimits, spans: Span[]): vo
  * All decoded segments of `data` down to `limits.maxDepth`. Lines and columns refer to `data`; nested segments
  * keep the line and columns of the outermost span.
  */
-export function decodeSegments(data: Buffer, limits: Partial<DecodeLimits> = {}): DecodedSegment[] {
+export function decodeSegments(data: Buffer, limits: Partial<DecodeLimits> = {}, runs?: Int32Array): DecodedSegment[] {
   const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
   const out: DecodedSegment[] = [];
   let budget = lim.maxTotal;
-  const spans = findEncodedSpans(data, lim);
+  const spans = findEncodedSpans(data, lim, runs);
   if (spans.length === 0) return out;
   // Line starts, computed lazily up to each span.
   let line = 1;
@@ -393,11 +409,11 @@ export function scanDecoded<P>(
   path: string,
   policy: P,
   scanBuffer: (data: Buffer, path: string, policy: P) => Finding[],
-  options: { lineMap?: Uint32Array; limits?: Partial<DecodeLimits> } = {},
+  options: { lineMap?: Uint32Array; limits?: Partial<DecodeLimits>; runs?: Int32Array } = {},
 ): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const seg of decodeSegments(data, options.limits)) {
+  for (const seg of decodeSegments(data, options.limits, options.runs)) {
     const line = options.lineMap ? (options.lineMap[seg.line - 1] ?? seg.line) : seg.line;
     for (const f of scanBuffer(seg.text, path, policy)) {
       const key = `${f.ruleId}\0${f.fingerprint}\0${line}`;

@@ -24,7 +24,7 @@
 // Locations: `line`/`endLine` 1-based; `column` 1-based in Unicode code points; `endColumn` exclusive (SARIF), in
 // code points; the span is the secret's.
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { type DecodeLimits, scanDecoded } from './decode.ts';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits, scanDecoded, shortestRun } from './decode.ts';
 import {
   AllowRegexes,
   decodedForms,
@@ -44,7 +44,13 @@ import {
 import { fingerprint, preview } from './fingerprint.ts';
 import type { ScanPolicy } from './policy.ts';
 import { KeywordPrefilter } from './prefilter.ts';
-import { loadRegexEngine, type Pattern, type PatternSet, type RegexEngine } from './regex/index.ts';
+import {
+  loadRegexEngine,
+  type NativeCollector,
+  type Pattern,
+  type PatternSet,
+  type RegexEngine,
+} from './regex/index.ts';
 import { settleDetaching } from './release.ts';
 import { builtinRules } from './rules/index.ts';
 import type { Finding, Rule, Severity, Validity } from './types.ts';
@@ -279,6 +285,11 @@ export function resolveOverlaps<T extends OverlapEntry>(entries: T[]): T[] {
 
 const SNIFF_BYTES = 8192;
 
+/** Binary content (a NUL in the first SNIFF_BYTES): the engine counts it and scans nothing in it. */
+export function looksBinary(data: Uint8Array): boolean {
+  return data.subarray(0, SNIFF_BYTES).indexOf(0) >= 0;
+}
+
 /** Binary items (NUL in the first 8 KiB) count as skipped, not as scanned files or bytes. */
 function countItem(stats: EngineStats, binary: boolean, bytes: number): void {
   if (binary) stats.skippedBinary++;
@@ -494,19 +505,88 @@ export class ScanEngine {
   }
   private rankById: Map<string, { fallback: boolean; order: number }> | undefined;
 
-  /** Scans bytes held in memory (large ones window by window). */
+  /** Scans bytes held in memory (large ones window by window: windowsOf()). */
   scanBytes(input: Buffer, meta: ItemMeta, stats: EngineStats = emptyEngineStats(), decode = true): Finding[] {
     const data = utf16ToUtf8(input) ?? input;
     const item = new ItemScan(this, meta, decode);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      item.window(data.subarray(windows[w]!, windows[w + 1]!), w + 2 === windows.length);
+      if (item.binary) break;
+    }
+    countItem(stats, item.binary, data.length);
+    return item.findings;
+  }
+
+  /**
+   * The windows scanBytes() scans `length` bytes in, as (start, end) pairs: `chunkSize + overlap` bytes each, the
+   * next starting `chunkSize` on; one window (empty for no bytes) when they fit in one.
+   */
+  windowsOf(length: number): number[] {
     const cap = this.chunkSize + this.overlap;
-    if (data.length <= cap) {
-      item.window(data, true);
-    } else {
-      for (let off = 0; ; off += this.chunkSize) {
-        const final = off + cap >= data.length;
-        item.window(data.subarray(off, Math.min(data.length, off + cap)), final);
-        if (final || item.binary) break;
+    if (length <= cap) return [0, length];
+    const out: number[] = [];
+    for (let off = 0; ; off += this.chunkSize) {
+      out.push(off, Math.min(length, off + cap));
+      if (off + cap >= length) return out;
+    }
+  }
+
+  /**
+   * The collector of this engine's phases 1 and 2 on a native thread (regex/types.ts, NativeCollector), made once;
+   * undefined when the regex engine has none (or a keyword set: the RE2.Set prefilter is this engine's alone).
+   */
+  nativeCollector(): NativeCollector | undefined {
+    if (this.collector !== undefined) return this.collector ?? undefined;
+    this.collector = null;
+    if (!this.regex.createCollector || this.set) return undefined;
+    const pf = this.prefilter;
+    const limits = this.decode ? { ...DEFAULT_DECODE_LIMITS, ...this.decode } : undefined;
+    this.collector = this.regex.createCollector({
+      classOf: Int32Array.from(pf.classOf),
+      delta: pf.delta,
+      classes: pf.classes,
+      outIds: pf.outIds,
+      outStart: pf.outStart,
+      keywordLengths: this.keywordLengths,
+      ownerStart: this.ownerStart,
+      keywordOwners: this.keywordOwners,
+      alwaysRules: Int32Array.from(this.alwaysRules),
+      sources: this.rules.map((cr) => cr.rule.pattern),
+      caseInsensitive: Int32Array.from(this.rules, (cr) => (cr.rule.caseInsensitive === true ? 1 : 0)),
+      groups: Int32Array.from(this.rules, (cr) => cr.group),
+      windows: Int32Array.from(this.rules, (cr) => cr.window),
+      lead: this.lead,
+      margin: this.margin,
+      need: limits ? shortestRun(limits) : 0,
+    });
+    return this.collector;
+  }
+  private collector: NativeCollector | null | undefined;
+
+  /**
+   * scanBytes() on bytes whose phases 1 and 2 the native collector ran already: `results` from `at` holds what it
+   * found in each of windowsOf(data.length), in order (NativeCollector). `data` is UTF-8 already (utf16ToUtf8()) and
+   * not binary (looksBinary()).
+   */
+  scanCollected(data: Buffer, meta: ItemMeta, stats: EngineStats, results: Int32Array, at: number): Finding[] {
+    const item = new ItemScan(this, meta, true);
+    const windows = this.windowsOf(data.length);
+    for (let w = 0; w < windows.length; w += 2) {
+      const count = results[at++]!;
+      const cands: Candidate[] = [];
+      for (let k = 0; k < count; k++, at += 5) {
+        cands.push({
+          rule: this.rules[results[at]!]!,
+          matchStart: results[at + 1]!,
+          matchEnd: results[at + 2]!,
+          secretStart: results[at + 3]!,
+          secretEnd: results[at + 4]!,
+        });
       }
+      const runs = results.subarray(at + 1, at + 1 + 3 * results[at]!);
+      at += 1 + runs.length;
+      item.window(data.subarray(windows[w]!, windows[w + 1]!), w + 2 === windows.length, { cands, runs });
     }
     countItem(stats, item.binary, data.length);
     return item.findings;
@@ -811,17 +891,18 @@ class ItemScan {
     this.decode = decode && engine.decode !== undefined;
   }
 
-  window(view: Buffer, final: boolean): void {
+  /** One window of the item; `collected`: its phases 1 and 2 (and the decoder's runs), run natively already. */
+  window(view: Buffer, final: boolean, collected?: { cands: Candidate[]; runs: Int32Array }): void {
     if (!this.started) {
       this.started = true;
-      if (view.subarray(0, SNIFF_BYTES).indexOf(0) >= 0) {
+      if (looksBinary(view)) {
         this.binary = true;
         return;
       }
     }
     const engine = this.engine;
     const acceptLimit = final ? view.length : view.length - engine.overlap;
-    const cands = engine.collect(view);
+    const cands = collected ? collected.cands : engine.collect(view);
     const survivors: Survivor[] = [];
     // Matches the next window owns are judged here too (not reported): overlaps across the edge resolve alike.
     for (const c of cands) {
@@ -842,7 +923,7 @@ class ItemScan {
     this.decided = [];
     const direct = this.findings.length;
     if (survivors.length > 0 || decided.length > 0) this.resolve(view, survivors, acceptLimit, decided);
-    if (this.decode) this.scanDecoded(view, direct);
+    if (this.decode) this.scanDecoded(view, direct, collected?.runs);
     if (!final) this.advance(view, acceptLimit);
   }
 
@@ -872,7 +953,7 @@ class ItemScan {
   }
 
   /** Encoded segments of the window, decoded and scanned (without decoding again: decode.ts handles depth). */
-  private scanDecoded(view: Buffer, direct: number): void {
+  private scanDecoded(view: Buffer, direct: number, runs: Int32Array | undefined): void {
     const engine = this.engine;
     const scratch = emptyEngineStats();
     const found = scanDecoded(
@@ -880,7 +961,7 @@ class ItemScan {
       this.meta.path,
       undefined,
       (data, path) => engine.scanBytes(data, { path }, scratch, false),
-      { limits: engine.decode! },
+      runs ? { limits: engine.decode!, runs } : { limits: engine.decode! },
     );
     const map = this.meta.lineMap;
     for (const f of this.resolveDecoded(found, direct)) {

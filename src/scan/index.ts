@@ -16,6 +16,7 @@ import { type ItemPolicy, mayBeArchive } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
 import { scanBatch, scanCounted } from './batch.ts';
+import { COLLECT_AFTER_ITEMS, COLLECT_AFTER_MS, CollectThread } from './collect-thread.ts';
 import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
@@ -84,6 +85,11 @@ export interface ScanOptions {
   archives?: boolean;
   /** Decode base64/hex/percent-encoded segments and scan them (decode.ts, run by the engine in the workers); default true. */
   decode?: boolean;
+  /**
+   * Two threads as this thread and the native collector (collect-thread.ts) where the regex engine has one; default
+   * true. False: this thread and a worker, as for more threads (tests, benchmarks).
+   */
+  collectThread?: boolean;
 }
 
 /** Globs that name whole directories (`dir/**`), as directory patterns, so a walk can prune them. */
@@ -194,6 +200,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const callerScans = !opts.waitForWorkers;
   const limits = opts.inlineBelow;
   let pool: ScanPool | undefined;
+  /** Two threads: this one and the native collector, instead of a pool (collect-thread.ts). */
+  let collectThread: CollectThread | undefined;
   /** No worker scans (one thread, or none could start): this thread scans what comes, and what is queued. */
   let poolFailed = threads <= 1;
   /** Items listed before the pool is decided on, when only workers scan (a small input runs inline at the end). */
@@ -205,9 +213,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   /** When this thread scanned its first item (hrtime, ms), while no pool is decided on. */
   let inlineSince: number | undefined;
   const nowMs = () => Number(process.hrtime.bigint() / 1_000_000n);
+  /** Two threads are this one and the native collector (collect-thread.ts), where the regex engine has one. */
+  const collects = (): boolean =>
+    threads === 2 &&
+    callerScans &&
+    opts.collectThread !== false &&
+    !hasPrewarmedWorker() && // the caller started the worker it wants
+    inlineEngine().regex.createCollector !== undefined;
   /** Whether the scan is large enough for workers: their start costs this thread more than a small scan. */
   const wantPool = (): boolean => {
     if (limits) return seenItems >= limits.items || seenBytes >= limits.bytes;
+    if (collects()) {
+      // The native collector starts in no time (its rules compile as they are first needed): no tree to count first.
+      if (seenItems >= COLLECT_AFTER_ITEMS) return true;
+      return inlineSince !== undefined && nowMs() - inlineSince >= COLLECT_AFTER_MS;
+    }
     largeTree ??= !opts.items && !opts.stdin && (hasPrewarmedWorker() || isLargeTree(opts.root));
     if (largeTree) return true;
     return inlineSince !== undefined && nowMs() - inlineSince >= POOL_AFTER_MS;
@@ -226,6 +246,22 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   let wake = () => {};
 
   const startPool = (): void => {
+    if (collects()) {
+      const engine = inlineEngine();
+      const collector = engine.nativeCollector();
+      if (collector) {
+        const onItem = (found: Finding[], item: boolean) => {
+          for (const f of found) findings.push(f);
+          if (item) progress(1);
+        };
+        collectThread = new CollectThread(engine, collector, itemPolicy, engineStats, { onItem, onWarning: warn });
+        return;
+      }
+    }
+    startWorkers();
+  };
+  /** The pool: `threads - 1` workers beside this thread (or `threads`, waitForWorkers); poolFailed when it cannot. */
+  const startWorkers = (): void => {
     // Rules as data for the workers, made only now: a small scan (a pre-commit hook's few files) stays inline.
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
@@ -348,7 +384,21 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
+  /**
+   * Two threads as this one and the native collector: a large archive goes to a worker, started for the first one.
+   * Its inflating is JavaScript's work (archive.ts): with it all on this thread, a tree whose bytes are mostly in a
+   * few archives scanned no faster on two threads than on one. The worker hands entries back while this thread
+   * waits at the end (pool.ts).
+   */
+  const collect = (ct: CollectThread, item: ScanItem): Promise<void> => {
+    if (!poolFailed && isLargeArchive(item)) {
+      if (!pool) startWorkers();
+      if (!poolFailed) return submit([item], true);
+    }
+    return ct.add(item);
+  };
   const dispatch = async (item: ScanItem): Promise<void> => {
+    if (collectThread) return collect(collectThread, item);
     if (poolFailed) return scanInline(item);
     if (!pool) {
       seenItems++;
@@ -362,6 +412,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         return scanInline(item);
       }
       startPool();
+      const started = collectThread as CollectThread | undefined; // set by startPool()
+      if (started) return collect(started, item);
       for (const it of held.splice(0)) await send(it);
     }
     await send(item);
@@ -401,6 +453,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
       for await (const item of source) if (accept(item)) await dispatch(item);
     }
+    await collectThread?.finish();
     // Whatever was held back (a small input) runs inline.
     if (!pool) {
       poolFailed = true;

@@ -146,6 +146,156 @@ function scanUnstated(
   }
 }
 
+/** What readPlain() leaves to its caller: plain bytes to scan, an archive's entries, or an item done already. */
+export type ReadPlain = { data: Buffer } | { archive: ArchiveWalk } | { findings: Finding[] };
+
+/** An archive's entries, walked as scanAsRead() walks them; release() once done (early or not). */
+export interface ArchiveWalk {
+  entries: Iterable<ScanItem>;
+  release(): void;
+}
+
+/**
+ * scanItem(), for a caller that scans plain bytes elsewhere (collect-thread.ts): the bytes scanItem() would hand the
+ * engine as they are come back, copied or read into `alloc(size)`'s buffer; an archive's entries come back to be
+ * walked (each entry's bytes are freed as the walk moves on: copy them); anything else (an item skipped, counted or
+ * warned about) is done here as scanItem() does it, and its findings come back. Throws what reading throws, as
+ * scanItem() does.
+ */
+export function readPlain(
+  item: ScanItem,
+  policy: ItemPolicy,
+  stats: EngineStats,
+  warn: (message: string) => void,
+  alloc: (size: number) => Buffer,
+): ReadPlain {
+  const src = item.source;
+  const plain = !policy.archives || item.lineMap !== undefined;
+  if (src.kind === 'bytes') {
+    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    return copyPlain(item, src.data, policy, stats, alloc);
+  }
+  if (src.size !== undefined) {
+    if (!plain && mayBeArchive(item.path, src.size, policy)) {
+      return readArchive(item, policy, readBounded(src.absPath, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (src.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    const fd = openSync(src.absPath, 'r');
+    try {
+      return { data: readInto(fd, fstatSync(fd).size, alloc) };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  // Not stat'ed when listed: checked on the descriptor that is read, as scanUnstated() checks it.
+  let fd: number;
+  try {
+    fd = openSync(src.absPath, OPEN_LISTED);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { findings: [] };
+    if (code === 'ELOOP') {
+      stats.skippedSymlinks++;
+      return { findings: [] };
+    }
+    throw e;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      stats.unreadable++;
+      warn(`${item.path}: no longer a regular file; not scanned`);
+      return { findings: [] };
+    }
+    if (!plain && mayBeArchive(item.path, st.size, policy)) {
+      return readArchive(item, policy, readBoundedFd(fd, st.size, maxTotal(policy.limits)), stats, warn, alloc);
+    }
+    if (st.size > policy.maxFileSize) {
+      stats.skippedLarge++;
+      return { findings: [] };
+    }
+    return { data: readInto(fd, st.size, alloc) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file read whole because its name says archive: its entries, or (not an archive after all) its bytes. */
+function readArchive(
+  item: ScanItem,
+  policy: ItemPolicy,
+  data: Buffer,
+  stats: EngineStats,
+  warn: (message: string) => void,
+  alloc: (size: number) => Buffer,
+): ReadPlain {
+  if (archiveKind(data)) {
+    const walk = walkArchive(item, policy, data, stats, warn);
+    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+  }
+  try {
+    return copyPlain(item, data, policy, stats, alloc);
+  } finally {
+    releaseBuffer(data);
+  }
+}
+
+/** scanAsIs() for bytes in memory: over the max file size, counted; else copied into alloc()'s buffer. */
+function copyPlain(
+  item: ScanItem,
+  data: Buffer,
+  policy: ItemPolicy,
+  stats: EngineStats,
+  alloc: (size: number) => Buffer,
+): ReadPlain {
+  if (data.length > policy.maxFileSize && item.path !== '-') {
+    stats.skippedLarge++;
+    return { findings: [] };
+  }
+  const out = alloc(data.length);
+  data.copy(out);
+  return { data: out };
+}
+
+/** The entries of the archive in `data` that the policy does not ignore; its warnings are counted (skippedArchive). */
+function walkArchive(
+  item: ScanItem,
+  policy: ItemPolicy,
+  data: Buffer,
+  stats: EngineStats,
+  warn: (message: string) => void,
+): ArchiveWalk {
+  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
+  // Every archive warning is something not opened (a limit, encryption, corruption): counted.
+  const onWarning = (m: string) => {
+    stats.skippedArchive++;
+    warn(m);
+  };
+  // transient: each entry is scanned (or handed out, or copied) and dropped before the next is asked for, so
+  // archive.ts frees what it inflated as soon as it moves on.
+  const all = archiveItems(item, data, { limits, onWarning, transient: true });
+  function* entries(): Generator<ScanItem> {
+    // Entries over the max file size never come out of archive.ts (a warning names them).
+    for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
+  }
+  return { entries: entries(), release: () => {} };
+}
+
+/** Up to `size` bytes from the descriptor's start into alloc(size); fewer when the file shrank meanwhile. */
+function readInto(fd: number, size: number, alloc: (size: number) => Buffer): Buffer {
+  const buf = alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = readSync(fd, buf, filled, size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
+}
+
 /** An item whose bytes are in memory: its entries when it is an archive, else the bytes themselves. */
 function scanAsRead(
   engine: ScanEngine,
@@ -157,18 +307,8 @@ function scanAsRead(
 ): Finding[] {
   if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found: Finding[] = [];
-  const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
-  // Every archive warning is something not opened (a limit, encryption, corruption): counted.
-  const onWarning = (m: string) => {
-    stats.skippedArchive++;
-    warn(m);
-  };
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : undefined;
-  // transient: each entry is scanned (or handed out: its memory moved) and dropped before the next is asked for,
-  // so archive.ts frees what it inflated as soon as it moves on.
-  for (const entry of archiveItems(item, data, { limits, onWarning, transient: true })) {
-    // Entries over the max file size never come out of archive.ts (a warning names them).
-    if (policy.ignore(entry.path)) continue;
+  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);
   }

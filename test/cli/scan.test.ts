@@ -321,7 +321,8 @@ parentPort.on('message', (m) => {
       process.env.JIT_GPG_SCAN_WORKER = worker;
       let code: number;
       try {
-        code = await runCli(['scan', root, '--format', 'sarif', '--threads', '2'], {
+        // Three threads: two (this one and the native collector) would need no worker.
+        code = await runCli(['scan', root, '--format', 'sarif', '--threads', '3'], {
           stdout: out,
           stderr: err,
           stdin: Readable.from([]),

@@ -197,6 +197,7 @@ describe('worker pool', () => {
       items: gen(items(10)),
       policy: policy(),
       threads: 2,
+      collectThread: false,
       inlineBelow: { items: 1, bytes: 1 },
       workerScript: join(tmp, 'nope.js'),
     });
@@ -264,6 +265,7 @@ parentPort.on('message', (b) => setTimeout(() => parentPort.postMessage((${NAMIN
       items: source(),
       policy: policy(),
       threads: 2,
+      collectThread: false,
       inlineBelow: { items: 1, bytes: 1 },
       workerScript: pathToFileURL(script),
     });
@@ -343,7 +345,7 @@ parentPort.on('message', (b) => parentPort.postMessage((${NAMING_RESULT})(b)));`
     it('a small tree is scanned in this thread alone: no worker starts', async () => {
       const w = marking('small-tree-worker');
       const root = tree('small-tree', 150);
-      const r = await scan({ root, policy: policy(), threads: 2, workerScript: w.script });
+      const r = await scan({ root, policy: policy(), threads: 2, collectThread: false, workerScript: w.script });
       assert.equal(r.stats.files, 150);
       assert.deepEqual(r.warnings, []);
       assert.equal(w.started(), false, 'a worker started for 150 files');
@@ -352,7 +354,7 @@ parentPort.on('message', (b) => parentPort.postMessage((${NAMING_RESULT})(b)));`
     it(`a tree of ${POOL_MIN_FILES} files or more gets its worker from the start`, async () => {
       const w = marking('large-tree-worker');
       const root = tree('large-tree', POOL_MIN_FILES);
-      const r = await scan({ root, policy: policy(), threads: 2, workerScript: w.script });
+      const r = await scan({ root, policy: policy(), threads: 2, collectThread: false, workerScript: w.script });
       assert.equal(r.stats.files, POOL_MIN_FILES);
       assert.equal(w.started(), true);
     });
@@ -366,7 +368,14 @@ parentPort.on('message', (b) => parentPort.postMessage((${NAMING_RESULT})(b)));`
           yield it;
         }
       }
-      const r = await scan({ root: tmp, items: slow(), policy: policy(), threads: 2, workerScript: w.script });
+      const r = await scan({
+        root: tmp,
+        items: slow(),
+        policy: policy(),
+        threads: 2,
+        collectThread: false,
+        workerScript: w.script,
+      });
       assert.equal(w.started(), true);
       assert.ok(
         r.warnings.some((m) => m.startsWith('worker saw ')),

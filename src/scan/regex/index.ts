@@ -6,7 +6,15 @@
 import { loadNativeRE2, type NativeRE2Ctor, nativeEngine } from './native.ts';
 import type { RegexEngine } from './types.ts';
 
-export type { CompileOptions, MatchSpan, Pattern, PatternSet, RegexEngine } from './types.ts';
+export type {
+  CollectorTables,
+  CompileOptions,
+  MatchSpan,
+  NativeCollector,
+  Pattern,
+  PatternSet,
+  RegexEngine,
+} from './types.ts';
 
 let cached: RegexEngine | undefined;
 let native: { ctor: NativeRE2Ctor; from: string } | { error: string } | undefined;

@@ -5,8 +5,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  type CollectorTables,
   type CompileOptions,
   type MatchSpan,
+  type NativeCollector,
   type Pattern,
   type PatternSet,
   type RegexEngine,
@@ -27,6 +29,10 @@ interface NativeRE2 {
 export interface NativeRE2Ctor {
   new (source: string, flags: string): NativeRE2;
   Set: new (sources: string[], flags: string, options: { maxMem: number }) => { match(input: Buffer): number[] };
+  /** Built into the shipped addons (scripts/native/collector.cc); absent from the `re2` package's own build. */
+  Collector?: new (
+    tables: CollectorTables,
+  ) => NativeCollector;
 }
 
 /** File name of the addon built for the running process, as scripts/build-native.mjs names it. */
@@ -90,6 +96,17 @@ export function addonCandidates(fromDir: string, name: string): string[] {
   return out;
 }
 
+/**
+ * Whether this process will load an addon shipped beside the bundle (they carry the native collector), without
+ * loading it: the CLI asks before it loads the scanner (src/cli/scan.ts).
+ */
+export function shippedAddonPresent(): boolean {
+  if (process.env.JIT_GPG_REGEX_ENGINE === 're2js') return false;
+  if (process.env.JIT_GPG_RE2_ADDON) return false; // whatever it names may be the `re2` package's own build
+  const here = dirname(fileURLToPath(import.meta.url));
+  return addonCandidates(here, nativeAddonName()).some((p) => existsSync(p));
+}
+
 export function loadNativeRE2(): { ctor: NativeRE2Ctor; from: string } | { error: string } {
   const require = createRequire(import.meta.url);
   const here = dirname(fileURLToPath(import.meta.url));
@@ -119,6 +136,7 @@ export function nativeEngine(ctor: NativeRE2Ctor): RegexEngine {
   // thrown away and compiled again, mid-scan and in every worker. One match here, before any scanning code is hot,
   // settles that at the start.
   new ctor('a', 'g').exec(Buffer.from('a'));
+  const Collector = ctor.Collector;
   return {
     name: 're2',
     compile(source: string, options: CompileOptions = {}): Pattern {
@@ -146,5 +164,6 @@ export function nativeEngine(ctor: NativeRE2Ctor): RegexEngine {
       const set = new ctor.Set(sources, options.caseInsensitive ? 'i' : '', { maxMem: 512 * 1024 * 1024 });
       return { match: (input) => set.match(input) };
     },
+    ...(Collector ? { createCollector: (tables: CollectorTables) => new Collector(tables) } : {}),
   };
 }

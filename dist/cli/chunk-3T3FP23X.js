@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-AJUSB242.js";
+} from "./chunk-WKL2ELIF.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-ACU2PUIT.js";
+} from "./chunk-3T3FP23X.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-AJUSB242.js";
-import "./chunk-ICSNOP5I.js";
+import "./chunk-WKL2ELIF.js";
+import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

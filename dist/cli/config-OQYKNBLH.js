@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-AJUSB242.js";
-import "./chunk-ICSNOP5I.js";
+} from "./chunk-WKL2ELIF.js";
+import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

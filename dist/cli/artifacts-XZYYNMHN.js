@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-ACU2PUIT.js";
+} from "./chunk-3T3FP23X.js";
 import {
   VERSION,
   redactFindings
@@ -9,8 +9,8 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-AJUSB242.js";
-import "./chunk-ICSNOP5I.js";
+import "./chunk-WKL2ELIF.js";
+import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";
