@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-2DE6TC5B.js";
+} from "./chunk-CYCON2ZN.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -258,10 +258,6 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
         return;
       }
     }
-    startWorkers();
-  };
-  /** The pool: `threads - 1` workers beside this thread (or `threads`, waitForWorkers); poolFailed when it cannot. */
-  const startWorkers = (): void => {
     // Rules as data for the workers, made only now: a small scan (a pre-commit hook's few files) stays inline.
     const wireRules = rulesToWire(policy.rules);
     if (!wireRules) {
@@ -384,26 +380,14 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
     batchBytes += itemSize(item);
     if (batch.length >= BATCH_ITEMS || batchBytes >= BATCH_BYTES) await flushBatch();
   };
-  /**
-   * Two threads as this one and the native collector: a large archive goes to a worker, started for the first one.
-   * Its inflating is JavaScript's work (archive.ts): with it all on this thread, a tree whose bytes are mostly in a
-   * few archives scanned no faster on two threads than on one. The worker hands entries back while this thread
-   * waits at the end (pool.ts).
-   */
-  const collect = (ct: CollectThread, item: ScanItem): Promise<void> => {
-    if (!poolFailed && isLargeArchive(item)) {
-      if (!pool) startWorkers();
-      if (!poolFailed) return submit([item], true);
-    }
-    return ct.add(item);
-  };
   const dispatch = async (item: ScanItem): Promise<void> => {
-    if (collectThread) return collect(collectThread, item);
+    if (collectThread) return collectThread.add(item);
     if (poolFailed) return scanInline(item);
     if (!pool) {
       seenItems++;
       seenBytes += itemSize(item);
-      if (!wantPool()) {
+      // A large archive is never scanned inline while the collector could share it (it may be most of the scan).
+      if (!wantPool() && !(collects() && isLargeArchive(item))) {
         if (!callerScans) {
           held.push(item);
           return;
@@ -413,7 +397,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       }
       startPool();
       const started = collectThread as CollectThread | undefined; // set by startPool()
-      if (started) return collect(started, item);
+      if (started) return started.add(item);
       for (const it of held.splice(0)) await send(it);
     }
     await send(item);
@@ -453,7 +437,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
       // Archives are opened and encoded segments decoded where the item is scanned (item.ts, engine.ts).
       for await (const item of source) if (accept(item)) await dispatch(item);
     }
-    await collectThread?.finish();
+    collectThread?.finish();
     // Whatever was held back (a small input) runs inline.
     if (!pool) {
       poolFailed = true;

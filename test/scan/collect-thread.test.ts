@@ -4,6 +4,7 @@
 // can take (archives, skips, unreadable files, UTF-16, binary, files larger than a batch or a window).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -252,6 +253,25 @@ describe('two threads: this one and the native collector', { skip }, () => {
     }
   });
 
+  it('a large archive met first starts the collector at once: it is not scanned on this thread alone', async () => {
+    const dir = join(tmp, 'archive-first');
+    mkdirSync(dir);
+    // Random words (no long base64 runs), so the gzip stays over HAND_OUT_ARCHIVES_FROM (4 MiB).
+    const noise = Buffer.from(randomBytes(8 << 20).map((b) => (b % 9 === 0 ? 0x20 : 0x61 + (b % 26))));
+    const text = Buffer.concat([noise, Buffer.from(`\n${secret(800)}\n`)]);
+    writeFileSync(join(dir, 'notes.gz'), gzipSync(text));
+    const spy = used();
+    try {
+      const r = await scan({ root: dir, policy: defaultPolicy(), threads: 2 });
+      assert.equal(spy.count(), 1, 'the one item went to the collect thread');
+      assert.equal(r.findings.length, 1);
+      const one = await scan({ root: dir, policy: defaultPolicy(), threads: 1 });
+      assert.deepEqual(r.findings, one.findings);
+    } finally {
+      spy.restore();
+    }
+  });
+
   it('git-style items (bytes with line maps) too', async () => {
     const items = (): ScanItem[] =>
       Array.from({ length: 300 }, (_, i) => ({
@@ -301,12 +321,12 @@ describe('two threads: this one and the native collector', { skip }, () => {
       { onItem: (f) => findings.push(...f), onWarning: (m) => warnings.push(m) },
     );
     for (let i = 0; i < 700; i++) {
-      await ct.add({
+      ct.add({
         path: `x${i}`,
         source: { kind: 'bytes', data: Buffer.from(`${'pad\n'.repeat(400)}${secret(i)}\n`) },
       });
     }
-    await ct.finish();
+    ct.finish();
     assert.equal(findings.length, 700);
     assert.equal(stats.files, 700);
     assert.deepEqual(warnings, ['native collector failed (TypeError); scanning on one thread']);

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-WKL2ELIF.js";
+} from "./chunk-YB2FQQ4V.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
