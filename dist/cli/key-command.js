@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-CYCON2ZN.js";
+} from "./chunk-GJB7D7EK.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

@@ -401,7 +401,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-QE2SNIGJ.js");
+    const { parseSize } = await import("./config-L7MMRHXO.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -430,7 +430,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, scanThreads - 1);
-  const { failing, runScanJob } = await import("./job-KTOQCHCY.js");
+  const { failing, runScanJob } = await import("./job-G3CTXGB7.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

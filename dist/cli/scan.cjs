@@ -8091,15 +8091,7 @@ function readBounded(absPath, cap) {
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
-  const size = Math.min(fileSize, cap);
-  const buf = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = (0, import_node_fs7.readSync)(fd, buf, filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled === size ? buf : buf.subarray(0, filled);
+  return readInto(fd, Math.min(fileSize, cap), Buffer.allocUnsafe);
 }
 function metaOf(item) {
   const meta = { path: item.path };

@@ -7384,15 +7384,7 @@ function readBounded(absPath, cap) {
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
-  const size = Math.min(fileSize, cap);
-  const buf = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled === size ? buf : buf.subarray(0, filled);
+  return readInto(fd, Math.min(fileSize, cap), Buffer.allocUnsafe);
 }
 var OPEN_LISTED = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NOFOLLOW | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
 function metaOf(item) {
@@ -7466,6 +7458,16 @@ function walkArchive(item, policy, data, stats, warn) {
   }
   return { entries: entries(), release: () => {
   } };
+}
+function readInto(fd, size, alloc) {
+  const buf = alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, filled);
+    if (n === 0) break;
+    filled += n;
+  }
+  return filled === size ? buf : buf.subarray(0, filled);
 }
 function scanAsRead(engine2, item, policy, data, stats, warn) {
   if (!archiveKind(data)) return scanAsIs(engine2, item, policy, data, stats);

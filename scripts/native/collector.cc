@@ -355,9 +355,9 @@ namespace
 		return true;
 	}
 
-	bool int32Array(v8::Local<v8::Object> spec, const char *name, std::vector<int32_t> &into)
+	// A copy of an Int32Array's values; false when the value is none.
+	bool int32Values(v8::Local<v8::Value> value, std::vector<int32_t> &into)
 	{
-		auto value = Nan::Get(spec, Nan::New(name).ToLocalChecked()).ToLocalChecked();
 		if (!value->IsInt32Array())
 			return false;
 		auto array = value.As<v8::Int32Array>();
@@ -365,6 +365,11 @@ namespace
 		if (!into.empty())
 			array->CopyContents(into.data(), into.size() * sizeof(int32_t));
 		return true;
+	}
+
+	bool int32Array(v8::Local<v8::Object> spec, const char *name, std::vector<int32_t> &into)
+	{
+		return int32Values(Nan::Get(spec, Nan::New(name).ToLocalChecked()).ToLocalChecked(), into);
 	}
 
 	int32_t intField(v8::Local<v8::Object> spec, const char *name)
@@ -376,13 +381,7 @@ namespace
 	// The windows argument: (start, end) pairs inside data; false when one is not.
 	bool windowList(v8::Local<v8::Value> value, size_t dataLength, std::vector<int32_t> &into)
 	{
-		if (!value->IsInt32Array())
-			return false;
-		auto array = value.As<v8::Int32Array>();
-		into.resize(array->Length());
-		if (!into.empty())
-			array->CopyContents(into.data(), into.size() * sizeof(int32_t));
-		if (into.size() % 2 != 0)
+		if (!int32Values(value, into) || into.size() % 2 != 0)
 			return false;
 		for (size_t i = 0; i < into.size(); i += 2)
 			if (into[i] < 0 || into[i] > into[i + 1] || static_cast<size_t>(into[i + 1]) > dataLength)

@@ -44,15 +44,7 @@ function readBounded(absPath: string | Buffer, cap: number): Buffer {
 }
 
 function readBoundedFd(fd: number, fileSize: number, cap: number): Buffer {
-  const size = Math.min(fileSize, cap);
-  const buf = Buffer.allocUnsafe(size);
-  let filled = 0;
-  while (filled < size) {
-    const n = readSync(fd, buf, filled, size - filled, null);
-    if (n === 0) break;
-    filled += n;
-  }
-  return filled === size ? buf : buf.subarray(0, filled);
+  return readInto(fd, Math.min(fileSize, cap), Buffer.allocUnsafe);
 }
 
 /** Opens without following a symlink, blocking on a FIFO or taking a terminal: what was listed may have changed. */

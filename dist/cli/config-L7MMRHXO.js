@@ -9,7 +9,7 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-YB2FQQ4V.js";
+} from "./chunk-L42HABTH.js";
 import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-NFUSVAZ7.js";
+} from "./chunk-QQUCKPTE.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-YB2FQQ4V.js";
+import "./chunk-L42HABTH.js";
 import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-NFUSVAZ7.js";
+} from "./chunk-QQUCKPTE.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-YB2FQQ4V.js";
+import "./chunk-L42HABTH.js";
 import "./chunk-JQZJV7KL.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-YB2FQQ4V.js";
+} from "./chunk-L42HABTH.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";
