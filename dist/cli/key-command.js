@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-GJB7D7EK.js";
+} from "./chunk-HPRX7CDL.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

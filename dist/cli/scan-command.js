@@ -17,6 +17,7 @@ import {
   writeLine
 } from "./chunk-C6T3TIBE.js";
 import {
+  COLLECT_AFTER_ITEMS,
   POOL_AFTER_MS,
   POOL_MIN_FILES,
   defaultThreads,
@@ -25,7 +26,7 @@ import {
   prewarmWorker,
   resolveWorkerScript,
   shippedAddonPresent
-} from "./chunk-JQZJV7KL.js";
+} from "./chunk-DCI73A6H.js";
 import {
   jsonSafe,
   printable,
@@ -342,8 +343,9 @@ Options:
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads, this one included (default: available cores, at most 8); workers start
-                       only for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
+  --threads N          scanning threads, this one included (default: available cores, at most 8). Two: this one
+                       and a native matching thread, from the ${COLLECT_AFTER_ITEMS}th file. More: workers beside it,
+                       started for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
   --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
   --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
   --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint
@@ -401,7 +403,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-L7MMRHXO.js");
+    const { parseSize } = await import("./config-3RSMY3BQ.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -430,7 +432,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, scanThreads - 1);
-  const { failing, runScanJob } = await import("./job-G3CTXGB7.js");
+  const { failing, runScanJob } = await import("./job-FJZDVMC2.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

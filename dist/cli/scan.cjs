@@ -406,7 +406,7 @@ function dropPrewarmedWorker() {
   if (live.length === 0) return void 0;
   return Promise.all(live.map((e) => e.worker.terminate())).then(() => live.length);
 }
-var import_node_fs3, nodeModule, import_node_os, import_node_path2, import_node_url3, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
+var import_node_fs3, nodeModule, import_node_os, import_node_path2, import_node_url3, import_node_worker_threads, WORKER_RESOURCE_LIMITS, POOL_MIN_FILES, POOL_AFTER_MS, COLLECT_AFTER_ITEMS, COLLECT_AFTER_MS, COUNT_MAX_DIRS, largeTrees, prewarmed;
 var init_worker_thread = __esm({
   "src/scan/worker-thread.ts"() {
     "use strict";
@@ -419,6 +419,8 @@ var init_worker_thread = __esm({
     WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
     POOL_MIN_FILES = 4e3;
     POOL_AFTER_MS = 500;
+    COLLECT_AFTER_ITEMS = 128;
+    COLLECT_AFTER_MS = 50;
     COUNT_MAX_DIRS = 512;
     largeTrees = /* @__PURE__ */ new Map();
     prewarmed = [];
@@ -8156,7 +8158,10 @@ function readPlain(item, policy, stats, warn, alloc) {
   const src = item.source;
   const plain = !policy.archives || item.lineMap !== void 0;
   if (src.kind === "bytes") {
-    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    if (!plain && archiveKind(src.data)) {
+      return { archive: { entries: walkArchive(item, policy, src.data, stats, warn), release: () => {
+      } } };
+    }
     return copyPlain(item, src.data, policy, stats, alloc);
   }
   if (src.size !== void 0) {
@@ -8207,8 +8212,7 @@ function readPlain(item, policy, stats, warn, alloc) {
 }
 function readArchive(item, policy, data, stats, warn, alloc) {
   if (archiveKind(data)) {
-    const walk = walkArchive(item, policy, data, stats, warn);
-    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+    return { archive: { entries: walkArchive(item, policy, data, stats, warn), release: () => releaseBuffer(data) } };
   }
   try {
     return copyPlain(item, data, policy, stats, alloc);
@@ -8235,8 +8239,7 @@ function walkArchive(item, policy, data, stats, warn) {
   function* entries() {
     for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
   }
-  return { entries: entries(), release: () => {
-  } };
+  return entries();
 }
 function readInto(fd, size, alloc) {
   const buf = alloc(size);
@@ -8252,7 +8255,7 @@ function scanAsRead(engine, item, policy, data, stats, warn) {
   if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
+  for (const entry of walkArchive(item, policy, data, stats, warn)) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
@@ -8647,14 +8650,12 @@ function skipWindows(results, at, windows) {
   }
   return at;
 }
-var COLLECT_AFTER_ITEMS, COLLECT_AFTER_MS, ARENA_BYTES, LARGE_STEP, KEEP_LARGE, BATCH_ITEMS, QUEUED, CollectThread;
+var ARENA_BYTES, LARGE_STEP, KEEP_LARGE, BATCH_ITEMS, QUEUED, CollectThread;
 var init_collect_thread = __esm({
   "src/scan/collect-thread.ts"() {
     "use strict";
     init_engine();
     init_item();
-    COLLECT_AFTER_ITEMS = 128;
-    COLLECT_AFTER_MS = 50;
     ARENA_BYTES = 512 * 1024;
     LARGE_STEP = 1024 * 1024;
     KEEP_LARGE = 2;
@@ -14279,8 +14280,9 @@ Options:
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads, this one included (default: available cores, at most 8); workers start
-                       only for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
+  --threads N          scanning threads, this one included (default: available cores, at most 8). Two: this one
+                       and a native matching thread, from the ${COLLECT_AFTER_ITEMS}th file. More: workers beside it,
+                       started for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
   --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
   --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
   --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint

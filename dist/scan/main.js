@@ -7691,7 +7691,10 @@ function readPlain(item, policy, stats, warn, alloc) {
   const src = item.source;
   const plain = !policy.archives || item.lineMap !== void 0;
   if (src.kind === "bytes") {
-    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    if (!plain && archiveKind(src.data)) {
+      return { archive: { entries: walkArchive(item, policy, src.data, stats, warn), release: () => {
+      } } };
+    }
     return copyPlain(item, src.data, policy, stats, alloc);
   }
   if (src.size !== void 0) {
@@ -7742,8 +7745,7 @@ function readPlain(item, policy, stats, warn, alloc) {
 }
 function readArchive(item, policy, data, stats, warn, alloc) {
   if (archiveKind(data)) {
-    const walk = walkArchive(item, policy, data, stats, warn);
-    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+    return { archive: { entries: walkArchive(item, policy, data, stats, warn), release: () => releaseBuffer(data) } };
   }
   try {
     return copyPlain(item, data, policy, stats, alloc);
@@ -7770,8 +7772,7 @@ function walkArchive(item, policy, data, stats, warn) {
   function* entries() {
     for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
   }
-  return { entries: entries(), release: () => {
-  } };
+  return entries();
 }
 function readInto(fd, size, alloc) {
   const buf = alloc(size);
@@ -7787,7 +7788,7 @@ function scanAsRead(engine, item, policy, data, stats, warn) {
   if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
+  for (const entry of walkArchive(item, policy, data, stats, warn)) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }
@@ -7844,6 +7845,8 @@ function workerEnv(env = process.env) {
 }
 var POOL_MIN_FILES = 4e3;
 var POOL_AFTER_MS = 500;
+var COLLECT_AFTER_ITEMS = 128;
+var COLLECT_AFTER_MS = 50;
 var COUNT_MAX_DIRS = 512;
 function hasFiles(root, n) {
   const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
@@ -8231,8 +8234,6 @@ function scanCounted(engine, item, policy, stats, warn) {
 }
 
 // src/scan/collect-thread.ts
-var COLLECT_AFTER_ITEMS = 128;
-var COLLECT_AFTER_MS = 50;
 var ARENA_BYTES = 512 * 1024;
 var LARGE_STEP = 1024 * 1024;
 var KEEP_LARGE = 2;

@@ -7456,8 +7456,7 @@ function walkArchive(item, policy, data, stats, warn) {
   function* entries() {
     for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
   }
-  return { entries: entries(), release: () => {
-  } };
+  return entries();
 }
 function readInto(fd, size, alloc) {
   const buf = alloc(size);
@@ -7473,7 +7472,7 @@ function scanAsRead(engine2, item, policy, data, stats, warn) {
   if (!archiveKind(data)) return scanAsIs(engine2, item, policy, data, stats);
   const found = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : void 0;
-  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
+  for (const entry of walkArchive(item, policy, data, stats, warn)) {
     if (handOut?.(entry)) continue;
     for (const f of engine2.scanBytes(entry.source.data, metaOf(entry), stats)) found.push(f);
   }

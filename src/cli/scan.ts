@@ -21,6 +21,7 @@ import {
   isLargeTree,
   POOL_AFTER_MS,
   POOL_MIN_FILES,
+  COLLECT_AFTER_ITEMS,
   prewarmWorker,
   resolveWorkerScript,
 } from '../scan/worker-thread.ts';
@@ -48,8 +49,9 @@ Options:
   --output FILE        write the report to FILE instead of stdout
   --fail-on WHEN       any (default), validated (only findings a checksum or structure proves), none
   --max-file-size SIZE skip larger files (bytes, or e.g. "5MiB"; default 10MiB)
-  --threads N          scanning threads, this one included (default: available cores, at most 8); workers start
-                       only for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
+  --threads N          scanning threads, this one included (default: available cores, at most 8). Two: this one
+                       and a native matching thread, from the ${COLLECT_AFTER_ITEMS}th file. More: workers beside it,
+                       started for a tree of ${POOL_MIN_FILES} files or more, or a scan that runs past ${POOL_AFTER_MS} ms
   --repo OWNER/REPO    for --mode logs (default GITHUB_REPOSITORY)
   --run-id N           for --mode logs: the workflow run (default GITHUB_RUN_ID)
   --revoke github      submit validated GitHub tokens found to GitHub's credential-revocation endpoint

@@ -15,14 +15,6 @@ import type { NativeCollector } from './regex/index.ts';
 import type { ScanItem } from './sources/types.ts';
 import type { Finding } from './types.ts';
 
-/**
- * When scan() starts the collector: after this many items, or this long scanning in this thread alone. A scan of a
- * few dozen files (a pre-commit hook's) is over in milliseconds: the collector's tables and arenas would cost it more
- * than a second thread gives back.
- */
-export const COLLECT_AFTER_ITEMS = 128;
-export const COLLECT_AFTER_MS = 50;
-
 /** A batch's bytes: large enough that a batch's fixed cost is noise, small enough to share the work finely. */
 export const ARENA_BYTES = 512 * 1024;
 /** Items larger than an arena get a buffer of their own, sized in steps of this, and the largest few are kept. */

@@ -16,12 +16,14 @@ import { type ItemPolicy, mayBeArchive } from './item.ts';
 import { prepareRegexEngine } from './regex/index.ts';
 import { RetainedSecrets } from './retained.ts';
 import { scanBatch, scanCounted } from './batch.ts';
-import { COLLECT_AFTER_ITEMS, COLLECT_AFTER_MS, CollectThread } from './collect-thread.ts';
+import { CollectThread } from './collect-thread.ts';
 import { HAND_OUT_ARCHIVES_FROM, type PoolInit, rulesToWire, ScanPool, type WireResult } from './pool.ts';
 import { stdinChunks } from './sources/stdin.ts';
 import type { ScanItem } from './sources/types.ts';
 import { worktreeItems } from './sources/worktree.ts';
 import {
+  COLLECT_AFTER_ITEMS,
+  COLLECT_AFTER_MS,
   defaultThreads,
   hasPrewarmedWorker,
   isLargeTree,

@@ -164,7 +164,10 @@ export function readPlain(
   const src = item.source;
   const plain = !policy.archives || item.lineMap !== undefined;
   if (src.kind === 'bytes') {
-    if (!plain && archiveKind(src.data)) return { archive: walkArchive(item, policy, src.data, stats, warn) };
+    if (!plain && archiveKind(src.data)) {
+      // The bytes are the source's: nothing to release.
+      return { archive: { entries: walkArchive(item, policy, src.data, stats, warn), release: () => {} } };
+    }
     return copyPlain(item, src.data, policy, stats, alloc);
   }
   if (src.size !== undefined) {
@@ -225,8 +228,7 @@ function readArchive(
   alloc: (size: number) => Buffer,
 ): ReadPlain {
   if (archiveKind(data)) {
-    const walk = walkArchive(item, policy, data, stats, warn);
-    return { archive: { entries: walk.entries, release: () => releaseBuffer(data) } };
+    return { archive: { entries: walkArchive(item, policy, data, stats, warn), release: () => releaseBuffer(data) } };
   }
   try {
     return copyPlain(item, data, policy, stats, alloc);
@@ -259,7 +261,7 @@ function walkArchive(
   data: Buffer,
   stats: EngineStats,
   warn: (message: string) => void,
-): ArchiveWalk {
+): Generator<ScanItem> {
   const limits = { ...policy.limits, maxEntrySize: policy.maxFileSize };
   // Every archive warning is something not opened (a limit, encryption, corruption): counted.
   const onWarning = (m: string) => {
@@ -273,7 +275,7 @@ function walkArchive(
     // Entries over the max file size never come out of archive.ts (a warning names them).
     for (const entry of all) if (!policy.ignore(entry.path)) yield entry;
   }
-  return { entries: entries(), release: () => {} };
+  return entries();
 }
 
 /** Up to `size` bytes from the descriptor's start into alloc(size); fewer when the file shrank meanwhile. */
@@ -300,7 +302,7 @@ function scanAsRead(
   if (!archiveKind(data)) return scanAsIs(engine, item, policy, data, stats);
   const found: Finding[] = [];
   const handOut = policy.handOut && data.length >= policy.handOut.from ? policy.handOut.take : undefined;
-  for (const entry of walkArchive(item, policy, data, stats, warn).entries) {
+  for (const entry of walkArchive(item, policy, data, stats, warn)) {
     if (handOut?.(entry)) continue;
     for (const f of engine.scanBytes((entry.source as { data: Buffer }).data, metaOf(entry), stats)) found.push(f);
   }

@@ -40,6 +40,13 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 export const POOL_MIN_FILES = 4000;
 export const POOL_AFTER_MS = 500;
 /**
+ * When scan() starts the native collector for two threads (collect-thread.ts): after this many items, or this long
+ * scanning in this thread alone. A scan of a few dozen files (a pre-commit hook's) is over in milliseconds: the
+ * collector's tables and arenas would cost it more than a second thread gives back.
+ */
+export const COLLECT_AFTER_ITEMS = 128;
+export const COLLECT_AFTER_MS = 50;
+/**
  * hasFiles() reads at most this many directories (20-80 us each: 30-40 ms in all on the bench corpus, from a cold
  * start); a tree with more counts as large.
  */

@@ -4,12 +4,11 @@
 // can take (archives, skips, unreadable files, UTF-16, binary, files larger than a batch or a window).
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { ARENA_BYTES, COLLECT_AFTER_ITEMS, CollectThread, skipWindows } from '../../src/scan/collect-thread.ts';
+import { ARENA_BYTES, CollectThread, skipWindows } from '../../src/scan/collect-thread.ts';
 import { DEFAULT_DECODE_LIMITS, findEncodedSpans } from '../../src/scan/decode.ts';
 import { emptyEngineStats, ScanEngine } from '../../src/scan/engine.ts';
 import { scan } from '../../src/scan/index.ts';
@@ -18,6 +17,7 @@ import type { NativeCollector } from '../../src/scan/regex/index.ts';
 import { builtinRules } from '../../src/scan/rules/index.ts';
 import type { ScanItem } from '../../src/scan/sources/types.ts';
 import type { Finding } from '../../src/scan/types.ts';
+import { COLLECT_AFTER_ITEMS } from '../../src/scan/worker-thread.ts';
 import { zip } from './zip-fixture.ts';
 
 const engine = new ScanEngine(defaultPolicy(), { decode: true });
@@ -80,6 +80,10 @@ function nativeResults(data: Buffer, results: Int32Array): { cands: number[][]; 
 
 const spanKey = (spans: { start: number; end: number; encoding: string; decoded: Buffer }[]) =>
   spans.map((s) => `${s.start}-${s.end}:${s.encoding}:${s.decoded.toString('hex')}`).join(' ');
+
+async function* gen(list: ScanItem[]): AsyncGenerator<ScanItem> {
+  yield* list;
+}
 
 const tmp = mkdtempSync(join(tmpdir(), 'jit-collect-'));
 after(() => {
@@ -237,15 +241,17 @@ describe('two threads: this one and the native collector', { skip }, () => {
     }
   });
 
-  it(`starts after ${COLLECT_AFTER_ITEMS} items without counting the tree first; a smaller scan stays on this thread`, async () => {
-    const small = join(tmp, 'small');
-    mkdirSync(small);
-    for (let i = 0; i < COLLECT_AFTER_ITEMS - 10; i++) writeFileSync(join(small, `s${i}.txt`), `${secret(i)}\n`);
+  it(`starts after ${COLLECT_AFTER_ITEMS} items without counting the tree first; a one-file scan stays here`, async () => {
     const spy = used();
     try {
-      const few = await scan({ root: small, policy: defaultPolicy(), threads: 2 });
-      assert.equal(spy.count(), 0, 'no collector for a small scan');
-      assert.equal(few.findings.length, COLLECT_AFTER_ITEMS - 10);
+      const one = await scan({
+        root: tree,
+        items: gen([{ path: 'one.txt', source: { kind: 'bytes', data: Buffer.from(`${secret(1)}\n`) } }]),
+        policy: defaultPolicy(),
+        threads: 2,
+      });
+      assert.equal(spy.count(), 0, 'no collector for one file');
+      assert.equal(one.findings.length, 1);
       await scan({ root: tree, policy: defaultPolicy(), threads: 2 });
       assert.ok(spy.count() > 400, `the rest of the tree went to it (${spy.count()})`);
     } finally {
@@ -256,15 +262,25 @@ describe('two threads: this one and the native collector', { skip }, () => {
   it('a large archive met first starts the collector at once: it is not scanned on this thread alone', async () => {
     const dir = join(tmp, 'archive-first');
     mkdirSync(dir);
-    // Random words (no long base64 runs), so the gzip stays over HAND_OUT_ARCHIVES_FROM (4 MiB).
-    const noise = Buffer.from(randomBytes(8 << 20).map((b) => (b % 9 === 0 ? 0x20 : 0x61 + (b % 26))));
+    // Pseudo-random words (no long base64 runs), so the gzip stays over HAND_OUT_ARCHIVES_FROM (4 MiB); seeded, so
+    // the same every run.
+    let seed = 12345;
+    const noise = Buffer.alloc(8 << 20);
+    for (let i = 0; i < noise.length; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const b = seed >>> 16;
+      noise[i] = b % 9 === 0 ? 0x20 : 0x61 + (b % 26);
+    }
     const text = Buffer.concat([noise, Buffer.from(`\n${secret(800)}\n`)]);
     writeFileSync(join(dir, 'notes.gz'), gzipSync(text));
     const spy = used();
     try {
       const r = await scan({ root: dir, policy: defaultPolicy(), threads: 2 });
       assert.equal(spy.count(), 1, 'the one item went to the collect thread');
-      assert.equal(r.findings.length, 1);
+      assert.ok(
+        r.findings.some((f) => f.file === 'notes.gz!notes' && f.line === 2),
+        'the planted secret',
+      );
       const one = await scan({ root: dir, policy: defaultPolicy(), threads: 1 });
       assert.deepEqual(r.findings, one.findings);
     } finally {
@@ -280,9 +296,6 @@ describe('two threads: this one and the native collector', { skip }, () => {
         lineMap: Uint32Array.from([10 + i, 11 + i]),
         commit: `c${i}`,
       }));
-    async function* gen(list: ScanItem[]) {
-      yield* list;
-    }
     const one = await scan({ root: tmp, items: gen(items()), policy: defaultPolicy(), threads: 1 });
     const two = await scan({
       root: tmp,

@@ -9,8 +9,8 @@ import {
   parseConfig,
   parseSize,
   regexErrorKind
-} from "./chunk-L42HABTH.js";
-import "./chunk-JQZJV7KL.js";
+} from "./chunk-YXMNJMOJ.js";
+import "./chunk-DCI73A6H.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-QQUCKPTE.js";
+} from "./chunk-SOXB56TY.js";
 import {
   VERSION,
   redactFindings
@@ -9,8 +9,8 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-L42HABTH.js";
-import "./chunk-JQZJV7KL.js";
+import "./chunk-YXMNJMOJ.js";
+import "./chunk-DCI73A6H.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-L42HABTH.js";
+} from "./chunk-YXMNJMOJ.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -3,14 +3,14 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-QQUCKPTE.js";
+} from "./chunk-SOXB56TY.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-L42HABTH.js";
-import "./chunk-JQZJV7KL.js";
+import "./chunk-YXMNJMOJ.js";
+import "./chunk-DCI73A6H.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";
 import "./chunk-T5EDXOGP.js";

@@ -153,6 +153,8 @@ function workerEnv(env = process.env) {
 }
 var POOL_MIN_FILES = 4e3;
 var POOL_AFTER_MS = 500;
+var COLLECT_AFTER_ITEMS = 128;
+var COLLECT_AFTER_MS = 50;
 var COUNT_MAX_DIRS = 512;
 function hasFiles(root, n) {
   const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
@@ -254,6 +256,8 @@ export {
   nativeEngine,
   POOL_MIN_FILES,
   POOL_AFTER_MS,
+  COLLECT_AFTER_ITEMS,
+  COLLECT_AFTER_MS,
   isLargeTree,
   defaultThreads,
   resolveWorkerScript,
