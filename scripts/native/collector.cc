@@ -206,6 +206,8 @@ namespace
 			{
 				const int32_t kw = t.outIds[k];
 				const int32_t hs = he - t.keywordLengths[kw];
+				if (hs < 0)
+					continue; // never from the engine's own tables (a keyword ends where its bytes were read): bounds
 				if (hs < lineStart || hs >= lineEnd)
 				{
 					lineStart = hs == 0 ? 0 : lastNewline(view, hs - 1) + 1;

@@ -39,7 +39,7 @@ interface Entry {
 }
 
 interface Batch {
-  /** The arena, or the one item's own buffer (larger than an arena, or converted from UTF-16). */
+  /** An arena, or a large buffer for an item larger than an arena (alloc()). */
   bytes: Buffer;
   used: number;
   entries: Entry[];

@@ -181,6 +181,20 @@ describe('the native collector', { skip }, () => {
       TypeError,
       'not a collector',
     );
+    // An automaton whose keyword is longer than what it has read (never the engine's own): nothing read before the
+    // window's start.
+    const inconsistent = engine.regex.createCollector!({
+      ...ok(),
+      classOf: Int32Array.from({ length: 256 }, (_, b) => (b === 0x61 ? 1 : 0)),
+      delta: new Int32Array([0, -2, 0, -2]),
+      outIds: new Int32Array([0]),
+      outStart: new Int32Array([0, 0, 1]),
+      keywordLengths: new Int32Array([5]),
+      ownerStart: new Int32Array([0, 1]),
+      keywordOwners: new Int32Array([0]),
+      sources: ['([\\s\\S])'],
+    });
+    assert.deepEqual([...inconsistent.collectSync(Buffer.from('a'), Int32Array.from([0, 1]))], [0, 0]);
     // A rule that does not compile fails the batch: the engine then scans it, and meets the same error.
     const bad = engine.regex.createCollector!({ ...ok(), alwaysRules: new Int32Array([0]), sources: ['a(b'] });
     assert.throws(() => bad.collectSync(Buffer.from('abc'), Int32Array.from([0, 3])), /does not compile/);
