@@ -5,7 +5,7 @@ import {
   cliJwt,
   defaultAudience,
   exportPublicKey
-} from "./chunk-HPRX7CDL.js";
+} from "./chunk-MJORDEZH.js";
 import "./chunk-IZ2XJCM3.js";
 import {
   writePublicFile

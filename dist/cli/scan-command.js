@@ -403,7 +403,7 @@ async function scanCommand(argv, io) {
   }
   let maxFileSize;
   if (values["max-file-size"] !== void 0) {
-    const { parseSize } = await import("./config-3RSMY3BQ.js");
+    const { parseSize } = await import("./config-6G5TAHH2.js");
     maxFileSize = parseSize(values["max-file-size"]);
     if (maxFileSize === void 0) {
       throw new UsageError(
@@ -432,7 +432,7 @@ async function scanCommand(argv, io) {
   const multi = !useStdin && !file && worktree && scanThreads > 1 && !(scanThreads === 2 && shippedAddonPresent());
   const script = multi && isLargeTree(root) ? resolveWorkerScript() : void 0;
   if (script) prewarmWorker(script, scanThreads - 1);
-  const { failing, runScanJob } = await import("./job-FJZDVMC2.js");
+  const { failing, runScanJob } = await import("./job-3IGV4GZK.js");
   const warn = (m) => writeLine(io.stderr, `jit-gpg: warning: ${m}`);
   let job;
   try {

@@ -8626,12 +8626,15 @@ function scanCounted(engine, item, policy, stats, warn) {
   try {
     return scanItem(engine, item, policy, stats, warn);
   } catch (e) {
-    const err = e;
-    if (err.code) stats.unreadable++;
-    else stats.failed++;
-    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    countFailure(item.path, e, stats, warn);
     return [];
   }
+}
+function countFailure(path, e, stats, warn) {
+  const err = e;
+  if (err.code) stats.unreadable++;
+  else stats.failed++;
+  warn(err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`);
 }
 var init_batch = __esm({
   "src/scan/batch.ts"() {
@@ -8650,10 +8653,11 @@ function skipWindows(results, at, windows) {
   }
   return at;
 }
-var ARENA_BYTES, LARGE_STEP, KEEP_LARGE, BATCH_ITEMS, QUEUED, CollectThread;
+var ARENA_BYTES, LARGE_STEP, KEEP_LARGE, BATCH_ITEMS, QUEUED, QUEUED_JOB, SETTLED_JOB, CollectThread;
 var init_collect_thread = __esm({
   "src/scan/collect-thread.ts"() {
     "use strict";
+    init_batch();
     init_engine();
     init_item();
     ARENA_BYTES = 512 * 1024;
@@ -8661,6 +8665,8 @@ var init_collect_thread = __esm({
     KEEP_LARGE = 2;
     BATCH_ITEMS = 128;
     QUEUED = 2;
+    QUEUED_JOB = 0;
+    SETTLED_JOB = 2;
     CollectThread = class {
       engine;
       collector;
@@ -8779,7 +8785,7 @@ var init_collect_thread = __esm({
       finish() {
         this.flush();
         while (this.inFlight.length > 0) {
-          const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === 0);
+          const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === QUEUED_JOB);
           if (queued && this.stealAndJudge(queued)) continue;
           const oldest = this.inFlight.shift();
           this.judge(oldest, this.take(oldest, true));
@@ -8806,12 +8812,12 @@ var init_collect_thread = __esm({
         }
         this.inFlight.push(batch);
         for (; ; ) {
-          const queued = this.inFlight.filter((b) => this.collector.state(b.job) === 0);
+          const queued = this.inFlight.filter((b) => this.collector.state(b.job) === QUEUED_JOB);
           if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1])) break;
         }
         const pending = [];
         for (const b of this.inFlight) {
-          if (this.collector.state(b.job) >= 2) this.judge(b, this.take(b, false));
+          if (this.collector.state(b.job) >= SETTLED_JOB) this.judge(b, this.take(b, false));
           else pending.push(b);
         }
         this.inFlight = pending;
@@ -8859,14 +8865,8 @@ var init_collect_thread = __esm({
         }
         this.release(batch.bytes);
       }
-      /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
       failed(path, e) {
-        const err = e;
-        if (err.code) this.stats.unreadable++;
-        else this.stats.failed++;
-        this.events.onWarning(
-          err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`
-        );
+        countFailure(path, e, this.stats, this.events.onWarning);
       }
       freshBatch() {
         return { bytes: this.spare.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES), used: 0, entries: [], windows: [] };

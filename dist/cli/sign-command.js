@@ -4,7 +4,7 @@ import {
   buildProvider,
   cliJwt,
   signCommand
-} from "./chunk-HPRX7CDL.js";
+} from "./chunk-MJORDEZH.js";
 import "./chunk-IZ2XJCM3.js";
 import "./chunk-JZO76TXC.js";
 import "./chunk-4PPAEHMD.js";

@@ -8225,12 +8225,15 @@ function scanCounted(engine, item, policy, stats, warn) {
   try {
     return scanItem(engine, item, policy, stats, warn);
   } catch (e) {
-    const err = e;
-    if (err.code) stats.unreadable++;
-    else stats.failed++;
-    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    countFailure(item.path, e, stats, warn);
     return [];
   }
+}
+function countFailure(path, e, stats, warn) {
+  const err = e;
+  if (err.code) stats.unreadable++;
+  else stats.failed++;
+  warn(err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`);
 }
 
 // src/scan/collect-thread.ts
@@ -8239,6 +8242,8 @@ var LARGE_STEP = 1024 * 1024;
 var KEEP_LARGE = 2;
 var BATCH_ITEMS = 128;
 var QUEUED = 2;
+var QUEUED_JOB = 0;
+var SETTLED_JOB = 2;
 var CollectThread = class {
   engine;
   collector;
@@ -8357,7 +8362,7 @@ var CollectThread = class {
   finish() {
     this.flush();
     while (this.inFlight.length > 0) {
-      const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === 0);
+      const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === QUEUED_JOB);
       if (queued && this.stealAndJudge(queued)) continue;
       const oldest = this.inFlight.shift();
       this.judge(oldest, this.take(oldest, true));
@@ -8384,12 +8389,12 @@ var CollectThread = class {
     }
     this.inFlight.push(batch);
     for (; ; ) {
-      const queued = this.inFlight.filter((b) => this.collector.state(b.job) === 0);
+      const queued = this.inFlight.filter((b) => this.collector.state(b.job) === QUEUED_JOB);
       if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1])) break;
     }
     const pending = [];
     for (const b of this.inFlight) {
-      if (this.collector.state(b.job) >= 2) this.judge(b, this.take(b, false));
+      if (this.collector.state(b.job) >= SETTLED_JOB) this.judge(b, this.take(b, false));
       else pending.push(b);
     }
     this.inFlight = pending;
@@ -8437,14 +8442,8 @@ var CollectThread = class {
     }
     this.release(batch.bytes);
   }
-  /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
   failed(path, e) {
-    const err = e;
-    if (err.code) this.stats.unreadable++;
-    else this.stats.failed++;
-    this.events.onWarning(
-      err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`
-    );
+    countFailure(path, e, this.stats, this.events.onWarning);
   }
   freshBatch() {
     return { bytes: this.spare.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES), used: 0, entries: [], windows: [] };

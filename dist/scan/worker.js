@@ -7569,12 +7569,15 @@ function scanCounted(engine2, item, policy, stats, warn) {
   try {
     return scanItem(engine2, item, policy, stats, warn);
   } catch (e) {
-    const err = e;
-    if (err.code) stats.unreadable++;
-    else stats.failed++;
-    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    countFailure(item.path, e, stats, warn);
     return [];
   }
+}
+function countFailure(path, e, stats, warn) {
+  const err = e;
+  if (err.code) stats.unreadable++;
+  else stats.failed++;
+  warn(err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`);
 }
 
 // src/scan/worker.ts

@@ -29664,7 +29664,7 @@ var PreSignError = class extends Error {
 async function scanBeforeSign(files, workspace, env, record = () => {
 }) {
   let warned = 0;
-  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-65WG2JY2.js");
+  const { describeArtifactFindings, scanArtifacts } = await import("./chunks/artifacts-RYG5KXGP.js");
   const scan = await group(`Scan ${files.length} file(s) for secrets before signing`, async () => {
     const r = await scanArtifacts({
       files,

@@ -51,10 +51,15 @@ export function scanCounted(
   try {
     return scanItem(engine, item, policy, stats, warn);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code) stats.unreadable++;
-    else stats.failed++;
-    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? 'error'})`);
+    countFailure(item.path, e, stats, warn);
     return [];
   }
+}
+
+/** An item that could not be scanned: counted (unreadable for an I/O error, failed otherwise) and named. */
+export function countFailure(path: string, e: unknown, stats: EngineStats, warn: (message: string) => void): void {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code) stats.unreadable++;
+  else stats.failed++;
+  warn(err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? 'error'})`);
 }

@@ -8,6 +8,7 @@
 //
 // The findings are the engine's own: the collector computes exactly what ScanEngine.collect() would over the same
 // windows (engine.ts windowsOf()), and everything after it runs here as it runs in any scan.
+import { countFailure } from './batch.ts';
 import type { EngineStats, ItemMeta, ScanEngine } from './engine.ts';
 import { looksBinary, utf16ToUtf8 } from './engine.ts';
 import { type ItemPolicy, metaOf, type ReadPlain, readPlain } from './item.ts';
@@ -28,6 +29,9 @@ const BATCH_ITEMS = 128;
  * matching as each has time for it, and the collector never runs dry while this thread reads and judges.
  */
 const QUEUED = 2;
+/** NativeCollector.state(): waiting for the collector's thread; done or failed (its results can be taken). */
+const QUEUED_JOB = 0;
+const SETTLED_JOB = 2;
 
 interface Entry {
   data: Buffer;
@@ -189,7 +193,7 @@ export class CollectThread {
     this.flush();
     // The tail: this thread takes the newest queued batches back while the collector finishes the oldest.
     while (this.inFlight.length > 0) {
-      const queued = this.inFlight.findLast((b) => this.collector.state(b.job!) === 0);
+      const queued = this.inFlight.findLast((b) => this.collector.state(b.job!) === QUEUED_JOB);
       if (queued && this.stealAndJudge(queued)) continue;
       const oldest = this.inFlight.shift()!;
       this.judge(oldest, this.take(oldest, true));
@@ -217,12 +221,12 @@ export class CollectThread {
     }
     this.inFlight.push(batch);
     for (;;) {
-      const queued = this.inFlight.filter((b) => this.collector.state(b.job!) === 0);
+      const queued = this.inFlight.filter((b) => this.collector.state(b.job!) === QUEUED_JOB);
       if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1]!)) break;
     }
     const pending: Batch[] = [];
     for (const b of this.inFlight) {
-      if (this.collector.state(b.job!) >= 2) this.judge(b, this.take(b, false));
+      if (this.collector.state(b.job!) >= SETTLED_JOB) this.judge(b, this.take(b, false));
       else pending.push(b);
     }
     this.inFlight = pending;
@@ -277,14 +281,8 @@ export class CollectThread {
     this.release(batch.bytes);
   }
 
-  /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
   private failed(path: string, e: unknown): void {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code) this.stats.unreadable++;
-    else this.stats.failed++;
-    this.events.onWarning(
-      err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? 'error'})`,
-    );
+    countFailure(path, e, this.stats, this.events.onWarning);
   }
 
   private freshBatch(): Batch {

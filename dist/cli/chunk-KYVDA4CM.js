@@ -1,26 +1,39 @@
 import {
-  FileReadError,
-  crc24,
-  displayPath,
-  excerpt,
-  readRegularFile,
-  require_node_child_process,
-  require_node_crypto,
-  require_node_fs,
-  require_node_os,
-  require_promises
-} from "./chunk-AY3QXC4R.js";
+  COLLECT_AFTER_ITEMS,
+  COLLECT_AFTER_MS,
+  POOL_AFTER_MS,
+  adoptPrewarmedWorker,
+  defaultThreads,
+  hasPrewarmedWorker,
+  isLargeTree,
+  loadNativeRE2,
+  nativeEngine,
+  resolveWorkerScript,
+  startScanWorker
+} from "./chunk-DCI73A6H.js";
 import {
-  resumeAt
-} from "./chunk-VKRLOJCW.js";
+  require_node_child_process
+} from "./chunk-6YLAXRWA.js";
 import {
   require_node_net
-} from "./chunk-QY7IPIQP.js";
+} from "./chunk-RTIGXEMI.js";
+import {
+  FileReadError,
+  crc24,
+  readRegularFile
+} from "./chunk-T5EDXOGP.js";
+import {
+  displayPath,
+  excerpt,
+  require_node_crypto,
+  require_node_fs,
+  require_node_util
+} from "./chunk-XP3VH5XU.js";
 import {
   __commonJS,
   __require,
   __toESM
-} from "./chunk-36WTAEXO.js";
+} from "./chunk-UB53VF2P.js";
 
 // builtin:node:zlib
 var require_node_zlib = __commonJS({
@@ -31,76 +44,15 @@ var require_node_zlib = __commonJS({
   }
 });
 
-// builtin:node:util
-var require_node_util = __commonJS({
-  "builtin:node:util"(exports, module) {
-    module.exports = Object.create(__require("node:util"));
-  }
-});
-
-// builtin:node:worker_threads
-var require_node_worker_threads = __commonJS({
-  "builtin:node:worker_threads"(exports, module) {
-    var loaded;
-    var load = () => loaded ??= __require("node:worker_threads");
-    module.exports = Object.create(new Proxy({}, { get: (_, name2) => load()[name2] }));
-  }
-});
-
-// src/scan/artifacts.ts
-var import_node_crypto6 = __toESM(require_node_crypto(), 1);
-var import_node_fs12 = __toESM(require_node_fs(), 1);
-var import_promises = __toESM(require_promises(), 1);
-import { isAbsolute as isAbsolute4, relative as relative4, sep as sep2 } from "node:path";
-
-// src/shared/version.ts
-var VERSION = "0.1.0";
-
-// src/scan/cache.ts
-var import_node_crypto = __toESM(require_node_crypto(), 1);
-var MAX_STATE_BYTES = 256 * 1024 * 1024;
-function policyHash(policy, scannerVersion, extra = {}) {
-  const rules = policy.rules.map((r) => ({
-    id: r.id,
-    pattern: r.pattern,
-    keywords: [...r.keywords].sort(),
-    secretGroup: r.secretGroup ?? null,
-    caseInsensitive: r.caseInsensitive ?? false,
-    entropy: r.entropy ?? null,
-    window: r.window ?? null,
-    requireValid: r.requireValid ?? false,
-    severity: r.severity,
-    // A validator is code: its presence and its source text are part of the policy.
-    validate: r.validate ? sha256(r.validate.toString()) : null
-  })).sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const body = {
-    scannerVersion,
-    rules,
-    ignorePaths: [...policy.ignorePaths].sort(),
-    allowRegexes: [...policy.allowRegexes].sort(),
-    stopwords: [...policy.stopwords].map((s) => s.toLowerCase()).sort(),
-    maxFileSize: policy.maxFileSize,
-    extra: Object.fromEntries(Object.entries(extra).sort(([a], [b]) => a < b ? -1 : 1))
-  };
-  return sha256(JSON.stringify(body));
-}
-function sha256(s) {
-  return (0, import_node_crypto.createHash)("sha256").update(s).digest("hex");
-}
-
-// src/scan/job.ts
-var import_node_fs11 = __toESM(require_node_fs(), 1);
-import { isAbsolute as isAbsolute3, relative as relative3, resolve as resolve3, sep } from "node:path";
-
 // src/scan/config-source.ts
-var import_node_fs8 = __toESM(require_node_fs(), 1);
-import { basename, dirname as dirname5, isAbsolute, relative } from "node:path";
+var import_node_fs6 = __toESM(require_node_fs(), 1);
+import { basename, dirname as dirname3, isAbsolute, relative } from "node:path";
 
 // src/scan/sources/git.ts
 var import_node_child_process2 = __toESM(require_node_child_process(), 1);
 
 // src/scan/engine.ts
-var import_node_fs2 = __toESM(require_node_fs(), 1);
+var import_node_fs = __toESM(require_node_fs(), 1);
 
 // src/scan/decode.ts
 import { isUtf8 } from "node:buffer";
@@ -261,20 +213,20 @@ function takeRun(data, start, runEnd, padded, limits, spans) {
   }
 }
 function afterUserinfo(data, start, end) {
-  let sep3 = -1;
+  let sep = -1;
   for (let i = start; i + 2 < end; i++) {
     if (data[i] === 58 && data[i + 1] === 47 && data[i + 2] === 47) {
-      sep3 = i;
+      sep = i;
       break;
     }
   }
-  if (sep3 < 0) return start;
-  let scheme = sep3;
+  if (sep < 0) return start;
+  let scheme = sep;
   while (scheme > start && SCHEME[data[scheme - 1]]) scheme--;
-  while (scheme < sep3 && !ALPHA[data[scheme]]) scheme++;
-  if (scheme === sep3) return start;
+  while (scheme < sep && !ALPHA[data[scheme]]) scheme++;
+  if (scheme === sep) return start;
   let at = -1;
-  for (let i = sep3 + 3; i < end; i++) {
+  for (let i = sep + 3; i < end; i++) {
     const c = data[i];
     if (c === 47 || c === 63 || c === 35) break;
     if (c === 64) at = i;
@@ -760,9 +712,9 @@ var AllowRegexes = class {
 };
 
 // src/scan/fingerprint.ts
-var import_node_crypto2 = __toESM(require_node_crypto(), 1);
+var import_node_crypto = __toESM(require_node_crypto(), 1);
 function fingerprint(ruleId, secret) {
-  return (0, import_node_crypto2.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(ruleId).update("\0").update(secret).digest("hex");
 }
 function preview(secret) {
   const chars = [...secret];
@@ -1102,111 +1054,6 @@ var WasmScanner = class _WasmScanner {
   }
 };
 
-// src/scan/regex/native.ts
-var import_node_fs = __toESM(require_node_fs(), 1);
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-function nativeAddonName(platform = process.platform, arch = process.arch, abi = process.versions.modules, libc = detectLibc()) {
-  return `re2-${platform}-${arch}${libc ? `-${libc}` : ""}-abi${abi}.node`;
-}
-function detectLibc() {
-  if (process.platform !== "linux") return "";
-  const fromInterpreter = elfInterpreter(process.execPath);
-  if (fromInterpreter?.includes("musl")) return "musl";
-  if (fromInterpreter?.includes("ld-linux")) return "glibc";
-  const report = process.report?.getReport();
-  return report?.header?.glibcVersionRuntime ? "glibc" : "musl";
-}
-function elfInterpreter(path) {
-  let fd;
-  try {
-    fd = (0, import_node_fs.openSync)(path, "r");
-    const head = Buffer.alloc(4096);
-    const got = (0, import_node_fs.readSync)(fd, head, 0, head.length, 0);
-    if (got < 64 || head.readUInt32BE(0) !== 2135247942 || head[4] !== 2 || head[5] !== 1) return void 0;
-    const phoff = Number(head.readBigUInt64LE(32));
-    const phentsize = head.readUInt16LE(54);
-    const phnum = head.readUInt16LE(56);
-    if (phentsize < 56 || phoff + phnum * phentsize > got) return void 0;
-    for (let i = 0; i < phnum; i++) {
-      const at = phoff + i * phentsize;
-      if (head.readUInt32LE(at) !== 3) continue;
-      const offset = Number(head.readBigUInt64LE(at + 8));
-      const size = Math.min(Number(head.readBigUInt64LE(at + 32)), 256);
-      const name2 = Buffer.alloc(size);
-      (0, import_node_fs.readSync)(fd, name2, 0, size, offset);
-      return name2.toString("latin1").replace(/\0.*$/s, "");
-    }
-    return void 0;
-  } catch {
-    return void 0;
-  } finally {
-    if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
-  }
-}
-function addonCandidates(fromDir, name2) {
-  const out = [];
-  let dir = fromDir;
-  for (let i = 0; i < 4; i++) {
-    out.push(join(dir, "native", name2), join(dir, "dist", "native", name2));
-    dir = dirname(dir);
-  }
-  return out;
-}
-function loadNativeRE2() {
-  const require2 = createRequire(import.meta.url);
-  const here = dirname(fileURLToPath(import.meta.url));
-  const errors = [];
-  const explicit = process.env.JIT_GPG_RE2_ADDON;
-  const paths = explicit ? [explicit] : addonCandidates(here, nativeAddonName()).filter((p) => (0, import_node_fs.existsSync)(p));
-  for (const path of paths) {
-    try {
-      return { ctor: require2(path), from: path };
-    } catch (e) {
-      errors.push(`${path}: ${e.message.split("\n")[0]}`);
-    }
-  }
-  try {
-    const mod = require2("re2");
-    return { ctor: mod, from: "re2 package" };
-  } catch (e) {
-    errors.push(`re2 package: ${e.message.split("\n")[0]}`);
-  }
-  return { error: errors.length ? errors.join("; ") : `no ${nativeAddonName()} shipped for this runner` };
-}
-function nativeEngine(ctor) {
-  new ctor("a", "g").exec(Buffer.from("a"));
-  const Collector = ctor.Collector;
-  return {
-    name: "re2",
-    compile(source, options = {}) {
-      const re = new ctor(source, `gd${options.caseInsensitive ? "i" : ""}`);
-      return {
-        source,
-        matchAll(input) {
-          const spans = [];
-          re.lastIndex = 0;
-          for (let m = re.exec(input); m; m = re.exec(input)) {
-            const start = m.index;
-            const end = start + m[0].length;
-            const groups = [];
-            for (let g = 1; g < m.length; g++) groups[g] = m.indices?.[g] ?? void 0;
-            spans.push({ start, end, groups });
-            re.lastIndex = resumeAt(start, end, groups);
-          }
-          return spans;
-        }
-      };
-    },
-    compileSet(sources, options = {}) {
-      const set = new ctor.Set(sources, options.caseInsensitive ? "i" : "", { maxMem: 512 * 1024 * 1024 });
-      return { match: (input) => set.match(input) };
-    },
-    ...Collector ? { createCollector: (tables) => new Collector(tables) } : {}
-  };
-}
-
 // src/scan/regex/index.ts
 var cached;
 var native;
@@ -1217,7 +1064,7 @@ function wantsPortable() {
   return !("ctor" in native);
 }
 async function prepareRegexEngine() {
-  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-IJCIEERE.js")).portableEngine;
+  if (!cached && !portable && wantsPortable()) portable = (await import("./portable-5HQTM73Y.js")).portableEngine;
 }
 function loadRegexEngine(onWarning = () => {
 }) {
@@ -1258,7 +1105,7 @@ function named(vendor, value) {
 }
 
 // src/scan/validate/structure.ts
-var import_node_crypto3 = __toESM(require_node_crypto(), 1);
+var import_node_crypto2 = __toESM(require_node_crypto(), 1);
 
 // src/scan/validate/seeded.ts
 function seededBytes(seed, length) {
@@ -1602,11 +1449,11 @@ function convertBits(data, from, to, pad) {
 function bech32Decode(s) {
   if (s !== s.toLowerCase() && s !== s.toUpperCase()) return void 0;
   const lower = s.toLowerCase();
-  const sep3 = lower.lastIndexOf("1");
-  if (sep3 < 1 || sep3 + 7 > lower.length) return void 0;
-  const hrp = lower.slice(0, sep3);
+  const sep = lower.lastIndexOf("1");
+  if (sep < 1 || sep + 7 > lower.length) return void 0;
+  const hrp = lower.slice(0, sep);
   const values = [];
-  for (const c of lower.slice(sep3 + 1)) {
+  for (const c of lower.slice(sep + 1)) {
     const v = BECH32.indexOf(c);
     if (v < 0) return void 0;
     values.push(v);
@@ -1709,7 +1556,7 @@ function validatePemPrivateKey(secret) {
     return pem2.body.length % 8 === 0 ? "valid" : "invalid";
   }
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: pemText(pem2.label, pem2.base64), format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -1729,7 +1576,7 @@ function derWhole(buf) {
 function isPrivateKeyDer(der) {
   for (const type of ["pkcs8", "sec1", "pkcs1"]) {
     try {
-      if ((0, import_node_crypto3.createPrivateKey)({ key: der, format: "der", type }).type === "private") return true;
+      if ((0, import_node_crypto2.createPrivateKey)({ key: der, format: "der", type }).type === "private") return true;
     } catch {
     }
   }
@@ -1905,10 +1752,10 @@ function puttyMac(version, algorithm, encryption, comment, pub, priv) {
     sshString(priv)
   ]);
   if (version === "2") {
-    const key = (0, import_node_crypto3.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
-    return (0, import_node_crypto3.createHmac)("sha1", key).update(data).digest("hex");
+    const key = (0, import_node_crypto2.createHash)("sha1").update("putty-private-key-file-mac-key").digest();
+    return (0, import_node_crypto2.createHmac)("sha1", key).update(data).digest("hex");
   }
-  return (0, import_node_crypto3.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
+  return (0, import_node_crypto2.createHmac)("sha256", Buffer.alloc(0)).update(data).digest("hex");
 }
 var PGP_PUBLIC_ALGOS = /* @__PURE__ */ new Set([1, 2, 3, 16, 17, 18, 19, 20, 22, 25, 26, 27, 28]);
 function pgpSecretPacket(body) {
@@ -1997,7 +1844,7 @@ function validateJwkPrivateKey(secret) {
   const sizes = JWK_D_BYTES[kty];
   if (sizes && !sizes.includes(d.length) || d.every((b) => b === 0)) return "invalid";
   try {
-    const key = (0, import_node_crypto3.createPrivateKey)({ key: obj, format: "jwk" });
+    const key = (0, import_node_crypto2.createPrivateKey)({ key: obj, format: "jwk" });
     if (key.type === "private") return "valid";
   } catch {
   }
@@ -2586,7 +2433,7 @@ var aiRules = [
 ];
 
 // src/scan/validate/checksum.ts
-var import_node_crypto4 = __toESM(require_node_crypto(), 1);
+var import_node_crypto3 = __toESM(require_node_crypto(), 1);
 var CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -2692,7 +2539,7 @@ function validateGcpServiceAccountKey(secret, match = "") {
   }
   if (!/-----BEGIN (?:RSA )?PRIVATE KEY-----/.test(pem2)) return "invalid";
   try {
-    const key = (0, import_node_crypto4.createPrivateKey)({ key: pem2, format: "pem" });
+    const key = (0, import_node_crypto3.createPrivateKey)({ key: pem2, format: "pem" });
     return key.type === "private" ? "valid" : "invalid";
   } catch {
     return "invalid";
@@ -4323,7 +4170,7 @@ var httpRules = [
 ];
 
 // src/scan/rules/keys.ts
-var import_node_crypto5 = __toESM(require_node_crypto(), 1);
+var import_node_crypto4 = __toESM(require_node_crypto(), 1);
 var WINDOW = 16384;
 var BODY2 = String.raw`[A-Za-z0-9+/=\s\\:,"'*#>|;-]`;
 function pem(label) {
@@ -6545,11 +6392,11 @@ var ScanEngine = class {
   }
   /** Reads and scans a file chunk by chunk into one reused buffer. Throws when the file cannot be opened or read. */
   scanFile(absPath, meta, stats = emptyEngineStats()) {
-    const fd = (0, import_node_fs2.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
+    const fd = (0, import_node_fs.openSync)(typeof absPath === "string" ? absPath : Buffer.from(absPath), "r");
     try {
       return this.scanFd(fd, meta, stats);
     } finally {
-      (0, import_node_fs2.closeSync)(fd);
+      (0, import_node_fs.closeSync)(fd);
     }
   }
   /** scanFile() on a file the caller opened (and closes), read from its start. Throws what reading throws. */
@@ -6563,12 +6410,12 @@ var ScanEngine = class {
       let filled = carry;
       while (filled < cap) {
         const want = cap - filled;
-        const n = (0, import_node_fs2.readSync)(fd, buf, filled, want, null);
+        const n = (0, import_node_fs.readSync)(fd, buf, filled, want, null);
         filled += n;
         if (n < want) break;
       }
       if (total === 0 && hasUtf16Bom(buf.subarray(0, filled))) {
-        return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs2.readFileSync)(fd)]), meta, stats);
+        return this.scanBytes(Buffer.concat([buf.subarray(0, filled), (0, import_node_fs.readFileSync)(fd)]), meta, stats);
       }
       total += filled - carry;
       if (filled < cap) {
@@ -7039,7 +6886,7 @@ var ItemScan = class {
 };
 
 // src/scan/index.ts
-var import_node_fs7 = __toESM(require_node_fs(), 1);
+var import_node_fs5 = __toESM(require_node_fs(), 1);
 
 // src/scan/occurrences.ts
 function locationOf(f) {
@@ -7146,12 +6993,12 @@ async function globMatcher(globs) {
     const res = simple;
     return res.length === 1 ? (path) => res[0].test(path) : (path) => res.some((re) => re.test(path));
   }
-  picomatch ??= (await import("./picomatch-RYJIFJSR.js")).default;
+  picomatch ??= (await import("./picomatch-EYQZ5TH4.js")).default;
   return picomatch(globs, { dot: true });
 }
 
 // src/scan/item.ts
-var import_node_fs3 = __toESM(require_node_fs(), 1);
+var import_node_fs2 = __toESM(require_node_fs(), 1);
 
 // src/scan/archive.ts
 var import_node_zlib = __toESM(require_node_zlib(), 1);
@@ -7494,17 +7341,17 @@ function maxTotal(limits) {
   return limits.maxTotal ?? DEFAULT_ARCHIVE_LIMITS.maxTotal;
 }
 function readBounded(absPath, cap) {
-  const fd = (0, import_node_fs3.openSync)(absPath, "r");
+  const fd = (0, import_node_fs2.openSync)(absPath, "r");
   try {
-    return readBoundedFd(fd, (0, import_node_fs3.fstatSync)(fd).size, cap);
+    return readBoundedFd(fd, (0, import_node_fs2.fstatSync)(fd).size, cap);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
 }
 function readBoundedFd(fd, fileSize, cap) {
   return readInto(fd, Math.min(fileSize, cap), Buffer.allocUnsafe);
 }
-var OPEN_LISTED = import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NOFOLLOW | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY;
+var OPEN_LISTED = import_node_fs2.constants.O_RDONLY | import_node_fs2.constants.O_NOFOLLOW | import_node_fs2.constants.O_NONBLOCK | import_node_fs2.constants.O_NOCTTY;
 function metaOf(item) {
   const meta = { path: item.path };
   if (item.lineMap) meta.lineMap = item.lineMap;
@@ -7530,7 +7377,7 @@ function scanItem(engine, item, policy, stats, warn) {
 function scanUnstated(engine, item, absPath, policy, stats, warn) {
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(absPath, OPEN_LISTED);
+    fd = (0, import_node_fs2.openSync)(absPath, OPEN_LISTED);
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") return [];
@@ -7541,7 +7388,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     throw e;
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs2.fstatSync)(fd);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -7561,7 +7408,7 @@ function scanUnstated(engine, item, absPath, policy, stats, warn) {
     }
     return engine.scanFd(fd, metaOf(item), stats);
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
 }
 function readPlain(item, policy, stats, warn, alloc) {
@@ -7582,16 +7429,16 @@ function readPlain(item, policy, stats, warn, alloc) {
       stats.skippedLarge++;
       return { findings: [] };
     }
-    const fd2 = (0, import_node_fs3.openSync)(src.absPath, "r");
+    const fd2 = (0, import_node_fs2.openSync)(src.absPath, "r");
     try {
-      return { data: readInto(fd2, (0, import_node_fs3.fstatSync)(fd2).size, alloc) };
+      return { data: readInto(fd2, (0, import_node_fs2.fstatSync)(fd2).size, alloc) };
     } finally {
-      (0, import_node_fs3.closeSync)(fd2);
+      (0, import_node_fs2.closeSync)(fd2);
     }
   }
   let fd;
   try {
-    fd = (0, import_node_fs3.openSync)(src.absPath, OPEN_LISTED);
+    fd = (0, import_node_fs2.openSync)(src.absPath, OPEN_LISTED);
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") return { findings: [] };
@@ -7602,7 +7449,7 @@ function readPlain(item, policy, stats, warn, alloc) {
     throw e;
   }
   try {
-    const st = (0, import_node_fs3.fstatSync)(fd);
+    const st = (0, import_node_fs2.fstatSync)(fd);
     if (!st.isFile()) {
       stats.unreadable++;
       warn(`${item.path}: no longer a regular file; not scanned`);
@@ -7617,7 +7464,7 @@ function readPlain(item, policy, stats, warn, alloc) {
     }
     return { data: readInto(fd, st.size, alloc) };
   } finally {
-    (0, import_node_fs3.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
 }
 function readArchive(item, policy, data, stats, warn, alloc) {
@@ -7655,7 +7502,7 @@ function readInto(fd, size, alloc) {
   const buf = alloc(size);
   let filled = 0;
   while (filled < size) {
-    const n = (0, import_node_fs3.readSync)(fd, buf, filled, size - filled, filled);
+    const n = (0, import_node_fs2.readSync)(fd, buf, filled, size - filled, filled);
     if (n === 0) break;
     filled += n;
   }
@@ -7707,97 +7554,6 @@ var RetainedSecrets = class {
     return this.toString();
   }
 };
-
-// src/scan/worker-thread.ts
-var import_node_fs4 = __toESM(require_node_fs(), 1);
-var import_node_os = __toESM(require_node_os(), 1);
-var import_node_worker_threads = __toESM(require_node_worker_threads(), 1);
-import * as nodeModule from "node:module";
-import { dirname as dirname2 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4 };
-function workerEnv(env = process.env) {
-  const dir = nodeModule.getCompileCacheDir?.();
-  return dir && !env.NODE_COMPILE_CACHE ? { ...env, NODE_COMPILE_CACHE: dirname2(dir) } : env;
-}
-var POOL_MIN_FILES = 4e3;
-var POOL_AFTER_MS = 500;
-var COLLECT_AFTER_ITEMS = 128;
-var COLLECT_AFTER_MS = 50;
-var COUNT_MAX_DIRS = 512;
-function hasFiles(root, n) {
-  const dirs = [root.endsWith("/") ? root.slice(0, -1) || "/" : root];
-  let files = 0;
-  for (let i = 0; i < dirs.length; i++) {
-    if (i === COUNT_MAX_DIRS) return true;
-    let entries;
-    try {
-      entries = (0, import_node_fs4.readdirSync)(dirs[i], { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (e.isFile() && ++files >= n) return true;
-      if (e.isDirectory() && e.name !== ".git" && e.name !== "node_modules") {
-        dirs.push(dirs[i] === "/" ? `/${e.name}` : `${dirs[i]}/${e.name}`);
-      }
-    }
-  }
-  return false;
-}
-var largeTrees = /* @__PURE__ */ new Map();
-function isLargeTree(root) {
-  let large = largeTrees.get(root);
-  if (large === void 0) {
-    large = hasFiles(root, POOL_MIN_FILES);
-    largeTrees.set(root, large);
-  }
-  return large;
-}
-function defaultThreads() {
-  return Math.max(1, Math.min(8, (0, import_node_os.availableParallelism)()));
-}
-function resolveWorkerScript(override, base = import.meta.url) {
-  const explicit = override ?? process.env.JIT_GPG_SCAN_WORKER;
-  if (explicit) {
-    const url = explicit instanceof URL ? explicit : /^file:/.test(explicit) ? new URL(explicit) : new URL(`file://${explicit}`);
-    return (0, import_node_fs4.existsSync)(fileURLToPath2(url)) ? url : void 0;
-  }
-  for (const candidate of [
-    "./worker.ts",
-    "./worker.js",
-    "./scan/worker.js",
-    "../scan/worker.js",
-    "../../scan/worker.js"
-  ]) {
-    const url = new URL(candidate, base);
-    if (url.protocol === "file:" && (0, import_node_fs4.existsSync)(fileURLToPath2(url))) return url;
-  }
-  return void 0;
-}
-function startScanWorker(script, init) {
-  return new import_node_worker_threads.Worker(script, {
-    workerData: init ?? null,
-    stdout: false,
-    stderr: false,
-    resourceLimits: WORKER_RESOURCE_LIMITS,
-    env: workerEnv()
-  });
-}
-var prewarmed = [];
-function hasPrewarmedWorker() {
-  return prewarmed.some((e) => !e.failed);
-}
-function adoptPrewarmedWorker(script) {
-  const at = prewarmed.findIndex((e) => e.script === script.href);
-  if (at < 0) return void 0;
-  const [entry] = prewarmed.splice(at, 1);
-  if (entry.failed) return void 0;
-  entry.worker.off("error", entry.onEnd);
-  entry.worker.off("exit", entry.onEnd);
-  entry.worker.ref();
-  return entry.worker;
-}
 
 // src/scan/pool.ts
 var ENTRIES_HANDED_OUT = 16 * 1024;
@@ -7928,9 +7684,9 @@ var ScanPool = class {
     }
   }
   spawn() {
-    return new Promise((resolve4, reject) => {
-      const prewarmed2 = adoptPrewarmedWorker(this.script);
-      const worker = prewarmed2 ?? startScanWorker(this.script, this.init);
+    return new Promise((resolve3, reject) => {
+      const prewarmed = adoptPrewarmedWorker(this.script);
+      const worker = prewarmed ?? startScanWorker(this.script, this.init);
       this.workers.add(worker);
       const slot = { worker, inFlight: /* @__PURE__ */ new Map() };
       let started = false;
@@ -7946,12 +7702,12 @@ var ScanPool = class {
           started = true;
           if (this.closed) {
             void worker.terminate();
-            resolve4(msg.engine);
+            resolve3(msg.engine);
             return;
           }
           this.slots.push(slot);
           if (this.slots.length === 1) for (const w of msg.warnings) this.onWarning(w);
-          resolve4(msg.engine);
+          resolve3(msg.engine);
           this.pump();
           return;
         }
@@ -7986,7 +7742,7 @@ var ScanPool = class {
         this.workers.delete(worker);
         if (!started || !this.closed || slot.inFlight.size > 0) fail(`exited with code ${code}`);
       });
-      if (prewarmed2) prewarmed2.postMessage(this.init);
+      if (prewarmed) prewarmed.postMessage(this.init);
     });
   }
   /** Queues a batch; resolves with its result. `workersOnly`: see Job. */
@@ -7999,8 +7755,8 @@ var ScanPool = class {
     );
   }
   submitWire(wire, transfer, workersOnly, from) {
-    return new Promise((resolve4) => {
-      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve4, workersOnly };
+    return new Promise((resolve3) => {
+      const job = { batch: { id: this.nextId++, items: wire }, transfer, resolve: resolve3, workersOnly };
       if (from && this.callerScans) job.from = from;
       this.queue.push(job);
       this.pump();
@@ -8102,12 +7858,15 @@ function scanCounted(engine, item, policy, stats, warn) {
   try {
     return scanItem(engine, item, policy, stats, warn);
   } catch (e) {
-    const err = e;
-    if (err.code) stats.unreadable++;
-    else stats.failed++;
-    warn(err.code ? `${item.path}: cannot read (${err.code})` : `${item.path}: scan failed (${err.name ?? "error"})`);
+    countFailure(item.path, e, stats, warn);
     return [];
   }
+}
+function countFailure(path, e, stats, warn) {
+  const err = e;
+  if (err.code) stats.unreadable++;
+  else stats.failed++;
+  warn(err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`);
 }
 
 // src/scan/collect-thread.ts
@@ -8116,6 +7875,8 @@ var LARGE_STEP = 1024 * 1024;
 var KEEP_LARGE = 2;
 var BATCH_ITEMS = 128;
 var QUEUED = 2;
+var QUEUED_JOB = 0;
+var SETTLED_JOB = 2;
 var CollectThread = class {
   engine;
   collector;
@@ -8234,7 +7995,7 @@ var CollectThread = class {
   finish() {
     this.flush();
     while (this.inFlight.length > 0) {
-      const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === 0);
+      const queued = this.inFlight.findLast((b) => this.collector.state(b.job) === QUEUED_JOB);
       if (queued && this.stealAndJudge(queued)) continue;
       const oldest = this.inFlight.shift();
       this.judge(oldest, this.take(oldest, true));
@@ -8261,12 +8022,12 @@ var CollectThread = class {
     }
     this.inFlight.push(batch);
     for (; ; ) {
-      const queued = this.inFlight.filter((b) => this.collector.state(b.job) === 0);
+      const queued = this.inFlight.filter((b) => this.collector.state(b.job) === QUEUED_JOB);
       if (queued.length <= QUEUED || !this.stealAndJudge(queued[queued.length - 1])) break;
     }
     const pending = [];
     for (const b of this.inFlight) {
-      if (this.collector.state(b.job) >= 2) this.judge(b, this.take(b, false));
+      if (this.collector.state(b.job) >= SETTLED_JOB) this.judge(b, this.take(b, false));
       else pending.push(b);
     }
     this.inFlight = pending;
@@ -8314,14 +8075,8 @@ var CollectThread = class {
     }
     this.release(batch.bytes);
   }
-  /** As batch.ts scanCounted() counts and names a failure: its path and error code or name, never contents. */
   failed(path, e) {
-    const err = e;
-    if (err.code) this.stats.unreadable++;
-    else this.stats.failed++;
-    this.events.onWarning(
-      err.code ? `${path}: cannot read (${err.code})` : `${path}: scan failed (${err.name ?? "error"})`
-    );
+    countFailure(path, e, this.stats, this.events.onWarning);
   }
   freshBatch() {
     return { bytes: this.spare.pop() ?? Buffer.allocUnsafeSlow(ARENA_BYTES), used: 0, entries: [], windows: [] };
@@ -8336,9 +8091,9 @@ function skipWindows(results, at, windows) {
 }
 
 // src/scan/sources/stdin.ts
-var import_node_fs5 = __toESM(require_node_fs(), 1);
+var import_node_fs3 = __toESM(require_node_fs(), 1);
 var import_node_net = __toESM(require_node_net(), 1);
-import { dirname as dirname3, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 var STDIN_LIMIT = 256 * 1024 * 1024;
 async function* stdinChunks(stream, opts = {}) {
   const limit = opts.limit ?? STDIN_LIMIT;
@@ -8365,23 +8120,23 @@ var NamedInputError = class extends Error {
 async function openNamedInput(abs, name2) {
   let fd;
   try {
-    fd = (0, import_node_fs5.openSync)(abs, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NONBLOCK | import_node_fs5.constants.O_NOCTTY);
+    fd = (0, import_node_fs3.openSync)(abs, import_node_fs3.constants.O_RDONLY | import_node_fs3.constants.O_NONBLOCK | import_node_fs3.constants.O_NOCTTY);
   } catch (e) {
     const own = e.code === "ENXIO" ? ownDescriptor(abs) : void 0;
     if (own === void 0) throw e;
-    return (0, import_node_fs5.createReadStream)("", { fd: own, autoClose: false });
+    return (0, import_node_fs3.createReadStream)("", { fd: own, autoClose: false });
   }
-  const st = (0, import_node_fs5.fstatSync)(fd);
+  const st = (0, import_node_fs3.fstatSync)(fd);
   if (!st.isFIFO() && !st.isSocket()) {
-    (0, import_node_fs5.closeSync)(fd);
-    return (0, import_node_fs5.createReadStream)(abs);
+    (0, import_node_fs3.closeSync)(fd);
+    return (0, import_node_fs3.createReadStream)(abs);
   }
   const probe = Buffer.allocUnsafe(64 * 1024);
   let first;
   try {
-    const n = (0, import_node_fs5.readSync)(fd, probe, 0, probe.length, null);
+    const n = (0, import_node_fs3.readSync)(fd, probe, 0, probe.length, null);
     if (n === 0) {
-      (0, import_node_fs5.closeSync)(fd);
+      (0, import_node_fs3.closeSync)(fd);
       throw new NamedInputError(
         `${displayPath(name2)}: a FIFO with no writer (or nothing written to it): nothing to scan; start the writer first, or pipe the data to \`jit-gpg scan -\``
       );
@@ -8390,7 +8145,7 @@ async function openNamedInput(abs, name2) {
   } catch (e) {
     if (e.code !== "EAGAIN") {
       if (e instanceof NamedInputError) throw e;
-      (0, import_node_fs5.closeSync)(fd);
+      (0, import_node_fs3.closeSync)(fd);
       throw e;
     }
   }
@@ -8409,7 +8164,7 @@ function ownDescriptor(path) {
     const m = /^\/(?:proc\/self\/fd|dev\/fd)\/(\d+)$/.exec(p) ?? (p === "/dev/stdin" ? ["", "0"] : null);
     if (m) return Number(m[1]);
     try {
-      p = resolve(dirname3(p), (0, import_node_fs5.readlinkSync)(p));
+      p = resolve(dirname(p), (0, import_node_fs3.readlinkSync)(p));
     } catch {
       return void 0;
     }
@@ -8419,15 +8174,15 @@ function ownDescriptor(path) {
 
 // src/scan/sources/worktree.ts
 var import_node_child_process = __toESM(require_node_child_process(), 1);
-var import_node_fs6 = __toESM(require_node_fs(), 1);
-import { dirname as dirname4, join as join2 } from "node:path";
+var import_node_fs4 = __toESM(require_node_fs(), 1);
+import { dirname as dirname2, join } from "node:path";
 function nameOf(root, rel) {
   const text = rel.toString("utf8");
-  if (!text.includes("\uFFFD")) return { path: text, abs: join2(root, text) };
+  if (!text.includes("\uFFFD")) return { path: text, abs: join(root, text) };
   return { path: displayPath(rel), abs: Buffer.concat([Buffer.from(`${root}/`), rel]) };
 }
 function gitEntries(root, args) {
-  return new Promise((resolve4) => {
+  return new Promise((resolve3) => {
     let child;
     try {
       child = (0, import_node_child_process.spawn)("git", args, {
@@ -8436,7 +8191,7 @@ function gitEntries(root, args) {
         env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" }
       });
     } catch {
-      resolve4(void 0);
+      resolve3(void 0);
       return;
     }
     const out = [];
@@ -8445,10 +8200,10 @@ function gitEntries(root, args) {
     child.stderr.on("data", (d) => {
       if (err.length < 4096) err += d.toString();
     });
-    child.on("error", () => resolve4(void 0));
+    child.on("error", () => resolve3(void 0));
     child.on("close", (code) => {
       if (code !== 0) {
-        resolve4(/not a git repository/i.test(err) ? void 0 : { fail: err.trim().split("\n")[0] || `exit ${code}` });
+        resolve3(/not a git repository/i.test(err) ? void 0 : { fail: err.trim().split("\n")[0] || `exit ${code}` });
         return;
       }
       const all = Buffer.concat(out);
@@ -8459,7 +8214,7 @@ function gitEntries(root, args) {
         if (end > start) entries.push(all.subarray(start, end));
         start = end + 1;
       }
-      resolve4(entries);
+      resolve3(entries);
     });
   });
 }
@@ -8497,7 +8252,7 @@ function fileItem(name2, opts) {
   const { path, abs: absPath } = name2;
   const onWarning = opts.onWarning;
   try {
-    const st = (0, import_node_fs6.lstatSync)(absPath);
+    const st = (0, import_node_fs4.lstatSync)(absPath);
     if (st.isSymbolicLink()) opts.onSkip?.("symlink", path);
     else if (!st.isFile() && !st.isDirectory()) opts.onSkip?.("special", path);
     if (!st.isFile()) return void 0;
@@ -8521,10 +8276,10 @@ async function* walkFiles(root, opts = {}) {
   const list = (dir) => {
     try {
       if (typeof dir === "string") {
-        const named2 = (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true });
+        const named2 = (0, import_node_fs4.readdirSync)(absOf(dir), { withFileTypes: true });
         if (!named2.some((e) => e.name.includes("\uFFFD"))) return named2;
       }
-      return (0, import_node_fs6.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
+      return (0, import_node_fs4.readdirSync)(absOf(dir), { withFileTypes: true, encoding: "buffer" });
     } catch (e) {
       return e;
     }
@@ -8589,15 +8344,15 @@ function mayBeInRepository(root, env = process.env) {
   if (env.GIT_DIR) return true;
   let dir;
   try {
-    dir = import_node_fs6.realpathSync.native(root);
+    dir = import_node_fs4.realpathSync.native(root);
   } catch {
     return true;
   }
   for (; ; ) {
-    if ((0, import_node_fs6.existsSync)(join2(dir, ".git")) || (0, import_node_fs6.existsSync)(join2(dir, "HEAD")) && (0, import_node_fs6.existsSync)(join2(dir, "objects"))) {
+    if ((0, import_node_fs4.existsSync)(join(dir, ".git")) || (0, import_node_fs4.existsSync)(join(dir, "HEAD")) && (0, import_node_fs4.existsSync)(join(dir, "objects"))) {
       return true;
     }
-    const up = dirname4(dir);
+    const up = dirname2(dir);
     if (up === dir) return false;
     dir = up;
   }
@@ -8870,7 +8625,7 @@ async function scan(opts) {
     if (src.kind === "bytes") size = src.data.length;
     else {
       try {
-        size = src.size ?? (0, import_node_fs7.lstatSync)(src.absPath).size;
+        size = src.size ?? (0, import_node_fs5.lstatSync)(src.absPath).size;
       } catch {
         return false;
       }
@@ -9064,7 +8819,7 @@ var GIT_ENV = {
 };
 var GIT_BASE_ARGS = ["-c", "core.quotePath=true", "-c", "diff.external=", "--no-replace-objects"];
 function git(cwd, args, options = {}) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = (0, import_node_child_process2.execFile)(
       "git",
       [...GIT_BASE_ARGS, ...args],
@@ -9087,7 +8842,7 @@ function git(cwd, args, options = {}) {
           reject(new GitError(args, exitCode, stderrText));
           return;
         }
-        resolve4({ stdout, stderr: stderrText, exitCode });
+        resolve3({ stdout, stderr: stderrText, exitCode });
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -9136,13 +8891,13 @@ function exitOf(child, args) {
   child.stderr?.on("data", (d) => {
     if (stderr.length < 64 * 1024) stderr += d.toString("utf8");
   });
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve3, reject) => {
     child.on(
       "error",
       (err) => reject(new GitError(args, null, stderr, `git ${args[0]} could not run: ${err.message}`))
     );
     child.on("close", (code, signal) => {
-      if (code === 0) resolve4();
+      if (code === 0) resolve3();
       else reject(new GitError(args, code, stderr || (signal ? `killed by ${signal}` : "")));
     });
   });
@@ -9882,7 +9637,7 @@ function nameFor(cwd, abs) {
 }
 function exists(abs) {
   try {
-    (0, import_node_fs8.lstatSync)(abs);
+    (0, import_node_fs6.lstatSync)(abs);
     return true;
   } catch {
     return false;
@@ -9904,24 +9659,24 @@ function worktreeSource(cwd) {
 var REGULAR_MODES = /* @__PURE__ */ new Set(["100644", "100755"]);
 async function baseSource(opts) {
   const { root, cwd, base } = opts;
-  const short2 = base.slice(0, 12);
+  const short = base.slice(0, 12);
   const [repository, resolved] = await Promise.allSettled([isGitRepository(root), tryResolveCommit(root, base)]);
   if (repository.status === "rejected") throw repository.reason;
   if (!repository.value) {
     throw new ConfigSourceError(
-      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short2} (config-from: base)`
+      `${displayPath(root)} is not a git repository, so the scan config cannot be read from the base commit ${short} (config-from: base)`
     );
   }
   if (resolved.status === "rejected") throw resolved.reason;
   if (!resolved.value) {
     const remotes = (await git(root, ["remote"], { allowFailure: true })).stdout.toString("utf8").split("\n");
     if (remotes.includes("origin")) {
-      opts.onNotice?.(`fetching the base commit ${short2} to read the trusted config`);
+      opts.onNotice?.(`fetching the base commit ${short} to read the trusted config`);
       await git(root, ["fetch", "--no-tags", "--quiet", "--depth=1", "origin", base], { allowFailure: true });
     }
     if (!await tryResolveCommit(root, base)) {
       throw new ConfigSourceError(
-        `the base commit ${short2} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
+        `the base commit ${short} is not in this clone and could not be fetched, so the scan config cannot be read from it (config-from: base). Check out with \`fetch-depth: 0\`, or fetch the base before the scan.`
       );
     }
   }
@@ -9946,7 +9701,7 @@ async function baseSource(opts) {
     }
   };
   return {
-    describe: `base commit ${short2} (config-from: base)`,
+    describe: `base commit ${short} (config-from: base)`,
     base,
     files,
     async read(abs, limits, readOpts) {
@@ -9958,37 +9713,37 @@ async function baseSource(opts) {
         return bytes2;
       };
       if (readOpts?.asGiven) return asGiven();
-      const dir = dirname5(abs);
+      const dir = dirname3(abs);
       const file = basename(abs);
-      if (!(0, import_node_fs8.existsSync)(dir)) return void 0;
+      if (!(0, import_node_fs6.existsSync)(dir)) return void 0;
       const top = await topOf(dir);
       if (top === void 0 || top !== await topOf(root)) return asGiven();
       const entry = await git(dir, ["--literal-pathspecs", "ls-tree", "-z", base, "--", file], { allowFailure: true });
-      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short2}`);
+      if (entry.exitCode !== 0) throw new ConfigSourceError(`${displayPath(name2)}: git cannot list it at ${short}`);
       const line = entry.stdout.toString("utf8").split("\0")[0] ?? "";
       const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(line);
       if (!m) {
         if (!exists(abs)) return void 0;
         const tracked = await git(dir, ["--literal-pathspecs", "ls-files", "-z", "--", file], { allowFailure: true });
         if (tracked.stdout.length === 0) return asGiven();
-        files.push({ name: name2, origin: `absent at base ${short2}: the pull request's copy is not used`, changed: true });
+        files.push({ name: name2, origin: `absent at base ${short}: the pull request's copy is not used`, changed: true });
         return void 0;
       }
       const [, mode, type, oid] = m;
       if (type !== "blob" || !REGULAR_MODES.has(mode)) {
         const what = type === "tree" ? "a directory" : mode === "120000" ? "a symbolic link" : `a ${type}`;
         throw new FileReadError(
-          `${limits.what} ${displayPath(name2)} is ${what} at ${short2}, not a regular file`,
+          `${limits.what} ${displayPath(name2)} is ${what} at ${short}, not a regular file`,
           "ENOTREG"
         );
       }
       const size = Number((await git(root, ["cat-file", "-s", oid])).stdout.toString("utf8").trim());
       if (!(size <= limits.maxBytes)) {
-        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short2} is larger than the limit`, "EFBIG");
+        throw new FileReadError(`${limits.what} ${displayPath(name2)} at ${short} is larger than the limit`, "EFBIG");
       }
       const bytes = (await git(root, ["cat-file", "blob", oid], { maxBuffer: limits.maxBytes + 1 })).stdout;
       const current = worktreeBytes(abs, limits);
-      files.push({ name: name2, origin: `base ${short2}`, changed: current === void 0 || !current.equals(bytes) });
+      files.push({ name: name2, origin: `base ${short}`, changed: current === void 0 || !current.equals(bytes) });
       return bytes;
     }
   };
@@ -9998,113 +9753,8 @@ function configText(bytes) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
 
-// src/scan/baseline.ts
-var BaselineError = class extends Error {
-  name = "BaselineError";
-};
-var FINGERPRINT = /^[0-9a-f]{64}$/;
-function describe(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "an array";
-  if (typeof v === "object") return "an object";
-  if (typeof v === "string") return `the string ${excerpt(v)}`;
-  return `${typeof v} ${String(v).length <= 4 ? String(v) : excerpt(String(v))}`;
-}
-function parseBaseline(text, path) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const at = /line \d+ column \d+|position \d+/.exec(e.message)?.[0];
-    throw new BaselineError(
-      `baseline ${path}: not valid JSON${at ? ` (at ${at})` : ""}; expected a report written by \`jit-gpg scan --format json\``
-    );
-  }
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new BaselineError(`baseline ${path}: expected a JSON object (a jit-gpg JSON report), got ${describe(doc)}`);
-  }
-  const obj = doc;
-  if ("runs" in obj && !("findings" in obj)) {
-    throw new BaselineError(
-      `baseline ${path}: this is a SARIF file; a baseline is the JSON report (\`jit-gpg scan --format json\`, or the action's \`report\` output)`
-    );
-  }
-  const entries = /* @__PURE__ */ new Map();
-  for (const key of ["findings", "baselined"]) {
-    const list = obj[key];
-    if (list === void 0 && key === "baselined") continue;
-    if (!Array.isArray(list)) {
-      throw new BaselineError(
-        `baseline ${path}: \`${key}\` must be an array of findings, got ${list === void 0 ? "nothing" : describe(list)}`
-      );
-    }
-    list.forEach((item, i) => {
-      const where = `baseline ${path}: ${key}[${i}]`;
-      if (typeof item !== "object" || item === null || Array.isArray(item)) {
-        throw new BaselineError(`${where}: expected a finding object, got ${describe(item)}`);
-      }
-      const f = item;
-      if (typeof f.fingerprint !== "string" || !FINGERPRINT.test(f.fingerprint)) {
-        throw new BaselineError(
-          `${where}.fingerprint: expected 64 lowercase hex characters (sha256), got ${describe(f.fingerprint)}`
-        );
-      }
-      if (typeof f.ruleId !== "string" || f.ruleId === "") {
-        throw new BaselineError(`${where}.ruleId: expected a rule id string, got ${describe(f.ruleId)}`);
-      }
-      if (!entries.has(f.fingerprint)) {
-        const entry = { fingerprint: f.fingerprint, ruleId: f.ruleId };
-        if (typeof f.file === "string") entry.file = f.file;
-        if (typeof f.line === "number") entry.line = f.line;
-        entries.set(f.fingerprint, entry);
-      }
-    });
-  }
-  return { path, entries };
-}
-var MAX_BASELINE_BYTES = 64 * 1024 * 1024;
-async function loadBaseline(path, opts = {}) {
-  const source = opts.source ?? worktreeSource(process.cwd());
-  const name2 = displayPath(opts.name ?? path);
-  let bytes;
-  try {
-    bytes = await source.read(
-      path,
-      { maxBytes: MAX_BASELINE_BYTES, what: "baseline" },
-      { asGiven: opts.asGiven ?? false }
-    );
-  } catch (e) {
-    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new BaselineError(e.message);
-    throw e;
-  }
-  if (bytes === void 0) {
-    const addedByPr = source.files.some((f) => f.origin.startsWith("absent at base"));
-    throw new BaselineError(
-      addedByPr ? `baseline ${name2}: not in the base commit (the pull request adds it, and its copy is not trusted); merge it first, or pass a baseline from outside the repository` : `baseline ${name2}: file not found; pass a JSON report written by an earlier scan`
-    );
-  }
-  return parseBaseline(configText(bytes), name2);
-}
-function applyBaseline(findings, baseline) {
-  if (!baseline) return { findings: [...findings], accepted: [], stale: [] };
-  const seen = /* @__PURE__ */ new Set();
-  const out = { findings: [], accepted: [], stale: [] };
-  for (const f of findings) {
-    if (baseline.entries.has(f.fingerprint)) {
-      out.accepted.push(f);
-      seen.add(f.fingerprint);
-    } else {
-      out.findings.push(f);
-    }
-  }
-  for (const entry of baseline.entries.values()) {
-    if (!seen.has(entry.fingerprint)) out.stale.push({ ...entry });
-  }
-  return out;
-}
-
 // src/scan/config.ts
-import { isAbsolute as isAbsolute2, join as join3, relative as relative2, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -10468,10 +10118,10 @@ function parseNumber(ctx, startPtr, startChr, sign, endChr) {
   }
   if (!(state & 1))
     TomlError.x("unfinished numeric value", ctx, startPtr);
-  let str3 = ctx.s.slice(startPtr, ctx.p);
+  let str = ctx.s.slice(startPtr, ctx.p);
   if (hasUnderscores)
-    str3 = str3.replaceAll("_", "");
-  return state > 1 ? parseFloat(str3) : parseInteger(ctx, str3, 10, startPtr);
+    str = str.replaceAll("_", "");
+  return state > 1 ? parseFloat(str) : parseInteger(ctx, str, 10, startPtr);
 }
 function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   let c, underscore = 1;
@@ -10487,15 +10137,15 @@ function parseIntegerBaseN(ctx, startPtr, base, endChr) {
   }
   if (underscore & 1)
     TomlError.x("unfinished numeric value", ctx);
-  let str3 = ctx.s.slice(startPtr + 2, ctx.p);
+  let str = ctx.s.slice(startPtr + 2, ctx.p);
   if (underscore)
-    str3 = str3.replaceAll("_", "");
-  return parseInteger(ctx, str3, base, startPtr);
+    str = str.replaceAll("_", "");
+  return parseInteger(ctx, str, base, startPtr);
 }
-function parseInteger(ctx, str3, base, startPtr) {
+function parseInteger(ctx, str, base, startPtr) {
   if (ctx.bi !== true)
     int: {
-      let val = parseInt(str3, base);
+      let val = parseInt(str, base);
       if (!Number.isSafeInteger(val)) {
         if (ctx.bi)
           break int;
@@ -10503,7 +10153,7 @@ function parseInteger(ctx, str3, base, startPtr) {
       }
       return val;
     }
-  return base === 10 ? BigInt(str3) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str3);
+  return base === 10 ? BigInt(str) : BigInt((base === 2 ? "0b" : base === 8 ? "0o" : "0x") + str);
 }
 function parseDate(ctx, c, endChr) {
   let startPtr = ctx.p++, unsafeSeparator;
@@ -10550,25 +10200,25 @@ function parseTime(ctx, c, endChr) {
   let t = ctx.s.slice(start, ctx.p);
   return readDate(ctx, t, 4, false, start);
 }
-function readDate(ctx, str3, type, unsafeDelim, errPtr, temporalSuffix) {
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
   if (ctx.ld) {
-    let date = new TomlDate(str3, type, unsafeDelim);
+    let date = new TomlDate(str, type, unsafeDelim);
     if (!date.isValid())
       TomlError.x("invalid date", ctx, errPtr);
     return date;
   }
   try {
     if (temporalSuffix)
-      str3 += temporalSuffix;
+      str += temporalSuffix;
     switch (type) {
       case 1:
-        return Temporal.ZonedDateTime.from(str3);
+        return Temporal.ZonedDateTime.from(str);
       case 2:
-        return Temporal.PlainDateTime.from(str3);
+        return Temporal.PlainDateTime.from(str);
       case 3:
-        return Temporal.PlainDate.from(str3);
+        return Temporal.PlainDate.from(str);
       case 4:
-        return Temporal.PlainTime.from(str3);
+        return Temporal.PlainTime.from(str);
     }
   } catch (e) {
     TomlError.x(e instanceof Error ? e.message : "" + e, ctx, errPtr);
@@ -11085,13 +10735,13 @@ function parseConfig(text, file, options = {}) {
       }
     }
   };
-  const str3 = (v, path, what = "a string") => {
+  const str = (v, path, what = "a string") => {
     if (typeof v !== "string" || v === "") fail(path, `expected ${what}, got ${typeName(v)}`);
     return v;
   };
   const strList = (v, path, what) => {
     if (!Array.isArray(v)) fail(path, `expected an array of ${what}, got ${typeName(v)}`);
-    return v.map((item, i) => str3(item, [...path, i], `a non-empty string (${what})`));
+    return v.map((item, i) => str(item, [...path, i], `a non-empty string (${what})`));
   };
   const severity = (v, path) => {
     if (typeof v !== "string" || !SEVERITIES.includes(v)) {
@@ -11171,7 +10821,7 @@ function parseConfig(text, file, options = {}) {
         if (!isTable(value)) fail(at, `expected a table ([[rules.custom]]), got ${typeName(value)}`);
         const t = value;
         checkKeys(t, at, CUSTOM_KEYS, "[[rules.custom]]");
-        const id = str3(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
+        const id = str(t.id, [...at, "id"], 'a rule id string (lowercase letters, digits, "-", "_" or ".")');
         if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
           fail([...at, "id"], `${excerpt(id)} is not a valid rule id; use lowercase letters, digits, "-", "_" or "."`);
         }
@@ -11195,16 +10845,16 @@ function parseConfig(text, file, options = {}) {
         if (caseInsensitive !== void 0 && typeof caseInsensitive !== "boolean") {
           fail([...at, "case-insensitive"], `expected true or false, got ${typeName(caseInsensitive)}`);
         }
-        const pattern = str3(t.pattern, [...at, "pattern"], "an RE2 pattern string");
+        const pattern = str(t.pattern, [...at, "pattern"], "an RE2 pattern string");
         compile(pattern, [...at, "pattern"], who, caseInsensitive === true);
         const groups = countGroups(pattern);
         const rule = {
           id,
-          title: t.title === void 0 ? id : str3(t.title, [...at, "title"], "a title string"),
+          title: t.title === void 0 ? id : str(t.title, [...at, "title"], "a title string"),
           severity: t.severity === void 0 ? "high" : severity(t.severity, [...at, "severity"]),
           keywords: keywords.map((k) => k.toLowerCase()),
           pattern,
-          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str3(t.help, [...at, "help"], "a help string (Markdown)"),
+          help: t.help === void 0 ? `Custom rule \`${id}\` from ${file}. Rotate the secret, then remove it from the code.` : str(t.help, [...at, "help"], "a help string (Markdown)"),
           examples: { tp: [], fp: [] }
         };
         if (caseInsensitive === true) rule.caseInsensitive = true;
@@ -11299,7 +10949,7 @@ async function loadConfig(opts) {
     return { policy: parseConfig(configText(bytes), name2, { base: opts.base }), path: abs };
   }
   for (const dir of opts.searchDirs ?? [opts.cwd]) {
-    const abs = join3(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
+    const abs = join2(resolve2(opts.cwd, dir), DEFAULT_CONFIG_NAME);
     const name2 = display(opts.cwd, abs);
     const bytes = await readConfigFile(source, abs, name2, false);
     if (bytes !== void 0) {
@@ -11309,869 +10959,28 @@ async function loadConfig(opts) {
   return { policy: opts.base ?? defaultPolicy() };
 }
 
-// src/scan/gitleaks.ts
-var import_node_fs9 = __toESM(require_node_fs(), 1);
-import { join as join4 } from "node:path";
-var GitleaksConfigError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "ConfigError";
-  }
-};
-var KNOWN_TOP = /* @__PURE__ */ new Set(["title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"]);
-var KNOWN_RULE = /* @__PURE__ */ new Set([
-  "id",
-  "description",
-  "regex",
-  "secretGroup",
-  "entropy",
-  "keywords",
-  "path",
-  "tags",
-  "allowlist",
-  "allowlists"
-]);
-var KNOWN_ALLOW = /* @__PURE__ */ new Set([
-  "description",
-  "paths",
-  "regexes",
-  "stopwords",
-  "commits",
-  "regexTarget",
-  "condition",
-  "targetRules"
-]);
-var MAX_GITLEAKS_BYTES = 1024 * 1024;
-async function loadGitleaksConfig(root, source = worktreeSource(root)) {
-  const file = join4(root, ".gitleaks.toml");
-  let bytes;
-  try {
-    bytes = await source.read(file, { maxBytes: MAX_GITLEAKS_BYTES, what: "gitleaks config" });
-  } catch (e) {
-    if (e instanceof FileReadError || e instanceof ConfigSourceError) throw new GitleaksConfigError(e.message);
-    throw e;
-  }
-  return bytes === void 0 ? void 0 : parseGitleaksConfig(configText(bytes), file);
-}
-function parseGitleaksConfig(text, file = ".gitleaks.toml") {
-  let doc;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    if (err instanceof TomlError)
-      throw new GitleaksConfigError(`${file}:${err.line}:${err.column}: ${err.message.split("\n")[0]}`);
-    throw err;
-  }
-  const re = loadRegexEngine();
-  const warnings = [];
-  const warn = (field, why) => {
-    warnings.push(`${file}: ${field}: ${why}`);
-  };
-  for (const key of Object.keys(doc)) if (!KNOWN_TOP.has(key)) warn(key, "unknown field, ignored");
-  const compile = (src, field) => {
-    if (typeof src !== "string") {
-      warn(field, "not a string, ignored");
-      return void 0;
-    }
-    try {
-      return re.compile(src);
-    } catch (err) {
-      warn(field, `RE2 cannot compile it (${regexErrorKind(err)}), ignored`);
-      return void 0;
-    }
-  };
-  const strings = (v, field) => {
-    if (v === void 0) return [];
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-      warn(field, "expected an array of strings, ignored");
-      return [];
-    }
-    return v;
-  };
-  const readAllowlist = (t, where, ruleLevel) => {
-    if (t === null || typeof t !== "object" || Array.isArray(t)) {
-      warn(where, "expected a table, ignored");
-      return void 0;
-    }
-    const a = t;
-    for (const k of Object.keys(a)) if (!KNOWN_ALLOW.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
-    const regexSources = strings(a.regexes, `${where}.regexes`);
-    const out = {
-      where,
-      paths: strings(a.paths, `${where}.paths`).flatMap((p, i) => compile(p, `${where}.paths[${i}]`) ?? []),
-      regexes: regexSources.flatMap((p, i) => compile(p, `${where}.regexes[${i}]`) ?? []),
-      regexSources,
-      stopwords: strings(a.stopwords, `${where}.stopwords`).map((s) => s.toLowerCase()),
-      commits: new Set(strings(a.commits, `${where}.commits`))
-    };
-    const target = a.regexTarget;
-    if (target !== void 0 && target !== "secret" && target !== "match") {
-      warn(
-        `${where}.regexTarget`,
-        `${excerpt(String(target))} is not supported (secret and match are); regexes are tested on the match`
-      );
-    }
-    if (a.condition !== void 0 && String(a.condition).toUpperCase() === "AND") {
-      const kinds = [out.paths.length, out.regexes.length + out.stopwords.length, out.commits.size].filter(
-        (n) => n > 0
-      ).length;
-      if (kinds > 1)
-        warn(
-          `${where}.condition`,
-          '"AND" across paths/regexes/commits is not supported; each criterion allows on its own (OR)'
-        );
-    }
-    if (a.targetRules !== void 0) {
-      if (ruleLevel) warn(`${where}.targetRules`, "only meaningful in a global [[allowlists]], ignored");
-      else out.targetRules = strings(a.targetRules, `${where}.targetRules`);
-    }
-    return out;
-  };
-  const extend = doc.extend;
-  if (extend && typeof extend === "object") {
-    if (extend.useDefault === true)
-      warn("extend.useDefault", "gitleaks' default rules are replaced by jit-gpg's built-in rules");
-    if (extend.path !== void 0)
-      warn("extend.path", "extending another config file is not supported; merge it into this one");
-    if (extend.url !== void 0) warn("extend.url", "extending a remote config is not supported");
-    if (extend.disabledRules !== void 0) {
-      warn(
-        "extend.disabledRules",
-        "gitleaks' rule ids do not exist here; disable jit-gpg rules in .jit-gpg.toml instead"
-      );
-    }
-  }
-  const globals = [];
-  if (doc.allowlist !== void 0) {
-    const a = readAllowlist(doc.allowlist, "allowlist", false);
-    if (a) globals.push(a);
-  }
-  if (doc.allowlists !== void 0) {
-    if (!Array.isArray(doc.allowlists)) warn("allowlists", "expected [[allowlists]] tables, ignored");
-    else
-      doc.allowlists.forEach((t, i) => {
-        const a = readAllowlist(t, `allowlists[${i}]`, false);
-        if (a) globals.push(a);
-      });
-  }
-  const rules = [];
-  const ruleAllow = /* @__PURE__ */ new Map();
-  const rulePath = /* @__PURE__ */ new Map();
-  const rawRules = doc.rules ?? [];
-  if (!Array.isArray(rawRules)) throw new GitleaksConfigError(`${file}: rules: expected [[rules]] tables`);
-  const ids = /* @__PURE__ */ new Set();
-  rawRules.forEach((t, i) => {
-    const where = `rules[${i}]`;
-    if (t === null || typeof t !== "object") {
-      warn(where, "expected a table, ignored");
-      return;
-    }
-    const r = t;
-    for (const k of Object.keys(r)) if (!KNOWN_RULE.has(k)) warn(`${where}.${k}`, "unknown field, ignored");
-    const id = typeof r.id === "string" && r.id !== "" ? r.id : void 0;
-    if (!id) {
-      warn(`${where}.id`, "missing, rule ignored");
-      return;
-    }
-    const w = `${where} (${id})`;
-    if (ids.has(id)) warn(`${w}.id`, "duplicate id; the later rule wins");
-    ids.add(id);
-    if (r.regex === void 0) {
-      warn(`${w}.regex`, "missing: path-only rules (flagging a file by its name) are not supported, rule ignored");
-      return;
-    }
-    const pattern = compile(r.regex, `${w}.regex`);
-    if (!pattern) return;
-    const allows = [];
-    if (r.allowlist !== void 0) {
-      const a = readAllowlist(r.allowlist, `${w}.allowlist`, true);
-      if (a) allows.push(a);
-    }
-    if (r.allowlists !== void 0) {
-      if (!Array.isArray(r.allowlists)) warn(`${w}.allowlists`, "expected [[rules.allowlists]] tables, ignored");
-      else
-        r.allowlists.forEach((x, k) => {
-          const a = readAllowlist(x, `${w}.allowlists[${k}]`, true);
-          if (a) allows.push(a);
-        });
-    }
-    let secretGroup;
-    if (r.secretGroup !== void 0) {
-      if (typeof r.secretGroup === "number" && Number.isInteger(r.secretGroup) && r.secretGroup >= 0)
-        secretGroup = r.secretGroup;
-      else warn(`${w}.secretGroup`, "expected a non-negative integer, ignored");
-    }
-    let entropy;
-    if (r.entropy !== void 0) {
-      if (typeof r.entropy === "number" && r.entropy >= 0) entropy = r.entropy;
-      else warn(`${w}.entropy`, "expected a non-negative number, ignored");
-    }
-    if (r.path !== void 0) {
-      const p = compile(r.path, `${w}.path`);
-      if (p) rulePath.set(id, p);
-    }
-    const keywords = strings(r.keywords, `${w}.keywords`).map((k) => k.toLowerCase()).filter((k) => k !== "");
-    const rule = {
-      id,
-      title: typeof r.description === "string" && r.description !== "" ? r.description : id,
-      severity: "high",
-      keywords: keywords.length > 0 && keywordsInPattern(String(r.regex), keywords) ? keywords : [],
-      pattern: String(r.regex),
-      ...secretGroup !== void 0 ? { secretGroup } : {},
-      ...entropy !== void 0 ? { entropy } : {},
-      help: `Custom rule imported from ${file}${typeof r.description === "string" ? `: ${r.description}` : ""}.`,
-      examples: { tp: [], fp: [] }
-    };
-    if (keywords.length > 0 && rule.keywords.length === 0) {
-      warn(
-        `${w}.keywords`,
-        "not every match is sure to contain a keyword, so the rule runs on every line (slower, never misses)"
-      );
-    }
-    const contentAllows = allows.filter((a) => a.regexes.length > 0 || a.stopwords.length > 0);
-    if (contentAllows.length > 0) {
-      rule.validate = (secret, match) => {
-        const s = Buffer.from(secret);
-        const m = Buffer.from(match);
-        for (const a of contentAllows) {
-          if (a.regexes.some((p) => p.matchAll(s).length > 0 || p.matchAll(m).length > 0)) return "invalid";
-          const lower = secret.toLowerCase();
-          if (a.stopwords.some((sw) => lower.includes(sw))) return "invalid";
-        }
-        return "unknown";
-      };
-      warn(`${w}.allowlist`, "rule-level regexes/stopwords need a validator closure: this policy scans on one thread");
-    }
-    const pathCommit = allows.filter((a) => a.paths.length > 0 || a.commits.size > 0);
-    if (pathCommit.length > 0) ruleAllow.set(id, pathCommit);
-    const existing = rules.findIndex((x) => x.id === id);
-    if (existing >= 0) rules.splice(existing, 1);
-    rules.push(rule);
-  });
-  const allowRegexes = [];
-  const stopwords = [];
-  for (const a of globals) {
-    if (a.targetRules) {
-      if (a.regexSources.length || a.stopwords.length) {
-        warn(`${a.where}.targetRules`, "regexes/stopwords limited to some rules are applied to every rule");
-      }
-    }
-    allowRegexes.push(...a.regexSources.filter((src) => compiles(src)));
-    stopwords.push(...a.stopwords);
-  }
-  const reported = (ruleId, place) => {
-    const forms = [place.file, ...place.file.includes("!") ? place.file.split("!") : []].map((x) => Buffer.from(x));
-    const test = (p) => forms.some((x) => p.matchAll(x).length > 0);
-    const onPath = (a) => a.paths.some(test);
-    const onCommit = (a) => place.commit !== void 0 && a.commits.has(place.commit);
-    for (const a of globals) {
-      if (a.targetRules && !a.targetRules.includes(ruleId)) continue;
-      if (onPath(a) || onCommit(a)) return false;
-    }
-    for (const a of ruleAllow.get(ruleId) ?? []) if (onPath(a) || onCommit(a)) return false;
-    const scope = rulePath.get(ruleId);
-    return !scope || test(scope);
-  };
-  const filterFindings = (findings) => findings.flatMap((f) => {
-    const places = [locationOf(f), ...f.locations ?? []].filter((l) => reported(f.ruleId, l));
-    if (places.length === 0) return [];
-    const { locations: _all, commit: _c, author: _a, date: _d, decoded: _x, log: _l, ...rest } = f;
-    const kept = { ...rest, ...places[0] };
-    if (places.length > 1) kept.locations = places.slice(1);
-    return [kept];
-  });
-  return {
-    rules,
-    allowRegexes,
-    stopwords,
-    filterFindings,
-    warnings,
-    summary: {
-      rules: rules.length,
-      allowPaths: globals.reduce((n, a) => n + a.paths.length, 0),
-      allowRegexes: allowRegexes.length,
-      stopwords: stopwords.length,
-      commits: globals.reduce((n, a) => n + a.commits.size, 0)
-    }
-  };
-  function compiles(src) {
-    try {
-      re.compile(src);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-}
-function keywordsInPattern(source, keywords) {
-  const pattern = source.replace(/\((?:\?:)?([A-Za-z0-9_-]+)\)(?![?*{])/g, "$1");
-  if (hasTopLevelAlternation(pattern)) return false;
-  if (/[|?*]/.test(pattern.replace(/\\./g, ""))) {
-    const prefix = pattern.replace(/^\(\?i\)/, "").split(/[|?*([{]/)[0] ?? "";
-    return keywords.some((k) => prefix.toLowerCase().includes(k));
-  }
-  const lit = pattern.toLowerCase().replace(/\\/g, "");
-  return keywords.some((k) => lit.includes(k));
-}
-function mergeGitleaks(policy, imp) {
-  const ids = new Set(imp.rules.map((r) => r.id));
-  return {
-    ...policy,
-    rules: [...policy.rules.filter((r) => !ids.has(r.id)), ...imp.rules],
-    allowRegexes: [...policy.allowRegexes, ...imp.allowRegexes],
-    stopwords: [...policy.stopwords, ...imp.stopwords]
-  };
-}
-function hasTopLevelAlternation(p) {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) return true;
-  }
-  return false;
-}
-
-// src/scan/sources/event.ts
-var import_node_fs10 = __toESM(require_node_fs(), 1);
-var ZERO_SHA = /^0+$/;
-function get(obj, ...path) {
-  let cur = obj;
-  for (const key of path) {
-    if (cur === null || typeof cur !== "object") return void 0;
-    cur = cur[key];
-  }
-  return cur;
-}
-function str(obj, ...path) {
-  const v = get(obj, ...path);
-  return typeof v === "string" && v !== "" ? v : void 0;
-}
-function readEvent(env = process.env) {
-  const name2 = env.GITHUB_EVENT_NAME;
-  if (!name2) return void 0;
-  const path = env.GITHUB_EVENT_PATH;
-  if (!path) return { name: name2, payload: {} };
-  let text;
-  try {
-    text = (0, import_node_fs10.readFileSync)(path, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read the event payload at GITHUB_EVENT_PATH=${path}: ${err.message}`);
-  }
-  try {
-    const payload = JSON.parse(text);
-    return {
-      name: name2,
-      payload: payload !== null && typeof payload === "object" ? payload : {}
-    };
-  } catch (err) {
-    throw new Error(`the event payload at ${path} is not JSON: ${err.message}`);
-  }
-}
-function planScan(event, env = {}) {
-  const fallback = env.fallbackMode ?? "worktree";
-  const remote = env.remote ?? "origin";
-  if (!event) return { mode: fallback, notice: `no GitHub event: scanning the ${fallback}` };
-  const p = event.payload;
-  switch (event.name) {
-    case "pull_request":
-    case "pull_request_target": {
-      const base = str(p, "pull_request", "base", "sha");
-      const head = str(p, "pull_request", "head", "sha");
-      if (!base || !head) {
-        throw new Error(
-          `${event.name} event without pull_request.base.sha/head.sha: cannot tell which commits to scan`
-        );
-      }
-      if (base === head) return { mode: "none", base, head, notice: `pull request has no commits (${short(base)})` };
-      const num2 = get(p, "pull_request", "number") ?? get(p, "number");
-      return {
-        mode: "diff",
-        base,
-        head,
-        notice: `pull request${typeof num2 === "number" ? ` #${num2}` : ""}: scanning lines added in ${short(base)}..${short(head)}`
-      };
-    }
-    case "push": {
-      const before = str(p, "before");
-      const after = str(p, "after");
-      if (!after || ZERO_SHA.test(after)) {
-        return { mode: "none", notice: `push deleted ${str(p, "ref") ?? "a ref"}: nothing to scan` };
-      }
-      if (before === after)
-        return { mode: "none", base: before, head: after, notice: `push with no new commits (${short(after)})` };
-      if (!before || ZERO_SHA.test(before)) {
-        const def2 = str(p, "repository", "default_branch");
-        const ref = str(p, "ref");
-        if (!def2 || ref === `refs/heads/${def2}`) {
-          return {
-            mode: "history",
-            head: after,
-            notice: `first push of ${ref ?? "the default branch"}: scanning all of its commits`
-          };
-        }
-        return {
-          mode: "diff",
-          head: after,
-          exclude: [`refs/remotes/${remote}/${def2}`, `refs/heads/${def2}`],
-          notice: `new branch ${ref ?? ""}: scanning commits not on ${def2}`.replace("  ", " ")
-        };
-      }
-      const forced = get(p, "forced") === true;
-      const def = str(p, "repository", "default_branch");
-      return {
-        mode: "diff",
-        base: before,
-        head: after,
-        ...def ? { fallbackExclude: [`refs/remotes/${remote}/${def}`, `refs/heads/${def}`] } : {},
-        notice: `push${forced ? " (forced)" : ""}: scanning lines added in ${short(before)}..${short(after)}`
-      };
-    }
-    case "merge_group": {
-      const base = str(p, "merge_group", "base_sha");
-      const head = str(p, "merge_group", "head_sha");
-      if (!base || !head) throw new Error("merge_group event without merge_group.base_sha/head_sha");
-      if (base === head) return { mode: "none", base, head, notice: `merge group has no commits (${short(base)})` };
-      return {
-        mode: "diff",
-        base,
-        head,
-        notice: `merge group: scanning lines added in ${short(base)}..${short(head)}`
-      };
-    }
-    default:
-      return { mode: fallback, notice: `${event.name} event: scanning the ${fallback}` };
-  }
-}
-function short(sha) {
-  return sha ? sha.slice(0, 12) : "?";
-}
-var PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target", "merge_group"];
-function isPullRequestEvent(name2) {
-  return name2 !== void 0 && PULL_REQUEST_EVENTS.includes(name2);
-}
-function trustedBaseSha(event) {
-  if (!event || !isPullRequestEvent(event.name)) return void 0;
-  const base = event.name === "merge_group" ? str(event.payload, "merge_group", "base_sha") : str(event.payload, "pull_request", "base", "sha");
-  if (!base || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(base)) {
-    throw new Error(`${event.name} event without a base commit SHA: cannot read the trusted config from the base`);
-  }
-  return base;
-}
-
-// src/scan/types.ts
-var SCAN_MODES = ["auto", "worktree", "diff", "history", "logs"];
-
-// src/scan/job.ts
-var ModeError = class extends Error {
-  name = "ModeError";
-};
-function selectSource(opts) {
-  if (opts.items) return { kind: "items", ...opts.items };
-  if ((opts.stdin || opts.file) && (opts.mode === "diff" || opts.mode === "history")) {
-    throw new ModeError(`--mode ${opts.mode} scans a git repository, not ${opts.stdin ? "stdin" : "a single file"}`);
-  }
-  if ((opts.stdin || opts.file) && opts.mode === "logs") {
-    throw new ModeError(
-      `--mode logs fetches a workflow run's logs, not ${opts.stdin ? "stdin" : "a single file"} (\`jit-gpg scan -\` scans a log piped in)`
-    );
-  }
-  if (opts.stdin) return { kind: "stdin", stream: opts.stdin };
-  if (opts.file) {
-    const abs = resolve3(opts.root, opts.file);
-    const st = (0, import_node_fs11.statSync)(abs);
-    if (!st.isFile()) return { kind: "named", absPath: abs, name: opts.file };
-    const size = st.size;
-    const path = opts.file;
-    return {
-      kind: "items",
-      describe: `file ${path}`,
-      items: async function* () {
-        yield { path, source: { kind: "file", absPath: abs, size } };
-      }
-    };
-  }
-  switch (opts.mode) {
-    case "worktree":
-      return { kind: "worktree" };
-    case "auto": {
-      let plan;
-      try {
-        plan = planScan(readEvent(opts.env));
-      } catch (e) {
-        throw new ModeError(e.message);
-      }
-      return plan.mode === "worktree" ? { kind: "worktree" } : { kind: "git", plan };
-    }
-    case "diff":
-      if (!opts.base)
-        throw new ModeError("mode diff needs a base revision (--base, input `base`); head defaults to HEAD");
-      return { kind: "git", plan: { mode: "diff", base: opts.base, head: opts.head ?? "HEAD" } };
-    case "history":
-      return { kind: "git", plan: { mode: "history", ...opts.head ? { head: opts.head } : {} } };
-    case "logs":
-      return { kind: "logs" };
-    default:
-      throw new ModeError(`unknown mode "${String(opts.mode)}"; expected one of ${SCAN_MODES.join(", ")}`);
-  }
-}
-async function runScanJob(opts) {
-  await prepareRegexEngine();
-  const plan = selectSource(opts);
-  if (plan.kind === "worktree" && (opts.base || opts.head) && opts.mode !== "diff") {
-    opts.onWarning(`base/head are only used by mode diff; mode ${opts.mode} scans the work tree and ignores them`);
-  }
-  const source = await configSource(opts);
-  const { policy: ownPolicy, path: configFile } = await loadConfig({
-    path: opts.configPath,
-    cwd: opts.cwd,
-    searchDirs: opts.configSearch,
-    source
-  });
-  let policy = ownPolicy;
-  let gitleaks;
-  gitleaks = opts.stdin ? void 0 : await loadGitleaksConfig(opts.root, source);
-  if (gitleaks) {
-    policy = mergeGitleaks(policy, gitleaks);
-    for (const w of gitleaks.warnings) opts.onWarning(w);
-    const s = gitleaks.summary;
-    opts.onNotice?.(
-      `.gitleaks.toml: ${s.rules} custom rules, ${s.allowPaths} allowed paths, ${s.allowRegexes} allow regexes, ${s.stopwords} stopwords, ${s.commits} allowed commits`
-    );
-  }
-  if (opts.maxFileSize !== void 0) policy.maxFileSize = opts.maxFileSize;
-  if (configFile && !source.files.some((f) => f.changed && resolve3(opts.cwd, f.name) === configFile)) {
-    const rel = relative3(opts.root, configFile);
-    if (rel && !rel.startsWith("..") && !isAbsolute3(rel)) policy.ignorePaths.push(rel.split(sep).join("/"));
-  }
-  const baseline = opts.baselinePath ? await loadBaseline(resolve3(opts.cwd, opts.baselinePath), {
-    source,
-    asGiven: isAbsolute3(opts.baselinePath),
-    name: opts.baselinePath
-  }) : void 0;
-  if (source.base !== void 0 && plan.kind === "git") policy.inlineAllow = "report";
-  const revoke = opts.revoke === "github";
-  let client;
-  let authenticated = false;
-  if (plan.kind === "logs" || revoke) {
-    if (!opts.github?.apiUrl) throw new ModeError("the GitHub API URL is not set (GITHUB_API_URL)");
-    const github = await import("./github-6LSW5X5K.js");
-    client = github.createGitHubClient({ ...opts.github, ...opts.onNotice ? { onNotice: opts.onNotice } : {} });
-    authenticated = !github.isGitHubCloud(client.apiUrl);
-  }
-  const revocations = revoke ? await import("./revoke-WFP5NMYO.js") : void 0;
-  if (revocations) policy.retainSecrets = [...revocations.REVOCABLE_RULE_IDS];
-  let raw;
-  let logs;
-  let git2;
-  let gitSource;
-  if (plan.kind === "git") {
-    ({ result: raw, git: git2, source: gitSource } = await runGitPlan(plan.plan, opts, policy, configFile));
-  } else if (plan.kind === "logs") {
-    logs = await openLogs(opts, client);
-    policy.maxFileSize = Number.MAX_SAFE_INTEGER;
-    raw = await scan({
-      root: opts.root,
-      policy,
-      threads: opts.threads,
-      onWarning: opts.onWarning,
-      onProgress: opts.onProgress,
-      items: logs.items()
-    });
-    raw.stats.failed += logs.failed;
-    const fetched = logs;
-    const located = (place) => {
-      const at = fetched.locate(place);
-      return at ? { ...place, log: at } : place;
-    };
-    raw.findings = raw.findings.map((f) => {
-      const out = located(f);
-      return f.locations ? { ...out, locations: f.locations.map(located) } : out;
-    });
-  } else {
-    raw = await scan({
-      root: opts.root,
-      policy,
-      threads: opts.threads,
-      onWarning: opts.onWarning,
-      onProgress: opts.onProgress,
-      ...plan.kind === "stdin" ? { stdin: plan.stream } : {},
-      ...plan.kind === "named" ? { stdin: await openNamedInput(plan.absPath, plan.name), stdinName: plan.name } : {},
-      ...plan.kind === "items" ? { items: plan.items() } : {}
-    });
-  }
-  if (gitleaks) raw.findings = gitleaks.filterFindings(raw.findings);
-  const markerSuppressed = raw.findings.filter((f) => f.inlineAllowed);
-  const outcome = applyBaseline(
-    raw.findings.filter((f) => !f.inlineAllowed),
-    baseline
-  );
-  const { secrets, ...kept } = raw;
-  const result = {
-    ...kept,
-    findings: outcome.findings,
-    staleBaseline: outcome.stale.map((s) => s.fingerprint)
-  };
-  let revocation;
-  if (revocations) {
-    const r = await revocations.revokeFindings(result.findings, secrets, {
-      client,
-      authenticated,
-      ...opts.onNotice ? { onNotice: opts.onNotice } : {}
-    });
-    const { findings, ...rest } = r;
-    result.findings = findings;
-    revocation = rest;
-  }
-  const sourceWords = gitSource ?? (plan.kind === "named" ? `${plan.name} (read like stdin)` : plan.kind === "stdin" ? "stdin" : plan.kind === "items" ? plan.describe : plan.kind === "logs" ? logs.describe : `work tree ${opts.root}`);
-  const job = {
-    result,
-    accepted: outcome.accepted,
-    stale: outcome.stale,
-    policy,
-    source: sourceWords,
-    config: source,
-    markerSuppressed
-  };
-  if (git2) job.git = git2;
-  if (logs) job.logs = { jobs: logs.jobs, skipped: logs.skipped, failed: logs.failed };
-  if (revocation) job.revocation = revocation;
-  if (configFile) job.configFile = configFile;
-  if (baseline) job.baseline = baseline;
-  return job;
-}
-async function openLogs(opts, client) {
-  const where = opts.logs;
-  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(where?.repo ?? "");
-  if (!where || !m) {
-    throw new ModeError("mode logs needs the repository as OWNER/REPO (--repo, or GITHUB_REPOSITORY on a runner)");
-  }
-  if (!Number.isSafeInteger(where.runId) || where.runId < 1) {
-    throw new ModeError("mode logs needs the run id, a positive integer (--run-id, input `run-id`, or GITHUB_RUN_ID)");
-  }
-  const { openLogsSource } = await import("./logs-COUMOFHD.js");
-  return openLogsSource({
-    client,
-    owner: m[1],
-    repo: m[2],
-    runId: where.runId,
-    serverUrl: where.serverUrl,
-    ...opts.onNotice ? { onNotice: opts.onNotice } : {},
-    onWarning: opts.onWarning
-  });
-}
-async function configSource(opts) {
-  if (opts.configFrom !== "base") return worktreeSource(opts.cwd);
-  let base;
-  try {
-    base = trustedBaseSha(readEvent(opts.env));
-  } catch (e) {
-    throw new ConfigError(e.message, "");
-  }
-  if (base === void 0) return worktreeSource(opts.cwd);
-  try {
-    return await baseSource({ root: opts.root, cwd: opts.cwd, base, onNotice: opts.onNotice });
-  } catch (e) {
-    if (e instanceof ConfigSourceError) throw new ConfigError(e.message, "");
-    throw e;
-  }
-}
-async function runGitPlan(p, opts, policy, configFile) {
-  if (p.notice) opts.onNotice?.(p.notice);
-  if (p.mode !== "diff" && p.mode !== "history") {
-    const stats = {
-      files: 0,
-      bytes: 0,
-      skippedBinary: 0,
-      skippedLarge: 0,
-      unreadable: 0,
-      failed: 0,
-      durationMs: 0,
-      engine: "none"
-    };
-    return { result: { findings: [], stats, warnings: [], staleBaseline: [] }, source: p.notice ?? "nothing to scan" };
-  }
-  const skipCommits = opts.restoreGitCache ? await opts.restoreGitCache(p.mode, policy, configFile) : void 0;
-  try {
-    const { git: git2, ...result } = await scanGit({
-      root: opts.root,
-      mode: p.mode,
-      base: p.base,
-      head: p.head,
-      exclude: p.exclude,
-      fallbackExclude: p.fallbackExclude,
-      policy,
-      threads: opts.threads,
-      skipCommits,
-      onWarning: opts.onWarning,
-      onNotice: opts.onNotice,
-      onProgressLine: opts.onNotice
-    });
-    const range = p.mode === "history" ? "history" : `commits ${p.base ? `${p.base.slice(0, 12)}..` : ""}${(p.head ?? "HEAD").slice(0, 12)}`;
-    return { result, git: git2, source: `${range} (${git2.stats.commits} commits) of ${opts.root}` };
-  } catch (e) {
-    if (e instanceof GitRangeError) throw new ModeError(e.message);
-    throw e;
-  }
-}
-
-// src/scan/report/redact.ts
-var MASK = "****";
-var PREVIEW_CHARS = 4;
-var SEVERITIES2 = ["critical", "high", "medium", "low"];
-function safePreview(preview2) {
-  if (typeof preview2 !== "string") return MASK;
-  const chars = [...preview2];
-  let end = chars.length;
-  while (end > 0 && chars[end - 1] === "*") end--;
-  return `${chars.slice(0, Math.min(end, PREVIEW_CHARS)).join("")}${MASK}`;
-}
-function str2(v, fallback = "") {
-  return typeof v === "string" ? v : fallback;
-}
-function posInt(v, fallback = 1) {
-  return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : fallback;
-}
-function redactFinding(f) {
-  const line = posInt(f.line);
-  const out = {
-    ruleId: str2(f.ruleId, "unknown"),
-    title: str2(f.title, str2(f.ruleId, "unknown")),
-    severity: SEVERITIES2.includes(f.severity) ? f.severity : "high",
-    validated: f.validated === true,
-    file: str2(f.file, "-"),
-    line,
-    column: posInt(f.column),
-    endLine: Math.max(line, posInt(f.endLine, line)),
-    endColumn: posInt(f.endColumn),
-    fingerprint: str2(f.fingerprint),
-    preview: safePreview(f.preview)
-  };
-  if (typeof f.commit === "string") out.commit = f.commit;
-  if (typeof f.author === "string") out.author = f.author;
-  if (typeof f.date === "string") out.date = f.date;
-  if (typeof f.decoded === "string") out.decoded = f.decoded;
-  if (Array.isArray(f.locations) && f.locations.length > 0) out.locations = f.locations.map(redactLocation);
-  if (f.inlineAllowed === true) out.inlineAllowed = true;
-  const log = logLocation(f.log);
-  if (log) out.log = log;
-  const revocation = revocationRecord(f.revocation);
-  if (revocation) out.revocation = revocation;
-  return out;
-}
-function redactLocation(l) {
-  const line = posInt(l.line);
-  const out = {
-    file: str2(l.file, "-"),
-    line,
-    column: posInt(l.column),
-    endLine: Math.max(line, posInt(l.endLine, line)),
-    endColumn: posInt(l.endColumn)
-  };
-  if (typeof l.commit === "string") out.commit = l.commit;
-  if (typeof l.author === "string") out.author = l.author;
-  if (typeof l.date === "string") out.date = l.date;
-  if (typeof l.decoded === "string") out.decoded = l.decoded;
-  const log = logLocation(l.log);
-  if (log) out.log = log;
-  return out;
-}
-function logLocation(v) {
-  if (!v || typeof v !== "object") return void 0;
-  const l = v;
-  if (typeof l.job !== "string" || typeof l.url !== "string" || !Number.isSafeInteger(l.jobId)) return void 0;
-  const out = { job: l.job, jobId: l.jobId, url: l.url };
-  if (typeof l.step === "string") out.step = l.step;
-  if (Number.isSafeInteger(l.stepNumber)) out.stepNumber = l.stepNumber;
-  return out;
-}
-function revocationRecord(v) {
-  if (!v || typeof v !== "object") return void 0;
-  const r = v;
-  if (typeof r.submitted !== "boolean" || typeof r.answer !== "string") return void 0;
-  const out = { submitted: r.submitted, answer: r.answer };
-  if (Number.isSafeInteger(r.status)) out.status = r.status;
-  return out;
-}
-function redactFindings(findings) {
-  return findings.map(redactFinding);
-}
-
-// src/scan/artifacts.ts
-var POLICY_LIMIT = /\(limit: (entry size|total size|entries|depth)\b/;
-var NOT_SCANNED = /not scanned|not opened|were not scanned|was not scanned/;
-function classifyWarning(message) {
-  if (!NOT_SCANNED.test(message)) return "other";
-  return POLICY_LIMIT.test(message) ? "policy" : "unscannable";
-}
-function itemPath(file, root) {
-  const rel = relative4(root, file);
-  if (rel === "" || rel === ".." || rel.startsWith(`..${sep2}`) || isAbsolute4(rel)) return file;
-  return sep2 === "/" ? rel : rel.split(sep2).join("/");
-}
-async function scanArtifacts(options) {
-  const root = options.root;
-  const files = [...options.files];
-  const items = async function* () {
-    for (const absPath of files) {
-      const { size } = await (0, import_promises.stat)(absPath);
-      yield { path: itemPath(absPath, root), source: { kind: "file", absPath, size } };
-    }
-  };
-  const warnings = [];
-  let unscannable = 0;
-  let policySkipped = 0;
-  const job = await runScanJob({
-    root,
-    items: { describe: `${files.length} artifact(s)`, items },
-    mode: "worktree",
-    ...options.configPath ? { configPath: options.configPath } : {},
-    configSearch: [root],
-    cwd: root,
-    env: options.env,
-    ...options.threads !== void 0 ? { threads: options.threads } : {},
-    onWarning: (m) => {
-      warnings.push(m);
-      const kind = classifyWarning(m);
-      if (kind === "unscannable") unscannable++;
-      if (kind === "policy") policySkipped++;
-      options.onWarning?.(m);
-    }
-  });
-  const configBytes = job.configFile ? (0, import_node_crypto6.createHash)("sha256").update((0, import_node_fs12.readFileSync)(job.configFile)).digest("hex") : "";
-  const hash = policyHash(job.policy, VERSION, { config: configBytes });
-  const ruleSet = { version: `${VERSION}+${hash.slice(0, 12)}`, rules: job.policy.rules.length };
-  if (job.configFile) ruleSet.config = itemPath(job.configFile, root);
-  const s = job.result.stats;
-  return {
-    findings: redactFindings(job.result.findings),
-    ruleSet,
-    stats: s,
-    warnings,
-    incomplete: s.failed + s.unreadable + unscannable,
-    policySkipped
-  };
-}
-function describeArtifactFindings(scan2, offSwitch = "the input `scan: false`") {
-  const where = [...new Set(scan2.findings.map((f) => f.file))];
-  const shown = where.slice(0, 5).map((w) => `"${displayPath(w)}"`);
-  const more = where.length > shown.length ? ` and ${where.length - shown.length} more` : "";
-  const n = scan2.findings.length;
-  return `${n} secret${n === 1 ? "" : "s"} found in the artifacts about to be signed (${shown.join(", ")}${more}); no key was requested. Rebuild the artifacts without them (and rotate each secret: it may already have been uploaded), or, for a false positive, allow it in .jit-gpg.toml. ${offSwitch} turns this check off.`;
-}
 export {
-  classifyWarning,
-  describeArtifactFindings,
-  scanArtifacts
+  prepareRegexEngine,
+  loadRegexEngine,
+  locationOf,
+  openNamedInput,
+  scan,
+  GitRangeError,
+  scanGit,
+  ConfigSourceError,
+  worktreeSource,
+  baseSource,
+  configText,
+  TomlError,
+  parse,
+  DEFAULT_CONFIG_NAME,
+  ConfigError,
+  fieldName,
+  KeyLines,
+  regexErrorKind,
+  parseSize,
+  countGroups,
+  parseConfig,
+  MAX_CONFIG_BYTES,
+  loadConfig
 };

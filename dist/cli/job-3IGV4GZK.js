@@ -3,13 +3,13 @@ import {
   failing,
   runScanJob,
   selectSource
-} from "./chunk-SOXB56TY.js";
+} from "./chunk-G6BLNXXR.js";
 import {
   FAIL_ON,
   REVOKE,
   SCAN_MODES
 } from "./chunk-VEZQ5APL.js";
-import "./chunk-YXMNJMOJ.js";
+import "./chunk-KYVDA4CM.js";
 import "./chunk-DCI73A6H.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

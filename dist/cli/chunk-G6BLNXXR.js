@@ -18,7 +18,7 @@ import {
   scan,
   scanGit,
   worktreeSource
-} from "./chunk-YXMNJMOJ.js";
+} from "./chunk-KYVDA4CM.js";
 import {
   FileReadError
 } from "./chunk-T5EDXOGP.js";

@@ -1,6 +1,6 @@
 import {
   runScanJob
-} from "./chunk-SOXB56TY.js";
+} from "./chunk-G6BLNXXR.js";
 import {
   VERSION,
   redactFindings
@@ -9,7 +9,7 @@ import "./chunk-VEZQ5APL.js";
 import {
   require_promises
 } from "./chunk-AM6LXS76.js";
-import "./chunk-YXMNJMOJ.js";
+import "./chunk-KYVDA4CM.js";
 import "./chunk-DCI73A6H.js";
 import "./chunk-6YLAXRWA.js";
 import "./chunk-RTIGXEMI.js";

@@ -4516,7 +4516,7 @@ function cliReleaseHooks(options) {
       }
       const present = merged ? merged.verified.map((n) => join5(manifestDir, ...n.split("/"))) : [];
       if (!options.scan || files.length + present.length === 0) return;
-      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-C6WGCJCJ.js");
+      const { describeArtifactFindings, scanArtifacts } = await import("./artifacts-B6AYOGHK.js");
       const scan = await scanArtifacts({
         files: [...files, ...present],
         root: options.cwd,
